@@ -1,0 +1,126 @@
+//! Validation errors that name the field they belong to; the web layer translates the code.
+
+use serde::Serialize;
+
+/// Why a value was refused. The web layer turns the code into a sentence in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ErrorCode {
+    Required,
+    TooLong { max: usize },
+    NotANumber,
+    NotADate,
+    EndBeforeStart,
+    Unknown,
+    Duplicate,
+    InvalidBrin,
+    InvalidChoice,
+    OutOfRange { min: i64, max: i64 },
+    InvalidEmail,
+    InvalidColour,
+    InvalidCode,
+    InvalidLink,
+    Taken,
+    InstitutionRequired,
+    TooShort { min: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    #[serde(flatten)]
+    pub code: ErrorCode,
+}
+
+/// One or more fields that were refused; never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    pub fn one(field: &str, code: ErrorCode) -> Self {
+        Invalid(vec![FieldError { field: field.to_string(), code }])
+    }
+
+    pub fn push(&mut self, field: &str, code: ErrorCode) {
+        self.0.push(FieldError { field: field.to_string(), code });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn for_field(&self, field: &str) -> Option<&ErrorCode> {
+        self.0.iter().find(|e| e.field == field).map(|e| &e.code)
+    }
+
+    /// Ok when nothing was refused, so a parser can end with `errors.into_result(value)`.
+    pub fn into_result<T>(self, value: T) -> Result<T, Invalid> {
+        if self.0.is_empty() { Ok(value) } else { Err(self) }
+    }
+
+    /// Records the error of `result` under `field` and gives back its value, if any.
+    pub fn take<T>(&mut self, field: &str, result: Result<T, ErrorCode>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(code) => {
+                self.push(field, code);
+                None
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {:?}", e.field, e.code)).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// A required text of at most `max` characters, trimmed.
+pub fn required_text(raw: &str, max: usize) -> Result<String, ErrorCode> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    optional_text(t, max)
+}
+
+/// An optional text of at most `max` characters, trimmed.
+pub fn optional_text(raw: &str, max: usize) -> Result<String, ErrorCode> {
+    let t = raw.trim();
+    if t.chars().count() > max {
+        return Err(ErrorCode::TooLong { max });
+    }
+    Ok(t.to_string())
+}
+
+/// A code as used in URLs: lowercase letters, digits and dashes.
+pub fn code(raw: &str) -> Result<String, ErrorCode> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    let ok = t.len() <= 40
+        && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !t.starts_with('-');
+    if ok { Ok(t.to_string()) } else { Err(ErrorCode::InvalidCode) }
+}
+
+/// A value chosen from a list of codes.
+pub fn choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, ErrorCode> {
+    if raw.trim().is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    parse(raw).ok_or(ErrorCode::InvalidChoice)
+}
+
+/// Like [`choice`], but an empty value means "not set".
+pub fn optional_choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, ErrorCode> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    parse(raw).map(Some).ok_or(ErrorCode::InvalidChoice)
+}

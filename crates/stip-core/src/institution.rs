@@ -1,0 +1,125 @@
+//! Instellingen: the mbo institutions of the network, known by their BRIN code.
+
+use crate::error::{optional_text, required_text};
+use crate::number::integer_in;
+use crate::{ErrorCode, Invalid};
+use serde::{Deserialize, Serialize};
+
+/// A BRIN code: four characters, two digits then two letters or digits (e.g. `25LJ`), upper case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct BrinCode(String);
+
+impl BrinCode {
+    pub fn parse(raw: &str) -> Result<Self, ErrorCode> {
+        let t = raw.trim().to_ascii_uppercase();
+        if t.is_empty() {
+            return Err(ErrorCode::Required);
+        }
+        let b = t.as_bytes();
+        let ok = b.len() == 4
+            && b[0].is_ascii_digit()
+            && b[1].is_ascii_digit()
+            && b[2].is_ascii_alphanumeric()
+            && b[3].is_ascii_alphanumeric();
+        if ok { Ok(BrinCode(t)) } else { Err(ErrorCode::InvalidBrin) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BrinCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for BrinCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        BrinCode::parse(&s).map_err(|_| serde::de::Error::custom(format!("invalid BRIN code '{s}'")))
+    }
+}
+
+/// An institution's editable data, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstitutionData {
+    pub brin: BrinCode,
+    pub name: String,
+    pub short_name: String,
+    pub region: String,
+    pub students: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Institution {
+    pub id: i64,
+    #[serde(flatten)]
+    pub data: InstitutionData,
+    pub version: i64,
+}
+
+/// The institution form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct InstitutionInput {
+    pub brin: String,
+    pub name: String,
+    pub short_name: String,
+    pub region: String,
+    pub students: String,
+}
+
+impl InstitutionData {
+    pub fn parse(input: &InstitutionInput) -> Result<Self, Invalid> {
+        let mut e = Invalid::default();
+        let brin = e.take("brin", BrinCode::parse(&input.brin));
+        let name = e.take("name", required_text(&input.name, 200));
+        let short_name = e.take("short_name", required_text(&input.short_name, 60));
+        let region = e.take("region", optional_text(&input.region, 100));
+        let students = if input.students.trim().is_empty() {
+            Some(None)
+        } else {
+            e.take("students", integer_in(&input.students, 0, 1_000_000).map(Some))
+        };
+        match (brin, name, short_name, region, students) {
+            (Some(brin), Some(name), Some(short_name), Some(region), Some(students)) if e.is_empty() => {
+                Ok(InstitutionData { brin, name, short_name, region, students })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+impl From<&InstitutionData> for InstitutionInput {
+    fn from(d: &InstitutionData) -> Self {
+        InstitutionInput {
+            brin: d.brin.to_string(),
+            name: d.name.clone(),
+            short_name: d.short_name.clone(),
+            region: d.region.clone(),
+            students: d.students.map(|s| s.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brin_codes_are_four_characters_two_digits_first() {
+        assert_eq!(BrinCode::parse(" 25lj ").unwrap().as_str(), "25LJ");
+        assert_eq!(BrinCode::parse("XYZ"), Err(ErrorCode::InvalidBrin));
+        assert_eq!(BrinCode::parse("AB12"), Err(ErrorCode::InvalidBrin));
+        assert_eq!(BrinCode::parse(""), Err(ErrorCode::Required));
+    }
+
+    #[test]
+    fn an_institution_needs_a_name_and_a_valid_brin() {
+        let err = InstitutionData::parse(&InstitutionInput { brin: "XYZ".into(), ..Default::default() }).unwrap_err();
+        assert_eq!(err.for_field("brin"), Some(&ErrorCode::InvalidBrin));
+        assert_eq!(err.for_field("name"), Some(&ErrorCode::Required));
+    }
+}
