@@ -171,6 +171,7 @@ fn project(rng: &mut fastrand::Rng, agenda: &crate::agenda::DefaultAgenda) -> Pr
             drivers.push(d.code.clone());
         }
     }
+    drivers.sort();
     let scores: BTreeMap<String, u8> = agenda
         .criteria
         .iter()

@@ -124,7 +124,7 @@ pub struct ProjectData {
     pub perspective: Perspective,
     /// Theme codes, the primary theme first.
     pub themes: Vec<String>,
-    /// Policy driver codes.
+    /// Policy driver codes, sorted: they are a set.
     pub drivers: Vec<String>,
     /// Score 1–5 per criterion code.
     pub scores: BTreeMap<String, u8>,
@@ -269,6 +269,7 @@ impl ProjectData {
                 drivers.push(d.to_string());
             }
         }
+        drivers.sort();
         let mut scores = BTreeMap::new();
         for (code, raw) in &input.scores {
             let field = format!("score_{code}");

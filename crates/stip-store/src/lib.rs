@@ -1,1 +1,169 @@
+//! Persistence for Stip: one [`Store`] over SQLite (embedded, the default) or PostgreSQL.
+//! Every query is written once in portable SQL (`$1` placeholders work on both) and run on
+//! whichever pool is configured; each area of the domain has its own file.
 
+pub mod agenda;
+pub mod demo;
+pub mod institution;
+pub mod portfolio;
+pub mod testing;
+pub mod user;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use stip_core::{ErrorCode, Invalid};
+
+/// Runs `$body` with `$pool` bound to the pool of the configured backend. The body is compiled
+/// once per backend, so the same query text serves SQLite and PostgreSQL.
+/// `read` uses the shared pool; `write` uses SQLite's single writer (PostgreSQL's pool as is).
+macro_rules! on_pool {
+    ($store:expr, read |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { read: $pool, .. } => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+    ($store:expr, write |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite { write: $pool, .. } => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+#[derive(Clone)]
+pub(crate) enum Backend {
+    /// SQLite allows one writer at a time; a single-connection write pool queues writers in
+    /// the process instead of letting them fail with SQLITE_BUSY.
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("invalid: {0}")]
+    Invalid(Invalid),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl From<Invalid> for StoreError {
+    fn from(e: Invalid) -> Self {
+        StoreError::Invalid(e)
+    }
+}
+
+/// Maps a unique-constraint violation to "taken" on `field`, as a form shows it.
+pub(crate) fn unique_as(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Invalid(Invalid::one(field, ErrorCode::Taken))
+        }
+        _ => StoreError::Database(e),
+    }
+}
+
+/// Now, as stored: ISO 8601 in UTC with microseconds, so text order is time order.
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} '{value}'"))
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://file.db` or `postgres://…`), creating a SQLite file if needed,
+    /// and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let store = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            Store::postgres(options).await?
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?;
+            Store::sqlite(options).await?
+        } else {
+            return Err(StoreError::Database(sqlx::Error::Configuration(
+                format!("unsupported database URL '{url}': use sqlite://FILE or postgres://…").into(),
+            )));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn sqlite(options: SqliteConnectOptions) -> Result<Store> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let read = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        Ok(Store { backend: Backend::Sqlite { read, write } })
+    }
+
+    pub async fn postgres(options: PgConnectOptions) -> Result<Store> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Store { backend: Backend::Postgres(pool) })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// True when the database answers.
+    pub async fn ping(&self) -> bool {
+        on_pool!(self, read |pool| sqlx::query("SELECT 1").execute(pool).await.is_ok())
+    }
+
+    /// True when no institution exists yet: a fresh installation.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = on_pool!(self, read |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM institutions").fetch_one(pool).await?
+        });
+        Ok(n == 0)
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,585 @@
+//! Projects: reading, the filtered portfolio list, and saving with optimistic concurrency and a
+//! change-history row written in the same transaction as the change.
+
+use crate::{Result, Store, StoreError, corrupt, now, on_pool};
+use chrono::NaiveDate;
+use sqlx::{Database, Encode, QueryBuilder, Type};
+use std::collections::{BTreeMap, HashMap};
+use stip_core::access::ProjectScope;
+use stip_core::institution::BrinCode;
+use stip_core::number::Hundredths;
+use stip_core::portfolio::*;
+use stip_core::{ErrorCode, Invalid};
+
+/// Who makes a change, as the history shows it.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub user_id: Option<i64>,
+    pub name: String,
+}
+
+/// The result of saving an edited project.
+#[derive(Debug)]
+pub enum Saved {
+    Saved(Box<Project>),
+    /// Someone saved the project after the version the editor started from: nothing was written.
+    Conflict { current: Box<Project>, since: Vec<HistoryEntry> },
+}
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: i64,
+    institution_id: i64,
+    brin: String,
+    institution_name: String,
+    title: String,
+    summary: String,
+    description: String,
+    intended_result: String,
+    owner: String,
+    project_lead: String,
+    contact_person: String,
+    phase: String,
+    status: String,
+    status_note: String,
+    status_date: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    budget_cents: Option<i64>,
+    effort_hundredths: Option<i64>,
+    effort_unit: Option<String>,
+    horizon: Option<String>,
+    character: Option<String>,
+    perspective_so: Option<i64>,
+    perspective_ib: Option<i64>,
+    visibility: String,
+    shareable: bool,
+    case_summary: String,
+    links: String,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+const SELECT_PROJECT: &str = "SELECT p.id, p.institution_id, i.brin, i.name AS institution_name, p.title, p.summary,
+    p.description, p.intended_result, p.owner, p.project_lead, p.contact_person, p.phase, p.status, p.status_note,
+    p.status_date, p.start_date, p.end_date, p.budget_cents, p.effort_hundredths, p.effort_unit, p.horizon,
+    p.character, p.perspective_so, p.perspective_ib, p.visibility, p.shareable, p.case_summary, p.links, p.version,
+    p.created_at, p.updated_at
+    FROM projects p JOIN institutions i ON i.id = p.institution_id";
+
+fn parse_code<T>(what: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(raw).ok_or_else(|| corrupt(what, raw))
+}
+
+fn parse_opt<T>(what: &str, raw: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+    raw.map(|r| parse_code(what, &r, parse)).transpose()
+}
+
+fn date(raw: Option<String>) -> Result<Option<NaiveDate>> {
+    raw.map(|r| NaiveDate::parse_from_str(&r, "%Y-%m-%d").map_err(|_| corrupt("date", &r))).transpose()
+}
+
+fn axis(v: Option<i64>) -> Option<u8> {
+    v.and_then(|v| u8::try_from(v).ok())
+}
+
+/// Themes (primary first), drivers and scores of a set of projects, by project id.
+#[derive(Default)]
+struct Links {
+    themes: HashMap<i64, Vec<String>>,
+    drivers: HashMap<i64, Vec<String>>,
+    scores: HashMap<i64, BTreeMap<String, u8>>,
+}
+
+impl ProjectRow {
+    fn into_project(self, links: &mut Links) -> Result<Project> {
+        let effort = match (self.effort_hundredths, self.effort_unit) {
+            (Some(amount), Some(unit)) => {
+                Some(Effort { amount: Hundredths(amount), unit: parse_code("effort unit", &unit, EffortUnit::parse)? })
+            }
+            _ => None,
+        };
+        Ok(Project {
+            id: self.id,
+            institution_id: self.institution_id,
+            institution_brin: BrinCode::parse(&self.brin).map_err(|_| corrupt("BRIN", &self.brin))?,
+            institution_name: self.institution_name,
+            data: ProjectData {
+                title: self.title,
+                summary: self.summary,
+                description: self.description,
+                intended_result: self.intended_result,
+                owner: self.owner,
+                project_lead: self.project_lead,
+                contact_person: self.contact_person,
+                phase: parse_code("phase", &self.phase, Phase::parse)?,
+                status: parse_code("status", &self.status, Status::parse)?,
+                status_note: self.status_note,
+                start_date: date(self.start_date)?,
+                end_date: date(self.end_date)?,
+                budget: self.budget_cents.map(Hundredths),
+                effort,
+                horizon: parse_opt("horizon", self.horizon, Horizon::parse)?,
+                character: parse_opt("character", self.character, Character::parse)?,
+                perspective: Perspective {
+                    strategic_operational: axis(self.perspective_so),
+                    ict_business: axis(self.perspective_ib),
+                },
+                themes: links.themes.remove(&self.id).unwrap_or_default(),
+                drivers: links.drivers.remove(&self.id).unwrap_or_default(),
+                scores: links.scores.remove(&self.id).unwrap_or_default(),
+                visibility: parse_code("visibility", &self.visibility, Visibility::parse)?,
+                shareable: self.shareable,
+                case_summary: self.case_summary,
+                links: self.links.lines().filter(|l| !l.is_empty()).map(str::to_string).collect(),
+            },
+            status_date: date(self.status_date)?,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+fn push_ids<'a, DB: Database>(qb: &mut QueryBuilder<'a, DB>, ids: &'a [i64])
+where
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    qb.push(" IN (");
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+}
+
+/// The WHERE clause of the portfolio list: visibility scope first, then each filter.
+fn push_filter<'a, DB: Database>(qb: &mut QueryBuilder<'a, DB>, f: &'a ProjectFilter, scope: ProjectScope)
+where
+    i64: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    qb.push(" WHERE 1 = 1");
+    match scope {
+        ProjectScope::All => {}
+        ProjectScope::Public => {
+            qb.push(" AND p.visibility = 'openbaar'");
+        }
+        ProjectScope::Network { own_institution: Some(own) } => {
+            qb.push(" AND (p.visibility <> 'instelling' OR p.institution_id = ").push_bind(own).push(")");
+        }
+        ProjectScope::Network { own_institution: None } => {
+            qb.push(" AND p.visibility <> 'instelling'");
+        }
+    }
+    if let Some(brin) = &f.institution {
+        qb.push(" AND i.brin = ").push_bind(brin.as_str());
+    }
+    if let Some(theme) = &f.theme {
+        qb.push(" AND EXISTS (SELECT 1 FROM project_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.project_id = p.id AND t.code = ")
+            .push_bind(theme.as_str())
+            .push(")");
+    }
+    if let Some(driver) = &f.driver {
+        qb.push(" AND EXISTS (SELECT 1 FROM project_drivers pd JOIN policy_drivers d ON d.id = pd.driver_id WHERE pd.project_id = p.id AND d.code = ")
+            .push_bind(driver.as_str())
+            .push(")");
+    }
+    for (column, value) in [
+        ("phase", f.phase.map(Phase::code)),
+        ("status", f.status.map(Status::code)),
+        ("character", f.character.map(Character::code)),
+        ("horizon", f.horizon.map(Horizon::code)),
+    ] {
+        if let Some(v) = value {
+            qb.push(format!(" AND p.{column} = ")).push_bind(v);
+        }
+    }
+    if let Some(pole) = f.perspective {
+        qb.push(match pole {
+            PerspectivePole::Strategisch => " AND p.perspective_so <= 2",
+            PerspectivePole::Operationeel => " AND p.perspective_so >= 4",
+            PerspectivePole::Ict => " AND p.perspective_ib <= 2",
+            PerspectivePole::Business => " AND p.perspective_ib >= 4",
+        });
+    }
+    if let Some(text) = &f.text {
+        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        qb.push(" AND (lower(p.title) LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR lower(p.summary) LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR lower(p.description) LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+}
+
+fn order_by(sort: Sort) -> String {
+    let phase_order: String = Phase::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!(" WHEN '{}' THEN {i}", p.code()))
+        .collect();
+    let status_order: String =
+        Status::ALL.iter().enumerate().map(|(i, s)| format!(" WHEN '{}' THEN {i}", s.code())).collect();
+    let dir = if sort.descending { "DESC" } else { "ASC" };
+    // Empty values go last in both directions and on both databases.
+    let key = match sort.key {
+        SortKey::Title => format!("lower(p.title) {dir}"),
+        SortKey::Institution => format!("lower(i.name) {dir}"),
+        SortKey::Phase => format!("CASE p.phase{phase_order} END {dir}"),
+        SortKey::Status => format!("CASE p.status{status_order} END {dir}"),
+        SortKey::StartDate => format!("(p.start_date IS NULL), p.start_date {dir}"),
+        SortKey::EndDate => format!("(p.end_date IS NULL), p.end_date {dir}"),
+        SortKey::Budget => format!("(p.budget_cents IS NULL), p.budget_cents {dir}"),
+        SortKey::Updated => format!("p.updated_at {dir}"),
+    };
+    format!(" ORDER BY {key}, p.id {dir}")
+}
+
+impl Store {
+    pub async fn project(&self, id: i64) -> Result<Project> {
+        self.projects_by_ids(&[id]).await?.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Loads whole projects, in the order of `ids`.
+    pub async fn projects_by_ids(&self, ids: &[i64]) -> Result<Vec<Project>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (rows, themes, drivers, scores) = on_pool!(self, read |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut qb = QueryBuilder::new(SELECT_PROJECT);
+            qb.push(" WHERE p.id");
+            push_ids(&mut qb, ids);
+            let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            let mut qb = QueryBuilder::new(
+                "SELECT pt.project_id, t.code FROM project_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.project_id",
+            );
+            push_ids(&mut qb, ids);
+            qb.push(" ORDER BY pt.project_id, pt.position");
+            let themes: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            let mut qb = QueryBuilder::new(
+                "SELECT pd.project_id, d.code FROM project_drivers pd JOIN policy_drivers d ON d.id = pd.driver_id WHERE pd.project_id",
+            );
+            push_ids(&mut qb, ids);
+            qb.push(" ORDER BY pd.project_id, d.code");
+            let drivers: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            let mut qb = QueryBuilder::new(
+                "SELECT ps.project_id, c.code, ps.score FROM project_scores ps JOIN criteria c ON c.id = ps.criterion_id WHERE ps.project_id",
+            );
+            push_ids(&mut qb, ids);
+            let scores: Vec<(i64, String, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            (rows, themes, drivers, scores)
+        });
+        let mut links = Links::default();
+        for (id, code) in themes {
+            links.themes.entry(id).or_default().push(code);
+        }
+        for (id, code) in drivers {
+            links.drivers.entry(id).or_default().push(code);
+        }
+        for (id, code, score) in scores {
+            links.scores.entry(id).or_default().insert(code, score.clamp(0, 255) as u8);
+        }
+        let mut by_id: HashMap<i64, Project> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let p = row.into_project(&mut links)?;
+            by_id.insert(p.id, p);
+        }
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// One page of the portfolio as `scope` may see it, filtered and sorted.
+    pub async fn list_projects(&self, req: &ListRequest, scope: ProjectScope) -> Result<Page<Project>> {
+        let offset = (req.page.saturating_sub(1) as i64) * req.per_page as i64;
+        let (total, ids): (i64, Vec<i64>) = on_pool!(self, read |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM projects p JOIN institutions i ON i.id = p.institution_id");
+            push_filter(&mut qb, &req.filter, scope);
+            let total: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
+            let mut qb = QueryBuilder::new("SELECT p.id FROM projects p JOIN institutions i ON i.id = p.institution_id");
+            push_filter(&mut qb, &req.filter, scope);
+            qb.push(order_by(req.sort));
+            qb.push(" LIMIT ").push_bind(req.per_page as i64).push(" OFFSET ").push_bind(offset);
+            let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
+            (total, ids)
+        });
+        Ok(Page { items: self.projects_by_ids(&ids).await?, total: total as u64, page: req.page, per_page: req.per_page })
+    }
+
+    pub async fn create_project(&self, institution_id: i64, d: &ProjectData, editor: &Editor) -> Result<Project> {
+        let at = now();
+        let today = &at[..10];
+        let id: i64 = on_pool!(self, write |pool| {
+            let mut tx = pool.begin().await?;
+            let refs = references(&mut tx).await?;
+            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO projects (institution_id, title, summary, description, intended_result, owner, project_lead,
+                 contact_person, phase, status, status_note, status_date, start_date, end_date, budget_cents,
+                 effort_hundredths, effort_unit, horizon, character, perspective_so, perspective_ib, primary_theme_id,
+                 visibility, shareable, case_summary, links, version, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                 $22, $23, $24, $25, $26, 1, $27, $27) RETURNING id",
+            )
+            .bind(institution_id)
+            .bind(&d.title)
+            .bind(&d.summary)
+            .bind(&d.description)
+            .bind(&d.intended_result)
+            .bind(&d.owner)
+            .bind(&d.project_lead)
+            .bind(&d.contact_person)
+            .bind(d.phase.code())
+            .bind(d.status.code())
+            .bind(&d.status_note)
+            .bind(today)
+            .bind(d.start_date.map(|x| x.to_string()))
+            .bind(d.end_date.map(|x| x.to_string()))
+            .bind(d.budget.map(|b| b.0))
+            .bind(d.effort.map(|e| e.amount.0))
+            .bind(d.effort.map(|e| e.unit.code()))
+            .bind(d.horizon.map(Horizon::code))
+            .bind(d.character.map(Character::code))
+            .bind(d.perspective.strategic_operational.map(i64::from))
+            .bind(d.perspective.ict_business.map(i64::from))
+            .bind(primary)
+            .bind(d.visibility.code())
+            .bind(d.shareable)
+            .bind(&d.case_summary)
+            .bind(d.links.join("\n"))
+            .bind(&at)
+            .fetch_one(&mut *tx)
+            .await?;
+            write_links(&mut tx, id, d, &refs).await?;
+            sqlx::query(
+                "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, 1, $2, $3, $4, '[]')",
+            )
+            .bind(id)
+            .bind(&at)
+            .bind(editor.user_id)
+            .bind(&editor.name)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            id
+        });
+        self.project(id).await
+    }
+
+    /// Saves `d` over the project if it is still at `version`; otherwise reports the conflict
+    /// with what changed since, and writes nothing.
+    pub async fn update_project(&self, id: i64, version: i64, d: &ProjectData, editor: &Editor) -> Result<Saved> {
+        let at = now();
+        // Read-then-write inside the writer's transaction: on SQLite the single writer makes this
+        // atomic; on PostgreSQL the `version = $n` condition makes a concurrent save affect 0 rows.
+        let current = self.project(id).await?;
+        if current.version != version {
+            let since = self.history_since(id, version).await?;
+            return Ok(Saved::Conflict { current: Box::new(current), since });
+        }
+        let changes = diff(&current.data, d);
+        if changes.is_empty() {
+            return Ok(Saved::Saved(Box::new(current)));
+        }
+        let status_changed = current.data.status != d.status || current.data.status_note != d.status_note;
+        let status_date = if status_changed { Some(at[..10].to_string()) } else { current.status_date.map(|x| x.to_string()) };
+        let changes_json = serde_json::to_string(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let updated: bool = on_pool!(self, write |pool| {
+            let mut tx = pool.begin().await?;
+            let refs = references(&mut tx).await?;
+            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
+            let n = sqlx::query(
+                "UPDATE projects SET title = $1, summary = $2, description = $3, intended_result = $4, owner = $5,
+                 project_lead = $6, contact_person = $7, phase = $8, status = $9, status_note = $10, status_date = $11,
+                 start_date = $12, end_date = $13, budget_cents = $14, effort_hundredths = $15, effort_unit = $16,
+                 horizon = $17, character = $18, perspective_so = $19, perspective_ib = $20, primary_theme_id = $21,
+                 visibility = $22, shareable = $23, case_summary = $24, links = $25, version = version + 1,
+                 updated_at = $26 WHERE id = $27 AND version = $28",
+            )
+            .bind(&d.title)
+            .bind(&d.summary)
+            .bind(&d.description)
+            .bind(&d.intended_result)
+            .bind(&d.owner)
+            .bind(&d.project_lead)
+            .bind(&d.contact_person)
+            .bind(d.phase.code())
+            .bind(d.status.code())
+            .bind(&d.status_note)
+            .bind(&status_date)
+            .bind(d.start_date.map(|x| x.to_string()))
+            .bind(d.end_date.map(|x| x.to_string()))
+            .bind(d.budget.map(|b| b.0))
+            .bind(d.effort.map(|e| e.amount.0))
+            .bind(d.effort.map(|e| e.unit.code()))
+            .bind(d.horizon.map(Horizon::code))
+            .bind(d.character.map(Character::code))
+            .bind(d.perspective.strategic_operational.map(i64::from))
+            .bind(d.perspective.ict_business.map(i64::from))
+            .bind(primary)
+            .bind(d.visibility.code())
+            .bind(d.shareable)
+            .bind(&d.case_summary)
+            .bind(d.links.join("\n"))
+            .bind(&at)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                for table in ["project_themes", "project_drivers", "project_scores"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1")).bind(id).execute(&mut *tx).await?;
+                }
+                write_links(&mut tx, id, d, &refs).await?;
+                sqlx::query(
+                    "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(version + 1)
+                .bind(&at)
+                .bind(editor.user_id)
+                .bind(&editor.name)
+                .bind(&changes_json)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+            }
+            n == 1
+        });
+        let now_stored = self.project(id).await?;
+        if updated {
+            Ok(Saved::Saved(Box::new(now_stored)))
+        } else {
+            let since = self.history_since(id, version).await?;
+            Ok(Saved::Conflict { current: Box::new(now_stored), since })
+        }
+    }
+
+    pub async fn delete_project(&self, id: i64) -> Result<()> {
+        let n = on_pool!(self, write |pool| {
+            let mut tx = pool.begin().await?;
+            for table in ["project_themes", "project_drivers", "project_scores", "project_history"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1")).bind(id).execute(&mut *tx).await?;
+            }
+            let n = sqlx::query("DELETE FROM projects WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+            tx.commit().await?;
+            n
+        });
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// The change history of a project, newest first.
+    pub async fn project_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
+        self.history_since(id, 0).await
+    }
+
+    async fn history_since(&self, id: i64, after_version: i64) -> Result<Vec<HistoryEntry>> {
+        let rows: Vec<(i64, String, String, String)> = on_pool!(self, read |pool| {
+            sqlx::query_as(
+                "SELECT version, changed_at, user_name, changes FROM project_history
+                 WHERE project_id = $1 AND version > $2 ORDER BY version DESC",
+            )
+            .bind(id)
+            .bind(after_version)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(version, changed_at, user_name, changes)| {
+                Ok(HistoryEntry {
+                    version,
+                    changed_at,
+                    user_name,
+                    changes: serde_json::from_str(&changes).map_err(|_| corrupt("history", &changes))?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Code → id of the reference lists, read inside a write transaction.
+pub(crate) struct References {
+    themes: HashMap<String, i64>,
+    drivers: HashMap<String, i64>,
+    criteria: HashMap<String, i64>,
+}
+
+impl References {
+    fn lookup(map: &HashMap<String, i64>, code: &str, field: &str) -> Result<i64> {
+        map.get(code).copied().ok_or_else(|| StoreError::Invalid(Invalid::one(field, ErrorCode::Unknown)))
+    }
+    pub(crate) fn theme(&self, code: &str, field: &str) -> Result<i64> {
+        Self::lookup(&self.themes, code, field)
+    }
+    pub(crate) fn driver(&self, code: &str) -> Result<i64> {
+        Self::lookup(&self.drivers, code, "drivers")
+    }
+    pub(crate) fn criterion(&self, code: &str) -> Result<i64> {
+        Self::lookup(&self.criteria, code, &format!("score_{code}"))
+    }
+}
+
+pub(crate) async fn references<DB: Database>(tx: &mut sqlx::Transaction<'_, DB>) -> Result<References>
+where
+    for<'e> &'e mut <DB as Database>::Connection: sqlx::Executor<'e, Database = DB>,
+    for<'r> (String, i64): sqlx::FromRow<'r, DB::Row>,
+    for<'a> <DB as Database>::Arguments<'a>: sqlx::IntoArguments<'a, DB>,
+{
+    let mut maps = Vec::with_capacity(3);
+    for sql in ["SELECT code, id FROM themes", "SELECT code, id FROM policy_drivers", "SELECT code, id FROM criteria"] {
+        let rows: Vec<(String, i64)> = sqlx::query_as::<DB, (String, i64)>(sql).fetch_all(&mut **tx).await?;
+        maps.push(rows.into_iter().collect::<HashMap<_, _>>());
+    }
+    let criteria = maps.pop().unwrap_or_default();
+    let drivers = maps.pop().unwrap_or_default();
+    let themes = maps.pop().unwrap_or_default();
+    Ok(References { themes, drivers, criteria })
+}
+
+/// Writes the themes, drivers and scores of project `id`.
+pub(crate) async fn write_links<DB: Database>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+    id: i64,
+    d: &ProjectData,
+    refs: &References,
+) -> Result<()>
+where
+    for<'e> &'e mut <DB as Database>::Connection: sqlx::Executor<'e, Database = DB>,
+    for<'a> i64: Encode<'a, DB> + Type<DB>,
+    for<'a> <DB as Database>::Arguments<'a>: sqlx::IntoArguments<'a, DB>,
+{
+    for (pos, code) in d.themes.iter().enumerate() {
+        let theme = refs.theme(code, "themes")?;
+        sqlx::query::<DB>("INSERT INTO project_themes (project_id, theme_id, position) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(theme)
+            .bind(pos as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for code in &d.drivers {
+        let driver = refs.driver(code)?;
+        sqlx::query::<DB>("INSERT INTO project_drivers (project_id, driver_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(driver)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (code, score) in &d.scores {
+        let criterion = refs.criterion(code)?;
+        sqlx::query::<DB>("INSERT INTO project_scores (project_id, criterion_id, score) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(criterion)
+            .bind(i64::from(*score))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,368 @@
+//! The store's conformance story: every test runs on SQLite and on PostgreSQL.
+
+use std::collections::BTreeMap;
+use stip_core::ErrorCode;
+use stip_core::access::ProjectScope;
+use stip_core::agenda::default_agenda;
+use stip_core::demo;
+use stip_core::institution::{BrinCode, InstitutionData};
+use stip_core::portfolio::*;
+use stip_store::portfolio::{Editor, Saved};
+use stip_store::testing::TestDb;
+use stip_store::{Store, StoreError};
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(&stip_store::testing::TestDb::sqlite().await.store).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(db) = stip_store::testing::TestDb::postgres().await { super::$name(&db.store).await }
+            })*
+        }
+    };
+}
+
+on_both!(
+    a_fresh_store_is_empty_and_takes_the_default_agenda,
+    demo_data_loads_with_every_link,
+    a_project_reads_back_as_it_was_saved,
+    saving_bumps_the_version_and_records_who_changed_what,
+    a_stale_save_is_a_conflict_and_writes_nothing,
+    the_list_filters_each_field_and_counts_the_total,
+    the_list_respects_visibility_scope,
+    the_list_sorts_and_pages,
+    brin_codes_and_emails_are_unique,
+    sessions_and_tokens_find_their_user,
+    deleting_a_project_removes_it_and_its_history,
+);
+
+fn editor() -> Editor {
+    Editor { user_id: None, name: "Karin".into() }
+}
+
+async fn with_agenda(store: &Store) {
+    store.load_agenda(&default_agenda()).await.unwrap();
+}
+
+async fn institution(store: &Store, brin: &str, name: &str) -> i64 {
+    store
+        .create_institution(&InstitutionData {
+            brin: BrinCode::parse(brin).unwrap(),
+            name: name.into(),
+            short_name: name.into(),
+            region: String::new(),
+            students: None,
+        })
+        .await
+        .unwrap()
+}
+
+fn data(title: &str) -> ProjectData {
+    ProjectData {
+        title: title.into(),
+        summary: String::new(),
+        description: String::new(),
+        intended_result: String::new(),
+        owner: String::new(),
+        project_lead: String::new(),
+        contact_person: String::new(),
+        phase: Phase::Idee,
+        status: Status::Groen,
+        status_note: String::new(),
+        start_date: None,
+        end_date: None,
+        budget: None,
+        effort: None,
+        horizon: None,
+        character: None,
+        perspective: Perspective::default(),
+        themes: vec!["llo".into()],
+        drivers: vec![],
+        scores: BTreeMap::new(),
+        visibility: Visibility::Netwerk,
+        shareable: false,
+        case_summary: String::new(),
+        links: vec![],
+    }
+}
+
+fn list(filter: ProjectFilter) -> ListRequest {
+    ListRequest { filter, sort: Sort::default(), page: 1, per_page: 50 }
+}
+
+async fn titles(store: &Store, req: &ListRequest, scope: ProjectScope) -> Vec<String> {
+    store.list_projects(req, scope).await.unwrap().items.into_iter().map(|p| p.data.title).collect()
+}
+
+async fn a_fresh_store_is_empty_and_takes_the_default_agenda(store: &Store) {
+    assert!(store.is_empty().await.unwrap());
+    assert!(store.ping().await);
+    with_agenda(store).await;
+    assert_eq!(store.main_lines().await.unwrap().len(), 3);
+    let themes = store.themes().await.unwrap();
+    assert_eq!(themes.len(), 8);
+    assert_eq!(themes[0].data.main_line.as_deref(), Some("inhoud"));
+    assert_eq!(themes[7].data.main_line, None, "Innovatie runs across all main lines");
+    assert_eq!(store.policy_drivers().await.unwrap().len(), 3);
+    assert_eq!(store.criteria().await.unwrap().len(), 5);
+}
+
+async fn demo_data_loads_with_every_link(store: &Store) {
+    with_agenda(store).await;
+    let generated = demo::generate(9, 12, 1);
+    let ids = store.load_demo(&generated, "Demo").await.unwrap();
+    assert_eq!(ids.len(), 9);
+    let page = store.list_projects(&list(ProjectFilter::default()), ProjectScope::All).await.unwrap();
+    assert_eq!(page.total, 108);
+    // Every generated project comes back whole: compare them as sets of data.
+    let mut stored = Vec::new();
+    for p in 1..=3 {
+        let req = ListRequest { filter: ProjectFilter::default(), sort: Sort::default(), page: p, per_page: 50 };
+        stored.extend(store.list_projects(&req, ProjectScope::All).await.unwrap().items);
+    }
+    assert_eq!(stored.len(), 108);
+    for g in &generated.projects {
+        let inst = &generated.institutions[g.institution];
+        assert!(
+            stored.iter().any(|s| s.data == g.data && s.institution_brin == inst.brin),
+            "demo project '{}' was not stored whole",
+            g.data.title
+        );
+    }
+    let horizon = store.institution_by_brin(&BrinCode::parse("25LN").unwrap()).await.unwrap();
+    assert_eq!(horizon.data.name, "Horizon College");
+}
+
+async fn a_project_reads_back_as_it_was_saved(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let mut d = data("Dashboard studiesucces");
+    d.summary = "Inzicht in uitval".into();
+    d.description = "## Doel\n\nMinder uitval.".into();
+    d.phase = Phase::Uitvoering;
+    d.status = Status::Oranje;
+    d.start_date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1);
+    d.end_date = chrono::NaiveDate::from_ymd_opt(2026, 6, 30);
+    d.budget = Some(stip_core::number::Hundredths(1_250_050));
+    d.effort = Some(Effort { amount: stip_core::number::Hundredths(150), unit: EffortUnit::Fte });
+    d.horizon = Some(Horizon::Middellang);
+    d.character = Some(Character::Innoveren);
+    d.perspective = Perspective { strategic_operational: Some(2), ict_business: Some(5) };
+    d.themes = vec!["data-ondersteund-onderwijs".into(), "llo".into()];
+    d.drivers = vec!["krimp".into()];
+    d.scores = BTreeMap::from([("urgentie".to_string(), 4), ("risico".to_string(), 2)]);
+    d.visibility = Visibility::Openbaar;
+    d.shareable = true;
+    d.case_summary = "Goed voorbeeld".into();
+    d.links = vec!["https://example.org/dashboard".into()];
+    let p = store.create_project(inst, &d, &editor()).await.unwrap();
+    assert_eq!(p.version, 1);
+    assert_eq!(p.institution_brin.as_str(), "25LN");
+    let again = store.project(p.id).await.unwrap();
+    assert_eq!(again.data, d);
+    assert_eq!(store.project_history(p.id).await.unwrap().len(), 1);
+}
+
+async fn saving_bumps_the_version_and_records_who_changed_what(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let p = store.create_project(inst, &data("Eerste titel"), &editor()).await.unwrap();
+    let mut d = p.data.clone();
+    d.title = "Tweede titel".into();
+    d.status = Status::Rood;
+    let Saved::Saved(saved) = store.update_project(p.id, 1, &d, &Editor { user_id: None, name: "Maaike".into() }).await.unwrap()
+    else {
+        panic!("expected the save to succeed");
+    };
+    assert_eq!(saved.version, 2);
+    assert_eq!(saved.data.title, "Tweede titel");
+    let history = store.project_history(p.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].version, 2);
+    assert_eq!(history[0].user_name, "Maaike");
+    let fields: Vec<_> = history[0].changes.iter().map(|c| (c.field.as_str(), c.old.as_str(), c.new.as_str())).collect();
+    assert_eq!(fields, vec![("title", "Eerste titel", "Tweede titel"), ("status", "groen", "rood")]);
+}
+
+async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let p = store.create_project(inst, &data("Origineel"), &editor()).await.unwrap();
+    let mut first = p.data.clone();
+    first.title = "Door Karin".into();
+    assert!(matches!(store.update_project(p.id, 1, &first, &editor()).await.unwrap(), Saved::Saved(_)));
+    let mut second = p.data.clone();
+    second.title = "Door Jan".into();
+    match store.update_project(p.id, 1, &second, &editor()).await.unwrap() {
+        Saved::Conflict { current, since } => {
+            assert_eq!(current.data.title, "Door Karin");
+            assert_eq!(since.len(), 1);
+            assert_eq!(since[0].changes[0].new, "Door Karin");
+        }
+        Saved::Saved(_) => panic!("a save from a stale version must not overwrite"),
+    }
+    assert_eq!(store.project(p.id).await.unwrap().data.title, "Door Karin");
+    assert_eq!(store.project_history(p.id).await.unwrap().len(), 2);
+}
+
+async fn the_list_filters_each_field_and_counts_the_total(store: &Store) {
+    with_agenda(store).await;
+    let horizon = institution(store, "25LN", "Horizon College").await;
+    let davinci = institution(store, "25LK", "DaVinci College").await;
+    let mut a = data("Dashboard studiesucces");
+    a.themes = vec!["data-ondersteund-onderwijs".into()];
+    a.phase = Phase::Uitvoering;
+    a.status = Status::Rood;
+    a.character = Some(Character::Innoveren);
+    a.horizon = Some(Horizon::Kort);
+    a.perspective = Perspective { strategic_operational: Some(1), ict_business: Some(5) };
+    a.drivers = vec!["krimp".into()];
+    store.create_project(horizon, &a, &editor()).await.unwrap();
+    let mut b = data("Flexibel roosteren");
+    b.summary = "Met het 100% nieuwe rooster_systeem".into();
+    b.themes = vec!["onderwijslogistiek".into(), "data-ondersteund-onderwijs".into()];
+    store.create_project(davinci, &b, &editor()).await.unwrap();
+    store.create_project(davinci, &data("Microcredentials"), &editor()).await.unwrap();
+
+    let all = store.list_projects(&list(ProjectFilter::default()), ProjectScope::All).await.unwrap();
+    assert_eq!(all.total, 3);
+    let cases: Vec<(ProjectFilter, Vec<&str>)> = vec![
+        (ProjectFilter { institution: Some(BrinCode::parse("25LN").unwrap()), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        (ProjectFilter { theme: Some("data-ondersteund-onderwijs".into()), ..Default::default() }, vec!["Flexibel roosteren", "Dashboard studiesucces"]),
+        (ProjectFilter { phase: Some(Phase::Uitvoering), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        (ProjectFilter { status: Some(Status::Rood), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        (ProjectFilter { character: Some(Character::Innoveren), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        (ProjectFilter { horizon: Some(Horizon::Kort), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        (ProjectFilter { perspective: Some(PerspectivePole::Business), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        (ProjectFilter { perspective: Some(PerspectivePole::Ict), ..Default::default() }, vec![]),
+        (ProjectFilter { driver: Some("krimp".into()), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        (ProjectFilter { text: Some("DASHBOARD".into()), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        // Wildcards typed by a user are matched literally.
+        (ProjectFilter { text: Some("100%".into()), ..Default::default() }, vec!["Flexibel roosteren"]),
+        (ProjectFilter { text: Some("e_r".into()), ..Default::default() }, vec![]),
+        (ProjectFilter { text: Some("rooster_sys".into()), ..Default::default() }, vec!["Flexibel roosteren"]),
+    ];
+    for (filter, expected) in cases {
+        let mut got = titles(store, &list(filter.clone()), ProjectScope::All).await;
+        got.sort();
+        let mut expected: Vec<String> = expected.into_iter().map(String::from).collect();
+        expected.sort();
+        assert_eq!(got, expected, "filter {filter:?}");
+    }
+}
+
+async fn the_list_respects_visibility_scope(store: &Store) {
+    with_agenda(store).await;
+    let horizon = institution(store, "25LN", "Horizon College").await;
+    let davinci = institution(store, "25LK", "DaVinci College").await;
+    for (title, vis) in [("Eigen", Visibility::Instelling), ("Netwerk", Visibility::Netwerk), ("Openbaar", Visibility::Openbaar)] {
+        let mut d = data(title);
+        d.visibility = vis;
+        store.create_project(horizon, &d, &editor()).await.unwrap();
+    }
+    let req = list(ProjectFilter::default());
+    let sorted = async |scope| {
+        let mut t = titles(store, &req, scope).await;
+        t.sort();
+        t
+    };
+    assert_eq!(sorted(ProjectScope::Public).await, vec!["Openbaar"]);
+    assert_eq!(sorted(ProjectScope::Network { own_institution: Some(davinci) }).await, vec!["Netwerk", "Openbaar"]);
+    assert_eq!(sorted(ProjectScope::Network { own_institution: None }).await, vec!["Netwerk", "Openbaar"]);
+    assert_eq!(sorted(ProjectScope::Network { own_institution: Some(horizon) }).await, vec!["Eigen", "Netwerk", "Openbaar"]);
+    assert_eq!(sorted(ProjectScope::All).await, vec!["Eigen", "Netwerk", "Openbaar"]);
+}
+
+async fn the_list_sorts_and_pages(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    for (title, budget) in [("bravo", Some(300)), ("alfa", None), ("charlie", Some(100)), ("delta", Some(200))] {
+        let mut d = data(title);
+        d.budget = budget.map(stip_core::number::Hundredths);
+        store.create_project(inst, &d, &editor()).await.unwrap();
+    }
+    let req = |sort: &str, page, per_page| ListRequest {
+        filter: ProjectFilter::default(),
+        sort: Sort::parse(sort).unwrap(),
+        page,
+        per_page,
+    };
+    assert_eq!(titles(store, &req("title", 1, 50), ProjectScope::All).await, vec!["alfa", "bravo", "charlie", "delta"]);
+    assert_eq!(titles(store, &req("-title", 1, 50), ProjectScope::All).await, vec!["delta", "charlie", "bravo", "alfa"]);
+    assert_eq!(titles(store, &req("budget", 1, 50), ProjectScope::All).await, vec!["charlie", "delta", "bravo", "alfa"]);
+    assert_eq!(titles(store, &req("-budget", 1, 50), ProjectScope::All).await, vec!["bravo", "delta", "charlie", "alfa"]);
+    let page2 = store.list_projects(&req("title", 2, 3), ProjectScope::All).await.unwrap();
+    assert_eq!(page2.total, 4);
+    assert_eq!(page2.page_count(), 2);
+    assert_eq!(page2.items.iter().map(|p| p.data.title.as_str()).collect::<Vec<_>>(), vec!["delta"]);
+}
+
+async fn brin_codes_and_emails_are_unique(store: &Store) {
+    institution(store, "25LN", "Horizon College").await;
+    let again = store
+        .create_institution(&InstitutionData {
+            brin: BrinCode::parse("25LN").unwrap(),
+            name: "Ander".into(),
+            short_name: "Ander".into(),
+            region: String::new(),
+            students: None,
+        })
+        .await;
+    match again {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.for_field("brin"), Some(&ErrorCode::Taken)),
+        other => panic!("expected 'taken', got {other:?}"),
+    }
+    let user = stip_store::user::UserData {
+        email: "a@b.nl",
+        name: "A",
+        role: stip_core::user::Role::Lezer,
+        institution_id: None,
+        active: true,
+    };
+    store.create_user(&user, "hash").await.unwrap();
+    match store.create_user(&user, "hash").await {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.for_field("email"), Some(&ErrorCode::Taken)),
+        other => panic!("expected 'taken', got {other:?}"),
+    }
+}
+
+async fn sessions_and_tokens_find_their_user(store: &Store) {
+    let user = stip_store::user::UserData {
+        email: "im@horizon.nl",
+        name: "Karin",
+        role: stip_core::user::Role::Informatiemanager,
+        institution_id: None,
+        active: true,
+    };
+    let id = store.create_user(&user, "hash").await.unwrap();
+    store.create_session("live", id, "csrf1", "2999-01-01T00:00:00Z").await.unwrap();
+    store.create_session("old", id, "csrf2", "2000-01-01T00:00:00Z").await.unwrap();
+    let (u, csrf) = store.session_user("live").await.unwrap().unwrap();
+    assert_eq!((u.name.as_str(), csrf.as_str()), ("Karin", "csrf1"));
+    assert!(store.session_user("old").await.unwrap().is_none(), "an expired session is no session");
+    store.delete_session("live").await.unwrap();
+    assert!(store.session_user("live").await.unwrap().is_none());
+    store.create_api_token("tok", id).await.unwrap();
+    assert_eq!(store.api_token_user("tok").await.unwrap().unwrap().id, id);
+    assert!(store.api_token_user("nope").await.unwrap().is_none());
+}
+
+async fn deleting_a_project_removes_it_and_its_history(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let p = store.create_project(inst, &data("Weg ermee"), &editor()).await.unwrap();
+    store.delete_project(p.id).await.unwrap();
+    assert!(matches!(store.project(p.id).await, Err(StoreError::NotFound)));
+    assert!(store.project_history(p.id).await.unwrap().is_empty());
+    assert!(matches!(store.delete_project(p.id).await, Err(StoreError::NotFound)));
+}
+
+#[tokio::test]
+async fn test_databases_are_separate() {
+    let a = TestDb::sqlite().await;
+    let b = TestDb::sqlite().await;
+    with_agenda(&a.store).await;
+    assert!(b.store.themes().await.unwrap().is_empty());
+}
