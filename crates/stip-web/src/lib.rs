@@ -1,1 +1,67 @@
+//! Stip on the web: the HTML pages and the JSON API, each area in its own module, plus what all
+//! of them share (identity and sessions, CSRF, languages, errors, security headers, assets).
 
+rust_i18n::i18n!("locales", fallback = "nl");
+
+mod admin;
+pub mod agenda;
+pub mod api;
+mod assets;
+pub mod auth;
+pub mod demo;
+mod error;
+mod form;
+pub mod i18n;
+pub mod institution;
+mod layout;
+pub mod portfolio;
+pub mod user;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use std::sync::Arc;
+use stip_store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::{ApiError, PageError};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub throttle: Arc<auth::LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        AppState { store, throttle: Arc::new(auth::LoginThrottle::default()) }
+    }
+}
+
+/// The whole application: pages, API, assets, with identity, CSRF and security headers.
+pub fn router(state: AppState) -> Router {
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+               font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+    Router::new()
+        .merge(layout::routes())
+        .merge(admin::routes())
+        .merge(auth::routes())
+        .merge(portfolio::routes())
+        .merge(institution::routes())
+        .merge(agenda::routes())
+        .merge(user::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,1 +1,219 @@
-fn main() {}
+//! The `stip` command: serve the web application, load demo data, manage accounts and tokens.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::net::SocketAddr;
+use stip_core::institution::BrinCode;
+use stip_core::user::{self, Role};
+use stip_store::Store;
+use stip_store::user::UserData;
+use stip_web::{AppState, auth, demo};
+
+const DEFAULT_DATABASE: &str = "sqlite://stip.db";
+
+#[derive(Parser)]
+#[command(name = "stip", version, about = "Stip: project portfolios for the network of information managers in Dutch mbo")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct Database {
+    /// `sqlite://FILE` (created when missing) or `postgres://USER@HOST/DB`.
+    #[arg(long = "database", env = "STIP_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    url: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Stip over HTTP.
+    Serve {
+        #[arg(long, env = "STIP_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        database: Database,
+        /// Load demo data first when the database is empty, and print the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load demo data into an empty database.
+    Demo {
+        #[command(flatten)]
+        database: Database,
+        /// Institutions in all: the seed document's seven first, then generated ones.
+        #[arg(long, default_value_t = 12)]
+        institutions: usize,
+        #[arg(long, default_value_t = 25)]
+        projects_per_institution: usize,
+        #[arg(long, default_value_t = 2020)]
+        seed: u64,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage personal API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// beheerder, regiegroep, informatiemanager or lezer.
+        #[arg(long)]
+        role: String,
+        /// BRIN code of the institution (required for an informatiemanager).
+        #[arg(long)]
+        institution: Option<String>,
+        /// Read the password from standard input (the only way: it never shows in `ps`).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a personal API token for an account and print it.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STIP_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve { addr, database, demo } => serve(addr, &database.url, demo).await,
+        Command::Demo { database, institutions, projects_per_institution, seed } => {
+            let store = connect(&database.url).await?;
+            if !store.is_empty().await? {
+                bail!("the database at {} already has data; demo data is only loaded into an empty database", database.url);
+            }
+            let started = std::time::Instant::now();
+            demo::load(&store, institutions, projects_per_institution, seed).await?;
+            println!(
+                "Loaded {} institutions with {} projects each in {:.1} s.",
+                institutions,
+                projects_per_institution,
+                started.elapsed().as_secs_f64()
+            );
+            print_accounts();
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, name, role, institution, password_stdin: _, database } } => {
+            let store = connect(&database.url).await?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            add_user(&store, &email, &name, &role, institution.as_deref(), password).await
+        }
+        Command::Token { command: TokenCommand::Create { email, database } } => {
+            let store = connect(&database.url).await?;
+            let user = store.user_by_email(&email).await.map_err(|_| anyhow::anyhow!("no account with e-mail address {email}"))?;
+            let (token, hash) = auth::new_api_token();
+            store.create_api_token(&hash, user.id).await?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+async fn connect(url: &str) -> Result<Store> {
+    Store::connect(url).await.with_context(|| format!("opening the database {url}"))
+}
+
+async fn add_user(store: &Store, email: &str, name: &str, role: &str, institution: Option<&str>, password: &str) -> Result<()> {
+    let email = user::email(email).map_err(|_| anyhow::anyhow!("--email: '{email}' is not an e-mail address"))?;
+    let name = name.trim();
+    if name.is_empty() {
+        bail!("--name: give the person's name");
+    }
+    let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("--role: '{role}' is not one of beheerder, regiegroep, informatiemanager, lezer"))?;
+    let institution_id = match institution {
+        Some(raw) => {
+            let brin = BrinCode::parse(raw).map_err(|_| anyhow::anyhow!("--institution: '{raw}' is not a BRIN code (four characters, e.g. 25LJ)"))?;
+            Some(store.institution_by_brin(&brin).await.map_err(|_| anyhow::anyhow!("--institution: no institution with BRIN code {brin}"))?.id)
+        }
+        None if role == Role::Informatiemanager => bail!("--institution: an informatiemanager belongs to an institution; give its BRIN code"),
+        None => None,
+    };
+    user::password(password).map_err(|_| anyhow::anyhow!("password: use at least 10 characters"))?;
+    let hash = auth::hash_password(password);
+    let data = UserData { email: &email, name, role, institution_id, active: true };
+    match store.create_user(&data, &hash).await {
+        Ok(_) => {
+            println!("Added {name} <{email}> as {role}.");
+            Ok(())
+        }
+        Err(stip_store::StoreError::Invalid(_)) => bail!("--email: an account with {email} already exists"),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn print_accounts() {
+    println!("\nDemo accounts (e-mail / password / role):");
+    for a in demo::ACCOUNTS {
+        let inst = a.institution.map(|b| format!(" at {b}")).unwrap_or_default();
+        println!("  {:<24} {:<18} {}{}", a.email, a.password, a.role, inst);
+    }
+    println!();
+}
+
+async fn serve(addr: SocketAddr, url: &str, with_demo: bool) -> Result<()> {
+    let store = connect(url).await?;
+    if with_demo {
+        if store.is_empty().await? {
+            tracing::info!("empty database: loading demo data");
+            demo::load(&store, 12, 25, 2020).await?;
+        }
+        if store.user_by_email(demo::ACCOUNTS[0].email).await.is_ok() {
+            print_accounts();
+        }
+    } else if demo::ensure_agenda(&store).await? {
+        tracing::info!("empty database: loaded the default strategic agenda");
+    }
+    let app = stip_web::router(AppState::new(store.clone()));
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+    println!("Stip is ready at http://{} ({} database)", listener.local_addr()?, store.backend_name());
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

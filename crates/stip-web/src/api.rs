@@ -1,0 +1,211 @@
+//! The API's description: the OpenAPI 3 document at `/api/openapi.json`, and the human-readable
+//! API page at `/api`, rendered by Stip from that same document.
+
+use crate::auth::Viewer;
+use crate::layout::{Chrome, render};
+use crate::{AppState, agenda, institution, portfolio};
+use askama::Template;
+use axum::Router;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use std::sync::LazyLock;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// An error as `application/problem+json` (RFC 9457).
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[schema(example = "https://stip.example/problems/invalid")]
+    pub r#type: String,
+    pub title: String,
+    pub status: u16,
+    /// All field errors in one sentence, in the request's language.
+    pub detail: Option<String>,
+    /// One entry per refused field.
+    pub errors: Option<Vec<ProblemField>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProblemField {
+    #[schema(example = "budget")]
+    pub field: String,
+    #[schema(example = "not_a_number")]
+    pub code: String,
+    pub message: String,
+}
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token: `stip token create --email …`")).build()),
+        );
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            crate::auth::SESSION_COOKIE,
+            "The browser session; state-changing requests then also need the X-CSRF-Token header.",
+        ))));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Stip API", description = "The project portfolios of the network of information managers of Dutch mbo institutions."),
+    paths(
+        institution::api_list,
+        agenda::api_themes,
+        portfolio::api::list,
+        portfolio::api::create,
+        portfolio::api::read,
+        portfolio::api::update,
+        portfolio::api::delete,
+        portfolio::api::history,
+    ),
+    components(schemas(Problem, ProblemField)),
+    modifiers(&Security),
+    security(("token" = []), ("session" = [])),
+    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"))
+)]
+pub struct ApiDoc;
+
+static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+static JSON: LazyLock<String> = LazyLock::new(|| DOCUMENT.to_pretty_json().expect("the OpenAPI document serialises"));
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], JSON.as_str()).into_response() }))
+        .route("/api", get(page))
+        .merge(institution::api_routes())
+        .merge(agenda::api_routes())
+}
+
+/// One operation on the API page.
+struct Operation {
+    method: String,
+    path: String,
+    summary: String,
+    parameters: Vec<(String, String, bool, String)>,
+    request: Option<String>,
+    responses: Vec<(String, String)>,
+}
+
+struct SchemaView {
+    name: String,
+    description: String,
+    properties: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "api.html")]
+struct ApiPage {
+    c: Chrome,
+    operations: Vec<Operation>,
+    schemas: Vec<SchemaView>,
+}
+
+/// A short text for a JSON schema: "ProjectJson", "string", "array of string", …
+fn describe_type(v: &serde_json::Value) -> String {
+    if let Some(r) = v.get("$ref").and_then(|r| r.as_str()) {
+        return r.rsplit('/').next().unwrap_or(r).to_string();
+    }
+    if let Some(items) = v.get("items") {
+        return format!("array of {}", describe_type(items));
+    }
+    if let Some(one) = v.get("oneOf").and_then(|o| o.as_array()) {
+        return one.iter().map(describe_type).filter(|t| t != "null").collect::<Vec<_>>().join(" or ");
+    }
+    match v.get("type") {
+        Some(serde_json::Value::String(t)) => t.clone(),
+        Some(serde_json::Value::Array(ts)) => ts.iter().filter_map(|t| t.as_str()).filter(|t| *t != "null").collect::<Vec<_>>().join(" or "),
+        _ if v.get("additionalProperties").is_some() => "object".into(),
+        _ => "value".into(),
+    }
+}
+
+async fn page(viewer: Viewer) -> Response {
+    let doc: serde_json::Value = serde_json::from_str(&JSON).unwrap_or_default();
+    let mut operations = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            for method in ["get", "post", "put", "delete"] {
+                let Some(op) = item.get(method) else { continue };
+                let parameters = op["parameters"]
+                    .as_array()
+                    .map(|ps| {
+                        ps.iter()
+                            .map(|p| {
+                                (
+                                    p["name"].as_str().unwrap_or("").to_string(),
+                                    p["in"].as_str().unwrap_or("").to_string(),
+                                    p["required"].as_bool().unwrap_or(false),
+                                    p["description"].as_str().unwrap_or("").to_string(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let request = op["requestBody"]["content"]["application/json"].get("schema").map(describe_type);
+                let responses = op["responses"]
+                    .as_object()
+                    .map(|rs| {
+                        rs.iter()
+                            .map(|(code, r)| {
+                                let body = r["content"].as_object().and_then(|c| c.values().next()).map(|c| describe_type(&c["schema"]));
+                                let text = [r["description"].as_str().unwrap_or("").to_string(), body.unwrap_or_default()]
+                                    .into_iter()
+                                    .filter(|s| !s.is_empty())
+                                    .collect::<Vec<_>>()
+                                    .join(" — ");
+                                (code.clone(), text)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                operations.push(Operation {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary: [op["summary"].as_str(), op["description"].as_str()].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                    parameters,
+                    request,
+                    responses,
+                });
+            }
+        }
+    }
+    let schemas = DOCUMENT
+        .components
+        .as_ref()
+        .map(|c| {
+            c.schemas
+                .iter()
+                .map(|(name, s)| {
+                    let v = serde_json::to_value(s).unwrap_or_default();
+                    let required: Vec<&str> = v["required"].as_array().map(|r| r.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+                    let properties = v["properties"]
+                        .as_object()
+                        .map(|ps| {
+                            ps.iter()
+                                .map(|(k, p)| {
+                                    let ty = describe_type(p);
+                                    let ty = if required.contains(&k.as_str()) { ty } else { format!("{ty}, optional") };
+                                    (k.clone(), ty, p["description"].as_str().unwrap_or("").to_string())
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let description = v["description"].as_str().unwrap_or("").to_string();
+                    SchemaView { name: name.clone(), description, properties }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    render(&ApiPage { c: viewer.chrome(), operations, schemas })
+}
+
+pub fn document_json() -> &'static str {
+    &JSON
+}

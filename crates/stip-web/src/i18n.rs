@@ -1,0 +1,166 @@
+//! Languages: Dutch by default, English on request (a cookie set by the language switch, or
+//! `Accept-Language`). The locale is per request; the process-global one is never used.
+
+use axum::http::HeaderMap;
+use stip_core::{ErrorCode, FieldError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Nl,
+    En,
+}
+
+pub const LANG_COOKIE: &str = "stip_lang";
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, offered by the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Nl => Lang::En,
+            Lang::En => Lang::Nl,
+        }
+    }
+
+    /// The cookie wins; otherwise the first of Dutch or English in `Accept-Language` by weight.
+    pub fn from_request(headers: &HeaderMap, cookie: Option<&str>) -> Lang {
+        if let Some(lang) = cookie.and_then(Lang::parse) {
+            return lang;
+        }
+        let Some(accept) = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+            return Lang::Nl;
+        };
+        let mut best: Option<(f32, Lang)> = None;
+        for part in accept.split(',') {
+            let mut bits = part.trim().split(';');
+            let tag = bits.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = bits
+                .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(lang) = Lang::parse(primary)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::Nl)
+    }
+
+    pub fn t(self, key: &str) -> String {
+        rust_i18n::t!(key, locale = self.code()).into_owned()
+    }
+
+    /// The label of a code of a kind, e.g. `label("phase", "on-hold")` → "On hold".
+    pub fn label(self, kind: &str, code: &str) -> String {
+        self.t(&format!("{kind}.{code}"))
+    }
+
+    /// A field error as a sentence, e.g. "Vul dit veld in." or "Gebruik een getal, bijvoorbeeld 12.500".
+    pub fn error(self, code: &ErrorCode) -> String {
+        let key = match code {
+            ErrorCode::Required => "required",
+            ErrorCode::TooLong { .. } => "too_long",
+            ErrorCode::TooShort { .. } => "too_short",
+            ErrorCode::NotANumber => "not_a_number",
+            ErrorCode::NotADate => "not_a_date",
+            ErrorCode::EndBeforeStart => "end_before_start",
+            ErrorCode::Unknown => "unknown",
+            ErrorCode::Duplicate => "duplicate",
+            ErrorCode::InvalidBrin => "invalid_brin",
+            ErrorCode::InvalidChoice => "invalid_choice",
+            ErrorCode::OutOfRange { .. } => "out_of_range",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidColour => "invalid_colour",
+            ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::InvalidLink => "invalid_link",
+            ErrorCode::Taken => "taken",
+            ErrorCode::InstitutionRequired => "institution_required",
+        };
+        let text = self.t(&format!("error.{key}"));
+        match code {
+            ErrorCode::TooLong { max } => text.replace("%{max}", &max.to_string()),
+            ErrorCode::TooShort { min } => text.replace("%{min}", &min.to_string()),
+            ErrorCode::OutOfRange { min, max } => {
+                text.replace("%{min}", &min.to_string()).replace("%{max}", &max.to_string())
+            }
+            _ => text,
+        }
+    }
+
+    /// "Titel: Vul dit veld in." for a summary at the top of a form.
+    pub fn field_error(self, e: &FieldError) -> String {
+        let field = if let Some(code) = e.field.strip_prefix("score_") {
+            format!("{} {code}", self.t("field.score"))
+        } else {
+            self.t(&format!("field.{}", e.field))
+        };
+        format!("{field}: {}", self.error(&e.code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn dutch_unless_asked_otherwise() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Lang::from_request(&h, None), Lang::Nl);
+        h.insert("accept-language", HeaderValue::from_static("en-GB,en;q=0.9,nl;q=0.8"));
+        assert_eq!(Lang::from_request(&h, None), Lang::En);
+        h.insert("accept-language", HeaderValue::from_static("de, nl;q=0.9, en;q=0.5"));
+        assert_eq!(Lang::from_request(&h, None), Lang::Nl);
+        assert_eq!(Lang::from_request(&h, Some("en")), Lang::En);
+    }
+
+    /// Every key of the Dutch file exists in the English one and the other way round.
+    #[test]
+    fn english_is_complete() {
+        fn keys(yaml: &str) -> Vec<String> {
+            let mut path: Vec<(usize, String)> = Vec::new();
+            let mut out = Vec::new();
+            for line in yaml.lines() {
+                let trimmed = line.trim_start();
+                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("_version") {
+                    continue;
+                }
+                let indent = line.len() - trimmed.len();
+                let Some((key, value)) = trimmed.split_once(':') else { continue };
+                while path.last().is_some_and(|(i, _)| *i >= indent) {
+                    path.pop();
+                }
+                let full: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).chain([key.trim()]).collect();
+                if value.trim().is_empty() {
+                    path.push((indent, key.trim().to_string()));
+                } else {
+                    out.push(full.join("."));
+                }
+            }
+            out.sort();
+            out
+        }
+        let nl = keys(include_str!("../locales/nl.yml"));
+        let en = keys(include_str!("../locales/en.yml"));
+        assert!(nl.len() > 100, "the Dutch file has its keys");
+        let missing: Vec<_> = nl.iter().filter(|k| !en.contains(k)).collect();
+        let extra: Vec<_> = en.iter().filter(|k| !nl.contains(k)).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "missing in en: {missing:?}; only in en: {extra:?}");
+    }
+}

@@ -1,0 +1,148 @@
+//! What every page shares: the page chrome (navigation, user menu, language switch, skip
+//! link), rendering, the home page, the error page and the language switch.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::i18n::{LANG_COOKIE, Lang};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use stip_core::access::Action;
+use stip_core::user::Role;
+
+/// The parts of the layout that depend on who is looking, in which language.
+#[derive(Clone, Debug)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub user_name: Option<String>,
+    pub role: Option<Role>,
+    pub csrf: String,
+    pub path: String,
+    /// Shows the Beheer menu item.
+    pub can_manage: bool,
+    /// The top-level section the page belongs to, for `aria-current`.
+    pub section: &'static str,
+}
+
+impl Chrome {
+    pub fn new(v: &Viewer) -> Chrome {
+        let section = ["/projecten", "/instellingen", "/themas", "/beheer", "/api"]
+            .into_iter()
+            .find(|s| v.path.starts_with(s))
+            .unwrap_or("/");
+        Chrome {
+            lang: v.lang,
+            user_name: v.user.as_ref().map(|u| u.name.clone()),
+            role: v.user.as_ref().map(|u| u.role),
+            csrf: v.csrf.clone(),
+            path: v.path.clone(),
+            can_manage: v.may(Action::ManageAgenda) || v.may(Action::ManageInstitutions),
+            section,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn label(&self, kind: &str, code: &str) -> String {
+        self.lang.label(kind, code)
+    }
+
+    pub fn role_label(&self) -> String {
+        self.role.map(|r| self.label("role", r.code())).unwrap_or_default()
+    }
+
+    pub fn current(&self, section: &str) -> bool {
+        self.section == section
+    }
+
+    pub fn switch_href(&self) -> String {
+        format!("/taal/{}?terug={}", self.lang.other().code(), crate::auth::urlencode(&self.path))
+    }
+
+    pub fn switch_label(&self) -> String {
+        self.t("nav.other_language")
+    }
+
+    pub fn switch_lang(&self) -> &'static str {
+        self.lang.other().code()
+    }
+}
+
+/// Renders a template as an HTML response.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub c: Chrome,
+    pub key: &'static str,
+    pub login_hint: bool,
+}
+
+impl ErrorPage {
+    fn title(&self) -> String {
+        self.c.t(&format!("page_error.{}.title", self.key))
+    }
+    fn text(&self) -> String {
+        self.c.t(&format!("page_error.{}.text", self.key))
+    }
+    fn back(&self) -> String {
+        crate::auth::urlencode(&self.c.path)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/taal/{lang}", get(switch_language))
+        .route("/healthz", get(healthz))
+}
+
+async fn home(viewer: Viewer) -> Response {
+    render(&HomePage { c: viewer.chrome() })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Back {
+    terug: String,
+}
+
+/// Remembers the chosen language in a cookie and goes back to the page the user was on.
+async fn switch_language(Path(lang): Path<String>, Query(back): Query<Back>) -> Response {
+    let Some(lang) = Lang::parse(&lang) else {
+        return crate::PageError::NotFound.into_response();
+    };
+    let target = if back.terug.starts_with('/') && !back.terug.starts_with("//") { back.terug } else { "/".into() };
+    let mut res = Redirect::to(&target).into_response();
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII cookie"));
+    res
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    if state.store.ping().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}

@@ -1,0 +1,560 @@
+//! Portfolio pages: the list, a project's page with its history, and the project form.
+
+use super::{Lists, input_from_form, markdown};
+use crate::auth::Viewer;
+use crate::form::{Errors, Pairs};
+use crate::i18n::Lang;
+use crate::layout::{Chrome, render};
+use crate::{AppState, PageError};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use stip_core::access::{Action, project_scope};
+use stip_core::institution::BrinCode;
+use stip_core::number::Hundredths;
+use stip_core::portfolio::*;
+use stip_core::{ErrorCode, Invalid};
+use stip_store::portfolio::Saved;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/projecten", get(list).post(create))
+        .route("/projecten/nieuw", get(new_form))
+        .route("/projecten/{id}", get(show).post(update))
+        .route("/projecten/{id}/bewerken", get(edit_form))
+        .route("/projecten/{id}/verwijderen", post(delete))
+}
+
+/// A page of projects with the links to sort and page through it, keeping the filters.
+pub struct ProjectTable {
+    pub page: Page<Project>,
+    pub query: ListQuery,
+    pub request: ListRequest,
+    /// The path the links point to, e.g. `/projecten` or `/themas/llo`.
+    pub base: String,
+}
+
+impl ProjectTable {
+    pub fn href(&self, q: &ListQuery) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("institution", &q.institution),
+            ("theme", &q.theme),
+            ("phase", &q.phase),
+            ("status", &q.status),
+            ("character", &q.character),
+            ("horizon", &q.horizon),
+            ("perspective", &q.perspective),
+            ("driver", &q.driver),
+            ("q", &q.q),
+            ("sort", &q.sort),
+            ("page", &q.page),
+            ("per_page", &q.per_page),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.as_str()))
+        .collect();
+        if pairs.is_empty() {
+            self.base.clone()
+        } else {
+            format!("{}?{}", self.base, serde_urlencoded::to_string(pairs).unwrap_or_default())
+        }
+    }
+
+    /// The link of a column header: sorts by `key`, reversing when already sorted by it.
+    pub fn sort_href(&self, key: &str) -> String {
+        let current = self.request.sort;
+        let ascending_now = current.key.code() == key && !current.descending;
+        let mut q = self.query.clone();
+        q.sort = if ascending_now { format!("-{key}") } else { key.to_string() };
+        q.page = String::new();
+        self.href(&q)
+    }
+
+    /// `aria-sort` of a column.
+    pub fn aria_sort(&self, key: &str) -> &'static str {
+        match self.request.sort {
+            s if s.key.code() != key => "none",
+            s if s.descending => "descending",
+            _ => "ascending",
+        }
+    }
+
+    pub fn page_href(&self, page: u32) -> String {
+        let mut q = self.query.clone();
+        q.page = if page <= 1 { String::new() } else { page.to_string() };
+        self.href(&q)
+    }
+
+    pub fn has_prev(&self) -> bool {
+        self.page.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page.page < self.page.page_count()
+    }
+
+    pub fn prev(&self) -> u32 {
+        self.page.page.saturating_sub(1)
+    }
+
+    pub fn next(&self) -> u32 {
+        self.page.page + 1
+    }
+}
+
+/// Loads the page of projects `query` asks for, as `viewer` may see them. Parameters that do
+/// not parse are dropped and reported.
+pub async fn table_for(state: &AppState, viewer: &Viewer, mut query: ListQuery, base: &str) -> Result<(ProjectTable, Invalid), PageError> {
+    let (request, invalid) = match query.parse() {
+        Ok(r) => (r, Invalid::default()),
+        Err(invalid) => {
+            for e in &invalid.0 {
+                let field = match e.field.as_str() {
+                    "institution" => &mut query.institution,
+                    "phase" => &mut query.phase,
+                    "status" => &mut query.status,
+                    "character" => &mut query.character,
+                    "horizon" => &mut query.horizon,
+                    "perspective" => &mut query.perspective,
+                    "sort" => &mut query.sort,
+                    "page" => &mut query.page,
+                    "per_page" => &mut query.per_page,
+                    _ => &mut query.q,
+                };
+                field.clear();
+            }
+            (query.parse().unwrap_or_else(|_| ListQuery::default().parse().expect("the empty query parses")), invalid)
+        }
+    };
+    let page = state.store.list_projects(&request, project_scope(&viewer.actor)).await?;
+    Ok((ProjectTable { page, query, request, base: base.to_string() }, invalid))
+}
+
+pub fn options(lang: Lang, kind: &str, codes: &[&str]) -> Vec<(String, String)> {
+    codes.iter().map(|c| (c.to_string(), lang.label(kind, c))).collect()
+}
+
+fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|x| code(*x)).collect()
+}
+
+/// Choices of the filter form and the project form.
+pub struct Choices {
+    pub phases: Vec<(String, String)>,
+    pub statuses: Vec<(String, String)>,
+    pub characters: Vec<(String, String)>,
+    pub horizons: Vec<(String, String)>,
+    pub perspectives: Vec<(String, String)>,
+    pub visibilities: Vec<(String, String)>,
+    pub effort_units: Vec<(String, String)>,
+    pub sorts: Vec<(String, String)>,
+    pub themes: Vec<(String, String)>,
+    pub drivers: Vec<(String, String)>,
+    pub institutions: Vec<(String, String)>,
+    pub axis_so: Vec<(String, String)>,
+    pub axis_ib: Vec<(String, String)>,
+    pub scores: Vec<(String, String)>,
+}
+
+impl Choices {
+    pub fn new(lang: Lang, lists: &Lists) -> Choices {
+        let sorts = SortKey::ALL
+            .iter()
+            .flat_map(|k| {
+                [
+                    (k.code().to_string(), format!("{} ↑", lang.label("sort", k.code()))),
+                    (format!("-{}", k.code()), format!("{} ↓", lang.label("sort", k.code()))),
+                ]
+            })
+            .collect();
+        let axis = |kind: &str| (1..=5).map(|v| (v.to_string(), lang.label(kind, &v.to_string()))).collect();
+        Choices {
+            phases: options(lang, "phase", &codes(Phase::ALL, Phase::code)),
+            statuses: options(lang, "status", &codes(Status::ALL, Status::code)),
+            characters: options(lang, "character", &codes(Character::ALL, Character::code)),
+            horizons: options(lang, "horizon", &codes(Horizon::ALL, Horizon::code)),
+            perspectives: options(lang, "perspective", &codes(PerspectivePole::ALL, PerspectivePole::code)),
+            visibilities: options(lang, "visibility", &codes(Visibility::ALL, Visibility::code)),
+            effort_units: options(lang, "effort_unit", &codes(EffortUnit::ALL, EffortUnit::code)),
+            sorts,
+            themes: lists.themes.iter().map(|t| (t.data.code.clone(), t.data.name.clone())).collect(),
+            drivers: lists.drivers.iter().map(|d| (d.code.clone(), d.name.clone())).collect(),
+            institutions: lists.institutions.iter().map(|i| (i.data.brin.to_string(), i.data.name.clone())).collect(),
+            axis_so: axis("axis_so"),
+            axis_ib: axis("axis_ib"),
+            scores: (1..=5).map(|v| (v.to_string(), v.to_string())).collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portfolio/list.html")]
+struct ListPage {
+    c: Chrome,
+    table: ProjectTable,
+    lists: Lists,
+    choices: Choices,
+    errors: Errors,
+    can_create: bool,
+    /// (label, link without this filter)
+    active: Vec<(String, String)>,
+}
+
+fn can_create(viewer: &Viewer) -> bool {
+    match viewer.actor.institution_id() {
+        _ if viewer.may(Action::ManageInstitutions) => true,
+        Some(inst) => viewer.may(Action::CreateProject { institution_id: inst }),
+        None => false,
+    }
+}
+
+async fn list(State(state): State<AppState>, viewer: Viewer, Query(query): Query<ListQuery>) -> Result<Response, PageError> {
+    let lists = Lists::load(&state.store).await?;
+    let (table, invalid) = table_for(&state, &viewer, query, "/projecten").await?;
+    let lang = viewer.lang;
+    let q = &table.query;
+    let mut active = Vec::new();
+    let filters: [(&str, &String, Box<dyn Fn(&str) -> String>); 9] = [
+        ("institution", &q.institution, Box::new(|v: &str| lists.institutions.iter().find(|i| i.data.brin.as_str() == v).map(|i| i.data.name.clone()).unwrap_or(v.into()))),
+        ("theme", &q.theme, Box::new(|v: &str| lists.theme_name(v))),
+        ("phase", &q.phase, Box::new(move |v: &str| lang.label("phase", v))),
+        ("status", &q.status, Box::new(move |v: &str| lang.label("status", v))),
+        ("character", &q.character, Box::new(move |v: &str| lang.label("character", v))),
+        ("horizon", &q.horizon, Box::new(move |v: &str| lang.label("horizon", v))),
+        ("perspective", &q.perspective, Box::new(move |v: &str| lang.label("perspective", v))),
+        ("driver", &q.driver, Box::new(|v: &str| lists.driver_name(v))),
+        ("q", &q.q, Box::new(|v: &str| format!("“{v}”"))),
+    ];
+    for (name, value, show) in filters.iter() {
+        if !value.is_empty() {
+            let mut without = q.clone();
+            match *name {
+                "institution" => without.institution.clear(),
+                "theme" => without.theme.clear(),
+                "phase" => without.phase.clear(),
+                "status" => without.status.clear(),
+                "character" => without.character.clear(),
+                "horizon" => without.horizon.clear(),
+                "perspective" => without.perspective.clear(),
+                "driver" => without.driver.clear(),
+                _ => without.q.clear(),
+            }
+            without.page.clear();
+            active.push((format!("{}: {}", lang.t(&format!("filter.{name}")), show(value)), table.href(&without)));
+        }
+    }
+    drop(filters);
+    let choices = Choices::new(lang, &lists);
+    Ok(render(&ListPage {
+        c: viewer.chrome(),
+        table,
+        choices,
+        lists,
+        errors: Errors::new(lang, invalid),
+        can_create: can_create(&viewer),
+        active,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "portfolio/show.html")]
+struct ShowPage {
+    c: Chrome,
+    p: Project,
+    lists: Lists,
+    history: Vec<HistoryEntry>,
+    can_edit: bool,
+    saved: bool,
+}
+
+impl ShowPage {
+    fn description_html(&self) -> String {
+        markdown(&self.p.data.description)
+    }
+
+    fn money(&self, v: &Hundredths) -> String {
+        format!("€ {}", v.to_dutch())
+    }
+
+    fn field_name(&self, field: &str) -> String {
+        self.c.t(&format!("field.{field}"))
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Flash {
+    opgeslagen: String,
+}
+
+/// The project if the viewer may see it. Hidden projects are "not found" to the network; an
+/// anonymous visitor is offered the login page.
+async fn visible_project(state: &AppState, viewer: &Viewer, id: i64) -> Result<Project, Response> {
+    let p = state.store.project(id).await.map_err(|e| PageError::from(e).into_response())?;
+    if viewer.may(Action::ViewProject { institution_id: p.institution_id, visibility: p.data.visibility }) {
+        Ok(p)
+    } else if viewer.user.is_none() {
+        Err(Redirect::to(&format!("/inloggen?terug={}", crate::auth::urlencode(&viewer.path))).into_response())
+    } else {
+        Err(PageError::NotFound.into_response())
+    }
+}
+
+async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Query(flash): Query<Flash>) -> Response {
+    let p = match visible_project(&state, &viewer, id).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let (lists, history) = match (Lists::load(&state.store).await, state.store.project_history(id).await) {
+        (Ok(l), Ok(h)) => (l, h),
+        (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
+    };
+    let can_edit = viewer.may(Action::EditProject { institution_id: p.institution_id });
+    render(&ShowPage { c: viewer.chrome(), p, lists, history, can_edit, saved: !flash.opgeslagen.is_empty() })
+}
+
+struct ConflictView {
+    since: Vec<HistoryEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "portfolio/form.html")]
+struct FormPage {
+    c: Chrome,
+    is_new: bool,
+    action: String,
+    cancel: String,
+    input: ProjectInput,
+    errors: Errors,
+    lists: Lists,
+    choices: Choices,
+    /// For a beheerder creating a project: choose the institution.
+    choose_institution: bool,
+    institution_value: String,
+    institution_name: String,
+    version: i64,
+    conflict: Option<ConflictView>,
+}
+
+impl FormPage {
+    fn has_theme(&self, code: &str) -> bool {
+        self.input.themes.iter().any(|t| t == code)
+    }
+    fn has_driver(&self, code: &str) -> bool {
+        self.input.drivers.iter().any(|t| t == code)
+    }
+    fn score_field(&self, cr: &stip_core::agenda::Criterion) -> String {
+        format!("score_{}", cr.data.code)
+    }
+    fn score_label(&self, cr: &stip_core::agenda::Criterion) -> String {
+        format!("{} ({})", cr.data.name, self.c.label("direction", cr.data.direction.code()))
+    }
+    fn score(&self, code: &str) -> String {
+        self.input.scores.get(code).cloned().unwrap_or_default()
+    }
+    fn field_name(&self, field: &str) -> String {
+        self.c.t(&format!("field.{field}"))
+    }
+}
+
+fn new_input() -> ProjectInput {
+    ProjectInput {
+        phase: Phase::Idee.code().into(),
+        status: Status::Groen.code().into(),
+        visibility: Visibility::Netwerk.code().into(),
+        effort_unit: EffortUnit::Fte.code().into(),
+        ..Default::default()
+    }
+}
+
+async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    if viewer.user.is_none() {
+        return Ok(Redirect::to("/inloggen?terug=/projecten/nieuw").into_response());
+    }
+    if !can_create(&viewer) {
+        return Err(PageError::Forbidden);
+    }
+    let lists = Lists::load(&state.store).await?;
+    let own = viewer.actor.institution_id().and_then(|id| lists.institutions.iter().find(|i| i.id == id));
+    let choose = viewer.may(Action::ManageInstitutions);
+    Ok(render(&FormPage {
+        is_new: true,
+        action: "/projecten".into(),
+        cancel: "/projecten".into(),
+        input: new_input(),
+        errors: Errors::none(viewer.lang),
+        choices: Choices::new(viewer.lang, &lists),
+        choose_institution: choose,
+        institution_value: own.map(|i| i.data.brin.to_string()).unwrap_or_default(),
+        institution_name: own.map(|i| i.data.name.clone()).unwrap_or_default(),
+        lists,
+        version: 0,
+        conflict: None,
+        c: viewer.chrome(),
+    }))
+}
+
+async fn create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let pairs = Pairs(pairs);
+    if viewer.user.is_none() || !can_create(&viewer) {
+        return Err(PageError::Forbidden);
+    }
+    let lists = Lists::load(&state.store).await?;
+    let input = input_from_form(&pairs);
+    let choose = viewer.may(Action::ManageInstitutions);
+    let mut invalid = Invalid::default();
+    // A beheerder chooses the institution; an informatiemanager always adds to their own.
+    let institution = if choose {
+        match BrinCode::parse(&pairs.get("institution")) {
+            Ok(brin) => match lists.institutions.iter().find(|i| i.data.brin == brin) {
+                Some(i) => Some(i.clone()),
+                None => {
+                    invalid.push("institution", ErrorCode::Unknown);
+                    None
+                }
+            },
+            Err(code) => {
+                invalid.push("institution", code);
+                None
+            }
+        }
+    } else {
+        lists.institutions.iter().find(|i| Some(i.id) == viewer.actor.institution_id()).cloned()
+    };
+    if let Some(inst) = &institution
+        && !viewer.may(Action::CreateProject { institution_id: inst.id })
+    {
+        return Err(PageError::Forbidden);
+    }
+    let parsed = lists.with_references(|refs| ProjectData::parse(&input, refs));
+    let data = match (parsed, institution.as_ref()) {
+        (Ok(data), Some(_)) if invalid.is_empty() => data,
+        (parsed, _) => {
+            if let Err(e) = parsed {
+                invalid.0.extend(e.0);
+            }
+            let mut res = render(&FormPage {
+                is_new: true,
+                action: "/projecten".into(),
+                cancel: "/projecten".into(),
+                input,
+                errors: Errors::new(viewer.lang, invalid),
+                choices: Choices::new(viewer.lang, &lists),
+                choose_institution: choose,
+                institution_value: pairs.get("institution").trim().to_uppercase(),
+                institution_name: institution.map(|i| i.data.name).unwrap_or_default(),
+                lists,
+                version: 0,
+                conflict: None,
+                c: viewer.chrome(),
+            });
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(res);
+        }
+    };
+    let inst = institution.expect("checked above");
+    let p = state.store.create_project(inst.id, &data, &viewer.editor()).await?;
+    Ok(Redirect::to(&format!("/projecten/{}?opgeslagen=1", p.id)).into_response())
+}
+
+async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let p = match visible_project(&state, &viewer, id).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    if let Err(res) = viewer.require(Action::EditProject { institution_id: p.institution_id }) {
+        return res;
+    }
+    let lists = match Lists::load(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    render(&FormPage {
+        is_new: false,
+        action: format!("/projecten/{id}"),
+        cancel: format!("/projecten/{id}"),
+        input: ProjectInput::from(&p.data),
+        errors: Errors::none(viewer.lang),
+        choices: Choices::new(viewer.lang, &lists),
+        choose_institution: false,
+        institution_value: p.institution_brin.to_string(),
+        institution_name: p.institution_name.clone(),
+        lists,
+        version: p.version,
+        conflict: None,
+        c: viewer.chrome(),
+    })
+}
+
+async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    let pairs = Pairs(pairs);
+    let p = match visible_project(&state, &viewer, id).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    if !viewer.may(Action::EditProject { institution_id: p.institution_id }) {
+        return PageError::Forbidden.into_response();
+    }
+    let lists = match Lists::load(&state.store).await {
+        Ok(l) => l,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let input = input_from_form(&pairs);
+    let version: i64 = pairs.get("version").trim().parse().unwrap_or(0);
+    let page = |input: ProjectInput, errors: Errors, version: i64, conflict: Option<ConflictView>| FormPage {
+        is_new: false,
+        action: format!("/projecten/{id}"),
+        cancel: format!("/projecten/{id}"),
+        input,
+        errors,
+        choices: Choices::new(viewer.lang, &lists),
+        choose_institution: false,
+        institution_value: p.institution_brin.to_string(),
+        institution_name: p.institution_name.clone(),
+        lists: lists.clone(),
+        version,
+        conflict,
+        c: viewer.chrome(),
+    };
+    let data = match lists.with_references(|refs| ProjectData::parse(&input, refs)) {
+        Ok(d) => d,
+        Err(invalid) => {
+            let mut res = render(&page(input, Errors::new(viewer.lang, invalid), version, None));
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return res;
+        }
+    };
+    match state.store.update_project(id, version, &data, &viewer.editor()).await {
+        Ok(Saved::Saved(_)) => Redirect::to(&format!("/projecten/{id}?opgeslagen=1")).into_response(),
+        Ok(Saved::Conflict { current, since }) => {
+            // Keep what this user typed, show what the other saved; saving again is a choice.
+            let mut res = render(&page(input, Errors::none(viewer.lang), current.version, Some(ConflictView { since })));
+            *res.status_mut() = StatusCode::CONFLICT;
+            res
+        }
+        Err(stip_store::StoreError::Invalid(invalid)) => {
+            let mut res = render(&page(input, Errors::new(viewer.lang, invalid), version, None));
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            res
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+async fn delete(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let p = match visible_project(&state, &viewer, id).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    if !viewer.may(Action::DeleteProject { institution_id: p.institution_id }) {
+        return PageError::Forbidden.into_response();
+    }
+    match state.store.delete_project(id).await {
+        Ok(()) => Redirect::to("/projecten").into_response(),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,211 @@
+//! Accounts: the beheerder adds people, gives them a role (and an institution for an
+//! informatiemanager), resets passwords and deactivates accounts.
+
+use crate::admin::{self, Field, Kind};
+use crate::auth::{Viewer, hash_password};
+use crate::form::{Errors, Pairs};
+use crate::layout::{Chrome, render};
+use crate::{AppState, PageError};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use stip_core::access::Action;
+use stip_core::institution::{BrinCode, Institution};
+use stip_core::user::{self, Role};
+use stip_core::{ErrorCode, Invalid};
+use stip_store::StoreError;
+use stip_store::user::UserData;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/beheer/gebruikers", get(list))
+        .route("/beheer/gebruikers/nieuw", get(new).post(create))
+        .route("/beheer/gebruikers/{id}", get(edit).post(update))
+}
+
+/// An account as validated from the form; the password only when one was typed.
+pub struct Account {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub institution_id: Option<i64>,
+    pub active: bool,
+    pub password: Option<String>,
+}
+
+/// Parses the account form. `institution` is a BRIN code; an informatiemanager needs one.
+pub fn parse_account(p: &Pairs, institutions: &[Institution], password_required: bool) -> Result<Account, Invalid> {
+    let mut e = Invalid::default();
+    let email = e.take("email", user::email(&p.get("email")));
+    let name = e.take("name", stip_core::error::required_text(&p.get("name"), 200));
+    let role = e.take("role", stip_core::error::choice(&p.get("role"), Role::parse));
+    let raw = p.get("institution");
+    let institution_id = if raw.trim().is_empty() {
+        if role == Some(Role::Informatiemanager) {
+            e.push("institution", ErrorCode::InstitutionRequired);
+        }
+        None
+    } else {
+        match BrinCode::parse(&raw) {
+            Ok(brin) => match institutions.iter().find(|i| i.data.brin == brin) {
+                Some(i) => Some(i.id),
+                None => {
+                    e.push("institution", ErrorCode::Unknown);
+                    None
+                }
+            },
+            Err(code) => {
+                e.push("institution", code);
+                None
+            }
+        }
+    };
+    let typed = p.get("password");
+    let password = if typed.is_empty() && !password_required {
+        None
+    } else {
+        e.take("password", user::password(&typed))
+    };
+    match (email, name, role) {
+        (Some(email), Some(name), Some(role)) if e.is_empty() => {
+            Ok(Account { email, name, role, institution_id, active: p.checked("active"), password })
+        }
+        _ => Err(e),
+    }
+}
+
+fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> Vec<Field> {
+    let roles = Role::ALL.iter().map(|r| (r.code().to_string(), c.label("role", r.code()))).collect();
+    let insts = institutions.iter().map(|i| (i.data.brin.to_string(), i.data.name.clone())).collect();
+    vec![
+        Field::new(c, "email", p.get("email"), Kind::Email),
+        Field::new(c, "name", p.get("name"), Kind::Text),
+        Field::new(c, "role", p.get("role"), Kind::Select(roles, String::new())),
+        Field::new(c, "institution", p.get("institution"), Kind::Select(insts, c.t("form.none"))).hint(c.t("hint.user_institution")),
+        Field::new(c, "active", if p.checked("active") { "1" } else { "" }, Kind::Checkbox),
+        Field::new(c, "password", "", Kind::Password).hint(c.t(if is_new { "hint.password" } else { "hint.password_keep" })),
+    ]
+}
+
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
+    if let Err(res) = viewer.require(Action::ManageUsers) {
+        return res;
+    }
+    let (users, institutions) = match (state.store.users().await, state.store.institutions().await) {
+        (Ok(u), Ok(i)) => (u, i),
+        (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
+    };
+    let c = viewer.chrome();
+    let rows = users
+        .into_iter()
+        .map(|u| {
+            let inst = u.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)).map(|i| i.data.name.clone()).unwrap_or_default();
+            let active = c.t(if u.active { "admin.active" } else { "admin.inactive" });
+            (format!("/beheer/gebruikers/{}", u.id), vec![u.name, u.email, c.label("role", u.role.code()), inst, active])
+        })
+        .collect();
+    render(&admin::ListPage {
+        title: c.t("admin.users"),
+        intro: c.t("admin.users_text"),
+        new_href: "/beheer/gebruikers/nieuw".into(),
+        new_label: c.t("admin.new_user"),
+        columns: vec![c.t("field.name"), c.t("field.email"), c.t("field.role"), c.t("field.institution"), c.t("field.active")],
+        rows,
+        c,
+    })
+}
+
+fn page(viewer: &Viewer, p: &Pairs, institutions: &[Institution], id: Option<i64>, errors: Errors, version: i64, conflict: bool, status: StatusCode) -> Response {
+    let c = viewer.chrome();
+    let title = match id {
+        None => c.t("admin.new_user"),
+        Some(_) => format!("{}: {}", c.t("admin.edit"), p.get("name")),
+    };
+    let action = id.map(|id| format!("/beheer/gebruikers/{id}")).unwrap_or_else(|| "/beheer/gebruikers/nieuw".into());
+    admin::form(
+        admin::FormPage { fields: fields(&c, p, institutions, id.is_none()), title, action, back: "/beheer/gebruikers".into(), errors, version, conflict, c },
+        status,
+    )
+}
+
+async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {
+    if let Err(res) = viewer.require(Action::ManageUsers) {
+        return res;
+    }
+    let institutions = state.store.institutions().await.unwrap_or_default();
+    let p = Pairs(vec![("role".into(), "lezer".into()), ("active".into(), "1".into())]);
+    page(&viewer, &p, &institutions, None, Errors::none(viewer.lang), 0, false, StatusCode::OK)
+}
+
+async fn create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    if let Err(res) = viewer.require(Action::ManageUsers) {
+        return res;
+    }
+    let p = Pairs(pairs);
+    let institutions = state.store.institutions().await.unwrap_or_default();
+    let again = |invalid| page(&viewer, &p, &institutions, None, Errors::new(viewer.lang, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let account = match parse_account(&p, &institutions, true) {
+        Ok(a) => a,
+        Err(invalid) => return again(invalid),
+    };
+    let password = account.password.clone().unwrap_or_default();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.unwrap_or_default();
+    let data = UserData { email: &account.email, name: &account.name, role: account.role, institution_id: account.institution_id, active: account.active };
+    match state.store.create_user(&data, &hash).await {
+        Ok(_) => Redirect::to("/beheer/gebruikers").into_response(),
+        Err(StoreError::Invalid(invalid)) => again(invalid),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    if let Err(res) = viewer.require(Action::ManageUsers) {
+        return res;
+    }
+    let (u, institutions) = match (state.store.user(id).await, state.store.institutions().await) {
+        (Ok(u), Ok(i)) => (u, i),
+        (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
+    };
+    let brin = u.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)).map(|i| i.data.brin.to_string()).unwrap_or_default();
+    let p = Pairs(vec![
+        ("email".into(), u.email.clone()),
+        ("name".into(), u.name.clone()),
+        ("role".into(), u.role.code().into()),
+        ("institution".into(), brin),
+        ("active".into(), if u.active { "1".into() } else { String::new() }),
+    ]);
+    page(&viewer, &p, &institutions, Some(id), Errors::none(viewer.lang), u.version, false, StatusCode::OK)
+}
+
+async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    if let Err(res) = viewer.require(Action::ManageUsers) {
+        return res;
+    }
+    let p = Pairs(pairs);
+    let version: i64 = p.get("version").parse().unwrap_or(0);
+    let institutions = state.store.institutions().await.unwrap_or_default();
+    let again = |errors, version, conflict, status| page(&viewer, &p, &institutions, Some(id), errors, version, conflict, status);
+    let account = match parse_account(&p, &institutions, false) {
+        Ok(a) => a,
+        Err(invalid) => return again(Errors::new(viewer.lang, invalid), version, false, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let data = UserData { email: &account.email, name: &account.name, role: account.role, institution_id: account.institution_id, active: account.active };
+    match state.store.update_user(id, version, &data).await {
+        Ok(true) => {}
+        Ok(false) => {
+            let current = state.store.user(id).await.map(|u| u.version).unwrap_or(version);
+            return again(Errors::none(viewer.lang), current, true, StatusCode::CONFLICT);
+        }
+        Err(StoreError::Invalid(invalid)) => return again(Errors::new(viewer.lang, invalid), version, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => return PageError::from(e).into_response(),
+    }
+    if let Some(password) = account.password {
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.unwrap_or_default();
+        if let Err(e) = state.store.set_password(id, &hash).await {
+            return PageError::from(e).into_response();
+        }
+    }
+    Redirect::to("/beheer/gebruikers").into_response()
+}
