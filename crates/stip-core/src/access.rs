@@ -9,7 +9,11 @@ use crate::user::Role;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     Anonymous,
-    User { id: i64, role: Role, institution_id: Option<i64> },
+    User {
+        id: i64,
+        role: Role,
+        institution_id: Option<i64>,
+    },
 }
 
 impl Actor {
@@ -38,10 +42,19 @@ impl Actor {
 /// What the actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    ViewProject { institution_id: i64, visibility: Visibility },
-    CreateProject { institution_id: i64 },
-    EditProject { institution_id: i64 },
-    DeleteProject { institution_id: i64 },
+    ViewProject {
+        institution_id: i64,
+        visibility: Visibility,
+    },
+    CreateProject {
+        institution_id: i64,
+    },
+    EditProject {
+        institution_id: i64,
+    },
+    DeleteProject {
+        institution_id: i64,
+    },
     /// Reading the network's lists (institutions, themes) beyond what is public.
     ViewNetwork,
     ManageInstitutions,
@@ -53,18 +66,32 @@ pub enum Action {
 
 pub fn may(actor: &Actor, action: Action) -> bool {
     use Action::*;
-    let Actor::User { role, institution_id: own, .. } = *actor else {
-        return matches!(action, ViewProject { visibility: Visibility::Openbaar, .. });
+    let Actor::User {
+        role,
+        institution_id: own,
+        ..
+    } = *actor
+    else {
+        return matches!(
+            action,
+            ViewProject {
+                visibility: Visibility::Openbaar,
+                ..
+            }
+        );
     };
     if role == Role::Beheerder {
         return true;
     }
     let is_own = |inst: i64| role == Role::Informatiemanager && own == Some(inst);
     match action {
-        ViewProject { institution_id, visibility } => visibility != Visibility::Instelling || own == Some(institution_id),
-        CreateProject { institution_id } | EditProject { institution_id } | DeleteProject { institution_id } => {
-            is_own(institution_id)
-        }
+        ViewProject {
+            institution_id,
+            visibility,
+        } => visibility != Visibility::Instelling || own == Some(institution_id),
+        CreateProject { institution_id }
+        | EditProject { institution_id }
+        | DeleteProject { institution_id } => is_own(institution_id),
         ViewNetwork => true,
         ManageAgenda => role == Role::Regiegroep,
         ManageInstitutions | ManagePolicyDrivers | ManageCriteria | ManageUsers => false,
@@ -77,15 +104,22 @@ pub enum ProjectScope {
     /// Only `openbaar` projects.
     Public,
     /// `netwerk` and `openbaar` projects, plus every project of the actor's own institution.
-    Network { own_institution: Option<i64> },
+    Network {
+        own_institution: Option<i64>,
+    },
     All,
 }
 
 pub fn project_scope(actor: &Actor) -> ProjectScope {
     match actor {
         Actor::Anonymous => ProjectScope::Public,
-        Actor::User { role: Role::Beheerder, .. } => ProjectScope::All,
-        Actor::User { institution_id, .. } => ProjectScope::Network { own_institution: *institution_id },
+        Actor::User {
+            role: Role::Beheerder,
+            ..
+        } => ProjectScope::All,
+        Actor::User { institution_id, .. } => ProjectScope::Network {
+            own_institution: *institution_id,
+        },
     }
 }
 
@@ -111,12 +145,19 @@ mod tests {
     const DAVINCI: i64 = 2;
 
     fn actors() -> Vec<(&'static str, Actor)> {
-        let user = |role, inst| Actor::User { id: 9, role, institution_id: inst };
+        let user = |role, inst| Actor::User {
+            id: 9,
+            role,
+            institution_id: inst,
+        };
         vec![
             ("anonymous", Actor::Anonymous),
             ("beheerder", user(Role::Beheerder, None)),
             ("regiegroep", user(Role::Regiegroep, None)),
-            ("regiegroep at horizon", user(Role::Regiegroep, Some(HORIZON))),
+            (
+                "regiegroep at horizon",
+                user(Role::Regiegroep, Some(HORIZON)),
+            ),
             ("im horizon", user(Role::Informatiemanager, Some(HORIZON))),
             ("im davinci", user(Role::Informatiemanager, Some(DAVINCI))),
             ("lezer", user(Role::Lezer, None)),
@@ -133,23 +174,47 @@ mod tests {
             ("anonymous", [false, false, true], [false, false, false]),
             ("beheerder", [true, true, true], [true, true, true]),
             ("regiegroep", [false, true, true], [false, false, false]),
-            ("regiegroep at horizon", [true, true, true], [false, false, false]),
+            (
+                "regiegroep at horizon",
+                [true, true, true],
+                [false, false, false],
+            ),
             ("im horizon", [true, true, true], [true, true, true]),
             ("im davinci", [false, true, true], [false, false, false]),
             ("lezer", [false, true, true], [false, false, false]),
-            ("lezer at horizon", [true, true, true], [false, false, false]),
+            (
+                "lezer at horizon",
+                [true, true, true],
+                [false, false, false],
+            ),
         ];
         for ((name, actor), (ename, view, write)) in actors().into_iter().zip(expected) {
             assert_eq!(name, *ename);
             for (vis, want) in [Instelling, Netwerk, Openbaar].into_iter().zip(view) {
-                let got = may(&actor, Action::ViewProject { institution_id: HORIZON, visibility: vis });
+                let got = may(
+                    &actor,
+                    Action::ViewProject {
+                        institution_id: HORIZON,
+                        visibility: vis,
+                    },
+                );
                 assert_eq!(got, *want, "{name} viewing a {vis} project");
-                assert_eq!(project_scope(&actor).includes(HORIZON, vis), *want, "{name} listing a {vis} project");
+                assert_eq!(
+                    project_scope(&actor).includes(HORIZON, vis),
+                    *want,
+                    "{name} listing a {vis} project"
+                );
             }
             let actions = [
-                Action::CreateProject { institution_id: HORIZON },
-                Action::EditProject { institution_id: HORIZON },
-                Action::DeleteProject { institution_id: HORIZON },
+                Action::CreateProject {
+                    institution_id: HORIZON,
+                },
+                Action::EditProject {
+                    institution_id: HORIZON,
+                },
+                Action::DeleteProject {
+                    institution_id: HORIZON,
+                },
             ];
             for (action, want) in actions.into_iter().zip(write) {
                 assert_eq!(may(&actor, action), *want, "{name}: {action:?}");

@@ -62,9 +62,21 @@ impl ThemeData {
         };
         let position = e.take("position", position(&input.position));
         match (code, name, description, colour, main_line, position) {
-            (Some(code), Some(name), Some(description), Some(colour), Some(main_line), Some(position)) => {
-                e.into_result(ThemeData { code, name, description, colour, main_line, position })
-            }
+            (
+                Some(code),
+                Some(name),
+                Some(description),
+                Some(colour),
+                Some(main_line),
+                Some(position),
+            ) => e.into_result(ThemeData {
+                code,
+                name,
+                description,
+                colour,
+                main_line,
+                position,
+            }),
             _ => Err(e),
         }
     }
@@ -105,14 +117,22 @@ impl MainLineData {
         let name = e.take("name", required_text(&input.name, 200));
         let position = e.take("position", position(&input.position));
         match (code, name, position) {
-            (Some(code), Some(name), Some(position)) => e.into_result(MainLineData { code, name, position }),
+            (Some(code), Some(name), Some(position)) => e.into_result(MainLineData {
+                code,
+                name,
+                position,
+            }),
             _ => Err(e),
         }
     }
 }
 
 fn position(raw: &str) -> Result<i64, ErrorCode> {
-    if raw.trim().is_empty() { Ok(0) } else { integer_in(raw, 0, 10_000) }
+    if raw.trim().is_empty() {
+        Ok(0)
+    } else {
+        integer_in(raw, 0, 10_000)
+    }
 }
 
 /// A colour as `#rrggbb`, lower case.
@@ -122,7 +142,11 @@ pub fn colour(raw: &str) -> Result<String, ErrorCode> {
         return Err(ErrorCode::Required);
     }
     let ok = t.len() == 7 && t.starts_with('#') && t[1..].chars().all(|c| c.is_ascii_hexdigit());
-    if ok { Ok(t) } else { Err(ErrorCode::InvalidColour) }
+    if ok {
+        Ok(t)
+    } else {
+        Err(ErrorCode::InvalidColour)
+    }
 }
 
 /// A beleidsagenda or drijfveer: why an institution takes on a project (krimp, diversiteit, …).
@@ -210,15 +234,27 @@ impl CriterionData {
         let weight = e.take(
             "weight",
             Hundredths::parse(&input.weight).and_then(|w| {
-                if w.0 > 0 && w.0 <= 10_000 { Ok(w) } else { Err(ErrorCode::OutOfRange { min: 0, max: 100 }) }
+                if w.0 > 0 && w.0 <= 10_000 {
+                    Ok(w)
+                } else {
+                    Err(ErrorCode::OutOfRange { min: 0, max: 100 })
+                }
             }),
         );
-        let direction = e.take("direction", crate::error::choice(&input.direction, Direction::parse));
+        let direction = e.take(
+            "direction",
+            crate::error::choice(&input.direction, Direction::parse),
+        );
         let position = e.take("position", position(&input.position));
         match (code, name, weight, direction, position) {
-            (Some(code), Some(name), Some(weight), Some(direction), Some(position)) => {
-                e.into_result(CriterionData { code, name, weight, direction, position })
-            }
+            (Some(code), Some(name), Some(weight), Some(direction), Some(position)) => e
+                .into_result(CriterionData {
+                    code,
+                    name,
+                    weight,
+                    direction,
+                    position,
+                }),
             _ => Err(e),
         }
     }
@@ -245,16 +281,26 @@ pub struct DefaultAgenda {
 }
 
 pub fn default_agenda() -> DefaultAgenda {
-    let ml = |code: &str, name: &str, position| MainLineData { code: code.into(), name: name.into(), position };
-    let th = |code: &str, name: &str, line: Option<&str>, colour: &str, position, description: &str| ThemeData {
+    let ml = |code: &str, name: &str, position| MainLineData {
         code: code.into(),
         name: name.into(),
-        description: description.into(),
-        colour: colour.into(),
-        main_line: line.map(Into::into),
         position,
     };
-    let dr = |code: &str, name: &str| PolicyDriverData { code: code.into(), name: name.into() };
+    let th =
+        |code: &str, name: &str, line: Option<&str>, colour: &str, position, description: &str| {
+            ThemeData {
+                code: code.into(),
+                name: name.into(),
+                description: description.into(),
+                colour: colour.into(),
+                main_line: line.map(Into::into),
+                position,
+            }
+        };
+    let dr = |code: &str, name: &str| PolicyDriverData {
+        code: code.into(),
+        name: name.into(),
+    };
     let cr = |code: &str, name: &str, weight, direction, position| CriterionData {
         code: code.into(),
         name: name.into(),
@@ -265,26 +311,78 @@ pub fn default_agenda() -> DefaultAgenda {
     DefaultAgenda {
         main_lines: vec![
             ml("inhoud", "Inhoud van het onderwijs aanpassen", 1),
-            ml("flexibilisering", "Flexibilisering van het onderwijs realiseren", 2),
+            ml(
+                "flexibilisering",
+                "Flexibilisering van het onderwijs realiseren",
+                2,
+            ),
             ml("leren", "Digitalisering van het leren faciliteren", 3),
         ],
         themes: vec![
-            th("llo", "Leven lang ontwikkelen (LLO)", Some("inhoud"), "#1d6fa5", 1,
-                "Onderwijs voor werkenden en werkzoekenden: flexibel, modulair en erkend."),
-            th("digitaal-burgerschap", "Digitaal burgerschap", Some("inhoud"), "#6a3d9a", 2,
-                "Studenten leren veilig, kritisch en verantwoord omgaan met digitale middelen."),
-            th("leermiddelen", "Leermiddelen", Some("flexibilisering"), "#b15928", 3,
-                "Digitale leermiddelen beschikbaar, betaalbaar en passend bij het onderwijs."),
-            th("eigen-dossier", "Eigen dossier", Some("flexibilisering"), "#33a02c", 4,
-                "De student beheert een eigen dossier met resultaten en bewijzen."),
-            th("onderwijslogistiek", "Onderwijslogistiek", Some("flexibilisering"), "#e31a1c", 5,
-                "Roosters, planning en inschrijving die flexibel onderwijs mogelijk maken."),
-            th("docentprofessionalisering", "Docentprofessionalisering", Some("leren"), "#ff7f00", 6,
-                "Docenten digitaal vaardig en zeker in het ontwerpen van onderwijs."),
-            th("data-ondersteund-onderwijs", "Data-ondersteund onderwijs", Some("leren"), "#1f78b4", 7,
-                "Data gebruiken om het leren en de begeleiding van studenten te verbeteren."),
-            th("innovatie", "Innovatie", None, "#555555", 8,
-                "Een generieke lijn door alle thema's: experimenteren en vernieuwen."),
+            th(
+                "llo",
+                "Leven lang ontwikkelen (LLO)",
+                Some("inhoud"),
+                "#1d6fa5",
+                1,
+                "Onderwijs voor werkenden en werkzoekenden: flexibel, modulair en erkend.",
+            ),
+            th(
+                "digitaal-burgerschap",
+                "Digitaal burgerschap",
+                Some("inhoud"),
+                "#6a3d9a",
+                2,
+                "Studenten leren veilig, kritisch en verantwoord omgaan met digitale middelen.",
+            ),
+            th(
+                "leermiddelen",
+                "Leermiddelen",
+                Some("flexibilisering"),
+                "#b15928",
+                3,
+                "Digitale leermiddelen beschikbaar, betaalbaar en passend bij het onderwijs.",
+            ),
+            th(
+                "eigen-dossier",
+                "Eigen dossier",
+                Some("flexibilisering"),
+                "#33a02c",
+                4,
+                "De student beheert een eigen dossier met resultaten en bewijzen.",
+            ),
+            th(
+                "onderwijslogistiek",
+                "Onderwijslogistiek",
+                Some("flexibilisering"),
+                "#e31a1c",
+                5,
+                "Roosters, planning en inschrijving die flexibel onderwijs mogelijk maken.",
+            ),
+            th(
+                "docentprofessionalisering",
+                "Docentprofessionalisering",
+                Some("leren"),
+                "#ff7f00",
+                6,
+                "Docenten digitaal vaardig en zeker in het ontwerpen van onderwijs.",
+            ),
+            th(
+                "data-ondersteund-onderwijs",
+                "Data-ondersteund onderwijs",
+                Some("leren"),
+                "#1f78b4",
+                7,
+                "Data gebruiken om het leren en de begeleiding van studenten te verbeteren.",
+            ),
+            th(
+                "innovatie",
+                "Innovatie",
+                None,
+                "#555555",
+                8,
+                "Een generieke lijn door alle thema's: experimenteren en vernieuwen.",
+            ),
         ],
         drivers: vec![
             dr("krimp", "Krimp"),
@@ -292,8 +390,20 @@ pub fn default_agenda() -> DefaultAgenda {
             dr("volwassenenonderwijs", "Volwassenenonderwijs (LLO)"),
         ],
         criteria: vec![
-            cr("strategische-bijdrage", "Strategische bijdrage", 300, Direction::Positive, 1),
-            cr("impact-onderwijs", "Impact op onderwijs", 300, Direction::Positive, 2),
+            cr(
+                "strategische-bijdrage",
+                "Strategische bijdrage",
+                300,
+                Direction::Positive,
+                1,
+            ),
+            cr(
+                "impact-onderwijs",
+                "Impact op onderwijs",
+                300,
+                Direction::Positive,
+                2,
+            ),
             cr("urgentie", "Urgentie", 200, Direction::Positive, 3),
             cr("inspanning", "Inspanning", 150, Direction::Negative, 4),
             cr("risico", "Risico", 100, Direction::Negative, 5),

@@ -10,50 +10,214 @@ use std::collections::BTreeMap;
 
 /// The institutions of the regiegroep in the seed document (maart 2020).
 pub const SEED_INSTITUTIONS: &[(&str, &str, &str, &str, i64)] = &[
-    ("25LJ", "Graafschap College", "Graafschap", "Oost-Nederland", 9_000),
+    (
+        "25LJ",
+        "Graafschap College",
+        "Graafschap",
+        "Oost-Nederland",
+        9_000,
+    ),
     ("25LK", "DaVinci College", "DaVinci", "Zuid-Holland", 11_000),
-    ("25LL", "Koning Willem I College", "KW1C", "Noord-Brabant", 16_000),
+    (
+        "25LL",
+        "Koning Willem I College",
+        "KW1C",
+        "Noord-Brabant",
+        16_000,
+    ),
     ("25LM", "Friese Poort", "Friese Poort", "Friesland", 6_500),
-    ("25LN", "Horizon College", "Horizon", "Noord-Holland", 11_500),
-    ("25LP", "Friesland College", "Friesland College", "Friesland", 10_000),
+    (
+        "25LN",
+        "Horizon College",
+        "Horizon",
+        "Noord-Holland",
+        11_500,
+    ),
+    (
+        "25LP",
+        "Friesland College",
+        "Friesland College",
+        "Friesland",
+        10_000,
+    ),
     ("25LR", "mboRijnland", "mboRijnland", "Zuid-Holland", 14_000),
 ];
 
 const REGIONS: &[&str] = &[
-    "Noord-Nederland", "Oost-Nederland", "Midden-Nederland", "Randstad", "Zuid-Nederland", "Zeeland", "Limburg",
+    "Noord-Nederland",
+    "Oost-Nederland",
+    "Midden-Nederland",
+    "Randstad",
+    "Zuid-Nederland",
+    "Zeeland",
+    "Limburg",
 ];
 const PLACES: &[&str] = &[
-    "Amstelland", "Veluwe", "Twente", "Achterhoek", "Kennemerland", "Rivierenland", "Zaanstreek", "Drechtsteden",
-    "West-Brabant", "Noord-Limburg", "IJsselvallei", "Gooi", "Westland", "Waterland", "Eemland", "De Kempen",
+    "Amstelland",
+    "Veluwe",
+    "Twente",
+    "Achterhoek",
+    "Kennemerland",
+    "Rivierenland",
+    "Zaanstreek",
+    "Drechtsteden",
+    "West-Brabant",
+    "Noord-Limburg",
+    "IJsselvallei",
+    "Gooi",
+    "Westland",
+    "Waterland",
+    "Eemland",
+    "De Kempen",
 ];
-const KINDS: &[&str] = &["ROC", "Vakcollege", "mbo College", "Techniek College", "Zorgcollege"];
+const KINDS: &[&str] = &[
+    "ROC",
+    "Vakcollege",
+    "mbo College",
+    "Techniek College",
+    "Zorgcollege",
+];
 
 /// Per theme: subjects a project on that theme is about.
 const SUBJECTS: &[(&str, &[&str])] = &[
-    ("llo", &["flexibel leeraanbod voor werkenden", "microcredentials", "praktijkverklaringen", "modulair onderwijs voor volwassenen", "leerrechten voor werkenden", "een LLO-loket"]),
-    ("digitaal-burgerschap", &["mediawijsheid", "digitale veiligheid voor studenten", "privacybewustzijn", "een lesmodule nepnieuws", "digitale vaardigheden in de basisvorming"]),
-    ("leermiddelen", &["open leermiddelen", "een leermiddelenbeleid", "digitale lesmaterialen", "de bestelketen voor leermiddelen", "een leermiddelencatalogus"]),
-    ("eigen-dossier", &["het studentportfolio", "een digitaal diploma", "edubadges", "het loopbaandossier", "de koppeling met DUO"]),
-    ("onderwijslogistiek", &["flexibel roosteren", "het studentinformatiesysteem", "de OER-registratie", "digitaal toetsen", "inschrijven op keuzedelen", "de aanmeldprocedure"]),
-    ("docentprofessionalisering", &["digitale didactiek", "een docentacademie", "blended leren", "ict-bekwaamheid van docenten", "het leerplatform voor docenten"]),
-    ("data-ondersteund-onderwijs", &["een dashboard studiesucces", "learning analytics", "vroegsignalering van uitval", "de datawarehouse", "een BI-omgeving", "data over stages"]),
-    ("innovatie", &["virtual reality in de praktijkles", "een innovatielab", "AI-toepassingen in het onderwijs", "chatbots voor studentvragen", "slimme leeromgevingen"]),
+    (
+        "llo",
+        &[
+            "flexibel leeraanbod voor werkenden",
+            "microcredentials",
+            "praktijkverklaringen",
+            "modulair onderwijs voor volwassenen",
+            "leerrechten voor werkenden",
+            "een LLO-loket",
+        ],
+    ),
+    (
+        "digitaal-burgerschap",
+        &[
+            "mediawijsheid",
+            "digitale veiligheid voor studenten",
+            "privacybewustzijn",
+            "een lesmodule nepnieuws",
+            "digitale vaardigheden in de basisvorming",
+        ],
+    ),
+    (
+        "leermiddelen",
+        &[
+            "open leermiddelen",
+            "een leermiddelenbeleid",
+            "digitale lesmaterialen",
+            "de bestelketen voor leermiddelen",
+            "een leermiddelencatalogus",
+        ],
+    ),
+    (
+        "eigen-dossier",
+        &[
+            "het studentportfolio",
+            "een digitaal diploma",
+            "edubadges",
+            "het loopbaandossier",
+            "de koppeling met DUO",
+        ],
+    ),
+    (
+        "onderwijslogistiek",
+        &[
+            "flexibel roosteren",
+            "het studentinformatiesysteem",
+            "de OER-registratie",
+            "digitaal toetsen",
+            "inschrijven op keuzedelen",
+            "de aanmeldprocedure",
+        ],
+    ),
+    (
+        "docentprofessionalisering",
+        &[
+            "digitale didactiek",
+            "een docentacademie",
+            "blended leren",
+            "ict-bekwaamheid van docenten",
+            "het leerplatform voor docenten",
+        ],
+    ),
+    (
+        "data-ondersteund-onderwijs",
+        &[
+            "een dashboard studiesucces",
+            "learning analytics",
+            "vroegsignalering van uitval",
+            "de datawarehouse",
+            "een BI-omgeving",
+            "data over stages",
+        ],
+    ),
+    (
+        "innovatie",
+        &[
+            "virtual reality in de praktijkles",
+            "een innovatielab",
+            "AI-toepassingen in het onderwijs",
+            "chatbots voor studentvragen",
+            "slimme leeromgevingen",
+        ],
+    ),
 ];
 
 const VERBS: &[&str] = &[
-    "Invoeren van", "Pilot met", "Doorontwikkeling van", "Verkenning naar", "Implementatie van", "Vernieuwing van",
-    "Opschalen van", "Herinrichting van", "Evaluatie van", "Aanbesteding voor",
+    "Invoeren van",
+    "Pilot met",
+    "Doorontwikkeling van",
+    "Verkenning naar",
+    "Implementatie van",
+    "Vernieuwing van",
+    "Opschalen van",
+    "Herinrichting van",
+    "Evaluatie van",
+    "Aanbesteding voor",
 ];
 const CONTEXTS: &[&str] = &[
-    "", "", "", " in de zorgopleidingen", " voor techniek", " bij Economie & Ondernemen", " in de entree-opleidingen",
-    " voor BOL en BBL", " in samenwerking met het bedrijfsleven", " instellingsbreed",
+    "",
+    "",
+    "",
+    " in de zorgopleidingen",
+    " voor techniek",
+    " bij Economie & Ondernemen",
+    " in de entree-opleidingen",
+    " voor BOL en BBL",
+    " in samenwerking met het bedrijfsleven",
+    " instellingsbreed",
 ];
 const PEOPLE: &[&str] = &[
-    "Anouk de Vries", "Bram Jansen", "Charlotte Bakker", "Daan Visser", "Eva Smit", "Fatima El Amrani", "Gert Mulder",
-    "Hanneke de Boer", "Ilse Dekker", "Joost van Dijk", "Kees Bos", "Lotte Vermeulen", "Mohamed Yilmaz", "Noor Hendriks",
-    "Olaf Peters", "Petra van Leeuwen", "Ruben Willems", "Sanne Kok", "Thijs Meijer", "Yara de Graaf",
+    "Anouk de Vries",
+    "Bram Jansen",
+    "Charlotte Bakker",
+    "Daan Visser",
+    "Eva Smit",
+    "Fatima El Amrani",
+    "Gert Mulder",
+    "Hanneke de Boer",
+    "Ilse Dekker",
+    "Joost van Dijk",
+    "Kees Bos",
+    "Lotte Vermeulen",
+    "Mohamed Yilmaz",
+    "Noor Hendriks",
+    "Olaf Peters",
+    "Petra van Leeuwen",
+    "Ruben Willems",
+    "Sanne Kok",
+    "Thijs Meijer",
+    "Yara de Graaf",
 ];
-const ROLES: &[&str] = &["CvB", "directeur onderwijs", "directeur bedrijfsvoering", "teamleider", "manager ICT"];
+const ROLES: &[&str] = &[
+    "CvB",
+    "directeur onderwijs",
+    "directeur bedrijfsvoering",
+    "teamleider",
+    "manager ICT",
+];
 const RESULTS: &[&str] = &[
     "Minder handwerk en betere informatie voor studenten en docenten.",
     "Een werkende oplossing die in alle teams gebruikt wordt.",
@@ -96,11 +260,20 @@ pub fn institutions(count: usize) -> Vec<InstitutionData> {
     let mut n = 0usize;
     while out.len() < count {
         // BRIN codes 30AA, 30AB, … never collide with the seed's 25Lx.
-        let brin = format!("{}{}{}", 30 + n / 676, (b'A' + (n / 26 % 26) as u8) as char, (b'A' + (n % 26) as u8) as char);
+        let brin = format!(
+            "{}{}{}",
+            30 + n / 676,
+            (b'A' + (n / 26 % 26) as u8) as char,
+            (b'A' + (n % 26) as u8) as char
+        );
         let place = PLACES[n % PLACES.len()];
         let kind = KINDS[(n / PLACES.len()) % KINDS.len()];
         let round = n / (PLACES.len() * KINDS.len());
-        let name = if round == 0 { format!("{kind} {place}") } else { format!("{kind} {place} {}", round + 1) };
+        let name = if round == 0 {
+            format!("{kind} {place}")
+        } else {
+            format!("{kind} {place} {}", round + 1)
+        };
         out.push(InstitutionData {
             brin: BrinCode::parse(&brin).expect("generated BRIN codes are valid"),
             short_name: name.clone(),
@@ -121,10 +294,16 @@ pub fn generate(institution_count: usize, per_institution: usize, seed: u64) -> 
     let mut projects = Vec::with_capacity(institution_count * per_institution);
     for i in 0..institutions.len() {
         for _ in 0..per_institution {
-            projects.push(DemoProject { institution: i, data: project(&mut rng, &agenda) });
+            projects.push(DemoProject {
+                institution: i,
+                data: project(&mut rng, &agenda),
+            });
         }
     }
-    DemoData { institutions, projects }
+    DemoData {
+        institutions,
+        projects,
+    }
 }
 
 fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
@@ -155,10 +334,23 @@ fn project(rng: &mut fastrand::Rng, agenda: &crate::agenda::DefaultAgenda) -> Pr
         }
     }
     let phase = *pick(rng, Phase::ALL);
-    let status = *pick(rng, &[Status::Groen, Status::Groen, Status::Groen, Status::Oranje, Status::Oranje, Status::Rood]);
-    let start = NaiveDate::from_ymd_opt(2019 + rng.i32(0..7), rng.u32(1..13), 1).expect("valid date");
+    let status = *pick(
+        rng,
+        &[
+            Status::Groen,
+            Status::Groen,
+            Status::Groen,
+            Status::Oranje,
+            Status::Oranje,
+            Status::Rood,
+        ],
+    );
+    let start =
+        NaiveDate::from_ymd_opt(2019 + rng.i32(0..7), rng.u32(1..13), 1).expect("valid date");
     let months = rng.u32(3..48);
-    let end = start.checked_add_months(chrono::Months::new(months)).unwrap_or(start);
+    let end = start
+        .checked_add_months(chrono::Months::new(months))
+        .unwrap_or(start);
     let horizon = match months {
         0..12 => Horizon::Kort,
         12..=36 => Horizon::Middellang,
@@ -177,12 +369,25 @@ fn project(rng: &mut fastrand::Rng, agenda: &crate::agenda::DefaultAgenda) -> Pr
         .iter()
         .filter_map(|c| (rng.u8(0..5) > 0).then(|| (c.code.clone(), rng.u8(1..6))))
         .collect();
-    let visibility = *pick(rng, &[Visibility::Netwerk, Visibility::Netwerk, Visibility::Netwerk, Visibility::Openbaar, Visibility::Instelling]);
+    let visibility = *pick(
+        rng,
+        &[
+            Visibility::Netwerk,
+            Visibility::Netwerk,
+            Visibility::Netwerk,
+            Visibility::Openbaar,
+            Visibility::Instelling,
+        ],
+    );
     let shareable = rng.u8(0..6) == 0;
     let lead = pick(rng, PEOPLE);
     let budget = Hundredths(rng.i64(5..400) * 250_000);
     ProjectData {
-        summary: format!("{} van de instelling rond {}.", pick(rng, &["Project", "Initiatief", "Traject", "Programma"]), subject),
+        summary: format!(
+            "{} van de instelling rond {}.",
+            pick(rng, &["Project", "Initiatief", "Traject", "Programma"]),
+            subject
+        ),
         description: format!(
             "## Aanleiding\n\nIn de teams is behoefte aan {subject}. Dit project sluit aan bij het thema *{}* van de strategische agenda.\n\n## Aanpak\n\n- inventarisatie met de teams\n- keuze en inrichting\n- evaluatie na een half jaar",
             agenda.themes[primary].name
@@ -198,7 +403,10 @@ fn project(rng: &mut fastrand::Rng, agenda: &crate::agenda::DefaultAgenda) -> Pr
         start_date: Some(start),
         end_date: Some(end),
         budget: Some(budget),
-        effort: Some(Effort { amount: Hundredths(rng.i64(1..40) * 25), unit: EffortUnit::Fte }),
+        effort: Some(Effort {
+            amount: Hundredths(rng.i64(1..40) * 25),
+            unit: EffortUnit::Fte,
+        }),
         horizon: Some(horizon),
         character: Some(character),
         perspective: Perspective {
@@ -228,7 +436,12 @@ mod tests {
         let a = generate(9, 5, 42);
         let b = generate(9, 5, 42);
         assert_eq!(a.projects.len(), 45);
-        assert!(a.projects.iter().zip(&b.projects).all(|(x, y)| x.data == y.data));
+        assert!(
+            a.projects
+                .iter()
+                .zip(&b.projects)
+                .all(|(x, y)| x.data == y.data)
+        );
         assert_ne!(generate(9, 5, 43).projects[0].data, a.projects[0].data);
     }
 
@@ -248,7 +461,11 @@ mod tests {
         let themes: Vec<&str> = agenda.themes.iter().map(|t| t.code.as_str()).collect();
         let drivers: Vec<&str> = agenda.drivers.iter().map(|t| t.code.as_str()).collect();
         let criteria: Vec<&str> = agenda.criteria.iter().map(|t| t.code.as_str()).collect();
-        let refs = References { themes: &themes, drivers: &drivers, criteria: &criteria };
+        let refs = References {
+            themes: &themes,
+            drivers: &drivers,
+            criteria: &criteria,
+        };
         for p in generate(3, 30, 7).projects {
             let again = ProjectData::parse(&ProjectInput::from(&p.data), &refs).unwrap();
             assert_eq!(again, p.data);

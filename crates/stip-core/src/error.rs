@@ -38,11 +38,17 @@ pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
     pub fn one(field: &str, code: ErrorCode) -> Self {
-        Invalid(vec![FieldError { field: field.to_string(), code }])
+        Invalid(vec![FieldError {
+            field: field.to_string(),
+            code,
+        }])
     }
 
     pub fn push(&mut self, field: &str, code: ErrorCode) {
-        self.0.push(FieldError { field: field.to_string(), code });
+        self.0.push(FieldError {
+            field: field.to_string(),
+            code,
+        });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -55,7 +61,11 @@ impl Invalid {
 
     /// Ok when nothing was refused, so a parser can end with `errors.into_result(value)`.
     pub fn into_result<T>(self, value: T) -> Result<T, Invalid> {
-        if self.0.is_empty() { Ok(value) } else { Err(self) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 
     /// Records the error of `result` under `field` and gives back its value, if any.
@@ -72,7 +82,11 @@ impl Invalid {
 
 impl std::fmt::Display for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {:?}", e.field, e.code)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {:?}", e.field, e.code))
+            .collect();
         f.write_str(&parts.join("; "))
     }
 }
@@ -104,9 +118,14 @@ pub fn code(raw: &str) -> Result<String, ErrorCode> {
         return Err(ErrorCode::Required);
     }
     let ok = t.len() <= 40
-        && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !t.starts_with('-');
-    if ok { Ok(t.to_string()) } else { Err(ErrorCode::InvalidCode) }
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err(ErrorCode::InvalidCode)
+    }
 }
 
 /// A value chosen from a list of codes.
@@ -118,7 +137,10 @@ pub fn choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, Erro
 }
 
 /// Like [`choice`], but an empty value means "not set".
-pub fn optional_choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, ErrorCode> {
+pub fn optional_choice<T>(
+    raw: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, ErrorCode> {
     if raw.trim().is_empty() {
         return Ok(None);
     }

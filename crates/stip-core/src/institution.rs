@@ -21,7 +21,11 @@ impl BrinCode {
             && b[1].is_ascii_digit()
             && b[2].is_ascii_alphanumeric()
             && b[3].is_ascii_alphanumeric();
-        if ok { Ok(BrinCode(t)) } else { Err(ErrorCode::InvalidBrin) }
+        if ok {
+            Ok(BrinCode(t))
+        } else {
+            Err(ErrorCode::InvalidBrin)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -38,7 +42,8 @@ impl std::fmt::Display for BrinCode {
 impl<'de> Deserialize<'de> for BrinCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        BrinCode::parse(&s).map_err(|_| serde::de::Error::custom(format!("invalid BRIN code '{s}'")))
+        BrinCode::parse(&s)
+            .map_err(|_| serde::de::Error::custom(format!("invalid BRIN code '{s}'")))
     }
 }
 
@@ -81,11 +86,22 @@ impl InstitutionData {
         let students = if input.students.trim().is_empty() {
             Some(None)
         } else {
-            e.take("students", integer_in(&input.students, 0, 1_000_000).map(Some))
+            e.take(
+                "students",
+                integer_in(&input.students, 0, 1_000_000).map(Some),
+            )
         };
         match (brin, name, short_name, region, students) {
-            (Some(brin), Some(name), Some(short_name), Some(region), Some(students)) if e.is_empty() => {
-                Ok(InstitutionData { brin, name, short_name, region, students })
+            (Some(brin), Some(name), Some(short_name), Some(region), Some(students))
+                if e.is_empty() =>
+            {
+                Ok(InstitutionData {
+                    brin,
+                    name,
+                    short_name,
+                    region,
+                    students,
+                })
             }
             _ => Err(e),
         }
@@ -118,7 +134,11 @@ mod tests {
 
     #[test]
     fn an_institution_needs_a_name_and_a_valid_brin() {
-        let err = InstitutionData::parse(&InstitutionInput { brin: "XYZ".into(), ..Default::default() }).unwrap_err();
+        let err = InstitutionData::parse(&InstitutionInput {
+            brin: "XYZ".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert_eq!(err.for_field("brin"), Some(&ErrorCode::InvalidBrin));
         assert_eq!(err.for_field("name"), Some(&ErrorCode::Required));
     }

@@ -37,11 +37,17 @@ impl Hundredths {
         let whole = parts.next().unwrap_or("");
         let frac = parts.next().unwrap_or("");
         let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-        if !digits(whole) || (!frac.is_empty() && !digits(frac)) || frac.len() > 2 || whole.len() > 13 {
+        if !digits(whole)
+            || (!frac.is_empty() && !digits(frac))
+            || frac.len() > 2
+            || whole.len() > 13
+        {
             return Err(ErrorCode::NotANumber);
         }
         let whole: i64 = whole.parse().map_err(|_| ErrorCode::NotANumber)?;
-        let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| ErrorCode::NotANumber)?;
+        let frac: i64 = format!("{frac:0<2}")
+            .parse()
+            .map_err(|_| ErrorCode::NotANumber)?;
         let value = whole * 100 + frac;
         Ok(Hundredths(if negative { -value } else { value }))
     }
@@ -76,7 +82,11 @@ impl Hundredths {
 
 /// Parses an optional number; empty means not set.
 pub fn optional_amount(raw: &str) -> Result<Option<Hundredths>, ErrorCode> {
-    if raw.trim().is_empty() { Ok(None) } else { Hundredths::parse(raw).map(Some) }
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        Hundredths::parse(raw).map(Some)
+    }
 }
 
 /// Parses a date as ISO (2025-12-31), as a browser's date input sends it, or Dutch (31-12-2025).
@@ -89,12 +99,20 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, ErrorCode> {
 }
 
 pub fn optional_date(raw: &str) -> Result<Option<NaiveDate>, ErrorCode> {
-    if raw.trim().is_empty() { Ok(None) } else { parse_date(raw).map(Some) }
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(raw).map(Some)
+    }
 }
 
 /// Parses a whole number within bounds.
 pub fn integer_in(raw: &str, min: i64, max: i64) -> Result<i64, ErrorCode> {
-    let t: String = raw.trim().chars().filter(|c| *c != '.' && !c.is_whitespace()).collect();
+    let t: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != '.' && !c.is_whitespace())
+        .collect();
     if t.is_empty() {
         return Err(ErrorCode::Required);
     }

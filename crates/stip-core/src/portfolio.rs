@@ -199,7 +199,10 @@ impl ProjectData {
         let title = e.take("title", required_text(&input.title, 200));
         let summary = e.take("summary", optional_text(&input.summary, 2000));
         let description = e.take("description", optional_text(&input.description, 50_000));
-        let intended_result = e.take("intended_result", optional_text(&input.intended_result, 5000));
+        let intended_result = e.take(
+            "intended_result",
+            optional_text(&input.intended_result, 5000),
+        );
         let owner = e.take("owner", optional_text(&input.owner, 200));
         let project_lead = e.take("project_lead", optional_text(&input.project_lead, 200));
         let contact_person = e.take("contact_person", optional_text(&input.contact_person, 200));
@@ -216,19 +219,31 @@ impl ProjectData {
         let budget = e.take(
             "budget",
             optional_amount(&input.budget).and_then(|b| match b {
-                Some(v) if v.0 < 0 => Err(ErrorCode::OutOfRange { min: 0, max: 100_000_000_000 }),
+                Some(v) if v.0 < 0 => Err(ErrorCode::OutOfRange {
+                    min: 0,
+                    max: 100_000_000_000,
+                }),
                 other => Ok(other),
             }),
         );
         let effort_amount = e.take("effort", optional_amount(&input.effort));
-        let effort_unit = e.take("effort_unit", optional_choice(&input.effort_unit, EffortUnit::parse));
+        let effort_unit = e.take(
+            "effort_unit",
+            optional_choice(&input.effort_unit, EffortUnit::parse),
+        );
         let effort = match (effort_amount, effort_unit) {
-            (Some(Some(amount)), Some(unit)) => Some(Some(Effort { amount, unit: unit.unwrap_or(EffortUnit::Fte) })),
+            (Some(Some(amount)), Some(unit)) => Some(Some(Effort {
+                amount,
+                unit: unit.unwrap_or(EffortUnit::Fte),
+            })),
             (Some(None), _) => Some(None),
             _ => None,
         };
         let horizon = e.take("horizon", optional_choice(&input.horizon, Horizon::parse));
-        let character = e.take("character", optional_choice(&input.character, Character::parse));
+        let character = e.take(
+            "character",
+            optional_choice(&input.character, Character::parse),
+        );
         let axis = |raw: &str| -> Result<Option<u8>, ErrorCode> {
             if raw.trim().is_empty() {
                 return Ok(None);
@@ -238,8 +253,14 @@ impl ProjectData {
                 _ => Err(ErrorCode::OutOfRange { min: 1, max: 5 }),
             }
         };
-        let so = e.take("perspective_strategic_operational", axis(&input.perspective_strategic_operational));
-        let ib = e.take("perspective_ict_business", axis(&input.perspective_ict_business));
+        let so = e.take(
+            "perspective_strategic_operational",
+            axis(&input.perspective_strategic_operational),
+        );
+        let ib = e.take(
+            "perspective_ict_business",
+            axis(&input.perspective_ict_business),
+        );
 
         let mut themes = Vec::new();
         let primary = input.primary_theme.trim();
@@ -250,7 +271,12 @@ impl ProjectData {
         } else {
             themes.push(primary.to_string());
         }
-        for t in input.themes.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        for t in input
+            .themes
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
             if !refs.themes.contains(&t) {
                 e.push("themes", ErrorCode::Unknown);
                 break;
@@ -260,7 +286,12 @@ impl ProjectData {
             }
         }
         let mut drivers: Vec<String> = Vec::new();
-        for d in input.drivers.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        for d in input
+            .drivers
+            .iter()
+            .map(|d| d.trim())
+            .filter(|d| !d.is_empty())
+        {
             if !refs.drivers.contains(&d) {
                 e.push("drivers", ErrorCode::Unknown);
                 break;
@@ -330,7 +361,10 @@ impl ProjectData {
             effort: effort.flatten(),
             horizon: horizon.flatten(),
             character: character.flatten(),
-            perspective: Perspective { strategic_operational: so.flatten(), ict_business: ib.flatten() },
+            perspective: Perspective {
+                strategic_operational: so.flatten(),
+                ict_business: ib.flatten(),
+            },
             themes,
             drivers,
             scores,
@@ -362,22 +396,43 @@ impl ProjectData {
             ("start_date", opt(self.start_date.map(|d| d.to_string()))),
             ("end_date", opt(self.end_date.map(|d| d.to_string()))),
             ("budget", opt(self.budget.map(|b| b.to_dutch()))),
-            ("effort", opt(self.effort.map(|e| format!("{} {}", e.amount.to_dutch(), e.unit)))),
+            (
+                "effort",
+                opt(self
+                    .effort
+                    .map(|e| format!("{} {}", e.amount.to_dutch(), e.unit))),
+            ),
             ("horizon", opt(self.horizon.map(|h| h.code().to_string()))),
-            ("character", opt(self.character.map(|c| c.code().to_string()))),
+            (
+                "character",
+                opt(self.character.map(|c| c.code().to_string())),
+            ),
             (
                 "perspective_strategic_operational",
-                opt(self.perspective.strategic_operational.map(|v| v.to_string())),
+                opt(self
+                    .perspective
+                    .strategic_operational
+                    .map(|v| v.to_string())),
             ),
-            ("perspective_ict_business", opt(self.perspective.ict_business.map(|v| v.to_string()))),
+            (
+                "perspective_ict_business",
+                opt(self.perspective.ict_business.map(|v| v.to_string())),
+            ),
             ("themes", self.themes.join(", ")),
             ("drivers", self.drivers.join(", ")),
             (
                 "scores",
-                self.scores.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", "),
+                self.scores
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ),
             ("visibility", self.visibility.code().to_string()),
-            ("shareable", if self.shareable { "ja" } else { "nee" }.to_string()),
+            (
+                "shareable",
+                if self.shareable { "ja" } else { "nee" }.to_string(),
+            ),
             ("case_summary", self.case_summary.clone()),
             ("links", self.links.join("\n")),
         ]
@@ -405,12 +460,19 @@ impl From<&ProjectData> for ProjectInput {
             effort_unit: opt(d.effort.map(|e| e.unit.code().to_string())),
             horizon: opt(d.horizon.map(|x| x.code().to_string())),
             character: opt(d.character.map(|x| x.code().to_string())),
-            perspective_strategic_operational: opt(d.perspective.strategic_operational.map(|v| v.to_string())),
+            perspective_strategic_operational: opt(d
+                .perspective
+                .strategic_operational
+                .map(|v| v.to_string())),
             perspective_ict_business: opt(d.perspective.ict_business.map(|v| v.to_string())),
             primary_theme: d.themes.first().cloned().unwrap_or_default(),
             themes: d.themes.iter().skip(1).cloned().collect(),
             drivers: d.drivers.clone(),
-            scores: d.scores.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+            scores: d
+                .scores
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_string()))
+                .collect(),
             visibility: d.visibility.code().into(),
             shareable: d.shareable,
             case_summary: d.case_summary.clone(),
@@ -433,7 +495,11 @@ pub fn diff(old: &ProjectData, new: &ProjectData) -> Vec<FieldChange> {
         .into_iter()
         .zip(new.history_fields())
         .filter(|((_, a), (_, b))| a != b)
-        .map(|((field, old), (_, new))| FieldChange { field: field.to_string(), old, new })
+        .map(|((field, old), (_, new))| FieldChange {
+            field: field.to_string(),
+            old,
+            new,
+        })
         .collect()
 }
 
@@ -442,7 +508,11 @@ pub fn initial_changes(new: &ProjectData) -> Vec<FieldChange> {
     new.history_fields()
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(field, new)| FieldChange { field: field.to_string(), old: String::new(), new })
+        .map(|(field, new)| FieldChange {
+            field: field.to_string(),
+            old: String::new(),
+            new,
+        })
         .collect()
 }
 
@@ -477,7 +547,10 @@ pub struct Sort {
 
 impl Default for Sort {
     fn default() -> Self {
-        Sort { key: SortKey::Updated, descending: true }
+        Sort {
+            key: SortKey::Updated,
+            descending: true,
+        }
     }
 }
 
@@ -491,11 +564,17 @@ impl Sort {
             Some(k) => (true, k),
             None => (false, t),
         };
-        SortKey::parse(key).map(|key| Sort { key, descending }).ok_or(ErrorCode::InvalidChoice)
+        SortKey::parse(key)
+            .map(|key| Sort { key, descending })
+            .ok_or(ErrorCode::InvalidChoice)
     }
 
     pub fn to_param(self) -> String {
-        format!("{}{}", if self.descending { "-" } else { "" }, self.key.code())
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.key.code()
+        )
     }
 }
 
@@ -553,22 +632,42 @@ impl ListQuery {
         } else {
             e.take("institution", BrinCode::parse(&self.institution))
         };
-        let phase = e.take("phase", optional_choice(&self.phase, Phase::parse)).flatten();
-        let status = e.take("status", optional_choice(&self.status, Status::parse)).flatten();
-        let character = e.take("character", optional_choice(&self.character, Character::parse)).flatten();
-        let horizon = e.take("horizon", optional_choice(&self.horizon, Horizon::parse)).flatten();
-        let perspective = e.take("perspective", optional_choice(&self.perspective, PerspectivePole::parse)).flatten();
+        let phase = e
+            .take("phase", optional_choice(&self.phase, Phase::parse))
+            .flatten();
+        let status = e
+            .take("status", optional_choice(&self.status, Status::parse))
+            .flatten();
+        let character = e
+            .take(
+                "character",
+                optional_choice(&self.character, Character::parse),
+            )
+            .flatten();
+        let horizon = e
+            .take("horizon", optional_choice(&self.horizon, Horizon::parse))
+            .flatten();
+        let perspective = e
+            .take(
+                "perspective",
+                optional_choice(&self.perspective, PerspectivePole::parse),
+            )
+            .flatten();
         let sort = e.take("sort", Sort::parse(&self.sort)).unwrap_or_default();
         let page = if self.page.trim().is_empty() {
             1
         } else {
-            e.take("page", crate::number::integer_in(&self.page, 1, 1_000_000)).unwrap_or(1) as u32
+            e.take("page", crate::number::integer_in(&self.page, 1, 1_000_000))
+                .unwrap_or(1) as u32
         };
         let per_page = if self.per_page.trim().is_empty() {
             DEFAULT_PER_PAGE
         } else {
-            e.take("per_page", crate::number::integer_in(&self.per_page, 1, MAX_PER_PAGE as i64))
-                .unwrap_or(DEFAULT_PER_PAGE as i64) as u32
+            e.take(
+                "per_page",
+                crate::number::integer_in(&self.per_page, 1, MAX_PER_PAGE as i64),
+            )
+            .unwrap_or(DEFAULT_PER_PAGE as i64) as u32
         };
         let text = opt_text(&self.q);
         if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
@@ -585,7 +684,12 @@ impl ListQuery {
             driver: opt_text(&self.driver),
             text,
         };
-        e.into_result(ListRequest { filter, sort, page, per_page })
+        e.into_result(ListRequest {
+            filter,
+            sort,
+            page,
+            per_page,
+        })
     }
 }
 
@@ -609,7 +713,11 @@ mod tests {
     use super::*;
 
     fn refs() -> References<'static> {
-        References { themes: &["llo", "innovatie"], drivers: &["krimp"], criteria: &["urgentie"] }
+        References {
+            themes: &["llo", "innovatie"],
+            drivers: &["krimp"],
+            criteria: &["urgentie"],
+        }
     }
 
     fn valid() -> ProjectInput {
@@ -648,37 +756,78 @@ mod tests {
 
     #[test]
     fn primary_theme_comes_first_and_duplicates_are_dropped() {
-        let input = ProjectInput { themes: vec!["innovatie".into(), "llo".into()], ..valid() };
-        assert_eq!(ProjectData::parse(&input, &refs()).unwrap().themes, vec!["llo", "innovatie"]);
+        let input = ProjectInput {
+            themes: vec!["innovatie".into(), "llo".into()],
+            ..valid()
+        };
+        assert_eq!(
+            ProjectData::parse(&input, &refs()).unwrap().themes,
+            vec!["llo", "innovatie"]
+        );
     }
 
     #[test]
     fn a_shareable_case_needs_a_summary_and_scores_are_1_to_5() {
-        let mut input = ProjectInput { shareable: true, ..valid() };
+        let mut input = ProjectInput {
+            shareable: true,
+            ..valid()
+        };
         input.scores.insert("urgentie".into(), "7".into());
         let err = ProjectData::parse(&input, &refs()).unwrap_err();
         assert_eq!(err.for_field("case_summary"), Some(&ErrorCode::Required));
-        assert_eq!(err.for_field("score_urgentie"), Some(&ErrorCode::OutOfRange { min: 1, max: 5 }));
+        assert_eq!(
+            err.for_field("score_urgentie"),
+            Some(&ErrorCode::OutOfRange { min: 1, max: 5 })
+        );
     }
 
     #[test]
     fn diff_lists_changed_fields_old_and_new() {
         let a = ProjectData::parse(&valid(), &refs()).unwrap();
-        let b = ProjectData::parse(&ProjectInput { title: "Nieuw".into(), status: "rood".into(), ..valid() }, &refs())
-            .unwrap();
+        let b = ProjectData::parse(
+            &ProjectInput {
+                title: "Nieuw".into(),
+                status: "rood".into(),
+                ..valid()
+            },
+            &refs(),
+        )
+        .unwrap();
         let changes = diff(&a, &b);
         assert_eq!(changes.len(), 2);
-        assert_eq!(changes[0], FieldChange { field: "title".into(), old: "Dashboard studiesucces".into(), new: "Nieuw".into() });
+        assert_eq!(
+            changes[0],
+            FieldChange {
+                field: "title".into(),
+                old: "Dashboard studiesucces".into(),
+                new: "Nieuw".into()
+            }
+        );
         assert_eq!(changes[1].field, "status");
     }
 
     #[test]
     fn list_query_names_bad_parameters() {
-        let q = ListQuery { phase: "klaar".into(), per_page: "5000".into(), ..Default::default() };
+        let q = ListQuery {
+            phase: "klaar".into(),
+            per_page: "5000".into(),
+            ..Default::default()
+        };
         let err = q.parse().unwrap_err();
         assert_eq!(err.for_field("phase"), Some(&ErrorCode::InvalidChoice));
         assert!(err.for_field("per_page").is_some());
-        let ok = ListQuery { sort: "-budget".into(), ..Default::default() }.parse().unwrap();
-        assert_eq!(ok.sort, Sort { key: SortKey::Budget, descending: true });
+        let ok = ListQuery {
+            sort: "-budget".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(
+            ok.sort,
+            Sort {
+                key: SortKey::Budget,
+                descending: true
+            }
+        );
     }
 }

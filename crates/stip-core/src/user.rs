@@ -35,7 +35,11 @@ pub fn email(raw: &str) -> Result<String, ErrorCode> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !t.chars().any(|c| c.is_whitespace());
-    if ok { Ok(t) } else { Err(ErrorCode::InvalidEmail) }
+    if ok {
+        Ok(t)
+    } else {
+        Err(ErrorCode::InvalidEmail)
+    }
 }
 
 /// A password long enough to resist guessing.

@@ -39,7 +39,10 @@ pub(crate) use on_pool;
 pub(crate) enum Backend {
     /// SQLite allows one writer at a time; a single-connection write pool queues writers in
     /// the process instead of letting them fail with SQLITE_BUSY.
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -82,7 +85,9 @@ pub(crate) fn unique_as(field: &'static str) -> impl Fn(sqlx::Error) -> StoreErr
 
 /// Now, as stored: ISO 8601 in UTC with microseconds, so text order is time order.
 pub fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
 }
 
 pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
@@ -101,7 +106,8 @@ impl Store {
             Store::sqlite(options).await?
         } else {
             return Err(StoreError::Database(sqlx::Error::Configuration(
-                format!("unsupported database URL '{url}': use sqlite://FILE or postgres://…").into(),
+                format!("unsupported database URL '{url}': use sqlite://FILE or postgres://…")
+                    .into(),
             )));
         };
         store.migrate().await?;
@@ -115,9 +121,17 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-        let read = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        Ok(Store { backend: Backend::Sqlite { read, write } })
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Store {
+            backend: Backend::Sqlite { read, write },
+        })
     }
 
     pub async fn postgres(options: PgConnectOptions) -> Result<Store> {
@@ -126,12 +140,16 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Store { backend: Backend::Postgres(pool) })
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+        })
     }
 
     pub async fn migrate(&self) -> Result<()> {
         match &self.backend {
-            Backend::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Backend::Sqlite { write, .. } => {
+                sqlx::migrate!("./migrations/sqlite").run(write).await?
+            }
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -146,14 +164,22 @@ impl Store {
 
     /// True when the database answers.
     pub async fn ping(&self) -> bool {
-        on_pool!(self, read |pool| sqlx::query("SELECT 1").execute(pool).await.is_ok())
+        on_pool!(
+            self,
+            read | pool | sqlx::query("SELECT 1").execute(pool).await.is_ok()
+        )
     }
 
     /// True when no institution exists yet: a fresh installation.
     pub async fn is_empty(&self) -> Result<bool> {
-        let n: i64 = on_pool!(self, read |pool| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM institutions").fetch_one(pool).await?
-        });
+        let n: i64 = on_pool!(
+            self,
+            read | pool | {
+                sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
+                    .fetch_one(pool)
+                    .await?
+            }
+        );
         Ok(n == 0)
     }
 

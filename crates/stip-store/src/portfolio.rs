@@ -23,7 +23,10 @@ pub struct Editor {
 pub enum Saved {
     Saved(Box<Project>),
     /// Someone saved the project after the version the editor started from: nothing was written.
-    Conflict { current: Box<Project>, since: Vec<HistoryEntry> },
+    Conflict {
+        current: Box<Project>,
+        since: Vec<HistoryEntry>,
+    },
 }
 
 #[derive(sqlx::FromRow)]
@@ -72,12 +75,17 @@ fn parse_code<T>(what: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<
     parse(raw).ok_or_else(|| corrupt(what, raw))
 }
 
-fn parse_opt<T>(what: &str, raw: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+fn parse_opt<T>(
+    what: &str,
+    raw: Option<String>,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>> {
     raw.map(|r| parse_code(what, &r, parse)).transpose()
 }
 
 fn date(raw: Option<String>) -> Result<Option<NaiveDate>> {
-    raw.map(|r| NaiveDate::parse_from_str(&r, "%Y-%m-%d").map_err(|_| corrupt("date", &r))).transpose()
+    raw.map(|r| NaiveDate::parse_from_str(&r, "%Y-%m-%d").map_err(|_| corrupt("date", &r)))
+        .transpose()
 }
 
 fn axis(v: Option<i64>) -> Option<u8> {
@@ -95,15 +103,17 @@ struct Links {
 impl ProjectRow {
     fn into_project(self, links: &mut Links) -> Result<Project> {
         let effort = match (self.effort_hundredths, self.effort_unit) {
-            (Some(amount), Some(unit)) => {
-                Some(Effort { amount: Hundredths(amount), unit: parse_code("effort unit", &unit, EffortUnit::parse)? })
-            }
+            (Some(amount), Some(unit)) => Some(Effort {
+                amount: Hundredths(amount),
+                unit: parse_code("effort unit", &unit, EffortUnit::parse)?,
+            }),
             _ => None,
         };
         Ok(Project {
             id: self.id,
             institution_id: self.institution_id,
-            institution_brin: BrinCode::parse(&self.brin).map_err(|_| corrupt("BRIN", &self.brin))?,
+            institution_brin: BrinCode::parse(&self.brin)
+                .map_err(|_| corrupt("BRIN", &self.brin))?,
             institution_name: self.institution_name,
             data: ProjectData {
                 title: self.title,
@@ -132,7 +142,12 @@ impl ProjectRow {
                 visibility: parse_code("visibility", &self.visibility, Visibility::parse)?,
                 shareable: self.shareable,
                 case_summary: self.case_summary,
-                links: self.links.lines().filter(|l| !l.is_empty()).map(str::to_string).collect(),
+                links: self
+                    .links
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             },
             status_date: date(self.status_date)?,
             version: self.version,
@@ -155,8 +170,11 @@ where
 }
 
 /// The WHERE clause of the portfolio list: visibility scope first, then each filter.
-fn push_filter<'a, DB: Database>(qb: &mut QueryBuilder<'a, DB>, f: &'a ProjectFilter, scope: ProjectScope)
-where
+fn push_filter<'a, DB: Database>(
+    qb: &mut QueryBuilder<'a, DB>,
+    f: &'a ProjectFilter,
+    scope: ProjectScope,
+) where
     i64: Encode<'a, DB> + Type<DB>,
     &'a str: Encode<'a, DB> + Type<DB>,
     String: Encode<'a, DB> + Type<DB>,
@@ -167,10 +185,16 @@ where
         ProjectScope::Public => {
             qb.push(" AND p.visibility = 'openbaar'");
         }
-        ProjectScope::Network { own_institution: Some(own) } => {
-            qb.push(" AND (p.visibility <> 'instelling' OR p.institution_id = ").push_bind(own).push(")");
+        ProjectScope::Network {
+            own_institution: Some(own),
+        } => {
+            qb.push(" AND (p.visibility <> 'instelling' OR p.institution_id = ")
+                .push_bind(own)
+                .push(")");
         }
-        ProjectScope::Network { own_institution: None } => {
+        ProjectScope::Network {
+            own_institution: None,
+        } => {
             qb.push(" AND p.visibility <> 'instelling'");
         }
     }
@@ -206,7 +230,11 @@ where
         });
     }
     if let Some(text) = &f.text {
-        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = text
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
         qb.push(" AND (lower(p.title) LIKE ")
             .push_bind(pattern.clone())
@@ -224,8 +252,11 @@ fn order_by(sort: Sort) -> String {
         .enumerate()
         .map(|(i, p)| format!(" WHEN '{}' THEN {i}", p.code()))
         .collect();
-    let status_order: String =
-        Status::ALL.iter().enumerate().map(|(i, s)| format!(" WHEN '{}' THEN {i}", s.code())).collect();
+    let status_order: String = Status::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!(" WHEN '{}' THEN {i}", s.code()))
+        .collect();
     let dir = if sort.descending { "DESC" } else { "ASC" };
     // Empty values go last in both directions and on both databases.
     let key = match sort.key {
@@ -243,7 +274,10 @@ fn order_by(sort: Sort) -> String {
 
 impl Store {
     pub async fn project(&self, id: i64) -> Result<Project> {
-        self.projects_by_ids(&[id]).await?.pop().ok_or(StoreError::NotFound)
+        self.projects_by_ids(&[id])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
     }
 
     /// Loads whole projects, in the order of `ids`.
@@ -251,31 +285,38 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let (rows, themes, drivers, scores) = on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut qb = QueryBuilder::new(SELECT_PROJECT);
-            qb.push(" WHERE p.id");
-            push_ids(&mut qb, ids);
-            let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-            let mut qb = QueryBuilder::new(
-                "SELECT pt.project_id, t.code FROM project_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.project_id",
-            );
-            push_ids(&mut qb, ids);
-            qb.push(" ORDER BY pt.project_id, pt.position");
-            let themes: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
-            let mut qb = QueryBuilder::new(
-                "SELECT pd.project_id, d.code FROM project_drivers pd JOIN policy_drivers d ON d.id = pd.driver_id WHERE pd.project_id",
-            );
-            push_ids(&mut qb, ids);
-            qb.push(" ORDER BY pd.project_id, d.code");
-            let drivers: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
-            let mut qb = QueryBuilder::new(
-                "SELECT ps.project_id, c.code, ps.score FROM project_scores ps JOIN criteria c ON c.id = ps.criterion_id WHERE ps.project_id",
-            );
-            push_ids(&mut qb, ids);
-            let scores: Vec<(i64, String, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
-            (rows, themes, drivers, scores)
-        });
+        let (rows, themes, drivers, scores) = on_pool!(
+            self,
+            read | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut qb = QueryBuilder::new(SELECT_PROJECT);
+                    qb.push(" WHERE p.id");
+                    push_ids(&mut qb, ids);
+                    let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                    let mut qb = QueryBuilder::new(
+                        "SELECT pt.project_id, t.code FROM project_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.project_id",
+                    );
+                    push_ids(&mut qb, ids);
+                    qb.push(" ORDER BY pt.project_id, pt.position");
+                    let themes: Vec<(i64, String)> =
+                        qb.build_query_as().fetch_all(&mut *conn).await?;
+                    let mut qb = QueryBuilder::new(
+                        "SELECT pd.project_id, d.code FROM project_drivers pd JOIN policy_drivers d ON d.id = pd.driver_id WHERE pd.project_id",
+                    );
+                    push_ids(&mut qb, ids);
+                    qb.push(" ORDER BY pd.project_id, d.code");
+                    let drivers: Vec<(i64, String)> =
+                        qb.build_query_as().fetch_all(&mut *conn).await?;
+                    let mut qb = QueryBuilder::new(
+                        "SELECT ps.project_id, c.code, ps.score FROM project_scores ps JOIN criteria c ON c.id = ps.criterion_id WHERE ps.project_id",
+                    );
+                    push_ids(&mut qb, ids);
+                    let scores: Vec<(i64, String, i64)> =
+                        qb.build_query_as().fetch_all(&mut *conn).await?;
+                    (rows, themes, drivers, scores)
+                }
+        );
         let mut links = Links::default();
         for (id, code) in themes {
             links.themes.entry(id).or_default().push(code);
@@ -284,7 +325,11 @@ impl Store {
             links.drivers.entry(id).or_default().push(code);
         }
         for (id, code, score) in scores {
-            links.scores.entry(id).or_default().insert(code, score.clamp(0, 255) as u8);
+            links
+                .scores
+                .entry(id)
+                .or_default()
+                .insert(code, score.clamp(0, 255) as u8);
         }
         let mut by_id: HashMap<i64, Project> = HashMap::with_capacity(rows.len());
         for row in rows {
@@ -295,31 +340,61 @@ impl Store {
     }
 
     /// One page of the portfolio as `scope` may see it, filtered and sorted.
-    pub async fn list_projects(&self, req: &ListRequest, scope: ProjectScope) -> Result<Page<Project>> {
+    pub async fn list_projects(
+        &self,
+        req: &ListRequest,
+        scope: ProjectScope,
+    ) -> Result<Page<Project>> {
         let offset = (req.page.saturating_sub(1) as i64) * req.per_page as i64;
-        let (total, ids): (i64, Vec<i64>) = on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM projects p JOIN institutions i ON i.id = p.institution_id");
-            push_filter(&mut qb, &req.filter, scope);
-            let total: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
-            let mut qb = QueryBuilder::new("SELECT p.id FROM projects p JOIN institutions i ON i.id = p.institution_id");
-            push_filter(&mut qb, &req.filter, scope);
-            qb.push(order_by(req.sort));
-            qb.push(" LIMIT ").push_bind(req.per_page as i64).push(" OFFSET ").push_bind(offset);
-            let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
-            (total, ids)
-        });
-        Ok(Page { items: self.projects_by_ids(&ids).await?, total: total as u64, page: req.page, per_page: req.per_page })
+        let (total, ids): (i64, Vec<i64>) = on_pool!(
+            self,
+            read | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut qb = QueryBuilder::new(
+                        "SELECT COUNT(*) FROM projects p JOIN institutions i ON i.id = p.institution_id",
+                    );
+                    push_filter(&mut qb, &req.filter, scope);
+                    let total: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
+                    let mut qb = QueryBuilder::new(
+                        "SELECT p.id FROM projects p JOIN institutions i ON i.id = p.institution_id",
+                    );
+                    push_filter(&mut qb, &req.filter, scope);
+                    qb.push(order_by(req.sort));
+                    qb.push(" LIMIT ")
+                        .push_bind(req.per_page as i64)
+                        .push(" OFFSET ")
+                        .push_bind(offset);
+                    let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
+                    (total, ids)
+                }
+        );
+        Ok(Page {
+            items: self.projects_by_ids(&ids).await?,
+            total: total as u64,
+            page: req.page,
+            per_page: req.per_page,
+        })
     }
 
-    pub async fn create_project(&self, institution_id: i64, d: &ProjectData, editor: &Editor) -> Result<Project> {
+    pub async fn create_project(
+        &self,
+        institution_id: i64,
+        d: &ProjectData,
+        editor: &Editor,
+    ) -> Result<Project> {
         let at = now();
         let today = &at[..10];
-        let id: i64 = on_pool!(self, write |pool| {
-            let mut tx = pool.begin().await?;
-            let refs = references(&mut tx).await?;
-            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
-            let id: i64 = sqlx::query_scalar(
+        let id: i64 = on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut tx = pool.begin().await?;
+                    let refs = references(&mut tx).await?;
+                    let primary =
+                        refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
+                    let id: i64 = sqlx::query_scalar(
                 "INSERT INTO projects (institution_id, title, summary, description, intended_result, owner, project_lead,
                  contact_person, phase, status, status_note, status_date, start_date, end_date, budget_cents,
                  effort_hundredths, effort_unit, horizon, character, perspective_so, perspective_ib, primary_theme_id,
@@ -356,8 +431,8 @@ impl Store {
             .bind(&at)
             .fetch_one(&mut *tx)
             .await?;
-            write_links(&mut tx, id, d, &refs).await?;
-            sqlx::query(
+                    write_links(&mut tx, id, d, &refs).await?;
+                    sqlx::query(
                 "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, 1, $2, $3, $4, '[]')",
             )
             .bind(id)
@@ -366,35 +441,56 @@ impl Store {
             .bind(&editor.name)
             .execute(&mut *tx)
             .await?;
-            tx.commit().await?;
-            id
-        });
+                    tx.commit().await?;
+                    id
+                }
+        );
         self.project(id).await
     }
 
     /// Saves `d` over the project if it is still at `version`; otherwise reports the conflict
     /// with what changed since, and writes nothing.
-    pub async fn update_project(&self, id: i64, version: i64, d: &ProjectData, editor: &Editor) -> Result<Saved> {
+    pub async fn update_project(
+        &self,
+        id: i64,
+        version: i64,
+        d: &ProjectData,
+        editor: &Editor,
+    ) -> Result<Saved> {
         let at = now();
         // Read-then-write inside the writer's transaction: on SQLite the single writer makes this
         // atomic; on PostgreSQL the `version = $n` condition makes a concurrent save affect 0 rows.
         let current = self.project(id).await?;
         if current.version != version {
             let since = self.history_since(id, version).await?;
-            return Ok(Saved::Conflict { current: Box::new(current), since });
+            return Ok(Saved::Conflict {
+                current: Box::new(current),
+                since,
+            });
         }
         let changes = diff(&current.data, d);
         if changes.is_empty() {
             return Ok(Saved::Saved(Box::new(current)));
         }
-        let status_changed = current.data.status != d.status || current.data.status_note != d.status_note;
-        let status_date = if status_changed { Some(at[..10].to_string()) } else { current.status_date.map(|x| x.to_string()) };
-        let changes_json = serde_json::to_string(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let updated: bool = on_pool!(self, write |pool| {
-            let mut tx = pool.begin().await?;
-            let refs = references(&mut tx).await?;
-            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
-            let n = sqlx::query(
+        let status_changed =
+            current.data.status != d.status || current.data.status_note != d.status_note;
+        let status_date = if status_changed {
+            Some(at[..10].to_string())
+        } else {
+            current.status_date.map(|x| x.to_string())
+        };
+        let changes_json =
+            serde_json::to_string(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let updated: bool = on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut tx = pool.begin().await?;
+                    let refs = references(&mut tx).await?;
+                    let primary =
+                        refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
+                    let n = sqlx::query(
                 "UPDATE projects SET title = $1, summary = $2, description = $3, intended_result = $4, owner = $5,
                  project_lead = $6, contact_person = $7, phase = $8, status = $9, status_note = $10, status_date = $11,
                  start_date = $12, end_date = $13, budget_cents = $14, effort_hundredths = $15, effort_unit = $16,
@@ -433,12 +529,15 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if n == 1 {
-                for table in ["project_themes", "project_drivers", "project_scores"] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1")).bind(id).execute(&mut *tx).await?;
-                }
-                write_links(&mut tx, id, d, &refs).await?;
-                sqlx::query(
+                    if n == 1 {
+                        for table in ["project_themes", "project_drivers", "project_scores"] {
+                            sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        write_links(&mut tx, id, d, &refs).await?;
+                        sqlx::query(
                     "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(id)
@@ -449,30 +548,53 @@ impl Store {
                 .bind(&changes_json)
                 .execute(&mut *tx)
                 .await?;
-                tx.commit().await?;
-            }
-            n == 1
-        });
+                        tx.commit().await?;
+                    }
+                    n == 1
+                }
+        );
         let now_stored = self.project(id).await?;
         if updated {
             Ok(Saved::Saved(Box::new(now_stored)))
         } else {
             let since = self.history_since(id, version).await?;
-            Ok(Saved::Conflict { current: Box::new(now_stored), since })
+            Ok(Saved::Conflict {
+                current: Box::new(now_stored),
+                since,
+            })
         }
     }
 
     pub async fn delete_project(&self, id: i64) -> Result<()> {
-        let n = on_pool!(self, write |pool| {
-            let mut tx = pool.begin().await?;
-            for table in ["project_themes", "project_drivers", "project_scores", "project_history"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1")).bind(id).execute(&mut *tx).await?;
+        let n = on_pool!(
+            self,
+            write | pool | {
+                let mut tx = pool.begin().await?;
+                for table in [
+                    "project_themes",
+                    "project_drivers",
+                    "project_scores",
+                    "project_history",
+                ] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let n = sqlx::query("DELETE FROM projects WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                n
             }
-            let n = sqlx::query("DELETE FROM projects WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
-            tx.commit().await?;
-            n
-        });
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        );
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// The change history of a project, newest first.
@@ -481,23 +603,27 @@ impl Store {
     }
 
     async fn history_since(&self, id: i64, after_version: i64) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(i64, String, String, String)> = on_pool!(self, read |pool| {
-            sqlx::query_as(
-                "SELECT version, changed_at, user_name, changes FROM project_history
+        let rows: Vec<(i64, String, String, String)> = on_pool!(
+            self,
+            read | pool | {
+                sqlx::query_as(
+                    "SELECT version, changed_at, user_name, changes FROM project_history
                  WHERE project_id = $1 AND version > $2 ORDER BY version DESC",
-            )
-            .bind(id)
-            .bind(after_version)
-            .fetch_all(pool)
-            .await?
-        });
+                )
+                .bind(id)
+                .bind(after_version)
+                .fetch_all(pool)
+                .await?
+            }
+        );
         rows.into_iter()
             .map(|(version, changed_at, user_name, changes)| {
                 Ok(HistoryEntry {
                     version,
                     changed_at,
                     user_name,
-                    changes: serde_json::from_str(&changes).map_err(|_| corrupt("history", &changes))?,
+                    changes: serde_json::from_str(&changes)
+                        .map_err(|_| corrupt("history", &changes))?,
                 })
             })
             .collect()
@@ -513,7 +639,9 @@ pub(crate) struct References {
 
 impl References {
     fn lookup(map: &HashMap<String, i64>, code: &str, field: &str) -> Result<i64> {
-        map.get(code).copied().ok_or_else(|| StoreError::Invalid(Invalid::one(field, ErrorCode::Unknown)))
+        map.get(code)
+            .copied()
+            .ok_or_else(|| StoreError::Invalid(Invalid::one(field, ErrorCode::Unknown)))
     }
     pub(crate) fn theme(&self, code: &str, field: &str) -> Result<i64> {
         Self::lookup(&self.themes, code, field)
@@ -526,21 +654,33 @@ impl References {
     }
 }
 
-pub(crate) async fn references<DB: Database>(tx: &mut sqlx::Transaction<'_, DB>) -> Result<References>
+pub(crate) async fn references<DB: Database>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+) -> Result<References>
 where
     for<'e> &'e mut <DB as Database>::Connection: sqlx::Executor<'e, Database = DB>,
     for<'r> (String, i64): sqlx::FromRow<'r, DB::Row>,
     for<'a> <DB as Database>::Arguments<'a>: sqlx::IntoArguments<'a, DB>,
 {
     let mut maps = Vec::with_capacity(3);
-    for sql in ["SELECT code, id FROM themes", "SELECT code, id FROM policy_drivers", "SELECT code, id FROM criteria"] {
-        let rows: Vec<(String, i64)> = sqlx::query_as::<DB, (String, i64)>(sql).fetch_all(&mut **tx).await?;
+    for sql in [
+        "SELECT code, id FROM themes",
+        "SELECT code, id FROM policy_drivers",
+        "SELECT code, id FROM criteria",
+    ] {
+        let rows: Vec<(String, i64)> = sqlx::query_as::<DB, (String, i64)>(sql)
+            .fetch_all(&mut **tx)
+            .await?;
         maps.push(rows.into_iter().collect::<HashMap<_, _>>());
     }
     let criteria = maps.pop().unwrap_or_default();
     let drivers = maps.pop().unwrap_or_default();
     let themes = maps.pop().unwrap_or_default();
-    Ok(References { themes, drivers, criteria })
+    Ok(References {
+        themes,
+        drivers,
+        criteria,
+    })
 }
 
 /// Writes the themes, drivers and scores of project `id`.
@@ -557,12 +697,14 @@ where
 {
     for (pos, code) in d.themes.iter().enumerate() {
         let theme = refs.theme(code, "themes")?;
-        sqlx::query::<DB>("INSERT INTO project_themes (project_id, theme_id, position) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(theme)
-            .bind(pos as i64)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query::<DB>(
+            "INSERT INTO project_themes (project_id, theme_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(theme)
+        .bind(pos as i64)
+        .execute(&mut **tx)
+        .await?;
     }
     for code in &d.drivers {
         let driver = refs.driver(code)?;
@@ -574,12 +716,14 @@ where
     }
     for (code, score) in &d.scores {
         let criterion = refs.criterion(code)?;
-        sqlx::query::<DB>("INSERT INTO project_scores (project_id, criterion_id, score) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(criterion)
-            .bind(i64::from(*score))
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query::<DB>(
+            "INSERT INTO project_scores (project_id, criterion_id, score) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(criterion)
+        .bind(i64::from(*score))
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

@@ -27,8 +27,16 @@ enum Cleanup {
 fn unique_name() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("stip_t_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), nanos)
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "stip_t_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
 }
 
 impl TestDb {
@@ -36,20 +44,31 @@ impl TestDb {
         let dir = std::env::temp_dir().join(unique_name());
         std::fs::create_dir_all(&dir).expect("create a temporary folder");
         let url = format!("sqlite://{}", dir.join("stip.db").display());
-        let store = Store::connect(&url).await.expect("open a SQLite test database");
-        TestDb { store, url, cleanup: Cleanup::File(dir) }
+        let store = Store::connect(&url)
+            .await
+            .expect("open a SQLite test database");
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::File(dir),
+        }
     }
 
     /// A fresh schema on the test PostgreSQL, or `None` (with a loud message) when it is
     /// unreachable and not required.
     pub async fn postgres() -> Option<TestDb> {
-        let admin_url = std::env::var("STIP_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
+        let admin_url = std::env::var("STIP_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
         let required = std::env::var("STIP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
         let schema = unique_name();
-        let admin = PgConnectOptions::from_str(&admin_url).expect("STIP_TEST_POSTGRES_URL is a PostgreSQL URL");
+        let admin = PgConnectOptions::from_str(&admin_url)
+            .expect("STIP_TEST_POSTGRES_URL is a PostgreSQL URL");
         match admin.connect().await {
             Ok(mut conn) => {
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await.expect("create a test schema");
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create a test schema");
                 let _ = conn.close().await;
             }
             Err(e) if !required => {
@@ -58,14 +77,22 @@ impl TestDb {
                 );
                 return None;
             }
-            Err(e) => panic!("PostgreSQL at {admin_url} is required (STIP_REQUIRE_POSTGRES=1) but unreachable: {e}"),
+            Err(e) => panic!(
+                "PostgreSQL at {admin_url} is required (STIP_REQUIRE_POSTGRES=1) but unreachable: {e}"
+            ),
         }
         let options = admin.options([("search_path", schema.as_str())]);
-        let store = Store::postgres(options).await.expect("connect to the test schema");
+        let store = Store::postgres(options)
+            .await
+            .expect("connect to the test schema");
         store.migrate().await.expect("migrate the test schema");
         let sep = if admin_url.contains('?') { '&' } else { '?' };
         let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
-        Some(TestDb { store, url, cleanup: Cleanup::Schema { admin_url, schema } })
+        Some(TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Schema { admin_url, schema },
+        })
     }
 }
 
@@ -79,10 +106,20 @@ impl Drop for TestDb {
                 let (admin_url, schema) = (admin_url.clone(), schema.clone());
                 // Drop runs inside the test's runtime; a thread of its own may block on a new one.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
                     rt.block_on(async {
-                        let mut conn = PgConnectOptions::from_str(&admin_url).ok()?.connect().await.ok()?;
-                        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await.ok()
+                        let mut conn = PgConnectOptions::from_str(&admin_url)
+                            .ok()?
+                            .connect()
+                            .await
+                            .ok()?;
+                        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                            .execute(&mut conn)
+                            .await
+                            .ok()
                     })
                 })
                 .join();

@@ -39,7 +39,10 @@ on_both!(
 );
 
 fn editor() -> Editor {
-    Editor { user_id: None, name: "Karin".into() }
+    Editor {
+        user_id: None,
+        name: "Karin".into(),
+    }
 }
 
 async fn with_agenda(store: &Store) {
@@ -89,11 +92,23 @@ fn data(title: &str) -> ProjectData {
 }
 
 fn list(filter: ProjectFilter) -> ListRequest {
-    ListRequest { filter, sort: Sort::default(), page: 1, per_page: 50 }
+    ListRequest {
+        filter,
+        sort: Sort::default(),
+        page: 1,
+        per_page: 50,
+    }
 }
 
 async fn titles(store: &Store, req: &ListRequest, scope: ProjectScope) -> Vec<String> {
-    store.list_projects(req, scope).await.unwrap().items.into_iter().map(|p| p.data.title).collect()
+    store
+        .list_projects(req, scope)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.data.title)
+        .collect()
 }
 
 async fn a_fresh_store_is_empty_and_takes_the_default_agenda(store: &Store) {
@@ -104,7 +119,10 @@ async fn a_fresh_store_is_empty_and_takes_the_default_agenda(store: &Store) {
     let themes = store.themes().await.unwrap();
     assert_eq!(themes.len(), 8);
     assert_eq!(themes[0].data.main_line.as_deref(), Some("inhoud"));
-    assert_eq!(themes[7].data.main_line, None, "Innovatie runs across all main lines");
+    assert_eq!(
+        themes[7].data.main_line, None,
+        "Innovatie runs across all main lines"
+    );
     assert_eq!(store.policy_drivers().await.unwrap().len(), 3);
     assert_eq!(store.criteria().await.unwrap().len(), 5);
 }
@@ -114,24 +132,43 @@ async fn demo_data_loads_with_every_link(store: &Store) {
     let generated = demo::generate(9, 12, 1);
     let ids = store.load_demo(&generated, "Demo").await.unwrap();
     assert_eq!(ids.len(), 9);
-    let page = store.list_projects(&list(ProjectFilter::default()), ProjectScope::All).await.unwrap();
+    let page = store
+        .list_projects(&list(ProjectFilter::default()), ProjectScope::All)
+        .await
+        .unwrap();
     assert_eq!(page.total, 108);
     // Every generated project comes back whole: compare them as sets of data.
     let mut stored = Vec::new();
     for p in 1..=3 {
-        let req = ListRequest { filter: ProjectFilter::default(), sort: Sort::default(), page: p, per_page: 50 };
-        stored.extend(store.list_projects(&req, ProjectScope::All).await.unwrap().items);
+        let req = ListRequest {
+            filter: ProjectFilter::default(),
+            sort: Sort::default(),
+            page: p,
+            per_page: 50,
+        };
+        stored.extend(
+            store
+                .list_projects(&req, ProjectScope::All)
+                .await
+                .unwrap()
+                .items,
+        );
     }
     assert_eq!(stored.len(), 108);
     for g in &generated.projects {
         let inst = &generated.institutions[g.institution];
         assert!(
-            stored.iter().any(|s| s.data == g.data && s.institution_brin == inst.brin),
+            stored
+                .iter()
+                .any(|s| s.data == g.data && s.institution_brin == inst.brin),
             "demo project '{}' was not stored whole",
             g.data.title
         );
     }
-    let horizon = store.institution_by_brin(&BrinCode::parse("25LN").unwrap()).await.unwrap();
+    let horizon = store
+        .institution_by_brin(&BrinCode::parse("25LN").unwrap())
+        .await
+        .unwrap();
     assert_eq!(horizon.data.name, "Horizon College");
 }
 
@@ -146,10 +183,16 @@ async fn a_project_reads_back_as_it_was_saved(store: &Store) {
     d.start_date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1);
     d.end_date = chrono::NaiveDate::from_ymd_opt(2026, 6, 30);
     d.budget = Some(stip_core::number::Hundredths(1_250_050));
-    d.effort = Some(Effort { amount: stip_core::number::Hundredths(150), unit: EffortUnit::Fte });
+    d.effort = Some(Effort {
+        amount: stip_core::number::Hundredths(150),
+        unit: EffortUnit::Fte,
+    });
     d.horizon = Some(Horizon::Middellang);
     d.character = Some(Character::Innoveren);
-    d.perspective = Perspective { strategic_operational: Some(2), ict_business: Some(5) };
+    d.perspective = Perspective {
+        strategic_operational: Some(2),
+        ict_business: Some(5),
+    };
     d.themes = vec!["data-ondersteund-onderwijs".into(), "llo".into()];
     d.drivers = vec!["krimp".into()];
     d.scores = BTreeMap::from([("urgentie".to_string(), 4), ("risico".to_string(), 2)]);
@@ -168,11 +211,25 @@ async fn a_project_reads_back_as_it_was_saved(store: &Store) {
 async fn saving_bumps_the_version_and_records_who_changed_what(store: &Store) {
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
-    let p = store.create_project(inst, &data("Eerste titel"), &editor()).await.unwrap();
+    let p = store
+        .create_project(inst, &data("Eerste titel"), &editor())
+        .await
+        .unwrap();
     let mut d = p.data.clone();
     d.title = "Tweede titel".into();
     d.status = Status::Rood;
-    let Saved::Saved(saved) = store.update_project(p.id, 1, &d, &Editor { user_id: None, name: "Maaike".into() }).await.unwrap()
+    let Saved::Saved(saved) = store
+        .update_project(
+            p.id,
+            1,
+            &d,
+            &Editor {
+                user_id: None,
+                name: "Maaike".into(),
+            },
+        )
+        .await
+        .unwrap()
     else {
         panic!("expected the save to succeed");
     };
@@ -182,20 +239,43 @@ async fn saving_bumps_the_version_and_records_who_changed_what(store: &Store) {
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].version, 2);
     assert_eq!(history[0].user_name, "Maaike");
-    let fields: Vec<_> = history[0].changes.iter().map(|c| (c.field.as_str(), c.old.as_str(), c.new.as_str())).collect();
-    assert_eq!(fields, vec![("title", "Eerste titel", "Tweede titel"), ("status", "groen", "rood")]);
+    let fields: Vec<_> = history[0]
+        .changes
+        .iter()
+        .map(|c| (c.field.as_str(), c.old.as_str(), c.new.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("title", "Eerste titel", "Tweede titel"),
+            ("status", "groen", "rood")
+        ]
+    );
 }
 
 async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &Store) {
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
-    let p = store.create_project(inst, &data("Origineel"), &editor()).await.unwrap();
+    let p = store
+        .create_project(inst, &data("Origineel"), &editor())
+        .await
+        .unwrap();
     let mut first = p.data.clone();
     first.title = "Door Karin".into();
-    assert!(matches!(store.update_project(p.id, 1, &first, &editor()).await.unwrap(), Saved::Saved(_)));
+    assert!(matches!(
+        store
+            .update_project(p.id, 1, &first, &editor())
+            .await
+            .unwrap(),
+        Saved::Saved(_)
+    ));
     let mut second = p.data.clone();
     second.title = "Door Jan".into();
-    match store.update_project(p.id, 1, &second, &editor()).await.unwrap() {
+    match store
+        .update_project(p.id, 1, &second, &editor())
+        .await
+        .unwrap()
+    {
         Saved::Conflict { current, since } => {
             assert_eq!(current.data.title, "Door Karin");
             assert_eq!(since.len(), 1);
@@ -217,32 +297,122 @@ async fn the_list_filters_each_field_and_counts_the_total(store: &Store) {
     a.status = Status::Rood;
     a.character = Some(Character::Innoveren);
     a.horizon = Some(Horizon::Kort);
-    a.perspective = Perspective { strategic_operational: Some(1), ict_business: Some(5) };
+    a.perspective = Perspective {
+        strategic_operational: Some(1),
+        ict_business: Some(5),
+    };
     a.drivers = vec!["krimp".into()];
     store.create_project(horizon, &a, &editor()).await.unwrap();
     let mut b = data("Flexibel roosteren");
     b.summary = "Met het 100% nieuwe rooster_systeem".into();
-    b.themes = vec!["onderwijslogistiek".into(), "data-ondersteund-onderwijs".into()];
+    b.themes = vec![
+        "onderwijslogistiek".into(),
+        "data-ondersteund-onderwijs".into(),
+    ];
     store.create_project(davinci, &b, &editor()).await.unwrap();
-    store.create_project(davinci, &data("Microcredentials"), &editor()).await.unwrap();
+    store
+        .create_project(davinci, &data("Microcredentials"), &editor())
+        .await
+        .unwrap();
 
-    let all = store.list_projects(&list(ProjectFilter::default()), ProjectScope::All).await.unwrap();
+    let all = store
+        .list_projects(&list(ProjectFilter::default()), ProjectScope::All)
+        .await
+        .unwrap();
     assert_eq!(all.total, 3);
     let cases: Vec<(ProjectFilter, Vec<&str>)> = vec![
-        (ProjectFilter { institution: Some(BrinCode::parse("25LN").unwrap()), ..Default::default() }, vec!["Dashboard studiesucces"]),
-        (ProjectFilter { theme: Some("data-ondersteund-onderwijs".into()), ..Default::default() }, vec!["Flexibel roosteren", "Dashboard studiesucces"]),
-        (ProjectFilter { phase: Some(Phase::Uitvoering), ..Default::default() }, vec!["Dashboard studiesucces"]),
-        (ProjectFilter { status: Some(Status::Rood), ..Default::default() }, vec!["Dashboard studiesucces"]),
-        (ProjectFilter { character: Some(Character::Innoveren), ..Default::default() }, vec!["Dashboard studiesucces"]),
-        (ProjectFilter { horizon: Some(Horizon::Kort), ..Default::default() }, vec!["Dashboard studiesucces"]),
-        (ProjectFilter { perspective: Some(PerspectivePole::Business), ..Default::default() }, vec!["Dashboard studiesucces"]),
-        (ProjectFilter { perspective: Some(PerspectivePole::Ict), ..Default::default() }, vec![]),
-        (ProjectFilter { driver: Some("krimp".into()), ..Default::default() }, vec!["Dashboard studiesucces"]),
-        (ProjectFilter { text: Some("DASHBOARD".into()), ..Default::default() }, vec!["Dashboard studiesucces"]),
+        (
+            ProjectFilter {
+                institution: Some(BrinCode::parse("25LN").unwrap()),
+                ..Default::default()
+            },
+            vec!["Dashboard studiesucces"],
+        ),
+        (
+            ProjectFilter {
+                theme: Some("data-ondersteund-onderwijs".into()),
+                ..Default::default()
+            },
+            vec!["Flexibel roosteren", "Dashboard studiesucces"],
+        ),
+        (
+            ProjectFilter {
+                phase: Some(Phase::Uitvoering),
+                ..Default::default()
+            },
+            vec!["Dashboard studiesucces"],
+        ),
+        (
+            ProjectFilter {
+                status: Some(Status::Rood),
+                ..Default::default()
+            },
+            vec!["Dashboard studiesucces"],
+        ),
+        (
+            ProjectFilter {
+                character: Some(Character::Innoveren),
+                ..Default::default()
+            },
+            vec!["Dashboard studiesucces"],
+        ),
+        (
+            ProjectFilter {
+                horizon: Some(Horizon::Kort),
+                ..Default::default()
+            },
+            vec!["Dashboard studiesucces"],
+        ),
+        (
+            ProjectFilter {
+                perspective: Some(PerspectivePole::Business),
+                ..Default::default()
+            },
+            vec!["Dashboard studiesucces"],
+        ),
+        (
+            ProjectFilter {
+                perspective: Some(PerspectivePole::Ict),
+                ..Default::default()
+            },
+            vec![],
+        ),
+        (
+            ProjectFilter {
+                driver: Some("krimp".into()),
+                ..Default::default()
+            },
+            vec!["Dashboard studiesucces"],
+        ),
+        (
+            ProjectFilter {
+                text: Some("DASHBOARD".into()),
+                ..Default::default()
+            },
+            vec!["Dashboard studiesucces"],
+        ),
         // Wildcards typed by a user are matched literally.
-        (ProjectFilter { text: Some("100%".into()), ..Default::default() }, vec!["Flexibel roosteren"]),
-        (ProjectFilter { text: Some("e_r".into()), ..Default::default() }, vec![]),
-        (ProjectFilter { text: Some("rooster_sys".into()), ..Default::default() }, vec!["Flexibel roosteren"]),
+        (
+            ProjectFilter {
+                text: Some("100%".into()),
+                ..Default::default()
+            },
+            vec!["Flexibel roosteren"],
+        ),
+        (
+            ProjectFilter {
+                text: Some("e_r".into()),
+                ..Default::default()
+            },
+            vec![],
+        ),
+        (
+            ProjectFilter {
+                text: Some("rooster_sys".into()),
+                ..Default::default()
+            },
+            vec!["Flexibel roosteren"],
+        ),
     ];
     for (filter, expected) in cases {
         let mut got = titles(store, &list(filter.clone()), ProjectScope::All).await;
@@ -257,7 +427,11 @@ async fn the_list_respects_visibility_scope(store: &Store) {
     with_agenda(store).await;
     let horizon = institution(store, "25LN", "Horizon College").await;
     let davinci = institution(store, "25LK", "DaVinci College").await;
-    for (title, vis) in [("Eigen", Visibility::Instelling), ("Netwerk", Visibility::Netwerk), ("Openbaar", Visibility::Openbaar)] {
+    for (title, vis) in [
+        ("Eigen", Visibility::Instelling),
+        ("Netwerk", Visibility::Netwerk),
+        ("Openbaar", Visibility::Openbaar),
+    ] {
         let mut d = data(title);
         d.visibility = vis;
         store.create_project(horizon, &d, &editor()).await.unwrap();
@@ -269,16 +443,42 @@ async fn the_list_respects_visibility_scope(store: &Store) {
         t
     };
     assert_eq!(sorted(ProjectScope::Public).await, vec!["Openbaar"]);
-    assert_eq!(sorted(ProjectScope::Network { own_institution: Some(davinci) }).await, vec!["Netwerk", "Openbaar"]);
-    assert_eq!(sorted(ProjectScope::Network { own_institution: None }).await, vec!["Netwerk", "Openbaar"]);
-    assert_eq!(sorted(ProjectScope::Network { own_institution: Some(horizon) }).await, vec!["Eigen", "Netwerk", "Openbaar"]);
-    assert_eq!(sorted(ProjectScope::All).await, vec!["Eigen", "Netwerk", "Openbaar"]);
+    assert_eq!(
+        sorted(ProjectScope::Network {
+            own_institution: Some(davinci)
+        })
+        .await,
+        vec!["Netwerk", "Openbaar"]
+    );
+    assert_eq!(
+        sorted(ProjectScope::Network {
+            own_institution: None
+        })
+        .await,
+        vec!["Netwerk", "Openbaar"]
+    );
+    assert_eq!(
+        sorted(ProjectScope::Network {
+            own_institution: Some(horizon)
+        })
+        .await,
+        vec!["Eigen", "Netwerk", "Openbaar"]
+    );
+    assert_eq!(
+        sorted(ProjectScope::All).await,
+        vec!["Eigen", "Netwerk", "Openbaar"]
+    );
 }
 
 async fn the_list_sorts_and_pages(store: &Store) {
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
-    for (title, budget) in [("bravo", Some(300)), ("alfa", None), ("charlie", Some(100)), ("delta", Some(200))] {
+    for (title, budget) in [
+        ("bravo", Some(300)),
+        ("alfa", None),
+        ("charlie", Some(100)),
+        ("delta", Some(200)),
+    ] {
         let mut d = data(title);
         d.budget = budget.map(stip_core::number::Hundredths);
         store.create_project(inst, &d, &editor()).await.unwrap();
@@ -289,14 +489,36 @@ async fn the_list_sorts_and_pages(store: &Store) {
         page,
         per_page,
     };
-    assert_eq!(titles(store, &req("title", 1, 50), ProjectScope::All).await, vec!["alfa", "bravo", "charlie", "delta"]);
-    assert_eq!(titles(store, &req("-title", 1, 50), ProjectScope::All).await, vec!["delta", "charlie", "bravo", "alfa"]);
-    assert_eq!(titles(store, &req("budget", 1, 50), ProjectScope::All).await, vec!["charlie", "delta", "bravo", "alfa"]);
-    assert_eq!(titles(store, &req("-budget", 1, 50), ProjectScope::All).await, vec!["bravo", "delta", "charlie", "alfa"]);
-    let page2 = store.list_projects(&req("title", 2, 3), ProjectScope::All).await.unwrap();
+    assert_eq!(
+        titles(store, &req("title", 1, 50), ProjectScope::All).await,
+        vec!["alfa", "bravo", "charlie", "delta"]
+    );
+    assert_eq!(
+        titles(store, &req("-title", 1, 50), ProjectScope::All).await,
+        vec!["delta", "charlie", "bravo", "alfa"]
+    );
+    assert_eq!(
+        titles(store, &req("budget", 1, 50), ProjectScope::All).await,
+        vec!["charlie", "delta", "bravo", "alfa"]
+    );
+    assert_eq!(
+        titles(store, &req("-budget", 1, 50), ProjectScope::All).await,
+        vec!["bravo", "delta", "charlie", "alfa"]
+    );
+    let page2 = store
+        .list_projects(&req("title", 2, 3), ProjectScope::All)
+        .await
+        .unwrap();
     assert_eq!(page2.total, 4);
     assert_eq!(page2.page_count(), 2);
-    assert_eq!(page2.items.iter().map(|p| p.data.title.as_str()).collect::<Vec<_>>(), vec!["delta"]);
+    assert_eq!(
+        page2
+            .items
+            .iter()
+            .map(|p| p.data.title.as_str())
+            .collect::<Vec<_>>(),
+        vec!["delta"]
+    );
 }
 
 async fn brin_codes_and_emails_are_unique(store: &Store) {
@@ -337,11 +559,20 @@ async fn sessions_and_tokens_find_their_user(store: &Store) {
         active: true,
     };
     let id = store.create_user(&user, "hash").await.unwrap();
-    store.create_session("live", id, "csrf1", "2999-01-01T00:00:00Z").await.unwrap();
-    store.create_session("old", id, "csrf2", "2000-01-01T00:00:00Z").await.unwrap();
+    store
+        .create_session("live", id, "csrf1", "2999-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    store
+        .create_session("old", id, "csrf2", "2000-01-01T00:00:00Z")
+        .await
+        .unwrap();
     let (u, csrf) = store.session_user("live").await.unwrap().unwrap();
     assert_eq!((u.name.as_str(), csrf.as_str()), ("Karin", "csrf1"));
-    assert!(store.session_user("old").await.unwrap().is_none(), "an expired session is no session");
+    assert!(
+        store.session_user("old").await.unwrap().is_none(),
+        "an expired session is no session"
+    );
     store.delete_session("live").await.unwrap();
     assert!(store.session_user("live").await.unwrap().is_none());
     store.create_api_token("tok", id).await.unwrap();
@@ -352,11 +583,20 @@ async fn sessions_and_tokens_find_their_user(store: &Store) {
 async fn deleting_a_project_removes_it_and_its_history(store: &Store) {
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
-    let p = store.create_project(inst, &data("Weg ermee"), &editor()).await.unwrap();
+    let p = store
+        .create_project(inst, &data("Weg ermee"), &editor())
+        .await
+        .unwrap();
     store.delete_project(p.id).await.unwrap();
-    assert!(matches!(store.project(p.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.project(p.id).await,
+        Err(StoreError::NotFound)
+    ));
     assert!(store.project_history(p.id).await.unwrap().is_empty());
-    assert!(matches!(store.delete_project(p.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.delete_project(p.id).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 #[tokio::test]

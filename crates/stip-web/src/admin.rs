@@ -34,7 +34,13 @@ pub struct Field {
 
 impl Field {
     pub fn new(c: &Chrome, name: &'static str, value: impl Into<String>, kind: Kind) -> Field {
-        Field { name, label: c.t(&format!("field.{name}")), value: value.into(), kind, hint: String::new() }
+        Field {
+            name,
+            label: c.t(&format!("field.{name}")),
+            value: value.into(),
+            kind,
+            hint: String::new(),
+        }
     }
 
     pub fn hint(mut self, hint: String) -> Field {
@@ -131,7 +137,11 @@ pub fn routes() -> Router<AppState> {
 
 async fn index(viewer: Viewer) -> Response {
     let all = [
-        (Action::ManageInstitutions, "/beheer/instellingen", "institutions"),
+        (
+            Action::ManageInstitutions,
+            "/beheer/instellingen",
+            "institutions",
+        ),
         (Action::ManageAgenda, "/beheer/agenda", "agenda"),
         (Action::ManagePolicyDrivers, "/beheer/drijfveren", "drivers"),
         (Action::ManageCriteria, "/beheer/criteria", "criteria"),
@@ -140,7 +150,13 @@ async fn index(viewer: Viewer) -> Response {
     let sections: Vec<_> = all
         .into_iter()
         .filter(|(a, _, _)| viewer.may(*a))
-        .map(|(_, href, key)| (href, viewer.lang.t(&format!("admin.{key}")), viewer.lang.t(&format!("admin.{key}_text"))))
+        .map(|(_, href, key)| {
+            (
+                href,
+                viewer.lang.t(&format!("admin.{key}")),
+                viewer.lang.t(&format!("admin.{key}_text")),
+            )
+        })
         .collect();
     if sections.is_empty() {
         return match viewer.require(Action::ManageAgenda) {
@@ -148,7 +164,10 @@ async fn index(viewer: Viewer) -> Response {
             Ok(()) => crate::PageError::Forbidden.into_response(),
         };
     }
-    render(&IndexPage { c: viewer.chrome(), sections })
+    render(&IndexPage {
+        c: viewer.chrome(),
+        sections,
+    })
 }
 
 use axum::response::IntoResponse;

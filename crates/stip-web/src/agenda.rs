@@ -32,11 +32,23 @@ pub fn routes() -> Router<AppState> {
         .route("/beheer/hoofdlijnen/nieuw", get(line_new).post(line_create))
         .route("/beheer/hoofdlijnen/{id}", get(line_edit).post(line_update))
         .route("/beheer/drijfveren", get(driver_list))
-        .route("/beheer/drijfveren/nieuw", get(driver_new).post(driver_create))
-        .route("/beheer/drijfveren/{id}", get(driver_edit).post(driver_update))
+        .route(
+            "/beheer/drijfveren/nieuw",
+            get(driver_new).post(driver_create),
+        )
+        .route(
+            "/beheer/drijfveren/{id}",
+            get(driver_edit).post(driver_update),
+        )
         .route("/beheer/criteria", get(criterion_list))
-        .route("/beheer/criteria/nieuw", get(criterion_new).post(criterion_create))
-        .route("/beheer/criteria/{id}", get(criterion_edit).post(criterion_update))
+        .route(
+            "/beheer/criteria/nieuw",
+            get(criterion_new).post(criterion_create),
+        )
+        .route(
+            "/beheer/criteria/{id}",
+            get(criterion_edit).post(criterion_update),
+        )
 }
 
 pub fn api_routes() -> Router<AppState> {
@@ -62,7 +74,13 @@ pub async fn api_themes(State(state): State<AppState>) -> Result<Json<Vec<ThemeJ
     Ok(Json(
         themes
             .into_iter()
-            .map(|t| ThemeJson { code: t.data.code, name: t.data.name, description: t.data.description, colour: t.data.colour, main_line: t.data.main_line })
+            .map(|t| ThemeJson {
+                code: t.data.code,
+                name: t.data.name,
+                description: t.data.description,
+                colour: t.data.colour,
+                main_line: t.data.main_line,
+            })
             .collect(),
     ))
 }
@@ -70,8 +88,18 @@ pub async fn api_themes(State(state): State<AppState>) -> Result<Json<Vec<ThemeJ
 /// The theme colours as classes, so no page needs inline styles (the CSP forbids them).
 async fn theme_css(State(state): State<AppState>) -> Response {
     let themes = state.store.themes().await.unwrap_or_default();
-    let css: String = themes.iter().map(|t| format!(".theme-{}{{background:{}}}\n", t.data.code, t.data.colour)).collect();
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], css).into_response()
+    let css: String = themes
+        .iter()
+        .map(|t| format!(".theme-{}{{background:{}}}\n", t.data.code, t.data.colour))
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        css,
+    )
+        .into_response()
 }
 
 #[derive(Template)]
@@ -87,13 +115,29 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
     let themes = state.store.themes().await?;
     let mut groups: Vec<(String, Vec<Theme>)> = lines
         .iter()
-        .map(|l| (l.name.clone(), themes.iter().filter(|t| t.data.main_line.as_deref() == Some(&l.code)).cloned().collect()))
+        .map(|l| {
+            (
+                l.name.clone(),
+                themes
+                    .iter()
+                    .filter(|t| t.data.main_line.as_deref() == Some(&l.code))
+                    .cloned()
+                    .collect(),
+            )
+        })
         .collect();
-    let across: Vec<Theme> = themes.iter().filter(|t| t.data.main_line.is_none()).cloned().collect();
+    let across: Vec<Theme> = themes
+        .iter()
+        .filter(|t| t.data.main_line.is_none())
+        .cloned()
+        .collect();
     if !across.is_empty() {
         groups.push((viewer.lang.t("agenda.across"), across));
     }
-    Ok(render(&ListPage { c: viewer.chrome(), groups }))
+    Ok(render(&ListPage {
+        c: viewer.chrome(),
+        groups,
+    }))
 }
 
 #[derive(Template)]
@@ -106,17 +150,34 @@ struct ShowPage {
     lists: Lists,
 }
 
-async fn show(State(state): State<AppState>, viewer: Viewer, Path(code): Path<String>, Query(mut query): Query<ListQuery>) -> Result<Response, PageError> {
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Query(mut query): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let lists = Lists::load(&state.store).await?;
     let theme = lists.theme(&code).cloned().ok_or(PageError::NotFound)?;
     let main_line = match &theme.data.main_line {
-        Some(line) => state.store.main_lines().await?.into_iter().find(|l| &l.code == line).map(|l| l.name),
+        Some(line) => state
+            .store
+            .main_lines()
+            .await?
+            .into_iter()
+            .find(|l| &l.code == line)
+            .map(|l| l.name),
         None => None,
     };
     query.theme = code.clone();
     let (mut table, _) = table_for(&state, &viewer, query, &format!("/themas/{code}")).await?;
     table.query.theme.clear();
-    Ok(render(&ShowPage { c: viewer.chrome(), theme, main_line, table, lists }))
+    Ok(render(&ShowPage {
+        c: viewer.chrome(),
+        theme,
+        main_line,
+        table,
+        lists,
+    }))
 }
 
 // ---- Beheer: main lines and themes (beheerder and regiegroep) ----
@@ -129,7 +190,11 @@ async fn admin_agenda(State(state): State<AppState>, viewer: Viewer) -> Response
         (Ok(l), Ok(t)) => (l, t),
         (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
     };
-    render(&AdminAgendaPage { c: viewer.chrome(), lines, themes })
+    render(&AdminAgendaPage {
+        c: viewer.chrome(),
+        lines,
+        themes,
+    })
 }
 
 #[derive(Template)]
@@ -143,20 +208,33 @@ struct AdminAgendaPage {
 impl AdminAgendaPage {
     fn line_name(&self, code: &Option<String>) -> String {
         match code {
-            Some(code) => self.lines.iter().find(|l| &l.code == code).map(|l| l.name.clone()).unwrap_or_default(),
+            Some(code) => self
+                .lines
+                .iter()
+                .find(|l| &l.code == code)
+                .map(|l| l.name.clone())
+                .unwrap_or_default(),
             None => self.c.t("agenda.across"),
         }
     }
 }
 
 fn theme_fields(c: &Chrome, input: &ThemeInput, lines: &[MainLine]) -> Vec<Field> {
-    let options = lines.iter().map(|l| (l.code.clone(), l.name.clone())).collect();
+    let options = lines
+        .iter()
+        .map(|l| (l.code.clone(), l.name.clone()))
+        .collect();
     vec![
         Field::new(c, "code", &input.code, Kind::Text).hint(c.t("hint.code")),
         Field::new(c, "name", &input.name, Kind::Text),
         Field::new(c, "description", &input.description, Kind::Textarea),
         Field::new(c, "colour", &input.colour, Kind::Colour).hint(c.t("hint.colour")),
-        Field::new(c, "main_line", &input.main_line, Kind::Select(options, c.t("agenda.across"))),
+        Field::new(
+            c,
+            "main_line",
+            &input.main_line,
+            Kind::Select(options, c.t("agenda.across")),
+        ),
         Field::new(c, "position", &input.position, Kind::Number),
     ]
 }
@@ -173,9 +251,31 @@ fn theme_input(p: &Pairs) -> ThemeInput {
 }
 
 /// A management form of this module: `title_key` names it, `back` is where saving returns to.
-fn page(viewer: &Viewer, title: String, action: String, back: &str, fields: Vec<Field>, errors: Errors, version: i64, conflict: bool, status: StatusCode) -> Response {
+fn page(
+    viewer: &Viewer,
+    title: String,
+    action: String,
+    back: &str,
+    fields: Vec<Field>,
+    errors: Errors,
+    version: i64,
+    conflict: bool,
+    status: StatusCode,
+) -> Response {
     let c = viewer.chrome();
-    admin::form(admin::FormPage { c, title, action, back: back.into(), fields, errors, version, conflict }, status)
+    admin::form(
+        admin::FormPage {
+            c,
+            title,
+            action,
+            back: back.into(),
+            fields,
+            errors,
+            version,
+            conflict,
+        },
+        status,
+    )
 }
 
 /// The response to a refused save: the form again with the messages.
@@ -189,18 +289,47 @@ async fn theme_new(State(state): State<AppState>, viewer: Viewer) -> Response {
     }
     let lines = state.store.main_lines().await.unwrap_or_default();
     let c = viewer.chrome();
-    let input = ThemeInput { colour: "#555555".into(), ..Default::default() };
-    page(&viewer, c.t("admin.new_theme"), "/beheer/themas/nieuw".into(), "/beheer/agenda", theme_fields(&c, &input, &lines), Errors::none(viewer.lang), 0, false, StatusCode::OK)
+    let input = ThemeInput {
+        colour: "#555555".into(),
+        ..Default::default()
+    };
+    page(
+        &viewer,
+        c.t("admin.new_theme"),
+        "/beheer/themas/nieuw".into(),
+        "/beheer/agenda",
+        theme_fields(&c, &input, &lines),
+        Errors::none(viewer.lang),
+        0,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn theme_create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn theme_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageAgenda) {
         return res;
     }
     let input = theme_input(&Pairs(pairs));
     let lines = state.store.main_lines().await.unwrap_or_default();
     let c = viewer.chrome();
-    let again = |invalid| page(&viewer, c.t("admin.new_theme"), "/beheer/themas/nieuw".into(), "/beheer/agenda", theme_fields(&c, &input, &lines), refused(&viewer, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = |invalid| {
+        page(
+            &viewer,
+            c.t("admin.new_theme"),
+            "/beheer/themas/nieuw".into(),
+            "/beheer/agenda",
+            theme_fields(&c, &input, &lines),
+            refused(&viewer, invalid),
+            0,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let data = match ThemeData::parse(&input, &lines) {
         Ok(d) => d,
         Err(invalid) => return again(invalid),
@@ -212,20 +341,42 @@ async fn theme_create(State(state): State<AppState>, viewer: Viewer, Form(pairs)
     }
 }
 
-async fn theme_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn theme_edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageAgenda) {
         return res;
     }
-    let (lines, themes) = (state.store.main_lines().await.unwrap_or_default(), state.store.themes().await.unwrap_or_default());
+    let (lines, themes) = (
+        state.store.main_lines().await.unwrap_or_default(),
+        state.store.themes().await.unwrap_or_default(),
+    );
     let Some(theme) = themes.into_iter().find(|t| t.id == id) else {
         return PageError::NotFound.into_response();
     };
     let c = viewer.chrome();
     let title = format!("{}: {}", c.t("admin.edit"), theme.data.name);
-    page(&viewer, title, format!("/beheer/themas/{id}"), "/beheer/agenda", theme_fields(&c, &ThemeInput::from(&theme.data), &lines), Errors::none(viewer.lang), theme.version, false, StatusCode::OK)
+    page(
+        &viewer,
+        title,
+        format!("/beheer/themas/{id}"),
+        "/beheer/agenda",
+        theme_fields(&c, &ThemeInput::from(&theme.data), &lines),
+        Errors::none(viewer.lang),
+        theme.version,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn theme_update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn theme_update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageAgenda) {
         return res;
     }
@@ -235,18 +386,54 @@ async fn theme_update(State(state): State<AppState>, viewer: Viewer, Path(id): P
     let lines = state.store.main_lines().await.unwrap_or_default();
     let c = viewer.chrome();
     let title = format!("{}: {}", c.t("admin.edit"), input.name);
-    let again = |errors, version, conflict, status| page(&viewer, title.clone(), format!("/beheer/themas/{id}"), "/beheer/agenda", theme_fields(&c, &input, &lines), errors, version, conflict, status);
+    let again = |errors, version, conflict, status| {
+        page(
+            &viewer,
+            title.clone(),
+            format!("/beheer/themas/{id}"),
+            "/beheer/agenda",
+            theme_fields(&c, &input, &lines),
+            errors,
+            version,
+            conflict,
+            status,
+        )
+    };
     let data = match ThemeData::parse(&input, &lines) {
         Ok(d) => d,
-        Err(invalid) => return again(refused(&viewer, invalid), version, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(invalid) => {
+            return again(
+                refused(&viewer, invalid),
+                version,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
     match state.store.update_theme(id, version, &data).await {
         Ok(true) => Redirect::to("/beheer/agenda").into_response(),
         Ok(false) => {
-            let current = state.store.themes().await.ok().and_then(|t| t.into_iter().find(|t| t.id == id)).map(|t| t.version).unwrap_or(version);
-            again(Errors::none(viewer.lang), current, true, StatusCode::CONFLICT)
+            let current = state
+                .store
+                .themes()
+                .await
+                .ok()
+                .and_then(|t| t.into_iter().find(|t| t.id == id))
+                .map(|t| t.version)
+                .unwrap_or(version);
+            again(
+                Errors::none(viewer.lang),
+                current,
+                true,
+                StatusCode::CONFLICT,
+            )
         }
-        Err(StoreError::Invalid(invalid)) => again(refused(&viewer, invalid), version, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(StoreError::Invalid(invalid)) => again(
+            refused(&viewer, invalid),
+            version,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(e) => PageError::from(e).into_response(),
     }
 }
@@ -260,7 +447,11 @@ fn line_fields(c: &Chrome, input: &MainLineInput) -> Vec<Field> {
 }
 
 fn line_input(p: &Pairs) -> MainLineInput {
-    MainLineInput { code: p.get("code"), name: p.get("name"), position: p.get("position") }
+    MainLineInput {
+        code: p.get("code"),
+        name: p.get("name"),
+        position: p.get("position"),
+    }
 }
 
 async fn line_new(viewer: Viewer) -> Response {
@@ -268,16 +459,42 @@ async fn line_new(viewer: Viewer) -> Response {
         return res;
     }
     let c = viewer.chrome();
-    page(&viewer, c.t("admin.new_main_line"), "/beheer/hoofdlijnen/nieuw".into(), "/beheer/agenda", line_fields(&c, &MainLineInput::default()), Errors::none(viewer.lang), 0, false, StatusCode::OK)
+    page(
+        &viewer,
+        c.t("admin.new_main_line"),
+        "/beheer/hoofdlijnen/nieuw".into(),
+        "/beheer/agenda",
+        line_fields(&c, &MainLineInput::default()),
+        Errors::none(viewer.lang),
+        0,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn line_create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn line_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageAgenda) {
         return res;
     }
     let input = line_input(&Pairs(pairs));
     let c = viewer.chrome();
-    let again = |invalid| page(&viewer, c.t("admin.new_main_line"), "/beheer/hoofdlijnen/nieuw".into(), "/beheer/agenda", line_fields(&c, &input), refused(&viewer, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = |invalid| {
+        page(
+            &viewer,
+            c.t("admin.new_main_line"),
+            "/beheer/hoofdlijnen/nieuw".into(),
+            "/beheer/agenda",
+            line_fields(&c, &input),
+            refused(&viewer, invalid),
+            0,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let data = match MainLineData::parse(&input) {
         Ok(d) => d,
         Err(invalid) => return again(invalid),
@@ -293,21 +510,59 @@ async fn line_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path
     if let Err(res) = viewer.require(Action::ManageAgenda) {
         return res;
     }
-    let Some(line) = state.store.main_lines().await.unwrap_or_default().into_iter().find(|l| l.id == id) else {
+    let Some(line) = state
+        .store
+        .main_lines()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|l| l.id == id)
+    else {
         return PageError::NotFound.into_response();
     };
     let c = viewer.chrome();
-    let input = MainLineInput { code: line.code, name: line.name.clone(), position: line.position.to_string() };
-    page(&viewer, format!("{}: {}", c.t("admin.edit"), line.name), format!("/beheer/hoofdlijnen/{id}"), "/beheer/agenda", line_fields(&c, &input), Errors::none(viewer.lang), 0, false, StatusCode::OK)
+    let input = MainLineInput {
+        code: line.code,
+        name: line.name.clone(),
+        position: line.position.to_string(),
+    };
+    page(
+        &viewer,
+        format!("{}: {}", c.t("admin.edit"), line.name),
+        format!("/beheer/hoofdlijnen/{id}"),
+        "/beheer/agenda",
+        line_fields(&c, &input),
+        Errors::none(viewer.lang),
+        0,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn line_update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn line_update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageAgenda) {
         return res;
     }
     let input = line_input(&Pairs(pairs));
     let c = viewer.chrome();
-    let again = |invalid| page(&viewer, format!("{}: {}", c.t("admin.edit"), input.name), format!("/beheer/hoofdlijnen/{id}"), "/beheer/agenda", line_fields(&c, &input), refused(&viewer, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = |invalid| {
+        page(
+            &viewer,
+            format!("{}: {}", c.t("admin.edit"), input.name),
+            format!("/beheer/hoofdlijnen/{id}"),
+            "/beheer/agenda",
+            line_fields(&c, &input),
+            refused(&viewer, invalid),
+            0,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let data = match MainLineData::parse(&input) {
         Ok(d) => d,
         Err(invalid) => return again(invalid),
@@ -322,7 +577,10 @@ async fn line_update(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
 // ---- Beheer: policy drivers and criteria (beheerder) ----
 
 fn driver_fields(c: &Chrome, input: &PolicyDriverInput) -> Vec<Field> {
-    vec![Field::new(c, "code", &input.code, Kind::Text).hint(c.t("hint.code")), Field::new(c, "name", &input.name, Kind::Text)]
+    vec![
+        Field::new(c, "code", &input.code, Kind::Text).hint(c.t("hint.code")),
+        Field::new(c, "name", &input.name, Kind::Text),
+    ]
 }
 
 async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response {
@@ -330,7 +588,14 @@ async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response 
         return res;
     }
     let c = viewer.chrome();
-    let rows = state.store.policy_drivers().await.unwrap_or_default().into_iter().map(|d| (format!("/beheer/drijfveren/{}", d.id), vec![d.name, d.code])).collect();
+    let rows = state
+        .store
+        .policy_drivers()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| (format!("/beheer/drijfveren/{}", d.id), vec![d.name, d.code]))
+        .collect();
     render(&admin::ListPage {
         title: c.t("admin.drivers"),
         intro: c.t("admin.drivers_text"),
@@ -347,17 +612,46 @@ async fn driver_new(viewer: Viewer) -> Response {
         return res;
     }
     let c = viewer.chrome();
-    page(&viewer, c.t("admin.new_driver"), "/beheer/drijfveren/nieuw".into(), "/beheer/drijfveren", driver_fields(&c, &PolicyDriverInput::default()), Errors::none(viewer.lang), 0, false, StatusCode::OK)
+    page(
+        &viewer,
+        c.t("admin.new_driver"),
+        "/beheer/drijfveren/nieuw".into(),
+        "/beheer/drijfveren",
+        driver_fields(&c, &PolicyDriverInput::default()),
+        Errors::none(viewer.lang),
+        0,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn driver_create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn driver_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManagePolicyDrivers) {
         return res;
     }
     let p = Pairs(pairs);
-    let input = PolicyDriverInput { code: p.get("code"), name: p.get("name") };
+    let input = PolicyDriverInput {
+        code: p.get("code"),
+        name: p.get("name"),
+    };
     let c = viewer.chrome();
-    let again = |invalid| page(&viewer, c.t("admin.new_driver"), "/beheer/drijfveren/nieuw".into(), "/beheer/drijfveren", driver_fields(&c, &input), refused(&viewer, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = |invalid| {
+        page(
+            &viewer,
+            c.t("admin.new_driver"),
+            "/beheer/drijfveren/nieuw".into(),
+            "/beheer/drijfveren",
+            driver_fields(&c, &input),
+            refused(&viewer, invalid),
+            0,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let data = match PolicyDriverData::parse(&input) {
         Ok(d) => d,
         Err(invalid) => return again(invalid),
@@ -369,26 +663,70 @@ async fn driver_create(State(state): State<AppState>, viewer: Viewer, Form(pairs
     }
 }
 
-async fn driver_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn driver_edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManagePolicyDrivers) {
         return res;
     }
-    let Some(d) = state.store.policy_drivers().await.unwrap_or_default().into_iter().find(|d| d.id == id) else {
+    let Some(d) = state
+        .store
+        .policy_drivers()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|d| d.id == id)
+    else {
         return PageError::NotFound.into_response();
     };
     let c = viewer.chrome();
-    let input = PolicyDriverInput { code: d.code, name: d.name.clone() };
-    page(&viewer, format!("{}: {}", c.t("admin.edit"), d.name), format!("/beheer/drijfveren/{id}"), "/beheer/drijfveren", driver_fields(&c, &input), Errors::none(viewer.lang), 0, false, StatusCode::OK)
+    let input = PolicyDriverInput {
+        code: d.code,
+        name: d.name.clone(),
+    };
+    page(
+        &viewer,
+        format!("{}: {}", c.t("admin.edit"), d.name),
+        format!("/beheer/drijfveren/{id}"),
+        "/beheer/drijfveren",
+        driver_fields(&c, &input),
+        Errors::none(viewer.lang),
+        0,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn driver_update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn driver_update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManagePolicyDrivers) {
         return res;
     }
     let p = Pairs(pairs);
-    let input = PolicyDriverInput { code: p.get("code"), name: p.get("name") };
+    let input = PolicyDriverInput {
+        code: p.get("code"),
+        name: p.get("name"),
+    };
     let c = viewer.chrome();
-    let again = |invalid| page(&viewer, format!("{}: {}", c.t("admin.edit"), input.name), format!("/beheer/drijfveren/{id}"), "/beheer/drijfveren", driver_fields(&c, &input), refused(&viewer, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = |invalid| {
+        page(
+            &viewer,
+            format!("{}: {}", c.t("admin.edit"), input.name),
+            format!("/beheer/drijfveren/{id}"),
+            "/beheer/drijfveren",
+            driver_fields(&c, &input),
+            refused(&viewer, invalid),
+            0,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let data = match PolicyDriverData::parse(&input) {
         Ok(d) => d,
         Err(invalid) => return again(invalid),
@@ -401,18 +739,32 @@ async fn driver_update(State(state): State<AppState>, viewer: Viewer, Path(id): 
 }
 
 fn criterion_fields(c: &Chrome, input: &CriterionInput) -> Vec<Field> {
-    let directions = Direction::ALL.iter().map(|d| (d.code().to_string(), c.label("direction", d.code()))).collect();
+    let directions = Direction::ALL
+        .iter()
+        .map(|d| (d.code().to_string(), c.label("direction", d.code())))
+        .collect();
     vec![
         Field::new(c, "code", &input.code, Kind::Text).hint(c.t("hint.code")),
         Field::new(c, "name", &input.name, Kind::Text),
         Field::new(c, "weight", &input.weight, Kind::Number).hint(c.t("hint.weight")),
-        Field::new(c, "direction", &input.direction, Kind::Select(directions, String::new())),
+        Field::new(
+            c,
+            "direction",
+            &input.direction,
+            Kind::Select(directions, String::new()),
+        ),
         Field::new(c, "position", &input.position, Kind::Number),
     ]
 }
 
 fn criterion_input(p: &Pairs) -> CriterionInput {
-    CriterionInput { code: p.get("code"), name: p.get("name"), weight: p.get("weight"), direction: p.get("direction"), position: p.get("position") }
+    CriterionInput {
+        code: p.get("code"),
+        name: p.get("name"),
+        weight: p.get("weight"),
+        direction: p.get("direction"),
+        position: p.get("position"),
+    }
 }
 
 async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Response {
@@ -426,14 +778,27 @@ async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Respon
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|k| (format!("/beheer/criteria/{}", k.id), vec![k.data.name, k.data.weight.to_dutch(), c.label("direction", k.data.direction.code())]))
+        .map(|k| {
+            (
+                format!("/beheer/criteria/{}", k.id),
+                vec![
+                    k.data.name,
+                    k.data.weight.to_dutch(),
+                    c.label("direction", k.data.direction.code()),
+                ],
+            )
+        })
         .collect();
     render(&admin::ListPage {
         title: c.t("admin.criteria"),
         intro: c.t("admin.criteria_text"),
         new_href: "/beheer/criteria/nieuw".into(),
         new_label: c.t("admin.new_criterion"),
-        columns: vec![c.t("field.name"), c.t("field.weight"), c.t("field.direction")],
+        columns: vec![
+            c.t("field.name"),
+            c.t("field.weight"),
+            c.t("field.direction"),
+        ],
         rows,
         c,
     })
@@ -444,17 +809,47 @@ async fn criterion_new(viewer: Viewer) -> Response {
         return res;
     }
     let c = viewer.chrome();
-    let input = CriterionInput { weight: "1".into(), direction: "positief".into(), ..Default::default() };
-    page(&viewer, c.t("admin.new_criterion"), "/beheer/criteria/nieuw".into(), "/beheer/criteria", criterion_fields(&c, &input), Errors::none(viewer.lang), 0, false, StatusCode::OK)
+    let input = CriterionInput {
+        weight: "1".into(),
+        direction: "positief".into(),
+        ..Default::default()
+    };
+    page(
+        &viewer,
+        c.t("admin.new_criterion"),
+        "/beheer/criteria/nieuw".into(),
+        "/beheer/criteria",
+        criterion_fields(&c, &input),
+        Errors::none(viewer.lang),
+        0,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn criterion_create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn criterion_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageCriteria) {
         return res;
     }
     let input = criterion_input(&Pairs(pairs));
     let c = viewer.chrome();
-    let again = |invalid| page(&viewer, c.t("admin.new_criterion"), "/beheer/criteria/nieuw".into(), "/beheer/criteria", criterion_fields(&c, &input), refused(&viewer, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = |invalid| {
+        page(
+            &viewer,
+            c.t("admin.new_criterion"),
+            "/beheer/criteria/nieuw".into(),
+            "/beheer/criteria",
+            criterion_fields(&c, &input),
+            refused(&viewer, invalid),
+            0,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let data = match CriterionData::parse(&input) {
         Ok(d) => d,
         Err(invalid) => return again(invalid),
@@ -466,24 +861,62 @@ async fn criterion_create(State(state): State<AppState>, viewer: Viewer, Form(pa
     }
 }
 
-async fn criterion_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn criterion_edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageCriteria) {
         return res;
     }
-    let Some(k) = state.store.criteria().await.unwrap_or_default().into_iter().find(|k| k.id == id) else {
+    let Some(k) = state
+        .store
+        .criteria()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|k| k.id == id)
+    else {
         return PageError::NotFound.into_response();
     };
     let c = viewer.chrome();
-    page(&viewer, format!("{}: {}", c.t("admin.edit"), k.data.name), format!("/beheer/criteria/{id}"), "/beheer/criteria", criterion_fields(&c, &CriterionInput::from(&k.data)), Errors::none(viewer.lang), 0, false, StatusCode::OK)
+    page(
+        &viewer,
+        format!("{}: {}", c.t("admin.edit"), k.data.name),
+        format!("/beheer/criteria/{id}"),
+        "/beheer/criteria",
+        criterion_fields(&c, &CriterionInput::from(&k.data)),
+        Errors::none(viewer.lang),
+        0,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn criterion_update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn criterion_update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageCriteria) {
         return res;
     }
     let input = criterion_input(&Pairs(pairs));
     let c = viewer.chrome();
-    let again = |invalid| page(&viewer, format!("{}: {}", c.t("admin.edit"), input.name), format!("/beheer/criteria/{id}"), "/beheer/criteria", criterion_fields(&c, &input), refused(&viewer, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = |invalid| {
+        page(
+            &viewer,
+            format!("{}: {}", c.t("admin.edit"), input.name),
+            format!("/beheer/criteria/{id}"),
+            "/beheer/criteria",
+            criterion_fields(&c, &input),
+            refused(&viewer, invalid),
+            0,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let data = match CriterionData::parse(&input) {
         Ok(d) => d,
         Err(invalid) => return again(invalid),

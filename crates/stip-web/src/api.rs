@@ -43,7 +43,12 @@ impl Modify for Security {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "token",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token: `stip token create --email …`")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal API token: `stip token create --email …`"))
+                    .build(),
+            ),
         );
         components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
             crate::auth::SESSION_COOKIE,
@@ -73,11 +78,20 @@ impl Modify for Security {
 pub struct ApiDoc;
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
-static JSON: LazyLock<String> = LazyLock::new(|| DOCUMENT.to_pretty_json().expect("the OpenAPI document serialises"));
+static JSON: LazyLock<String> = LazyLock::new(|| {
+    DOCUMENT
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises")
+});
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], JSON.as_str()).into_response() }))
+        .route(
+            "/api/openapi.json",
+            get(|| async {
+                ([(header::CONTENT_TYPE, "application/json")], JSON.as_str()).into_response()
+            }),
+        )
         .route("/api", get(page))
         .merge(institution::api_routes())
         .merge(agenda::api_routes())
@@ -116,11 +130,21 @@ fn describe_type(v: &serde_json::Value) -> String {
         return format!("array of {}", describe_type(items));
     }
     if let Some(one) = v.get("oneOf").and_then(|o| o.as_array()) {
-        return one.iter().map(describe_type).filter(|t| t != "null").collect::<Vec<_>>().join(" or ");
+        return one
+            .iter()
+            .map(describe_type)
+            .filter(|t| t != "null")
+            .collect::<Vec<_>>()
+            .join(" or ");
     }
     match v.get("type") {
         Some(serde_json::Value::String(t)) => t.clone(),
-        Some(serde_json::Value::Array(ts)) => ts.iter().filter_map(|t| t.as_str()).filter(|t| *t != "null").collect::<Vec<_>>().join(" or "),
+        Some(serde_json::Value::Array(ts)) => ts
+            .iter()
+            .filter_map(|t| t.as_str())
+            .filter(|t| *t != "null")
+            .collect::<Vec<_>>()
+            .join(" or "),
         _ if v.get("additionalProperties").is_some() => "object".into(),
         _ => "value".into(),
     }
@@ -148,18 +172,26 @@ async fn page(viewer: Viewer) -> Response {
                             .collect()
                     })
                     .unwrap_or_default();
-                let request = op["requestBody"]["content"]["application/json"].get("schema").map(describe_type);
+                let request = op["requestBody"]["content"]["application/json"]
+                    .get("schema")
+                    .map(describe_type);
                 let responses = op["responses"]
                     .as_object()
                     .map(|rs| {
                         rs.iter()
                             .map(|(code, r)| {
-                                let body = r["content"].as_object().and_then(|c| c.values().next()).map(|c| describe_type(&c["schema"]));
-                                let text = [r["description"].as_str().unwrap_or("").to_string(), body.unwrap_or_default()]
-                                    .into_iter()
-                                    .filter(|s| !s.is_empty())
-                                    .collect::<Vec<_>>()
-                                    .join(" — ");
+                                let body = r["content"]
+                                    .as_object()
+                                    .and_then(|c| c.values().next())
+                                    .map(|c| describe_type(&c["schema"]));
+                                let text = [
+                                    r["description"].as_str().unwrap_or("").to_string(),
+                                    body.unwrap_or_default(),
+                                ]
+                                .into_iter()
+                                .filter(|s| !s.is_empty())
+                                .collect::<Vec<_>>()
+                                .join(" — ");
                                 (code.clone(), text)
                             })
                             .collect()
@@ -168,7 +200,11 @@ async fn page(viewer: Viewer) -> Response {
                 operations.push(Operation {
                     method: method.to_uppercase(),
                     path: path.clone(),
-                    summary: [op["summary"].as_str(), op["description"].as_str()].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                    summary: [op["summary"].as_str(), op["description"].as_str()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     parameters,
                     request,
                     responses,
@@ -184,26 +220,45 @@ async fn page(viewer: Viewer) -> Response {
                 .iter()
                 .map(|(name, s)| {
                     let v = serde_json::to_value(s).unwrap_or_default();
-                    let required: Vec<&str> = v["required"].as_array().map(|r| r.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+                    let required: Vec<&str> = v["required"]
+                        .as_array()
+                        .map(|r| r.iter().filter_map(|x| x.as_str()).collect())
+                        .unwrap_or_default();
                     let properties = v["properties"]
                         .as_object()
                         .map(|ps| {
                             ps.iter()
                                 .map(|(k, p)| {
                                     let ty = describe_type(p);
-                                    let ty = if required.contains(&k.as_str()) { ty } else { format!("{ty}, optional") };
-                                    (k.clone(), ty, p["description"].as_str().unwrap_or("").to_string())
+                                    let ty = if required.contains(&k.as_str()) {
+                                        ty
+                                    } else {
+                                        format!("{ty}, optional")
+                                    };
+                                    (
+                                        k.clone(),
+                                        ty,
+                                        p["description"].as_str().unwrap_or("").to_string(),
+                                    )
                                 })
                                 .collect()
                         })
                         .unwrap_or_default();
                     let description = v["description"].as_str().unwrap_or("").to_string();
-                    SchemaView { name: name.clone(), description, properties }
+                    SchemaView {
+                        name: name.clone(),
+                        description,
+                        properties,
+                    }
                 })
                 .collect()
         })
         .unwrap_or_default();
-    render(&ApiPage { c: viewer.chrome(), operations, schemas })
+    render(&ApiPage {
+        c: viewer.chrome(),
+        operations,
+        schemas,
+    })
 }
 
 pub fn document_json() -> &'static str {

@@ -5,8 +5,8 @@ use crate::error::ErrorReply;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::layout::{Chrome, ErrorPage, render};
 use crate::{AppState, PageError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -65,7 +65,11 @@ impl Viewer {
     pub fn editor(&self) -> stip_store::portfolio::Editor {
         stip_store::portfolio::Editor {
             user_id: self.user.as_ref().map(|u| u.id),
-            name: self.user.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+            name: self
+                .user
+                .as_ref()
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -77,7 +81,11 @@ pub fn urlencode(s: &str) -> String {
 impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = StatusCode;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Viewer>().cloned().ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -104,12 +112,20 @@ pub fn token_hash(token: &str) -> String {
 }
 
 pub fn hash_password(password: &str) -> String {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes make a valid salt");
-    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashes any password").to_string()
+    let salt =
+        SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes make a valid salt");
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashes any password")
+        .to_string()
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A new personal API token and the hash to store.
@@ -132,7 +148,9 @@ fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> He
 
 /// Cookies get `Secure` when the request came over https (directly or through a proxy).
 fn is_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 /// Resolves the [`Viewer`] of every request, checks the CSRF token of every state-changing
@@ -141,7 +159,11 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
     let (mut parts, body) = req.into_parts();
     let headers = &parts.headers;
     let lang = Lang::from_request(headers, cookie(headers, LANG_COOKIE));
-    let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
     let is_api = parts.uri.path().starts_with("/api/");
     let mut new_csrf_cookie = None;
     let mut by_token = false;
@@ -155,12 +177,27 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         by_token = true;
         match state.store.api_token_user(&token_hash(token)).await {
             Ok(Some(user)) => (Some(user), String::new()),
-            Ok(None) => return finish(crate::ApiError::Unauthorized.into_response(), lang, None, &state).await,
-            Err(e) => return finish(crate::ApiError::from(e).into_response(), lang, None, &state).await,
+            Ok(None) => {
+                return finish(
+                    crate::ApiError::Unauthorized.into_response(),
+                    lang,
+                    None,
+                    &state,
+                )
+                .await;
+            }
+            Err(e) => {
+                return finish(crate::ApiError::from(e).into_response(), lang, None, &state).await;
+            }
         }
     } else {
         let session = match cookie(headers, SESSION_COOKIE) {
-            Some(token) => state.store.session_user(&token_hash(token)).await.ok().flatten(),
+            Some(token) => state
+                .store
+                .session_user(&token_hash(token))
+                .await
+                .ok()
+                .flatten(),
             None => None,
         };
         match session {
@@ -176,15 +213,33 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         }
     };
     let actor = match &user {
-        Some(u) => Actor::User { id: u.id, role: u.role, institution_id: u.institution_id },
+        Some(u) => Actor::User {
+            id: u.id,
+            role: u.role,
+            institution_id: u.institution_id,
+        },
         None => Actor::Anonymous,
     };
-    let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|a| a.0.ip().to_string()).unwrap_or_else(|| "local".into());
-    let viewer = Viewer { actor, user, lang, csrf, path, address };
+    let address = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|a| a.0.ip().to_string())
+        .unwrap_or_else(|| "local".into());
+    let viewer = Viewer {
+        actor,
+        user,
+        lang,
+        csrf,
+        path,
+        address,
+    };
 
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut body = body;
-    if unsafe_method && !by_token {
+    // Without a session a JSON call carries no ambient credentials to abuse; forms always need
+    // the token (also the login form, against login CSRF).
+    let ambient = viewer.user.is_some() || !is_api;
+    if unsafe_method && !by_token && ambient {
         let (ok, restored) = csrf_matches(&parts.headers, body, &viewer.csrf).await;
         body = restored;
         if !ok {
@@ -192,7 +247,10 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
                 crate::ApiError::Forbidden.into_response()
             } else {
                 let mut r = StatusCode::FORBIDDEN.into_response();
-                r.extensions_mut().insert(ErrorReply::Page { status: StatusCode::FORBIDDEN, key: "csrf" });
+                r.extensions_mut().insert(ErrorReply::Page {
+                    status: StatusCode::FORBIDDEN,
+                    key: "csrf",
+                });
                 r
             };
             return finish(res, lang, Some(&viewer), &state).await;
@@ -203,9 +261,15 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
     let res = next.run(Request::from_parts(parts, body)).await;
     let mut res = finish(res, lang, Some(&viewer), &state).await;
     if let Some(c) = new_csrf_cookie {
-        let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        let is_html = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
         if is_html {
-            res.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &c, None, secure));
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(CSRF_COOKIE, &c, None, secure),
+            );
         }
     }
     res
@@ -216,9 +280,10 @@ async fn csrf_matches(headers: &HeaderMap, body: Body, expected: &str) -> (bool,
     if let Some(h) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return (!expected.is_empty() && constant_time_eq(h, expected), body);
     }
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/x-www-form-urlencoded"));
+    let is_form = headers.get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
     if !is_form {
         return (false, body);
     }
@@ -232,7 +297,11 @@ async fn csrf_matches(headers: &HeaderMap, body: Body, expected: &str) -> (bool,
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Renders an [`ErrorReply`] left by a handler, in the viewer's language.
@@ -252,7 +321,11 @@ async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, _state: &App
                 address: String::new(),
             };
             let viewer = viewer.unwrap_or(&anonymous);
-            let page = ErrorPage { c: viewer.chrome(), key, login_hint: viewer.user.is_none() && status == StatusCode::FORBIDDEN };
+            let page = ErrorPage {
+                c: viewer.chrome(),
+                key,
+                login_hint: viewer.user.is_none() && status == StatusCode::FORBIDDEN,
+            };
             let mut out = render(&page);
             *out.status_mut() = status;
             for (k, v) in parts.headers.drain().filter_map(|(k, v)| k.map(|k| (k, v))) {
@@ -262,7 +335,12 @@ async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, _state: &App
             }
             out
         }
-        ErrorReply::Problem { status, key, invalid, extra } => {
+        ErrorReply::Problem {
+            status,
+            key,
+            invalid,
+            extra,
+        } => {
             let mut body = serde_json::json!({
                 "type": format!("https://stip.example/problems/{key}"),
                 "title": lang.t(&format!("problem.{key}")),
@@ -278,7 +356,13 @@ async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, _state: &App
                         v
                     })
                     .collect();
-                body["detail"] = invalid.0.iter().map(|e| lang.field_error(e)).collect::<Vec<_>>().join(" ").into();
+                body["detail"] = invalid
+                    .0
+                    .iter()
+                    .map(|e| lang.field_error(e))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into();
                 body["errors"] = errors.into();
             }
             if let Some(serde_json::Value::Object(extra)) = extra {
@@ -286,7 +370,10 @@ async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, _state: &App
                     body[k] = v;
                 }
             }
-            parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
             parts.headers.remove(header::CONTENT_LENGTH);
             parts.extensions.remove::<ErrorReply>();
             Response::from_parts(parts, Body::from(body.to_string()))
@@ -310,7 +397,10 @@ impl LoginThrottle {
     fn blocked(&self, keys: &[(String, u32)]) -> Option<u64> {
         let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         keys.iter()
-            .filter_map(|(k, limit)| map.get(k).filter(|(n, since)| n >= limit && since.elapsed() < WINDOW))
+            .filter_map(|(k, limit)| {
+                map.get(k)
+                    .filter(|(n, since)| n >= limit && since.elapsed() < WINDOW)
+            })
             .map(|(_, since)| WINDOW.saturating_sub(since.elapsed()).as_secs().max(1))
             .max()
     }
@@ -330,12 +420,17 @@ impl LoginThrottle {
     }
 
     fn succeed(&self, account: &str) {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(account);
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(account);
     }
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/inloggen", get(login_page).post(login)).route("/uitloggen", post(logout))
+    Router::new()
+        .route("/inloggen", get(login_page).post(login))
+        .route("/uitloggen", post(logout))
 }
 
 #[derive(Template)]
@@ -355,11 +450,23 @@ struct LoginQuery {
 
 /// Only local paths are followed after logging in.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_string() } else { "/".into() }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".into()
+    }
 }
 
-async fn login_page(viewer: Viewer, axum::extract::Query(q): axum::extract::Query<LoginQuery>) -> Response {
-    render(&LoginPage { c: viewer.chrome(), email: String::new(), next: safe_next(&q.terug), failed: false })
+async fn login_page(
+    viewer: Viewer,
+    axum::extract::Query(q): axum::extract::Query<LoginQuery>,
+) -> Response {
+    render(&LoginPage {
+        c: viewer.chrome(),
+        email: String::new(),
+        next: safe_next(&q.terug),
+        failed: false,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -377,7 +484,13 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let email = form.email.trim().to_lowercase();
-    let keys = [(format!("account:{email}"), MAX_FAILURES_PER_ACCOUNT), (format!("address:{}", viewer.address), MAX_FAILURES_PER_ADDRESS)];
+    let keys = [
+        (format!("account:{email}"), MAX_FAILURES_PER_ACCOUNT),
+        (
+            format!("address:{}", viewer.address),
+            MAX_FAILURES_PER_ADDRESS,
+        ),
+    ];
     if let Some(wait) = state.throttle.blocked(&keys) {
         return PageError::TooManyRequests(wait).into_response();
     }
@@ -387,37 +500,65 @@ async fn login(
     };
     let password = form.password.clone();
     // Without an account, verify against a fixed hash anyway, so timing does not tell.
-    let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
-    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let hash = found
+        .as_ref()
+        .map(|(_, h)| h.clone())
+        .unwrap_or_else(|| DUMMY_HASH.clone());
+    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
     let user = match found {
         Some((user, _)) if valid && user.active => user,
         _ => {
             state.throttle.fail(&keys);
-            let mut res = render(&LoginPage { c: viewer.chrome(), email, next: safe_next(&form.terug), failed: true });
+            let mut res = render(&LoginPage {
+                c: viewer.chrome(),
+                email,
+                next: safe_next(&form.terug),
+                failed: true,
+            });
             *res.status_mut() = StatusCode::UNAUTHORIZED;
             return res;
         }
     };
     state.throttle.succeed(&keys[0].0);
     let token = random_token();
-    let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
-    if let Err(e) = state.store.create_session(&token_hash(&token), user.id, &random_token(), &expires).await {
+    let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS))
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string();
+    if let Err(e) = state
+        .store
+        .create_session(&token_hash(&token), user.id, &random_token(), &expires)
+        .await
+    {
         return PageError::from(e).into_response();
     }
     let mut res = Redirect::to(&safe_next(&form.terug)).into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, Some(SESSION_HOURS * 3600), is_https(&headers)));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            &token,
+            Some(SESSION_HOURS * 3600),
+            is_https(&headers),
+        ),
+    );
     res
 }
 
 /// A hash of a random password, verified when the account does not exist.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password(&random_token()));
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password(&random_token()));
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         let _ = state.store.delete_session(&token_hash(token)).await;
     }
     let mut res = Redirect::to("/").into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), is_https(&headers)));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), is_https(&headers)),
+    );
     res
 }
 

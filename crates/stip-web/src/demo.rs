@@ -19,11 +19,41 @@ pub struct DemoAccount {
 
 /// One account per role; Horizon College and DaVinci College each have an informatiemanager.
 pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { email: "beheer@stip.demo", password: "demo-beheerder", name: "Bea Beheer", role: Role::Beheerder, institution: None },
-    DemoAccount { email: "regiegroep@stip.demo", password: "demo-regiegroep", name: "Rik Regie", role: Role::Regiegroep, institution: None },
-    DemoAccount { email: "im@horizon.demo", password: "demo-horizon", name: "Hanna Horizon", role: Role::Informatiemanager, institution: Some("25LN") },
-    DemoAccount { email: "im@davinci.demo", password: "demo-davinci", name: "Daan DaVinci", role: Role::Informatiemanager, institution: Some("25LK") },
-    DemoAccount { email: "lezer@stip.demo", password: "demo-lezer-1", name: "Lotte Lezer", role: Role::Lezer, institution: None },
+    DemoAccount {
+        email: "beheer@stip.demo",
+        password: "demo-beheerder",
+        name: "Bea Beheer",
+        role: Role::Beheerder,
+        institution: None,
+    },
+    DemoAccount {
+        email: "regiegroep@stip.demo",
+        password: "demo-regiegroep",
+        name: "Rik Regie",
+        role: Role::Regiegroep,
+        institution: None,
+    },
+    DemoAccount {
+        email: "im@horizon.demo",
+        password: "demo-horizon",
+        name: "Hanna Horizon",
+        role: Role::Informatiemanager,
+        institution: Some("25LN"),
+    },
+    DemoAccount {
+        email: "im@davinci.demo",
+        password: "demo-davinci",
+        name: "Daan DaVinci",
+        role: Role::Informatiemanager,
+        institution: Some("25LK"),
+    },
+    DemoAccount {
+        email: "lezer@stip.demo",
+        password: "demo-lezer-1",
+        name: "Lotte Lezer",
+        role: Role::Lezer,
+        institution: None,
+    },
 ];
 
 /// Loads the default agenda when there are no themes yet: a fresh installation starts with the
@@ -37,14 +67,25 @@ pub async fn ensure_agenda(store: &Store) -> Result<bool, StoreError> {
 }
 
 /// Fills an empty database. `institutions` counts the seed's seven first.
-pub async fn load(store: &Store, institutions: usize, per_institution: usize, seed: u64) -> Result<(), StoreError> {
+pub async fn load(
+    store: &Store,
+    institutions: usize,
+    per_institution: usize,
+    seed: u64,
+) -> Result<(), StoreError> {
     ensure_agenda(store).await?;
     let data = stip_core::demo::generate(institutions, per_institution, seed);
     store.load_demo(&data, "Demo").await?;
     // Hash on all cores: argon2 is slow on purpose.
     let hashes: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = ACCOUNTS.iter().map(|a| s.spawn(move || hash_password(a.password))).collect();
-        handles.into_iter().map(|h| h.join().expect("hashing does not panic")).collect()
+        let handles: Vec<_> = ACCOUNTS
+            .iter()
+            .map(|a| s.spawn(move || hash_password(a.password)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("hashing does not panic"))
+            .collect()
     });
     for (account, hash) in ACCOUNTS.iter().zip(hashes) {
         let institution_id = match account.institution {
@@ -54,8 +95,18 @@ pub async fn load(store: &Store, institutions: usize, per_institution: usize, se
             },
             None => None,
         };
-        let role = if institution_id.is_none() && account.role == Role::Informatiemanager { Role::Lezer } else { account.role };
-        let data = UserData { email: account.email, name: account.name, role, institution_id, active: true };
+        let role = if institution_id.is_none() && account.role == Role::Informatiemanager {
+            Role::Lezer
+        } else {
+            account.role
+        };
+        let data = UserData {
+            email: account.email,
+            name: account.name,
+            role,
+            institution_id,
+            active: true,
+        };
         store.create_user(&data, &hash).await?;
     }
     Ok(())

@@ -11,8 +11,16 @@ use stip_store::StoreError;
 /// What went wrong, carried to the renderer in the response's extensions.
 #[derive(Debug, Clone)]
 pub enum ErrorReply {
-    Page { status: StatusCode, key: &'static str },
-    Problem { status: StatusCode, key: &'static str, invalid: Option<Invalid>, extra: Option<Value> },
+    Page {
+        status: StatusCode,
+        key: &'static str,
+    },
+    Problem {
+        status: StatusCode,
+        key: &'static str,
+        invalid: Option<Invalid>,
+        extra: Option<Value>,
+    },
 }
 
 #[derive(Debug)]
@@ -45,9 +53,11 @@ impl IntoResponse for PageError {
         };
         let mut res = status.into_response();
         if let PageError::TooManyRequests(secs) = self {
-            res.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
-        res.extensions_mut().insert(ErrorReply::Page { status, key });
+        res.extensions_mut()
+            .insert(ErrorReply::Page { status, key });
         res
     }
 }
@@ -87,11 +97,20 @@ impl IntoResponse for ApiError {
             }
         };
         let mut res = status.into_response();
-        res.extensions_mut().insert(ErrorReply::Problem { status, key, invalid, extra });
+        res.extensions_mut().insert(ErrorReply::Problem {
+            status,
+            key,
+            invalid,
+            extra,
+        });
         res
     }
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {
-    if uri.path().starts_with("/api/") { ApiError::NotFound.into_response() } else { PageError::NotFound.into_response() }
+    if uri.path().starts_with("/api/") {
+        ApiError::NotFound.into_response()
+    } else {
+        PageError::NotFound.into_response()
+    }
 }

@@ -14,15 +14,25 @@ pub struct Pairs(pub Vec<(String, String)>);
 
 impl Pairs {
     pub fn get(&self, key: &str) -> String {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     pub fn checked(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, v)| k == key && !v.is_empty() && v != "false")
+        self.0
+            .iter()
+            .any(|(k, v)| k == key && !v.is_empty() && v != "false")
     }
 }
 
@@ -35,7 +45,10 @@ pub struct Errors {
 
 impl Errors {
     pub fn none(lang: Lang) -> Errors {
-        Errors { lang, invalid: Invalid::default() }
+        Errors {
+            lang,
+            invalid: Invalid::default(),
+        }
     }
 
     pub fn new(lang: Lang, invalid: Invalid) -> Errors {
@@ -48,7 +61,9 @@ impl Errors {
 
     /// The message for `field`, if it was refused.
     pub fn get(&self, field: &str) -> Option<String> {
-        self.invalid.for_field(field).map(|code| self.lang.error(code))
+        self.invalid
+            .for_field(field)
+            .map(|code| self.lang.error(code))
     }
 
     pub fn has(&self, field: &str) -> bool {
@@ -57,6 +72,10 @@ impl Errors {
 
     /// (field, "Label: message") for the summary at the top of the form.
     pub fn summary(&self) -> Vec<(String, String)> {
-        self.invalid.0.iter().map(|e| (e.field.clone(), self.lang.field_error(e))).collect()
+        self.invalid
+            .0
+            .iter()
+            .map(|e| (e.field.clone(), self.lang.field_error(e)))
+            .collect()
     }
 }

@@ -42,7 +42,10 @@ impl Lang {
         if let Some(lang) = cookie.and_then(Lang::parse) {
             return lang;
         }
-        let Some(accept) = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+        let Some(accept) = headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+        else {
             return Lang::Nl;
         };
         let mut best: Option<(f32, Lang)> = None;
@@ -50,7 +53,11 @@ impl Lang {
             let mut bits = part.trim().split(';');
             let tag = bits.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = bits
-                .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|b| {
+                    b.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
             if let Some(lang) = Lang::parse(primary)
@@ -96,9 +103,9 @@ impl Lang {
         match code {
             ErrorCode::TooLong { max } => text.replace("%{max}", &max.to_string()),
             ErrorCode::TooShort { min } => text.replace("%{min}", &min.to_string()),
-            ErrorCode::OutOfRange { min, max } => {
-                text.replace("%{min}", &min.to_string()).replace("%{max}", &max.to_string())
-            }
+            ErrorCode::OutOfRange { min, max } => text
+                .replace("%{min}", &min.to_string())
+                .replace("%{max}", &max.to_string()),
             _ => text,
         }
     }
@@ -123,9 +130,15 @@ mod tests {
     fn dutch_unless_asked_otherwise() {
         let mut h = HeaderMap::new();
         assert_eq!(Lang::from_request(&h, None), Lang::Nl);
-        h.insert("accept-language", HeaderValue::from_static("en-GB,en;q=0.9,nl;q=0.8"));
+        h.insert(
+            "accept-language",
+            HeaderValue::from_static("en-GB,en;q=0.9,nl;q=0.8"),
+        );
         assert_eq!(Lang::from_request(&h, None), Lang::En);
-        h.insert("accept-language", HeaderValue::from_static("de, nl;q=0.9, en;q=0.5"));
+        h.insert(
+            "accept-language",
+            HeaderValue::from_static("de, nl;q=0.9, en;q=0.5"),
+        );
         assert_eq!(Lang::from_request(&h, None), Lang::Nl);
         assert_eq!(Lang::from_request(&h, Some("en")), Lang::En);
     }
@@ -138,15 +151,22 @@ mod tests {
             let mut out = Vec::new();
             for line in yaml.lines() {
                 let trimmed = line.trim_start();
-                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("_version") {
+                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("_version")
+                {
                     continue;
                 }
                 let indent = line.len() - trimmed.len();
-                let Some((key, value)) = trimmed.split_once(':') else { continue };
+                let Some((key, value)) = trimmed.split_once(':') else {
+                    continue;
+                };
                 while path.last().is_some_and(|(i, _)| *i >= indent) {
                     path.pop();
                 }
-                let full: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).chain([key.trim()]).collect();
+                let full: Vec<&str> = path
+                    .iter()
+                    .map(|(_, k)| k.as_str())
+                    .chain([key.trim()])
+                    .collect();
                 if value.trim().is_empty() {
                     path.push((indent, key.trim().to_string()));
                 } else {
@@ -161,6 +181,9 @@ mod tests {
         assert!(nl.len() > 100, "the Dutch file has its keys");
         let missing: Vec<_> = nl.iter().filter(|k| !en.contains(k)).collect();
         let extra: Vec<_> = en.iter().filter(|k| !nl.contains(k)).collect();
-        assert!(missing.is_empty() && extra.is_empty(), "missing in en: {missing:?}; only in en: {extra:?}");
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "missing in en: {missing:?}; only in en: {extra:?}"
+        );
     }
 }

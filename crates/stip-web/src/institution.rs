@@ -25,8 +25,14 @@ pub fn routes() -> Router<AppState> {
         .route("/instellingen", get(list))
         .route("/instellingen/{brin}", get(show))
         .route("/beheer/instellingen", get(admin_list))
-        .route("/beheer/instellingen/nieuw", get(admin_new).post(admin_create))
-        .route("/beheer/instellingen/{id}", get(admin_edit).post(admin_update))
+        .route(
+            "/beheer/instellingen/nieuw",
+            get(admin_new).post(admin_create),
+        )
+        .route(
+            "/beheer/instellingen/{id}",
+            get(admin_edit).post(admin_update),
+        )
 }
 
 pub fn api_routes() -> Router<AppState> {
@@ -46,7 +52,9 @@ pub struct InstitutionJson {
 
 /// The institutions of the network.
 #[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", responses((status = 200, body = Vec<InstitutionJson>)))]
-pub async fn api_list(State(state): State<AppState>) -> Result<Json<Vec<InstitutionJson>>, ApiError> {
+pub async fn api_list(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<InstitutionJson>>, ApiError> {
     let list = state.store.institutions().await?;
     Ok(Json(
         list.into_iter()
@@ -70,7 +78,10 @@ struct ListPage {
 
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let institutions = state.store.institutions().await?;
-    Ok(render(&ListPage { c: viewer.chrome(), institutions }))
+    Ok(render(&ListPage {
+        c: viewer.chrome(),
+        institutions,
+    }))
 }
 
 #[derive(Template)]
@@ -82,15 +93,26 @@ struct ShowPage {
     lists: Lists,
 }
 
-async fn show(State(state): State<AppState>, viewer: Viewer, Path(brin): Path<String>, Query(mut query): Query<ListQuery>) -> Result<Response, PageError> {
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(brin): Path<String>,
+    Query(mut query): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let brin = BrinCode::parse(&brin).map_err(|_| PageError::NotFound)?;
     let institution = state.store.institution_by_brin(&brin).await?;
     query.institution = brin.to_string();
-    let (mut table, _) = table_for(&state, &viewer, query, &format!("/instellingen/{brin}")).await?;
+    let (mut table, _) =
+        table_for(&state, &viewer, query, &format!("/instellingen/{brin}")).await?;
     // The institution is in the path; links need not repeat it.
     table.query.institution.clear();
     let lists = Lists::load(&state.store).await?;
-    Ok(render(&ShowPage { c: viewer.chrome(), institution, table, lists }))
+    Ok(render(&ShowPage {
+        c: viewer.chrome(),
+        institution,
+        table,
+        lists,
+    }))
 }
 
 fn fields(c: &Chrome, input: &InstitutionInput) -> Vec<Field> {
@@ -127,24 +149,49 @@ async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
         intro: c.t("admin.institutions_text"),
         new_href: "/beheer/instellingen/nieuw".into(),
         new_label: c.t("admin.new_institution"),
-        columns: vec![c.t("field.name"), c.t("field.brin"), c.t("field.region"), c.t("field.students")],
+        columns: vec![
+            c.t("field.name"),
+            c.t("field.brin"),
+            c.t("field.region"),
+            c.t("field.students"),
+        ],
         rows: list
             .into_iter()
             .map(|i| {
-                (format!("/beheer/instellingen/{}", i.id), vec![
-                    i.data.name,
-                    i.data.brin.to_string(),
-                    i.data.region,
-                    i.data.students.map(|s| s.to_string()).unwrap_or_default(),
-                ])
+                (
+                    format!("/beheer/instellingen/{}", i.id),
+                    vec![
+                        i.data.name,
+                        i.data.brin.to_string(),
+                        i.data.region,
+                        i.data.students.map(|s| s.to_string()).unwrap_or_default(),
+                    ],
+                )
             })
             .collect(),
         c,
     })
 }
 
-fn form_page(c: Chrome, title: String, action: String, input: &InstitutionInput, errors: Errors, version: i64, conflict: bool) -> admin::FormPage {
-    admin::FormPage { fields: fields(&c, input), title, action, back: "/beheer/instellingen".into(), errors, version, conflict, c }
+fn form_page(
+    c: Chrome,
+    title: String,
+    action: String,
+    input: &InstitutionInput,
+    errors: Errors,
+    version: i64,
+    conflict: bool,
+) -> admin::FormPage {
+    admin::FormPage {
+        fields: fields(&c, input),
+        title,
+        action,
+        back: "/beheer/instellingen".into(),
+        errors,
+        version,
+        conflict,
+        c,
+    }
 }
 
 async fn admin_new(viewer: Viewer) -> Response {
@@ -153,10 +200,25 @@ async fn admin_new(viewer: Viewer) -> Response {
     }
     let c = viewer.chrome();
     let title = c.t("admin.new_institution");
-    admin::form(form_page(c, title, "/beheer/instellingen/nieuw".into(), &InstitutionInput::default(), Errors::none(viewer.lang), 0, false), StatusCode::OK)
+    admin::form(
+        form_page(
+            c,
+            title,
+            "/beheer/instellingen/nieuw".into(),
+            &InstitutionInput::default(),
+            Errors::none(viewer.lang),
+            0,
+            false,
+        ),
+        StatusCode::OK,
+    )
 }
 
-async fn admin_create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn admin_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageInstitutions) {
         return res;
     }
@@ -164,7 +226,18 @@ async fn admin_create(State(state): State<AppState>, viewer: Viewer, Form(pairs)
     let refused = |invalid| {
         let c = viewer.chrome();
         let title = c.t("admin.new_institution");
-        admin::form(form_page(c, title, "/beheer/instellingen/nieuw".into(), &input, Errors::new(viewer.lang, invalid), 0, false), StatusCode::UNPROCESSABLE_ENTITY)
+        admin::form(
+            form_page(
+                c,
+                title,
+                "/beheer/instellingen/nieuw".into(),
+                &input,
+                Errors::new(viewer.lang, invalid),
+                0,
+                false,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
     };
     let data = match InstitutionData::parse(&input) {
         Ok(d) => d,
@@ -177,7 +250,11 @@ async fn admin_create(State(state): State<AppState>, viewer: Viewer, Form(pairs)
     }
 }
 
-async fn admin_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn admin_edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageInstitutions) {
         return res;
     }
@@ -187,10 +264,26 @@ async fn admin_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     };
     let c = viewer.chrome();
     let title = format!("{}: {}", c.t("admin.edit"), inst.data.name);
-    admin::form(form_page(c, title, format!("/beheer/instellingen/{id}"), &InstitutionInput::from(&inst.data), Errors::none(viewer.lang), inst.version, false), StatusCode::OK)
+    admin::form(
+        form_page(
+            c,
+            title,
+            format!("/beheer/instellingen/{id}"),
+            &InstitutionInput::from(&inst.data),
+            Errors::none(viewer.lang),
+            inst.version,
+            false,
+        ),
+        StatusCode::OK,
+    )
 }
 
-async fn admin_update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn admin_update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageInstitutions) {
         return res;
     }
@@ -200,19 +293,52 @@ async fn admin_update(State(state): State<AppState>, viewer: Viewer, Path(id): P
     let page = |errors, version, conflict, status| {
         let c = viewer.chrome();
         let title = format!("{}: {}", c.t("admin.edit"), input.name);
-        admin::form(form_page(c, title, format!("/beheer/instellingen/{id}"), &input, errors, version, conflict), status)
+        admin::form(
+            form_page(
+                c,
+                title,
+                format!("/beheer/instellingen/{id}"),
+                &input,
+                errors,
+                version,
+                conflict,
+            ),
+            status,
+        )
     };
     let data = match InstitutionData::parse(&input) {
         Ok(d) => d,
-        Err(invalid) => return page(Errors::new(viewer.lang, invalid), version, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(invalid) => {
+            return page(
+                Errors::new(viewer.lang, invalid),
+                version,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
     match state.store.update_institution(id, version, &data).await {
         Ok(true) => Redirect::to("/beheer/instellingen").into_response(),
         Ok(false) => {
-            let current = state.store.institution(id).await.map(|i| i.version).unwrap_or(version);
-            page(Errors::none(viewer.lang), current, true, StatusCode::CONFLICT)
+            let current = state
+                .store
+                .institution(id)
+                .await
+                .map(|i| i.version)
+                .unwrap_or(version);
+            page(
+                Errors::none(viewer.lang),
+                current,
+                true,
+                StatusCode::CONFLICT,
+            )
         }
-        Err(StoreError::Invalid(invalid)) => page(Errors::new(viewer.lang, invalid), version, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(StoreError::Invalid(invalid)) => page(
+            Errors::new(viewer.lang, invalid),
+            version,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(e) => PageError::from(e).into_response(),
     }
 }

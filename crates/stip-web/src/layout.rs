@@ -53,7 +53,9 @@ impl Chrome {
     }
 
     pub fn role_label(&self) -> String {
-        self.role.map(|r| self.label("role", r.code())).unwrap_or_default()
+        self.role
+            .map(|r| self.label("role", r.code()))
+            .unwrap_or_default()
     }
 
     pub fn current(&self, section: &str) -> bool {
@@ -61,7 +63,11 @@ impl Chrome {
     }
 
     pub fn switch_href(&self) -> String {
-        format!("/taal/{}?terug={}", self.lang.other().code(), crate::auth::urlencode(&self.path))
+        format!(
+            "/taal/{}?terug={}",
+            self.lang.other().code(),
+            crate::auth::urlencode(&self.path)
+        )
     }
 
     pub fn switch_label(&self) -> String {
@@ -132,10 +138,20 @@ async fn switch_language(Path(lang): Path<String>, Query(back): Query<Back>) -> 
     let Some(lang) = Lang::parse(&lang) else {
         return crate::PageError::NotFound.into_response();
     };
-    let target = if back.terug.starts_with('/') && !back.terug.starts_with("//") { back.terug } else { "/".into() };
+    let target = if back.terug.starts_with('/') && !back.terug.starts_with("//") {
+        back.terug
+    } else {
+        "/".into()
+    };
     let mut res = Redirect::to(&target).into_response();
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
-    res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII cookie"));
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("ASCII cookie"),
+    );
     res
 }
 

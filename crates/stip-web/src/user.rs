@@ -36,11 +36,18 @@ pub struct Account {
 }
 
 /// Parses the account form. `institution` is a BRIN code; an informatiemanager needs one.
-pub fn parse_account(p: &Pairs, institutions: &[Institution], password_required: bool) -> Result<Account, Invalid> {
+pub fn parse_account(
+    p: &Pairs,
+    institutions: &[Institution],
+    password_required: bool,
+) -> Result<Account, Invalid> {
     let mut e = Invalid::default();
     let email = e.take("email", user::email(&p.get("email")));
     let name = e.take("name", stip_core::error::required_text(&p.get("name"), 200));
-    let role = e.take("role", stip_core::error::choice(&p.get("role"), Role::parse));
+    let role = e.take(
+        "role",
+        stip_core::error::choice(&p.get("role"), Role::parse),
+    );
     let raw = p.get("institution");
     let institution_id = if raw.trim().is_empty() {
         if role == Some(Role::Informatiemanager) {
@@ -69,23 +76,49 @@ pub fn parse_account(p: &Pairs, institutions: &[Institution], password_required:
         e.take("password", user::password(&typed))
     };
     match (email, name, role) {
-        (Some(email), Some(name), Some(role)) if e.is_empty() => {
-            Ok(Account { email, name, role, institution_id, active: p.checked("active"), password })
-        }
+        (Some(email), Some(name), Some(role)) if e.is_empty() => Ok(Account {
+            email,
+            name,
+            role,
+            institution_id,
+            active: p.checked("active"),
+            password,
+        }),
         _ => Err(e),
     }
 }
 
 fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> Vec<Field> {
-    let roles = Role::ALL.iter().map(|r| (r.code().to_string(), c.label("role", r.code()))).collect();
-    let insts = institutions.iter().map(|i| (i.data.brin.to_string(), i.data.name.clone())).collect();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.code().to_string(), c.label("role", r.code())))
+        .collect();
+    let insts = institutions
+        .iter()
+        .map(|i| (i.data.brin.to_string(), i.data.name.clone()))
+        .collect();
     vec![
         Field::new(c, "email", p.get("email"), Kind::Email),
         Field::new(c, "name", p.get("name"), Kind::Text),
         Field::new(c, "role", p.get("role"), Kind::Select(roles, String::new())),
-        Field::new(c, "institution", p.get("institution"), Kind::Select(insts, c.t("form.none"))).hint(c.t("hint.user_institution")),
-        Field::new(c, "active", if p.checked("active") { "1" } else { "" }, Kind::Checkbox),
-        Field::new(c, "password", "", Kind::Password).hint(c.t(if is_new { "hint.password" } else { "hint.password_keep" })),
+        Field::new(
+            c,
+            "institution",
+            p.get("institution"),
+            Kind::Select(insts, c.t("form.none")),
+        )
+        .hint(c.t("hint.user_institution")),
+        Field::new(
+            c,
+            "active",
+            if p.checked("active") { "1" } else { "" },
+            Kind::Checkbox,
+        ),
+        Field::new(c, "password", "", Kind::Password).hint(c.t(if is_new {
+            "hint.password"
+        } else {
+            "hint.password_keep"
+        })),
     ]
 }
 
@@ -93,7 +126,8 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
     if let Err(res) = viewer.require(Action::ManageUsers) {
         return res;
     }
-    let (users, institutions) = match (state.store.users().await, state.store.institutions().await) {
+    let (users, institutions) = match (state.store.users().await, state.store.institutions().await)
+    {
         (Ok(u), Ok(i)) => (u, i),
         (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
     };
@@ -101,9 +135,26 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
     let rows = users
         .into_iter()
         .map(|u| {
-            let inst = u.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)).map(|i| i.data.name.clone()).unwrap_or_default();
-            let active = c.t(if u.active { "admin.active" } else { "admin.inactive" });
-            (format!("/beheer/gebruikers/{}", u.id), vec![u.name, u.email, c.label("role", u.role.code()), inst, active])
+            let inst = u
+                .institution_id
+                .and_then(|id| institutions.iter().find(|i| i.id == id))
+                .map(|i| i.data.name.clone())
+                .unwrap_or_default();
+            let active = c.t(if u.active {
+                "admin.active"
+            } else {
+                "admin.inactive"
+            });
+            (
+                format!("/beheer/gebruikers/{}", u.id),
+                vec![
+                    u.name,
+                    u.email,
+                    c.label("role", u.role.code()),
+                    inst,
+                    active,
+                ],
+            )
         })
         .collect();
     render(&admin::ListPage {
@@ -111,21 +162,47 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
         intro: c.t("admin.users_text"),
         new_href: "/beheer/gebruikers/nieuw".into(),
         new_label: c.t("admin.new_user"),
-        columns: vec![c.t("field.name"), c.t("field.email"), c.t("field.role"), c.t("field.institution"), c.t("field.active")],
+        columns: vec![
+            c.t("field.name"),
+            c.t("field.email"),
+            c.t("field.role"),
+            c.t("field.institution"),
+            c.t("field.active"),
+        ],
         rows,
         c,
     })
 }
 
-fn page(viewer: &Viewer, p: &Pairs, institutions: &[Institution], id: Option<i64>, errors: Errors, version: i64, conflict: bool, status: StatusCode) -> Response {
+fn page(
+    viewer: &Viewer,
+    p: &Pairs,
+    institutions: &[Institution],
+    id: Option<i64>,
+    errors: Errors,
+    version: i64,
+    conflict: bool,
+    status: StatusCode,
+) -> Response {
     let c = viewer.chrome();
     let title = match id {
         None => c.t("admin.new_user"),
         Some(_) => format!("{}: {}", c.t("admin.edit"), p.get("name")),
     };
-    let action = id.map(|id| format!("/beheer/gebruikers/{id}")).unwrap_or_else(|| "/beheer/gebruikers/nieuw".into());
+    let action = id
+        .map(|id| format!("/beheer/gebruikers/{id}"))
+        .unwrap_or_else(|| "/beheer/gebruikers/nieuw".into());
     admin::form(
-        admin::FormPage { fields: fields(&c, p, institutions, id.is_none()), title, action, back: "/beheer/gebruikers".into(), errors, version, conflict, c },
+        admin::FormPage {
+            fields: fields(&c, p, institutions, id.is_none()),
+            title,
+            action,
+            back: "/beheer/gebruikers".into(),
+            errors,
+            version,
+            conflict,
+            c,
+        },
         status,
     )
 }
@@ -135,24 +212,59 @@ async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {
         return res;
     }
     let institutions = state.store.institutions().await.unwrap_or_default();
-    let p = Pairs(vec![("role".into(), "lezer".into()), ("active".into(), "1".into())]);
-    page(&viewer, &p, &institutions, None, Errors::none(viewer.lang), 0, false, StatusCode::OK)
+    let p = Pairs(vec![
+        ("role".into(), "lezer".into()),
+        ("active".into(), "1".into()),
+    ]);
+    page(
+        &viewer,
+        &p,
+        &institutions,
+        None,
+        Errors::none(viewer.lang),
+        0,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageUsers) {
         return res;
     }
     let p = Pairs(pairs);
     let institutions = state.store.institutions().await.unwrap_or_default();
-    let again = |invalid| page(&viewer, &p, &institutions, None, Errors::new(viewer.lang, invalid), 0, false, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = |invalid| {
+        page(
+            &viewer,
+            &p,
+            &institutions,
+            None,
+            Errors::new(viewer.lang, invalid),
+            0,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let account = match parse_account(&p, &institutions, true) {
         Ok(a) => a,
         Err(invalid) => return again(invalid),
     };
     let password = account.password.clone().unwrap_or_default();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.unwrap_or_default();
-    let data = UserData { email: &account.email, name: &account.name, role: account.role, institution_id: account.institution_id, active: account.active };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .unwrap_or_default();
+    let data = UserData {
+        email: &account.email,
+        name: &account.name,
+        role: account.role,
+        institution_id: account.institution_id,
+        active: account.active,
+    };
     match state.store.create_user(&data, &hash).await {
         Ok(_) => Redirect::to("/beheer/gebruikers").into_response(),
         Err(StoreError::Invalid(invalid)) => again(invalid),
@@ -168,41 +280,105 @@ async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>
         (Ok(u), Ok(i)) => (u, i),
         (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
     };
-    let brin = u.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)).map(|i| i.data.brin.to_string()).unwrap_or_default();
+    let brin = u
+        .institution_id
+        .and_then(|id| institutions.iter().find(|i| i.id == id))
+        .map(|i| i.data.brin.to_string())
+        .unwrap_or_default();
     let p = Pairs(vec![
         ("email".into(), u.email.clone()),
         ("name".into(), u.name.clone()),
         ("role".into(), u.role.code().into()),
         ("institution".into(), brin),
-        ("active".into(), if u.active { "1".into() } else { String::new() }),
+        (
+            "active".into(),
+            if u.active { "1".into() } else { String::new() },
+        ),
     ]);
-    page(&viewer, &p, &institutions, Some(id), Errors::none(viewer.lang), u.version, false, StatusCode::OK)
+    page(
+        &viewer,
+        &p,
+        &institutions,
+        Some(id),
+        Errors::none(viewer.lang),
+        u.version,
+        false,
+        StatusCode::OK,
+    )
 }
 
-async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     if let Err(res) = viewer.require(Action::ManageUsers) {
         return res;
     }
     let p = Pairs(pairs);
     let version: i64 = p.get("version").parse().unwrap_or(0);
     let institutions = state.store.institutions().await.unwrap_or_default();
-    let again = |errors, version, conflict, status| page(&viewer, &p, &institutions, Some(id), errors, version, conflict, status);
+    let again = |errors, version, conflict, status| {
+        page(
+            &viewer,
+            &p,
+            &institutions,
+            Some(id),
+            errors,
+            version,
+            conflict,
+            status,
+        )
+    };
     let account = match parse_account(&p, &institutions, false) {
         Ok(a) => a,
-        Err(invalid) => return again(Errors::new(viewer.lang, invalid), version, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(invalid) => {
+            return again(
+                Errors::new(viewer.lang, invalid),
+                version,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
-    let data = UserData { email: &account.email, name: &account.name, role: account.role, institution_id: account.institution_id, active: account.active };
+    let data = UserData {
+        email: &account.email,
+        name: &account.name,
+        role: account.role,
+        institution_id: account.institution_id,
+        active: account.active,
+    };
     match state.store.update_user(id, version, &data).await {
         Ok(true) => {}
         Ok(false) => {
-            let current = state.store.user(id).await.map(|u| u.version).unwrap_or(version);
-            return again(Errors::none(viewer.lang), current, true, StatusCode::CONFLICT);
+            let current = state
+                .store
+                .user(id)
+                .await
+                .map(|u| u.version)
+                .unwrap_or(version);
+            return again(
+                Errors::none(viewer.lang),
+                current,
+                true,
+                StatusCode::CONFLICT,
+            );
         }
-        Err(StoreError::Invalid(invalid)) => return again(Errors::new(viewer.lang, invalid), version, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(StoreError::Invalid(invalid)) => {
+            return again(
+                Errors::new(viewer.lang, invalid),
+                version,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
         Err(e) => return PageError::from(e).into_response(),
     }
     if let Some(password) = account.password {
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.unwrap_or_default();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .unwrap_or_default();
         if let Err(e) = state.store.set_password(id, &hash).await {
             return PageError::from(e).into_response();
         }

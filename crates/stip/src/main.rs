@@ -13,7 +13,11 @@ use stip_web::{AppState, auth, demo};
 const DEFAULT_DATABASE: &str = "sqlite://stip.db";
 
 #[derive(Parser)]
-#[command(name = "stip", version, about = "Stip: project portfolios for the network of information managers in Dutch mbo")]
+#[command(
+    name = "stip",
+    version,
+    about = "Stip: project portfolios for the network of information managers in Dutch mbo"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -98,15 +102,30 @@ enum TokenCommand {
 #[tokio::main]
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STIP_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STIP_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { addr, database, demo } => serve(addr, &database.url, demo).await,
-        Command::Demo { database, institutions, projects_per_institution, seed } => {
+        Command::Serve {
+            addr,
+            database,
+            demo,
+        } => serve(addr, &database.url, demo).await,
+        Command::Demo {
+            database,
+            institutions,
+            projects_per_institution,
+            seed,
+        } => {
             let store = connect(&database.url).await?;
             if !store.is_empty().await? {
-                bail!("the database at {} already has data; demo data is only loaded into an empty database", database.url);
+                bail!(
+                    "the database at {} already has data; demo data is only loaded into an empty database",
+                    database.url
+                );
             }
             let started = std::time::Instant::now();
             demo::load(&store, institutions, projects_per_institution, seed).await?;
@@ -119,16 +138,41 @@ async fn main() -> Result<()> {
             print_accounts();
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, name, role, institution, password_stdin: _, database } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    institution,
+                    password_stdin: _,
+                    database,
+                },
+        } => {
             let store = connect(&database.url).await?;
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
-            add_user(&store, &email, &name, &role, institution.as_deref(), password).await
+            add_user(
+                &store,
+                &email,
+                &name,
+                &role,
+                institution.as_deref(),
+                password,
+            )
+            .await
         }
-        Command::Token { command: TokenCommand::Create { email, database } } => {
+        Command::Token {
+            command: TokenCommand::Create { email, database },
+        } => {
             let store = connect(&database.url).await?;
-            let user = store.user_by_email(&email).await.map_err(|_| anyhow::anyhow!("no account with e-mail address {email}"))?;
+            let user = store
+                .user_by_email(&email)
+                .await
+                .map_err(|_| anyhow::anyhow!("no account with e-mail address {email}"))?;
             let (token, hash) = auth::new_api_token();
             store.create_api_token(&hash, user.id).await?;
             println!("{token}");
@@ -138,33 +182,70 @@ async fn main() -> Result<()> {
 }
 
 async fn connect(url: &str) -> Result<Store> {
-    Store::connect(url).await.with_context(|| format!("opening the database {url}"))
+    Store::connect(url)
+        .await
+        .with_context(|| format!("opening the database {url}"))
 }
 
-async fn add_user(store: &Store, email: &str, name: &str, role: &str, institution: Option<&str>, password: &str) -> Result<()> {
-    let email = user::email(email).map_err(|_| anyhow::anyhow!("--email: '{email}' is not an e-mail address"))?;
+async fn add_user(
+    store: &Store,
+    email: &str,
+    name: &str,
+    role: &str,
+    institution: Option<&str>,
+    password: &str,
+) -> Result<()> {
+    let email = user::email(email)
+        .map_err(|_| anyhow::anyhow!("--email: '{email}' is not an e-mail address"))?;
     let name = name.trim();
     if name.is_empty() {
         bail!("--name: give the person's name");
     }
-    let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("--role: '{role}' is not one of beheerder, regiegroep, informatiemanager, lezer"))?;
+    let role = Role::parse(role).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--role: '{role}' is not one of beheerder, regiegroep, informatiemanager, lezer"
+        )
+    })?;
     let institution_id = match institution {
         Some(raw) => {
-            let brin = BrinCode::parse(raw).map_err(|_| anyhow::anyhow!("--institution: '{raw}' is not a BRIN code (four characters, e.g. 25LJ)"))?;
-            Some(store.institution_by_brin(&brin).await.map_err(|_| anyhow::anyhow!("--institution: no institution with BRIN code {brin}"))?.id)
+            let brin = BrinCode::parse(raw).map_err(|_| {
+                anyhow::anyhow!(
+                    "--institution: '{raw}' is not a BRIN code (four characters, e.g. 25LJ)"
+                )
+            })?;
+            Some(
+                store
+                    .institution_by_brin(&brin)
+                    .await
+                    .map_err(|_| {
+                        anyhow::anyhow!("--institution: no institution with BRIN code {brin}")
+                    })?
+                    .id,
+            )
         }
-        None if role == Role::Informatiemanager => bail!("--institution: an informatiemanager belongs to an institution; give its BRIN code"),
+        None if role == Role::Informatiemanager => bail!(
+            "--institution: an informatiemanager belongs to an institution; give its BRIN code"
+        ),
         None => None,
     };
-    user::password(password).map_err(|_| anyhow::anyhow!("password: use at least 10 characters"))?;
+    user::password(password)
+        .map_err(|_| anyhow::anyhow!("password: use at least 10 characters"))?;
     let hash = auth::hash_password(password);
-    let data = UserData { email: &email, name, role, institution_id, active: true };
+    let data = UserData {
+        email: &email,
+        name,
+        role,
+        institution_id,
+        active: true,
+    };
     match store.create_user(&data, &hash).await {
         Ok(_) => {
             println!("Added {name} <{email}> as {role}.");
             Ok(())
         }
-        Err(stip_store::StoreError::Invalid(_)) => bail!("--email: an account with {email} already exists"),
+        Err(stip_store::StoreError::Invalid(_)) => {
+            bail!("--email: an account with {email} already exists")
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -172,7 +253,10 @@ async fn add_user(store: &Store, email: &str, name: &str, role: &str, institutio
 fn print_accounts() {
     println!("\nDemo accounts (e-mail / password / role):");
     for a in demo::ACCOUNTS {
-        let inst = a.institution.map(|b| format!(" at {b}")).unwrap_or_default();
+        let inst = a
+            .institution
+            .map(|b| format!(" at {b}"))
+            .unwrap_or_default();
         println!("  {:<24} {:<18} {}{}", a.email, a.password, a.role, inst);
     }
     println!();
@@ -192,11 +276,20 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool) -> Result<()> {
         tracing::info!("empty database: loaded the default strategic agenda");
     }
     let app = stip_web::router(AppState::new(store.clone()));
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
-    println!("Stip is ready at http://{} ({} database)", listener.local_addr()?, store.backend_name());
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    println!(
+        "Stip is ready at http://{} ({} database)",
+        listener.local_addr()?,
+        store.backend_name()
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -208,7 +301,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

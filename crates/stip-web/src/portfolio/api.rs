@@ -24,7 +24,10 @@ use utoipa::{IntoParams, ToSchema};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/projects", get(list).post(create))
-        .route("/api/v1/projects/{id}", get(read).put(update).delete(delete))
+        .route(
+            "/api/v1/projects/{id}",
+            get(read).put(update).delete(delete),
+        )
         .route("/api/v1/projects/{id}/history", get(history))
 }
 
@@ -195,17 +198,35 @@ impl ProjectWrite {
             status_note: self.status_note.clone(),
             start_date: s(&self.start_date),
             end_date: s(&self.end_date),
-            budget: self.budget_eur.as_ref().map(Amount::as_input).unwrap_or_default(),
-            effort: self.effort.as_ref().map(Amount::as_input).unwrap_or_default(),
+            budget: self
+                .budget_eur
+                .as_ref()
+                .map(Amount::as_input)
+                .unwrap_or_default(),
+            effort: self
+                .effort
+                .as_ref()
+                .map(Amount::as_input)
+                .unwrap_or_default(),
             effort_unit: s(&self.effort_unit),
             horizon: s(&self.horizon),
             character: s(&self.character),
-            perspective_strategic_operational: self.perspective_strategic_operational.map(|v| v.to_string()).unwrap_or_default(),
-            perspective_ict_business: self.perspective_ict_business.map(|v| v.to_string()).unwrap_or_default(),
+            perspective_strategic_operational: self
+                .perspective_strategic_operational
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            perspective_ict_business: self
+                .perspective_ict_business
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
             primary_theme: self.themes.first().cloned().unwrap_or_default(),
             themes: self.themes.iter().skip(1).cloned().collect(),
             drivers: self.drivers.clone(),
-            scores: self.scores.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+            scores: self
+                .scores
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_string()))
+                .collect(),
             visibility: s(&self.visibility),
             shareable: self.shareable,
             case_summary: self.case_summary.clone(),
@@ -219,7 +240,11 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Api
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { "body".to_string() } else { path };
+        let field = if path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
         ApiError::Invalid(Invalid::one(&field, ErrorCode::InvalidChoice))
     })
 }
@@ -305,7 +330,11 @@ fn history_json(h: &[HistoryEntry]) -> Vec<HistoryJson> {
             changes: e
                 .changes
                 .iter()
-                .map(|c| FieldChangeJson { field: c.field.clone(), old: c.old.clone(), new: c.new.clone() })
+                .map(|c| FieldChangeJson {
+                    field: c.field.clone(),
+                    old: c.old.clone(),
+                    new: c.new.clone(),
+                })
                 .collect(),
         })
         .collect()
@@ -314,15 +343,30 @@ fn history_json(h: &[HistoryEntry]) -> Vec<HistoryJson> {
 /// The portfolio, filtered, sorted and paged, as the caller may see it.
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ListParams),
     responses((status = 200, body = ProjectPage), (status = 422, description = "A filter does not parse", body = crate::api::Problem)))]
-pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(params): Query<ListParams>) -> Result<Json<ProjectPage>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<ListParams>,
+) -> Result<Json<ProjectPage>, ApiError> {
     let req = ListQuery::from(params).parse().map_err(ApiError::Invalid)?;
-    let page = state.store.list_projects(&req, project_scope(&viewer.actor)).await?;
-    Ok(Json(ProjectPage { items: page.items.iter().map(ProjectJson::from).collect(), total: page.total, page: page.page, per_page: page.per_page }))
+    let page = state
+        .store
+        .list_projects(&req, project_scope(&viewer.actor))
+        .await?;
+    Ok(Json(ProjectPage {
+        items: page.items.iter().map(ProjectJson::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }
 
 async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Project, ApiError> {
     let p = state.store.project(id).await?;
-    if viewer.may(Action::ViewProject { institution_id: p.institution_id, visibility: p.data.visibility }) {
+    if viewer.may(Action::ViewProject {
+        institution_id: p.institution_id,
+        visibility: p.data.visibility,
+    }) {
         Ok(p)
     } else if viewer.user.is_none() && p.data.visibility == Visibility::Netwerk {
         Err(ApiError::Unauthorized)
@@ -334,14 +378,24 @@ async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Project, 
 /// One project.
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
     responses((status = 200, body = ProjectJson), (status = 404, body = crate::api::Problem)))]
-pub async fn read(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Result<Json<ProjectJson>, ApiError> {
-    Ok(Json(ProjectJson::from(&visible(&state, &viewer, id).await?)))
+pub async fn read(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<ProjectJson>, ApiError> {
+    Ok(Json(ProjectJson::from(
+        &visible(&state, &viewer, id).await?,
+    )))
 }
 
 /// Who changed which fields when, newest first.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/history", tag = "projects", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<HistoryJson>), (status = 404, body = crate::api::Problem)))]
-pub async fn history(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Result<Json<Vec<HistoryJson>>, ApiError> {
+pub async fn history(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<HistoryJson>>, ApiError> {
     visible(&state, &viewer, id).await?;
     Ok(Json(history_json(&state.store.project_history(id).await?)))
 }
@@ -349,7 +403,11 @@ pub async fn history(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
 /// Adds a project. An informatiemanager adds to their own institution; a beheerder names one.
 #[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectWrite,
     responses((status = 201, body = ProjectJson), (status = 401, body = crate::api::Problem), (status = 403, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
-pub async fn create(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     if viewer.user.is_none() {
         return Err(ApiError::Unauthorized);
     }
@@ -371,7 +429,10 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, body: Bytes) 
             }
         },
         None => {
-            let own = lists.institutions.iter().find(|i| Some(i.id) == viewer.actor.institution_id());
+            let own = lists
+                .institutions
+                .iter()
+                .find(|i| Some(i.id) == viewer.actor.institution_id());
             if own.is_none() {
                 invalid.push("institution", ErrorCode::Required);
             }
@@ -379,7 +440,9 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, body: Bytes) 
         }
     };
     if let Some(inst) = institution
-        && !viewer.may(Action::CreateProject { institution_id: inst.id })
+        && !viewer.may(Action::CreateProject {
+            institution_id: inst.id,
+        })
     {
         return Err(ApiError::Forbidden);
     }
@@ -395,8 +458,16 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, body: Bytes) 
         }
     };
     let inst = institution.expect("checked above");
-    let p = state.store.create_project(inst.id, &data, &viewer.editor()).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/projects/{}", p.id))], Json(ProjectJson::from(&p))).into_response())
+    let p = state
+        .store
+        .create_project(inst.id, &data, &viewer.editor())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/projects/{}", p.id))],
+        Json(ProjectJson::from(&p)),
+    )
+        .into_response())
 }
 
 /// Saves a whole project. `version` must be the version the edit started from; if someone saved
@@ -405,27 +476,55 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, body: Bytes) 
     responses((status = 200, body = ProjectJson), (status = 403, body = crate::api::Problem), (status = 404, body = crate::api::Problem),
         (status = 409, description = "Saved by someone else since `version`: `current` and `changes` tell what", body = crate::api::Problem),
         (status = 422, body = crate::api::Problem)))]
-pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, body: Bytes) -> Result<Json<ProjectJson>, ApiError> {
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<ProjectJson>, ApiError> {
     let p = visible(&state, &viewer, id).await?;
-    if !viewer.may(Action::EditProject { institution_id: p.institution_id }) {
-        return Err(if viewer.user.is_none() { ApiError::Unauthorized } else { ApiError::Forbidden });
+    if !viewer.may(Action::EditProject {
+        institution_id: p.institution_id,
+    }) {
+        return Err(if viewer.user.is_none() {
+            ApiError::Unauthorized
+        } else {
+            ApiError::Forbidden
+        });
     }
     let write: ProjectWrite = parse_body(&body)?;
-    if write.institution.as_deref().is_some_and(|b| b.trim().to_uppercase() != p.institution_brin.as_str()) {
-        return Err(ApiError::Invalid(Invalid::one("institution", ErrorCode::InvalidChoice)));
+    if write
+        .institution
+        .as_deref()
+        .is_some_and(|b| b.trim().to_uppercase() != p.institution_brin.as_str())
+    {
+        return Err(ApiError::Invalid(Invalid::one(
+            "institution",
+            ErrorCode::InvalidChoice,
+        )));
     }
     let lists = Lists::load(&state.store).await?;
     let mut parsed = lists.with_references(|refs| ProjectData::parse(&write.input(), refs));
     let Some(version) = write.version else {
         let mut invalid = parsed.err().unwrap_or_default();
-        invalid.0.insert(0, stip_core::FieldError { field: "version".into(), code: ErrorCode::Required });
+        invalid.0.insert(
+            0,
+            stip_core::FieldError {
+                field: "version".into(),
+                code: ErrorCode::Required,
+            },
+        );
         return Err(ApiError::Invalid(invalid));
     };
     let data = match parsed.as_mut() {
         Ok(d) => std::mem::replace(d, p.data.clone()),
         Err(e) => return Err(ApiError::Invalid(std::mem::take(e))),
     };
-    match state.store.update_project(id, version, &data, &viewer.editor()).await? {
+    match state
+        .store
+        .update_project(id, version, &data, &viewer.editor())
+        .await?
+    {
         Saved::Saved(p) => Ok(Json(ProjectJson::from(&*p))),
         Saved::Conflict { current, since } => Err(ApiError::Conflict(serde_json::json!({
             "current": ProjectJson::from(&*current),
@@ -437,10 +536,20 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
 /// Deletes a project with its history.
 #[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = crate::api::Problem), (status = 404, body = crate::api::Problem)))]
-pub async fn delete(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
     let p = visible(&state, &viewer, id).await?;
-    if !viewer.may(Action::DeleteProject { institution_id: p.institution_id }) {
-        return Err(if viewer.user.is_none() { ApiError::Unauthorized } else { ApiError::Forbidden });
+    if !viewer.may(Action::DeleteProject {
+        institution_id: p.institution_id,
+    }) {
+        return Err(if viewer.user.is_none() {
+            ApiError::Unauthorized
+        } else {
+            ApiError::Forbidden
+        });
     }
     state.store.delete_project(id).await?;
     Ok(StatusCode::NO_CONTENT)

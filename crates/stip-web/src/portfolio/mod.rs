@@ -32,7 +32,11 @@ pub struct Lists {
 impl Lists {
     pub async fn load(store: &Store) -> Result<Lists, StoreError> {
         let themes = store.themes().await?;
-        let theme_index = themes.iter().enumerate().map(|(i, t)| (t.data.code.clone(), i)).collect();
+        let theme_index = themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.data.code.clone(), i))
+            .collect();
         Ok(Lists {
             themes,
             drivers: store.policy_drivers().await?,
@@ -47,7 +51,11 @@ impl Lists {
         let themes: Vec<&str> = self.themes.iter().map(|t| t.data.code.as_str()).collect();
         let drivers: Vec<&str> = self.drivers.iter().map(|d| d.code.as_str()).collect();
         let criteria: Vec<&str> = self.criteria.iter().map(|c| c.data.code.as_str()).collect();
-        f(&References { themes: &themes, drivers: &drivers, criteria: &criteria })
+        f(&References {
+            themes: &themes,
+            drivers: &drivers,
+            criteria: &criteria,
+        })
     }
 
     pub fn theme(&self, code: &str) -> Option<&Theme> {
@@ -55,19 +63,31 @@ impl Lists {
     }
 
     pub fn theme_name(&self, code: &str) -> String {
-        self.theme(code).map(|t| t.data.name.clone()).unwrap_or_else(|| code.to_string())
+        self.theme(code)
+            .map(|t| t.data.name.clone())
+            .unwrap_or_else(|| code.to_string())
     }
 
     pub fn theme_colour(&self, code: &str) -> String {
-        self.theme(code).map(|t| t.data.colour.clone()).unwrap_or_else(|| "#777777".into())
+        self.theme(code)
+            .map(|t| t.data.colour.clone())
+            .unwrap_or_else(|| "#777777".into())
     }
 
     pub fn driver_name(&self, code: &str) -> String {
-        self.drivers.iter().find(|d| d.code == code).map(|d| d.name.clone()).unwrap_or_else(|| code.to_string())
+        self.drivers
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| code.to_string())
     }
 
     pub fn criterion_name(&self, code: &str) -> String {
-        self.criteria.iter().find(|c| c.data.code == code).map(|c| c.data.name.clone()).unwrap_or_else(|| code.to_string())
+        self.criteria
+            .iter()
+            .find(|c| c.data.code == code)
+            .map(|c| c.data.name.clone())
+            .unwrap_or_else(|| code.to_string())
     }
 }
 

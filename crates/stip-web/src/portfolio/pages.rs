@@ -60,7 +60,11 @@ impl ProjectTable {
         if pairs.is_empty() {
             self.base.clone()
         } else {
-            format!("{}?{}", self.base, serde_urlencoded::to_string(pairs).unwrap_or_default())
+            format!(
+                "{}?{}",
+                self.base,
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
+            )
         }
     }
 
@@ -69,7 +73,11 @@ impl ProjectTable {
         let current = self.request.sort;
         let ascending_now = current.key.code() == key && !current.descending;
         let mut q = self.query.clone();
-        q.sort = if ascending_now { format!("-{key}") } else { key.to_string() };
+        q.sort = if ascending_now {
+            format!("-{key}")
+        } else {
+            key.to_string()
+        };
         q.page = String::new();
         self.href(&q)
     }
@@ -85,7 +93,11 @@ impl ProjectTable {
 
     pub fn page_href(&self, page: u32) -> String {
         let mut q = self.query.clone();
-        q.page = if page <= 1 { String::new() } else { page.to_string() };
+        q.page = if page <= 1 {
+            String::new()
+        } else {
+            page.to_string()
+        };
         self.href(&q)
     }
 
@@ -108,7 +120,12 @@ impl ProjectTable {
 
 /// Loads the page of projects `query` asks for, as `viewer` may see them. Parameters that do
 /// not parse are dropped and reported.
-pub async fn table_for(state: &AppState, viewer: &Viewer, mut query: ListQuery, base: &str) -> Result<(ProjectTable, Invalid), PageError> {
+pub async fn table_for(
+    state: &AppState,
+    viewer: &Viewer,
+    mut query: ListQuery,
+    base: &str,
+) -> Result<(ProjectTable, Invalid), PageError> {
     let (request, invalid) = match query.parse() {
         Ok(r) => (r, Invalid::default()),
         Err(invalid) => {
@@ -127,15 +144,36 @@ pub async fn table_for(state: &AppState, viewer: &Viewer, mut query: ListQuery, 
                 };
                 field.clear();
             }
-            (query.parse().unwrap_or_else(|_| ListQuery::default().parse().expect("the empty query parses")), invalid)
+            (
+                query.parse().unwrap_or_else(|_| {
+                    ListQuery::default()
+                        .parse()
+                        .expect("the empty query parses")
+                }),
+                invalid,
+            )
         }
     };
-    let page = state.store.list_projects(&request, project_scope(&viewer.actor)).await?;
-    Ok((ProjectTable { page, query, request, base: base.to_string() }, invalid))
+    let page = state
+        .store
+        .list_projects(&request, project_scope(&viewer.actor))
+        .await?;
+    Ok((
+        ProjectTable {
+            page,
+            query,
+            request,
+            base: base.to_string(),
+        },
+        invalid,
+    ))
 }
 
 pub fn options(lang: Lang, kind: &str, codes: &[&str]) -> Vec<(String, String)> {
-    codes.iter().map(|c| (c.to_string(), lang.label(kind, c))).collect()
+    codes
+        .iter()
+        .map(|c| (c.to_string(), lang.label(kind, c)))
+        .collect()
 }
 
 fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -166,24 +204,58 @@ impl Choices {
             .iter()
             .flat_map(|k| {
                 [
-                    (k.code().to_string(), format!("{} ↑", lang.label("sort", k.code()))),
-                    (format!("-{}", k.code()), format!("{} ↓", lang.label("sort", k.code()))),
+                    (
+                        k.code().to_string(),
+                        format!("{} ↑", lang.label("sort", k.code())),
+                    ),
+                    (
+                        format!("-{}", k.code()),
+                        format!("{} ↓", lang.label("sort", k.code())),
+                    ),
                 ]
             })
             .collect();
-        let axis = |kind: &str| (1..=5).map(|v| (v.to_string(), lang.label(kind, &v.to_string()))).collect();
+        let axis = |kind: &str| {
+            (1..=5)
+                .map(|v| (v.to_string(), lang.label(kind, &v.to_string())))
+                .collect()
+        };
         Choices {
             phases: options(lang, "phase", &codes(Phase::ALL, Phase::code)),
             statuses: options(lang, "status", &codes(Status::ALL, Status::code)),
             characters: options(lang, "character", &codes(Character::ALL, Character::code)),
             horizons: options(lang, "horizon", &codes(Horizon::ALL, Horizon::code)),
-            perspectives: options(lang, "perspective", &codes(PerspectivePole::ALL, PerspectivePole::code)),
-            visibilities: options(lang, "visibility", &codes(Visibility::ALL, Visibility::code)),
-            effort_units: options(lang, "effort_unit", &codes(EffortUnit::ALL, EffortUnit::code)),
+            perspectives: options(
+                lang,
+                "perspective",
+                &codes(PerspectivePole::ALL, PerspectivePole::code),
+            ),
+            visibilities: options(
+                lang,
+                "visibility",
+                &codes(Visibility::ALL, Visibility::code),
+            ),
+            effort_units: options(
+                lang,
+                "effort_unit",
+                &codes(EffortUnit::ALL, EffortUnit::code),
+            ),
             sorts,
-            themes: lists.themes.iter().map(|t| (t.data.code.clone(), t.data.name.clone())).collect(),
-            drivers: lists.drivers.iter().map(|d| (d.code.clone(), d.name.clone())).collect(),
-            institutions: lists.institutions.iter().map(|i| (i.data.brin.to_string(), i.data.name.clone())).collect(),
+            themes: lists
+                .themes
+                .iter()
+                .map(|t| (t.data.code.clone(), t.data.name.clone()))
+                .collect(),
+            drivers: lists
+                .drivers
+                .iter()
+                .map(|d| (d.code.clone(), d.name.clone()))
+                .collect(),
+            institutions: lists
+                .institutions
+                .iter()
+                .map(|i| (i.data.brin.to_string(), i.data.name.clone()))
+                .collect(),
             axis_so: axis("axis_so"),
             axis_ib: axis("axis_ib"),
             scores: (1..=5).map(|v| (v.to_string(), v.to_string())).collect(),
@@ -207,26 +279,67 @@ struct ListPage {
 fn can_create(viewer: &Viewer) -> bool {
     match viewer.actor.institution_id() {
         _ if viewer.may(Action::ManageInstitutions) => true,
-        Some(inst) => viewer.may(Action::CreateProject { institution_id: inst }),
+        Some(inst) => viewer.may(Action::CreateProject {
+            institution_id: inst,
+        }),
         None => false,
     }
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer, Query(query): Query<ListQuery>) -> Result<Response, PageError> {
+async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let lists = Lists::load(&state.store).await?;
     let (table, invalid) = table_for(&state, &viewer, query, "/projecten").await?;
     let lang = viewer.lang;
     let q = &table.query;
     let mut active = Vec::new();
     let filters: [(&str, &String, Box<dyn Fn(&str) -> String>); 9] = [
-        ("institution", &q.institution, Box::new(|v: &str| lists.institutions.iter().find(|i| i.data.brin.as_str() == v).map(|i| i.data.name.clone()).unwrap_or(v.into()))),
+        (
+            "institution",
+            &q.institution,
+            Box::new(|v: &str| {
+                lists
+                    .institutions
+                    .iter()
+                    .find(|i| i.data.brin.as_str() == v)
+                    .map(|i| i.data.name.clone())
+                    .unwrap_or(v.into())
+            }),
+        ),
         ("theme", &q.theme, Box::new(|v: &str| lists.theme_name(v))),
-        ("phase", &q.phase, Box::new(move |v: &str| lang.label("phase", v))),
-        ("status", &q.status, Box::new(move |v: &str| lang.label("status", v))),
-        ("character", &q.character, Box::new(move |v: &str| lang.label("character", v))),
-        ("horizon", &q.horizon, Box::new(move |v: &str| lang.label("horizon", v))),
-        ("perspective", &q.perspective, Box::new(move |v: &str| lang.label("perspective", v))),
-        ("driver", &q.driver, Box::new(|v: &str| lists.driver_name(v))),
+        (
+            "phase",
+            &q.phase,
+            Box::new(move |v: &str| lang.label("phase", v)),
+        ),
+        (
+            "status",
+            &q.status,
+            Box::new(move |v: &str| lang.label("status", v)),
+        ),
+        (
+            "character",
+            &q.character,
+            Box::new(move |v: &str| lang.label("character", v)),
+        ),
+        (
+            "horizon",
+            &q.horizon,
+            Box::new(move |v: &str| lang.label("horizon", v)),
+        ),
+        (
+            "perspective",
+            &q.perspective,
+            Box::new(move |v: &str| lang.label("perspective", v)),
+        ),
+        (
+            "driver",
+            &q.driver,
+            Box::new(|v: &str| lists.driver_name(v)),
+        ),
         ("q", &q.q, Box::new(|v: &str| format!("“{v}”"))),
     ];
     for (name, value, show) in filters.iter() {
@@ -244,7 +357,10 @@ async fn list(State(state): State<AppState>, viewer: Viewer, Query(query): Query
                 _ => without.q.clear(),
             }
             without.page.clear();
-            active.push((format!("{}: {}", lang.t(&format!("filter.{name}")), show(value)), table.href(&without)));
+            active.push((
+                format!("{}: {}", lang.t(&format!("filter.{name}")), show(value)),
+                table.href(&without),
+            ));
         }
     }
     drop(filters);
@@ -294,27 +410,55 @@ struct Flash {
 /// The project if the viewer may see it. Hidden projects are "not found" to the network; an
 /// anonymous visitor is offered the login page.
 async fn visible_project(state: &AppState, viewer: &Viewer, id: i64) -> Result<Project, Response> {
-    let p = state.store.project(id).await.map_err(|e| PageError::from(e).into_response())?;
-    if viewer.may(Action::ViewProject { institution_id: p.institution_id, visibility: p.data.visibility }) {
+    let p = state
+        .store
+        .project(id)
+        .await
+        .map_err(|e| PageError::from(e).into_response())?;
+    if viewer.may(Action::ViewProject {
+        institution_id: p.institution_id,
+        visibility: p.data.visibility,
+    }) {
         Ok(p)
     } else if viewer.user.is_none() {
-        Err(Redirect::to(&format!("/inloggen?terug={}", crate::auth::urlencode(&viewer.path))).into_response())
+        Err(Redirect::to(&format!(
+            "/inloggen?terug={}",
+            crate::auth::urlencode(&viewer.path)
+        ))
+        .into_response())
     } else {
         Err(PageError::NotFound.into_response())
     }
 }
 
-async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Query(flash): Query<Flash>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let p = match visible_project(&state, &viewer, id).await {
         Ok(p) => p,
         Err(res) => return res,
     };
-    let (lists, history) = match (Lists::load(&state.store).await, state.store.project_history(id).await) {
+    let (lists, history) = match (
+        Lists::load(&state.store).await,
+        state.store.project_history(id).await,
+    ) {
         (Ok(l), Ok(h)) => (l, h),
         (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
     };
-    let can_edit = viewer.may(Action::EditProject { institution_id: p.institution_id });
-    render(&ShowPage { c: viewer.chrome(), p, lists, history, can_edit, saved: !flash.opgeslagen.is_empty() })
+    let can_edit = viewer.may(Action::EditProject {
+        institution_id: p.institution_id,
+    });
+    render(&ShowPage {
+        c: viewer.chrome(),
+        p,
+        lists,
+        history,
+        can_edit,
+        saved: !flash.opgeslagen.is_empty(),
+    })
 }
 
 struct ConflictView {
@@ -351,7 +495,11 @@ impl FormPage {
         format!("score_{}", cr.data.code)
     }
     fn score_label(&self, cr: &stip_core::agenda::Criterion) -> String {
-        format!("{} ({})", cr.data.name, self.c.label("direction", cr.data.direction.code()))
+        format!(
+            "{} ({})",
+            cr.data.name,
+            self.c.label("direction", cr.data.direction.code())
+        )
     }
     fn score(&self, code: &str) -> String {
         self.input.scores.get(code).cloned().unwrap_or_default()
@@ -379,7 +527,10 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         return Err(PageError::Forbidden);
     }
     let lists = Lists::load(&state.store).await?;
-    let own = viewer.actor.institution_id().and_then(|id| lists.institutions.iter().find(|i| i.id == id));
+    let own = viewer
+        .actor
+        .institution_id()
+        .and_then(|id| lists.institutions.iter().find(|i| i.id == id));
     let choose = viewer.may(Action::ManageInstitutions);
     Ok(render(&FormPage {
         is_new: true,
@@ -398,7 +549,11 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     }))
 }
 
-async fn create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let pairs = Pairs(pairs);
     if viewer.user.is_none() || !can_create(&viewer) {
         return Err(PageError::Forbidden);
@@ -423,10 +578,16 @@ async fn create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form
             }
         }
     } else {
-        lists.institutions.iter().find(|i| Some(i.id) == viewer.actor.institution_id()).cloned()
+        lists
+            .institutions
+            .iter()
+            .find(|i| Some(i.id) == viewer.actor.institution_id())
+            .cloned()
     };
     if let Some(inst) = &institution
-        && !viewer.may(Action::CreateProject { institution_id: inst.id })
+        && !viewer.may(Action::CreateProject {
+            institution_id: inst.id,
+        })
     {
         return Err(PageError::Forbidden);
     }
@@ -457,7 +618,10 @@ async fn create(State(state): State<AppState>, viewer: Viewer, Form(pairs): Form
         }
     };
     let inst = institution.expect("checked above");
-    let p = state.store.create_project(inst.id, &data, &viewer.editor()).await?;
+    let p = state
+        .store
+        .create_project(inst.id, &data, &viewer.editor())
+        .await?;
     Ok(Redirect::to(&format!("/projecten/{}?opgeslagen=1", p.id)).into_response())
 }
 
@@ -466,7 +630,9 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path
         Ok(p) => p,
         Err(res) => return res,
     };
-    if let Err(res) = viewer.require(Action::EditProject { institution_id: p.institution_id }) {
+    if let Err(res) = viewer.require(Action::EditProject {
+        institution_id: p.institution_id,
+    }) {
         return res;
     }
     let lists = match Lists::load(&state.store).await {
@@ -490,13 +656,20 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path
     })
 }
 
-async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let pairs = Pairs(pairs);
     let p = match visible_project(&state, &viewer, id).await {
         Ok(p) => p,
         Err(res) => return res,
     };
-    if !viewer.may(Action::EditProject { institution_id: p.institution_id }) {
+    if !viewer.may(Action::EditProject {
+        institution_id: p.institution_id,
+    }) {
         return PageError::Forbidden.into_response();
     }
     let lists = match Lists::load(&state.store).await {
@@ -505,7 +678,10 @@ async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i6
     };
     let input = input_from_form(&pairs);
     let version: i64 = pairs.get("version").trim().parse().unwrap_or(0);
-    let page = |input: ProjectInput, errors: Errors, version: i64, conflict: Option<ConflictView>| FormPage {
+    let page = |input: ProjectInput,
+                errors: Errors,
+                version: i64,
+                conflict: Option<ConflictView>| FormPage {
         is_new: false,
         action: format!("/projecten/{id}"),
         cancel: format!("/projecten/{id}"),
@@ -523,21 +699,42 @@ async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i6
     let data = match lists.with_references(|refs| ProjectData::parse(&input, refs)) {
         Ok(d) => d,
         Err(invalid) => {
-            let mut res = render(&page(input, Errors::new(viewer.lang, invalid), version, None));
+            let mut res = render(&page(
+                input,
+                Errors::new(viewer.lang, invalid),
+                version,
+                None,
+            ));
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return res;
         }
     };
-    match state.store.update_project(id, version, &data, &viewer.editor()).await {
-        Ok(Saved::Saved(_)) => Redirect::to(&format!("/projecten/{id}?opgeslagen=1")).into_response(),
+    match state
+        .store
+        .update_project(id, version, &data, &viewer.editor())
+        .await
+    {
+        Ok(Saved::Saved(_)) => {
+            Redirect::to(&format!("/projecten/{id}?opgeslagen=1")).into_response()
+        }
         Ok(Saved::Conflict { current, since }) => {
             // Keep what this user typed, show what the other saved; saving again is a choice.
-            let mut res = render(&page(input, Errors::none(viewer.lang), current.version, Some(ConflictView { since })));
+            let mut res = render(&page(
+                input,
+                Errors::none(viewer.lang),
+                current.version,
+                Some(ConflictView { since }),
+            ));
             *res.status_mut() = StatusCode::CONFLICT;
             res
         }
         Err(stip_store::StoreError::Invalid(invalid)) => {
-            let mut res = render(&page(input, Errors::new(viewer.lang, invalid), version, None));
+            let mut res = render(&page(
+                input,
+                Errors::new(viewer.lang, invalid),
+                version,
+                None,
+            ));
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             res
         }
@@ -550,7 +747,9 @@ async fn delete(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i6
         Ok(p) => p,
         Err(res) => return res,
     };
-    if !viewer.may(Action::DeleteProject { institution_id: p.institution_id }) {
+    if !viewer.may(Action::DeleteProject {
+        institution_id: p.institution_id,
+    }) {
         return PageError::Forbidden.into_response();
     }
     match state.store.delete_project(id).await {

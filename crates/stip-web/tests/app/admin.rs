@@ -1,0 +1,355 @@
+//! Beheer: institutions, the agenda, policy drivers, criteria and users.
+
+use crate::support::*;
+use axum::http::StatusCode;
+
+#[tokio::test]
+async fn a_beheerder_adds_and_edits_an_institution() {
+    let app = TestApp::new().await;
+    let s = app.login(BEHEERDER).await;
+    let res = s
+        .post_form(
+            "/beheer/instellingen/nieuw",
+            &[
+                ("brin", "31ab"),
+                ("name", "ROC Nieuwland"),
+                ("short_name", "Nieuwland"),
+                ("region", "Flevoland"),
+                ("students", "4.500"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let inst = app
+        .store()
+        .institution_by_brin(&stip_core::institution::BrinCode::parse("31AB").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (inst.data.name.as_str(), inst.data.students),
+        ("ROC Nieuwland", Some(4500))
+    );
+    assert!(s.get("/instellingen").await.shows("ROC Nieuwland"));
+
+    let form = s.get(&format!("/beheer/instellingen/{}", inst.id)).await;
+    assert!(form.body.contains("value=\"ROC Nieuwland\""));
+    let res = s
+        .post_form(
+            &format!("/beheer/instellingen/{}", inst.id),
+            &[
+                ("brin", "31AB"),
+                ("name", "ROC Nieuwland-Flevo"),
+                ("short_name", "Nieuwland"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // The same stale form again is a conflict, not an overwrite.
+    let res = s
+        .post_form(
+            &format!("/beheer/instellingen/{}", inst.id),
+            &[
+                ("brin", "31AB"),
+                ("name", "Oud"),
+                ("short_name", "Oud"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.store().institution(inst.id).await.unwrap().data.name,
+        "ROC Nieuwland-Flevo"
+    );
+
+    let dup = s
+        .post_form(
+            "/beheer/instellingen/nieuw",
+            &[
+                ("brin", "25LN"),
+                ("name", "Dubbel"),
+                ("short_name", "Dubbel"),
+            ],
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        dup.text_of("e-brin").as_deref(),
+        Some("Deze waarde is al in gebruik.")
+    );
+}
+
+#[tokio::test]
+async fn the_agenda_is_managed_with_colour_and_description_by_beheerder_and_regiegroep() {
+    let app = TestApp::new().await;
+    let regie = app.login(REGIEGROEP).await;
+    let res = regie
+        .post_form(
+            "/beheer/hoofdlijnen/nieuw",
+            &[
+                ("code", "wendbaar"),
+                ("name", "Wendbaar onderwijs"),
+                ("position", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = regie
+        .post_form(
+            "/beheer/themas/nieuw",
+            &[
+                ("code", "ai"),
+                ("name", "Kunstmatige intelligentie"),
+                ("description", "AI in het onderwijs"),
+                ("colour", "#AA3300"),
+                ("main_line", "wendbaar"),
+                ("position", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let theme = app
+        .store()
+        .themes()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.data.code == "ai")
+        .unwrap();
+    assert_eq!(
+        (theme.data.colour.as_str(), theme.data.main_line.as_deref()),
+        ("#aa3300", Some("wendbaar"))
+    );
+    assert!(
+        app.anonymous()
+            .get("/static/themes.css")
+            .await
+            .body
+            .contains(".theme-ai{background:#aa3300}")
+    );
+    let page = app.anonymous().get("/themas").await;
+    assert!(page.shows("Kunstmatige intelligentie") && page.shows("Wendbaar onderwijs"));
+
+    let bad = regie
+        .post_form(
+            &format!("/beheer/themas/{}", theme.id),
+            &[
+                ("code", "ai"),
+                ("name", "AI"),
+                ("colour", "rood"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text_of("e-colour").unwrap().contains("#rrggbb"));
+    let ok = regie
+        .post_form(
+            &format!("/beheer/themas/{}", theme.id),
+            &[
+                ("code", "ai"),
+                ("name", "AI en onderwijs"),
+                ("colour", "#aa3300"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.anonymous()
+            .get("/themas/ai")
+            .await
+            .shows("AI en onderwijs")
+    );
+}
+
+#[tokio::test]
+async fn policy_drivers_and_criteria_are_managed_by_the_beheerder() {
+    let app = TestApp::new().await;
+    let s = app.login(BEHEERDER).await;
+    assert_eq!(
+        s.post_form(
+            "/beheer/drijfveren/nieuw",
+            &[("code", "arbeidsmarkt"), ("name", "Arbeidsmarkt")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.store()
+            .policy_drivers()
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.code == "arbeidsmarkt")
+    );
+    let res = s
+        .post_form(
+            "/beheer/criteria/nieuw",
+            &[
+                ("code", "kosten"),
+                ("name", "Kosten"),
+                ("weight", "1,5"),
+                ("direction", "negatief"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let k = app
+        .store()
+        .criteria()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.data.code == "kosten")
+        .unwrap();
+    assert_eq!(
+        (k.data.weight.0, k.data.direction.code()),
+        (150, "negatief")
+    );
+    // The new criterion appears on the project form.
+    assert!(
+        app.login(IM_HORIZON)
+            .await
+            .get("/projecten/nieuw")
+            .await
+            .body
+            .contains("name=\"score_kosten\"")
+    );
+    let bad = s
+        .post_form(
+            "/beheer/criteria/nieuw",
+            &[
+                ("code", "Met Spaties"),
+                ("name", ""),
+                ("weight", "veel"),
+                ("direction", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["code", "name", "weight", "direction"] {
+        assert!(
+            bad.text_of(&format!("e-{field}")).is_some(),
+            "{field} has its message"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_beheerder_adds_users_with_roles_and_can_change_them() {
+    let app = TestApp::new().await;
+    let s = app.login(BEHEERDER).await;
+    let needs_inst = s
+        .post_form(
+            "/beheer/gebruikers/nieuw",
+            &[
+                ("email", "im@rijnland.nl"),
+                ("name", "Gydo"),
+                ("role", "informatiemanager"),
+                ("active", "1"),
+                ("password", "een-lang-wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(needs_inst.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(needs_inst.text_of("e-institution").is_some());
+    let res = s
+        .post_form(
+            "/beheer/gebruikers/nieuw",
+            &[
+                ("email", "IM@Rijnland.nl"),
+                ("name", "Gydo"),
+                ("role", "informatiemanager"),
+                ("institution", "25LR"),
+                ("active", "1"),
+                ("password", "een-lang-wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let gydo = app.anonymous();
+    let csrf = gydo.csrf().await;
+    let login = gydo
+        .post_raw(
+            "/inloggen",
+            &[
+                ("csrf", &csrf),
+                ("email", "im@rijnland.nl"),
+                ("password", "een-lang-wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    assert!(
+        gydo.get("/projecten")
+            .await
+            .body
+            .contains("/projecten/nieuw")
+    );
+
+    // Made a lezer and deactivated: the account's sessions no longer work.
+    let user = app.store().user_by_email("im@rijnland.nl").await.unwrap();
+    let res = s
+        .post_form(
+            &format!("/beheer/gebruikers/{}", user.id),
+            &[
+                ("email", "im@rijnland.nl"),
+                ("name", "Gydo"),
+                ("role", "lezer"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        !gydo.get("/").await.shows("Gydo"),
+        "an inactive account is logged out"
+    );
+    assert!(s.get("/beheer/gebruikers").await.shows("niet actief"));
+}
+
+#[tokio::test]
+async fn management_is_closed_to_roles_without_the_right() {
+    let app = TestApp::new().await;
+    for who in [IM_HORIZON, LEZER] {
+        let s = app.login(who).await;
+        for path in [
+            "/beheer",
+            "/beheer/instellingen",
+            "/beheer/agenda",
+            "/beheer/gebruikers",
+            "/beheer/criteria",
+            "/beheer/drijfveren",
+        ] {
+            assert_eq!(
+                s.get(path).await.status,
+                StatusCode::FORBIDDEN,
+                "{who} {path}"
+            );
+        }
+        assert_eq!(
+            s.post_form(
+                "/beheer/instellingen/nieuw",
+                &[("brin", "31AC"), ("name", "X"), ("short_name", "X")]
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    let regie = app.login(REGIEGROEP).await;
+    assert_eq!(
+        regie.get("/beheer/gebruikers").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        regie.get("/beheer/instellingen").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let anon = app.anonymous().get("/beheer/gebruikers").await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert!(anon.location().starts_with("/inloggen"));
+}

@@ -1,0 +1,420 @@
+//! The JSON API: tokens and sessions, the same permissions and validation as the pages,
+//! 409 on conflicts, problem+json errors, and the OpenAPI document.
+
+use crate::support::*;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+fn project_json() -> serde_json::Value {
+    json!({
+        "title": "Leermiddelenbeleid",
+        "summary": "Eén beleid voor alle teams",
+        "phase": "voorbereiding",
+        "status": "groen",
+        "start_date": "2025-09-01",
+        "end_date": "2026-08-31",
+        "budget_eur": 40000,
+        "themes": ["leermiddelen", "docentprofessionalisering"],
+        "drivers": ["krimp"],
+        "scores": {"urgentie": 4},
+        "visibility": "netwerk"
+    })
+}
+
+#[tokio::test]
+async fn a_token_holder_creates_reads_updates_and_deletes_a_project() {
+    let app = TestApp::new().await;
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let created = api
+        .api(Method::POST, "/api/v1/projects", Some(project_json()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let p = created.json();
+    assert_eq!(p["institution"], "25LN");
+    assert_eq!(
+        p["themes"],
+        json!(["leermiddelen", "docentprofessionalisering"])
+    );
+    assert_eq!(p["budget_eur"], 40000.0);
+    assert_eq!(p["version"], 1);
+    let id = p["id"].as_i64().unwrap();
+    assert_eq!(created.location(), format!("/api/v1/projects/{id}"));
+
+    let read = api
+        .api(Method::GET, &format!("/api/v1/projects/{id}"), None)
+        .await
+        .json();
+    for field in [
+        "id",
+        "institution",
+        "title",
+        "summary",
+        "phase",
+        "status",
+        "themes",
+        "start_date",
+        "end_date",
+        "budget_eur",
+        "visibility",
+        "version",
+    ] {
+        assert!(read.get(field).is_some(), "a project's JSON has {field}");
+    }
+    assert_eq!(read["start_date"], "2025-09-01");
+
+    let mut change = project_json();
+    change["title"] = json!("Leermiddelenbeleid 2026");
+    change["version"] = json!(1);
+    let updated = api
+        .api(Method::PUT, &format!("/api/v1/projects/{id}"), Some(change))
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
+    assert_eq!(updated.json()["version"], 2);
+
+    let history = api
+        .api(Method::GET, &format!("/api/v1/projects/{id}/history"), None)
+        .await
+        .json();
+    assert_eq!(history[0]["version"], 2);
+    assert_eq!(history[0]["user"], "Hanna Horizon");
+    assert_eq!(
+        history[0]["changes"][0],
+        json!({"field": "title", "old": "Leermiddelenbeleid", "new": "Leermiddelenbeleid 2026"})
+    );
+
+    assert_eq!(
+        api.api(Method::DELETE, &format!("/api/v1/projects/{id}"), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        api.api(Method::GET, &format!("/api/v1/projects/{id}"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_list_takes_the_same_filters_as_the_page_and_reports_the_total() {
+    let app = TestApp::new().await;
+    let api = app.anonymous().with_bearer(&app.token(BEHEERDER).await);
+    let all = api
+        .api(Method::GET, "/api/v1/projects?per_page=5", None)
+        .await
+        .json();
+    assert_eq!(all["total"], 28);
+    assert_eq!(all["items"].as_array().unwrap().len(), 5);
+    assert_eq!(all["per_page"], 5);
+    let horizon = api
+        .api(
+            Method::GET,
+            "/api/v1/projects?institution=25LN&sort=title",
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(horizon["total"], 4);
+    let titles: Vec<String> = horizon["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap().to_lowercase())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted);
+    let bad = api
+        .api(Method::GET, "/api/v1/projects?status=paars", None)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["errors"][0]["field"], "status");
+}
+
+#[tokio::test]
+async fn anonymous_callers_get_public_projects_only() {
+    let app = TestApp::new().await;
+    let public = app.project_of("25LN", "openbaar").await;
+    let network = app.project_of("25LK", "netwerk").await;
+    let anon = app.anonymous();
+    let list = anon
+        .api(Method::GET, "/api/v1/projects?per_page=200", None)
+        .await
+        .json();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["visibility"] == "openbaar")
+    );
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == public)
+    );
+    assert_eq!(
+        anon.api(Method::GET, &format!("/api/v1/projects/{network}"), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        anon.api(Method::POST, "/api/v1/projects", Some(project_json()))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn another_institution_gets_403_on_a_forged_save_and_404_on_a_hidden_project() {
+    let app = TestApp::new().await;
+    let network = app.project_of("25LN", "netwerk").await;
+    let hidden = app.project_of("25LR", "instelling").await;
+    let davinci = app.anonymous().with_bearer(&app.token(IM_DAVINCI).await);
+    assert_eq!(
+        davinci
+            .api(Method::GET, &format!("/api/v1/projects/{network}"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let mut body = project_json();
+    body["version"] = json!(app.store().project(network).await.unwrap().version);
+    let res = davinci
+        .api(
+            Method::PUT,
+            &format!("/api/v1/projects/{network}"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.header("content-type"), "application/problem+json");
+    assert_eq!(
+        davinci
+            .api(Method::DELETE, &format!("/api/v1/projects/{network}"), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut other = project_json();
+    other["institution"] = json!("25LN");
+    assert_eq!(
+        davinci
+            .api(Method::POST, "/api/v1/projects", Some(other))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        davinci
+            .api(Method::GET, &format!("/api/v1/projects/{hidden}"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_stale_put_gets_409_with_the_current_project_and_the_changes() {
+    let app = TestApp::new().await;
+    let hanna = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let id = hanna
+        .api(Method::POST, "/api/v1/projects", Some(project_json()))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let mut first = project_json();
+    first["title"] = json!("Eerste");
+    first["version"] = json!(1);
+    assert_eq!(
+        hanna
+            .api(Method::PUT, &format!("/api/v1/projects/{id}"), Some(first))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let mut second = project_json();
+    second["status"] = json!("rood");
+    second["version"] = json!(1);
+    let res = hanna
+        .api(Method::PUT, &format!("/api/v1/projects/{id}"), Some(second))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let body = res.json();
+    assert_eq!(body["current"]["title"], "Eerste");
+    assert_eq!(body["current"]["version"], 2);
+    assert_eq!(body["changes"][0]["changes"][0]["new"], "Eerste");
+    assert_eq!(
+        app.store().project(id).await.unwrap().data.status.code(),
+        "groen",
+        "nothing overwritten"
+    );
+
+    let mut missing = project_json();
+    missing["title"] = json!("Zonder versie");
+    let res = hanna
+        .api(
+            Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            Some(missing),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["errors"][0]["field"], "version");
+}
+
+#[tokio::test]
+async fn bad_input_is_422_problem_json_naming_each_field() {
+    let app = TestApp::new().await;
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let mut body = project_json();
+    body["title"] = json!("");
+    body["start_date"] = json!("2026-01-01");
+    body["end_date"] = json!("2025-01-01");
+    body["themes"] = json!(["ruimtevaart"]);
+    body["budget_eur"] = json!("twaalf");
+    let res = api.api(Method::POST, "/api/v1/projects", Some(body)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.header("content-type"), "application/problem+json");
+    let problem = res.json();
+    assert_eq!(problem["status"], 422);
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in ["title", "end_date", "primary_theme", "budget"] {
+        assert!(fields.contains(&f), "{f} is named: {fields:?}");
+    }
+    assert_eq!(
+        problem["errors"][0]["message"], "Vul dit veld in.",
+        "messages in Dutch by default"
+    );
+
+    let wrong_type = api
+        .api(Method::POST, "/api/v1/projects", Some(json!({"title": 12})))
+        .await;
+    assert_eq!(wrong_type.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong_type.json()["errors"][0]["field"], "title");
+    let bad_brin = app.anonymous().with_bearer(&app.token(BEHEERDER).await);
+    let mut b = project_json();
+    b["institution"] = json!("XYZ");
+    let res = bad_brin
+        .api(Method::POST, "/api/v1/projects", Some(b))
+        .await;
+    assert_eq!(res.json()["errors"][0]["field"], "institution");
+}
+
+#[tokio::test]
+async fn a_session_may_use_the_api_with_its_csrf_header() {
+    let app = TestApp::new().await;
+    let s = app.login(IM_HORIZON).await;
+    assert_eq!(
+        s.api(Method::POST, "/api/v1/projects", Some(project_json()))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    // Without the header, a cookie alone cannot change anything.
+    let res = s
+        .request(
+            Method::POST,
+            "/api/v1/projects",
+            Some("application/json"),
+            project_json().to_string(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_unknown_token_is_refused() {
+    let app = TestApp::new().await;
+    let res = app
+        .anonymous()
+        .with_bearer("stip_bestaatniet")
+        .api(Method::GET, "/api/v1/projects", None)
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn institutions_and_themes_are_listed() {
+    let app = TestApp::new().await;
+    let anon = app.anonymous();
+    let inst = anon
+        .api(Method::GET, "/api/v1/institutions", None)
+        .await
+        .json();
+    assert_eq!(inst.as_array().unwrap().len(), 7);
+    assert!(
+        inst.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["brin"] == "25LN" && i["name"] == "Horizon College")
+    );
+    let themes = anon.api(Method::GET, "/api/v1/themes", None).await.json();
+    assert_eq!(themes.as_array().unwrap().len(), 8);
+    assert_eq!(themes[0]["code"], "llo");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_the_api_page_shows_it() {
+    let app = TestApp::new().await;
+    let doc = app.anonymous().get("/api/openapi.json").await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let expected = [
+        ("/api/v1/institutions", "get"),
+        ("/api/v1/themes", "get"),
+        ("/api/v1/projects", "get"),
+        ("/api/v1/projects", "post"),
+        ("/api/v1/projects/{id}", "get"),
+        ("/api/v1/projects/{id}", "put"),
+        ("/api/v1/projects/{id}", "delete"),
+        ("/api/v1/projects/{id}/history", "get"),
+    ];
+    for (path, method) in expected {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is documented"
+        );
+    }
+    let params: Vec<&str> = doc["paths"]["/api/v1/projects"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for p in [
+        "institution",
+        "theme",
+        "phase",
+        "status",
+        "character",
+        "horizon",
+        "perspective",
+        "driver",
+        "q",
+        "sort",
+        "page",
+        "per_page",
+    ] {
+        assert!(params.contains(&p), "filter {p} is documented");
+    }
+    let page = app.anonymous().get("/api").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for (path, method) in expected {
+        assert!(
+            page.shows(&format!("{} {path}", method.to_uppercase())),
+            "{method} {path} on the API page"
+        );
+    }
+    assert!(page.shows("ProjectJson"));
+}

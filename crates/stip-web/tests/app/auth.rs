@@ -1,0 +1,305 @@
+//! Logging in and out, languages, sessions, CSRF, throttling and security headers.
+
+use crate::support::*;
+use axum::http::StatusCode;
+
+#[tokio::test]
+async fn the_ui_is_dutch_by_default_and_english_on_request() {
+    let app = TestApp::new().await;
+    let page = app.anonymous().get("/projecten").await;
+    assert!(page.body.contains("<html lang=\"nl\">"));
+    assert!(page.shows("Zoeken in titel en tekst"));
+
+    let english = app
+        .anonymous()
+        .with_header("accept-language", "en-GB,en;q=0.9")
+        .get("/projecten")
+        .await;
+    assert!(english.body.contains("<html lang=\"en\">"));
+    assert!(english.shows("Search title and text"));
+
+    // The switch remembers the choice and returns to the page.
+    let s = app.anonymous();
+    let switched = s.get("/taal/en?terug=/themas").await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(switched.location(), "/themas");
+    assert!(
+        s.get("/themas")
+            .await
+            .shows("Strategic agenda for digitalisation")
+    );
+    s.get("/taal/nl?terug=/").await;
+    assert!(
+        s.get("/themas")
+            .await
+            .shows("Strategische agenda digitalisering mbo")
+    );
+}
+
+#[tokio::test]
+async fn logging_in_starts_a_server_side_session_and_logging_out_ends_it() {
+    let app = TestApp::new().await;
+    let s = app.login(IM_HORIZON).await;
+    let cookie = s.cookie("stip_session").expect("a session cookie");
+    let home = s.get("/").await;
+    assert!(home.shows("Hanna Horizon"));
+    assert!(home.shows("informatiemanager"));
+
+    s.post_form("/uitloggen", &[]).await;
+    assert!(s.cookie("stip_session").is_none());
+    // The old cookie opens nothing: the session is gone from the database.
+    let replay = app.anonymous();
+    replay.set_cookie("stip_session", &cookie);
+    assert!(!replay.get("/").await.shows("Hanna Horizon"));
+}
+
+#[tokio::test]
+async fn session_cookies_are_http_only_same_site_lax_and_secure_over_https() {
+    let app = TestApp::new().await;
+    let s = app.anonymous();
+    let csrf = s.csrf().await;
+    let res = s
+        .post_raw(
+            "/inloggen",
+            &[
+                ("csrf", &csrf),
+                ("email", IM_HORIZON),
+                ("password", "demo-horizon"),
+            ],
+        )
+        .await;
+    let cookie = res.header("set-cookie");
+    assert!(cookie.starts_with("stip_session="));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"));
+
+    let https = app.anonymous().with_header("x-forwarded-proto", "https");
+    let csrf = https.csrf().await;
+    let res = https
+        .post_raw(
+            "/inloggen",
+            &[
+                ("csrf", &csrf),
+                ("email", IM_HORIZON),
+                ("password", "demo-horizon"),
+            ],
+        )
+        .await;
+    assert!(res.header("set-cookie").contains("; Secure"));
+}
+
+#[tokio::test]
+async fn passwords_are_stored_as_argon2_hashes() {
+    let app = TestApp::new().await;
+    let (_, hash) = app
+        .store()
+        .user_for_login(IM_HORIZON)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("demo-horizon"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
+    let app = TestApp::new().await;
+    let s = app.anonymous();
+    let res = s
+        .post_form(
+            "/inloggen",
+            &[("email", IM_HORIZON), ("password", "fout-wachtwoord")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.shows("Dit e-mailadres en wachtwoord horen niet bij elkaar."));
+    let unknown = s
+        .post_form(
+            "/inloggen",
+            &[("email", "niemand@nergens.nl"), ("password", "x")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(unknown.shows("Dit e-mailadres en wachtwoord horen niet bij elkaar."));
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_slowed_down_per_account() {
+    let app = TestApp::new().await;
+    let s = app.anonymous();
+    for _ in 0..stip_web::auth::MAX_FAILURES_PER_ACCOUNT {
+        let res = s
+            .post_form(
+                "/inloggen",
+                &[("email", IM_DAVINCI), ("password", "geraden")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    // Now even the right password waits: guessing must not be able to go on.
+    let blocked = s
+        .post_form(
+            "/inloggen",
+            &[("email", IM_DAVINCI), ("password", "demo-davinci")],
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.header("retry-after").parse::<u64>().unwrap() > 0);
+    assert!(blocked.shows("Te veel pogingen"));
+    // Another account from the same address is not blocked by this one.
+    assert_eq!(
+        s.post_form(
+            "/inloggen",
+            &[("email", IM_HORIZON), ("password", "demo-horizon")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_slowed_down_per_address() {
+    let app = TestApp::new().await;
+    let s = app.anonymous();
+    for i in 0..stip_web::auth::MAX_FAILURES_PER_ADDRESS {
+        let email = format!("gok{i}@nergens.nl");
+        s.post_form("/inloggen", &[("email", &email), ("password", "x")])
+            .await;
+    }
+    let blocked = s
+        .post_form(
+            "/inloggen",
+            &[("email", LEZER), ("password", "demo-lezer-1")],
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_form_without_its_csrf_token_changes_nothing() {
+    let app = TestApp::new().await;
+    let s = app.login(IM_HORIZON).await;
+    let id = app.project_of("25LN", "netwerk").await;
+    let res = s
+        .post_raw(&format!("/projecten/{id}/verwijderen"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.shows("Formulier verlopen"));
+    let res = s
+        .post_raw(
+            &format!("/projecten/{id}/verwijderen"),
+            &[("csrf", "vervalst-token-van-een-andere-site-0123456789")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.store().project(id).await.is_ok(),
+        "the project is still there"
+    );
+    // The login form needs it too (against login CSRF).
+    let anon = app.anonymous();
+    assert_eq!(
+        anon.post_raw(
+            "/inloggen",
+            &[("email", IM_HORIZON), ("password", "demo-horizon")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn every_page_sends_security_headers() {
+    let app = TestApp::new().await;
+    for path in ["/", "/projecten", "/api/v1/projects", "/bestaat-niet"] {
+        let res = app.anonymous().get(path).await;
+        let csp = res.header("content-security-policy");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(res.header("x-content-type-options"), "nosniff");
+        assert_eq!(res.header("x-frame-options"), "DENY");
+    }
+}
+
+#[tokio::test]
+async fn pages_use_no_inline_script_or_style() {
+    let app = TestApp::new().await;
+    let s = app.login(BEHEERDER).await;
+    let id = app.project_of("25LN", "netwerk").await;
+    for path in [
+        "/",
+        "/projecten",
+        &format!("/projecten/{id}"),
+        &format!("/projecten/{id}/bewerken"),
+        "/themas",
+        "/beheer/agenda",
+        "/api",
+    ] {
+        let body = s.get(path).await.body;
+        assert!(
+            !body.contains("<script>") && !body.contains("style=") && !body.contains("<style"),
+            "{path} has inline script or style"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_role_sees_the_menu_it_may_use() {
+    let app = TestApp::new().await;
+    assert!(
+        !app.anonymous()
+            .get("/")
+            .await
+            .body
+            .contains("href=\"/beheer\"")
+    );
+    assert!(
+        !app.login(LEZER)
+            .await
+            .get("/")
+            .await
+            .body
+            .contains("href=\"/beheer\"")
+    );
+    assert!(
+        !app.login(IM_HORIZON)
+            .await
+            .get("/")
+            .await
+            .body
+            .contains("href=\"/beheer\"")
+    );
+    let regie = app.login(REGIEGROEP).await.get("/beheer").await;
+    assert!(
+        regie.body.contains("href=\"/beheer/agenda\"")
+            && !regie.body.contains("href=\"/beheer/gebruikers\"")
+    );
+    let admin = app.login(BEHEERDER).await.get("/beheer").await;
+    for section in [
+        "instellingen",
+        "agenda",
+        "drijfveren",
+        "criteria",
+        "gebruikers",
+    ] {
+        assert!(
+            admin.body.contains(&format!("href=\"/beheer/{section}\"")),
+            "{section}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_answers_when_the_database_does() {
+    let app = TestApp::new().await;
+    let res = app.anonymous().get("/healthz").await;
+    assert_eq!(res.status, StatusCode::OK);
+}
