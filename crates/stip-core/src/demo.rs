@@ -364,11 +364,13 @@ fn project(rng: &mut fastrand::Rng, agenda: &crate::agenda::DefaultAgenda) -> Pr
         }
     }
     drivers.sort();
-    let scores: BTreeMap<String, u8> = agenda
-        .criteria
-        .iter()
-        .filter_map(|c| (rng.u8(0..5) > 0).then(|| (c.code.clone(), rng.u8(1..6))))
-        .collect();
+    let mut scores = BTreeMap::new();
+    for c in &agenda.criteria {
+        // Most projects are scored on most criteria, not all on all.
+        if rng.u8(0..5) > 0 {
+            scores.insert(c.code.clone(), rng.u8(1..6));
+        }
+    }
     let visibility = *pick(
         rng,
         &[

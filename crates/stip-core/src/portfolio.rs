@@ -624,6 +624,25 @@ pub const MAX_PER_PAGE: u32 = 200;
 pub const DEFAULT_PER_PAGE: u32 = 50;
 
 impl ListQuery {
+    /// The parameter of this name, to change or clear it.
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "institution" => &mut self.institution,
+            "theme" => &mut self.theme,
+            "phase" => &mut self.phase,
+            "status" => &mut self.status,
+            "character" => &mut self.character,
+            "horizon" => &mut self.horizon,
+            "perspective" => &mut self.perspective,
+            "driver" => &mut self.driver,
+            "q" => &mut self.q,
+            "sort" => &mut self.sort,
+            "page" => &mut self.page,
+            "per_page" => &mut self.per_page,
+            _ => return None,
+        })
+    }
+
     pub fn parse(&self) -> Result<ListRequest, Invalid> {
         let mut e = Invalid::default();
         let opt_text = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);

@@ -104,9 +104,52 @@ pub struct FormPage {
     pub conflict: bool,
 }
 
-/// Renders a management form with a status: 200 when opened, 422 when refused, 409 on conflict.
-pub fn form(page: FormPage, status: StatusCode) -> Response {
-    let mut res = render(&page);
+impl FormPage {
+    pub fn new(
+        c: Chrome,
+        title: String,
+        action: String,
+        back: &str,
+        fields: Vec<Field>,
+    ) -> FormPage {
+        let errors = Errors::none(c.lang);
+        FormPage {
+            c,
+            title,
+            action,
+            back: back.into(),
+            fields,
+            errors,
+            version: 0,
+            conflict: false,
+        }
+    }
+
+    /// The version of the record the form edits, sent back on save.
+    pub fn version(mut self, version: i64) -> FormPage {
+        self.version = version;
+        self
+    }
+
+    /// The form as opened.
+    pub fn show(self) -> Response {
+        render(&self)
+    }
+
+    /// The form again with what was refused next to each field (422).
+    pub fn refused(mut self, errors: Errors) -> Response {
+        self.errors = errors;
+        with_status(render(&self), StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
+    /// The form again after someone else saved the record in between (409).
+    pub fn conflict(mut self) -> Response {
+        self.conflict = true;
+        with_status(render(&self), StatusCode::CONFLICT)
+    }
+}
+
+fn with_status(mut res: Response, status: StatusCode) -> Response {
     *res.status_mut() = status;
     res
 }
@@ -159,10 +202,9 @@ async fn index(viewer: Viewer) -> Response {
         })
         .collect();
     if sections.is_empty() {
-        return match viewer.require(Action::ManageAgenda) {
-            Err(res) => res,
-            Ok(()) => crate::PageError::Forbidden.into_response(),
-        };
+        return viewer
+            .refusal(Action::ManageAgenda)
+            .unwrap_or_else(|| crate::PageError::Forbidden.into_response());
     }
     render(&IndexPage {
         c: viewer.chrome(),

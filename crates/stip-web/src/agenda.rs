@@ -9,7 +9,7 @@ use crate::portfolio::{Lists, ProjectTable, table_for};
 use crate::{ApiError, AppState, PageError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
@@ -183,7 +183,7 @@ async fn show(
 // ---- Beheer: main lines and themes (beheerder and regiegroep) ----
 
 async fn admin_agenda(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let (lines, themes) = match (state.store.main_lines().await, state.store.themes().await) {
@@ -250,41 +250,13 @@ fn theme_input(p: &Pairs) -> ThemeInput {
     }
 }
 
-/// A management form of this module: `title_key` names it, `back` is where saving returns to.
-fn page(
-    viewer: &Viewer,
-    title: String,
-    action: String,
-    back: &str,
-    fields: Vec<Field>,
-    errors: Errors,
-    version: i64,
-    conflict: bool,
-    status: StatusCode,
-) -> Response {
-    let c = viewer.chrome();
-    admin::form(
-        admin::FormPage {
-            c,
-            title,
-            action,
-            back: back.into(),
-            fields,
-            errors,
-            version,
-            conflict,
-        },
-        status,
-    )
-}
-
 /// The response to a refused save: the form again with the messages.
 fn refused(viewer: &Viewer, invalid: Invalid) -> Errors {
     Errors::new(viewer.lang, invalid)
 }
 
 async fn theme_new(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let lines = state.store.main_lines().await.unwrap_or_default();
@@ -293,17 +265,14 @@ async fn theme_new(State(state): State<AppState>, viewer: Viewer) -> Response {
         colour: "#555555".into(),
         ..Default::default()
     };
-    page(
-        &viewer,
+    admin::FormPage::new(
+        viewer.chrome(),
         c.t("admin.new_theme"),
         "/beheer/themas/nieuw".into(),
         "/beheer/agenda",
         theme_fields(&c, &input, &lines),
-        Errors::none(viewer.lang),
-        0,
-        false,
-        StatusCode::OK,
     )
+    .show()
 }
 
 async fn theme_create(
@@ -311,24 +280,21 @@ async fn theme_create(
     viewer: Viewer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let input = theme_input(&Pairs(pairs));
     let lines = state.store.main_lines().await.unwrap_or_default();
     let c = viewer.chrome();
     let again = |invalid| {
-        page(
-            &viewer,
+        admin::FormPage::new(
+            viewer.chrome(),
             c.t("admin.new_theme"),
             "/beheer/themas/nieuw".into(),
             "/beheer/agenda",
             theme_fields(&c, &input, &lines),
-            refused(&viewer, invalid),
-            0,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
         )
+        .refused(refused(&viewer, invalid))
     };
     let data = match ThemeData::parse(&input, &lines) {
         Ok(d) => d,
@@ -346,7 +312,7 @@ async fn theme_edit(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let (lines, themes) = (
@@ -358,17 +324,15 @@ async fn theme_edit(
     };
     let c = viewer.chrome();
     let title = format!("{}: {}", c.t("admin.edit"), theme.data.name);
-    page(
-        &viewer,
+    admin::FormPage::new(
+        viewer.chrome(),
         title,
         format!("/beheer/themas/{id}"),
         "/beheer/agenda",
         theme_fields(&c, &ThemeInput::from(&theme.data), &lines),
-        Errors::none(viewer.lang),
-        theme.version,
-        false,
-        StatusCode::OK,
     )
+    .version(theme.version)
+    .show()
 }
 
 async fn theme_update(
@@ -377,7 +341,7 @@ async fn theme_update(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let pairs = Pairs(pairs);
@@ -386,29 +350,19 @@ async fn theme_update(
     let lines = state.store.main_lines().await.unwrap_or_default();
     let c = viewer.chrome();
     let title = format!("{}: {}", c.t("admin.edit"), input.name);
-    let again = |errors, version, conflict, status| {
-        page(
-            &viewer,
+    let form = |version| {
+        admin::FormPage::new(
+            viewer.chrome(),
             title.clone(),
             format!("/beheer/themas/{id}"),
             "/beheer/agenda",
             theme_fields(&c, &input, &lines),
-            errors,
-            version,
-            conflict,
-            status,
         )
+        .version(version)
     };
     let data = match ThemeData::parse(&input, &lines) {
         Ok(d) => d,
-        Err(invalid) => {
-            return again(
-                refused(&viewer, invalid),
-                version,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
+        Err(invalid) => return form(version).refused(refused(&viewer, invalid)),
     };
     match state.store.update_theme(id, version, &data).await {
         Ok(true) => Redirect::to("/beheer/agenda").into_response(),
@@ -419,21 +373,10 @@ async fn theme_update(
                 .await
                 .ok()
                 .and_then(|t| t.into_iter().find(|t| t.id == id))
-                .map(|t| t.version)
-                .unwrap_or(version);
-            again(
-                Errors::none(viewer.lang),
-                current,
-                true,
-                StatusCode::CONFLICT,
-            )
+                .map(|t| t.version);
+            form(current.unwrap_or(version)).conflict()
         }
-        Err(StoreError::Invalid(invalid)) => again(
-            refused(&viewer, invalid),
-            version,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(StoreError::Invalid(invalid)) => form(version).refused(refused(&viewer, invalid)),
         Err(e) => PageError::from(e).into_response(),
     }
 }
@@ -455,21 +398,18 @@ fn line_input(p: &Pairs) -> MainLineInput {
 }
 
 async fn line_new(viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let c = viewer.chrome();
-    page(
-        &viewer,
+    admin::FormPage::new(
+        viewer.chrome(),
         c.t("admin.new_main_line"),
         "/beheer/hoofdlijnen/nieuw".into(),
         "/beheer/agenda",
         line_fields(&c, &MainLineInput::default()),
-        Errors::none(viewer.lang),
-        0,
-        false,
-        StatusCode::OK,
     )
+    .show()
 }
 
 async fn line_create(
@@ -477,23 +417,20 @@ async fn line_create(
     viewer: Viewer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let input = line_input(&Pairs(pairs));
     let c = viewer.chrome();
     let again = |invalid| {
-        page(
-            &viewer,
+        admin::FormPage::new(
+            viewer.chrome(),
             c.t("admin.new_main_line"),
             "/beheer/hoofdlijnen/nieuw".into(),
             "/beheer/agenda",
             line_fields(&c, &input),
-            refused(&viewer, invalid),
-            0,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
         )
+        .refused(refused(&viewer, invalid))
     };
     let data = match MainLineData::parse(&input) {
         Ok(d) => d,
@@ -507,7 +444,7 @@ async fn line_create(
 }
 
 async fn line_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let Some(line) = state
@@ -526,17 +463,14 @@ async fn line_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path
         name: line.name.clone(),
         position: line.position.to_string(),
     };
-    page(
-        &viewer,
+    admin::FormPage::new(
+        viewer.chrome(),
         format!("{}: {}", c.t("admin.edit"), line.name),
         format!("/beheer/hoofdlijnen/{id}"),
         "/beheer/agenda",
         line_fields(&c, &input),
-        Errors::none(viewer.lang),
-        0,
-        false,
-        StatusCode::OK,
     )
+    .show()
 }
 
 async fn line_update(
@@ -545,23 +479,20 @@ async fn line_update(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageAgenda) {
+    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
         return res;
     }
     let input = line_input(&Pairs(pairs));
     let c = viewer.chrome();
     let again = |invalid| {
-        page(
-            &viewer,
+        admin::FormPage::new(
+            viewer.chrome(),
             format!("{}: {}", c.t("admin.edit"), input.name),
             format!("/beheer/hoofdlijnen/{id}"),
             "/beheer/agenda",
             line_fields(&c, &input),
-            refused(&viewer, invalid),
-            0,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
         )
+        .refused(refused(&viewer, invalid))
     };
     let data = match MainLineData::parse(&input) {
         Ok(d) => d,
@@ -584,7 +515,7 @@ fn driver_fields(c: &Chrome, input: &PolicyDriverInput) -> Vec<Field> {
 }
 
 async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManagePolicyDrivers) {
+    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
         return res;
     }
     let c = viewer.chrome();
@@ -608,21 +539,18 @@ async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response 
 }
 
 async fn driver_new(viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManagePolicyDrivers) {
+    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
         return res;
     }
     let c = viewer.chrome();
-    page(
-        &viewer,
+    admin::FormPage::new(
+        viewer.chrome(),
         c.t("admin.new_driver"),
         "/beheer/drijfveren/nieuw".into(),
         "/beheer/drijfveren",
         driver_fields(&c, &PolicyDriverInput::default()),
-        Errors::none(viewer.lang),
-        0,
-        false,
-        StatusCode::OK,
     )
+    .show()
 }
 
 async fn driver_create(
@@ -630,7 +558,7 @@ async fn driver_create(
     viewer: Viewer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManagePolicyDrivers) {
+    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
         return res;
     }
     let p = Pairs(pairs);
@@ -640,17 +568,14 @@ async fn driver_create(
     };
     let c = viewer.chrome();
     let again = |invalid| {
-        page(
-            &viewer,
+        admin::FormPage::new(
+            viewer.chrome(),
             c.t("admin.new_driver"),
             "/beheer/drijfveren/nieuw".into(),
             "/beheer/drijfveren",
             driver_fields(&c, &input),
-            refused(&viewer, invalid),
-            0,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
         )
+        .refused(refused(&viewer, invalid))
     };
     let data = match PolicyDriverData::parse(&input) {
         Ok(d) => d,
@@ -668,7 +593,7 @@ async fn driver_edit(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManagePolicyDrivers) {
+    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
         return res;
     }
     let Some(d) = state
@@ -686,17 +611,14 @@ async fn driver_edit(
         code: d.code,
         name: d.name.clone(),
     };
-    page(
-        &viewer,
+    admin::FormPage::new(
+        viewer.chrome(),
         format!("{}: {}", c.t("admin.edit"), d.name),
         format!("/beheer/drijfveren/{id}"),
         "/beheer/drijfveren",
         driver_fields(&c, &input),
-        Errors::none(viewer.lang),
-        0,
-        false,
-        StatusCode::OK,
     )
+    .show()
 }
 
 async fn driver_update(
@@ -705,7 +627,7 @@ async fn driver_update(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManagePolicyDrivers) {
+    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
         return res;
     }
     let p = Pairs(pairs);
@@ -715,17 +637,14 @@ async fn driver_update(
     };
     let c = viewer.chrome();
     let again = |invalid| {
-        page(
-            &viewer,
+        admin::FormPage::new(
+            viewer.chrome(),
             format!("{}: {}", c.t("admin.edit"), input.name),
             format!("/beheer/drijfveren/{id}"),
             "/beheer/drijfveren",
             driver_fields(&c, &input),
-            refused(&viewer, invalid),
-            0,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
         )
+        .refused(refused(&viewer, invalid))
     };
     let data = match PolicyDriverData::parse(&input) {
         Ok(d) => d,
@@ -768,7 +687,7 @@ fn criterion_input(p: &Pairs) -> CriterionInput {
 }
 
 async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageCriteria) {
+    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
         return res;
     }
     let c = viewer.chrome();
@@ -805,7 +724,7 @@ async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Respon
 }
 
 async fn criterion_new(viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageCriteria) {
+    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
         return res;
     }
     let c = viewer.chrome();
@@ -814,17 +733,14 @@ async fn criterion_new(viewer: Viewer) -> Response {
         direction: "positief".into(),
         ..Default::default()
     };
-    page(
-        &viewer,
+    admin::FormPage::new(
+        viewer.chrome(),
         c.t("admin.new_criterion"),
         "/beheer/criteria/nieuw".into(),
         "/beheer/criteria",
         criterion_fields(&c, &input),
-        Errors::none(viewer.lang),
-        0,
-        false,
-        StatusCode::OK,
     )
+    .show()
 }
 
 async fn criterion_create(
@@ -832,23 +748,20 @@ async fn criterion_create(
     viewer: Viewer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageCriteria) {
+    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
         return res;
     }
     let input = criterion_input(&Pairs(pairs));
     let c = viewer.chrome();
     let again = |invalid| {
-        page(
-            &viewer,
+        admin::FormPage::new(
+            viewer.chrome(),
             c.t("admin.new_criterion"),
             "/beheer/criteria/nieuw".into(),
             "/beheer/criteria",
             criterion_fields(&c, &input),
-            refused(&viewer, invalid),
-            0,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
         )
+        .refused(refused(&viewer, invalid))
     };
     let data = match CriterionData::parse(&input) {
         Ok(d) => d,
@@ -866,7 +779,7 @@ async fn criterion_edit(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageCriteria) {
+    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
         return res;
     }
     let Some(k) = state
@@ -880,17 +793,14 @@ async fn criterion_edit(
         return PageError::NotFound.into_response();
     };
     let c = viewer.chrome();
-    page(
-        &viewer,
+    admin::FormPage::new(
+        viewer.chrome(),
         format!("{}: {}", c.t("admin.edit"), k.data.name),
         format!("/beheer/criteria/{id}"),
         "/beheer/criteria",
         criterion_fields(&c, &CriterionInput::from(&k.data)),
-        Errors::none(viewer.lang),
-        0,
-        false,
-        StatusCode::OK,
     )
+    .show()
 }
 
 async fn criterion_update(
@@ -899,23 +809,20 @@ async fn criterion_update(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageCriteria) {
+    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
         return res;
     }
     let input = criterion_input(&Pairs(pairs));
     let c = viewer.chrome();
     let again = |invalid| {
-        page(
-            &viewer,
+        admin::FormPage::new(
+            viewer.chrome(),
             format!("{}: {}", c.t("admin.edit"), input.name),
             format!("/beheer/criteria/{id}"),
             "/beheer/criteria",
             criterion_fields(&c, &input),
-            refused(&viewer, invalid),
-            0,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
         )
+        .refused(refused(&viewer, invalid))
     };
     let data = match CriterionData::parse(&input) {
         Ok(d) => d,

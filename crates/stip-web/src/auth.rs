@@ -47,14 +47,17 @@ impl Viewer {
         access::may(&self.actor, action)
     }
 
-    /// For pages: anonymous visitors are sent to the login page, others get 403.
-    pub fn require(&self, action: Action) -> Result<(), Response> {
+    /// For pages: `None` when allowed; otherwise the answer to give. Anonymous visitors are
+    /// sent to the login page, others get 403.
+    pub fn refusal(&self, action: Action) -> Option<Response> {
         if self.may(action) {
-            Ok(())
+            None
         } else if self.user.is_none() {
-            Err(Redirect::to(&format!("/inloggen?terug={}", urlencode(&self.path))).into_response())
+            Some(
+                Redirect::to(&format!("/inloggen?terug={}", urlencode(&self.path))).into_response(),
+            )
         } else {
-            Err(PageError::Forbidden.into_response())
+            Some(PageError::Forbidden.into_response())
         }
     }
 

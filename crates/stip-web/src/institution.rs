@@ -9,7 +9,6 @@ use crate::portfolio::{Lists, ProjectTable, table_for};
 use crate::{ApiError, AppState, PageError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
@@ -136,7 +135,7 @@ fn input_of(pairs: &Pairs) -> InstitutionInput {
 }
 
 async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageInstitutions) {
+    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
         return res;
     }
     let list = match state.store.institutions().await {
@@ -173,45 +172,28 @@ async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
     })
 }
 
-fn form_page(
-    c: Chrome,
+fn form(
+    viewer: &Viewer,
     title: String,
     action: String,
     input: &InstitutionInput,
-    errors: Errors,
-    version: i64,
-    conflict: bool,
 ) -> admin::FormPage {
-    admin::FormPage {
-        fields: fields(&c, input),
-        title,
-        action,
-        back: "/beheer/instellingen".into(),
-        errors,
-        version,
-        conflict,
-        c,
-    }
+    let c = viewer.chrome();
+    let fields = fields(&c, input);
+    admin::FormPage::new(c, title, action, "/beheer/instellingen", fields)
 }
 
 async fn admin_new(viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageInstitutions) {
+    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
         return res;
     }
-    let c = viewer.chrome();
-    let title = c.t("admin.new_institution");
-    admin::form(
-        form_page(
-            c,
-            title,
-            "/beheer/instellingen/nieuw".into(),
-            &InstitutionInput::default(),
-            Errors::none(viewer.lang),
-            0,
-            false,
-        ),
-        StatusCode::OK,
+    form(
+        &viewer,
+        viewer.lang.t("admin.new_institution"),
+        "/beheer/instellingen/nieuw".into(),
+        &InstitutionInput::default(),
     )
+    .show()
 }
 
 async fn admin_create(
@@ -219,25 +201,18 @@ async fn admin_create(
     viewer: Viewer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageInstitutions) {
+    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
         return res;
     }
     let input = input_of(&Pairs(pairs));
     let refused = |invalid| {
-        let c = viewer.chrome();
-        let title = c.t("admin.new_institution");
-        admin::form(
-            form_page(
-                c,
-                title,
-                "/beheer/instellingen/nieuw".into(),
-                &input,
-                Errors::new(viewer.lang, invalid),
-                0,
-                false,
-            ),
-            StatusCode::UNPROCESSABLE_ENTITY,
+        form(
+            &viewer,
+            viewer.lang.t("admin.new_institution"),
+            "/beheer/instellingen/nieuw".into(),
+            &input,
         )
+        .refused(Errors::new(viewer.lang, invalid))
     };
     let data = match InstitutionData::parse(&input) {
         Ok(d) => d,
@@ -255,27 +230,22 @@ async fn admin_edit(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageInstitutions) {
+    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
         return res;
     }
     let inst = match state.store.institution(id).await {
         Ok(i) => i,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let c = viewer.chrome();
-    let title = format!("{}: {}", c.t("admin.edit"), inst.data.name);
-    admin::form(
-        form_page(
-            c,
-            title,
-            format!("/beheer/instellingen/{id}"),
-            &InstitutionInput::from(&inst.data),
-            Errors::none(viewer.lang),
-            inst.version,
-            false,
-        ),
-        StatusCode::OK,
+    let title = format!("{}: {}", viewer.lang.t("admin.edit"), inst.data.name);
+    form(
+        &viewer,
+        title,
+        format!("/beheer/instellingen/{id}"),
+        &InstitutionInput::from(&inst.data),
     )
+    .version(inst.version)
+    .show()
 }
 
 async fn admin_update(
@@ -284,38 +254,24 @@ async fn admin_update(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageInstitutions) {
+    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
         return res;
     }
     let pairs = Pairs(pairs);
     let input = input_of(&pairs);
     let version: i64 = pairs.get("version").parse().unwrap_or(0);
-    let page = |errors, version, conflict, status| {
-        let c = viewer.chrome();
-        let title = format!("{}: {}", c.t("admin.edit"), input.name);
-        admin::form(
-            form_page(
-                c,
-                title,
-                format!("/beheer/instellingen/{id}"),
-                &input,
-                errors,
-                version,
-                conflict,
-            ),
-            status,
+    let page = |version| {
+        form(
+            &viewer,
+            format!("{}: {}", viewer.lang.t("admin.edit"), input.name),
+            format!("/beheer/instellingen/{id}"),
+            &input,
         )
+        .version(version)
     };
     let data = match InstitutionData::parse(&input) {
         Ok(d) => d,
-        Err(invalid) => {
-            return page(
-                Errors::new(viewer.lang, invalid),
-                version,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
+        Err(invalid) => return page(version).refused(Errors::new(viewer.lang, invalid)),
     };
     match state.store.update_institution(id, version, &data).await {
         Ok(true) => Redirect::to("/beheer/instellingen").into_response(),
@@ -326,19 +282,11 @@ async fn admin_update(
                 .await
                 .map(|i| i.version)
                 .unwrap_or(version);
-            page(
-                Errors::none(viewer.lang),
-                current,
-                true,
-                StatusCode::CONFLICT,
-            )
+            page(current).conflict()
         }
-        Err(StoreError::Invalid(invalid)) => page(
-            Errors::new(viewer.lang, invalid),
-            version,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(StoreError::Invalid(invalid)) => {
+            page(version).refused(Errors::new(viewer.lang, invalid))
+        }
         Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -7,7 +7,6 @@ use crate::form::{Errors, Pairs};
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -123,7 +122,7 @@ fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> 
 }
 
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageUsers) {
+    if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
     let (users, institutions) = match (state.store.users().await, state.store.institutions().await)
@@ -174,16 +173,12 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
     })
 }
 
-fn page(
+fn form(
     viewer: &Viewer,
     p: &Pairs,
     institutions: &[Institution],
     id: Option<i64>,
-    errors: Errors,
-    version: i64,
-    conflict: bool,
-    status: StatusCode,
-) -> Response {
+) -> admin::FormPage {
     let c = viewer.chrome();
     let title = match id {
         None => c.t("admin.new_user"),
@@ -192,23 +187,12 @@ fn page(
     let action = id
         .map(|id| format!("/beheer/gebruikers/{id}"))
         .unwrap_or_else(|| "/beheer/gebruikers/nieuw".into());
-    admin::form(
-        admin::FormPage {
-            fields: fields(&c, p, institutions, id.is_none()),
-            title,
-            action,
-            back: "/beheer/gebruikers".into(),
-            errors,
-            version,
-            conflict,
-            c,
-        },
-        status,
-    )
+    let fields = fields(&c, p, institutions, id.is_none());
+    admin::FormPage::new(c, title, action, "/beheer/gebruikers", fields)
 }
 
 async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(res) = viewer.require(Action::ManageUsers) {
+    if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
     let institutions = state.store.institutions().await.unwrap_or_default();
@@ -216,16 +200,7 @@ async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {
         ("role".into(), "lezer".into()),
         ("active".into(), "1".into()),
     ]);
-    page(
-        &viewer,
-        &p,
-        &institutions,
-        None,
-        Errors::none(viewer.lang),
-        0,
-        false,
-        StatusCode::OK,
-    )
+    form(&viewer, &p, &institutions, None).show()
 }
 
 async fn create(
@@ -233,23 +208,13 @@ async fn create(
     viewer: Viewer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageUsers) {
+    if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
     let p = Pairs(pairs);
     let institutions = state.store.institutions().await.unwrap_or_default();
-    let again = |invalid| {
-        page(
-            &viewer,
-            &p,
-            &institutions,
-            None,
-            Errors::new(viewer.lang, invalid),
-            0,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
+    let again =
+        |invalid| form(&viewer, &p, &institutions, None).refused(Errors::new(viewer.lang, invalid));
     let account = match parse_account(&p, &institutions, true) {
         Ok(a) => a,
         Err(invalid) => return again(invalid),
@@ -273,7 +238,7 @@ async fn create(
 }
 
 async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    if let Err(res) = viewer.require(Action::ManageUsers) {
+    if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
     let (u, institutions) = match (state.store.user(id).await, state.store.institutions().await) {
@@ -295,16 +260,9 @@ async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>
             if u.active { "1".into() } else { String::new() },
         ),
     ]);
-    page(
-        &viewer,
-        &p,
-        &institutions,
-        Some(id),
-        Errors::none(viewer.lang),
-        u.version,
-        false,
-        StatusCode::OK,
-    )
+    form(&viewer, &p, &institutions, Some(id))
+        .version(u.version)
+        .show()
 }
 
 async fn update(
@@ -313,33 +271,17 @@ async fn update(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(res) = viewer.require(Action::ManageUsers) {
+    if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
     let p = Pairs(pairs);
     let version: i64 = p.get("version").parse().unwrap_or(0);
     let institutions = state.store.institutions().await.unwrap_or_default();
-    let again = |errors, version, conflict, status| {
-        page(
-            &viewer,
-            &p,
-            &institutions,
-            Some(id),
-            errors,
-            version,
-            conflict,
-            status,
-        )
-    };
+    let again = |version| form(&viewer, &p, &institutions, Some(id)).version(version);
     let account = match parse_account(&p, &institutions, false) {
         Ok(a) => a,
         Err(invalid) => {
-            return again(
-                Errors::new(viewer.lang, invalid),
-                version,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            return again(version).refused(Errors::new(viewer.lang, invalid));
         }
     };
     let data = UserData {
@@ -358,20 +300,10 @@ async fn update(
                 .await
                 .map(|u| u.version)
                 .unwrap_or(version);
-            return again(
-                Errors::none(viewer.lang),
-                current,
-                true,
-                StatusCode::CONFLICT,
-            );
+            return again(current).conflict();
         }
         Err(StoreError::Invalid(invalid)) => {
-            return again(
-                Errors::new(viewer.lang, invalid),
-                version,
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            return again(version).refused(Errors::new(viewer.lang, invalid));
         }
         Err(e) => return PageError::from(e).into_response(),
     }

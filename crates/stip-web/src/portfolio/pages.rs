@@ -130,19 +130,9 @@ pub async fn table_for(
         Ok(r) => (r, Invalid::default()),
         Err(invalid) => {
             for e in &invalid.0 {
-                let field = match e.field.as_str() {
-                    "institution" => &mut query.institution,
-                    "phase" => &mut query.phase,
-                    "status" => &mut query.status,
-                    "character" => &mut query.character,
-                    "horizon" => &mut query.horizon,
-                    "perspective" => &mut query.perspective,
-                    "sort" => &mut query.sort,
-                    "page" => &mut query.page,
-                    "per_page" => &mut query.per_page,
-                    _ => &mut query.q,
-                };
-                field.clear();
+                if let Some(field) = query.field_mut(&e.field) {
+                    field.clear();
+                }
             }
             (
                 query.parse().unwrap_or_else(|_| {
@@ -276,6 +266,46 @@ struct ListPage {
     active: Vec<(String, String)>,
 }
 
+/// The filters in use, each as its label and the link that removes it.
+fn active_filters(table: &ProjectTable, lists: &Lists, lang: Lang) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for name in [
+        "institution",
+        "theme",
+        "phase",
+        "status",
+        "character",
+        "horizon",
+        "perspective",
+        "driver",
+        "q",
+    ] {
+        let mut without = table.query.clone();
+        let value = match without.field_mut(name) {
+            Some(v) if !v.is_empty() => std::mem::take(v),
+            _ => continue,
+        };
+        without.page.clear();
+        let shown = match name {
+            "institution" => lists
+                .institutions
+                .iter()
+                .find(|i| i.data.brin.as_str() == value)
+                .map(|i| i.data.name.clone())
+                .unwrap_or_else(|| value.clone()),
+            "theme" => lists.theme_name(&value),
+            "driver" => lists.driver_name(&value),
+            "q" => format!("“{value}”"),
+            kind => lang.label(kind, &value),
+        };
+        out.push((
+            format!("{}: {shown}", lang.t(&format!("filter.{name}"))),
+            table.href(&without),
+        ));
+    }
+    out
+}
+
 fn can_create(viewer: &Viewer) -> bool {
     match viewer.actor.institution_id() {
         _ if viewer.may(Action::ManageInstitutions) => true,
@@ -294,76 +324,7 @@ async fn list(
     let lists = Lists::load(&state.store).await?;
     let (table, invalid) = table_for(&state, &viewer, query, "/projecten").await?;
     let lang = viewer.lang;
-    let q = &table.query;
-    let mut active = Vec::new();
-    let filters: [(&str, &String, Box<dyn Fn(&str) -> String>); 9] = [
-        (
-            "institution",
-            &q.institution,
-            Box::new(|v: &str| {
-                lists
-                    .institutions
-                    .iter()
-                    .find(|i| i.data.brin.as_str() == v)
-                    .map(|i| i.data.name.clone())
-                    .unwrap_or(v.into())
-            }),
-        ),
-        ("theme", &q.theme, Box::new(|v: &str| lists.theme_name(v))),
-        (
-            "phase",
-            &q.phase,
-            Box::new(move |v: &str| lang.label("phase", v)),
-        ),
-        (
-            "status",
-            &q.status,
-            Box::new(move |v: &str| lang.label("status", v)),
-        ),
-        (
-            "character",
-            &q.character,
-            Box::new(move |v: &str| lang.label("character", v)),
-        ),
-        (
-            "horizon",
-            &q.horizon,
-            Box::new(move |v: &str| lang.label("horizon", v)),
-        ),
-        (
-            "perspective",
-            &q.perspective,
-            Box::new(move |v: &str| lang.label("perspective", v)),
-        ),
-        (
-            "driver",
-            &q.driver,
-            Box::new(|v: &str| lists.driver_name(v)),
-        ),
-        ("q", &q.q, Box::new(|v: &str| format!("“{v}”"))),
-    ];
-    for (name, value, show) in filters.iter() {
-        if !value.is_empty() {
-            let mut without = q.clone();
-            match *name {
-                "institution" => without.institution.clear(),
-                "theme" => without.theme.clear(),
-                "phase" => without.phase.clear(),
-                "status" => without.status.clear(),
-                "character" => without.character.clear(),
-                "horizon" => without.horizon.clear(),
-                "perspective" => without.perspective.clear(),
-                "driver" => without.driver.clear(),
-                _ => without.q.clear(),
-            }
-            without.page.clear();
-            active.push((
-                format!("{}: {}", lang.t(&format!("filter.{name}")), show(value)),
-                table.href(&without),
-            ));
-        }
-    }
-    drop(filters);
+    let active = active_filters(&table, &lists, lang);
     let choices = Choices::new(lang, &lists);
     Ok(render(&ListPage {
         c: viewer.chrome(),
@@ -630,7 +591,7 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path
         Ok(p) => p,
         Err(res) => return res,
     };
-    if let Err(res) = viewer.require(Action::EditProject {
+    if let Some(res) = viewer.refusal(Action::EditProject {
         institution_id: p.institution_id,
     }) {
         return res;
