@@ -555,6 +555,46 @@ impl Default for Sort {
 }
 
 impl Sort {
+    /// Whether `p` has no value for this key; such projects come last in either direction.
+    pub fn is_empty_for(self, p: &Project) -> bool {
+        match self.key {
+            SortKey::StartDate => p.data.start_date.is_none(),
+            SortKey::EndDate => p.data.end_date.is_none(),
+            SortKey::Budget => p.data.budget.is_none(),
+            _ => false,
+        }
+    }
+
+    /// The list order: by the key (text ignoring case, phases and statuses in their natural
+    /// order), ties by id, projects without a value last; `descending` reverses all but the last.
+    pub fn compare(self, a: &Project, b: &Project) -> std::cmp::Ordering {
+        let (ea, eb) = (self.is_empty_for(a), self.is_empty_for(b));
+        if ea != eb {
+            return ea.cmp(&eb);
+        }
+        let caseless = |x: &str, y: &str| {
+            x.chars()
+                .flat_map(char::to_lowercase)
+                .cmp(y.chars().flat_map(char::to_lowercase))
+        };
+        let by_key = match self.key {
+            SortKey::Title => caseless(&a.data.title, &b.data.title),
+            SortKey::Institution => caseless(&a.institution_name, &b.institution_name),
+            SortKey::Phase => a.data.phase.cmp(&b.data.phase),
+            SortKey::Status => a.data.status.cmp(&b.data.status),
+            SortKey::StartDate => a.data.start_date.cmp(&b.data.start_date),
+            SortKey::EndDate => a.data.end_date.cmp(&b.data.end_date),
+            SortKey::Budget => a.data.budget.cmp(&b.data.budget),
+            SortKey::Updated => a.updated_at.cmp(&b.updated_at),
+        };
+        let ordering = by_key.then(a.id.cmp(&b.id));
+        if self.descending {
+            ordering.reverse()
+        } else {
+            ordering
+        }
+    }
+
     pub fn parse(raw: &str) -> Result<Self, ErrorCode> {
         let t = raw.trim();
         if t.is_empty() {
@@ -608,8 +648,40 @@ pub struct ProjectFilter {
     pub horizon: Option<Horizon>,
     pub perspective: Option<PerspectivePole>,
     pub driver: Option<String>,
-    /// Text the title, summary or description contains (case-insensitive).
+    /// Text the title, summary or description contains, in lower case (matching ignores case).
     pub text: Option<String>,
+}
+
+impl ProjectFilter {
+    /// Whether `p` passes every filter. `text` is the project's [`searchable_text`].
+    pub fn matches(&self, p: &Project, text: &str) -> bool {
+        let d = &p.data;
+        self.institution
+            .as_ref()
+            .is_none_or(|b| *b == p.institution_brin)
+            && self
+                .theme
+                .as_ref()
+                .is_none_or(|t| d.themes.iter().any(|x| x == t))
+            && self.phase.is_none_or(|x| x == d.phase)
+            && self.status.is_none_or(|x| x == d.status)
+            && self.character.is_none_or(|x| Some(x) == d.character)
+            && self.horizon.is_none_or(|x| Some(x) == d.horizon)
+            && self
+                .perspective
+                .is_none_or(|pole| d.perspective.leans(pole))
+            && self
+                .driver
+                .as_ref()
+                .is_none_or(|x| d.drivers.iter().any(|y| y == x))
+            && self.text.as_ref().is_none_or(|q| text.contains(q.as_str()))
+    }
+}
+
+/// The text the portfolio's text filter searches: title, summary and description, in lower case,
+/// one per line so a match never spans two fields.
+pub fn searchable_text(d: &ProjectData) -> String {
+    format!("{}\n{}\n{}", d.title, d.summary, d.description).to_lowercase()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -688,7 +760,7 @@ impl ListQuery {
             )
             .unwrap_or(DEFAULT_PER_PAGE as i64) as u32
         };
-        let text = opt_text(&self.q);
+        let text = opt_text(&self.q).map(|t| t.to_lowercase());
         if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
             e.push("q", ErrorCode::TooLong { max: 200 });
         }

@@ -29,16 +29,11 @@ struct CriterionRow {
 
 impl Store {
     pub async fn main_lines(&self) -> Result<Vec<MainLine>> {
-        let rows: Vec<(i64, String, String, i64)> = on_pool!(
-            self,
-            read | pool | {
-                sqlx::query_as(
-                    "SELECT id, code, name, position FROM main_lines ORDER BY position, id",
-                )
+        let rows: Vec<(i64, String, String, i64)> = on_pool!(self, read, |pool| {
+            sqlx::query_as("SELECT id, code, name, position FROM main_lines ORDER BY position, id")
                 .fetch_all(pool)
                 .await?
-            }
-        );
+        });
         Ok(rows
             .into_iter()
             .map(|(id, code, name, position)| MainLine {
@@ -51,29 +46,24 @@ impl Store {
     }
 
     pub async fn create_main_line(&self, d: &MainLineData) -> Result<i64> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query_scalar("INSERT INTO main_lines (code, name, position) VALUES ($1, $2, $3) RETURNING id")
-                .bind(&d.code)
-                .bind(&d.name)
-                .bind(d.position)
-                .fetch_one(pool)
-                .await
-                .map_err(unique_as("code"))
-                }
-        )
+        let id: i64 = on_pool!(self, write, |pool| {
+            sqlx::query_scalar(
+                "INSERT INTO main_lines (code, name, position) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(&d.code)
+            .bind(&d.name)
+            .bind(d.position)
+            .fetch_one(pool)
+            .await
+            .map_err(unique_as("code"))
+        })?;
+        self.references_changed(false).await?;
+        Ok(id)
     }
 
     pub async fn update_main_line(&self, id: i64, d: &MainLineData) -> Result<()> {
-        let n = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query("UPDATE main_lines SET code = $1, name = $2, position = $3, version = version + 1 WHERE id = $4")
+        let n = on_pool!(self, write, |pool| {
+            sqlx::query("UPDATE main_lines SET code = $1, name = $2, position = $3, version = version + 1 WHERE id = $4")
                 .bind(&d.code)
                 .bind(&d.name)
                 .bind(d.position)
@@ -82,8 +72,10 @@ impl Store {
                 .await
                 .map_err(unique_as("code"))?
                 .rows_affected()
-                }
-        );
+        });
+        if n > 0 {
+            self.references_changed(false).await?;
+        }
         if n == 0 {
             Err(StoreError::NotFound)
         } else {
@@ -92,18 +84,14 @@ impl Store {
     }
 
     pub async fn themes(&self) -> Result<Vec<Theme>> {
-        let rows: Vec<ThemeRow> = on_pool!(
-            self,
-            read | pool
-                | {
-                    sqlx::query_as(
+        let rows: Vec<ThemeRow> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
                 "SELECT t.id, t.code, t.name, t.description, t.colour, m.code AS main_line, t.position, t.version
                  FROM themes t LEFT JOIN main_lines m ON m.id = t.main_line_id ORDER BY t.position, t.id",
             )
             .fetch_all(pool)
             .await?
-                }
-        );
+        });
         Ok(rows
             .into_iter()
             .map(|r| Theme {
@@ -122,12 +110,8 @@ impl Store {
     }
 
     pub async fn create_theme(&self, d: &ThemeData) -> Result<i64> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query_scalar(
+        let id: i64 = on_pool!(self, write, |pool| {
+            sqlx::query_scalar(
                 "INSERT INTO themes (code, name, description, colour, main_line_id, position)
                  VALUES ($1, $2, $3, $4, (SELECT id FROM main_lines WHERE code = $5), $6) RETURNING id",
             )
@@ -140,18 +124,15 @@ impl Store {
             .fetch_one(pool)
             .await
             .map_err(unique_as("code"))
-                }
-        )
+        })?;
+        self.references_changed(false).await?;
+        Ok(id)
     }
 
     /// Saves a theme edited from `version`; `Ok(false)` when someone saved it in between.
     pub async fn update_theme(&self, id: i64, version: i64, d: &ThemeData) -> Result<bool> {
-        let n = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
+        let n = on_pool!(self, write, |pool| {
+            sqlx::query(
                 "UPDATE themes SET code = $1, name = $2, description = $3, colour = $4,
                  main_line_id = (SELECT id FROM main_lines WHERE code = $5), position = $6, version = version + 1
                  WHERE id = $7 AND version = $8",
@@ -168,8 +149,10 @@ impl Store {
             .await
             .map_err(unique_as("code"))?
             .rows_affected()
-                }
-        );
+        });
+        if n > 0 {
+            self.references_changed(true).await?;
+        }
         if n == 0 && !self.themes().await?.iter().any(|t| t.id == id) {
             return Err(StoreError::NotFound);
         }
@@ -177,14 +160,11 @@ impl Store {
     }
 
     pub async fn policy_drivers(&self) -> Result<Vec<PolicyDriver>> {
-        let rows: Vec<(i64, String, String, i64)> = on_pool!(
-            self,
-            read | pool | {
-                sqlx::query_as("SELECT id, code, name, version FROM policy_drivers ORDER BY name")
-                    .fetch_all(pool)
-                    .await?
-            }
-        );
+        let rows: Vec<(i64, String, String, i64)> = on_pool!(self, read, |pool| {
+            sqlx::query_as("SELECT id, code, name, version FROM policy_drivers ORDER BY name")
+                .fetch_all(pool)
+                .await?
+        });
         Ok(rows
             .into_iter()
             .map(|(id, code, name, version)| PolicyDriver {
@@ -197,28 +177,23 @@ impl Store {
     }
 
     pub async fn create_policy_driver(&self, d: &PolicyDriverData) -> Result<i64> {
-        on_pool!(
-            self,
-            write | pool | {
-                sqlx::query_scalar(
-                    "INSERT INTO policy_drivers (code, name) VALUES ($1, $2) RETURNING id",
-                )
-                .bind(&d.code)
-                .bind(&d.name)
-                .fetch_one(pool)
-                .await
-                .map_err(unique_as("code"))
-            }
-        )
+        let id: i64 = on_pool!(self, write, |pool| {
+            sqlx::query_scalar(
+                "INSERT INTO policy_drivers (code, name) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(&d.code)
+            .bind(&d.name)
+            .fetch_one(pool)
+            .await
+            .map_err(unique_as("code"))
+        })?;
+        self.references_changed(false).await?;
+        Ok(id)
     }
 
     pub async fn update_policy_driver(&self, id: i64, d: &PolicyDriverData) -> Result<()> {
-        let n = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query("UPDATE policy_drivers SET code = $1, name = $2, version = version + 1 WHERE id = $3")
+        let n = on_pool!(self, write, |pool| {
+            sqlx::query("UPDATE policy_drivers SET code = $1, name = $2, version = version + 1 WHERE id = $3")
                 .bind(&d.code)
                 .bind(&d.name)
                 .bind(id)
@@ -226,8 +201,10 @@ impl Store {
                 .await
                 .map_err(unique_as("code"))?
                 .rows_affected()
-                }
-        );
+        });
+        if n > 0 {
+            self.references_changed(true).await?;
+        }
         if n == 0 {
             Err(StoreError::NotFound)
         } else {
@@ -236,17 +213,13 @@ impl Store {
     }
 
     pub async fn criteria(&self) -> Result<Vec<Criterion>> {
-        let rows: Vec<CriterionRow> = on_pool!(
-            self,
-            read | pool
-                | {
-                    sqlx::query_as(
+        let rows: Vec<CriterionRow> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
                 "SELECT id, code, name, weight, direction, position, version FROM criteria ORDER BY position, id",
             )
             .fetch_all(pool)
             .await?
-                }
-        );
+        });
         rows.into_iter()
             .map(|r| {
                 Ok(Criterion {
@@ -266,12 +239,8 @@ impl Store {
     }
 
     pub async fn create_criterion(&self, d: &CriterionData) -> Result<i64> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query_scalar(
+        let id: i64 = on_pool!(self, write, |pool| {
+            sqlx::query_scalar(
                 "INSERT INTO criteria (code, name, weight, direction, position) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(&d.code)
@@ -282,17 +251,14 @@ impl Store {
             .fetch_one(pool)
             .await
             .map_err(unique_as("code"))
-                }
-        )
+        })?;
+        self.references_changed(false).await?;
+        Ok(id)
     }
 
     pub async fn update_criterion(&self, id: i64, d: &CriterionData) -> Result<()> {
-        let n = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
+        let n = on_pool!(self, write, |pool| {
+            sqlx::query(
                 "UPDATE criteria SET code = $1, name = $2, weight = $3, direction = $4, position = $5, version = version + 1 WHERE id = $6",
             )
             .bind(&d.code)
@@ -305,8 +271,10 @@ impl Store {
             .await
             .map_err(unique_as("code"))?
             .rows_affected()
-                }
-        );
+        });
+        if n > 0 {
+            self.references_changed(true).await?;
+        }
         if n == 0 {
             Err(StoreError::NotFound)
         } else {

@@ -31,137 +31,131 @@ impl Store {
     /// in the order of `demo.institutions`.
     pub async fn load_demo(&self, demo: &DemoData, editor_name: &str) -> Result<Vec<i64>> {
         let at = crate::now();
-        let ids = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut tx = pool.begin().await?;
-                    let refs: References = references(&mut tx).await?;
-                    let mut inst_ids = Vec::with_capacity(demo.institutions.len());
-                    for chunk in demo.institutions.chunks(BATCH) {
-                        let mut qb = QueryBuilder::new(
-                            "INSERT INTO institutions (brin, name, short_name, region, students) ",
-                        );
-                        qb.push_values(chunk, |mut b, i| {
-                            b.push_bind(i.brin.as_str())
-                                .push_bind(&i.name)
-                                .push_bind(&i.short_name)
-                                .push_bind(&i.region)
-                                .push_bind(i.students);
-                        });
-                        qb.push(" RETURNING id");
-                        let mut ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-                        ids.sort_unstable();
-                        inst_ids.extend(ids);
-                    }
-                    for chunk in demo.projects.chunks(BATCH) {
-                        let mut qb = QueryBuilder::new(
+        let ids = on_pool!(self, write, |pool| {
+            let mut tx = pool.begin().await?;
+            let refs: References = references(&mut tx).await?;
+            let mut inst_ids = Vec::with_capacity(demo.institutions.len());
+            for chunk in demo.institutions.chunks(BATCH) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO institutions (brin, name, short_name, region, students) ",
+                );
+                qb.push_values(chunk, |mut b, i| {
+                    b.push_bind(i.brin.as_str())
+                        .push_bind(&i.name)
+                        .push_bind(&i.short_name)
+                        .push_bind(&i.region)
+                        .push_bind(i.students);
+                });
+                qb.push(" RETURNING id");
+                let mut ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                ids.sort_unstable();
+                inst_ids.extend(ids);
+            }
+            for chunk in demo.projects.chunks(BATCH) {
+                let mut qb = QueryBuilder::new(
                     "INSERT INTO projects (institution_id, title, summary, description, intended_result, owner, project_lead,
                      contact_person, phase, status, status_note, status_date, start_date, end_date, budget_cents,
                      effort_hundredths, effort_unit, horizon, character, perspective_so, perspective_ib, primary_theme_id,
                      visibility, shareable, case_summary, links, version, created_at, updated_at) ",
                 );
-                        let primaries = chunk
-                            .iter()
-                            .map(|p| {
-                                refs.theme(
-                                    p.data.primary_theme().unwrap_or_default(),
-                                    "primary_theme",
-                                )
-                            })
-                            .collect::<Result<Vec<i64>>>()?;
-                        qb.push_values(chunk.iter().zip(primaries), |mut b, (p, primary)| {
-                            let d = &p.data;
-                            b.push_bind(inst_ids[p.institution])
-                                .push_bind(&d.title)
-                                .push_bind(&d.summary)
-                                .push_bind(&d.description)
-                                .push_bind(&d.intended_result)
-                                .push_bind(&d.owner)
-                                .push_bind(&d.project_lead)
-                                .push_bind(&d.contact_person)
-                                .push_bind(d.phase.code())
-                                .push_bind(d.status.code())
-                                .push_bind(&d.status_note)
-                                .push_bind(at[..10].to_string())
-                                .push_bind(d.start_date.map(|x| x.to_string()))
-                                .push_bind(d.end_date.map(|x| x.to_string()))
-                                .push_bind(d.budget.map(|b| b.0))
-                                .push_bind(d.effort.map(|e| e.amount.0))
-                                .push_bind(d.effort.map(|e| e.unit.code()))
-                                .push_bind(d.horizon.map(|h| h.code()))
-                                .push_bind(d.character.map(|c| c.code()))
-                                .push_bind(d.perspective.strategic_operational.map(i64::from))
-                                .push_bind(d.perspective.ict_business.map(i64::from))
-                                .push_bind(primary)
-                                .push_bind(d.visibility.code())
-                                .push_bind(d.shareable)
-                                .push_bind(&d.case_summary)
-                                .push_bind(d.links.join("\n"))
-                                .push_bind(1i64)
-                                .push_bind(&at)
-                                .push_bind(&at);
-                        });
-                        qb.push(" RETURNING id");
-                        let mut ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-                        ids.sort_unstable();
-                        let mut themes = Vec::new();
-                        let mut drivers = Vec::new();
-                        let mut scores = Vec::new();
-                        for (id, p) in ids.iter().zip(chunk) {
-                            for (pos, t) in p.data.themes.iter().enumerate() {
-                                themes.push((*id, refs.theme(t, "themes")?, pos as i64));
-                            }
-                            for d in &p.data.drivers {
-                                drivers.push((*id, refs.driver(d)?));
-                            }
-                            for (c, s) in &p.data.scores {
-                                scores.push((*id, refs.criterion(c)?, i64::from(*s)));
-                            }
-                        }
-                        let mut qb = QueryBuilder::new(
-                            "INSERT INTO project_themes (project_id, theme_id, position) ",
-                        );
-                        qb.push_values(&themes, |mut b, (p, t, pos)| {
-                            b.push_bind(*p).push_bind(*t).push_bind(*pos);
-                        });
-                        qb.build().execute(&mut *tx).await?;
-                        if !drivers.is_empty() {
-                            let mut qb = QueryBuilder::new(
-                                "INSERT INTO project_drivers (project_id, driver_id) ",
-                            );
-                            qb.push_values(&drivers, |mut b, (p, d)| {
-                                b.push_bind(*p).push_bind(*d);
-                            });
-                            qb.build().execute(&mut *tx).await?;
-                        }
-                        for part in scores.chunks(BATCH * 2) {
-                            let mut qb = QueryBuilder::new(
-                                "INSERT INTO project_scores (project_id, criterion_id, score) ",
-                            );
-                            qb.push_values(part, |mut b, (p, c, s)| {
-                                b.push_bind(*p).push_bind(*c).push_bind(*s);
-                            });
-                            qb.build().execute(&mut *tx).await?;
-                        }
-                        let mut qb = QueryBuilder::new(
-                            "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) ",
-                        );
-                        qb.push_values(&ids, |mut b, id| {
-                            b.push_bind(*id)
-                                .push_bind(1i64)
-                                .push_bind(&at)
-                                .push_bind(None::<i64>)
-                                .push_bind(editor_name)
-                                .push_bind("[]");
-                        });
-                        qb.build().execute(&mut *tx).await?;
+                let primaries = chunk
+                    .iter()
+                    .map(|p| {
+                        refs.theme(p.data.primary_theme().unwrap_or_default(), "primary_theme")
+                    })
+                    .collect::<Result<Vec<i64>>>()?;
+                qb.push_values(chunk.iter().zip(primaries), |mut b, (p, primary)| {
+                    let d = &p.data;
+                    b.push_bind(inst_ids[p.institution])
+                        .push_bind(&d.title)
+                        .push_bind(&d.summary)
+                        .push_bind(&d.description)
+                        .push_bind(&d.intended_result)
+                        .push_bind(&d.owner)
+                        .push_bind(&d.project_lead)
+                        .push_bind(&d.contact_person)
+                        .push_bind(d.phase.code())
+                        .push_bind(d.status.code())
+                        .push_bind(&d.status_note)
+                        .push_bind(at[..10].to_string())
+                        .push_bind(d.start_date.map(|x| x.to_string()))
+                        .push_bind(d.end_date.map(|x| x.to_string()))
+                        .push_bind(d.budget.map(|b| b.0))
+                        .push_bind(d.effort.map(|e| e.amount.0))
+                        .push_bind(d.effort.map(|e| e.unit.code()))
+                        .push_bind(d.horizon.map(|h| h.code()))
+                        .push_bind(d.character.map(|c| c.code()))
+                        .push_bind(d.perspective.strategic_operational.map(i64::from))
+                        .push_bind(d.perspective.ict_business.map(i64::from))
+                        .push_bind(primary)
+                        .push_bind(d.visibility.code())
+                        .push_bind(d.shareable)
+                        .push_bind(&d.case_summary)
+                        .push_bind(d.links.join("\n"))
+                        .push_bind(1i64)
+                        .push_bind(&at)
+                        .push_bind(&at);
+                });
+                qb.push(" RETURNING id");
+                let mut ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                ids.sort_unstable();
+                let mut themes = Vec::new();
+                let mut drivers = Vec::new();
+                let mut scores = Vec::new();
+                for (id, p) in ids.iter().zip(chunk) {
+                    for (pos, t) in p.data.themes.iter().enumerate() {
+                        themes.push((*id, refs.theme(t, "themes")?, pos as i64));
                     }
-                    tx.commit().await?;
-                    inst_ids
+                    for d in &p.data.drivers {
+                        drivers.push((*id, refs.driver(d)?));
+                    }
+                    for (c, s) in &p.data.scores {
+                        scores.push((*id, refs.criterion(c)?, i64::from(*s)));
+                    }
                 }
-        );
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO project_themes (project_id, theme_id, position) ",
+                );
+                qb.push_values(&themes, |mut b, (p, t, pos)| {
+                    b.push_bind(*p).push_bind(*t).push_bind(*pos);
+                });
+                qb.build().execute(&mut *tx).await?;
+                if !drivers.is_empty() {
+                    let mut qb =
+                        QueryBuilder::new("INSERT INTO project_drivers (project_id, driver_id) ");
+                    qb.push_values(&drivers, |mut b, (p, d)| {
+                        b.push_bind(*p).push_bind(*d);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                for part in scores.chunks(BATCH * 2) {
+                    let mut qb = QueryBuilder::new(
+                        "INSERT INTO project_scores (project_id, criterion_id, score) ",
+                    );
+                    qb.push_values(part, |mut b, (p, c, s)| {
+                        b.push_bind(*p).push_bind(*c).push_bind(*s);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) ",
+                );
+                qb.push_values(&ids, |mut b, id| {
+                    b.push_bind(*id)
+                        .push_bind(1i64)
+                        .push_bind(&at)
+                        .push_bind(None::<i64>)
+                        .push_bind(editor_name)
+                        .push_bind("[]");
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            inst_ids
+        });
+        if let Some(index) = self.loaded_index() {
+            index.reload(self.fetch_all_projects().await?);
+        }
         Ok(ids)
     }
 }

@@ -36,42 +36,33 @@ const COLUMNS: &str = "id, brin, name, short_name, region, students, version";
 impl Store {
     pub async fn institutions(&self) -> Result<Vec<Institution>> {
         let sql = format!("SELECT {COLUMNS} FROM institutions ORDER BY name");
-        let rows: Vec<Row> = on_pool!(
-            self,
-            read | pool | sqlx::query_as(&sql).fetch_all(pool).await?
-        );
+        let rows: Vec<Row> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
+            .fetch_all(pool)
+            .await?);
         rows.into_iter().map(Institution::try_from).collect()
     }
 
     pub async fn institution(&self, id: i64) -> Result<Institution> {
         let sql = format!("SELECT {COLUMNS} FROM institutions WHERE id = $1");
-        let row: Option<Row> = on_pool!(
-            self,
-            read | pool | sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
-        );
+        let row: Option<Row> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn institution_by_brin(&self, brin: &BrinCode) -> Result<Institution> {
         let sql = format!("SELECT {COLUMNS} FROM institutions WHERE brin = $1");
-        let row: Option<Row> = on_pool!(
-            self,
-            read | pool
-                | sqlx::query_as(&sql)
-                    .bind(brin.as_str())
-                    .fetch_optional(pool)
-                    .await?
-        );
+        let row: Option<Row> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
+            .bind(brin.as_str())
+            .fetch_optional(pool)
+            .await?);
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn create_institution(&self, d: &InstitutionData) -> Result<i64> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query_scalar(
+        let id: i64 = on_pool!(self, write, |pool| {
+            sqlx::query_scalar(
                 "INSERT INTO institutions (brin, name, short_name, region, students) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(d.brin.as_str())
@@ -82,8 +73,9 @@ impl Store {
             .fetch_one(pool)
             .await
             .map_err(unique_as("brin"))
-                }
-        )
+        })?;
+        self.references_changed(false).await?;
+        Ok(id)
     }
 
     /// Saves an institution edited from `version`; `Ok(false)` when someone saved it in between.
@@ -93,12 +85,8 @@ impl Store {
         version: i64,
         d: &InstitutionData,
     ) -> Result<bool> {
-        let done = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
+        let done = on_pool!(self, write, |pool| {
+            sqlx::query(
                 "UPDATE institutions SET brin = $1, name = $2, short_name = $3, region = $4, students = $5, version = version + 1 WHERE id = $6 AND version = $7",
             )
             .bind(d.brin.as_str())
@@ -112,10 +100,11 @@ impl Store {
             .await
             .map_err(unique_as("brin"))?
             .rows_affected()
-                }
-        );
+        });
         if done == 0 {
             self.institution(id).await?;
+        } else {
+            self.references_changed(true).await?;
         }
         Ok(done == 1)
     }

@@ -4,6 +4,7 @@
 
 pub mod agenda;
 pub mod demo;
+mod index;
 pub mod institution;
 pub mod portfolio;
 pub mod testing;
@@ -13,6 +14,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use stip_core::{ErrorCode, Invalid};
 
@@ -20,13 +22,13 @@ use stip_core::{ErrorCode, Invalid};
 /// once per backend, so the same query text serves SQLite and PostgreSQL.
 /// `read` uses the shared pool; `write` uses SQLite's single writer (PostgreSQL's pool as is).
 macro_rules! on_pool {
-    ($store:expr, read |$pool:ident| $body:expr) => {
+    ($store:expr, read, |$pool:ident| $body:expr) => {
         match &$store.backend {
             $crate::Backend::Sqlite { read: $pool, .. } => $body,
             $crate::Backend::Postgres($pool) => $body,
         }
     };
-    ($store:expr, write |$pool:ident| $body:expr) => {
+    ($store:expr, write, |$pool:ident| $body:expr) => {
         match &$store.backend {
             $crate::Backend::Sqlite { write: $pool, .. } => $body,
             $crate::Backend::Postgres($pool) => $body,
@@ -49,6 +51,9 @@ pub(crate) enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// The portfolio read model, loaded on first use (or by [`Store::warm`]).
+    index: Arc<tokio::sync::OnceCell<index::Index>>,
+    references: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +100,53 @@ pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
 }
 
 impl Store {
+    fn with(backend: Backend) -> Store {
+        Store {
+            backend,
+            index: Arc::new(tokio::sync::OnceCell::new()),
+            references: Arc::default(),
+        }
+    }
+
+    /// The portfolio read model, loading every project from the database the first time.
+    /// A server calls [`Store::warm`] before it listens, so no request waits for this; writes made
+    /// by another process (the CLI) are not seen until the server restarts.
+    pub(crate) async fn index(&self) -> Result<&index::Index> {
+        self.index
+            .get_or_try_init(|| async {
+                Ok::<_, StoreError>(index::Index::new(self.fetch_all_projects().await?))
+            })
+            .await
+    }
+
+    /// The index, if it has been loaded: writes keep a loaded index current and leave an
+    /// unloaded one to load fresh.
+    pub(crate) fn loaded_index(&self) -> Option<&index::Index> {
+        self.index.get()
+    }
+
+    /// Counts changes to the reference lists (institutions, agenda, drivers, criteria), so a
+    /// cache of them knows when to reload.
+    pub fn reference_generation(&self) -> u64 {
+        self.references.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// After a change to a reference list: caches of the lists reload; when projects show the
+    /// changed value (a code or an institution's name), the read model reloads too.
+    pub(crate) async fn references_changed(&self, affects_projects: bool) -> Result<()> {
+        self.references
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        if affects_projects && let Some(index) = self.loaded_index() {
+            index.reload(self.fetch_all_projects().await?);
+        }
+        Ok(())
+    }
+
+    /// Loads the portfolio read model now; returns the number of projects.
+    pub async fn warm(&self) -> Result<usize> {
+        Ok(self.index().await?.len())
+    }
+
     /// Connects to `url` (`sqlite://file.db` or `postgres://…`), creating a SQLite file if needed,
     /// and runs the migrations.
     pub async fn connect(url: &str) -> Result<Store> {
@@ -129,9 +181,7 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Store {
-            backend: Backend::Sqlite { read, write },
-        })
+        Ok(Store::with(Backend::Sqlite { read, write }))
     }
 
     pub async fn postgres(options: PgConnectOptions) -> Result<Store> {
@@ -140,9 +190,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Store {
-            backend: Backend::Postgres(pool),
-        })
+        Ok(Store::with(Backend::Postgres(pool)))
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -164,22 +212,19 @@ impl Store {
 
     /// True when the database answers.
     pub async fn ping(&self) -> bool {
-        on_pool!(
-            self,
-            read | pool | sqlx::query("SELECT 1").execute(pool).await.is_ok()
-        )
+        on_pool!(self, read, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .is_ok())
     }
 
     /// True when no institution exists yet: a fresh installation.
     pub async fn is_empty(&self) -> Result<bool> {
-        let n: i64 = on_pool!(
-            self,
-            read | pool | {
-                sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
-                    .fetch_one(pool)
-                    .await?
-            }
-        );
+        let n: i64 = on_pool!(self, read, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
+                .fetch_one(pool)
+                .await?
+        });
         Ok(n == 0)
     }
 

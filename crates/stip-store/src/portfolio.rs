@@ -5,6 +5,7 @@ use crate::{Result, Store, StoreError, corrupt, now, on_pool};
 use chrono::NaiveDate;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use stip_core::access::ProjectScope;
 use stip_core::institution::BrinCode;
 use stip_core::number::Hundredths;
@@ -157,10 +158,15 @@ impl ProjectRow {
     }
 }
 
-fn push_ids<'a, DB: Database>(qb: &mut QueryBuilder<'a, DB>, ids: &'a [i64])
+/// ` IN (…ids)`, or a condition every row meets when `ids` is `None`.
+fn push_ids<'a, DB: Database>(qb: &mut QueryBuilder<'a, DB>, ids: Option<&'a [i64]>)
 where
     i64: Encode<'a, DB> + Type<DB>,
 {
+    let Some(ids) = ids else {
+        qb.push(" IS NOT NULL");
+        return;
+    };
     qb.push(" IN (");
     let mut sep = qb.separated(", ");
     for id in ids {
@@ -169,154 +175,55 @@ where
     qb.push(")");
 }
 
-/// The WHERE clause of the portfolio list: visibility scope first, then each filter.
-fn push_filter<'a, DB: Database>(
-    qb: &mut QueryBuilder<'a, DB>,
-    f: &'a ProjectFilter,
-    scope: ProjectScope,
-) where
-    i64: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-{
-    qb.push(" WHERE 1 = 1");
-    match scope {
-        ProjectScope::All => {}
-        ProjectScope::Public => {
-            qb.push(" AND p.visibility = 'openbaar'");
-        }
-        ProjectScope::Network {
-            own_institution: Some(own),
-        } => {
-            qb.push(" AND (p.visibility <> 'instelling' OR p.institution_id = ")
-                .push_bind(own)
-                .push(")");
-        }
-        ProjectScope::Network {
-            own_institution: None,
-        } => {
-            qb.push(" AND p.visibility <> 'instelling'");
-        }
-    }
-    if let Some(brin) = &f.institution {
-        qb.push(" AND i.brin = ").push_bind(brin.as_str());
-    }
-    if let Some(theme) = &f.theme {
-        qb.push(" AND EXISTS (SELECT 1 FROM project_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.project_id = p.id AND t.code = ")
-            .push_bind(theme.as_str())
-            .push(")");
-    }
-    if let Some(driver) = &f.driver {
-        qb.push(" AND EXISTS (SELECT 1 FROM project_drivers pd JOIN policy_drivers d ON d.id = pd.driver_id WHERE pd.project_id = p.id AND d.code = ")
-            .push_bind(driver.as_str())
-            .push(")");
-    }
-    for (column, value) in [
-        ("phase", f.phase.map(Phase::code)),
-        ("status", f.status.map(Status::code)),
-        ("character", f.character.map(Character::code)),
-        ("horizon", f.horizon.map(Horizon::code)),
-    ] {
-        if let Some(v) = value {
-            qb.push(format!(" AND p.{column} = ")).push_bind(v);
-        }
-    }
-    if let Some(pole) = f.perspective {
-        qb.push(match pole {
-            PerspectivePole::Strategisch => " AND p.perspective_so <= 2",
-            PerspectivePole::Operationeel => " AND p.perspective_so >= 4",
-            PerspectivePole::Ict => " AND p.perspective_ib <= 2",
-            PerspectivePole::Business => " AND p.perspective_ib >= 4",
-        });
-    }
-    if let Some(text) = &f.text {
-        let escaped = text
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        qb.push(" AND (lower(p.title) LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR lower(p.summary) LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR lower(p.description) LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\')");
-    }
-}
-
-fn order_by(sort: Sort) -> String {
-    let phase_order: String = Phase::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!(" WHEN '{}' THEN {i}", p.code()))
-        .collect();
-    let status_order: String = Status::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, s)| format!(" WHEN '{}' THEN {i}", s.code()))
-        .collect();
-    let dir = if sort.descending { "DESC" } else { "ASC" };
-    // Empty values go last in both directions and on both databases.
-    let key = match sort.key {
-        SortKey::Title => format!("lower(p.title) {dir}"),
-        SortKey::Institution => format!("lower(i.name) {dir}"),
-        SortKey::Phase => format!("CASE p.phase{phase_order} END {dir}"),
-        SortKey::Status => format!("CASE p.status{status_order} END {dir}"),
-        SortKey::StartDate => format!("(p.start_date IS NULL), p.start_date {dir}"),
-        SortKey::EndDate => format!("(p.end_date IS NULL), p.end_date {dir}"),
-        SortKey::Budget => format!("(p.budget_cents IS NULL), p.budget_cents {dir}"),
-        SortKey::Updated => format!("p.updated_at {dir}"),
-    };
-    format!(" ORDER BY {key}, p.id {dir}")
-}
-
 impl Store {
-    pub async fn project(&self, id: i64) -> Result<Project> {
-        self.projects_by_ids(&[id])
+    /// A project, from the read model.
+    pub async fn project(&self, id: i64) -> Result<Arc<Project>> {
+        self.index().await?.get(id).ok_or(StoreError::NotFound)
+    }
+
+    /// A project as the database has it now.
+    async fn fetch_project(&self, id: i64) -> Result<Project> {
+        self.fetch_projects(Some(&[id]))
             .await?
             .pop()
             .ok_or(StoreError::NotFound)
     }
 
-    /// Loads whole projects, in the order of `ids`.
-    pub async fn projects_by_ids(&self, ids: &[i64]) -> Result<Vec<Project>> {
-        if ids.is_empty() {
+    /// Every project, for loading the read model.
+    pub(crate) async fn fetch_all_projects(&self) -> Result<Vec<Project>> {
+        self.fetch_projects(None).await
+    }
+
+    /// Loads whole projects from the database: those of `ids` in that order, or all.
+    async fn fetch_projects(&self, ids: Option<&[i64]>) -> Result<Vec<Project>> {
+        if ids.is_some_and(|ids| ids.is_empty()) {
             return Ok(Vec::new());
         }
-        let (rows, themes, drivers, scores) = on_pool!(
-            self,
-            read | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut qb = QueryBuilder::new(SELECT_PROJECT);
-                    qb.push(" WHERE p.id");
-                    push_ids(&mut qb, ids);
-                    let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-                    let mut qb = QueryBuilder::new(
-                        "SELECT pt.project_id, t.code FROM project_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.project_id",
-                    );
-                    push_ids(&mut qb, ids);
-                    qb.push(" ORDER BY pt.project_id, pt.position");
-                    let themes: Vec<(i64, String)> =
-                        qb.build_query_as().fetch_all(&mut *conn).await?;
-                    let mut qb = QueryBuilder::new(
-                        "SELECT pd.project_id, d.code FROM project_drivers pd JOIN policy_drivers d ON d.id = pd.driver_id WHERE pd.project_id",
-                    );
-                    push_ids(&mut qb, ids);
-                    qb.push(" ORDER BY pd.project_id, d.code");
-                    let drivers: Vec<(i64, String)> =
-                        qb.build_query_as().fetch_all(&mut *conn).await?;
-                    let mut qb = QueryBuilder::new(
-                        "SELECT ps.project_id, c.code, ps.score FROM project_scores ps JOIN criteria c ON c.id = ps.criterion_id WHERE ps.project_id",
-                    );
-                    push_ids(&mut qb, ids);
-                    let scores: Vec<(i64, String, i64)> =
-                        qb.build_query_as().fetch_all(&mut *conn).await?;
-                    (rows, themes, drivers, scores)
-                }
-        );
+        let (rows, themes, drivers, scores) = on_pool!(self, read, |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut qb = QueryBuilder::new(SELECT_PROJECT);
+            qb.push(" WHERE p.id");
+            push_ids(&mut qb, ids);
+            let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            let mut qb = QueryBuilder::new(
+                "SELECT pt.project_id, t.code FROM project_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.project_id",
+            );
+            push_ids(&mut qb, ids);
+            qb.push(" ORDER BY pt.project_id, pt.position");
+            let themes: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            let mut qb = QueryBuilder::new(
+                "SELECT pd.project_id, d.code FROM project_drivers pd JOIN policy_drivers d ON d.id = pd.driver_id WHERE pd.project_id",
+            );
+            push_ids(&mut qb, ids);
+            qb.push(" ORDER BY pd.project_id, d.code");
+            let drivers: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            let mut qb = QueryBuilder::new(
+                "SELECT ps.project_id, c.code, ps.score FROM project_scores ps JOIN criteria c ON c.id = ps.criterion_id WHERE ps.project_id",
+            );
+            push_ids(&mut qb, ids);
+            let scores: Vec<(i64, String, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            (rows, themes, drivers, scores)
+        });
         let mut links = Links::default();
         for (id, code) in themes {
             links.themes.entry(id).or_default().push(code);
@@ -331,50 +238,33 @@ impl Store {
                 .or_default()
                 .insert(code, score.clamp(0, 255) as u8);
         }
-        let mut by_id: HashMap<i64, Project> = HashMap::with_capacity(rows.len());
-        for row in rows {
-            let p = row.into_project(&mut links)?;
-            by_id.insert(p.id, p);
-        }
+        let projects = rows
+            .into_iter()
+            .map(|row| row.into_project(&mut links))
+            .collect::<Result<Vec<_>>>()?;
+        let Some(ids) = ids else {
+            return Ok(projects);
+        };
+        let mut by_id: HashMap<i64, Project> = projects.into_iter().map(|p| (p.id, p)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
-    /// One page of the portfolio as `scope` may see it, filtered and sorted.
+    /// One page of the portfolio as `scope` may see it, filtered and sorted, from the read model.
     pub async fn list_projects(
         &self,
         req: &ListRequest,
         scope: ProjectScope,
-    ) -> Result<Page<Project>> {
-        let offset = (req.page.saturating_sub(1) as i64) * req.per_page as i64;
-        let (total, ids): (i64, Vec<i64>) = on_pool!(
-            self,
-            read | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut qb = QueryBuilder::new(
-                        "SELECT COUNT(*) FROM projects p JOIN institutions i ON i.id = p.institution_id",
-                    );
-                    push_filter(&mut qb, &req.filter, scope);
-                    let total: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
-                    let mut qb = QueryBuilder::new(
-                        "SELECT p.id FROM projects p JOIN institutions i ON i.id = p.institution_id",
-                    );
-                    push_filter(&mut qb, &req.filter, scope);
-                    qb.push(order_by(req.sort));
-                    qb.push(" LIMIT ")
-                        .push_bind(req.per_page as i64)
-                        .push(" OFFSET ")
-                        .push_bind(offset);
-                    let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
-                    (total, ids)
-                }
-        );
-        Ok(Page {
-            items: self.projects_by_ids(&ids).await?,
-            total: total as u64,
-            page: req.page,
-            per_page: req.per_page,
-        })
+    ) -> Result<Page<Arc<Project>>> {
+        Ok(self.index().await?.list(req, scope))
+    }
+
+    /// Puts the stored state of a project into the read model, if it is loaded.
+    async fn refresh(&self, id: i64) -> Result<Project> {
+        let p = self.fetch_project(id).await?;
+        if let Some(index) = self.loaded_index() {
+            index.upsert(p.clone());
+        }
+        Ok(p)
     }
 
     pub async fn create_project(
@@ -385,16 +275,11 @@ impl Store {
     ) -> Result<Project> {
         let at = now();
         let today = &at[..10];
-        let id: i64 = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut tx = pool.begin().await?;
-                    let refs = references(&mut tx).await?;
-                    let primary =
-                        refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
-                    let id: i64 = sqlx::query_scalar(
+        let id: i64 = on_pool!(self, write, |pool| {
+            let mut tx = pool.begin().await?;
+            let refs = references(&mut tx).await?;
+            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO projects (institution_id, title, summary, description, intended_result, owner, project_lead,
                  contact_person, phase, status, status_note, status_date, start_date, end_date, budget_cents,
                  effort_hundredths, effort_unit, horizon, character, perspective_so, perspective_ib, primary_theme_id,
@@ -431,8 +316,8 @@ impl Store {
             .bind(&at)
             .fetch_one(&mut *tx)
             .await?;
-                    write_links(&mut tx, id, d, &refs).await?;
-                    sqlx::query(
+            write_links(&mut tx, id, d, &refs).await?;
+            sqlx::query(
                 "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, 1, $2, $3, $4, '[]')",
             )
             .bind(id)
@@ -441,11 +326,10 @@ impl Store {
             .bind(&editor.name)
             .execute(&mut *tx)
             .await?;
-                    tx.commit().await?;
-                    id
-                }
-        );
-        self.project(id).await
+            tx.commit().await?;
+            id
+        });
+        self.refresh(id).await
     }
 
     /// Saves `d` over the project if it is still at `version`; otherwise reports the conflict
@@ -458,19 +342,17 @@ impl Store {
         editor: &Editor,
     ) -> Result<Saved> {
         let at = now();
-        // Read-then-write inside the writer's transaction: on SQLite the single writer makes this
-        // atomic; on PostgreSQL the `version = $n` condition makes a concurrent save affect 0 rows.
+        // The diff is made against the read model; the `version = $n` condition of the UPDATE is
+        // what guarantees that nobody saved in between (0 rows affected: a conflict).
         let current = self.project(id).await?;
         if current.version != version {
             let since = self.history_since(id, version).await?;
-            return Ok(Saved::Conflict {
-                current: Box::new(current),
-                since,
-            });
+            let current = Box::new(self.fetch_project(id).await?);
+            return Ok(Saved::Conflict { current, since });
         }
         let changes = diff(&current.data, d);
         if changes.is_empty() {
-            return Ok(Saved::Saved(Box::new(current)));
+            return Ok(Saved::Saved(Box::new(Project::clone(&current))));
         }
         let status_changed =
             current.data.status != d.status || current.data.status_note != d.status_note;
@@ -481,16 +363,11 @@ impl Store {
         };
         let changes_json =
             serde_json::to_string(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let updated: bool = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut tx = pool.begin().await?;
-                    let refs = references(&mut tx).await?;
-                    let primary =
-                        refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
-                    let n = sqlx::query(
+        let updated: bool = on_pool!(self, write, |pool| {
+            let mut tx = pool.begin().await?;
+            let refs = references(&mut tx).await?;
+            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
+            let n = sqlx::query(
                 "UPDATE projects SET title = $1, summary = $2, description = $3, intended_result = $4, owner = $5,
                  project_lead = $6, contact_person = $7, phase = $8, status = $9, status_note = $10, status_date = $11,
                  start_date = $12, end_date = $13, budget_cents = $14, effort_hundredths = $15, effort_unit = $16,
@@ -529,15 +406,15 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-                    if n == 1 {
-                        for table in ["project_themes", "project_drivers", "project_scores"] {
-                            sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
-                                .bind(id)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                        write_links(&mut tx, id, d, &refs).await?;
-                        sqlx::query(
+            if n == 1 {
+                for table in ["project_themes", "project_drivers", "project_scores"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                write_links(&mut tx, id, d, &refs).await?;
+                sqlx::query(
                     "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(id)
@@ -548,12 +425,11 @@ impl Store {
                 .bind(&changes_json)
                 .execute(&mut *tx)
                 .await?;
-                        tx.commit().await?;
-                    }
-                    n == 1
-                }
-        );
-        let now_stored = self.project(id).await?;
+                tx.commit().await?;
+            }
+            n == 1
+        });
+        let now_stored = self.refresh(id).await?;
         if updated {
             Ok(Saved::Saved(Box::new(now_stored)))
         } else {
@@ -566,30 +442,30 @@ impl Store {
     }
 
     pub async fn delete_project(&self, id: i64) -> Result<()> {
-        let n = on_pool!(
-            self,
-            write | pool | {
-                let mut tx = pool.begin().await?;
-                for table in [
-                    "project_themes",
-                    "project_drivers",
-                    "project_scores",
-                    "project_history",
-                ] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let n = sqlx::query("DELETE FROM projects WHERE id = $1")
+        let n = on_pool!(self, write, |pool| {
+            let mut tx = pool.begin().await?;
+            for table in [
+                "project_themes",
+                "project_drivers",
+                "project_scores",
+                "project_history",
+            ] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
                     .bind(id)
                     .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                tx.commit().await?;
-                n
+                    .await?;
             }
-        );
+            let n = sqlx::query("DELETE FROM projects WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            n
+        });
+        if let Some(index) = self.loaded_index() {
+            index.remove(id);
+        }
         if n == 0 {
             Err(StoreError::NotFound)
         } else {
@@ -603,19 +479,16 @@ impl Store {
     }
 
     async fn history_since(&self, id: i64, after_version: i64) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(i64, String, String, String)> = on_pool!(
-            self,
-            read | pool | {
-                sqlx::query_as(
-                    "SELECT version, changed_at, user_name, changes FROM project_history
+        let rows: Vec<(i64, String, String, String)> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
+                "SELECT version, changed_at, user_name, changes FROM project_history
                  WHERE project_id = $1 AND version > $2 ORDER BY version DESC",
-                )
-                .bind(id)
-                .bind(after_version)
-                .fetch_all(pool)
-                .await?
-            }
-        );
+            )
+            .bind(id)
+            .bind(after_version)
+            .fetch_all(pool)
+            .await?
+        });
         rows.into_iter()
             .map(|(version, changed_at, user_name, changes)| {
                 Ok(HistoryEntry {

@@ -42,12 +42,8 @@ const COLUMNS: &str = "u.id, u.email, u.name, u.role, u.institution_id, u.active
 
 impl Store {
     pub async fn create_user(&self, d: &UserData<'_>, password_hash: &str) -> Result<i64> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query_scalar(
+        on_pool!(self, write, |pool| {
+            sqlx::query_scalar(
                 "INSERT INTO users (email, name, role, institution_id, password_hash, active, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -61,18 +57,13 @@ impl Store {
             .fetch_one(pool)
             .await
             .map_err(unique_as("email"))
-                }
-        )
+        })
     }
 
     /// Saves an account edited from `version`; `Ok(false)` when someone saved it in between.
     pub async fn update_user(&self, id: i64, version: i64, d: &UserData<'_>) -> Result<bool> {
-        let n = on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
+        let n = on_pool!(self, write, |pool| {
+            sqlx::query(
                 "UPDATE users SET email = $1, name = $2, role = $3, institution_id = $4, active = $5, version = version + 1
                  WHERE id = $6 AND version = $7",
             )
@@ -87,8 +78,7 @@ impl Store {
             .await
             .map_err(unique_as("email"))?
             .rows_affected()
-                }
-        );
+        });
         if n == 0 {
             self.user(id).await?;
         }
@@ -96,61 +86,54 @@ impl Store {
     }
 
     pub async fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut tx = pool.begin().await?;
-                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                    .bind(password_hash)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                // A new password ends every open session of the account.
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-            }
-        );
+        on_pool!(self, write, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            // A new password ends every open session of the account.
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
         let sql = format!("SELECT {COLUMNS} FROM users u ORDER BY u.name");
-        let rows: Vec<UserRow> = on_pool!(
-            self,
-            read | pool | sqlx::query_as(&sql).fetch_all(pool).await?
-        );
+        let rows: Vec<UserRow> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
+            .fetch_all(pool)
+            .await?);
         rows.into_iter().map(User::try_from).collect()
     }
 
     pub async fn user(&self, id: i64) -> Result<User> {
         let sql = format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1");
-        let row: Option<UserRow> = on_pool!(
-            self,
-            read | pool | sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
-        );
+        let row: Option<UserRow> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     /// The account and its password hash, for logging in.
     pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>> {
         let sql = format!("SELECT {COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
-        let row = on_pool!(
-            self,
-            read | pool | {
-                sqlx::query(&sql)
-                    .bind(email.trim().to_lowercase())
-                    .fetch_optional(pool)
-                    .await?
-                    .map(|row| {
-                        use sqlx::{FromRow, Row};
-                        let hash: String = row.try_get("password_hash")?;
-                        Ok::<_, sqlx::Error>((UserRow::from_row(&row)?, hash))
-                    })
-            }
-        );
+        let row = on_pool!(self, read, |pool| {
+            sqlx::query(&sql)
+                .bind(email.trim().to_lowercase())
+                .fetch_optional(pool)
+                .await?
+                .map(|row| {
+                    use sqlx::{FromRow, Row};
+                    let hash: String = row.try_get("password_hash")?;
+                    Ok::<_, sqlx::Error>((UserRow::from_row(&row)?, hash))
+                })
+        });
         match row {
             None => Ok(None),
             Some(r) => {
@@ -174,12 +157,8 @@ impl Store {
         csrf: &str,
         expires_at: &str,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        on_pool!(self, write, |pool| {
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(token_hash)
                 .bind(user_id)
                 .bind(csrf)
@@ -187,8 +166,7 @@ impl Store {
                 .bind(expires_at)
                 .execute(pool)
                 .await?;
-                }
-        );
+        });
         Ok(())
     }
 
@@ -198,21 +176,18 @@ impl Store {
             "SELECT {COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
         );
-        let row = on_pool!(
-            self,
-            read | pool | {
-                sqlx::query(&sql)
-                    .bind(token_hash)
-                    .bind(now())
-                    .fetch_optional(pool)
-                    .await?
-                    .map(|row| {
-                        use sqlx::{FromRow, Row};
-                        let csrf: String = row.try_get("csrf_token")?;
-                        Ok::<_, sqlx::Error>((UserRow::from_row(&row)?, csrf))
-                    })
-            }
-        );
+        let row = on_pool!(self, read, |pool| {
+            sqlx::query(&sql)
+                .bind(token_hash)
+                .bind(now())
+                .fetch_optional(pool)
+                .await?
+                .map(|row| {
+                    use sqlx::{FromRow, Row};
+                    let csrf: String = row.try_get("csrf_token")?;
+                    Ok::<_, sqlx::Error>((UserRow::from_row(&row)?, csrf))
+                })
+        });
         match row {
             None => Ok(None),
             Some(r) => {
@@ -223,33 +198,27 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at < $2")
-                    .bind(token_hash)
-                    .bind(now())
-                    .execute(pool)
-                    .await?;
-            }
-        );
+        on_pool!(self, write, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at < $2")
+                .bind(token_hash)
+                .bind(now())
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
     pub async fn create_api_token(&self, token_hash: &str, user_id: i64) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                sqlx::query(
-                    "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
-                )
-                .bind(token_hash)
-                .bind(user_id)
-                .bind(now())
-                .execute(pool)
-                .await?;
-            }
-        );
+        on_pool!(self, write, |pool| {
+            sqlx::query(
+                "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(now())
+            .execute(pool)
+            .await?;
+        });
         Ok(())
     }
 
@@ -257,14 +226,10 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active"
         );
-        let row: Option<UserRow> = on_pool!(
-            self,
-            read | pool
-                | sqlx::query_as(&sql)
-                    .bind(token_hash)
-                    .fetch_optional(pool)
-                    .await?
-        );
+        let row: Option<UserRow> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?);
         row.map(User::try_from).transpose()
     }
 }

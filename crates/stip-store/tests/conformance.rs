@@ -107,7 +107,7 @@ async fn titles(store: &Store, req: &ListRequest, scope: ProjectScope) -> Vec<St
         .unwrap()
         .items
         .into_iter()
-        .map(|p| p.data.title)
+        .map(|p| p.data.title.clone())
         .collect()
 }
 
@@ -320,106 +320,37 @@ async fn the_list_filters_each_field_and_counts_the_total(store: &Store) {
         .await
         .unwrap();
     assert_eq!(all.total, 3);
-    let cases: Vec<(ProjectFilter, Vec<&str>)> = vec![
+    // As typed in the URL of the list.
+    let cases: &[(&str, &[&str])] = &[
+        ("institution=25LN", &["Dashboard studiesucces"]),
         (
-            ProjectFilter {
-                institution: Some(BrinCode::parse("25LN").unwrap()),
-                ..Default::default()
-            },
-            vec!["Dashboard studiesucces"],
+            "theme=data-ondersteund-onderwijs",
+            &["Flexibel roosteren", "Dashboard studiesucces"],
         ),
+        ("phase=uitvoering", &["Dashboard studiesucces"]),
+        ("status=rood", &["Dashboard studiesucces"]),
+        ("character=innoveren", &["Dashboard studiesucces"]),
+        ("horizon=kort", &["Dashboard studiesucces"]),
+        ("perspective=business", &["Dashboard studiesucces"]),
+        ("perspective=ict", &[]),
+        ("driver=krimp", &["Dashboard studiesucces"]),
+        ("q=DASHBOARD", &["Dashboard studiesucces"]),
+        // What a user types is matched literally, wildcards included.
+        ("q=100%25", &["Flexibel roosteren"]),
+        ("q=e_r", &[]),
+        ("q=rooster_sys", &["Flexibel roosteren"]),
         (
-            ProjectFilter {
-                theme: Some("data-ondersteund-onderwijs".into()),
-                ..Default::default()
-            },
-            vec!["Flexibel roosteren", "Dashboard studiesucces"],
-        ),
-        (
-            ProjectFilter {
-                phase: Some(Phase::Uitvoering),
-                ..Default::default()
-            },
-            vec!["Dashboard studiesucces"],
-        ),
-        (
-            ProjectFilter {
-                status: Some(Status::Rood),
-                ..Default::default()
-            },
-            vec!["Dashboard studiesucces"],
-        ),
-        (
-            ProjectFilter {
-                character: Some(Character::Innoveren),
-                ..Default::default()
-            },
-            vec!["Dashboard studiesucces"],
-        ),
-        (
-            ProjectFilter {
-                horizon: Some(Horizon::Kort),
-                ..Default::default()
-            },
-            vec!["Dashboard studiesucces"],
-        ),
-        (
-            ProjectFilter {
-                perspective: Some(PerspectivePole::Business),
-                ..Default::default()
-            },
-            vec!["Dashboard studiesucces"],
-        ),
-        (
-            ProjectFilter {
-                perspective: Some(PerspectivePole::Ict),
-                ..Default::default()
-            },
-            vec![],
-        ),
-        (
-            ProjectFilter {
-                driver: Some("krimp".into()),
-                ..Default::default()
-            },
-            vec!["Dashboard studiesucces"],
-        ),
-        (
-            ProjectFilter {
-                text: Some("DASHBOARD".into()),
-                ..Default::default()
-            },
-            vec!["Dashboard studiesucces"],
-        ),
-        // Wildcards typed by a user are matched literally.
-        (
-            ProjectFilter {
-                text: Some("100%".into()),
-                ..Default::default()
-            },
-            vec!["Flexibel roosteren"],
-        ),
-        (
-            ProjectFilter {
-                text: Some("e_r".into()),
-                ..Default::default()
-            },
-            vec![],
-        ),
-        (
-            ProjectFilter {
-                text: Some("rooster_sys".into()),
-                ..Default::default()
-            },
-            vec!["Flexibel roosteren"],
+            "theme=data-ondersteund-onderwijs&status=rood",
+            &["Dashboard studiesucces"],
         ),
     ];
-    for (filter, expected) in cases {
-        let mut got = titles(store, &list(filter.clone()), ProjectScope::All).await;
+    for (query, expected) in cases {
+        let q: ListQuery = serde_urlencoded::from_str(query).unwrap();
+        let mut got = titles(store, &q.parse().unwrap(), ProjectScope::All).await;
         got.sort();
-        let mut expected: Vec<String> = expected.into_iter().map(String::from).collect();
+        let mut expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
         expected.sort();
-        assert_eq!(got, expected, "filter {filter:?}");
+        assert_eq!(got, expected, "{query}");
     }
 }
 
@@ -597,6 +528,42 @@ async fn deleting_a_project_removes_it_and_its_history(store: &Store) {
         store.delete_project(p.id).await,
         Err(StoreError::NotFound)
     ));
+}
+
+/// The read model of a store opened later is loaded from the database: it shows what the first
+/// store saved, on both backends.
+async fn a_reopened_store_shows_what_was_saved(db: &TestDb) {
+    let store = &db.store;
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let p = store
+        .create_project(inst, &data("Eerst"), &editor())
+        .await
+        .unwrap();
+    let mut d = p.data.clone();
+    d.title = "Daarna".into();
+    store.update_project(p.id, 1, &d, &editor()).await.unwrap();
+    let other = store
+        .create_project(inst, &data("Weg"), &editor())
+        .await
+        .unwrap();
+    store.delete_project(other.id).await.unwrap();
+    let reopened = Store::connect(&db.url).await.unwrap();
+    assert_eq!(reopened.warm().await.unwrap(), 1);
+    let again = reopened.project(p.id).await.unwrap();
+    assert_eq!((again.data.title.as_str(), again.version), ("Daarna", 2));
+}
+
+#[tokio::test]
+async fn sqlite_a_reopened_store_shows_what_was_saved() {
+    a_reopened_store_shows_what_was_saved(&TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn postgres_a_reopened_store_shows_what_was_saved() {
+    if let Some(db) = TestDb::postgres().await {
+        a_reopened_store_shows_what_was_saved(&db).await;
+    }
 }
 
 #[tokio::test]

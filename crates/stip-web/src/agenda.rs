@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
 use serde::Serialize;
+use std::sync::Arc;
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::agenda::*;
@@ -147,7 +148,7 @@ struct ShowPage {
     theme: Theme,
     main_line: Option<String>,
     table: ProjectTable,
-    lists: Lists,
+    lists: Arc<Lists>,
 }
 
 async fn show(
@@ -156,7 +157,7 @@ async fn show(
     Path(code): Path<String>,
     Query(mut query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let lists = Lists::load(&state.store).await?;
+    let lists = state.lists().await?;
     let theme = lists.theme(&code).cloned().ok_or(PageError::NotFound)?;
     let main_line = match &theme.data.main_line {
         Some(line) => state

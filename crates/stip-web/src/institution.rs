@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
 use serde::Serialize;
+use std::sync::Arc;
 use stip_core::access::Action;
 use stip_core::institution::{BrinCode, Institution, InstitutionData, InstitutionInput};
 use stip_core::portfolio::ListQuery;
@@ -89,7 +90,7 @@ struct ShowPage {
     c: Chrome,
     institution: Institution,
     table: ProjectTable,
-    lists: Lists,
+    lists: Arc<Lists>,
 }
 
 async fn show(
@@ -105,7 +106,7 @@ async fn show(
         table_for(&state, &viewer, query, &format!("/instellingen/{brin}")).await?;
     // The institution is in the path; links need not repeat it.
     table.query.institution.clear();
-    let lists = Lists::load(&state.store).await?;
+    let lists = state.lists().await?;
     Ok(render(&ShowPage {
         c: viewer.chrome(),
         institution,

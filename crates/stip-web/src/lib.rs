@@ -19,25 +19,43 @@ pub mod user;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use stip_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::{ApiError, PageError};
+
+/// The reference lists with the store's generation they were read at.
+type CachedLists = (u64, Arc<portfolio::Lists>);
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub throttle: Arc<auth::LoginThrottle>,
+    lists: Arc<RwLock<Option<CachedLists>>>,
 }
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
             store,
-            throttle: Arc::new(auth::LoginThrottle::default()),
+            throttle: Arc::default(),
+            lists: Arc::default(),
         }
+    }
+
+    /// Institutions, themes, drivers and criteria, read again only after one of them changed.
+    pub async fn lists(&self) -> Result<Arc<portfolio::Lists>, stip_store::StoreError> {
+        let generation = self.store.reference_generation();
+        if let Some((g, lists)) = &*self.lists.read().unwrap_or_else(|e| e.into_inner())
+            && *g == generation
+        {
+            return Ok(lists.clone());
+        }
+        let fresh = Arc::new(portfolio::Lists::load(&self.store).await?);
+        *self.lists.write().unwrap_or_else(|e| e.into_inner()) = Some((generation, fresh.clone()));
+        Ok(fresh)
     }
 }
 

@@ -131,7 +131,7 @@ async fn demo_data_is_the_same_for_the_same_seed() {
         .unwrap()
         .items
         .into_iter()
-        .map(|p| p.data)
+        .map(|p| p.data.clone())
         .collect();
     let pb: Vec<_> = b
         .store
@@ -140,7 +140,7 @@ async fn demo_data_is_the_same_for_the_same_seed() {
         .unwrap()
         .items
         .into_iter()
-        .map(|p| p.data)
+        .map(|p| p.data.clone())
         .collect();
     assert_eq!(pa.len(), 40);
     assert_eq!(pa, pb);

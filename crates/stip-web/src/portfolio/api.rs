@@ -1,7 +1,6 @@
 //! `/api/v1/projects`: the portfolio as JSON, with the same filters as the list page, the same
 //! validation as the form, and 409 with what changed when a save starts from a stale version.
 
-use super::Lists;
 use crate::auth::Viewer;
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -13,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use stip_core::access::{Action, project_scope};
 use stip_core::institution::BrinCode;
 use stip_core::number::Hundredths;
@@ -354,14 +354,14 @@ pub async fn list(
         .list_projects(&req, project_scope(&viewer.actor))
         .await?;
     Ok(Json(ProjectPage {
-        items: page.items.iter().map(ProjectJson::from).collect(),
+        items: page.items.iter().map(|p| ProjectJson::from(&**p)).collect(),
         total: page.total,
         page: page.page,
         per_page: page.per_page,
     }))
 }
 
-async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Project, ApiError> {
+async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Project>, ApiError> {
     let p = state.store.project(id).await?;
     if viewer.may(Action::ViewProject {
         institution_id: p.institution_id,
@@ -384,7 +384,7 @@ pub async fn read(
     Path(id): Path<i64>,
 ) -> Result<Json<ProjectJson>, ApiError> {
     Ok(Json(ProjectJson::from(
-        &visible(&state, &viewer, id).await?,
+        &*visible(&state, &viewer, id).await?,
     )))
 }
 
@@ -412,7 +412,7 @@ pub async fn create(
         return Err(ApiError::Unauthorized);
     }
     let write: ProjectWrite = parse_body(&body)?;
-    let lists = Lists::load(&state.store).await?;
+    let lists = state.lists().await?;
     let mut invalid = Invalid::default();
     let institution = match write.institution.as_deref() {
         Some(raw) => match BrinCode::parse(raw) {
@@ -503,7 +503,7 @@ pub async fn update(
             ErrorCode::InvalidChoice,
         )));
     }
-    let lists = Lists::load(&state.store).await?;
+    let lists = state.lists().await?;
     let mut parsed = lists.with_references(|refs| ProjectData::parse(&write.input(), refs));
     let Some(version) = write.version else {
         let mut invalid = parsed.err().unwrap_or_default();

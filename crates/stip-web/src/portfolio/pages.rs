@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use std::sync::Arc;
 use stip_core::access::{Action, project_scope};
 use stip_core::institution::BrinCode;
 use stip_core::number::Hundredths;
@@ -30,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 
 /// A page of projects with the links to sort and page through it, keeping the filters.
 pub struct ProjectTable {
-    pub page: Page<Project>,
+    pub page: Page<Arc<Project>>,
     pub query: ListQuery,
     pub request: ListRequest,
     /// The path the links point to, e.g. `/projecten` or `/themas/llo`.
@@ -258,7 +259,7 @@ impl Choices {
 struct ListPage {
     c: Chrome,
     table: ProjectTable,
-    lists: Lists,
+    lists: Arc<Lists>,
     choices: Choices,
     errors: Errors,
     can_create: bool,
@@ -321,7 +322,7 @@ async fn list(
     viewer: Viewer,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let lists = Lists::load(&state.store).await?;
+    let lists = state.lists().await?;
     let (table, invalid) = table_for(&state, &viewer, query, "/projecten").await?;
     let lang = viewer.lang;
     let active = active_filters(&table, &lists, lang);
@@ -341,8 +342,8 @@ async fn list(
 #[template(path = "portfolio/show.html")]
 struct ShowPage {
     c: Chrome,
-    p: Project,
-    lists: Lists,
+    p: Arc<Project>,
+    lists: Arc<Lists>,
     history: Vec<HistoryEntry>,
     can_edit: bool,
     saved: bool,
@@ -370,7 +371,11 @@ struct Flash {
 
 /// The project if the viewer may see it. Hidden projects are "not found" to the network; an
 /// anonymous visitor is offered the login page.
-async fn visible_project(state: &AppState, viewer: &Viewer, id: i64) -> Result<Project, Response> {
+async fn visible_project(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Arc<Project>, Response> {
     let p = state
         .store
         .project(id)
@@ -402,10 +407,7 @@ async fn show(
         Ok(p) => p,
         Err(res) => return res,
     };
-    let (lists, history) = match (
-        Lists::load(&state.store).await,
-        state.store.project_history(id).await,
-    ) {
+    let (lists, history) = match (state.lists().await, state.store.project_history(id).await) {
         (Ok(l), Ok(h)) => (l, h),
         (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
     };
@@ -435,7 +437,7 @@ struct FormPage {
     cancel: String,
     input: ProjectInput,
     errors: Errors,
-    lists: Lists,
+    lists: Arc<Lists>,
     choices: Choices,
     /// For a beheerder creating a project: choose the institution.
     choose_institution: bool,
@@ -487,7 +489,7 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     if !can_create(&viewer) {
         return Err(PageError::Forbidden);
     }
-    let lists = Lists::load(&state.store).await?;
+    let lists = state.lists().await?;
     let own = viewer
         .actor
         .institution_id()
@@ -519,7 +521,7 @@ async fn create(
     if viewer.user.is_none() || !can_create(&viewer) {
         return Err(PageError::Forbidden);
     }
-    let lists = Lists::load(&state.store).await?;
+    let lists = state.lists().await?;
     let input = input_from_form(&pairs);
     let choose = viewer.may(Action::ManageInstitutions);
     let mut invalid = Invalid::default();
@@ -596,7 +598,7 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path
     }) {
         return res;
     }
-    let lists = match Lists::load(&state.store).await {
+    let lists = match state.lists().await {
         Ok(l) => l,
         Err(e) => return PageError::from(e).into_response(),
     };
@@ -633,7 +635,7 @@ async fn update(
     }) {
         return PageError::Forbidden.into_response();
     }
-    let lists = match Lists::load(&state.store).await {
+    let lists = match state.lists().await {
         Ok(l) => l,
         Err(e) => return PageError::from(e).into_response(),
     };

@@ -239,7 +239,7 @@ async fn another_institution_reads_network_projects_but_never_edits_them() {
 async fn an_institution_only_project_is_invisible_to_the_rest_of_the_network() {
     let app = TestApp::new().await;
     let id = app.project_of("25LN", "instelling").await;
-    let title = app.store().project(id).await.unwrap().data.title;
+    let title = app.store().project(id).await.unwrap().data.title.clone();
     let davinci = app.login(IM_DAVINCI).await;
     assert_eq!(
         davinci.get(&format!("/projecten/{id}")).await.status,

@@ -1,0 +1,305 @@
+//! The portfolio read model: every project in memory, kept in each list order, so the list,
+//! its filters and a project's page never go to the database. Loaded once from the database
+//! (at start, or on first use) and updated by the store's own writes after they commit.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use stip_core::access::ProjectScope;
+use stip_core::portfolio::{ListRequest, Page, Project, Sort, SortKey, searchable_text};
+
+struct Entry {
+    project: Arc<Project>,
+    /// Lower-case title, summary and description, for the text filter.
+    text: String,
+}
+
+impl Entry {
+    fn new(project: Project) -> Arc<Entry> {
+        let text = searchable_text(&project.data);
+        Arc::new(Entry {
+            project: Arc::new(project),
+            text,
+        })
+    }
+}
+
+/// The projects in the ascending order of one sort key; projects without a value at the end.
+struct Order {
+    sort: Sort,
+    entries: Vec<Arc<Entry>>,
+}
+
+impl Order {
+    fn position(&self, e: &Entry) -> Result<usize, usize> {
+        self.entries
+            .binary_search_by(|x| self.sort.compare(&x.project, &e.project))
+    }
+
+    /// Where the projects without a value for this key start.
+    fn empty_from(&self) -> usize {
+        self.entries
+            .partition_point(|x| !self.sort.is_empty_for(&x.project))
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    by_id: HashMap<i64, Arc<Entry>>,
+    orders: Vec<Order>,
+}
+
+pub(crate) struct Index {
+    inner: RwLock<Inner>,
+}
+
+impl Index {
+    pub(crate) fn new(projects: Vec<Project>) -> Index {
+        Index {
+            inner: RwLock::new(Inner::build(projects)),
+        }
+    }
+
+    /// Replaces everything, after a bulk load.
+    pub(crate) fn reload(&self, projects: Vec<Project>) {
+        let fresh = Inner::build(projects);
+        *self.write() = fresh;
+    }
+}
+
+impl Inner {
+    fn build(projects: Vec<Project>) -> Inner {
+        let entries: Vec<Arc<Entry>> = projects.into_iter().map(Entry::new).collect();
+        let orders = SortKey::ALL
+            .iter()
+            .map(|key| {
+                let sort = Sort {
+                    key: *key,
+                    descending: false,
+                };
+                let mut sorted = entries.clone();
+                sorted.sort_unstable_by(|a, b| sort.compare(&a.project, &b.project));
+                Order {
+                    sort,
+                    entries: sorted,
+                }
+            })
+            .collect();
+        let by_id = entries.into_iter().map(|e| (e.project.id, e)).collect();
+        Inner { by_id, orders }
+    }
+}
+
+impl Index {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn get(&self, id: i64) -> Option<Arc<Project>> {
+        self.read().by_id.get(&id).map(|e| e.project.clone())
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.read().by_id.len()
+    }
+
+    /// Puts a project in (or replaces it), unless the index already holds a newer version:
+    /// two saves finishing in the other order must not leave the older one visible.
+    pub(crate) fn upsert(&self, project: Project) {
+        let mut inner = self.write();
+        if inner
+            .by_id
+            .get(&project.id)
+            .is_some_and(|old| old.project.version > project.version)
+        {
+            return;
+        }
+        let entry = Entry::new(project);
+        if let Some(old) = inner.by_id.insert(entry.project.id, entry.clone()) {
+            for order in &mut inner.orders {
+                if let Ok(at) = order.position(&old) {
+                    order.entries.remove(at);
+                }
+            }
+        }
+        for order in &mut inner.orders {
+            let at = order.position(&entry).unwrap_or_else(|at| at);
+            order.entries.insert(at, entry.clone());
+        }
+    }
+
+    pub(crate) fn remove(&self, id: i64) {
+        let mut inner = self.write();
+        if let Some(old) = inner.by_id.remove(&id) {
+            for order in &mut inner.orders {
+                if let Ok(at) = order.position(&old) {
+                    order.entries.remove(at);
+                }
+            }
+        }
+    }
+
+    /// One page of the projects `scope` may see that pass the filter, in the requested order,
+    /// with the number of all that pass.
+    pub(crate) fn list(&self, req: &ListRequest, scope: ProjectScope) -> Page<Arc<Project>> {
+        let inner = self.read();
+        let order = &inner.orders[SortKey::ALL
+            .iter()
+            .position(|k| *k == req.sort.key)
+            .unwrap_or(0)];
+        let (with_value, without) = order.entries.split_at(order.empty_from());
+        let in_order: Box<dyn Iterator<Item = &Arc<Entry>>> = if req.sort.descending {
+            Box::new(with_value.iter().rev().chain(without.iter().rev()))
+        } else {
+            Box::new(order.entries.iter())
+        };
+        let skip = (req.page.saturating_sub(1) as usize).saturating_mul(req.per_page as usize);
+        let mut total = 0usize;
+        let mut items = Vec::with_capacity(req.per_page as usize);
+        for e in in_order {
+            let p = &e.project;
+            if scope.includes(p.institution_id, p.data.visibility) && req.filter.matches(p, &e.text)
+            {
+                if total >= skip && items.len() < req.per_page as usize {
+                    items.push(p.clone());
+                }
+                total += 1;
+            }
+        }
+        Page {
+            items,
+            total: total as u64,
+            page: req.page,
+            per_page: req.per_page,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stip_core::institution::BrinCode;
+    use stip_core::portfolio::{ListQuery, Visibility};
+
+    fn projects(n: usize) -> Vec<Project> {
+        let demo = stip_core::demo::generate(9, n / 9 + 1, 3);
+        demo.projects
+            .into_iter()
+            .take(n)
+            .enumerate()
+            .map(|(i, d)| Project {
+                id: i as i64 + 1,
+                institution_id: d.institution as i64 + 1,
+                institution_brin: demo.institutions[d.institution].brin.clone(),
+                institution_name: demo.institutions[d.institution].name.clone(),
+                data: d.data,
+                status_date: None,
+                version: 1,
+                created_at: String::new(),
+                updated_at: format!("2026-01-{:02}", i % 28 + 1),
+            })
+            .collect()
+    }
+
+    /// What the list must be: every project filtered and sorted the slow, obvious way.
+    fn expected(all: &[Project], req: &ListRequest, scope: ProjectScope) -> (Vec<i64>, u64) {
+        let mut hits: Vec<&Project> = all
+            .iter()
+            .filter(|p| {
+                scope.includes(p.institution_id, p.data.visibility)
+                    && req.filter.matches(p, &searchable_text(&p.data))
+            })
+            .collect();
+        hits.sort_by(|a, b| req.sort.compare(a, b));
+        let skip = (req.page as usize - 1) * req.per_page as usize;
+        (
+            hits.iter()
+                .skip(skip)
+                .take(req.per_page as usize)
+                .map(|p| p.id)
+                .collect(),
+            hits.len() as u64,
+        )
+    }
+
+    fn check(index: &Index, all: &[Project]) {
+        let scopes = [
+            ProjectScope::All,
+            ProjectScope::Public,
+            ProjectScope::Network {
+                own_institution: Some(2),
+            },
+        ];
+        let filters = [
+            "",
+            "theme=llo",
+            "status=rood&horizon=lang",
+            "q=dashboard",
+            "institution=25LN&perspective=ict",
+        ];
+        for key in SortKey::ALL {
+            for desc in ["", "-"] {
+                for filter in filters {
+                    for page in ["1", "2"] {
+                        let q =
+                            format!("{filter}&sort={desc}{}&per_page=7&page={page}", key.code());
+                        let req = serde_urlencoded::from_str::<ListQuery>(&q)
+                            .unwrap()
+                            .parse()
+                            .unwrap();
+                        for scope in scopes {
+                            let got = index.list(&req, scope);
+                            let ids: Vec<i64> = got.items.iter().map(|p| p.id).collect();
+                            assert_eq!(
+                                (ids, got.total),
+                                expected(all, &req, scope),
+                                "{q} {scope:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_order_filter_and_page_matches_a_plain_sort_also_after_changes() {
+        let mut all = projects(120);
+        let index = Index::new(all.clone());
+        check(&index, &all);
+        // Change sort keys and visibility of some, remove others, add one.
+        for p in all.iter_mut().step_by(7) {
+            p.version += 1;
+            p.data.title = format!("A {}", p.data.title);
+            p.data.budget = None;
+            p.data.visibility = Visibility::Openbaar;
+            p.updated_at = "2027-01-01".into();
+            index.upsert(p.clone());
+        }
+        for id in [3, 50, 99] {
+            index.remove(id);
+        }
+        all.retain(|p| ![3, 50, 99].contains(&p.id));
+        let mut extra = all[0].clone();
+        extra.id = 1000;
+        extra.institution_brin = BrinCode::parse("25LN").unwrap();
+        all.push(extra.clone());
+        index.upsert(extra);
+        check(&index, &all);
+    }
+
+    #[test]
+    fn an_older_version_never_replaces_a_newer_one() {
+        let all = projects(3);
+        let index = Index::new(all.clone());
+        let mut newer = all[0].clone();
+        newer.version = 5;
+        newer.data.title = "Nieuw".into();
+        index.upsert(newer);
+        index.upsert(all[0].clone());
+        assert_eq!(index.get(all[0].id).unwrap().data.title, "Nieuw");
+    }
+}
