@@ -54,6 +54,7 @@ pub struct Store {
     /// The portfolio read model, loaded on first use (or by [`Store::warm`]).
     index: Arc<tokio::sync::OnceCell<index::Index>>,
     references: Arc<std::sync::atomic::AtomicU64>,
+    credentials: Arc<user::Credentials>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +106,7 @@ impl Store {
             backend,
             index: Arc::new(tokio::sync::OnceCell::new()),
             references: Arc::default(),
+            credentials: Arc::default(),
         }
     }
 

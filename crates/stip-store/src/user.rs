@@ -79,6 +79,7 @@ impl Store {
             .map_err(unique_as("email"))?
             .rows_affected()
         });
+        self.credentials.invalidate();
         if n == 0 {
             self.user(id).await?;
         }
@@ -100,6 +101,8 @@ impl Store {
                 .await?;
             tx.commit().await?;
         });
+        // After the change: a lookup that raced with it is dropped, not kept.
+        self.credentials.invalidate();
         Ok(())
     }
 
@@ -171,28 +174,62 @@ impl Store {
     }
 
     /// The active account of a session that has not expired, with the session's CSRF token.
+    /// Answered from memory after the first time, until an account or session changes.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
+        let now = now();
+        if let Some(hit) = self.credentials.get(token_hash, &now) {
+            return Ok(Some((hit.user, hit.csrf)));
+        }
+        let generation = self.credentials.generation();
+        let found = self.fetch_session_user(token_hash, &now).await?;
+        if let Some((user, csrf, expires_at)) = &found {
+            self.credentials
+                .put(token_hash, generation, user, csrf, expires_at);
+        }
+        Ok(found.map(|(user, csrf, _)| (user, csrf)))
+    }
+
+    /// The user of a personal API token; answered from memory like [`Store::session_user`].
+    pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
+        if let Some(hit) = self.credentials.get(token_hash, &now()) {
+            return Ok(Some(hit.user));
+        }
+        let generation = self.credentials.generation();
+        let found = self.fetch_api_token_user(token_hash).await?;
+        if let Some(user) = &found {
+            self.credentials
+                .put(token_hash, generation, user, "", "9999");
+        }
+        Ok(found)
+    }
+
+    async fn fetch_session_user(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<(User, String, String)>> {
         let sql = format!(
-            "SELECT {COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+            "SELECT {COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
         );
         let row = on_pool!(self, read, |pool| {
             sqlx::query(&sql)
                 .bind(token_hash)
-                .bind(now())
+                .bind(now)
                 .fetch_optional(pool)
                 .await?
                 .map(|row| {
                     use sqlx::{FromRow, Row};
                     let csrf: String = row.try_get("csrf_token")?;
-                    Ok::<_, sqlx::Error>((UserRow::from_row(&row)?, csrf))
+                    let expires_at: String = row.try_get("expires_at")?;
+                    Ok::<_, sqlx::Error>((UserRow::from_row(&row)?, csrf, expires_at))
                 })
         });
         match row {
             None => Ok(None),
             Some(r) => {
-                let (u, csrf) = r?;
-                Ok(Some((u.try_into()?, csrf)))
+                let (u, csrf, expires_at) = r?;
+                Ok(Some((u.try_into()?, csrf, expires_at)))
             }
         }
     }
@@ -205,6 +242,7 @@ impl Store {
                 .execute(pool)
                 .await?;
         });
+        self.credentials.invalidate();
         Ok(())
     }
 
@@ -222,7 +260,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
+    async fn fetch_api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.active"
         );
@@ -231,5 +269,60 @@ impl Store {
             .fetch_optional(pool)
             .await?);
         row.map(User::try_from).transpose()
+    }
+}
+
+/// Sessions and tokens already looked up, so a request need not ask the database who it is.
+/// Any change to an account or a session empties it; entries remember the generation they were
+/// read at, so a lookup that raced with a change is not kept.
+#[derive(Default)]
+pub(crate) struct Credentials {
+    generation: std::sync::atomic::AtomicU64,
+    map: std::sync::Mutex<std::collections::HashMap<String, Cached>>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Cached {
+    generation: u64,
+    pub(crate) user: User,
+    pub(crate) csrf: String,
+    expires_at: String,
+}
+
+impl Credentials {
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Cached>> {
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, token_hash: &str, now: &str) -> Option<Cached> {
+        let generation = self.generation();
+        self.lock()
+            .get(token_hash)
+            .filter(|c| c.generation == generation && c.expires_at.as_str() > now)
+            .cloned()
+    }
+
+    fn put(&self, token_hash: &str, generation: u64, user: &User, csrf: &str, expires_at: &str) {
+        let mut map = self.lock();
+        if map.len() >= 10_000 {
+            map.clear();
+        }
+        let entry = Cached {
+            generation,
+            user: user.clone(),
+            csrf: csrf.to_string(),
+            expires_at: expires_at.to_string(),
+        };
+        map.insert(token_hash.to_string(), entry);
+    }
+
+    fn invalidate(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.lock().clear();
     }
 }
