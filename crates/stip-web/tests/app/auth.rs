@@ -303,3 +303,16 @@ async fn health_answers_when_the_database_does() {
     let res = app.anonymous().get("/healthz").await;
     assert_eq!(res.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::new().await;
+    let res = app.anonymous().get("/projecten").await;
+    assert_eq!(res.header("x-request-id").len(), 36, "a generated UUID");
+    let kept = app
+        .anonymous()
+        .with_header("x-request-id", "proxy-123")
+        .get("/")
+        .await;
+    assert_eq!(kept.header("x-request-id"), "proxy-123");
+}
