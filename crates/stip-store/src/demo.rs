@@ -1,7 +1,6 @@
 //! Loading demo data in bulk: the default agenda and generated institutions and projects, in
 //! one transaction and in batches, so 15,000 projects load in seconds.
 
-use crate::portfolio::{References, references};
 use crate::{Result, Store, on_pool};
 use sqlx::QueryBuilder;
 use stip_core::agenda::DefaultAgenda;
@@ -31,9 +30,9 @@ impl Store {
     /// in the order of `demo.institutions`.
     pub async fn load_demo(&self, demo: &DemoData, editor_name: &str) -> Result<Vec<i64>> {
         let at = crate::now();
+        let refs = self.reference_ids().await?;
         let ids = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
-            let refs: References = references(&mut tx).await?;
             let mut inst_ids = Vec::with_capacity(demo.institutions.len());
             for chunk in demo.institutions.chunks(BATCH) {
                 let mut qb = QueryBuilder::new(

@@ -48,6 +48,9 @@ pub(crate) enum Backend {
     Postgres(PgPool),
 }
 
+/// Code → id maps with the reference generation they were read at.
+type CachedReferences = (u64, Arc<portfolio::References>);
+
 #[derive(Clone)]
 pub struct Store {
     pub(crate) backend: Backend,
@@ -55,6 +58,7 @@ pub struct Store {
     index: Arc<tokio::sync::OnceCell<index::Index>>,
     references: Arc<std::sync::atomic::AtomicU64>,
     credentials: Arc<user::Credentials>,
+    reference_ids: Arc<std::sync::RwLock<Option<CachedReferences>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +111,7 @@ impl Store {
             index: Arc::new(tokio::sync::OnceCell::new()),
             references: Arc::default(),
             credentials: Arc::default(),
+            reference_ids: Arc::default(),
         }
     }
 

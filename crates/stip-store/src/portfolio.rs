@@ -176,6 +176,40 @@ where
 }
 
 impl Store {
+    /// Code → id of themes, drivers and criteria; read again only after one of them changed.
+    pub(crate) async fn reference_ids(&self) -> Result<Arc<References>> {
+        let generation = self.reference_generation();
+        if let Some((g, refs)) = &*self.reference_ids.read().unwrap_or_else(|e| e.into_inner())
+            && *g == generation
+        {
+            return Ok(refs.clone());
+        }
+        let mut maps: Vec<HashMap<String, i64>> = Vec::with_capacity(3);
+        for sql in [
+            "SELECT code, id FROM themes",
+            "SELECT code, id FROM policy_drivers",
+            "SELECT code, id FROM criteria",
+        ] {
+            let rows: Vec<(String, i64)> = on_pool!(self, read, |pool| sqlx::query_as(sql)
+                .fetch_all(pool)
+                .await?);
+            maps.push(rows.into_iter().collect());
+        }
+        let criteria = maps.pop().unwrap_or_default();
+        let drivers = maps.pop().unwrap_or_default();
+        let themes = maps.pop().unwrap_or_default();
+        let refs = Arc::new(References {
+            themes,
+            drivers,
+            criteria,
+        });
+        *self
+            .reference_ids
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some((generation, refs.clone()));
+        Ok(refs)
+    }
+
     /// A project, from the read model.
     pub async fn project(&self, id: i64) -> Result<Arc<Project>> {
         self.index().await?.get(id).ok_or(StoreError::NotFound)
@@ -275,9 +309,9 @@ impl Store {
     ) -> Result<Project> {
         let at = now();
         let today = &at[..10];
+        let refs = self.reference_ids().await?;
         let id: i64 = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
-            let refs = references(&mut tx).await?;
             let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO projects (institution_id, title, summary, description, intended_result, owner, project_lead,
@@ -363,9 +397,9 @@ impl Store {
         };
         let changes_json =
             serde_json::to_string(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let refs = self.reference_ids().await?;
         let updated: bool = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
-            let refs = references(&mut tx).await?;
             let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
             let n = sqlx::query(
                 "UPDATE projects SET title = $1, summary = $2, description = $3, intended_result = $4, owner = $5,
@@ -429,16 +463,23 @@ impl Store {
             }
             n == 1
         });
-        let now_stored = self.refresh(id).await?;
-        if updated {
-            Ok(Saved::Saved(Box::new(now_stored)))
-        } else {
+        if !updated {
             let since = self.history_since(id, version).await?;
-            Ok(Saved::Conflict {
-                current: Box::new(now_stored),
-                since,
-            })
+            let current = Box::new(self.refresh(id).await?);
+            return Ok(Saved::Conflict { current, since });
         }
+        // What was just written, without reading it back.
+        let saved = Project {
+            data: d.clone(),
+            status_date: status_date.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
+            version: version + 1,
+            updated_at: at,
+            ..Project::clone(&current)
+        };
+        if let Some(index) = self.loaded_index() {
+            index.upsert(saved.clone());
+        }
+        Ok(Saved::Saved(Box::new(saved)))
     }
 
     pub async fn delete_project(&self, id: i64) -> Result<()> {
@@ -503,7 +544,7 @@ impl Store {
     }
 }
 
-/// Code → id of the reference lists, read inside a write transaction.
+/// Code → id of the reference lists, for writing a project's links.
 pub(crate) struct References {
     themes: HashMap<String, i64>,
     drivers: HashMap<String, i64>,
@@ -525,35 +566,6 @@ impl References {
     pub(crate) fn criterion(&self, code: &str) -> Result<i64> {
         Self::lookup(&self.criteria, code, &format!("score_{code}"))
     }
-}
-
-pub(crate) async fn references<DB: Database>(
-    tx: &mut sqlx::Transaction<'_, DB>,
-) -> Result<References>
-where
-    for<'e> &'e mut <DB as Database>::Connection: sqlx::Executor<'e, Database = DB>,
-    for<'r> (String, i64): sqlx::FromRow<'r, DB::Row>,
-    for<'a> <DB as Database>::Arguments<'a>: sqlx::IntoArguments<'a, DB>,
-{
-    let mut maps = Vec::with_capacity(3);
-    for sql in [
-        "SELECT code, id FROM themes",
-        "SELECT code, id FROM policy_drivers",
-        "SELECT code, id FROM criteria",
-    ] {
-        let rows: Vec<(String, i64)> = sqlx::query_as::<DB, (String, i64)>(sql)
-            .fetch_all(&mut **tx)
-            .await?;
-        maps.push(rows.into_iter().collect::<HashMap<_, _>>());
-    }
-    let criteria = maps.pop().unwrap_or_default();
-    let drivers = maps.pop().unwrap_or_default();
-    let themes = maps.pop().unwrap_or_default();
-    Ok(References {
-        themes,
-        drivers,
-        criteria,
-    })
 }
 
 /// Writes the themes, drivers and scores of project `id`.

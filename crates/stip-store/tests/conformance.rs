@@ -552,6 +552,8 @@ async fn a_reopened_store_shows_what_was_saved(db: &TestDb) {
     assert_eq!(reopened.warm().await.unwrap(), 1);
     let again = reopened.project(p.id).await.unwrap();
     assert_eq!((again.data.title.as_str(), again.version), ("Daarna", 2));
+    // What the first store keeps in memory after saving is exactly what the database holds.
+    assert_eq!(*again, *store.project(p.id).await.unwrap());
 }
 
 #[tokio::test]
