@@ -1,0 +1,102 @@
+// The portfolio list: filtering with the form, removing one filter, searching, sorting by a
+// column header, paging, and an impossible filter value.
+const { test, expect } = require('../support/fixtures');
+
+/** The number in "N projecten gevonden". */
+async function total(page) {
+  const text = await page.locator('main .count').textContent();
+  return Number(text.match(/\d+/)[0]);
+}
+
+/** The texts of one column of the project table. */
+async function column(page, header) {
+  const headers = await page.locator('table.projects thead th').allTextContents();
+  const index = headers.findIndex((h) => h.trim().replace(/\s*[↑↓]$/, '') === header);
+  expect(index, `column ${header}`).toBeGreaterThanOrEqual(0);
+  return page.locator(`table.projects tbody tr > :nth-child(${index + 1})`).allTextContents();
+}
+
+test('filtering the portfolio by theme and status, removing one filter, and clearing all', async ({ stip, page }) => {
+  await stip.login('lezer');
+  await stip.visit('/projecten');
+  const all = await total(page);
+  expect(all).toBeGreaterThan(50);
+
+  const filters = page.getByRole('search', { name: 'Projecten filteren' });
+  await filters.getByLabel('Thema').selectOption({ label: 'Leermiddelen' });
+  await filters.getByLabel('Status').selectOption({ label: 'Rood' });
+  await stip.click(filters.getByRole('button', { name: 'Filteren' }));
+
+  expect(new URL(page.url()).searchParams.get('theme')).toBe('leermiddelen');
+  expect(new URL(page.url()).searchParams.get('status')).toBe('rood');
+  const filtered = await total(page);
+  expect(filtered).toBeGreaterThan(0);
+  expect(filtered).toBeLessThan(all);
+  for (const status of await column(page, 'Status')) expect(status.trim()).toBe('Rood');
+  await expect(filters.getByLabel('Status')).toHaveValue('rood');
+  const active = page.getByRole('region', { name: 'Actieve filters' });
+  await expect(active.getByRole('link')).toHaveCount(2);
+
+  await stip.click(active.getByRole('link', { name: 'Filter verwijderen: Status: Rood' }));
+  expect(new URL(page.url()).searchParams.get('status')).toBeNull();
+  await expect(filters.getByLabel('Status')).toHaveValue('');
+  await expect(filters.getByLabel('Thema')).toHaveValue('leermiddelen');
+  expect(await total(page)).toBeGreaterThanOrEqual(filtered);
+
+  await stip.click(page.getByRole('link', { name: 'Alle filters wissen' }));
+  expect(stip.path()).toBe('/projecten');
+  expect(await total(page)).toBe(all);
+  await expect(page.getByRole('region', { name: 'Actieve filters' })).toHaveCount(0);
+});
+
+test('searching by text and by institution, and a search that finds nothing', async ({ stip, page }) => {
+  await stip.login('regiegroep');
+  await stip.visit('/projecten');
+  const filters = page.getByRole('search', { name: 'Projecten filteren' });
+  await filters.getByLabel('Instelling').selectOption({ label: 'Horizon College' });
+  await stip.click(filters.getByRole('button', { name: 'Filteren' }));
+  const institutions = await column(page, 'Instelling');
+  expect(institutions.length).toBeGreaterThan(0);
+  for (const name of institutions) expect(name.trim()).toBe('Horizon College');
+
+  await filters.getByLabel('Zoeken in titel en tekst').fill('zzzzgeenprojectzzzz');
+  await stip.press('Enter');
+  await expect(page.locator('main .empty')).toHaveText('Geen projecten gevonden met deze filters.');
+  await expect(page.locator('main .count')).toHaveText('0 projecten gevonden');
+});
+
+test('sorting by a column header and paging through the list', async ({ stip, page }) => {
+  await stip.login('beheerder');
+  await stip.visit('/projecten');
+  const table = page.getByRole('table', { name: 'Projecten' });
+  const budget = table.getByRole('columnheader', { name: /^Budget/ });
+  await expect(budget).toHaveAttribute('aria-sort', 'none');
+
+  await stip.click(budget.getByRole('link'));
+  await expect(budget).toHaveAttribute('aria-sort', 'ascending');
+  const euros = (await column(page, 'Budget (euro)')).map((t) => t.trim()).filter(Boolean).map((t) => Number(t.replace(/[€\s.]/g, '').replace(',', '.')));
+  expect(euros.length).toBeGreaterThan(1);
+  expect(euros).toEqual([...euros].sort((a, b) => a - b));
+
+  await stip.click(budget.getByRole('link'));
+  await expect(budget).toHaveAttribute('aria-sort', 'descending');
+
+  const pager = page.getByRole('navigation', { name: "Pagina's" });
+  await expect(pager).toContainText(/Pagina 1 van \d+/);
+  await stip.click(pager.getByRole('link', { name: 'Volgende pagina' }));
+  await expect(pager).toContainText(/Pagina 2 van \d+/);
+  await expect(budget).toHaveAttribute('aria-sort', 'descending');
+  await stip.click(pager.getByRole('link', { name: 'Vorige pagina' }));
+  await expect(pager).toContainText(/Pagina 1 van \d+/);
+});
+
+test('an impossible filter value is named in an error summary that links to the field', async ({ stip, page }) => {
+  await stip.visit('/projecten?status=paars');
+  const summary = page.locator('#error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveText('Status: Kies een van de mogelijkheden.');
+  await summary.getByRole('link').click();
+  await expect(page.locator('#f-status')).toBeFocused();
+  await expect(page.locator('#f-status')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#f-status')).toHaveAccessibleDescription(/Kies een van de mogelijkheden\./);
+});
