@@ -48,6 +48,18 @@ impl Field {
         self
     }
 
+    /// Says before anyone makes a mistake that the field must be filled in (WCAG 3.3.2): "Required."
+    /// goes in front of the hint, which the field's `aria-describedby` points to.
+    pub fn required(mut self, c: &Chrome) -> Field {
+        let required = c.t("hint.required");
+        self.hint = if self.hint.is_empty() {
+            required
+        } else {
+            format!("{required} {}", self.hint)
+        };
+        self
+    }
+
     pub fn is(&self, kind: &str) -> bool {
         matches!(
             (&self.kind, kind),

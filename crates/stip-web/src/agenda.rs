@@ -226,10 +226,14 @@ fn theme_fields(c: &Chrome, input: &ThemeInput, lines: &[MainLine]) -> Vec<Field
         .map(|l| (l.code.clone(), l.name.clone()))
         .collect();
     vec![
-        Field::new(c, "code", &input.code, Kind::Text).hint(c.t("hint.code")),
-        Field::new(c, "name", &input.name, Kind::Text),
+        Field::new(c, "code", &input.code, Kind::Text)
+            .hint(c.t("hint.code"))
+            .required(c),
+        Field::new(c, "name", &input.name, Kind::Text).required(c),
         Field::new(c, "description", &input.description, Kind::Textarea),
-        Field::new(c, "colour", &input.colour, Kind::Colour).hint(c.t("hint.colour")),
+        Field::new(c, "colour", &input.colour, Kind::Colour)
+            .hint(c.t("hint.colour"))
+            .required(c),
         Field::new(
             c,
             "main_line",
@@ -384,8 +388,10 @@ async fn theme_update(
 
 fn line_fields(c: &Chrome, input: &MainLineInput) -> Vec<Field> {
     vec![
-        Field::new(c, "code", &input.code, Kind::Text).hint(c.t("hint.code")),
-        Field::new(c, "name", &input.name, Kind::Text),
+        Field::new(c, "code", &input.code, Kind::Text)
+            .hint(c.t("hint.code"))
+            .required(c),
+        Field::new(c, "name", &input.name, Kind::Text).required(c),
         Field::new(c, "position", &input.position, Kind::Number),
     ]
 }
@@ -510,8 +516,10 @@ async fn line_update(
 
 fn driver_fields(c: &Chrome, input: &PolicyDriverInput) -> Vec<Field> {
     vec![
-        Field::new(c, "code", &input.code, Kind::Text).hint(c.t("hint.code")),
-        Field::new(c, "name", &input.name, Kind::Text),
+        Field::new(c, "code", &input.code, Kind::Text)
+            .hint(c.t("hint.code"))
+            .required(c),
+        Field::new(c, "name", &input.name, Kind::Text).required(c),
     ]
 }
 
@@ -664,9 +672,13 @@ fn criterion_fields(c: &Chrome, input: &CriterionInput) -> Vec<Field> {
         .map(|d| (d.code().to_string(), c.label("direction", d.code())))
         .collect();
     vec![
-        Field::new(c, "code", &input.code, Kind::Text).hint(c.t("hint.code")),
-        Field::new(c, "name", &input.name, Kind::Text),
-        Field::new(c, "weight", &input.weight, Kind::Number).hint(c.t("hint.weight")),
+        Field::new(c, "code", &input.code, Kind::Text)
+            .hint(c.t("hint.code"))
+            .required(c),
+        Field::new(c, "name", &input.name, Kind::Text).required(c),
+        Field::new(c, "weight", &input.weight, Kind::Number)
+            .hint(c.t("hint.weight"))
+            .required(c),
         Field::new(
             c,
             "direction",

@@ -117,9 +117,11 @@ async fn show(
 
 fn fields(c: &Chrome, input: &InstitutionInput) -> Vec<Field> {
     vec![
-        Field::new(c, "brin", &input.brin, Kind::Text).hint(c.t("hint.brin")),
-        Field::new(c, "name", &input.name, Kind::Text),
-        Field::new(c, "short_name", &input.short_name, Kind::Text),
+        Field::new(c, "brin", &input.brin, Kind::Text)
+            .hint(c.t("hint.brin"))
+            .required(c),
+        Field::new(c, "name", &input.name, Kind::Text).required(c),
+        Field::new(c, "short_name", &input.short_name, Kind::Text).required(c),
         Field::new(c, "region", &input.region, Kind::Text),
         Field::new(c, "students", &input.students, Kind::Number),
     ]

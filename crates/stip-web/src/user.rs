@@ -97,8 +97,8 @@ fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> 
         .map(|i| (i.data.brin.to_string(), i.data.name.clone()))
         .collect();
     vec![
-        Field::new(c, "email", p.get("email"), Kind::Email),
-        Field::new(c, "name", p.get("name"), Kind::Text),
+        Field::new(c, "email", p.get("email"), Kind::Email).required(c),
+        Field::new(c, "name", p.get("name"), Kind::Text).required(c),
         Field::new(c, "role", p.get("role"), Kind::Select(roles, String::new())),
         Field::new(
             c,
@@ -113,11 +113,13 @@ fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> 
             if p.checked("active") { "1" } else { "" },
             Kind::Checkbox,
         ),
-        Field::new(c, "password", "", Kind::Password).hint(c.t(if is_new {
-            "hint.password"
+        if is_new {
+            Field::new(c, "password", "", Kind::Password)
+                .hint(c.t("hint.password"))
+                .required(c)
         } else {
-            "hint.password_keep"
-        })),
+            Field::new(c, "password", "", Kind::Password).hint(c.t("hint.password_keep"))
+        },
     ]
 }
 
