@@ -5,7 +5,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use stip_core::access::ProjectScope;
-use stip_core::portfolio::{ListRequest, Page, Project, Sort, SortKey, searchable_text};
+use stip_core::portfolio::{
+    Character, Horizon, ListRequest, Page, Perspective, Phase, Project, ProjectFilter, Sort,
+    SortKey, Status, Visibility, searchable_text,
+};
 
 struct Entry {
     project: Arc<Project>,
@@ -13,32 +16,105 @@ struct Entry {
     text: String,
 }
 
-impl Entry {
-    fn new(project: Project) -> Arc<Entry> {
-        let text = searchable_text(&project.data);
-        Arc::new(Entry {
-            project: Arc::new(project),
-            text,
-        })
+/// What the list's filters look at, packed beside each project's place in an order, so scanning
+/// the whole portfolio reads one contiguous array instead of following a pointer per project.
+#[derive(Clone, Copy)]
+struct Keys {
+    institution_id: i64,
+    brin: [u8; 4],
+    /// One bit per theme code and per driver code (see [`Bits`]).
+    themes: u64,
+    drivers: u64,
+    visibility: Visibility,
+    phase: Phase,
+    status: Status,
+    character: Option<Character>,
+    horizon: Option<Horizon>,
+    perspective: Perspective,
+}
+
+#[derive(Clone)]
+struct Slot {
+    keys: Keys,
+    entry: Arc<Entry>,
+}
+
+/// Bit numbers for codes, handed out as codes appear. Past 64 codes the bits cannot say it
+/// and the list falls back to reading the projects themselves.
+#[derive(Default)]
+struct Bits {
+    of: HashMap<String, u32>,
+    overflow: bool,
+}
+
+impl Bits {
+    fn mask(&mut self, codes: &[String]) -> u64 {
+        let mut mask = 0;
+        for code in codes {
+            let next = self.of.len() as u32;
+            let bit = *self.of.entry(code.clone()).or_insert(next);
+            if bit < 64 {
+                mask |= 1 << bit;
+            } else {
+                self.overflow = true;
+            }
+        }
+        mask
     }
+
+    /// The bit of a code being filtered on: `Some(0)` (nothing matches) for a code no project has.
+    fn of(&self, code: &Option<String>) -> Option<u64> {
+        code.as_ref()
+            .map(|c| self.of.get(c).filter(|b| **b < 64).map_or(0, |b| 1 << b))
+    }
+}
+
+/// A [`ProjectFilter`] in terms of [`Keys`]; the text is checked on the project afterwards.
+struct KeyFilter<'a> {
+    filter: &'a ProjectFilter,
+    brin: Option<[u8; 4]>,
+    theme: Option<u64>,
+    driver: Option<u64>,
+}
+
+impl KeyFilter<'_> {
+    fn matches(&self, k: &Keys) -> bool {
+        let f = self.filter;
+        self.brin.is_none_or(|b| b == k.brin)
+            && self.theme.is_none_or(|bit| k.themes & bit != 0)
+            && self.driver.is_none_or(|bit| k.drivers & bit != 0)
+            && f.phase.is_none_or(|x| x == k.phase)
+            && f.status.is_none_or(|x| x == k.status)
+            && f.character.is_none_or(|x| Some(x) == k.character)
+            && f.horizon.is_none_or(|x| Some(x) == k.horizon)
+            && f.perspective.is_none_or(|pole| k.perspective.leans(pole))
+    }
+}
+
+fn brin_bytes(brin: &str) -> [u8; 4] {
+    let mut out = [0; 4];
+    for (o, b) in out.iter_mut().zip(brin.bytes()) {
+        *o = b;
+    }
+    out
 }
 
 /// The projects in the ascending order of one sort key; projects without a value at the end.
 struct Order {
     sort: Sort,
-    entries: Vec<Arc<Entry>>,
+    slots: Vec<Slot>,
 }
 
 impl Order {
-    fn position(&self, e: &Entry) -> Result<usize, usize> {
-        self.entries
-            .binary_search_by(|x| self.sort.compare(&x.project, &e.project))
+    fn position(&self, p: &Project) -> Result<usize, usize> {
+        self.slots
+            .binary_search_by(|x| self.sort.compare(&x.entry.project, p))
     }
 
     /// Where the projects without a value for this key start.
     fn empty_from(&self) -> usize {
-        self.entries
-            .partition_point(|x| !self.sort.is_empty_for(&x.project))
+        self.slots
+            .partition_point(|x| !self.sort.is_empty_for(&x.entry.project))
     }
 }
 
@@ -46,6 +122,8 @@ impl Order {
 struct Inner {
     by_id: HashMap<i64, Arc<Entry>>,
     orders: Vec<Order>,
+    themes: Bits,
+    drivers: Bits,
 }
 
 pub(crate) struct Index {
@@ -68,24 +146,52 @@ impl Index {
 
 impl Inner {
     fn build(projects: Vec<Project>) -> Inner {
-        let entries: Vec<Arc<Entry>> = projects.into_iter().map(Entry::new).collect();
-        let orders = SortKey::ALL
+        let mut inner = Inner::default();
+        let slots: Vec<Slot> = projects.into_iter().map(|p| inner.slot(p)).collect();
+        inner.orders = SortKey::ALL
             .iter()
             .map(|key| {
                 let sort = Sort {
                     key: *key,
                     descending: false,
                 };
-                let mut sorted = entries.clone();
-                sorted.sort_unstable_by(|a, b| sort.compare(&a.project, &b.project));
+                let mut sorted = slots.clone();
+                sorted.sort_unstable_by(|a, b| sort.compare(&a.entry.project, &b.entry.project));
                 Order {
                     sort,
-                    entries: sorted,
+                    slots: sorted,
                 }
             })
             .collect();
-        let by_id = entries.into_iter().map(|e| (e.project.id, e)).collect();
-        Inner { by_id, orders }
+        inner.by_id = slots
+            .into_iter()
+            .map(|s| (s.entry.project.id, s.entry))
+            .collect();
+        inner
+    }
+
+    fn slot(&mut self, project: Project) -> Slot {
+        let d = &project.data;
+        let keys = Keys {
+            institution_id: project.institution_id,
+            brin: brin_bytes(project.institution_brin.as_str()),
+            themes: self.themes.mask(&d.themes),
+            drivers: self.drivers.mask(&d.drivers),
+            visibility: d.visibility,
+            phase: d.phase,
+            status: d.status,
+            character: d.character,
+            horizon: d.horizon,
+            perspective: d.perspective,
+        };
+        let text = searchable_text(d);
+        Slot {
+            keys,
+            entry: Arc::new(Entry {
+                project: Arc::new(project),
+                text,
+            }),
+        }
     }
 }
 
@@ -117,17 +223,18 @@ impl Index {
         {
             return;
         }
-        let entry = Entry::new(project);
-        if let Some(old) = inner.by_id.insert(entry.project.id, entry.clone()) {
+        let slot = inner.slot(project);
+        let id = slot.entry.project.id;
+        if let Some(old) = inner.by_id.insert(id, slot.entry.clone()) {
             for order in &mut inner.orders {
-                if let Ok(at) = order.position(&old) {
-                    order.entries.remove(at);
+                if let Ok(at) = order.position(&old.project) {
+                    order.slots.remove(at);
                 }
             }
         }
         for order in &mut inner.orders {
-            let at = order.position(&entry).unwrap_or_else(|at| at);
-            order.entries.insert(at, entry.clone());
+            let at = order.position(&slot.entry.project).unwrap_or_else(|at| at);
+            order.slots.insert(at, slot.clone());
         }
     }
 
@@ -135,8 +242,8 @@ impl Index {
         let mut inner = self.write();
         if let Some(old) = inner.by_id.remove(&id) {
             for order in &mut inner.orders {
-                if let Ok(at) = order.position(&old) {
-                    order.entries.remove(at);
+                if let Ok(at) = order.position(&old.project) {
+                    order.slots.remove(at);
                 }
             }
         }
@@ -150,21 +257,39 @@ impl Index {
             .iter()
             .position(|k| *k == req.sort.key)
             .unwrap_or(0)];
-        let (with_value, without) = order.entries.split_at(order.empty_from());
-        let in_order: Box<dyn Iterator<Item = &Arc<Entry>>> = if req.sort.descending {
+        let (with_value, without) = order.slots.split_at(order.empty_from());
+        let in_order: Box<dyn Iterator<Item = &Slot>> = if req.sort.descending {
             Box::new(with_value.iter().rev().chain(without.iter().rev()))
         } else {
-            Box::new(order.entries.iter())
+            Box::new(order.slots.iter())
+        };
+        let f = &req.filter;
+        let exact = inner.themes.overflow || inner.drivers.overflow;
+        let keys = KeyFilter {
+            filter: f,
+            brin: f.institution.as_ref().map(|b| brin_bytes(b.as_str())),
+            theme: inner.themes.of(&f.theme),
+            driver: inner.drivers.of(&f.driver),
         };
         let skip = (req.page.saturating_sub(1) as usize).saturating_mul(req.per_page as usize);
         let mut total = 0usize;
         let mut items = Vec::with_capacity(req.per_page as usize);
-        for e in in_order {
-            let p = &e.project;
-            if scope.includes(p.institution_id, p.data.visibility) && req.filter.matches(p, &e.text)
-            {
+        for slot in in_order {
+            let k = &slot.keys;
+            if !scope.includes(k.institution_id, k.visibility) {
+                continue;
+            }
+            let hit = if exact {
+                f.matches(&slot.entry.project, &slot.entry.text)
+            } else {
+                keys.matches(k)
+                    && f.text
+                        .as_ref()
+                        .is_none_or(|q| slot.entry.text.contains(q.as_str()))
+            };
+            if hit {
                 if total >= skip && items.len() < req.per_page as usize {
-                    items.push(p.clone());
+                    items.push(slot.entry.project.clone());
                 }
                 total += 1;
             }
@@ -236,9 +361,12 @@ mod tests {
         let filters = [
             "",
             "theme=llo",
-            "status=rood&horizon=lang",
+            "theme=bestaat-niet",
+            "driver=krimp",
+            "status=rood&horizon=lang&character=innoveren",
             "q=dashboard",
             "institution=25LN&perspective=ict",
+            "phase=uitvoering&driver=diversiteit&theme=innovatie",
         ];
         for key in SortKey::ALL {
             for desc in ["", "-"] {
@@ -289,6 +417,22 @@ mod tests {
         all.push(extra.clone());
         index.upsert(extra);
         check(&index, &all);
+    }
+
+    #[test]
+    fn more_codes_than_bits_still_filter_right() {
+        let mut all = projects(80);
+        for (i, p) in all.iter_mut().enumerate() {
+            p.data.themes.push(format!("thema-{i}"));
+        }
+        let index = Index::new(all.clone());
+        assert!(index.read().themes.overflow);
+        check(&index, &all);
+        let req = serde_urlencoded::from_str::<ListQuery>("theme=thema-70")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(index.list(&req, ProjectScope::All).total, 1);
     }
 
     #[test]
