@@ -1,0 +1,88 @@
+//! In-process hot paths of a project save and of loading demo data: parsing a full project form,
+//! the change history between two versions, and generating the L-scale demo portfolio.
+//! Run with `cargo bench -p stip-core`; HTTP load is measured by `bench/run`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use stip_core::agenda::default_agenda;
+use stip_core::portfolio::{ProjectData, ProjectInput, References, diff};
+
+/// A project form with every field filled, as an information manager saves it.
+fn full_input(agenda: &stip_core::agenda::DefaultAgenda) -> ProjectInput {
+    let description = "Wij bouwen een dashboard voor studievoortgang dat docenten en \
+        studieloopbaanbegeleiders wekelijks gebruiken. **Doel**: eerder signaleren van uitval.\n\n"
+        .repeat(20);
+    ProjectInput {
+        title: "Dashboard studievoortgang voor alle opleidingen".into(),
+        summary: "Eén overzicht van voortgang, aanwezigheid en resultaten per student.".into(),
+        description,
+        intended_result: "Minder uitval en betere informatie voor docenten.".into(),
+        owner: "College van bestuur".into(),
+        project_lead: "Karin den Heijer".into(),
+        contact_person: "Jan de Vries".into(),
+        phase: "uitvoering".into(),
+        status: "oranje".into(),
+        status_note: "Vertraging door leverancier; nieuwe planning volgt.".into(),
+        start_date: "2025-01-15".into(),
+        end_date: "31-12-2026".into(),
+        budget: "125.000,50".into(),
+        effort: "1,5".into(),
+        effort_unit: "fte".into(),
+        horizon: "middellang".into(),
+        character: "verbeteren".into(),
+        perspective_strategic_operational: "2".into(),
+        perspective_ict_business: "4".into(),
+        primary_theme: agenda.themes[0].code.clone(),
+        themes: agenda.themes[1..3].iter().map(|t| t.code.clone()).collect(),
+        drivers: agenda.drivers.iter().map(|d| d.code.clone()).collect(),
+        scores: agenda
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), (1 + i % 5).to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        visibility: "netwerk".into(),
+        shareable: true,
+        case_summary: "Een voorbeeld voor andere instellingen.".into(),
+        links: "https://example.org/dashboard\nhttps://example.org/plan".into(),
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let agenda = default_agenda();
+    let themes: Vec<&str> = agenda.themes.iter().map(|t| t.code.as_str()).collect();
+    let drivers: Vec<&str> = agenda.drivers.iter().map(|d| d.code.as_str()).collect();
+    let criteria: Vec<&str> = agenda.criteria.iter().map(|c| c.code.as_str()).collect();
+    let refs = References {
+        themes: &themes,
+        drivers: &drivers,
+        criteria: &criteria,
+    };
+    let input = full_input(&agenda);
+
+    c.bench_function("ProjectData::parse (full input)", |b| {
+        b.iter(|| ProjectData::parse(black_box(&input), &refs).expect("valid input"))
+    });
+
+    let old = ProjectData::parse(&input, &refs).expect("valid input");
+    let mut changed_input = input.clone();
+    changed_input.title.push_str(" (herzien)");
+    changed_input.status = "groen".into();
+    changed_input.status_note = "Weer op schema.".into();
+    changed_input.budget = "130.000".into();
+    let new = ProjectData::parse(&changed_input, &refs).expect("valid input");
+    c.bench_function("portfolio::diff (4 of 25 fields changed)", |b| {
+        b.iter(|| diff(black_box(&old), black_box(&new)))
+    });
+
+    let mut group = c.benchmark_group("demo");
+    group.sample_size(10);
+    group.bench_function("generate(60, 250, 1) = 15,000 projects", |b| {
+        b.iter(|| stip_core::demo::generate(black_box(60), black_box(250), 1))
+    });
+    group.finish();
+}
+
+criterion_group!(hot_paths, benches);
+criterion_main!(hot_paths);
