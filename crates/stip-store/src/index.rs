@@ -3,7 +3,7 @@
 //! (at start, or on first use) and updated by the store's own writes after they commit.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use stip_core::access::ProjectScope;
 use stip_core::portfolio::{
     Character, Horizon, ListRequest, Page, Perspective, Phase, Project, ProjectFilter, Sort,
@@ -20,6 +20,8 @@ struct Entry {
 /// the whole portfolio reads one contiguous array instead of following a pointer per project.
 #[derive(Clone, Copy)]
 struct Keys {
+    /// The entry's number, for the text filter's bit set.
+    n: u32,
     institution_id: i64,
     brin: [u8; 4],
     /// One bit per theme code and per driver code (see [`Bits`]).
@@ -69,7 +71,7 @@ impl Bits {
     }
 }
 
-/// A [`ProjectFilter`] in terms of [`Keys`]; the text is checked on the project afterwards.
+/// A [`ProjectFilter`] in terms of [`Keys`]; the text is checked through [`TextHits`].
 struct KeyFilter<'a> {
     filter: &'a ProjectFilter,
     brin: Option<[u8; 4]>,
@@ -118,30 +120,60 @@ impl Order {
     }
 }
 
+/// How many projects each scope sees, kept as projects come and go, so an unfiltered list
+/// knows its total without counting.
 #[derive(Default)]
-struct Inner {
-    by_id: HashMap<i64, Arc<Entry>>,
-    orders: Vec<Order>,
-    themes: Bits,
-    drivers: Bits,
+struct Counts {
+    all: usize,
+    public: usize,
+    institution_only: usize,
+    institution_only_of: HashMap<i64, usize>,
 }
 
-pub(crate) struct Index {
-    inner: RwLock<Inner>,
-}
-
-impl Index {
-    pub(crate) fn new(projects: Vec<Project>) -> Index {
-        Index {
-            inner: RwLock::new(Inner::build(projects)),
+impl Counts {
+    fn add(&mut self, k: &Keys, sign: isize) {
+        let step = |n: &mut usize| *n = n.saturating_add_signed(sign);
+        step(&mut self.all);
+        match k.visibility {
+            Visibility::Openbaar => step(&mut self.public),
+            Visibility::Instelling => {
+                step(&mut self.institution_only);
+                step(
+                    self.institution_only_of
+                        .entry(k.institution_id)
+                        .or_default(),
+                );
+            }
+            Visibility::Netwerk => {}
         }
     }
 
-    /// Replaces everything, after a bulk load.
-    pub(crate) fn reload(&self, projects: Vec<Project>) {
-        let fresh = Inner::build(projects);
-        *self.write() = fresh;
+    fn visible(&self, scope: ProjectScope) -> usize {
+        match scope {
+            ProjectScope::All => self.all,
+            ProjectScope::Public => self.public,
+            ProjectScope::Network { own_institution } => {
+                let own = own_institution
+                    .and_then(|i| self.institution_only_of.get(&i))
+                    .copied()
+                    .unwrap_or(0);
+                self.all - self.institution_only + own
+            }
+        }
     }
+}
+
+#[derive(Default)]
+struct Inner {
+    by_id: HashMap<i64, Slot>,
+    orders: Vec<Order>,
+    themes: Bits,
+    drivers: Bits,
+    counts: Counts,
+    /// The next entry number.
+    next: u32,
+    /// Changes with every write, so cached text matches know they are stale.
+    generation: u64,
 }
 
 impl Inner {
@@ -163,16 +195,18 @@ impl Inner {
                 }
             })
             .collect();
-        inner.by_id = slots
-            .into_iter()
-            .map(|s| (s.entry.project.id, s.entry))
-            .collect();
+        for slot in &slots {
+            inner.counts.add(&slot.keys, 1);
+        }
+        inner.by_id = slots.into_iter().map(|s| (s.entry.project.id, s)).collect();
         inner
     }
 
     fn slot(&mut self, project: Project) -> Slot {
         let d = &project.data;
+        self.next += 1;
         let keys = Keys {
+            n: self.next - 1,
             institution_id: project.institution_id,
             brin: brin_bytes(project.institution_brin.as_str()),
             themes: self.themes.mask(&d.themes),
@@ -195,7 +229,42 @@ impl Inner {
     }
 }
 
+/// Which entries contain a searched text, by entry number; kept for the last few searches until
+/// the next write, so paging and re-sorting a search does not search again.
+struct TextHits {
+    text: String,
+    generation: u64,
+    bits: Arc<Vec<u64>>,
+}
+
+fn has_bit(bits: &[u64], n: u32) -> bool {
+    bits.get(n as usize / 64)
+        .is_some_and(|w| w & (1 << (n % 64)) != 0)
+}
+
+const TEXT_CACHE: usize = 32;
+
+pub(crate) struct Index {
+    inner: RwLock<Inner>,
+    texts: Mutex<Vec<TextHits>>,
+}
+
 impl Index {
+    pub(crate) fn new(projects: Vec<Project>) -> Index {
+        Index {
+            inner: RwLock::new(Inner::build(projects)),
+            texts: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Replaces everything, after a bulk load.
+    pub(crate) fn reload(&self, projects: Vec<Project>) {
+        let mut fresh = Inner::build(projects);
+        let mut inner = self.write();
+        fresh.generation = inner.generation + 1;
+        *inner = fresh;
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
         self.inner.read().unwrap_or_else(|e| e.into_inner())
     }
@@ -205,7 +274,7 @@ impl Index {
     }
 
     pub(crate) fn get(&self, id: i64) -> Option<Arc<Project>> {
-        self.read().by_id.get(&id).map(|e| e.project.clone())
+        self.read().by_id.get(&id).map(|s| s.entry.project.clone())
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -219,34 +288,72 @@ impl Index {
         if inner
             .by_id
             .get(&project.id)
-            .is_some_and(|old| old.project.version > project.version)
+            .is_some_and(|old| old.entry.project.version > project.version)
         {
             return;
         }
+        inner.generation += 1;
         let slot = inner.slot(project);
-        let id = slot.entry.project.id;
-        if let Some(old) = inner.by_id.insert(id, slot.entry.clone()) {
-            for order in &mut inner.orders {
-                if let Ok(at) = order.position(&old.project) {
-                    order.slots.remove(at);
-                }
-            }
+        inner.counts.add(&slot.keys, 1);
+        let old = inner.by_id.insert(slot.entry.project.id, slot.clone());
+        if let Some(old) = &old {
+            inner.counts.add(&old.keys, -1);
         }
         for order in &mut inner.orders {
-            let at = order.position(&slot.entry.project).unwrap_or_else(|at| at);
-            order.slots.insert(at, slot.clone());
+            match order.position(&slot.entry.project) {
+                // The old version compares equal (same id, same key in this order): it keeps its
+                // place, and nothing in a long vector moves. A save usually changes one order.
+                Ok(at) => order.slots[at] = slot.clone(),
+                Err(_) => {
+                    if let Some(at) = old
+                        .as_ref()
+                        .and_then(|o| order.position(&o.entry.project).ok())
+                    {
+                        order.slots.remove(at);
+                    }
+                    let at = order.position(&slot.entry.project).unwrap_or_else(|at| at);
+                    order.slots.insert(at, slot.clone());
+                }
+            }
         }
     }
 
     pub(crate) fn remove(&self, id: i64) {
         let mut inner = self.write();
         if let Some(old) = inner.by_id.remove(&id) {
+            inner.generation += 1;
+            inner.counts.add(&old.keys, -1);
             for order in &mut inner.orders {
-                if let Ok(at) = order.position(&old.project) {
+                if let Ok(at) = order.position(&old.entry.project) {
                     order.slots.remove(at);
                 }
             }
         }
+    }
+
+    /// The entries whose text contains `text`, from the cache or searched now.
+    fn text_hits(&self, inner: &Inner, text: &str) -> Arc<Vec<u64>> {
+        let mut cache = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|t| t.generation == inner.generation);
+        if let Some(hit) = cache.iter().find(|t| t.text == text) {
+            return hit.bits.clone();
+        }
+        let mut bits = vec![0u64; inner.next as usize / 64 + 1];
+        for slot in inner.by_id.values() {
+            if slot.entry.text.contains(text) {
+                bits[slot.keys.n as usize / 64] |= 1 << (slot.keys.n % 64);
+            }
+        }
+        let bits = Arc::new(bits);
+        if cache.len() >= TEXT_CACHE {
+            cache.remove(0);
+        }
+        cache.push(TextHits {
+            text: text.to_string(),
+            generation: inner.generation,
+            bits: bits.clone(),
+        });
+        bits
     }
 
     /// One page of the projects `scope` may see that pass the filter, in the requested order,
@@ -263,43 +370,51 @@ impl Index {
         } else {
             Box::new(order.slots.iter())
         };
+        let in_scope =
+            in_order.filter(|s| scope.includes(s.keys.institution_id, s.keys.visibility));
         let f = &req.filter;
-        let exact = inner.themes.overflow || inner.drivers.overflow;
+        let skip = (req.page.saturating_sub(1) as usize).saturating_mul(req.per_page as usize);
+        let per_page = req.per_page as usize;
+        let page = |items, total| Page {
+            items,
+            total,
+            page: req.page,
+            per_page: req.per_page,
+        };
+        if *f == ProjectFilter::default() {
+            // No filter: the total is known, and the page is the first projects in view.
+            let items = in_scope
+                .skip(skip)
+                .take(per_page)
+                .map(|s| s.entry.project.clone())
+                .collect();
+            return page(items, inner.counts.visible(scope) as u64);
+        }
+        let text = f.text.as_ref().map(|t| self.text_hits(&inner, t));
         let keys = KeyFilter {
             filter: f,
             brin: f.institution.as_ref().map(|b| brin_bytes(b.as_str())),
             theme: inner.themes.of(&f.theme),
             driver: inner.drivers.of(&f.driver),
         };
-        let skip = (req.page.saturating_sub(1) as usize).saturating_mul(req.per_page as usize);
+        let exact = inner.themes.overflow || inner.drivers.overflow;
+        let mut items = Vec::with_capacity(per_page);
         let mut total = 0usize;
-        let mut items = Vec::with_capacity(req.per_page as usize);
-        for slot in in_order {
-            let k = &slot.keys;
-            if !scope.includes(k.institution_id, k.visibility) {
-                continue;
-            }
+        for slot in in_scope {
             let hit = if exact {
                 f.matches(&slot.entry.project, &slot.entry.text)
             } else {
-                keys.matches(k)
-                    && f.text
-                        .as_ref()
-                        .is_none_or(|q| slot.entry.text.contains(q.as_str()))
+                keys.matches(&slot.keys)
+                    && text.as_ref().is_none_or(|bits| has_bit(bits, slot.keys.n))
             };
             if hit {
-                if total >= skip && items.len() < req.per_page as usize {
+                if total >= skip && items.len() < per_page {
                     items.push(slot.entry.project.clone());
                 }
                 total += 1;
             }
         }
-        Page {
-            items,
-            total: total as u64,
-            page: req.page,
-            per_page: req.per_page,
-        }
+        page(items, total as u64)
     }
 }
 
