@@ -121,4 +121,38 @@ async function expectNoHorizontalScroll(page, what) {
   expect(result.scrollWidth, `${what}: page width at a ${result.width}px window`).toBeLessThanOrEqual(result.width);
 }
 
-module.exports = { focused, expectVisibleFocus, tab, tabTo, walkTabOrder, expectNoHorizontalScroll };
+/**
+ * Applies the text spacing of WCAG 1.4.12 (line height 1.5, paragraph spacing 2em, letter
+ * spacing 0.12em, word spacing 0.16em) as a user style sheet would, and fails when that cuts
+ * text off: an element that hides its overflow and now overflows. A constructed style sheet is
+ * not inline style, so Stip's CSP allows it.
+ */
+async function applyTextSpacing(page) {
+  await page.evaluate(() => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(
+      '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }',
+    );
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  });
+}
+
+async function expectNothingCutOff(page, what) {
+  const clipped = await page.evaluate(() => {
+    const found = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const style = getComputedStyle(el);
+      const hides = [style.overflowX, style.overflowY].some((o) => o === 'hidden' || o === 'clip');
+      // 1×1 px elements are the visually hidden texts for screen readers: clipped on purpose.
+      // Form fields scroll their own text as one types.
+      if (!hides || el.clientWidth <= 1 || el.matches('input, select, textarea')) continue;
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
+        found.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`);
+      }
+    }
+    return found;
+  });
+  expect(clipped, `${what}: elements that cut their text off`).toEqual([]);
+}
+
+module.exports = { focused, expectVisibleFocus, tab, tabTo, walkTabOrder, expectNoHorizontalScroll, applyTextSpacing, expectNothingCutOff };

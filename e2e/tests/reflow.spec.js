@@ -1,8 +1,9 @@
 // Zoom and small screens (WCAG 1.4.4, 1.4.10): every page works at 320 CSS px wide (a phone,
 // or 400% zoom) and at 200% zoom of a 1280×800 window (640×400 CSS px) without scrolling
-// sideways. Pages are audited with axe at phone width too, where the layout differs most.
+// sideways, also with wider text spacing (1.4.12). Pages are audited with axe at phone width
+// too, where the layout differs most.
 const { test, expect } = require('../support/fixtures');
-const { expectNoHorizontalScroll } = require('../support/checks');
+const { expectNoHorizontalScroll, applyTextSpacing, expectNothingCutOff } = require('../support/checks');
 
 const PHONE = { width: 320, height: 640 };
 const ZOOM_200 = { width: 640, height: 400 };
@@ -19,6 +20,11 @@ async function fits(stip, url, options) {
     if (await link.evaluate((el) => el.classList.contains('skip-link'))) continue;
     await expect(link).toBeVisible();
   }
+  await applyTextSpacing(page);
+  await expectNothingCutOff(page, `${url} with wider text spacing at 200% zoom`);
+  await page.setViewportSize(PHONE);
+  await expectNoHorizontalScroll(page, `${url} with wider text spacing at 320px`);
+  await expectNothingCutOff(page, `${url} with wider text spacing at 320px`);
 }
 
 test('public pages fit a phone and 200% zoom', async ({ stip }) => {
