@@ -54,7 +54,7 @@ test('tab order and visible focus on a project page with an edit button', async 
   expect(stops.map((s) => s.text)).toContain('Project verwijderen');
 });
 
-test('keyboard only: log in, filter the list, open a project, and log out', async ({ stip, page }) => {
+test('keyboard only: log in, filter the list, open a project, switch language, and log out', async ({ stip, page }) => {
   const account = accounts.lezer;
   await stip.visit('/');
   await tabTo(page, page.locator('header').getByRole('link', { name: 'Inloggen' }));
@@ -85,9 +85,15 @@ test('keyboard only: log in, filter the list, open a project, and log out', asyn
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(page.locator('.facts')).toContainText('Rood');
 
-  await tabTo(page, page.locator('header').getByRole('button', { name: 'Uitloggen' }));
+  // The language switch, then logging out, in English.
+  await tabTo(page, page.locator('header').getByRole('link', { name: 'English' }));
+  await stip.press('Enter');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await tabTo(page, page.locator('header').getByRole('button', { name: 'Log out' }));
   await stip.press('Enter');
   await expect(page.locator('header .who')).toHaveCount(0);
+  await expect(page.locator('header').getByRole('link', { name: 'Log in' })).toBeVisible();
 });
 
 test('keyboard only: create a project, correcting a missing title through the error summary', async ({ stip, page }) => {

@@ -1,6 +1,6 @@
 // The permission rules of the portfolio as a person meets them in the browser: which projects
 // one sees, which offer an edit button, and what a page one may not use answers.
-const { test, expect } = require('../support/fixtures');
+const { test, expect, Stip } = require('../support/fixtures');
 const { uniqueTitle, createProject } = require('../support/projects');
 
 test.describe('projects of Horizon College seen by others', () => {
@@ -10,7 +10,6 @@ test.describe('projects of Horizon College seen by others', () => {
   const made = {};
 
   test.beforeAll(async ({ browser }, testInfo) => {
-    const { Stip } = require('../support/fixtures');
     const context = await browser.newContext({ baseURL: process.env.STIP_URL, locale: 'nl-NL' });
     const stip = new Stip(await context.newPage(), testInfo, 'setup-');
     await stip.login('horizon');
