@@ -185,12 +185,12 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
                     crate::ApiError::Unauthorized.into_response(),
                     lang,
                     None,
-                    &state,
+                    is_api,
                 )
                 .await;
             }
             Err(e) => {
-                return finish(crate::ApiError::from(e).into_response(), lang, None, &state).await;
+                return finish(crate::ApiError::from(e).into_response(), lang, None, is_api).await;
             }
         }
     } else {
@@ -256,13 +256,13 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
                 });
                 r
             };
-            return finish(res, lang, Some(&viewer), &state).await;
+            return finish(res, lang, Some(&viewer), is_api).await;
         }
     }
     parts.extensions.insert(viewer.clone());
     let secure = is_https(&parts.headers);
     let res = next.run(Request::from_parts(parts, body)).await;
-    let mut res = finish(res, lang, Some(&viewer), &state).await;
+    let mut res = finish(res, lang, Some(&viewer), is_api).await;
     if let Some(c) = new_csrf_cookie {
         let is_html = res
             .headers()
@@ -308,9 +308,25 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 }
 
 /// Renders an [`ErrorReply`] left by a handler, in the viewer's language.
-async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, _state: &AppState) -> Response {
-    let Some(reply) = res.extensions().get::<ErrorReply>().cloned() else {
-        return res;
+async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: bool) -> Response {
+    let reply = match res.extensions().get::<ErrorReply>().cloned() {
+        Some(reply) => reply,
+        // A request axum could not read (a path like /projecten/abc, a malformed form): answered
+        // like every other error, in the viewer's language.
+        None if res.status() == StatusCode::BAD_REQUEST => {
+            let (status, key) = (StatusCode::BAD_REQUEST, "bad_request");
+            if is_api {
+                ErrorReply::Problem {
+                    status,
+                    key,
+                    invalid: None,
+                    extra: None,
+                }
+            } else {
+                ErrorReply::Page { status, key }
+            }
+        }
+        None => return res,
     };
     let (mut parts, _) = res.into_parts();
     match reply {

@@ -197,11 +197,19 @@ impl Choices {
                 [
                     (
                         k.code().to_string(),
-                        format!("{} ↑", lang.label("sort", k.code())),
+                        format!(
+                            "{} ({})",
+                            lang.label("sort", k.code()),
+                            lang.t("list.ascending")
+                        ),
                     ),
                     (
                         format!("-{}", k.code()),
-                        format!("{} ↓", lang.label("sort", k.code())),
+                        format!(
+                            "{} ({})",
+                            lang.label("sort", k.code()),
+                            lang.t("list.descending")
+                        ),
                     ),
                 ]
             })
@@ -265,6 +273,26 @@ struct ListPage {
     can_create: bool,
     /// (label, link without this filter)
     active: Vec<(String, String)>,
+}
+
+/// A value in the change history as the page shows it: labels and names instead of codes.
+fn change_value(c: &Chrome, lists: &Lists, field: &str, value: &str) -> String {
+    let codes =
+        |name: &dyn Fn(&str) -> String| value.split(", ").map(name).collect::<Vec<_>>().join(", ");
+    match field {
+        _ if value.is_empty() => String::new(),
+        "phase" | "status" | "horizon" | "character" | "visibility" => c.label(field, value),
+        "perspective_strategic_operational" => c.label("axis_so", value),
+        "perspective_ict_business" => c.label("axis_ib", value),
+        "themes" => codes(&|code| lists.theme_name(code)),
+        "drivers" => codes(&|code| lists.driver_name(code)),
+        "shareable" => c.t(if value == "ja" {
+            "common.answer_yes"
+        } else {
+            "common.answer_no"
+        }),
+        _ => value.to_string(),
+    }
 }
 
 /// The filters in use, each as its label and the link that removes it.
@@ -360,6 +388,10 @@ impl ShowPage {
 
     fn field_name(&self, field: &str) -> String {
         self.c.t(&format!("field.{field}"))
+    }
+
+    fn value(&self, field: &str, value: &str) -> String {
+        change_value(&self.c, &self.lists, field, value)
     }
 }
 
@@ -469,6 +501,10 @@ impl FormPage {
     }
     fn field_name(&self, field: &str) -> String {
         self.c.t(&format!("field.{field}"))
+    }
+
+    fn value(&self, field: &str, value: &str) -> String {
+        change_value(&self.c, &self.lists, field, value)
     }
 }
 

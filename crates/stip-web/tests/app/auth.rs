@@ -316,3 +316,18 @@ async fn every_response_carries_a_request_id() {
         .await;
     assert_eq!(kept.header("x-request-id"), "proxy-123");
 }
+
+#[tokio::test]
+async fn an_address_that_does_not_parse_gets_a_page_in_the_users_language() {
+    let app = TestApp::new().await;
+    let page = app
+        .login(BEHEERDER)
+        .await
+        .get("/beheer/instellingen/25LN")
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("<html lang=\"nl\">") && page.shows("Verzoek niet begrepen"));
+    let api = app.anonymous().get("/api/v1/projects/abc").await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert_eq!(api.header("content-type"), "application/problem+json");
+}

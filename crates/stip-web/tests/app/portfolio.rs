@@ -97,7 +97,10 @@ async fn editing_records_who_changed_which_fields_from_what_to_what() {
     assert!(page.shows("Hanna Horizon"));
     assert!(page.shows("versie 2"));
     assert!(page.shows("<th scope=\"row\">Titel</th><td>Dashboard studiesucces</td><td>Dashboard studiesucces 2.0</td>"));
-    assert!(page.shows("<th scope=\"row\">Status</th><td>oranje</td><td>rood</td>"));
+    assert!(
+        page.shows("<th scope=\"row\">Status</th><td>Oranje</td><td>Rood</td>"),
+        "labels, not codes"
+    );
     assert!(page.shows("Project aangemaakt."));
     let history = app.store().project_history(id).await.unwrap();
     assert_eq!(
