@@ -65,6 +65,40 @@ struct ProjectRow {
     updated_at: String,
 }
 
+/// Binds a project's columns from `title` to `links`, in the order the INSERT and the UPDATE name
+/// them; `status_date` and the primary theme's id come from the caller.
+macro_rules! bind_project {
+    ($query:expr, $d:expr, $status_date:expr, $primary:expr) => {{
+        let d = $d;
+        $query
+            .bind(&d.title)
+            .bind(&d.summary)
+            .bind(&d.description)
+            .bind(&d.intended_result)
+            .bind(&d.owner)
+            .bind(&d.project_lead)
+            .bind(&d.contact_person)
+            .bind(d.phase.code())
+            .bind(d.status.code())
+            .bind(&d.status_note)
+            .bind($status_date)
+            .bind(d.start_date.map(|x| x.to_string()))
+            .bind(d.end_date.map(|x| x.to_string()))
+            .bind(d.budget.map(|b| b.0))
+            .bind(d.effort.map(|e| e.amount.0))
+            .bind(d.effort.map(|e| e.unit.code()))
+            .bind(d.horizon.map(Horizon::code))
+            .bind(d.character.map(Character::code))
+            .bind(d.perspective.strategic_operational.map(i64::from))
+            .bind(d.perspective.ict_business.map(i64::from))
+            .bind($primary)
+            .bind(d.visibility.code())
+            .bind(d.shareable)
+            .bind(&d.case_summary)
+            .bind(d.links.join("\n"))
+    }};
+}
+
 const SELECT_PROJECT: &str = "SELECT p.id, p.institution_id, i.brin, i.name AS institution_name, p.title, p.summary,
     p.description, p.intended_result, p.owner, p.project_lead, p.contact_person, p.phase, p.status, p.status_note,
     p.status_date, p.start_date, p.end_date, p.budget_cents, p.effort_hundredths, p.effort_unit, p.horizon,
@@ -313,7 +347,7 @@ impl Store {
         let id: i64 = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
             let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
-            let id: i64 = sqlx::query_scalar(
+            let insert = sqlx::query_scalar(
                 "INSERT INTO projects (institution_id, title, summary, description, intended_result, owner, project_lead,
                  contact_person, phase, status, status_note, status_date, start_date, end_date, budget_cents,
                  effort_hundredths, effort_unit, horizon, character, perspective_so, perspective_ib, primary_theme_id,
@@ -321,35 +355,11 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
                  $22, $23, $24, $25, $26, 1, $27, $27) RETURNING id",
             )
-            .bind(institution_id)
-            .bind(&d.title)
-            .bind(&d.summary)
-            .bind(&d.description)
-            .bind(&d.intended_result)
-            .bind(&d.owner)
-            .bind(&d.project_lead)
-            .bind(&d.contact_person)
-            .bind(d.phase.code())
-            .bind(d.status.code())
-            .bind(&d.status_note)
-            .bind(today)
-            .bind(d.start_date.map(|x| x.to_string()))
-            .bind(d.end_date.map(|x| x.to_string()))
-            .bind(d.budget.map(|b| b.0))
-            .bind(d.effort.map(|e| e.amount.0))
-            .bind(d.effort.map(|e| e.unit.code()))
-            .bind(d.horizon.map(Horizon::code))
-            .bind(d.character.map(Character::code))
-            .bind(d.perspective.strategic_operational.map(i64::from))
-            .bind(d.perspective.ict_business.map(i64::from))
-            .bind(primary)
-            .bind(d.visibility.code())
-            .bind(d.shareable)
-            .bind(&d.case_summary)
-            .bind(d.links.join("\n"))
-            .bind(&at)
-            .fetch_one(&mut *tx)
-            .await?;
+            .bind(institution_id);
+            let id: i64 = bind_project!(insert, d, today, primary)
+                .bind(&at)
+                .fetch_one(&mut *tx)
+                .await?;
             write_links(&mut tx, id, d, &refs).await?;
             sqlx::query(
                 "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, 1, $2, $3, $4, '[]')",
@@ -401,7 +411,7 @@ impl Store {
         let updated: bool = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
             let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
-            let n = sqlx::query(
+            let update = sqlx::query(
                 "UPDATE projects SET title = $1, summary = $2, description = $3, intended_result = $4, owner = $5,
                  project_lead = $6, contact_person = $7, phase = $8, status = $9, status_note = $10, status_date = $11,
                  start_date = $12, end_date = $13, budget_cents = $14, effort_hundredths = $15, effort_unit = $16,
@@ -409,37 +419,14 @@ impl Store {
                  visibility = $22, shareable = $23, case_summary = $24, links = $25, version = version + 1,
                  updated_at = $26 WHERE id = $27 AND version = $28",
             )
-            .bind(&d.title)
-            .bind(&d.summary)
-            .bind(&d.description)
-            .bind(&d.intended_result)
-            .bind(&d.owner)
-            .bind(&d.project_lead)
-            .bind(&d.contact_person)
-            .bind(d.phase.code())
-            .bind(d.status.code())
-            .bind(&d.status_note)
-            .bind(&status_date)
-            .bind(d.start_date.map(|x| x.to_string()))
-            .bind(d.end_date.map(|x| x.to_string()))
-            .bind(d.budget.map(|b| b.0))
-            .bind(d.effort.map(|e| e.amount.0))
-            .bind(d.effort.map(|e| e.unit.code()))
-            .bind(d.horizon.map(Horizon::code))
-            .bind(d.character.map(Character::code))
-            .bind(d.perspective.strategic_operational.map(i64::from))
-            .bind(d.perspective.ict_business.map(i64::from))
-            .bind(primary)
-            .bind(d.visibility.code())
-            .bind(d.shareable)
-            .bind(&d.case_summary)
-            .bind(d.links.join("\n"))
-            .bind(&at)
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            ;
+            let n = bind_project!(update, d, &status_date, primary)
+                .bind(&at)
+                .bind(id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if n == 1 {
                 for table in ["project_themes", "project_drivers", "project_scores"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
