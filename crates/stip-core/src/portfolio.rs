@@ -503,19 +503,6 @@ pub fn diff(old: &ProjectData, new: &ProjectData) -> Vec<FieldChange> {
         .collect()
 }
 
-/// The changes recorded when a project is created: every field that has a value.
-pub fn initial_changes(new: &ProjectData) -> Vec<FieldChange> {
-    new.history_fields()
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(field, new)| FieldChange {
-            field: field.to_string(),
-            old: String::new(),
-            new,
-        })
-        .collect()
-}
-
 /// A change-history entry: who changed which fields when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {

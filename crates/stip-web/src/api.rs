@@ -260,7 +260,3 @@ async fn page(viewer: Viewer) -> Response {
         schemas,
     })
 }
-
-pub fn document_json() -> &'static str {
-    &JSON
-}

@@ -68,12 +68,6 @@ impl Lists {
             .unwrap_or_else(|| code.to_string())
     }
 
-    pub fn theme_colour(&self, code: &str) -> String {
-        self.theme(code)
-            .map(|t| t.data.colour.clone())
-            .unwrap_or_else(|| "#777777".into())
-    }
-
     pub fn driver_name(&self, code: &str) -> String {
         self.drivers
             .iter()
