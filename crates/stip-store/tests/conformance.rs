@@ -528,6 +528,21 @@ async fn deleting_a_project_removes_it_and_its_history(store: &Store) {
         store.delete_project(p.id).await,
         Err(StoreError::NotFound)
     ));
+    // The deleted project was the newest; its address must not come to show another project.
+    let next = store
+        .create_project(inst, &data("Nieuw"), &editor())
+        .await
+        .unwrap();
+    assert!(
+        next.id > p.id,
+        "a deleted project's id {} was given to a new one ({})",
+        p.id,
+        next.id
+    );
+    assert!(matches!(
+        store.project(p.id).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 /// The read model of a store opened later is loaded from the database: it shows what the first

@@ -1,8 +1,10 @@
 -- The portfolio core: institutions, the agenda, policy drivers, criteria, projects with history,
 -- accounts, sessions and API tokens. Dates and timestamps are ISO text; money in cents.
+-- Ids are AUTOINCREMENT: an id appears in addresses (/projecten/308), so a deleted row's id is
+-- never given to a new one, as PostgreSQL's identity columns do.
 
 CREATE TABLE institutions (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     brin TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     short_name TEXT NOT NULL,
@@ -12,7 +14,7 @@ CREATE TABLE institutions (
 );
 
 CREATE TABLE main_lines (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     position INTEGER NOT NULL DEFAULT 0,
@@ -20,7 +22,7 @@ CREATE TABLE main_lines (
 );
 
 CREATE TABLE themes (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
@@ -31,14 +33,14 @@ CREATE TABLE themes (
 );
 
 CREATE TABLE policy_drivers (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
 CREATE TABLE criteria (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     weight INTEGER NOT NULL,
@@ -48,7 +50,7 @@ CREATE TABLE criteria (
 );
 
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     email TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     role TEXT NOT NULL,
@@ -74,7 +76,7 @@ CREATE TABLE api_tokens (
 );
 
 CREATE TABLE projects (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     institution_id INTEGER NOT NULL REFERENCES institutions(id),
     title TEXT NOT NULL,
     summary TEXT NOT NULL DEFAULT '',
@@ -132,7 +134,7 @@ CREATE TABLE project_scores (
 );
 
 CREATE TABLE project_history (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
     version INTEGER NOT NULL,
     changed_at TEXT NOT NULL,
