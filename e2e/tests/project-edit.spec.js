@@ -125,7 +125,8 @@ test('a save from a stale version shows what changed, keeps the input, and can b
 test('deleting a project asks for confirmation first', async ({ stip, page }) => {
   await stip.login('horizon');
   const title = uniqueTitle('verwijderen');
-  const id = await createProject(stip, { title });
+  // Visible to Horizon only, so that no other test counting the network's projects sees one go.
+  const id = await createProject(stip, { title, visibility: 'Instelling' });
   const remove = page.getByRole('button', { name: 'Project verwijderen' });
 
   // Cancelling the question keeps the project (and stays on the page).
