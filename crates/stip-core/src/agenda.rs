@@ -12,6 +12,7 @@ pub struct MainLine {
     pub code: String,
     pub name: String,
     pub position: i64,
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

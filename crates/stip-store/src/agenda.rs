@@ -1,6 +1,6 @@
 //! The agenda's main lines and themes, policy drivers and portfolio criteria.
 
-use crate::{Result, Store, StoreError, corrupt, on_pool, unique_as};
+use crate::{Result, Store, corrupt, on_pool, unique_as};
 use stip_core::agenda::*;
 use stip_core::number::Hundredths;
 
@@ -29,18 +29,21 @@ struct CriterionRow {
 
 impl Store {
     pub async fn main_lines(&self) -> Result<Vec<MainLine>> {
-        let rows: Vec<(i64, String, String, i64)> = on_pool!(self, read, |pool| {
-            sqlx::query_as("SELECT id, code, name, position FROM main_lines ORDER BY position, id")
-                .fetch_all(pool)
-                .await?
+        let rows: Vec<(i64, String, String, i64, i64)> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
+                "SELECT id, code, name, position, version FROM main_lines ORDER BY position, id",
+            )
+            .fetch_all(pool)
+            .await?
         });
         Ok(rows
             .into_iter()
-            .map(|(id, code, name, position)| MainLine {
+            .map(|(id, code, name, position, version)| MainLine {
                 id,
                 code,
                 name,
                 position,
+                version,
             })
             .collect())
     }
@@ -61,26 +64,22 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn update_main_line(&self, id: i64, d: &MainLineData) -> Result<()> {
+    /// Saves a main line edited from `version`; `Ok(false)` when someone saved it in between.
+    pub async fn update_main_line(&self, id: i64, version: i64, d: &MainLineData) -> Result<bool> {
         let n = on_pool!(self, write, |pool| {
-            sqlx::query("UPDATE main_lines SET code = $1, name = $2, position = $3, version = version + 1 WHERE id = $4")
+            sqlx::query("UPDATE main_lines SET code = $1, name = $2, position = $3, version = version + 1 WHERE id = $4 AND version = $5")
                 .bind(&d.code)
                 .bind(&d.name)
                 .bind(d.position)
                 .bind(id)
+                .bind(version)
                 .execute(pool)
                 .await
                 .map_err(unique_as("code"))?
                 .rows_affected()
         });
-        if n > 0 {
-            self.references_changed(false).await?;
-        }
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        // Projects show themes, not main lines: the read model stays.
+        self.saved_from_version("main_lines", id, n, false).await
     }
 
     pub async fn themes(&self) -> Result<Vec<Theme>> {
@@ -150,13 +149,7 @@ impl Store {
             .map_err(unique_as("code"))?
             .rows_affected()
         });
-        if n > 0 {
-            self.references_changed(true).await?;
-        }
-        if n == 0 && !self.themes().await?.iter().any(|t| t.id == id) {
-            return Err(StoreError::NotFound);
-        }
-        Ok(n == 1)
+        self.saved_from_version("themes", id, n, true).await
     }
 
     pub async fn policy_drivers(&self) -> Result<Vec<PolicyDriver>> {
@@ -191,25 +184,25 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn update_policy_driver(&self, id: i64, d: &PolicyDriverData) -> Result<()> {
+    /// Saves a policy driver edited from `version`; `Ok(false)` when someone saved it in between.
+    pub async fn update_policy_driver(
+        &self,
+        id: i64,
+        version: i64,
+        d: &PolicyDriverData,
+    ) -> Result<bool> {
         let n = on_pool!(self, write, |pool| {
-            sqlx::query("UPDATE policy_drivers SET code = $1, name = $2, version = version + 1 WHERE id = $3")
+            sqlx::query("UPDATE policy_drivers SET code = $1, name = $2, version = version + 1 WHERE id = $3 AND version = $4")
                 .bind(&d.code)
                 .bind(&d.name)
                 .bind(id)
+                .bind(version)
                 .execute(pool)
                 .await
                 .map_err(unique_as("code"))?
                 .rows_affected()
         });
-        if n > 0 {
-            self.references_changed(true).await?;
-        }
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        self.saved_from_version("policy_drivers", id, n, true).await
     }
 
     pub async fn criteria(&self) -> Result<Vec<Criterion>> {
@@ -256,10 +249,11 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn update_criterion(&self, id: i64, d: &CriterionData) -> Result<()> {
+    /// Saves a criterion edited from `version`; `Ok(false)` when someone saved it in between.
+    pub async fn update_criterion(&self, id: i64, version: i64, d: &CriterionData) -> Result<bool> {
         let n = on_pool!(self, write, |pool| {
             sqlx::query(
-                "UPDATE criteria SET code = $1, name = $2, weight = $3, direction = $4, position = $5, version = version + 1 WHERE id = $6",
+                "UPDATE criteria SET code = $1, name = $2, weight = $3, direction = $4, position = $5, version = version + 1 WHERE id = $6 AND version = $7",
             )
             .bind(&d.code)
             .bind(&d.name)
@@ -267,18 +261,12 @@ impl Store {
             .bind(d.direction.code())
             .bind(d.position)
             .bind(id)
+            .bind(version)
             .execute(pool)
             .await
             .map_err(unique_as("code"))?
             .rows_affected()
         });
-        if n > 0 {
-            self.references_changed(true).await?;
-        }
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        self.saved_from_version("criteria", id, n, true).await
     }
 }

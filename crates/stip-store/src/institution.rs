@@ -101,11 +101,7 @@ impl Store {
             .map_err(unique_as("brin"))?
             .rows_affected()
         });
-        if done == 0 {
-            self.institution(id).await?;
-        } else {
-            self.references_changed(true).await?;
-        }
-        Ok(done == 1)
+        self.saved_from_version("institutions", id, done, true)
+            .await
     }
 }

@@ -149,6 +149,33 @@ impl Store {
         Ok(())
     }
 
+    /// The outcome of an `UPDATE … WHERE id = $ AND version = $` that changed `rows` rows of
+    /// `table`: `Ok(true)` when saved, `Ok(false)` when someone saved the row in between, `NotFound`
+    /// when there is no such row. After a save the reference lists (and, when projects show the
+    /// changed value, the read model) reload.
+    pub(crate) async fn saved_from_version(
+        &self,
+        table: &'static str,
+        id: i64,
+        rows: u64,
+        affects_projects: bool,
+    ) -> Result<bool> {
+        if rows > 0 {
+            self.references_changed(affects_projects).await?;
+            return Ok(true);
+        }
+        let exists: Option<i64> = on_pool!(self, read, |pool| {
+            sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        match exists {
+            Some(_) => Ok(false),
+            None => Err(StoreError::NotFound),
+        }
+    }
+
     /// Loads the portfolio read model now; returns the number of projects.
     pub async fn warm(&self) -> Result<usize> {
         Ok(self.index().await?.len())

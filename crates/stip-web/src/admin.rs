@@ -1,16 +1,19 @@
 //! Beheer: the management pages' shared parts. A list page and a form page described by data,
 //! so each reference list (institutions, agenda, drivers, criteria, users) only says its fields.
 
-use crate::AppState;
 use crate::auth::Viewer;
-use crate::form::Errors;
+use crate::form::{Errors, Pairs};
 use crate::layout::{Chrome, render};
+use crate::{AppState, PageError};
 use askama::Template;
-use axum::Router;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use axum::{Form, Router};
+use stip_core::Invalid;
 use stip_core::access::Action;
+use stip_store::StoreError;
 
 pub enum Kind {
     Text,
@@ -216,7 +219,7 @@ async fn index(viewer: Viewer) -> Response {
     if sections.is_empty() {
         return viewer
             .refusal(Action::ManageAgenda)
-            .unwrap_or_else(|| crate::PageError::Forbidden.into_response());
+            .unwrap_or_else(|| PageError::Forbidden.into_response());
     }
     render(&IndexPage {
         c: viewer.chrome(),
@@ -224,4 +227,171 @@ async fn index(viewer: Viewer) -> Response {
     })
 }
 
-use axum::response::IntoResponse;
+/// A kind of record the beheer pages add and edit with one form (institutions, main lines,
+/// themes, policy drivers, criteria). The kind says who may manage it, its fields, how to read,
+/// check and store them; the handlers of [`manage`] do the rest the same way for every kind:
+/// the right is checked first, bad input comes back next to its field (422), and a save from
+/// a version someone else has saved since comes back as a conflict (409) with the input kept.
+pub trait Managed: Send + Sync + 'static {
+    type Input: Default + Send + Sync;
+    type Data: Send + Sync;
+    /// What the form needs beyond the record (the main lines a theme may belong to).
+    type Context: Send + Sync;
+    /// The right to add and edit records of this kind.
+    const ACTION: Action;
+    /// Where the forms are: `{PATH}/nieuw` and `{PATH}/{id}`.
+    const PATH: &'static str;
+    /// The page a saved form returns to.
+    const BACK: &'static str;
+    /// Translation key of the new-record form's title.
+    const NEW_TITLE: &'static str;
+
+    fn context(state: &AppState) -> impl Future<Output = Result<Self::Context, StoreError>> + Send;
+    /// The new-record form's starting values.
+    fn blank() -> Self::Input {
+        Self::Input::default()
+    }
+    fn read(pairs: &Pairs) -> Self::Input;
+    /// The name the edit form's title shows.
+    fn name(input: &Self::Input) -> &str;
+    fn fields(c: &Chrome, input: &Self::Input, cx: &Self::Context) -> Vec<Field>;
+    fn parse(input: &Self::Input, cx: &Self::Context) -> Result<Self::Data, Invalid>;
+    /// The stored record as the form shows it, with its version.
+    fn find(
+        state: &AppState,
+        id: i64,
+    ) -> impl Future<Output = Result<(Self::Input, i64), StoreError>> + Send;
+    fn create(
+        state: &AppState,
+        data: &Self::Data,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Saves the record edited from `version`; `Ok(false)` when someone saved it in between.
+    fn update(
+        state: &AppState,
+        id: i64,
+        version: i64,
+        data: &Self::Data,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// The add and edit forms of a managed kind.
+pub fn manage<T: Managed>() -> Router<AppState> {
+    Router::new()
+        .route(
+            &format!("{}/nieuw", T::PATH),
+            get(new::<T>).post(create::<T>),
+        )
+        .route(
+            &format!("{}/{{id}}", T::PATH),
+            get(edit::<T>).post(update::<T>),
+        )
+}
+
+/// The form for a new record (`id` None) or for editing record `id`.
+fn form<T: Managed>(
+    viewer: &Viewer,
+    id: Option<i64>,
+    input: &T::Input,
+    cx: &T::Context,
+) -> FormPage {
+    let c = viewer.chrome();
+    let (title, action) = match id {
+        None => (c.t(T::NEW_TITLE), format!("{}/nieuw", T::PATH)),
+        Some(id) => (
+            format!("{}: {}", c.t("admin.edit"), T::name(input)),
+            format!("{}/{id}", T::PATH),
+        ),
+    };
+    let fields = T::fields(&c, input, cx);
+    FormPage::new(c, title, action, T::BACK, fields)
+}
+
+async fn new<T: Managed>(State(state): State<AppState>, viewer: Viewer) -> Response {
+    if let Some(res) = viewer.refusal(T::ACTION) {
+        return res;
+    }
+    match T::context(&state).await {
+        Ok(cx) => form::<T>(&viewer, None, &T::blank(), &cx).show(),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+async fn create<T: Managed>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(res) = viewer.refusal(T::ACTION) {
+        return res;
+    }
+    let cx = match T::context(&state).await {
+        Ok(cx) => cx,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let input = T::read(&Pairs(pairs));
+    let refused =
+        |invalid| form::<T>(&viewer, None, &input, &cx).refused(Errors::new(viewer.lang, invalid));
+    let data = match T::parse(&input, &cx) {
+        Ok(data) => data,
+        Err(invalid) => return refused(invalid),
+    };
+    match T::create(&state, &data).await {
+        Ok(_) => Redirect::to(T::BACK).into_response(),
+        Err(StoreError::Invalid(invalid)) => refused(invalid),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+async fn edit<T: Managed>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    if let Some(res) = viewer.refusal(T::ACTION) {
+        return res;
+    }
+    let found = match T::context(&state).await {
+        Ok(cx) => T::find(&state, id).await.map(|found| (cx, found)),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok((cx, (input, version))) => form::<T>(&viewer, Some(id), &input, &cx)
+            .version(version)
+            .show(),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+async fn update<T: Managed>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(res) = viewer.refusal(T::ACTION) {
+        return res;
+    }
+    let cx = match T::context(&state).await {
+        Ok(cx) => cx,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let pairs = Pairs(pairs);
+    let input = T::read(&pairs);
+    let version: i64 = pairs.get("version").parse().unwrap_or(0);
+    let page = |version| form::<T>(&viewer, Some(id), &input, &cx).version(version);
+    let data = match T::parse(&input, &cx) {
+        Ok(data) => data,
+        Err(invalid) => return page(version).refused(Errors::new(viewer.lang, invalid)),
+    };
+    match T::update(&state, id, version, &data).await {
+        Ok(true) => Redirect::to(T::BACK).into_response(),
+        Ok(false) => {
+            let current = T::find(&state, id).await.map_or(version, |(_, v)| v);
+            page(current).conflict()
+        }
+        Err(StoreError::Invalid(invalid)) => {
+            page(version).refused(Errors::new(viewer.lang, invalid))
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}

@@ -1,18 +1,18 @@
 //! The strategic agenda: theme pages (a theme's projects across institutions), the theme colours
 //! stylesheet, `/api/v1/themes`, and managing main lines, themes, policy drivers and criteria.
 
-use crate::admin::{self, Field, Kind};
+use crate::admin::{self, Field, Kind, Managed};
 use crate::auth::Viewer;
-use crate::form::{Errors, Pairs};
+use crate::form::Pairs;
 use crate::layout::{Chrome, render};
 use crate::portfolio::{Lists, ProjectTable, table_for};
 use crate::{ApiError, AppState, PageError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde::Serialize;
 use std::sync::Arc;
 use stip_core::Invalid;
@@ -28,28 +28,12 @@ pub fn routes() -> Router<AppState> {
         .route("/themas/{code}", get(show))
         .route("/static/themes.css", get(theme_css))
         .route("/beheer/agenda", get(admin_agenda))
-        .route("/beheer/themas/nieuw", get(theme_new).post(theme_create))
-        .route("/beheer/themas/{id}", get(theme_edit).post(theme_update))
-        .route("/beheer/hoofdlijnen/nieuw", get(line_new).post(line_create))
-        .route("/beheer/hoofdlijnen/{id}", get(line_edit).post(line_update))
         .route("/beheer/drijfveren", get(driver_list))
-        .route(
-            "/beheer/drijfveren/nieuw",
-            get(driver_new).post(driver_create),
-        )
-        .route(
-            "/beheer/drijfveren/{id}",
-            get(driver_edit).post(driver_update),
-        )
         .route("/beheer/criteria", get(criterion_list))
-        .route(
-            "/beheer/criteria/nieuw",
-            get(criterion_new).post(criterion_create),
-        )
-        .route(
-            "/beheer/criteria/{id}",
-            get(criterion_edit).post(criterion_update),
-        )
+        .merge(admin::manage::<Theme>())
+        .merge(admin::manage::<MainLine>())
+        .merge(admin::manage::<PolicyDriver>())
+        .merge(admin::manage::<Criterion>())
 }
 
 pub fn api_routes() -> Router<AppState> {
@@ -220,308 +204,142 @@ impl AdminAgendaPage {
     }
 }
 
-fn theme_fields(c: &Chrome, input: &ThemeInput, lines: &[MainLine]) -> Vec<Field> {
-    let options = lines
-        .iter()
-        .map(|l| (l.code.clone(), l.name.clone()))
-        .collect();
-    vec![
-        Field::new(c, "code", &input.code, Kind::Text)
-            .hint(c.t("hint.code"))
-            .required(c),
-        Field::new(c, "name", &input.name, Kind::Text).required(c),
-        Field::new(c, "description", &input.description, Kind::Textarea),
-        Field::new(c, "colour", &input.colour, Kind::Colour)
-            .hint(c.t("hint.colour"))
-            .required(c),
-        Field::new(
-            c,
-            "main_line",
-            &input.main_line,
-            Kind::Select(options, c.t("agenda.across")),
-        ),
-        Field::new(c, "position", &input.position, Kind::Number),
-    ]
+/// The record with `id` of a reference list, or NotFound.
+fn one<T>(list: Vec<T>, found: impl Fn(&T) -> bool) -> Result<T, StoreError> {
+    list.into_iter().find(found).ok_or(StoreError::NotFound)
 }
 
-fn theme_input(p: &Pairs) -> ThemeInput {
-    ThemeInput {
-        code: p.get("code"),
-        name: p.get("name"),
-        description: p.get("description"),
-        colour: p.get("colour"),
-        main_line: p.get("main_line"),
-        position: p.get("position"),
-    }
-}
+impl Managed for Theme {
+    type Input = ThemeInput;
+    type Data = ThemeData;
+    type Context = Vec<MainLine>;
+    const ACTION: Action = Action::ManageAgenda;
+    const PATH: &'static str = "/beheer/themas";
+    const BACK: &'static str = "/beheer/agenda";
+    const NEW_TITLE: &'static str = "admin.new_theme";
 
-/// The response to a refused save: the form again with the messages.
-fn refused(viewer: &Viewer, invalid: Invalid) -> Errors {
-    Errors::new(viewer.lang, invalid)
-}
-
-async fn theme_new(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
+    async fn context(state: &AppState) -> Result<Vec<MainLine>, StoreError> {
+        state.store.main_lines().await
     }
-    let lines = state.store.main_lines().await.unwrap_or_default();
-    let c = viewer.chrome();
-    let input = ThemeInput {
-        colour: "#555555".into(),
-        ..Default::default()
-    };
-    admin::FormPage::new(
-        viewer.chrome(),
-        c.t("admin.new_theme"),
-        "/beheer/themas/nieuw".into(),
-        "/beheer/agenda",
-        theme_fields(&c, &input, &lines),
-    )
-    .show()
-}
-
-async fn theme_create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
-    }
-    let input = theme_input(&Pairs(pairs));
-    let lines = state.store.main_lines().await.unwrap_or_default();
-    let c = viewer.chrome();
-    let again = |invalid| {
-        admin::FormPage::new(
-            viewer.chrome(),
-            c.t("admin.new_theme"),
-            "/beheer/themas/nieuw".into(),
-            "/beheer/agenda",
-            theme_fields(&c, &input, &lines),
-        )
-        .refused(refused(&viewer, invalid))
-    };
-    let data = match ThemeData::parse(&input, &lines) {
-        Ok(d) => d,
-        Err(invalid) => return again(invalid),
-    };
-    match state.store.create_theme(&data).await {
-        Ok(_) => Redirect::to("/beheer/agenda").into_response(),
-        Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => PageError::from(e).into_response(),
-    }
-}
-
-async fn theme_edit(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
-    }
-    let (lines, themes) = (
-        state.store.main_lines().await.unwrap_or_default(),
-        state.store.themes().await.unwrap_or_default(),
-    );
-    let Some(theme) = themes.into_iter().find(|t| t.id == id) else {
-        return PageError::NotFound.into_response();
-    };
-    let c = viewer.chrome();
-    let title = format!("{}: {}", c.t("admin.edit"), theme.data.name);
-    admin::FormPage::new(
-        viewer.chrome(),
-        title,
-        format!("/beheer/themas/{id}"),
-        "/beheer/agenda",
-        theme_fields(&c, &ThemeInput::from(&theme.data), &lines),
-    )
-    .version(theme.version)
-    .show()
-}
-
-async fn theme_update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
-    }
-    let pairs = Pairs(pairs);
-    let input = theme_input(&pairs);
-    let version: i64 = pairs.get("version").parse().unwrap_or(0);
-    let lines = state.store.main_lines().await.unwrap_or_default();
-    let c = viewer.chrome();
-    let title = format!("{}: {}", c.t("admin.edit"), input.name);
-    let form = |version| {
-        admin::FormPage::new(
-            viewer.chrome(),
-            title.clone(),
-            format!("/beheer/themas/{id}"),
-            "/beheer/agenda",
-            theme_fields(&c, &input, &lines),
-        )
-        .version(version)
-    };
-    let data = match ThemeData::parse(&input, &lines) {
-        Ok(d) => d,
-        Err(invalid) => return form(version).refused(refused(&viewer, invalid)),
-    };
-    match state.store.update_theme(id, version, &data).await {
-        Ok(true) => Redirect::to("/beheer/agenda").into_response(),
-        Ok(false) => {
-            let current = state
-                .store
-                .themes()
-                .await
-                .ok()
-                .and_then(|t| t.into_iter().find(|t| t.id == id))
-                .map(|t| t.version);
-            form(current.unwrap_or(version)).conflict()
+    fn blank() -> ThemeInput {
+        ThemeInput {
+            colour: "#555555".into(),
+            ..Default::default()
         }
-        Err(StoreError::Invalid(invalid)) => form(version).refused(refused(&viewer, invalid)),
-        Err(e) => PageError::from(e).into_response(),
+    }
+    fn read(p: &Pairs) -> ThemeInput {
+        ThemeInput {
+            code: p.get("code"),
+            name: p.get("name"),
+            description: p.get("description"),
+            colour: p.get("colour"),
+            main_line: p.get("main_line"),
+            position: p.get("position"),
+        }
+    }
+    fn name(input: &ThemeInput) -> &str {
+        &input.name
+    }
+    fn fields(c: &Chrome, input: &ThemeInput, lines: &Vec<MainLine>) -> Vec<Field> {
+        let options = lines
+            .iter()
+            .map(|l| (l.code.clone(), l.name.clone()))
+            .collect();
+        vec![
+            Field::new(c, "code", &input.code, Kind::Text)
+                .hint(c.t("hint.code"))
+                .required(c),
+            Field::new(c, "name", &input.name, Kind::Text).required(c),
+            Field::new(c, "description", &input.description, Kind::Textarea),
+            Field::new(c, "colour", &input.colour, Kind::Colour)
+                .hint(c.t("hint.colour"))
+                .required(c),
+            Field::new(
+                c,
+                "main_line",
+                &input.main_line,
+                Kind::Select(options, c.t("agenda.across")),
+            ),
+            Field::new(c, "position", &input.position, Kind::Number),
+        ]
+    }
+    fn parse(input: &ThemeInput, lines: &Vec<MainLine>) -> Result<ThemeData, Invalid> {
+        ThemeData::parse(input, lines)
+    }
+    async fn find(state: &AppState, id: i64) -> Result<(ThemeInput, i64), StoreError> {
+        let theme = one(state.store.themes().await?, |t| t.id == id)?;
+        Ok((ThemeInput::from(&theme.data), theme.version))
+    }
+    async fn create(state: &AppState, data: &ThemeData) -> Result<i64, StoreError> {
+        state.store.create_theme(data).await
+    }
+    async fn update(
+        state: &AppState,
+        id: i64,
+        version: i64,
+        data: &ThemeData,
+    ) -> Result<bool, StoreError> {
+        state.store.update_theme(id, version, data).await
     }
 }
 
-fn line_fields(c: &Chrome, input: &MainLineInput) -> Vec<Field> {
-    vec![
-        Field::new(c, "code", &input.code, Kind::Text)
-            .hint(c.t("hint.code"))
-            .required(c),
-        Field::new(c, "name", &input.name, Kind::Text).required(c),
-        Field::new(c, "position", &input.position, Kind::Number),
-    ]
-}
+impl Managed for MainLine {
+    type Input = MainLineInput;
+    type Data = MainLineData;
+    type Context = ();
+    const ACTION: Action = Action::ManageAgenda;
+    const PATH: &'static str = "/beheer/hoofdlijnen";
+    const BACK: &'static str = "/beheer/agenda";
+    const NEW_TITLE: &'static str = "admin.new_main_line";
 
-fn line_input(p: &Pairs) -> MainLineInput {
-    MainLineInput {
-        code: p.get("code"),
-        name: p.get("name"),
-        position: p.get("position"),
+    async fn context(_: &AppState) -> Result<(), StoreError> {
+        Ok(())
     }
-}
-
-async fn line_new(viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
+    fn read(p: &Pairs) -> MainLineInput {
+        MainLineInput {
+            code: p.get("code"),
+            name: p.get("name"),
+            position: p.get("position"),
+        }
     }
-    let c = viewer.chrome();
-    admin::FormPage::new(
-        viewer.chrome(),
-        c.t("admin.new_main_line"),
-        "/beheer/hoofdlijnen/nieuw".into(),
-        "/beheer/agenda",
-        line_fields(&c, &MainLineInput::default()),
-    )
-    .show()
-}
-
-async fn line_create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
+    fn name(input: &MainLineInput) -> &str {
+        &input.name
     }
-    let input = line_input(&Pairs(pairs));
-    let c = viewer.chrome();
-    let again = |invalid| {
-        admin::FormPage::new(
-            viewer.chrome(),
-            c.t("admin.new_main_line"),
-            "/beheer/hoofdlijnen/nieuw".into(),
-            "/beheer/agenda",
-            line_fields(&c, &input),
-        )
-        .refused(refused(&viewer, invalid))
-    };
-    let data = match MainLineData::parse(&input) {
-        Ok(d) => d,
-        Err(invalid) => return again(invalid),
-    };
-    match state.store.create_main_line(&data).await {
-        Ok(_) => Redirect::to("/beheer/agenda").into_response(),
-        Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => PageError::from(e).into_response(),
+    fn fields(c: &Chrome, input: &MainLineInput, _: &()) -> Vec<Field> {
+        vec![
+            Field::new(c, "code", &input.code, Kind::Text)
+                .hint(c.t("hint.code"))
+                .required(c),
+            Field::new(c, "name", &input.name, Kind::Text).required(c),
+            Field::new(c, "position", &input.position, Kind::Number),
+        ]
     }
-}
-
-async fn line_edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
+    fn parse(input: &MainLineInput, _: &()) -> Result<MainLineData, Invalid> {
+        MainLineData::parse(input)
     }
-    let Some(line) = state
-        .store
-        .main_lines()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|l| l.id == id)
-    else {
-        return PageError::NotFound.into_response();
-    };
-    let c = viewer.chrome();
-    let input = MainLineInput {
-        code: line.code,
-        name: line.name.clone(),
-        position: line.position.to_string(),
-    };
-    admin::FormPage::new(
-        viewer.chrome(),
-        format!("{}: {}", c.t("admin.edit"), line.name),
-        format!("/beheer/hoofdlijnen/{id}"),
-        "/beheer/agenda",
-        line_fields(&c, &input),
-    )
-    .show()
-}
-
-async fn line_update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
+    async fn find(state: &AppState, id: i64) -> Result<(MainLineInput, i64), StoreError> {
+        let line = one(state.store.main_lines().await?, |l| l.id == id)?;
+        let input = MainLineInput {
+            code: line.code,
+            name: line.name,
+            position: line.position.to_string(),
+        };
+        Ok((input, line.version))
     }
-    let input = line_input(&Pairs(pairs));
-    let c = viewer.chrome();
-    let again = |invalid| {
-        admin::FormPage::new(
-            viewer.chrome(),
-            format!("{}: {}", c.t("admin.edit"), input.name),
-            format!("/beheer/hoofdlijnen/{id}"),
-            "/beheer/agenda",
-            line_fields(&c, &input),
-        )
-        .refused(refused(&viewer, invalid))
-    };
-    let data = match MainLineData::parse(&input) {
-        Ok(d) => d,
-        Err(invalid) => return again(invalid),
-    };
-    match state.store.update_main_line(id, &data).await {
-        Ok(()) => Redirect::to("/beheer/agenda").into_response(),
-        Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => PageError::from(e).into_response(),
+    async fn create(state: &AppState, data: &MainLineData) -> Result<i64, StoreError> {
+        state.store.create_main_line(data).await
+    }
+    async fn update(
+        state: &AppState,
+        id: i64,
+        version: i64,
+        data: &MainLineData,
+    ) -> Result<bool, StoreError> {
+        state.store.update_main_line(id, version, data).await
     }
 }
 
 // ---- Beheer: policy drivers and criteria (beheerder) ----
-
-fn driver_fields(c: &Chrome, input: &PolicyDriverInput) -> Vec<Field> {
-    vec![
-        Field::new(c, "code", &input.code, Kind::Text)
-            .hint(c.t("hint.code"))
-            .required(c),
-        Field::new(c, "name", &input.name, Kind::Text).required(c),
-    ]
-}
 
 async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response {
     if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
@@ -547,155 +365,56 @@ async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response 
     })
 }
 
-async fn driver_new(viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
-        return res;
-    }
-    let c = viewer.chrome();
-    admin::FormPage::new(
-        viewer.chrome(),
-        c.t("admin.new_driver"),
-        "/beheer/drijfveren/nieuw".into(),
-        "/beheer/drijfveren",
-        driver_fields(&c, &PolicyDriverInput::default()),
-    )
-    .show()
-}
+impl Managed for PolicyDriver {
+    type Input = PolicyDriverInput;
+    type Data = PolicyDriverData;
+    type Context = ();
+    const ACTION: Action = Action::ManagePolicyDrivers;
+    const PATH: &'static str = "/beheer/drijfveren";
+    const BACK: &'static str = "/beheer/drijfveren";
+    const NEW_TITLE: &'static str = "admin.new_driver";
 
-async fn driver_create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
-        return res;
+    async fn context(_: &AppState) -> Result<(), StoreError> {
+        Ok(())
     }
-    let p = Pairs(pairs);
-    let input = PolicyDriverInput {
-        code: p.get("code"),
-        name: p.get("name"),
-    };
-    let c = viewer.chrome();
-    let again = |invalid| {
-        admin::FormPage::new(
-            viewer.chrome(),
-            c.t("admin.new_driver"),
-            "/beheer/drijfveren/nieuw".into(),
-            "/beheer/drijfveren",
-            driver_fields(&c, &input),
-        )
-        .refused(refused(&viewer, invalid))
-    };
-    let data = match PolicyDriverData::parse(&input) {
-        Ok(d) => d,
-        Err(invalid) => return again(invalid),
-    };
-    match state.store.create_policy_driver(&data).await {
-        Ok(_) => Redirect::to("/beheer/drijfveren").into_response(),
-        Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => PageError::from(e).into_response(),
+    fn read(p: &Pairs) -> PolicyDriverInput {
+        PolicyDriverInput {
+            code: p.get("code"),
+            name: p.get("name"),
+        }
     }
-}
-
-async fn driver_edit(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
-        return res;
+    fn name(input: &PolicyDriverInput) -> &str {
+        &input.name
     }
-    let Some(d) = state
-        .store
-        .policy_drivers()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|d| d.id == id)
-    else {
-        return PageError::NotFound.into_response();
-    };
-    let c = viewer.chrome();
-    let input = PolicyDriverInput {
-        code: d.code,
-        name: d.name.clone(),
-    };
-    admin::FormPage::new(
-        viewer.chrome(),
-        format!("{}: {}", c.t("admin.edit"), d.name),
-        format!("/beheer/drijfveren/{id}"),
-        "/beheer/drijfveren",
-        driver_fields(&c, &input),
-    )
-    .show()
-}
-
-async fn driver_update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
-        return res;
+    fn fields(c: &Chrome, input: &PolicyDriverInput, _: &()) -> Vec<Field> {
+        vec![
+            Field::new(c, "code", &input.code, Kind::Text)
+                .hint(c.t("hint.code"))
+                .required(c),
+            Field::new(c, "name", &input.name, Kind::Text).required(c),
+        ]
     }
-    let p = Pairs(pairs);
-    let input = PolicyDriverInput {
-        code: p.get("code"),
-        name: p.get("name"),
-    };
-    let c = viewer.chrome();
-    let again = |invalid| {
-        admin::FormPage::new(
-            viewer.chrome(),
-            format!("{}: {}", c.t("admin.edit"), input.name),
-            format!("/beheer/drijfveren/{id}"),
-            "/beheer/drijfveren",
-            driver_fields(&c, &input),
-        )
-        .refused(refused(&viewer, invalid))
-    };
-    let data = match PolicyDriverData::parse(&input) {
-        Ok(d) => d,
-        Err(invalid) => return again(invalid),
-    };
-    match state.store.update_policy_driver(id, &data).await {
-        Ok(()) => Redirect::to("/beheer/drijfveren").into_response(),
-        Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => PageError::from(e).into_response(),
+    fn parse(input: &PolicyDriverInput, _: &()) -> Result<PolicyDriverData, Invalid> {
+        PolicyDriverData::parse(input)
     }
-}
-
-fn criterion_fields(c: &Chrome, input: &CriterionInput) -> Vec<Field> {
-    let directions = Direction::ALL
-        .iter()
-        .map(|d| (d.code().to_string(), c.label("direction", d.code())))
-        .collect();
-    vec![
-        Field::new(c, "code", &input.code, Kind::Text)
-            .hint(c.t("hint.code"))
-            .required(c),
-        Field::new(c, "name", &input.name, Kind::Text).required(c),
-        Field::new(c, "weight", &input.weight, Kind::Number)
-            .hint(c.t("hint.weight"))
-            .required(c),
-        Field::new(
-            c,
-            "direction",
-            &input.direction,
-            Kind::Select(directions, String::new()),
-        ),
-        Field::new(c, "position", &input.position, Kind::Number),
-    ]
-}
-
-fn criterion_input(p: &Pairs) -> CriterionInput {
-    CriterionInput {
-        code: p.get("code"),
-        name: p.get("name"),
-        weight: p.get("weight"),
-        direction: p.get("direction"),
-        position: p.get("position"),
+    async fn find(state: &AppState, id: i64) -> Result<(PolicyDriverInput, i64), StoreError> {
+        let driver = one(state.store.policy_drivers().await?, |d| d.id == id)?;
+        let input = PolicyDriverInput {
+            code: driver.code,
+            name: driver.name,
+        };
+        Ok((input, driver.version))
+    }
+    async fn create(state: &AppState, data: &PolicyDriverData) -> Result<i64, StoreError> {
+        state.store.create_policy_driver(data).await
+    }
+    async fn update(
+        state: &AppState,
+        id: i64,
+        version: i64,
+        data: &PolicyDriverData,
+    ) -> Result<bool, StoreError> {
+        state.store.update_policy_driver(id, version, data).await
     }
 }
 
@@ -736,114 +455,75 @@ async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Respon
     })
 }
 
-async fn criterion_new(viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
-        return res;
-    }
-    let c = viewer.chrome();
-    let input = CriterionInput {
-        weight: "1".into(),
-        direction: "positief".into(),
-        ..Default::default()
-    };
-    admin::FormPage::new(
-        viewer.chrome(),
-        c.t("admin.new_criterion"),
-        "/beheer/criteria/nieuw".into(),
-        "/beheer/criteria",
-        criterion_fields(&c, &input),
-    )
-    .show()
-}
+impl Managed for Criterion {
+    type Input = CriterionInput;
+    type Data = CriterionData;
+    type Context = ();
+    const ACTION: Action = Action::ManageCriteria;
+    const PATH: &'static str = "/beheer/criteria";
+    const BACK: &'static str = "/beheer/criteria";
+    const NEW_TITLE: &'static str = "admin.new_criterion";
 
-async fn criterion_create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
-        return res;
+    async fn context(_: &AppState) -> Result<(), StoreError> {
+        Ok(())
     }
-    let input = criterion_input(&Pairs(pairs));
-    let c = viewer.chrome();
-    let again = |invalid| {
-        admin::FormPage::new(
-            viewer.chrome(),
-            c.t("admin.new_criterion"),
-            "/beheer/criteria/nieuw".into(),
-            "/beheer/criteria",
-            criterion_fields(&c, &input),
-        )
-        .refused(refused(&viewer, invalid))
-    };
-    let data = match CriterionData::parse(&input) {
-        Ok(d) => d,
-        Err(invalid) => return again(invalid),
-    };
-    match state.store.create_criterion(&data).await {
-        Ok(_) => Redirect::to("/beheer/criteria").into_response(),
-        Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => PageError::from(e).into_response(),
+    fn blank() -> CriterionInput {
+        CriterionInput {
+            weight: "1".into(),
+            direction: Direction::Positive.code().into(),
+            ..Default::default()
+        }
     }
-}
-
-async fn criterion_edit(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
-        return res;
+    fn read(p: &Pairs) -> CriterionInput {
+        CriterionInput {
+            code: p.get("code"),
+            name: p.get("name"),
+            weight: p.get("weight"),
+            direction: p.get("direction"),
+            position: p.get("position"),
+        }
     }
-    let Some(k) = state
-        .store
-        .criteria()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|k| k.id == id)
-    else {
-        return PageError::NotFound.into_response();
-    };
-    let c = viewer.chrome();
-    admin::FormPage::new(
-        viewer.chrome(),
-        format!("{}: {}", c.t("admin.edit"), k.data.name),
-        format!("/beheer/criteria/{id}"),
-        "/beheer/criteria",
-        criterion_fields(&c, &CriterionInput::from(&k.data)),
-    )
-    .show()
-}
-
-async fn criterion_update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
-        return res;
+    fn name(input: &CriterionInput) -> &str {
+        &input.name
     }
-    let input = criterion_input(&Pairs(pairs));
-    let c = viewer.chrome();
-    let again = |invalid| {
-        admin::FormPage::new(
-            viewer.chrome(),
-            format!("{}: {}", c.t("admin.edit"), input.name),
-            format!("/beheer/criteria/{id}"),
-            "/beheer/criteria",
-            criterion_fields(&c, &input),
-        )
-        .refused(refused(&viewer, invalid))
-    };
-    let data = match CriterionData::parse(&input) {
-        Ok(d) => d,
-        Err(invalid) => return again(invalid),
-    };
-    match state.store.update_criterion(id, &data).await {
-        Ok(()) => Redirect::to("/beheer/criteria").into_response(),
-        Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => PageError::from(e).into_response(),
+    fn fields(c: &Chrome, input: &CriterionInput, _: &()) -> Vec<Field> {
+        let directions = Direction::ALL
+            .iter()
+            .map(|d| (d.code().to_string(), c.label("direction", d.code())))
+            .collect();
+        vec![
+            Field::new(c, "code", &input.code, Kind::Text)
+                .hint(c.t("hint.code"))
+                .required(c),
+            Field::new(c, "name", &input.name, Kind::Text).required(c),
+            Field::new(c, "weight", &input.weight, Kind::Number)
+                .hint(c.t("hint.weight"))
+                .required(c),
+            Field::new(
+                c,
+                "direction",
+                &input.direction,
+                Kind::Select(directions, String::new()),
+            ),
+            Field::new(c, "position", &input.position, Kind::Number),
+        ]
+    }
+    fn parse(input: &CriterionInput, _: &()) -> Result<CriterionData, Invalid> {
+        CriterionData::parse(input)
+    }
+    async fn find(state: &AppState, id: i64) -> Result<(CriterionInput, i64), StoreError> {
+        let criterion = one(state.store.criteria().await?, |k| k.id == id)?;
+        Ok((CriterionInput::from(&criterion.data), criterion.version))
+    }
+    async fn create(state: &AppState, data: &CriterionData) -> Result<i64, StoreError> {
+        state.store.create_criterion(data).await
+    }
+    async fn update(
+        state: &AppState,
+        id: i64,
+        version: i64,
+        data: &CriterionData,
+    ) -> Result<bool, StoreError> {
+        state.store.update_criterion(id, version, data).await
     }
 }

@@ -1,19 +1,20 @@
 //! Instellingen: the list of institutions, an institution's portfolio, their management by the
 //! beheerder, and `/api/v1/institutions`.
 
-use crate::admin::{self, Field, Kind};
+use crate::admin::{self, Field, Kind, Managed};
 use crate::auth::Viewer;
-use crate::form::{Errors, Pairs};
+use crate::form::Pairs;
 use crate::layout::{Chrome, render};
 use crate::portfolio::{Lists, ProjectTable, table_for};
 use crate::{ApiError, AppState, PageError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde::Serialize;
 use std::sync::Arc;
+use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::institution::{BrinCode, Institution, InstitutionData, InstitutionInput};
 use stip_core::portfolio::ListQuery;
@@ -25,14 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/instellingen", get(list))
         .route("/instellingen/{brin}", get(show))
         .route("/beheer/instellingen", get(admin_list))
-        .route(
-            "/beheer/instellingen/nieuw",
-            get(admin_new).post(admin_create),
-        )
-        .route(
-            "/beheer/instellingen/{id}",
-            get(admin_edit).post(admin_update),
-        )
+        .merge(admin::manage::<Institution>())
 }
 
 pub fn api_routes() -> Router<AppState> {
@@ -115,28 +109,6 @@ async fn show(
     }))
 }
 
-fn fields(c: &Chrome, input: &InstitutionInput) -> Vec<Field> {
-    vec![
-        Field::new(c, "brin", &input.brin, Kind::Text)
-            .hint(c.t("hint.brin"))
-            .required(c),
-        Field::new(c, "name", &input.name, Kind::Text).required(c),
-        Field::new(c, "short_name", &input.short_name, Kind::Text).required(c),
-        Field::new(c, "region", &input.region, Kind::Text),
-        Field::new(c, "students", &input.students, Kind::Number),
-    ]
-}
-
-fn input_of(pairs: &Pairs) -> InstitutionInput {
-    InstitutionInput {
-        brin: pairs.get("brin"),
-        name: pairs.get("name"),
-        short_name: pairs.get("short_name"),
-        region: pairs.get("region"),
-        students: pairs.get("students"),
-    }
-}
-
 async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
     if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
         return res;
@@ -175,121 +147,60 @@ async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
     })
 }
 
-fn form(
-    viewer: &Viewer,
-    title: String,
-    action: String,
-    input: &InstitutionInput,
-) -> admin::FormPage {
-    let c = viewer.chrome();
-    let fields = fields(&c, input);
-    admin::FormPage::new(c, title, action, "/beheer/instellingen", fields)
-}
+impl Managed for Institution {
+    type Input = InstitutionInput;
+    type Data = InstitutionData;
+    type Context = ();
+    const ACTION: Action = Action::ManageInstitutions;
+    const PATH: &'static str = "/beheer/instellingen";
+    const BACK: &'static str = "/beheer/instellingen";
+    const NEW_TITLE: &'static str = "admin.new_institution";
 
-async fn admin_new(viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
-        return res;
+    async fn context(_: &AppState) -> Result<(), StoreError> {
+        Ok(())
     }
-    form(
-        &viewer,
-        viewer.lang.t("admin.new_institution"),
-        "/beheer/instellingen/nieuw".into(),
-        &InstitutionInput::default(),
-    )
-    .show()
-}
-
-async fn admin_create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
-        return res;
-    }
-    let input = input_of(&Pairs(pairs));
-    let refused = |invalid| {
-        form(
-            &viewer,
-            viewer.lang.t("admin.new_institution"),
-            "/beheer/instellingen/nieuw".into(),
-            &input,
-        )
-        .refused(Errors::new(viewer.lang, invalid))
-    };
-    let data = match InstitutionData::parse(&input) {
-        Ok(d) => d,
-        Err(invalid) => return refused(invalid),
-    };
-    match state.store.create_institution(&data).await {
-        Ok(_) => Redirect::to("/beheer/instellingen").into_response(),
-        Err(StoreError::Invalid(invalid)) => refused(invalid),
-        Err(e) => PageError::from(e).into_response(),
-    }
-}
-
-async fn admin_edit(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
-        return res;
-    }
-    let inst = match state.store.institution(id).await {
-        Ok(i) => i,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    let title = format!("{}: {}", viewer.lang.t("admin.edit"), inst.data.name);
-    form(
-        &viewer,
-        title,
-        format!("/beheer/instellingen/{id}"),
-        &InstitutionInput::from(&inst.data),
-    )
-    .version(inst.version)
-    .show()
-}
-
-async fn admin_update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
-        return res;
-    }
-    let pairs = Pairs(pairs);
-    let input = input_of(&pairs);
-    let version: i64 = pairs.get("version").parse().unwrap_or(0);
-    let page = |version| {
-        form(
-            &viewer,
-            format!("{}: {}", viewer.lang.t("admin.edit"), input.name),
-            format!("/beheer/instellingen/{id}"),
-            &input,
-        )
-        .version(version)
-    };
-    let data = match InstitutionData::parse(&input) {
-        Ok(d) => d,
-        Err(invalid) => return page(version).refused(Errors::new(viewer.lang, invalid)),
-    };
-    match state.store.update_institution(id, version, &data).await {
-        Ok(true) => Redirect::to("/beheer/instellingen").into_response(),
-        Ok(false) => {
-            let current = state
-                .store
-                .institution(id)
-                .await
-                .map(|i| i.version)
-                .unwrap_or(version);
-            page(current).conflict()
+    fn read(p: &Pairs) -> InstitutionInput {
+        InstitutionInput {
+            brin: p.get("brin"),
+            name: p.get("name"),
+            short_name: p.get("short_name"),
+            region: p.get("region"),
+            students: p.get("students"),
         }
-        Err(StoreError::Invalid(invalid)) => {
-            page(version).refused(Errors::new(viewer.lang, invalid))
-        }
-        Err(e) => PageError::from(e).into_response(),
+    }
+    fn name(input: &InstitutionInput) -> &str {
+        &input.name
+    }
+    fn fields(c: &Chrome, input: &InstitutionInput, _: &()) -> Vec<Field> {
+        vec![
+            Field::new(c, "brin", &input.brin, Kind::Text)
+                .hint(c.t("hint.brin"))
+                .required(c),
+            Field::new(c, "name", &input.name, Kind::Text).required(c),
+            Field::new(c, "short_name", &input.short_name, Kind::Text).required(c),
+            Field::new(c, "region", &input.region, Kind::Text),
+            Field::new(c, "students", &input.students, Kind::Number),
+        ]
+    }
+    fn parse(input: &InstitutionInput, _: &()) -> Result<InstitutionData, Invalid> {
+        InstitutionData::parse(input)
+    }
+    async fn find(state: &AppState, id: i64) -> Result<(InstitutionInput, i64), StoreError> {
+        let institution = state.store.institution(id).await?;
+        Ok((
+            InstitutionInput::from(&institution.data),
+            institution.version,
+        ))
+    }
+    async fn create(state: &AppState, data: &InstitutionData) -> Result<i64, StoreError> {
+        state.store.create_institution(data).await
+    }
+    async fn update(
+        state: &AppState,
+        id: i64,
+        version: i64,
+        data: &InstitutionData,
+    ) -> Result<bool, StoreError> {
+        state.store.update_institution(id, version, data).await
     }
 }

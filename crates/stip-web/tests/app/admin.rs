@@ -353,3 +353,113 @@ async fn management_is_closed_to_roles_without_the_right() {
     assert_eq!(anon.status, StatusCode::SEE_OTHER);
     assert!(anon.location().starts_with("/inloggen"));
 }
+
+/// Every reference list (institutions, main lines, themes, policy drivers, criteria) is saved
+/// from the version its form showed: saving twice from one form is a conflict that keeps what was
+/// typed and overwrites nothing; an unknown record is 404.
+#[tokio::test]
+async fn each_reference_list_is_saved_from_the_version_its_form_showed() {
+    let app = TestApp::new().await;
+    let s = app.login(BEHEERDER).await;
+    let store = app.store();
+    let line = store.main_lines().await.unwrap().remove(0);
+    let theme = store.themes().await.unwrap().remove(0);
+    let driver = store.policy_drivers().await.unwrap().remove(0);
+    let criterion = store.criteria().await.unwrap().remove(0);
+    let inst = store.institutions().await.unwrap().remove(0);
+    let brin = inst.data.brin.to_string();
+    // (form address, list it returns to, its version, the other fields of a valid save)
+    let cases = [
+        (
+            format!("/beheer/hoofdlijnen/{}", line.id),
+            "/beheer/agenda",
+            line.version,
+            vec![("code", line.code.as_str()), ("position", "1")],
+        ),
+        (
+            format!("/beheer/themas/{}", theme.id),
+            "/beheer/agenda",
+            theme.version,
+            vec![
+                ("code", theme.data.code.as_str()),
+                ("colour", theme.data.colour.as_str()),
+            ],
+        ),
+        (
+            format!("/beheer/drijfveren/{}", driver.id),
+            "/beheer/drijfveren",
+            driver.version,
+            vec![("code", driver.code.as_str())],
+        ),
+        (
+            format!("/beheer/criteria/{}", criterion.id),
+            "/beheer/criteria",
+            criterion.version,
+            vec![
+                ("code", criterion.data.code.as_str()),
+                ("weight", "2"),
+                ("direction", "positief"),
+            ],
+        ),
+        (
+            format!("/beheer/instellingen/{}", inst.id),
+            "/beheer/instellingen",
+            inst.version,
+            vec![("brin", brin.as_str()), ("short_name", "Kort")],
+        ),
+    ];
+    for (path, back, version, fields) in cases {
+        let version = version.to_string();
+        let form = s.get(&path).await;
+        assert_eq!(form.status, StatusCode::OK, "{path}");
+        assert!(
+            form.body
+                .contains(&format!("name=\"version\" value=\"{version}\"")),
+            "{path} carries the version it edits"
+        );
+        let save = |name: &'static str| {
+            let mut f = fields.clone();
+            f.extend([("name", name), ("version", version.as_str())]);
+            f
+        };
+        let first = s.post_form(&path, &save("Eerste wijziging")).await;
+        assert_eq!(
+            first.status,
+            StatusCode::SEE_OTHER,
+            "{path}: {}",
+            first.body
+        );
+        assert_eq!(first.location(), back);
+
+        let stale = s.post_form(&path, &save("Tweede wijziging")).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{path}");
+        assert!(stale.shows("Iemand anders heeft dit intussen opgeslagen"));
+        assert!(
+            stale.body.contains("value=\"Tweede wijziging\""),
+            "{path} keeps the input"
+        );
+        let newer = (version.parse::<i64>().unwrap() + 1).to_string();
+        assert!(
+            stale
+                .body
+                .contains(&format!("name=\"version\" value=\"{newer}\"")),
+            "{path}: saving again from the conflict form is a deliberate choice"
+        );
+        assert!(
+            s.get(&path)
+                .await
+                .body
+                .contains("value=\"Eerste wijziging\""),
+            "{path}: the stale save overwrote nothing"
+        );
+
+        let missing = format!("{}/999999", path.rsplit_once('/').unwrap().0);
+        assert_eq!(
+            s.get(&missing).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+        let saved = s.post_form(&missing, &save("Nergens")).await;
+        assert_eq!(saved.status, StatusCode::NOT_FOUND, "{missing}");
+    }
+}
