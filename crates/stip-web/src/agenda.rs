@@ -70,21 +70,23 @@ pub async fn api_themes(State(state): State<AppState>) -> Result<Json<Vec<ThemeJ
     ))
 }
 
-/// The theme colours as classes, so no page needs inline styles (the CSP forbids them).
-async fn theme_css(State(state): State<AppState>) -> Response {
-    let themes = state.store.themes().await.unwrap_or_default();
-    let css: String = themes
+/// The theme colours as classes, so no page needs inline styles (the CSP forbids them). Made
+/// from the cached reference lists, so it reads the database only after the agenda changed.
+async fn theme_css(State(state): State<AppState>) -> Result<Response, PageError> {
+    let lists = state.lists().await?;
+    let css: String = lists
+        .themes
         .iter()
         .map(|t| format!(".theme-{}{{background:{}}}\n", t.data.code, t.data.colour))
         .collect();
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
         css,
     )
-        .into_response()
+        .into_response())
 }
 
 #[derive(Template)]
