@@ -61,9 +61,19 @@ impl Store {
     }
 
     /// Saves an account edited from `version`; `Ok(false)` when someone saved it in between.
-    pub async fn update_user(&self, id: i64, version: i64, d: &UserData<'_>) -> Result<bool> {
+    /// Saves an account edited from `version`; `Ok(false)` when someone saved it in between.
+    /// With a new password hash the password changes in the same transaction and every open
+    /// session of the account ends.
+    pub async fn update_user(
+        &self,
+        id: i64,
+        version: i64,
+        d: &UserData<'_>,
+        new_password_hash: Option<&str>,
+    ) -> Result<bool> {
         let n = on_pool!(self, write, |pool| {
-            sqlx::query(
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
                 "UPDATE users SET email = $1, name = $2, role = $3, institution_id = $4, active = $5, version = version + 1
                  WHERE id = $6 AND version = $7",
             )
@@ -74,36 +84,30 @@ impl Store {
             .bind(d.active)
             .bind(id)
             .bind(version)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
             .map_err(unique_as("email"))?
-            .rows_affected()
+            .rows_affected();
+            if let (1, Some(hash)) = (n, new_password_hash) {
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(hash)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            n
         });
+        // After the change: a lookup that raced with it is dropped, not kept.
         self.credentials.invalidate();
         if n == 0 {
             self.user(id).await?;
         }
         Ok(n == 1)
-    }
-
-    pub async fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
-        on_pool!(self, write, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(password_hash)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            // A new password ends every open session of the account.
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
-        // After the change: a lookup that raced with it is dropped, not kept.
-        self.credentials.invalidate();
-        Ok(())
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {

@@ -123,6 +123,13 @@ fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> 
     ]
 }
 
+/// The argon2 hash of a password, computed off the async threads (it takes tens of milliseconds).
+async fn hashed(password: String) -> Result<String, PageError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| PageError::Internal(format!("hashing a password: {e}")))
+}
+
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
     if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
@@ -221,10 +228,10 @@ async fn create(
         Ok(a) => a,
         Err(invalid) => return again(invalid),
     };
-    let password = account.password.clone().unwrap_or_default();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .unwrap_or_default();
+    let hash = match hashed(account.password.clone().unwrap_or_default()).await {
+        Ok(hash) => hash,
+        Err(e) => return e.into_response(),
+    };
     let data = UserData {
         email: &account.email,
         name: &account.name,
@@ -286,6 +293,13 @@ async fn update(
             return again(version).refused(Errors::new(viewer.lang, invalid));
         }
     };
+    let hash = match account.password {
+        Some(password) => match hashed(password).await {
+            Ok(hash) => Some(hash),
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
     let data = UserData {
         email: &account.email,
         name: &account.name,
@@ -293,7 +307,11 @@ async fn update(
         institution_id: account.institution_id,
         active: account.active,
     };
-    match state.store.update_user(id, version, &data).await {
+    match state
+        .store
+        .update_user(id, version, &data, hash.as_deref())
+        .await
+    {
         Ok(true) => {}
         Ok(false) => {
             let current = state
@@ -308,14 +326,6 @@ async fn update(
             return again(version).refused(Errors::new(viewer.lang, invalid));
         }
         Err(e) => return PageError::from(e).into_response(),
-    }
-    if let Some(password) = account.password {
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .unwrap_or_default();
-        if let Err(e) = state.store.set_password(id, &hash).await {
-            return PageError::from(e).into_response();
-        }
     }
     Redirect::to("/beheer/gebruikers").into_response()
 }

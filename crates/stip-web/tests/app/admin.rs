@@ -463,3 +463,51 @@ async fn each_reference_list_is_saved_from_the_version_its_form_showed() {
         assert_eq!(saved.status, StatusCode::NOT_FOUND, "{missing}");
     }
 }
+
+/// A new password set by the beheerder ends the account's open sessions and replaces the old
+/// one; a password typed into a form that turns out to be stale changes nothing.
+#[tokio::test]
+async fn a_password_reset_ends_the_sessions_and_a_stale_one_changes_nothing() {
+    let app = TestApp::new().await;
+    let s = app.login(BEHEERDER).await;
+    let lezer = app.login(LEZER).await;
+    assert!(lezer.get("/").await.shows("Lotte Lezer"));
+    let user = app.store().user_by_email(LEZER).await.unwrap();
+    let path = format!("/beheer/gebruikers/{}", user.id);
+    let version = user.version.to_string();
+    let form = |password: &'static str| {
+        vec![
+            ("email", LEZER),
+            ("name", "Lotte Lezer"),
+            ("role", "lezer"),
+            ("active", "1"),
+            ("password", password),
+            ("version", version.as_str()),
+        ]
+    };
+    let res = s.post_form(&path, &form("nieuw-wachtwoord-1")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        !lezer.get("/").await.shows("Lotte Lezer"),
+        "the open session ended"
+    );
+    let app = &app;
+    let login = |password: &'static str| async move {
+        let who = app.anonymous();
+        let csrf = who.csrf().await;
+        who.post_raw(
+            "/inloggen",
+            &[("csrf", &csrf), ("email", LEZER), ("password", password)],
+        )
+        .await
+        .status
+    };
+    assert_eq!(login("demo-lezer-1").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(login("nieuw-wachtwoord-1").await, StatusCode::SEE_OTHER);
+
+    // The same form again is stale: a conflict, and the password stays what it was.
+    let stale = s.post_form(&path, &form("nieuw-wachtwoord-2")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(login("nieuw-wachtwoord-2").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(login("nieuw-wachtwoord-1").await, StatusCode::SEE_OTHER);
+}
