@@ -152,9 +152,7 @@ impl Store {
             tx.commit().await?;
             inst_ids
         });
-        if let Some(index) = self.loaded_index() {
-            index.reload(self.fetch_all_projects().await?);
-        }
+        self.reload_read_model().await?;
         Ok(ids)
     }
 }

@@ -56,6 +56,11 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// The portfolio read model, loaded on first use (or by [`Store::warm`]).
     index: Arc<tokio::sync::OnceCell<index::Index>>,
+    /// Keeps the read model in step with the database: a project write holds it shared from
+    /// before it reads what it changes until the read model has the change; loading or
+    /// reloading every project holds it alone, so no write falls between the reload's read
+    /// of the database and its swap.
+    read_model_gate: Arc<tokio::sync::RwLock<()>>,
     references: Arc<std::sync::atomic::AtomicU64>,
     credentials: Arc<user::Credentials>,
     reference_ids: Arc<std::sync::RwLock<Option<CachedReferences>>>,
@@ -109,6 +114,7 @@ impl Store {
         Store {
             backend,
             index: Arc::new(tokio::sync::OnceCell::new()),
+            read_model_gate: Arc::default(),
             references: Arc::default(),
             credentials: Arc::default(),
             reference_ids: Arc::default(),
@@ -121,9 +127,27 @@ impl Store {
     pub(crate) async fn index(&self) -> Result<&index::Index> {
         self.index
             .get_or_try_init(|| async {
+                let _alone = self.read_model_gate.write().await;
                 Ok::<_, StoreError>(index::Index::new(self.fetch_all_projects().await?))
             })
             .await
+    }
+
+    /// To be held by a project write from before it reads the project until the read model
+    /// has its change (see `read_model_gate`). The read model is loaded first, so it is there
+    /// to take the change.
+    pub(crate) async fn project_write(&self) -> Result<tokio::sync::RwLockReadGuard<'_, ()>> {
+        self.index().await?;
+        Ok(self.read_model_gate.read().await)
+    }
+
+    /// Reads every project again into a loaded read model, with no project write in between.
+    pub(crate) async fn reload_read_model(&self) -> Result<()> {
+        if let Some(index) = self.loaded_index() {
+            let _alone = self.read_model_gate.write().await;
+            index.reload(self.fetch_all_projects().await?);
+        }
+        Ok(())
     }
 
     /// The index, if it has been loaded: writes keep a loaded index current and leave an
@@ -143,8 +167,8 @@ impl Store {
     pub(crate) async fn references_changed(&self, affects_projects: bool) -> Result<()> {
         self.references
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        if affects_projects && let Some(index) = self.loaded_index() {
-            index.reload(self.fetch_all_projects().await?);
+        if affects_projects {
+            self.reload_read_model().await?;
         }
         Ok(())
     }

@@ -341,6 +341,7 @@ impl Store {
         d: &ProjectData,
         editor: &Editor,
     ) -> Result<Project> {
+        let _write = self.project_write().await?;
         let at = now();
         let today = &at[..10];
         let refs = self.reference_ids().await?;
@@ -385,6 +386,7 @@ impl Store {
         d: &ProjectData,
         editor: &Editor,
     ) -> Result<Saved> {
+        let _write = self.project_write().await?;
         let at = now();
         // The diff is made against the read model; the `version = $n` condition of the UPDATE is
         // what guarantees that nobody saved in between (0 rows affected: a conflict).
@@ -470,6 +472,7 @@ impl Store {
     }
 
     pub async fn delete_project(&self, id: i64) -> Result<()> {
+        let _write = self.project_write().await?;
         let n = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
             for table in [

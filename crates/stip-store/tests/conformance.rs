@@ -36,6 +36,7 @@ on_both!(
     brin_codes_and_emails_are_unique,
     sessions_and_tokens_find_their_user,
     deleting_a_project_removes_it_and_its_history,
+    saves_made_while_the_read_model_reloads_are_kept,
 );
 
 fn editor() -> Editor {
@@ -543,6 +544,58 @@ async fn deleting_a_project_removes_it_and_its_history(store: &Store) {
         store.project(p.id).await,
         Err(StoreError::NotFound)
     ));
+}
+
+/// An institution renamed (which reloads the read model, as projects show its name) while
+/// projects are saved: every save is still in the read model afterwards, with the new name.
+async fn saves_made_while_the_read_model_reloads_are_kept(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let p = store
+            .create_project(inst, &data(&format!("Project {i}")), &editor())
+            .await
+            .unwrap();
+        ids.push(p.id);
+    }
+    let renames = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            for round in 1..=30i64 {
+                let current = store.institution(inst).await.unwrap();
+                let mut d = current.data.clone();
+                d.name = format!("Horizon College {round}");
+                assert!(
+                    store
+                        .update_institution(inst, current.version, &d)
+                        .await
+                        .unwrap()
+                );
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    for id in &ids {
+        let mut d = data("Bijgewerkt");
+        d.summary = format!("Opgeslagen tijdens het herladen ({id})");
+        let saved = store.update_project(*id, 1, &d, &editor()).await.unwrap();
+        assert!(matches!(saved, Saved::Saved(_)));
+        tokio::task::yield_now().await;
+    }
+    renames.await.unwrap();
+    for id in &ids {
+        let p = store.project(*id).await.unwrap();
+        assert_eq!(
+            (
+                p.version,
+                p.data.title.as_str(),
+                p.institution_name.as_str()
+            ),
+            (2, "Bijgewerkt", "Horizon College 30"),
+            "project {id} in the read model"
+        );
+    }
 }
 
 /// The read model of a store opened later is loaded from the database: it shows what the first
