@@ -108,6 +108,37 @@ struct Order {
 }
 
 impl Order {
+    /// `slots` in the ascending order of `key`, exactly as [`Sort::compare`] orders them.
+    fn sorted(key: SortKey, slots: &[Slot]) -> Order {
+        let sort = Sort {
+            key,
+            descending: false,
+        };
+        let mut sorted = slots.to_vec();
+        // Caseless text is lowered once per project instead of at every comparison. Comparing
+        // the lowered strings byte by byte is comparing their characters, as `compare` does.
+        let caseless = |text: &str| {
+            text.chars()
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
+        match key {
+            SortKey::Title => sorted.sort_by_cached_key(|s| {
+                let p = &s.entry.project;
+                (caseless(&p.data.title), p.id)
+            }),
+            SortKey::Institution => sorted.sort_by_cached_key(|s| {
+                let p = &s.entry.project;
+                (caseless(&p.institution_name), p.id)
+            }),
+            _ => sorted.sort_unstable_by(|a, b| sort.compare(&a.entry.project, &b.entry.project)),
+        }
+        Order {
+            sort,
+            slots: sorted,
+        }
+    }
+
     fn position(&self, p: &Project) -> Result<usize, usize> {
         self.slots
             .binary_search_by(|x| self.sort.compare(&x.entry.project, p))
@@ -180,21 +211,17 @@ impl Inner {
     fn build(projects: Vec<Project>) -> Inner {
         let mut inner = Inner::default();
         let slots: Vec<Slot> = projects.into_iter().map(|p| inner.slot(p)).collect();
-        inner.orders = SortKey::ALL
-            .iter()
-            .map(|key| {
-                let sort = Sort {
-                    key: *key,
-                    descending: false,
-                };
-                let mut sorted = slots.clone();
-                sorted.sort_unstable_by(|a, b| sort.compare(&a.entry.project, &b.entry.project));
-                Order {
-                    sort,
-                    slots: sorted,
-                }
-            })
-            .collect();
+        // The orders are independent: one thread each (100,000 projects: 2.0 s → see bench/).
+        inner.orders = std::thread::scope(|scope| {
+            let sorting: Vec<_> = SortKey::ALL
+                .iter()
+                .map(|key| scope.spawn(|| Order::sorted(*key, &slots)))
+                .collect();
+            sorting
+                .into_iter()
+                .map(|t| t.join().expect("sorting projects does not panic"))
+                .collect()
+        });
         for slot in &slots {
             inner.counts.add(&slot.keys, 1);
         }

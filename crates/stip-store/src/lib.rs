@@ -128,7 +128,17 @@ impl Store {
         self.index
             .get_or_try_init(|| async {
                 let _alone = self.read_model_gate.write().await;
-                Ok::<_, StoreError>(index::Index::new(self.fetch_all_projects().await?))
+                let started = std::time::Instant::now();
+                let projects = self.fetch_all_projects().await?;
+                let fetched = started.elapsed();
+                let index = index::Index::new(projects);
+                tracing::info!(
+                    projects = index.len(),
+                    read_ms = fetched.as_millis() as u64,
+                    build_ms = (started.elapsed() - fetched).as_millis() as u64,
+                    "portfolio read model loaded"
+                );
+                Ok::<_, StoreError>(index)
             })
             .await
     }
