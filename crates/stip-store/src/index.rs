@@ -211,7 +211,8 @@ impl Inner {
     fn build(projects: Vec<Project>) -> Inner {
         let mut inner = Inner::default();
         let slots: Vec<Slot> = projects.into_iter().map(|p| inner.slot(p)).collect();
-        // The orders are independent: one thread each (100,000 projects: 2.0 s → see bench/).
+        // The orders are independent: one thread each (100,000 projects took 2.0 s in one
+        // thread, 0.55 s so on two cores; see bench/README.md).
         inner.orders = std::thread::scope(|scope| {
             let sorting: Vec<_> = SortKey::ALL
                 .iter()

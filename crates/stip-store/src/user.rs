@@ -61,7 +61,6 @@ impl Store {
     }
 
     /// Saves an account edited from `version`; `Ok(false)` when someone saved it in between.
-    /// Saves an account edited from `version`; `Ok(false)` when someone saved it in between.
     /// With a new password hash the password changes in the same transaction and every open
     /// session of the account ends.
     pub async fn update_user(

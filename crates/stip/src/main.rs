@@ -275,9 +275,9 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool) -> Result<()> {
     } else if demo::ensure_agenda(&store).await? {
         tracing::info!("empty database: loaded the default strategic agenda");
     }
-    // Load the portfolio read model before listening, so no request waits for it.
-    let projects = store.warm().await?;
-    tracing::info!(projects, "portfolio loaded");
+    // Load the portfolio read model before listening, so no request waits for it (the store
+    // logs how many projects it read, and how long that took).
+    store.warm().await?;
     let app = stip_web::router(AppState::new(store.clone()));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
