@@ -306,13 +306,21 @@ fn form<T: Managed>(
     FormPage::new(c, title, action, T::BACK, fields)
 }
 
-async fn new<T: Managed>(State(state): State<AppState>, viewer: Viewer) -> Response {
+/// The form's context when the viewer may manage `T`; otherwise the answer to give (the
+/// refusal, or the error reading the context).
+async fn admitted<T: Managed>(state: &AppState, viewer: &Viewer) -> Result<T::Context, Response> {
     if let Some(res) = viewer.refusal(T::ACTION) {
-        return res;
+        return Err(res);
     }
-    match T::context(&state).await {
+    T::context(state)
+        .await
+        .map_err(|e| PageError::from(e).into_response())
+}
+
+async fn new<T: Managed>(State(state): State<AppState>, viewer: Viewer) -> Response {
+    match admitted::<T>(&state, &viewer).await {
         Ok(cx) => form::<T>(&viewer, None, &T::blank(), &cx).show(),
-        Err(e) => PageError::from(e).into_response(),
+        Err(res) => res,
     }
 }
 
@@ -321,12 +329,9 @@ async fn create<T: Managed>(
     viewer: Viewer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(res) = viewer.refusal(T::ACTION) {
-        return res;
-    }
-    let cx = match T::context(&state).await {
+    let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(res) => return res,
     };
     let input = T::read(&Pairs(pairs));
     let refused =
@@ -347,15 +352,12 @@ async fn edit<T: Managed>(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Some(res) = viewer.refusal(T::ACTION) {
-        return res;
-    }
-    let found = match T::context(&state).await {
-        Ok(cx) => T::find(&state, id).await.map(|found| (cx, found)),
-        Err(e) => Err(e),
+    let cx = match admitted::<T>(&state, &viewer).await {
+        Ok(cx) => cx,
+        Err(res) => return res,
     };
-    match found {
-        Ok((cx, (input, version))) => form::<T>(&viewer, Some(id), &input, &cx)
+    match T::find(&state, id).await {
+        Ok((input, version)) => form::<T>(&viewer, Some(id), &input, &cx)
             .version(version)
             .show(),
         Err(e) => PageError::from(e).into_response(),
@@ -368,12 +370,9 @@ async fn update<T: Managed>(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(res) = viewer.refusal(T::ACTION) {
-        return res;
-    }
-    let cx = match T::context(&state).await {
+    let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(res) => return res,
     };
     let pairs = Pairs(pairs);
     let input = T::read(&pairs);
