@@ -25,6 +25,31 @@ pub enum ErrorCode {
     TooShort { min: usize },
 }
 
+impl ErrorCode {
+    /// The code as clients see it (`not_a_number`), and the key of its message.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ErrorCode::Required => "required",
+            ErrorCode::TooLong { .. } => "too_long",
+            ErrorCode::TooShort { .. } => "too_short",
+            ErrorCode::NotANumber => "not_a_number",
+            ErrorCode::NotADate => "not_a_date",
+            ErrorCode::EndBeforeStart => "end_before_start",
+            ErrorCode::Unknown => "unknown",
+            ErrorCode::Duplicate => "duplicate",
+            ErrorCode::InvalidBrin => "invalid_brin",
+            ErrorCode::InvalidChoice => "invalid_choice",
+            ErrorCode::OutOfRange { .. } => "out_of_range",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidColour => "invalid_colour",
+            ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::InvalidLink => "invalid_link",
+            ErrorCode::Taken => "taken",
+            ErrorCode::InstitutionRequired => "institution_required",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod institution;
 pub mod number;
+pub mod page;
 pub mod portfolio;
 pub mod user;
 

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use stip_core::access::ProjectScope;
+use stip_core::page::Page;
 use stip_core::portfolio::{
-    Character, Horizon, ListRequest, Page, Perspective, Phase, Project, ProjectFilter, Sort,
-    SortKey, Status, Visibility, searchable_text,
+    Character, Horizon, ListRequest, Perspective, Phase, Project, ProjectFilter, Sort, SortKey,
+    Status, Visibility, searchable_text,
 };
 
 struct Entry {

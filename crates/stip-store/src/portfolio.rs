@@ -9,6 +9,7 @@ use std::sync::Arc;
 use stip_core::access::ProjectScope;
 use stip_core::institution::BrinCode;
 use stip_core::number::Hundredths;
+use stip_core::page::Page;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
 

@@ -1,8 +1,8 @@
 //! Beheer: the management pages' shared parts. A list page and a form page described by data,
 //! so each reference list (institutions, agenda, drivers, criteria, users) only says its fields.
 
-use crate::auth::Viewer;
 use crate::form::{Errors, Pairs};
+use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use askama::Template;

@@ -1,12 +1,114 @@
-//! Errors as the user meets them. Handlers return [`PageError`] or [`ApiError`]; both become a
-//! bare response marked with an [`ErrorReply`], which `auth::identify` renders in the viewer's
-//! language: an HTML page with the usual navigation, or `application/problem+json` (RFC 9457).
+//! Errors as the user meets them, on one path. Handlers return [`PageError`] or [`ApiError`];
+//! both become a bare response marked with an [`ErrorReply`], which [`finish`] (called by
+//! `identity::identify` for every response) renders in the viewer's language: an HTML page with
+//! the usual navigation, or a [`Problem`] as `application/problem+json` (RFC 9457).
 
-use axum::http::StatusCode;
+use crate::i18n::Lang;
+use crate::identity::Viewer;
+use crate::layout::{Chrome, render};
+use askama::Template;
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::Value;
-use stip_core::Invalid;
+use stip_core::access::Actor;
+use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
+use utoipa::ToSchema;
+
+/// An error as `application/problem+json` (RFC 9457): the one body every API error has.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[schema(example = "https://stip.example/problems/invalid")]
+    pub r#type: String,
+    /// What went wrong, in the request's language.
+    pub title: String,
+    pub status: u16,
+    /// All field errors in one sentence, in the request's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// 422: one entry per refused field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ProblemField>>,
+    /// 409: the record as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<Value>,
+    /// 409: the changes saved since the version the request started from, newest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub changes: Option<Value>,
+}
+
+/// A refused field: which, why (a stable code) and a sentence for people.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemField {
+    #[schema(example = "budget")]
+    pub field: String,
+    #[schema(example = "not_a_number")]
+    pub code: String,
+    /// In the request's language.
+    pub message: String,
+    /// The smallest allowed value or length, for `out_of_range` and `too_short`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// The largest allowed value or length, for `out_of_range` and `too_long`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+impl Problem {
+    fn new(lang: Lang, status: StatusCode, key: &str, invalid: Option<Invalid>) -> Problem {
+        let (detail, errors) = match invalid {
+            Some(invalid) => (
+                Some(
+                    invalid
+                        .0
+                        .iter()
+                        .map(|e| lang.field_error(e))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                Some(
+                    invalid
+                        .0
+                        .iter()
+                        .map(|e| ProblemField::new(lang, e))
+                        .collect(),
+                ),
+            ),
+            None => (None, None),
+        };
+        Problem {
+            r#type: format!("https://stip.example/problems/{key}"),
+            title: lang.t(&format!("problem.{key}")),
+            status: status.as_u16(),
+            detail,
+            errors,
+            current: None,
+            changes: None,
+        }
+    }
+}
+
+impl ProblemField {
+    fn new(lang: Lang, e: &stip_core::FieldError) -> ProblemField {
+        let (min, max) = match e.code {
+            ErrorCode::TooLong { max } => (None, Some(max as i64)),
+            ErrorCode::TooShort { min } => (Some(min as i64), None),
+            ErrorCode::OutOfRange { min, max } => (Some(min), Some(max)),
+            _ => (None, None),
+        };
+        ProblemField {
+            field: e.field.clone(),
+            code: e.code.key().to_string(),
+            message: lang.error(&e.code),
+            min,
+            max,
+        }
+    }
+}
 
 /// What went wrong, carried to the renderer in the response's extensions.
 #[derive(Debug, Clone)]
@@ -19,7 +121,7 @@ pub enum ErrorReply {
         status: StatusCode,
         key: &'static str,
         invalid: Option<Invalid>,
-        extra: Option<Value>,
+        conflict: Option<(Value, Value)>,
     },
 }
 
@@ -28,6 +130,8 @@ pub enum PageError {
     NotFound,
     Forbidden,
     TooManyRequests(u64),
+    /// Input a page handler could not show back in its form (a form shows its own errors).
+    Invalid(Invalid),
     Internal(String),
 }
 
@@ -35,6 +139,7 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => PageError::NotFound,
+            StoreError::Invalid(i) => PageError::Invalid(i),
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -46,6 +151,7 @@ impl IntoResponse for PageError {
             PageError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             PageError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             PageError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            PageError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -68,8 +174,12 @@ pub enum ApiError {
     Unauthorized,
     Forbidden,
     Invalid(Invalid),
-    /// 409 with what the client needs to resolve it.
-    Conflict(Value),
+    /// 409 with what the client needs to resolve it: the record as it is now, and the changes
+    /// saved since the client's version.
+    Conflict {
+        current: Value,
+        changes: Value,
+    },
     Internal(String),
 }
 
@@ -85,12 +195,17 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, key, invalid, extra) = match self {
+        let (status, key, invalid, conflict) = match self {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", None, None),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "login_required", None, None),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", None, None),
             ApiError::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(i), None),
-            ApiError::Conflict(v) => (StatusCode::CONFLICT, "conflict", None, Some(v)),
+            ApiError::Conflict { current, changes } => (
+                StatusCode::CONFLICT,
+                "conflict",
+                None,
+                Some((current, changes)),
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, None)
@@ -101,7 +216,7 @@ impl IntoResponse for ApiError {
             status,
             key,
             invalid,
-            extra,
+            conflict,
         });
         res
     }
@@ -112,5 +227,105 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
         ApiError::NotFound.into_response()
     } else {
         PageError::NotFound.into_response()
+    }
+}
+
+/// The error a request gets when axum refused it before any handler ran (a path or body it could
+/// not read, a body too large, a method the path does not take), so those are answered like
+/// every other error.
+fn rejection(status: StatusCode) -> Option<&'static str> {
+    Some(match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        _ => return None,
+    })
+}
+
+/// Renders an [`ErrorReply`] left by a handler, in the viewer's language; other responses pass.
+pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: bool) -> Response {
+    let reply = match res.extensions().get::<ErrorReply>().cloned() {
+        Some(reply) => reply,
+        None => match rejection(res.status()) {
+            Some(key) if is_api => ErrorReply::Problem {
+                status: res.status(),
+                key,
+                invalid: None,
+                conflict: None,
+            },
+            Some(key) => ErrorReply::Page {
+                status: res.status(),
+                key,
+            },
+            None => return res,
+        },
+    };
+    let (mut parts, _) = res.into_parts();
+    parts.extensions.remove::<ErrorReply>();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    match reply {
+        ErrorReply::Page { status, key } => {
+            let anonymous = Viewer {
+                actor: Actor::Anonymous,
+                user: None,
+                lang,
+                csrf: String::new(),
+                path: "/".into(),
+                address: String::new(),
+            };
+            let viewer = viewer.unwrap_or(&anonymous);
+            let page = ErrorPage {
+                c: viewer.chrome(),
+                key,
+                login_hint: viewer.user.is_none() && status == StatusCode::FORBIDDEN,
+            };
+            let mut out = render(&page);
+            *out.status_mut() = status;
+            for (k, v) in parts.headers.drain().filter_map(|(k, v)| k.map(|k| (k, v))) {
+                if k != header::CONTENT_TYPE {
+                    out.headers_mut().insert(k, v);
+                }
+            }
+            out
+        }
+        ErrorReply::Problem {
+            status,
+            key,
+            invalid,
+            conflict,
+        } => {
+            let mut problem = Problem::new(lang, status, key, invalid);
+            if let Some((current, changes)) = conflict {
+                problem.current = Some(current);
+                problem.changes = Some(changes);
+            }
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
+            let body = serde_json::to_string(&problem).expect("a problem serialises");
+            Response::from_parts(parts, Body::from(body))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub c: Chrome,
+    pub key: &'static str,
+    pub login_hint: bool,
+}
+
+impl ErrorPage {
+    fn title(&self) -> String {
+        self.c.t(&format!("page_error.{}.title", self.key))
+    }
+    fn text(&self) -> String {
+        self.c.t(&format!("page_error.{}.text", self.key))
+    }
+    fn back(&self) -> String {
+        crate::identity::urlencode(&self.c.path)
     }
 }

@@ -80,34 +80,17 @@ impl Lang {
 
     /// A field error as a sentence, e.g. "Vul dit veld in." or "Gebruik een getal, bijvoorbeeld 12.500".
     pub fn error(self, code: &ErrorCode) -> String {
-        let key = match code {
-            ErrorCode::Required => "required",
-            ErrorCode::TooLong { .. } => "too_long",
-            ErrorCode::TooShort { .. } => "too_short",
-            ErrorCode::NotANumber => "not_a_number",
-            ErrorCode::NotADate => "not_a_date",
-            ErrorCode::EndBeforeStart => "end_before_start",
-            ErrorCode::Unknown => "unknown",
-            ErrorCode::Duplicate => "duplicate",
-            ErrorCode::InvalidBrin => "invalid_brin",
-            ErrorCode::InvalidChoice => "invalid_choice",
-            ErrorCode::OutOfRange { .. } => "out_of_range",
-            ErrorCode::InvalidEmail => "invalid_email",
-            ErrorCode::InvalidColour => "invalid_colour",
-            ErrorCode::InvalidCode => "invalid_code",
-            ErrorCode::InvalidLink => "invalid_link",
-            ErrorCode::Taken => "taken",
-            ErrorCode::InstitutionRequired => "institution_required",
-        };
-        let text = self.t(&format!("error.{key}"));
-        match code {
-            ErrorCode::TooLong { max } => text.replace("%{max}", &max.to_string()),
-            ErrorCode::TooShort { min } => text.replace("%{min}", &min.to_string()),
-            ErrorCode::OutOfRange { min, max } => text
-                .replace("%{min}", &min.to_string())
-                .replace("%{max}", &max.to_string()),
-            _ => text,
+        let key = format!("error.{}", code.key());
+        let locale = self.code();
+        match *code {
+            ErrorCode::TooLong { max } => rust_i18n::t!(&key, locale = locale, max = max),
+            ErrorCode::TooShort { min } => rust_i18n::t!(&key, locale = locale, min = min),
+            ErrorCode::OutOfRange { min, max } => {
+                rust_i18n::t!(&key, locale = locale, min = min, max = max)
+            }
+            _ => rust_i18n::t!(&key, locale = locale),
         }
+        .into_owned()
     }
 
     /// "Titel: Vul dit veld in." for a summary at the top of a form.

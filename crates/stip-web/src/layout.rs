@@ -2,8 +2,8 @@
 //! link), rendering, the home page, the error page and the language switch.
 
 use crate::AppState;
-use crate::auth::Viewer;
 use crate::i18n::{LANG_COOKIE, Lang};
+use crate::identity::Viewer;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -66,7 +66,7 @@ impl Chrome {
         format!(
             "/taal/{}?terug={}",
             self.lang.other().code(),
-            crate::auth::urlencode(&self.path)
+            crate::identity::urlencode(&self.path)
         )
     }
 
@@ -87,26 +87,6 @@ pub fn render<T: Template>(t: &T) -> Response {
             tracing::error!(error = %e, "template failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
         }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub c: Chrome,
-    pub key: &'static str,
-    pub login_hint: bool,
-}
-
-impl ErrorPage {
-    fn title(&self) -> String {
-        self.c.t(&format!("page_error.{}.title", self.key))
-    }
-    fn text(&self) -> String {
-        self.c.t(&format!("page_error.{}.text", self.key))
-    }
-    fn back(&self) -> String {
-        crate::auth::urlencode(&self.c.path)
     }
 }
 
@@ -138,12 +118,7 @@ async fn switch_language(Path(lang): Path<String>, Query(back): Query<Back>) -> 
     let Some(lang) = Lang::parse(&lang) else {
         return crate::PageError::NotFound.into_response();
     };
-    let target = if back.terug.starts_with('/') && !back.terug.starts_with("//") {
-        back.terug
-    } else {
-        "/".into()
-    };
-    let mut res = Redirect::to(&target).into_response();
+    let mut res = Redirect::to(&crate::redirect::local_path(&back.terug)).into_response();
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.code()

@@ -5,16 +5,22 @@ rust_i18n::i18n!("locales", fallback = "nl");
 
 mod admin;
 pub mod agenda;
-pub mod api;
 mod assets;
-pub mod auth;
+mod csrf;
 pub mod demo;
 mod error;
 mod form;
 pub mod i18n;
+pub mod identity;
 pub mod institution;
 mod layout;
+mod lists;
+pub mod login;
+mod markdown;
+pub mod openapi;
 pub mod portfolio;
+mod project_table;
+mod redirect;
 pub mod user;
 
 use axum::Router;
@@ -25,16 +31,19 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use error::{ApiError, PageError};
+pub use error::{ApiError, PageError, Problem};
 
 /// The reference lists with the store's generation they were read at.
-type CachedLists = (u64, Arc<portfolio::Lists>);
+type CachedLists = (u64, Arc<lists::Lists>);
+
+/// The largest request body Stip reads: 4 MB.
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub throttle: Arc<auth::LoginThrottle>,
+    pub throttle: Arc<login::LoginThrottle>,
     lists: Arc<RwLock<Option<CachedLists>>>,
 }
 
@@ -48,14 +57,14 @@ impl AppState {
     }
 
     /// Institutions, themes, drivers and criteria, read again only after one of them changed.
-    pub async fn lists(&self) -> Result<Arc<portfolio::Lists>, stip_store::StoreError> {
+    pub async fn lists(&self) -> Result<Arc<lists::Lists>, stip_store::StoreError> {
         let generation = self.store.reference_generation();
         if let Some((g, lists)) = &*self.lists.read().unwrap_or_else(|e| e.into_inner())
             && *g == generation
         {
             return Ok(lists.clone());
         }
-        let fresh = Arc::new(portfolio::Lists::load(&self.store).await?);
+        let fresh = Arc::new(lists::Lists::load(&self.store).await?);
         *self.lists.write().unwrap_or_else(|e| e.into_inner()) = Some((generation, fresh.clone()));
         Ok(fresh)
     }
@@ -68,17 +77,19 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(layout::routes())
         .merge(admin::routes())
-        .merge(auth::routes())
+        .merge(login::routes())
         .merge(portfolio::routes())
         .merge(institution::routes())
         .merge(agenda::routes())
         .merge(user::routes())
-        .merge(api::routes())
+        .merge(openapi::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
+        // The most any request may carry; the CSRF check reads form bodies up to the same size.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::identify,
+            identity::identify,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

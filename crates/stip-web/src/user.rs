@@ -2,8 +2,8 @@
 //! informatiemanager), resets passwords and deactivates accounts.
 
 use crate::admin::{self, Field, Kind};
-use crate::auth::{Viewer, hash_password};
 use crate::form::{Errors, Pairs};
+use crate::identity::{Viewer, hash_password};
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use axum::extract::{Path, State};
@@ -204,7 +204,10 @@ async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {
     if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
-    let institutions = state.store.institutions().await.unwrap_or_default();
+    let institutions = match state.store.institutions().await {
+        Ok(list) => list,
+        Err(e) => return PageError::from(e).into_response(),
+    };
     let p = Pairs(vec![
         ("role".into(), "lezer".into()),
         ("active".into(), "1".into()),
@@ -221,7 +224,10 @@ async fn create(
         return res;
     }
     let p = Pairs(pairs);
-    let institutions = state.store.institutions().await.unwrap_or_default();
+    let institutions = match state.store.institutions().await {
+        Ok(list) => list,
+        Err(e) => return PageError::from(e).into_response(),
+    };
     let again =
         |invalid| form(&viewer, &p, &institutions, None).refused(Errors::new(viewer.lang, invalid));
     let account = match parse_account(&p, &institutions, true) {
@@ -285,7 +291,10 @@ async fn update(
     }
     let p = Pairs(pairs);
     let version: i64 = p.get("version").parse().unwrap_or(0);
-    let institutions = state.store.institutions().await.unwrap_or_default();
+    let institutions = match state.store.institutions().await {
+        Ok(list) => list,
+        Err(e) => return PageError::from(e).into_response(),
+    };
     let again = |version| form(&viewer, &p, &institutions, Some(id)).version(version);
     let account = match parse_account(&p, &institutions, false) {
         Ok(a) => a,

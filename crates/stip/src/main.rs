@@ -8,7 +8,7 @@ use stip_core::institution::BrinCode;
 use stip_core::user::{self, Role};
 use stip_store::Store;
 use stip_store::user::UserData;
-use stip_web::{AppState, auth, demo};
+use stip_web::{AppState, demo, identity};
 
 const DEFAULT_DATABASE: &str = "sqlite://stip.db";
 
@@ -173,7 +173,7 @@ async fn main() -> Result<()> {
                 .user_by_email(&email)
                 .await
                 .map_err(|_| anyhow::anyhow!("no account with e-mail address {email}"))?;
-            let (token, hash) = auth::new_api_token();
+            let (token, hash) = identity::new_api_token();
             store.create_api_token(&hash, user.id).await?;
             println!("{token}");
             Ok(())
@@ -230,7 +230,7 @@ async fn add_user(
     };
     user::password(password)
         .map_err(|_| anyhow::anyhow!("password: use at least 10 characters"))?;
-    let hash = auth::hash_password(password);
+    let hash = identity::hash_password(password);
     let data = UserData {
         email: &email,
         name,

@@ -1,7 +1,7 @@
 //! `/api/v1/projects`: the portfolio as JSON, with the same filters as the list page, the same
 //! validation as the form, and 409 with what changed when a save starts from a stale version.
 
-use crate::auth::Viewer;
+use crate::identity::Viewer;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::Router;
@@ -342,7 +342,7 @@ fn history_json(h: &[HistoryEntry]) -> Vec<HistoryJson> {
 
 /// The portfolio, filtered, sorted and paged, as the caller may see it.
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ListParams),
-    responses((status = 200, body = ProjectPage), (status = 422, description = "A filter does not parse", body = crate::api::Problem)))]
+    responses((status = 200, body = ProjectPage), (status = 422, description = "A filter does not parse", body = crate::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -377,7 +377,7 @@ async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Proje
 
 /// One project.
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = ProjectJson), (status = 404, body = crate::api::Problem)))]
+    responses((status = 200, body = ProjectJson), (status = 404, body = crate::Problem)))]
 pub async fn read(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -390,7 +390,7 @@ pub async fn read(
 
 /// Who changed which fields when, newest first.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/history", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<HistoryJson>), (status = 404, body = crate::api::Problem)))]
+    responses((status = 200, body = Vec<HistoryJson>), (status = 404, body = crate::Problem)))]
 pub async fn history(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -402,7 +402,7 @@ pub async fn history(
 
 /// Adds a project. An informatiemanager adds to their own institution; a beheerder names one.
 #[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectWrite,
-    responses((status = 201, body = ProjectJson), (status = 401, body = crate::api::Problem), (status = 403, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
+    responses((status = 201, body = ProjectJson), (status = 401, body = crate::Problem), (status = 403, body = crate::Problem), (status = 422, body = crate::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -473,9 +473,9 @@ pub async fn create(
 /// Saves a whole project. `version` must be the version the edit started from; if someone saved
 /// in between, nothing is written and the answer is 409 with the current project and the changes.
 #[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)), request_body = ProjectWrite,
-    responses((status = 200, body = ProjectJson), (status = 403, body = crate::api::Problem), (status = 404, body = crate::api::Problem),
-        (status = 409, description = "Saved by someone else since `version`: `current` and `changes` tell what", body = crate::api::Problem),
-        (status = 422, body = crate::api::Problem)))]
+    responses((status = 200, body = ProjectJson), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem),
+        (status = 409, description = "Saved by someone else since `version`: `current` and `changes` tell what", body = crate::Problem),
+        (status = 422, body = crate::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -526,16 +526,20 @@ pub async fn update(
         .await?
     {
         Saved::Saved(p) => Ok(Json(ProjectJson::from(&*p))),
-        Saved::Conflict { current, since } => Err(ApiError::Conflict(serde_json::json!({
-            "current": ProjectJson::from(&*current),
-            "changes": history_json(&since),
-        }))),
+        Saved::Conflict { current, since } => Err(ApiError::Conflict {
+            current: to_json(&ProjectJson::from(&*current))?,
+            changes: to_json(&history_json(&since))?,
+        }),
     }
+}
+
+fn to_json(v: &impl Serialize) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// Deletes a project with its history.
 #[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = crate::api::Problem), (status = 404, body = crate::api::Problem)))]
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)))]
 pub async fn delete(
     State(state): State<AppState>,
     viewer: Viewer,

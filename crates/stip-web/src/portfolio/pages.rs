@@ -1,10 +1,13 @@
 //! Portfolio pages: the list, a project's page with its history, and the project form.
 
-use super::{Lists, input_from_form, markdown};
-use crate::auth::Viewer;
+use super::input_from_form;
 use crate::form::{Errors, Pairs};
 use crate::i18n::Lang;
+use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
+use crate::lists::Lists;
+use crate::markdown::markdown;
+use crate::project_table::{ProjectTable, table_for};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -13,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use std::sync::Arc;
-use stip_core::access::{Action, project_scope};
+use stip_core::access::Action;
 use stip_core::institution::BrinCode;
 use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
@@ -27,137 +30,6 @@ pub fn routes() -> Router<AppState> {
         .route("/projecten/{id}", get(show).post(update))
         .route("/projecten/{id}/bewerken", get(edit_form))
         .route("/projecten/{id}/verwijderen", post(delete))
-}
-
-/// A page of projects with the links to sort and page through it, keeping the filters.
-pub struct ProjectTable {
-    pub page: Page<Arc<Project>>,
-    pub query: ListQuery,
-    pub request: ListRequest,
-    /// The path the links point to, e.g. `/projecten` or `/themas/llo`.
-    pub base: String,
-}
-
-impl ProjectTable {
-    pub fn href(&self, q: &ListQuery) -> String {
-        let pairs: Vec<(&str, &str)> = [
-            ("institution", &q.institution),
-            ("theme", &q.theme),
-            ("phase", &q.phase),
-            ("status", &q.status),
-            ("character", &q.character),
-            ("horizon", &q.horizon),
-            ("perspective", &q.perspective),
-            ("driver", &q.driver),
-            ("q", &q.q),
-            ("sort", &q.sort),
-            ("page", &q.page),
-            ("per_page", &q.per_page),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k, v.as_str()))
-        .collect();
-        if pairs.is_empty() {
-            self.base.clone()
-        } else {
-            format!(
-                "{}?{}",
-                self.base,
-                serde_urlencoded::to_string(pairs).unwrap_or_default()
-            )
-        }
-    }
-
-    /// The link of a column header: sorts by `key`, reversing when already sorted by it.
-    pub fn sort_href(&self, key: &str) -> String {
-        let current = self.request.sort;
-        let ascending_now = current.key.code() == key && !current.descending;
-        let mut q = self.query.clone();
-        q.sort = if ascending_now {
-            format!("-{key}")
-        } else {
-            key.to_string()
-        };
-        q.page = String::new();
-        self.href(&q)
-    }
-
-    /// `aria-sort` of a column.
-    pub fn aria_sort(&self, key: &str) -> &'static str {
-        match self.request.sort {
-            s if s.key.code() != key => "none",
-            s if s.descending => "descending",
-            _ => "ascending",
-        }
-    }
-
-    pub fn page_href(&self, page: u32) -> String {
-        let mut q = self.query.clone();
-        q.page = if page <= 1 {
-            String::new()
-        } else {
-            page.to_string()
-        };
-        self.href(&q)
-    }
-
-    pub fn has_prev(&self) -> bool {
-        self.page.page > 1
-    }
-
-    pub fn has_next(&self) -> bool {
-        self.page.page < self.page.page_count()
-    }
-
-    pub fn prev(&self) -> u32 {
-        self.page.page.saturating_sub(1)
-    }
-
-    pub fn next(&self) -> u32 {
-        self.page.page + 1
-    }
-}
-
-/// Loads the page of projects `query` asks for, as `viewer` may see them. Parameters that do
-/// not parse are dropped and reported.
-pub async fn table_for(
-    state: &AppState,
-    viewer: &Viewer,
-    mut query: ListQuery,
-    base: &str,
-) -> Result<(ProjectTable, Invalid), PageError> {
-    let (request, invalid) = match query.parse() {
-        Ok(r) => (r, Invalid::default()),
-        Err(invalid) => {
-            for e in &invalid.0 {
-                if let Some(field) = query.field_mut(&e.field) {
-                    field.clear();
-                }
-            }
-            (
-                query.parse().unwrap_or_else(|_| {
-                    ListQuery::default()
-                        .parse()
-                        .expect("the empty query parses")
-                }),
-                invalid,
-            )
-        }
-    };
-    let page = state
-        .store
-        .list_projects(&request, project_scope(&viewer.actor))
-        .await?;
-    Ok((
-        ProjectTable {
-            page,
-            query,
-            request,
-            base: base.to_string(),
-        },
-        invalid,
-    ))
 }
 
 pub fn options(lang: Lang, kind: &str, codes: &[&str]) -> Vec<(String, String)> {
@@ -421,7 +293,7 @@ async fn visible_project(
     } else if viewer.user.is_none() {
         Err(Redirect::to(&format!(
             "/inloggen?terug={}",
-            crate::auth::urlencode(&viewer.path)
+            crate::identity::urlencode(&viewer.path)
         ))
         .into_response())
     } else {

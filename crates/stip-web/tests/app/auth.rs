@@ -130,7 +130,7 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
 async fn repeated_failed_logins_are_slowed_down_per_account() {
     let app = TestApp::new().await;
     let s = app.anonymous();
-    for _ in 0..stip_web::auth::MAX_FAILURES_PER_ACCOUNT {
+    for _ in 0..stip_web::login::MAX_FAILURES_PER_ACCOUNT {
         let res = s
             .post_form(
                 "/inloggen",
@@ -165,7 +165,7 @@ async fn repeated_failed_logins_are_slowed_down_per_account() {
 async fn repeated_failed_logins_are_slowed_down_per_address() {
     let app = TestApp::new().await;
     let s = app.anonymous();
-    for i in 0..stip_web::auth::MAX_FAILURES_PER_ADDRESS {
+    for i in 0..stip_web::login::MAX_FAILURES_PER_ADDRESS {
         let email = format!("gok{i}@nergens.nl");
         s.post_form("/inloggen", &[("email", &email), ("password", "x")])
             .await;
@@ -330,4 +330,52 @@ async fn an_address_that_does_not_parse_gets_a_page_in_the_users_language() {
     let api = app.anonymous().get("/api/v1/projects/abc").await;
     assert_eq!(api.status, StatusCode::BAD_REQUEST);
     assert_eq!(api.header("content-type"), "application/problem+json");
+}
+
+#[tokio::test]
+async fn back_links_never_leave_the_site_and_never_break() {
+    let app = TestApp::new().await;
+    let s = app.anonymous();
+    for terug in [
+        "/%5Cevil.example",
+        "/%09/evil.example",
+        "//evil.example",
+        "https://evil.example",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%00",
+    ] {
+        let res = s.get(&format!("/taal/en?terug={terug}")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{terug}");
+        assert_eq!(res.location(), "/", "language switch with terug={terug}");
+        let login = s.get(&format!("/inloggen?terug={terug}")).await;
+        assert_eq!(login.status, StatusCode::OK, "{terug}");
+        assert!(
+            login.body.contains(r#"name="terug" value="/""#),
+            "login form with terug={terug} keeps only a local path"
+        );
+    }
+    let res = s.get("/taal/en?terug=/projecten%3Fq%3Dcaf%C3%A9").await;
+    assert_eq!(res.location(), "/projecten?q=caf%C3%A9");
+}
+
+#[tokio::test]
+async fn a_body_too_large_is_refused_with_a_clear_answer() {
+    let app = TestApp::new().await;
+    let token = app.token(IM_HORIZON).await;
+    // One title of 5 MB: more than the 4 MB any request may carry.
+    let big = format!(r#"{{"title": "{}"}}"#, "x".repeat(5 * 1024 * 1024));
+    let res = app
+        .anonymous()
+        .with_bearer(&token)
+        .request(
+            axum::http::Method::POST,
+            "/api/v1/projects",
+            Some("application/json"),
+            big,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(res.header("content-type"), "application/problem+json");
+    assert_eq!(res.json()["status"], 413);
+    assert!(res.json()["title"].as_str().unwrap().contains("4 MB"));
 }

@@ -80,7 +80,7 @@ impl TestApp {
             .user_by_email(email)
             .await
             .expect("account exists");
-        let (token, hash) = stip_web::auth::new_api_token();
+        let (token, hash) = stip_web::identity::new_api_token();
         self.store()
             .create_api_token(&hash, user.id)
             .await

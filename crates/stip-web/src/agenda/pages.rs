@@ -1,26 +1,25 @@
-//! The strategic agenda: theme pages (a theme's projects across institutions), the theme colours
-//! stylesheet, `/api/v1/themes`, and managing main lines, themes, policy drivers and criteria.
+//! Agenda pages: themes and their projects, the theme colours stylesheet, and managing main
+//! lines, themes, policy drivers and criteria (beheerder and regiegroep).
 
 use crate::admin::{self, Field, Kind, Managed};
-use crate::auth::Viewer;
 use crate::form::Pairs;
+use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
-use crate::portfolio::{Lists, ProjectTable, table_for};
-use crate::{ApiError, AppState, PageError};
+use crate::lists::Lists;
+use crate::project_table::{ProjectTable, table_for};
+use crate::{AppState, PageError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use serde::Serialize;
 use std::sync::Arc;
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::agenda::*;
 use stip_core::portfolio::ListQuery;
 use stip_store::StoreError;
-use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,40 +33,6 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::manage::<MainLine>())
         .merge(admin::manage::<PolicyDriver>())
         .merge(admin::manage::<Criterion>())
-}
-
-pub fn api_routes() -> Router<AppState> {
-    Router::new().route("/api/v1/themes", get(api_themes))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ThemeJson {
-    #[schema(example = "data-ondersteund-onderwijs")]
-    pub code: String,
-    pub name: String,
-    pub description: String,
-    #[schema(example = "#1f78b4")]
-    pub colour: String,
-    /// Code of the main line (hoofdlijn); empty for a line across all of them.
-    pub main_line: Option<String>,
-}
-
-/// The themes of the strategic agenda, in agenda order.
-#[utoipa::path(get, path = "/api/v1/themes", tag = "agenda", responses((status = 200, body = Vec<ThemeJson>)))]
-pub async fn api_themes(State(state): State<AppState>) -> Result<Json<Vec<ThemeJson>>, ApiError> {
-    let themes = state.store.themes().await?;
-    Ok(Json(
-        themes
-            .into_iter()
-            .map(|t| ThemeJson {
-                code: t.data.code,
-                name: t.data.name,
-                description: t.data.description,
-                colour: t.data.colour,
-                main_line: t.data.main_line,
-            })
-            .collect(),
-    ))
 }
 
 /// The theme colours as classes, so no page needs inline styles (the CSP forbids them). Made
@@ -348,11 +313,11 @@ async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response 
         return res;
     }
     let c = viewer.chrome();
-    let rows = state
-        .store
-        .policy_drivers()
-        .await
-        .unwrap_or_default()
+    let list = match state.store.policy_drivers().await {
+        Ok(list) => list,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let rows = list
         .into_iter()
         .map(|d| (format!("/beheer/drijfveren/{}", d.id), vec![d.name, d.code]))
         .collect();
@@ -425,11 +390,11 @@ async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Respon
         return res;
     }
     let c = viewer.chrome();
-    let rows = state
-        .store
-        .criteria()
-        .await
-        .unwrap_or_default()
+    let list = match state.store.criteria().await {
+        Ok(list) => list,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let rows = list
         .into_iter()
         .map(|k| {
             (

@@ -1,25 +1,23 @@
-//! Instellingen: the list of institutions, an institution's portfolio, their management by the
-//! beheerder, and `/api/v1/institutions`.
+//! Institution pages: the list, an institution's portfolio, and managing institutions (beheerder).
 
 use crate::admin::{self, Field, Kind, Managed};
-use crate::auth::Viewer;
 use crate::form::Pairs;
+use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
-use crate::portfolio::{Lists, ProjectTable, table_for};
-use crate::{ApiError, AppState, PageError};
+use crate::lists::Lists;
+use crate::project_table::{ProjectTable, table_for};
+use crate::{AppState, PageError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use serde::Serialize;
 use std::sync::Arc;
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::institution::{BrinCode, Institution, InstitutionData, InstitutionInput};
 use stip_core::portfolio::ListQuery;
 use stip_store::StoreError;
-use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,40 +25,6 @@ pub fn routes() -> Router<AppState> {
         .route("/instellingen/{brin}", get(show))
         .route("/beheer/instellingen", get(admin_list))
         .merge(admin::manage::<Institution>())
-}
-
-pub fn api_routes() -> Router<AppState> {
-    Router::new().route("/api/v1/institutions", get(api_list))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct InstitutionJson {
-    #[schema(example = "25LN")]
-    pub brin: String,
-    pub name: String,
-    pub short_name: String,
-    pub region: String,
-    /// Number of students.
-    pub students: Option<i64>,
-}
-
-/// The institutions of the network.
-#[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", responses((status = 200, body = Vec<InstitutionJson>)))]
-pub async fn api_list(
-    State(state): State<AppState>,
-) -> Result<Json<Vec<InstitutionJson>>, ApiError> {
-    let list = state.store.institutions().await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|i| InstitutionJson {
-                brin: i.data.brin.to_string(),
-                name: i.data.name,
-                short_name: i.data.short_name,
-                region: i.data.region,
-                students: i.data.students,
-            })
-            .collect(),
-    ))
 }
 
 #[derive(Template)]

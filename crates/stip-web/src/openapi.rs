@@ -1,7 +1,8 @@
 //! The API's description: the OpenAPI 3 document at `/api/openapi.json`, and the human-readable
 //! API page at `/api`, rendered by Stip from that same document.
 
-use crate::auth::Viewer;
+use crate::error::{Problem, ProblemField};
+use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::{AppState, agenda, institution, portfolio};
 use askama::Template;
@@ -9,32 +10,9 @@ use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Serialize;
 use std::sync::LazyLock;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-/// An error as `application/problem+json` (RFC 9457).
-#[derive(Serialize, ToSchema)]
-pub struct Problem {
-    #[schema(example = "https://stip.example/problems/invalid")]
-    pub r#type: String,
-    pub title: String,
-    pub status: u16,
-    /// All field errors in one sentence, in the request's language.
-    pub detail: Option<String>,
-    /// One entry per refused field.
-    pub errors: Option<Vec<ProblemField>>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ProblemField {
-    #[schema(example = "budget")]
-    pub field: String,
-    #[schema(example = "not_a_number")]
-    pub code: String,
-    pub message: String,
-}
+use utoipa::{Modify, OpenApi};
 
 struct Security;
 
@@ -51,7 +29,7 @@ impl Modify for Security {
             ),
         );
         components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-            crate::auth::SESSION_COOKIE,
+            crate::identity::SESSION_COOKIE,
             "The browser session; state-changing requests then also need the X-CSRF-Token header.",
         ))));
     }
@@ -61,8 +39,8 @@ impl Modify for Security {
 #[openapi(
     info(title = "Stip API", description = "The project portfolios of the network of information managers of Dutch mbo institutions."),
     paths(
-        institution::api_list,
-        agenda::api_themes,
+        institution::api::list,
+        agenda::api::themes,
         portfolio::api::list,
         portfolio::api::create,
         portfolio::api::read,
@@ -93,8 +71,6 @@ pub fn routes() -> Router<AppState> {
             }),
         )
         .route("/api", get(page))
-        .merge(institution::api_routes())
-        .merge(agenda::api_routes())
 }
 
 /// One operation on the API page.

@@ -1,0 +1,42 @@
+//! `/api/v1/themes`: the themes of the strategic agenda as JSON.
+
+use crate::{ApiError, AppState};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/themes", get(themes))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThemeJson {
+    #[schema(example = "data-ondersteund-onderwijs")]
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    #[schema(example = "#1f78b4")]
+    pub colour: String,
+    /// Code of the main line (hoofdlijn); empty for a line across all of them.
+    pub main_line: Option<String>,
+}
+
+/// The themes of the strategic agenda, in agenda order.
+#[utoipa::path(get, path = "/api/v1/themes", tag = "agenda", responses((status = 200, body = Vec<ThemeJson>)))]
+pub async fn themes(State(state): State<AppState>) -> Result<Json<Vec<ThemeJson>>, ApiError> {
+    let themes = state.store.themes().await?;
+    Ok(Json(
+        themes
+            .into_iter()
+            .map(|t| ThemeJson {
+                code: t.data.code,
+                name: t.data.name,
+                description: t.data.description,
+                colour: t.data.colour,
+                main_line: t.data.main_line,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,12 @@
+//! The strategic agenda: theme pages (a theme's projects across institutions), the theme colours
+//! stylesheet, `/api/v1/themes`, and managing main lines, themes, policy drivers and criteria.
+
+pub mod api;
+mod pages;
+
+use crate::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    pages::routes().merge(api::routes())
+}

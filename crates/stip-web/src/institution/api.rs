@@ -1,0 +1,40 @@
+//! `/api/v1/institutions`: the institutions of the network as JSON.
+
+use crate::{ApiError, AppState};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/institutions", get(list))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InstitutionJson {
+    #[schema(example = "25LN")]
+    pub brin: String,
+    pub name: String,
+    pub short_name: String,
+    pub region: String,
+    /// Number of students.
+    pub students: Option<i64>,
+}
+
+/// The institutions of the network.
+#[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", responses((status = 200, body = Vec<InstitutionJson>)))]
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<InstitutionJson>>, ApiError> {
+    let list = state.store.institutions().await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|i| InstitutionJson {
+                brin: i.data.brin.to_string(),
+                name: i.data.name,
+                short_name: i.data.short_name,
+                region: i.data.region,
+                students: i.data.students,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,74 @@
+//! The reference lists (institutions, themes, policy drivers, criteria) that pages show and
+//! project input is checked against, cached in `AppState` until one of them changes.
+
+use std::collections::HashMap;
+use stip_core::agenda::{Criterion, PolicyDriver, Theme};
+use stip_core::institution::Institution;
+use stip_core::portfolio::References;
+use stip_store::{Store, StoreError};
+
+/// The reference lists a project is shown and validated against.
+#[derive(Clone, Debug)]
+pub struct Lists {
+    pub themes: Vec<Theme>,
+    pub drivers: Vec<PolicyDriver>,
+    pub criteria: Vec<Criterion>,
+    pub institutions: Vec<Institution>,
+    theme_index: HashMap<String, usize>,
+}
+
+impl Lists {
+    pub async fn load(store: &Store) -> Result<Lists, StoreError> {
+        let themes = store.themes().await?;
+        let theme_index = themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.data.code.clone(), i))
+            .collect();
+        Ok(Lists {
+            themes,
+            drivers: store.policy_drivers().await?,
+            criteria: store.criteria().await?,
+            institutions: store.institutions().await?,
+            theme_index,
+        })
+    }
+
+    /// Checks codes against these lists; the closure gets the borrowed code slices.
+    pub fn with_references<T>(&self, f: impl FnOnce(&References<'_>) -> T) -> T {
+        let themes: Vec<&str> = self.themes.iter().map(|t| t.data.code.as_str()).collect();
+        let drivers: Vec<&str> = self.drivers.iter().map(|d| d.code.as_str()).collect();
+        let criteria: Vec<&str> = self.criteria.iter().map(|c| c.data.code.as_str()).collect();
+        f(&References {
+            themes: &themes,
+            drivers: &drivers,
+            criteria: &criteria,
+        })
+    }
+
+    pub fn theme(&self, code: &str) -> Option<&Theme> {
+        self.theme_index.get(code).map(|i| &self.themes[*i])
+    }
+
+    pub fn theme_name(&self, code: &str) -> String {
+        self.theme(code)
+            .map(|t| t.data.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn driver_name(&self, code: &str) -> String {
+        self.drivers
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn criterion_name(&self, code: &str) -> String {
+        self.criteria
+            .iter()
+            .find(|c| c.data.code == code)
+            .map(|c| c.data.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+}

@@ -1,0 +1,141 @@
+//! The project table that the portfolio list, an institution's page and a theme's page share:
+//! a page of projects as the viewer may see them, with links to sort and page that keep the filters.
+
+use crate::identity::Viewer;
+use crate::{AppState, PageError};
+use std::sync::Arc;
+use stip_core::Invalid;
+use stip_core::access::project_scope;
+use stip_core::page::Page;
+use stip_core::portfolio::{ListQuery, ListRequest, Project};
+
+/// A page of projects with the links to sort and page through it, keeping the filters.
+pub struct ProjectTable {
+    pub page: Page<Arc<Project>>,
+    pub query: ListQuery,
+    pub request: ListRequest,
+    /// The path the links point to, e.g. `/projecten` or `/themas/llo`.
+    pub base: String,
+}
+
+impl ProjectTable {
+    pub fn href(&self, q: &ListQuery) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("institution", &q.institution),
+            ("theme", &q.theme),
+            ("phase", &q.phase),
+            ("status", &q.status),
+            ("character", &q.character),
+            ("horizon", &q.horizon),
+            ("perspective", &q.perspective),
+            ("driver", &q.driver),
+            ("q", &q.q),
+            ("sort", &q.sort),
+            ("page", &q.page),
+            ("per_page", &q.per_page),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.as_str()))
+        .collect();
+        if pairs.is_empty() {
+            self.base.clone()
+        } else {
+            format!(
+                "{}?{}",
+                self.base,
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
+            )
+        }
+    }
+
+    /// The link of a column header: sorts by `key`, reversing when already sorted by it.
+    pub fn sort_href(&self, key: &str) -> String {
+        let current = self.request.sort;
+        let ascending_now = current.key.code() == key && !current.descending;
+        let mut q = self.query.clone();
+        q.sort = if ascending_now {
+            format!("-{key}")
+        } else {
+            key.to_string()
+        };
+        q.page = String::new();
+        self.href(&q)
+    }
+
+    /// `aria-sort` of a column.
+    pub fn aria_sort(&self, key: &str) -> &'static str {
+        match self.request.sort {
+            s if s.key.code() != key => "none",
+            s if s.descending => "descending",
+            _ => "ascending",
+        }
+    }
+
+    pub fn page_href(&self, page: u32) -> String {
+        let mut q = self.query.clone();
+        q.page = if page <= 1 {
+            String::new()
+        } else {
+            page.to_string()
+        };
+        self.href(&q)
+    }
+
+    pub fn has_prev(&self) -> bool {
+        self.page.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page.page < self.page.page_count()
+    }
+
+    pub fn prev(&self) -> u32 {
+        self.page.page.saturating_sub(1)
+    }
+
+    pub fn next(&self) -> u32 {
+        self.page.page + 1
+    }
+}
+
+/// Loads the page of projects `query` asks for, as `viewer` may see them. Parameters that do
+/// not parse are dropped and reported.
+pub async fn table_for(
+    state: &AppState,
+    viewer: &Viewer,
+    mut query: ListQuery,
+    base: &str,
+) -> Result<(ProjectTable, Invalid), PageError> {
+    let (request, invalid) = match query.parse() {
+        Ok(r) => (r, Invalid::default()),
+        Err(invalid) => {
+            for e in &invalid.0 {
+                if let Some(field) = query.field_mut(&e.field) {
+                    field.clear();
+                }
+            }
+            (
+                query.parse().unwrap_or_else(|_| {
+                    ListQuery::default()
+                        .parse()
+                        .expect("the empty query parses")
+                }),
+                invalid,
+            )
+        }
+    };
+    let page = state
+        .store
+        .list_projects(&request, project_scope(&viewer.actor))
+        .await?;
+    Ok((
+        ProjectTable {
+            page,
+            query,
+            request,
+            base: base.to_string(),
+        },
+        invalid,
+    ))
+}
