@@ -56,6 +56,21 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
+/// The demo accounts' password hashes, made once per process (on all cores: argon2 is slow on
+/// purpose), so loading demo data again — as every test does — costs no hashing.
+static DEMO_HASHES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = ACCOUNTS
+            .iter()
+            .map(|a| s.spawn(move || hash_password(a.password)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("hashing does not panic"))
+            .collect()
+    })
+});
+
 /// Loads the default agenda when there are no themes yet: a fresh installation starts with the
 /// *Strategische agenda digitalisering mbo 2018–2022*.
 pub async fn ensure_agenda(store: &Store) -> Result<bool, StoreError> {
@@ -76,17 +91,7 @@ pub async fn load(
     ensure_agenda(store).await?;
     let data = stip_core::demo::generate(institutions, per_institution, seed);
     store.load_demo(&data, "Demo").await?;
-    // Hash on all cores: argon2 is slow on purpose.
-    let hashes: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = ACCOUNTS
-            .iter()
-            .map(|a| s.spawn(move || hash_password(a.password)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("hashing does not panic"))
-            .collect()
-    });
+    let hashes = DEMO_HASHES.clone();
     for (account, hash) in ACCOUNTS.iter().zip(hashes) {
         let institution_id = match account.institution {
             Some(brin) => match BrinCode::parse(brin) {

@@ -73,6 +73,13 @@ impl Lang {
         rust_i18n::t!(key, locale = self.code()).into_owned()
     }
 
+    /// A text with arguments: `t_with("list.total", &[("n", "28")])` fills in `%{n}`.
+    pub fn t_with(self, key: &str, args: &[(&str, &str)]) -> String {
+        let (names, values): (Vec<&str>, Vec<String>) =
+            args.iter().map(|(k, v)| (*k, v.to_string())).unzip();
+        rust_i18n::replace_patterns(&self.t(key), &names, &values)
+    }
+
     /// The label of a code of a kind, e.g. `label("phase", "on-hold")` → "On hold".
     pub fn label(self, kind: &str, code: &str) -> String {
         self.t(&format!("{kind}.{code}"))

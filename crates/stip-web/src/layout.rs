@@ -48,6 +48,10 @@ impl Chrome {
         self.lang.t(key)
     }
 
+    pub fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.lang.t_with(key, args)
+    }
+
     pub fn label(&self, kind: &str, code: &str) -> String {
         self.lang.label(kind, code)
     }

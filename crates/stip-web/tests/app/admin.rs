@@ -3,10 +3,19 @@
 use crate::support::*;
 use axum::http::StatusCode;
 
-#[tokio::test]
+on_both!(
+    a_beheerder_adds_and_edits_an_institution,
+    the_agenda_is_managed_with_colour_and_description_by_beheerder_and_regiegroep,
+    policy_drivers_and_criteria_are_managed_by_the_beheerder,
+    a_beheerder_adds_users_with_roles_and_can_change_them,
+    management_is_closed_to_roles_without_the_right,
+    each_reference_list_is_saved_from_the_version_its_form_showed,
+    a_password_reset_ends_the_sessions_and_a_stale_one_changes_nothing,
+);
+
 async fn a_beheerder_adds_and_edits_an_institution() {
-    let app = TestApp::new().await;
-    let s = app.login(BEHEERDER).await;
+    let app = TestApp::demo().await;
+    let s = app.session_of(BEHEERDER).await;
     let res = s
         .post_form(
             "/beheer/instellingen/nieuw",
@@ -80,10 +89,9 @@ async fn a_beheerder_adds_and_edits_an_institution() {
     );
 }
 
-#[tokio::test]
 async fn the_agenda_is_managed_with_colour_and_description_by_beheerder_and_regiegroep() {
-    let app = TestApp::new().await;
-    let regie = app.login(REGIEGROEP).await;
+    let app = TestApp::demo().await;
+    let regie = app.session_of(REGIEGROEP).await;
     let res = regie
         .post_form(
             "/beheer/hoofdlijnen/nieuw",
@@ -164,10 +172,9 @@ async fn the_agenda_is_managed_with_colour_and_description_by_beheerder_and_regi
     );
 }
 
-#[tokio::test]
 async fn policy_drivers_and_criteria_are_managed_by_the_beheerder() {
-    let app = TestApp::new().await;
-    let s = app.login(BEHEERDER).await;
+    let app = TestApp::demo().await;
+    let s = app.session_of(BEHEERDER).await;
     assert_eq!(
         s.post_form(
             "/beheer/drijfveren/nieuw",
@@ -211,7 +218,7 @@ async fn policy_drivers_and_criteria_are_managed_by_the_beheerder() {
     );
     // The new criterion appears on the project form.
     assert!(
-        app.login(IM_HORIZON)
+        app.session_of(IM_HORIZON)
             .await
             .get("/projecten/nieuw")
             .await
@@ -238,10 +245,9 @@ async fn policy_drivers_and_criteria_are_managed_by_the_beheerder() {
     }
 }
 
-#[tokio::test]
 async fn a_beheerder_adds_users_with_roles_and_can_change_them() {
-    let app = TestApp::new().await;
-    let s = app.login(BEHEERDER).await;
+    let app = TestApp::demo().await;
+    let s = app.session_of(BEHEERDER).await;
     let needs_inst = s
         .post_form(
             "/beheer/gebruikers/nieuw",
@@ -311,11 +317,10 @@ async fn a_beheerder_adds_users_with_roles_and_can_change_them() {
     assert!(s.get("/beheer/gebruikers").await.shows("niet actief"));
 }
 
-#[tokio::test]
 async fn management_is_closed_to_roles_without_the_right() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     for who in [IM_HORIZON, LEZER] {
-        let s = app.login(who).await;
+        let s = app.session_of(who).await;
         for path in [
             "/beheer",
             "/beheer/instellingen",
@@ -340,7 +345,7 @@ async fn management_is_closed_to_roles_without_the_right() {
             StatusCode::FORBIDDEN
         );
     }
-    let regie = app.login(REGIEGROEP).await;
+    let regie = app.session_of(REGIEGROEP).await;
     assert_eq!(
         regie.get("/beheer/gebruikers").await.status,
         StatusCode::FORBIDDEN
@@ -357,10 +362,9 @@ async fn management_is_closed_to_roles_without_the_right() {
 /// Every reference list (institutions, main lines, themes, policy drivers, criteria) is saved
 /// from the version its form showed: saving twice from one form is a conflict that keeps what was
 /// typed and overwrites nothing; an unknown record is 404.
-#[tokio::test]
 async fn each_reference_list_is_saved_from_the_version_its_form_showed() {
-    let app = TestApp::new().await;
-    let s = app.login(BEHEERDER).await;
+    let app = TestApp::demo().await;
+    let s = app.session_of(BEHEERDER).await;
     let store = app.store();
     let line = store.main_lines().await.unwrap().remove(0);
     let theme = store.themes().await.unwrap().remove(0);
@@ -466,11 +470,10 @@ async fn each_reference_list_is_saved_from_the_version_its_form_showed() {
 
 /// A new password set by the beheerder ends the account's open sessions and replaces the old
 /// one; a password typed into a form that turns out to be stale changes nothing.
-#[tokio::test]
 async fn a_password_reset_ends_the_sessions_and_a_stale_one_changes_nothing() {
-    let app = TestApp::new().await;
-    let s = app.login(BEHEERDER).await;
-    let lezer = app.login(LEZER).await;
+    let app = TestApp::demo().await;
+    let s = app.session_of(BEHEERDER).await;
+    let lezer = app.session_of(LEZER).await;
     assert!(lezer.get("/").await.shows("Lotte Lezer"));
     let user = app.store().user_by_email(LEZER).await.unwrap();
     let path = format!("/beheer/gebruikers/{}", user.id);

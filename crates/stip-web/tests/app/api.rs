@@ -5,6 +5,19 @@ use crate::support::*;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
+on_both!(
+    a_token_holder_creates_reads_updates_and_deletes_a_project,
+    the_list_takes_the_same_filters_as_the_page_and_reports_the_total,
+    anonymous_callers_get_public_projects_only,
+    another_institution_gets_403_on_a_forged_save_and_404_on_a_hidden_project,
+    a_stale_put_gets_409_with_the_current_project_and_the_changes,
+    bad_input_is_422_problem_json_naming_each_field,
+    a_session_may_use_the_api_with_its_csrf_header,
+    an_unknown_token_is_refused,
+    institutions_and_themes_are_listed,
+    the_openapi_document_describes_every_route_and_the_api_page_shows_it,
+);
+
 fn project_json() -> serde_json::Value {
     json!({
         "title": "Leermiddelenbeleid",
@@ -21,9 +34,8 @@ fn project_json() -> serde_json::Value {
     })
 }
 
-#[tokio::test]
 async fn a_token_holder_creates_reads_updates_and_deletes_a_project() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
     let created = api
         .api(Method::POST, "/api/v1/projects", Some(project_json()))
@@ -96,9 +108,8 @@ async fn a_token_holder_creates_reads_updates_and_deletes_a_project() {
     );
 }
 
-#[tokio::test]
 async fn the_list_takes_the_same_filters_as_the_page_and_reports_the_total() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let api = app.anonymous().with_bearer(&app.token(BEHEERDER).await);
     let all = api
         .api(Method::GET, "/api/v1/projects?per_page=5", None)
@@ -132,9 +143,8 @@ async fn the_list_takes_the_same_filters_as_the_page_and_reports_the_total() {
     assert_eq!(bad.json()["errors"][0]["field"], "status");
 }
 
-#[tokio::test]
 async fn anonymous_callers_get_public_projects_only() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let public = app.project_of("25LN", "openbaar").await;
     let network = app.project_of("25LK", "netwerk").await;
     let anon = app.anonymous();
@@ -170,9 +180,8 @@ async fn anonymous_callers_get_public_projects_only() {
     );
 }
 
-#[tokio::test]
 async fn another_institution_gets_403_on_a_forged_save_and_404_on_a_hidden_project() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let network = app.project_of("25LN", "netwerk").await;
     let hidden = app.project_of("25LR", "instelling").await;
     let davinci = app.anonymous().with_bearer(&app.token(IM_DAVINCI).await);
@@ -219,9 +228,8 @@ async fn another_institution_gets_403_on_a_forged_save_and_404_on_a_hidden_proje
     );
 }
 
-#[tokio::test]
 async fn a_stale_put_gets_409_with_the_current_project_and_the_changes() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let hanna = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
     let id = hanna
         .api(Method::POST, "/api/v1/projects", Some(project_json()))
@@ -269,9 +277,8 @@ async fn a_stale_put_gets_409_with_the_current_project_and_the_changes() {
     assert_eq!(res.json()["errors"][0]["field"], "version");
 }
 
-#[tokio::test]
 async fn bad_input_is_422_problem_json_naming_each_field() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
     let mut body = project_json();
     body["title"] = json!("");
@@ -312,10 +319,9 @@ async fn bad_input_is_422_problem_json_naming_each_field() {
     assert_eq!(res.json()["errors"][0]["field"], "institution");
 }
 
-#[tokio::test]
 async fn a_session_may_use_the_api_with_its_csrf_header() {
-    let app = TestApp::new().await;
-    let s = app.login(IM_HORIZON).await;
+    let app = TestApp::demo().await;
+    let s = app.session_of(IM_HORIZON).await;
     assert_eq!(
         s.api(Method::POST, "/api/v1/projects", Some(project_json()))
             .await
@@ -334,9 +340,8 @@ async fn a_session_may_use_the_api_with_its_csrf_header() {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn an_unknown_token_is_refused() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let res = app
         .anonymous()
         .with_bearer("stip_bestaatniet")
@@ -345,9 +350,8 @@ async fn an_unknown_token_is_refused() {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
 async fn institutions_and_themes_are_listed() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let anon = app.anonymous();
     let inst = anon
         .api(Method::GET, "/api/v1/institutions", None)
@@ -365,9 +369,8 @@ async fn institutions_and_themes_are_listed() {
     assert_eq!(themes[0]["code"], "llo");
 }
 
-#[tokio::test]
 async fn the_openapi_document_describes_every_route_and_the_api_page_shows_it() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let doc = app.anonymous().get("/api/openapi.json").await.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let expected = [

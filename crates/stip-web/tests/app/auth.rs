@@ -3,9 +3,27 @@
 use crate::support::*;
 use axum::http::StatusCode;
 
-#[tokio::test]
+on_both!(
+    the_ui_is_dutch_by_default_and_english_on_request,
+    logging_in_starts_a_server_side_session_and_logging_out_ends_it,
+    session_cookies_are_http_only_same_site_lax_and_secure_over_https,
+    passwords_are_stored_as_argon2_hashes,
+    a_wrong_password_is_refused_without_saying_which_part_was_wrong,
+    repeated_failed_logins_are_slowed_down_per_account,
+    repeated_failed_logins_are_slowed_down_per_address,
+    a_form_without_its_csrf_token_changes_nothing,
+    every_page_sends_security_headers,
+    pages_use_no_inline_script_or_style,
+    each_role_sees_the_menu_it_may_use,
+    health_answers_when_the_database_does,
+    every_response_carries_a_request_id,
+    an_address_that_does_not_parse_gets_a_page_in_the_users_language,
+    back_links_never_leave_the_site_and_never_break,
+    a_body_too_large_is_refused_with_a_clear_answer,
+);
+
 async fn the_ui_is_dutch_by_default_and_english_on_request() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let page = app.anonymous().get("/projecten").await;
     assert!(page.body.contains("<html lang=\"nl\">"));
     assert!(page.shows("Zoeken in titel en tekst"));
@@ -36,9 +54,8 @@ async fn the_ui_is_dutch_by_default_and_english_on_request() {
     );
 }
 
-#[tokio::test]
 async fn logging_in_starts_a_server_side_session_and_logging_out_ends_it() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let s = app.login(IM_HORIZON).await;
     let cookie = s.cookie("stip_session").expect("a session cookie");
     let home = s.get("/").await;
@@ -53,9 +70,8 @@ async fn logging_in_starts_a_server_side_session_and_logging_out_ends_it() {
     assert!(!replay.get("/").await.shows("Hanna Horizon"));
 }
 
-#[tokio::test]
 async fn session_cookies_are_http_only_same_site_lax_and_secure_over_https() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let s = app.anonymous();
     let csrf = s.csrf().await;
     let res = s
@@ -91,9 +107,8 @@ async fn session_cookies_are_http_only_same_site_lax_and_secure_over_https() {
     assert!(res.header("set-cookie").contains("; Secure"));
 }
 
-#[tokio::test]
 async fn passwords_are_stored_as_argon2_hashes() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let (_, hash) = app
         .store()
         .user_for_login(IM_HORIZON)
@@ -104,9 +119,8 @@ async fn passwords_are_stored_as_argon2_hashes() {
     assert!(!hash.contains("demo-horizon"));
 }
 
-#[tokio::test]
 async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let s = app.anonymous();
     let res = s
         .post_form(
@@ -126,9 +140,8 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
     assert!(unknown.shows("Dit e-mailadres en wachtwoord horen niet bij elkaar."));
 }
 
-#[tokio::test]
 async fn repeated_failed_logins_are_slowed_down_per_account() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let s = app.anonymous();
     for _ in 0..stip_web::login::MAX_FAILURES_PER_ACCOUNT {
         let res = s
@@ -161,9 +174,8 @@ async fn repeated_failed_logins_are_slowed_down_per_account() {
     );
 }
 
-#[tokio::test]
 async fn repeated_failed_logins_are_slowed_down_per_address() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let s = app.anonymous();
     for i in 0..stip_web::login::MAX_FAILURES_PER_ADDRESS {
         let email = format!("gok{i}@nergens.nl");
@@ -179,9 +191,8 @@ async fn repeated_failed_logins_are_slowed_down_per_address() {
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
-#[tokio::test]
 async fn a_form_without_its_csrf_token_changes_nothing() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let s = app.login(IM_HORIZON).await;
     let id = app.project_of("25LN", "netwerk").await;
     let res = s
@@ -213,9 +224,8 @@ async fn a_form_without_its_csrf_token_changes_nothing() {
     );
 }
 
-#[tokio::test]
 async fn every_page_sends_security_headers() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     for path in ["/", "/projecten", "/api/v1/projects", "/bestaat-niet"] {
         let res = app.anonymous().get(path).await;
         let csp = res.header("content-security-policy");
@@ -229,9 +239,8 @@ async fn every_page_sends_security_headers() {
     }
 }
 
-#[tokio::test]
 async fn pages_use_no_inline_script_or_style() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let s = app.login(BEHEERDER).await;
     let id = app.project_of("25LN", "netwerk").await;
     for path in [
@@ -251,9 +260,8 @@ async fn pages_use_no_inline_script_or_style() {
     }
 }
 
-#[tokio::test]
 async fn each_role_sees_the_menu_it_may_use() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     assert!(
         !app.anonymous()
             .get("/")
@@ -297,16 +305,14 @@ async fn each_role_sees_the_menu_it_may_use() {
     }
 }
 
-#[tokio::test]
 async fn health_answers_when_the_database_does() {
     let app = TestApp::new().await;
     let res = app.anonymous().get("/healthz").await;
     assert_eq!(res.status, StatusCode::OK);
 }
 
-#[tokio::test]
 async fn every_response_carries_a_request_id() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let res = app.anonymous().get("/projecten").await;
     assert_eq!(res.header("x-request-id").len(), 36, "a generated UUID");
     let kept = app
@@ -317,9 +323,8 @@ async fn every_response_carries_a_request_id() {
     assert_eq!(kept.header("x-request-id"), "proxy-123");
 }
 
-#[tokio::test]
 async fn an_address_that_does_not_parse_gets_a_page_in_the_users_language() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let page = app
         .login(BEHEERDER)
         .await
@@ -332,9 +337,8 @@ async fn an_address_that_does_not_parse_gets_a_page_in_the_users_language() {
     assert_eq!(api.header("content-type"), "application/problem+json");
 }
 
-#[tokio::test]
 async fn back_links_never_leave_the_site_and_never_break() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let s = app.anonymous();
     for terug in [
         "/%5Cevil.example",
@@ -358,9 +362,8 @@ async fn back_links_never_leave_the_site_and_never_break() {
     assert_eq!(res.location(), "/projecten?q=caf%C3%A9");
 }
 
-#[tokio::test]
 async fn a_body_too_large_is_refused_with_a_clear_answer() {
-    let app = TestApp::new().await;
+    let app = TestApp::demo().await;
     let token = app.token(IM_HORIZON).await;
     // One title of 5 MB: more than the 4 MB any request may carry.
     let big = format!(r#"{{"title": "{}"}}"#, "x".repeat(5 * 1024 * 1024));

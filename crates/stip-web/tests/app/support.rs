@@ -1,19 +1,25 @@
-//! `TestApp`: the whole application in process on a fresh database with demo data, and
-//! `Session`s that log in through the real login form, carry cookies and fill in CSRF tokens.
+//! `TestApp`: the whole application in process on a fresh database, on SQLite or PostgreSQL,
+//! and `Session`s that carry cookies and fill in CSRF tokens.
+//!
+//! `TestApp::new().await` is an empty installation with the default agenda; `.with_demo()` adds
+//! the demo institutions, projects and accounts. `app.session(role)` is a person of that role
+//! with a session inserted directly (no login form, no password hashing), so a test costs
+//! milliseconds; `app.login(email)` goes through the real login form. Which database a test
+//! runs on is chosen by `on_both!` in main.rs.
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 use std::sync::Mutex;
+use stip_core::user::Role;
+use stip_store::Store;
 use stip_store::testing::TestDb;
+use stip_store::user::UserData;
 use stip_web::{AppState, demo, router};
 use tower::ServiceExt;
-
-pub struct TestApp {
-    pub db: TestDb,
-    router: Router,
-}
 
 /// Demo accounts by role, as in `stip_web::demo::ACCOUNTS`.
 pub const BEHEERDER: &str = "beheer@stip.demo";
@@ -22,39 +28,127 @@ pub const IM_HORIZON: &str = "im@horizon.demo";
 pub const IM_DAVINCI: &str = "im@davinci.demo";
 pub const LEZER: &str = "lezer@stip.demo";
 
+/// The database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    static BACKEND: Backend;
+}
+
+impl Backend {
+    /// Runs a test with every `TestApp` it makes on this backend. On PostgreSQL the test is
+    /// skipped, loudly, when the server is unreachable and not required.
+    pub async fn run(self, test: impl Future<Output = ()>) {
+        if self == Backend::Postgres && !postgres_reachable().await {
+            return;
+        }
+        BACKEND.scope(self, test).await
+    }
+
+    fn current() -> Backend {
+        BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
+    }
+}
+
+/// Whether the test PostgreSQL answers, asked once per test binary. When it is required
+/// (`STIP_REQUIRE_POSTGRES=1`) the test runs regardless and fails if it is not there.
+async fn postgres_reachable() -> bool {
+    use sqlx::ConnectOptions;
+    static REACHABLE: tokio::sync::OnceCell<bool> = tokio::sync::OnceCell::const_new();
+    if std::env::var("STIP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+        return true;
+    }
+    *REACHABLE
+        .get_or_init(|| async {
+            let url = std::env::var("STIP_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| stip_store::testing::DEFAULT_POSTGRES_URL.into());
+            let reachable = match url.parse::<sqlx::postgres::PgConnectOptions>() {
+                Ok(options) => options.connect().await.is_ok(),
+                Err(_) => false,
+            };
+            if !reachable {
+                eprintln!("\n!!! SKIPPED: PostgreSQL at {url} is unreachable; the PostgreSQL half of the HTTP suite did not run. Set STIP_REQUIRE_POSTGRES=1 to make this a failure.\n");
+            }
+            reachable
+        })
+        .await
+}
+
+pub struct TestApp {
+    pub db: TestDb,
+    router: Router,
+}
+
+/// What a `TestApp` starts with; `.await` makes it.
+pub struct Builder {
+    demo: bool,
+}
+
+impl Builder {
+    /// The seven seed institutions with four demo projects each, and the demo accounts.
+    pub fn with_demo(mut self) -> Builder {
+        self.demo = true;
+        self
+    }
+}
+
+impl IntoFuture for Builder {
+    type Output = TestApp;
+    type IntoFuture = Pin<Box<dyn Future<Output = TestApp> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let db = match Backend::current() {
+                Backend::Sqlite => TestDb::sqlite().await,
+                Backend::Postgres => TestDb::postgres()
+                    .await
+                    .expect("PostgreSQL was reachable when the test started"),
+            };
+            if self.demo {
+                demo::load(&db.store, 7, 4, 1)
+                    .await
+                    .expect("load demo data");
+            } else {
+                demo::ensure_agenda(&db.store)
+                    .await
+                    .expect("load the default agenda");
+            }
+            let router = router(AppState::new(db.store.clone()));
+            TestApp { db, router }
+        })
+    }
+}
+
 impl TestApp {
-    /// SQLite with the seven seed institutions and four projects each.
-    pub async fn new() -> TestApp {
-        Self::with(TestDb::sqlite().await).await
+    /// A fresh installation: the default agenda and nothing else.
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new() -> Builder {
+        Builder { demo: false }
     }
 
-    /// The same on PostgreSQL, or `None` when it is unreachable (and not required).
-    pub async fn postgres() -> Option<TestApp> {
-        Some(Self::with(TestDb::postgres().await?).await)
+    /// A fresh installation with the demo data.
+    pub async fn demo() -> TestApp {
+        TestApp::new().with_demo().await
     }
 
-    async fn with(db: TestDb) -> TestApp {
-        demo::load(&db.store, 7, 4, 1)
-            .await
-            .expect("load demo data");
-        let router = router(AppState::new(db.store.clone()));
-        TestApp { db, router }
-    }
-
-    pub fn store(&self) -> &stip_store::Store {
+    pub fn store(&self) -> &Store {
         &self.db.store
     }
 
-    pub fn anonymous(&self) -> Session<'_> {
+    pub fn anonymous(&self) -> Session {
         Session {
-            app: self,
+            router: self.router.clone(),
             cookies: Mutex::new(Vec::new()),
             headers: HeaderMap::new(),
         }
     }
 
-    /// A session logged in through the login form.
-    pub async fn login(&self, email: &str) -> Session<'_> {
+    /// A session logged in through the login form, with the demo account's password.
+    pub async fn login(&self, email: &str) -> Session {
         let password = demo::ACCOUNTS
             .iter()
             .find(|a| a.email == email)
@@ -71,6 +165,113 @@ impl TestApp {
             res.body
         );
         s
+    }
+
+    /// A session of an existing account, inserted directly as a login would make it.
+    pub async fn session_of(&self, email: &str) -> Session {
+        let user = self
+            .store()
+            .user_by_email(email)
+            .await
+            .expect("account exists");
+        let (token, hash) = stip_web::identity::new_api_token();
+        let csrf = stip_web::identity::new_api_token().0;
+        self.store()
+            .create_session(&hash, user.id, &csrf, "9999-12-31T00:00:00.000000Z")
+            .await
+            .expect("store the session");
+        let s = self.anonymous();
+        s.set_cookie(stip_web::identity::SESSION_COOKIE, &token);
+        s
+    }
+
+    /// A new person with this role (an informatiemanager of Horizon College, 25LN, which is
+    /// made when missing) and a session of theirs.
+    pub async fn session(&self, role: Role) -> Session {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let institution_id = match role {
+            Role::Informatiemanager => Some(self.institution("25LN", "Horizon College").await),
+            _ => None,
+        };
+        let email = format!("{}-{n}@test.example", role.code());
+        let data = UserData {
+            email: &email,
+            name: &format!("Test {}", role.code()),
+            role,
+            institution_id,
+            active: true,
+        };
+        self.store()
+            .create_user(
+                &data,
+                "not a password hash: this account only has a session",
+            )
+            .await
+            .expect("create the account");
+        self.session_of(&email).await
+    }
+
+    /// The id of the institution with this BRIN code, made when missing.
+    pub async fn institution(&self, brin: &str, name: &str) -> i64 {
+        use stip_core::institution::{BrinCode, InstitutionData};
+        let code = BrinCode::parse(brin).expect("a BRIN code");
+        if let Ok(i) = self.store().institution_by_brin(&code).await {
+            return i.id;
+        }
+        self.store()
+            .create_institution(&InstitutionData {
+                brin: code,
+                name: name.into(),
+                short_name: name.into(),
+                region: String::new(),
+                students: None,
+            })
+            .await
+            .expect("create the institution")
+    }
+
+    /// Adds a project through the store: a valid idea titled `title` at the institution with
+    /// `brin` (made when missing), visible to the network, as changed by `edit`. Returns its id.
+    pub async fn add_project(
+        &self,
+        brin: &str,
+        title: &str,
+        edit: impl FnOnce(&mut stip_core::portfolio::ProjectInput),
+    ) -> i64 {
+        use stip_core::portfolio::{ProjectData, ProjectInput, References};
+        let institution = self.institution(brin, brin).await;
+        let mut input = ProjectInput {
+            title: title.into(),
+            phase: "idee".into(),
+            status: "groen".into(),
+            primary_theme: "innovatie".into(),
+            visibility: "netwerk".into(),
+            ..Default::default()
+        };
+        edit(&mut input);
+        let store = self.store();
+        let themes = store.themes().await.unwrap();
+        let drivers = store.policy_drivers().await.unwrap();
+        let criteria = store.criteria().await.unwrap();
+        let themes: Vec<&str> = themes.iter().map(|t| t.data.code.as_str()).collect();
+        let drivers: Vec<&str> = drivers.iter().map(|d| d.code.as_str()).collect();
+        let criteria: Vec<&str> = criteria.iter().map(|c| c.data.code.as_str()).collect();
+        let refs = References {
+            themes: &themes,
+            drivers: &drivers,
+            criteria: &criteria,
+        };
+        let data = ProjectData::parse(&input, &refs).expect("a valid test project");
+        let editor = stip_store::portfolio::Editor {
+            user_id: None,
+            name: "Test".into(),
+        };
+        store
+            .create_project(institution, &data, &editor)
+            .await
+            .expect("store the project")
+            .id
     }
 
     /// An API token for an account, as `stip token create` makes it.
@@ -126,8 +327,8 @@ impl TestApp {
     }
 }
 
-pub struct Session<'a> {
-    app: &'a TestApp,
+pub struct Session {
+    router: Router,
     cookies: Mutex<Vec<(String, String)>>,
     pub headers: HeaderMap,
 }
@@ -182,7 +383,7 @@ pub fn html_decode(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-impl Session<'_> {
+impl Session {
     fn cookie_header(&self) -> String {
         self.cookies
             .lock()
@@ -227,7 +428,6 @@ impl Session<'_> {
             req = req.header(header::CONTENT_TYPE, ct);
         }
         let res = self
-            .app
             .router
             .clone()
             .oneshot(req.body(Body::from(body)).unwrap())
@@ -298,7 +498,7 @@ impl Session<'_> {
             headers.insert("x-csrf-token", csrf.parse().unwrap());
         }
         let s = Session {
-            app: self.app,
+            router: self.router.clone(),
             cookies: Mutex::new(self.cookies.lock().unwrap().clone()),
             headers,
         };
