@@ -23,7 +23,7 @@ test('filtering the portfolio by theme and status, removing one filter, and clea
   expect(all).toBeGreaterThan(50);
 
   const filters = page.getByRole('search', { name: 'Projecten filteren' });
-  await filters.getByLabel('Thema').selectOption({ label: 'Leermiddelen' });
+  await filters.getByLabel('Thema', { exact: true }).selectOption({ label: 'Leermiddelen' });
   await filters.getByLabel('Status').selectOption({ label: 'Rood' });
   await stip.click(filters.getByRole('button', { name: 'Filteren' }));
 
@@ -40,7 +40,7 @@ test('filtering the portfolio by theme and status, removing one filter, and clea
   await stip.click(active.getByRole('link', { name: 'Filter verwijderen: Status: Rood' }));
   expect(new URL(page.url()).searchParams.get('status')).toBeNull();
   await expect(filters.getByLabel('Status')).toHaveValue('');
-  await expect(filters.getByLabel('Thema')).toHaveValue('leermiddelen');
+  await expect(filters.getByLabel('Thema', { exact: true })).toHaveValue('leermiddelen');
   expect(await total(page)).toBeGreaterThanOrEqual(filtered);
 
   await stip.click(page.getByRole('link', { name: 'Alle filters wissen' }));
@@ -100,4 +100,45 @@ test('an impossible filter value is named in an error summary that links to the 
   await expect(page.locator('#f-status')).toBeFocused();
   await expect(page.locator('#f-status')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('#f-status')).toHaveAccessibleDescription(/Kies een van de mogelijkheden\./);
+});
+
+test('on a phone the number found comes first, the filters wait behind their button, and each project is a card', async ({ stip, page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await stip.login('lezer');
+  await stip.visit('/projecten?theme=llo');
+  const count = page.locator('#result-count');
+  const toggle = page.locator('#filters > summary');
+  await expect(toggle).toHaveText('Filters (1 actief)');
+  const filters = page.getByRole('search', { name: 'Projecten filteren' });
+  await expect(filters).toBeHidden();
+  expect((await count.boundingBox()).y).toBeLessThan((await toggle.boundingBox()).y);
+  // Nothing scrolls sideways: each row is a card as wide as the screen at most.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  const card = page.locator('table.projects tbody tr').first();
+  await expect(card).toHaveCSS('display', 'block');
+  expect((await card.boundingBox()).width).toBeLessThanOrEqual(375);
+
+  await toggle.click();
+  await expect(filters).toBeVisible();
+  await stip.audit('filters opened on a phone');
+  await filters.getByLabel('Status').selectOption({ label: 'Groen' });
+  await stip.click(filters.getByRole('button', { name: 'Filteren' }));
+  expect(new URL(page.url()).searchParams.get('status')).toBe('groen');
+  // Focus moves to the number found, so a screen reader says it.
+  await expect(page.locator('#result-count')).toBeFocused();
+  await expect(page.locator('#filters > summary')).toHaveText('Filters (2 actief)');
+});
+
+test('on a wide screen the filters are open, and after filtering the number found has focus', async ({ stip, page }) => {
+  await stip.login('lezer');
+  await stip.visit('/projecten');
+  const filters = page.getByRole('search', { name: 'Projecten filteren' });
+  await expect(filters).toBeVisible();
+  await filters.getByLabel('Thema', { exact: true }).selectOption({ label: 'Leven lang ontwikkelen (LLO)' });
+  await filters.getByLabel('Alleen als hoofdthema').check();
+  await stip.click(filters.getByRole('button', { name: 'Filteren' }));
+  await expect(page.locator('#result-count')).toBeFocused();
+  const active = page.getByRole('region', { name: 'Actieve filters' });
+  await expect(active.getByRole('link')).toHaveText(['Hoofdthema: Leven lang ontwikkelen (LLO) ×']);
+  for (const themes of await column(page, "Thema's")) expect(themes.trim()).toMatch(/^Leven lang ontwikkelen \(LLO\)/);
 });

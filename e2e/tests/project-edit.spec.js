@@ -37,6 +37,8 @@ test('creating a project: a missing title is explained next to the field, then i
   await stip.click(page.getByRole('button', { name: 'Opslaan' }));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
   await expect(page.getByRole('status')).toHaveText('Het project is opgeslagen.');
+  // Focus moves to the notice, so a screen reader says the project was saved.
+  await expect(page.locator('#saved')).toBeFocused();
   await expect(page.locator('.facts')).toContainText('Horizon College');
   await expect(page.getByRole('region', { name: 'Wijzigingsgeschiedenis' })).toContainText('Project aangemaakt.');
 });

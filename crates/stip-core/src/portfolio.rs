@@ -618,6 +618,8 @@ pub struct ListQuery {
     pub horizon: String,
     pub perspective: String,
     pub driver: String,
+    /// `1`: the theme filter matches the main theme only.
+    pub primary_only: String,
     pub q: String,
     pub sort: String,
     pub page: String,
@@ -629,6 +631,8 @@ pub struct ListQuery {
 pub struct ProjectFilter {
     pub institution: Option<BrinCode>,
     pub theme: Option<String>,
+    /// The theme must be the project's main theme, not just one of its themes.
+    pub primary_only: bool,
     pub phase: Option<Phase>,
     pub status: Option<Status>,
     pub character: Option<Character>,
@@ -646,10 +650,13 @@ impl ProjectFilter {
         self.institution
             .as_ref()
             .is_none_or(|b| *b == p.institution_brin)
-            && self
-                .theme
-                .as_ref()
-                .is_none_or(|t| d.themes.iter().any(|x| x == t))
+            && self.theme.as_ref().is_none_or(|t| {
+                if self.primary_only {
+                    d.primary_theme() == Some(t.as_str())
+                } else {
+                    d.themes.iter().any(|x| x == t)
+                }
+            })
             && self.phase.is_none_or(|x| x == d.phase)
             && self.status.is_none_or(|x| x == d.status)
             && self.character.is_none_or(|x| Some(x) == d.character)
@@ -694,6 +701,7 @@ impl ListQuery {
             "horizon" => &mut self.horizon,
             "perspective" => &mut self.perspective,
             "driver" => &mut self.driver,
+            "primary_only" => &mut self.primary_only,
             "q" => &mut self.q,
             "sort" => &mut self.sort,
             "page" => &mut self.page,
@@ -751,9 +759,19 @@ impl ListQuery {
         if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
             e.push("q", ErrorCode::TooLong { max: 200 });
         }
+        let primary_only = match self.primary_only.trim() {
+            "" | "0" | "false" => false,
+            "1" | "true" | "on" => true,
+            _ => {
+                e.push("primary_only", ErrorCode::InvalidChoice);
+                false
+            }
+        };
+        let theme = opt_text(&self.theme);
         let filter = ProjectFilter {
             institution,
-            theme: opt_text(&self.theme),
+            primary_only: primary_only && theme.is_some(),
+            theme,
             phase,
             status,
             character,

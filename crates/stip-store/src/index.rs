@@ -27,6 +27,8 @@ struct Keys {
     brin: [u8; 4],
     /// One bit per theme code and per driver code (see [`Bits`]).
     themes: u64,
+    /// The bit of the main theme alone.
+    primary_theme: u64,
     drivers: u64,
     visibility: Visibility,
     phase: Phase,
@@ -84,7 +86,14 @@ impl KeyFilter<'_> {
     fn matches(&self, k: &Keys) -> bool {
         let f = self.filter;
         self.brin.is_none_or(|b| b == k.brin)
-            && self.theme.is_none_or(|bit| k.themes & bit != 0)
+            && self.theme.is_none_or(|bit| {
+                let themes = if f.primary_only {
+                    k.primary_theme
+                } else {
+                    k.themes
+                };
+                themes & bit != 0
+            })
             && self.driver.is_none_or(|bit| k.drivers & bit != 0)
             && f.phase.is_none_or(|x| x == k.phase)
             && f.status.is_none_or(|x| x == k.status)
@@ -239,6 +248,7 @@ impl Inner {
             institution_id: project.institution_id,
             brin: brin_bytes(project.institution_brin.as_str()),
             themes: self.themes.mask(&d.themes),
+            primary_theme: self.themes.mask(&d.themes[..d.themes.len().min(1)]),
             drivers: self.drivers.mask(&d.drivers),
             visibility: d.visibility,
             phase: d.phase,
@@ -505,6 +515,7 @@ mod tests {
         let filters = [
             "",
             "theme=llo",
+            "theme=llo&primary_only=1",
             "theme=bestaat-niet",
             "driver=krimp",
             "status=rood&horizon=lang&character=innoveren",

@@ -52,6 +52,15 @@ impl Chrome {
         self.lang.t_with(key, args)
     }
 
+    /// A stored moment in Dutch time, written out in the reader's language.
+    pub fn moment(&self, stored: &str) -> String {
+        crate::time::moment(self.lang, stored)
+    }
+
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        crate::time::date(self.lang, *d)
+    }
+
     pub fn label(&self, kind: &str, code: &str) -> String {
         self.lang.label(kind, code)
     }

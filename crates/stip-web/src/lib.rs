@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod portfolio;
 mod project_table;
 mod redirect;
+mod time;
 pub mod user;
 
 use axum::Router;

@@ -3,11 +3,12 @@
 
 use crate::identity::Viewer;
 use crate::{AppState, PageError};
+use chrono::NaiveDate;
 use std::sync::Arc;
 use stip_core::Invalid;
 use stip_core::access::project_scope;
 use stip_core::page::Page;
-use stip_core::portfolio::{ListQuery, ListRequest, Project};
+use stip_core::portfolio::{ListQuery, ListRequest, Phase, Project};
 
 /// A page of projects with the links to sort and page through it, keeping the filters.
 pub struct ProjectTable {
@@ -16,13 +17,28 @@ pub struct ProjectTable {
     pub request: ListRequest,
     /// The path the links point to, e.g. `/projecten` or `/themas/llo`.
     pub base: String,
+    /// The viewer's institution, whose projects the table marks.
+    pub own_institution: Option<i64>,
+    pub today: NaiveDate,
 }
 
 impl ProjectTable {
+    /// Whether `p` belongs to the viewer's own institution.
+    pub fn is_own(&self, p: &Project) -> bool {
+        self.own_institution == Some(p.institution_id)
+    }
+
+    /// An end date in the past of a project that is not finished or stopped.
+    pub fn is_overdue(&self, p: &Project) -> bool {
+        p.data.end_date.is_some_and(|end| end < self.today)
+            && !matches!(p.data.phase, Phase::Afgerond | Phase::Gestopt)
+    }
+
     pub fn href(&self, q: &ListQuery) -> String {
         let pairs: Vec<(&str, &str)> = [
             ("institution", &q.institution),
             ("theme", &q.theme),
+            ("primary_only", &q.primary_only),
             ("phase", &q.phase),
             ("status", &q.status),
             ("character", &q.character),
@@ -135,6 +151,8 @@ pub async fn table_for(
             query,
             request,
             base: base.to_string(),
+            own_institution: viewer.actor.institution_id(),
+            today: crate::time::today(),
         },
         invalid,
     ))

@@ -258,6 +258,8 @@ pub struct ListParams {
     institution: String,
     /// Theme code (any of the project's themes).
     theme: String,
+    /// `1`: only projects whose main theme is `theme`.
+    primary_only: String,
     phase: String,
     status: String,
     /// Karakter.
@@ -282,6 +284,7 @@ impl From<ListParams> for ListQuery {
         ListQuery {
             institution: p.institution,
             theme: p.theme,
+            primary_only: p.primary_only,
             phase: p.phase,
             status: p.status,
             character: p.character,

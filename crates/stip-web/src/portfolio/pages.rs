@@ -187,6 +187,12 @@ fn active_filters(table: &ProjectTable, lists: &Lists, lang: Lang) -> Vec<(Strin
             _ => continue,
         };
         without.page.clear();
+        // "Hoofdthema: LLO" is one filter: removing it removes both parameters.
+        let primary = name == "theme" && table.request.filter.primary_only;
+        if name == "theme" {
+            without.primary_only.clear();
+        }
+        let label = if primary { "primary_theme" } else { name };
         let shown = match name {
             "institution" => lists
                 .institutions
@@ -200,7 +206,7 @@ fn active_filters(table: &ProjectTable, lists: &Lists, lang: Lang) -> Vec<(Strin
             kind => lang.label(kind, &value),
         };
         out.push((
-            format!("{}: {shown}", lang.t(&format!("filter.{name}"))),
+            format!("{}: {shown}", lang.t(&format!("filter.{label}"))),
             table.href(&without),
         ));
     }

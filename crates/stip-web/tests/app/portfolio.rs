@@ -9,6 +9,7 @@ on_both!(
     editing_records_who_changed_which_fields_from_what_to_what,
     the_list_filters_sorts_and_pages_with_the_filters_in_the_url,
     each_filter_shows_exactly_the_projects_that_match,
+    rows_show_every_theme_and_mark_own_projects_and_passed_end_dates,
     institution_and_theme_pages_show_their_projects,
     another_institution_reads_network_projects_but_never_edits_them,
     an_institution_only_project_is_invisible_to_the_rest_of_the_network,
@@ -529,10 +530,11 @@ async fn each_filter_shows_exactly_the_projects_that_match() {
     ] {
         let page = s.get(&format!("/projecten?{query}")).await;
         assert_eq!(page.status, StatusCode::OK, "{query}");
-        assert!(
-            page.shows(&format!("{} projecten gevonden", expected.len())),
-            "{query}: expected {expected:?}"
-        );
+        let found = match expected.len() {
+            1 => "1 project gevonden".to_string(),
+            n => format!("{n} projecten gevonden"),
+        };
+        assert!(page.shows(&found), "{query}: expected {expected:?}");
         for title in all {
             assert_eq!(
                 page.shows(title),
@@ -546,4 +548,66 @@ async fn each_filter_shows_exactly_the_projects_that_match() {
             );
         }
     }
+}
+
+async fn rows_show_every_theme_and_mark_own_projects_and_passed_end_dates() {
+    let app = TestApp::new().await;
+    app.add_project("25LN", "Dashboard studiesucces", |p| {
+        p.primary_theme = "data-ondersteund-onderwijs".into();
+        p.themes = vec!["llo".into()];
+        p.phase = "uitvoering".into();
+        p.end_date = "2020-12-31".into();
+    })
+    .await;
+    app.add_project("25LK", "Modules voor volwassenen", |p| {
+        p.primary_theme = "llo".into();
+        p.phase = "afgerond".into();
+        p.end_date = "2020-12-31".into();
+    })
+    .await;
+    let im = app.session(stip_core::user::Role::Informatiemanager).await;
+    let list = im.get("/projecten").await;
+    let row = |title: &str| {
+        let start = list.body.find(title).expect("the project is listed");
+        let end = start + list.body[start..].find("</tr>").unwrap();
+        html_decode(&list.body[start..end])
+    };
+    let dashboard = row("Dashboard studiesucces");
+    assert!(
+        dashboard.contains(
+            "Data-ondersteund onderwijs<span class=\"visually-hidden\"> (hoofdthema)</span>"
+        ) && dashboard.contains("Leven lang ontwikkelen (LLO)"),
+        "every theme, the main one first and marked: {dashboard}"
+    );
+    assert!(dashboard.contains("eigen instelling"), "{dashboard}");
+    assert!(
+        dashboard.contains("einddatum verstreken"),
+        "running past its end date: {dashboard}"
+    );
+    let modules = row("Modules voor volwassenen");
+    assert!(!modules.contains("eigen instelling"), "{modules}");
+    assert!(
+        !modules.contains("einddatum verstreken"),
+        "a finished project is not late: {modules}"
+    );
+
+    // The theme filter matches any theme; "alleen als hoofdthema" only the main one.
+    let any = im.get("/projecten?theme=llo").await;
+    assert!(any.shows("2 projecten gevonden"));
+    let main = im.get("/projecten?theme=llo&primary_only=1").await;
+    assert!(main.shows("1 project gevonden") && main.shows("Modules voor volwassenen"));
+    assert!(main.shows("Hoofdthema: Leven lang ontwikkelen (LLO)"));
+    let api = im
+        .api(
+            axum::http::Method::GET,
+            "/api/v1/projects?theme=llo&primary_only=1",
+            None,
+        )
+        .await;
+    assert_eq!(api.json()["total"], 1);
+
+    // On a phone the count comes before the filters, which wait behind their button.
+    let count = list.body.find("id=\"result-count\"").unwrap();
+    let filters = list.body.find("<details class=\"filter-panel\"").unwrap();
+    assert!(count < filters, "the number of results comes first");
 }
