@@ -150,6 +150,42 @@ pub fn colour(raw: &str) -> Result<String, ErrorCode> {
     }
 }
 
+/// How far apart two `#rrggbb` colours look: the distance in CIE L*a*b* (ΔE 1976). Below about
+/// 20 two theme dots, or a theme dot beside a status dot, are easily mistaken for each other.
+pub fn colour_distance(a: &str, b: &str) -> Option<f64> {
+    let (a, b) = (lab(a)?, lab(b)?);
+    Some(((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2) + (a.2 - b.2).powi(2)).sqrt())
+}
+
+/// The distance below which [`colour_distance`] calls two colours too alike.
+pub const TOO_ALIKE: f64 = 20.0;
+
+fn lab(hex: &str) -> Option<(f64, f64, f64)> {
+    let hex = hex.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let channel = |i: usize| -> Option<f64> {
+        let c = f64::from(u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()?) / 255.0;
+        Some(if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        })
+    };
+    let (r, g, b) = (channel(0)?, channel(2)?, channel(4)?);
+    // sRGB to XYZ (D65), relative to the white point.
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    let f = |t: f64| {
+        if t > 0.008856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    Some((116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)))
+}
+
 /// A beleidsagenda or drijfveer: why an institution takes on a project (krimp, diversiteit, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyDriver {
@@ -324,7 +360,7 @@ pub fn default_agenda() -> DefaultAgenda {
                 "llo",
                 "Leven lang ontwikkelen (LLO)",
                 Some("inhoud"),
-                "#1d6fa5",
+                "#0072b2",
                 1,
                 "Onderwijs voor werkenden en werkzoekenden: flexibel, modulair en erkend.",
             ),
@@ -332,7 +368,7 @@ pub fn default_agenda() -> DefaultAgenda {
                 "digitaal-burgerschap",
                 "Digitaal burgerschap",
                 Some("inhoud"),
-                "#6a3d9a",
+                "#7b3294",
                 2,
                 "Studenten leren veilig, kritisch en verantwoord omgaan met digitale middelen.",
             ),
@@ -340,7 +376,7 @@ pub fn default_agenda() -> DefaultAgenda {
                 "leermiddelen",
                 "Leermiddelen",
                 Some("flexibilisering"),
-                "#b15928",
+                "#00a5b5",
                 3,
                 "Digitale leermiddelen beschikbaar, betaalbaar en passend bij het onderwijs.",
             ),
@@ -348,7 +384,7 @@ pub fn default_agenda() -> DefaultAgenda {
                 "eigen-dossier",
                 "Eigen dossier",
                 Some("flexibilisering"),
-                "#33a02c",
+                "#e6c200",
                 4,
                 "De student beheert een eigen dossier met resultaten en bewijzen.",
             ),
@@ -356,7 +392,7 @@ pub fn default_agenda() -> DefaultAgenda {
                 "onderwijslogistiek",
                 "Onderwijslogistiek",
                 Some("flexibilisering"),
-                "#e31a1c",
+                "#d6338a",
                 5,
                 "Roosters, planning en inschrijving die flexibel onderwijs mogelijk maken.",
             ),
@@ -364,7 +400,7 @@ pub fn default_agenda() -> DefaultAgenda {
                 "docentprofessionalisering",
                 "Docentprofessionalisering",
                 Some("leren"),
-                "#ff7f00",
+                "#1f2f6b",
                 6,
                 "Docenten digitaal vaardig en zeker in het ontwerpen van onderwijs.",
             ),
@@ -372,7 +408,7 @@ pub fn default_agenda() -> DefaultAgenda {
                 "data-ondersteund-onderwijs",
                 "Data-ondersteund onderwijs",
                 Some("leren"),
-                "#1f78b4",
+                "#8c6d46",
                 7,
                 "Data gebruiken om het leren en de begeleiding van studenten te verbeteren.",
             ),
@@ -380,7 +416,7 @@ pub fn default_agenda() -> DefaultAgenda {
                 "innovatie",
                 "Innovatie",
                 None,
-                "#555555",
+                "#5f6b73",
                 8,
                 "Een generieke lijn door alle thema's: experimenteren en vernieuwen.",
             ),
@@ -409,5 +445,23 @@ pub fn default_agenda() -> DefaultAgenda {
             cr("inspanning", "Inspanning", 150, Direction::Negative, 4),
             cr("risico", "Risico", 100, Direction::Negative, 5),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_theme_colours_are_far_apart() {
+        let themes = default_agenda().themes;
+        for (i, a) in themes.iter().enumerate() {
+            for b in &themes[i + 1..] {
+                let d = colour_distance(&a.colour, &b.colour).unwrap();
+                assert!(d >= TOO_ALIKE, "{} and {}: {d:.1}", a.name, b.name);
+            }
+        }
+        assert!(colour_distance("#1d6fa5", "#1f78b4").unwrap() < TOO_ALIKE);
+        assert_eq!(colour_distance("#fff", "#ffffff"), None);
     }
 }

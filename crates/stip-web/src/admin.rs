@@ -51,6 +51,14 @@ impl Field {
         self
     }
 
+    /// Adds a warning to the hint: the value is allowed, but probably not what was meant.
+    pub fn warning(mut self, warning: Option<String>) -> Field {
+        if let Some(w) = warning {
+            self.hint = format!("{} {w}", self.hint).trim().to_string();
+        }
+        self
+    }
+
     /// Says before anyone makes a mistake that the field must be filled in (WCAG 3.3.2): "Required."
     /// goes in front of the hint, which the field's `aria-describedby` points to.
     pub fn required(mut self, c: &Chrome) -> Field {

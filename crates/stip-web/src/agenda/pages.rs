@@ -176,21 +176,64 @@ fn one<T>(list: Vec<T>, found: impl Fn(&T) -> bool) -> Result<T, StoreError> {
     list.into_iter().find(found).ok_or(StoreError::NotFound)
 }
 
+/// The status colours of stip.css, which theme colours must not resemble (a theme dot beside a
+/// status dot in the same row).
+const STATUS_COLOURS: [(&str, &str); 3] = [
+    ("groen", "#1a7f37"),
+    ("oranje", "#b35900"),
+    ("rood", "#c0152f"),
+];
+
+/// What the theme form needs: the main lines to choose from and the other themes' colours.
+pub struct ThemeContext {
+    lines: Vec<MainLine>,
+    themes: Vec<Theme>,
+}
+
+/// A warning when `colour` looks too much like another theme's or a status colour, naming them.
+fn colour_warning(c: &Chrome, input: &ThemeInput, cx: &ThemeContext) -> Option<String> {
+    let alike = |other: &str| {
+        stip_core::agenda::colour_distance(&input.colour.trim().to_ascii_lowercase(), other)
+            .is_some_and(|d| d < stip_core::agenda::TOO_ALIKE)
+    };
+    let mut names: Vec<String> = cx
+        .themes
+        .iter()
+        .filter(|t| t.data.code != input.code.trim() && alike(&t.data.colour))
+        .map(|t| t.data.name.clone())
+        .collect();
+    names.extend(
+        STATUS_COLOURS
+            .iter()
+            .filter(|(_, colour)| alike(colour))
+            .map(|(code, _)| {
+                c.t_with(
+                    "agenda.status_colour",
+                    &[("status", &c.label("status", code))],
+                )
+            }),
+    );
+    (!names.is_empty()).then(|| c.t_with("agenda.colour_alike", &[("names", &names.join(", "))]))
+}
+
 impl Managed for Theme {
     type Input = ThemeInput;
     type Data = ThemeData;
-    type Context = Vec<MainLine>;
+    type Context = ThemeContext;
     const ACTION: Action = Action::ManageAgenda;
     const PATH: &'static str = "/beheer/themas";
     const BACK: &'static str = "/beheer/agenda";
     const NEW_TITLE: &'static str = "admin.new_theme";
 
-    async fn context(state: &AppState) -> Result<Vec<MainLine>, StoreError> {
-        state.store.main_lines().await
+    async fn context(state: &AppState) -> Result<ThemeContext, StoreError> {
+        Ok(ThemeContext {
+            lines: state.store.main_lines().await?,
+            themes: state.store.themes().await?,
+        })
     }
     fn blank() -> ThemeInput {
         ThemeInput {
-            colour: "#555555".into(),
+            colour: "#5f6b73".into(),
             ..Default::default()
         }
     }
@@ -207,8 +250,9 @@ impl Managed for Theme {
     fn name(input: &ThemeInput) -> &str {
         &input.name
     }
-    fn fields(c: &Chrome, input: &ThemeInput, lines: &Vec<MainLine>) -> Vec<Field> {
-        let options = lines
+    fn fields(c: &Chrome, input: &ThemeInput, cx: &ThemeContext) -> Vec<Field> {
+        let options = cx
+            .lines
             .iter()
             .map(|l| (l.code.clone(), l.name.clone()))
             .collect();
@@ -220,6 +264,7 @@ impl Managed for Theme {
             Field::new(c, "description", &input.description, Kind::Textarea),
             Field::new(c, "colour", &input.colour, Kind::Colour)
                 .hint(c.t("hint.colour"))
+                .warning(colour_warning(c, input, cx))
                 .required(c),
             Field::new(
                 c,
@@ -230,8 +275,8 @@ impl Managed for Theme {
             Field::new(c, "position", &input.position, Kind::Number),
         ]
     }
-    fn parse(input: &ThemeInput, lines: &Vec<MainLine>) -> Result<ThemeData, Invalid> {
-        ThemeData::parse(input, lines)
+    fn parse(input: &ThemeInput, cx: &ThemeContext) -> Result<ThemeData, Invalid> {
+        ThemeData::parse(input, &cx.lines)
     }
     async fn find(state: &AppState, id: i64) -> Result<(ThemeInput, i64), StoreError> {
         let theme = one(state.store.themes().await?, |t| t.id == id)?;
@@ -492,5 +537,16 @@ impl Managed for Criterion {
         data: &CriterionData,
     ) -> Result<bool, StoreError> {
         state.store.update_criterion(id, version, data).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_status_colours_are_those_of_the_stylesheet() {
+        let css = include_str!("../../assets/stip.css");
+        for (code, colour) in super::STATUS_COLOURS {
+            assert!(css.contains(&format!("--{code}: {colour};")), "{code}");
+        }
     }
 }

@@ -11,6 +11,7 @@ on_both!(
     management_is_closed_to_roles_without_the_right,
     each_reference_list_is_saved_from_the_version_its_form_showed,
     a_password_reset_ends_the_sessions_and_a_stale_one_changes_nothing,
+    a_theme_colour_like_another_themes_or_a_status_is_warned_about,
 );
 
 async fn a_beheerder_adds_and_edits_an_institution() {
@@ -513,4 +514,63 @@ async fn a_password_reset_ends_the_sessions_and_a_stale_one_changes_nothing() {
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert_eq!(login("nieuw-wachtwoord-2").await, StatusCode::UNAUTHORIZED);
     assert_eq!(login("nieuw-wachtwoord-1").await, StatusCode::SEE_OTHER);
+}
+
+async fn a_theme_colour_like_another_themes_or_a_status_is_warned_about() {
+    let app = TestApp::new().await;
+    let s = app.session(stip_core::user::Role::Regiegroep).await;
+    let themes = app.store().themes().await.unwrap();
+    let llo = themes.iter().find(|t| t.data.code == "llo").unwrap();
+    let form = s.get(&format!("/beheer/themas/{}", llo.id)).await;
+    assert!(
+        !form.shows("Let op"),
+        "the default colours are far enough apart"
+    );
+    // The old default blue of LLO was hard to tell from Data-ondersteund onderwijs.
+    let data = themes
+        .iter()
+        .find(|t| t.data.code == "data-ondersteund-onderwijs")
+        .unwrap();
+    let res = s
+        .post_form(
+            &format!("/beheer/themas/{}", data.id),
+            &[
+                ("code", "data-ondersteund-onderwijs"),
+                ("name", "Data-ondersteund onderwijs"),
+                ("colour", "#0a70b0"),
+                ("main_line", "leren"),
+                ("position", "7"),
+                ("version", &data.version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "a warning does not refuse"
+    );
+    let again = s.get(&format!("/beheer/themas/{}", data.id)).await;
+    assert!(
+        again.shows("Let op: deze kleur lijkt veel op die van Leven lang ontwikkelen (LLO)."),
+        "{}",
+        again.body
+    );
+    let red = s
+        .post_form(
+            "/beheer/themas/nieuw",
+            &[
+                ("code", "rode-draad"),
+                ("name", "Rode draad"),
+                ("colour", "#c4142c"),
+            ],
+        )
+        .await;
+    assert_eq!(red.status, StatusCode::SEE_OTHER);
+    let themes = app.store().themes().await.unwrap();
+    let rode = themes.iter().find(|t| t.data.code == "rode-draad").unwrap();
+    assert!(
+        s.get(&format!("/beheer/themas/{}", rode.id))
+            .await
+            .shows("lijkt veel op die van status Rood")
+    );
 }
