@@ -151,6 +151,30 @@ pub struct Project {
     pub updated_at: String,
 }
 
+/// After this many days without a new status or status note, a running project's status is
+/// called out of date ("verouderd") on the overviews.
+pub const STATUS_STALE_AFTER_DAYS: i64 = 90;
+
+impl Project {
+    /// Whether the project still runs: not finished and not stopped.
+    pub fn is_running(&self) -> bool {
+        !matches!(self.data.phase, Phase::Afgerond | Phase::Gestopt)
+    }
+
+    /// A running project whose end date has passed.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.is_running() && self.data.end_date.is_some_and(|end| end < today)
+    }
+
+    /// A running project whose status was last set more than [`STATUS_STALE_AFTER_DAYS`] ago.
+    pub fn status_is_stale(&self, today: NaiveDate) -> bool {
+        self.is_running()
+            && self
+                .status_date
+                .is_none_or(|d| (today - d).num_days() > STATUS_STALE_AFTER_DAYS)
+    }
+}
+
 /// The project form as typed; the one path every input (form, API, import) goes through.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProjectInput {
@@ -910,5 +934,34 @@ mod tests {
                 descending: true
             }
         );
+    }
+
+    #[test]
+    fn a_running_project_is_late_or_stale_a_finished_one_never() {
+        let data = ProjectData::parse(
+            &ProjectInput {
+                end_date: "2026-01-31".into(),
+                ..valid()
+            },
+            &refs(),
+        )
+        .unwrap();
+        let mut p = Project {
+            id: 1,
+            institution_id: 1,
+            institution_brin: BrinCode::parse("25LN").unwrap(),
+            institution_name: "Horizon College".into(),
+            data,
+            status_date: NaiveDate::from_ymd_opt(2026, 1, 1),
+            version: 1,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert!(!p.is_overdue(day(1, 31)) && p.is_overdue(day(2, 1)));
+        assert!(!p.status_is_stale(day(4, 1)), "90 days is not yet stale");
+        assert!(p.status_is_stale(day(4, 2)));
+        p.data.phase = Phase::Afgerond;
+        assert!(!p.is_overdue(day(6, 1)) && !p.status_is_stale(day(6, 1)));
     }
 }

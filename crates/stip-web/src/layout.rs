@@ -103,21 +103,10 @@ pub fn render<T: Template>(t: &T) -> Response {
     }
 }
 
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    c: Chrome,
-}
-
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
         .route("/taal/{lang}", get(switch_language))
         .route("/healthz", get(healthz))
-}
-
-async fn home(viewer: Viewer) -> Response {
-    render(&HomePage { c: viewer.chrome() })
 }
 
 #[derive(serde::Deserialize, Default)]

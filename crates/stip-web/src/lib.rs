@@ -10,6 +10,7 @@ mod csrf;
 pub mod demo;
 mod error;
 mod form;
+mod home;
 pub mod i18n;
 pub mod identity;
 pub mod institution;
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
                font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     Router::new()
         .merge(layout::routes())
+        .merge(home::routes())
         .merge(admin::routes())
         .merge(login::routes())
         .merge(portfolio::routes())

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use stip_core::Invalid;
 use stip_core::access::project_scope;
 use stip_core::page::Page;
-use stip_core::portfolio::{ListQuery, ListRequest, Phase, Project};
+use stip_core::portfolio::{ListQuery, ListRequest, Project};
 
 /// A page of projects with the links to sort and page through it, keeping the filters.
 pub struct ProjectTable {
@@ -30,8 +30,7 @@ impl ProjectTable {
 
     /// An end date in the past of a project that is not finished or stopped.
     pub fn is_overdue(&self, p: &Project) -> bool {
-        p.data.end_date.is_some_and(|end| end < self.today)
-            && !matches!(p.data.phase, Phase::Afgerond | Phase::Gestopt)
+        p.is_overdue(self.today)
     }
 
     pub fn href(&self, q: &ListQuery) -> String {

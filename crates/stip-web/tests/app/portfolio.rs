@@ -10,6 +10,7 @@ on_both!(
     the_list_filters_sorts_and_pages_with_the_filters_in_the_url,
     each_filter_shows_exactly_the_projects_that_match,
     rows_show_every_theme_and_mark_own_projects_and_passed_end_dates,
+    the_home_page_shows_my_institution_and_the_latest_changes,
     institution_and_theme_pages_show_their_projects,
     another_institution_reads_network_projects_but_never_edits_them,
     an_institution_only_project_is_invisible_to_the_rest_of_the_network,
@@ -610,4 +611,53 @@ async fn rows_show_every_theme_and_mark_own_projects_and_passed_end_dates() {
     let count = list.body.find("id=\"result-count\"").unwrap();
     let filters = list.body.find("<details class=\"filter-panel\"").unwrap();
     assert!(count < filters, "the number of results comes first");
+}
+
+async fn the_home_page_shows_my_institution_and_the_latest_changes() {
+    let app = TestApp::new().await;
+    app.add_project("25LN", "Roosterplanning op orde", |p| {
+        p.phase = "uitvoering".into();
+        p.end_date = "2020-12-31".into();
+    })
+    .await;
+    app.add_project("25LN", "Dashboard studiesucces", |p| {
+        p.phase = "uitvoering".into();
+        p.end_date = "2099-12-31".into();
+    })
+    .await;
+    app.add_project("25LK", "Modules voor volwassenen", |_| {})
+        .await;
+    let im = app.session(stip_core::user::Role::Informatiemanager).await;
+    let home = im.get("/").await;
+    assert!(home.shows("<title>Stip · projectportfolio's van het mbo-netwerk</title>"));
+    assert!(home.shows("Mijn instelling: Horizon College"));
+    assert!(home.shows("2 projecten van je instelling staan in Stip."));
+    let attention = &home.body[home
+        .body
+        .find("Vraagt aandacht")
+        .expect("a list that needs attention")..];
+    let attention = &attention[..attention.find("</ul>").unwrap()];
+    assert!(
+        attention.contains("Roosterplanning op orde") && attention.contains("einddatum verstreken")
+    );
+    assert!(
+        !attention.contains("Dashboard studiesucces"),
+        "on schedule, status of today"
+    );
+    let latest = &home.body[home.body.find("Laatst gewijzigd in het netwerk").unwrap()..];
+    assert!(
+        latest.contains("Modules voor volwassenen"),
+        "other institutions' changes too"
+    );
+
+    let lezer = app.session(stip_core::user::Role::Lezer).await;
+    let home = lezer.get("/").await;
+    assert!(!home.shows("Mijn instelling"), "a lezer has no institution");
+    assert!(home.shows("Laatst gewijzigd in het netwerk"));
+
+    let anonymous = app.anonymous().get("/").await;
+    assert!(
+        !anonymous.shows("Laatst gewijzigd")
+            && anonymous.shows("Je ziet nu alleen openbare projecten.")
+    );
 }

@@ -240,7 +240,12 @@ impl TestApp {
         edit: impl FnOnce(&mut stip_core::portfolio::ProjectInput),
     ) -> i64 {
         use stip_core::portfolio::{ProjectData, ProjectInput, References};
-        let institution = self.institution(brin, brin).await;
+        let name = match brin {
+            "25LN" => "Horizon College",
+            "25LK" => "DaVinci College",
+            other => other,
+        };
+        let institution = self.institution(brin, name).await;
         let mut input = ProjectInput {
             title: title.into(),
             phase: "idee".into(),
