@@ -52,9 +52,9 @@ test('a wrong password is refused with a message tied to the e-mail field', asyn
   await page.getByLabel('Wachtwoord').fill('not-the-password');
   await stip.click(page.locator('main').getByRole('button', { name: 'Inloggen' }), { status: 401 });
   const alert = page.getByRole('alert');
-  await expect(alert).toHaveText('Dit e-mailadres en wachtwoord horen niet bij elkaar.');
+  await expect(alert).toHaveText('Het e-mailadres of het wachtwoord klopt niet.');
   await expect(alert, 'the message takes focus, so a screen reader reads it').toBeFocused();
-  await expect(page.getByLabel('E-mailadres')).toHaveAccessibleDescription(/Dit e-mailadres en wachtwoord horen niet bij elkaar\./);
+  await expect(page.getByLabel('E-mailadres')).toHaveAccessibleDescription(/Het e-mailadres of het wachtwoord klopt niet./);
   await expect(page.getByLabel('E-mailadres')).toHaveValue(accounts.lezer.email);
   await expect(page.locator('header .who')).toHaveCount(0);
 });

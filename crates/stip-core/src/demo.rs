@@ -14,7 +14,7 @@ pub const SEED_INSTITUTIONS: &[(&str, &str, &str, &str, i64)] = &[
         "25LJ",
         "Graafschap College",
         "Graafschap",
-        "Oost-Nederland",
+        "Gelderland",
         9_000,
     ),
     ("25LK", "DaVinci College", "DaVinci", "Zuid-Holland", 11_000),
@@ -43,32 +43,24 @@ pub const SEED_INSTITUTIONS: &[(&str, &str, &str, &str, i64)] = &[
     ("25LR", "mboRijnland", "mboRijnland", "Zuid-Holland", 14_000),
 ];
 
-const REGIONS: &[&str] = &[
-    "Noord-Nederland",
-    "Oost-Nederland",
-    "Midden-Nederland",
-    "Randstad",
-    "Zuid-Nederland",
-    "Zeeland",
-    "Limburg",
-];
-const PLACES: &[&str] = &[
-    "Amstelland",
-    "Veluwe",
-    "Twente",
-    "Achterhoek",
-    "Kennemerland",
-    "Rivierenland",
-    "Zaanstreek",
-    "Drechtsteden",
-    "West-Brabant",
-    "Noord-Limburg",
-    "IJsselvallei",
-    "Gooi",
-    "Westland",
-    "Waterland",
-    "Eemland",
-    "De Kempen",
+/// Places for generated institutions, each with its province: regions are provinces throughout.
+const PLACES: &[(&str, &str)] = &[
+    ("Amstelland", "Noord-Holland"),
+    ("Veluwe", "Gelderland"),
+    ("Twente", "Overijssel"),
+    ("Achterhoek", "Gelderland"),
+    ("Kennemerland", "Noord-Holland"),
+    ("Rivierenland", "Gelderland"),
+    ("Zaanstreek", "Noord-Holland"),
+    ("Drechtsteden", "Zuid-Holland"),
+    ("West-Brabant", "Noord-Brabant"),
+    ("Noord-Limburg", "Limburg"),
+    ("IJsselvallei", "Overijssel"),
+    ("Gooi", "Noord-Holland"),
+    ("Westland", "Zuid-Holland"),
+    ("Waterland", "Noord-Holland"),
+    ("Eemland", "Utrecht"),
+    ("De Kempen", "Noord-Brabant"),
 ];
 const KINDS: &[&str] = &[
     "ROC",
@@ -148,7 +140,7 @@ const SUBJECTS: &[(&str, &[&str])] = &[
             "een dashboard studiesucces",
             "learning analytics",
             "vroegsignalering van uitval",
-            "de datawarehouse",
+            "het datawarehouse",
             "een BI-omgeving",
             "data over stages",
         ],
@@ -266,7 +258,7 @@ pub fn institutions(count: usize) -> Vec<InstitutionData> {
             (b'A' + (n / 26 % 26) as u8) as char,
             (b'A' + (n % 26) as u8) as char
         );
-        let place = PLACES[n % PLACES.len()];
+        let (place, province) = PLACES[n % PLACES.len()];
         let kind = KINDS[(n / PLACES.len()) % KINDS.len()];
         let round = n / (PLACES.len() * KINDS.len());
         let name = if round == 0 {
@@ -278,7 +270,7 @@ pub fn institutions(count: usize) -> Vec<InstitutionData> {
             brin: BrinCode::parse(&brin).expect("generated BRIN codes are valid"),
             short_name: name.clone(),
             name,
-            region: REGIONS[n % REGIONS.len()].to_string(),
+            region: province.to_string(),
             students: Some(2_000 + ((n * 7919) % 18_000) as i64),
         });
         n += 1;

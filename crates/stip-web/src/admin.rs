@@ -120,6 +120,8 @@ pub struct FormPage {
     pub title: String,
     pub action: String,
     pub back: String,
+    /// The name of the list `back` leads to, for the breadcrumb.
+    pub back_label: String,
     pub fields: Vec<Field>,
     pub errors: Errors,
     pub version: i64,
@@ -132,7 +134,7 @@ impl FormPage {
         c: Chrome,
         title: String,
         action: String,
-        back: &str,
+        (back, back_label): (&str, String),
         fields: Vec<Field>,
     ) -> FormPage {
         let errors = Errors::none(c.lang);
@@ -141,6 +143,7 @@ impl FormPage {
             title,
             action,
             back: back.into(),
+            back_label,
             fields,
             errors,
             version: 0,
@@ -251,6 +254,8 @@ pub trait Managed: Send + Sync + 'static {
     const PATH: &'static str;
     /// The page a saved form returns to.
     const BACK: &'static str;
+    /// Translation key of that page's title, named in the breadcrumb.
+    const LIST: &'static str;
     /// Translation key of the new-record form's title.
     const NEW_TITLE: &'static str;
 
@@ -311,7 +316,8 @@ fn form<T: Managed>(
         ),
     };
     let fields = T::fields(&c, input, cx);
-    FormPage::new(c, title, action, T::BACK, fields)
+    let back = (T::BACK, c.t(T::LIST));
+    FormPage::new(c, title, action, back, fields)
 }
 
 /// The form's context when the viewer may manage `T`; otherwise the answer to give (the

@@ -61,6 +61,15 @@ impl Chrome {
         crate::time::date(self.lang, *d)
     }
 
+    /// A whole number with thousands grouped as the reader's language writes it: 11.500 / 11,500.
+    pub fn number(&self, n: &i64) -> String {
+        let dutch = stip_core::number::Hundredths(n.saturating_mul(100)).to_dutch();
+        match self.lang {
+            crate::i18n::Lang::Nl => dutch,
+            crate::i18n::Lang::En => dutch.replace('.', ","),
+        }
+    }
+
     pub fn label(&self, kind: &str, code: &str) -> String {
         self.lang.label(kind, code)
     }

@@ -197,7 +197,8 @@ fn form(
         .map(|id| format!("/beheer/gebruikers/{id}"))
         .unwrap_or_else(|| "/beheer/gebruikers/nieuw".into());
     let fields = fields(&c, p, institutions, id.is_none());
-    admin::FormPage::new(c, title, action, "/beheer/gebruikers", fields)
+    let back = ("/beheer/gebruikers", c.t("admin.users"));
+    admin::FormPage::new(c, title, action, back, fields)
 }
 
 async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {

@@ -130,7 +130,7 @@ async fn main() -> Result<()> {
             let started = std::time::Instant::now();
             demo::load(&store, institutions, projects_per_institution, seed).await?;
             println!(
-                "Loaded {} institutions with {} projects each in {:.1} s.",
+                "{} instellingen geladen met elk {} projecten, in {:.1} s.",
                 institutions,
                 projects_per_institution,
                 started.elapsed().as_secs_f64()
@@ -251,11 +251,12 @@ async fn add_user(
 }
 
 fn print_accounts() {
-    println!("\nDemo accounts (e-mail / password / role):");
+    // Said in Dutch, like the rest of what the network's people read.
+    println!("\nDemo-accounts (e-mailadres / wachtwoord / rol):");
     for a in demo::ACCOUNTS {
         let inst = a
             .institution
-            .map(|b| format!(" at {b}"))
+            .map(|b| format!(" bij {b}"))
             .unwrap_or_default();
         println!("  {:<24} {:<18} {}{}", a.email, a.password, a.role, inst);
     }

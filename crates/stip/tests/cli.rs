@@ -61,9 +61,9 @@ async fn demo_loads_the_seed_institutions_and_prints_the_accounts() {
         None,
     );
     assert!(ok, "{err}");
-    assert!(out.contains("Loaded 9 institutions with 6 projects each"));
+    assert!(out.contains("9 instellingen geladen met elk 6 projecten"));
     assert!(out.contains("beheer@stip.demo") && out.contains("demo-beheerder"));
-    assert!(out.contains("im@horizon.demo") && out.contains("at 25LN"));
+    assert!(out.contains("im@horizon.demo") && out.contains("bij 25LN"));
     let institutions = db.store.institutions().await.unwrap();
     assert_eq!(institutions.len(), 9);
     for name in [
@@ -164,7 +164,7 @@ async fn demo_loads_into_postgres_too() {
         None,
     );
     assert!(ok, "{err}");
-    assert!(out.contains("Loaded 7 institutions"));
+    assert!(out.contains("7 instellingen geladen"));
     let all = stip_core::portfolio::ListQuery::default().parse().unwrap();
     assert_eq!(
         db.store

@@ -223,6 +223,7 @@ impl Managed for Theme {
     const ACTION: Action = Action::ManageAgenda;
     const PATH: &'static str = "/beheer/themas";
     const BACK: &'static str = "/beheer/agenda";
+    const LIST: &'static str = "admin.agenda";
     const NEW_TITLE: &'static str = "admin.new_theme";
 
     async fn context(state: &AppState) -> Result<ThemeContext, StoreError> {
@@ -302,6 +303,7 @@ impl Managed for MainLine {
     const ACTION: Action = Action::ManageAgenda;
     const PATH: &'static str = "/beheer/hoofdlijnen";
     const BACK: &'static str = "/beheer/agenda";
+    const LIST: &'static str = "admin.agenda";
     const NEW_TITLE: &'static str = "admin.new_main_line";
 
     async fn context(_: &AppState) -> Result<(), StoreError> {
@@ -384,6 +386,7 @@ impl Managed for PolicyDriver {
     const ACTION: Action = Action::ManagePolicyDrivers;
     const PATH: &'static str = "/beheer/drijfveren";
     const BACK: &'static str = "/beheer/drijfveren";
+    const LIST: &'static str = "admin.drivers";
     const NEW_TITLE: &'static str = "admin.new_driver";
 
     async fn context(_: &AppState) -> Result<(), StoreError> {
@@ -474,6 +477,7 @@ impl Managed for Criterion {
     const ACTION: Action = Action::ManageCriteria;
     const PATH: &'static str = "/beheer/criteria";
     const BACK: &'static str = "/beheer/criteria";
+    const LIST: &'static str = "admin.criteria";
     const NEW_TITLE: &'static str = "admin.new_criterion";
 
     async fn context(_: &AppState) -> Result<(), StoreError> {

@@ -102,7 +102,7 @@ async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
                         i.data.name,
                         i.data.brin.to_string(),
                         i.data.region,
-                        i.data.students.map(|s| s.to_string()).unwrap_or_default(),
+                        i.data.students.map(|s| c.number(&s)).unwrap_or_default(),
                     ],
                 )
             })
@@ -118,6 +118,7 @@ impl Managed for Institution {
     const ACTION: Action = Action::ManageInstitutions;
     const PATH: &'static str = "/beheer/instellingen";
     const BACK: &'static str = "/beheer/instellingen";
+    const LIST: &'static str = "admin.institutions";
     const NEW_TITLE: &'static str = "admin.new_institution";
 
     async fn context(_: &AppState) -> Result<(), StoreError> {

@@ -12,6 +12,7 @@ on_both!(
     each_reference_list_is_saved_from_the_version_its_form_showed,
     a_password_reset_ends_the_sessions_and_a_stale_one_changes_nothing,
     a_theme_colour_like_another_themes_or_a_status_is_warned_about,
+    breadcrumbs_name_the_list_and_student_numbers_are_grouped,
 );
 
 async fn a_beheerder_adds_and_edits_an_institution() {
@@ -573,4 +574,34 @@ async fn a_theme_colour_like_another_themes_or_a_status_is_warned_about() {
             .await
             .shows("lijkt veel op die van status Rood")
     );
+}
+
+async fn breadcrumbs_name_the_list_and_student_numbers_are_grouped() {
+    let app = TestApp::demo().await;
+    let s = app.session_of(BEHEERDER).await;
+    let horizon = app
+        .store()
+        .institution_by_brin(&stip_core::institution::BrinCode::parse("25LN").unwrap())
+        .await
+        .unwrap();
+    let form = s.get(&format!("/beheer/instellingen/{}", horizon.id)).await;
+    assert!(
+        form.body
+            .contains(r#"<a href="/beheer/instellingen">Instellingen</a></p>"#),
+        "the breadcrumb names the list it leads back to"
+    );
+    let page = s.get("/instellingen/25LN").await;
+    assert!(
+        page.shows("<dd>11.500</dd>"),
+        "Dutch groups thousands with a dot"
+    );
+    assert!(page.shows("<dd>Noord-Holland</dd>"));
+    s.get("/taal/en?terug=/").await;
+    assert!(s.get("/instellingen/25LN").await.shows("<dd>11,500</dd>"));
+    let list = app.anonymous().get("/instellingen").await;
+    assert!(
+        list.shows(">Gelderland<"),
+        "Graafschap College is in a province too"
+    );
+    assert!(!list.shows("Oost-Nederland"));
 }

@@ -129,7 +129,7 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    assert!(res.shows("Dit e-mailadres en wachtwoord horen niet bij elkaar."));
+    assert!(res.shows("Het e-mailadres of het wachtwoord klopt niet."));
     let unknown = s
         .post_form(
             "/inloggen",
@@ -137,7 +137,7 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
-    assert!(unknown.shows("Dit e-mailadres en wachtwoord horen niet bij elkaar."));
+    assert!(unknown.shows("Het e-mailadres of het wachtwoord klopt niet."));
 }
 
 async fn repeated_failed_logins_are_slowed_down_per_account() {
