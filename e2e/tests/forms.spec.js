@@ -1,6 +1,6 @@
-// Every form tells which fields are required before anyone makes a mistake (WCAG 3.3.2): each
-// field that an empty form is refused for ("Vul dit veld in.") said "Verplicht." in its
-// description, and every message in the error summary leads to its field.
+// Every form tells which fields may stay empty before anyone makes a mistake (WCAG 3.3.2): a field
+// an empty form is refused for never says "(optioneel)" in its label, and every message in the
+// error summary says what to do and leads to its field, with the label and message in view.
 const { test, expect } = require('../support/fixtures');
 
 const forms = [
@@ -15,10 +15,11 @@ const forms = [
 ];
 
 for (const { who, url } of forms) {
-  test(`${url} (${who}) says which fields are required`, async ({ stip, page }) => {
+  test(`${url} (${who}) says which fields are optional`, async ({ stip, page }) => {
     await stip.login(who);
     await stip.visit(url);
     await stip.click(page.locator('main form').getByRole('button', { name: 'Opslaan' }), { status: 422 });
+    await expect(page).toHaveTitle(/^Fout: /);
     const summary = page.locator('#error-summary');
     await expect(summary).toBeFocused();
     const links = summary.getByRole('link');
@@ -30,9 +31,12 @@ for (const { who, url } of forms) {
       const field = page.locator(href);
       await expect(field, `${message} leads to a field`).toHaveCount(1);
       await expect(field).toHaveAttribute('aria-invalid', 'true');
-      if (message.endsWith('Vul dit veld in.')) await expect(field, `${message}: the field says it is required`).toHaveAccessibleDescription(/Verplicht\./);
+      const id = href.slice(1);
+      const label = page.locator(`label[for="${id}"], fieldset:has(#${id}) > legend`).first();
+      await expect(label, `${message}: a refused field is not optional`).not.toContainText('(optioneel)');
       await link.click();
       await expect(field, `${message}: the link moves focus to the field`).toBeFocused();
+      await expect(page.locator(`#e-${id.replace(/^f-/, "")}`), `${message}: the message is in view`).toBeInViewport();
     }
   });
 }

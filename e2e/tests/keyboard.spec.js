@@ -112,7 +112,7 @@ test('keyboard only: create a project, correcting a missing title through the er
   // The summary has focus; its link takes focus to the field.
   await expect(page.locator('#error-summary')).toBeFocused();
   const link = await tab(page);
-  expect(link.text).toBe('Titel: Vul dit veld in.');
+  expect(link.text).toBe('Vul een titel in.');
   await page.keyboard.press('Enter');
   await expect(page.getByLabel('Titel', { exact: true })).toBeFocused();
   expect((await focused(page)).id).toBe('f-title');

@@ -11,7 +11,7 @@ test('creating a project: a missing title is explained next to the field, then i
   await expect(page.getByText('Instelling Horizon College')).toBeVisible();
 
   // Only a summary and a theme: the title is missing.
-  await page.getByLabel('Samenvatting', { exact: true }).fill('Een project zonder titel.');
+  await page.getByLabel('Samenvatting (optioneel)', { exact: true }).fill('Een project zonder titel.');
   await page.getByLabel('Hoofdthema').selectOption({ label: 'Eigen dossier' });
   await stip.click(page.getByRole('button', { name: 'Opslaan' }), { status: 422 });
 
@@ -19,18 +19,20 @@ test('creating a project: a missing title is explained next to the field, then i
   await expect(summary).toBeFocused();
   await expect(summary).toHaveRole('alert');
   await expect(summary.getByRole('heading')).toHaveText('Controleer de volgende velden');
-  await expect(summary.getByRole('link')).toHaveText(['Titel: Vul dit veld in.']);
+  await expect(summary.getByRole('link')).toHaveText(['Vul een titel in.']);
   const title = page.getByLabel('Titel', { exact: true });
   await expect(title).toHaveAttribute('aria-invalid', 'true');
-  await expect(title).toHaveAccessibleDescription(/Vul dit veld in\..*Verplicht\./);
+  await expect(title).toHaveAccessibleDescription('⚠ Vul een titel in.');
   await expect(page.locator('#e-title')).toBeVisible();
   // What was typed is kept.
-  await expect(page.getByLabel('Samenvatting', { exact: true })).toHaveValue('Een project zonder titel.');
+  await expect(page.getByLabel('Samenvatting (optioneel)', { exact: true })).toHaveValue('Een project zonder titel.');
   await expect(page.getByLabel('Hoofdthema')).toHaveValue('eigen-dossier');
-  // Required fields say so before anyone makes a mistake.
-  await expect(page.getByLabel('Hoofdthema')).toHaveAccessibleDescription('Verplicht.');
+  // Optional fields say so before anyone makes a mistake; required ones are the usual case.
+  await expect(page.getByLabel('Hoofdthema', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('Samenvatting (optioneel)', { exact: true })).toBeVisible();
+  await expect(page).toHaveTitle('Fout: Nieuw project · Stip');
 
-  await summary.getByRole('link', { name: 'Titel: Vul dit veld in.' }).click();
+  await summary.getByRole('link', { name: 'Vul een titel in.' }).click();
   await expect(title).toBeFocused();
   const name = uniqueTitle('nieuw');
   await title.fill(name);
@@ -83,7 +85,7 @@ test('the new-project form names every invalid field and keeps what was typed', 
 
   const summary = page.locator('#error-summary');
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('link')).toHaveText([/^Einddatum: De einddatum ligt vóór de startdatum\.$/, /^Budget \(euro\): Vul een bedrag of getal in/]);
+  await expect(summary.getByRole('link')).toHaveText(['Vul een einddatum in die na de startdatum ligt.', "Vul het budget in euro's in, bijvoorbeeld 12.500 of 12.500,50."]);
   await expect(page.getByLabel('Budget (euro)')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Budget (euro)')).toHaveValue('veel geld');
   await expect(page.getByLabel('Titel', { exact: true })).toHaveValue(title);
@@ -105,7 +107,7 @@ test('a save from a stale version shows what changed, keeps the input, and can b
   await expect(other.page.getByRole('status')).toHaveText('Het project is opgeslagen.');
 
   // The first person's save is from version 1 and must not overwrite silently.
-  await page.getByLabel('Samenvatting', { exact: true }).fill('Mijn eigen samenvatting.');
+  await page.getByLabel('Samenvatting (optioneel)', { exact: true }).fill('Mijn eigen samenvatting.');
   await stip.click(page.getByRole('button', { name: 'Opslaan' }), { status: 409 });
   const conflict = page.locator('#conflict');
   await expect(conflict).toBeFocused();
@@ -115,7 +117,7 @@ test('a save from a stale version shows what changed, keeps the input, and can b
   const changes = conflict.getByRole('table', { name: 'Wijzigingen door een ander' });
   await expect(changes.getByRole('row', { name: /Fase/ })).toContainText(/uitvoering/i);
   await expect(changes.getByRole('row', { name: /Toelichting op de status/ })).toContainText('Door de beheerder bijgewerkt.');
-  await expect(page.getByLabel('Samenvatting', { exact: true })).toHaveValue('Mijn eigen samenvatting.');
+  await expect(page.getByLabel('Samenvatting (optioneel)', { exact: true })).toHaveValue('Mijn eigen samenvatting.');
 
   // Saving again, knowingly, stores this person's version on top of the other.
   await stip.click(page.getByRole('button', { name: 'Mijn versie opslaan' }));

@@ -33,6 +33,9 @@ pub struct Field {
     pub value: String,
     pub kind: Kind,
     pub hint: String,
+    /// Required fields are the usual case; the others say "(optioneel)" in their label.
+    pub required: bool,
+    optional: String,
 }
 
 impl Field {
@@ -43,6 +46,18 @@ impl Field {
             value: value.into(),
             kind,
             hint: String::new(),
+            required: false,
+            optional: c.t("form.optional"),
+        }
+    }
+
+    /// The label as shown: "Regio (optioneel)" for a field that may stay empty (WCAG 3.3.2, as
+    /// the GOV.UK and NL Design System patterns mark them).
+    pub fn shown_label(&self) -> String {
+        if self.required || matches!(self.kind, Kind::Checkbox) {
+            self.label.clone()
+        } else {
+            format!("{} {}", self.label, self.optional)
         }
     }
 
@@ -59,15 +74,9 @@ impl Field {
         self
     }
 
-    /// Says before anyone makes a mistake that the field must be filled in (WCAG 3.3.2): "Required."
-    /// goes in front of the hint, which the field's `aria-describedby` points to.
-    pub fn required(mut self, c: &Chrome) -> Field {
-        let required = c.t("hint.required");
-        self.hint = if self.hint.is_empty() {
-            required
-        } else {
-            format!("{required} {}", self.hint)
-        };
+    /// A field that must be filled in; fields without this are marked optional.
+    pub fn required(mut self, _c: &Chrome) -> Field {
+        self.required = true;
         self
     }
 

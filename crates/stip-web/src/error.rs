@@ -103,7 +103,7 @@ impl ProblemField {
         ProblemField {
             field: e.field.clone(),
             code: e.code.key().to_string(),
-            message: lang.error(&e.code),
+            message: lang.error_for(&e.field, &e.code),
             min,
             max,
         }

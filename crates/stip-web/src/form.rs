@@ -63,7 +63,7 @@ impl Errors {
     pub fn get(&self, field: &str) -> Option<String> {
         self.invalid
             .for_field(field)
-            .map(|code| self.lang.error(code))
+            .map(|code| self.lang.error_for(field, code))
     }
 
     pub fn has(&self, field: &str) -> bool {

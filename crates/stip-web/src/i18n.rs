@@ -87,21 +87,47 @@ impl Lang {
 
     /// A field error as a sentence, e.g. "Vul dit veld in." or "Gebruik een getal, bijvoorbeeld 12.500".
     pub fn error(self, code: &ErrorCode) -> String {
-        let key = format!("error.{}", code.key());
+        self.message(&format!("error.{}", code.key()), code)
+    }
+
+    /// The message for `code` on `field`: the field's own sentence when it has one ("Vul een
+    /// titel in."), otherwise the general one.
+    pub fn error_for(self, field: &str, code: &ErrorCode) -> String {
+        self.specific(field, code)
+            .unwrap_or_else(|| self.error(code))
+    }
+
+    /// `error_for.<field>.<code>`, if that text exists.
+    fn specific(self, field: &str, code: &ErrorCode) -> Option<String> {
+        let field = if field.starts_with("score_") {
+            "score"
+        } else {
+            field
+        };
+        let key = format!("error_for.{field}.{}", code.key());
+        let text = self.message(&key, code);
+        (!text.ends_with(&key)).then_some(text)
+    }
+
+    fn message(self, key: &str, code: &ErrorCode) -> String {
         let locale = self.code();
         match *code {
-            ErrorCode::TooLong { max } => rust_i18n::t!(&key, locale = locale, max = max),
-            ErrorCode::TooShort { min } => rust_i18n::t!(&key, locale = locale, min = min),
+            ErrorCode::TooLong { max } => rust_i18n::t!(key, locale = locale, max = max),
+            ErrorCode::TooShort { min } => rust_i18n::t!(key, locale = locale, min = min),
             ErrorCode::OutOfRange { min, max } => {
-                rust_i18n::t!(&key, locale = locale, min = min, max = max)
+                rust_i18n::t!(key, locale = locale, min = min, max = max)
             }
-            _ => rust_i18n::t!(&key, locale = locale),
+            _ => rust_i18n::t!(key, locale = locale),
         }
         .into_owned()
     }
 
-    /// "Titel: Vul dit veld in." for a summary at the top of a form.
+    /// A field error for a summary at the top of a form: the field's own sentence ("Vul een
+    /// titel in."), or the field's name with the general one ("Budget: Vul een bedrag in …").
     pub fn field_error(self, e: &FieldError) -> String {
+        if let Some(text) = self.specific(&e.field, &e.code) {
+            return text;
+        }
         let field = if let Some(code) = e.field.strip_prefix("score_") {
             format!("{} {code}", self.t("field.score"))
         } else {

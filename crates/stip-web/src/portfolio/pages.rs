@@ -342,7 +342,8 @@ struct ConflictView {
 #[template(path = "portfolio/form.html")]
 struct FormPage {
     c: Chrome,
-    is_new: bool,
+    /// "Nieuw project", or "Bewerken: <the stored title>".
+    heading: String,
     action: String,
     cancel: String,
     input: ProjectInput,
@@ -384,6 +385,16 @@ impl FormPage {
     fn value(&self, field: &str, value: &str) -> String {
         change_value(&self.c, &self.lists, field, value)
     }
+
+    /// The label of a field that may stay empty: "Samenvatting (optioneel)".
+    fn optional(&self, field: &str) -> String {
+        format!("{} {}", self.field_name(field), self.c.t("form.optional"))
+    }
+}
+
+/// The edit form's heading, naming the project as stored.
+fn edit_heading(c: &Chrome, title: &str) -> String {
+    c.t_with("form.edit_heading", &[("title", title)])
 }
 
 fn new_input() -> ProjectInput {
@@ -410,7 +421,7 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         .and_then(|id| lists.institutions.iter().find(|i| i.id == id));
     let choose = viewer.may(Action::ManageInstitutions);
     Ok(render(&FormPage {
-        is_new: true,
+        heading: viewer.chrome().t("form.new_title"),
         action: "/projecten".into(),
         cancel: "/projecten".into(),
         input: new_input(),
@@ -476,7 +487,7 @@ async fn create(
                 invalid.0.extend(e.0);
             }
             let mut res = render(&FormPage {
-                is_new: true,
+                heading: viewer.chrome().t("form.new_title"),
                 action: "/projecten".into(),
                 cancel: "/projecten".into(),
                 input,
@@ -517,7 +528,7 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path
         Err(e) => return PageError::from(e).into_response(),
     };
     render(&FormPage {
-        is_new: false,
+        heading: edit_heading(&viewer.chrome(), &p.data.title),
         action: format!("/projecten/{id}"),
         cancel: format!("/projecten/{id}"),
         input: ProjectInput::from(&p.data),
@@ -559,7 +570,7 @@ async fn update(
                 errors: Errors,
                 version: i64,
                 conflict: Option<ConflictView>| FormPage {
-        is_new: false,
+        heading: edit_heading(&viewer.chrome(), &p.data.title),
         action: format!("/projecten/{id}"),
         cancel: format!("/projecten/{id}"),
         input,

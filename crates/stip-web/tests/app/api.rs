@@ -301,7 +301,7 @@ async fn bad_input_is_422_problem_json_naming_each_field() {
         assert!(fields.contains(&f), "{f} is named: {fields:?}");
     }
     assert_eq!(
-        problem["errors"][0]["message"], "Vul dit veld in.",
+        problem["errors"][0]["message"], "Vul een titel in.",
         "messages in Dutch by default"
     );
 

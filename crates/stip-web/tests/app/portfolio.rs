@@ -97,6 +97,8 @@ async fn editing_records_who_changed_which_fields_from_what_to_what() {
     );
     let edit = s.get(&format!("/projecten/{id}/bewerken")).await;
     assert!(edit.body.contains("name=\"version\" value=\"1\""));
+    assert!(edit.shows("<title>Bewerken: Dashboard studiesucces · Stip</title>"));
+    assert!(edit.shows("<h1>Bewerken: Dashboard studiesucces</h1>"));
     let mut fields = full_project_form();
     fields.retain(|(k, _)| *k != "title" && *k != "status");
     fields.extend([
@@ -353,19 +355,24 @@ async fn bad_input_is_shown_next_to_each_field_in_dutch_and_nothing_is_saved() {
     ]);
     let res = s.post_form("/projecten", &fields).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(res.text_of("e-title").as_deref(), Some("Vul dit veld in."));
+    // Each message says what to do with that field (GOV.UK and NL Design System patterns).
+    assert_eq!(res.text_of("e-title").as_deref(), Some("Vul een titel in."));
     assert_eq!(
         res.text_of("e-end_date").as_deref(),
-        Some("De einddatum ligt vóór de startdatum.")
+        Some("Vul een einddatum in die na de startdatum ligt.")
+    );
+    assert!(res.shows("<title>Fout: Nieuw project · Stip</title>"));
+    assert!(
+        res.shows("Samenvatting (optioneel)") && !res.shows("Titel (optioneel)"),
+        "optional fields say so; required ones are the usual case"
     );
     assert_eq!(
         res.text_of("e-primary_theme").as_deref(),
         Some("Deze waarde bestaat niet; kies uit de lijst.")
     );
-    assert!(
-        res.text_of("e-budget")
-            .unwrap()
-            .starts_with("Vul een bedrag of getal in")
+    assert_eq!(
+        res.text_of("e-budget").as_deref(),
+        Some("Vul het budget in euro's in, bijvoorbeeld 12.500 of 12.500,50.")
     );
     assert!(
         res.body.contains("aria-describedby=\"e-title"),
