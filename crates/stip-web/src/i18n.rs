@@ -98,6 +98,7 @@ impl Lang {
             ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::Taken => "taken",
             ErrorCode::InstitutionRequired => "institution_required",
+            ErrorCode::ControlCharacter => "control_character",
         };
         let text = self.t(&format!("error.{key}"));
         match code {
