@@ -479,12 +479,13 @@ impl Store {
             // The project's row is written (and so locked) first, before its links and history,
             // as every write of a project does: transactions that take locks in one order
             // cannot deadlock each other.
-            let mut update =
-                QueryBuilder::new("UPDATE projects SET version = version + 1, updated_at = ");
-            update.push_bind(&at);
+            let mut update = QueryBuilder::new("UPDATE projects SET ");
+            let mut set = update.separated(", ");
+            set.push("version = version + 1");
+            set.push("updated_at = ").push_bind_unseparated(&at);
             for (name, value) in project_columns(d, status_date.clone(), primary) {
-                update.push(", ").push(name).push(" = ");
-                push_column(&mut update.separated(""), value);
+                set.push(format!("{name} = "));
+                push_column(&mut set, value);
             }
             update
                 .push(" WHERE id = ")

@@ -313,9 +313,9 @@ pub struct ProjectPage {
 #[derive(Serialize, ToSchema)]
 pub struct FieldChangeJson {
     pub field: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub old: HistoryValue,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub new: HistoryValue,
 }
 
