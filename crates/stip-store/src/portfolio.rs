@@ -610,6 +610,15 @@ impl Store {
             if claimed == 0 {
                 return Ok(());
             }
+            // Most rows (every creation, every save that left the visibility alone since) get
+            // the project's current visibility: one statement, so only the rest are written
+            // one by one.
+            sqlx::query(
+                "UPDATE project_history SET visibility =
+                 (SELECT p.visibility FROM projects p WHERE p.id = project_history.project_id)",
+            )
+            .execute(&mut *tx)
+            .await?;
             let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
                 "SELECT h.id, h.project_id, h.changes, p.visibility FROM project_history h
                  JOIN projects p ON p.id = h.project_id ORDER BY h.project_id, h.version DESC",
@@ -621,7 +630,10 @@ impl Store {
             for (id, project_id, changes, current) in rows {
                 if project != Some(project_id) {
                     project = Some(project_id);
-                    visibility = current;
+                    visibility = current.clone();
+                }
+                if changes == "[]" && visibility == current {
+                    continue;
                 }
                 let changes =
                     old_history_changes(&changes).ok_or_else(|| corrupt("history", &changes))?;
