@@ -2,8 +2,9 @@
 //! Handlers ask [`may`]; list queries ask [`project_scope`]; the tests below cover every
 //! role × action × visibility.
 
-use crate::portfolio::Visibility;
+use crate::portfolio::{HistoryEntry, HistoryValue, Visibility};
 use crate::user::Role;
+use std::collections::HashMap;
 
 /// Who is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +137,48 @@ impl ProjectScope {
     }
 }
 
+/// The part of a project's history `actor` may see: an entry only when they could see the
+/// project at that version (what was written while it was `instelling` stays with the
+/// institution after it is made public), the old values of an entry only when they could see
+/// the version before it, and editors' names only when logged in. `entries` is the project's
+/// history or a run of it (an unlisted previous version counts as `instelling`).
+pub fn visible_history(
+    actor: &Actor,
+    institution_id: i64,
+    entries: Vec<HistoryEntry>,
+) -> Vec<HistoryEntry> {
+    let sees = |visibility| {
+        may(
+            actor,
+            Action::ViewProject {
+                institution_id,
+                visibility,
+            },
+        )
+    };
+    let at_version: HashMap<i64, Visibility> =
+        entries.iter().map(|e| (e.version, e.visibility)).collect();
+    entries
+        .into_iter()
+        .filter(|e| sees(e.visibility))
+        .map(|mut e| {
+            let before = at_version
+                .get(&(e.version - 1))
+                .copied()
+                .unwrap_or(Visibility::Instelling);
+            if !sees(before) {
+                for change in &mut e.changes {
+                    change.old = HistoryValue::Withheld;
+                }
+            }
+            if *actor == Actor::Anonymous {
+                e.user_name.clear();
+            }
+            e
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +291,62 @@ mod tests {
                 assert_eq!(may(&actor, action), *want, "{name}: {action:?}");
             }
         }
+    }
+
+    /// The scenario: written while `instelling`, changed, then made `openbaar`.
+    #[test]
+    fn history_shows_only_versions_the_viewer_could_see() {
+        use crate::portfolio::FieldChange;
+        let text = |t: &str| HistoryValue::Text(t.into());
+        let code = |c: &str| HistoryValue::Code(c.into());
+        let entry = |version, visibility, changes| HistoryEntry {
+            version,
+            changed_at: String::new(),
+            user_name: "Karin".into(),
+            visibility,
+            changes,
+        };
+        let secret = "Vertrouwelijk: ontslag van 40 medewerkers ICT";
+        let history = vec![
+            entry(
+                3,
+                Openbaar,
+                vec![FieldChange {
+                    field: "visibility".into(),
+                    old: code("instelling"),
+                    new: code("openbaar"),
+                }],
+            ),
+            entry(
+                2,
+                Instelling,
+                vec![FieldChange {
+                    field: "summary".into(),
+                    old: text(secret),
+                    new: text("Herinrichting ICT"),
+                }],
+            ),
+            entry(1, Instelling, vec![]),
+        ];
+        let public = visible_history(&Actor::Anonymous, HORIZON, history.clone());
+        assert_eq!(public.len(), 1);
+        assert_eq!(public[0].version, 3);
+        assert_eq!(public[0].user_name, "");
+        assert_eq!(public[0].changes[0].old, HistoryValue::Withheld);
+        assert_eq!(public[0].changes[0].new, code("openbaar"));
+        let own = Actor::User {
+            id: 9,
+            role: Role::Informatiemanager,
+            institution_id: Some(HORIZON),
+        };
+        assert_eq!(visible_history(&own, HORIZON, history.clone()), history);
+        let other = Actor::User {
+            id: 9,
+            role: Role::Lezer,
+            institution_id: Some(DAVINCI),
+        };
+        let network = visible_history(&other, HORIZON, history);
+        assert_eq!(network.len(), 1);
+        assert_eq!(network[0].user_name, "Karin");
     }
 }

@@ -7,7 +7,9 @@ use serde::Serialize;
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ErrorCode {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotANumber,
     NotADate,
     EndBeforeStart,
@@ -15,14 +17,22 @@ pub enum ErrorCode {
     Duplicate,
     InvalidBrin,
     InvalidChoice,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     InvalidEmail,
     InvalidColour,
     InvalidCode,
     InvalidLink,
     Taken,
     InstitutionRequired,
-    TooShort { min: usize },
+    TooShort {
+        min: usize,
+    },
+    /// A control character (NUL, escape, …) other than tab and newline: invisible, often pasted
+    /// by accident, and PostgreSQL cannot store NUL at all.
+    ControlCharacter,
 }
 
 impl ErrorCode {
@@ -46,6 +56,7 @@ impl ErrorCode {
             ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::Taken => "taken",
             ErrorCode::InstitutionRequired => "institution_required",
+            ErrorCode::ControlCharacter => "control_character",
         }
     }
 }
@@ -118,22 +129,43 @@ impl std::fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
-/// A required text of at most `max` characters, trimmed.
+/// A required text of at most `max` characters, trimmed; see [`optional_text`].
 pub fn required_text(raw: &str, max: usize) -> Result<String, ErrorCode> {
-    let t = raw.trim();
+    let t = optional_text(raw, max)?;
     if t.is_empty() {
         return Err(ErrorCode::Required);
     }
-    optional_text(t, max)
+    Ok(t)
 }
 
-/// An optional text of at most `max` characters, trimmed.
+/// An optional text of at most `max` characters: line endings made `\n`, each line's trailing
+/// whitespace and the whole text's surrounding whitespace removed, so a text pasted from Windows
+/// or re-sent by a browser saves as the same text (and records no change). Control characters
+/// other than tab and newline are refused: they are invisible on screen, and PostgreSQL cannot
+/// store NUL at all while SQLite can, so both backends must refuse them here, at the edge.
 pub fn optional_text(raw: &str, max: usize) -> Result<String, ErrorCode> {
-    let t = raw.trim();
+    let t = normalise_lines(raw);
+    if has_control_character(&t) {
+        return Err(ErrorCode::ControlCharacter);
+    }
     if t.chars().count() > max {
         return Err(ErrorCode::TooLong { max });
     }
-    Ok(t.to_string())
+    Ok(t)
+}
+
+/// `\r\n` and a lone `\r` become `\n`, trailing whitespace of every line goes, and the text is
+/// trimmed.
+fn normalise_lines(raw: &str) -> String {
+    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = unified.split('\n').map(str::trim_end).collect();
+    lines.join("\n").trim().to_string()
+}
+
+/// Whether `text` holds a control character other than tab and newline.
+pub fn has_control_character(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\n')
 }
 
 /// A code as used in URLs: lowercase letters, digits and dashes.
@@ -170,4 +202,50 @@ pub fn optional_choice<T>(
         return Ok(None);
     }
     parse(raw).map(Some).ok_or(ErrorCode::InvalidChoice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_endings_become_newlines_and_lines_lose_trailing_spaces() {
+        assert_eq!(
+            optional_text("  eerste  \r\ntweede\t\rderde \n\n", 100),
+            Ok("eerste\ntweede\nderde".to_string())
+        );
+        assert_eq!(optional_text("a\tb", 10), Ok("a\tb".to_string()));
+    }
+
+    #[test]
+    fn control_characters_other_than_tab_and_newline_are_refused() {
+        for bad in [
+            "a\u{0}b",
+            "\u{0}",
+            "a\u{1b}[31mb",
+            "a\u{7f}",
+            "a\u{85}b",
+            "a\u{8}b",
+        ] {
+            assert_eq!(
+                optional_text(bad, 100),
+                Err(ErrorCode::ControlCharacter),
+                "{bad:?}"
+            );
+            assert_eq!(
+                required_text(bad, 100),
+                Err(ErrorCode::ControlCharacter),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_required_text_of_only_whitespace_is_missing() {
+        assert_eq!(required_text(" \r\n\t ", 10), Err(ErrorCode::Required));
+        assert_eq!(
+            required_text("twaalf tekens", 5),
+            Err(ErrorCode::TooLong { max: 5 })
+        );
+    }
 }

@@ -142,4 +142,18 @@ mod tests {
         assert_eq!(err.for_field("brin"), Some(&ErrorCode::InvalidBrin));
         assert_eq!(err.for_field("name"), Some(&ErrorCode::Required));
     }
+
+    #[test]
+    fn a_control_character_in_a_name_or_region_is_refused() {
+        let err = InstitutionData::parse(&InstitutionInput {
+            brin: "25LN".into(),
+            name: "Horizon\u{0}College".into(),
+            short_name: "Horizon".into(),
+            region: "Noord-\u{7}Holland".into(),
+            students: String::new(),
+        })
+        .unwrap_err();
+        assert_eq!(err.for_field("name"), Some(&ErrorCode::ControlCharacter));
+        assert_eq!(err.for_field("region"), Some(&ErrorCode::ControlCharacter));
+    }
 }

@@ -54,19 +54,28 @@ impl Hundredths {
 
     /// Dutch notation with thousands separators; decimals only when there are any.
     pub fn to_dutch(self) -> String {
+        self.grouped('.', ',')
+    }
+
+    /// English notation ("12,500.50"), as [`Hundredths::to_dutch`] with the marks swapped.
+    pub fn to_english(self) -> String {
+        self.grouped(',', '.')
+    }
+
+    fn grouped(self, thousands: char, decimal: char) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
         let whole = (abs / 100).to_string();
         let mut grouped = String::new();
         for (i, c) in whole.chars().enumerate() {
             if i > 0 && (whole.len() - i).is_multiple_of(3) {
-                grouped.push('.');
+                grouped.push(thousands);
             }
             grouped.push(c);
         }
         match abs % 100 {
             0 => format!("{sign}{grouped}"),
-            cents => format!("{sign}{grouped},{cents:02}"),
+            cents => format!("{sign}{grouped}{decimal}{cents:02}"),
         }
     }
 
@@ -143,6 +152,7 @@ mod tests {
         assert_eq!(Hundredths(1_250_000).to_dutch(), "12.500");
         assert_eq!(Hundredths(1_250_050).to_dutch(), "12.500,50");
         assert_eq!(Hundredths(150).to_dutch(), "1,50");
+        assert_eq!(Hundredths(1_250_050).to_english(), "12,500.50");
     }
 
     #[test]

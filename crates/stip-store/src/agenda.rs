@@ -1,6 +1,6 @@
 //! The agenda's main lines and themes, policy drivers and portfolio criteria.
 
-use crate::{Result, Store, corrupt, on_pool, unique_as};
+use crate::{Result, Store, corrupt, on_pool};
 use stip_core::agenda::*;
 use stip_core::number::Hundredths;
 
@@ -58,7 +58,6 @@ impl Store {
             .bind(d.position)
             .fetch_one(pool)
             .await
-            .map_err(unique_as("code"))
         })?;
         self.references_changed(false).await?;
         Ok(id)
@@ -74,8 +73,7 @@ impl Store {
                 .bind(id)
                 .bind(version)
                 .execute(pool)
-                .await
-                .map_err(unique_as("code"))?
+                .await?
                 .rows_affected()
         });
         // Projects show themes, not main lines: the read model stays.
@@ -122,7 +120,6 @@ impl Store {
             .bind(d.position)
             .fetch_one(pool)
             .await
-            .map_err(unique_as("code"))
         })?;
         self.references_changed(false).await?;
         Ok(id)
@@ -145,8 +142,7 @@ impl Store {
             .bind(id)
             .bind(version)
             .execute(pool)
-            .await
-            .map_err(unique_as("code"))?
+            .await?
             .rows_affected()
         });
         self.saved_from_version("themes", id, n, true).await
@@ -178,7 +174,6 @@ impl Store {
             .bind(&d.name)
             .fetch_one(pool)
             .await
-            .map_err(unique_as("code"))
         })?;
         self.references_changed(false).await?;
         Ok(id)
@@ -198,8 +193,7 @@ impl Store {
                 .bind(id)
                 .bind(version)
                 .execute(pool)
-                .await
-                .map_err(unique_as("code"))?
+                .await?
                 .rows_affected()
         });
         self.saved_from_version("policy_drivers", id, n, true).await
@@ -243,7 +237,6 @@ impl Store {
             .bind(d.position)
             .fetch_one(pool)
             .await
-            .map_err(unique_as("code"))
         })?;
         self.references_changed(false).await?;
         Ok(id)
@@ -263,8 +256,7 @@ impl Store {
             .bind(id)
             .bind(version)
             .execute(pool)
-            .await
-            .map_err(unique_as("code"))?
+            .await?
             .rows_affected()
         });
         self.saved_from_version("criteria", id, n, true).await

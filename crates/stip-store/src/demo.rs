@@ -1,6 +1,7 @@
 //! Loading demo data in bulk: the default agenda and generated institutions and projects, in
 //! one transaction and in batches, so 15,000 projects load in seconds.
 
+use crate::portfolio::{insert_projects, project_columns, push_project_row};
 use crate::{Result, Store, on_pool};
 use sqlx::QueryBuilder;
 use stip_core::agenda::DefaultAgenda;
@@ -51,49 +52,21 @@ impl Store {
                 inst_ids.extend(ids);
             }
             for chunk in demo.projects.chunks(BATCH) {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO projects (institution_id, title, summary, description, intended_result, owner, project_lead,
-                     contact_person, phase, status, status_note, status_date, start_date, end_date, budget_cents,
-                     effort_hundredths, effort_unit, horizon, character, perspective_so, perspective_ib, primary_theme_id,
-                     visibility, shareable, case_summary, links, version, created_at, updated_at) ",
-                );
-                let primaries = chunk
+                let rows = chunk
                     .iter()
                     .map(|p| {
-                        refs.theme(p.data.primary_theme().unwrap_or_default(), "primary_theme")
+                        let primary = refs
+                            .theme(p.data.primary_theme().unwrap_or_default(), "primary_theme")?;
+                        let columns = project_columns(&p.data, Some(at[..10].to_string()), primary);
+                        Ok((inst_ids[p.institution], columns))
                     })
-                    .collect::<Result<Vec<i64>>>()?;
-                qb.push_values(chunk.iter().zip(primaries), |mut b, (p, primary)| {
-                    let d = &p.data;
-                    b.push_bind(inst_ids[p.institution])
-                        .push_bind(&d.title)
-                        .push_bind(&d.summary)
-                        .push_bind(&d.description)
-                        .push_bind(&d.intended_result)
-                        .push_bind(&d.owner)
-                        .push_bind(&d.project_lead)
-                        .push_bind(&d.contact_person)
-                        .push_bind(d.phase.code())
-                        .push_bind(d.status.code())
-                        .push_bind(&d.status_note)
-                        .push_bind(at[..10].to_string())
-                        .push_bind(d.start_date.map(|x| x.to_string()))
-                        .push_bind(d.end_date.map(|x| x.to_string()))
-                        .push_bind(d.budget.map(|b| b.0))
-                        .push_bind(d.effort.map(|e| e.amount.0))
-                        .push_bind(d.effort.map(|e| e.unit.code()))
-                        .push_bind(d.horizon.map(|h| h.code()))
-                        .push_bind(d.character.map(|c| c.code()))
-                        .push_bind(d.perspective.strategic_operational.map(i64::from))
-                        .push_bind(d.perspective.ict_business.map(i64::from))
-                        .push_bind(primary)
-                        .push_bind(d.visibility.code())
-                        .push_bind(d.shareable)
-                        .push_bind(&d.case_summary)
-                        .push_bind(d.links.join("\n"))
-                        .push_bind(1i64)
-                        .push_bind(&at)
-                        .push_bind(&at);
+                    .collect::<Result<Vec<_>>>()?;
+                let Some((_, first)) = rows.first() else {
+                    continue;
+                };
+                let mut qb = insert_projects(first);
+                qb.push_values(rows, |mut b, (institution_id, columns)| {
+                    push_project_row(&mut b, institution_id, &at, columns);
                 });
                 qb.push(" RETURNING id");
                 let mut ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
@@ -137,14 +110,15 @@ impl Store {
                     qb.build().execute(&mut *tx).await?;
                 }
                 let mut qb = QueryBuilder::new(
-                    "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) ",
+                    "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, visibility, changes) ",
                 );
-                qb.push_values(&ids, |mut b, id| {
+                qb.push_values(ids.iter().zip(chunk), |mut b, (id, p)| {
                     b.push_bind(*id)
                         .push_bind(1i64)
                         .push_bind(&at)
                         .push_bind(None::<i64>)
                         .push_bind(editor_name)
+                        .push_bind(p.data.visibility.code())
                         .push_bind("[]");
                 });
                 qb.build().execute(&mut *tx).await?;

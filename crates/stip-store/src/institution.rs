@@ -1,6 +1,6 @@
 //! Institutions.
 
-use crate::{Result, Store, StoreError, corrupt, on_pool, unique_as};
+use crate::{Result, Store, StoreError, corrupt, on_pool};
 use stip_core::institution::{BrinCode, Institution, InstitutionData};
 
 #[derive(sqlx::FromRow)]
@@ -72,7 +72,6 @@ impl Store {
             .bind(d.students)
             .fetch_one(pool)
             .await
-            .map_err(unique_as("brin"))
         })?;
         self.references_changed(false).await?;
         Ok(id)
@@ -97,8 +96,7 @@ impl Store {
             .bind(id)
             .bind(version)
             .execute(pool)
-            .await
-            .map_err(unique_as("brin"))?
+            .await?
             .rows_affected()
         });
         self.saved_from_version("institutions", id, done, true)

@@ -72,8 +72,10 @@ pub enum StoreError {
     NotFound,
     #[error("invalid: {0}")]
     Invalid(Invalid),
+    /// Any other database failure; a violated constraint that a person can cause is
+    /// `Invalid` instead (see [`on_constraint`]).
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is not valid: {0}")]
@@ -88,15 +90,80 @@ impl From<Invalid> for StoreError {
     }
 }
 
-/// Maps a unique-constraint violation to "taken" on `field`, as a form shows it.
-pub(crate) fn unique_as(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
-    move |e| match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Invalid(Invalid::one(field, ErrorCode::Taken))
-        }
-        _ => StoreError::Database(e),
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        on_constraint(e)
     }
 }
+
+/// The constraints a person can run into, by name, with the field and the reason a form shows.
+/// PostgreSQL reports a constraint's name (`<table>_<column>_key` for an unnamed UNIQUE);
+/// SQLite only names `table.column` in its message, which [`constraint_name`] turns into the
+/// same name, so both backends refuse at the same field.
+const CONSTRAINTS: &[(&str, &str, ErrorCode)] = &[
+    ("institutions_brin_key", "brin", ErrorCode::Taken),
+    ("main_lines_code_key", "code", ErrorCode::Taken),
+    ("themes_code_key", "code", ErrorCode::Taken),
+    ("policy_drivers_code_key", "code", ErrorCode::Taken),
+    ("criteria_code_key", "code", ErrorCode::Taken),
+    ("users_email_key", "email", ErrorCode::Taken),
+];
+
+/// The name of the constraint a database error violated, the same on both backends.
+fn constraint_name(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    if let Some(name) = db.constraint() {
+        return Some(name.to_string());
+    }
+    // SQLite: "UNIQUE constraint failed: institutions.brin"
+    let columns = db.message().strip_prefix("UNIQUE constraint failed: ")?;
+    let (table, column) = columns.split_once('.')?;
+    (!column.contains(',')).then(|| format!("{table}_{column}_key"))
+}
+
+/// Maps a violated constraint to the field a person can correct (as realworld-axum-sqlx's
+/// `on_constraint`); every other error stays a database error.
+pub(crate) fn on_constraint(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && let Some(name) = constraint_name(db.as_ref())
+        && let Some((_, field, code)) = CONSTRAINTS.iter().find(|(n, ..)| *n == name)
+    {
+        return StoreError::Invalid(Invalid::one(field, code.clone()));
+    }
+    StoreError::Database(e)
+}
+
+/// How often a transaction that PostgreSQL aborted to resolve a deadlock or a serialization
+/// conflict is tried again before the error is given up.
+pub(crate) const RETRIES: u32 = 5;
+
+/// Whether `e` is PostgreSQL aborting a transaction only because it ran into another one
+/// (deadlock detected, 40P01; could not serialize, 40001): trying it again will succeed.
+pub(crate) fn is_transient(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database(sqlx::Error::Database(db))
+        if matches!(db.code().as_deref(), Some("40P01" | "40001")))
+}
+
+/// Awaits `$transaction` (an `async` block that begins, writes and commits one transaction and
+/// gives a `Result<_, StoreError>`), building and running it again, after a short random pause,
+/// when PostgreSQL aborted it for a deadlock or serialization failure: such an abort is the
+/// database's way of choosing who goes first, never a failure to show the user.
+macro_rules! retrying {
+    ($transaction:expr) => {{
+        let mut attempt = 0u32;
+        loop {
+            match $transaction.await {
+                Err(e) if attempt < $crate::RETRIES && $crate::is_transient(&e) => {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "transaction aborted by the database; trying again");
+                    let pause = fastrand::u64(1..=(10u64 << attempt));
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+                outcome => break outcome,
+            }
+        }
+    }};
+}
+pub(crate) use retrying;
 
 /// Now, as stored: ISO 8601 in UTC with microseconds, so text order is time order.
 pub fn now() -> String {
@@ -268,7 +335,7 @@ impl Store {
             }
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        Ok(())
+        self.migrate_history_to_values().await
     }
 
     pub fn backend_name(&self) -> &'static str {

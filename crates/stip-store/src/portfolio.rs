@@ -1,8 +1,9 @@
 //! Projects: reading, the filtered portfolio list, and saving with optimistic concurrency and a
 //! change-history row written in the same transaction as the change.
 
-use crate::{Result, Store, StoreError, corrupt, now, on_pool};
+use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use chrono::NaiveDate;
+use sqlx::query_builder::Separated;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -66,38 +67,115 @@ struct ProjectRow {
     updated_at: String,
 }
 
-/// Binds a project's columns from `title` to `links`, in the order the INSERT and the UPDATE name
-/// them; `status_date` and the primary theme's id come from the caller.
-macro_rules! bind_project {
-    ($query:expr, $d:expr, $status_date:expr, $primary:expr) => {{
-        let d = $d;
-        $query
-            .bind(&d.title)
-            .bind(&d.summary)
-            .bind(&d.description)
-            .bind(&d.intended_result)
-            .bind(&d.owner)
-            .bind(&d.project_lead)
-            .bind(&d.contact_person)
-            .bind(d.phase.code())
-            .bind(d.status.code())
-            .bind(&d.status_note)
-            .bind($status_date)
-            .bind(d.start_date.map(|x| x.to_string()))
-            .bind(d.end_date.map(|x| x.to_string()))
-            .bind(d.budget.map(|b| b.0))
-            .bind(d.effort.map(|e| e.amount.0))
-            .bind(d.effort.map(|e| e.unit.code()))
-            .bind(d.horizon.map(Horizon::code))
-            .bind(d.character.map(Character::code))
-            .bind(d.perspective.strategic_operational.map(i64::from))
-            .bind(d.perspective.ict_business.map(i64::from))
-            .bind($primary)
-            .bind(d.visibility.code())
-            .bind(d.shareable)
-            .bind(&d.case_summary)
-            .bind(d.links.join("\n"))
-    }};
+/// A value for a column of `projects`, as bound to a query.
+pub(crate) enum Column {
+    Text(String),
+    OptionalText(Option<String>),
+    Integer(Option<i64>),
+    Flag(bool),
+}
+
+/// The columns of `projects` that hold a project's data, each with its value for `d`: the one
+/// place a column is named for writing, by the INSERT, the UPDATE and the bulk demo INSERT.
+/// `status_date` and the primary theme's id come from the caller.
+pub(crate) fn project_columns(
+    d: &ProjectData,
+    status_date: Option<String>,
+    primary_theme_id: i64,
+) -> [(&'static str, Column); 25] {
+    use Column::*;
+    let code = |c: Option<&str>| OptionalText(c.map(str::to_string));
+    [
+        ("title", Text(d.title.clone())),
+        ("summary", Text(d.summary.clone())),
+        ("description", Text(d.description.clone())),
+        ("intended_result", Text(d.intended_result.clone())),
+        ("owner", Text(d.owner.clone())),
+        ("project_lead", Text(d.project_lead.clone())),
+        ("contact_person", Text(d.contact_person.clone())),
+        ("phase", Text(d.phase.code().to_string())),
+        ("status", Text(d.status.code().to_string())),
+        ("status_note", Text(d.status_note.clone())),
+        ("status_date", OptionalText(status_date)),
+        (
+            "start_date",
+            OptionalText(d.start_date.map(|x| x.to_string())),
+        ),
+        ("end_date", OptionalText(d.end_date.map(|x| x.to_string()))),
+        ("budget_cents", Integer(d.budget.map(|b| b.0))),
+        ("effort_hundredths", Integer(d.effort.map(|e| e.amount.0))),
+        ("effort_unit", code(d.effort.map(|e| e.unit.code()))),
+        ("horizon", code(d.horizon.map(Horizon::code))),
+        ("character", code(d.character.map(Character::code))),
+        (
+            "perspective_so",
+            Integer(d.perspective.strategic_operational.map(i64::from)),
+        ),
+        (
+            "perspective_ib",
+            Integer(d.perspective.ict_business.map(i64::from)),
+        ),
+        ("primary_theme_id", Integer(Some(primary_theme_id))),
+        ("visibility", Text(d.visibility.code().to_string())),
+        ("shareable", Flag(d.shareable)),
+        ("case_summary", Text(d.case_summary.clone())),
+        ("links", Text(d.links.join("\n"))),
+    ]
+}
+
+/// Binds `value` right after what was pushed last (`, ` in a row of VALUES, `column = ` in a SET).
+pub(crate) fn push_column<'args, DB: Database>(
+    list: &mut Separated<'_, 'args, DB, &'static str>,
+    value: Column,
+) where
+    String: Encode<'args, DB> + Type<DB>,
+    Option<String>: Encode<'args, DB> + Type<DB>,
+    Option<i64>: Encode<'args, DB> + Type<DB>,
+    bool: Encode<'args, DB> + Type<DB>,
+{
+    match value {
+        Column::Text(v) => list.push_bind_unseparated(v),
+        Column::OptionalText(v) => list.push_bind_unseparated(v),
+        Column::Integer(v) => list.push_bind_unseparated(v),
+        Column::Flag(v) => list.push_bind_unseparated(v),
+    };
+}
+
+/// `INSERT INTO projects (institution_id, version, created_at, updated_at, <data columns>) `,
+/// for rows whose values [`push_project_row`] pushes.
+pub(crate) fn insert_projects<'args, DB: Database>(
+    columns: &[(&'static str, Column)],
+) -> QueryBuilder<'args, DB> {
+    let mut qb =
+        QueryBuilder::new("INSERT INTO projects (institution_id, version, created_at, updated_at");
+    for (name, _) in columns {
+        qb.push(", ").push(*name);
+    }
+    qb.push(") ");
+    qb
+}
+
+/// One row of [`insert_projects`]: a new project at version 1.
+pub(crate) fn push_project_row<'args, DB: Database>(
+    row: &mut Separated<'_, 'args, DB, &'static str>,
+    institution_id: i64,
+    at: &str,
+    columns: [(&'static str, Column); 25],
+) where
+    String: Encode<'args, DB> + Type<DB>,
+    Option<String>: Encode<'args, DB> + Type<DB>,
+    Option<i64>: Encode<'args, DB> + Type<DB>,
+    i64: Encode<'args, DB> + Type<DB>,
+    bool: Encode<'args, DB> + Type<DB>,
+{
+    row.push_bind(institution_id)
+        .push_bind(1i64)
+        .push_bind(at.to_string())
+        .push_bind(at.to_string());
+    for (_, value) in columns {
+        row.push_unseparated(", ");
+        push_column(row, value);
+    }
 }
 
 const SELECT_PROJECT: &str = "SELECT p.id, p.institution_id, i.brin, i.name AS institution_name, p.title, p.summary,
@@ -346,35 +424,20 @@ impl Store {
         let at = now();
         let today = &at[..10];
         let refs = self.reference_ids().await?;
-        let id: i64 = on_pool!(self, write, |pool| {
+        let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
+        let id: i64 = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
-            let insert = sqlx::query_scalar(
-                "INSERT INTO projects (institution_id, title, summary, description, intended_result, owner, project_lead,
-                 contact_person, phase, status, status_note, status_date, start_date, end_date, budget_cents,
-                 effort_hundredths, effort_unit, horizon, character, perspective_so, perspective_ib, primary_theme_id,
-                 visibility, shareable, case_summary, links, version, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                 $22, $23, $24, $25, $26, 1, $27, $27) RETURNING id",
-            )
-            .bind(institution_id);
-            let id: i64 = bind_project!(insert, d, today, primary)
-                .bind(&at)
-                .fetch_one(&mut *tx)
-                .await?;
+            let columns = project_columns(d, Some(today.to_string()), primary);
+            let mut insert = insert_projects(&columns);
+            insert.push("VALUES (");
+            push_project_row(&mut insert.separated(", "), institution_id, &at, columns);
+            insert.push(") RETURNING id");
+            let id: i64 = insert.build_query_scalar().fetch_one(&mut *tx).await?;
             write_links(&mut tx, id, d, &refs).await?;
-            sqlx::query(
-                "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, 1, $2, $3, $4, '[]')",
-            )
-            .bind(id)
-            .bind(&at)
-            .bind(editor.user_id)
-            .bind(&editor.name)
-            .execute(&mut *tx)
-            .await?;
+            insert_history(&mut tx, id, 1, &at, editor, d.visibility, "[]").await?;
             tx.commit().await?;
-            id
-        });
+            Ok::<_, StoreError>(id)
+        }))?;
         self.refresh(id).await
     }
 
@@ -411,25 +474,26 @@ impl Store {
         let changes_json =
             serde_json::to_string(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let refs = self.reference_ids().await?;
-        let updated: bool = on_pool!(self, write, |pool| {
+        let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
+        let updated: bool = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
-            let update = sqlx::query(
-                "UPDATE projects SET title = $1, summary = $2, description = $3, intended_result = $4, owner = $5,
-                 project_lead = $6, contact_person = $7, phase = $8, status = $9, status_note = $10, status_date = $11,
-                 start_date = $12, end_date = $13, budget_cents = $14, effort_hundredths = $15, effort_unit = $16,
-                 horizon = $17, character = $18, perspective_so = $19, perspective_ib = $20, primary_theme_id = $21,
-                 visibility = $22, shareable = $23, case_summary = $24, links = $25, version = version + 1,
-                 updated_at = $26 WHERE id = $27 AND version = $28",
-            )
-            ;
-            let n = bind_project!(update, d, &status_date, primary)
-                .bind(&at)
-                .bind(id)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            // The project's row is written (and so locked) first, before its links and history,
+            // as every write of a project does: transactions that take locks in one order
+            // cannot deadlock each other.
+            let mut update = QueryBuilder::new("UPDATE projects SET ");
+            let mut set = update.separated(", ");
+            set.push("version = version + 1");
+            set.push("updated_at = ").push_bind_unseparated(&at);
+            for (name, value) in project_columns(d, status_date.clone(), primary) {
+                set.push(format!("{name} = "));
+                push_column(&mut set, value);
+            }
+            update
+                .push(" WHERE id = ")
+                .push_bind(id)
+                .push(" AND version = ")
+                .push_bind(version);
+            let n = update.build().execute(&mut *tx).await?.rows_affected();
             if n == 1 {
                 for table in ["project_themes", "project_drivers", "project_scores"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
@@ -438,21 +502,20 @@ impl Store {
                         .await?;
                 }
                 write_links(&mut tx, id, d, &refs).await?;
-                sqlx::query(
-                    "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES ($1, $2, $3, $4, $5, $6)",
+                insert_history(
+                    &mut tx,
+                    id,
+                    version + 1,
+                    &at,
+                    editor,
+                    d.visibility,
+                    &changes_json,
                 )
-                .bind(id)
-                .bind(version + 1)
-                .bind(&at)
-                .bind(editor.user_id)
-                .bind(&editor.name)
-                .bind(&changes_json)
-                .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
             }
-            n == 1
-        });
+            Ok::<_, StoreError>(n == 1)
+        }))?;
         if !updated {
             let since = self.history_since(id, version).await?;
             let current = Box::new(self.refresh(id).await?);
@@ -472,29 +535,20 @@ impl Store {
         Ok(Saved::Saved(Box::new(saved)))
     }
 
+    /// Deletes a project; its links and history go with it (ON DELETE CASCADE), after its own
+    /// row, in the lock order every project write keeps (see `update_project`).
     pub async fn delete_project(&self, id: i64) -> Result<()> {
         let _write = self.project_write().await?;
-        let n = on_pool!(self, write, |pool| {
+        let n = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            for table in [
-                "project_themes",
-                "project_drivers",
-                "project_scores",
-                "project_history",
-            ] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
             let n = sqlx::query("DELETE FROM projects WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
             tx.commit().await?;
-            n
-        });
+            Ok::<_, StoreError>(n)
+        }))?;
         if let Some(index) = self.loaded_index() {
             index.remove(id);
         }
@@ -511,9 +565,9 @@ impl Store {
     }
 
     async fn history_since(&self, id: i64, after_version: i64) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(i64, String, String, String)> = on_pool!(self, read, |pool| {
+        let rows: Vec<(i64, String, String, String, String)> = on_pool!(self, read, |pool| {
             sqlx::query_as(
-                "SELECT version, changed_at, user_name, changes FROM project_history
+                "SELECT version, changed_at, user_name, visibility, changes FROM project_history
                  WHERE project_id = $1 AND version > $2 ORDER BY version DESC",
             )
             .bind(id)
@@ -522,17 +576,148 @@ impl Store {
             .await?
         });
         rows.into_iter()
-            .map(|(version, changed_at, user_name, changes)| {
+            .map(|(version, changed_at, user_name, visibility, changes)| {
                 Ok(HistoryEntry {
                     version,
                     changed_at,
                     user_name,
+                    visibility: parse_code("visibility", &visibility, Visibility::parse)?,
                     changes: serde_json::from_str(&changes)
                         .map_err(|_| corrupt("history", &changes))?,
                 })
             })
             .collect()
     }
+
+    /// Once per database, right after the SQL migrations: history rows written before the
+    /// history stored values hold Dutch display text ("12.500", "ja") and no visibility. Their
+    /// changes become values, and each row gets the visibility the project had at that version,
+    /// found by replaying the project's visibility changes back from its current visibility.
+    /// SQL cannot parse the old texts portably, hence Rust; one transaction, recorded in
+    /// `data_migrations` in that transaction, so it never runs twice, not even when two
+    /// processes start at once (the second waits for the first's row, then skips).
+    pub(crate) async fn migrate_history_to_values(&self) -> Result<()> {
+        const NAME: &str = "0003_history_values";
+        on_pool!(self, write, |pool| {
+            let mut tx = pool.begin().await?;
+            let claimed = sqlx::query(
+                "INSERT INTO data_migrations (name, done_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(NAME)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                return Ok(());
+            }
+            // Most rows (every creation, every save that left the visibility alone since) get
+            // the project's current visibility: one statement, so only the rest are written
+            // one by one.
+            sqlx::query(
+                "UPDATE project_history SET visibility =
+                 (SELECT p.visibility FROM projects p WHERE p.id = project_history.project_id)",
+            )
+            .execute(&mut *tx)
+            .await?;
+            let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+                "SELECT h.id, h.project_id, h.changes, p.visibility FROM project_history h
+                 JOIN projects p ON p.id = h.project_id ORDER BY h.project_id, h.version DESC",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut project = None;
+            let mut visibility = String::new();
+            for (id, project_id, changes, current) in rows {
+                if project != Some(project_id) {
+                    project = Some(project_id);
+                    visibility = current.clone();
+                }
+                if changes == "[]" && visibility == current {
+                    continue;
+                }
+                let changes =
+                    old_history_changes(&changes).ok_or_else(|| corrupt("history", &changes))?;
+                let at_version = visibility.clone();
+                if let Some(change) = changes.iter().find(|c| c.field == "visibility")
+                    && let HistoryValue::Code(before) = &change.old
+                {
+                    visibility = before.clone();
+                }
+                let json = serde_json::to_string(&changes)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query(
+                    "UPDATE project_history SET changes = $1, visibility = $2 WHERE id = $3",
+                )
+                .bind(json)
+                .bind(at_version)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
+
+/// The changes of a history row as stored before values: every old and new value a Dutch
+/// display text. A value that is already not a text is kept.
+fn old_history_changes(json: &str) -> Option<Vec<FieldChange>> {
+    #[derive(serde::Deserialize)]
+    struct Old {
+        field: String,
+        old: serde_json::Value,
+        new: serde_json::Value,
+    }
+    let value = |field: &str, v: serde_json::Value| match v {
+        serde_json::Value::String(text) => HistoryValue::from_display_text(field, &text),
+        other => HistoryValue::from_json(field, other),
+    };
+    serde_json::from_str::<Vec<Old>>(json)
+        .ok()?
+        .into_iter()
+        .map(|c| {
+            Some(FieldChange {
+                old: value(&c.field, c.old)?,
+                new: value(&c.field, c.new)?,
+                field: c.field,
+            })
+        })
+        .collect()
+}
+
+/// Adds the history row of `version` of project `id`, with the visibility it has at that version.
+async fn insert_history<DB: Database>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+    id: i64,
+    version: i64,
+    at: &str,
+    editor: &Editor,
+    visibility: Visibility,
+    changes_json: &str,
+) -> Result<()>
+where
+    for<'e> &'e mut <DB as Database>::Connection: sqlx::Executor<'e, Database = DB>,
+    for<'a> i64: Encode<'a, DB> + Type<DB>,
+    for<'a> Option<i64>: Encode<'a, DB> + Type<DB>,
+    for<'a> &'a str: Encode<'a, DB> + Type<DB>,
+    for<'a> <DB as Database>::Arguments<'a>: sqlx::IntoArguments<'a, DB>,
+{
+    sqlx::query::<DB>(
+        "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, visibility, changes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(at)
+    .bind(editor.user_id)
+    .bind(editor.name.as_str())
+    .bind(visibility.code())
+    .bind(changes_json)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Code → id of the reference lists, for writing a project's links.

@@ -3,7 +3,7 @@
 //! PostgreSQL is unreachable the PostgreSQL tests say so loudly and skip, unless
 //! `STIP_REQUIRE_POSTGRES=1`, when they fail.
 
-use crate::Store;
+use crate::{Backend, Store, on_pool};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use std::path::PathBuf;
@@ -116,6 +116,13 @@ impl Drop for TestDb {
                             .connect()
                             .await
                             .ok()?;
+                        // A test that failed mid-transaction may still hold locks in the
+                        // schema (its rollback waits for the runtime this thread blocks): give
+                        // up on the schema rather than hang the test run.
+                        sqlx::query("SET lock_timeout = '5s'")
+                            .execute(&mut conn)
+                            .await
+                            .ok()?;
                         sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
                             .execute(&mut conn)
                             .await
@@ -126,4 +133,39 @@ impl Drop for TestDb {
             }
         }
     }
+}
+
+/// Runs SQL as it is, for a test that sets up what the application cannot write itself (such as
+/// a history row in an old format); returns the number of rows changed.
+pub async fn execute(store: &Store, sql: &str) -> crate::Result<u64> {
+    Ok(on_pool!(store, write, |pool| sqlx::query(sql)
+        .execute(pool)
+        .await?
+        .rows_affected()))
+}
+
+/// Every column of every table of the application (not sqlx's own), as
+/// (table, column, nullable), for comparing the schemas of the two backends.
+pub async fn schema(
+    store: &Store,
+) -> crate::Result<std::collections::BTreeSet<(String, String, bool)>> {
+    let rows: Vec<(String, String, bool)> = match &store.backend {
+        // A PRIMARY KEY column is never NULL on either backend, though SQLite's table_info only
+        // marks it `notnull` when declared so.
+        Backend::Sqlite { read, .. } => sqlx::query_as(
+            "SELECT m.name, c.name, NOT (c.\"notnull\" OR c.pk > 0)
+             FROM sqlite_master m, pragma_table_info(m.name) c
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+        )
+        .fetch_all(read)
+        .await?,
+        Backend::Postgres(pool) => sqlx::query_as(
+            "SELECT table_name::TEXT, column_name::TEXT, is_nullable = 'YES'
+             FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+        )
+        .fetch_all(pool)
+        .await?,
+    };
+    Ok(rows.into_iter().collect())
 }

@@ -1,7 +1,7 @@
 //! Accounts, server-side sessions and personal API tokens. Tokens are stored only as hashes.
 
-use crate::{Result, Store, StoreError, corrupt, now, on_pool, unique_as};
-use stip_core::user::{Role, User};
+use crate::{Result, Store, StoreError, corrupt, now, on_pool};
+use stip_core::user::{Email, Role, User};
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -31,7 +31,7 @@ impl TryFrom<UserRow> for User {
 
 /// A new or edited account.
 pub struct UserData<'a> {
-    pub email: &'a str,
+    pub email: &'a Email,
     pub name: &'a str,
     pub role: Role,
     pub institution_id: Option<i64>,
@@ -42,12 +42,12 @@ const COLUMNS: &str = "u.id, u.email, u.name, u.role, u.institution_id, u.active
 
 impl Store {
     pub async fn create_user(&self, d: &UserData<'_>, password_hash: &str) -> Result<i64> {
-        on_pool!(self, write, |pool| {
+        let id: i64 = on_pool!(self, write, |pool| {
             sqlx::query_scalar(
                 "INSERT INTO users (email, name, role, institution_id, password_hash, active, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
-            .bind(d.email)
+            .bind(d.email.as_str())
             .bind(d.name)
             .bind(d.role.code())
             .bind(d.institution_id)
@@ -55,9 +55,9 @@ impl Store {
             .bind(d.active)
             .bind(now())
             .fetch_one(pool)
-            .await
-            .map_err(unique_as("email"))
-        })
+            .await?
+        });
+        Ok(id)
     }
 
     /// Saves an account edited from `version`; `Ok(false)` when someone saved it in between.
@@ -76,7 +76,7 @@ impl Store {
                 "UPDATE users SET email = $1, name = $2, role = $3, institution_id = $4, active = $5, version = version + 1
                  WHERE id = $6 AND version = $7",
             )
-            .bind(d.email)
+            .bind(d.email.as_str())
             .bind(d.name)
             .bind(d.role.code())
             .bind(d.institution_id)
@@ -84,8 +84,7 @@ impl Store {
             .bind(id)
             .bind(version)
             .execute(&mut *tx)
-            .await
-            .map_err(unique_as("email"))?
+            .await?
             .rows_affected();
             if let (1, Some(hash)) = (n, new_password_hash) {
                 sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -128,6 +127,11 @@ impl Store {
 
     /// The account and its password hash, for logging in.
     pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>> {
+        // A login form or token command passes the address as typed; one with a control
+        // character belongs to no account, and PostgreSQL would refuse a NUL in the query.
+        if !Email::could_be(email) {
+            return Ok(None);
+        }
         let sql = format!("SELECT {COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
         let row = on_pool!(self, read, |pool| {
             sqlx::query(&sql)

@@ -11,15 +11,32 @@ use stip_store::portfolio::{Editor, Saved};
 use stip_store::testing::TestDb;
 use stip_store::{Store, StoreError};
 
+/// Runs each story on SQLite and on PostgreSQL. A story named `… in "multi_thread"` runs on
+/// tokio's multi-thread runtime, where its spawned tasks really run at the same time.
 macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident $(in $flavor:tt)?),* $(,)?) => {
         mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(&stip_store::testing::TestDb::sqlite().await.store).await })*
+            $(on_both!(@sqlite $name $($flavor)?);)*
         }
         mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = stip_store::testing::TestDb::postgres().await { super::$name(&db.store).await }
-            })*
+            $(on_both!(@postgres $name $($flavor)?);)*
+        }
+    };
+    (@$backend:ident $name:ident) => {
+        on_both!(@$backend $name "current_thread");
+    };
+    (@sqlite $name:ident $flavor:tt) => {
+        #[tokio::test(flavor = $flavor)]
+        async fn $name() {
+            super::$name(&stip_store::testing::TestDb::sqlite().await.store).await
+        }
+    };
+    (@postgres $name:ident $flavor:tt) => {
+        #[tokio::test(flavor = $flavor)]
+        async fn $name() {
+            if let Some(db) = stip_store::testing::TestDb::postgres().await {
+                super::$name(&db.store).await
+            }
         }
     };
 }
@@ -36,7 +53,12 @@ on_both!(
     brin_codes_and_emails_are_unique,
     sessions_and_tokens_find_their_user,
     deleting_a_project_removes_it_and_its_history,
-    saves_made_while_the_read_model_reloads_are_kept,
+    saves_made_while_the_read_model_reloads_are_kept in "multi_thread",
+    saves_and_deletes_of_one_project_at_the_same_time_never_fail in "multi_thread",
+    a_text_saved_again_with_windows_line_endings_is_no_change,
+    history_keeps_values_and_the_visibility_of_each_version,
+    history_rows_in_the_old_display_format_become_values,
+    a_login_address_with_a_control_character_finds_no_account,
 );
 
 fn editor() -> Editor {
@@ -90,6 +112,14 @@ fn data(title: &str) -> ProjectData {
         case_summary: String::new(),
         links: vec![],
     }
+}
+
+fn text(t: &str) -> HistoryValue {
+    HistoryValue::Text(t.into())
+}
+
+fn code(c: &str) -> HistoryValue {
+    HistoryValue::Code(c.into())
 }
 
 fn list(filter: ProjectFilter) -> ListRequest {
@@ -243,13 +273,13 @@ async fn saving_bumps_the_version_and_records_who_changed_what(store: &Store) {
     let fields: Vec<_> = history[0]
         .changes
         .iter()
-        .map(|c| (c.field.as_str(), c.old.as_str(), c.new.as_str()))
+        .map(|c| (c.field.as_str(), c.old.clone(), c.new.clone()))
         .collect();
     assert_eq!(
         fields,
         vec![
-            ("title", "Eerste titel", "Tweede titel"),
-            ("status", "groen", "rood")
+            ("title", text("Eerste titel"), text("Tweede titel")),
+            ("status", code("groen"), code("rood"))
         ]
     );
 }
@@ -280,7 +310,7 @@ async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &Store) {
         Saved::Conflict { current, since } => {
             assert_eq!(current.data.title, "Door Karin");
             assert_eq!(since.len(), 1);
-            assert_eq!(since[0].changes[0].new, "Door Karin");
+            assert_eq!(since[0].changes[0].new, text("Door Karin"));
         }
         Saved::Saved(_) => panic!("a save from a stale version must not overwrite"),
     }
@@ -468,8 +498,9 @@ async fn brin_codes_and_emails_are_unique(store: &Store) {
         Err(StoreError::Invalid(e)) => assert_eq!(e.for_field("brin"), Some(&ErrorCode::Taken)),
         other => panic!("expected 'taken', got {other:?}"),
     }
+    let email = stip_core::user::Email::parse("a@b.nl").unwrap();
     let user = stip_store::user::UserData {
-        email: "a@b.nl",
+        email: &email,
         name: "A",
         role: stip_core::user::Role::Lezer,
         institution_id: None,
@@ -480,11 +511,29 @@ async fn brin_codes_and_emails_are_unique(store: &Store) {
         Err(StoreError::Invalid(e)) => assert_eq!(e.for_field("email"), Some(&ErrorCode::Taken)),
         other => panic!("expected 'taken', got {other:?}"),
     }
+    // An UPDATE runs into the constraint as an INSERT does, named by the same field.
+    let other = institution(store, "30DA", "Da Vinci College").await;
+    let mut renamed = store.institution(other).await.unwrap().data;
+    renamed.brin = BrinCode::parse("25LN").unwrap();
+    match store.update_institution(other, 1, &renamed).await {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.for_field("brin"), Some(&ErrorCode::Taken)),
+        other => panic!("expected 'taken', got {other:?}"),
+    }
+    let driver = stip_core::agenda::PolicyDriverData {
+        code: "krimp".into(),
+        name: "Krimp".into(),
+    };
+    store.create_policy_driver(&driver).await.unwrap();
+    match store.create_policy_driver(&driver).await {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.for_field("code"), Some(&ErrorCode::Taken)),
+        other => panic!("expected 'taken', got {other:?}"),
+    }
 }
 
 async fn sessions_and_tokens_find_their_user(store: &Store) {
+    let email = stip_core::user::Email::parse("im@horizon.nl").unwrap();
     let user = stip_store::user::UserData {
-        email: "im@horizon.nl",
+        email: &email,
         name: "Karin",
         role: stip_core::user::Role::Informatiemanager,
         institution_id: None,
@@ -598,6 +647,248 @@ async fn saves_made_while_the_read_model_reloads_are_kept(store: &Store) {
     }
 }
 
+/// A save and a delete of one project at the same moment, many times over, each on a fresh
+/// project: whichever comes first wins, the other finds the project saved, changed or gone;
+/// neither ever fails with a database error (on PostgreSQL they once deadlocked: the save
+/// locked the project before its links, the delete the other way round).
+async fn saves_and_deletes_of_one_project_at_the_same_time_never_fail(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let mut d = data("Samen");
+    d.themes = vec!["llo".into(), "innovatie".into()];
+    d.drivers = vec!["krimp".into()];
+    d.scores.insert("urgentie".into(), 3);
+    let mut changed = d.clone();
+    changed.title = "Gewijzigd".into();
+    changed.themes = vec!["innovatie".into(), "leermiddelen".into()];
+    changed.drivers = vec!["diversiteit".into()];
+    changed.scores.insert("risico".into(), 2);
+    for _ in 0..40 {
+        let p = store.create_project(inst, &d, &editor()).await.unwrap();
+        let save = {
+            let (store, changed) = (store.clone(), changed.clone());
+            tokio::spawn(async move { store.update_project(p.id, 1, &changed, &editor()).await })
+        };
+        let delete = {
+            let store = store.clone();
+            tokio::spawn(async move { store.delete_project(p.id).await })
+        };
+        match save.await.unwrap() {
+            Ok(Saved::Saved(_) | Saved::Conflict { .. }) | Err(StoreError::NotFound) => {}
+            Err(e) => panic!("saving while deleting failed: {e}"),
+        }
+        match delete.await.unwrap() {
+            Ok(()) | Err(StoreError::NotFound) => {}
+            Err(e) => panic!("deleting while saving failed: {e}"),
+        }
+        assert!(matches!(
+            store.project(p.id).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}
+
+/// A text typed again with Windows line endings and trailing spaces is the same text: saving it
+/// records no history entry and keeps the version.
+async fn a_text_saved_again_with_windows_line_endings_is_no_change(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let refs = References {
+        themes: &["llo"],
+        drivers: &[],
+        criteria: &[],
+    };
+    let typed = |description: &str| ProjectInput {
+        title: "Regels".into(),
+        description: description.into(),
+        phase: "idee".into(),
+        status: "groen".into(),
+        primary_theme: "llo".into(),
+        ..Default::default()
+    };
+    let first = ProjectData::parse(&typed("Eerste regel\nTweede regel"), &refs).unwrap();
+    let p = store.create_project(inst, &first, &editor()).await.unwrap();
+    let again = ProjectData::parse(&typed("Eerste regel  \r\nTweede regel\r\n"), &refs).unwrap();
+    let Saved::Saved(saved) = store
+        .update_project(p.id, 1, &again, &editor())
+        .await
+        .unwrap()
+    else {
+        panic!("an unchanged project saves");
+    };
+    assert_eq!(saved.version, 1);
+    assert_eq!(store.project_history(p.id).await.unwrap().len(), 1);
+}
+
+/// History rows keep typed values (a budget as an amount, a flag as a flag) and the
+/// visibility the project had at each version.
+async fn history_keeps_values_and_the_visibility_of_each_version(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let mut d = data("Geheim");
+    d.visibility = Visibility::Instelling;
+    let p = store.create_project(inst, &d, &editor()).await.unwrap();
+    d.budget = Some(stip_core::number::Hundredths(1_250_050));
+    d.shareable = true;
+    d.case_summary = "Voorbeeld".into();
+    store.update_project(p.id, 1, &d, &editor()).await.unwrap();
+    d.visibility = Visibility::Openbaar;
+    store.update_project(p.id, 2, &d, &editor()).await.unwrap();
+    let history = store.project_history(p.id).await.unwrap();
+    let visibilities: Vec<_> = history.iter().map(|h| (h.version, h.visibility)).collect();
+    assert_eq!(
+        visibilities,
+        vec![
+            (3, Visibility::Openbaar),
+            (2, Visibility::Instelling),
+            (1, Visibility::Instelling)
+        ]
+    );
+    let changes: BTreeMap<_, _> = history[1]
+        .changes
+        .iter()
+        .map(|c| (c.field.as_str(), (c.old.clone(), c.new.clone())))
+        .collect();
+    assert_eq!(
+        changes["budget"],
+        (
+            HistoryValue::Empty,
+            HistoryValue::Euro(stip_core::number::Hundredths(1_250_050))
+        )
+    );
+    assert_eq!(
+        changes["shareable"],
+        (HistoryValue::Flag(false), HistoryValue::Flag(true))
+    );
+}
+
+/// A database written before the history stored values: its rows hold Dutch display text and
+/// no visibility. After the migration they read back as values, each with the visibility the
+/// project had at that version; the migration runs once.
+async fn history_rows_in_the_old_display_format_become_values(store: &Store) {
+    use stip_store::testing::execute;
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let mut d = data("Oud");
+    d.visibility = Visibility::Openbaar;
+    let p = store.create_project(inst, &d, &editor()).await.unwrap();
+    let old_rows = format!(
+        r#"INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, changes) VALUES
+        ({id}, 2, '2024-01-02T00:00:00.000000Z', NULL, 'Karin', '[{{"field":"summary","old":"","new":"Vertrouwelijk"}},{{"field":"start_date","old":"","new":"2024-09-01"}},{{"field":"budget","old":"","new":"12.500,50"}},{{"field":"effort","old":"","new":"1,50 fte"}},{{"field":"perspective_ict_business","old":"","new":"4"}},{{"field":"themes","old":"llo","new":"llo, innovatie"}},{{"field":"scores","old":"","new":"urgentie: 3, risico: 2"}},{{"field":"shareable","old":"nee","new":"ja"}},{{"field":"links","old":"","new":"https://a.nl/x\nhttps://b.nl/y"}}]'),
+        ({id}, 3, '2024-01-03T00:00:00.000000Z', NULL, 'Karin', '[{{"field":"visibility","old":"instelling","new":"openbaar"}}]')"#,
+        id = p.id
+    );
+    execute(store, &old_rows).await.unwrap();
+    execute(store, "UPDATE project_history SET visibility = 'netwerk'")
+        .await
+        .unwrap();
+    execute(store, "DELETE FROM data_migrations").await.unwrap();
+    store.migrate().await.unwrap();
+
+    let history = store.project_history(p.id).await.unwrap();
+    let visibilities: Vec<_> = history.iter().map(|h| (h.version, h.visibility)).collect();
+    assert_eq!(
+        visibilities,
+        vec![
+            (3, Visibility::Openbaar),
+            (2, Visibility::Instelling),
+            (1, Visibility::Instelling)
+        ],
+        "replayed back from the project's current visibility"
+    );
+    let changes: BTreeMap<_, _> = history[1]
+        .changes
+        .iter()
+        .map(|c| (c.field.as_str(), (c.old.clone(), c.new.clone())))
+        .collect();
+    use stip_core::number::Hundredths;
+    let expected = [
+        ("summary", (text(""), text("Vertrouwelijk"))),
+        (
+            "start_date",
+            (
+                HistoryValue::Empty,
+                HistoryValue::Date(chrono::NaiveDate::from_ymd_opt(2024, 9, 1).unwrap()),
+            ),
+        ),
+        (
+            "budget",
+            (
+                HistoryValue::Empty,
+                HistoryValue::Euro(Hundredths(1_250_050)),
+            ),
+        ),
+        (
+            "effort",
+            (
+                HistoryValue::Empty,
+                HistoryValue::Effort(Effort {
+                    amount: Hundredths(150),
+                    unit: EffortUnit::Fte,
+                }),
+            ),
+        ),
+        (
+            "perspective_ict_business",
+            (HistoryValue::Empty, HistoryValue::Axis(4)),
+        ),
+        (
+            "themes",
+            (
+                HistoryValue::List(vec!["llo".into()]),
+                HistoryValue::List(vec!["llo".into(), "innovatie".into()]),
+            ),
+        ),
+        (
+            "scores",
+            (
+                HistoryValue::Scores(BTreeMap::new()),
+                HistoryValue::Scores(BTreeMap::from([
+                    ("risico".to_string(), 2),
+                    ("urgentie".to_string(), 3),
+                ])),
+            ),
+        ),
+        (
+            "shareable",
+            (HistoryValue::Flag(false), HistoryValue::Flag(true)),
+        ),
+        (
+            "links",
+            (
+                HistoryValue::List(vec![]),
+                HistoryValue::List(vec!["https://a.nl/x".into(), "https://b.nl/y".into()]),
+            ),
+        ),
+    ];
+    for (field, values) in expected {
+        assert_eq!(changes[field], values, "{field}");
+    }
+
+    // Recorded as done: migrating again leaves the rows alone.
+    execute(
+        store,
+        "UPDATE project_history SET visibility = 'netwerk' WHERE version = 1",
+    )
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    let first = store.project_history(p.id).await.unwrap().pop().unwrap();
+    assert_eq!(first.visibility, Visibility::Netwerk);
+}
+
+/// A login form may send anything as the address; one with a NUL finds no account instead of
+/// failing (PostgreSQL refuses NUL in a query).
+async fn a_login_address_with_a_control_character_finds_no_account(store: &Store) {
+    assert!(
+        store
+            .user_for_login("a\u{0}b@c.nl")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 /// The read model of a store opened later is loaded from the database: it shows what the first
 /// store saved, on both backends.
 async fn a_reopened_store_shows_what_was_saved(db: &TestDb) {
@@ -642,4 +933,26 @@ async fn test_databases_are_separate() {
     let b = TestDb::sqlite().await;
     with_agenda(&a.store).await;
     assert!(b.store.themes().await.unwrap().is_empty());
+}
+
+/// The two backends' migrations make the same tables with the same columns, nullable alike.
+#[tokio::test]
+async fn the_sqlite_and_postgresql_schemas_have_the_same_tables_and_columns() {
+    let Some(pg) = TestDb::postgres().await else {
+        return;
+    };
+    let sqlite = TestDb::sqlite().await;
+    let sqlite = stip_store::testing::schema(&sqlite.store).await.unwrap();
+    let postgres = stip_store::testing::schema(&pg.store).await.unwrap();
+    assert!(
+        sqlite
+            .iter()
+            .any(|(t, c, _)| t == "project_history" && c == "visibility")
+    );
+    let only_sqlite: Vec<_> = sqlite.difference(&postgres).collect();
+    let only_postgres: Vec<_> = postgres.difference(&sqlite).collect();
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "only on SQLite: {only_sqlite:?}\nonly on PostgreSQL: {only_postgres:?}"
+    );
 }

@@ -4,7 +4,7 @@
 use crate::identity::hash_password;
 use stip_core::agenda::default_agenda;
 use stip_core::institution::BrinCode;
-use stip_core::user::Role;
+use stip_core::user::{Email, Role};
 use stip_store::user::UserData;
 use stip_store::{Store, StoreError};
 
@@ -105,8 +105,10 @@ pub async fn load(
         } else {
             account.role
         };
+        let email = Email::parse(account.email)
+            .map_err(|code| StoreError::Invalid(stip_core::Invalid::one("email", code)))?;
         let data = UserData {
-            email: account.email,
+            email: &email,
             name: account.name,
             role,
             institution_id,

@@ -10,10 +10,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use stip_core::Invalid;
 use stip_core::access::Action;
-use stip_core::institution::{BrinCode, Institution};
-use stip_core::user::{self, Role};
-use stip_core::{ErrorCode, Invalid};
+use stip_core::institution::Institution;
+use stip_core::user::{AccountData, AccountInput, Role};
 use stip_store::StoreError;
 use stip_store::user::UserData;
 
@@ -24,67 +24,22 @@ pub fn routes() -> Router<AppState> {
         .route("/beheer/gebruikers/{id}", get(edit).post(update))
 }
 
-/// An account as validated from the form; the password only when one was typed.
-pub struct Account {
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub institution_id: Option<i64>,
-    pub active: bool,
-    pub password: Option<String>,
-}
-
-/// Parses the account form. `institution` is a BRIN code; an informatiemanager needs one.
+/// Parses the account form (the rules are `AccountData::parse`, shared with `stip user add`).
+/// `institution` is a BRIN code; an informatiemanager needs one.
 pub fn parse_account(
     p: &Pairs,
     institutions: &[Institution],
     password_required: bool,
-) -> Result<Account, Invalid> {
-    let mut e = Invalid::default();
-    let email = e.take("email", user::email(&p.get("email")));
-    let name = e.take("name", stip_core::error::required_text(&p.get("name"), 200));
-    let role = e.take(
-        "role",
-        stip_core::error::choice(&p.get("role"), Role::parse),
-    );
-    let raw = p.get("institution");
-    let institution_id = if raw.trim().is_empty() {
-        if role == Some(Role::Informatiemanager) {
-            e.push("institution", ErrorCode::InstitutionRequired);
-        }
-        None
-    } else {
-        match BrinCode::parse(&raw) {
-            Ok(brin) => match institutions.iter().find(|i| i.data.brin == brin) {
-                Some(i) => Some(i.id),
-                None => {
-                    e.push("institution", ErrorCode::Unknown);
-                    None
-                }
-            },
-            Err(code) => {
-                e.push("institution", code);
-                None
-            }
-        }
+) -> Result<AccountData, Invalid> {
+    let input = AccountInput {
+        email: p.get("email"),
+        name: p.get("name"),
+        role: p.get("role"),
+        institution: p.get("institution"),
+        active: p.checked("active"),
+        password: p.get("password"),
     };
-    let typed = p.get("password");
-    let password = if typed.is_empty() && !password_required {
-        None
-    } else {
-        e.take("password", user::password(&typed))
-    };
-    match (email, name, role) {
-        (Some(email), Some(name), Some(role)) if e.is_empty() => Ok(Account {
-            email,
-            name,
-            role,
-            institution_id,
-            active: p.checked("active"),
-            password,
-        }),
-        _ => Err(e),
-    }
+    AccountData::parse(&input, institutions, password_required)
 }
 
 fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> Vec<Field> {

@@ -4,8 +4,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::net::SocketAddr;
-use stip_core::institution::BrinCode;
-use stip_core::user::{self, Role};
+use stip_core::ErrorCode;
+use stip_core::user::{AccountData, AccountInput};
 use stip_store::Store;
 use stip_store::user::UserData;
 use stip_web::{AppState, demo, identity};
@@ -187,6 +187,8 @@ async fn connect(url: &str) -> Result<Store> {
         .with_context(|| format!("opening the database {url}"))
 }
 
+/// Adds an account by the rules of the beheerder's form (`AccountData::parse`), each refusal
+/// told as the option to correct.
 async fn add_user(
     store: &Store,
     email: &str,
@@ -195,49 +197,35 @@ async fn add_user(
     institution: Option<&str>,
     password: &str,
 ) -> Result<()> {
-    let email = user::email(email)
-        .map_err(|_| anyhow::anyhow!("--email: '{email}' is not an e-mail address"))?;
-    let name = name.trim();
-    if name.is_empty() {
-        bail!("--name: give the person's name");
-    }
-    let role = Role::parse(role).ok_or_else(|| {
-        anyhow::anyhow!(
-            "--role: '{role}' is not one of beheerder, regiegroep, informatiemanager, lezer"
-        )
-    })?;
-    let institution_id = match institution {
-        Some(raw) => {
-            let brin = BrinCode::parse(raw).map_err(|_| {
-                anyhow::anyhow!(
-                    "--institution: '{raw}' is not a BRIN code (four characters, e.g. 25LJ)"
-                )
-            })?;
-            Some(
-                store
-                    .institution_by_brin(&brin)
-                    .await
-                    .map_err(|_| {
-                        anyhow::anyhow!("--institution: no institution with BRIN code {brin}")
-                    })?
-                    .id,
-            )
-        }
-        None if role == Role::Informatiemanager => bail!(
-            "--institution: an informatiemanager belongs to an institution; give its BRIN code"
-        ),
-        None => None,
+    let input = AccountInput {
+        email: email.to_string(),
+        name: name.to_string(),
+        role: role.to_string(),
+        institution: institution.unwrap_or_default().to_string(),
+        active: true,
+        password: password.to_string(),
     };
-    user::password(password)
-        .map_err(|_| anyhow::anyhow!("password: use at least 10 characters"))?;
+    let institutions = store.institutions().await?;
+    let account = match AccountData::parse(&input, &institutions, true) {
+        Ok(account) => account,
+        Err(invalid) => {
+            let lines: Vec<String> = invalid
+                .0
+                .iter()
+                .map(|e| account_refusal(&e.field, &e.code, &input))
+                .collect();
+            bail!("{}", lines.join("\n"));
+        }
+    };
     let hash = identity::hash_password(password);
     let data = UserData {
-        email: &email,
-        name,
-        role,
-        institution_id,
-        active: true,
+        email: &account.email,
+        name: &account.name,
+        role: account.role,
+        institution_id: account.institution_id,
+        active: account.active,
     };
+    let (name, email, role) = (&account.name, &account.email, account.role);
     match store.create_user(&data, &hash).await {
         Ok(_) => {
             println!("Added {name} <{email}> as {role}.");
@@ -247,6 +235,39 @@ async fn add_user(
             bail!("--email: an account with {email} already exists")
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A refused account field as the command line says it: the option to correct, and how.
+fn account_refusal(field: &str, code: &ErrorCode, input: &AccountInput) -> String {
+    match (field, code) {
+        ("email", ErrorCode::ControlCharacter) => {
+            "--email: the address contains a control character".into()
+        }
+        ("email", _) => format!("--email: '{}' is not an e-mail address", input.email),
+        ("name", ErrorCode::ControlCharacter) => {
+            "--name: the name contains a control character".into()
+        }
+        ("name", ErrorCode::TooLong { max }) => format!("--name: use at most {max} characters"),
+        ("name", _) => "--name: give the person's name".into(),
+        ("role", _) => format!(
+            "--role: '{}' is not one of beheerder, regiegroep, informatiemanager, lezer",
+            input.role
+        ),
+        ("institution", ErrorCode::InstitutionRequired) => {
+            "--institution: an informatiemanager belongs to an institution; give its BRIN code"
+                .into()
+        }
+        ("institution", ErrorCode::Unknown) => format!(
+            "--institution: no institution with BRIN code {}",
+            input.institution.trim().to_uppercase()
+        ),
+        ("institution", _) => format!(
+            "--institution: '{}' is not a BRIN code (four characters, e.g. 25LJ)",
+            input.institution
+        ),
+        ("password", _) => "password: use at least 10 characters".into(),
+        (other, code) => format!("{other}: {code:?}"),
     }
 }
 

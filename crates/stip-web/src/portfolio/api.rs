@@ -13,7 +13,7 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use stip_core::access::{Action, project_scope};
+use stip_core::access::{Action, project_scope, visible_history};
 use stip_core::institution::BrinCode;
 use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
@@ -308,35 +308,49 @@ pub struct ProjectPage {
     pub per_page: u32,
 }
 
+/// One changed field, with its value before and after as the project API has it: a text, a
+/// code or `null` (not set); an ISO date; `budget` in euros; `effort` as
+/// `{"amount": 1.5, "unit": "fte"}`; a perspective 1–5; lists of codes or links; `scores` as
+/// `{"criterion": 3}`; `shareable` as a boolean. `old` is also `null` when it belongs to a
+/// version the caller may not see.
 #[derive(Serialize, ToSchema)]
 pub struct FieldChangeJson {
     pub field: String,
-    pub old: String,
-    pub new: String,
+    #[schema(value_type = Value)]
+    pub old: HistoryValue,
+    #[schema(value_type = Value)]
+    pub new: HistoryValue,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct HistoryJson {
     pub version: i64,
     pub changed_at: String,
+    /// Empty for a caller who is not logged in.
     pub user: String,
+    /// Who could see the project at this version: `instelling`, `netwerk` or `openbaar`.
+    pub visibility: String,
     /// Empty for the version that created the project.
     pub changes: Vec<FieldChangeJson>,
 }
 
-fn history_json(h: &[HistoryEntry]) -> Vec<HistoryJson> {
-    h.iter()
+/// The history entries `viewer` may see of a project of `institution_id` (see
+/// `access::visible_history`), as JSON.
+fn history_json(viewer: &Viewer, institution_id: i64, h: Vec<HistoryEntry>) -> Vec<HistoryJson> {
+    visible_history(&viewer.actor, institution_id, h)
+        .into_iter()
         .map(|e| HistoryJson {
             version: e.version,
-            changed_at: e.changed_at.clone(),
-            user: e.user_name.clone(),
+            changed_at: e.changed_at,
+            user: e.user_name,
+            visibility: e.visibility.code().into(),
             changes: e
                 .changes
-                .iter()
+                .into_iter()
                 .map(|c| FieldChangeJson {
-                    field: c.field.clone(),
-                    old: c.old.clone(),
-                    new: c.new.clone(),
+                    field: c.field,
+                    old: c.old,
+                    new: c.new,
                 })
                 .collect(),
         })
@@ -399,8 +413,9 @@ pub async fn history(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<HistoryJson>>, ApiError> {
-    visible(&state, &viewer, id).await?;
-    Ok(Json(history_json(&state.store.project_history(id).await?)))
+    let p = visible(&state, &viewer, id).await?;
+    let history = state.store.project_history(id).await?;
+    Ok(Json(history_json(&viewer, p.institution_id, history)))
 }
 
 /// Adds a project. An informatiemanager adds to their own institution; a beheerder names one.
@@ -531,7 +546,7 @@ pub async fn update(
         Saved::Saved(p) => Ok(Json(ProjectJson::from(&*p))),
         Saved::Conflict { current, since } => Err(ApiError::Conflict {
             current: to_json(&ProjectJson::from(&*current))?,
-            changes: to_json(&history_json(&since))?,
+            changes: to_json(&history_json(&viewer, current.institution_id, since))?,
         }),
     }
 }

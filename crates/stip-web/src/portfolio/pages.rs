@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use std::sync::Arc;
-use stip_core::access::Action;
+use stip_core::access::{Action, visible_history};
 use stip_core::institution::BrinCode;
 use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
@@ -147,23 +147,54 @@ struct ListPage {
     active: Vec<(String, String)>,
 }
 
-/// A value in the change history as the page shows it: labels and names instead of codes.
-fn change_value(c: &Chrome, lists: &Lists, field: &str, value: &str) -> String {
-    let codes =
-        |name: &dyn Fn(&str) -> String| value.split(", ").map(name).collect::<Vec<_>>().join(", ");
-    match field {
-        _ if value.is_empty() => String::new(),
-        "phase" | "status" | "horizon" | "character" | "visibility" => c.label(field, value),
-        "perspective_strategic_operational" => c.label("axis_so", value),
-        "perspective_ict_business" => c.label("axis_ib", value),
-        "themes" => codes(&|code| lists.theme_name(code)),
-        "drivers" => codes(&|code| lists.driver_name(code)),
-        "shareable" => c.t(if value == "ja" {
+/// A value in the change history as the page shows it, in the reader's language: labels and
+/// names instead of codes, amounts and dates written as the reader writes them.
+fn change_value(c: &Chrome, lists: &Lists, field: &str, value: &HistoryValue) -> String {
+    let amount = |v: Hundredths| match c.lang {
+        Lang::Nl => v.to_dutch(),
+        Lang::En => v.to_english(),
+    };
+    let names = |codes: &[String], name: &dyn Fn(&str) -> String| {
+        codes.iter().map(|x| name(x)).collect::<Vec<_>>().join(", ")
+    };
+    match value {
+        HistoryValue::Empty => String::new(),
+        HistoryValue::Withheld => "—".into(),
+        HistoryValue::Text(text) => text.clone(),
+        HistoryValue::Code(code) => c.label(field, code),
+        HistoryValue::Date(d) => match c.lang {
+            Lang::Nl => d.format("%d-%m-%Y").to_string(),
+            Lang::En => d.format("%Y-%m-%d").to_string(),
+        },
+        HistoryValue::Euro(v) => match c.lang {
+            Lang::Nl => format!("€ {}", amount(*v)),
+            Lang::En => format!("€{}", amount(*v)),
+        },
+        HistoryValue::Effort(e) => format!(
+            "{} {}",
+            amount(e.amount),
+            c.label("effort_unit", e.unit.code())
+        ),
+        HistoryValue::Axis(v) => match field {
+            "perspective_strategic_operational" => c.label("axis_so", &v.to_string()),
+            "perspective_ict_business" => c.label("axis_ib", &v.to_string()),
+            _ => v.to_string(),
+        },
+        HistoryValue::List(items) => match field {
+            "themes" => names(items, &|code| lists.theme_name(code)),
+            "drivers" => names(items, &|code| lists.driver_name(code)),
+            _ => items.join(", "),
+        },
+        HistoryValue::Scores(scores) => scores
+            .iter()
+            .map(|(code, score)| format!("{}: {score}", lists.criterion_name(code)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        HistoryValue::Flag(yes) => c.t(if *yes {
             "common.answer_yes"
         } else {
             "common.answer_no"
         }),
-        _ => value.to_string(),
     }
 }
 
@@ -268,7 +299,7 @@ impl ShowPage {
         self.c.t(&format!("field.{field}"))
     }
 
-    fn value(&self, field: &str, value: &str) -> String {
+    fn value(&self, field: &str, value: &HistoryValue) -> String {
         change_value(&self.c, &self.lists, field, value)
     }
 }
@@ -318,7 +349,7 @@ async fn show(
         Err(res) => return res,
     };
     let (lists, history) = match (state.lists().await, state.store.project_history(id).await) {
-        (Ok(l), Ok(h)) => (l, h),
+        (Ok(l), Ok(h)) => (l, visible_history(&viewer.actor, p.institution_id, h)),
         (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
     };
     let can_edit = viewer.may(Action::EditProject {
@@ -382,7 +413,7 @@ impl FormPage {
         self.c.t(&format!("field.{field}"))
     }
 
-    fn value(&self, field: &str, value: &str) -> String {
+    fn value(&self, field: &str, value: &HistoryValue) -> String {
         change_value(&self.c, &self.lists, field, value)
     }
 
@@ -611,7 +642,9 @@ async fn update(
                 input,
                 Errors::none(viewer.lang),
                 current.version,
-                Some(ConflictView { since }),
+                Some(ConflictView {
+                    since: visible_history(&viewer.actor, p.institution_id, since),
+                }),
             ));
             *res.status_mut() = StatusCode::CONFLICT;
             res

@@ -16,6 +16,9 @@ on_both!(
     an_unknown_token_is_refused,
     institutions_and_themes_are_listed,
     the_openapi_document_describes_every_route_and_the_api_page_shows_it,
+    a_control_character_is_refused_at_its_field,
+    history_written_while_a_project_was_hidden_stays_hidden,
+    history_is_values_shown_in_the_readers_language,
 );
 
 fn project_json() -> serde_json::Value {
@@ -420,4 +423,166 @@ async fn the_openapi_document_describes_every_route_and_the_api_page_shows_it() 
         );
     }
     assert!(page.shows("ProjectJson"));
+}
+
+/// `"a\u0000b"` in a text: refused as 422 at the field on both databases (PostgreSQL cannot
+/// store NUL and answered 500; SQLite stored it), and a login with such an address is a failed
+/// login, not an error.
+async fn a_control_character_is_refused_at_its_field() {
+    let app = &TestApp::demo().await;
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let mut body = project_json();
+    body["summary"] = json!("a\u{0}b");
+    body["title"] = json!("Titel met \u{1b}[31m escape");
+    let res = api.api(Method::POST, "/api/v1/projects", Some(body)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let problem = res.json();
+    let errors = problem["errors"].as_array().unwrap();
+    for field in ["title", "summary"] {
+        let error = errors
+            .iter()
+            .find(|e| e["field"] == field)
+            .unwrap_or_else(|| panic!("{field} is named: {errors:?}"));
+        assert_eq!(error["code"], "control_character");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("onzichtbaar teken"),
+            "{error}"
+        );
+    }
+    let login = app
+        .anonymous()
+        .post_form("/inloggen", &[("email", "a\u{0}b@c.nl"), ("password", "x")])
+        .await;
+    assert!(
+        !login.status.is_server_error(),
+        "a NUL in the login address: {}",
+        login.status
+    );
+}
+
+/// The scenario: a project saved as `instelling` with a confidential summary, its
+/// summary changed (still `instelling`), then made `openbaar`. Anonymous visitors see only the
+/// version that made it public, without the old summary and without editors' names, in the API
+/// and on the page; the institution still sees everything.
+async fn history_written_while_a_project_was_hidden_stays_hidden() {
+    let app = &TestApp::demo().await;
+    let secret = "Vertrouwelijk: ontslag van 40 medewerkers ICT";
+    let hanna = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let mut body = project_json();
+    body["visibility"] = json!("instelling");
+    body["summary"] = json!(secret);
+    let created = hanna
+        .api(Method::POST, "/api/v1/projects", Some(body.clone()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/projects/{id}");
+    body["summary"] = json!("Herinrichting van de ICT-afdeling");
+    body["version"] = json!(1);
+    assert_eq!(
+        hanna
+            .api(Method::PUT, &path, Some(body.clone()))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    body["visibility"] = json!("openbaar");
+    body["version"] = json!(2);
+    assert_eq!(
+        hanna.api(Method::PUT, &path, Some(body)).await.status,
+        StatusCode::OK
+    );
+
+    let public = app
+        .anonymous()
+        .api(Method::GET, &format!("{path}/history"), None)
+        .await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(!public.body.contains("Vertrouwelijk"), "{}", public.body);
+    assert!(!public.body.contains("Hanna"), "{}", public.body);
+    let entries = public.json();
+    assert_eq!(entries.as_array().unwrap().len(), 1, "{entries}");
+    assert_eq!(entries[0]["version"], 3);
+    assert_eq!(entries[0]["visibility"], "openbaar");
+    assert_eq!(entries[0]["user"], "");
+
+    let page = app.anonymous().get(&format!("/projecten/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.shows("Vertrouwelijk"));
+    assert!(!page.shows("Hanna Horizon"));
+    assert!(page.shows("versie 3"));
+    assert!(!page.shows("versie 2"));
+
+    let network = app.anonymous().with_bearer(&app.token(LEZER).await);
+    let seen = network
+        .api(Method::GET, &format!("{path}/history"), None)
+        .await
+        .json();
+    assert_eq!(seen.as_array().unwrap().len(), 1, "{seen}");
+
+    let own = hanna
+        .api(Method::GET, &format!("{path}/history"), None)
+        .await
+        .json();
+    assert_eq!(own.as_array().unwrap().len(), 3);
+    assert_eq!(own[1]["changes"][0]["old"], secret);
+    assert_eq!(own[1]["user"], "Hanna Horizon");
+}
+
+/// History keeps values: the API gives numbers and booleans, and the page writes them in the
+/// reader's language.
+async fn history_is_values_shown_in_the_readers_language() {
+    let app = TestApp::demo().await;
+    let hanna = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let mut body = project_json();
+    body.as_object_mut().unwrap().remove("budget_eur");
+    let id = hanna
+        .api(Method::POST, "/api/v1/projects", Some(body.clone()))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    body["budget_eur"] = json!(12500.5);
+    body["shareable"] = json!(true);
+    body["case_summary"] = json!("Een voorbeeld voor anderen");
+    body["version"] = json!(1);
+    let saved = hanna
+        .api(Method::PUT, &format!("/api/v1/projects/{id}"), Some(body))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+
+    let history = hanna
+        .api(Method::GET, &format!("/api/v1/projects/{id}/history"), None)
+        .await
+        .json();
+    let change = |field: &str| {
+        history[0]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["field"] == field)
+            .cloned()
+            .unwrap_or_else(|| panic!("{field} changed: {history}"))
+    };
+    assert_eq!(
+        change("budget"),
+        json!({"field": "budget", "old": null, "new": 12500.5})
+    );
+    assert_eq!(
+        change("shareable"),
+        json!({"field": "shareable", "old": false, "new": true})
+    );
+
+    let dutch = app.login(IM_HORIZON).await;
+    let page = dutch.get(&format!("/projecten/{id}")).await;
+    assert!(page.shows("<td></td><td>€ 12.500,50</td>"), "{}", page.body);
+    assert!(page.shows("<td>nee</td><td>ja</td>"));
+    let english = app.login(IM_HORIZON).await;
+    english.set_cookie("stip_lang", "en");
+    let page = english.get(&format!("/projecten/{id}")).await;
+    assert!(page.shows("<td></td><td>€12,500.50</td>"), "{}", page.body);
+    assert!(page.shows("<td>no</td><td>yes</td>"));
 }

@@ -195,6 +195,7 @@ impl TestApp {
             _ => None,
         };
         let email = format!("{}-{n}@test.example", role.code());
+        let email = stip_core::user::Email::parse(&email).expect("a valid address");
         let data = UserData {
             email: &email,
             name: &format!("Test {}", role.code()),
@@ -209,7 +210,7 @@ impl TestApp {
             )
             .await
             .expect("create the account");
-        self.session_of(&email).await
+        self.session_of(email.as_str()).await
     }
 
     /// The id of the institution with this BRIN code, made when missing.
