@@ -7,7 +7,9 @@ use serde::Serialize;
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ErrorCode {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotANumber,
     NotADate,
     EndBeforeStart,
@@ -15,14 +17,35 @@ pub enum ErrorCode {
     Duplicate,
     InvalidBrin,
     InvalidChoice,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     InvalidEmail,
     InvalidColour,
     InvalidCode,
     InvalidLink,
     Taken,
     InstitutionRequired,
-    TooShort { min: usize },
+    TooShort {
+        min: usize,
+    },
+    /// A field the request may not carry; shown under the name it was sent as.
+    UnknownField,
+    /// A JSON value of the wrong type where a number belongs.
+    ExpectedNumber,
+    ExpectedText,
+    ExpectedList,
+    ExpectedObject,
+    ExpectedBoolean,
+    /// A body that is not JSON at all, with where reading stopped.
+    MalformedJson {
+        line: usize,
+        column: usize,
+    },
+    NotAPageNumber,
+    /// A parameter that takes one value, given more than once.
+    Repeated,
 }
 
 impl ErrorCode {
@@ -46,6 +69,15 @@ impl ErrorCode {
             ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::Taken => "taken",
             ErrorCode::InstitutionRequired => "institution_required",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::ExpectedNumber => "expected_number",
+            ErrorCode::ExpectedText => "expected_text",
+            ErrorCode::ExpectedList => "expected_list",
+            ErrorCode::ExpectedObject => "expected_object",
+            ErrorCode::ExpectedBoolean => "expected_boolean",
+            ErrorCode::MalformedJson { .. } => "malformed_json",
+            ErrorCode::NotAPageNumber => "not_a_page_number",
+            ErrorCode::Repeated => "repeated",
         }
     }
 }

@@ -1,16 +1,18 @@
 //! Beheer: the management pages' shared parts. A list page and a form page described by data,
 //! so each reference list (institutions, agenda, drivers, criteria, users) only says its fields.
 
+use crate::extract::Form;
+use crate::extract::Id;
 use crate::form::{Errors, Pairs};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_store::StoreError;
@@ -347,11 +349,7 @@ async fn create<T: Managed>(
     }
 }
 
-async fn edit<T: Managed>(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
+async fn edit<T: Managed>(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
     let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
         Err(res) => return res,
@@ -367,7 +365,7 @@ async fn edit<T: Managed>(
 async fn update<T: Managed>(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let cx = match admitted::<T>(&state, &viewer).await {

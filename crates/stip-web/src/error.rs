@@ -132,6 +132,8 @@ pub enum PageError {
     TooManyRequests(u64),
     /// Input a page handler could not show back in its form (a form shows its own errors).
     Invalid(Invalid),
+    /// A form whose bytes are not UTF-8 text.
+    BadEncoding,
     Internal(String),
 }
 
@@ -152,6 +154,7 @@ impl IntoResponse for PageError {
             PageError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             PageError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             PageError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            PageError::BadEncoding => (StatusCode::BAD_REQUEST, "bad_encoding"),
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")

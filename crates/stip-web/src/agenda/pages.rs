@@ -2,6 +2,7 @@
 //! lines, themes, policy drivers and criteria (beheerder and regiegroep).
 
 use crate::admin::{self, Field, Kind, Managed};
+use crate::extract::Listing;
 use crate::form::Pairs;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
@@ -10,7 +11,7 @@ use crate::project_table::{ProjectTable, table_for};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +19,6 @@ use std::sync::Arc;
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::agenda::*;
-use stip_core::portfolio::ListQuery;
 use stip_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
@@ -106,7 +106,7 @@ async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
-    Query(mut query): Query<ListQuery>,
+    Listing(mut query): Listing,
 ) -> Result<Response, PageError> {
     let lists = state.lists().await?;
     let theme = lists.theme(&code).cloned().ok_or(PageError::NotFound)?;

@@ -1,12 +1,13 @@
 //! `/api/v1/projects`: the portfolio as JSON, with the same filters as the list page, the same
 //! validation as the form, and 409 with what changed when a save starts from a stale version.
 
+use crate::extract::{Id, Listing, json_body};
 use crate::identity::Viewer;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -146,6 +147,8 @@ impl Amount {
 }
 
 /// A project to create or save. Fields left out are empty; PUT replaces the whole project.
+/// A project as read (`ProjectJson`) may be sent back as it is: its read-only fields are
+/// accepted and ignored. Any other field is refused by name.
 #[derive(Deserialize, Serialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProjectWrite {
@@ -168,18 +171,36 @@ pub struct ProjectWrite {
     pub effort_unit: Option<String>,
     pub horizon: Option<String>,
     pub character: Option<String>,
-    pub perspective_strategic_operational: Option<u8>,
-    pub perspective_ict_business: Option<u8>,
+    /// 1 = strategisch … 5 = operationeel.
+    pub perspective_strategic_operational: Option<i64>,
+    /// 1 = ICT … 5 = business.
+    pub perspective_ict_business: Option<i64>,
     /// Theme codes, the primary theme first.
     pub themes: Vec<String>,
     pub drivers: Vec<String>,
-    pub scores: BTreeMap<String, u8>,
+    /// Score 1–5 per criterion code.
+    pub scores: BTreeMap<String, i64>,
     pub visibility: Option<String>,
     pub shareable: bool,
     pub case_summary: String,
     pub links: Vec<String>,
     /// Required for PUT: the version this edit started from.
     pub version: Option<i64>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<i64>, read_only)]
+    pub id: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub institution_name: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub status_date: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub created_at: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub updated_at: Option<serde_json::Value>,
 }
 
 impl ProjectWrite {
@@ -235,20 +256,6 @@ impl ProjectWrite {
     }
 }
 
-/// Reads a JSON body; a wrong type is a 422 naming the field.
-pub fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." {
-            "body".to_string()
-        } else {
-            path
-        };
-        ApiError::Invalid(Invalid::one(&field, ErrorCode::InvalidChoice))
-    })
-}
-
 /// Filters of the list; the same names as the list page's.
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
@@ -275,25 +282,6 @@ pub struct ListParams {
     page: String,
     /// 1–200, default 50.
     per_page: String,
-}
-
-impl From<ListParams> for ListQuery {
-    fn from(p: ListParams) -> Self {
-        ListQuery {
-            institution: p.institution,
-            theme: p.theme,
-            phase: p.phase,
-            status: p.status,
-            character: p.character,
-            horizon: p.horizon,
-            perspective: p.perspective,
-            driver: p.driver,
-            q: p.q,
-            sort: p.sort,
-            page: p.page,
-            per_page: p.per_page,
-        }
-    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -346,9 +334,9 @@ fn history_json(h: &[HistoryEntry]) -> Vec<HistoryJson> {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<ListParams>,
+    Listing(query): Listing,
 ) -> Result<Json<ProjectPage>, ApiError> {
-    let req = ListQuery::from(params).parse().map_err(ApiError::Invalid)?;
+    let req = query.parse().map_err(ApiError::Invalid)?;
     let page = state
         .store
         .list_projects(&req, project_scope(&viewer.actor))
@@ -381,7 +369,7 @@ async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Proje
 pub async fn read(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<ProjectJson>, ApiError> {
     Ok(Json(ProjectJson::from(
         &*visible(&state, &viewer, id).await?,
@@ -394,7 +382,7 @@ pub async fn read(
 pub async fn history(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Vec<HistoryJson>>, ApiError> {
     visible(&state, &viewer, id).await?;
     Ok(Json(history_json(&state.store.project_history(id).await?)))
@@ -411,7 +399,7 @@ pub async fn create(
     if viewer.user.is_none() {
         return Err(ApiError::Unauthorized);
     }
-    let write: ProjectWrite = parse_body(&body)?;
+    let write: ProjectWrite = json_body(&body)?;
     let lists = state.lists().await?;
     let mut invalid = Invalid::default();
     let institution = match write.institution.as_deref() {
@@ -479,7 +467,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Bytes,
 ) -> Result<Json<ProjectJson>, ApiError> {
     let p = visible(&state, &viewer, id).await?;
@@ -492,7 +480,7 @@ pub async fn update(
             ApiError::Forbidden
         });
     }
-    let write: ProjectWrite = parse_body(&body)?;
+    let write: ProjectWrite = json_body(&body)?;
     if write
         .institution
         .as_deref()
@@ -543,7 +531,7 @@ fn to_json(v: &impl Serialize) -> Result<serde_json::Value, ApiError> {
 pub async fn delete(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let p = visible(&state, &viewer, id).await?;
     if !viewer.may(Action::DeleteProject {

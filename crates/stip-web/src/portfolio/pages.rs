@@ -1,6 +1,8 @@
 //! Portfolio pages: the list, a project's page with its history, and the project form.
 
 use super::input_from_form;
+use crate::extract::Form;
+use crate::extract::{Id, Listing};
 use crate::form::{Errors, Pairs};
 use crate::i18n::Lang;
 use crate::identity::Viewer;
@@ -10,11 +12,11 @@ use crate::markdown::markdown;
 use crate::project_table::{ProjectTable, table_for};
 use crate::{AppState, PageError};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use std::sync::Arc;
 use stip_core::access::Action;
 use stip_core::institution::BrinCode;
@@ -220,7 +222,7 @@ fn can_create(viewer: &Viewer) -> bool {
 async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ListQuery>,
+    Listing(query): Listing,
 ) -> Result<Response, PageError> {
     let lists = state.lists().await?;
     let (table, invalid) = table_for(&state, &viewer, query, "/projecten").await?;
@@ -304,7 +306,7 @@ async fn visible_project(
 async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Query(flash): Query<Flash>,
 ) -> Response {
     let p = match visible_project(&state, &viewer, id).await {
@@ -496,7 +498,7 @@ async fn create(
     Ok(Redirect::to(&format!("/projecten/{}?opgeslagen=1", p.id)).into_response())
 }
 
-async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn edit_form(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
     let p = match visible_project(&state, &viewer, id).await {
         Ok(p) => p,
         Err(res) => return res,
@@ -530,7 +532,7 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let pairs = Pairs(pairs);
@@ -613,7 +615,7 @@ async fn update(
     }
 }
 
-async fn delete(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn delete(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
     let p = match visible_project(&state, &viewer, id).await {
         Ok(p) => p,
         Err(res) => return res,

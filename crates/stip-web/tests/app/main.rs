@@ -3,5 +3,6 @@
 mod admin;
 mod api;
 mod auth;
+mod contract;
 mod portfolio;
 mod support;
