@@ -176,6 +176,8 @@ pub enum ApiError {
     NotFound,
     Unauthorized,
     Forbidden,
+    /// A body that is not `application/json`.
+    UnsupportedMediaType,
     Invalid(Invalid),
     /// 409 with what the client needs to resolve it: the record as it is now, and the changes
     /// saved since the client's version.
@@ -202,6 +204,12 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", None, None),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "login_required", None, None),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", None, None),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                None,
+                None,
+            ),
             ApiError::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(i), None),
             ApiError::Conflict { current, changes } => (
                 StatusCode::CONFLICT,

@@ -5,6 +5,7 @@ use crate::{ApiError, PageError};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use stip_core::portfolio::ListQuery;
@@ -49,7 +50,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Listing {
 
 /// Reads a JSON body. What is wrong is a 422 naming the field as it was sent: an unknown field,
 /// a value of the wrong type, a missing field, or JSON that does not parse (with where).
-pub fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+/// A body of another media type is a 415.
+pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, ApiError> {
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !(media_type == "application/json"
+        || media_type.starts_with("application/") && media_type.ends_with("+json"))
+    {
+        return Err(ApiError::UnsupportedMediaType);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

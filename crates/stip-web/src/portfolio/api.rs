@@ -5,12 +5,10 @@ use crate::extract::{Id, Listing, json_body};
 use crate::identity::Viewer;
 use crate::{ApiError, AppState};
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,16 +18,17 @@ use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
 use stip_store::portfolio::Saved;
+use utoipa::openapi::{Object, ObjectBuilder};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/projects", get(list).post(create))
-        .route(
-            "/api/v1/projects/{id}",
-            get(read).put(update).delete(delete),
-        )
-        .route("/api/v1/projects/{id}/history", get(history))
+/// The routes with their OpenAPI paths, declared once.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update, delete))
+        .routes(routes!(history))
 }
 
 /// A project as the API shows it.
@@ -153,36 +152,65 @@ impl Amount {
 #[serde(default, deny_unknown_fields)]
 pub struct ProjectWrite {
     /// BRIN code; an informatiemanager's own institution when left out.
+    #[schema(pattern = r"^\s*[0-9]{2}[A-Za-z0-9]{2}\s*$", example = "25LN")]
     pub institution: Option<String>,
+    #[schema(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
+    #[schema(max_length = 2000)]
     pub summary: String,
+    /// Markdown.
+    #[schema(max_length = 50000)]
     pub description: String,
+    #[schema(max_length = 5000)]
     pub intended_result: String,
+    #[schema(max_length = 200)]
     pub owner: String,
+    #[schema(max_length = 200)]
     pub project_lead: String,
+    #[schema(max_length = 200)]
     pub contact_person: String,
+    #[schema(required = true, schema_with = phases)]
     pub phase: String,
+    #[schema(required = true, schema_with = statuses)]
     pub status: String,
+    #[schema(max_length = 2000)]
     pub status_note: String,
+    /// ISO date; `31-12-2025` is read too.
+    #[schema(format = Date, example = "2025-01-01")]
     pub start_date: Option<String>,
+    /// ISO date, not before `start_date`.
+    #[schema(format = Date, example = "2026-06-30")]
     pub end_date: Option<String>,
+    /// Euros, zero or more: a number, or a text as typed (`"12.500,50"`).
     pub budget_eur: Option<Amount>,
+    /// Zero or more, in `effort_unit`: a number, or a text as typed (`"1,5"`).
     pub effort: Option<Amount>,
+    #[schema(schema_with = effort_units)]
     pub effort_unit: Option<String>,
+    #[schema(schema_with = horizons)]
     pub horizon: Option<String>,
+    /// Karakter.
+    #[schema(schema_with = characters)]
     pub character: Option<String>,
     /// 1 = strategisch … 5 = operationeel.
+    #[schema(minimum = 1, maximum = 5)]
     pub perspective_strategic_operational: Option<i64>,
     /// 1 = ICT … 5 = business.
+    #[schema(minimum = 1, maximum = 5)]
     pub perspective_ict_business: Option<i64>,
-    /// Theme codes, the primary theme first.
+    /// Theme codes (`GET /api/v1/themes`), the primary theme first.
+    #[schema(required = true, min_items = 1, example = json!(["leermiddelen"]))]
     pub themes: Vec<String>,
+    /// Policy driver codes.
     pub drivers: Vec<String>,
     /// Score 1–5 per criterion code.
     pub scores: BTreeMap<String, i64>,
+    #[schema(schema_with = visibilities)]
     pub visibility: Option<String>,
     pub shareable: bool,
+    #[schema(max_length = 5000)]
     pub case_summary: String,
+    /// Links starting with `https://`.
     pub links: Vec<String>,
     /// Required for PUT: the version this edit started from.
     pub version: Option<i64>,
@@ -201,6 +229,39 @@ pub struct ProjectWrite {
     /// Read-only: ignored.
     #[schema(value_type = Option<String>, read_only)]
     pub updated_at: Option<serde_json::Value>,
+}
+
+/// A string that is one of `codes`; `""` or `null` too when the field may be left empty.
+fn code_schema<T: Copy>(all: &[T], code: fn(T) -> &'static str, optional: bool) -> Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let mut values: Vec<serde_json::Value> = all.iter().map(|c| code(*c).into()).collect();
+    let mut builder = ObjectBuilder::new();
+    if optional {
+        values.extend([serde_json::Value::from(""), serde_json::Value::Null]);
+        builder = builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+    } else {
+        builder = builder.schema_type(Type::String);
+    }
+    builder.enum_values(Some(values)).build()
+}
+
+fn phases() -> Object {
+    code_schema(Phase::ALL, Phase::code, false)
+}
+fn statuses() -> Object {
+    code_schema(Status::ALL, Status::code, false)
+}
+fn effort_units() -> Object {
+    code_schema(EffortUnit::ALL, EffortUnit::code, true)
+}
+fn horizons() -> Object {
+    code_schema(Horizon::ALL, Horizon::code, true)
+}
+fn characters() -> Object {
+    code_schema(Character::ALL, Character::code, true)
+}
+fn visibilities() -> Object {
+    code_schema(Visibility::ALL, Visibility::code, true)
 }
 
 impl ProjectWrite {
@@ -329,8 +390,9 @@ fn history_json(h: &[HistoryEntry]) -> Vec<HistoryJson> {
 }
 
 /// The portfolio, filtered, sorted and paged, as the caller may see it.
-#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ListParams),
-    responses((status = 200, body = ProjectPage), (status = 422, description = "A filter does not parse", body = crate::Problem)))]
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", operation_id = "list_projects", params(ListParams), security((), ("token" = []), ("session" = [])),
+    responses((status = 200, description = "A page of projects", body = ProjectPage),
+        (status = 422, description = "A filter does not parse, or is given twice", body = crate::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -364,8 +426,10 @@ async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Proje
 }
 
 /// One project.
-#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = ProjectJson), (status = 404, body = crate::Problem)))]
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", operation_id = "read_project", params(("id" = i64, Path)), security((), ("token" = []), ("session" = [])),
+    responses((status = 200, description = "The project", body = ProjectJson),
+        (status = 401, description = "A network project, asked without logging in", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem)))]
 pub async fn read(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -377,8 +441,10 @@ pub async fn read(
 }
 
 /// Who changed which fields when, newest first.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/history", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<HistoryJson>), (status = 404, body = crate::Problem)))]
+#[utoipa::path(get, path = "/api/v1/projects/{id}/history", tag = "projects", operation_id = "project_history", params(("id" = i64, Path)), security((), ("token" = []), ("session" = [])),
+    responses((status = 200, description = "The history, newest first", body = Vec<HistoryJson>),
+        (status = 401, description = "A network project, asked without logging in", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem)))]
 pub async fn history(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -389,17 +455,21 @@ pub async fn history(
 }
 
 /// Adds a project. An informatiemanager adds to their own institution; a beheerder names one.
-#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectWrite,
-    responses((status = 201, body = ProjectJson), (status = 401, body = crate::Problem), (status = 403, body = crate::Problem), (status = 422, body = crate::Problem)))]
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", operation_id = "create_project", request_body = ProjectWrite,
+    responses((status = 201, description = "Created", body = ProjectJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may not add a project to this institution", body = crate::Problem),
+        (status = 422, description = "A field is refused: `errors` names each", body = crate::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     if viewer.user.is_none() {
         return Err(ApiError::Unauthorized);
     }
-    let write: ProjectWrite = json_body(&body)?;
+    let write: ProjectWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let mut invalid = Invalid::default();
     let institution = match write.institution.as_deref() {
@@ -460,14 +530,18 @@ pub async fn create(
 
 /// Saves a whole project. `version` must be the version the edit started from; if someone saved
 /// in between, nothing is written and the answer is 409 with the current project and the changes.
-#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)), request_body = ProjectWrite,
-    responses((status = 200, body = ProjectJson), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem),
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", operation_id = "update_project", params(("id" = i64, Path)), request_body = ProjectWrite,
+    responses((status = 200, description = "Saved", body = ProjectJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may read but not edit this project", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem),
         (status = 409, description = "Saved by someone else since `version`: `current` and `changes` tell what", body = crate::Problem),
-        (status = 422, body = crate::Problem)))]
+        (status = 422, description = "A field is refused: `errors` names each", body = crate::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ProjectJson>, ApiError> {
     let p = visible(&state, &viewer, id).await?;
@@ -480,7 +554,7 @@ pub async fn update(
             ApiError::Forbidden
         });
     }
-    let write: ProjectWrite = json_body(&body)?;
+    let write: ProjectWrite = json_body(&headers, &body)?;
     if write
         .institution
         .as_deref()
@@ -526,8 +600,11 @@ fn to_json(v: &impl Serialize) -> Result<serde_json::Value, ApiError> {
 }
 
 /// Deletes a project with its history.
-#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)))]
+#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", operation_id = "delete_project", params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may read but not delete this project", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem)))]
 pub async fn delete(
     State(state): State<AppState>,
     viewer: Viewer,

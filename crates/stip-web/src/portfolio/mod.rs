@@ -9,8 +9,9 @@ use crate::form::Pairs;
 use axum::Router;
 use stip_core::portfolio::ProjectInput;
 
+/// The pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes()
 }
 
 /// Reads the project form. Scores come as `score_<criterion>` fields.

@@ -4,5 +4,6 @@ mod admin;
 mod api;
 mod auth;
 mod contract;
+mod openapi;
 mod portfolio;
 mod support;
