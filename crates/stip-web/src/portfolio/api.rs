@@ -18,7 +18,7 @@ use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
 use stip_store::portfolio::Saved;
-use utoipa::openapi::{Object, ObjectBuilder};
+use utoipa::openapi::{Object, ObjectBuilder, Schema};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -175,11 +175,11 @@ pub struct ProjectWrite {
     pub status: String,
     #[schema(max_length = 2000)]
     pub status_note: String,
-    /// ISO date; `31-12-2025` is read too.
-    #[schema(format = Date, example = "2025-01-01")]
+    /// ISO date.
+    #[schema(schema_with = optional_date)]
     pub start_date: Option<String>,
     /// ISO date, not before `start_date`.
-    #[schema(format = Date, example = "2026-06-30")]
+    #[schema(schema_with = optional_date)]
     pub end_date: Option<String>,
     /// Euros, zero or more: a number, or a text as typed (`"12.500,50"`).
     pub budget_eur: Option<Amount>,
@@ -231,37 +231,95 @@ pub struct ProjectWrite {
     pub updated_at: Option<serde_json::Value>,
 }
 
-/// A string that is one of `codes`; `""` or `null` too when the field may be left empty.
-fn code_schema<T: Copy>(all: &[T], code: fn(T) -> &'static str, optional: bool) -> Object {
+/// Whether a code field may be left empty, and how.
+#[derive(Clone, Copy)]
+enum Empty {
+    No,
+    /// `""` means "not set" (a query parameter).
+    Text,
+    /// `""` or `null` mean "not set" (a JSON field).
+    TextOrNull,
+}
+
+/// A string that is one of `codes`, or empty where `empty` allows it.
+fn code_schema(codes: impl IntoIterator<Item = String>, empty: Empty) -> Object {
     use utoipa::openapi::schema::{SchemaType, Type};
-    let mut values: Vec<serde_json::Value> = all.iter().map(|c| code(*c).into()).collect();
-    let mut builder = ObjectBuilder::new();
-    if optional {
-        values.extend([serde_json::Value::from(""), serde_json::Value::Null]);
-        builder = builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]));
-    } else {
-        builder = builder.schema_type(Type::String);
+    let mut values: Vec<serde_json::Value> = codes.into_iter().map(Into::into).collect();
+    let mut builder = ObjectBuilder::new().schema_type(Type::String);
+    match empty {
+        Empty::No => {}
+        Empty::Text => values.push("".into()),
+        Empty::TextOrNull => {
+            values.extend([serde_json::Value::from(""), serde_json::Value::Null]);
+            builder = builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+        }
     }
     builder.enum_values(Some(values)).build()
 }
 
+fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> impl Iterator<Item = String> {
+    all.iter().map(move |c| code(*c).to_string())
+}
+
 fn phases() -> Object {
-    code_schema(Phase::ALL, Phase::code, false)
+    code_schema(codes(Phase::ALL, Phase::code), Empty::No)
 }
 fn statuses() -> Object {
-    code_schema(Status::ALL, Status::code, false)
+    code_schema(codes(Status::ALL, Status::code), Empty::No)
 }
 fn effort_units() -> Object {
-    code_schema(EffortUnit::ALL, EffortUnit::code, true)
+    code_schema(codes(EffortUnit::ALL, EffortUnit::code), Empty::TextOrNull)
 }
 fn horizons() -> Object {
-    code_schema(Horizon::ALL, Horizon::code, true)
+    code_schema(codes(Horizon::ALL, Horizon::code), Empty::TextOrNull)
 }
 fn characters() -> Object {
-    code_schema(Character::ALL, Character::code, true)
+    code_schema(codes(Character::ALL, Character::code), Empty::TextOrNull)
 }
 fn visibilities() -> Object {
-    code_schema(Visibility::ALL, Visibility::code, true)
+    code_schema(codes(Visibility::ALL, Visibility::code), Empty::TextOrNull)
+}
+fn phase_filter() -> Object {
+    code_schema(codes(Phase::ALL, Phase::code), Empty::Text)
+}
+fn status_filter() -> Object {
+    code_schema(codes(Status::ALL, Status::code), Empty::Text)
+}
+fn horizon_filter() -> Object {
+    code_schema(codes(Horizon::ALL, Horizon::code), Empty::Text)
+}
+fn character_filter() -> Object {
+    code_schema(codes(Character::ALL, Character::code), Empty::Text)
+}
+fn perspective_filter() -> Object {
+    code_schema(
+        codes(PerspectivePole::ALL, PerspectivePole::code),
+        Empty::Text,
+    )
+}
+fn sorts() -> Object {
+    let keys: Vec<String> = codes(SortKey::ALL, SortKey::code).collect();
+    let descending = keys.iter().map(|k| format!("-{k}")).collect::<Vec<_>>();
+    code_schema(keys.into_iter().chain(descending), Empty::Text)
+}
+
+/// A date as ISO `YYYY-MM-DD`; empty or `null` when not set.
+fn optional_date() -> Schema {
+    use utoipa::openapi::schema::{KnownFormat, OneOfBuilder, SchemaFormat, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
 }
 
 impl ProjectWrite {
@@ -323,25 +381,35 @@ impl ProjectWrite {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// BRIN code of an institution.
+    #[param(pattern = r"^\s*([0-9]{2}[A-Za-z0-9]{2})?\s*$")]
     institution: String,
     /// Theme code (any of the project's themes).
     theme: String,
+    #[param(schema_with = phase_filter)]
     phase: String,
+    #[param(schema_with = status_filter)]
     status: String,
     /// Karakter.
+    #[param(schema_with = character_filter)]
     character: String,
+    #[param(schema_with = horizon_filter)]
     horizon: String,
     /// `strategisch`, `operationeel`, `ict` or `business`.
+    #[param(schema_with = perspective_filter)]
     perspective: String,
     /// Policy driver code.
     driver: String,
     /// Text the title, summary or description contains.
+    #[param(max_length = 200)]
     q: String,
-    /// `title`, `institution`, `phase`, `status`, `start_date`, `end_date`, `budget`, `updated`; `-` first for descending.
+    /// `-` first for descending.
+    #[param(schema_with = sorts)]
     sort: String,
     /// From 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     page: String,
     /// 1–200, default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     per_page: String,
 }
 
@@ -544,6 +612,10 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ProjectJson>, ApiError> {
+    // Writing needs a login whatever the id: anonymous writes learn nothing about which exist.
+    if viewer.user.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
     let p = visible(&state, &viewer, id).await?;
     if !viewer.may(Action::EditProject {
         institution_id: p.institution_id,
@@ -610,6 +682,10 @@ pub async fn delete(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
+    // Writing needs a login whatever the id: anonymous writes learn nothing about which exist.
+    if viewer.user.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
     let p = visible(&state, &viewer, id).await?;
     if !viewer.may(Action::DeleteProject {
         institution_id: p.institution_id,

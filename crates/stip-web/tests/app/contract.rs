@@ -274,3 +274,21 @@ async fn a_form_with_bytes_that_are_not_utf8_is_refused_not_mangled() {
         p.data.drivers
     );
 }
+
+#[tokio::test]
+async fn an_anonymous_write_is_401_whatever_the_id() {
+    let app = TestApp::new().await;
+    let hidden = app.project_of("25LN", "instelling").await;
+    for path in [
+        format!("/api/v1/projects/{hidden}"),
+        "/api/v1/projects/987654".to_string(),
+    ] {
+        for method in [Method::PUT, Method::DELETE] {
+            let res = app
+                .anonymous()
+                .api(method.clone(), &path, Some(project_json()))
+                .await;
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        }
+    }
+}
