@@ -3,7 +3,6 @@
 
 use crate::admin::{self, Field, Kind, Managed};
 use crate::extract::Listing;
-use crate::form::Pairs;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::lists::Lists;
@@ -194,16 +193,6 @@ impl Managed for Theme {
             ..Default::default()
         }
     }
-    fn read(p: &Pairs) -> ThemeInput {
-        ThemeInput {
-            code: p.get("code"),
-            name: p.get("name"),
-            description: p.get("description"),
-            colour: p.get("colour"),
-            main_line: p.get("main_line"),
-            position: p.get("position"),
-        }
-    }
     fn name(input: &ThemeInput) -> &str {
         &input.name
     }
@@ -261,13 +250,6 @@ impl Managed for MainLine {
 
     async fn context(_: &AppState) -> Result<(), StoreError> {
         Ok(())
-    }
-    fn read(p: &Pairs) -> MainLineInput {
-        MainLineInput {
-            code: p.get("code"),
-            name: p.get("name"),
-            position: p.get("position"),
-        }
     }
     fn name(input: &MainLineInput) -> &str {
         &input.name
@@ -343,12 +325,6 @@ impl Managed for PolicyDriver {
 
     async fn context(_: &AppState) -> Result<(), StoreError> {
         Ok(())
-    }
-    fn read(p: &Pairs) -> PolicyDriverInput {
-        PolicyDriverInput {
-            code: p.get("code"),
-            name: p.get("name"),
-        }
     }
     fn name(input: &PolicyDriverInput) -> &str {
         &input.name
@@ -439,15 +415,6 @@ impl Managed for Criterion {
             weight: "1".into(),
             direction: Direction::Positive.code().into(),
             ..Default::default()
-        }
-    }
-    fn read(p: &Pairs) -> CriterionInput {
-        CriterionInput {
-            code: p.get("code"),
-            name: p.get("name"),
-            weight: p.get("weight"),
-            direction: p.get("direction"),
-            position: p.get("position"),
         }
     }
     fn name(input: &CriterionInput) -> &str {

@@ -2,7 +2,6 @@
 
 use crate::admin::{self, Field, Kind, Managed};
 use crate::extract::Listing;
-use crate::form::Pairs;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::lists::Lists;
@@ -122,15 +121,6 @@ impl Managed for Institution {
 
     async fn context(_: &AppState) -> Result<(), StoreError> {
         Ok(())
-    }
-    fn read(p: &Pairs) -> InstitutionInput {
-        InstitutionInput {
-            brin: p.get("brin"),
-            name: p.get("name"),
-            short_name: p.get("short_name"),
-            region: p.get("region"),
-            students: p.get("students"),
-        }
     }
     fn name(input: &InstitutionInput) -> &str {
         &input.name

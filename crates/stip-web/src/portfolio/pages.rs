@@ -1,9 +1,9 @@
 //! Portfolio pages: the list, a project's page with its history, and the project form.
 
-use super::input_from_form;
+use super::ProjectForm;
 use crate::extract::Form;
 use crate::extract::{Id, Listing};
-use crate::form::{Errors, Pairs};
+use crate::form::Errors;
 use crate::i18n::Lang;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
@@ -425,19 +425,18 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
 async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<ProjectForm>,
 ) -> Result<Response, PageError> {
-    let pairs = Pairs(pairs);
     if viewer.user.is_none() || !can_create(&viewer) {
         return Err(PageError::Forbidden);
     }
     let lists = state.lists().await?;
-    let input = input_from_form(&pairs);
+    let input = form.input();
     let choose = viewer.may(Action::ManageInstitutions);
     let mut invalid = Invalid::default();
     // A beheerder chooses the institution; an informatiemanager always adds to their own.
     let institution = if choose {
-        match BrinCode::parse(&pairs.get("institution")) {
+        match BrinCode::parse(&form.institution) {
             Ok(brin) => match lists.institutions.iter().find(|i| i.data.brin == brin) {
                 Some(i) => Some(i.clone()),
                 None => {
@@ -479,7 +478,7 @@ async fn create(
                 errors: Errors::new(viewer.lang, invalid),
                 choices: Choices::new(viewer.lang, &lists),
                 choose_institution: choose,
-                institution_value: pairs.get("institution").trim().to_uppercase(),
+                institution_value: form.institution.trim().to_uppercase(),
                 institution_name: institution.map(|i| i.data.name).unwrap_or_default(),
                 lists,
                 version: 0,
@@ -533,9 +532,8 @@ async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<ProjectForm>,
 ) -> Response {
-    let pairs = Pairs(pairs);
     let p = match visible_project(&state, &viewer, id).await {
         Ok(p) => p,
         Err(res) => return res,
@@ -549,8 +547,8 @@ async fn update(
         Ok(l) => l,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let input = input_from_form(&pairs);
-    let version: i64 = pairs.get("version").trim().parse().unwrap_or(0);
+    let input = form.input();
+    let version: i64 = form.version.trim().parse().unwrap_or(0);
     let page = |input: ProjectInput,
                 errors: Errors,
                 version: i64,
