@@ -303,6 +303,31 @@ fn sorts() -> Object {
     code_schema(keys.into_iter().chain(descending), Empty::Text)
 }
 
+/// A whole number from 1 to `max`, or empty for the default.
+fn whole_or_empty(max: u32) -> Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, Type};
+    AnyOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(max)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .build()
+        .into()
+}
+fn page_numbers() -> Schema {
+    whole_or_empty(1_000_000)
+}
+fn page_sizes() -> Schema {
+    whole_or_empty(MAX_PER_PAGE)
+}
+
 /// A date as ISO `YYYY-MM-DD`; empty or `null` when not set.
 fn optional_date() -> Schema {
     use utoipa::openapi::schema::{KnownFormat, OneOfBuilder, SchemaFormat, Type};
@@ -405,11 +430,11 @@ pub struct ListParams {
     /// `-` first for descending.
     #[param(schema_with = sorts)]
     sort: String,
-    /// From 1.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
+    /// From 1; empty is the first page.
+    #[param(schema_with = page_numbers)]
     page: String,
-    /// 1–200, default 50.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    /// 1–200; empty is the default, 50.
+    #[param(schema_with = page_sizes)]
     per_page: String,
 }
 
