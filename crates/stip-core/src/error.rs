@@ -33,6 +33,22 @@ pub enum ErrorCode {
     /// A control character (NUL, escape, …) other than tab and newline: invisible, often pasted
     /// by accident, and PostgreSQL cannot store NUL at all.
     ControlCharacter,
+    /// A field the request may not carry; shown under the name it was sent as.
+    UnknownField,
+    /// A JSON value of the wrong type where a number belongs.
+    ExpectedNumber,
+    ExpectedText,
+    ExpectedList,
+    ExpectedObject,
+    ExpectedBoolean,
+    /// A body that is not JSON at all, with where reading stopped.
+    MalformedJson {
+        line: usize,
+        column: usize,
+    },
+    NotAPageNumber,
+    /// A parameter that takes one value, given more than once.
+    Repeated,
 }
 
 impl ErrorCode {
@@ -57,6 +73,15 @@ impl ErrorCode {
             ErrorCode::Taken => "taken",
             ErrorCode::InstitutionRequired => "institution_required",
             ErrorCode::ControlCharacter => "control_character",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::ExpectedNumber => "expected_number",
+            ErrorCode::ExpectedText => "expected_text",
+            ErrorCode::ExpectedList => "expected_list",
+            ErrorCode::ExpectedObject => "expected_object",
+            ErrorCode::ExpectedBoolean => "expected_boolean",
+            ErrorCode::MalformedJson { .. } => "malformed_json",
+            ErrorCode::NotAPageNumber => "not_a_page_number",
+            ErrorCode::Repeated => "repeated",
         }
     }
 }

@@ -132,9 +132,44 @@ pub fn integer_in(raw: &str, min: i64, max: i64) -> Result<i64, ErrorCode> {
     Ok(v)
 }
 
+/// A page number or page size: digits only, within bounds. Stricter than [`integer_in`], which
+/// reads "1.500" as fifteen hundred as people type amounts; in a URL `1.5` is a mistake.
+pub fn page_number(raw: &str, min: i64, max: i64) -> Result<i64, ErrorCode> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    if !t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ErrorCode::NotAPageNumber);
+    }
+    // Digits only, so a failure here can only be a number too large for i64.
+    match t.parse::<i64>() {
+        Ok(v) if v == 0 && min >= 1 => Err(ErrorCode::NotAPageNumber),
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        _ => Err(ErrorCode::OutOfRange { min, max }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_numbers_are_whole_numbers_from_one() {
+        assert_eq!(page_number("3", 1, 200), Ok(3));
+        assert_eq!(page_number("1.5", 1, 200), Err(ErrorCode::NotAPageNumber));
+        assert_eq!(page_number("COM1", 1, 200), Err(ErrorCode::NotAPageNumber));
+        assert_eq!(page_number("-1", 1, 200), Err(ErrorCode::NotAPageNumber));
+        assert_eq!(page_number("0", 1, 200), Err(ErrorCode::NotAPageNumber));
+        assert_eq!(
+            page_number("201", 1, 200),
+            Err(ErrorCode::OutOfRange { min: 1, max: 200 })
+        );
+        assert_eq!(
+            page_number("99999999999999999999", 1, 200),
+            Err(ErrorCode::OutOfRange { min: 1, max: 200 })
+        );
+    }
 
     #[test]
     fn dutch_amounts_parse_to_cents() {

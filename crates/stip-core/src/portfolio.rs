@@ -250,7 +250,17 @@ impl ProjectData {
                 other => Ok(other),
             }),
         );
-        let effort_amount = e.take("effort", optional_amount(&input.effort));
+        let effort_amount = e.take(
+            "effort",
+            optional_amount(&input.effort).and_then(|a| match a {
+                // Like a budget: an effort below zero means nothing.
+                Some(v) if v.0 < 0 => Err(ErrorCode::OutOfRange {
+                    min: 0,
+                    max: 100_000_000_000,
+                }),
+                other => Ok(other),
+            }),
+        );
         let effort_unit = e.take(
             "effort_unit",
             optional_choice(&input.effort_unit, EffortUnit::parse),
@@ -828,6 +838,9 @@ pub struct ListQuery {
     pub sort: String,
     pub page: String,
     pub per_page: String,
+    /// Parameters given more than once (`page=1&page=2`): refused by name, never guessed at.
+    #[serde(skip)]
+    pub repeated: Vec<String>,
 }
 
 /// The validated portfolio filter.
@@ -914,8 +927,33 @@ impl ListQuery {
         })
     }
 
+    /// The query from its (name, value) pairs as sent. Every parameter takes one value; a
+    /// repeated one is remembered and refused by [`ListQuery::parse`]. Unknown names are ignored,
+    /// so a page may carry its own parameters beside the list's.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> ListQuery {
+        let mut q = ListQuery::default();
+        let mut seen: Vec<String> = Vec::new();
+        for (name, value) in pairs {
+            let Some(field) = q.field_mut(&name) else {
+                continue;
+            };
+            *field = value;
+            if seen.contains(&name) {
+                if !q.repeated.contains(&name) {
+                    q.repeated.push(name);
+                }
+            } else {
+                seen.push(name);
+            }
+        }
+        q
+    }
+
     pub fn parse(&self) -> Result<ListRequest, Invalid> {
         let mut e = Invalid::default();
+        for name in &self.repeated {
+            e.push(name, ErrorCode::Repeated);
+        }
         let opt_text = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
         let institution = if self.institution.trim().is_empty() {
             None
@@ -947,7 +985,7 @@ impl ListQuery {
         let page = if self.page.trim().is_empty() {
             1
         } else {
-            e.take("page", crate::number::integer_in(&self.page, 1, 1_000_000))
+            e.take("page", crate::number::page_number(&self.page, 1, 1_000_000))
                 .unwrap_or(1) as u32
         };
         let per_page = if self.per_page.trim().is_empty() {
@@ -955,7 +993,7 @@ impl ListQuery {
         } else {
             e.take(
                 "per_page",
-                crate::number::integer_in(&self.per_page, 1, MAX_PER_PAGE as i64),
+                crate::number::page_number(&self.per_page, 1, MAX_PER_PAGE as i64),
             )
             .unwrap_or(DEFAULT_PER_PAGE as i64) as u32
         };

@@ -1,16 +1,20 @@
 //! Beheer: the management pages' shared parts. A list page and a form page described by data,
 //! so each reference list (institutions, agenda, drivers, criteria, users) only says its fields.
 
-use crate::form::{Errors, Pairs};
+use crate::extract::Form;
+use crate::extract::Id;
+use crate::form::Errors;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_store::StoreError;
@@ -253,7 +257,8 @@ async fn index(viewer: Viewer) -> Response {
 /// the right is checked first, bad input comes back next to its field (422), and a save from
 /// a version someone else has saved since comes back as a conflict (409) with the input kept.
 pub trait Managed: Send + Sync + 'static {
-    type Input: Default + Send + Sync;
+    /// The form's fields, read by name from the submitted form.
+    type Input: Default + DeserializeOwned + Send + Sync;
     type Data: Send + Sync;
     /// What the form needs beyond the record (the main lines a theme may belong to).
     type Context: Send + Sync;
@@ -273,7 +278,6 @@ pub trait Managed: Send + Sync + 'static {
     fn blank() -> Self::Input {
         Self::Input::default()
     }
-    fn read(pairs: &Pairs) -> Self::Input;
     /// The name the edit form's title shows.
     fn name(input: &Self::Input) -> &str;
     fn fields(c: &Chrome, input: &Self::Input, cx: &Self::Context) -> Vec<Field>;
@@ -294,6 +298,15 @@ pub trait Managed: Send + Sync + 'static {
         version: i64,
         data: &Self::Data,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// A submitted beheer form: the kind's fields and, on an edit form, the version it started from.
+#[derive(Deserialize)]
+struct Submitted<I> {
+    #[serde(default)]
+    version: String,
+    #[serde(flatten)]
+    input: I,
 }
 
 /// The add and edit forms of a managed kind.
@@ -350,13 +363,12 @@ async fn new<T: Managed>(State(state): State<AppState>, viewer: Viewer) -> Respo
 async fn create<T: Managed>(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(Submitted { input, .. }): Form<Submitted<T::Input>>,
 ) -> Response {
     let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
         Err(res) => return res,
     };
-    let input = T::read(&Pairs(pairs));
     let refused =
         |invalid| form::<T>(&viewer, None, &input, &cx).refused(Errors::new(viewer.lang, invalid));
     let data = match T::parse(&input, &cx) {
@@ -370,11 +382,7 @@ async fn create<T: Managed>(
     }
 }
 
-async fn edit<T: Managed>(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
+async fn edit<T: Managed>(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
     let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
         Err(res) => return res,
@@ -390,16 +398,14 @@ async fn edit<T: Managed>(
 async fn update<T: Managed>(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Id(id): Id,
+    Form(Submitted { input, version }): Form<Submitted<T::Input>>,
 ) -> Response {
     let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
         Err(res) => return res,
     };
-    let pairs = Pairs(pairs);
-    let input = T::read(&pairs);
-    let version: i64 = pairs.get("version").parse().unwrap_or(0);
+    let version: i64 = version.trim().parse().unwrap_or(0);
     let page = |version| form::<T>(&viewer, Some(id), &input, &cx).version(version);
     let data = match T::parse(&input, &cx) {
         Ok(data) => data,

@@ -132,6 +132,8 @@ pub enum PageError {
     TooManyRequests(u64),
     /// Input a page handler could not show back in its form (a form shows its own errors).
     Invalid(Invalid),
+    /// A form whose bytes are not UTF-8 text.
+    BadEncoding,
     Internal(String),
 }
 
@@ -152,6 +154,7 @@ impl IntoResponse for PageError {
             PageError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             PageError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             PageError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            PageError::BadEncoding => (StatusCode::BAD_REQUEST, "bad_encoding"),
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -173,6 +176,8 @@ pub enum ApiError {
     NotFound,
     Unauthorized,
     Forbidden,
+    /// A body that is not `application/json`.
+    UnsupportedMediaType,
     Invalid(Invalid),
     /// 409 with what the client needs to resolve it: the record as it is now, and the changes
     /// saved since the client's version.
@@ -199,6 +204,12 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", None, None),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "login_required", None, None),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", None, None),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                None,
+                None,
+            ),
             ApiError::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(i), None),
             ApiError::Conflict { current, changes } => (
                 StatusCode::CONFLICT,

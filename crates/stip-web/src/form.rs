@@ -9,7 +9,8 @@ pub fn same(a: impl AsRef<str>, b: impl AsRef<str>) -> bool {
     a.as_ref() == b.as_ref()
 }
 
-/// A submitted form as its (name, value) pairs, so repeated names (checkboxes) survive.
+/// A submitted form as its (name, value) pairs. Only the account forms (user.rs) still read
+/// pairs; every other form is a typed struct read by `extract::Form` (axum-extra).
 pub struct Pairs(pub Vec<(String, String)>);
 
 impl Pairs {

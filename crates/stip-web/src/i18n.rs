@@ -117,6 +117,9 @@ impl Lang {
             ErrorCode::OutOfRange { min, max } => {
                 rust_i18n::t!(key, locale = locale, min = min, max = max)
             }
+            ErrorCode::MalformedJson { line, column } => {
+                rust_i18n::t!(key, locale = locale, line = line, column = column)
+            }
             _ => rust_i18n::t!(key, locale = locale),
         }
         .into_owned()
@@ -128,12 +131,28 @@ impl Lang {
         if let Some(text) = self.specific(&e.field, &e.code) {
             return text;
         }
-        let field = if let Some(code) = e.field.strip_prefix("score_") {
-            format!("{} {code}", self.t("field.score"))
+        format!("{}: {}", self.field_label(&e.field), self.error(&e.code))
+    }
+
+    /// The label of a field ("Titel"), of an element of one ("Thema's [1]"), or — for a name
+    /// Stip does not know, such as an unknown field a client sent — the name as it was sent,
+    /// never an i18n key.
+    pub fn field_label(self, field: &str) -> String {
+        if let Some(code) = field.strip_prefix("score_") {
+            return format!("{} {code}", self.t("field.score"));
+        }
+        let end = field.find(['[', '.']).unwrap_or(field.len());
+        let (base, rest) = field.split_at(end);
+        let key = format!("field.{base}");
+        let label = self.t(&key);
+        if base.is_empty() || label == key || label.ends_with(&format!(".{key}")) {
+            return field.to_string();
+        }
+        if rest.is_empty() {
+            label
         } else {
-            self.t(&format!("field.{}", e.field))
-        };
-        format!("{field}: {}", self.error(&e.code))
+            format!("{label} {rest}")
+        }
     }
 }
 
@@ -157,6 +176,22 @@ mod tests {
         );
         assert_eq!(Lang::from_request(&h, None), Lang::Nl);
         assert_eq!(Lang::from_request(&h, Some("en")), Lang::En);
+    }
+
+    #[test]
+    fn a_field_stip_does_not_know_is_shown_as_sent() {
+        let label = |f: &str| Lang::Nl.field_label(f);
+        assert_eq!(label("title"), "Titel");
+        assert_eq!(label("evil"), "evil");
+        assert_eq!(
+            label("themes[0]"),
+            format!("{} [0]", Lang::Nl.t("field.themes"))
+        );
+        let e = FieldError {
+            field: "evil".into(),
+            code: ErrorCode::UnknownField,
+        };
+        assert!(Lang::En.field_error(&e).starts_with("evil: "));
     }
 
     /// Every key of the Dutch file exists in the English one and the other way round.

@@ -9,6 +9,7 @@ mod assets;
 mod csrf;
 pub mod demo;
 mod error;
+mod extract;
 mod form;
 mod home;
 pub mod i18n;

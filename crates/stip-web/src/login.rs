@@ -1,5 +1,6 @@
 //! Logging in and out, and slowing down password guessing.
 
+use crate::extract::Form;
 use crate::identity::{
     SESSION_COOKIE, SESSION_HOURS, Viewer, cookie, hash_password, is_https, random_token,
     set_cookie, token_hash, verify_password,
@@ -8,11 +9,11 @@ use crate::layout::{Chrome, render};
 use crate::redirect::local_path;
 use crate::{AppState, PageError};
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

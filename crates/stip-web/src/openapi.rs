@@ -13,6 +13,7 @@ use axum::routing::get;
 use std::sync::LazyLock;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
 
 struct Security;
 
@@ -35,19 +36,81 @@ impl Modify for Security {
     }
 }
 
+/// How every error is described: a [`Problem`] as `application/problem+json`; and a body that
+/// is too large (413) or not JSON (415) for every operation that takes one.
+struct Problems;
+
+impl Modify for Problems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if op.request_body.is_some() {
+                    for (status, text) in [
+                        ("413", "The body is larger than 4 MB"),
+                        ("415", "The body is not `application/json`"),
+                    ] {
+                        op.responses.responses.insert(
+                            status.into(),
+                            ResponseBuilder::new().description(text).into(),
+                        );
+                    }
+                }
+                for (status, response) in op.responses.responses.iter_mut() {
+                    if status.as_str() >= "400"
+                        && let utoipa::openapi::RefOr::T(r) = response
+                    {
+                        r.content.clear();
+                        r.content
+                            .insert("application/problem+json".into(), problem());
+                    }
+                }
+            }
+        }
+        // PUT replaces a whole project from the version it started from: `version` is required
+        // there, not on POST. One Rust type, two documented schemas.
+        let components = openapi.components.get_or_insert_with(Default::default);
+        if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(write))) =
+            components.schemas.get("ProjectWrite").cloned()
+        {
+            let mut update = write;
+            update.required.push("version".into());
+            update.description = Some(
+                "A whole project to save over `version`, the version the edit started from.".into(),
+            );
+            components
+                .schemas
+                .insert("ProjectUpdate".into(), update.into());
+            if let Some(put) = openapi
+                .paths
+                .paths
+                .get_mut("/api/v1/projects/{id}")
+                .and_then(|item| item.put.as_mut())
+                && let Some(body) = put.request_body.as_mut()
+                && let Some(json) = body.content.get_mut("application/json")
+            {
+                json.schema = Some(Ref::from_schema_name("ProjectUpdate").into());
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Stip API", description = "The project portfolios of the network of information managers of Dutch mbo institutions."),
-    paths(
-        institution::api::list,
-        agenda::api::themes,
-        portfolio::api::list,
-        portfolio::api::create,
-        portfolio::api::read,
-        portfolio::api::update,
-        portfolio::api::delete,
-        portfolio::api::history,
-    ),
     components(schemas(Problem, ProblemField)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
@@ -55,7 +118,20 @@ impl Modify for Security {
 )]
 pub struct ApiDoc;
 
-static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+/// Every route under `/api/v1` with its OpenAPI path: a route cannot exist without being
+/// documented, because both come from the same `routes!`.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(institution::api::routes())
+        .merge(agenda::api::routes())
+        .merge(portfolio::api::routes())
+}
+
+static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
+    let mut doc = api().split_for_parts().1;
+    Problems.modify(&mut doc);
+    doc
+});
 static JSON: LazyLock<String> = LazyLock::new(|| {
     DOCUMENT
         .to_pretty_json()
@@ -63,7 +139,9 @@ static JSON: LazyLock<String> = LazyLock::new(|| {
 });
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    api()
+        .split_for_parts()
+        .0
         .route(
             "/api/openapi.json",
             get(|| async {

@@ -130,6 +130,7 @@ pub async fn table_for(
                     field.clear();
                 }
             }
+            query.repeated.clear();
             (
                 query.parse().unwrap_or_else(|_| {
                     ListQuery::default()

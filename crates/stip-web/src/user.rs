@@ -2,14 +2,16 @@
 //! informatiemanager), resets passwords and deactivates accounts.
 
 use crate::admin::{self, Field, Kind};
+use crate::extract::Form;
+use crate::extract::Id;
 use crate::form::{Errors, Pairs};
 use crate::identity::{Viewer, hash_password};
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::institution::Institution;
@@ -208,7 +210,7 @@ async fn create(
     }
 }
 
-async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn edit(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
     if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
@@ -239,7 +241,7 @@ async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>
 async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Some(res) = viewer.refusal(Action::ManageUsers) {

@@ -1,14 +1,16 @@
 //! `/api/v1/themes`: the themes of the strategic agenda as JSON.
 
 use crate::{ApiError, AppState};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/themes", get(themes))
+/// The routes with their OpenAPI paths, declared once.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(themes))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -24,7 +26,7 @@ pub struct ThemeJson {
 }
 
 /// The themes of the strategic agenda, in agenda order.
-#[utoipa::path(get, path = "/api/v1/themes", tag = "agenda", responses((status = 200, body = Vec<ThemeJson>)))]
+#[utoipa::path(get, path = "/api/v1/themes", tag = "agenda", operation_id = "list_themes", security((), ("token" = []), ("session" = [])), responses((status = 200, description = "The themes", body = Vec<ThemeJson>)))]
 pub async fn themes(State(state): State<AppState>) -> Result<Json<Vec<ThemeJson>>, ApiError> {
     let themes = state.store.themes().await?;
     Ok(Json(

@@ -7,6 +7,7 @@ mod pages;
 use crate::AppState;
 use axum::Router;
 
+/// The pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes()
 }

@@ -2,7 +2,7 @@
 //! lines, themes, policy drivers and criteria (beheerder and regiegroep).
 
 use crate::admin::{self, Field, Kind, Managed};
-use crate::form::Pairs;
+use crate::extract::Listing;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::lists::Lists;
@@ -10,7 +10,7 @@ use crate::project_table::{ProjectTable, table_for};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +18,6 @@ use std::sync::Arc;
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::agenda::*;
-use stip_core::portfolio::ListQuery;
 use stip_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
@@ -106,7 +105,7 @@ async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
-    Query(mut query): Query<ListQuery>,
+    Listing(mut query): Listing,
 ) -> Result<Response, PageError> {
     let lists = state.lists().await?;
     let theme = lists.theme(&code).cloned().ok_or(PageError::NotFound)?;
@@ -238,16 +237,6 @@ impl Managed for Theme {
             ..Default::default()
         }
     }
-    fn read(p: &Pairs) -> ThemeInput {
-        ThemeInput {
-            code: p.get("code"),
-            name: p.get("name"),
-            description: p.get("description"),
-            colour: p.get("colour"),
-            main_line: p.get("main_line"),
-            position: p.get("position"),
-        }
-    }
     fn name(input: &ThemeInput) -> &str {
         &input.name
     }
@@ -308,13 +297,6 @@ impl Managed for MainLine {
 
     async fn context(_: &AppState) -> Result<(), StoreError> {
         Ok(())
-    }
-    fn read(p: &Pairs) -> MainLineInput {
-        MainLineInput {
-            code: p.get("code"),
-            name: p.get("name"),
-            position: p.get("position"),
-        }
     }
     fn name(input: &MainLineInput) -> &str {
         &input.name
@@ -391,12 +373,6 @@ impl Managed for PolicyDriver {
 
     async fn context(_: &AppState) -> Result<(), StoreError> {
         Ok(())
-    }
-    fn read(p: &Pairs) -> PolicyDriverInput {
-        PolicyDriverInput {
-            code: p.get("code"),
-            name: p.get("name"),
-        }
     }
     fn name(input: &PolicyDriverInput) -> &str {
         &input.name
@@ -488,15 +464,6 @@ impl Managed for Criterion {
             weight: "1".into(),
             direction: Direction::Positive.code().into(),
             ..Default::default()
-        }
-    }
-    fn read(p: &Pairs) -> CriterionInput {
-        CriterionInput {
-            code: p.get("code"),
-            name: p.get("name"),
-            weight: p.get("weight"),
-            direction: p.get("direction"),
-            position: p.get("position"),
         }
     }
     fn name(input: &CriterionInput) -> &str {

@@ -1,14 +1,16 @@
 //! `/api/v1/institutions`: the institutions of the network as JSON.
 
 use crate::{ApiError, AppState};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/institutions", get(list))
+/// The routes with their OpenAPI paths, declared once.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -23,7 +25,7 @@ pub struct InstitutionJson {
 }
 
 /// The institutions of the network.
-#[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", responses((status = 200, body = Vec<InstitutionJson>)))]
+#[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", operation_id = "list_institutions", security((), ("token" = []), ("session" = [])), responses((status = 200, description = "The institutions", body = Vec<InstitutionJson>)))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<InstitutionJson>>, ApiError> {
     let list = state.store.institutions().await?;
     Ok(Json(

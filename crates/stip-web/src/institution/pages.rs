@@ -1,7 +1,7 @@
 //! Institution pages: the list, an institution's portfolio, and managing institutions (beheerder).
 
 use crate::admin::{self, Field, Kind, Managed};
-use crate::form::Pairs;
+use crate::extract::Listing;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::lists::Lists;
@@ -9,14 +9,13 @@ use crate::project_table::{ProjectTable, table_for};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::Arc;
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::institution::{BrinCode, Institution, InstitutionData, InstitutionInput};
-use stip_core::portfolio::ListQuery;
 use stip_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
@@ -55,7 +54,7 @@ async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(brin): Path<String>,
-    Query(mut query): Query<ListQuery>,
+    Listing(mut query): Listing,
 ) -> Result<Response, PageError> {
     let brin = BrinCode::parse(&brin).map_err(|_| PageError::NotFound)?;
     let institution = state.store.institution_by_brin(&brin).await?;
@@ -123,15 +122,6 @@ impl Managed for Institution {
 
     async fn context(_: &AppState) -> Result<(), StoreError> {
         Ok(())
-    }
-    fn read(p: &Pairs) -> InstitutionInput {
-        InstitutionInput {
-            brin: p.get("brin"),
-            name: p.get("name"),
-            short_name: p.get("short_name"),
-            region: p.get("region"),
-            students: p.get("students"),
-        }
     }
     fn name(input: &InstitutionInput) -> &str {
         &input.name

@@ -1,15 +1,14 @@
 //! `/api/v1/projects`: the portfolio as JSON, with the same filters as the list page, the same
 //! validation as the form, and 409 with what changed when a save starts from a stale version.
 
+use crate::extract::{Id, Listing, json_body};
 use crate::identity::Viewer;
 use crate::{ApiError, AppState};
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,16 +18,17 @@ use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
 use stip_store::portfolio::Saved;
+use utoipa::openapi::{Object, ObjectBuilder, Schema};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/projects", get(list).post(create))
-        .route(
-            "/api/v1/projects/{id}",
-            get(read).put(update).delete(delete),
-        )
-        .route("/api/v1/projects/{id}/history", get(history))
+/// The routes with their OpenAPI paths, declared once.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update, delete))
+        .routes(routes!(history))
 }
 
 /// A project as the API shows it.
@@ -146,40 +146,205 @@ impl Amount {
 }
 
 /// A project to create or save. Fields left out are empty; PUT replaces the whole project.
+/// A project as read (`ProjectJson`) may be sent back as it is: its read-only fields are
+/// accepted and ignored. Any other field is refused by name.
 #[derive(Deserialize, Serialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProjectWrite {
     /// BRIN code; an informatiemanager's own institution when left out.
+    #[schema(pattern = r"^\s*[0-9]{2}[A-Za-z0-9]{2}\s*$", example = "25LN")]
     pub institution: Option<String>,
+    #[schema(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
+    #[schema(max_length = 2000)]
     pub summary: String,
+    /// Markdown.
+    #[schema(max_length = 50000)]
     pub description: String,
+    #[schema(max_length = 5000)]
     pub intended_result: String,
+    #[schema(max_length = 200)]
     pub owner: String,
+    #[schema(max_length = 200)]
     pub project_lead: String,
+    #[schema(max_length = 200)]
     pub contact_person: String,
+    #[schema(required = true, schema_with = phases)]
     pub phase: String,
+    #[schema(required = true, schema_with = statuses)]
     pub status: String,
+    #[schema(max_length = 2000)]
     pub status_note: String,
+    /// ISO date.
+    #[schema(schema_with = optional_date)]
     pub start_date: Option<String>,
+    /// ISO date, not before `start_date`.
+    #[schema(schema_with = optional_date)]
     pub end_date: Option<String>,
+    /// Euros, zero or more: a number, or a text as typed (`"12.500,50"`).
     pub budget_eur: Option<Amount>,
+    /// Zero or more, in `effort_unit`: a number, or a text as typed (`"1,5"`).
     pub effort: Option<Amount>,
+    #[schema(schema_with = effort_units)]
     pub effort_unit: Option<String>,
+    #[schema(schema_with = horizons)]
     pub horizon: Option<String>,
+    /// Karakter.
+    #[schema(schema_with = characters)]
     pub character: Option<String>,
-    pub perspective_strategic_operational: Option<u8>,
-    pub perspective_ict_business: Option<u8>,
-    /// Theme codes, the primary theme first.
+    /// 1 = strategisch … 5 = operationeel.
+    #[schema(minimum = 1, maximum = 5)]
+    pub perspective_strategic_operational: Option<i64>,
+    /// 1 = ICT … 5 = business.
+    #[schema(minimum = 1, maximum = 5)]
+    pub perspective_ict_business: Option<i64>,
+    /// Theme codes (`GET /api/v1/themes`), the primary theme first.
+    #[schema(required = true, min_items = 1, example = json!(["leermiddelen"]))]
     pub themes: Vec<String>,
+    /// Policy driver codes.
     pub drivers: Vec<String>,
-    pub scores: BTreeMap<String, u8>,
+    /// Score 1–5 per criterion code.
+    pub scores: BTreeMap<String, i64>,
+    #[schema(schema_with = visibilities)]
     pub visibility: Option<String>,
     pub shareable: bool,
+    #[schema(max_length = 5000)]
     pub case_summary: String,
+    /// Links starting with `https://`.
     pub links: Vec<String>,
     /// Required for PUT: the version this edit started from.
     pub version: Option<i64>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<i64>, read_only)]
+    pub id: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub institution_name: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub status_date: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub created_at: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub updated_at: Option<serde_json::Value>,
+}
+
+/// Whether a code field may be left empty, and how.
+#[derive(Clone, Copy)]
+enum Empty {
+    No,
+    /// `""` means "not set" (a query parameter).
+    Text,
+    /// `""` or `null` mean "not set" (a JSON field).
+    TextOrNull,
+}
+
+/// A string that is one of `codes`, or empty where `empty` allows it.
+fn code_schema(codes: impl IntoIterator<Item = String>, empty: Empty) -> Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let mut values: Vec<serde_json::Value> = codes.into_iter().map(Into::into).collect();
+    let mut builder = ObjectBuilder::new().schema_type(Type::String);
+    match empty {
+        Empty::No => {}
+        Empty::Text => values.push("".into()),
+        Empty::TextOrNull => {
+            values.extend([serde_json::Value::from(""), serde_json::Value::Null]);
+            builder = builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+        }
+    }
+    builder.enum_values(Some(values)).build()
+}
+
+fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> impl Iterator<Item = String> {
+    all.iter().map(move |c| code(*c).to_string())
+}
+
+fn phases() -> Object {
+    code_schema(codes(Phase::ALL, Phase::code), Empty::No)
+}
+fn statuses() -> Object {
+    code_schema(codes(Status::ALL, Status::code), Empty::No)
+}
+fn effort_units() -> Object {
+    code_schema(codes(EffortUnit::ALL, EffortUnit::code), Empty::TextOrNull)
+}
+fn horizons() -> Object {
+    code_schema(codes(Horizon::ALL, Horizon::code), Empty::TextOrNull)
+}
+fn characters() -> Object {
+    code_schema(codes(Character::ALL, Character::code), Empty::TextOrNull)
+}
+fn visibilities() -> Object {
+    code_schema(codes(Visibility::ALL, Visibility::code), Empty::TextOrNull)
+}
+fn phase_filter() -> Object {
+    code_schema(codes(Phase::ALL, Phase::code), Empty::Text)
+}
+fn status_filter() -> Object {
+    code_schema(codes(Status::ALL, Status::code), Empty::Text)
+}
+fn horizon_filter() -> Object {
+    code_schema(codes(Horizon::ALL, Horizon::code), Empty::Text)
+}
+fn character_filter() -> Object {
+    code_schema(codes(Character::ALL, Character::code), Empty::Text)
+}
+fn perspective_filter() -> Object {
+    code_schema(
+        codes(PerspectivePole::ALL, PerspectivePole::code),
+        Empty::Text,
+    )
+}
+fn sorts() -> Object {
+    let keys: Vec<String> = codes(SortKey::ALL, SortKey::code).collect();
+    let descending = keys.iter().map(|k| format!("-{k}")).collect::<Vec<_>>();
+    code_schema(keys.into_iter().chain(descending), Empty::Text)
+}
+
+/// A whole number from 1 to `max`, or empty for the default.
+fn whole_or_empty(max: u32) -> Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, Type};
+    AnyOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(max)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .build()
+        .into()
+}
+fn page_numbers() -> Schema {
+    whole_or_empty(1_000_000)
+}
+fn page_sizes() -> Schema {
+    whole_or_empty(MAX_PER_PAGE)
+}
+
+/// A date as ISO `YYYY-MM-DD`; empty or `null` when not set.
+fn optional_date() -> Schema {
+    use utoipa::openapi::schema::{KnownFormat, OneOfBuilder, SchemaFormat, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
 }
 
 impl ProjectWrite {
@@ -235,68 +400,44 @@ impl ProjectWrite {
     }
 }
 
-/// Reads a JSON body; a wrong type is a 422 naming the field.
-pub fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." {
-            "body".to_string()
-        } else {
-            path
-        };
-        ApiError::Invalid(Invalid::one(&field, ErrorCode::InvalidChoice))
-    })
-}
-
 /// Filters of the list; the same names as the list page's.
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// BRIN code of an institution.
+    #[param(pattern = r"^\s*([0-9]{2}[A-Za-z0-9]{2})?\s*$")]
     institution: String,
     /// Theme code (any of the project's themes).
     theme: String,
     /// `1`: only projects whose main theme is `theme`.
     primary_only: String,
+    #[param(schema_with = phase_filter)]
     phase: String,
+    #[param(schema_with = status_filter)]
     status: String,
     /// Karakter.
+    #[param(schema_with = character_filter)]
     character: String,
+    #[param(schema_with = horizon_filter)]
     horizon: String,
     /// `strategisch`, `operationeel`, `ict` or `business`.
+    #[param(schema_with = perspective_filter)]
     perspective: String,
     /// Policy driver code.
     driver: String,
     /// Text the title, summary or description contains.
+    #[param(max_length = 200)]
     q: String,
-    /// `title`, `institution`, `phase`, `status`, `start_date`, `end_date`, `budget`, `updated`; `-` first for descending.
+    /// `-` first for descending.
+    #[param(schema_with = sorts)]
     sort: String,
-    /// From 1.
+    /// From 1; empty is the first page.
+    #[param(schema_with = page_numbers)]
     page: String,
-    /// 1–200, default 50.
+    /// 1–200; empty is the default, 50.
+    #[param(schema_with = page_sizes)]
     per_page: String,
-}
-
-impl From<ListParams> for ListQuery {
-    fn from(p: ListParams) -> Self {
-        ListQuery {
-            institution: p.institution,
-            theme: p.theme,
-            primary_only: p.primary_only,
-            phase: p.phase,
-            status: p.status,
-            character: p.character,
-            horizon: p.horizon,
-            perspective: p.perspective,
-            driver: p.driver,
-            q: p.q,
-            sort: p.sort,
-            page: p.page,
-            per_page: p.per_page,
-        }
-    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -358,14 +499,15 @@ fn history_json(viewer: &Viewer, institution_id: i64, h: Vec<HistoryEntry>) -> V
 }
 
 /// The portfolio, filtered, sorted and paged, as the caller may see it.
-#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ListParams),
-    responses((status = 200, body = ProjectPage), (status = 422, description = "A filter does not parse", body = crate::Problem)))]
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", operation_id = "list_projects", params(ListParams), security((), ("token" = []), ("session" = [])),
+    responses((status = 200, description = "A page of projects", body = ProjectPage),
+        (status = 422, description = "A filter does not parse, or is given twice", body = crate::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<ListParams>,
+    Listing(query): Listing,
 ) -> Result<Json<ProjectPage>, ApiError> {
-    let req = ListQuery::from(params).parse().map_err(ApiError::Invalid)?;
+    let req = query.parse().map_err(ApiError::Invalid)?;
     let page = state
         .store
         .list_projects(&req, project_scope(&viewer.actor))
@@ -393,12 +535,14 @@ async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Proje
 }
 
 /// One project.
-#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = ProjectJson), (status = 404, body = crate::Problem)))]
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", operation_id = "read_project", params(("id" = i64, Path)), security((), ("token" = []), ("session" = [])),
+    responses((status = 200, description = "The project", body = ProjectJson),
+        (status = 401, description = "A network project, asked without logging in", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem)))]
 pub async fn read(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<ProjectJson>, ApiError> {
     Ok(Json(ProjectJson::from(
         &*visible(&state, &viewer, id).await?,
@@ -406,12 +550,14 @@ pub async fn read(
 }
 
 /// Who changed which fields when, newest first.
-#[utoipa::path(get, path = "/api/v1/projects/{id}/history", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<HistoryJson>), (status = 404, body = crate::Problem)))]
+#[utoipa::path(get, path = "/api/v1/projects/{id}/history", tag = "projects", operation_id = "project_history", params(("id" = i64, Path)), security((), ("token" = []), ("session" = [])),
+    responses((status = 200, description = "The history, newest first", body = Vec<HistoryJson>),
+        (status = 401, description = "A network project, asked without logging in", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem)))]
 pub async fn history(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Vec<HistoryJson>>, ApiError> {
     let p = visible(&state, &viewer, id).await?;
     let history = state.store.project_history(id).await?;
@@ -419,17 +565,21 @@ pub async fn history(
 }
 
 /// Adds a project. An informatiemanager adds to their own institution; a beheerder names one.
-#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectWrite,
-    responses((status = 201, body = ProjectJson), (status = 401, body = crate::Problem), (status = 403, body = crate::Problem), (status = 422, body = crate::Problem)))]
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", operation_id = "create_project", request_body = ProjectWrite,
+    responses((status = 201, description = "Created", body = ProjectJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may not add a project to this institution", body = crate::Problem),
+        (status = 422, description = "A field is refused: `errors` names each", body = crate::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     if viewer.user.is_none() {
         return Err(ApiError::Unauthorized);
     }
-    let write: ProjectWrite = parse_body(&body)?;
+    let write: ProjectWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let mut invalid = Invalid::default();
     let institution = match write.institution.as_deref() {
@@ -490,16 +640,24 @@ pub async fn create(
 
 /// Saves a whole project. `version` must be the version the edit started from; if someone saved
 /// in between, nothing is written and the answer is 409 with the current project and the changes.
-#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)), request_body = ProjectWrite,
-    responses((status = 200, body = ProjectJson), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem),
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", operation_id = "update_project", params(("id" = i64, Path)), request_body = ProjectWrite,
+    responses((status = 200, description = "Saved", body = ProjectJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may read but not edit this project", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem),
         (status = 409, description = "Saved by someone else since `version`: `current` and `changes` tell what", body = crate::Problem),
-        (status = 422, body = crate::Problem)))]
+        (status = 422, description = "A field is refused: `errors` names each", body = crate::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ProjectJson>, ApiError> {
+    // Writing needs a login whatever the id: anonymous writes learn nothing about which exist.
+    if viewer.user.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
     let p = visible(&state, &viewer, id).await?;
     if !viewer.may(Action::EditProject {
         institution_id: p.institution_id,
@@ -510,7 +668,7 @@ pub async fn update(
             ApiError::Forbidden
         });
     }
-    let write: ProjectWrite = parse_body(&body)?;
+    let write: ProjectWrite = json_body(&headers, &body)?;
     if write
         .institution
         .as_deref()
@@ -556,13 +714,20 @@ fn to_json(v: &impl Serialize) -> Result<serde_json::Value, ApiError> {
 }
 
 /// Deletes a project with its history.
-#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)))]
+#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", operation_id = "delete_project", params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may read but not delete this project", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem)))]
 pub async fn delete(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
+    // Writing needs a login whatever the id: anonymous writes learn nothing about which exist.
+    if viewer.user.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
     let p = visible(&state, &viewer, id).await?;
     if !viewer.may(Action::DeleteProject {
         institution_id: p.institution_id,

@@ -5,47 +5,91 @@ pub mod api;
 mod pages;
 
 use crate::AppState;
-use crate::form::Pairs;
 use axum::Router;
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use stip_core::portfolio::ProjectInput;
 
+/// The pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes()
 }
 
-/// Reads the project form. Scores come as `score_<criterion>` fields.
-pub fn input_from_form(pairs: &Pairs) -> ProjectInput {
-    ProjectInput {
-        title: pairs.get("title"),
-        summary: pairs.get("summary"),
-        description: pairs.get("description"),
-        intended_result: pairs.get("intended_result"),
-        owner: pairs.get("owner"),
-        project_lead: pairs.get("project_lead"),
-        contact_person: pairs.get("contact_person"),
-        phase: pairs.get("phase"),
-        status: pairs.get("status"),
-        status_note: pairs.get("status_note"),
-        start_date: pairs.get("start_date"),
-        end_date: pairs.get("end_date"),
-        budget: pairs.get("budget"),
-        effort: pairs.get("effort"),
-        effort_unit: pairs.get("effort_unit"),
-        horizon: pairs.get("horizon"),
-        character: pairs.get("character"),
-        perspective_strategic_operational: pairs.get("perspective_strategic_operational"),
-        perspective_ict_business: pairs.get("perspective_ict_business"),
-        primary_theme: pairs.get("primary_theme"),
-        themes: pairs.all("themes"),
-        drivers: pairs.all("drivers"),
-        scores: pairs
-            .0
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix("score_").map(|c| (c.to_string(), v.clone())))
-            .collect(),
-        visibility: pairs.get("visibility"),
-        shareable: pairs.checked("shareable"),
-        case_summary: pairs.get("case_summary"),
-        links: pairs.get("links"),
+/// The project form as the browser sends it: checked checkboxes (`themes`, `drivers`) repeat
+/// their name, and scores come as `score_<criterion>` fields.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProjectForm {
+    /// Only a beheerder's new-project form has it.
+    pub institution: String,
+    /// The version the edit started from.
+    pub version: String,
+    title: String,
+    summary: String,
+    description: String,
+    intended_result: String,
+    owner: String,
+    project_lead: String,
+    contact_person: String,
+    phase: String,
+    status: String,
+    status_note: String,
+    start_date: String,
+    end_date: String,
+    budget: String,
+    effort: String,
+    effort_unit: String,
+    horizon: String,
+    character: String,
+    perspective_strategic_operational: String,
+    perspective_ict_business: String,
+    primary_theme: String,
+    themes: Vec<String>,
+    drivers: Vec<String>,
+    visibility: String,
+    shareable: String,
+    case_summary: String,
+    links: String,
+    /// `score_<criterion>` and the CSRF token.
+    #[serde(flatten)]
+    other: BTreeMap<String, String>,
+}
+
+impl ProjectForm {
+    pub fn input(&self) -> ProjectInput {
+        ProjectInput {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            description: self.description.clone(),
+            intended_result: self.intended_result.clone(),
+            owner: self.owner.clone(),
+            project_lead: self.project_lead.clone(),
+            contact_person: self.contact_person.clone(),
+            phase: self.phase.clone(),
+            status: self.status.clone(),
+            status_note: self.status_note.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            budget: self.budget.clone(),
+            effort: self.effort.clone(),
+            effort_unit: self.effort_unit.clone(),
+            horizon: self.horizon.clone(),
+            character: self.character.clone(),
+            perspective_strategic_operational: self.perspective_strategic_operational.clone(),
+            perspective_ict_business: self.perspective_ict_business.clone(),
+            primary_theme: self.primary_theme.clone(),
+            themes: self.themes.clone(),
+            drivers: self.drivers.clone(),
+            scores: self
+                .other
+                .iter()
+                .filter_map(|(k, v)| k.strip_prefix("score_").map(|c| (c.to_string(), v.clone())))
+                .collect(),
+            visibility: self.visibility.clone(),
+            // An unchecked checkbox is not sent at all.
+            shareable: !self.shareable.is_empty() && self.shareable != "false",
+            case_summary: self.case_summary.clone(),
+            links: self.links.clone(),
+        }
     }
 }

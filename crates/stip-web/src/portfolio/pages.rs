@@ -1,7 +1,9 @@
 //! Portfolio pages: the list, a project's page with its history, and the project form.
 
-use super::input_from_form;
-use crate::form::{Errors, Pairs};
+use super::ProjectForm;
+use crate::extract::Form;
+use crate::extract::{Id, Listing};
+use crate::form::Errors;
 use crate::i18n::Lang;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
@@ -10,11 +12,11 @@ use crate::markdown::markdown;
 use crate::project_table::{ProjectTable, table_for};
 use crate::{AppState, PageError};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use std::sync::Arc;
 use stip_core::access::{Action, visible_history};
 use stip_core::institution::BrinCode;
@@ -257,7 +259,7 @@ fn can_create(viewer: &Viewer) -> bool {
 async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ListQuery>,
+    Listing(query): Listing,
 ) -> Result<Response, PageError> {
     let lists = state.lists().await?;
     let (table, invalid) = table_for(&state, &viewer, query, "/projecten").await?;
@@ -341,7 +343,7 @@ async fn visible_project(
 async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Query(flash): Query<Flash>,
 ) -> Response {
     let p = match visible_project(&state, &viewer, id).await {
@@ -471,19 +473,18 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
 async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<ProjectForm>,
 ) -> Result<Response, PageError> {
-    let pairs = Pairs(pairs);
     if viewer.user.is_none() || !can_create(&viewer) {
         return Err(PageError::Forbidden);
     }
     let lists = state.lists().await?;
-    let input = input_from_form(&pairs);
+    let input = form.input();
     let choose = viewer.may(Action::ManageInstitutions);
     let mut invalid = Invalid::default();
     // A beheerder chooses the institution; an informatiemanager always adds to their own.
     let institution = if choose {
-        match BrinCode::parse(&pairs.get("institution")) {
+        match BrinCode::parse(&form.institution) {
             Ok(brin) => match lists.institutions.iter().find(|i| i.data.brin == brin) {
                 Some(i) => Some(i.clone()),
                 None => {
@@ -525,7 +526,7 @@ async fn create(
                 errors: Errors::new(viewer.lang, invalid),
                 choices: Choices::new(viewer.lang, &lists),
                 choose_institution: choose,
-                institution_value: pairs.get("institution").trim().to_uppercase(),
+                institution_value: form.institution.trim().to_uppercase(),
                 institution_name: institution.map(|i| i.data.name).unwrap_or_default(),
                 lists,
                 version: 0,
@@ -544,7 +545,7 @@ async fn create(
     Ok(Redirect::to(&format!("/projecten/{}?opgeslagen=1", p.id)).into_response())
 }
 
-async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn edit_form(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
     let p = match visible_project(&state, &viewer, id).await {
         Ok(p) => p,
         Err(res) => return res,
@@ -578,10 +579,9 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path
 async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Id(id): Id,
+    Form(form): Form<ProjectForm>,
 ) -> Response {
-    let pairs = Pairs(pairs);
     let p = match visible_project(&state, &viewer, id).await {
         Ok(p) => p,
         Err(res) => return res,
@@ -595,8 +595,8 @@ async fn update(
         Ok(l) => l,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let input = input_from_form(&pairs);
-    let version: i64 = pairs.get("version").trim().parse().unwrap_or(0);
+    let input = form.input();
+    let version: i64 = form.version.trim().parse().unwrap_or(0);
     let page = |input: ProjectInput,
                 errors: Errors,
                 version: i64,
@@ -663,7 +663,7 @@ async fn update(
     }
 }
 
-async fn delete(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+async fn delete(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
     let p = match visible_project(&state, &viewer, id).await {
         Ok(p) => p,
         Err(res) => return res,

@@ -330,10 +330,11 @@ async fn an_address_that_does_not_parse_gets_a_page_in_the_users_language() {
         .await
         .get("/beheer/instellingen/25LN")
         .await;
-    assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(page.body.contains("<html lang=\"nl\">") && page.shows("Verzoek niet begrepen"));
+    // An id that cannot exist is answered as one that does not (issue 7).
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("<html lang=\"nl\">") && page.shows("Niet gevonden"));
     let api = app.anonymous().get("/api/v1/projects/abc").await;
-    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(api.header("content-type"), "application/problem+json");
 }
 

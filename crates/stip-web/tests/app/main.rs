@@ -21,5 +21,7 @@ macro_rules! on_both {
 mod admin;
 mod api;
 mod auth;
+mod contract;
+mod openapi;
 mod portfolio;
 mod support;
