@@ -37,7 +37,8 @@ test.describe('projects of Horizon College seen by others', () => {
     await stip.visit(`/projecten/${network.id}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(network.title);
     await expect(page.getByRole('link', { name: 'Bewerken' })).toHaveCount(0);
-    await expect(page.getByRole('button', { name: 'Project verwijderen' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Project verwijderen' })).toHaveCount(0);
+    await stip.visit(`/projecten/${network.id}/verwijderen`, { status: 403 });
     await stip.visit(`/projecten/${network.id}/bewerken`, { status: 403 });
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Geen toegang');
 
@@ -79,7 +80,7 @@ test.describe('projects of Horizon College seen by others', () => {
     await stip.visit('/projecten?institution=25LN');
     const rows = page.getByRole('table', { name: 'Projecten' }).locator('tbody tr');
     expect(await rows.count()).toBeGreaterThan(0);
-    for (const tag of await rows.locator('td:first-child .tag').allTextContents()) expect(tag).toBe('Openbaar');
+    for (const tag of await rows.locator('td:first-child .tag').allTextContents()) expect(tag).toBe('Openbaar, ook zonder inloggen');
     expect(await rows.locator('td:first-child .tag').count()).toBe(await rows.count());
     await expect(rows.filter({ hasText: made.Openbaar.title })).toHaveCount(1);
     await expect(rows.filter({ hasText: made.Netwerk.title })).toHaveCount(0);

@@ -126,25 +126,23 @@ test('a save from a stale version shows what changed, keeps the input, and can b
   await expect(page.getByRole('table', { name: 'Wijzigingen in versie 3' })).toBeVisible();
 });
 
-test('deleting a project asks for confirmation first', async ({ stip, page }) => {
+test('deleting a project is on the edit page and asks for confirmation on a page of its own', async ({ stip, page }) => {
   await stip.login('horizon');
   const title = uniqueTitle('verwijderen');
   // Visible to Horizon only, so that no other test counting the network's projects sees one go.
   const id = await createProject(stip, { title, visibility: 'Instelling' });
-  const remove = page.getByRole('button', { name: 'Project verwijderen' });
+  // The project page itself offers no delete button under its history.
+  await expect(page.getByRole('link', { name: 'Project verwijderen' })).toHaveCount(0);
+  await stip.click(page.getByRole('link', { name: 'Bewerken' }));
+  await stip.click(page.getByRole('link', { name: 'Project verwijderen' }));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${title} verwijderen`);
+  await expect(page.locator('main')).toContainText('De wijzigingsgeschiedenis gaat ook weg');
 
-  // Cancelling the question keeps the project (and stays on the page).
-  const asked = [];
-  page.once('dialog', (dialog) => {
-    asked.push(dialog.message());
-    dialog.dismiss();
-  });
-  await remove.click();
-  expect(asked).toEqual(['Weet je zeker dat je dit project en de geschiedenis ervan wilt verwijderen?']);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
-
-  page.once('dialog', (dialog) => dialog.accept());
-  await stip.click(remove);
+  // Cancelling keeps the project.
+  await stip.click(page.getByRole('link', { name: 'Annuleren' }));
+  expect(stip.path()).toBe(`/projecten/${id}/bewerken`);
+  await stip.click(page.getByRole('link', { name: 'Project verwijderen' }));
+  await stip.click(page.getByRole('button', { name: 'Ja, verwijderen' }));
   expect(stip.path()).toBe('/projecten');
   await stip.visit(`/projecten/${id}`, { status: 404 });
 });

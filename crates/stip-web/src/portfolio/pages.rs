@@ -16,7 +16,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use std::sync::Arc;
 use stip_core::access::{Action, visible_history};
 use stip_core::institution::BrinCode;
@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/projecten/nieuw", get(new_form))
         .route("/projecten/{id}", get(show).post(update))
         .route("/projecten/{id}/bewerken", get(edit_form))
-        .route("/projecten/{id}/verwijderen", post(delete))
+        .route("/projecten/{id}/verwijderen", get(delete_page).post(delete))
 }
 
 pub fn options(lang: Lang, kind: &str, codes: &[&str]) -> Vec<(String, String)> {
@@ -289,8 +289,21 @@ struct ShowPage {
 }
 
 impl ShowPage {
+    /// The description, its headings below the page's own section headings (h2).
     fn description_html(&self) -> String {
-        markdown(&self.p.data.description)
+        markdown(&self.p.data.description, 3)
+    }
+
+    fn weighted_score(&self) -> Option<(f64, usize)> {
+        stip_core::agenda::weighted_score(&self.p.data.scores, &self.lists.criteria)
+    }
+
+    fn one_decimal(&self, v: &f64) -> String {
+        let text = format!("{v:.1}");
+        match self.c.lang {
+            crate::i18n::Lang::Nl => text.replace('.', ","),
+            crate::i18n::Lang::En => text,
+        }
     }
 
     fn money(&self, v: &Hundredths) -> String {
@@ -379,6 +392,8 @@ struct FormPage {
     heading: String,
     action: String,
     cancel: String,
+    /// The confirmation page for deleting, for those who may.
+    delete_href: Option<String>,
     input: ProjectInput,
     errors: Errors,
     lists: Arc<Lists>,
@@ -457,6 +472,7 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         heading: viewer.chrome().t("form.new_title"),
         action: "/projecten".into(),
         cancel: "/projecten".into(),
+        delete_href: None,
         input: new_input(),
         errors: Errors::none(viewer.lang),
         choices: Choices::new(viewer.lang, &lists),
@@ -522,6 +538,7 @@ async fn create(
                 heading: viewer.chrome().t("form.new_title"),
                 action: "/projecten".into(),
                 cancel: "/projecten".into(),
+                delete_href: None,
                 input,
                 errors: Errors::new(viewer.lang, invalid),
                 choices: Choices::new(viewer.lang, &lists),
@@ -563,6 +580,11 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Id(id): Id) ->
         heading: edit_heading(&viewer.chrome(), &p.data.title),
         action: format!("/projecten/{id}"),
         cancel: format!("/projecten/{id}"),
+        delete_href: viewer
+            .may(Action::DeleteProject {
+                institution_id: p.institution_id,
+            })
+            .then(|| format!("/projecten/{id}/verwijderen")),
         input: ProjectInput::from(&p.data),
         errors: Errors::none(viewer.lang),
         choices: Choices::new(viewer.lang, &lists),
@@ -604,6 +626,11 @@ async fn update(
         heading: edit_heading(&viewer.chrome(), &p.data.title),
         action: format!("/projecten/{id}"),
         cancel: format!("/projecten/{id}"),
+        delete_href: viewer
+            .may(Action::DeleteProject {
+                institution_id: p.institution_id,
+            })
+            .then(|| format!("/projecten/{id}/verwijderen")),
         input,
         errors,
         choices: Choices::new(viewer.lang, &lists),
@@ -661,6 +688,30 @@ async fn update(
         }
         Err(e) => PageError::from(e).into_response(),
     }
+}
+
+#[derive(Template)]
+#[template(path = "portfolio/delete.html")]
+struct DeletePage {
+    c: Chrome,
+    p: Arc<Project>,
+}
+
+/// Asks before deleting: a page of its own, so it works without JavaScript.
+async fn delete_page(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
+    let p = match visible_project(&state, &viewer, id).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    if let Some(res) = viewer.refusal(Action::DeleteProject {
+        institution_id: p.institution_id,
+    }) {
+        return res;
+    }
+    render(&DeletePage {
+        c: viewer.chrome(),
+        p,
+    })
 }
 
 async fn delete(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {

@@ -73,8 +73,15 @@ async fn an_informatiemanager_adds_a_project_with_every_field() {
     ] {
         assert!(page.shows(text), "the project page shows {text}");
     }
+    // Scores with their direction, and the weighted total: (3 × 5 + 1 × (6 − 2)) / 4 = 4,75.
+    assert!(page.shows("Gewogen totaal: 4,8 van 5"), "{}", page.body);
+    assert!(page.shows("hoe hoger, hoe ongunstiger"));
     assert!(
-        page.body.contains("<h2>Aanleiding</h2>"),
+        !page.body.contains("/verwijderen"),
+        "deleting is not offered under the history"
+    );
+    assert!(
+        page.body.contains("<h4>Aanleiding</h4>"),
         "the description is rendered from Markdown"
     );
     let p = app.store().project(id).await.unwrap();
@@ -465,6 +472,23 @@ async fn a_beheerder_chooses_the_institution_and_may_delete() {
             .institution_brin
             .as_str(),
         "25LK"
+    );
+    let edit = s.get(&format!("/projecten/{id}/bewerken")).await;
+    assert!(
+        edit.body
+            .contains(&format!("href=\"/projecten/{id}/verwijderen\""))
+    );
+    let ask = s.get(&format!("/projecten/{id}/verwijderen")).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.shows("Ja, verwijderen") && ask.shows("De wijzigingsgeschiedenis gaat ook weg"));
+    let other = app.session_of(IM_HORIZON).await;
+    assert_eq!(
+        other
+            .get(&format!("/projecten/{id}/verwijderen"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "another institution's project"
     );
     assert_eq!(
         s.post_form(&format!("/projecten/{id}/verwijderen"), &[])
