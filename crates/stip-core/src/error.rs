@@ -7,7 +7,9 @@ use serde::Serialize;
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ErrorCode {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotANumber,
     NotADate,
     EndBeforeStart,
@@ -15,14 +17,21 @@ pub enum ErrorCode {
     Duplicate,
     InvalidBrin,
     InvalidChoice,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     InvalidEmail,
     InvalidColour,
     InvalidCode,
     InvalidLink,
     Taken,
     InstitutionRequired,
-    TooShort { min: usize },
+    TooShort {
+        min: usize,
+    },
+    /// Not the account's current password.
+    WrongPassword,
 }
 
 impl ErrorCode {
@@ -46,6 +55,7 @@ impl ErrorCode {
             ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::Taken => "taken",
             ErrorCode::InstitutionRequired => "institution_required",
+            ErrorCode::WrongPassword => "wrong_password",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! conflicts and bad input.
 
 use crate::support::*;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 
 fn id_from(location: &str) -> i64 {
     location
@@ -294,8 +294,12 @@ async fn anonymous_visitors_see_only_public_projects() {
         StatusCode::OK
     );
     let res = anon.get(&format!("/projecten/{network}")).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "offered the login page");
-    assert!(res.location().starts_with("/inloggen?terug="));
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "as if it did not exist");
+    assert!(
+        res.body
+            .contains(&format!("/inloggen?terug=%2Fprojecten%2F{network}")),
+        "offered the login page"
+    );
     assert!(!list.body.contains("/projecten/nieuw"));
 }
 
@@ -547,4 +551,62 @@ async fn the_main_flow_works_on_postgres_too() {
             .status,
         StatusCode::CONFLICT
     );
+}
+
+#[tokio::test]
+async fn a_project_one_may_not_see_answers_exactly_like_one_that_does_not_exist() {
+    let app = TestApp::new().await;
+    let hidden = app.project_of("25LN", "instelling").await;
+    let network = app.project_of("25LK", "netwerk").await;
+    let missing = 999_999;
+    let anon = app.anonymous();
+    for id in [hidden, network, missing] {
+        let page = anon.get(&format!("/projecten/{id}")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "/projecten/{id}");
+        assert!(page.shows("Log in om meer te zien"));
+        assert!(
+            page.body
+                .contains(&format!("/inloggen?terug=%2Fprojecten%2F{id}"))
+        );
+        let edit = anon.get(&format!("/projecten/{id}/bewerken")).await;
+        assert_eq!(edit.status, StatusCode::NOT_FOUND, "edit {id}");
+        let api = anon
+            .api(Method::GET, &format!("/api/v1/projects/{id}"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND, "API {id}");
+        assert_eq!(api.json()["title"], "Niet gevonden");
+        let api = anon
+            .api(Method::GET, &format!("/api/v1/projects/{id}/history"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND, "API history {id}");
+        let api = anon
+            .api(Method::DELETE, &format!("/api/v1/projects/{id}"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND, "API delete {id}");
+    }
+    // Logged in, a project of another institution kept to itself is just as missing, for the
+    // page, its edit form, its delete and the API.
+    let davinci = app.login(IM_DAVINCI).await;
+    for id in [hidden, missing] {
+        assert_eq!(
+            davinci.get(&format!("/projecten/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            davinci
+                .get(&format!("/projecten/{id}/bewerken"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let res = davinci
+            .post_form(&format!("/projecten/{id}/verwijderen"), &[])
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        let api = davinci
+            .api(Method::GET, &format!("/api/v1/projects/{id}"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND);
+    }
+    assert!(app.store().project(hidden).await.is_ok());
 }

@@ -5,13 +5,15 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use std::sync::Mutex;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use stip_store::testing::TestDb;
 use stip_web::{AppState, demo, router};
 use tower::ServiceExt;
 
 pub struct TestApp {
-    pub db: TestDb,
+    /// Shared by every instance made with [`TestApp::another_instance`].
+    pub db: Arc<TestDb>,
     router: Router,
 }
 
@@ -38,7 +40,28 @@ impl TestApp {
             .await
             .expect("load demo data");
         let router = router(AppState::new(db.store.clone()));
-        TestApp { db, router }
+        TestApp {
+            db: Arc::new(db),
+            router,
+        }
+    }
+
+    /// The same application with its state changed, e.g. trusted proxies.
+    pub fn with_state(self, change: impl FnOnce(AppState) -> AppState) -> TestApp {
+        let router = router(change(AppState::new(self.db.store.clone())));
+        TestApp { router, ..self }
+    }
+
+    /// A second server on the same database, with a store (and caches) of its own, as a second
+    /// `stip serve` would be.
+    pub async fn another_instance(&self) -> TestApp {
+        let store = stip_store::Store::connect(&self.db.url)
+            .await
+            .expect("connect a second store");
+        TestApp {
+            db: self.db.clone(),
+            router: router(AppState::new(store)),
+        }
     }
 
     pub fn store(&self) -> &stip_store::Store {
@@ -50,6 +73,7 @@ impl TestApp {
             app: self,
             cookies: Mutex::new(Vec::new()),
             headers: HeaderMap::new(),
+            peer: None,
         }
     }
 
@@ -130,6 +154,8 @@ pub struct Session<'a> {
     app: &'a TestApp,
     cookies: Mutex<Vec<(String, String)>>,
     pub headers: HeaderMap,
+    /// The address the request comes from, as the server's socket sees it.
+    peer: Option<IpAddr>,
 }
 
 #[derive(Debug)]
@@ -226,6 +252,9 @@ impl Session<'_> {
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
         }
+        if let Some(ip) = self.peer {
+            req = req.extension(axum::extract::ConnectInfo(SocketAddr::new(ip, 40000)));
+        }
         let res = self
             .app
             .router
@@ -301,6 +330,7 @@ impl Session<'_> {
             app: self.app,
             cookies: Mutex::new(self.cookies.lock().unwrap().clone()),
             headers,
+            peer: self.peer,
         };
         let body = json.map(|j| j.to_string()).unwrap_or_default();
         s.request(method, path, Some("application/json"), body)
@@ -313,6 +343,27 @@ impl Session<'_> {
             format!("Bearer {token}").parse().unwrap(),
         );
         self
+    }
+
+    /// Requests come from this address (as the socket sees it).
+    pub fn from_address(mut self, ip: &str) -> Self {
+        self.peer = Some(ip.parse().expect("an IP address"));
+        self
+    }
+
+    /// Posts a `multipart/form-data` body of text fields, as a browser sends a form with a file
+    /// input, without adding a CSRF token.
+    pub async fn post_multipart(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let boundary = "----stiptestboundary7MA4YWxkTrZu0gW";
+        let mut body = String::new();
+        for (name, value) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        self.request(Method::POST, path, Some(&ct), body).await
     }
 
     pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
