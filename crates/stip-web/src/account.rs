@@ -71,15 +71,13 @@ impl AccountPage {
     }
 }
 
-/// What a page of this module needs: the logged-in person, or the way to the login page.
-fn person(viewer: &Viewer) -> Result<&User, Response> {
-    viewer.user.as_ref().ok_or_else(|| {
-        Redirect::to(&format!(
-            "/inloggen?terug={}",
-            crate::identity::urlencode(&viewer.path)
-        ))
-        .into_response()
-    })
+/// Every page of this module is about the logged-in person; anyone else is sent to log in.
+fn to_login(viewer: &Viewer) -> Response {
+    Redirect::to(&format!(
+        "/inloggen?terug={}",
+        crate::identity::urlencode(&viewer.path)
+    ))
+    .into_response()
 }
 
 async fn page(
@@ -122,9 +120,8 @@ struct Done {
 }
 
 async fn show(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Done>) -> Response {
-    let user = match person(&viewer) {
-        Ok(u) => u,
-        Err(res) => return res,
+    let Some(user) = viewer.user.as_ref() else {
+        return to_login(&viewer);
     };
     let done = match q.gedaan.as_str() {
         "wachtwoord" => Some("account.password_changed"),
@@ -149,9 +146,8 @@ async fn change_password(
     jar: CookieJar,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match person(&viewer) {
-        Ok(u) => u,
-        Err(res) => return res,
+    let Some(user) = viewer.user.as_ref() else {
+        return to_login(&viewer);
     };
     let p = Pairs(pairs);
     let revoke_tokens = p.checked("revoke_tokens");
@@ -200,9 +196,8 @@ async fn create_token(
     viewer: Viewer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match person(&viewer) {
-        Ok(u) => u,
-        Err(res) => return res,
+    let Some(user) = viewer.user.as_ref() else {
+        return to_login(&viewer);
     };
     let p = Pairs(pairs);
     let name = match stip_core::error::optional_text(&p.get("token_name"), MAX_TOKEN_NAME) {
@@ -229,9 +224,8 @@ async fn revoke_token(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Response {
-    let user = match person(&viewer) {
-        Ok(u) => u,
-        Err(res) => return res,
+    let Some(user) = viewer.user.as_ref() else {
+        return to_login(&viewer);
     };
     match state.store.revoke_api_token(user.id, id).await {
         Ok(true) => Redirect::to("/account?gedaan=ingetrokken").into_response(),

@@ -36,15 +36,19 @@ impl TrustedProxies {
         if !self.trusts(peer) {
             return Some(peer);
         }
-        let hops: Vec<IpAddr> = headers
+        let hops: Vec<&str> = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .map_while(|s| s.trim().parse::<IpAddr>().ok())
             .collect();
         let mut client = peer;
         for hop in hops.into_iter().rev() {
+            // What a trusted proxy could not read as an address ends the walk: the client is
+            // then the last hop that can be named.
+            let Ok(hop) = hop.trim().parse::<IpAddr>() else {
+                break;
+            };
             client = hop;
             if !self.trusts(hop) {
                 break;
@@ -74,6 +78,10 @@ mod tests {
         assert_eq!(
             proxies.client(ip("10.0.0.1"), &HeaderMap::new()),
             ip("10.0.0.1")
+        );
+        assert_eq!(
+            proxies.client(ip("10.0.0.1"), &forwarded("unknown, 198.51.100.1")),
+            ip("198.51.100.1")
         );
         assert!(TrustedProxies::parse("proxy.example").is_err());
     }

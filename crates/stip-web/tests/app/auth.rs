@@ -163,12 +163,12 @@ async fn repeated_failed_logins_are_slowed_down_per_account_and_address() {
 #[tokio::test]
 async fn a_colleagues_failures_from_elsewhere_do_not_lock_the_owner_out() {
     let app = TestApp::new().await;
-    let colleague = app.anonymous().from_address("192.0.2.10");
+    let colleague = app.anonymous().with_address("192.0.2.10");
     fail_logins(&colleague, IM_DAVINCI, PER_ACCOUNT_AND_ADDRESS.free).await;
     let blocked = log_in(&colleague, IM_DAVINCI, "nog-een-gok").await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
     // The owner, at their own address, logs in at once.
-    let owner = app.anonymous().from_address("198.51.100.20");
+    let owner = app.anonymous().with_address("198.51.100.20");
     assert_eq!(
         log_in(&owner, IM_DAVINCI, "demo-davinci").await.status,
         StatusCode::SEE_OTHER
@@ -176,10 +176,10 @@ async fn a_colleagues_failures_from_elsewhere_do_not_lock_the_owner_out() {
     // Guesses spread over many addresses slow the account down for everyone, but only by
     // seconds, never the quarter of an hour a lock-out took.
     for i in 1..=PER_ACCOUNT.free - PER_ACCOUNT_AND_ADDRESS.free {
-        let elsewhere = app.anonymous().from_address(&format!("203.0.113.{i}"));
+        let elsewhere = app.anonymous().with_address(&format!("203.0.113.{i}"));
         log_in(&elsewhere, IM_DAVINCI, "geraden").await;
     }
-    let owner = app.anonymous().from_address("198.51.100.20");
+    let owner = app.anonymous().with_address("198.51.100.20");
     let res = log_in(&owner, IM_DAVINCI, "demo-davinci").await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     let wait: i64 = res.header("retry-after").parse().unwrap();
@@ -189,7 +189,7 @@ async fn a_colleagues_failures_from_elsewhere_do_not_lock_the_owner_out() {
 #[tokio::test]
 async fn repeated_failed_logins_are_slowed_down_per_address() {
     let app = TestApp::new().await;
-    let s = app.anonymous().from_address("192.0.2.99");
+    let s = app.anonymous().with_address("192.0.2.99");
     for i in 0..PER_ADDRESS.free {
         let email = format!("gok{i}@nergens.nl");
         log_in(&s, &email, "x").await;
@@ -205,13 +205,13 @@ async fn many_failures_behind_an_untrusted_proxy_do_not_block_other_accounts() {
     for i in 0..20 {
         let s = app
             .anonymous()
-            .from_address("10.0.0.1")
+            .with_address("10.0.0.1")
             .with_header("x-forwarded-for", &format!("203.0.113.{i}"));
         log_in(&s, &format!("collega{i}@horizon.demo"), "x").await;
     }
     let s = app
         .anonymous()
-        .from_address("10.0.0.1")
+        .with_address("10.0.0.1")
         .with_header("x-forwarded-for", "203.0.113.200");
     assert_eq!(
         log_in(&s, LEZER, "demo-lezer-1").await.status,
@@ -220,12 +220,12 @@ async fn many_failures_behind_an_untrusted_proxy_do_not_block_other_accounts() {
     // And the header of an untrusted peer is not believed: changing it does not start afresh.
     let guesser = app
         .anonymous()
-        .from_address("10.0.0.1")
+        .with_address("10.0.0.1")
         .with_header("x-forwarded-for", "198.51.100.1");
     fail_logins(&guesser, IM_DAVINCI, PER_ACCOUNT_AND_ADDRESS.free).await;
     let disguised = app
         .anonymous()
-        .from_address("10.0.0.1")
+        .with_address("10.0.0.1")
         .with_header("x-forwarded-for", "198.51.100.2");
     assert_eq!(
         log_in(&disguised, IM_DAVINCI, "demo-davinci").await.status,
@@ -241,7 +241,7 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
         .with_state(|s| s.with_trusted_proxies(proxies));
     let guesser = app
         .anonymous()
-        .from_address("10.0.0.1")
+        .with_address("10.0.0.1")
         .with_header("x-forwarded-for", "203.0.113.7");
     fail_logins(&guesser, IM_DAVINCI, PER_ACCOUNT_AND_ADDRESS.free).await;
     assert_eq!(
@@ -251,7 +251,7 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
     // The owner comes through the same proxy from another address.
     let owner = app
         .anonymous()
-        .from_address("10.0.0.1")
+        .with_address("10.0.0.1")
         .with_header("x-forwarded-for", "198.51.100.9");
     assert_eq!(
         log_in(&owner, IM_DAVINCI, "demo-davinci").await.status,

@@ -346,7 +346,7 @@ impl Session<'_> {
     }
 
     /// Requests come from this address (as the socket sees it).
-    pub fn from_address(mut self, ip: &str) -> Self {
+    pub fn with_address(mut self, ip: &str) -> Self {
         self.peer = Some(ip.parse().expect("an IP address"));
         self
     }
