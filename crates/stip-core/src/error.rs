@@ -49,6 +49,8 @@ pub enum ErrorCode {
     NotAPageNumber,
     /// A parameter that takes one value, given more than once.
     Repeated,
+    /// Not the account's current password.
+    WrongPassword,
 }
 
 impl ErrorCode {
@@ -82,6 +84,7 @@ impl ErrorCode {
             ErrorCode::MalformedJson { .. } => "malformed_json",
             ErrorCode::NotAPageNumber => "not_a_page_number",
             ErrorCode::Repeated => "repeated",
+            ErrorCode::WrongPassword => "wrong_password",
         }
     }
 }

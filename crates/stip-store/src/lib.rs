@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod demo;
 mod index;
 pub mod institution;
+pub mod login_throttle;
 pub mod portfolio;
 pub mod testing;
 pub mod user;
@@ -167,9 +168,12 @@ pub(crate) use retrying;
 
 /// Now, as stored: ISO 8601 in UTC with microseconds, so text order is time order.
 pub fn now() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string()
+    timestamp(chrono::Utc::now())
+}
+
+/// A moment as stored, in the format of [`now`].
+pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {

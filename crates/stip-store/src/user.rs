@@ -29,6 +29,22 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// A personal API token as its owner sees it in the list (the token itself is never stored).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+/// A new password for an account: its argon2 hash, and whether the account's personal API
+/// tokens end with the old password (a reset after a leak must not leave a way in).
+pub struct NewPassword<'a> {
+    pub hash: &'a str,
+    pub revoke_tokens: bool,
+}
+
 /// A new or edited account.
 pub struct UserData<'a> {
     pub email: &'a Email,
@@ -61,14 +77,14 @@ impl Store {
     }
 
     /// Saves an account edited from `version`; `Ok(false)` when someone saved it in between.
-    /// With a new password hash the password changes in the same transaction and every open
-    /// session of the account ends.
+    /// With a new password the password changes in the same transaction, every open session of
+    /// the account ends and, when asked, so do its personal API tokens.
     pub async fn update_user(
         &self,
         id: i64,
         version: i64,
         d: &UserData<'_>,
-        new_password_hash: Option<&str>,
+        new_password: Option<&NewPassword<'_>>,
     ) -> Result<bool> {
         let n = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
@@ -86,9 +102,9 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if let (1, Some(hash)) = (n, new_password_hash) {
+            if let (1, Some(new)) = (n, new_password) {
                 sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                    .bind(hash)
+                    .bind(new.hash)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -96,6 +112,12 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                if new.revoke_tokens {
+                    sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             tx.commit().await?;
             n
@@ -254,16 +276,98 @@ impl Store {
     }
 
     pub async fn create_api_token(&self, token_hash: &str, user_id: i64) -> Result<()> {
+        self.create_named_api_token(token_hash, user_id, "")
+            .await
+            .map(|_| ())
+    }
+
+    /// A personal API token with the name its owner gave it; returns its id.
+    pub async fn create_named_api_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        name: &str,
+    ) -> Result<i64> {
         on_pool!(self, write, |pool| {
-            sqlx::query(
-                "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
+            sqlx::query_scalar(
+                "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)
+                 RETURNING id",
             )
             .bind(token_hash)
             .bind(user_id)
+            .bind(name)
             .bind(now())
-            .execute(pool)
-            .await?;
+            .fetch_one(pool)
+            .await
+            .map_err(StoreError::from)
+        })
+    }
+
+    /// The personal API tokens of an account, newest first.
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+        Ok(on_pool!(self, read, |pool| sqlx::query_as(
+            "SELECT id, name, created_at, last_used_at FROM api_tokens
+             WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Ends one personal API token of an account; `Ok(false)` when the account has no such token.
+    pub async fn revoke_api_token(&self, user_id: i64, id: i64) -> Result<bool> {
+        let n = on_pool!(self, write, |pool| {
+            sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user_id)
+                .execute(pool)
+                .await?
+                .rows_affected()
         });
+        self.credentials.invalidate();
+        Ok(n == 1)
+    }
+
+    /// The password hash of an account, to check the current password before changing it.
+    pub async fn password_hash(&self, user_id: i64) -> Result<String> {
+        let hash: Option<String> = on_pool!(self, read, |pool| sqlx::query_scalar(
+            "SELECT password_hash FROM users WHERE id = $1"
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?);
+        hash.ok_or(StoreError::NotFound)
+    }
+
+    /// A person changes their own password: every other session of theirs ends, and when asked
+    /// their personal API tokens too.
+    pub async fn change_password(
+        &self,
+        user_id: i64,
+        new: &NewPassword<'_>,
+        keep_session: &str,
+    ) -> Result<()> {
+        on_pool!(self, write, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(new.hash)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user_id)
+                .bind(keep_session)
+                .execute(&mut *tx)
+                .await?;
+            if new.revoke_tokens {
+                sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        self.credentials.invalidate();
         Ok(())
     }
 
@@ -275,6 +379,17 @@ impl Store {
             .bind(token_hash)
             .fetch_optional(pool)
             .await?);
+        if row.is_some() {
+            // Recorded when the token is looked up in the database, not on every request
+            // answered from memory: "last used" is then right to within the cache's life.
+            on_pool!(self, write, |pool| {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                    .bind(now())
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await?;
+            });
+        }
         row.map(User::try_from).transpose()
     }
 }

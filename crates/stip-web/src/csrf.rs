@@ -1,28 +1,77 @@
 //! The CSRF check on every state-changing request made with a cookie: the `X-CSRF-Token`
-//! header, or the `csrf` field of a form.
+//! header, or the `csrf` field of a form (urlencoded or multipart, as a file upload sends it).
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 
-/// The CSRF token of a request: the `X-CSRF-Token` header, or the `csrf` field of a form.
-pub async fn matches(headers: &HeaderMap, body: Body, expected: &str) -> (bool, Body) {
+/// Why a request did not pass.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No token, or not the viewer's.
+    Mismatch,
+    /// The form is larger than any request may be, so its token was never read.
+    TooLarge,
+}
+
+/// Checks the CSRF token of a request; on success gives back the body (read when the token
+/// was in it) for the handler.
+pub async fn check(headers: &HeaderMap, body: Body, expected: &str) -> Result<Body, Refusal> {
+    if expected.is_empty() {
+        return Err(Refusal::Mismatch);
+    }
     if let Some(h) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
-        return (!expected.is_empty() && constant_time_eq(h, expected), body);
+        return constant_time_eq(h, expected)
+            .then_some(body)
+            .ok_or(Refusal::Mismatch);
     }
-    let is_form = headers.get(header::CONTENT_TYPE).is_some_and(|v| {
-        v.as_bytes()
-            .starts_with(b"application/x-www-form-urlencoded")
-    });
-    if !is_form {
-        return (false, body);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = multer::parse_boundary(content_type).ok();
+    let urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
+    if boundary.is_none() && !urlencoded {
+        return Err(Refusal::Mismatch);
     }
-    let Ok(bytes) = axum::body::to_bytes(body, crate::MAX_BODY).await else {
-        return (false, Body::empty());
+    let bytes = read(body).await?;
+    let token = match boundary {
+        Some(boundary) => multipart_field(bytes.clone(), boundary, "csrf").await,
+        None => url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned()),
     };
-    let ok = url::form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "csrf")
-        .is_some_and(|(_, v)| !expected.is_empty() && constant_time_eq(&v, expected));
-    (ok, Body::from(bytes))
+    match token {
+        Some(t) if constant_time_eq(&t, expected) => Ok(Body::from(bytes)),
+        _ => Err(Refusal::Mismatch),
+    }
+}
+
+/// The whole body, up to the most any request may carry.
+async fn read(body: Body) -> Result<Bytes, Refusal> {
+    axum::body::to_bytes(body, crate::MAX_BODY)
+        .await
+        .map_err(|e| {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                Refusal::TooLarge
+            } else {
+                // A body that broke off while being read: nobody is there to tell.
+                Refusal::Mismatch
+            }
+        })
+}
+
+/// The text of the first field called `name` in a `multipart/form-data` body.
+async fn multipart_field(bytes: Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = Body::from(bytes).into_data_stream();
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Compares in time independent of where the strings differ, so timing tells nothing of the token.

@@ -289,7 +289,9 @@ pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: 
             let page = ErrorPage {
                 c: viewer.chrome(),
                 key,
-                login_hint: viewer.user.is_none() && status == StatusCode::FORBIDDEN,
+                // Offered on every 404 too, so a missing page and a hidden one look alike.
+                login_hint: viewer.user.is_none()
+                    && matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
             };
             let mut out = render(&page);
             *out.status_mut() = status;

@@ -9,9 +9,10 @@ use crate::{AppState, PageError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
+use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
@@ -86,17 +87,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     }
 }
 
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 pub(crate) fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -132,20 +122,24 @@ pub fn new_api_token() -> (String, String) {
     (token, hash)
 }
 
-pub(crate) fn set_cookie(
-    name: &str,
-    value: &str,
+/// A cookie of Stip's own: for the whole site, out of reach of scripts, not sent along with
+/// requests from other sites' forms, and only over https when the request came that way.
+/// Without `max_age` it lasts as long as the browser session.
+pub(crate) fn private_cookie(
+    name: &'static str,
+    value: String,
     max_age: Option<i64>,
     secure: bool,
-) -> HeaderValue {
-    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+) -> Cookie<'static> {
+    let mut c = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure);
     if let Some(age) = max_age {
-        c.push_str(&format!("; Max-Age={age}"));
+        c = c.max_age(cookie::time::Duration::seconds(age));
     }
-    if secure {
-        c.push_str("; Secure");
-    }
-    HeaderValue::from_str(&c).expect("cookie values are ASCII")
+    c.build()
 }
 
 /// Cookies get `Secure` when the request came over https (directly or through a proxy).
@@ -158,9 +152,10 @@ pub(crate) fn is_https(headers: &HeaderMap) -> bool {
 /// Resolves the [`Viewer`] of every request, checks the CSRF token of every state-changing
 /// request made with a cookie, and renders errors in the viewer's language.
 pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (mut parts, body) = req.into_parts();
+    let (mut parts, mut body) = req.into_parts();
     let headers = &parts.headers;
-    let lang = Lang::from_request(headers, cookie(headers, LANG_COOKIE));
+    let jar = CookieJar::from_headers(headers);
+    let lang = Lang::from_request(headers, jar.get(LANG_COOKIE).map(Cookie::value));
     let path = parts
         .uri
         .path_and_query()
@@ -187,10 +182,10 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
             }
         }
     } else {
-        let session = match cookie(headers, SESSION_COOKIE) {
+        let session = match jar.get(SESSION_COOKIE) {
             Some(token) => state
                 .store
-                .session_user(&token_hash(token))
+                .session_user(&token_hash(token.value()))
                 .await
                 .ok()
                 .flatten(),
@@ -198,7 +193,7 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         };
         match session {
             Some((user, csrf)) => (Some(user), csrf),
-            None => match cookie(headers, CSRF_COOKIE) {
+            None => match jar.get(CSRF_COOKIE).map(Cookie::value) {
                 Some(c) if c.len() >= 32 => (None, c.to_string()),
                 _ => {
                     let c = random_token();
@@ -216,10 +211,14 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         },
         None => Actor::Anonymous,
     };
-    let address = parts
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|a| a.0.ip().to_string())
+        .map(|a| a.0.ip());
+    let address = state
+        .trusted_proxies
+        .client(peer, headers)
+        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "local".into());
     let viewer = Viewer {
         actor,
@@ -231,42 +230,44 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
     };
 
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let mut body = body;
     // Without a session a JSON call carries no ambient credentials to abuse; forms always need
     // the token (also the login form, against login CSRF).
     let ambient = viewer.user.is_some() || !is_api;
     if unsafe_method && !by_token && ambient {
-        let (ok, restored) = csrf::matches(&parts.headers, body, &viewer.csrf).await;
-        body = restored;
-        if !ok {
-            let res = if is_api {
-                ApiError::Forbidden.into_response()
-            } else {
-                let mut r = StatusCode::FORBIDDEN.into_response();
-                r.extensions_mut().insert(ErrorReply::Page {
-                    status: StatusCode::FORBIDDEN,
-                    key: "csrf",
-                });
-                r
-            };
-            return finish(res, lang, Some(&viewer), is_api).await;
-        }
+        body = match csrf::check(&parts.headers, body, &viewer.csrf).await {
+            Ok(body) => body,
+            Err(refusal) => {
+                let res = match refusal {
+                    // `finish` renders a bare 413 as "too large", page or problem.
+                    csrf::Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+                    csrf::Refusal::Mismatch if is_api => ApiError::Forbidden.into_response(),
+                    csrf::Refusal::Mismatch => {
+                        let mut r = StatusCode::FORBIDDEN.into_response();
+                        r.extensions_mut().insert(ErrorReply::Page {
+                            status: StatusCode::FORBIDDEN,
+                            key: "csrf",
+                        });
+                        r
+                    }
+                };
+                return finish(res, lang, Some(&viewer), is_api).await;
+            }
+        };
     }
     parts.extensions.insert(viewer.clone());
     let secure = is_https(&parts.headers);
     let res = next.run(Request::from_parts(parts, body)).await;
-    let mut res = finish(res, lang, Some(&viewer), is_api).await;
-    if let Some(c) = new_csrf_cookie {
-        let is_html = res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-        if is_html {
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(CSRF_COOKIE, &c, None, secure),
-            );
+    let res = finish(res, lang, Some(&viewer), is_api).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    match new_csrf_cookie {
+        // Only a page has forms that need the token.
+        Some(c) if is_html => {
+            let jar = CookieJar::new().add(private_cookie(CSRF_COOKIE, c, None, secure));
+            (jar, res).into_response()
         }
+        _ => res,
     }
-    res
 }

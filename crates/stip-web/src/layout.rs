@@ -7,9 +7,10 @@ use crate::identity::Viewer;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use stip_core::access::Action;
 use stip_core::user::Role;
 
@@ -29,10 +30,17 @@ pub struct Chrome {
 
 impl Chrome {
     pub fn new(v: &Viewer) -> Chrome {
-        let section = ["/projecten", "/instellingen", "/themas", "/beheer", "/api"]
-            .into_iter()
-            .find(|s| v.path.starts_with(s))
-            .unwrap_or("/");
+        let section = [
+            "/projecten",
+            "/instellingen",
+            "/themas",
+            "/beheer",
+            "/api",
+            "/account",
+        ]
+        .into_iter()
+        .find(|s| v.path.starts_with(s))
+        .unwrap_or("/");
         Chrome {
             lang: v.lang,
             user_name: v.user.as_ref().map(|u| u.name.clone()),
@@ -129,16 +137,16 @@ async fn switch_language(Path(lang): Path<String>, Query(back): Query<Back>) -> 
     let Some(lang) = Lang::parse(&lang) else {
         return crate::PageError::NotFound.into_response();
     };
-    let mut res = Redirect::to(&crate::redirect::local_path(&back.terug)).into_response();
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang.code()
-    );
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).expect("ASCII cookie"),
-    );
-    res
+    // Not HttpOnly: the choice of language is no secret. Kept for a year.
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .max_age(cookie::time::Duration::seconds(31_536_000))
+        .same_site(SameSite::Lax);
+    (
+        CookieJar::new().add(cookie),
+        Redirect::to(&crate::redirect::local_path(&back.terug)),
+    )
+        .into_response()
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {

@@ -3,6 +3,8 @@
 
 rust_i18n::i18n!("locales", fallback = "nl");
 
+mod account;
+mod address;
 mod admin;
 pub mod agenda;
 mod assets;
@@ -34,6 +36,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use address::TrustedProxies;
 pub use error::{ApiError, PageError, Problem};
 
 /// The reference lists with the store's generation they were read at.
@@ -46,7 +49,8 @@ pub const MAX_BODY: usize = 4 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub throttle: Arc<login::LoginThrottle>,
+    /// Whose `X-Forwarded-For` names the client (for slowing down password guessing).
+    pub trusted_proxies: Arc<TrustedProxies>,
     lists: Arc<RwLock<Option<CachedLists>>>,
 }
 
@@ -54,9 +58,14 @@ impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
             store,
-            throttle: Arc::default(),
+            trusted_proxies: Arc::default(),
             lists: Arc::default(),
         }
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 
     /// Institutions, themes, drivers and criteria, read again only after one of them changed.
@@ -82,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(home::routes())
         .merge(admin::routes())
         .merge(login::routes())
+        .merge(account::routes())
         .merge(portfolio::routes())
         .merge(institution::routes())
         .merge(agenda::routes())

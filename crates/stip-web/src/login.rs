@@ -2,8 +2,8 @@
 
 use crate::extract::Form;
 use crate::identity::{
-    SESSION_COOKIE, SESSION_HOURS, Viewer, cookie, hash_password, is_https, random_token,
-    set_cookie, token_hash, verify_password,
+    SESSION_COOKIE, SESSION_HOURS, Viewer, hash_password, is_https, private_cookie, random_token,
+    token_hash, verify_password,
 };
 use crate::layout::{Chrome, render};
 use crate::redirect::local_path;
@@ -14,54 +14,105 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use axum_extra::extract::cookie::CookieJar;
+use chrono::{DateTime, Utc};
+use stip_store::Store;
 
-/// Counts failed logins per account and per address; past a threshold, refuses with 429 until
-/// the window has passed.
-#[derive(Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+/// Slows down password guessing with delays that grow with each failure, counted in the
+/// database so every instance sees them. Three counters: per (account, address), so one
+/// person's typos or one attacker's guesses slow down that pair soon; per account, looser, so
+/// guesses spread over many addresses still slow down (but a colleague elsewhere can make the
+/// owner wait a little, never lock them out); per address, loosest, against one address trying
+/// many accounts (behind a reverse proxy that is not trusted, every client shares one address).
+pub struct LoginThrottle;
+
+/// After `free` failures in a run, each further failure makes the next attempt wait twice as
+/// long as the one before, from 2 seconds up to `max_wait` seconds.
+#[derive(Clone, Copy)]
+pub struct Policy {
+    pub free: i64,
+    pub max_wait: i64,
 }
 
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
+pub const PER_ACCOUNT_AND_ADDRESS: Policy = Policy {
+    free: 5,
+    max_wait: 60,
+};
+pub const PER_ACCOUNT: Policy = Policy {
+    free: 10,
+    max_wait: 30,
+};
+pub const PER_ADDRESS: Policy = Policy {
+    free: 50,
+    max_wait: 60,
+};
+/// A run of failures is forgotten this long after its last failure.
+const FORGET_AFTER_MINUTES: i64 = 15;
+
+/// The longest e-mail address there can be (RFC 5321 path limit); anything longer is refused
+/// before it reaches the throttle or the database.
+pub const MAX_EMAIL: usize = 254;
+
+impl Policy {
+    fn wait_after(self, failures: i64) -> i64 {
+        if failures < self.free {
+            return 0;
+        }
+        let doublings = (failures - self.free).min(16) as u32;
+        2i64.saturating_pow(doublings + 1).min(self.max_wait)
+    }
+}
 
 impl LoginThrottle {
-    /// Seconds to wait when any of the keys is over its limit.
-    fn blocked(&self, keys: &[(String, u32)]) -> Option<u64> {
-        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        keys.iter()
-            .filter_map(|(k, limit)| {
-                map.get(k)
-                    .filter(|(n, since)| n >= limit && since.elapsed() < WINDOW)
-            })
-            .map(|(_, since)| WINDOW.saturating_sub(since.elapsed()).as_secs().max(1))
-            .max()
+    /// The counters an attempt on `email` from `address` touches, as hashes: no submitted text
+    /// is stored, and every key has the same small size.
+    fn keys(email: &str, address: &str) -> [(String, Policy); 3] {
+        [
+            (
+                token_hash(&format!("pair\n{email}\n{address}")),
+                PER_ACCOUNT_AND_ADDRESS,
+            ),
+            (token_hash(&format!("account\n{email}")), PER_ACCOUNT),
+            (token_hash(&format!("address\n{address}")), PER_ADDRESS),
+        ]
     }
 
-    fn fail(&self, keys: &[(String, u32)]) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
-        }
-        for (k, _) in keys {
-            let entry = map.entry(k.clone()).or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= WINDOW {
-                *entry = (0, Instant::now());
+    /// Seconds to wait before an attempt on `email` from `address` is answered, if any.
+    async fn wait(store: &Store, email: &str, address: &str) -> Result<Option<u64>, PageError> {
+        let keys = Self::keys(email, address);
+        let keys: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        let now = Utc::now();
+        let until = store.login_blocked_until(&keys, now).await?;
+        Ok(until.map(|until| seconds_until(now, until)))
+    }
+
+    async fn fail(store: &Store, email: &str, address: &str) -> Result<(), PageError> {
+        let now = Utc::now();
+        let forget = chrono::Duration::minutes(FORGET_AFTER_MINUTES);
+        for (key, policy) in Self::keys(email, address) {
+            let failures = store.record_login_failure(&key, now, forget).await?;
+            let wait = policy.wait_after(failures);
+            if wait > 0 {
+                store
+                    .block_login(&key, now + chrono::Duration::seconds(wait))
+                    .await?;
             }
-            entry.0 += 1;
         }
+        Ok(())
     }
 
-    fn succeed(&self, account: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(account);
+    /// After a successful login the pair starts afresh; the account's and the address's
+    /// counters run on, so one success does not buy an attacker new free guesses.
+    async fn succeed(store: &Store, email: &str, address: &str) -> Result<(), PageError> {
+        let [(pair, _), ..] = Self::keys(email, address);
+        Ok(store.forget_login_failures(&pair).await?)
     }
+}
+
+/// Whole seconds from `now` to `until`, rounded up, at least one.
+fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
+    let ms = (until - now).num_milliseconds().max(0) as u64;
+    ms.div_ceil(1000).max(1)
 }
 
 pub fn routes() -> Router<AppState> {
@@ -77,6 +128,15 @@ struct LoginPage {
     email: String,
     next: String,
     failed: bool,
+    /// Seconds to wait before the next attempt, after too many failures.
+    wait: Option<u64>,
+}
+
+impl LoginPage {
+    fn wait_message(&self) -> String {
+        let seconds = self.wait.unwrap_or(0);
+        rust_i18n::t!("login.wait", locale = self.c.lang.code(), seconds = seconds).into_owned()
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -94,6 +154,7 @@ async fn login_page(
         email: String::new(),
         next: local_path(&q.terug),
         failed: false,
+        wait: None,
     })
 }
 
@@ -111,16 +172,34 @@ async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let refuse = |email: String, wait: Option<u64>| {
+        let mut res = render(&LoginPage {
+            c: viewer.chrome(),
+            email,
+            next: local_path(&form.terug),
+            failed: wait.is_none(),
+            wait,
+        });
+        match wait {
+            Some(secs) => {
+                *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                res.headers_mut().insert(header::RETRY_AFTER, secs.into());
+            }
+            None => *res.status_mut() = StatusCode::UNAUTHORIZED,
+        }
+        res
+    };
     let email = form.email.trim().to_lowercase();
-    let keys = [
-        (format!("account:{email}"), MAX_FAILURES_PER_ACCOUNT),
-        (
-            format!("address:{}", viewer.address),
-            MAX_FAILURES_PER_ADDRESS,
-        ),
-    ];
-    if let Some(wait) = state.throttle.blocked(&keys) {
-        return PageError::TooManyRequests(wait).into_response();
+    // No account has such an address: refused before it costs a database row or a query (a
+    // control character is also what PostgreSQL cannot store in text).
+    if email.len() > MAX_EMAIL || email.chars().any(char::is_control) {
+        return refuse(String::new(), None);
+    }
+    let address = viewer.address.as_str();
+    match LoginThrottle::wait(&state.store, &email, address).await {
+        Ok(Some(wait)) => return refuse(email, Some(wait)),
+        Ok(None) => {}
+        Err(e) => return e.into_response(),
     }
     let found = match state.store.user_for_login(&email).await {
         Ok(found) => found,
@@ -138,18 +217,15 @@ async fn login(
     let user = match found {
         Some((user, _)) if valid && user.active => user,
         _ => {
-            state.throttle.fail(&keys);
-            let mut res = render(&LoginPage {
-                c: viewer.chrome(),
-                email,
-                next: local_path(&form.terug),
-                failed: true,
-            });
-            *res.status_mut() = StatusCode::UNAUTHORIZED;
-            return res;
+            if let Err(e) = LoginThrottle::fail(&state.store, &email, address).await {
+                return e.into_response();
+            }
+            return refuse(email, None);
         }
     };
-    state.throttle.succeed(&keys[0].0);
+    if let Err(e) = LoginThrottle::succeed(&state.store, &email, address).await {
+        return e.into_response();
+    }
     let token = random_token();
     let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS))
         .format("%Y-%m-%dT%H:%M:%S%.6fZ")
@@ -161,33 +237,29 @@ async fn login(
     {
         return PageError::from(e).into_response();
     }
-    let mut res = Redirect::to(&local_path(&form.terug)).into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(
-            SESSION_COOKIE,
-            &token,
-            Some(SESSION_HOURS * 3600),
-            is_https(&headers),
-        ),
+    let cookie = private_cookie(
+        SESSION_COOKIE,
+        token,
+        Some(SESSION_HOURS * 3600),
+        is_https(&headers),
     );
-    res
+    (
+        CookieJar::new().add(cookie),
+        Redirect::to(&local_path(&form.terug)),
+    )
+        .into_response()
 }
 
 /// A hash of a random password, verified when the account does not exist.
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password(&random_token()));
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        let _ = state.store.delete_session(&token_hash(token)).await;
+async fn logout(State(state): State<AppState>, headers: HeaderMap, jar: CookieJar) -> Response {
+    if let Some(token) = jar.get(SESSION_COOKIE) {
+        let _ = state.store.delete_session(&token_hash(token.value())).await;
     }
-    let mut res = Redirect::to("/").into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", Some(0), is_https(&headers)),
-    );
-    res
+    let gone = private_cookie(SESSION_COOKIE, String::new(), Some(0), is_https(&headers));
+    (jar.add(gone), Redirect::to("/")).into_response()
 }
 
 #[cfg(test)]
@@ -202,5 +274,13 @@ mod tests {
         assert!(verify_password("correct horse battery", &h));
         assert!(!verify_password("wrong", &h));
         assert!(!verify_password("anything", &DUMMY_HASH));
+    }
+
+    #[test]
+    fn waits_double_after_the_free_failures_up_to_the_cap() {
+        let p = PER_ACCOUNT_AND_ADDRESS;
+        let waits: Vec<i64> = (1..=12).map(|n| p.wait_after(n)).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(PER_ACCOUNT.wait_after(1_000_000), PER_ACCOUNT.max_wait);
     }
 }

@@ -17,7 +17,7 @@ use stip_core::access::Action;
 use stip_core::institution::Institution;
 use stip_core::user::{AccountData, AccountInput, Role};
 use stip_store::StoreError;
-use stip_store::user::UserData;
+use stip_store::user::{NewPassword, UserData};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,7 +53,7 @@ fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> 
         .iter()
         .map(|i| (i.data.brin.to_string(), i.data.name.clone()))
         .collect();
-    vec![
+    let mut fields = vec![
         Field::new(c, "email", p.get("email"), Kind::Email).required(c),
         Field::new(c, "name", p.get("name"), Kind::Text).required(c),
         Field::new(c, "role", p.get("role"), Kind::Select(roles, String::new())),
@@ -70,14 +70,24 @@ fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> 
             if p.checked("active") { "1" } else { "" },
             Kind::Checkbox,
         ),
-        if is_new {
+    ];
+    if is_new {
+        fields.push(
             Field::new(c, "password", "", Kind::Password)
                 .hint(c.t("hint.password"))
-                .required(c)
-        } else {
-            Field::new(c, "password", "", Kind::Password).hint(c.t("hint.password_keep"))
-        },
-    ]
+                .required(c),
+        );
+    } else {
+        fields.push(Field::new(c, "password", "", Kind::Password).hint(c.t("hint.password_keep")));
+        // A reset after a leak must not leave a token working: revoking is the default.
+        fields.push(Field::new(
+            c,
+            "revoke_tokens",
+            if p.checked("revoke_tokens") { "1" } else { "" },
+            Kind::Checkbox,
+        ));
+    }
+    fields
 }
 
 /// The argon2 hash of a password, computed off the async threads (it takes tens of milliseconds).
@@ -232,6 +242,7 @@ async fn edit(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Resp
             "active".into(),
             if u.active { "1".into() } else { String::new() },
         ),
+        ("revoke_tokens".into(), "1".into()),
     ]);
     form(&viewer, &p, &institutions, Some(id))
         .version(u.version)
@@ -274,9 +285,13 @@ async fn update(
         institution_id: account.institution_id,
         active: account.active,
     };
+    let new_password = hash.as_deref().map(|hash| NewPassword {
+        hash,
+        revoke_tokens: p.checked("revoke_tokens"),
+    });
     match state
         .store
-        .update_user(id, version, &data, hash.as_deref())
+        .update_user(id, version, &data, new_password.as_ref())
         .await
     {
         Ok(true) => {}

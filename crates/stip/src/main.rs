@@ -8,7 +8,7 @@ use stip_core::ErrorCode;
 use stip_core::user::{AccountData, AccountInput};
 use stip_store::Store;
 use stip_store::user::UserData;
-use stip_web::{AppState, demo, identity};
+use stip_web::{AppState, TrustedProxies, demo, identity};
 
 const DEFAULT_DATABASE: &str = "sqlite://stip.db";
 
@@ -41,6 +41,10 @@ enum Command {
         /// Load demo data first when the database is empty, and print the demo accounts.
         #[arg(long)]
         demo: bool,
+        /// Reverse proxies (comma-separated IP addresses or networks, e.g. `10.0.0.1,fd00::/8`)
+        /// whose `X-Forwarded-For` names the client; from anyone else it is ignored.
+        #[arg(long, env = "STIP_TRUSTED_PROXIES", default_value = "", value_parser = parse_proxies)]
+        trusted_proxies: TrustedProxies,
     },
     /// Load demo data into an empty database.
     Demo {
@@ -113,7 +117,8 @@ async fn main() -> Result<()> {
             addr,
             database,
             demo,
-        } => serve(addr, &database.url, demo).await,
+            trusted_proxies,
+        } => serve(addr, &database.url, demo, trusted_proxies).await,
         Command::Demo {
             database,
             institutions,
@@ -284,7 +289,16 @@ fn print_accounts() {
     println!();
 }
 
-async fn serve(addr: SocketAddr, url: &str, with_demo: bool) -> Result<()> {
+fn parse_proxies(list: &str) -> Result<TrustedProxies, String> {
+    TrustedProxies::parse(list)
+}
+
+async fn serve(
+    addr: SocketAddr,
+    url: &str,
+    with_demo: bool,
+    trusted_proxies: TrustedProxies,
+) -> Result<()> {
     let store = connect(url).await?;
     if with_demo {
         if store.is_empty().await? {
@@ -300,7 +314,7 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool) -> Result<()> {
     // Load the portfolio read model before listening, so no request waits for it (the store
     // logs how many projects it read, and how long that took).
     store.warm().await?;
-    let app = stip_web::router(AppState::new(store.clone()));
+    let app = stip_web::router(AppState::new(store.clone()).with_trusted_proxies(trusted_proxies));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;

@@ -527,9 +527,8 @@ async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Proje
         visibility: p.data.visibility,
     }) {
         Ok(p)
-    } else if viewer.user.is_none() && p.data.visibility == Visibility::Netwerk {
-        Err(ApiError::Unauthorized)
     } else {
+        // The same answer as for a project that does not exist, so none tells it does.
         Err(ApiError::NotFound)
     }
 }

@@ -325,8 +325,9 @@ struct Flash {
     opgeslagen: String,
 }
 
-/// The project if the viewer may see it. Hidden projects are "not found" to the network; an
-/// anonymous visitor is offered the login page.
+/// The project if the viewer may see it. A project the viewer may not see is "not found", to
+/// everyone alike, so no answer tells that it exists (the 404 page offers an anonymous visitor
+/// the login).
 async fn visible_project(
     state: &AppState,
     viewer: &Viewer,
@@ -342,12 +343,6 @@ async fn visible_project(
         visibility: p.data.visibility,
     }) {
         Ok(p)
-    } else if viewer.user.is_none() {
-        Err(Redirect::to(&format!(
-            "/inloggen?terug={}",
-            crate::identity::urlencode(&viewer.path)
-        ))
-        .into_response())
     } else {
         Err(PageError::NotFound.into_response())
     }

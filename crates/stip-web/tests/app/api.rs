@@ -173,7 +173,8 @@ async fn anonymous_callers_get_public_projects_only() {
         anon.api(Method::GET, &format!("/api/v1/projects/{network}"), None)
             .await
             .status,
-        StatusCode::UNAUTHORIZED
+        StatusCode::NOT_FOUND,
+        "a project the caller may not see answers like one that does not exist"
     );
     assert_eq!(
         anon.api(Method::POST, "/api/v1/projects", Some(project_json()))

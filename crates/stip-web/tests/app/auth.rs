@@ -2,6 +2,7 @@
 
 use crate::support::*;
 use axum::http::StatusCode;
+use stip_web::login::{PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS};
 
 on_both!(
     the_ui_is_dutch_by_default_and_english_on_request,
@@ -9,8 +10,14 @@ on_both!(
     session_cookies_are_http_only_same_site_lax_and_secure_over_https,
     passwords_are_stored_as_argon2_hashes,
     a_wrong_password_is_refused_without_saying_which_part_was_wrong,
-    repeated_failed_logins_are_slowed_down_per_account,
+    repeated_failed_logins_are_slowed_down_per_account_and_address,
+    a_colleagues_failures_from_elsewhere_do_not_lock_the_owner_out,
     repeated_failed_logins_are_slowed_down_per_address,
+    many_failures_behind_an_untrusted_proxy_do_not_block_other_accounts,
+    behind_a_trusted_proxy_the_forwarded_address_is_the_client,
+    an_overlong_email_is_refused_without_being_stored,
+    a_login_email_with_control_characters_is_refused,
+    instances_on_one_database_count_the_same_failures,
     a_form_without_its_csrf_token_changes_nothing,
     every_page_sends_security_headers,
     pages_use_no_inline_script_or_style,
@@ -20,6 +27,8 @@ on_both!(
     an_address_that_does_not_parse_gets_a_page_in_the_users_language,
     back_links_never_leave_the_site_and_never_break,
     a_body_too_large_is_refused_with_a_clear_answer,
+    a_multipart_form_passes_the_csrf_check_with_its_token_only,
+    a_form_over_4_mb_gets_the_too_large_page_not_the_csrf_page,
 );
 
 async fn the_ui_is_dutch_by_default_and_english_on_request() {
@@ -140,55 +149,184 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
     assert!(unknown.shows("Het e-mailadres of het wachtwoord klopt niet."));
 }
 
-async fn repeated_failed_logins_are_slowed_down_per_account() {
+/// Logs in with a wrong password `n` times; each must be an ordinary refusal.
+async fn fail_logins(s: &Session, email: &str, n: i64) {
+    for _ in 0..n {
+        let res = s
+            .post_form("/inloggen", &[("email", email), ("password", "geraden")])
+            .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+    }
+}
+
+async fn log_in(s: &Session, email: &str, password: &str) -> TestResponse {
+    s.post_form("/inloggen", &[("email", email), ("password", password)])
+        .await
+}
+
+async fn repeated_failed_logins_are_slowed_down_per_account_and_address() {
     let app = TestApp::demo().await;
     let s = app.anonymous();
-    for _ in 0..stip_web::login::MAX_FAILURES_PER_ACCOUNT {
-        let res = s
-            .post_form(
-                "/inloggen",
-                &[("email", IM_DAVINCI), ("password", "geraden")],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    }
+    fail_logins(&s, IM_DAVINCI, PER_ACCOUNT_AND_ADDRESS.free).await;
     // Now even the right password waits: guessing must not be able to go on.
-    let blocked = s
-        .post_form(
-            "/inloggen",
-            &[("email", IM_DAVINCI), ("password", "demo-davinci")],
-        )
-        .await;
+    let blocked = log_in(&s, IM_DAVINCI, "demo-davinci").await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(blocked.header("retry-after").parse::<u64>().unwrap() > 0);
-    assert!(blocked.shows("Te veel pogingen"));
-    // Another account from the same address is not blocked by this one.
+    let wait: u64 = blocked.header("retry-after").parse().unwrap();
+    assert!((1..=2).contains(&wait), "the first wait is short: {wait}");
+    assert!(blocked.shows(&format!(
+        "Te veel pogingen. Wacht {wait} seconden en probeer het opnieuw."
+    )));
+    // Another account from the same address is not slowed down by this one.
+    let other = log_in(&s, IM_HORIZON, "demo-horizon").await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+}
+
+async fn a_colleagues_failures_from_elsewhere_do_not_lock_the_owner_out() {
+    let app = TestApp::demo().await;
+    let colleague = app.anonymous().with_address("192.0.2.10");
+    fail_logins(&colleague, IM_DAVINCI, PER_ACCOUNT_AND_ADDRESS.free).await;
+    let blocked = log_in(&colleague, IM_DAVINCI, "nog-een-gok").await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    // The owner, at their own address, logs in at once.
+    let owner = app.anonymous().with_address("198.51.100.20");
     assert_eq!(
-        s.post_form(
-            "/inloggen",
-            &[("email", IM_HORIZON), ("password", "demo-horizon")]
-        )
-        .await
-        .status,
+        log_in(&owner, IM_DAVINCI, "demo-davinci").await.status,
         StatusCode::SEE_OTHER
     );
+    // Guesses spread over many addresses slow the account down for everyone, but only by
+    // seconds, never the quarter of an hour a lock-out took.
+    for i in 1..=PER_ACCOUNT.free - PER_ACCOUNT_AND_ADDRESS.free {
+        let elsewhere = app.anonymous().with_address(&format!("203.0.113.{i}"));
+        log_in(&elsewhere, IM_DAVINCI, "geraden").await;
+    }
+    let owner = app.anonymous().with_address("198.51.100.20");
+    let res = log_in(&owner, IM_DAVINCI, "demo-davinci").await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: i64 = res.header("retry-after").parse().unwrap();
+    assert!(wait <= PER_ACCOUNT.max_wait, "waits {wait} s");
 }
 
 async fn repeated_failed_logins_are_slowed_down_per_address() {
     let app = TestApp::demo().await;
-    let s = app.anonymous();
-    for i in 0..stip_web::login::MAX_FAILURES_PER_ADDRESS {
+    let s = app.anonymous().with_address("192.0.2.99");
+    for i in 0..PER_ADDRESS.free {
         let email = format!("gok{i}@nergens.nl");
-        s.post_form("/inloggen", &[("email", &email), ("password", "x")])
-            .await;
+        log_in(&s, &email, "x").await;
     }
-    let blocked = s
-        .post_form(
-            "/inloggen",
-            &[("email", LEZER), ("password", "demo-lezer-1")],
-        )
-        .await;
+    let blocked = log_in(&s, LEZER, "demo-lezer-1").await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn many_failures_behind_an_untrusted_proxy_do_not_block_other_accounts() {
+    let app = TestApp::demo().await;
+    // Twenty people behind one proxy that Stip was not told to trust mistype their password.
+    for i in 0..20 {
+        let s = app
+            .anonymous()
+            .with_address("10.0.0.1")
+            .with_header("x-forwarded-for", &format!("203.0.113.{i}"));
+        log_in(&s, &format!("collega{i}@horizon.demo"), "x").await;
+    }
+    let s = app
+        .anonymous()
+        .with_address("10.0.0.1")
+        .with_header("x-forwarded-for", "203.0.113.200");
+    assert_eq!(
+        log_in(&s, LEZER, "demo-lezer-1").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // And the header of an untrusted peer is not believed: changing it does not start afresh.
+    let guesser = app
+        .anonymous()
+        .with_address("10.0.0.1")
+        .with_header("x-forwarded-for", "198.51.100.1");
+    fail_logins(&guesser, IM_DAVINCI, PER_ACCOUNT_AND_ADDRESS.free).await;
+    let disguised = app
+        .anonymous()
+        .with_address("10.0.0.1")
+        .with_header("x-forwarded-for", "198.51.100.2");
+    assert_eq!(
+        log_in(&disguised, IM_DAVINCI, "demo-davinci").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
+    let proxies = stip_web::TrustedProxies::parse("10.0.0.0/8").unwrap();
+    let app = TestApp::demo()
+        .await
+        .with_state(|s| s.with_trusted_proxies(proxies));
+    let guesser = app
+        .anonymous()
+        .with_address("10.0.0.1")
+        .with_header("x-forwarded-for", "203.0.113.7");
+    fail_logins(&guesser, IM_DAVINCI, PER_ACCOUNT_AND_ADDRESS.free).await;
+    assert_eq!(
+        log_in(&guesser, IM_DAVINCI, "demo-davinci").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner comes through the same proxy from another address.
+    let owner = app
+        .anonymous()
+        .with_address("10.0.0.1")
+        .with_header("x-forwarded-for", "198.51.100.9");
+    assert_eq!(
+        log_in(&owner, IM_DAVINCI, "demo-davinci").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn an_overlong_email_is_refused_without_being_stored() {
+    let app = TestApp::demo().await;
+    let s = app.anonymous();
+    let huge = format!("{}@nergens.nl", "a".repeat(2 * 1024 * 1024));
+    let res = log_in(&s, &huge, "x").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.shows("Het e-mailadres of het wachtwoord klopt niet."));
+    assert!(res.body.len() < 100_000, "the address is not sent back");
+    assert_eq!(
+        app.store().login_throttle_keys().await.unwrap(),
+        Vec::<String>::new()
+    );
+    // What is kept of an ordinary failure are fixed-size hashes, not the address typed.
+    log_in(&s, "Iemand@Nergens.nl", "x").await;
+    let keys = app.store().login_throttle_keys().await.unwrap();
+    assert_eq!(keys.len(), 3, "per account and address, account, address");
+    for key in keys {
+        assert_eq!(key.len(), 64);
+        assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+    }
+}
+
+async fn a_login_email_with_control_characters_is_refused() {
+    {
+        let app = TestApp::demo().await;
+        let s = app.anonymous();
+        for email in [
+            "a\u{0}b@nergens.nl",
+            "im@horizon.demo\u{7}",
+            "a\nb@nergens.nl",
+        ] {
+            let res = log_in(&s, email, "demo-horizon").await;
+            assert_eq!(
+                res.status,
+                StatusCode::UNAUTHORIZED,
+                "{email:?}: {}",
+                res.body
+            );
+            assert!(res.shows("Het e-mailadres of het wachtwoord klopt niet."));
+        }
+    }
+}
+
+async fn instances_on_one_database_count_the_same_failures() {
+    {
+        let app = TestApp::demo().await;
+        let second = app.another_instance().await;
+        fail_logins(&app.anonymous(), IM_DAVINCI, PER_ACCOUNT_AND_ADDRESS.free).await;
+        let res = log_in(&second.anonymous(), IM_DAVINCI, "demo-davinci").await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    }
 }
 
 async fn a_form_without_its_csrf_token_changes_nothing() {
@@ -382,4 +520,39 @@ async fn a_body_too_large_is_refused_with_a_clear_answer() {
     assert_eq!(res.header("content-type"), "application/problem+json");
     assert_eq!(res.json()["status"], 413);
     assert!(res.json()["title"].as_str().unwrap().contains("4 MB"));
+}
+
+async fn a_multipart_form_passes_the_csrf_check_with_its_token_only() {
+    let app = TestApp::demo().await;
+    let s = app.login(IM_HORIZON).await;
+    // A file-upload form sends multipart/form-data; without its token it changes nothing.
+    let forged = s
+        .post_multipart("/uitloggen", &[("notitie", "van een andere site")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.shows("Formulier verlopen"));
+    assert!(s.get("/").await.shows("Hanna Horizon"), "still logged in");
+    let csrf = s.csrf().await;
+    let res = s
+        .post_multipart("/uitloggen", &[("csrf", &csrf), ("notitie", "gewoon")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(!s.get("/").await.shows("Hanna Horizon"), "logged out");
+}
+
+async fn a_form_over_4_mb_gets_the_too_large_page_not_the_csrf_page() {
+    let app = TestApp::demo().await;
+    let s = app.login(IM_HORIZON).await;
+    let csrf = s.csrf().await;
+    let big = "x".repeat(5 * 1024 * 1024);
+    let res = s
+        .post_raw("/projecten", &[("csrf", &csrf), ("title", &big)])
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        res.shows("Te groot"),
+        "{}",
+        &res.body[..res.body.len().min(500)]
+    );
+    assert!(!res.shows("Formulier verlopen"));
 }

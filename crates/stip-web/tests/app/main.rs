@@ -18,6 +18,7 @@ macro_rules! on_both {
     };
 }
 
+mod account;
 mod admin;
 mod api;
 mod auth;

@@ -2,7 +2,7 @@
 //! conflicts and bad input.
 
 use crate::support::*;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 
 on_both!(
     an_informatiemanager_adds_a_project_with_every_field,
@@ -11,6 +11,7 @@ on_both!(
     each_filter_shows_exactly_the_projects_that_match,
     rows_show_every_theme_and_mark_own_projects_and_passed_end_dates,
     the_home_page_shows_my_institution_and_the_latest_changes,
+    a_project_one_may_not_see_answers_exactly_like_one_that_does_not_exist,
     institution_and_theme_pages_show_their_projects,
     another_institution_reads_network_projects_but_never_edits_them,
     an_institution_only_project_is_invisible_to_the_rest_of_the_network,
@@ -271,8 +272,12 @@ async fn anonymous_visitors_see_only_public_projects() {
         StatusCode::OK
     );
     let res = anon.get(&format!("/projecten/{network}")).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "offered the login page");
-    assert!(res.location().starts_with("/inloggen?terug="));
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "as if it did not exist");
+    assert!(
+        res.body
+            .contains(&format!("/inloggen?terug=%2Fprojecten%2F{network}")),
+        "offered the login page"
+    );
     assert!(!list.body.contains("/projecten/nieuw"));
 }
 
@@ -691,4 +696,62 @@ async fn the_home_page_shows_my_institution_and_the_latest_changes() {
         !anonymous.shows("Laatst gewijzigd")
             && anonymous.shows("Je ziet nu alleen openbare projecten.")
     );
+}
+
+async fn a_project_one_may_not_see_answers_exactly_like_one_that_does_not_exist() {
+    let app = TestApp::demo().await;
+    let hidden = app.project_of("25LN", "instelling").await;
+    let network = app.project_of("25LK", "netwerk").await;
+    let missing = 999_999;
+    let anon = app.anonymous();
+    for id in [hidden, network, missing] {
+        let page = anon.get(&format!("/projecten/{id}")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "/projecten/{id}");
+        assert!(page.shows("Log in om meer te zien"));
+        assert!(
+            page.body
+                .contains(&format!("/inloggen?terug=%2Fprojecten%2F{id}"))
+        );
+        let edit = anon.get(&format!("/projecten/{id}/bewerken")).await;
+        assert_eq!(edit.status, StatusCode::NOT_FOUND, "edit {id}");
+        let api = anon
+            .api(Method::GET, &format!("/api/v1/projects/{id}"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND, "API {id}");
+        assert_eq!(api.json()["title"], "Niet gevonden");
+        let api = anon
+            .api(Method::GET, &format!("/api/v1/projects/{id}/history"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND, "API history {id}");
+        let api = anon
+            .api(Method::DELETE, &format!("/api/v1/projects/{id}"), None)
+            .await;
+        // A write without credentials is 401 before any lookup: the same for every id.
+        assert_eq!(api.status, StatusCode::UNAUTHORIZED, "API delete {id}");
+    }
+    // Logged in, a project of another institution kept to itself is just as missing, for the
+    // page, its edit form, its delete and the API.
+    let davinci = app.login(IM_DAVINCI).await;
+    for id in [hidden, missing] {
+        assert_eq!(
+            davinci.get(&format!("/projecten/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            davinci
+                .get(&format!("/projecten/{id}/bewerken"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let res = davinci
+            .post_form(&format!("/projecten/{id}/verwijderen"), &[])
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        let api = davinci
+            .api(Method::GET, &format!("/api/v1/projects/{id}"), None)
+            .await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND);
+    }
+    assert!(app.store().project(hidden).await.is_ok());
 }

@@ -12,8 +12,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use std::future::{Future, IntoFuture};
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use stip_core::user::Role;
 use stip_store::Store;
 use stip_store::testing::TestDb;
@@ -79,7 +80,8 @@ async fn postgres_reachable() -> bool {
 }
 
 pub struct TestApp {
-    pub db: TestDb,
+    /// Shared by every instance made with [`TestApp::another_instance`].
+    pub db: Arc<TestDb>,
     router: Router,
 }
 
@@ -118,7 +120,10 @@ impl IntoFuture for Builder {
                     .expect("load the default agenda");
             }
             let router = router(AppState::new(db.store.clone()));
-            TestApp { db, router }
+            TestApp {
+                db: Arc::new(db),
+                router,
+            }
         })
     }
 }
@@ -135,6 +140,24 @@ impl TestApp {
         TestApp::new().with_demo().await
     }
 
+    /// The same application with its state changed, e.g. trusted proxies.
+    pub fn with_state(self, change: impl FnOnce(AppState) -> AppState) -> TestApp {
+        let router = router(change(AppState::new(self.db.store.clone())));
+        TestApp { router, ..self }
+    }
+
+    /// A second server on the same database, with a store (and caches) of its own, as a second
+    /// `stip serve` would be.
+    pub async fn another_instance(&self) -> TestApp {
+        let store = Store::connect(&self.db.url)
+            .await
+            .expect("connect a second store");
+        TestApp {
+            db: self.db.clone(),
+            router: router(AppState::new(store)),
+        }
+    }
+
     pub fn store(&self) -> &Store {
         &self.db.store
     }
@@ -144,6 +167,7 @@ impl TestApp {
             router: self.router.clone(),
             cookies: Mutex::new(Vec::new()),
             headers: HeaderMap::new(),
+            peer: None,
         }
     }
 
@@ -337,6 +361,8 @@ pub struct Session {
     router: Router,
     cookies: Mutex<Vec<(String, String)>>,
     pub headers: HeaderMap,
+    /// The address the request comes from, as the server's socket sees it.
+    peer: Option<IpAddr>,
 }
 
 #[derive(Debug)]
@@ -433,6 +459,9 @@ impl Session {
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
         }
+        if let Some(ip) = self.peer {
+            req = req.extension(axum::extract::ConnectInfo(SocketAddr::new(ip, 40000)));
+        }
         let res = self
             .router
             .clone()
@@ -507,6 +536,7 @@ impl Session {
             router: self.router.clone(),
             cookies: Mutex::new(self.cookies.lock().unwrap().clone()),
             headers,
+            peer: self.peer,
         };
         let body = json.map(|j| j.to_string()).unwrap_or_default();
         s.request(method, path, Some("application/json"), body)
@@ -519,6 +549,27 @@ impl Session {
             format!("Bearer {token}").parse().unwrap(),
         );
         self
+    }
+
+    /// Requests come from this address (as the socket sees it).
+    pub fn with_address(mut self, ip: &str) -> Self {
+        self.peer = Some(ip.parse().expect("an IP address"));
+        self
+    }
+
+    /// Posts a `multipart/form-data` body of text fields, as a browser sends a form with a file
+    /// input, without adding a CSRF token.
+    pub async fn post_multipart(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let boundary = "----stiptestboundary7MA4YWxkTrZu0gW";
+        let mut body = String::new();
+        for (name, value) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        self.request(Method::POST, path, Some(&ct), body).await
     }
 
     pub fn with_header(mut self, name: &'static str, value: &str) -> Self {

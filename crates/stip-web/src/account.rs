@@ -1,0 +1,236 @@
+//! "Mijn account": every logged-in person changes their own password and keeps their personal
+//! API tokens (lists them, makes a new one, revokes them one by one).
+
+use crate::form::{Errors, Pairs};
+use crate::identity::{SESSION_COOKIE, Viewer, hash_password, new_api_token, token_hash};
+use crate::layout::{Chrome, render};
+use crate::{AppState, PageError};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::cookie::CookieJar;
+use stip_core::user::{self, User};
+use stip_core::{ErrorCode, Invalid};
+use stip_store::user::{ApiToken, NewPassword};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(show))
+        .route("/account/wachtwoord", post(change_password))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/intrekken", post(revoke_token))
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    c: Chrome,
+    name: String,
+    email: String,
+    tokens: Vec<ApiToken>,
+    errors: Errors,
+    /// Whether the "also revoke all tokens" box is ticked (it is, until someone unticks it).
+    revoke_tokens: bool,
+    token_name: String,
+    /// A token just made: shown this once.
+    new_token: Option<String>,
+    /// What was just done, to confirm it.
+    done: Option<&'static str>,
+}
+
+impl AccountPage {
+    fn intro(&self) -> String {
+        rust_i18n::t!(
+            "account.intro",
+            locale = self.c.lang.code(),
+            name = self.name,
+            email = self.email
+        )
+        .into_owned()
+    }
+
+    fn revoke_label(&self, t: &ApiToken) -> String {
+        let name = if t.name.is_empty() {
+            self.c.t("account.unnamed")
+        } else {
+            t.name.clone()
+        };
+        rust_i18n::t!(
+            "account.revoke_named",
+            locale = self.c.lang.code(),
+            name = name
+        )
+        .into_owned()
+    }
+
+    /// A stored moment as a reader reads it: `2026-11-28 21:04` (UTC).
+    fn moment(&self, stored: &str) -> String {
+        stored.get(..16).unwrap_or(stored).replace('T', " ")
+    }
+}
+
+/// Every page of this module is about the logged-in person; anyone else is sent to log in.
+fn to_login(viewer: &Viewer) -> Response {
+    Redirect::to(&format!(
+        "/inloggen?terug={}",
+        crate::identity::urlencode(&viewer.path)
+    ))
+    .into_response()
+}
+
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &User,
+    errors: Errors,
+    revoke_tokens: bool,
+    new_token: Option<String>,
+    done: Option<&'static str>,
+) -> Response {
+    let tokens = match state.store.api_tokens(user.id).await {
+        Ok(t) => t,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let status = if errors.any() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut res = render(&AccountPage {
+        c: viewer.chrome(),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        tokens,
+        errors,
+        revoke_tokens,
+        token_name: String::new(),
+        new_token,
+        done,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Done {
+    gedaan: String,
+}
+
+async fn show(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Done>) -> Response {
+    let Some(user) = viewer.user.as_ref() else {
+        return to_login(&viewer);
+    };
+    let done = match q.gedaan.as_str() {
+        "wachtwoord" => Some("account.password_changed"),
+        "ingetrokken" => Some("account.token_revoked"),
+        _ => None,
+    };
+    page(
+        &state,
+        &viewer,
+        user,
+        Errors::none(viewer.lang),
+        true,
+        None,
+        done,
+    )
+    .await
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(user) = viewer.user.as_ref() else {
+        return to_login(&viewer);
+    };
+    let p = Pairs(pairs);
+    let revoke_tokens = p.checked("revoke_tokens");
+    let current = p.get("current_password");
+    let stored = match state.store.password_hash(user.id).await {
+        Ok(h) => h,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let (password, hash) = (current.clone(), stored);
+    let valid =
+        tokio::task::spawn_blocking(move || crate::identity::verify_password(&password, &hash))
+            .await
+            .unwrap_or(false);
+    let mut invalid = Invalid::default();
+    if !valid {
+        invalid.push("current_password", ErrorCode::WrongPassword);
+    }
+    let new = invalid.take("new_password", user::password(&p.get("new_password")));
+    let Some(new) = new.filter(|_| invalid.is_empty()) else {
+        let errors = Errors::new(viewer.lang, invalid);
+        return page(&state, &viewer, user, errors, revoke_tokens, None, None).await;
+    };
+    let hash = match tokio::task::spawn_blocking(move || hash_password(&new)).await {
+        Ok(h) => h,
+        Err(e) => return PageError::Internal(format!("hashing a password: {e}")).into_response(),
+    };
+    let session = jar
+        .get(SESSION_COOKIE)
+        .map(|c| token_hash(c.value()))
+        .unwrap_or_default();
+    let new = NewPassword {
+        hash: &hash,
+        revoke_tokens,
+    };
+    if let Err(e) = state.store.change_password(user.id, &new, &session).await {
+        return PageError::from(e).into_response();
+    }
+    Redirect::to("/account?gedaan=wachtwoord").into_response()
+}
+
+/// The most a token's name may be: it is a label, not a document.
+const MAX_TOKEN_NAME: usize = 100;
+
+async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(user) = viewer.user.as_ref() else {
+        return to_login(&viewer);
+    };
+    let p = Pairs(pairs);
+    let name = match stip_core::error::optional_text(&p.get("token_name"), MAX_TOKEN_NAME) {
+        Ok(n) => n,
+        Err(code) => {
+            let errors = Errors::new(viewer.lang, Invalid::one("token_name", code));
+            return page(&state, &viewer, user, errors, true, None, None).await;
+        }
+    };
+    let (token, hash) = new_api_token();
+    if let Err(e) = state
+        .store
+        .create_named_api_token(&hash, user.id, &name)
+        .await
+    {
+        return PageError::from(e).into_response();
+    }
+    let errors = Errors::none(viewer.lang);
+    page(&state, &viewer, user, errors, true, Some(token), None).await
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    let Some(user) = viewer.user.as_ref() else {
+        return to_login(&viewer);
+    };
+    match state.store.revoke_api_token(user.id, id).await {
+        Ok(true) => Redirect::to("/account?gedaan=ingetrokken").into_response(),
+        // Someone else's token, or one already gone: nothing of yours by that id.
+        Ok(false) => PageError::NotFound.into_response(),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
