@@ -215,6 +215,10 @@ struct Inner {
     next: u32,
     /// Changes with every write, so cached text matches know they are stale.
     generation: u64,
+    /// Ids of deleted projects. Ids are never used again (AUTOINCREMENT, sequences), so a save
+    /// that committed before a delete but reaches the read model after it never brings the
+    /// project back.
+    removed: std::collections::HashSet<i64>,
 }
 
 impl Inner {
@@ -324,10 +328,11 @@ impl Index {
     /// two saves finishing in the other order must not leave the older one visible.
     pub(crate) fn upsert(&self, project: Project) {
         let mut inner = self.write();
-        if inner
-            .by_id
-            .get(&project.id)
-            .is_some_and(|old| old.entry.project.version > project.version)
+        if inner.removed.contains(&project.id)
+            || inner
+                .by_id
+                .get(&project.id)
+                .is_some_and(|old| old.entry.project.version > project.version)
         {
             return;
         }
@@ -359,6 +364,7 @@ impl Index {
 
     pub(crate) fn remove(&self, id: i64) {
         let mut inner = self.write();
+        inner.removed.insert(id);
         if let Some(old) = inner.by_id.remove(&id) {
             inner.generation += 1;
             inner.counts.add(&old.keys, -1);
@@ -600,5 +606,17 @@ mod tests {
         index.upsert(newer);
         index.upsert(all[0].clone());
         assert_eq!(index.get(all[0].id).unwrap().data.title, "Nieuw");
+    }
+
+    #[test]
+    fn a_save_that_arrives_after_the_delete_does_not_bring_the_project_back() {
+        let all = projects(20);
+        let index = Index::new(all.clone());
+        let mut saved = all[3].clone();
+        saved.version += 1;
+        index.remove(saved.id);
+        index.upsert(saved.clone());
+        assert!(index.get(saved.id).is_none());
+        assert_eq!(index.len(), 19);
     }
 }
