@@ -1,15 +1,16 @@
 //! "Mijn account": every logged-in person changes their own password and keeps their personal
 //! API tokens (lists them, makes a new one, revokes them one by one).
 
-use crate::form::{Errors, Pairs};
+use crate::extract::Form;
+use crate::form::{Errors, checked};
 use crate::identity::{SESSION_COOKIE, Viewer, hash_password, new_api_token, token_hash};
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use axum_extra::extract::cookie::CookieJar;
 use stip_core::user::{self, User};
 use stip_core::{ErrorCode, Invalid};
@@ -140,18 +141,26 @@ async fn show(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Don
     .await
 }
 
+/// The password form as sent.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    revoke_tokens: String,
+}
+
 async fn change_password(
     State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(p): Form<PasswordForm>,
 ) -> Response {
     let Some(user) = viewer.user.as_ref() else {
         return to_login(&viewer);
     };
-    let p = Pairs(pairs);
-    let revoke_tokens = p.checked("revoke_tokens");
-    let current = p.get("current_password");
+    let revoke_tokens = checked(&p.revoke_tokens);
+    let current = p.current_password.clone();
     let stored = match state.store.password_hash(user.id).await {
         Ok(h) => h,
         Err(e) => return PageError::from(e).into_response(),
@@ -165,7 +174,7 @@ async fn change_password(
     if !valid {
         invalid.push("current_password", ErrorCode::WrongPassword);
     }
-    let new = invalid.take("new_password", user::password(&p.get("new_password")));
+    let new = invalid.take("new_password", user::password(&p.new_password));
     let Some(new) = new.filter(|_| invalid.is_empty()) else {
         let errors = Errors::new(viewer.lang, invalid);
         return page(&state, &viewer, user, errors, revoke_tokens, None, None).await;
@@ -191,16 +200,22 @@ async fn change_password(
 /// The most a token's name may be: it is a label, not a document.
 const MAX_TOKEN_NAME: usize = 100;
 
+/// The new-token form as sent.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct TokenForm {
+    token_name: String,
+}
+
 async fn create_token(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(p): Form<TokenForm>,
 ) -> Response {
     let Some(user) = viewer.user.as_ref() else {
         return to_login(&viewer);
     };
-    let p = Pairs(pairs);
-    let name = match stip_core::error::optional_text(&p.get("token_name"), MAX_TOKEN_NAME) {
+    let name = match stip_core::error::optional_text(&p.token_name, MAX_TOKEN_NAME) {
         Ok(n) => n,
         Err(code) => {
             let errors = Errors::new(viewer.lang, Invalid::one("token_name", code));

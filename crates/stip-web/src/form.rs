@@ -1,5 +1,4 @@
-//! Helpers for HTML forms: reading repeated fields, and the field errors a template shows next
-//! to each input.
+//! Helpers for HTML forms: checkboxes, and the field errors a template shows next to each input.
 
 use crate::i18n::Lang;
 use stip_core::Invalid;
@@ -9,32 +8,9 @@ pub fn same(a: impl AsRef<str>, b: impl AsRef<str>) -> bool {
     a.as_ref() == b.as_ref()
 }
 
-/// A submitted form as its (name, value) pairs. Only the account forms (user.rs) still read
-/// pairs; every other form is a typed struct read by `extract::Form` (axum-extra).
-pub struct Pairs(pub Vec<(String, String)>);
-
-impl Pairs {
-    pub fn get(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    pub fn checked(&self, key: &str) -> bool {
-        self.0
-            .iter()
-            .any(|(k, v)| k == key && !v.is_empty() && v != "false")
-    }
+/// Whether a checkbox was ticked: it sends its value (`1`, `on`) when ticked and nothing when not.
+pub fn checked(value: &str) -> bool {
+    !value.is_empty() && value != "false"
 }
 
 /// The errors of a form, translated, for templates.

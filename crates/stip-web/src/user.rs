@@ -4,7 +4,7 @@
 use crate::admin::{self, Field, Kind};
 use crate::extract::Form;
 use crate::extract::Id;
-use crate::form::{Errors, Pairs};
+use crate::form::{Errors, checked};
 use crate::identity::{Viewer, hash_password};
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
@@ -26,25 +26,39 @@ pub fn routes() -> Router<AppState> {
         .route("/beheer/gebruikers/{id}", get(edit).post(update))
 }
 
+/// The account form as sent; checkboxes are present (`1`) or absent.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AccountForm {
+    email: String,
+    name: String,
+    role: String,
+    /// BRIN code; an informatiemanager needs one.
+    institution: String,
+    active: String,
+    password: String,
+    revoke_tokens: String,
+    version: String,
+}
+
 /// Parses the account form (the rules are `AccountData::parse`, shared with `stip user add`).
-/// `institution` is a BRIN code; an informatiemanager needs one.
 pub fn parse_account(
-    p: &Pairs,
+    p: &AccountForm,
     institutions: &[Institution],
     password_required: bool,
 ) -> Result<AccountData, Invalid> {
     let input = AccountInput {
-        email: p.get("email"),
-        name: p.get("name"),
-        role: p.get("role"),
-        institution: p.get("institution"),
-        active: p.checked("active"),
-        password: p.get("password"),
+        email: p.email.clone(),
+        name: p.name.clone(),
+        role: p.role.clone(),
+        institution: p.institution.clone(),
+        active: checked(&p.active),
+        password: p.password.clone(),
     };
     AccountData::parse(&input, institutions, password_required)
 }
 
-fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> Vec<Field> {
+fn fields(c: &Chrome, p: &AccountForm, institutions: &[Institution], is_new: bool) -> Vec<Field> {
     let roles = Role::ALL
         .iter()
         .map(|r| (r.code().to_string(), c.label("role", r.code())))
@@ -54,20 +68,20 @@ fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> 
         .map(|i| (i.data.brin.to_string(), i.data.name.clone()))
         .collect();
     let mut fields = vec![
-        Field::new(c, "email", p.get("email"), Kind::Email).required(c),
-        Field::new(c, "name", p.get("name"), Kind::Text).required(c),
-        Field::new(c, "role", p.get("role"), Kind::Select(roles, String::new())),
+        Field::new(c, "email", &p.email, Kind::Email).required(c),
+        Field::new(c, "name", &p.name, Kind::Text).required(c),
+        Field::new(c, "role", &p.role, Kind::Select(roles, String::new())),
         Field::new(
             c,
             "institution",
-            p.get("institution"),
+            &p.institution,
             Kind::Select(insts, c.t("form.none")),
         )
         .hint(c.t("hint.user_institution")),
         Field::new(
             c,
             "active",
-            if p.checked("active") { "1" } else { "" },
+            if checked(&p.active) { "1" } else { "" },
             Kind::Checkbox,
         ),
     ];
@@ -83,7 +97,7 @@ fn fields(c: &Chrome, p: &Pairs, institutions: &[Institution], is_new: bool) -> 
         fields.push(Field::new(
             c,
             "revoke_tokens",
-            if p.checked("revoke_tokens") { "1" } else { "" },
+            if checked(&p.revoke_tokens) { "1" } else { "" },
             Kind::Checkbox,
         ));
     }
@@ -151,14 +165,14 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
 
 fn form(
     viewer: &Viewer,
-    p: &Pairs,
+    p: &AccountForm,
     institutions: &[Institution],
     id: Option<i64>,
 ) -> admin::FormPage {
     let c = viewer.chrome();
     let title = match id {
         None => c.t("admin.new_user"),
-        Some(_) => format!("{}: {}", c.t("admin.edit"), p.get("name")),
+        Some(_) => format!("{}: {}", c.t("admin.edit"), p.name),
     };
     let action = id
         .map(|id| format!("/beheer/gebruikers/{id}"))
@@ -176,22 +190,22 @@ async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {
         Ok(list) => list,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let p = Pairs(vec![
-        ("role".into(), "lezer".into()),
-        ("active".into(), "1".into()),
-    ]);
+    let p = AccountForm {
+        role: "lezer".into(),
+        active: "1".into(),
+        ..Default::default()
+    };
     form(&viewer, &p, &institutions, None).show()
 }
 
 async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(p): Form<AccountForm>,
 ) -> Response {
     if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
-    let p = Pairs(pairs);
     let institutions = match state.store.institutions().await {
         Ok(list) => list,
         Err(e) => return PageError::from(e).into_response(),
@@ -233,17 +247,15 @@ async fn edit(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Resp
         .and_then(|id| institutions.iter().find(|i| i.id == id))
         .map(|i| i.data.brin.to_string())
         .unwrap_or_default();
-    let p = Pairs(vec![
-        ("email".into(), u.email.clone()),
-        ("name".into(), u.name.clone()),
-        ("role".into(), u.role.code().into()),
-        ("institution".into(), brin),
-        (
-            "active".into(),
-            if u.active { "1".into() } else { String::new() },
-        ),
-        ("revoke_tokens".into(), "1".into()),
-    ]);
+    let p = AccountForm {
+        email: u.email.clone(),
+        name: u.name.clone(),
+        role: u.role.code().into(),
+        institution: brin,
+        active: if u.active { "1".into() } else { String::new() },
+        revoke_tokens: "1".into(),
+        ..Default::default()
+    };
     form(&viewer, &p, &institutions, Some(id))
         .version(u.version)
         .show()
@@ -253,13 +265,12 @@ async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(p): Form<AccountForm>,
 ) -> Response {
     if let Some(res) = viewer.refusal(Action::ManageUsers) {
         return res;
     }
-    let p = Pairs(pairs);
-    let version: i64 = p.get("version").parse().unwrap_or(0);
+    let version: i64 = p.version.trim().parse().unwrap_or(0);
     let institutions = match state.store.institutions().await {
         Ok(list) => list,
         Err(e) => return PageError::from(e).into_response(),
@@ -287,7 +298,7 @@ async fn update(
     };
     let new_password = hash.as_deref().map(|hash| NewPassword {
         hash,
-        revoke_tokens: p.checked("revoke_tokens"),
+        revoke_tokens: checked(&p.revoke_tokens),
     });
     match state
         .store
