@@ -13,6 +13,23 @@ pub mod user;
 
 pub use error::{ErrorCode, FieldError, Invalid};
 
+/// The version of an editable record that an edit started from: a type of its own, so it can
+/// never be passed where an id belongs (both are numbers) when saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version(pub i64);
+
+impl Version {
+    pub fn get(self) -> i64 {
+        self.0
+    }
+
+    /// A version as a form sends it; anything else is version 0, which no record has, so the
+    /// save is a conflict rather than an overwrite.
+    pub fn from_form(raw: &str) -> Version {
+        Version(raw.trim().parse().unwrap_or(0))
+    }
+}
+
 /// Declares an enum whose variants are stored, sent and filtered by a short Dutch code.
 #[macro_export]
 macro_rules! code_enum {

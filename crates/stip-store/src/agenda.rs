@@ -1,6 +1,7 @@
 //! The agenda's main lines and themes, policy drivers and portfolio criteria.
 
 use crate::{Result, Store, corrupt, on_pool};
+use stip_core::Version;
 use stip_core::agenda::*;
 use stip_core::number::Hundredths;
 
@@ -64,7 +65,13 @@ impl Store {
     }
 
     /// Saves a main line edited from `version`; `Ok(false)` when someone saved it in between.
-    pub async fn update_main_line(&self, id: i64, version: i64, d: &MainLineData) -> Result<bool> {
+    pub async fn update_main_line(
+        &self,
+        id: i64,
+        version: Version,
+        d: &MainLineData,
+    ) -> Result<bool> {
+        let version = version.get();
         let n = on_pool!(self, write, |pool| {
             sqlx::query("UPDATE main_lines SET code = $1, name = $2, position = $3, version = version + 1 WHERE id = $4 AND version = $5")
                 .bind(&d.code)
@@ -126,7 +133,8 @@ impl Store {
     }
 
     /// Saves a theme edited from `version`; `Ok(false)` when someone saved it in between.
-    pub async fn update_theme(&self, id: i64, version: i64, d: &ThemeData) -> Result<bool> {
+    pub async fn update_theme(&self, id: i64, version: Version, d: &ThemeData) -> Result<bool> {
+        let version = version.get();
         let n = on_pool!(self, write, |pool| {
             sqlx::query(
                 "UPDATE themes SET code = $1, name = $2, description = $3, colour = $4,
@@ -183,9 +191,10 @@ impl Store {
     pub async fn update_policy_driver(
         &self,
         id: i64,
-        version: i64,
+        version: Version,
         d: &PolicyDriverData,
     ) -> Result<bool> {
+        let version = version.get();
         let n = on_pool!(self, write, |pool| {
             sqlx::query("UPDATE policy_drivers SET code = $1, name = $2, version = version + 1 WHERE id = $3 AND version = $4")
                 .bind(&d.code)
@@ -243,7 +252,13 @@ impl Store {
     }
 
     /// Saves a criterion edited from `version`; `Ok(false)` when someone saved it in between.
-    pub async fn update_criterion(&self, id: i64, version: i64, d: &CriterionData) -> Result<bool> {
+    pub async fn update_criterion(
+        &self,
+        id: i64,
+        version: Version,
+        d: &CriterionData,
+    ) -> Result<bool> {
+        let version = version.get();
         let n = on_pool!(self, write, |pool| {
             sqlx::query(
                 "UPDATE criteria SET code = $1, name = $2, weight = $3, direction = $4, position = $5, version = version + 1 WHERE id = $6 AND version = $7",

@@ -1,6 +1,7 @@
 //! Institutions.
 
 use crate::{Result, Store, StoreError, corrupt, on_pool};
+use stip_core::Version;
 use stip_core::institution::{BrinCode, Institution, InstitutionData};
 
 #[derive(sqlx::FromRow)]
@@ -81,9 +82,10 @@ impl Store {
     pub async fn update_institution(
         &self,
         id: i64,
-        version: i64,
+        version: Version,
         d: &InstitutionData,
     ) -> Result<bool> {
+        let version = version.get();
         let done = on_pool!(self, write, |pool| {
             sqlx::query(
                 "UPDATE institutions SET brin = $1, name = $2, short_name = $3, region = $4, students = $5, version = version + 1 WHERE id = $6 AND version = $7",

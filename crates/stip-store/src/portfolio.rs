@@ -7,6 +7,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use stip_core::Version;
 use stip_core::access::ProjectScope;
 use stip_core::institution::BrinCode;
 use stip_core::number::Hundredths;
@@ -446,10 +447,11 @@ impl Store {
     pub async fn update_project(
         &self,
         id: i64,
-        version: i64,
+        version: Version,
         d: &ProjectData,
         editor: &Editor,
     ) -> Result<Saved> {
+        let version = version.get();
         let _write = self.project_write().await?;
         let at = now();
         // The diff is made against the read model; the `version = $n` condition of the UPDATE is

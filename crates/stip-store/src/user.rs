@@ -1,6 +1,7 @@
 //! Accounts, server-side sessions and personal API tokens. Tokens are stored only as hashes.
 
 use crate::{Result, Store, StoreError, corrupt, now, on_pool};
+use stip_core::Version;
 use stip_core::user::{Email, Role, User};
 
 #[derive(sqlx::FromRow)]
@@ -82,10 +83,11 @@ impl Store {
     pub async fn update_user(
         &self,
         id: i64,
-        version: i64,
+        version: Version,
         d: &UserData<'_>,
         new_password: Option<&NewPassword<'_>>,
     ) -> Result<bool> {
+        let version = version.get();
         let n = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(

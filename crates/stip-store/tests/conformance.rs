@@ -252,7 +252,7 @@ async fn saving_bumps_the_version_and_records_who_changed_what(store: &Store) {
     let Saved::Saved(saved) = store
         .update_project(
             p.id,
-            1,
+            stip_core::Version(1),
             &d,
             &Editor {
                 user_id: None,
@@ -295,7 +295,7 @@ async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &Store) {
     first.title = "Door Karin".into();
     assert!(matches!(
         store
-            .update_project(p.id, 1, &first, &editor())
+            .update_project(p.id, stip_core::Version(1), &first, &editor())
             .await
             .unwrap(),
         Saved::Saved(_)
@@ -303,7 +303,7 @@ async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &Store) {
     let mut second = p.data.clone();
     second.title = "Door Jan".into();
     match store
-        .update_project(p.id, 1, &second, &editor())
+        .update_project(p.id, stip_core::Version(1), &second, &editor())
         .await
         .unwrap()
     {
@@ -515,7 +515,10 @@ async fn brin_codes_and_emails_are_unique(store: &Store) {
     let other = institution(store, "30DA", "Da Vinci College").await;
     let mut renamed = store.institution(other).await.unwrap().data;
     renamed.brin = BrinCode::parse("25LN").unwrap();
-    match store.update_institution(other, 1, &renamed).await {
+    match store
+        .update_institution(other, stip_core::Version(1), &renamed)
+        .await
+    {
         Err(StoreError::Invalid(e)) => assert_eq!(e.for_field("brin"), Some(&ErrorCode::Taken)),
         other => panic!("expected 'taken', got {other:?}"),
     }
@@ -617,7 +620,7 @@ async fn saves_made_while_the_read_model_reloads_are_kept(store: &Store) {
                 d.name = format!("Horizon College {round}");
                 assert!(
                     store
-                        .update_institution(inst, current.version, &d)
+                        .update_institution(inst, stip_core::Version(current.version), &d)
                         .await
                         .unwrap()
                 );
@@ -628,7 +631,10 @@ async fn saves_made_while_the_read_model_reloads_are_kept(store: &Store) {
     for id in &ids {
         let mut d = data("Bijgewerkt");
         d.summary = format!("Opgeslagen tijdens het herladen ({id})");
-        let saved = store.update_project(*id, 1, &d, &editor()).await.unwrap();
+        let saved = store
+            .update_project(*id, stip_core::Version(1), &d, &editor())
+            .await
+            .unwrap();
         assert!(matches!(saved, Saved::Saved(_)));
         tokio::task::yield_now().await;
     }
@@ -667,7 +673,11 @@ async fn saves_and_deletes_of_one_project_at_the_same_time_never_fail(store: &St
         let p = store.create_project(inst, &d, &editor()).await.unwrap();
         let save = {
             let (store, changed) = (store.clone(), changed.clone());
-            tokio::spawn(async move { store.update_project(p.id, 1, &changed, &editor()).await })
+            tokio::spawn(async move {
+                store
+                    .update_project(p.id, stip_core::Version(1), &changed, &editor())
+                    .await
+            })
         };
         let delete = {
             let store = store.clone();
@@ -710,7 +720,7 @@ async fn a_text_saved_again_with_windows_line_endings_is_no_change(store: &Store
     let p = store.create_project(inst, &first, &editor()).await.unwrap();
     let again = ProjectData::parse(&typed("Eerste regel  \r\nTweede regel\r\n"), &refs).unwrap();
     let Saved::Saved(saved) = store
-        .update_project(p.id, 1, &again, &editor())
+        .update_project(p.id, stip_core::Version(1), &again, &editor())
         .await
         .unwrap()
     else {
@@ -731,9 +741,15 @@ async fn history_keeps_values_and_the_visibility_of_each_version(store: &Store) 
     d.budget = Some(stip_core::number::Hundredths(1_250_050));
     d.shareable = true;
     d.case_summary = "Voorbeeld".into();
-    store.update_project(p.id, 1, &d, &editor()).await.unwrap();
+    store
+        .update_project(p.id, stip_core::Version(1), &d, &editor())
+        .await
+        .unwrap();
     d.visibility = Visibility::Openbaar;
-    store.update_project(p.id, 2, &d, &editor()).await.unwrap();
+    store
+        .update_project(p.id, stip_core::Version(2), &d, &editor())
+        .await
+        .unwrap();
     let history = store.project_history(p.id).await.unwrap();
     let visibilities: Vec<_> = history.iter().map(|h| (h.version, h.visibility)).collect();
     assert_eq!(
@@ -901,7 +917,10 @@ async fn a_reopened_store_shows_what_was_saved(db: &TestDb) {
         .unwrap();
     let mut d = p.data.clone();
     d.title = "Daarna".into();
-    store.update_project(p.id, 1, &d, &editor()).await.unwrap();
+    store
+        .update_project(p.id, stip_core::Version(1), &d, &editor())
+        .await
+        .unwrap();
     let other = store
         .create_project(inst, &data("Weg"), &editor())
         .await

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use stip_core::Invalid;
 use stip_core::access::Action;
+use stip_core::{Invalid, Version};
 use stip_store::StoreError;
 
 pub enum Kind {
@@ -295,7 +295,7 @@ pub trait Managed: Send + Sync + 'static {
     fn update(
         state: &AppState,
         id: i64,
-        version: i64,
+        version: Version,
         data: &Self::Data,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
@@ -405,13 +405,13 @@ async fn update<T: Managed>(
         Ok(cx) => cx,
         Err(res) => return res,
     };
-    let version: i64 = version.trim().parse().unwrap_or(0);
+    let version = Version::from_form(&version).get();
     let page = |version| form::<T>(&viewer, Some(id), &input, &cx).version(version);
     let data = match T::parse(&input, &cx) {
         Ok(data) => data,
         Err(invalid) => return page(version).refused(Errors::new(viewer.lang, invalid)),
     };
-    match T::update(&state, id, version, &data).await {
+    match T::update(&state, id, Version(version), &data).await {
         Ok(true) => Redirect::to(T::BACK).into_response(),
         Ok(false) => {
             let current = T::find(&state, id).await.map_or(version, |(_, v)| v);

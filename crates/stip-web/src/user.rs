@@ -302,7 +302,12 @@ async fn update(
     });
     match state
         .store
-        .update_user(id, version, &data, new_password.as_ref())
+        .update_user(
+            id,
+            stip_core::Version(version),
+            &data,
+            new_password.as_ref(),
+        )
         .await
     {
         Ok(true) => {}

@@ -15,9 +15,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::Arc;
-use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::agenda::*;
+use stip_core::{Invalid, Version};
 use stip_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
@@ -278,7 +278,7 @@ impl Managed for Theme {
     async fn update(
         state: &AppState,
         id: i64,
-        version: i64,
+        version: Version,
         data: &ThemeData,
     ) -> Result<bool, StoreError> {
         state.store.update_theme(id, version, data).await
@@ -328,7 +328,7 @@ impl Managed for MainLine {
     async fn update(
         state: &AppState,
         id: i64,
-        version: i64,
+        version: Version,
         data: &MainLineData,
     ) -> Result<bool, StoreError> {
         state.store.update_main_line(id, version, data).await
@@ -402,7 +402,7 @@ impl Managed for PolicyDriver {
     async fn update(
         state: &AppState,
         id: i64,
-        version: i64,
+        version: Version,
         data: &PolicyDriverData,
     ) -> Result<bool, StoreError> {
         state.store.update_policy_driver(id, version, data).await
@@ -504,7 +504,7 @@ impl Managed for Criterion {
     async fn update(
         state: &AppState,
         id: i64,
-        version: i64,
+        version: Version,
         data: &CriterionData,
     ) -> Result<bool, StoreError> {
         state.store.update_criterion(id, version, data).await

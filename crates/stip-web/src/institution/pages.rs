@@ -13,9 +13,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::Arc;
-use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::institution::{BrinCode, Institution, InstitutionData, InstitutionInput};
+use stip_core::{Invalid, Version};
 use stip_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
@@ -153,7 +153,7 @@ impl Managed for Institution {
     async fn update(
         state: &AppState,
         id: i64,
-        version: i64,
+        version: Version,
         data: &InstitutionData,
     ) -> Result<bool, StoreError> {
         state.store.update_institution(id, version, data).await

@@ -297,6 +297,12 @@ fn perspective_filter() -> Object {
         Empty::Text,
     )
 }
+fn primary_only_filter() -> Object {
+    code_schema(
+        ["1", "0", "true", "false", "on"].map(String::from),
+        Empty::Text,
+    )
+}
 fn sorts() -> Object {
     let keys: Vec<String> = codes(SortKey::ALL, SortKey::code).collect();
     let descending = keys.iter().map(|k| format!("-{k}")).collect::<Vec<_>>();
@@ -411,6 +417,7 @@ pub struct ListParams {
     /// Theme code (any of the project's themes).
     theme: String,
     /// `1`: only projects whose main theme is `theme`.
+    #[param(schema_with = primary_only_filter)]
     primary_only: String,
     #[param(schema_with = phase_filter)]
     phase: String,
@@ -697,7 +704,7 @@ pub async fn update(
     };
     match state
         .store
-        .update_project(id, version, &data, &viewer.editor())
+        .update_project(id, stip_core::Version(version), &data, &viewer.editor())
         .await?
     {
         Saved::Saved(p) => Ok(Json(ProjectJson::from(&*p))),

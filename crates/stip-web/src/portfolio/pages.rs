@@ -652,7 +652,7 @@ async fn update(
     };
     match state
         .store
-        .update_project(id, version, &data, &viewer.editor())
+        .update_project(id, stip_core::Version(version), &data, &viewer.editor())
         .await
     {
         Ok(Saved::Saved(_)) => {

@@ -349,7 +349,7 @@ impl TestApp {
                 name: "test".into(),
             };
             self.store()
-                .update_project(p.id, p.version, &data, &editor)
+                .update_project(p.id, stip_core::Version(p.version), &data, &editor)
                 .await
                 .unwrap();
         }
