@@ -130,6 +130,8 @@ struct LoginPage {
     failed: bool,
     /// Seconds to wait before the next attempt, after too many failures.
     wait: Option<u64>,
+    /// The field left empty ("email" or "password"), said at that field.
+    missing: Option<&'static str>,
 }
 
 impl LoginPage {
@@ -155,6 +157,7 @@ async fn login_page(
         next: local_path(&q.terug),
         failed: false,
         wait: None,
+        missing: None,
     })
 }
 
@@ -179,6 +182,7 @@ async fn login(
             next: local_path(&form.terug),
             failed: wait.is_none(),
             wait,
+            missing: None,
         });
         match wait {
             Some(secs) => {
@@ -190,6 +194,26 @@ async fn login(
         res
     };
     let email = form.email.trim().to_lowercase();
+    // An empty field is a slip, not a guess: said at the field, not counted, no hashing.
+    let missing = if email.is_empty() {
+        Some("email")
+    } else if form.password.is_empty() {
+        Some("password")
+    } else {
+        None
+    };
+    if missing.is_some() {
+        let mut res = render(&LoginPage {
+            c: viewer.chrome(),
+            email,
+            next: local_path(&form.terug),
+            failed: false,
+            wait: None,
+            missing,
+        });
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return res;
+    }
     // No account has such an address: refused before it costs a database row or a query (a
     // control character is also what PostgreSQL cannot store in text).
     if email.len() > MAX_EMAIL || email.chars().any(char::is_control) {

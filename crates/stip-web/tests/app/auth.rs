@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use stip_web::login::{PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS};
 
 on_both!(
+    an_empty_password_or_email_is_said_at_its_field,
     the_ui_is_dutch_by_default_and_english_on_request,
     logging_in_starts_a_server_side_session_and_logging_out_ends_it,
     session_cookies_are_http_only_same_site_lax_and_secure_over_https,
@@ -555,4 +556,26 @@ async fn a_form_over_4_mb_gets_the_too_large_page_not_the_csrf_page() {
         &res.body[..res.body.len().min(500)]
     );
     assert!(!res.shows("Formulier verlopen"));
+}
+
+async fn an_empty_password_or_email_is_said_at_its_field() {
+    let app = TestApp::demo().await;
+    let s = app.anonymous();
+    let res = log_in(&s, IM_HORIZON, "").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        res.text_of("e-password").as_deref(),
+        Some("Vul een wachtwoord in.")
+    );
+    assert!(
+        !res.shows("klopt niet"),
+        "nothing was checked, so nothing was wrong"
+    );
+    let res = log_in(&s, "", "demo-horizon").await;
+    assert_eq!(
+        res.text_of("e-email").as_deref(),
+        Some("Vul je e-mailadres in.")
+    );
+    // A slip is not a guess: it does not count towards the delays.
+    assert!(app.store().login_throttle_keys().await.unwrap().is_empty());
 }
