@@ -43,13 +43,10 @@ struct AccountPage {
 
 impl AccountPage {
     fn intro(&self) -> String {
-        rust_i18n::t!(
+        self.c.t_with(
             "account.intro",
-            locale = self.c.lang.code(),
-            name = self.name,
-            email = self.email
+            &[("name", &self.name), ("email", &self.email)],
         )
-        .into_owned()
     }
 
     fn revoke_label(&self, t: &ApiToken) -> String {
@@ -58,17 +55,7 @@ impl AccountPage {
         } else {
             t.name.clone()
         };
-        rust_i18n::t!(
-            "account.revoke_named",
-            locale = self.c.lang.code(),
-            name = name
-        )
-        .into_owned()
-    }
-
-    /// A stored moment as a reader reads it: `2026-11-28 21:04` (UTC).
-    fn moment(&self, stored: &str) -> String {
-        stored.get(..16).unwrap_or(stored).replace('T', " ")
+        self.c.t_with("account.revoke_named", &[("name", &name)])
     }
 }
 

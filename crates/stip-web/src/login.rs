@@ -137,7 +137,8 @@ struct LoginPage {
 impl LoginPage {
     fn wait_message(&self) -> String {
         let seconds = self.wait.unwrap_or(0);
-        rust_i18n::t!("login.wait", locale = self.c.lang.code(), seconds = seconds).into_owned()
+        self.c
+            .t_with("login.wait", &[("seconds", &seconds.to_string())])
     }
 }
 
