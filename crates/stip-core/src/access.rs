@@ -302,6 +302,7 @@ mod tests {
         let entry = |version, visibility, changes| HistoryEntry {
             version,
             changed_at: String::new(),
+            user_id: None,
             user_name: "Karin".into(),
             visibility,
             changes,

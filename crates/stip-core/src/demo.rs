@@ -392,8 +392,11 @@ fn project(rng: &mut fastrand::Rng, agenda: &crate::agenda::DefaultAgenda) -> Pr
         contact_person: lead.to_string(),
         title,
         phase,
-        status,
-        status_note: pick(rng, NOTES).to_string(),
+        // An idea has no status yet.
+        status: (phase != Phase::Idee).then_some(status),
+        status_note: Some(pick(rng, NOTES).to_string())
+            .filter(|_| phase != Phase::Idee)
+            .unwrap_or_default(),
         start_date: Some(start),
         end_date: Some(end),
         budget: Some(budget),

@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod demo;
 pub mod error;
 pub mod institution;
+pub mod merge;
 pub mod number;
 pub mod page;
 pub mod portfolio;

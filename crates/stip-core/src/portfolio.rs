@@ -113,7 +113,8 @@ pub struct ProjectData {
     pub project_lead: String,
     pub contact_person: String,
     pub phase: Phase,
-    pub status: Status,
+    /// `None` until someone gives one ("nog geen status").
+    pub status: Option<Status>,
     pub status_note: String,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
@@ -231,7 +232,7 @@ impl ProjectData {
         let project_lead = e.take("project_lead", optional_text(&input.project_lead, 200));
         let contact_person = e.take("contact_person", optional_text(&input.contact_person, 200));
         let phase = e.take("phase", choice(&input.phase, Phase::parse));
-        let status = e.take("status", choice(&input.status, Status::parse));
+        let status = e.take("status", optional_choice(&input.status, Status::parse));
         let status_note = e.take("status_note", optional_text(&input.status_note, 2000));
         let start_date = e.take("start_date", optional_date(&input.start_date));
         let end_date = e.take("end_date", optional_date(&input.end_date));
@@ -391,7 +392,7 @@ impl ProjectData {
             project_lead: project_lead.unwrap_or_default(),
             contact_person: contact_person.unwrap_or_default(),
             phase: phase.unwrap_or(Phase::Idee),
-            status: status.unwrap_or(Status::Groen),
+            status: status.flatten(),
             status_note: status_note.unwrap_or_default(),
             start_date: start_date.flatten(),
             end_date: end_date.flatten(),
@@ -432,7 +433,7 @@ impl ProjectData {
             ("project_lead", V::Text(self.project_lead.clone())),
             ("contact_person", V::Text(self.contact_person.clone())),
             ("phase", code(Some(self.phase.code()))),
-            ("status", code(Some(self.status.code()))),
+            ("status", code(self.status.map(Status::code))),
             ("status_note", V::Text(self.status_note.clone())),
             ("start_date", date(self.start_date)),
             ("end_date", date(self.end_date)),
@@ -471,7 +472,7 @@ impl From<&ProjectData> for ProjectInput {
             project_lead: d.project_lead.clone(),
             contact_person: d.contact_person.clone(),
             phase: d.phase.code().into(),
-            status: d.status.code().into(),
+            status: opt(d.status.map(|x| x.code().to_string())),
             status_note: d.status_note.clone(),
             start_date: opt(d.start_date.map(|x| x.to_string())),
             end_date: opt(d.end_date.map(|x| x.to_string())),
@@ -720,6 +721,9 @@ pub fn diff(old: &ProjectData, new: &ProjectData) -> Vec<FieldChange> {
 pub struct HistoryEntry {
     pub version: i64,
     pub changed_at: String,
+    /// Who saved it; `None` for an account since removed, or a save by a program.
+    #[serde(skip)]
+    pub user_id: Option<i64>,
     pub user_name: String,
     /// The project's visibility at this version (after this change).
     pub visibility: Visibility,
@@ -762,6 +766,7 @@ impl Sort {
             SortKey::StartDate => p.data.start_date.is_none(),
             SortKey::EndDate => p.data.end_date.is_none(),
             SortKey::Budget => p.data.budget.is_none(),
+            SortKey::Status => p.data.status.is_none(),
             _ => false,
         }
     }
@@ -875,7 +880,7 @@ impl ProjectFilter {
                 }
             })
             && self.phase.is_none_or(|x| x == d.phase)
-            && self.status.is_none_or(|x| x == d.status)
+            && self.status.is_none_or(|x| Some(x) == d.status)
             && self.character.is_none_or(|x| Some(x) == d.character)
             && self.horizon.is_none_or(|x| Some(x) == d.horizon)
             && self
@@ -1032,10 +1037,10 @@ impl ListQuery {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn refs() -> References<'static> {
+    pub(crate) fn refs() -> References<'static> {
         References {
             themes: &["llo", "innovatie"],
             drivers: &["krimp"],
@@ -1043,7 +1048,7 @@ mod tests {
         }
     }
 
-    fn valid() -> ProjectInput {
+    pub(crate) fn valid() -> ProjectInput {
         ProjectInput {
             title: "Dashboard studiesucces".into(),
             phase: "uitvoering".into(),
@@ -1129,7 +1134,7 @@ mod tests {
         assert_eq!(changes[1].field, "status");
     }
 
-    fn every_field_set() -> ProjectData {
+    pub(crate) fn every_field_set() -> ProjectData {
         let mut input = ProjectInput {
             start_date: "2025-01-01".into(),
             budget: "12.500,50".into(),

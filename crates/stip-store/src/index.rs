@@ -32,7 +32,7 @@ struct Keys {
     drivers: u64,
     visibility: Visibility,
     phase: Phase,
-    status: Status,
+    status: Option<Status>,
     character: Option<Character>,
     horizon: Option<Horizon>,
     perspective: Perspective,
@@ -96,7 +96,7 @@ impl KeyFilter<'_> {
             })
             && self.driver.is_none_or(|bit| k.drivers & bit != 0)
             && f.phase.is_none_or(|x| x == k.phase)
-            && f.status.is_none_or(|x| x == k.status)
+            && f.status.is_none_or(|x| Some(x) == k.status)
             && f.character.is_none_or(|x| Some(x) == k.character)
             && f.horizon.is_none_or(|x| Some(x) == k.horizon)
             && f.perspective.is_none_or(|pole| k.perspective.leans(pole))

@@ -95,7 +95,7 @@ pub(crate) fn project_columns(
         ("project_lead", Text(d.project_lead.clone())),
         ("contact_person", Text(d.contact_person.clone())),
         ("phase", Text(d.phase.code().to_string())),
-        ("status", Text(d.status.code().to_string())),
+        ("status", Text(d.status.map_or("", Status::code).to_string())),
         ("status_note", Text(d.status_note.clone())),
         ("status_date", OptionalText(status_date)),
         (
@@ -239,7 +239,8 @@ impl ProjectRow {
                 project_lead: self.project_lead,
                 contact_person: self.contact_person,
                 phase: parse_code("phase", &self.phase, Phase::parse)?,
-                status: parse_code("status", &self.status, Status::parse)?,
+                // No status yet is stored as '': the NOT NULL column predates optional statuses.
+                status: parse_opt("status", Some(self.status).filter(|s| !s.is_empty()), Status::parse)?,
                 status_note: self.status_note,
                 start_date: date(self.start_date)?,
                 end_date: date(self.end_date)?,
@@ -567,9 +568,9 @@ impl Store {
     }
 
     async fn history_since(&self, id: i64, after_version: i64) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(i64, String, String, String, String)> = on_pool!(self, read, |pool| {
+        let rows: Vec<(i64, String, Option<i64>, String, String, String)> = on_pool!(self, read, |pool| {
             sqlx::query_as(
-                "SELECT version, changed_at, user_name, visibility, changes FROM project_history
+                "SELECT version, changed_at, user_id, user_name, visibility, changes FROM project_history
                  WHERE project_id = $1 AND version > $2 ORDER BY version DESC",
             )
             .bind(id)
@@ -578,10 +579,11 @@ impl Store {
             .await?
         });
         rows.into_iter()
-            .map(|(version, changed_at, user_name, visibility, changes)| {
+            .map(|(version, changed_at, user_id, user_name, visibility, changes)| {
                 Ok(HistoryEntry {
                     version,
                     changed_at,
+                    user_id,
                     user_name,
                     visibility: parse_code("visibility", &visibility, Visibility::parse)?,
                     changes: serde_json::from_str(&changes)

@@ -95,7 +95,7 @@ fn data(title: &str) -> ProjectData {
         project_lead: String::new(),
         contact_person: String::new(),
         phase: Phase::Idee,
-        status: Status::Groen,
+        status: Some(Status::Groen),
         status_note: String::new(),
         start_date: None,
         end_date: None,
@@ -210,7 +210,7 @@ async fn a_project_reads_back_as_it_was_saved(store: &Store) {
     d.summary = "Inzicht in uitval".into();
     d.description = "## Doel\n\nMinder uitval.".into();
     d.phase = Phase::Uitvoering;
-    d.status = Status::Oranje;
+    d.status = Some(Status::Oranje);
     d.start_date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1);
     d.end_date = chrono::NaiveDate::from_ymd_opt(2026, 6, 30);
     d.budget = Some(stip_core::number::Hundredths(1_250_050));
@@ -248,7 +248,7 @@ async fn saving_bumps_the_version_and_records_who_changed_what(store: &Store) {
         .unwrap();
     let mut d = p.data.clone();
     d.title = "Tweede titel".into();
-    d.status = Status::Rood;
+    d.status = Some(Status::Rood);
     let Saved::Saved(saved) = store
         .update_project(
             p.id,
@@ -325,7 +325,7 @@ async fn the_list_filters_each_field_and_counts_the_total(store: &Store) {
     let mut a = data("Dashboard studiesucces");
     a.themes = vec!["data-ondersteund-onderwijs".into()];
     a.phase = Phase::Uitvoering;
-    a.status = Status::Rood;
+    a.status = Some(Status::Rood);
     a.character = Some(Character::Innoveren);
     a.horizon = Some(Horizon::Kort);
     a.perspective = Perspective {

@@ -49,8 +49,9 @@ pub struct ProjectJson {
     pub contact_person: String,
     #[schema(example = "uitvoering")]
     pub phase: String,
+    /// `groen`, `oranje` or `rood`; `null` until someone gives one.
     #[schema(example = "groen")]
-    pub status: String,
+    pub status: Option<String>,
     pub status_note: String,
     /// ISO date the status or its note last changed.
     pub status_date: Option<String>,
@@ -102,7 +103,7 @@ impl From<&Project> for ProjectJson {
             project_lead: d.project_lead.clone(),
             contact_person: d.contact_person.clone(),
             phase: d.phase.code().into(),
-            status: d.status.code().into(),
+            status: d.status.map(|x| x.code().into()),
             status_note: d.status_note.clone(),
             status_date: p.status_date.map(|x| x.to_string()),
             start_date: d.start_date.map(|x| x.to_string()),
@@ -171,8 +172,9 @@ pub struct ProjectWrite {
     pub contact_person: String,
     #[schema(required = true, schema_with = phases)]
     pub phase: String,
-    #[schema(required = true, schema_with = statuses)]
-    pub status: String,
+    /// Left out or `null`: no status yet.
+    #[schema(schema_with = statuses)]
+    pub status: Option<String>,
     #[schema(max_length = 2000)]
     pub status_note: String,
     /// ISO date.
@@ -265,7 +267,7 @@ fn phases() -> Object {
     code_schema(codes(Phase::ALL, Phase::code), Empty::No)
 }
 fn statuses() -> Object {
-    code_schema(codes(Status::ALL, Status::code), Empty::No)
+    code_schema(codes(Status::ALL, Status::code), Empty::TextOrNull)
 }
 fn effort_units() -> Object {
     code_schema(codes(EffortUnit::ALL, EffortUnit::code), Empty::TextOrNull)
@@ -365,7 +367,7 @@ impl ProjectWrite {
             project_lead: self.project_lead.clone(),
             contact_person: self.contact_person.clone(),
             phase: self.phase.clone(),
-            status: self.status.clone(),
+            status: s(&self.status),
             status_note: self.status_note.clone(),
             start_date: s(&self.start_date),
             end_date: s(&self.end_date),

@@ -443,7 +443,6 @@ fn edit_heading(c: &Chrome, title: &str) -> String {
 fn new_input() -> ProjectInput {
     ProjectInput {
         phase: Phase::Idee.code().into(),
-        status: Status::Groen.code().into(),
         visibility: Visibility::Netwerk.code().into(),
         effort_unit: EffortUnit::Fte.code().into(),
         ..Default::default()

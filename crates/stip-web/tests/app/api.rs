@@ -4,6 +4,7 @@
 use crate::support::*;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
+use stip_core::portfolio::Status;
 
 on_both!(
     a_token_holder_creates_reads_updates_and_deletes_a_project,
@@ -263,8 +264,8 @@ async fn a_stale_put_gets_409_with_the_current_project_and_the_changes() {
     assert_eq!(body["current"]["version"], 2);
     assert_eq!(body["changes"][0]["changes"][0]["new"], "Eerste");
     assert_eq!(
-        app.store().project(id).await.unwrap().data.status.code(),
-        "groen",
+        app.store().project(id).await.unwrap().data.status,
+        Some(Status::Groen),
         "nothing overwritten"
     );
 
