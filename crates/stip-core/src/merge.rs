@@ -36,7 +36,10 @@ pub fn merge(current: &ProjectData, since: &[HistoryEntry], mine: &ProjectData) 
     let base = changed_since(since);
     let mut data = current.clone();
     let mut conflicts = Vec::new();
-    for ((field, now), (_, my)) in current.history_fields().into_iter().zip(mine.history_fields())
+    for ((field, now), (_, my)) in current
+        .history_fields()
+        .into_iter()
+        .zip(mine.history_fields())
     {
         if my == now {
             continue;
@@ -50,6 +53,16 @@ pub fn merge(current: &ProjectData, since: &[HistoryEntry], mine: &ProjectData) 
         }
     }
     Merged { data, conflicts }
+}
+
+/// The fields whose values differ between `a` and `b`, in form order.
+pub fn differing_fields(a: &ProjectData, b: &ProjectData) -> Vec<&'static str> {
+    a.history_fields()
+        .into_iter()
+        .zip(b.history_fields())
+        .filter(|((_, x), (_, y))| x != y)
+        .map(|((field, _), _)| field)
+        .collect()
 }
 
 /// The fields in `touched` that were saved since the version before `since`: for an edit that
@@ -85,9 +98,7 @@ pub fn copy_field(dst: &mut ProjectData, src: &ProjectData, field: &str) {
         "perspective_strategic_operational" => {
             dst.perspective.strategic_operational = src.perspective.strategic_operational
         }
-        "perspective_ict_business" => {
-            dst.perspective.ict_business = src.perspective.ict_business
-        }
+        "perspective_ict_business" => dst.perspective.ict_business = src.perspective.ict_business,
         "themes" => dst.themes.clone_from(&src.themes),
         "drivers" => dst.drivers.clone_from(&src.drivers),
         "scores" => dst.scores.clone_from(&src.scores),
@@ -147,7 +158,11 @@ mod tests {
         mine.visibility = Visibility::Openbaar;
         let merged = merge(&theirs, &[saved(2, &base, &theirs)], &mine);
         assert_eq!(merged.conflicts, vec!["status"]);
-        assert_eq!(merged.data.status, Some(Status::Rood), "a conflict keeps the current value");
+        assert_eq!(
+            merged.data.status,
+            Some(Status::Rood),
+            "a conflict keeps the current value"
+        );
         assert_eq!(merged.data.visibility, Visibility::Openbaar);
     }
 

@@ -418,6 +418,35 @@ impl ProjectData {
         self.themes.first().map(String::as_str)
     }
 
+    /// The names of [`ProjectData::history_fields`], in form order.
+    pub const FIELDS: [&'static str; 25] = [
+        "title",
+        "summary",
+        "description",
+        "intended_result",
+        "owner",
+        "project_lead",
+        "contact_person",
+        "phase",
+        "status",
+        "status_note",
+        "start_date",
+        "end_date",
+        "budget",
+        "effort",
+        "horizon",
+        "character",
+        "perspective_strategic_operational",
+        "perspective_ict_business",
+        "themes",
+        "drivers",
+        "scores",
+        "visibility",
+        "shareable",
+        "case_summary",
+        "links",
+    ];
+
     /// The fields shown in a project's change history, in form order, with their values.
     pub fn history_fields(&self) -> Vec<(&'static str, HistoryValue)> {
         use HistoryValue as V;

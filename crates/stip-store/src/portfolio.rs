@@ -22,6 +22,35 @@ pub struct Editor {
     pub name: String,
 }
 
+/// An edit to save with [`Store::save_edit`], made from some earlier version of a project.
+pub enum Edit<'a> {
+    /// The whole project as a form sends it; the fields the editor changed are those that
+    /// differ from the version the edit started from.
+    Whole(&'a ProjectData),
+    /// Only the `touched` fields (names of [`ProjectData::history_fields`]), set by `apply` on
+    /// the project as it is now: a merge patch.
+    Fields {
+        touched: Vec<&'static str>,
+        apply: &'a (dyn Fn(&Project) -> Result<ProjectData, Invalid> + Sync),
+    },
+}
+
+/// The result of [`Store::save_edit`].
+#[derive(Debug)]
+pub enum Edited {
+    /// Saved; `merged` when others had saved since the edit's version and their changes were
+    /// kept.
+    Saved { project: Box<Project>, merged: bool },
+    /// Both the editor and someone else changed `fields`: nothing was written. `merged` is the
+    /// project as it is now with the editor's other changes, to choose from.
+    Conflict {
+        current: Box<Project>,
+        since: Vec<HistoryEntry>,
+        fields: Vec<&'static str>,
+        merged: Box<ProjectData>,
+    },
+}
+
 /// The result of saving an edited project.
 #[derive(Debug)]
 pub enum Saved {
@@ -95,7 +124,10 @@ pub(crate) fn project_columns(
         ("project_lead", Text(d.project_lead.clone())),
         ("contact_person", Text(d.contact_person.clone())),
         ("phase", Text(d.phase.code().to_string())),
-        ("status", Text(d.status.map_or("", Status::code).to_string())),
+        (
+            "status",
+            Text(d.status.map_or("", Status::code).to_string()),
+        ),
         ("status_note", Text(d.status_note.clone())),
         ("status_date", OptionalText(status_date)),
         (
@@ -240,7 +272,11 @@ impl ProjectRow {
                 contact_person: self.contact_person,
                 phase: parse_code("phase", &self.phase, Phase::parse)?,
                 // No status yet is stored as '': the NOT NULL column predates optional statuses.
-                status: parse_opt("status", Some(self.status).filter(|s| !s.is_empty()), Status::parse)?,
+                status: parse_opt(
+                    "status",
+                    Some(self.status).filter(|s| !s.is_empty()),
+                    Status::parse,
+                )?,
                 status_note: self.status_note,
                 start_date: date(self.start_date)?,
                 end_date: date(self.end_date)?,
@@ -459,7 +495,7 @@ impl Store {
         // what guarantees that nobody saved in between (0 rows affected: a conflict).
         let current = self.project(id).await?;
         if current.version != version {
-            let since = self.history_since(id, version).await?;
+            let since = self.project_history_since(id, Version(version)).await?;
             let current = Box::new(self.fetch_project(id).await?);
             return Ok(Saved::Conflict { current, since });
         }
@@ -520,7 +556,7 @@ impl Store {
             Ok::<_, StoreError>(n == 1)
         }))?;
         if !updated {
-            let since = self.history_since(id, version).await?;
+            let since = self.project_history_since(id, Version(version)).await?;
             let current = Box::new(self.refresh(id).await?);
             return Ok(Saved::Conflict { current, since });
         }
@@ -536,6 +572,80 @@ impl Store {
             index.upsert(saved.clone());
         }
         Ok(Saved::Saved(Box::new(saved)))
+    }
+
+    /// Saves an edit made from version `base` of a project, merged with whatever others saved
+    /// since: their fields stay, the editor's changes are applied, and only fields both changed
+    /// (differently, or for `Edit::Fields` at all) come back as a conflict, with nothing
+    /// written. A `base` the project never had is a conflict on every field the edit changes.
+    pub async fn save_edit(
+        &self,
+        id: i64,
+        base: Version,
+        edit: Edit<'_>,
+        editor: &Editor,
+    ) -> Result<Edited> {
+        let mut current = Box::new(Project::clone(&*self.project(id).await?));
+        // Each round that loses the race to another save merges again with what that one
+        // wrote; a project saved this often in the same instant is not a normal case.
+        for _ in 0..8 {
+            let known = (1..=current.version).contains(&base.get());
+            let since = if current.version == base.get() {
+                Vec::new()
+            } else {
+                self.project_history_since(id, base).await?
+            };
+            let (data, fields) = match &edit {
+                Edit::Whole(mine) if known => {
+                    let m = stip_core::merge::merge(&current.data, &since, mine);
+                    (m.data, m.conflicts)
+                }
+                Edit::Whole(mine) => (
+                    current.data.clone(),
+                    stip_core::merge::differing_fields(&current.data, mine),
+                ),
+                Edit::Fields { touched, apply } => {
+                    let fields = if known {
+                        stip_core::merge::touched_since(&since, touched)
+                    } else {
+                        touched.clone()
+                    };
+                    if fields.is_empty() {
+                        (apply(&current)?, fields)
+                    } else {
+                        (current.data.clone(), fields)
+                    }
+                }
+            };
+            if !fields.is_empty() {
+                let mut merged = Box::new(data);
+                if let Edit::Whole(mine) = &edit {
+                    // The form shows the editor's own values in the fields to choose between.
+                    for f in &fields {
+                        stip_core::merge::copy_field(&mut merged, mine, f);
+                    }
+                }
+                return Ok(Edited::Conflict {
+                    current,
+                    since,
+                    fields,
+                    merged,
+                });
+            }
+            match self
+                .update_project(id, Version(current.version), &data, editor)
+                .await?
+            {
+                Saved::Saved(project) => {
+                    return Ok(Edited::Saved {
+                        merged: project.version > base.get() + 1,
+                        project,
+                    });
+                }
+                Saved::Conflict { current: now, .. } => current = now,
+            }
+        }
+        Err(StoreError::Busy)
     }
 
     /// Deletes a project; its links and history go with it (ON DELETE CASCADE), after its own
@@ -564,12 +674,21 @@ impl Store {
 
     /// The change history of a project, newest first.
     pub async fn project_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
-        self.history_since(id, 0).await
+        self.project_history_since(id, Version(0)).await
     }
 
-    async fn history_since(&self, id: i64, after_version: i64) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(i64, String, Option<i64>, String, String, String)> = on_pool!(self, read, |pool| {
-            sqlx::query_as(
+    /// The changes saved after `version`, newest first.
+    pub async fn project_history_since(
+        &self,
+        id: i64,
+        version: Version,
+    ) -> Result<Vec<HistoryEntry>> {
+        let after_version = version.get();
+        let rows: Vec<(i64, String, Option<i64>, String, String, String)> = on_pool!(
+            self,
+            read,
+            |pool| {
+                sqlx::query_as(
                 "SELECT version, changed_at, user_id, user_name, visibility, changes FROM project_history
                  WHERE project_id = $1 AND version > $2 ORDER BY version DESC",
             )
@@ -577,19 +696,22 @@ impl Store {
             .bind(after_version)
             .fetch_all(pool)
             .await?
-        });
+            }
+        );
         rows.into_iter()
-            .map(|(version, changed_at, user_id, user_name, visibility, changes)| {
-                Ok(HistoryEntry {
-                    version,
-                    changed_at,
-                    user_id,
-                    user_name,
-                    visibility: parse_code("visibility", &visibility, Visibility::parse)?,
-                    changes: serde_json::from_str(&changes)
-                        .map_err(|_| corrupt("history", &changes))?,
-                })
-            })
+            .map(
+                |(version, changed_at, user_id, user_name, visibility, changes)| {
+                    Ok(HistoryEntry {
+                        version,
+                        changed_at,
+                        user_id,
+                        user_name,
+                        visibility: parse_code("visibility", &visibility, Visibility::parse)?,
+                        changes: serde_json::from_str(&changes)
+                            .map_err(|_| corrupt("history", &changes))?,
+                    })
+                },
+            )
             .collect()
     }
 

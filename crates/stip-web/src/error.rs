@@ -39,6 +39,20 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub changes: Option<Value>,
+    /// 409: the fields of the request that were changed since its version (for PUT, every
+    /// field changed since).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["status"]))]
+    pub fields: Option<Vec<String>>,
+}
+
+/// What a client needs to resolve a 409: the record as it is now, the changes saved since the
+/// client's version, and the fields in the way.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub current: Value,
+    pub changes: Value,
+    pub fields: Vec<String>,
 }
 
 /// A refused field: which, why (a stable code) and a sentence for people.
@@ -88,6 +102,7 @@ impl Problem {
             errors,
             current: None,
             changes: None,
+            fields: None,
         }
     }
 }
@@ -121,7 +136,7 @@ pub enum ErrorReply {
         status: StatusCode,
         key: &'static str,
         invalid: Option<Invalid>,
-        conflict: Option<(Value, Value)>,
+        conflict: Option<Conflict>,
     },
 }
 
@@ -179,12 +194,8 @@ pub enum ApiError {
     /// A body that is not `application/json`.
     UnsupportedMediaType,
     Invalid(Invalid),
-    /// 409 with what the client needs to resolve it: the record as it is now, and the changes
-    /// saved since the client's version.
-    Conflict {
-        current: Value,
-        changes: Value,
-    },
+    /// 409 with what the client needs to resolve it.
+    Conflict(Conflict),
     Internal(String),
 }
 
@@ -211,12 +222,9 @@ impl IntoResponse for ApiError {
                 None,
             ),
             ApiError::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(i), None),
-            ApiError::Conflict { current, changes } => (
-                StatusCode::CONFLICT,
-                "conflict",
-                None,
-                Some((current, changes)),
-            ),
+            ApiError::Conflict(conflict) => {
+                (StatusCode::CONFLICT, "conflict", None, Some(conflict))
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, None)
@@ -309,9 +317,14 @@ pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: 
             conflict,
         } => {
             let mut problem = Problem::new(lang, status, key, invalid);
-            if let Some((current, changes)) = conflict {
-                problem.current = Some(current);
-                problem.changes = Some(changes);
+            if let Some(conflict) = conflict {
+                problem.detail = Some(lang.t_with(
+                    "problem.conflict_fields",
+                    &[("fields", &conflict.fields.join(", "))],
+                ));
+                problem.current = Some(conflict.current);
+                problem.changes = Some(conflict.changes);
+                problem.fields = Some(conflict.fields);
             }
             parts.headers.insert(
                 header::CONTENT_TYPE,

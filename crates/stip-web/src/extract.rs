@@ -73,7 +73,7 @@ pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Resu
 
 /// The field and reason of a serde_json error. serde states the reason only as text; its
 /// wording ("unknown field `x`", "invalid type: …, expected …") is stable across versions.
-fn json_error(path: &str, e: &serde_json::Error) -> (String, ErrorCode) {
+pub(crate) fn json_error(path: &str, e: &serde_json::Error) -> (String, ErrorCode) {
     use serde_json::error::Category;
     let at = |name: &str| match path {
         "." => name.to_string(),

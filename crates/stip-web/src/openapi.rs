@@ -53,6 +53,7 @@ impl Modify for Problems {
                 &mut item.get,
                 &mut item.post,
                 &mut item.put,
+                &mut item.patch,
                 &mut item.delete,
             ]
             .into_iter()
@@ -61,7 +62,7 @@ impl Modify for Problems {
                 if op.request_body.is_some() {
                     for (status, text) in [
                         ("413", "The body is larger than 4 MB"),
-                        ("415", "The body is not `application/json`"),
+                        ("415", "The body is not JSON (`application/json`, or `application/merge-patch+json` for PATCH)"),
                     ] {
                         op.responses.responses.insert(
                             status.into(),

@@ -14,10 +14,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::access::{Action, project_scope, visible_history};
 use stip_core::institution::BrinCode;
+use stip_core::merge::changed_since;
 use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
-use stip_store::portfolio::Saved;
+use stip_store::portfolio::{Edit, Edited, Saved};
 use utoipa::openapi::{Object, ObjectBuilder, Schema};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,7 +28,7 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
-        .routes(routes!(read, update, delete))
+        .routes(routes!(read, update, patch, delete))
         .routes(routes!(history))
 }
 
@@ -710,10 +711,156 @@ pub async fn update(
         .await?
     {
         Saved::Saved(p) => Ok(Json(ProjectJson::from(&*p))),
-        Saved::Conflict { current, since } => Err(ApiError::Conflict {
-            current: to_json(&ProjectJson::from(&*current))?,
-            changes: to_json(&history_json(&viewer, current.institution_id, since))?,
-        }),
+        Saved::Conflict { current, since } => {
+            let changed = changed_since(&since);
+            let fields = ProjectData::FIELDS
+                .into_iter()
+                .filter(|f| changed.contains_key(f))
+                .map(api_field)
+                .collect();
+            drop(changed);
+            Err(conflict(&viewer, &current, since, fields)?)
+        }
+    }
+}
+
+fn conflict(
+    viewer: &Viewer,
+    current: &Project,
+    since: Vec<HistoryEntry>,
+    fields: Vec<&str>,
+) -> Result<ApiError, ApiError> {
+    Ok(ApiError::Conflict(crate::error::Conflict {
+        current: to_json(&ProjectJson::from(current))?,
+        changes: to_json(&history_json(viewer, current.institution_id, since))?,
+        fields: fields.into_iter().map(str::to_string).collect(),
+    }))
+}
+
+/// The API's name of a project field of the change history.
+fn api_field(history_field: &'static str) -> &'static str {
+    match history_field {
+        "budget" => "budget_eur",
+        other => other,
+    }
+}
+
+/// The field of the change history a key of a project as read sets; `None` for the read-only
+/// keys, which a patch may carry unchanged.
+fn history_field(key: &str) -> Result<Option<&'static str>, ErrorCode> {
+    Ok(match key {
+        "budget_eur" => Some("budget"),
+        "effort_unit" => Some("effort"),
+        "id" | "institution" | "institution_name" | "status_date" | "version" | "created_at"
+        | "updated_at" => None,
+        other => Some(
+            ProjectData::FIELDS
+                .iter()
+                .copied()
+                .find(|f| *f == other)
+                .ok_or(ErrorCode::UnknownField)?,
+        ),
+    })
+}
+
+/// A merge patch (RFC 7396) of a project as read: the fields it names are set, a `null` empties
+/// one, and the rest stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"version": 3, "status": "oranje", "status_note": "Levering loopt vertraging op"}))]
+pub struct ProjectPatch {
+    /// The version the change is based on (from GET).
+    pub version: i64,
+    /// Any field of `ProjectWrite`.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Changes some fields of a project with a JSON merge patch (RFC 7396), based on `version`.
+/// Others may have saved other fields since: the patch is applied to the project as it is now.
+/// If a field it sets was changed since `version`, nothing is written and the answer is 409
+/// naming those fields (`fields`), with the current project and the changes.
+#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects", operation_id = "patch_project", params(("id" = i64, Path)),
+    request_body(content((ProjectPatch = "application/merge-patch+json"), (ProjectPatch = "application/json"))),
+    responses((status = 200, description = "Saved", body = ProjectJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may read but not edit this project", body = crate::Problem),
+        (status = 404, description = "No project with this id that the caller may see", body = crate::Problem),
+        (status = 409, description = "A field of the patch was changed since `version`: `fields` names them", body = crate::Problem),
+        (status = 422, description = "A field is refused: `errors` names each", body = crate::Problem)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<ProjectJson>, ApiError> {
+    if viewer.user.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
+    let p = visible(&state, &viewer, id).await?;
+    if !viewer.may(Action::EditProject {
+        institution_id: p.institution_id,
+    }) {
+        return Err(ApiError::Forbidden);
+    }
+    let patch: ProjectPatch = json_body(&headers, &body)?;
+    let mut touched = Vec::new();
+    for key in patch.fields.keys() {
+        match history_field(key) {
+            Ok(Some(field)) if !touched.contains(&field) => touched.push(field),
+            Ok(_) => {}
+            Err(code) => return Err(ApiError::Invalid(Invalid::one(key, code))),
+        }
+    }
+    let lists = state.lists().await?;
+    let changes = serde_json::Value::Object(patch.fields);
+    let apply = |current: &Project| -> Result<ProjectData, Invalid> {
+        let mut doc =
+            serde_json::to_value(ProjectJson::from(current)).expect("a project serialises");
+        json_patch::merge(&mut doc, &changes);
+        let write: ProjectWrite = serde_path_to_error::deserialize(doc).map_err(|e| {
+            let (field, code) = crate::extract::json_error(&e.path().to_string(), e.inner());
+            Invalid::one(&field, code)
+        })?;
+        if write
+            .institution
+            .as_deref()
+            .is_some_and(|b| b.trim().to_uppercase() != current.institution_brin.as_str())
+        {
+            return Err(Invalid::one("institution", ErrorCode::InvalidChoice));
+        }
+        lists.with_references(|refs| ProjectData::parse(&write.input(), refs))
+    };
+    let edit = Edit::Fields {
+        touched,
+        apply: &apply,
+    };
+    match state
+        .store
+        .save_edit(
+            id,
+            stip_core::Version(patch.version),
+            edit,
+            &viewer.editor(),
+        )
+        .await?
+    {
+        Edited::Saved { project, .. } => Ok(Json(ProjectJson::from(&*project))),
+        Edited::Conflict {
+            current,
+            since,
+            fields,
+            ..
+        } => {
+            // Name the fields as the patch did.
+            let keys = changes.as_object().expect("an object").keys();
+            let named = keys
+                .filter(|k| history_field(k).is_ok_and(|f| f.is_some_and(|f| fields.contains(&f))))
+                .map(String::as_str)
+                .collect();
+            Err(conflict(&viewer, &current, since, named)?)
+        }
     }
 }
 

@@ -24,6 +24,10 @@ pub struct ProjectForm {
     pub institution: String,
     /// The version the edit started from.
     pub version: String,
+    /// On the conflict page: the fields to choose between (`keep_<field>` is `mine` or
+    /// `theirs`), comma-separated, and the version the edit first started from.
+    pub conflicts: String,
+    pub conflict_base: String,
     title: String,
     summary: String,
     description: String,
@@ -50,12 +54,21 @@ pub struct ProjectForm {
     shareable: String,
     case_summary: String,
     links: String,
-    /// `score_<criterion>` and the CSRF token.
+    /// `score_<criterion>`, `keep_<field>` and the CSRF token.
     #[serde(flatten)]
     other: BTreeMap<String, String>,
 }
 
 impl ProjectForm {
+    /// The choice made on the conflict page for `field`: `Some(true)` to keep mine.
+    pub fn keeps_mine(&self, field: &str) -> Option<bool> {
+        match self.other.get(&format!("keep_{field}")).map(String::as_str) {
+            Some("mine") => Some(true),
+            Some("theirs") => Some(false),
+            _ => None,
+        }
+    }
+
     pub fn input(&self) -> ProjectInput {
         ProjectInput {
             title: self.title.clone(),

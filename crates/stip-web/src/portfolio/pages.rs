@@ -17,13 +17,16 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use stip_core::Version;
 use stip_core::access::{Action, visible_history};
 use stip_core::institution::BrinCode;
+use stip_core::merge::copy_field;
 use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
-use stip_store::portfolio::Saved;
+use stip_store::portfolio::{Edit, Edited};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -286,6 +289,7 @@ struct ShowPage {
     history: Vec<HistoryEntry>,
     can_edit: bool,
     saved: bool,
+    merged: bool,
 }
 
 impl ShowPage {
@@ -323,6 +327,8 @@ impl ShowPage {
 #[serde(default)]
 struct Flash {
     opgeslagen: String,
+    /// Saved over changes others made in between, which were kept.
+    samengevoegd: String,
 }
 
 /// The project if the viewer may see it. A project the viewer may not see is "not found", to
@@ -372,11 +378,61 @@ async fn show(
         history,
         can_edit,
         saved: !flash.opgeslagen.is_empty(),
+        merged: !flash.samengevoegd.is_empty(),
     })
 }
 
+/// The conflict page's part of the form: what was saved since the edit's version, and the
+/// fields both sides changed, to choose between.
 struct ConflictView {
+    /// The version the edit first started from, to merge against again.
+    base: i64,
+    /// The saves in between, as this viewer may see them, newest first.
     since: Vec<HistoryEntry>,
+    fields: Vec<ConflictField>,
+}
+
+struct ConflictField {
+    field: &'static str,
+    theirs: HistoryValue,
+    mine: HistoryValue,
+    /// The choice already made, when the page is shown again: `Some(true)` keeps mine.
+    keep_mine: Option<bool>,
+}
+
+impl ConflictView {
+    fn new(
+        viewer: &Viewer,
+        institution_id: i64,
+        base: Version,
+        since: Vec<HistoryEntry>,
+        fields: Vec<&'static str>,
+        current: &ProjectData,
+        mine: &ProjectData,
+        form: &ProjectForm,
+    ) -> ConflictView {
+        let theirs: BTreeMap<_, _> = current.history_fields().into_iter().collect();
+        let mut mine: BTreeMap<_, _> = mine.history_fields().into_iter().collect();
+        ConflictView {
+            base: base.get(),
+            since: visible_history(&viewer.actor, institution_id, since),
+            fields: fields
+                .into_iter()
+                .map(|field| ConflictField {
+                    field,
+                    theirs: theirs[field].clone(),
+                    mine: mine.remove(field).unwrap_or(HistoryValue::Empty),
+                    keep_mine: form.keeps_mine(field),
+                })
+                .collect(),
+        }
+    }
+
+    /// The fields to choose between, as the form sends them back.
+    fn field_list(&self) -> String {
+        let names: Vec<&str> = self.fields.iter().map(|f| f.field).collect();
+        names.join(",")
+    }
 }
 
 #[derive(Template)]
@@ -399,6 +455,8 @@ struct FormPage {
     institution_name: String,
     version: i64,
     conflict: Option<ConflictView>,
+    /// The viewer's account, to tell their own saves from others'.
+    me: Option<i64>,
 }
 
 impl FormPage {
@@ -427,6 +485,15 @@ impl FormPage {
 
     fn value(&self, field: &str, value: &HistoryValue) -> String {
         change_value(&self.c, &self.lists, field, value)
+    }
+
+    /// Whether a save in between was made by the viewer (in another tab or window).
+    fn by_me(&self, h: &HistoryEntry) -> bool {
+        h.user_id.is_some() && h.user_id == self.me
+    }
+
+    fn keep_error(&self, field: &str) -> Option<String> {
+        self.errors.get(&format!("keep_{field}"))
     }
 
     /// The label of a field that may stay empty: "Samenvatting (optioneel)".
@@ -476,6 +543,7 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         lists,
         version: 0,
         conflict: None,
+        me: viewer.user.as_ref().map(|u| u.id),
         c: viewer.chrome(),
     }))
 }
@@ -542,6 +610,7 @@ async fn create(
                 lists,
                 version: 0,
                 conflict: None,
+                me: viewer.user.as_ref().map(|u| u.id),
                 c: viewer.chrome(),
             });
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -588,6 +657,7 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Id(id): Id) ->
         lists,
         version: p.version,
         conflict: None,
+        me: viewer.user.as_ref().map(|u| u.id),
         c: viewer.chrome(),
     })
 }
@@ -612,7 +682,7 @@ async fn update(
         Err(e) => return PageError::from(e).into_response(),
     };
     let input = form.input();
-    let version: i64 = form.version.trim().parse().unwrap_or(0);
+    let version = Version::from_form(&form.version);
     let page = |input: ProjectInput,
                 errors: Errors,
                 version: i64,
@@ -634,52 +704,81 @@ async fn update(
         lists: lists.clone(),
         version,
         conflict,
+        me: viewer.user.as_ref().map(|u| u.id),
         c: viewer.chrome(),
     };
-    let data = match lists.with_references(|refs| ProjectData::parse(&input, refs)) {
-        Ok(d) => d,
-        Err(invalid) => {
-            let mut res = render(&page(
-                input,
-                Errors::new(viewer.lang, invalid),
-                version,
-                None,
-            ));
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return res;
-        }
+    let invalid_page = |input: ProjectInput, invalid: Invalid| {
+        let mut res = render(&page(
+            input,
+            Errors::new(viewer.lang, invalid),
+            version.get(),
+            None,
+        ));
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        res
     };
-    match state
-        .store
-        .update_project(id, stip_core::Version(version), &data, &viewer.editor())
-        .await
-    {
-        Ok(Saved::Saved(_)) => {
-            Redirect::to(&format!("/projecten/{id}?opgeslagen=1")).into_response()
+    let mut data = match lists.with_references(|refs| ProjectData::parse(&input, refs)) {
+        Ok(d) => d,
+        Err(invalid) => return invalid_page(input, invalid),
+    };
+    // Back from the conflict page: each field both sides changed keeps the value chosen. A
+    // field without a choice is shown again, merged once more with the version the edit
+    // first started from.
+    let mut base = version;
+    let mut unchosen = Invalid::default();
+    let field_names = p.data.history_fields();
+    for asked in form.conflicts.split(',').map(str::trim) {
+        let Some(&(field, _)) = field_names.iter().find(|(f, _)| *f == asked) else {
+            continue;
+        };
+        match form.keeps_mine(field) {
+            Some(true) => {}
+            Some(false) => copy_field(&mut data, &p.data, field),
+            None => unchosen.push(&format!("keep_{field}"), ErrorCode::Required),
         }
-        Ok(Saved::Conflict { current, since }) => {
-            // Keep what this user typed, show what the other saved; saving again is a choice.
+    }
+    if !unchosen.is_empty() {
+        base = Version::from_form(&form.conflict_base);
+    }
+    let saved = state
+        .store
+        .save_edit(id, base, Edit::Whole(&data), &viewer.editor())
+        .await;
+    match saved {
+        Ok(Edited::Saved { merged, .. }) => {
+            let also = if merged { "&samengevoegd=1" } else { "" };
+            Redirect::to(&format!("/projecten/{id}?opgeslagen=1{also}")).into_response()
+        }
+        Ok(Edited::Conflict {
+            current,
+            since,
+            fields,
+            merged,
+        }) => {
+            // Nothing is saved: the form holds the merge, and the fields to choose between.
+            unchosen
+                .0
+                .retain(|e| fields.iter().any(|f| e.field == format!("keep_{f}")));
+            let conflict = ConflictView::new(
+                &viewer,
+                p.institution_id,
+                base,
+                since,
+                fields,
+                &current.data,
+                &data,
+                &form,
+            );
             let mut res = render(&page(
-                input,
-                Errors::none(viewer.lang),
+                ProjectInput::from(&*merged),
+                Errors::new(viewer.lang, unchosen),
                 current.version,
-                Some(ConflictView {
-                    since: visible_history(&viewer.actor, p.institution_id, since),
-                }),
+                Some(conflict),
             ));
             *res.status_mut() = StatusCode::CONFLICT;
             res
         }
-        Err(stip_store::StoreError::Invalid(invalid)) => {
-            let mut res = render(&page(
-                input,
-                Errors::new(viewer.lang, invalid),
-                version,
-                None,
-            ));
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            res
-        }
+        Err(stip_store::StoreError::Invalid(invalid)) => invalid_page(input, invalid),
         Err(e) => PageError::from(e).into_response(),
     }
 }

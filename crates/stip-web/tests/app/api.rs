@@ -20,6 +20,8 @@ on_both!(
     a_control_character_is_refused_at_its_field,
     history_written_while_a_project_was_hidden_stays_hidden,
     history_is_values_shown_in_the_readers_language,
+    a_merge_patch_sets_only_its_fields_and_keeps_what_others_saved_since,
+    a_bad_merge_patch_is_422_naming_the_field_and_writes_nothing,
 );
 
 fn project_json() -> serde_json::Value {
@@ -587,4 +589,148 @@ async fn history_is_values_shown_in_the_readers_language() {
     let page = english.get(&format!("/projecten/{id}")).await;
     assert!(page.shows("<td></td><td>€12,500.50</td>"), "{}", page.body);
     assert!(page.shows("<td>no</td><td>yes</td>"));
+}
+
+/// An integration that only updates a status sends only the status: a JSON merge patch.
+async fn a_merge_patch_sets_only_its_fields_and_keeps_what_others_saved_since() {
+    let app = TestApp::demo().await;
+    let hanna = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let created = hanna
+        .api(Method::POST, "/api/v1/projects", Some(project_json()))
+        .await
+        .json();
+    let id = created["id"].as_i64().unwrap();
+    let path = format!("/api/v1/projects/{id}");
+    let patch = |body: serde_json::Value| {
+        hanna.request(
+            Method::PATCH,
+            &path,
+            Some("application/merge-patch+json"),
+            body.to_string(),
+        )
+    };
+    // Someone else renames the project: version 1 → 2.
+    let mut renamed = created.clone();
+    renamed["title"] = json!("Leermiddelenbeleid 2027");
+    let res = hanna.api(Method::PUT, &path, Some(renamed)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // A status update based on version 1 touches no field changed since: applied.
+    let res = patch(json!({"version": 1, "status": "rood", "status_note": "Uitgesteld"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let body = res.json();
+    assert_eq!(body["status"], "rood");
+    assert_eq!(body["status_note"], "Uitgesteld");
+    assert_eq!(body["title"], "Leermiddelenbeleid 2027", "the rename stays");
+    assert_eq!(body["budget_eur"], 40000.0, "fields not in the patch stay");
+    assert_eq!(body["version"], 3);
+    let history = hanna
+        .api(Method::GET, &format!("{path}/history"), None)
+        .await
+        .json();
+    let fields: Vec<&str> = history[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["status", "status_note"], "only the patch's fields");
+
+    // A patch of a field changed since its version: 409 naming it, nothing written.
+    let res = patch(json!({"version": 1, "title": "Oud idee", "phase": "idee"})).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    let body = res.json();
+    assert_eq!(body["fields"], json!(["title"]));
+    assert!(body["detail"].as_str().unwrap().contains("title"));
+    assert_eq!(body["current"]["version"], 3);
+    let stored = app.store().project(id).await.unwrap();
+    assert_eq!(stored.data.title, "Leermiddelenbeleid 2027");
+    assert_eq!(stored.version, 3, "nothing written");
+
+    // Plain JSON is accepted too; null empties a field, and nested objects merge.
+    let res = hanna
+        .api(
+            Method::PATCH,
+            &path,
+            Some(json!({"version": 3, "status": null, "scores": {"urgentie": null, "risico": 2}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let body = res.json();
+    assert_eq!(
+        body["status"],
+        serde_json::Value::Null,
+        "no status any more"
+    );
+    assert_eq!(body["scores"], json!({"risico": 2}));
+}
+
+async fn a_bad_merge_patch_is_422_naming_the_field_and_writes_nothing() {
+    let app = TestApp::demo().await;
+    let hanna = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let id = hanna
+        .api(Method::POST, "/api/v1/projects", Some(project_json()))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/projects/{id}");
+    for (body, field, code) in [
+        (json!({"status": "rood"}), "version", "required"),
+        (
+            json!({"version": 1, "stauts": "rood"}),
+            "stauts",
+            "unknown_field",
+        ),
+        (
+            json!({"version": 1, "status": "paars"}),
+            "status",
+            "invalid_choice",
+        ),
+        (json!({"version": 1, "title": null}), "title", "required"),
+        (
+            json!({"version": 1, "end_date": "2020-01-01"}),
+            "end_date",
+            "end_before_start",
+        ),
+        (
+            json!({"version": 1, "institution": "00AA"}),
+            "institution",
+            "invalid_choice",
+        ),
+    ] {
+        let res = hanna.api(Method::PATCH, &path, Some(body.clone())).await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            res.body
+        );
+        let problem = res.json();
+        assert_eq!(problem["errors"][0]["field"], field, "{body}");
+        assert_eq!(problem["errors"][0]["code"], code, "{body}");
+    }
+    let res = hanna
+        .request(
+            Method::PATCH,
+            &path,
+            Some("text/plain"),
+            "{\"version\": 1}".into(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(app.store().project(id).await.unwrap().version, 1);
+    let davinci = app.anonymous().with_bearer(&app.token(IM_DAVINCI).await);
+    let res = davinci
+        .api(
+            Method::PATCH,
+            &path,
+            Some(json!({"version": 1, "status": "rood"})),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "another institution's project"
+    );
 }

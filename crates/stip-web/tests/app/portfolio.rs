@@ -17,6 +17,9 @@ on_both!(
     an_institution_only_project_is_invisible_to_the_rest_of_the_network,
     anonymous_visitors_see_only_public_projects,
     two_people_saving_from_the_same_version_never_overwrite_each_other,
+    a_save_from_an_older_form_keeps_what_others_changed_in_other_fields,
+    the_same_person_in_another_tab_is_not_someone_else,
+    a_new_project_starts_without_a_status,
     bad_input_is_shown_next_to_each_field_in_dutch_and_nothing_is_saved,
     only_who_may_gets_the_new_project_button,
     a_beheerder_chooses_the_institution_and_may_delete,
@@ -303,14 +306,30 @@ async fn two_people_saving_from_the_same_version_never_overwrite_each_other() {
         StatusCode::SEE_OTHER
     );
 
+    // Both changed the title, differently: that one field is a choice; every other field
+    // both set to the same values.
     let mut second = edit("Titel van Bea");
     second.push(("version", &version));
     let conflict = beheer.post_form(&format!("/projecten/{id}"), &second).await;
     assert_eq!(conflict.status, StatusCode::CONFLICT);
-    assert!(conflict.shows("Iemand anders heeft dit project intussen opgeslagen"));
-    assert!(conflict.shows("Hanna Horizon"), "who saved in between");
+    assert!(conflict.shows("Dit project is intussen ook gewijzigd"));
     assert!(
-        conflict.shows("<td>Titel van Hanna</td>"),
+        conflict.shows("Opgeslagen door Hanna Horizon"),
+        "who saved in between"
+    );
+    assert!(
+        conflict.body.contains("name=\"conflicts\" value=\"title\""),
+        "only the title is to choose"
+    );
+    assert!(
+        conflict
+            .body
+            .contains("name=\"keep_title\" value=\"theirs\"")
+    );
+    assert!(
+        conflict
+            .body
+            .contains("id=\"v-theirs-title\">Titel van Hanna</div>"),
         "what they saved"
     );
     assert!(
@@ -323,7 +342,7 @@ async fn two_people_saving_from_the_same_version_never_overwrite_each_other() {
         "nothing overwritten"
     );
 
-    // Saving again from the conflict form is a deliberate choice, and it works.
+    // Back without choosing: asked again, by name.
     let new_version = app.store().project(id).await.unwrap().version.to_string();
     assert!(
         conflict
@@ -331,7 +350,18 @@ async fn two_people_saving_from_the_same_version_never_overwrite_each_other() {
             .contains(&format!("name=\"version\" value=\"{new_version}\""))
     );
     let mut again = edit("Titel van Bea");
-    again.push(("version", &new_version));
+    again.extend([
+        ("version", new_version.as_str()),
+        ("conflict_base", version.as_str()),
+        ("conflicts", "title"),
+    ]);
+    let unchosen = beheer.post_form(&format!("/projecten/{id}"), &again).await;
+    assert_eq!(unchosen.status, StatusCode::CONFLICT);
+    assert!(unchosen.shows("Kies bij ‘Titel’ welke waarde blijft."));
+    assert!(unchosen.body.contains("href=\"#f-keep_title\""));
+
+    // Choosing one's own title saves it.
+    again.push(("keep_title", "mine"));
     assert_eq!(
         beheer
             .post_form(&format!("/projecten/{id}"), &again)
@@ -342,6 +372,118 @@ async fn two_people_saving_from_the_same_version_never_overwrite_each_other() {
     assert_eq!(
         app.store().project(id).await.unwrap().data.title,
         "Titel van Bea"
+    );
+}
+
+/// The issue's scenario: tab A sets the status to Rood; tab B, opened before, changes only the
+/// title and the status note. B's save keeps A's status.
+async fn a_save_from_an_older_form_keeps_what_others_changed_in_other_fields() {
+    let app = TestApp::demo().await;
+    let id = app.project_of("25LN", "netwerk").await;
+    let hanna = app.session_of(IM_HORIZON).await;
+    let beheer = app.session_of(BEHEERDER).await;
+    let mut tab_a = edit_form_of(&app, id).await;
+    let mut tab_b = tab_a.clone();
+    let before = app.store().project(id).await.unwrap();
+    assert_ne!(before.data.status, Some(stip_core::portfolio::Status::Rood));
+
+    set(&mut tab_a, "status", "rood");
+    let res = beheer
+        .post_form(&format!("/projecten/{id}"), &fields(&tab_a))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    set(&mut tab_b, "title", "Nieuwe titel van Hanna");
+    set(&mut tab_b, "status_note", "Wacht op de leverancier");
+    let res = hanna
+        .post_form(&format!("/projecten/{id}"), &fields(&tab_b))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "merged, no choice needed: {}",
+        res.body
+    );
+    assert!(res.location().contains("samengevoegd=1"));
+    let after = app.store().project(id).await.unwrap();
+    assert_eq!(
+        after.data.status,
+        Some(stip_core::portfolio::Status::Rood),
+        "A's status stays"
+    );
+    assert_eq!(after.data.title, "Nieuwe titel van Hanna");
+    assert_eq!(after.data.status_note, "Wacht op de leverancier");
+    let latest = &app.store().project_history(id).await.unwrap()[0];
+    let changed: Vec<&str> = latest.changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(changed, ["title", "status_note"], "B changed only these");
+    let page = hanna.get(res.location()).await;
+    assert!(page.shows("Het project is opgeslagen."));
+    assert!(page.shows("is bewaard"), "says the other changes were kept");
+}
+
+/// Two tabs of one person: the conflict page says it was them, not "someone else".
+async fn the_same_person_in_another_tab_is_not_someone_else() {
+    let app = TestApp::demo().await;
+    let id = app.project_of("25LN", "netwerk").await;
+    let hanna = app.session_of(IM_HORIZON).await;
+    let mut tab_a = edit_form_of(&app, id).await;
+    let mut tab_b = tab_a.clone();
+    set(&mut tab_a, "status", "rood");
+    let res = hanna
+        .post_form(&format!("/projecten/{id}"), &fields(&tab_a))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    set(&mut tab_b, "status", "groen");
+    set(&mut tab_b, "summary", "Korter gezegd");
+    let res = hanna
+        .post_form(&format!("/projecten/{id}"), &fields(&tab_b))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.shows("Opgeslagen door jou, in een ander tabblad of venster"));
+    assert!(!res.shows("Opgeslagen door Hanna Horizon"));
+    assert!(res.body.contains("name=\"conflicts\" value=\"status\""));
+    assert!(
+        res.body.contains("Korter gezegd"),
+        "my other change is in the form"
+    );
+
+    // Keeping the saved status: my summary is saved with it.
+    let version = app.store().project(id).await.unwrap().version.to_string();
+    set(&mut tab_b, "version", &version);
+    set(&mut tab_b, "conflicts", "status");
+    set(&mut tab_b, "keep_status", "theirs");
+    let res = hanna
+        .post_form(&format!("/projecten/{id}"), &fields(&tab_b))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let after = app.store().project(id).await.unwrap();
+    assert_eq!(after.data.status, Some(stip_core::portfolio::Status::Rood));
+    assert_eq!(after.data.summary, "Korter gezegd");
+}
+
+/// A new project has no status until someone gives one.
+async fn a_new_project_starts_without_a_status() {
+    let app = TestApp::demo().await;
+    let s = app.session_of(IM_HORIZON).await;
+    let form = s.get("/projecten/nieuw").await;
+    assert!(
+        form.body
+            .contains("<option value=\"\">Nog geen status</option>")
+    );
+    assert!(!form.body.contains("value=\"groen\" selected"), "not Groen");
+    let mut f = full_project_form();
+    f.retain(|(k, _)| *k != "status");
+    f.push(("status", ""));
+    let res = s.post_form("/projecten", &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = s.get(res.location()).await;
+    assert!(page.shows("Nog geen status"));
+    let id = id_from(res.location());
+    assert_eq!(app.store().project(id).await.unwrap().data.status, None);
+    let list = s.get("/projecten?status=groen").await;
+    assert!(
+        !list.body.contains(&format!("/projecten/{id}\"")),
+        "not green either"
     );
 }
 

@@ -624,3 +624,65 @@ pub fn full_project_form() -> Vec<(&'static str, &'static str)> {
 pub fn all_projects() -> stip_core::portfolio::ListRequest {
     stip_core::portfolio::ListQuery::default().parse().unwrap()
 }
+
+/// A project's edit form as a browser sends it untouched: every field with its stored value,
+/// and the version it shows.
+pub async fn edit_form_of(app: &TestApp, id: i64) -> Vec<(String, String)> {
+    let p = app.store().project(id).await.unwrap();
+    let input = stip_core::portfolio::ProjectInput::from(&p.data);
+    let mut f: Vec<(String, String)> = [
+        ("title", &input.title),
+        ("summary", &input.summary),
+        ("description", &input.description),
+        ("intended_result", &input.intended_result),
+        ("owner", &input.owner),
+        ("project_lead", &input.project_lead),
+        ("contact_person", &input.contact_person),
+        ("phase", &input.phase),
+        ("status", &input.status),
+        ("status_note", &input.status_note),
+        ("start_date", &input.start_date),
+        ("end_date", &input.end_date),
+        ("budget", &input.budget),
+        ("effort", &input.effort),
+        ("effort_unit", &input.effort_unit),
+        ("horizon", &input.horizon),
+        ("character", &input.character),
+        (
+            "perspective_strategic_operational",
+            &input.perspective_strategic_operational,
+        ),
+        ("perspective_ict_business", &input.perspective_ict_business),
+        ("primary_theme", &input.primary_theme),
+        ("visibility", &input.visibility),
+        ("case_summary", &input.case_summary),
+        ("links", &input.links),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.clone()))
+    .collect();
+    f.extend(input.themes.iter().map(|t| ("themes".into(), t.clone())));
+    f.extend(input.drivers.iter().map(|d| ("drivers".into(), d.clone())));
+    f.extend(
+        input
+            .scores
+            .iter()
+            .map(|(c, v)| (format!("score_{c}"), v.clone())),
+    );
+    if input.shareable {
+        f.push(("shareable".into(), "1".into()));
+    }
+    f.push(("version".into(), p.version.to_string()));
+    f
+}
+
+/// Sets one field of a form (adding it if absent).
+pub fn set(form: &mut Vec<(String, String)>, name: &str, value: &str) {
+    form.retain(|(k, _)| k != name);
+    form.push((name.to_string(), value.to_string()));
+}
+
+/// A form's fields as `post_form` takes them.
+pub fn fields(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
