@@ -230,5 +230,7 @@ mod tests {
             copy_field(&mut to, &from, field);
         }
         assert_eq!(to, from);
+        let names: Vec<&str> = from.history_fields().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(names, ProjectData::FIELDS, "the field list names every field");
     }
 }

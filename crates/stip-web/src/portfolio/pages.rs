@@ -401,9 +401,8 @@ struct ConflictField {
 }
 
 impl ConflictView {
+    /// `since` as the viewer may see it (`visible_history`).
     fn new(
-        viewer: &Viewer,
-        institution_id: i64,
         base: Version,
         since: Vec<HistoryEntry>,
         fields: Vec<&'static str>,
@@ -415,7 +414,7 @@ impl ConflictView {
         let mut mine: BTreeMap<_, _> = mine.history_fields().into_iter().collect();
         ConflictView {
             base: base.get(),
-            since: visible_history(&viewer.actor, institution_id, since),
+            since,
             fields: fields
                 .into_iter()
                 .map(|field| ConflictField {
@@ -760,10 +759,8 @@ async fn update(
                 .0
                 .retain(|e| fields.iter().any(|f| e.field == format!("keep_{f}")));
             let conflict = ConflictView::new(
-                &viewer,
-                p.institution_id,
                 base,
-                since,
+                visible_history(&viewer.actor, p.institution_id, since),
                 fields,
                 &current.data,
                 &data,
