@@ -159,10 +159,18 @@ class Stip {
     return other;
   }
 
+  /** A second tab of this same person (same browser context, same session). */
+  async anotherTab() {
+    const other = new Stip(await this.page.context().newPage(), this.testInfo, `${this.prefix}t${this.others.length + 2}-`);
+    this.others.push({ other, context: null });
+    return other;
+  }
+
   async finish() {
     for (const { other, context } of this.others) {
       await other.finish();
-      await context.close();
+      if (context) await context.close();
+      else await other.page.close();
     }
     const info = this.testInfo;
     const failed = info.status !== info.expectedStatus;

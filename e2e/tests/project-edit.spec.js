@@ -1,5 +1,6 @@
 // Creating and editing a project through its form: a validation error, a successful save, the
-// change on record, the conflict when someone else saved first, and deleting with confirmation.
+// change on record, merging with what someone else saved first, a save without changes, and
+// deleting with confirmation.
 const { test, expect } = require('../support/fixtures');
 const { uniqueTitle, createProject } = require('../support/projects');
 
@@ -92,38 +93,88 @@ test('the new-project form names every invalid field and keeps what was typed', 
   await expect(page.getByRole('combobox', { name: 'Instelling' })).toHaveValue('25LK');
 });
 
-test('a save from a stale version shows what changed, keeps the input, and can be saved anyway', async ({ stip, page, browser }) => {
+test('two people save from the same version: what only the other changed stays, what only I changed is mine', async ({ stip, page, browser }) => {
   await stip.login('horizon');
-  const title = uniqueTitle('conflict');
+  const title = uniqueTitle('samenvoegen');
   const id = await createProject(stip, { title });
 
-  // Two people open the same edit form; the beheerder saves first.
+  // Two people open the same edit form; the beheerder sets the status to Rood and saves first.
   await stip.visit(`/projecten/${id}/bewerken`);
   const other = await stip.another(browser, 'beheerder');
   await other.visit(`/projecten/${id}/bewerken`);
-  await other.page.getByLabel('Toelichting op de status').fill('Door de beheerder bijgewerkt.');
-  await other.page.getByLabel('Fase').selectOption({ label: 'Uitvoering' });
+  await other.page.getByLabel('Status', { exact: true }).selectOption({ label: 'Rood' });
   await other.click(other.page.getByRole('button', { name: 'Opslaan' }));
   await expect(other.page.getByRole('status')).toHaveText('Het project is opgeslagen.');
 
-  // The first person's save is from version 1 and must not overwrite silently.
+  // The first form, opened before, changes only the title and the status note.
+  await page.getByLabel('Titel', { exact: true }).fill(`${title} (herzien)`);
+  await page.getByLabel('Toelichting op de status').fill('Wacht op de leverancier.');
+  await stip.click(page.getByRole('button', { name: 'Opslaan' }));
+  await expect(page.getByRole('status')).toContainText('Het project is opgeslagen.');
+  await expect(page.getByRole('status')).toContainText('is bewaard');
+  await expect(page.locator('#saved')).toBeFocused();
+  await expect(page.locator('.facts')).toContainText('Rood — Wacht op de leverancier.');
+  const mine = page.getByRole('table', { name: 'Wijzigingen in versie 3' });
+  await expect(mine.locator('tbody th')).toHaveText(['Titel', 'Toelichting op de status']);
+});
+
+test('a field changed in two tabs is a choice between both values, and the other tab is "jou"', async ({ stip, page }) => {
+  await stip.login('horizon');
+  const id = await createProject(stip, { title: uniqueTitle('twee tabbladen') });
+  await stip.visit(`/projecten/${id}/bewerken`);
+  const tab = await stip.anotherTab();
+  await tab.visit(`/projecten/${id}/bewerken`);
+  await tab.page.getByLabel('Status', { exact: true }).selectOption({ label: 'Rood' });
+  await tab.click(tab.page.getByRole('button', { name: 'Opslaan' }));
+
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Oranje' });
   await page.getByLabel('Samenvatting (optioneel)', { exact: true }).fill('Mijn eigen samenvatting.');
   await stip.click(page.getByRole('button', { name: 'Opslaan' }), { status: 409 });
-  const conflict = page.locator('#conflict');
+  const conflict = page.getByRole('region', { name: 'Dit project is intussen ook gewijzigd' });
   await expect(conflict).toBeFocused();
-  await expect(conflict).toHaveRole('alert');
-  await expect(conflict.getByRole('heading')).toHaveText('Iemand anders heeft dit project intussen opgeslagen');
-  await expect(conflict).toContainText('Bea Beheer');
-  const changes = conflict.getByRole('table', { name: 'Wijzigingen door een ander' });
-  await expect(changes.getByRole('row', { name: /Fase/ })).toContainText(/uitvoering/i);
-  await expect(changes.getByRole('row', { name: /Toelichting op de status/ })).toContainText('Door de beheerder bijgewerkt.');
+  await expect(conflict).toContainText('Opgeslagen door jou, in een ander tabblad of venster');
+  await expect(conflict).not.toContainText('Hanna Horizon');
+  const choice = conflict.getByRole('group', { name: 'Status' });
+  await expect(choice.getByRole('radio', { name: 'De opgeslagen waarde houden:' })).toHaveAccessibleDescription('Rood');
+  await expect(choice.getByRole('radio', { name: 'Mijn wijziging houden (staat in het formulier):' })).toHaveAccessibleDescription('Oranje');
+  // Only the status is a choice; my summary is in the form, nothing is saved yet.
+  await expect(conflict.getByRole('radio')).toHaveCount(2);
   await expect(page.getByLabel('Samenvatting (optioneel)', { exact: true })).toHaveValue('Mijn eigen samenvatting.');
 
-  // Saving again, knowingly, stores this person's version on top of the other.
-  await stip.click(page.getByRole('button', { name: 'Mijn versie opslaan' }));
-  expect(new URL(page.url()).pathname).toBe(`/projecten/${id}`);
+  // Saving without choosing asks again, naming the field, and the link leads to the choice.
+  await stip.click(page.getByRole('button', { name: 'Opslaan' }), { status: 409 });
+  const summary = page.locator('#error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveText(['Kies bij ‘Status’ welke waarde blijft.']);
+  await summary.getByRole('link').click();
+  const keepSaved = page.getByRole('group', { name: 'Status' }).getByRole('radio', { name: 'De opgeslagen waarde houden:' });
+  await expect(keepSaved).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(keepSaved).toBeChecked();
+  await stip.click(page.getByRole('button', { name: 'Opslaan' }));
+  await expect(page.locator('.facts')).toContainText('Rood');
   await expect(page.locator('.lead')).toHaveText('Mijn eigen samenvatting.');
-  await expect(page.getByRole('table', { name: 'Wijzigingen in versie 3' })).toBeVisible();
+});
+
+test('saving a form without changes leaves no history; texts with line breaks stay one change', async ({ stip, page }) => {
+  await stip.login('horizon');
+  const id = await createProject(stip, { title: uniqueTitle('niets gewijzigd') });
+  await stip.click(page.getByRole('link', { name: 'Bewerken' }));
+  await page.getByLabel('Beschrijving (optioneel)').fill('Eerste regel.\nTweede regel.');
+  await stip.click(page.getByRole('button', { name: 'Opslaan' }));
+  const second = page.getByRole('table', { name: 'Wijzigingen in versie 2' });
+  // The history shows the text with its line breaks, and when in Dutch.
+  const cell = second.getByRole('row', { name: /Beschrijving/ }).getByRole('cell').last();
+  expect(await cell.innerText()).toBe('Eerste regel.\nTweede regel.');
+  await expect(page.locator('.history time').first()).toHaveText(/^\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}, \d{2}:\d{2}$/);
+
+  // The browser sends the description back with \r\n: still no change.
+  await stip.click(page.getByRole('link', { name: 'Bewerken' }));
+  await stip.click(page.getByRole('button', { name: 'Opslaan' }));
+  expect(stip.path()).toBe(`/projecten/${id}?opgeslagen=1`);
+  await expect(page.getByRole('table', { name: 'Wijzigingen in versie 2' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Wijzigingen in versie 3' })).toHaveCount(0);
+  await expect(page.locator('.history > li')).toHaveCount(2);
 });
 
 test('deleting a project is on the edit page and asks for confirmation on a page of its own', async ({ stip, page }) => {

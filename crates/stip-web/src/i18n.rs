@@ -93,17 +93,17 @@ impl Lang {
     /// The message for `code` on `field`: the field's own sentence when it has one ("Vul een
     /// titel in."), otherwise the general one.
     pub fn error_for(self, field: &str, code: &ErrorCode) -> String {
-        // A choice on the conflict page between two values of a field.
-        if let Some(choice_of) = field.strip_prefix("keep_") {
-            let name = self.t(&format!("field.{choice_of}"));
-            return self.t_with("conflict.choose_error", &[("field", &name)]);
-        }
         self.specific(field, code)
             .unwrap_or_else(|| self.error(code))
     }
 
     /// `error_for.<field>.<code>`, if that text exists.
     fn specific(self, field: &str, code: &ErrorCode) -> Option<String> {
+        // A choice on the conflict page between two values of a field.
+        if let Some(choice_of) = field.strip_prefix("keep_") {
+            let name = self.t(&format!("field.{choice_of}"));
+            return Some(self.t_with("conflict.choose_error", &[("field", &name)]));
+        }
         let field = if field.starts_with("score_") {
             "score"
         } else {
