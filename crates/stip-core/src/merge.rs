@@ -231,6 +231,10 @@ mod tests {
         }
         assert_eq!(to, from);
         let names: Vec<&str> = from.history_fields().into_iter().map(|(f, _)| f).collect();
-        assert_eq!(names, ProjectData::FIELDS, "the field list names every field");
+        assert_eq!(
+            names,
+            ProjectData::FIELDS,
+            "the field list names every field"
+        );
     }
 }

@@ -168,8 +168,10 @@ impl Project {
     }
 
     /// A running project whose status was last set more than [`STATUS_STALE_AFTER_DAYS`] ago.
+    /// A project without a status yet says so itself ("nog geen status").
     pub fn status_is_stale(&self, today: NaiveDate) -> bool {
         self.is_running()
+            && self.data.status.is_some()
             && self
                 .status_date
                 .is_none_or(|d| (today - d).num_days() > STATUS_STALE_AFTER_DAYS)
@@ -1340,6 +1342,8 @@ pub(crate) mod tests {
         assert!(!p.is_overdue(day(1, 31)) && p.is_overdue(day(2, 1)));
         assert!(!p.status_is_stale(day(4, 1)), "90 days is not yet stale");
         assert!(p.status_is_stale(day(4, 2)));
+        p.data.status = None;
+        assert!(!p.status_is_stale(day(4, 2)), "no status yet is not an old status");
         p.data.phase = Phase::Afgerond;
         assert!(!p.is_overdue(day(6, 1)) && !p.status_is_stale(day(6, 1)));
     }

@@ -57,7 +57,8 @@ impl Store {
                     .map(|p| {
                         let primary = refs
                             .theme(p.data.primary_theme().unwrap_or_default(), "primary_theme")?;
-                        let columns = project_columns(&p.data, Some(at[..10].to_string()), primary);
+                        let status_date = p.data.status.map(|_| at[..10].to_string());
+                        let columns = project_columns(&p.data, status_date, primary);
                         Ok((inst_ids[p.institution], columns))
                     })
                     .collect::<Result<Vec<_>>>()?;

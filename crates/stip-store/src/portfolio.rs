@@ -465,7 +465,9 @@ impl Store {
         let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
         let id: i64 = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            let columns = project_columns(d, Some(today.to_string()), primary);
+            // A status set at creation dates from today; no status has no date.
+            let status_date = d.status.map(|_| today.to_string());
+            let columns = project_columns(d, status_date, primary);
             let mut insert = insert_projects(&columns);
             insert.push("VALUES (");
             push_project_row(&mut insert.separated(", "), institution_id, &at, columns);

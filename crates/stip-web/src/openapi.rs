@@ -62,7 +62,10 @@ impl Modify for Problems {
                 if op.request_body.is_some() {
                     for (status, text) in [
                         ("413", "The body is larger than 4 MB"),
-                        ("415", "The body is not JSON (`application/json`, or `application/merge-patch+json` for PATCH)"),
+                        (
+                            "415",
+                            "The body is not JSON (`application/json`, or `application/merge-patch+json` for PATCH)",
+                        ),
                     ] {
                         op.responses.responses.insert(
                             status.into(),
