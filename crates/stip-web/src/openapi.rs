@@ -97,7 +97,28 @@ impl Modify for Problems {
             );
             components
                 .schemas
-                .insert("ProjectUpdate".into(), update.into());
+                .insert("ProjectUpdate".into(), update.clone().into());
+            // PATCH: any field of a project to save, only `version` required.
+            let mut patch = update;
+            patch.required = vec!["version".into()];
+            patch.properties.insert(
+                "version".into(),
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::Integer)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Int64,
+                    )))
+                    .description(Some("The version the change is based on (from GET)."))
+                    .into(),
+            );
+            patch.description = Some(
+                "A JSON merge patch (RFC 7396) of a project, based on `version`: the fields it \
+                 names are set, a `null` empties one, and the rest stay as they are."
+                    .into(),
+            );
+            components
+                .schemas
+                .insert("ProjectPatch".into(), patch.into());
             if let Some(put) = openapi
                 .paths
                 .paths

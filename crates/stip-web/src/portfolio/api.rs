@@ -769,11 +769,24 @@ fn history_field(key: &str) -> Result<Option<&'static str>, ErrorCode> {
 #[schema(example = json!({"version": 3, "status": "oranje", "status_note": "Levering loopt vertraging op"}))]
 pub struct ProjectPatch {
     /// The version the change is based on (from GET).
+    #[serde(deserialize_with = "whole_number")]
     pub version: i64,
     /// Any field of `ProjectWrite`.
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A whole number, also when written as one with a fraction of zero (`3.0`), as JSON allows.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| serde::de::Error::custom("invalid type: expected a whole number"))
 }
 
 /// Changes some fields of a project with a JSON merge patch (RFC 7396), based on `version`.

@@ -652,7 +652,10 @@ async fn a_merge_patch_sets_only_its_fields_and_keeps_what_others_saved_since() 
         .api(
             Method::PATCH,
             &path,
-            Some(json!({"version": 3, "status": null, "scores": {"urgentie": null, "risico": 2}})),
+            // 3.0 is the whole number 3 in JSON.
+            Some(
+                json!({"version": 3.0, "status": null, "scores": {"urgentie": null, "risico": 2}}),
+            ),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
