@@ -3,6 +3,7 @@
 //! whichever pool is configured; each area of the domain has its own file.
 
 pub mod agenda;
+pub mod changes;
 pub mod demo;
 mod index;
 pub mod institution;
@@ -65,6 +66,8 @@ pub struct Store {
     references: Arc<std::sync::atomic::AtomicU64>,
     credentials: Arc<user::Credentials>,
     reference_ids: Arc<std::sync::RwLock<Option<CachedReferences>>>,
+    /// Where this process is in the change log (see [`changes`]).
+    follower: Arc<changes::Follower>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +195,7 @@ impl Store {
             references: Arc::default(),
             credentials: Arc::default(),
             reference_ids: Arc::default(),
+            follower: Arc::default(),
         }
     }
 
@@ -285,7 +289,11 @@ impl Store {
     }
 
     /// Loads the portfolio read model now; returns the number of projects.
+    /// Changes written before are in what it reads; those after, the change log brings.
     pub async fn warm(&self) -> Result<usize> {
+        if self.loaded_index().is_none() {
+            self.follow_from_now().await?;
+        }
         Ok(self.index().await?.len())
     }
 
@@ -342,7 +350,8 @@ impl Store {
             }
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        self.migrate_history_to_values().await
+        self.migrate_history_to_values().await?;
+        self.follow_from_now().await
     }
 
     pub fn backend_name(&self) -> &'static str {

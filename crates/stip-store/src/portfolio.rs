@@ -452,6 +452,27 @@ impl Store {
         Ok(p)
     }
 
+    /// Reads these projects again into a loaded read model; one that is gone leaves it.
+    pub(crate) async fn refresh_projects(&self, ids: &[i64]) -> Result<()> {
+        let Some(index) = self.loaded_index() else {
+            return Ok(());
+        };
+        if ids.is_empty() {
+            return Ok(());
+        }
+        // Held like a write: a full reload does not fall between this read and its upsert.
+        let _write = self.read_model_gate.read().await;
+        let mut found = self.fetch_projects(Some(ids)).await?;
+        found.sort_unstable_by_key(|p| p.id);
+        for id in ids {
+            match found.binary_search_by_key(id, |p| p.id) {
+                Ok(at) => index.upsert(found[at].clone()),
+                Err(_) => index.remove(*id),
+            }
+        }
+        Ok(())
+    }
+
     pub async fn create_project(
         &self,
         institution_id: i64,
@@ -493,17 +514,39 @@ impl Store {
         let version = version.get();
         let _write = self.project_write().await?;
         let at = now();
-        // The diff is made against the read model; the `version = $n` condition of the UPDATE is
-        // what guarantees that nobody saved in between (0 rows affected: a conflict).
-        let current = self.project(id).await?;
+        // The database decides, never this process's memory, which another process's write
+        // may have left behind (until the change log reaches it). The diff is made against the
+        // read model's copy when it is of the edit's version (a version is one state of the
+        // project), else against the database's; the `version = $n` condition of the UPDATE
+        // guarantees that nobody saved in between (0 rows affected: a conflict).
+        let current = match self.project(id).await {
+            Ok(p) if p.version == version => p,
+            Ok(_) | Err(StoreError::NotFound) => Arc::new(self.fetch_project(id).await?),
+            Err(e) => return Err(e),
+        };
         if current.version != version {
             let since = self.project_history_since(id, Version(version)).await?;
-            let current = Box::new(self.fetch_project(id).await?);
+            let current = Box::new(self.refresh(id).await?);
             return Ok(Saved::Conflict { current, since });
         }
         let changes = diff(&current.data, d);
         if changes.is_empty() {
-            return Ok(Saved::Saved(Box::new(Project::clone(&current))));
+            // Nothing to write, if the database still has this version.
+            let stored: Option<i64> = on_pool!(self, read, |pool| {
+                sqlx::query_scalar("SELECT version FROM projects WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            return match stored {
+                None => Err(StoreError::NotFound),
+                Some(v) if v == version => Ok(Saved::Saved(Box::new(Project::clone(&current)))),
+                Some(_) => {
+                    let since = self.project_history_since(id, Version(version)).await?;
+                    let current = Box::new(self.refresh(id).await?);
+                    Ok(Saved::Conflict { current, since })
+                }
+            };
         }
         let status_changed =
             current.data.status != d.status || current.data.status_note != d.status_note;
@@ -587,7 +630,12 @@ impl Store {
         edit: Edit<'_>,
         editor: &Editor,
     ) -> Result<Edited> {
-        let mut current = Box::new(Project::clone(&*self.project(id).await?));
+        let mut current = match self.project(id).await {
+            Ok(p) => Box::new(Project::clone(&p)),
+            // Made by another process, and not yet followed here.
+            Err(StoreError::NotFound) => Box::new(self.fetch_project(id).await?),
+            Err(e) => return Err(e),
+        };
         // Each round that loses the race to another save merges again with what that one
         // wrote; a project saved this often in the same instant is not a normal case.
         for _ in 0..8 {

@@ -444,7 +444,7 @@ impl Credentials {
         map.insert(token_hash.to_string(), entry);
     }
 
-    fn invalidate(&self) {
+    pub(crate) fn invalidate(&self) {
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         self.lock().clear();

@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::net::SocketAddr;
+use std::time::Duration;
 use stip_core::ErrorCode;
 use stip_core::user::{AccountData, AccountInput};
 use stip_store::Store;
@@ -45,6 +46,10 @@ enum Command {
         /// whose `X-Forwarded-For` names the client; from anyone else it is ignored.
         #[arg(long, env = "STIP_TRUSTED_PROXIES", default_value = "", value_parser = parse_proxies)]
         trusted_proxies: TrustedProxies,
+        /// Days the change log keeps its entries; an instance that was away longer reloads
+        /// everything when it is back.
+        #[arg(long, env = "STIP_CHANGE_LOG_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
+        change_log_retention_days: u64,
     },
     /// Load demo data into an empty database.
     Demo {
@@ -118,7 +123,11 @@ async fn main() -> Result<()> {
             database,
             demo,
             trusted_proxies,
-        } => serve(addr, &database.url, demo, trusted_proxies).await,
+            change_log_retention_days,
+        } => {
+            let retention = Duration::from_secs(change_log_retention_days * 24 * 3600);
+            serve(addr, &database.url, demo, trusted_proxies, retention).await
+        }
         Command::Demo {
             database,
             institutions,
@@ -298,6 +307,7 @@ async fn serve(
     url: &str,
     with_demo: bool,
     trusted_proxies: TrustedProxies,
+    retention: Duration,
 ) -> Result<()> {
     let store = connect(url).await?;
     if with_demo {
@@ -314,6 +324,9 @@ async fn serve(
     // Load the portfolio read model before listening, so no request waits for it (the store
     // logs how many projects it read, and how long that took).
     store.warm().await?;
+    // From here on, every write (this process's, another instance's, the CLI's) reaches the
+    // caches through the change log.
+    tokio::spawn(store.clone().follow(retention));
     let app = stip_web::router(AppState::new(store.clone()).with_trusted_proxies(trusted_proxies));
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -1,0 +1,240 @@
+//! The change log: the one way a Stip process learns of writes, its own and every other's.
+//!
+//! Each process keeps the portfolio (the read model), the reference lists and the looked-up
+//! sessions and tokens in memory. The database is the single source of truth: every write to a
+//! table whose rows a process keeps appends an entry to `change_log` **in the writing
+//! transaction itself**, by triggers (migration `0004_change_log.sql`), so no code path, no
+//! CLI command and no later area can forget to. An entry is a growing sequence number, the kind
+//! of what changed and, where it matters, its id:
+//!
+//! | kind | id | a follower |
+//! |---|---|---|
+//! | `project` | project id | reads the project again into the read model (or drops it) |
+//! | `institutions`, `themes`, `policy_drivers`, `criteria` | – | reloads the lists and the read model (projects show their codes and names) |
+//! | `main_lines` | – | reloads the lists |
+//! | `user` | user id | forgets every looked-up session and token |
+//!
+//! [`Store::follow_changes`] applies the entries after the last one this process applied, in
+//! order; [`Store::follow`] runs it whenever the log may have grown: at once on PostgreSQL's
+//! `NOTIFY stip_changes` (sent at commit by the same trigger), and every [`POLL`] anyway, which
+//! is how SQLite (and a PostgreSQL follower whose connection dropped) catches up. Applying an
+//! entry reads the current state from the database, so applying one twice, or out of step
+//! with the process's own writes, does no harm; the read model never takes an older version of
+//! a project than it has.
+//!
+//! On PostgreSQL a transaction takes the log's lock at its first entry and holds it until it
+//! commits, so entries become visible in sequence order and reading `seq > last` never passes
+//! one that commits later. SQLite has one writer at a time anyway.
+//!
+//! A new area that keeps rows in memory adds triggers for its tables (a kind of its own) and
+//! handles that kind in [`Store::follow_changes`].
+
+use crate::{Result, Store, on_pool};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+/// How often a follower looks at the log without being woken.
+pub const POLL: Duration = Duration::from_millis(200);
+
+/// How often a following process prunes the change log.
+pub const PRUNE_EVERY: Duration = Duration::from_secs(600);
+
+/// More entries than this in one go (a demo load, an import): reloading everything is cheaper
+/// than reading each project again.
+const BULK: usize = 1000;
+
+/// Where this process is in the change log.
+#[derive(Default)]
+pub(crate) struct Follower {
+    /// The last entry applied.
+    applied: AtomicI64,
+    /// Serialises `follow_changes`: the notification and the timer may both call it.
+    running: tokio::sync::Mutex<()>,
+}
+
+impl Store {
+    /// The newest entry of the change log; 0 when there is none.
+    pub async fn newest_change(&self) -> Result<i64> {
+        let newest: Option<i64> = on_pool!(self, read, |pool| {
+            sqlx::query_scalar("SELECT MAX(seq) FROM change_log")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(newest.unwrap_or(0))
+    }
+
+    /// The last change-log entry this process has applied.
+    pub fn applied_change(&self) -> i64 {
+        self.follower.applied.load(Ordering::Acquire)
+    }
+
+    /// Starts following from the log's newest entry: what is in the database now is what this
+    /// process reads when it loads its caches.
+    pub(crate) async fn follow_from_now(&self) -> Result<()> {
+        let newest = self.newest_change().await?;
+        self.follower.applied.store(newest, Ordering::Release);
+        Ok(())
+    }
+
+    /// Applies every change-log entry after the last one applied; returns how many.
+    pub async fn follow_changes(&self) -> Result<usize> {
+        let _one_at_a_time = self.follower.running.lock().await;
+        let mut total = 0;
+        loop {
+            let last = self.applied_change();
+            let pruned: i64 = on_pool!(self, read, |pool| {
+                sqlx::query_scalar("SELECT upto FROM change_log_pruned WHERE id = 1")
+                    .fetch_one(pool)
+                    .await?
+            });
+            if last < pruned {
+                // Entries this process never saw are gone: only a full reload is certain.
+                let newest = self.newest_change().await?;
+                tracing::warn!(
+                    applied = last,
+                    pruned,
+                    "this process fell behind the pruned change log; reloading everything"
+                );
+                self.reload_everything().await?;
+                self.follower.applied.store(newest, Ordering::Release);
+                return Ok(total);
+            }
+            let entries: Vec<(i64, String, Option<i64>)> = on_pool!(self, read, |pool| {
+                sqlx::query_as(
+                    "SELECT seq, kind, entity_id FROM change_log WHERE seq > $1 ORDER BY seq LIMIT 10000",
+                )
+                .bind(last)
+                .fetch_all(pool)
+                .await?
+            });
+            let Some(&(newest, _, _)) = entries.last() else {
+                return Ok(total);
+            };
+            total += entries.len();
+            if entries.len() > BULK {
+                self.reload_everything().await?;
+            } else {
+                self.apply(&entries).await?;
+            }
+            self.follower.applied.store(newest, Ordering::Release);
+        }
+    }
+
+    async fn apply(&self, entries: &[(i64, String, Option<i64>)]) -> Result<()> {
+        let mut projects = Vec::new();
+        let mut lists = false;
+        let mut projects_show_lists = false;
+        let mut credentials = false;
+        for (_, kind, id) in entries {
+            match kind.as_str() {
+                "project" => projects.extend(*id),
+                "main_lines" => lists = true,
+                "institutions" | "themes" | "policy_drivers" | "criteria" => {
+                    lists = true;
+                    projects_show_lists = true;
+                }
+                "user" => credentials = true,
+                other => tracing::warn!(kind = other, "unknown kind of change in the change log"),
+            }
+        }
+        if credentials {
+            self.credentials.invalidate();
+        }
+        if lists {
+            // Reloading the read model reads every project, those changed here too.
+            self.references_changed(projects_show_lists).await?;
+            if projects_show_lists {
+                return Ok(());
+            }
+        }
+        projects.sort_unstable();
+        projects.dedup();
+        self.refresh_projects(&projects).await
+    }
+
+    /// Deletes the entries older than `retention` (the newest always stays, so the sequence
+    /// goes on from it) and records up to where; returns how many went.
+    pub async fn prune_changes(&self, retention: Duration) -> Result<u64> {
+        let cutoff = chrono::Utc::now().timestamp() - retention.as_secs() as i64;
+        let n = on_pool!(self, write, |pool| crate::retrying!(async {
+            let mut tx = pool.begin().await?;
+            let upto: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(seq) FROM change_log
+                 WHERE logged_at <= $1 AND seq < (SELECT MAX(seq) FROM change_log)",
+            )
+            .bind(cutoff)
+            .fetch_one(&mut *tx)
+            .await?;
+            let Some(upto) = upto else {
+                return Ok::<_, crate::StoreError>(0);
+            };
+            sqlx::query("UPDATE change_log_pruned SET upto = $1 WHERE id = 1 AND upto < $1")
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?;
+            let n = sqlx::query("DELETE FROM change_log WHERE seq <= $1")
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(n)
+        }))?;
+        if n > 0 {
+            tracing::info!(entries = n, "pruned the change log");
+        }
+        Ok(n)
+    }
+
+    async fn reload_everything(&self) -> Result<()> {
+        self.credentials.invalidate();
+        self.references_changed(true).await
+    }
+
+    /// Follows the change log until the process ends: woken by PostgreSQL's notifications, and
+    /// every [`POLL`] in any case. A failure is logged and tried again at the next turn. Every
+    /// [`PRUNE_EVERY`] it prunes entries older than `retention` (any instance may; it is the
+    /// same work whoever does it).
+    pub async fn follow(self, retention: Duration) {
+        let mut pruned_at = std::time::Instant::now() - PRUNE_EVERY;
+        let mut listener = match &self.backend {
+            crate::Backend::Postgres(pool) => {
+                match sqlx::postgres::PgListener::connect_with(pool).await {
+                    Ok(mut l) => match l.listen("stip_changes").await {
+                        Ok(()) => Some(l),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot listen for changes; polling only");
+                            None
+                        }
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot listen for changes; polling only");
+                        None
+                    }
+                }
+            }
+            crate::Backend::Sqlite { .. } => None,
+        };
+        loop {
+            if let Err(e) = self.follow_changes().await {
+                tracing::warn!(error = %e, "following the change log failed; trying again");
+            }
+            if pruned_at.elapsed() >= PRUNE_EVERY {
+                pruned_at = std::time::Instant::now();
+                if let Err(e) = self.prune_changes(retention).await {
+                    tracing::warn!(error = %e, "pruning the change log failed");
+                }
+            }
+            match listener.as_mut() {
+                // `try_recv` gives `None` when the connection dropped (it reconnects on the next
+                // call): notifications may have been lost, so the log is read either way.
+                Some(l) => {
+                    if let Ok(Err(_)) = tokio::time::timeout(POLL, l.try_recv()).await {
+                        tokio::time::sleep(POLL).await;
+                    }
+                }
+                None => tokio::time::sleep(POLL).await,
+            }
+        }
+    }
+}
