@@ -1343,7 +1343,10 @@ pub(crate) mod tests {
         assert!(!p.status_is_stale(day(4, 1)), "90 days is not yet stale");
         assert!(p.status_is_stale(day(4, 2)));
         p.data.status = None;
-        assert!(!p.status_is_stale(day(4, 2)), "no status yet is not an old status");
+        assert!(
+            !p.status_is_stale(day(4, 2)),
+            "no status yet is not an old status"
+        );
         p.data.phase = Phase::Afgerond;
         assert!(!p.is_overdue(day(6, 1)) && !p.status_is_stale(day(6, 1)));
     }
