@@ -144,7 +144,7 @@ async fn main() -> Result<()> {
             let started = std::time::Instant::now();
             demo::load(&store, institutions, projects_per_institution, seed).await?;
             println!(
-                "{} instellingen geladen met elk {} projecten, in {:.1} s.",
+                "Demogegevens geladen: {} instellingen met elk {} projecten, in {:.1} s.",
                 institutions,
                 projects_per_institution,
                 started.elapsed().as_secs_f64()

@@ -61,7 +61,7 @@ async fn demo_loads_the_seed_institutions_and_prints_the_accounts() {
         None,
     );
     assert!(ok, "{err}");
-    assert!(out.contains("9 instellingen geladen met elk 6 projecten"));
+    assert!(out.contains("9 instellingen met elk 6 projecten"));
     assert!(out.contains("beheer@stip.demo") && out.contains("demo-beheerder"));
     assert!(out.contains("im@horizon.demo") && out.contains("bij 25LN"));
     let institutions = db.store.institutions().await.unwrap();
@@ -164,7 +164,7 @@ async fn demo_loads_into_postgres_too() {
         None,
     );
     assert!(ok, "{err}");
-    assert!(out.contains("7 instellingen geladen"));
+    assert!(out.contains("7 instellingen met elk 3 projecten"));
     let all = stip_core::portfolio::ListQuery::default().parse().unwrap();
     assert_eq!(
         db.store

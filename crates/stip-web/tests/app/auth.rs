@@ -565,7 +565,7 @@ async fn an_empty_password_or_email_is_said_at_its_field() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         res.text_of("e-password").as_deref(),
-        Some("Vul een wachtwoord in.")
+        Some("Vul je wachtwoord in.")
     );
     assert!(
         !res.shows("klopt niet"),

@@ -79,7 +79,7 @@ async fn an_informatiemanager_adds_a_project_with_every_field() {
     }
     // Scores with their direction, and the weighted total: (3 × 5 + 1 × (6 − 2)) / 4 = 4,75.
     assert!(page.shows("Gewogen totaal: 4,8 van 5"), "{}", page.body);
-    assert!(page.shows("hoe hoger, hoe ongunstiger"));
+    assert!(page.shows("hoe hoger, hoe slechter"));
     assert!(
         !page.body.contains("/verwijderen"),
         "deleting is not offered under the history"
@@ -418,7 +418,10 @@ async fn a_save_from_an_older_form_keeps_what_others_changed_in_other_fields() {
     assert_eq!(changed, ["title", "status_note"], "B changed only these");
     let page = hanna.get(res.location()).await;
     assert!(page.shows("Het project is opgeslagen."));
-    assert!(page.shows("is bewaard"), "says the other changes were kept");
+    assert!(
+        page.shows("is ook bewaard"),
+        "says the other changes were kept"
+    );
 }
 
 /// Two tabs of one person: the conflict page says it was them, not "someone else".
@@ -627,7 +630,7 @@ async fn a_beheerder_chooses_the_institution_and_may_delete() {
     );
     let ask = s.get(&format!("/projecten/{id}/verwijderen")).await;
     assert_eq!(ask.status, StatusCode::OK);
-    assert!(ask.shows("Ja, verwijderen") && ask.shows("De wijzigingsgeschiedenis gaat ook weg"));
+    assert!(ask.shows("Ja, verwijderen") && ask.shows("De wijzigingsgeschiedenis verdwijnt ook"));
     let other = app.session_of(IM_HORIZON).await;
     assert_eq!(
         other
