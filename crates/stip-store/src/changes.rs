@@ -50,6 +50,8 @@ pub(crate) struct Follower {
     applied: AtomicI64,
     /// Serialises `follow_changes`: the notification and the timer may both call it.
     running: tokio::sync::Mutex<()>,
+    /// When `follow_changes` last read the log to its end (Unix milliseconds; 0: never).
+    caught_up_at: AtomicI64,
 }
 
 impl Store {
@@ -66,6 +68,16 @@ impl Store {
     /// The last change-log entry this process has applied.
     pub fn applied_change(&self) -> i64 {
         self.follower.applied.load(Ordering::Acquire)
+    }
+
+    /// How long ago this process last read the change log to its end; `None` if it never did.
+    /// A follower reads it at least every [`POLL`], so much more means it is stuck.
+    pub fn change_log_lag(&self) -> Option<Duration> {
+        let at = self.follower.caught_up_at.load(Ordering::Acquire);
+        (at > 0).then(|| {
+            let now = chrono::Utc::now().timestamp_millis();
+            Duration::from_millis(now.saturating_sub(at).max(0) as u64)
+        })
     }
 
     /// Starts following from the log's newest entry: what is in the database now is what this
@@ -97,7 +109,7 @@ impl Store {
                 );
                 self.reload_everything().await?;
                 self.follower.applied.store(newest, Ordering::Release);
-                return Ok(total);
+                continue;
             }
             let entries: Vec<(i64, String, Option<i64>)> = on_pool!(self, read, |pool| {
                 sqlx::query_as(
@@ -108,6 +120,9 @@ impl Store {
                 .await?
             });
             let Some(&(newest, _, _)) = entries.last() else {
+                self.follower
+                    .caught_up_at
+                    .store(chrono::Utc::now().timestamp_millis(), Ordering::Release);
                 return Ok(total);
             };
             total += entries.len();

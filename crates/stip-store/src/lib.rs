@@ -288,6 +288,11 @@ impl Store {
         }
     }
 
+    /// Whether the portfolio read model is loaded.
+    pub fn is_warm(&self) -> bool {
+        self.loaded_index().is_some()
+    }
+
     /// Loads the portfolio read model now; returns the number of projects.
     /// Changes written before are in what it reads; those after, the change log brings.
     pub async fn warm(&self) -> Result<usize> {

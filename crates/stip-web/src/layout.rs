@@ -124,6 +124,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/taal/{lang}", get(switch_language))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -149,10 +150,33 @@ async fn switch_language(Path(lang): Path<String>, Query(back): Query<Back>) -> 
         .into_response()
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    if state.store.ping().await {
-        (StatusCode::OK, "ok").into_response()
+/// Alive: the process answers. For a load balancer's liveness check.
+async fn healthz() -> Response {
+    (StatusCode::OK, "ok").into_response()
+}
+
+/// How far behind the change log an instance may be and still take requests.
+const READY_LAG: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Ready to take requests: the database answers, the portfolio is in memory, and the change
+/// log was read to its end within [`READY_LAG`]. Otherwise 503 saying which is not.
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let unready = if !state.store.ping().await {
+        Some("database unavailable".to_string())
+    } else if !state.store.is_warm() {
+        Some("portfolio not loaded yet".to_string())
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        match state.store.change_log_lag() {
+            None => Some("change log not followed yet".to_string()),
+            Some(lag) if lag > READY_LAG => Some(format!(
+                "change log last followed {} ms ago",
+                lag.as_millis()
+            )),
+            Some(_) => None,
+        }
+    };
+    match unready {
+        None => (StatusCode::OK, "ready").into_response(),
+        Some(why) => (StatusCode::SERVICE_UNAVAILABLE, why).into_response(),
     }
 }

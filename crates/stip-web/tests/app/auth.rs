@@ -23,7 +23,7 @@ on_both!(
     every_page_sends_security_headers,
     pages_use_no_inline_script_or_style,
     each_role_sees_the_menu_it_may_use,
-    health_answers_when_the_database_does,
+    health_and_readiness_say_what_is_not_ready,
     every_response_carries_a_request_id,
     an_address_that_does_not_parse_gets_a_page_in_the_users_language,
     back_links_never_leave_the_site_and_never_break,
@@ -444,10 +444,22 @@ async fn each_role_sees_the_menu_it_may_use() {
     }
 }
 
-async fn health_answers_when_the_database_does() {
+/// `/healthz` says the process is alive; `/readyz` that it may take requests: the portfolio is
+/// loaded and the change log followed.
+async fn health_and_readiness_say_what_is_not_ready() {
     let app = TestApp::new().await;
     let res = app.anonymous().get("/healthz").await;
     assert_eq!(res.status, StatusCode::OK);
+    let store = app.store().clone();
+    let res = app.anonymous().get("/readyz").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    store.warm().await.unwrap();
+    let res = app.anonymous().get("/readyz").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.body, "change log not followed yet");
+    store.follow_changes().await.unwrap();
+    let res = app.anonymous().get("/readyz").await;
+    assert_eq!((res.status, res.body.as_str()), (StatusCode::OK, "ready"));
 }
 
 async fn every_response_carries_a_request_id() {
