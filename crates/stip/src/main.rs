@@ -325,7 +325,9 @@ async fn serve(
     // logs how many projects it read, and how long that took).
     store.warm().await?;
     // From here on, every write (this process's, another instance's, the CLI's) reaches the
-    // caches through the change log.
+    // caches through the change log; read to its end once now, so the instance is ready when
+    // it listens.
+    store.follow_changes().await?;
     tokio::spawn(store.clone().follow(retention));
     let app = stip_web::router(AppState::new(store.clone()).with_trusted_proxies(trusted_proxies));
     let listener = tokio::net::TcpListener::bind(addr)
