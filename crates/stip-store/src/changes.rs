@@ -201,7 +201,7 @@ impl Store {
         Ok(n)
     }
 
-    async fn reload_everything(&self) -> Result<()> {
+    pub(crate) async fn reload_everything(&self) -> Result<()> {
         self.credentials.invalidate();
         self.references_changed(true).await
     }

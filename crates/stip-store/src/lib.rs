@@ -3,6 +3,7 @@
 //! whichever pool is configured; each area of the domain has its own file.
 
 pub mod agenda;
+pub mod backup;
 pub mod changes;
 pub mod demo;
 mod index;
@@ -84,6 +85,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// A restore into a database that already holds data: which table, how many rows.
+    #[error("not empty: {0}")]
+    NotEmpty(String),
     /// A record changed by others faster than a save could merge with it.
     #[error("busy: saved by others too often in a row")]
     Busy,

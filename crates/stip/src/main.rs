@@ -51,6 +51,21 @@ enum Command {
         #[arg(long, env = "STIP_CHANGE_LOG_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
         change_log_retention_days: u64,
     },
+    /// Write a backup of everything to a file: one consistent read, safe while Stip runs.
+    Backup {
+        #[command(flatten)]
+        database: Database,
+        /// The file to write (JSON, the same for SQLite and PostgreSQL).
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+    /// Load a backup into an empty database, of either kind: all of it or nothing.
+    Restore {
+        #[command(flatten)]
+        database: Database,
+        /// A file written by `stip backup`.
+        file: std::path::PathBuf,
+    },
     /// Load demo data into an empty database.
     Demo {
         #[command(flatten)]
@@ -127,6 +142,47 @@ async fn main() -> Result<()> {
         } => {
             let retention = Duration::from_secs(change_log_retention_days * 24 * 3600);
             serve(addr, &database.url, demo, trusted_proxies, retention).await
+        }
+        Command::Backup { database, output } => {
+            let store = connect(&database.url).await?;
+            let backup = store.backup().await?;
+            // Written beside the target and renamed, so the file is never half a backup.
+            let partial = output.with_extension("partial");
+            std::fs::write(&partial, serde_json::to_vec(&backup)?)
+                .with_context(|| format!("writing {}", partial.display()))?;
+            std::fs::rename(&partial, &output)
+                .with_context(|| format!("writing {}", output.display()))?;
+            println!("Back-up geschreven naar {}:", output.display());
+            for (table, rows) in backup["tables"].as_object().into_iter().flatten() {
+                println!(
+                    "  {table:<18} {:>8} rijen",
+                    rows.as_array().map_or(0, Vec::len)
+                );
+            }
+            Ok(())
+        }
+        Command::Restore { database, file } => {
+            let text =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let backup: serde_json::Value = serde_json::from_slice(&text)
+                .with_context(|| format!("{} is not a Stip backup (JSON)", file.display()))?;
+            let store = connect(&database.url).await?;
+            let loaded = match store.restore(&backup).await {
+                Ok(loaded) => loaded,
+                Err(stip_store::StoreError::NotEmpty(what)) => bail!(
+                    "the database at {} is not empty ({what}); a backup is only restored into an empty database",
+                    database.url
+                ),
+                Err(e) => bail!(
+                    "restoring {} failed, nothing was loaded: {e}",
+                    file.display()
+                ),
+            };
+            println!("Back-up {} teruggezet:", file.display());
+            for (table, rows) in loaded {
+                println!("  {table:<18} {rows:>8} rijen");
+            }
+            Ok(())
         }
         Command::Demo {
             database,

@@ -372,3 +372,72 @@ async fn a_server_on_sqlite_serves_what_the_cli_writes() {
     assert!(add.wait().unwrap().success());
     login(&server, "nieuw@horizon.demo", "een-lang-wachtwoord").await;
 }
+
+/// The documented way to move from SQLite to PostgreSQL: `stip backup`, then `stip restore`.
+#[tokio::test(flavor = "multi_thread")]
+async fn backup_and_restore_move_a_network_from_sqlite_to_postgres_and_back() {
+    let Some(pg) = TestDb::postgres().await else {
+        return;
+    };
+    let sqlite = TestDb::sqlite().await;
+    run(&[
+        "demo",
+        "--database",
+        &sqlite.url,
+        "--institutions",
+        "7",
+        "--projects-per-institution",
+        "4",
+    ]);
+    let dir = std::env::temp_dir().join(format!("stip-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let first = dir.join("sqlite.json");
+    let second = dir.join("postgres.json");
+    let out = run(&[
+        "backup",
+        "--database",
+        &sqlite.url,
+        "--output",
+        first.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("projects") && out.contains("28 rijen"),
+        "{out}"
+    );
+
+    let out = run(&["restore", "--database", &pg.url, first.to_str().unwrap()]);
+    assert!(out.contains("teruggezet"), "{out}");
+    run(&[
+        "backup",
+        "--database",
+        &pg.url,
+        "--output",
+        second.to_str().unwrap(),
+    ]);
+    let tables = |path: &std::path::Path| -> serde_json::Value {
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        doc["tables"].clone()
+    };
+    assert_eq!(
+        tables(&first),
+        tables(&second),
+        "the same data on PostgreSQL"
+    );
+
+    // A database that is in use is refused, by name, and keeps what it had.
+    let refused = stip(&["restore", "--database", &pg.url, first.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("not empty"), "{err}");
+    run(&[
+        "backup",
+        "--database",
+        &pg.url,
+        "--output",
+        second.to_str().unwrap(),
+    ]);
+    assert_eq!(tables(&first), tables(&second));
+    std::fs::remove_dir_all(&dir).ok();
+}
