@@ -80,6 +80,36 @@ impl Store {
         })
     }
 
+    /// Figures for monitoring, read now: the read model's size, how far this process is behind
+    /// the change log (seconds since it last read it to its end, entries not yet applied) and
+    /// the database pool's connections.
+    pub async fn gauges(&self) -> Vec<(&'static str, f64)> {
+        let mut g = vec![(
+            "stip_read_model_projects",
+            self.loaded_index().map_or(0, |i| i.len()) as f64,
+        )];
+        if let Some(lag) = self.change_log_lag() {
+            g.push(("stip_change_log_lag_seconds", lag.as_secs_f64()));
+        }
+        if let Ok(newest) = self.newest_change().await {
+            let behind = newest.saturating_sub(self.applied_change()).max(0);
+            g.push(("stip_change_log_entries_behind", behind as f64));
+        }
+        let (size, idle) = match &self.backend {
+            crate::Backend::Sqlite { read, write } => (
+                read.size() + write.size(),
+                read.num_idle() + write.num_idle(),
+            ),
+            crate::Backend::Postgres(pool) => (pool.size(), pool.num_idle()),
+        };
+        g.push(("stip_db_pool_connections", f64::from(size)));
+        g.push((
+            "stip_db_pool_connections_in_use",
+            (size as f64) - (idle as f64),
+        ));
+        g
+    }
+
     /// Starts following from the log's newest entry: what is in the database now is what this
     /// process reads when it loads its caches.
     pub(crate) async fn follow_from_now(&self) -> Result<()> {

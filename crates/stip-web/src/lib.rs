@@ -21,6 +21,7 @@ mod layout;
 mod lists;
 pub mod login;
 mod markdown;
+mod metrics;
 pub mod openapi;
 pub mod portfolio;
 mod project_table;
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(user::routes())
         .merge(openapi::routes())
         .merge(assets::routes())
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback(error::not_found)
         // The most any request may carry; the CSRF check reads form bodies up to the same size.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))

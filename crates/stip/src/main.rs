@@ -50,6 +50,10 @@ enum Command {
         /// everything when it is back.
         #[arg(long, env = "STIP_CHANGE_LOG_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
         change_log_retention_days: u64,
+        /// Serve Prometheus metrics at `/metrics` on this address (e.g. `127.0.0.1:9187`),
+        /// apart from the application's port.
+        #[arg(long, env = "STIP_METRICS_ADDR")]
+        metrics_addr: Option<SocketAddr>,
     },
     /// Write a backup of everything to a file: one consistent read, safe while Stip runs.
     Backup {
@@ -139,9 +143,15 @@ async fn main() -> Result<()> {
             demo,
             trusted_proxies,
             change_log_retention_days,
+            metrics_addr,
         } => {
             let retention = Duration::from_secs(change_log_retention_days * 24 * 3600);
-            serve(addr, &database.url, demo, trusted_proxies, retention).await
+            let options = ServeOptions {
+                trusted_proxies,
+                retention,
+                metrics_addr,
+            };
+            serve(addr, &database.url, demo, options).await
         }
         Command::Backup { database, output } => {
             let store = connect(&database.url).await?;
@@ -358,13 +368,12 @@ fn parse_proxies(list: &str) -> Result<TrustedProxies, String> {
     TrustedProxies::parse(list)
 }
 
-async fn serve(
-    addr: SocketAddr,
-    url: &str,
-    with_demo: bool,
-    trusted_proxies: TrustedProxies,
-    retention: Duration,
-) -> Result<()> {
+async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptions) -> Result<()> {
+    let ServeOptions {
+        trusted_proxies,
+        retention,
+        metrics_addr,
+    } = options;
     let store = connect(url).await?;
     if with_demo {
         if store.is_empty().await? {
@@ -385,6 +394,9 @@ async fn serve(
     // it listens.
     store.follow_changes().await?;
     tokio::spawn(store.clone().follow(retention));
+    if let Some(addr) = metrics_addr {
+        serve_metrics(addr, store.clone()).await?;
+    }
     let app = stip_web::router(AppState::new(store.clone()).with_trusted_proxies(trusted_proxies));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -402,6 +414,50 @@ async fn serve(
     .await?;
     store.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+struct ServeOptions {
+    trusted_proxies: TrustedProxies,
+    retention: Duration,
+    metrics_addr: Option<SocketAddr>,
+}
+
+/// Prometheus metrics at `/metrics` on their own listener: the requests and their latency per
+/// route (recorded by `stip_web::metrics`), and at each scrape the read model's size, the
+/// change log's lag and the database pool's use.
+async fn serve_metrics(addr: SocketAddr, store: Store) -> Result<()> {
+    use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+    let handle = PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            Matcher::Full("stip_http_request_duration_seconds".into()),
+            &[
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+            ],
+        )?
+        .install_recorder()?;
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let handle = handle.clone();
+            let store = store.clone();
+            async move {
+                for (name, value) in store.gauges().await {
+                    metrics::gauge!(name).set(value);
+                }
+                handle.render()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening for metrics on {addr}"))?;
+    tracing::info!("metrics at http://{}/metrics", listener.local_addr()?);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
     Ok(())
 }
 

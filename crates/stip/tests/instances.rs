@@ -35,7 +35,13 @@ struct Server {
 
 impl Server {
     fn start(url: &str) -> Server {
-        let mut child = stip(&["serve", "--addr", "127.0.0.1:0", "--database", url])
+        Server::start_with(url, &[])
+    }
+
+    fn start_with(url: &str, more: &[&str]) -> Server {
+        let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--database", url];
+        args.extend_from_slice(more);
+        let mut child = stip(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -54,29 +60,8 @@ impl Server {
         Server { child, addr }
     }
 
-    /// One HTTP/1.1 request; the status, the headers and the body of the answer.
     async fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-        let mut stream = tokio::net::TcpStream::connect(&self.addr).await.unwrap();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        stream.write_all(req.as_bytes()).await.unwrap();
-        let mut raw = String::new();
-        stream.read_to_string(&mut raw).await.unwrap();
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-        Reply {
-            status,
-            head: head.to_string(),
-            body: body.to_string(),
-        }
+        http(&self.addr, method, path, headers, body).await
     }
 
     async fn api(&self, method: &str, path: &str, token: &str, json: Option<&str>) -> Reply {
@@ -86,6 +71,31 @@ impl Server {
             headers.push(("Content-Type", "application/json"));
         }
         self.send(method, path, &headers, json.unwrap_or("")).await
+    }
+}
+
+/// One HTTP/1.1 request to `addr`; the status, the headers and the body of the answer.
+async fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        addr,
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    Reply {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
     }
 }
 
@@ -440,4 +450,38 @@ async fn backup_and_restore_move_a_network_from_sqlite_to_postgres_and_back() {
     ]);
     assert_eq!(tables(&first), tables(&second));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--metrics-addr`: Prometheus text at `/metrics` on a port of its own, with the requests per
+/// route and the state of the read model, the change log and the database pool.
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_are_served_on_their_own_port() {
+    let db = TestDb::sqlite().await;
+    let url = db.url.clone();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics_addr = format!("127.0.0.1:{port}");
+    let server = Server::start_with(&url, &["--metrics-addr", &metrics_addr]);
+    assert_eq!(server.send("GET", "/projecten", &[], "").await.status, 200);
+    let text = http(&metrics_addr, "GET", "/metrics", &[], "").await;
+    assert_eq!(text.status, 200);
+    for expected in [
+        "stip_http_requests_total{method=\"GET\",route=\"/projecten\",status=\"200\"} 1",
+        "stip_http_request_duration_seconds_bucket{method=\"GET\",route=\"/projecten\",le=\"0.005\"}",
+        "stip_read_model_projects 0",
+        "stip_change_log_lag_seconds",
+        "stip_change_log_entries_behind 0",
+        "stip_db_pool_connections",
+    ] {
+        assert!(
+            text.body.contains(expected),
+            "{expected} in:\n{}",
+            text.body
+        );
+    }
+    // The application's own port has no metrics.
+    assert_eq!(server.send("GET", "/metrics", &[], "").await.status, 404);
 }
