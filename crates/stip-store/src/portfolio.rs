@@ -310,13 +310,23 @@ impl ProjectRow {
 }
 
 /// ` IN (…ids)`, or a condition every row meets when `ids` is `None`.
-fn push_ids<'a, DB: Database>(qb: &mut QueryBuilder<'a, DB>, ids: Option<&'a [i64]>)
+/// Which projects to read: these ids (in this order), or those with ids in a range.
+#[derive(Clone, Copy)]
+enum Which<'a> {
+    Ids(&'a [i64]),
+    Range(i64, i64),
+}
+
+fn push_which<'a, DB: Database>(qb: &mut QueryBuilder<'a, DB>, which: Which<'a>)
 where
     i64: Encode<'a, DB> + Type<DB>,
 {
-    let Some(ids) = ids else {
-        qb.push(" IS NOT NULL");
-        return;
+    let ids = match which {
+        Which::Ids(ids) => ids,
+        Which::Range(from, to) => {
+            qb.push(" BETWEEN ").push_bind(from).push(" AND ").push_bind(to);
+            return;
+        }
     };
     qb.push(" IN (");
     let mut sep = qb.separated(", ");
@@ -368,44 +378,63 @@ impl Store {
 
     /// A project as the database has it now.
     async fn fetch_project(&self, id: i64) -> Result<Project> {
-        self.fetch_projects(Some(&[id]))
+        self.fetch_projects(Which::Ids(&[id]))
             .await?
             .pop()
             .ok_or(StoreError::NotFound)
     }
 
-    /// Every project, for loading the read model.
+    /// Every project, for loading the read model: in ranges of ids, so that no statement
+    /// takes long even at 100,000 projects (sqlx warns about statements over a second).
+    /// Another process's write between two ranges reaches the read model through the change
+    /// log, which the caller follows from before this read.
     pub(crate) async fn fetch_all_projects(&self) -> Result<Vec<Project>> {
-        self.fetch_projects(None).await
+        const RANGE: i64 = 10_000;
+        let (low, high): (Option<i64>, Option<i64>) = on_pool!(self, read, |pool| {
+            sqlx::query_as("SELECT MIN(id), MAX(id) FROM projects")
+                .fetch_one(pool)
+                .await?
+        });
+        let (Some(low), Some(high)) = (low, high) else {
+            return Ok(Vec::new());
+        };
+        let mut all = Vec::new();
+        let mut from = low;
+        while from <= high {
+            let to = from.saturating_add(RANGE - 1).min(high);
+            all.extend(self.fetch_projects(Which::Range(from, to)).await?);
+            from = to + 1;
+        }
+        Ok(all)
     }
 
     /// Loads whole projects from the database: those of `ids` in that order, or all.
-    async fn fetch_projects(&self, ids: Option<&[i64]>) -> Result<Vec<Project>> {
-        if ids.is_some_and(|ids| ids.is_empty()) {
+    async fn fetch_projects(&self, which: Which<'_>) -> Result<Vec<Project>> {
+        if matches!(which, Which::Ids(ids) if ids.is_empty()) {
             return Ok(Vec::new());
         }
         let (rows, themes, drivers, scores) = on_pool!(self, read, |pool| {
             let mut conn = pool.acquire().await?;
             let mut qb = QueryBuilder::new(SELECT_PROJECT);
             qb.push(" WHERE p.id");
-            push_ids(&mut qb, ids);
+            push_which(&mut qb, which);
             let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
             let mut qb = QueryBuilder::new(
                 "SELECT pt.project_id, t.code FROM project_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.project_id",
             );
-            push_ids(&mut qb, ids);
+            push_which(&mut qb, which);
             qb.push(" ORDER BY pt.project_id, pt.position");
             let themes: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
             let mut qb = QueryBuilder::new(
                 "SELECT pd.project_id, d.code FROM project_drivers pd JOIN policy_drivers d ON d.id = pd.driver_id WHERE pd.project_id",
             );
-            push_ids(&mut qb, ids);
+            push_which(&mut qb, which);
             qb.push(" ORDER BY pd.project_id, d.code");
             let drivers: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
             let mut qb = QueryBuilder::new(
                 "SELECT ps.project_id, c.code, ps.score FROM project_scores ps JOIN criteria c ON c.id = ps.criterion_id WHERE ps.project_id",
             );
-            push_ids(&mut qb, ids);
+            push_which(&mut qb, which);
             let scores: Vec<(i64, String, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
             (rows, themes, drivers, scores)
         });
@@ -427,7 +456,7 @@ impl Store {
             .into_iter()
             .map(|row| row.into_project(&mut links))
             .collect::<Result<Vec<_>>>()?;
-        let Some(ids) = ids else {
+        let Which::Ids(ids) = which else {
             return Ok(projects);
         };
         let mut by_id: HashMap<i64, Project> = projects.into_iter().map(|p| (p.id, p)).collect();
@@ -462,7 +491,7 @@ impl Store {
         }
         // Held like a write: a full reload does not fall between this read and its upsert.
         let _write = self.read_model_gate.read().await;
-        let mut found = self.fetch_projects(Some(ids)).await?;
+        let mut found = self.fetch_projects(Which::Ids(ids)).await?;
         found.sort_unstable_by_key(|p| p.id);
         for id in ids {
             match found.binary_search_by_key(id, |p| p.id) {

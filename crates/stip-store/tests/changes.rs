@@ -240,6 +240,29 @@ async fn reference_lists_and_logouts_reach_the_other_process(db: &TestDb) {
         b.session_user("s").await.unwrap().is_none(),
         "logged out on A: refused on B"
     );
+
+    // Deactivated on A: the account's other session and its token are refused on B.
+    a.create_session("t", id, "csrf", "2999-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    a.create_api_token("token", id).await.unwrap();
+    assert!(b.session_user("t").await.unwrap().is_some());
+    assert!(b.api_token_user("token").await.unwrap().is_some());
+    let inactive = stip_store::user::UserData {
+        active: false,
+        ..user
+    };
+    assert!(
+        a.update_user(id, Version(1), &inactive, None)
+            .await
+            .unwrap()
+    );
+    b.follow_changes().await.unwrap();
+    assert!(
+        b.session_user("t").await.unwrap().is_none(),
+        "deactivated on A"
+    );
+    assert!(b.api_token_user("token").await.unwrap().is_none());
 }
 
 /// `stip demo` into the database of a running server: the server shows them all.
