@@ -324,7 +324,10 @@ where
     let ids = match which {
         Which::Ids(ids) => ids,
         Which::Range(from, to) => {
-            qb.push(" BETWEEN ").push_bind(from).push(" AND ").push_bind(to);
+            qb.push(" BETWEEN ")
+                .push_bind(from)
+                .push(" AND ")
+                .push_bind(to);
             return;
         }
     };
