@@ -663,20 +663,7 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ProjectJson>, ApiError> {
-    // Writing needs a login whatever the id: anonymous writes learn nothing about which exist.
-    if viewer.user.is_none() {
-        return Err(ApiError::Unauthorized);
-    }
-    let p = visible(&state, &viewer, id).await?;
-    if !viewer.may(Action::EditProject {
-        institution_id: p.institution_id,
-    }) {
-        return Err(if viewer.user.is_none() {
-            ApiError::Unauthorized
-        } else {
-            ApiError::Forbidden
-        });
-    }
+    let p = editable(&state, &viewer, id).await?;
     let write: ProjectWrite = json_body(&headers, &body)?;
     if write
         .institution
@@ -808,15 +795,7 @@ pub async fn patch(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ProjectJson>, ApiError> {
-    if viewer.user.is_none() {
-        return Err(ApiError::Unauthorized);
-    }
-    let p = visible(&state, &viewer, id).await?;
-    if !viewer.may(Action::EditProject {
-        institution_id: p.institution_id,
-    }) {
-        return Err(ApiError::Forbidden);
-    }
+    editable(&state, &viewer, id).await?;
     let patch: ProjectPatch = json_body(&headers, &body)?;
     let mut touched = Vec::new();
     for key in patch.fields.keys() {
@@ -874,6 +853,23 @@ pub async fn patch(
                 .collect();
             Err(conflict(&viewer, &current, since, named)?)
         }
+    }
+}
+
+/// The project, if the caller may edit it: 401 without a login whatever the id (anonymous
+/// writes learn nothing about which exist), 404 when the caller may not see it, 403 when they
+/// may only read it.
+async fn editable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Project>, ApiError> {
+    if viewer.user.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
+    let p = visible(state, viewer, id).await?;
+    if viewer.may(Action::EditProject {
+        institution_id: p.institution_id,
+    }) {
+        Ok(p)
+    } else {
+        Err(ApiError::Forbidden)
     }
 }
 
