@@ -557,9 +557,7 @@ impl Store {
             Err(e) => return Err(e),
         };
         if current.version != version {
-            let since = self.project_history_since(id, Version(version)).await?;
-            let current = Box::new(self.refresh(id).await?);
-            return Ok(Saved::Conflict { current, since });
+            return self.conflict(id, version).await;
         }
         let changes = diff(&current.data, d);
         if changes.is_empty() {
@@ -573,11 +571,7 @@ impl Store {
             return match stored {
                 None => Err(StoreError::NotFound),
                 Some(v) if v == version => Ok(Saved::Saved(Box::new(Project::clone(&current)))),
-                Some(_) => {
-                    let since = self.project_history_since(id, Version(version)).await?;
-                    let current = Box::new(self.refresh(id).await?);
-                    Ok(Saved::Conflict { current, since })
-                }
+                Some(_) => self.conflict(id, version).await,
             };
         }
         let status_changed =
@@ -633,9 +627,7 @@ impl Store {
             Ok::<_, StoreError>(n == 1)
         }))?;
         if !updated {
-            let since = self.project_history_since(id, Version(version)).await?;
-            let current = Box::new(self.refresh(id).await?);
-            return Ok(Saved::Conflict { current, since });
+            return self.conflict(id, version).await;
         }
         // What was just written, without reading it back.
         let saved = Project {
@@ -649,6 +641,14 @@ impl Store {
             index.upsert(saved.clone());
         }
         Ok(Saved::Saved(Box::new(saved)))
+    }
+
+    /// A save from `version` that someone else's save overtook: the project as stored now (put
+    /// into the read model too) and what changed since `version`.
+    async fn conflict(&self, id: i64, version: i64) -> Result<Saved> {
+        let since = self.project_history_since(id, Version(version)).await?;
+        let current = Box::new(self.refresh(id).await?);
+        Ok(Saved::Conflict { current, since })
     }
 
     /// Saves an edit made from version `base` of a project, merged with whatever others saved
