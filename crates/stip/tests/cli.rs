@@ -1,19 +1,12 @@
 //! The `stip` command as an operator uses it: demo data, accounts, tokens, and a real server on
 //! a real port that stops cleanly on SIGTERM.
 
+mod common;
+use common::stip;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use stip_store::testing::TestDb;
-
-fn stip(args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_stip"));
-    c.args(args)
-        .env_remove("STIP_DATABASE_URL")
-        .env_remove("STIP_ADDR")
-        .env("STIP_LOG", "warn");
-    c
-}
 
 fn run(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut child = stip(args)

@@ -2,20 +2,13 @@
 //! processes over TCP, and the CLI beside them. Whatever one process writes, the others serve
 //! within a second, through the change log; a save is decided by the database.
 
+mod common;
+use common::stip;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 use stip_store::testing::TestDb;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn stip(args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_stip"));
-    c.args(args)
-        .env_remove("STIP_DATABASE_URL")
-        .env_remove("STIP_ADDR")
-        .env("STIP_LOG", "warn");
-    c
-}
 
 fn run(args: &[&str]) -> String {
     let out = stip(args).output().unwrap();
