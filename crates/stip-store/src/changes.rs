@@ -22,16 +22,25 @@
 //! with the process's own writes, does no harm; the read model never takes an older version of
 //! a project than it has.
 //!
-//! On PostgreSQL a transaction takes the log's lock at its first entry and holds it until it
-//! commits, so entries become visible in sequence order and reading `seq > last` never passes
-//! one that commits later. SQLite has one writer at a time anyway.
+//! Transactions commit in any order, so the log can show entry 12 while 11 is still missing:
+//! taken by a transaction that has not committed yet (it will appear) or by one that rolled back
+//! (it never will). A follower remembers such **gaps** and looks for them again at every turn
+//! for [`GAP_WAIT`]; an entry that fills one is applied then. Applying out of order is safe
+//! because applying reads the current state. PostgreSQL once kept commits in sequence order with
+//! a lock held to each commit (migration 0004), which made saves run one at a time; 0005 removed it.
+//! SQLite has one writer at a time and no gaps.
+//!
+//! A project entry also carries the project's version after the change (none for a deletion):
+//! a process whose read model holds that version already (it made the save) does not read
+//! the project again.
 //!
 //! A new area that keeps rows in memory adds triggers for its tables (a kind of its own) and
 //! handles that kind in [`Store::follow_changes`].
 
-use crate::{Result, Store, on_pool};
+use crate::{Backend, Result, Store, on_pool};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often a follower looks at the log without being woken.
 pub const POLL: Duration = Duration::from_millis(200);
@@ -43,16 +52,33 @@ pub const PRUNE_EVERY: Duration = Duration::from_secs(600);
 /// than reading each project again.
 const BULK: usize = 1000;
 
+/// How long a gap in the sequence is looked for before the follower takes it for a rollback.
+/// A transaction that writes for longer than this and commits after it is seen only by a reload:
+/// no Stip transaction comes near it.
+pub const GAP_WAIT: Duration = Duration::from_secs(600);
+
+/// At most this many gaps are remembered (the oldest go first). Each is a rolled-back or
+/// still-running writing transaction, so there are normally a handful.
+const MAX_GAPS: usize = 1000;
+
+/// A process (re)starting from the newest entry looks this far back for gaps: transactions that
+/// took a sequence number before it and commit after.
+const START_WINDOW: i64 = 10_000;
+
 /// Where this process is in the change log.
 #[derive(Default)]
 pub(crate) struct Follower {
-    /// The last entry applied.
+    /// The newest entry applied.
     applied: AtomicI64,
-    /// Serialises `follow_changes`: the notification and the timer may both call it.
-    running: tokio::sync::Mutex<()>,
+    /// Serialises following (the notification and the timer may both call it); holds the gaps
+    /// below `applied` and when each was first noticed.
+    running: tokio::sync::Mutex<BTreeMap<i64, Instant>>,
     /// When `follow_changes` last read the log to its end (Unix milliseconds; 0: never).
     caught_up_at: AtomicI64,
 }
+
+/// One entry: its sequence number, kind, id and (for a project) version.
+type Entry = (i64, String, Option<i64>, Option<i64>);
 
 impl Store {
     /// The newest entry of the change log; 0 when there is none.
@@ -113,73 +139,152 @@ impl Store {
     /// Starts following from the log's newest entry: what is in the database now is what this
     /// process reads when it loads its caches.
     pub(crate) async fn follow_from_now(&self) -> Result<()> {
+        let mut gaps = self.follower.running.lock().await;
+        self.start_from_now(&mut gaps).await
+    }
+
+    /// Sets the newest entry as applied, with the gaps before it: a transaction that took its
+    /// number earlier and commits after this is applied when it appears.
+    async fn start_from_now(&self, gaps: &mut BTreeMap<i64, Instant>) -> Result<()> {
         let newest = self.newest_change().await?;
+        let from = (newest - START_WINDOW).max(self.pruned_upto().await?);
+        let present: Vec<i64> = on_pool!(self, read, |pool| {
+            sqlx::query_scalar(
+                "SELECT seq FROM change_log WHERE seq > $1 AND seq <= $2 ORDER BY seq",
+            )
+            .bind(from)
+            .bind(newest)
+            .fetch_all(pool)
+            .await?
+        });
+        gaps.clear();
+        note_gaps(gaps, from, present.into_iter(), Instant::now());
         self.follower.applied.store(newest, Ordering::Release);
         Ok(())
     }
 
-    /// Applies every change-log entry after the last one applied; returns how many.
+    /// Up to where the log has been pruned.
+    async fn pruned_upto(&self) -> Result<i64> {
+        Ok(on_pool!(self, read, |pool| {
+            sqlx::query_scalar("SELECT upto FROM change_log_pruned WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// The entries that fill some of `gaps`.
+    async fn entries_in(&self, gaps: &BTreeMap<i64, Instant>) -> Result<Vec<Entry>> {
+        const COLUMNS: &str = "SELECT seq, kind, entity_id, entity_version FROM change_log";
+        let seqs: Vec<i64> = gaps.keys().copied().collect();
+        Ok(match &self.backend {
+            Backend::Postgres(pool) => {
+                sqlx::query_as(&format!("{COLUMNS} WHERE seq = ANY($1)"))
+                    .bind(seqs)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Backend::Sqlite { read, .. } => {
+                let seqs = serde_json::to_string(&seqs).expect("numbers serialise");
+                sqlx::query_as(&format!(
+                    "{COLUMNS} WHERE seq IN (SELECT value FROM json_each($1))"
+                ))
+                .bind(seqs)
+                .fetch_all(read)
+                .await?
+            }
+        })
+    }
+
+    /// Applies every change-log entry after the last one applied, and those that filled a gap;
+    /// returns how many.
     pub async fn follow_changes(&self) -> Result<usize> {
-        let _one_at_a_time = self.follower.running.lock().await;
+        let mut gaps = self.follower.running.lock().await;
         let mut total = 0;
         loop {
             let last = self.applied_change();
-            let pruned: i64 = on_pool!(self, read, |pool| {
-                sqlx::query_scalar("SELECT upto FROM change_log_pruned WHERE id = 1")
-                    .fetch_one(pool)
-                    .await?
-            });
+            let pruned = self.pruned_upto().await?;
             if last < pruned {
                 // Entries this process never saw are gone: only a full reload is certain.
-                let newest = self.newest_change().await?;
                 tracing::warn!(
                     applied = last,
                     pruned,
                     "this process fell behind the pruned change log; reloading everything"
                 );
+                self.start_from_now(&mut gaps).await?;
                 self.reload_everything().await?;
-                self.follower.applied.store(newest, Ordering::Release);
                 continue;
             }
-            let entries: Vec<(i64, String, Option<i64>)> = on_pool!(self, read, |pool| {
+            let mut entries: Vec<Entry> = on_pool!(self, read, |pool| {
                 sqlx::query_as(
-                    "SELECT seq, kind, entity_id FROM change_log WHERE seq > $1 ORDER BY seq LIMIT 10000",
+                    "SELECT seq, kind, entity_id, entity_version FROM change_log
+                     WHERE seq > $1 ORDER BY seq LIMIT 10000",
                 )
                 .bind(last)
                 .fetch_all(pool)
                 .await?
             });
-            let Some(&(newest, _, _)) = entries.last() else {
+            let now = Instant::now();
+            if !gaps.is_empty() {
+                let filled = self.entries_in(&gaps).await?;
+                for (seq, ..) in &filled {
+                    gaps.remove(seq);
+                }
+                let before = gaps.len();
+                gaps.retain(|&seq, noticed| seq > pruned && now - *noticed < GAP_WAIT);
+                if gaps.len() < before {
+                    tracing::info!(
+                        gaps = before - gaps.len(),
+                        "gaps in the change log taken for rolled-back transactions"
+                    );
+                }
+                entries.extend(filled);
+            }
+            let Some(newest) = entries.iter().map(|e| e.0).max() else {
                 self.follower
                     .caught_up_at
                     .store(chrono::Utc::now().timestamp_millis(), Ordering::Release);
                 return Ok(total);
             };
+            note_gaps(
+                &mut gaps,
+                last,
+                entries.iter().map(|e| e.0).filter(|&seq| seq > last),
+                now,
+            );
             total += entries.len();
             if entries.len() > BULK {
                 self.reload_everything().await?;
             } else {
                 self.apply(&entries).await?;
             }
-            self.follower.applied.store(newest, Ordering::Release);
+            self.follower.applied.fetch_max(newest, Ordering::AcqRel);
         }
     }
 
-    async fn apply(&self, entries: &[(i64, String, Option<i64>)]) -> Result<()> {
+    async fn apply(&self, entries: &[Entry]) -> Result<()> {
         let mut projects = Vec::new();
         let mut lists = false;
         let mut projects_show_lists = false;
         let mut credentials = false;
-        for (_, kind, id) in entries {
-            match kind.as_str() {
-                "project" => projects.extend(*id),
-                "main_lines" => lists = true,
-                "institutions" | "themes" | "policy_drivers" | "criteria" => {
+        let index = self.loaded_index();
+        for (_, kind, id, version) in entries {
+            match (kind.as_str(), id) {
+                ("project", Some(id)) => {
+                    // Skipped when the read model holds this version already: this process saved it.
+                    let held = index.and_then(|i| i.get(*id)).map(|p| p.version);
+                    if version.is_none() || held < *version {
+                        projects.push(*id);
+                    }
+                }
+                ("main_lines", _) => lists = true,
+                ("institutions" | "themes" | "policy_drivers" | "criteria", _) => {
                     lists = true;
                     projects_show_lists = true;
                 }
-                "user" => credentials = true,
-                other => tracing::warn!(kind = other, "unknown kind of change in the change log"),
+                ("user", _) => credentials = true,
+                (other, _) => {
+                    tracing::warn!(kind = other, "unknown kind of change in the change log")
+                }
             }
         }
         if credentials {
@@ -280,6 +385,31 @@ impl Store {
                 }
                 None => tokio::time::sleep(POLL).await,
             }
+        }
+    }
+}
+
+/// Remembers as gaps the numbers after `after` that `seqs` (ascending) skips, noticed `now`.
+fn note_gaps(
+    gaps: &mut BTreeMap<i64, Instant>,
+    after: i64,
+    seqs: impl Iterator<Item = i64>,
+    now: Instant,
+) {
+    let mut next = after + 1;
+    for seq in seqs {
+        // A hole wider than MAX_GAPS (a sequence set forward by hand) is not waited for whole.
+        for gap in next.max(seq - MAX_GAPS as i64)..seq {
+            gaps.insert(gap, now);
+        }
+        next = next.max(seq + 1);
+    }
+    while gaps.len() > MAX_GAPS {
+        if let Some((seq, _)) = gaps.pop_first() {
+            tracing::warn!(
+                seq,
+                "too many gaps in the change log; no longer waiting for the oldest"
+            );
         }
     }
 }

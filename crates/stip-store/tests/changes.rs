@@ -44,6 +44,63 @@ on_both!(
     a_process_behind_the_pruned_log_reloads_everything,
 );
 
+/// PostgreSQL commits transactions in any order: an entry can appear after a later one was
+/// applied, and a process can start between the two. Neither passes it over. (SQLite has one
+/// writer at a time, so its entries always appear in order.)
+#[tokio::test]
+async fn a_save_that_commits_after_a_later_one_is_not_passed_over() {
+    use sqlx::{Connection, PgConnection};
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let a = &db.store;
+    let inst = horizon(a).await;
+    let slow = a
+        .create_project(inst, &data("Langzaam"), &editor())
+        .await
+        .unwrap();
+    let quick = a
+        .create_project(inst, &data("Snel"), &editor())
+        .await
+        .unwrap();
+    let running = other(&db).await;
+    let mut writer = PgConnection::connect(&db.url).await.unwrap();
+    let mut late = writer.begin().await.unwrap();
+    sqlx::query(
+        "UPDATE projects SET title = 'Laat opgeslagen', version = version + 1 WHERE id = $1",
+    )
+    .bind(slow.id)
+    .execute(&mut *late)
+    .await
+    .unwrap();
+    let mut edited = quick.data.clone();
+    edited.title = "Snel opgeslagen".into();
+    a.update_project(quick.id, Version(1), &edited, &editor())
+        .await
+        .unwrap();
+    running.follow_changes().await.unwrap();
+    assert_eq!(
+        running.project(quick.id).await.unwrap().data.title,
+        "Snel opgeslagen"
+    );
+    // A process that starts now reads the database without the late save.
+    let started = other(&db).await;
+    assert_eq!(
+        started.project(slow.id).await.unwrap().data.title,
+        "Langzaam"
+    );
+
+    late.commit().await.unwrap();
+    for store in [&running, &started] {
+        store.follow_changes().await.unwrap();
+        let seen = store.project(slow.id).await.unwrap();
+        assert_eq!(
+            (seen.data.title.as_str(), seen.version),
+            ("Laat opgeslagen", 2)
+        );
+    }
+}
+
 fn editor() -> Editor {
     Editor {
         user_id: None,
