@@ -51,6 +51,12 @@ pub enum ErrorCode {
     Repeated,
     /// Not the account's current password.
     WrongPassword,
+    /// An import row for a project the file already listed, in row `first`.
+    DuplicateRow {
+        first: usize,
+    },
+    /// An import row of another institution than the one imported into.
+    OtherInstitution,
 }
 
 impl ErrorCode {
@@ -85,6 +91,8 @@ impl ErrorCode {
             ErrorCode::NotAPageNumber => "not_a_page_number",
             ErrorCode::Repeated => "repeated",
             ErrorCode::WrongPassword => "wrong_password",
+            ErrorCode::DuplicateRow { .. } => "duplicate_row",
+            ErrorCode::OtherInstitution => "other_institution",
         }
     }
 }

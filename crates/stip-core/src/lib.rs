@@ -5,6 +5,7 @@ pub mod access;
 pub mod agenda;
 pub mod demo;
 pub mod error;
+pub mod exchange;
 pub mod institution;
 pub mod merge;
 pub mod number;

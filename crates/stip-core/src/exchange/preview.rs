@@ -1,0 +1,456 @@
+//! From a file's rows to projects: every row becomes the project it describes or the problems
+//! that keep it from being one, each named by the row number and the column header the user
+//! sees ("rij 14, kolom 'Startdatum'"). Rows go through the same parser as the project form.
+
+use super::columns::{Criteria, Field, Header, Mapping, find_header};
+use super::sheet::{Cell, Contents, Row};
+use super::values::{self, Names};
+use super::{Document, ExchangeProject, FORMAT, VERSION};
+use crate::ErrorCode;
+use crate::portfolio::{ProjectData, ProjectInput, References};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The reference lists a file's names are read against: `(code, name)` per entry.
+pub struct Lists {
+    themes: Names,
+    drivers: Names,
+    criteria: Criteria,
+    theme_codes: Vec<String>,
+    driver_codes: Vec<String>,
+    criterion_codes: Vec<String>,
+    criterion_names: BTreeMap<String, String>,
+}
+
+impl Lists {
+    pub fn new(
+        themes: &[(String, String)],
+        drivers: &[(String, String)],
+        criteria: &[(String, String)],
+    ) -> Self {
+        let names = |list: &[(String, String)]| {
+            Names::new(list.iter().map(|(c, n)| (c.as_str(), n.as_str())))
+        };
+        let codes = |list: &[(String, String)]| list.iter().map(|(c, _)| c.clone()).collect();
+        Lists {
+            themes: names(themes),
+            drivers: names(drivers),
+            criteria: Criteria(names(criteria)),
+            theme_codes: codes(themes),
+            driver_codes: codes(drivers),
+            criterion_codes: codes(criteria),
+            criterion_names: criteria.iter().cloned().collect(),
+        }
+    }
+
+    fn header_of(&self, field: &Field) -> String {
+        match field {
+            Field::Score(code) => {
+                field.dutch(self.criterion_names.get(code).map_or(code, String::as_str))
+            }
+            f => f.dutch(""),
+        }
+    }
+}
+
+/// Why a value in a row was refused: the column as the file names it, what was wrong, and the
+/// value as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub column: String,
+    pub code: ErrorCode,
+    pub value: String,
+}
+
+/// One row of the file and what it becomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    /// The row number as the spreadsheet shows it (for JSON: the project's place in the list).
+    pub row: usize,
+    /// The institution's own project number, when the file has one.
+    pub external_id: Option<String>,
+    pub title: String,
+    pub outcome: Result<ProjectData, Vec<Problem>>,
+}
+
+/// A file read into rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// The sheet the rows come from (empty for CSV and JSON).
+    pub sheet: String,
+    /// Where the header is and what each column holds; `None` for JSON.
+    pub header: Option<Header>,
+    pub rows: Vec<ImportRow>,
+}
+
+impl Preview {
+    pub fn problems(&self) -> impl Iterator<Item = (usize, &Problem)> {
+        self.rows.iter().flat_map(|r| {
+            match &r.outcome {
+                Ok(_) => [].iter(),
+                Err(p) => p.iter(),
+            }
+            .map(move |p| (r.row, p))
+        })
+    }
+
+    pub fn has_problems(&self) -> bool {
+        self.rows.iter().any(|r| r.outcome.is_err())
+    }
+}
+
+/// Why a file gives no rows at all.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PreviewError {
+    #[error("no sheet has a header row naming at least two known columns")]
+    NoHeader,
+    #[error("a JSON document of format '{format}' version {version}, not stip-portfolio version 1")]
+    UnsupportedFormat { format: String, version: u32 },
+}
+
+/// Reads `contents` as projects of the institution with BRIN code `institution`.
+pub fn preview(
+    contents: &Contents,
+    institution: &str,
+    lists: &Lists,
+    mapping: &Mapping,
+) -> Result<Preview, PreviewError> {
+    let mut preview = match contents {
+        Contents::Document(doc) => from_document(doc, institution, lists)?,
+        Contents::Sheets(sheets) => {
+            // The sheet whose header names the most fields: a workbook's explanation sheet
+            // has none.
+            let (sheet, header) = sheets
+                .iter()
+                .filter_map(|s| find_header(s, &lists.criteria, mapping).map(|h| (s, h)))
+                .max_by_key(|(_, h)| {
+                    // Ties go to the first sheet.
+                    (
+                        h.columns.iter().filter(|(_, f)| f.is_some()).count(),
+                        usize::MAX - h.row,
+                    )
+                })
+                .ok_or(PreviewError::NoHeader)?;
+            let rows = sheet
+                .rows
+                .iter()
+                .filter(|r| r.number > header.row && !r.is_empty())
+                .map(|r| from_row(r, &header, institution, lists))
+                .collect();
+            Preview {
+                sheet: sheet.name.clone(),
+                header: Some(header),
+                rows,
+            }
+        }
+    };
+    mark_duplicates(&mut preview, lists);
+    Ok(preview)
+}
+
+/// A project listed twice in one file would be written twice: the second is refused.
+fn mark_duplicates(preview: &mut Preview, lists: &Lists) {
+    let column = |field: &Field| match &preview.header {
+        Some(h) => h
+            .column_of(field)
+            .map_or_else(|| lists.header_of(field), |i| h.columns[i].0.clone()),
+        None => field.code(),
+    };
+    let (id_column, title_column) = (column(&Field::ExternalId), column(&Field::Title));
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &mut preview.rows {
+        let (key, column, value) = match &row.external_id {
+            Some(id) => (format!("id:{id}"), &id_column, id.clone()),
+            None => (
+                format!("title:{}", row.title.trim().to_lowercase()),
+                &title_column,
+                row.title.clone(),
+            ),
+        };
+        if row.title.trim().is_empty() && row.external_id.is_none() {
+            continue;
+        }
+        if let Some(first) = seen.get(&key) {
+            let problem = Problem {
+                column: column.clone(),
+                code: ErrorCode::DuplicateRow { first: *first },
+                value,
+            };
+            match &mut row.outcome {
+                Ok(_) => row.outcome = Err(vec![problem]),
+                Err(problems) => problems.push(problem),
+            }
+        } else {
+            seen.insert(key, row.row);
+        }
+    }
+}
+
+fn from_row(row: &Row, header: &Header, institution: &str, lists: &Lists) -> ImportRow {
+    let mut input = ProjectInput::default();
+    let mut external_id = None;
+    let mut early = Vec::new();
+    let mut explicit_unit = false;
+    for (i, (column, field)) in header.columns.iter().enumerate() {
+        let Some(field) = field else { continue };
+        let cell = row.cell(i);
+        let text = cell.text();
+        match field {
+            Field::Institution => {
+                if !text.is_empty() && !text.eq_ignore_ascii_case(institution.trim()) {
+                    early.push(Problem {
+                        column: column.clone(),
+                        code: ErrorCode::OtherInstitution,
+                        value: text,
+                    });
+                }
+            }
+            Field::ExternalId => external_id = Some(text).filter(|t| !t.is_empty()),
+            Field::Title => input.title = text,
+            Field::Summary => input.summary = text,
+            Field::Description => input.description = text,
+            Field::IntendedResult => input.intended_result = text,
+            Field::Owner => input.owner = text,
+            Field::ProjectLead => input.project_lead = text,
+            Field::ContactPerson => input.contact_person = text,
+            Field::Phase => input.phase = values::phase(&text),
+            Field::Status => input.status = values::status(&text),
+            Field::StatusNote => input.status_note = text,
+            Field::StartDate => input.start_date = values::date_text(cell),
+            Field::EndDate => input.end_date = values::date_text(cell),
+            Field::Budget => input.budget = values::number_text(cell),
+            Field::Effort => {
+                let (amount, unit) = values::effort(cell);
+                input.effort = amount;
+                if let Some(unit) = unit
+                    && !explicit_unit
+                {
+                    input.effort_unit = unit;
+                }
+            }
+            Field::EffortUnit => {
+                if !text.is_empty() {
+                    input.effort_unit = values::effort_unit(&text);
+                    explicit_unit = true;
+                }
+            }
+            Field::Horizon => input.horizon = values::horizon(&text),
+            Field::Character => input.character = values::character(&text),
+            Field::PerspectiveStrategicOperational => {
+                input.perspective_strategic_operational = values::number_text(cell)
+            }
+            Field::PerspectiveIctBusiness => {
+                input.perspective_ict_business = values::number_text(cell)
+            }
+            Field::Themes => {
+                let mut codes = lists.themes.codes(&text);
+                if header.column_of(&Field::PrimaryTheme).is_none() && !codes.is_empty() {
+                    input.primary_theme = codes.remove(0);
+                }
+                input.themes.extend(codes);
+            }
+            Field::PrimaryTheme => {
+                input.primary_theme = lists
+                    .themes
+                    .code(&text)
+                    .map_or_else(|| text.clone(), str::to_string)
+            }
+            Field::Drivers => input.drivers = lists.drivers.codes(&text),
+            Field::Score(code) => {
+                input.scores.insert(code.clone(), values::number_text(cell));
+            }
+            Field::Visibility => input.visibility = values::visibility(&text),
+            Field::Shareable => match values::yes_no(cell) {
+                Some(b) => input.shareable = b,
+                None => early.push(Problem {
+                    column: column.clone(),
+                    code: ErrorCode::InvalidChoice,
+                    value: text,
+                }),
+            },
+            Field::CaseSummary => input.case_summary = text,
+            Field::Links => {
+                input.links = text
+                    .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        }
+    }
+    let title = input.title.clone();
+    let outcome = parse(&input, lists, early, |form_field| {
+        // The column a form field's error belongs to, and the value as typed there.
+        let field = field_of(form_field, header)?;
+        let (i, column) = match header.column_of(&field) {
+            Some(i) => (Some(i), header.columns[i].0.clone()),
+            None => (None, lists.header_of(&field)),
+        };
+        let value = i.map(|i| row.cell(i).text()).unwrap_or_default();
+        Some((column, value))
+    });
+    ImportRow {
+        row: row.number,
+        external_id,
+        title,
+        outcome,
+    }
+}
+
+/// The field behind a form field's name; the primary theme lives in the themes column unless
+/// the file has a column for it alone.
+fn field_of(form_field: &str, header: &Header) -> Option<Field> {
+    match form_field {
+        "primary_theme" if header.column_of(&Field::PrimaryTheme).is_some() => {
+            Some(Field::PrimaryTheme)
+        }
+        "primary_theme" | "themes" => Some(Field::Themes),
+        "budget" => Some(Field::Budget),
+        f => match f.strip_prefix("score_") {
+            Some(code) => Some(Field::Score(code.to_string())),
+            None => Field::parse(f),
+        },
+    }
+}
+
+fn parse(
+    input: &ProjectInput,
+    lists: &Lists,
+    mut problems: Vec<Problem>,
+    locate: impl Fn(&str) -> Option<(String, String)>,
+) -> Result<ProjectData, Vec<Problem>> {
+    fn strs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let (themes, drivers, criteria) = (
+        strs(&lists.theme_codes),
+        strs(&lists.driver_codes),
+        strs(&lists.criterion_codes),
+    );
+    let refs = References {
+        themes: &themes,
+        drivers: &drivers,
+        criteria: &criteria,
+    };
+    match ProjectData::parse(input, &refs) {
+        Ok(data) if problems.is_empty() => Ok(data),
+        Ok(_) => Err(problems),
+        Err(invalid) => {
+            for e in invalid.0 {
+                let (column, value) =
+                    locate(&e.field).unwrap_or_else(|| (e.field.clone(), String::new()));
+                problems.push(Problem {
+                    column,
+                    code: e.code,
+                    value,
+                });
+            }
+            Err(problems)
+        }
+    }
+}
+
+fn from_document(
+    doc: &Document,
+    institution: &str,
+    lists: &Lists,
+) -> Result<Preview, PreviewError> {
+    if doc.format != FORMAT || doc.version != VERSION {
+        return Err(PreviewError::UnsupportedFormat {
+            format: doc.format.clone(),
+            version: doc.version,
+        });
+    }
+    let rows = doc
+        .projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut early = Vec::new();
+            if !p
+                .institution
+                .trim()
+                .eq_ignore_ascii_case(institution.trim())
+            {
+                early.push(Problem {
+                    column: "institution".into(),
+                    code: ErrorCode::OtherInstitution,
+                    value: p.institution.clone(),
+                });
+            }
+            let input = input_of(p);
+            let outcome = parse(&input, lists, early, |form_field| {
+                let column = match form_field {
+                    "budget" => "budget_eur".to_string(),
+                    "primary_theme" => "themes".to_string(),
+                    f => f.replace("score_", "scores."),
+                };
+                Some((column, String::new()))
+            });
+            ImportRow {
+                row: i + 1,
+                external_id: p.external_id.clone().filter(|x| !x.trim().is_empty()),
+                title: p.title.clone(),
+                outcome,
+            }
+        })
+        .collect();
+    Ok(Preview {
+        sheet: String::new(),
+        header: None,
+        rows,
+    })
+}
+
+/// An exchange project as the form would have it typed.
+fn input_of(p: &ExchangeProject) -> ProjectInput {
+    let amount = |v: Option<f64>| {
+        v.map(|v| values::number_text(&Cell::Number(v)))
+            .unwrap_or_default()
+    };
+    let mut themes = p.themes.clone();
+    let primary = if themes.is_empty() {
+        String::new()
+    } else {
+        themes.remove(0)
+    };
+    ProjectInput {
+        title: p.title.clone(),
+        summary: p.summary.clone(),
+        description: p.description.clone(),
+        intended_result: p.intended_result.clone(),
+        owner: p.owner.clone(),
+        project_lead: p.project_lead.clone(),
+        contact_person: p.contact_person.clone(),
+        phase: p.phase.clone(),
+        status: p.status.clone().unwrap_or_default(),
+        status_note: p.status_note.clone(),
+        start_date: p.start_date.clone().unwrap_or_default(),
+        end_date: p.end_date.clone().unwrap_or_default(),
+        budget: amount(p.budget_eur),
+        effort: amount(p.effort),
+        effort_unit: p.effort_unit.clone().unwrap_or_default(),
+        horizon: p.horizon.clone().unwrap_or_default(),
+        character: p.character.clone().unwrap_or_default(),
+        perspective_strategic_operational: p
+            .perspective_strategic_operational
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        perspective_ict_business: p
+            .perspective_ict_business
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        primary_theme: primary,
+        themes,
+        drivers: p.drivers.clone(),
+        scores: p
+            .scores
+            .iter()
+            .map(|(c, s)| (c.clone(), s.to_string()))
+            .collect(),
+        visibility: p.visibility.clone(),
+        shareable: p.shareable,
+        case_summary: p.case_summary.clone(),
+        links: p.links.join("\n"),
+    }
+}

@@ -1,0 +1,425 @@
+//! Cells as people fill them in, read into the codes and notations of a project: `3-2-2021`
+//! and Excel date serials, `€ 12.500,00`, `In uitvoering`, `Groen`, `data ondersteund onderwijs`.
+//! A value that cannot be read is passed on as it was typed, so the project's own validation
+//! refuses it with the value in the message.
+
+use super::sheet::Cell;
+use crate::portfolio::{Character, EffortUnit, Horizon, Phase, Status, Visibility};
+use chrono::NaiveDate;
+
+/// Lower case, accents and everything but letters and digits left out: `Data-ondersteund
+/// Onderwijs` and `data ondersteund onderwijs` are the same name.
+pub fn normalise(raw: &str) -> String {
+    raw.chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            'a'..='z' | '0'..='9' => Some(c),
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => Some('a'),
+            'è' | 'é' | 'ê' | 'ë' => Some('e'),
+            'ì' | 'í' | 'î' | 'ï' => Some('i'),
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => Some('o'),
+            'ù' | 'ú' | 'û' | 'ü' => Some('u'),
+            'ç' => Some('c'),
+            'ñ' => Some('n'),
+            'ĳ' => Some('y'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first of `words` (normalised) that `raw` is, as its value.
+fn word<T: Copy>(raw: &str, words: &[(&str, T)]) -> Option<T> {
+    let n = normalise(raw);
+    words.iter().find(|(w, _)| *w == n).map(|(_, v)| *v)
+}
+
+const PHASES: &[(&str, Phase)] = &[
+    ("idee", Phase::Idee),
+    ("idea", Phase::Idee),
+    ("initiatief", Phase::Idee),
+    ("wens", Phase::Idee),
+    ("verkenning", Phase::Verkenning),
+    ("verkennen", Phase::Verkenning),
+    ("inverkenning", Phase::Verkenning),
+    ("onderzoek", Phase::Verkenning),
+    ("exploration", Phase::Verkenning),
+    ("voorbereiding", Phase::Voorbereiding),
+    ("invoorbereiding", Phase::Voorbereiding),
+    ("planvorming", Phase::Voorbereiding),
+    ("preparation", Phase::Voorbereiding),
+    ("uitvoering", Phase::Uitvoering),
+    ("inuitvoering", Phase::Uitvoering),
+    ("lopend", Phase::Uitvoering),
+    ("loopt", Phase::Uitvoering),
+    ("actief", Phase::Uitvoering),
+    ("execution", Phase::Uitvoering),
+    ("inprogress", Phase::Uitvoering),
+    ("running", Phase::Uitvoering),
+    ("afgerond", Phase::Afgerond),
+    ("gereed", Phase::Afgerond),
+    ("klaar", Phase::Afgerond),
+    ("opgeleverd", Phase::Afgerond),
+    ("afgesloten", Phase::Afgerond),
+    ("completed", Phase::Afgerond),
+    ("done", Phase::Afgerond),
+    ("finished", Phase::Afgerond),
+    ("gestopt", Phase::Gestopt),
+    ("gestaakt", Phase::Gestopt),
+    ("geannuleerd", Phase::Gestopt),
+    ("vervallen", Phase::Gestopt),
+    ("stopped", Phase::Gestopt),
+    ("cancelled", Phase::Gestopt),
+    ("canceled", Phase::Gestopt),
+    ("onhold", Phase::OnHold),
+    ("gepauzeerd", Phase::OnHold),
+    ("aangehouden", Phase::OnHold),
+    ("gepauseerd", Phase::OnHold),
+];
+
+const STATUSES: &[(&str, Status)] = &[
+    ("groen", Status::Groen),
+    ("green", Status::Groen),
+    ("g", Status::Groen),
+    ("oranje", Status::Oranje),
+    ("orange", Status::Oranje),
+    ("amber", Status::Oranje),
+    ("geel", Status::Oranje),
+    ("yellow", Status::Oranje),
+    ("o", Status::Oranje),
+    ("rood", Status::Rood),
+    ("red", Status::Rood),
+    ("r", Status::Rood),
+];
+
+const HORIZONS: &[(&str, Horizon)] = &[
+    ("kort", Horizon::Kort),
+    ("kortetermijn", Horizon::Kort),
+    ("short", Horizon::Kort),
+    ("middellang", Horizon::Middellang),
+    ("middellangetermijn", Horizon::Middellang),
+    ("middel", Horizon::Middellang),
+    ("medium", Horizon::Middellang),
+    ("lang", Horizon::Lang),
+    ("langetermijn", Horizon::Lang),
+    ("long", Horizon::Lang),
+];
+
+const CHARACTERS: &[(&str, Character)] = &[
+    ("basisoporde", Character::BasisOpOrde),
+    ("basis", Character::BasisOpOrde),
+    ("verbeteren", Character::Verbeteren),
+    ("verbetering", Character::Verbeteren),
+    ("improve", Character::Verbeteren),
+    ("innoveren", Character::Innoveren),
+    ("innovatie", Character::Innoveren),
+    ("vernieuwing", Character::Innoveren),
+    ("innovate", Character::Innoveren),
+];
+
+const VISIBILITIES: &[(&str, Visibility)] = &[
+    ("instelling", Visibility::Instelling),
+    ("eigeninstelling", Visibility::Instelling),
+    ("institution", Visibility::Instelling),
+    ("intern", Visibility::Instelling),
+    ("netwerk", Visibility::Netwerk),
+    ("network", Visibility::Netwerk),
+    ("openbaar", Visibility::Openbaar),
+    ("public", Visibility::Openbaar),
+];
+
+const UNITS: &[(&str, EffortUnit)] = &[
+    ("fte", EffortUnit::Fte),
+    ("uren", EffortUnit::Uren),
+    ("uur", EffortUnit::Uren),
+    ("u", EffortUnit::Uren),
+    ("hours", EffortUnit::Uren),
+    ("hour", EffortUnit::Uren),
+];
+
+/// A code of `T`, from the code itself or a word people use for it; else the text as typed.
+fn code_or_typed<T: Copy>(raw: &str, words: &[(&str, T)], code: fn(T) -> &'static str) -> String {
+    match word(raw, words) {
+        Some(v) => code(v).to_string(),
+        None => raw.trim().to_string(),
+    }
+}
+
+pub fn phase(raw: &str) -> String {
+    code_or_typed(raw, PHASES, Phase::code)
+}
+pub fn status(raw: &str) -> String {
+    code_or_typed(raw, STATUSES, Status::code)
+}
+pub fn horizon(raw: &str) -> String {
+    code_or_typed(raw, HORIZONS, Horizon::code)
+}
+pub fn character(raw: &str) -> String {
+    code_or_typed(raw, CHARACTERS, Character::code)
+}
+pub fn visibility(raw: &str) -> String {
+    code_or_typed(raw, VISIBILITIES, Visibility::code)
+}
+pub fn effort_unit(raw: &str) -> String {
+    code_or_typed(raw, UNITS, EffortUnit::code)
+}
+
+/// An effort as typed, with its unit when the cell names one: `1,5 fte`, `200 uur`.
+pub fn effort(cell: &Cell) -> (String, Option<String>) {
+    let typed = cell.text();
+    let at = typed
+        .find(|c: char| c.is_alphabetic())
+        .unwrap_or(typed.len());
+    let (amount, unit) = typed.split_at(at);
+    match word(unit, UNITS) {
+        Some(u) if !amount.trim().is_empty() => {
+            (amount.trim().to_string(), Some(u.code().to_string()))
+        }
+        _ => (number_text(cell), None),
+    }
+}
+
+/// Yes or no: `ja`, `x`, `1`, `waar`, `yes`, `true`; `nee`, `0`, `onwaar`, `no`, `false` or
+/// empty. `None` for anything else.
+pub fn yes_no(cell: &Cell) -> Option<bool> {
+    match cell {
+        Cell::Bool(b) => Some(*b),
+        Cell::Number(n) => Some(*n != 0.0),
+        _ => match normalise(&cell.text()).as_str() {
+            "ja" | "j" | "x" | "yes" | "y" | "true" | "waar" | "1" => Some(true),
+            "nee" | "n" | "no" | "false" | "onwaar" | "0" | "" => Some(false),
+            _ => None,
+        },
+    }
+}
+
+/// An amount as the project's parser reads it: a number cell exactly, a text as typed
+/// (`€ 12.500,00`, `12500`).
+pub fn number_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Number(n) => {
+            let cents = (n * 100.0).round() / 100.0;
+            if cents.fract() == 0.0 {
+                format!("{}", cents as i64)
+            } else {
+                // The project's parser reads a comma as the decimal mark.
+                format!("{cents:.2}").replace('.', ",")
+            }
+        }
+        other => other.text(),
+    }
+}
+
+/// Excel counts days from 30 December 1899 (with 1900 wrongly a leap year, which only moves
+/// dates before March 1900).
+fn from_serial(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(serial as u64))
+}
+
+const MONTHS: &[(&str, u32)] = &[
+    ("januari", 1),
+    ("jan", 1),
+    ("februari", 2),
+    ("feb", 2),
+    ("maart", 3),
+    ("mrt", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("mei", 5),
+    ("juni", 6),
+    ("jun", 6),
+    ("juli", 7),
+    ("jul", 7),
+    ("augustus", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("oktober", 10),
+    ("okt", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+];
+
+/// A date cell, an Excel serial, or a date typed the Dutch way (`3-2-2021`, `03/02/2021`,
+/// `3.2.21`, `3 februari 2021`) or as ISO; `None` when it is none of these.
+pub fn date(cell: &Cell) -> Option<NaiveDate> {
+    match cell {
+        Cell::Date(d) => Some(*d),
+        Cell::Number(n) => from_serial(*n),
+        Cell::Text(t) => typed_date(t.trim()),
+        _ => None,
+    }
+}
+
+fn typed_date(t: &str) -> Option<NaiveDate> {
+    if let Ok(d) = NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d") {
+        return Some(d);
+    }
+    let parts: Vec<&str> = t
+        .split(['-', '/', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [day, month, year] = parts[..] else {
+        return None;
+    };
+    let day: u32 = day.parse().ok()?;
+    let month: u32 = match month.parse() {
+        Ok(m) => m,
+        Err(_) => {
+            let m = normalise(month);
+            MONTHS.iter().find(|(name, _)| *name == m)?.1
+        }
+    };
+    let year: i32 = match year.len() {
+        4 => year.parse().ok()?,
+        // Two digits: this century, as every date in a portfolio is.
+        2 => 2000 + year.parse::<i32>().ok()?,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// The date as the project's parser reads it; the cell as typed when it is no date.
+pub fn date_text(cell: &Cell) -> String {
+    match date(cell) {
+        Some(d) => d.to_string(),
+        None => cell.text(),
+    }
+}
+
+/// Names and codes of a reference list (themes, drivers, criteria) by their normalised forms.
+pub struct Names {
+    entries: Vec<(String, String)>,
+}
+
+impl Names {
+    /// `(code, name)` pairs; a name's part in brackets counts on its own too, so `LLO` finds
+    /// "Leven lang ontwikkelen (LLO)".
+    pub fn new<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut entries = Vec::new();
+        for (code, name) in items {
+            entries.push((normalise(code), code.to_string()));
+            entries.push((normalise(name), code.to_string()));
+            if let (Some(open), Some(close)) = (name.find('('), name.rfind(')'))
+                && open < close
+            {
+                entries.push((normalise(&name[open + 1..close]), code.to_string()));
+                entries.push((normalise(&name[..open]), code.to_string()));
+            }
+        }
+        entries.retain(|(n, _)| !n.is_empty());
+        Names { entries }
+    }
+
+    pub fn code(&self, raw: &str) -> Option<&str> {
+        let n = normalise(raw);
+        self.entries
+            .iter()
+            .find(|(name, _)| *name == n)
+            .map(|(_, code)| code.as_str())
+    }
+
+    /// A cell naming one or more: the whole cell when it is one name, else its parts split at
+    /// `;`, `|`, line breaks or `,`. An unknown part stays as typed, so it is refused by name.
+    pub fn codes(&self, raw: &str) -> Vec<String> {
+        if raw.trim().is_empty() {
+            return Vec::new();
+        }
+        if let Some(code) = self.code(raw) {
+            return vec![code.to_string()];
+        }
+        let parts: Vec<&str> = if raw.contains([';', '|', '\n']) {
+            raw.split([';', '|', '\n']).collect()
+        } else {
+            raw.split([',', '/', '+']).collect()
+        };
+        parts
+            .into_iter()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| self.code(p).map_or_else(|| p.to_string(), str::to_string))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_dates_in_every_notation_people_type() {
+        let d = NaiveDate::from_ymd_opt(2021, 2, 3);
+        for typed in [
+            "3-2-2021",
+            "03-02-2021",
+            "3/2/2021",
+            "3.2.21",
+            "3 februari 2021",
+            "2021-02-03",
+        ] {
+            assert_eq!(date(&Cell::Text(typed.into())), d, "{typed}");
+        }
+        assert_eq!(date(&Cell::Number(44230.0)), d, "an Excel serial");
+        assert_eq!(date(&Cell::Text("31-02-2021".into())), None);
+        assert_eq!(date_text(&Cell::Text("31-02-2021".into())), "31-02-2021");
+    }
+
+    #[test]
+    fn words_for_phases_and_statuses_in_their_own_spelling() {
+        assert_eq!(phase("In uitvoering"), "uitvoering");
+        assert_eq!(phase("afgerond"), "afgerond");
+        assert_eq!(phase("On hold"), "on-hold");
+        assert_eq!(phase("bijna klaar"), "bijna klaar");
+        assert_eq!(status("Groen"), "groen");
+        assert_eq!(status("ROOD"), "rood");
+        assert_eq!(status("amber"), "oranje");
+    }
+
+    #[test]
+    fn theme_names_with_their_variations() {
+        let names = Names::new([
+            ("llo", "Leven lang ontwikkelen (LLO)"),
+            ("data-ondersteund-onderwijs", "Data-ondersteund onderwijs"),
+            ("leermiddelen", "Leermiddelen"),
+            ("eigen-dossier", "Eigen dossier"),
+        ]);
+        assert_eq!(
+            names.codes("data ondersteund onderwijs"),
+            ["data-ondersteund-onderwijs"]
+        );
+        assert_eq!(
+            names.codes("Data-ondersteund Onderwijs"),
+            ["data-ondersteund-onderwijs"]
+        );
+        assert_eq!(names.codes("LLO"), ["llo"]);
+        assert_eq!(
+            names.codes("Leermiddelen; Eigen dossier"),
+            ["leermiddelen", "eigen-dossier"]
+        );
+        assert_eq!(
+            names.codes("Leermiddelen, Blockchain"),
+            ["leermiddelen", "Blockchain"]
+        );
+    }
+
+    #[test]
+    fn efforts_with_their_unit_and_amounts_as_typed() {
+        assert_eq!(
+            effort(&Cell::Text("1,5 fte".into())),
+            ("1,5".into(), Some("fte".into()))
+        );
+        assert_eq!(
+            effort(&Cell::Text("200 uur".into())),
+            ("200".into(), Some("uren".into()))
+        );
+        assert_eq!(effort(&Cell::Number(2.0)), ("2".into(), None));
+        assert_eq!(number_text(&Cell::Number(12500.5)), "12500,50");
+        assert_eq!(yes_no(&Cell::Text("Ja".into())), Some(true));
+        assert_eq!(yes_no(&Cell::Text("misschien".into())), None);
+    }
+}

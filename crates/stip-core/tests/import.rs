@@ -1,0 +1,241 @@
+//! Institutions' own overviews, as LibreOffice, openpyxl and Excel's CSV write them
+//! (`tests/fixtures/import`, made by its `make.py`), read into exactly the projects and the
+//! problems their `expected.json` describes.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use stip_core::ErrorCode;
+use stip_core::agenda::default_agenda;
+use stip_core::exchange::columns::Mapping;
+use stip_core::exchange::preview::{ImportRow, Lists, Preview, preview};
+use stip_core::exchange::sheet::{self, Contents, FileError, Limits};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import")
+}
+
+fn expected() -> serde_json::Map<String, Value> {
+    let text = std::fs::read_to_string(fixtures().join("expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn lists() -> Lists {
+    let a = default_agenda();
+    let pairs = |v: Vec<(String, String)>| v;
+    Lists::new(
+        &pairs(
+            a.themes
+                .iter()
+                .map(|t| (t.code.clone(), t.name.clone()))
+                .collect(),
+        ),
+        &pairs(
+            a.drivers
+                .iter()
+                .map(|t| (t.code.clone(), t.name.clone()))
+                .collect(),
+        ),
+        &pairs(
+            a.criteria
+                .iter()
+                .map(|t| (t.code.clone(), t.name.clone()))
+                .collect(),
+        ),
+    )
+}
+
+fn read(name: &str) -> Result<Contents, FileError> {
+    let bytes = std::fs::read(fixtures().join(name)).unwrap();
+    sheet::read(name, &bytes, &Limits::default())
+}
+
+fn previewed(name: &str) -> Preview {
+    let contents = read(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    preview(&contents, "25LN", &lists(), &Mapping::new()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The project fields of a row as `expected.json` writes them.
+fn as_expected(row: &ImportRow) -> serde_json::Map<String, Value> {
+    let d = row
+        .outcome
+        .as_ref()
+        .unwrap_or_else(|p| panic!("row {}: {p:?}", row.row));
+    let mut m = serde_json::Map::new();
+    m.insert("title".into(), d.title.clone().into());
+    m.insert("external_id".into(), row.external_id.clone().into());
+    m.insert("summary".into(), d.summary.clone().into());
+    m.insert("description".into(), d.description.clone().into());
+    m.insert("intended_result".into(), d.intended_result.clone().into());
+    m.insert("owner".into(), d.owner.clone().into());
+    m.insert("project_lead".into(), d.project_lead.clone().into());
+    m.insert("contact_person".into(), d.contact_person.clone().into());
+    m.insert("phase".into(), d.phase.code().into());
+    m.insert("status".into(), d.status.map(|s| s.code()).into());
+    m.insert("status_note".into(), d.status_note.clone().into());
+    m.insert(
+        "start_date".into(),
+        d.start_date.map(|x| x.to_string()).into(),
+    );
+    m.insert("end_date".into(), d.end_date.map(|x| x.to_string()).into());
+    m.insert("budget_eur".into(), d.budget.map(|b| b.as_f64()).into());
+    m.insert("effort".into(), d.effort.map(|e| e.amount.as_f64()).into());
+    m.insert("effort_unit".into(), d.effort.map(|e| e.unit.code()).into());
+    m.insert("horizon".into(), d.horizon.map(|x| x.code()).into());
+    m.insert("character".into(), d.character.map(|x| x.code()).into());
+    m.insert("themes".into(), d.themes.clone().into());
+    m.insert("visibility".into(), d.visibility.code().into());
+    m.insert("shareable".into(), d.shareable.into());
+    m.insert("case_summary".into(), d.case_summary.clone().into());
+    m
+}
+
+#[test]
+fn every_overview_reads_into_the_projects_it_lists() {
+    for (name, want) in expected() {
+        if !want["error"].is_null() {
+            continue;
+        }
+        let got = previewed(&name);
+        let header = got.header.as_ref().expect("a spreadsheet has a header");
+        assert_eq!(
+            Some(header.row as u64),
+            want["header_row"].as_u64(),
+            "{name}: header row"
+        );
+        let good: Vec<&ImportRow> = got.rows.iter().filter(|r| r.outcome.is_ok()).collect();
+        let rows = want["rows"].as_array().unwrap();
+        assert_eq!(
+            good.iter().map(|r| r.row as u64).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| r["row"].as_u64().unwrap())
+                .collect::<Vec<_>>(),
+            "{name}: the rows read without problems, by their numbers in the sheet"
+        );
+        for (row, expected_row) in good.iter().zip(rows) {
+            let actual = as_expected(row);
+            for (field, value) in expected_row.as_object().unwrap() {
+                if matches!(field.as_str(), "row" | "match") {
+                    continue;
+                }
+                let value = match (field.as_str(), value) {
+                    // An empty text is how a project has no value there.
+                    (_, Value::Null)
+                        if actual.get(field) == Some(&Value::String(String::new())) =>
+                    {
+                        Value::String(String::new())
+                    }
+                    _ => value.clone(),
+                };
+                assert_eq!(
+                    actual.get(field),
+                    Some(&value),
+                    "{name}, row {}, field {field}",
+                    row.row
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_problem_is_named_by_row_and_column() {
+    let want = &expected()["fouten.xlsx"];
+    let got = previewed("fouten.xlsx");
+    let problems: Vec<(u64, String, String)> = got
+        .problems()
+        .map(|(row, p)| {
+            let kind = match (&p.code, p.column.as_str()) {
+                (ErrorCode::NotADate, _) => "date",
+                (ErrorCode::NotANumber, _) => "number",
+                (ErrorCode::OutOfRange { .. }, _) => "range",
+                (ErrorCode::InvalidChoice, "Fase") => "phase",
+                (ErrorCode::InvalidChoice, "Status") => "status",
+                (ErrorCode::Unknown, _) => "theme",
+                (ErrorCode::Required, _) => "required",
+                (ErrorCode::EndBeforeStart, _) => "date_order",
+                (other, _) => panic!("unexpected problem {other:?} in row {row}"),
+            };
+            (row as u64, p.column.clone(), kind.to_string())
+        })
+        .collect();
+    let expected: Vec<(u64, String, String)> = want["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_u64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+                p["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(problems, expected);
+    let date = got.problems().find(|(row, _)| *row == 3).unwrap().1;
+    assert_eq!(
+        date.value, "31-02-2021",
+        "the value as typed, for the message"
+    );
+}
+
+#[test]
+fn files_that_are_no_overview_are_refused_with_the_reason() {
+    for (name, want) in expected() {
+        let Some(error) = want["error"].as_str() else {
+            continue;
+        };
+        let got = read(&name);
+        let ok = matches!(
+            (error, &got),
+            ("encrypted", Err(FileError::Encrypted))
+                | ("not_spreadsheet", Err(FileError::NotASpreadsheet))
+                | ("zip_bomb", Err(FileError::ZipBomb { .. }))
+                | ("empty", Err(FileError::Empty))
+        );
+        assert!(ok, "{name}: expected {error}, got {got:?}");
+    }
+    let too_large = sheet::read(
+        "groot.csv",
+        &vec![b'a'; 2048],
+        &Limits {
+            max_bytes: 1024,
+            ..Limits::default()
+        },
+    );
+    assert_eq!(too_large, Err(FileError::TooLarge { limit: 1024 }));
+}
+
+#[test]
+fn a_project_listed_twice_in_one_file_is_refused_the_second_time() {
+    let csv = "Projectnr.;Projectnaam;Fase;Thema\nA-1;Roosters;idee;Leermiddelen\nA-1;Roosters bis;idee;Leermiddelen\n;Dashboard;idee;LLO\n;dashboard;idee;LLO\n";
+    let contents = sheet::read("dubbel.csv", csv.as_bytes(), &Limits::default()).unwrap();
+    let got = preview(&contents, "25LN", &lists(), &Mapping::new()).unwrap();
+    let problems: Vec<(usize, &str, &ErrorCode)> = got
+        .problems()
+        .map(|(row, p)| (row, p.column.as_str(), &p.code))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (3, "Projectnr.", &ErrorCode::DuplicateRow { first: 2 }),
+            (5, "Projectnaam", &ErrorCode::DuplicateRow { first: 4 }),
+        ]
+    );
+}
+
+#[test]
+fn a_mapping_chosen_by_the_user_overrides_the_recognised_columns() {
+    let csv = "Naam;Fase;Thema;Opmerkingen\nRoosters;idee;Leermiddelen;loopt goed\n";
+    let contents = sheet::read("eigen.csv", csv.as_bytes(), &Limits::default()).unwrap();
+    let mut mapping = Mapping::new();
+    mapping.insert("Opmerkingen".into(), None);
+    let got = preview(&contents, "25LN", &lists(), &mapping).unwrap();
+    let d = got.rows[0].outcome.as_ref().unwrap();
+    assert_eq!(d.status_note, "", "Opmerkingen left out");
+    mapping.insert(
+        "Opmerkingen".into(),
+        Some(stip_core::exchange::columns::Field::Summary),
+    );
+    let got = preview(&contents, "25LN", &lists(), &mapping).unwrap();
+    assert_eq!(got.rows[0].outcome.as_ref().unwrap().summary, "loopt goed");
+}
