@@ -143,6 +143,9 @@ pub struct Project {
     pub institution_id: i64,
     pub institution_brin: BrinCode,
     pub institution_name: String,
+    /// The institution's own project number, set by an import; a later import of the same
+    /// overview finds the project by it.
+    pub external_id: Option<String>,
     #[serde(flatten)]
     pub data: ProjectData,
     /// The date the status or its note last changed.
@@ -1332,6 +1335,7 @@ pub(crate) mod tests {
             institution_id: 1,
             institution_brin: BrinCode::parse("25LN").unwrap(),
             institution_name: "Horizon College".into(),
+            external_id: None,
             data,
             status_date: NaiveDate::from_ymd_opt(2026, 1, 1),
             version: 1,

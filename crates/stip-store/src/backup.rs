@@ -5,8 +5,9 @@
 //! A backup reads in one transaction, so it is consistent while a server runs and writes. A
 //! restore loads an empty database (it refuses any other) in one transaction: it either loads
 //! everything or leaves the database as empty as it found it. Not in a backup: the change log
-//! (a restored database starts its own), login throttling (minutes of state) and the record of
-//! data migrations (the target's own migrations made it).
+//! (a restored database starts its own), login throttling (minutes of state), uploaded files
+//! awaiting an import's confirmation, and the record of data migrations (the target's own
+//! migrations made it).
 
 use crate::{Backend, Result, Store, StoreError};
 use serde_json::{Map, Value};
@@ -29,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "project_drivers",
     "project_scores",
     "project_history",
+    "import_mappings",
 ];
 
 /// A table's columns, in order, and whether each is a boolean (SQLite keeps those as 0 and 1).

@@ -320,6 +320,15 @@ impl Index {
         self.read().by_id.get(&id).map(|s| s.entry.project.clone())
     }
 
+    pub(crate) fn of_institution(&self, institution_id: i64) -> Vec<Arc<Project>> {
+        self.read()
+            .by_id
+            .values()
+            .filter(|s| s.entry.project.institution_id == institution_id)
+            .map(|s| s.entry.project.clone())
+            .collect()
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.read().by_id.len()
     }
@@ -480,6 +489,7 @@ mod tests {
                 institution_id: d.institution as i64 + 1,
                 institution_brin: demo.institutions[d.institution].brin.clone(),
                 institution_name: demo.institutions[d.institution].name.clone(),
+                external_id: None,
                 data: d.data,
                 status_date: None,
                 version: 1,

@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod backup;
 pub mod changes;
 pub mod demo;
+pub mod exchange;
 mod index;
 pub mod institution;
 pub mod login_throttle;
@@ -91,6 +92,9 @@ pub enum StoreError {
     /// A record changed by others faster than a save could merge with it.
     #[error("busy: saved by others too often in a row")]
     Busy,
+    /// An import asked to write a file that has rows with problems.
+    #[error("the import has rows with problems")]
+    ImportHasProblems,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

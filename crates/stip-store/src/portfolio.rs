@@ -95,6 +95,7 @@ struct ProjectRow {
     version: i64,
     created_at: String,
     updated_at: String,
+    external_id: Option<String>,
 }
 
 /// A value for a column of `projects`, as bound to a query.
@@ -179,8 +180,9 @@ pub(crate) fn push_column<'args, DB: Database>(
 pub(crate) fn insert_projects<'args, DB: Database>(
     columns: &[(&'static str, Column)],
 ) -> QueryBuilder<'args, DB> {
-    let mut qb =
-        QueryBuilder::new("INSERT INTO projects (institution_id, version, created_at, updated_at");
+    let mut qb = QueryBuilder::new(
+        "INSERT INTO projects (institution_id, external_id, version, created_at, updated_at",
+    );
     for (name, _) in columns {
         qb.push(", ").push(*name);
     }
@@ -192,6 +194,7 @@ pub(crate) fn insert_projects<'args, DB: Database>(
 pub(crate) fn push_project_row<'args, DB: Database>(
     row: &mut Separated<'_, 'args, DB, &'static str>,
     institution_id: i64,
+    external_id: Option<String>,
     at: &str,
     columns: [(&'static str, Column); 25],
 ) where
@@ -202,6 +205,7 @@ pub(crate) fn push_project_row<'args, DB: Database>(
     bool: Encode<'args, DB> + Type<DB>,
 {
     row.push_bind(institution_id)
+        .push_bind(external_id)
         .push_bind(1i64)
         .push_bind(at.to_string())
         .push_bind(at.to_string());
@@ -211,11 +215,146 @@ pub(crate) fn push_project_row<'args, DB: Database>(
     }
 }
 
+/// A project to insert at version 1.
+pub(crate) struct NewProject<'a> {
+    pub institution_id: i64,
+    pub external_id: Option<&'a str>,
+    pub data: &'a ProjectData,
+}
+
+/// Inserts `$rows` (`&[NewProject]`) in batches within the transaction `$tx`, with their links
+/// and first history entry; evaluates to their new ids, in order. A macro, as `on_pool!` bodies
+/// are: the same statements for either backend's transaction.
+macro_rules! insert_new_projects {
+    ($tx:expr, $rows:expr, $refs:expr, $at:expr, $user_id:expr, $user_name:expr) => {{
+        let tx = $tx;
+        let refs = $refs;
+        let at: &str = $at;
+        let mut all_ids: Vec<i64> = Vec::new();
+        for chunk in $rows.chunks($crate::demo::BATCH) {
+            let rows = chunk
+                .iter()
+                .map(|p| {
+                    let primary =
+                        refs.theme(p.data.primary_theme().unwrap_or_default(), "primary_theme")?;
+                    let status_date = p.data.status.map(|_| at[..10].to_string());
+                    let columns = $crate::portfolio::project_columns(p.data, status_date, primary);
+                    Ok((p.institution_id, p.external_id.map(str::to_string), columns))
+                })
+                .collect::<$crate::Result<Vec<_>>>()?;
+            let Some((_, _, first)) = rows.first() else {
+                continue;
+            };
+            let mut qb = $crate::portfolio::insert_projects(first);
+            qb.push_values(rows, |mut b, (institution_id, external_id, columns)| {
+                $crate::portfolio::push_project_row(&mut b, institution_id, external_id, at, columns);
+            });
+            qb.push(" RETURNING id");
+            let mut ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
+            ids.sort_unstable();
+            let mut themes = Vec::new();
+            let mut drivers = Vec::new();
+            let mut scores = Vec::new();
+            for (id, p) in ids.iter().zip(chunk) {
+                for (pos, t) in p.data.themes.iter().enumerate() {
+                    themes.push((*id, refs.theme(t, "themes")?, pos as i64));
+                }
+                for d in &p.data.drivers {
+                    drivers.push((*id, refs.driver(d)?));
+                }
+                for (c, s) in &p.data.scores {
+                    scores.push((*id, refs.criterion(c)?, i64::from(*s)));
+                }
+            }
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO project_themes (project_id, theme_id, position) ",
+            );
+            qb.push_values(&themes, |mut b, (p, t, pos)| {
+                b.push_bind(*p).push_bind(*t).push_bind(*pos);
+            });
+            qb.build().execute(&mut **tx).await?;
+            if !drivers.is_empty() {
+                let mut qb =
+                    sqlx::QueryBuilder::new("INSERT INTO project_drivers (project_id, driver_id) ");
+                qb.push_values(&drivers, |mut b, (p, d)| {
+                    b.push_bind(*p).push_bind(*d);
+                });
+                qb.build().execute(&mut **tx).await?;
+            }
+            for part in scores.chunks($crate::demo::BATCH * 2) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO project_scores (project_id, criterion_id, score) ",
+                );
+                qb.push_values(part, |mut b, (p, c, s)| {
+                    b.push_bind(*p).push_bind(*c).push_bind(*s);
+                });
+                qb.build().execute(&mut **tx).await?;
+            }
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, visibility, changes) ",
+            );
+            qb.push_values(ids.iter().zip(chunk), |mut b, (id, p)| {
+                b.push_bind(*id)
+                    .push_bind(1i64)
+                    .push_bind(at)
+                    .push_bind($user_id)
+                    .push_bind($user_name)
+                    .push_bind(p.data.visibility.code())
+                    .push_bind("[]");
+            });
+            qb.build().execute(&mut **tx).await?;
+            all_ids.extend(ids);
+        }
+        all_ids
+    }};
+}
+pub(crate) use insert_new_projects;
+
+/// Saves `d` over project `$id` if it is at `$version` (and sets its project number when
+/// `$external_id` is one); evaluates to the rows changed: 0 when someone saved in between.
+macro_rules! update_row {
+    ($tx:expr, $id:expr, $version:expr, $at:expr, $d:expr, $status_date:expr, $primary:expr, $external_id:expr) => {{
+        let mut update = sqlx::QueryBuilder::new("UPDATE projects SET ");
+        let mut set = update.separated(", ");
+        set.push("version = version + 1");
+        set.push("updated_at = ").push_bind_unseparated($at);
+        for (name, value) in $crate::portfolio::project_columns($d, $status_date, $primary) {
+            set.push(format!("{name} = "));
+            $crate::portfolio::push_column(&mut set, value);
+        }
+        if let Some(external_id) = $external_id {
+            set.push("external_id = ")
+                .push_bind_unseparated(external_id);
+        }
+        update
+            .push(" WHERE id = ")
+            .push_bind($id)
+            .push(" AND version = ")
+            .push_bind($version);
+        update.build().execute(&mut **$tx).await?.rows_affected()
+    }};
+}
+pub(crate) use update_row;
+
+/// Replaces a saved project's themes, drivers and scores.
+macro_rules! replace_links {
+    ($tx:expr, $id:expr, $d:expr, $refs:expr) => {{
+        for table in ["project_themes", "project_drivers", "project_scores"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
+                .bind($id)
+                .execute(&mut **$tx)
+                .await?;
+        }
+        $crate::portfolio::write_links($tx, $id, $d, $refs).await?;
+    }};
+}
+pub(crate) use replace_links;
+
 const SELECT_PROJECT: &str = "SELECT p.id, p.institution_id, i.brin, i.name AS institution_name, p.title, p.summary,
     p.description, p.intended_result, p.owner, p.project_lead, p.contact_person, p.phase, p.status, p.status_note,
     p.status_date, p.start_date, p.end_date, p.budget_cents, p.effort_hundredths, p.effort_unit, p.horizon,
     p.character, p.perspective_so, p.perspective_ib, p.visibility, p.shareable, p.case_summary, p.links, p.version,
-    p.created_at, p.updated_at
+    p.created_at, p.updated_at, p.external_id
     FROM projects p JOIN institutions i ON i.id = p.institution_id";
 
 fn parse_code<T>(what: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
@@ -262,6 +401,7 @@ impl ProjectRow {
             institution_brin: BrinCode::parse(&self.brin)
                 .map_err(|_| corrupt("BRIN", &self.brin))?,
             institution_name: self.institution_name,
+            external_id: self.external_id,
             data: ProjectData {
                 title: self.title,
                 summary: self.summary,
@@ -523,7 +663,13 @@ impl Store {
             let columns = project_columns(d, status_date, primary);
             let mut insert = insert_projects(&columns);
             insert.push("VALUES (");
-            push_project_row(&mut insert.separated(", "), institution_id, &at, columns);
+            push_project_row(
+                &mut insert.separated(", "),
+                institution_id,
+                None,
+                &at,
+                columns,
+            );
             insert.push(") RETURNING id");
             let id: i64 = insert.build_query_scalar().fetch_one(&mut *tx).await?;
             write_links(&mut tx, id, d, &refs).await?;
@@ -590,28 +736,18 @@ impl Store {
             // The project's row is written (and so locked) first, before its links and history,
             // as every write of a project does: transactions that take locks in one order
             // cannot deadlock each other.
-            let mut update = QueryBuilder::new("UPDATE projects SET ");
-            let mut set = update.separated(", ");
-            set.push("version = version + 1");
-            set.push("updated_at = ").push_bind_unseparated(&at);
-            for (name, value) in project_columns(d, status_date.clone(), primary) {
-                set.push(format!("{name} = "));
-                push_column(&mut set, value);
-            }
-            update
-                .push(" WHERE id = ")
-                .push_bind(id)
-                .push(" AND version = ")
-                .push_bind(version);
-            let n = update.build().execute(&mut *tx).await?.rows_affected();
+            let n = update_row!(
+                &mut tx,
+                id,
+                version,
+                &at,
+                d,
+                status_date.clone(),
+                primary,
+                None::<String>
+            );
             if n == 1 {
-                for table in ["project_themes", "project_drivers", "project_scores"] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                write_links(&mut tx, id, d, &refs).await?;
+                replace_links!(&mut tx, id, d, &refs);
                 insert_history(
                     &mut tx,
                     id,
@@ -896,7 +1032,7 @@ fn old_history_changes(json: &str) -> Option<Vec<FieldChange>> {
 }
 
 /// Adds the history row of `version` of project `id`, with the visibility it has at that version.
-async fn insert_history<DB: Database>(
+pub(crate) async fn insert_history<DB: Database>(
     tx: &mut sqlx::Transaction<'_, DB>,
     id: i64,
     version: i64,

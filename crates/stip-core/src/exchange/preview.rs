@@ -454,3 +454,79 @@ fn input_of(p: &ExchangeProject) -> ProjectInput {
         links: p.links.join("\n"),
     }
 }
+
+impl Preview {
+    /// Whether the file has a column for `field` (a JSON document has every field).
+    pub fn carries(&self, field: &Field) -> bool {
+        match &self.header {
+            None => true,
+            Some(h) => match field {
+                Field::Themes | Field::PrimaryTheme => {
+                    h.column_of(&Field::Themes).is_some()
+                        || h.column_of(&Field::PrimaryTheme).is_some()
+                }
+                Field::Effort | Field::EffortUnit => {
+                    h.column_of(&Field::Effort).is_some()
+                        || h.column_of(&Field::EffortUnit).is_some()
+                }
+                f => h.column_of(f).is_some(),
+            },
+        }
+    }
+
+    /// A project as stored, with the fields this file has columns for taken from `imported`:
+    /// an overview with a few columns changes those, never what only Stip knows.
+    pub fn merged(&self, stored: &ProjectData, imported: &ProjectData) -> ProjectData {
+        if self.header.is_none() {
+            return imported.clone();
+        }
+        let mut d = stored.clone();
+        let i = imported;
+        macro_rules! take {
+            ($($field:ident => $name:ident),* $(,)?) => {
+                $(if self.carries(&Field::$field) {
+                    d.$name = i.$name.clone();
+                })*
+            };
+        }
+        take!(
+            Title => title,
+            Summary => summary,
+            Description => description,
+            IntendedResult => intended_result,
+            Owner => owner,
+            ProjectLead => project_lead,
+            ContactPerson => contact_person,
+            Phase => phase,
+            Status => status,
+            StatusNote => status_note,
+            StartDate => start_date,
+            EndDate => end_date,
+            Budget => budget,
+            Effort => effort,
+            Horizon => horizon,
+            Character => character,
+            Themes => themes,
+            Drivers => drivers,
+            Visibility => visibility,
+            Shareable => shareable,
+            CaseSummary => case_summary,
+            Links => links,
+        );
+        if self.carries(&Field::PerspectiveStrategicOperational) {
+            d.perspective.strategic_operational = i.perspective.strategic_operational;
+        }
+        if self.carries(&Field::PerspectiveIctBusiness) {
+            d.perspective.ict_business = i.perspective.ict_business;
+        }
+        for code in i.scores.keys().chain(stored.scores.keys()) {
+            if self.carries(&Field::Score(code.clone())) {
+                match i.scores.get(code) {
+                    Some(s) => d.scores.insert(code.clone(), *s),
+                    None => d.scores.remove(code),
+                };
+            }
+        }
+        d
+    }
+}

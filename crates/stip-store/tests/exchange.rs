@@ -1,0 +1,268 @@
+//! Importing an institution's overview and exporting it again, on SQLite and PostgreSQL: a
+//! file imports in one transaction or not at all, importing it twice changes nothing, a
+//! second overview changes only what it has columns for, and Stip's own JSON export reads back
+//! into an empty Stip with nothing lost.
+
+use std::path::PathBuf;
+use stip_core::access::ProjectScope;
+use stip_core::agenda::default_agenda;
+use stip_core::exchange::columns::{Field, Mapping};
+use stip_core::exchange::preview::{Preview, preview};
+use stip_core::exchange::sheet::{self, Limits};
+use stip_core::exchange::write::{ExportRow, json};
+use stip_core::institution::{BrinCode, InstitutionData};
+use stip_core::portfolio::{ListQuery, Visibility};
+use stip_store::exchange::{ImportCounts, RowPlan};
+use stip_store::portfolio::Editor;
+use stip_store::testing::TestDb;
+use stip_store::{Store, StoreError};
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(&stip_store::testing::TestDb::sqlite().await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(db) = stip_store::testing::TestDb::postgres().await {
+                        super::$name(&db).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both!(
+    an_overview_imports_once_and_again_changes_nothing,
+    a_second_overview_changes_only_its_own_columns,
+    a_file_with_problems_writes_nothing,
+    the_json_export_reads_back_into_an_empty_stip_unchanged,
+    the_mapping_an_institution_chose_is_kept,
+);
+
+fn editor() -> Editor {
+    Editor {
+        user_id: None,
+        name: "Import".into(),
+    }
+}
+
+async fn horizon(store: &Store) -> i64 {
+    store.load_agenda(&default_agenda()).await.unwrap();
+    store
+        .create_institution(&InstitutionData {
+            brin: BrinCode::parse("25LN").unwrap(),
+            name: "Horizon College".into(),
+            short_name: "Horizon".into(),
+            region: String::new(),
+            students: None,
+        })
+        .await
+        .unwrap()
+}
+
+async fn read_fixture(store: &Store, name: &str) -> Preview {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../stip-core/tests/fixtures/import")
+        .join(name);
+    let bytes = std::fs::read(path).unwrap();
+    read_bytes(store, name, &bytes, &Mapping::new()).await
+}
+
+async fn read_bytes(store: &Store, name: &str, bytes: &[u8], mapping: &Mapping) -> Preview {
+    let contents = sheet::read(name, bytes, &Limits::default()).unwrap();
+    let lists = store.import_lists().await.unwrap();
+    preview(&contents, "25LN", &lists, mapping).unwrap()
+}
+
+/// The whole portfolio in the exchange format, by title (creation times differ between
+/// databases; titles do not).
+async fn export_json(store: &Store) -> String {
+    let req = ListQuery {
+        sort: "title".into(),
+        ..ListQuery::default()
+    }
+    .parse()
+    .unwrap();
+    let projects = store
+        .projects_for_export(&req, ProjectScope::All)
+        .await
+        .unwrap();
+    let rows: Vec<ExportRow<'_>> = projects
+        .iter()
+        .map(|p| ExportRow {
+            institution_brin: p.institution_brin.as_str(),
+            institution_name: &p.institution_name,
+            external_id: p.external_id.as_deref(),
+            data: &p.data,
+        })
+        .collect();
+    String::from_utf8(json(&rows)).unwrap()
+}
+
+async fn an_overview_imports_once_and_again_changes_nothing(db: &TestDb) {
+    let store = &db.store;
+    let inst = horizon(store).await;
+    let file = read_fixture(store, "horizon-overzicht.xlsx").await;
+    assert!(
+        store
+            .plan_import(inst, &file)
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| *p == RowPlan::New)
+    );
+    let counts = store.import_projects(inst, &file, &editor()).await.unwrap();
+    assert_eq!(
+        counts,
+        ImportCounts {
+            new: 12,
+            changed: 0,
+            unchanged: 0
+        }
+    );
+    assert_eq!(store.warm().await.unwrap(), 12, "in the read model at once");
+    let again = store.import_projects(inst, &file, &editor()).await.unwrap();
+    assert_eq!(
+        again,
+        ImportCounts {
+            new: 0,
+            changed: 0,
+            unchanged: 12
+        },
+        "the same file twice duplicates nothing"
+    );
+    // Another process (a running server beside `stip import`) sees them all.
+    let server = Store::connect(&db.url).await.unwrap();
+    assert_eq!(server.warm().await.unwrap(), 12);
+}
+
+async fn a_second_overview_changes_only_its_own_columns(db: &TestDb) {
+    let store = &db.store;
+    let inst = horizon(store).await;
+    let first = read_fixture(store, "horizon-overzicht.xlsx").await;
+    store
+        .import_projects(inst, &first, &editor())
+        .await
+        .unwrap();
+    // Made instelling in Stip after the first import: the overview has no column for it.
+    let req = ListQuery::default().parse().unwrap();
+    let projects = store
+        .projects_for_export(&req, ProjectScope::All)
+        .await
+        .unwrap();
+    let roosteren = projects
+        .iter()
+        .find(|p| p.external_id.as_deref() == Some("HC-2021-003"))
+        .unwrap();
+    let mut own = roosteren.data.clone();
+    own.visibility = Visibility::Instelling;
+    store
+        .update_project(
+            roosteren.id,
+            stip_core::Version(roosteren.version),
+            &own,
+            &editor(),
+        )
+        .await
+        .unwrap();
+
+    let second = read_fixture(store, "dubbel.csv").await;
+    let plan = store.plan_import(inst, &second).await.unwrap();
+    assert!(matches!(plan[0], RowPlan::Unchanged { .. }), "{plan:?}");
+    match &plan[1] {
+        RowPlan::Changed { id, fields, .. } => {
+            assert_eq!(*id, roosteren.id);
+            assert_eq!(fields, &["status"]);
+        }
+        other => panic!("row 3 changes the status: {other:?}"),
+    }
+    assert!(matches!(plan[2], RowPlan::Unchanged { .. }));
+    let counts = store
+        .import_projects(inst, &second, &editor())
+        .await
+        .unwrap();
+    assert_eq!((counts.new, counts.changed, counts.unchanged), (0, 1, 2));
+    let saved = store.project(roosteren.id).await.unwrap();
+    assert_eq!(saved.data.status.map(|s| s.code()), Some("oranje"));
+    assert_eq!(saved.data.visibility, Visibility::Instelling, "kept");
+    assert_eq!(saved.version, 3);
+    let history = store.project_history(roosteren.id).await.unwrap();
+    assert_eq!(history.len(), 3, "the import's save has its history entry");
+}
+
+async fn a_file_with_problems_writes_nothing(db: &TestDb) {
+    let store = &db.store;
+    let inst = horizon(store).await;
+    let file = read_fixture(store, "fouten.xlsx").await;
+    assert!(file.has_problems());
+    assert!(matches!(
+        store.import_projects(inst, &file, &editor()).await,
+        Err(StoreError::ImportHasProblems)
+    ));
+    assert_eq!(store.warm().await.unwrap(), 0);
+    assert_eq!(export_json(store).await.matches("\"title\"").count(), 0);
+}
+
+async fn the_json_export_reads_back_into_an_empty_stip_unchanged(db: &TestDb) {
+    let store = &db.store;
+    let inst = horizon(store).await;
+    for name in ["horizon-overzicht.xlsx", "csv-puntkomma-1252.csv"] {
+        let file = read_fixture(store, name).await;
+        store.import_projects(inst, &file, &editor()).await.unwrap();
+    }
+    // Fields no overview fills: drivers and scores, set in Stip.
+    let p = store
+        .projects_for_export(&ListQuery::default().parse().unwrap(), ProjectScope::All)
+        .await
+        .unwrap()[0]
+        .clone();
+    let mut scored = p.data.clone();
+    scored.drivers = vec![default_agenda().drivers[0].code.clone()];
+    scored
+        .scores
+        .insert(default_agenda().criteria[0].code.clone(), 4);
+    store
+        .update_project(p.id, stip_core::Version(p.version), &scored, &editor())
+        .await
+        .unwrap();
+    let exported = export_json(store).await;
+
+    let empty = TestDb::sqlite().await;
+    let target = &empty.store;
+    let target_inst = horizon(target).await;
+    let file = read_bytes(target, "export.json", exported.as_bytes(), &Mapping::new()).await;
+    assert!(
+        !file.has_problems(),
+        "{:?}",
+        file.problems().collect::<Vec<_>>()
+    );
+    let counts = target
+        .import_projects(target_inst, &file, &editor())
+        .await
+        .unwrap();
+    assert_eq!(counts.new, 18);
+    assert_eq!(export_json(target).await, exported, "nothing lost");
+}
+
+async fn the_mapping_an_institution_chose_is_kept(db: &TestDb) {
+    let store = &db.store;
+    let inst = horizon(store).await;
+    assert!(store.import_mapping(inst).await.unwrap().is_empty());
+    let mut mapping = Mapping::new();
+    mapping.insert("Opmerkingen".into(), None);
+    mapping.insert("Kenmerk".into(), Some(Field::ExternalId));
+    store.save_import_mapping(inst, &mapping).await.unwrap();
+    assert_eq!(store.import_mapping(inst).await.unwrap(), mapping);
+    mapping.insert("Kenmerk".into(), Some(Field::Title));
+    store.save_import_mapping(inst, &mapping).await.unwrap();
+    assert_eq!(store.import_mapping(inst).await.unwrap(), mapping);
+}
