@@ -56,6 +56,10 @@ pub enum Action {
     DeleteProject {
         institution_id: i64,
     },
+    /// Importing an overview into the institution's portfolio.
+    ImportProjects {
+        institution_id: i64,
+    },
     /// Reading the network's lists (institutions, themes) beyond what is public.
     ViewNetwork,
     ManageInstitutions,
@@ -92,7 +96,8 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         } => visibility != Visibility::Instelling || own == Some(institution_id),
         CreateProject { institution_id }
         | EditProject { institution_id }
-        | DeleteProject { institution_id } => is_own(institution_id),
+        | DeleteProject { institution_id }
+        | ImportProjects { institution_id } => is_own(institution_id),
         ViewNetwork => true,
         ManageAgenda => role == Role::Regiegroep,
         ManageInstitutions | ManagePolicyDrivers | ManageCriteria | ManageUsers => false,

@@ -11,6 +11,7 @@ mod assets;
 mod csrf;
 pub mod demo;
 mod error;
+pub mod exchange;
 mod extract;
 mod form;
 mod home;

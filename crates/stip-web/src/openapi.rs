@@ -139,7 +139,7 @@ impl Modify for Problems {
     components(schemas(Problem, ProblemField)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
-    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"))
+    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"))
 )]
 pub struct ApiDoc;
 
@@ -150,6 +150,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(institution::api::routes())
         .merge(agenda::api::routes())
         .merge(portfolio::api::routes())
+        .merge(crate::exchange::api::routes())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

@@ -82,6 +82,42 @@ enum Command {
         #[arg(long, default_value_t = 2020)]
         seed: u64,
     },
+    /// Import an institution's project overview (xlsx, ods, xls, csv or the JSON exchange
+    /// format): every row is checked first, and then all of it is written, or nothing.
+    Import {
+        /// The file to import.
+        file: std::path::PathBuf,
+        /// BRIN code of the institution whose portfolio it is.
+        #[arg(long)]
+        institution: String,
+        /// Show what the import would do, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Which column holds which field, as JSON: `{"Projectnaam": "title", "Opmerkingen":
+        /// null}`; kept for the institution's next import. Without it, the institution's last
+        /// mapping and Stip's own recognition of column names.
+        #[arg(long)]
+        mapping: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Export the portfolio (or part of it) in the exchange format.
+    Export {
+        /// xlsx, csv or json.
+        #[arg(long, value_parser = ["xlsx", "csv", "json"])]
+        format: String,
+        /// Only this institution's projects (BRIN code).
+        #[arg(long)]
+        institution: Option<String>,
+        /// Only projects with this theme (code).
+        #[arg(long)]
+        theme: Option<String>,
+        /// The file to write.
+        #[arg(long, short = 'o')]
+        output: std::path::PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -217,6 +253,26 @@ async fn main() -> Result<()> {
             );
             print_accounts();
             Ok(())
+        }
+        Command::Import {
+            file,
+            institution,
+            dry_run,
+            mapping,
+            database,
+        } => {
+            let store = connect(&database.url).await?;
+            import(&store, &file, &institution, dry_run, mapping.as_deref()).await
+        }
+        Command::Export {
+            format,
+            institution,
+            theme,
+            output,
+            database,
+        } => {
+            let store = connect(&database.url).await?;
+            export(&store, &format, institution, theme, &output).await
         }
         Command::User {
             command:
@@ -476,4 +532,162 @@ async fn shutdown() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// `stip import`: the same preview as the import page, then everything or nothing.
+async fn import(
+    store: &Store,
+    file: &std::path::Path,
+    brin: &str,
+    dry_run: bool,
+    mapping_file: Option<&std::path::Path>,
+) -> Result<()> {
+    use stip_core::exchange::{columns::Mapping, preview, sheet};
+    use stip_store::exchange::RowPlan;
+    use stip_web::exchange::{file_error, preview_error, problem_line};
+    use stip_web::i18n::Lang;
+    let nl = Lang::Nl;
+    let code = stip_core::institution::BrinCode::parse(brin)
+        .map_err(|_| anyhow::anyhow!("'{brin}' is geen BRIN-code (twee cijfers en twee letters of cijfers, bijvoorbeeld 25LN)"))?;
+    let institution = store
+        .institution_by_brin(&code)
+        .await
+        .map_err(|_| anyhow::anyhow!("er is geen instelling met BRIN-code {brin}"))?;
+    let mapping: Mapping = match mapping_file {
+        Some(path) => {
+            let text = std::fs::read(path).with_context(|| format!("{} lezen", path.display()))?;
+            serde_json::from_slice(&text).with_context(|| {
+                format!(
+                    "{} is geen mapping: verwacht JSON als {{\"Projectnaam\": \"title\", \"Opmerkingen\": null}}",
+                    path.display()
+                )
+            })?
+        }
+        None => store.import_mapping(institution.id).await?,
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("{} lezen", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let contents = sheet::read(&name, &bytes, &sheet::Limits::default())
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), file_error(nl, &e)))?;
+    let lists = store.import_lists().await?;
+    let preview = preview::preview(&contents, code.as_str(), &lists, &mapping)
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), preview_error(nl, &e)))?;
+    let plan = store.plan_import(institution.id, &preview).await?;
+    if let Some(header) = &preview.header {
+        let sheet = if preview.sheet.is_empty() {
+            String::new()
+        } else {
+            format!(" van blad '{}'", preview.sheet)
+        };
+        println!("Kolomnamen in rij {}{sheet}:", header.row);
+        for (column, field) in &header.columns {
+            if column.is_empty() {
+                continue;
+            }
+            match field {
+                Some(f) => println!("  {column} → {}", f.code()),
+                None => println!("  {column} → (niet ingelezen)"),
+            }
+        }
+    }
+    for (row, plan) in preview.rows.iter().zip(&plan) {
+        let what = match plan {
+            RowPlan::New => "nieuw".to_string(),
+            RowPlan::Changed { fields, .. } => format!("gewijzigd: {}", fields.join(", ")),
+            RowPlan::Unchanged { .. } => "ongewijzigd".to_string(),
+            RowPlan::Problems => "fout".to_string(),
+        };
+        println!("rij {}: {what} — {}", row.row, row.title);
+    }
+    let problems: Vec<String> = preview
+        .problems()
+        .map(|(row, p)| problem_line(nl, row, p))
+        .collect();
+    let count = |f: fn(&RowPlan) -> bool| plan.iter().filter(|p| f(p)).count();
+    let (new, changed, unchanged) = (
+        count(|p| matches!(p, RowPlan::New)),
+        count(|p| matches!(p, RowPlan::Changed { .. })),
+        count(|p| matches!(p, RowPlan::Unchanged { .. })),
+    );
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        let rows = count(|p| matches!(p, RowPlan::Problems));
+        bail!(
+            "niets ingelezen: {rows} {} een probleem; verbeter het bestand en probeer het opnieuw",
+            if rows == 1 {
+                "rij heeft"
+            } else {
+                "rijen hebben"
+            }
+        );
+    }
+    if dry_run {
+        println!(
+            "Proef: {new} nieuw, {changed} gewijzigd, {unchanged} ongewijzigd. Er is niets geschreven."
+        );
+        return Ok(());
+    }
+    let editor = stip_store::portfolio::Editor {
+        user_id: None,
+        name: format!("Import van {name}"),
+    };
+    let counts = match store
+        .import_projects(institution.id, &preview, &editor)
+        .await
+    {
+        Ok(c) => c,
+        Err(stip_store::StoreError::Busy) => bail!(
+            "niets ingelezen: een project uit het bestand werd net door iemand anders opgeslagen; probeer het opnieuw"
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    if mapping_file.is_some() {
+        store.save_import_mapping(institution.id, &mapping).await?;
+    }
+    println!(
+        "Ingelezen in {}: {} nieuw, {} gewijzigd, {} ongewijzigd.",
+        institution.data.name, counts.new, counts.changed, counts.unchanged
+    );
+    Ok(())
+}
+
+/// `stip export`: the portfolio, or one institution's or theme's part, in the exchange format.
+async fn export(
+    store: &Store,
+    format: &str,
+    institution: Option<String>,
+    theme: Option<String>,
+    output: &std::path::Path,
+) -> Result<()> {
+    let query = stip_core::portfolio::ListQuery {
+        institution: institution.unwrap_or_default(),
+        theme: theme.unwrap_or_default(),
+        sort: "title".into(),
+        ..Default::default()
+    };
+    let req = query.parse().map_err(|e| {
+        let lines: Vec<String> =
+            e.0.iter()
+                .map(|fe| stip_web::i18n::Lang::Nl.field_error(fe))
+                .collect();
+        anyhow::anyhow!("{}", lines.join(" "))
+    })?;
+    let projects = store
+        .projects_for_export(&req, stip_core::access::ProjectScope::All)
+        .await?;
+    let bytes = stip_web::exchange::export_bytes(store, format, &projects).await?;
+    let partial = output.with_extension("partial");
+    std::fs::write(&partial, bytes).with_context(|| format!("{} schrijven", partial.display()))?;
+    std::fs::rename(&partial, output).with_context(|| format!("{} schrijven", output.display()))?;
+    println!(
+        "{} projecten geschreven naar {}.",
+        projects.len(),
+        output.display()
+    );
+    Ok(())
 }

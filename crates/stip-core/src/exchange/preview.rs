@@ -58,6 +58,8 @@ impl Lists {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub column: String,
+    /// The project field it is about, by its form name (`phase`, `primary_theme`, `score_x`).
+    pub field: String,
     pub code: ErrorCode,
     pub value: String,
 }
@@ -173,6 +175,12 @@ fn mark_duplicates(preview: &mut Preview, lists: &Lists) {
         if let Some(first) = seen.get(&key) {
             let problem = Problem {
                 column: column.clone(),
+                field: if row.external_id.is_some() {
+                    "external_id"
+                } else {
+                    "title"
+                }
+                .into(),
                 code: ErrorCode::DuplicateRow { first: *first },
                 value,
             };
@@ -200,6 +208,7 @@ fn from_row(row: &Row, header: &Header, institution: &str, lists: &Lists) -> Imp
                 if !text.is_empty() && !text.eq_ignore_ascii_case(institution.trim()) {
                     early.push(Problem {
                         column: column.clone(),
+                        field: "institution".into(),
                         code: ErrorCode::OtherInstitution,
                         value: text,
                     });
@@ -264,6 +273,7 @@ fn from_row(row: &Row, header: &Header, institution: &str, lists: &Lists) -> Imp
                 Some(b) => input.shareable = b,
                 None => early.push(Problem {
                     column: column.clone(),
+                    field: "shareable".into(),
                     code: ErrorCode::InvalidChoice,
                     value: text,
                 }),
@@ -341,6 +351,7 @@ fn parse(
                     locate(&e.field).unwrap_or_else(|| (e.field.clone(), String::new()));
                 problems.push(Problem {
                     column,
+                    field: e.field,
                     code: e.code,
                     value,
                 });
@@ -374,6 +385,7 @@ fn from_document(
             {
                 early.push(Problem {
                     column: "institution".into(),
+                    field: "institution".into(),
                     code: ErrorCode::OtherInstitution,
                     value: p.institution.clone(),
                 });

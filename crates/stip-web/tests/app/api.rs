@@ -718,7 +718,7 @@ async fn a_bad_merge_patch_is_422_naming_the_field_and_writes_nothing() {
             Method::PATCH,
             &path,
             Some("text/plain"),
-            "{\"version\": 1}".into(),
+            String::from("{\"version\": 1}"),
         )
         .await;
     assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);

@@ -23,6 +23,7 @@ mod admin;
 mod api;
 mod auth;
 mod contract;
+mod exchange;
 mod openapi;
 mod portfolio;
 mod support;

@@ -126,7 +126,7 @@ async fn a_body_that_is_not_json_is_415_problem_json() {
             Method::POST,
             "/api/v1/projects",
             Some("text/plain"),
-            "{}".into(),
+            String::from("{}"),
         )
         .await;
     assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);

@@ -446,7 +446,7 @@ impl Session {
         method: Method,
         path: &str,
         content_type: Option<&str>,
-        body: String,
+        body: impl Into<Body>,
     ) -> TestResponse {
         let mut req = Request::builder().method(method).uri(path);
         for (k, v) in &self.headers {
@@ -465,7 +465,7 @@ impl Session {
         let res = self
             .router
             .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
+            .oneshot(req.body(body.into()).unwrap())
             .await
             .unwrap();
         let status = res.status();
@@ -568,6 +568,19 @@ impl Session {
             ));
         }
         body.push_str(&format!("--{boundary}--\r\n"));
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        self.request(Method::POST, path, Some(&ct), body).await
+    }
+
+    /// Uploads a file in the form field `file`, as `curl -F file=@NAME` does.
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: &[u8]) -> TestResponse {
+        let boundary = "----stiptestboundary7MA4YWxkTrZu0gW";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let ct = format!("multipart/form-data; boundary={boundary}");
         self.request(Method::POST, path, Some(&ct), body).await
     }

@@ -1,0 +1,466 @@
+//! `/api/v1/imports` and `/api/v1/projects/export`: an overview uploaded, previewed row by row
+//! and then committed in one transaction; any list view as XLSX, CSV or JSON.
+
+use super::{export_bytes, file_error, preview_error, problem_message, status_code};
+use crate::error::{Problem, ProblemField};
+use crate::extract::{Id, Listing};
+use crate::i18n::Lang;
+use crate::identity::Viewer;
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use stip_core::access::{Action, project_scope};
+use stip_core::exchange::columns::Mapping;
+use stip_core::exchange::preview::{Preview, preview};
+use stip_core::exchange::sheet::{self, Limits};
+use stip_core::institution::BrinCode;
+use stip_core::{ErrorCode, Invalid};
+use stip_store::exchange::RowPlan;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The most an upload may carry: the file (20 MB) and the form around it.
+pub const MAX_UPLOAD: usize = sheet::DEFAULT_MAX_BYTES + 64 * 1024;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(commit))
+        .routes(routes!(export))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// BRIN code of the institution whose portfolio the file is; an informatiemanager's own
+    /// when left out.
+    #[serde(default)]
+    institution: Option<String>,
+}
+
+/// The upload: a form with the file in the field `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportUpload {
+    /// An .xlsx, .ods, .xls or .csv overview, or a JSON document in the exchange format.
+    #[schema(format = Binary, value_type = String)]
+    file: Vec<u8>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ColumnJson {
+    /// The column's header as the file has it.
+    pub column: String,
+    /// The field it is read into (`title`, `score:<criterion>`, …); `null`: left out.
+    pub field: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RowProblemJson {
+    /// The column as the file names it.
+    pub column: String,
+    /// What is wrong, in the request's language.
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportRowJson {
+    /// The row number as the spreadsheet shows it (JSON: the project's place in the list).
+    pub row: usize,
+    /// `new`, `changed`, `unchanged` or `error`.
+    #[schema(example = "new")]
+    pub status: &'static str,
+    pub title: String,
+    /// For `changed`: the fields that change.
+    pub fields: Vec<String>,
+    pub problems: Vec<RowProblemJson>,
+}
+
+#[derive(Serialize, ToSchema, Default)]
+pub struct ImportCountsJson {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// Rows with problems (a preview only).
+    pub error: usize,
+}
+
+/// What importing the file would do, row by row. Nothing is written until it is committed.
+#[derive(Serialize, ToSchema)]
+pub struct ImportPreviewJson {
+    pub id: i64,
+    /// BRIN code.
+    pub institution: String,
+    pub file_name: String,
+    /// The sheet the rows come from (empty for CSV and JSON).
+    pub sheet: String,
+    /// The header's row number; `null` for JSON.
+    pub header_row: Option<usize>,
+    pub columns: Vec<ColumnJson>,
+    pub rows: Vec<ImportRowJson>,
+    pub counts: ImportCountsJson,
+}
+
+/// The institution named (or the caller's own), if the caller may import into it.
+async fn institution_for(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: Option<&str>,
+) -> Result<stip_core::institution::Institution, ApiError> {
+    if viewer.user.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
+    let lists = state.lists().await?;
+    let found = match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(raw) => {
+            let brin = BrinCode::parse(raw)
+                .map_err(|code| ApiError::Invalid(Invalid::one("institution", code)))?;
+            lists
+                .institutions
+                .iter()
+                .find(|i| i.data.brin == brin)
+                .ok_or_else(|| ApiError::Invalid(Invalid::one("institution", ErrorCode::Unknown)))?
+        }
+        None => lists
+            .institutions
+            .iter()
+            .find(|i| Some(i.id) == viewer.actor.institution_id())
+            .ok_or_else(|| ApiError::Invalid(Invalid::one("institution", ErrorCode::Required)))?,
+    };
+    if !viewer.may(Action::ImportProjects {
+        institution_id: found.id,
+    }) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(found.clone())
+}
+
+/// A 422 naming the file and why it cannot be read.
+fn refused_file(lang: Lang, message: String) -> Response {
+    let field = ProblemField {
+        field: "file".into(),
+        code: "unreadable_file".into(),
+        message: message.clone(),
+        min: None,
+        max: None,
+    };
+    problem(
+        lang,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        message,
+        Some(vec![field]),
+    )
+}
+
+/// A problem+json answer whose detail only this area can word.
+fn problem(
+    lang: Lang,
+    status: StatusCode,
+    key: &str,
+    detail: String,
+    errors: Option<Vec<ProblemField>>,
+) -> Response {
+    let body = Problem {
+        r#type: format!("https://stip.example/problems/{key}"),
+        title: lang.t(&format!("problem.{key}")),
+        status: status.as_u16(),
+        detail: Some(detail),
+        errors,
+        current: None,
+        changes: None,
+        fields: None,
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// The file field of a `multipart/form-data` body: its name and bytes.
+async fn uploaded_file(headers: &HeaderMap, body: Bytes) -> Option<(String, Bytes)> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let mut form = multer::Multipart::new(Body::from(body).into_data_stream(), boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            return field.bytes().await.ok().map(|b| (name, b));
+        }
+    }
+    None
+}
+
+/// Reads a stored or uploaded file into its preview, or the sentence why it cannot be read.
+async fn read_preview(
+    state: &AppState,
+    lang: Lang,
+    name: &str,
+    bytes: &[u8],
+    brin: &BrinCode,
+    mapping: &Mapping,
+) -> Result<Result<Preview, String>, ApiError> {
+    let contents = match sheet::read(name, bytes, &Limits::default()) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(file_error(lang, &e))),
+    };
+    let lists = state.store.import_lists().await?;
+    Ok(preview(&contents, brin.as_str(), &lists, mapping).map_err(|e| preview_error(lang, &e)))
+}
+
+fn preview_json(
+    lang: Lang,
+    id: i64,
+    brin: &BrinCode,
+    file_name: &str,
+    preview: &Preview,
+    plan: &[RowPlan],
+) -> ImportPreviewJson {
+    let mut counts = ImportCountsJson::default();
+    let rows = preview
+        .rows
+        .iter()
+        .zip(plan)
+        .map(|(row, plan)| {
+            match plan {
+                RowPlan::New => counts.new += 1,
+                RowPlan::Changed { .. } => counts.changed += 1,
+                RowPlan::Unchanged { .. } => counts.unchanged += 1,
+                RowPlan::Problems => counts.error += 1,
+            }
+            ImportRowJson {
+                row: row.row,
+                status: status_code(plan),
+                title: row.title.clone(),
+                fields: match plan {
+                    RowPlan::Changed { fields, .. } => fields.clone(),
+                    _ => Vec::new(),
+                },
+                problems: match &row.outcome {
+                    Ok(_) => Vec::new(),
+                    Err(problems) => problems
+                        .iter()
+                        .map(|p| RowProblemJson {
+                            column: p.column.clone(),
+                            message: problem_message(lang, p),
+                        })
+                        .collect(),
+                },
+            }
+        })
+        .collect();
+    ImportPreviewJson {
+        id,
+        institution: brin.to_string(),
+        file_name: file_name.to_string(),
+        sheet: preview.sheet.clone(),
+        header_row: preview.header.as_ref().map(|h| h.row),
+        columns: preview
+            .header
+            .iter()
+            .flat_map(|h| &h.columns)
+            .filter(|(c, _)| !c.is_empty())
+            .map(|(c, f)| ColumnJson {
+                column: c.clone(),
+                field: f.as_ref().map(|f| f.code()),
+            })
+            .collect(),
+        rows,
+        counts,
+    }
+}
+
+/// Uploads an overview and previews it: every row with what importing it does (`new`,
+/// `changed`, `unchanged`) or its problems, by row and column. Nothing is written yet; commit
+/// it with `POST /api/v1/imports/{id}/commit`. An informatiemanager imports into their own
+/// institution; a beheerder into any.
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", operation_id = "create_import", params(ImportParams),
+    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+    responses((status = 201, description = "Previewed; nothing written yet", body = ImportPreviewJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may not import into this institution", body = crate::Problem),
+        (status = 413, description = "The file is larger than 20 MB", body = crate::Problem),
+        (status = 422, description = "No file, or a file Stip cannot read (`detail` says why)", body = crate::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<ImportParams>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let institution = institution_for(&state, &viewer, params.institution.as_deref()).await?;
+    let Some((name, bytes)) = uploaded_file(&headers, body).await else {
+        return Err(ApiError::Invalid(Invalid::one("file", ErrorCode::Required)));
+    };
+    let mapping = state.store.import_mapping(institution.id).await?;
+    let brin = &institution.data.brin;
+    let preview = match read_preview(&state, viewer.lang, &name, &bytes, brin, &mapping).await? {
+        Ok(p) => p,
+        Err(message) => return Ok(refused_file(viewer.lang, message)),
+    };
+    let plan = state.store.plan_import(institution.id, &preview).await?;
+    let user_id = viewer.user.as_ref().map(|u| u.id);
+    let id = state
+        .store
+        .create_import(institution.id, user_id, &name, &bytes, &mapping)
+        .await?;
+    let json = preview_json(viewer.lang, id, brin, &name, &preview, &plan);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/imports/{id}"))],
+        Json(json),
+    )
+        .into_response())
+}
+
+/// Writes a previewed import: all rows in one transaction, or nothing. 409 when a row has
+/// problems (fix the file and upload it again), when it was committed already, or when a
+/// project in it was saved by someone since (commit again).
+#[utoipa::path(post, path = "/api/v1/imports/{id}/commit", tag = "imports", operation_id = "commit_import", params(("id" = i64, Path)),
+    responses((status = 200, description = "Written", body = ImportCountsJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "The caller may not import into this institution", body = crate::Problem),
+        (status = 404, description = "No such import", body = crate::Problem),
+        (status = 409, description = "Rows with problems, committed already, or changed since the preview: nothing written", body = crate::Problem)))]
+pub async fn commit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    if viewer.user.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
+    let stored = match state.store.stored_import(id).await {
+        Ok(s) => s,
+        Err(stip_store::StoreError::NotFound) => return Err(ApiError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    if !viewer.may(Action::ImportProjects {
+        institution_id: stored.institution_id,
+    }) {
+        // Like a project one may not see: the same answer as none at all.
+        return Err(ApiError::NotFound);
+    }
+    let lang = viewer.lang;
+    let conflict = |detail: String| {
+        Ok(problem(
+            lang,
+            StatusCode::CONFLICT,
+            "conflict",
+            detail,
+            None,
+        ))
+    };
+    if stored.committed {
+        return conflict(lang.t("import.committed_already"));
+    }
+    let lists = state.lists().await?;
+    let institution = lists
+        .institutions
+        .iter()
+        .find(|i| i.id == stored.institution_id)
+        .ok_or(ApiError::NotFound)?;
+    let brin = &institution.data.brin;
+    let preview = match read_preview(
+        &state,
+        lang,
+        &stored.file_name,
+        &stored.file,
+        brin,
+        &stored.mapping,
+    )
+    .await?
+    {
+        Ok(p) => p,
+        Err(message) => return conflict(message),
+    };
+    if preview.has_problems() {
+        let rows = preview.rows.iter().filter(|r| r.outcome.is_err()).count();
+        return conflict(lang.t_with("import.has_problems", &[("n", &rows.to_string())]));
+    }
+    let counts = match state
+        .store
+        .import_projects(stored.institution_id, &preview, &viewer.editor())
+        .await
+    {
+        Ok(c) => c,
+        Err(stip_store::StoreError::Busy) => return conflict(lang.t("import.saved_since")),
+        Err(e) => return Err(e.into()),
+    };
+    state.store.mark_import_committed(id).await?;
+    Ok(Json(ImportCountsJson {
+        new: counts.new,
+        changed: counts.changed,
+        unchanged: counts.unchanged,
+        error: 0,
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportFormat {
+    /// `xlsx`, `csv` or `json` (the exchange format).
+    #[param(pattern = "^(xlsx|csv|json)$")]
+    format: String,
+}
+
+/// Every project of the list view (its filters and order, all pages) that the caller may see,
+/// as XLSX, CSV (`;`, UTF-8 with BOM) or JSON in the exchange format.
+#[utoipa::path(get, path = "/api/v1/projects/export", tag = "projects", operation_id = "export_projects",
+    params(ExportFormat, crate::portfolio::api::ListParams), security((), ("token" = []), ("session" = [])),
+    responses((status = 200, description = "The file", content(
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("text/csv"),
+            ("application/json"))),
+        (status = 422, description = "An unknown format or filter: `errors` names it", body = crate::Problem)))]
+pub async fn export(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(format): Query<ExportFormat>,
+    Listing(query): Listing,
+) -> Result<Response, ApiError> {
+    let (content_type, extension) = match format.format.as_str() {
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        "csv" => ("text/csv; charset=utf-8", "csv"),
+        "json" => ("application/json", "json"),
+        _ => {
+            return Err(ApiError::Invalid(Invalid::one(
+                "format",
+                ErrorCode::InvalidChoice,
+            )));
+        }
+    };
+    let req = query.parse().map_err(ApiError::Invalid)?;
+    let projects = state
+        .store
+        .projects_for_export(&req, project_scope(&viewer.actor))
+        .await?;
+    let bytes = export_bytes(&state.store, extension, &projects).await?;
+    let file = format!(
+        "stip-portfolio-{}.{extension}",
+        chrono::Utc::now().format("%Y-%m-%d")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
