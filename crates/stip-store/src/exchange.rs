@@ -233,12 +233,14 @@ impl Store {
         req: &ListRequest,
         scope: ProjectScope,
     ) -> Result<Vec<Arc<Project>>> {
+        let index = self.index().await?;
+        // One page that holds them all (the list reserves room for a page).
         let all = ListRequest {
             page: 1,
-            per_page: u32::MAX,
+            per_page: u32::try_from(index.len()).unwrap_or(u32::MAX).max(1),
             ..req.clone()
         };
-        Ok(self.index().await?.list(&all, scope).items)
+        Ok(index.list(&all, scope).items)
     }
 
     /// The mapping the institution chose at its last import; empty when it never chose one.

@@ -97,6 +97,9 @@ pub enum FileError {
     },
     #[error("the file cannot be read: {0}")]
     Unreadable(String),
+    /// The spreadsheet reader gave up on it (calamine panics on some damaged files).
+    #[error("the file is damaged")]
+    Damaged,
 }
 
 /// How much a file may hold.
@@ -124,6 +127,15 @@ impl Default for Limits {
 
 /// Reads a file; `name` (its file name) tells a spreadsheet that is something else from a CSV.
 pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Contents, FileError> {
+    // calamine indexes past the end of some damaged files; such a file is refused, the process
+    // goes on. (Nothing is shared with the reader, so nothing is left half-changed.)
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_unguarded(name, bytes, limits)
+    }))
+    .unwrap_or(Err(FileError::Damaged))
+}
+
+fn read_unguarded(name: &str, bytes: &[u8], limits: &Limits) -> Result<Contents, FileError> {
     if bytes.len() > limits.max_bytes {
         return Err(FileError::TooLarge {
             limit: limits.max_bytes,

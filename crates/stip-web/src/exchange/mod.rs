@@ -92,6 +92,7 @@ pub fn file_error(lang: Lang, e: &FileError) -> String {
             lang.t_with("import.file.too_many_cells", &[("n", &limit.to_string())])
         }
         FileError::Empty => lang.t("import.file.empty"),
+        FileError::Damaged => lang.t("import.file.damaged"),
         FileError::Json {
             line,
             column,
