@@ -407,6 +407,7 @@ pub async fn commit(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[allow(dead_code)]
 pub struct ExportFormat {
     /// `xlsx`, `csv` or `json` (the exchange format).
     #[param(pattern = "^(xlsx|csv|json)$")]
@@ -425,10 +426,30 @@ pub struct ExportFormat {
 pub async fn export(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(format): Query<ExportFormat>,
+    uri: axum::http::Uri,
     Listing(query): Listing,
 ) -> Result<Response, ApiError> {
-    let (content_type, extension) = match format.format.as_str() {
+    // Read by hand, like the list's parameters: a format given twice is refused by name.
+    let formats: Vec<String> = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .filter(|(k, _)| k == "format")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let format = match formats.as_slice() {
+        [] => {
+            return Err(ApiError::Invalid(Invalid::one(
+                "format",
+                ErrorCode::Required,
+            )));
+        }
+        [one] => one.trim().to_string(),
+        _ => {
+            return Err(ApiError::Invalid(Invalid::one(
+                "format",
+                ErrorCode::Repeated,
+            )));
+        }
+    };
+    let (content_type, extension) = match format.as_str() {
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",

@@ -247,11 +247,18 @@ enum Empty {
 /// A string that is one of `codes`, or empty where `empty` allows it.
 fn code_schema(codes: impl IntoIterator<Item = String>, empty: Empty) -> Object {
     use utoipa::openapi::schema::{SchemaType, Type};
+    let codes: Vec<String> = codes.into_iter().collect();
+    if let Empty::Text = empty {
+        // A query parameter is read trimmed, so blanks around a code (or only blanks) are fine.
+        return ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(format!(r"^\s*({})?\s*$", codes.join("|"))))
+            .build();
+    }
     let mut values: Vec<serde_json::Value> = codes.into_iter().map(Into::into).collect();
     let mut builder = ObjectBuilder::new().schema_type(Type::String);
     match empty {
-        Empty::No => {}
-        Empty::Text => values.push("".into()),
+        Empty::No | Empty::Text => {}
         Empty::TextOrNull => {
             values.extend([serde_json::Value::from(""), serde_json::Value::Null]);
             builder = builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]));

@@ -222,6 +222,15 @@ async fn any_list_view_exports_with_only_what_the_caller_may_see() {
             .iter()
             .all(|p| p["visibility"] == "openbaar")
     );
-    let bad = admin.get("/api/v1/projects/export?format=pdf").await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (query, code) in [
+        ("format=pdf", "invalid_choice"),
+        ("format=json&format=csv", "repeated"),
+        ("theme=llo", "required"),
+    ] {
+        let bad = admin.get(&format!("/api/v1/projects/export?{query}")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        let problem = bad.json();
+        assert_eq!(problem["errors"][0]["field"], "format", "{query}");
+        assert_eq!(problem["errors"][0]["code"], code, "{query}");
+    }
 }
