@@ -294,3 +294,32 @@ fn the_published_schema_names_every_field_of_the_format() {
         written.as_object().unwrap().keys().cloned().collect();
     assert_eq!(documented, written);
 }
+
+/// The templates in docs/exchange have exactly the columns Stip writes (for the default
+/// agenda's criteria), and read back as a sheet with a header and no projects.
+#[test]
+fn the_published_templates_have_the_columns_stip_writes() {
+    let criteria: Vec<(String, String)> = default_agenda()
+        .criteria
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    let want: Vec<String> = stip_core::exchange::write::columns(&criteria)
+        .into_iter()
+        .map(|(_, header)| header)
+        .collect();
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/exchange");
+    for name in ["portfolio-v1-sjabloon.xlsx", "portfolio-v1-sjabloon.csv"] {
+        let bytes = std::fs::read(docs.join(name)).unwrap();
+        let Contents::Sheets(sheets) = sheet::read(name, &bytes, &Limits::default()).unwrap() else {
+            panic!("{name} is a spreadsheet");
+        };
+        let header: Vec<String> = sheets[0].rows[0].cells.iter().map(|c| c.text()).collect();
+        assert_eq!(header, want, "{name}");
+        assert_eq!(sheets[0].rows.len(), 1, "{name}: a header and no projects");
+        if name.ends_with(".xlsx") {
+            assert_eq!(sheets[1].name, "Toelichting", "every column explained");
+            assert_eq!(sheets[1].rows.len(), want.len() + 1);
+        }
+    }
+}
