@@ -311,7 +311,8 @@ fn the_published_templates_have_the_columns_stip_writes() {
     let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/exchange");
     for name in ["portfolio-v1-sjabloon.xlsx", "portfolio-v1-sjabloon.csv"] {
         let bytes = std::fs::read(docs.join(name)).unwrap();
-        let Contents::Sheets(sheets) = sheet::read(name, &bytes, &Limits::default()).unwrap() else {
+        let Contents::Sheets(sheets) = sheet::read(name, &bytes, &Limits::default()).unwrap()
+        else {
             panic!("{name} is a spreadsheet");
         };
         let header: Vec<String> = sheets[0].rows[0].cells.iter().map(|c| c.text()).collect();

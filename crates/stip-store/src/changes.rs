@@ -253,10 +253,14 @@ impl Store {
             );
             total += entries.len();
             if entries.len() > BULK {
+                // One reload covers the rest of the log too (a 15,000-row import is one
+                // reload, not one per 10,000 entries): follow on from the log's end as it
+                // is before the reload reads.
+                self.start_from_now(&mut gaps).await?;
                 self.reload_everything().await?;
-            } else {
-                self.apply(&entries).await?;
+                continue;
             }
+            self.apply(&entries).await?;
             self.follower.applied.fetch_max(newest, Ordering::AcqRel);
         }
     }
