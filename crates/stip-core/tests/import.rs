@@ -21,27 +21,22 @@ fn expected() -> serde_json::Map<String, Value> {
 
 fn lists() -> Lists {
     let a = default_agenda();
-    let pairs = |v: Vec<(String, String)>| v;
-    Lists::new(
-        &pairs(
-            a.themes
-                .iter()
-                .map(|t| (t.code.clone(), t.name.clone()))
-                .collect(),
-        ),
-        &pairs(
-            a.drivers
-                .iter()
-                .map(|t| (t.code.clone(), t.name.clone()))
-                .collect(),
-        ),
-        &pairs(
-            a.criteria
-                .iter()
-                .map(|t| (t.code.clone(), t.name.clone()))
-                .collect(),
-        ),
-    )
+    let themes: Vec<_> = a
+        .themes
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
+        .collect();
+    let drivers: Vec<_> = a
+        .drivers
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
+        .collect();
+    let criteria: Vec<_> = a
+        .criteria
+        .iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
+        .collect();
+    Lists::new(&themes, &drivers, &criteria)
 }
 
 fn read(name: &str) -> Result<Contents, FileError> {

@@ -163,6 +163,12 @@ impl Store {
         Ok(())
     }
 
+    /// Reloads everything, following on from the log's end as it is before the reload reads.
+    async fn reload_from_now(&self, gaps: &mut BTreeMap<i64, Instant>) -> Result<()> {
+        self.start_from_now(gaps).await?;
+        self.reload_everything().await
+    }
+
     /// Up to where the log has been pruned.
     async fn pruned_upto(&self) -> Result<i64> {
         Ok(on_pool!(self, read, |pool| {
@@ -210,8 +216,7 @@ impl Store {
                     pruned,
                     "this process fell behind the pruned change log; reloading everything"
                 );
-                self.start_from_now(&mut gaps).await?;
-                self.reload_everything().await?;
+                self.reload_from_now(&mut gaps).await?;
                 continue;
             }
             let mut entries: Vec<Entry> = on_pool!(self, read, |pool| {
@@ -256,8 +261,7 @@ impl Store {
                 // One reload covers the rest of the log too (a 15,000-row import is one
                 // reload, not one per 10,000 entries): follow on from the log's end as it
                 // is before the reload reads.
-                self.start_from_now(&mut gaps).await?;
-                self.reload_everything().await?;
+                self.reload_from_now(&mut gaps).await?;
                 continue;
             }
             self.apply(&entries).await?;

@@ -48,31 +48,48 @@ pub struct StoredImport {
     pub committed: bool,
 }
 
+/// Themes, policy drivers and criteria, each as `(code, name)`.
+pub struct ReferencePairs {
+    pub themes: Vec<(String, String)>,
+    pub drivers: Vec<(String, String)>,
+    pub criteria: Vec<(String, String)>,
+}
+
 /// The key a row finds its project by.
 fn title_key(title: &str) -> String {
     title.trim().to_lowercase()
 }
 
 impl Store {
+    /// The reference lists as `(code, name)` pairs: what an import reads names against and
+    /// an export explains.
+    pub async fn reference_pairs(&self) -> Result<ReferencePairs> {
+        Ok(ReferencePairs {
+            themes: self
+                .themes()
+                .await?
+                .into_iter()
+                .map(|t| (t.data.code, t.data.name))
+                .collect(),
+            drivers: self
+                .policy_drivers()
+                .await?
+                .into_iter()
+                .map(|d| (d.code, d.name))
+                .collect(),
+            criteria: self
+                .criteria()
+                .await?
+                .into_iter()
+                .map(|c| (c.data.code, c.data.name))
+                .collect(),
+        })
+    }
+
     /// The reference lists an import reads names against.
     pub async fn import_lists(&self) -> Result<Lists> {
-        let themes = self.themes().await?;
-        let drivers = self.policy_drivers().await?;
-        let criteria = self.criteria().await?;
-        Ok(Lists::new(
-            &themes
-                .iter()
-                .map(|t| (t.data.code.clone(), t.data.name.clone()))
-                .collect::<Vec<_>>(),
-            &drivers
-                .iter()
-                .map(|d| (d.code.clone(), d.name.clone()))
-                .collect::<Vec<_>>(),
-            &criteria
-                .iter()
-                .map(|c| (c.data.code.clone(), c.data.name.clone()))
-                .collect::<Vec<_>>(),
-        ))
+        let r = self.reference_pairs().await?;
+        Ok(Lists::new(&r.themes, &r.drivers, &r.criteria))
     }
 
     /// What importing each row of `preview` into the institution does, row by row: a row finds

@@ -4,7 +4,7 @@
 //! bomb is refused with the reason, never a crash.
 
 use super::Document;
-use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, Ods, Reader, Xls, Xlsx};
 use chrono::NaiveDate;
 use std::io::{Cursor, Read};
 
@@ -220,7 +220,7 @@ fn read_zipped(bytes: &[u8], limits: &Limits) -> Result<Contents, FileError> {
             .next_cell()
             .map_err(|e| FileError::Unreadable(e.to_string()))?
         {
-            let value = from_data_ref(cell.get_value());
+            let value = from_data(&Data::from(cell.get_value().clone()));
             if value == Cell::Empty {
                 continue;
             }
@@ -327,23 +327,6 @@ fn from_data(d: &Data) -> Cell {
         Data::DateTimeIso(s) => iso_date(s),
         Data::DurationIso(s) => text(s),
         Data::Error(_) | Data::Empty => Cell::Empty,
-    }
-}
-
-fn from_data_ref(d: &DataRef<'_>) -> Cell {
-    match d {
-        DataRef::Int(i) => Cell::Number(*i as f64),
-        DataRef::Float(f) => Cell::Number(*f),
-        DataRef::String(s) => text(s),
-        DataRef::SharedString(s) => text(s),
-        DataRef::Bool(b) => Cell::Bool(*b),
-        DataRef::DateTime(dt) if dt.is_datetime() => dt
-            .as_datetime()
-            .map_or(Cell::Number(dt.as_f64()), |t| Cell::Date(t.date())),
-        DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
-        DataRef::DateTimeIso(s) => iso_date(s),
-        DataRef::DurationIso(s) => text(s),
-        DataRef::Error(_) | DataRef::Empty => Cell::Empty,
     }
 }
 

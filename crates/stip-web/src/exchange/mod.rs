@@ -146,33 +146,11 @@ pub async fn export_bytes(
             data: &p.data,
         })
         .collect();
-    let pairs = |v: Vec<(String, String)>| v;
-    let criteria = pairs(
-        store
-            .criteria()
-            .await?
-            .into_iter()
-            .map(|c| (c.data.code, c.data.name))
-            .collect(),
-    );
+    let r = store.reference_pairs().await?;
     Ok(match format {
-        "csv" => write::csv(&rows, &criteria),
+        "csv" => write::csv(&rows, &r.criteria),
         "json" => write::json(&rows),
-        _ => {
-            let themes: Vec<(String, String)> = store
-                .themes()
-                .await?
-                .into_iter()
-                .map(|t| (t.data.code, t.data.name))
-                .collect();
-            let drivers: Vec<(String, String)> = store
-                .policy_drivers()
-                .await?
-                .into_iter()
-                .map(|d| (d.code, d.name))
-                .collect();
-            write::xlsx(&rows, &criteria, &themes, &drivers)
-                .map_err(|e| stip_store::StoreError::Corrupt(e.to_string()))?
-        }
+        _ => write::xlsx(&rows, &r.criteria, &r.themes, &r.drivers)
+            .map_err(|e| stip_store::StoreError::Corrupt(e.to_string()))?,
     })
 }
