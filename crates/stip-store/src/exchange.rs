@@ -29,7 +29,7 @@ pub enum RowPlan {
 }
 
 /// How many projects an import made, changed and left as they were.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportCounts {
     pub new: usize,
     pub changed: usize,
@@ -45,8 +45,13 @@ pub struct StoredImport {
     pub file_name: String,
     pub file: Vec<u8>,
     pub mapping: Mapping,
-    pub committed: bool,
+    pub created_at: String,
+    /// What it wrote, once confirmed.
+    pub result: Option<ImportCounts>,
 }
+
+/// How long an uploaded file is kept: long enough to come back to a preview, not forever.
+const KEEP_IMPORTS_DAYS: i64 = 7;
 
 /// Themes, policy drivers and criteria, each as `(code, name)`.
 pub struct ReferencePairs {
@@ -155,6 +160,33 @@ impl Store {
         preview: &Preview,
         editor: &Editor,
     ) -> Result<ImportCounts> {
+        self.write_import(institution_id, preview, editor, None)
+            .await
+    }
+
+    /// Imports an uploaded file (its preview read again from the stored file) and marks it
+    /// confirmed with what it wrote, in the same transaction: `ImportedAlready` when it was
+    /// confirmed before, by this request or another.
+    pub async fn commit_import(
+        &self,
+        stored: &StoredImport,
+        preview: &Preview,
+        editor: &Editor,
+    ) -> Result<ImportCounts> {
+        if stored.result.is_some() {
+            return Err(StoreError::ImportedAlready);
+        }
+        self.write_import(stored.institution_id, preview, editor, Some(stored.id))
+            .await
+    }
+
+    async fn write_import(
+        &self,
+        institution_id: i64,
+        preview: &Preview,
+        editor: &Editor,
+        import: Option<i64>,
+    ) -> Result<ImportCounts> {
         if preview.has_problems() {
             return Err(StoreError::ImportHasProblems);
         }
@@ -187,9 +219,26 @@ impl Store {
         }
         counts.new = new.len();
         counts.changed = changed.len();
+        let result =
+            serde_json::to_string(&counts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let today = at[..10].to_string();
         let written: bool = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
+            if let Some(id) = import {
+                let n = sqlx::query(
+                    "UPDATE imports SET committed_at = $1, result = $2
+                     WHERE id = $3 AND committed_at IS NULL",
+                )
+                .bind(&at)
+                .bind(&result)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n != 1 {
+                    return Err(StoreError::ImportedAlready);
+                }
+            }
             for (id, version, stored, d, external_id) in &changed {
                 let status_date =
                     if stored.data.status != d.status || stored.data.status_note != d.status_note {
@@ -290,7 +339,7 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps an uploaded file until its import is confirmed; returns its id.
+    /// Keeps an uploaded file until its import is confirmed (and a week at most); returns its id.
     pub async fn create_import(
         &self,
         institution_id: i64,
@@ -300,8 +349,15 @@ impl Store {
         mapping: &Mapping,
     ) -> Result<i64> {
         let raw = serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let at = crate::now();
+        let now = chrono::Utc::now();
+        let at = crate::timestamp(now);
+        let expired = crate::timestamp(now - chrono::Duration::days(KEEP_IMPORTS_DAYS));
         Ok(on_pool!(self, write, |pool| {
+            // Files nobody came back to, and those imported long ago, are not kept.
+            sqlx::query("DELETE FROM imports WHERE created_at < $1")
+                .bind(&expired)
+                .execute(pool)
+                .await?;
             sqlx::query_scalar(
                 "INSERT INTO imports (institution_id, user_id, file_name, file, mapping, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -325,43 +381,48 @@ impl Store {
             String,
             Vec<u8>,
             String,
+            String,
             Option<String>,
         );
         let row: Option<Row> = on_pool!(self, read, |pool| {
             sqlx::query_as(
-                "SELECT id, institution_id, user_id, file_name, file, mapping, committed_at
+                "SELECT id, institution_id, user_id, file_name, file, mapping, created_at, result
                  FROM imports WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(pool)
             .await?
         });
-        let (id, institution_id, user_id, file_name, file, mapping, committed) =
+        let (id, institution_id, user_id, file_name, file, mapping, created_at, result) =
             row.ok_or(StoreError::NotFound)?;
+        let json = |what: &str, raw: &str| crate::corrupt(what, raw);
         Ok(StoredImport {
             id,
             institution_id,
             user_id,
             file_name,
             file,
-            mapping: serde_json::from_str(&mapping).unwrap_or_default(),
-            committed: committed.is_some(),
+            mapping: serde_json::from_str(&mapping)
+                .map_err(|_| json("import mapping", &mapping))?,
+            created_at,
+            result: match result {
+                Some(r) => Some(serde_json::from_str(&r).map_err(|_| json("import result", &r))?),
+                None => None,
+            },
         })
     }
 
-    /// Marks an uploaded file as imported, so it is not imported twice; false when it was
-    /// already.
-    pub async fn mark_import_committed(&self, id: i64) -> Result<bool> {
-        let at = crate::now();
+    /// Changes the column mapping of an uploaded file that is not imported yet; false when it
+    /// was imported already.
+    pub async fn set_import_mapping(&self, id: i64, mapping: &Mapping) -> Result<bool> {
+        let raw = serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let n = on_pool!(self, write, |pool| {
-            sqlx::query(
-                "UPDATE imports SET committed_at = $1 WHERE id = $2 AND committed_at IS NULL",
-            )
-            .bind(&at)
-            .bind(id)
-            .execute(pool)
-            .await?
-            .rows_affected()
+            sqlx::query("UPDATE imports SET mapping = $1 WHERE id = $2 AND committed_at IS NULL")
+                .bind(&raw)
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
         });
         Ok(n == 1)
     }

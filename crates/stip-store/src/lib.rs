@@ -95,6 +95,9 @@ pub enum StoreError {
     /// An import asked to write a file that has rows with problems.
     #[error("the import has rows with problems")]
     ImportHasProblems,
+    /// An uploaded file that was imported already.
+    #[error("imported already")]
+    ImportedAlready,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

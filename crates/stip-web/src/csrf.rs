@@ -9,13 +9,18 @@ use axum::http::{HeaderMap, header};
 pub enum Refusal {
     /// No token, or not the viewer's.
     Mismatch,
-    /// The form is larger than any request may be, so its token was never read.
+    /// The form is larger than the request may be, so its token was never read.
     TooLarge,
 }
 
 /// Checks the CSRF token of a request; on success gives back the body (read when the token
 /// was in it) for the handler.
-pub async fn check(headers: &HeaderMap, body: Body, expected: &str) -> Result<Body, Refusal> {
+pub async fn check(
+    headers: &HeaderMap,
+    body: Body,
+    expected: &str,
+    limit: usize,
+) -> Result<Body, Refusal> {
     if expected.is_empty() {
         return Err(Refusal::Mismatch);
     }
@@ -33,7 +38,7 @@ pub async fn check(headers: &HeaderMap, body: Body, expected: &str) -> Result<Bo
     if boundary.is_none() && !urlencoded {
         return Err(Refusal::Mismatch);
     }
-    let bytes = read(body).await?;
+    let bytes = read(body, limit).await?;
     let token = match boundary {
         Some(boundary) => multipart_field(bytes.clone(), boundary, "csrf").await,
         None => url::form_urlencoded::parse(&bytes)
@@ -46,20 +51,18 @@ pub async fn check(headers: &HeaderMap, body: Body, expected: &str) -> Result<Bo
     }
 }
 
-/// The whole body, up to the most any request may carry.
-async fn read(body: Body) -> Result<Bytes, Refusal> {
-    axum::body::to_bytes(body, crate::MAX_BODY)
-        .await
-        .map_err(|e| {
-            let too_large = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-            if too_large {
-                Refusal::TooLarge
-            } else {
-                // A body that broke off while being read: nobody is there to tell.
-                Refusal::Mismatch
-            }
-        })
+/// The whole body, up to the most the request may carry.
+async fn read(body: Body, limit: usize) -> Result<Bytes, Refusal> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e)
+            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            Refusal::TooLarge
+        } else {
+            // A body that broke off while being read: nobody is there to tell.
+            Refusal::Mismatch
+        }
+    })
 }
 
 /// The text of the first field called `name` in a `multipart/form-data` body.

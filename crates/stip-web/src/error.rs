@@ -317,6 +317,10 @@ pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: 
             conflict,
         } => {
             let mut problem = Problem::new(lang, status, key, invalid);
+            if key == "too_large" {
+                let path = viewer.map(|v| v.path.as_str()).unwrap_or("/");
+                problem.title = lang.t_with("problem.too_large", &[("mb", &limit_mb(path))]);
+            }
             if let Some(conflict) = conflict {
                 problem.detail = Some(lang.t_with(
                     "problem.conflict_fields",
@@ -336,6 +340,12 @@ pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: 
     }
 }
 
+/// The most a request to `path` (with its query) may carry, in MB, as "too large" says it.
+fn limit_mb(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
+    (crate::body_limit(path) / (1024 * 1024)).to_string()
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
@@ -349,7 +359,10 @@ impl ErrorPage {
         self.c.t(&format!("page_error.{}.title", self.key))
     }
     fn text(&self) -> String {
-        self.c.t(&format!("page_error.{}.text", self.key))
+        self.c.t_with(
+            &format!("page_error.{}.text", self.key),
+            &[("mb", &limit_mb(&self.c.path))],
+        )
     }
     fn back(&self) -> String {
         crate::identity::urlencode(&self.c.path)

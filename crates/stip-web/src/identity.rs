@@ -234,7 +234,8 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
     // the token (also the login form, against login CSRF).
     let ambient = viewer.user.is_some() || !is_api;
     if unsafe_method && !by_token && ambient {
-        body = match csrf::check(&parts.headers, body, &viewer.csrf).await {
+        let limit = crate::body_limit(parts.uri.path());
+        body = match csrf::check(&parts.headers, body, &viewer.csrf, limit).await {
             Ok(body) => body,
             Err(refusal) => {
                 let res = match refusal {

@@ -44,8 +44,17 @@ pub use error::{ApiError, PageError, Problem};
 /// The reference lists with the store's generation they were read at.
 type CachedLists = (u64, Arc<lists::Lists>);
 
-/// The largest request body Stip reads: 4 MB.
+/// The largest request body Stip reads: 4 MB, except for an import's upload.
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// The most a request to `path` may carry: an overview to import may be as large as the
+/// importer reads (20 MB), every other request [`MAX_BODY`].
+pub fn body_limit(path: &str) -> usize {
+    match path {
+        "/api/v1/imports" | "/projecten/importeren" => exchange::MAX_UPLOAD,
+        _ => MAX_BODY,
+    }
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -95,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(account::routes())
         .merge(portfolio::routes())
+        .merge(exchange::routes())
         .merge(institution::routes())
         .merge(agenda::routes())
         .merge(user::routes())

@@ -14,6 +14,9 @@ use stip_core::portfolio::{ListQuery, ListRequest, Project};
 pub struct ProjectTable {
     pub page: Page<Arc<Project>>,
     pub query: ListQuery,
+    /// The query with what the page's path implies (its institution or theme), which the
+    /// page's own links leave out but an export must carry.
+    pub whole_query: ListQuery,
     pub request: ListRequest,
     /// The path the links point to, e.g. `/projecten` or `/themas/llo`.
     pub base: String,
@@ -34,7 +37,34 @@ impl ProjectTable {
     }
 
     pub fn href(&self, q: &ListQuery) -> String {
-        let pairs: Vec<(&str, &str)> = [
+        let pairs = Self::pairs(q);
+        if pairs.is_empty() {
+            self.base.clone()
+        } else {
+            format!(
+                "{}?{}",
+                self.base,
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
+            )
+        }
+    }
+
+    /// The whole list (its filters and order, every page) as a file in `format`.
+    pub fn export_href(&self, format: &str) -> String {
+        let mut q = self.whole_query.clone();
+        q.page.clear();
+        q.per_page.clear();
+        let mut pairs = vec![("format", format)];
+        pairs.extend(Self::pairs(&q));
+        format!(
+            "/api/v1/projects/export?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+
+    /// The query's parameters that are set, in a fixed order.
+    fn pairs(q: &ListQuery) -> Vec<(&'static str, &str)> {
+        [
             ("institution", &q.institution),
             ("theme", &q.theme),
             ("primary_only", &q.primary_only),
@@ -52,16 +82,7 @@ impl ProjectTable {
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k, v.as_str()))
-        .collect();
-        if pairs.is_empty() {
-            self.base.clone()
-        } else {
-            format!(
-                "{}?{}",
-                self.base,
-                serde_urlencoded::to_string(pairs).unwrap_or_default()
-            )
-        }
+        .collect()
     }
 
     /// The link of a column header: sorts by `key`, reversing when already sorted by it.
@@ -148,6 +169,7 @@ pub async fn table_for(
     Ok((
         ProjectTable {
             page,
+            whole_query: query.clone(),
             query,
             request,
             base: base.to_string(),

@@ -76,7 +76,7 @@ pub struct ImportRow {
 }
 
 /// A file read into rows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Preview {
     /// The sheet the rows come from (empty for CSV and JSON).
     pub sheet: String,

@@ -1,31 +1,26 @@
 //! `/api/v1/imports` and `/api/v1/projects/export`: an overview uploaded, previewed row by row
 //! and then committed in one transaction; any list view as XLSX, CSV or JSON.
 
-use super::{export_bytes, file_error, preview_error, problem_message, status_code};
+use super::{MAX_UPLOAD, export_bytes, problem_message, read_preview, read_upload, status_code};
 use crate::error::{Problem, ProblemField};
 use crate::extract::{Id, Listing};
 use crate::i18n::Lang;
 use crate::identity::Viewer;
 use crate::{ApiError, AppState};
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use stip_core::access::{Action, project_scope};
-use stip_core::exchange::columns::Mapping;
-use stip_core::exchange::preview::{Preview, preview};
-use stip_core::exchange::sheet::{self, Limits};
+use stip_core::exchange::preview::Preview;
 use stip_core::institution::BrinCode;
 use stip_core::{ErrorCode, Invalid};
 use stip_store::exchange::RowPlan;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// The most an upload may carry: the file (20 MB) and the form around it.
-pub const MAX_UPLOAD: usize = sheet::DEFAULT_MAX_BYTES + 64 * 1024;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -185,37 +180,6 @@ fn problem(
         .into_response()
 }
 
-/// The file field of a `multipart/form-data` body: its name and bytes.
-async fn uploaded_file(headers: &HeaderMap, body: Bytes) -> Option<(String, Bytes)> {
-    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let boundary = multer::parse_boundary(content_type).ok()?;
-    let mut form = multer::Multipart::new(Body::from(body).into_data_stream(), boundary);
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("upload").to_string();
-            return field.bytes().await.ok().map(|b| (name, b));
-        }
-    }
-    None
-}
-
-/// Reads a stored or uploaded file into its preview, or the sentence why it cannot be read.
-async fn read_preview(
-    state: &AppState,
-    lang: Lang,
-    name: &str,
-    bytes: &[u8],
-    brin: &BrinCode,
-    mapping: &Mapping,
-) -> Result<Result<Preview, String>, ApiError> {
-    let contents = match sheet::read(name, bytes, &Limits::default()) {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(file_error(lang, &e))),
-    };
-    let lists = state.store.import_lists().await?;
-    Ok(preview(&contents, brin.as_str(), &lists, mapping).map_err(|e| preview_error(lang, &e)))
-}
-
 fn preview_json(
     lang: Lang,
     id: i64,
@@ -224,37 +188,28 @@ fn preview_json(
     preview: &Preview,
     plan: &[RowPlan],
 ) -> ImportPreviewJson {
-    let mut counts = ImportCountsJson::default();
     let rows = preview
         .rows
         .iter()
         .zip(plan)
-        .map(|(row, plan)| {
-            match plan {
-                RowPlan::New => counts.new += 1,
-                RowPlan::Changed { .. } => counts.changed += 1,
-                RowPlan::Unchanged { .. } => counts.unchanged += 1,
-                RowPlan::Problems => counts.error += 1,
-            }
-            ImportRowJson {
-                row: row.row,
-                status: status_code(plan),
-                title: row.title.clone(),
-                fields: match plan {
-                    RowPlan::Changed { fields, .. } => fields.clone(),
-                    _ => Vec::new(),
-                },
-                problems: match &row.outcome {
-                    Ok(_) => Vec::new(),
-                    Err(problems) => problems
-                        .iter()
-                        .map(|p| RowProblemJson {
-                            column: p.column.clone(),
-                            message: problem_message(lang, p),
-                        })
-                        .collect(),
-                },
-            }
+        .map(|(row, plan)| ImportRowJson {
+            row: row.row,
+            status: status_code(plan),
+            title: row.title.clone(),
+            fields: match plan {
+                RowPlan::Changed { fields, .. } => fields.clone(),
+                _ => Vec::new(),
+            },
+            problems: match &row.outcome {
+                Ok(_) => Vec::new(),
+                Err(problems) => problems
+                    .iter()
+                    .map(|p| RowProblemJson {
+                        column: p.column.clone(),
+                        message: problem_message(lang, p),
+                    })
+                    .collect(),
+            },
         })
         .collect();
     ImportPreviewJson {
@@ -274,8 +229,22 @@ fn preview_json(
             })
             .collect(),
         rows,
-        counts,
+        counts: counts(plan),
     }
+}
+
+/// How many rows of a plan are new, changed, unchanged and wrong.
+pub fn counts(plan: &[RowPlan]) -> ImportCountsJson {
+    let mut counts = ImportCountsJson::default();
+    for row in plan {
+        match row {
+            RowPlan::New => counts.new += 1,
+            RowPlan::Changed { .. } => counts.changed += 1,
+            RowPlan::Unchanged { .. } => counts.unchanged += 1,
+            RowPlan::Problems => counts.error += 1,
+        }
+    }
+    counts
 }
 
 /// Uploads an overview and previews it: every row with what importing it does (`new`,
@@ -297,7 +266,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let institution = institution_for(&state, &viewer, params.institution.as_deref()).await?;
-    let Some((name, bytes)) = uploaded_file(&headers, body).await else {
+    let Some((name, bytes)) = read_upload(&headers, body).await.file else {
         return Err(ApiError::Invalid(Invalid::one("file", ErrorCode::Required)));
     };
     let mapping = state.store.import_mapping(institution.id).await?;
@@ -359,7 +328,7 @@ pub async fn commit(
             None,
         ))
     };
-    if stored.committed {
+    if stored.result.is_some() {
         return conflict(lang.t("import.committed_already"));
     }
     let lists = state.lists().await?;
@@ -388,14 +357,16 @@ pub async fn commit(
     }
     let counts = match state
         .store
-        .import_projects(stored.institution_id, &preview, &viewer.editor())
+        .commit_import(&stored, &preview, &viewer.editor())
         .await
     {
         Ok(c) => c,
         Err(stip_store::StoreError::Busy) => return conflict(lang.t("import.saved_since")),
+        Err(stip_store::StoreError::ImportedAlready) => {
+            return conflict(lang.t("import.committed_already"));
+        }
         Err(e) => return Err(e.into()),
     };
-    state.store.mark_import_committed(id).await?;
     Ok(Json(ImportCountsJson {
         new: counts.new,
         changed: counts.changed,

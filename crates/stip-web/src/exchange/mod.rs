@@ -2,17 +2,34 @@
 //! as sentences in the reader's language, naming the row and the column as the file has them.
 
 pub mod api;
+mod pages;
 
+use crate::AppState;
 use crate::i18n::Lang;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, header};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::ErrorCode;
+use stip_core::exchange::columns::Mapping;
+use stip_core::exchange::preview::{Preview, preview};
 use stip_core::exchange::preview::{PreviewError, Problem};
 use stip_core::exchange::sheet::FileError;
+use stip_core::exchange::sheet::{self, Limits};
 use stip_core::exchange::write::{self, ExportRow};
+use stip_core::institution::BrinCode;
 use stip_core::portfolio::Project;
 use stip_core::portfolio::{Character, EffortUnit, Horizon, Phase, Status, Visibility};
 use stip_store::Store;
 use stip_store::exchange::RowPlan;
+
+/// The most an upload may carry: the file (20 MB) and the form around it.
+pub const MAX_UPLOAD: usize = stip_core::exchange::sheet::DEFAULT_MAX_BYTES + 64 * 1024;
+
+/// The import pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
+pub fn routes() -> axum::Router<crate::AppState> {
+    pages::routes()
+}
 
 /// "rij 14, kolom 'Startdatum': '31-02-2021' is geen datum; …"
 pub fn problem_line(lang: Lang, row: usize, p: &Problem) -> String {
@@ -153,4 +170,65 @@ pub async fn export_bytes(
         _ => write::xlsx(&rows, &r.criteria, &r.themes, &r.drivers)
             .map_err(|e| stip_store::StoreError::Corrupt(e.to_string()))?,
     })
+}
+
+/// A `multipart/form-data` upload: the file in the field `file` (its name and bytes; none when
+/// no file was chosen) and the other fields as text.
+#[derive(Default)]
+pub struct Upload {
+    pub file: Option<(String, Bytes)>,
+    pub fields: BTreeMap<String, String>,
+}
+
+pub async fn read_upload(headers: &HeaderMap, body: Bytes) -> Upload {
+    let mut upload = Upload::default();
+    let Some(boundary) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+    else {
+        return upload;
+    };
+    let mut form = multer::Multipart::new(Body::from(body).into_data_stream(), boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        let Some(name) = field.name().map(str::to_string) else {
+            continue;
+        };
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            match field.bytes().await {
+                // A form sent without choosing a file has the field, empty and nameless.
+                Ok(b) if b.is_empty() && file_name.is_empty() => {}
+                Ok(b) if upload.file.is_none() => {
+                    let file_name = if file_name.is_empty() {
+                        "upload".to_string()
+                    } else {
+                        file_name
+                    };
+                    upload.file = Some((file_name, b));
+                }
+                _ => {}
+            }
+        } else if let Ok(text) = field.text().await {
+            upload.fields.entry(name).or_insert(text);
+        }
+    }
+    upload
+}
+
+/// Reads a stored or uploaded file into its preview, or the sentence why it cannot be read.
+pub async fn read_preview(
+    state: &AppState,
+    lang: Lang,
+    name: &str,
+    bytes: &[u8],
+    brin: &BrinCode,
+    mapping: &Mapping,
+) -> Result<Result<Preview, String>, stip_store::StoreError> {
+    let contents = match sheet::read(name, bytes, &Limits::default()) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(file_error(lang, &e))),
+    };
+    let lists = state.store.import_lists().await?;
+    Ok(preview(&contents, brin.as_str(), &lists, mapping).map_err(|e| preview_error(lang, &e)))
 }

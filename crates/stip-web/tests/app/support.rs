@@ -574,11 +574,31 @@ impl Session {
 
     /// Uploads a file in the form field `file`, as `curl -F file=@NAME` does.
     pub async fn upload(&self, path: &str, file_name: &str, bytes: &[u8]) -> TestResponse {
+        self.upload_with(path, &[], file_name, bytes).await
+    }
+
+    /// Sends a form with a file input as a browser does: the text fields first (as they stand
+    /// in the form, the CSRF token among them), then the file in the field `file`.
+    pub async fn upload_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
         let boundary = "----stiptestboundary7MA4YWxkTrZu0gW";
-        let mut body = format!(
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
+        ).as_bytes());
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let ct = format!("multipart/form-data; boundary={boundary}");

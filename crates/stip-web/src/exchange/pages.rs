@@ -1,0 +1,556 @@
+//! The import pages: upload an overview, see per row what importing it does (and every problem
+//! by row and column), choose which field each column holds, and confirm. Also the templates
+//! to fill in, written by Stip's own export.
+
+use super::api::{ImportCountsJson, counts};
+use super::{MAX_UPLOAD, export_bytes, problem_line, read_preview, read_upload};
+use crate::extract::{Form, Id};
+use crate::identity::Viewer;
+use crate::layout::{Chrome, render};
+use crate::{AppState, PageError};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use stip_core::access::Action;
+use stip_core::exchange::columns::{FIELDS, Field, Mapping};
+use stip_core::exchange::preview::Preview;
+use stip_core::institution::{BrinCode, Institution};
+use stip_store::StoreError;
+use stip_store::exchange::{RowPlan, StoredImport};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/projecten/importeren",
+            get(upload_form)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/projecten/importeren/sjabloon.xlsx", get(template_xlsx))
+        .route("/projecten/importeren/sjabloon.csv", get(template_csv))
+        .route("/projecten/importeren/{id}", get(show))
+        .route("/projecten/importeren/{id}/koppeling", post(set_mapping))
+        .route("/projecten/importeren/{id}/bevestigen", post(confirm))
+}
+
+/// At most this many rows are listed on the page; the counts cover them all.
+const SHOWN_ROWS: usize = 500;
+
+/// The institutions the viewer may import into, as (BRIN, name): all for a beheerder, their
+/// own for an informatiemanager, none for anyone else.
+async fn importable(state: &AppState, viewer: &Viewer) -> Result<Vec<Institution>, PageError> {
+    let lists = state.lists().await?;
+    Ok(lists
+        .institutions
+        .iter()
+        .filter(|i| {
+            viewer.may(Action::ImportProjects {
+                institution_id: i.id,
+            })
+        })
+        .cloned()
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "exchange/upload.html")]
+struct UploadPage {
+    c: Chrome,
+    institutions: Vec<(String, String)>,
+    chosen: String,
+    error: Option<String>,
+    /// The field the error is about: `institution` or `file`.
+    error_field: &'static str,
+}
+
+fn upload_page(
+    viewer: &Viewer,
+    institutions: &[Institution],
+    chosen: &str,
+    error: Option<(&'static str, String)>,
+) -> UploadPage {
+    let (error_field, error) = match error {
+        Some((field, message)) => (field, Some(message)),
+        None => ("", None),
+    };
+    UploadPage {
+        error_field,
+        c: viewer.chrome(),
+        institutions: institutions
+            .iter()
+            .map(|i| (i.data.brin.to_string(), i.data.name.clone()))
+            .collect(),
+        chosen: chosen.to_string(),
+        error,
+    }
+}
+
+async fn upload_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    if viewer.user.is_none() {
+        return Ok(Redirect::to("/inloggen?terug=/projecten/importeren").into_response());
+    }
+    let institutions = importable(&state, &viewer).await?;
+    if institutions.is_empty() {
+        return Err(PageError::Forbidden);
+    }
+    let own = viewer
+        .actor
+        .institution_id()
+        .and_then(|id| institutions.iter().find(|i| i.id == id));
+    let chosen = q
+        .get("institution")
+        .cloned()
+        .or_else(|| own.map(|i| i.data.brin.to_string()))
+        .unwrap_or_default();
+    Ok(render(&upload_page(&viewer, &institutions, &chosen, None)))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    if viewer.user.is_none() {
+        return Err(PageError::Forbidden);
+    }
+    let institutions = importable(&state, &viewer).await?;
+    let upload = read_upload(&headers, body).await;
+    let raw = upload
+        .fields
+        .get("institution")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let institution = match institutions.as_slice() {
+        [only] if raw.is_empty() => Some(only),
+        _ => BrinCode::parse(&raw)
+            .ok()
+            .and_then(|brin| institutions.iter().find(|i| i.data.brin == brin)),
+    };
+    let refuse = |field: &'static str, message: String| {
+        let page = upload_page(&viewer, &institutions, &raw, Some((field, message)));
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+    };
+    let Some(institution) = institution else {
+        if institutions.is_empty() {
+            return Err(PageError::Forbidden);
+        }
+        return refuse(
+            "institution",
+            viewer.lang.t("import.page.choose_institution"),
+        );
+    };
+    let Some((name, bytes)) = upload.file else {
+        return refuse("file", viewer.lang.t("import.page.choose_file"));
+    };
+    let mapping = state.store.import_mapping(institution.id).await?;
+    let brin = &institution.data.brin;
+    // A file Stip cannot read is said at once, on the form it was chosen on.
+    if let Err(message) = read_preview(&state, viewer.lang, &name, &bytes, brin, &mapping).await? {
+        let page = upload_page(
+            &viewer,
+            &institutions,
+            brin.as_str(),
+            Some(("file", message)),
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    }
+    let user_id = viewer.user.as_ref().map(|u| u.id);
+    let id = state
+        .store
+        .create_import(institution.id, user_id, &name, &bytes, &mapping)
+        .await?;
+    Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response())
+}
+
+/// The template to fill in: an export of no projects, with its explanation sheet.
+async fn template(state: &AppState, format: &str) -> Result<Response, PageError> {
+    let bytes = export_bytes(&state.store, format, &[]).await?;
+    let content_type = match format {
+        "csv" => "text/csv; charset=utf-8",
+        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"stip-portfolio-sjabloon.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn template_xlsx(State(state): State<AppState>) -> Result<Response, PageError> {
+    template(&state, "xlsx").await
+}
+
+async fn template_csv(State(state): State<AppState>) -> Result<Response, PageError> {
+    template(&state, "csv").await
+}
+
+/// An uploaded file and its institution, if the viewer may import into it. Someone who may
+/// not gets the same answer as for an import that does not exist.
+async fn stored_for(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<(StoredImport, Institution), PageError> {
+    let stored = state.store.stored_import(id).await?;
+    if !viewer.may(Action::ImportProjects {
+        institution_id: stored.institution_id,
+    }) {
+        return Err(PageError::NotFound);
+    }
+    let lists = state.lists().await?;
+    let institution = lists
+        .institutions
+        .iter()
+        .find(|i| i.id == stored.institution_id)
+        .cloned()
+        .ok_or(PageError::NotFound)?;
+    Ok((stored, institution))
+}
+
+/// A column of the file with the field it is read into.
+struct ColumnChoice {
+    index: usize,
+    header: String,
+    field: String,
+}
+
+/// A row of the file as the page lists it.
+struct RowView {
+    row: usize,
+    title: String,
+    status: &'static str,
+    /// For a changed row: the fields that change, by their names.
+    fields: String,
+    problems: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "exchange/preview.html")]
+struct PreviewPage {
+    c: Chrome,
+    id: i64,
+    institution_name: String,
+    brin: String,
+    file_name: String,
+    uploaded_at: String,
+    sheet: String,
+    header_row: Option<usize>,
+    columns: Vec<ColumnChoice>,
+    /// (field code, name) for every column's choice.
+    fields: Vec<(String, String)>,
+    counts: ImportCountsJson,
+    rows: Vec<RowView>,
+    /// Which rows are listed: `alle`, `fout`, `nieuw`, `gewijzigd` or `ongewijzigd`.
+    shown: String,
+    /// How many rows that choice has (more than are listed when over [`SHOWN_ROWS`]).
+    shown_total: usize,
+    /// Why the file gives no rows with this mapping.
+    file_error: Option<String>,
+    /// Why confirming did not write.
+    error: Option<String>,
+    /// What a confirmed import wrote.
+    result: Option<ImportCountsJson>,
+    mapping_saved: bool,
+}
+
+impl PreviewPage {
+    fn filter_href(&self, rows: &str) -> String {
+        format!("/projecten/importeren/{}?rijen={rows}#rijen", self.id)
+    }
+
+    fn status_label(&self, status: &str) -> String {
+        self.c.t(&format!("import.status.{status}"))
+    }
+
+    /// The choices of which rows to list, each `(key, "3 nieuw")`, all rows last.
+    fn row_choices(&self) -> Vec<(&'static str, String)> {
+        let n = &self.counts;
+        let counted = |n: usize, status: &str| format!("{n} {}", self.status_label(status));
+        let all = n.new + n.changed + n.unchanged + n.error;
+        vec![
+            ("nieuw", counted(n.new, "new")),
+            ("gewijzigd", counted(n.changed, "changed")),
+            ("ongewijzigd", counted(n.unchanged, "unchanged")),
+            (
+                "fout",
+                self.c
+                    .t_with("import.page.with_problems", &[("n", &n.error.to_string())]),
+            ),
+            (
+                "alle",
+                self.c
+                    .t_with("import.page.rows_all", &[("n", &all.to_string())]),
+            ),
+        ]
+    }
+
+    fn shown_label(&self) -> String {
+        self.row_choices()
+            .into_iter()
+            .find(|(key, _)| *key == self.shown)
+            .map(|(_, label)| label)
+            .unwrap_or_default()
+    }
+
+    fn writes_anything(&self) -> bool {
+        self.counts.new + self.counts.changed > 0
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ShowQuery {
+    rijen: String,
+    koppeling: String,
+}
+
+/// The field choices of the mapping form, in the standard's order, scores last.
+fn field_choices(viewer: &Viewer, criteria: &[(String, String)]) -> Vec<(String, String)> {
+    let english = viewer.lang == crate::i18n::Lang::En;
+    FIELDS
+        .iter()
+        .map(|(f, _, nl, en, _)| (f.code(), if english { en } else { nl }.to_string()))
+        .chain(criteria.iter().map(|(code, name)| {
+            (
+                Field::Score(code.clone()).code(),
+                format!("{} {name}", viewer.lang.t("field.score")),
+            )
+        }))
+        .collect()
+}
+
+/// The name of a field that an import changes, as the project page names it.
+fn field_name(viewer: &Viewer, code: &str) -> String {
+    match code {
+        "external_id" => viewer.lang.t("import.page.external_id"),
+        "budget_eur" => viewer.lang.t("field.budget"),
+        other => viewer.lang.t(&format!("field.{other}")),
+    }
+}
+
+async fn preview_page(
+    state: &AppState,
+    viewer: &Viewer,
+    stored: &StoredImport,
+    institution: &Institution,
+    q: &ShowQuery,
+    error: Option<String>,
+) -> Result<PreviewPage, PageError> {
+    let brin = &institution.data.brin;
+    let read = read_preview(
+        state,
+        viewer.lang,
+        &stored.file_name,
+        &stored.file,
+        brin,
+        &stored.mapping,
+    )
+    .await?;
+    let (preview, file_error) = match read {
+        Ok(p) => (p, None),
+        Err(message) => (Preview::default(), Some(message)),
+    };
+    let plan = state.store.plan_import(institution.id, &preview).await?;
+    let counts = counts(&plan);
+    let shown = match q.rijen.as_str() {
+        "alle" | "fout" | "nieuw" | "gewijzigd" | "ongewijzigd" => q.rijen.clone(),
+        _ if counts.error > 0 => "fout".into(),
+        _ => "alle".into(),
+    };
+    let wanted = |plan: &RowPlan| match shown.as_str() {
+        "fout" => matches!(plan, RowPlan::Problems),
+        "nieuw" => matches!(plan, RowPlan::New),
+        "gewijzigd" => matches!(plan, RowPlan::Changed { .. }),
+        "ongewijzigd" => matches!(plan, RowPlan::Unchanged { .. }),
+        _ => true,
+    };
+    let selected: Vec<_> = preview
+        .rows
+        .iter()
+        .zip(&plan)
+        .filter(|(_, plan)| wanted(plan))
+        .collect();
+    let rows = selected
+        .iter()
+        .take(SHOWN_ROWS)
+        .map(|(row, plan)| RowView {
+            row: row.row,
+            title: row.title.clone(),
+            status: super::status_code(plan),
+            fields: match plan {
+                RowPlan::Changed { fields, .. } => fields
+                    .iter()
+                    .map(|f| field_name(viewer, f))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => String::new(),
+            },
+            problems: match &row.outcome {
+                Ok(_) => Vec::new(),
+                Err(problems) => problems
+                    .iter()
+                    .map(|p| problem_line(viewer.lang, row.row, p))
+                    .collect(),
+            },
+        })
+        .collect();
+    let criteria = state.store.reference_pairs().await?.criteria;
+    let c = viewer.chrome();
+    Ok(PreviewPage {
+        id: stored.id,
+        institution_name: institution.data.name.clone(),
+        brin: brin.to_string(),
+        file_name: stored.file_name.clone(),
+        uploaded_at: c.moment(&stored.created_at),
+        sheet: preview.sheet.clone(),
+        header_row: preview.header.as_ref().map(|h| h.row),
+        columns: preview
+            .header
+            .iter()
+            .flat_map(|h| h.columns.iter().enumerate())
+            .filter(|(_, (header, _))| !header.is_empty())
+            .map(|(index, (header, field))| ColumnChoice {
+                index,
+                header: header.clone(),
+                field: field.as_ref().map(Field::code).unwrap_or_default(),
+            })
+            .collect(),
+        fields: field_choices(viewer, &criteria),
+        counts,
+        shown_total: selected.len(),
+        rows,
+        shown,
+        file_error,
+        error,
+        result: stored.result.map(|r| ImportCountsJson {
+            new: r.new,
+            changed: r.changed,
+            unchanged: r.unchanged,
+            error: 0,
+        }),
+        mapping_saved: q.koppeling == "bewaard",
+        c,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    if viewer.user.is_none() {
+        return Ok(
+            Redirect::to(&format!("/inloggen?terug=/projecten/importeren/{id}")).into_response(),
+        );
+    }
+    let (stored, institution) = stored_for(&state, &viewer, id).await?;
+    let page = preview_page(&state, &viewer, &stored, &institution, &q, None).await?;
+    Ok(render(&page))
+}
+
+/// The mapping form: per column `col_<i>` (its header) and `map_<i>` (a field code, or empty
+/// to leave the column out); `bewaren` keeps it for the institution's next import; `herstel`
+/// goes back to what Stip recognises by itself.
+async fn set_mapping(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    let (stored, institution) = stored_for(&state, &viewer, id).await?;
+    if stored.result.is_some() {
+        return Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response());
+    }
+    let mut mapping = Mapping::new();
+    if !form.contains_key("herstel") {
+        for (key, header) in &form {
+            let Some(index) = key.strip_prefix("col_") else {
+                continue;
+            };
+            let chosen = form
+                .get(&format!("map_{index}"))
+                .map(String::as_str)
+                .unwrap_or("");
+            let field = match chosen {
+                "" => None,
+                code => Some(Field::parse(code).ok_or_else(|| {
+                    PageError::Invalid(stip_core::Invalid::one(
+                        &format!("map_{index}"),
+                        stip_core::ErrorCode::InvalidChoice,
+                    ))
+                })?),
+            };
+            mapping.insert(header.clone(), field);
+        }
+    }
+    state.store.set_import_mapping(id, &mapping).await?;
+    let keep = form.get("bewaren").is_some_and(|v| crate::form::checked(v));
+    if keep {
+        state
+            .store
+            .save_import_mapping(institution.id, &mapping)
+            .await?;
+    }
+    let flash = if keep { "?koppeling=bewaard" } else { "" };
+    Ok(Redirect::to(&format!("/projecten/importeren/{id}{flash}#kolommen")).into_response())
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let (stored, institution) = stored_for(&state, &viewer, id).await?;
+    let done = Redirect::to(&format!("/projecten/importeren/{id}")).into_response();
+    if stored.result.is_some() {
+        return Ok(done);
+    }
+    let lang = viewer.lang;
+    let brin = &institution.data.brin;
+    let read = read_preview(
+        &state,
+        lang,
+        &stored.file_name,
+        &stored.file,
+        brin,
+        &stored.mapping,
+    )
+    .await?;
+    let refused = match read {
+        Ok(preview) if preview.has_problems() => {
+            let n = preview.rows.iter().filter(|r| r.outcome.is_err()).count();
+            lang.t_with("import.has_problems", &[("n", &n.to_string())])
+        }
+        Ok(preview) => match state
+            .store
+            .commit_import(&stored, &preview, &viewer.editor())
+            .await
+        {
+            Ok(_) | Err(StoreError::ImportedAlready) => return Ok(done),
+            Err(StoreError::Busy) => lang.t("import.saved_since"),
+            Err(e) => return Err(e.into()),
+        },
+        Err(message) => message,
+    };
+    let q = ShowQuery::default();
+    let page = preview_page(&state, &viewer, &stored, &institution, &q, Some(refused)).await?;
+    Ok((StatusCode::CONFLICT, render(&page)).into_response())
+}
