@@ -23,7 +23,7 @@ test('an overview is previewed row by row and imported on confirmation, by keybo
   expect(stip.path()).toBe('/projecten/importeren');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Projecten importeren');
 
-  await page.getByLabel('Bestand').setInputFiles(overview([
+  await page.getByLabel('Bestand', { exact: true }).setInputFiles(overview([
     { title, phase: 'In uitvoering', start: '3-2-2021', budget: '€ 12.500,00', theme: 'data ondersteund onderwijs' },
   ]));
   await tabTo(page, page.getByRole('button', { name: 'Bestand bekijken' }));
@@ -52,7 +52,7 @@ test('problems are named by row and column, a column can be left out, and the pa
   await page.setViewportSize({ width: 375, height: 740 });
   await stip.visit('/projecten/importeren');
   await expectNoHorizontalScroll(page, 'the upload form at 375px');
-  await page.getByLabel('Bestand').setInputFiles(overview([
+  await page.getByLabel('Bestand', { exact: true }).setInputFiles(overview([
     { title: good, phase: 'idee', start: '1-9-2025', budget: '1000', theme: 'LLO' },
     { title: wrong, phase: 'idee', start: '31-02-2021', budget: 'twaalf euro', theme: 'LLO' },
   ]));

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use stip_core::ErrorCode;
 use stip_core::agenda::default_agenda;
 use stip_core::exchange::columns::Mapping;
-use stip_core::exchange::preview::{ImportRow, Lists, Preview, preview};
+use stip_core::exchange::preview::{Existing, ImportRow, Lists, Preview, preview};
 use stip_core::exchange::sheet::{self, Contents, FileError, Limits};
 
 fn fixtures() -> PathBuf {
@@ -46,7 +46,14 @@ fn read(name: &str) -> Result<Contents, FileError> {
 
 fn previewed(name: &str) -> Preview {
     let contents = read(name).unwrap_or_else(|e| panic!("{name}: {e}"));
-    preview(&contents, "25LN", &lists(), &Mapping::new()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    preview(
+        &contents,
+        "25LN",
+        &lists(),
+        &Mapping::new(),
+        &Existing::default(),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The project fields of a row as `expected.json` writes them.
@@ -204,7 +211,14 @@ fn files_that_are_no_overview_are_refused_with_the_reason() {
 fn a_project_listed_twice_in_one_file_is_refused_the_second_time() {
     let csv = "Projectnr.;Projectnaam;Fase;Thema\nA-1;Roosters;idee;Leermiddelen\nA-1;Roosters bis;idee;Leermiddelen\n;Dashboard;idee;LLO\n;dashboard;idee;LLO\n";
     let contents = sheet::read("dubbel.csv", csv.as_bytes(), &Limits::default()).unwrap();
-    let got = preview(&contents, "25LN", &lists(), &Mapping::new()).unwrap();
+    let got = preview(
+        &contents,
+        "25LN",
+        &lists(),
+        &Mapping::new(),
+        &Existing::default(),
+    )
+    .unwrap();
     let problems: Vec<(usize, &str, &ErrorCode)> = got
         .problems()
         .map(|(row, p)| (row, p.column.as_str(), &p.code))
@@ -224,14 +238,14 @@ fn a_mapping_chosen_by_the_user_overrides_the_recognised_columns() {
     let contents = sheet::read("eigen.csv", csv.as_bytes(), &Limits::default()).unwrap();
     let mut mapping = Mapping::new();
     mapping.insert("Opmerkingen".into(), None);
-    let got = preview(&contents, "25LN", &lists(), &mapping).unwrap();
+    let got = preview(&contents, "25LN", &lists(), &mapping, &Existing::default()).unwrap();
     let d = got.rows[0].outcome.as_ref().unwrap();
     assert_eq!(d.status_note, "", "Opmerkingen left out");
     mapping.insert(
         "Opmerkingen".into(),
         Some(stip_core::exchange::columns::Field::Summary),
     );
-    let got = preview(&contents, "25LN", &lists(), &mapping).unwrap();
+    let got = preview(&contents, "25LN", &lists(), &mapping, &Existing::default()).unwrap();
     assert_eq!(got.rows[0].outcome.as_ref().unwrap().summary, "loopt goed");
 }
 
@@ -265,7 +279,13 @@ fn no_damaged_file_makes_the_importer_panic() {
                 }
             }
             if let Ok(contents) = sheet::read(&name, &bytes, &Limits::default()) {
-                let _ = preview(&contents, "25LN", &lists, &Mapping::new());
+                let _ = preview(
+                    &contents,
+                    "25LN",
+                    &lists,
+                    &Mapping::new(),
+                    &Existing::default(),
+                );
             }
         }
     }

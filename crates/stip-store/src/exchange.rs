@@ -4,11 +4,11 @@
 
 use crate::portfolio::{Editor, NewProject, insert_new_projects, replace_links, update_row};
 use crate::{Result, Store, StoreError, on_pool, retrying};
-use std::collections::HashMap;
 use std::sync::Arc;
 use stip_core::access::ProjectScope;
 use stip_core::exchange::columns::Mapping;
-use stip_core::exchange::preview::{Lists, Preview};
+use stip_core::exchange::preview::{Existing, Lists, Preview, PreviewError, preview};
+use stip_core::exchange::sheet::Contents;
 use stip_core::portfolio::{ListRequest, Project, diff};
 
 /// What importing one row does.
@@ -60,11 +60,6 @@ pub struct ReferencePairs {
     pub criteria: Vec<(String, String)>,
 }
 
-/// The key a row finds its project by.
-fn title_key(title: &str) -> String {
-    title.trim().to_lowercase()
-}
-
 impl Store {
     /// The reference lists as `(code, name)` pairs: what an import reads names against and
     /// an export explains.
@@ -97,24 +92,32 @@ impl Store {
         Ok(Lists::new(&r.themes, &r.drivers, &r.criteria))
     }
 
-    /// What importing each row of `preview` into the institution does, row by row: a row finds
-    /// its project by the institution's project number, else by title (among projects without
-    /// a number).
+    /// Reads a file's contents as projects of the institution (BRIN code `brin`), each row
+    /// matched with the project it describes among the institution's stored projects.
+    pub async fn preview_import(
+        &self,
+        institution_id: i64,
+        brin: &str,
+        contents: &Contents,
+        mapping: &Mapping,
+    ) -> Result<Result<Preview, PreviewError>> {
+        let lists = self.import_lists().await?;
+        let own = self.index().await?.of_institution(institution_id);
+        let existing = Existing::new(
+            own.iter()
+                .map(|p| (p.id, p.external_id.as_deref(), &p.data)),
+        );
+        Ok(preview(contents, brin, &lists, mapping, &existing))
+    }
+
+    /// What importing each row of `preview` into the institution does, row by row, against
+    /// the projects as they are now.
     pub async fn plan_import(
         &self,
         institution_id: i64,
         preview: &Preview,
     ) -> Result<Vec<RowPlan>> {
-        let own = self.index().await?.of_institution(institution_id);
-        let by_id: HashMap<&str, &Arc<Project>> = own
-            .iter()
-            .filter_map(|p| p.external_id.as_deref().map(|x| (x, p)))
-            .collect();
-        let by_title: HashMap<String, &Arc<Project>> = own
-            .iter()
-            .filter(|p| p.external_id.is_none())
-            .map(|p| (title_key(&p.data.title), p))
-            .collect();
+        let index = self.index().await?;
         Ok(preview
             .rows
             .iter()
@@ -122,16 +125,15 @@ impl Store {
                 let Ok(imported) = &row.outcome else {
                     return RowPlan::Problems;
                 };
-                let found = row
-                    .external_id
-                    .as_deref()
-                    .and_then(|x| by_id.get(x))
-                    .or_else(|| by_title.get(&title_key(&row.title)));
-                let Some(p) = found else {
+                // A project deleted since the preview is made again.
+                let Some(p) = row
+                    .matched
+                    .and_then(|id| index.get(id))
+                    .filter(|p| p.institution_id == institution_id)
+                else {
                     return RowPlan::New;
                 };
-                let merged = preview.merged(&p.data, imported);
-                let mut fields: Vec<String> = diff(&p.data, &merged)
+                let mut fields: Vec<String> = diff(&p.data, imported)
                     .into_iter()
                     .map(|c| c.field)
                     .collect();
@@ -198,6 +200,22 @@ impl Store {
         let mut new = Vec::new();
         let mut changed = Vec::new();
         let index = self.index().await?;
+        // A row read as new while its project has been made since (by another import of the
+        // same file, say) would be made twice: the file is to be read again.
+        let own = index.of_institution(institution_id);
+        let existing = Existing::new(
+            own.iter()
+                .map(|p| (p.id, p.external_id.as_deref(), &p.data)),
+        );
+        let made_since = preview.rows.iter().zip(&plan).any(|(row, plan)| {
+            *plan == RowPlan::New
+                && existing
+                    .find(row.external_id.as_deref(), &row.title)
+                    .is_some()
+        });
+        if made_since {
+            return Err(StoreError::Busy);
+        }
         for (row, plan) in preview.rows.iter().zip(&plan) {
             let Ok(imported) = &row.outcome else {
                 return Err(StoreError::ImportHasProblems);
@@ -210,8 +228,7 @@ impl Store {
                 }),
                 RowPlan::Changed { id, version, .. } => {
                     let stored = index.get(*id).ok_or(StoreError::NotFound)?;
-                    let merged = preview.merged(&stored.data, imported);
-                    changed.push((*id, *version, stored, merged, row.external_id.clone()));
+                    changed.push((*id, *version, stored, imported, row.external_id.clone()));
                 }
                 RowPlan::Unchanged { .. } => counts.unchanged += 1,
                 RowPlan::Problems => return Err(StoreError::ImportHasProblems),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use stip_core::access::ProjectScope;
 use stip_core::agenda::default_agenda;
 use stip_core::exchange::columns::{Field, Mapping};
-use stip_core::exchange::preview::{Preview, preview};
+use stip_core::exchange::preview::Preview;
 use stip_core::exchange::sheet::{self, Limits};
 use stip_core::exchange::write::{ExportRow, json};
 use stip_core::institution::{BrinCode, InstitutionData};
@@ -44,6 +44,7 @@ on_both!(
     an_overview_imports_once_and_again_changes_nothing,
     a_second_overview_changes_only_its_own_columns,
     a_file_with_problems_writes_nothing,
+    a_partial_overview_is_checked_as_the_whole_project_it_makes,
     the_json_export_reads_back_into_an_empty_stip_unchanged,
     the_mapping_an_institution_chose_is_kept,
 );
@@ -79,8 +80,13 @@ async fn read_fixture(store: &Store, name: &str) -> Preview {
 
 async fn read_bytes(store: &Store, name: &str, bytes: &[u8], mapping: &Mapping) -> Preview {
     let contents = sheet::read(name, bytes, &Limits::default()).unwrap();
-    let lists = store.import_lists().await.unwrap();
-    preview(&contents, "25LN", &lists, mapping).unwrap()
+    let brin = BrinCode::parse("25LN").unwrap();
+    let horizon = store.institution_by_brin(&brin).await.unwrap();
+    store
+        .preview_import(horizon.id, "25LN", &contents, mapping)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 /// The whole portfolio in the exchange format, by title (creation times differ between
@@ -130,6 +136,12 @@ async fn an_overview_imports_once_and_again_changes_nothing(db: &TestDb) {
         }
     );
     assert_eq!(store.warm().await.unwrap(), 12, "in the read model at once");
+    // The same preview once more (read before the first import) would make them twice.
+    assert!(matches!(
+        store.import_projects(inst, &file, &editor()).await,
+        Err(StoreError::Busy)
+    ));
+    let file = read_fixture(store, "horizon-overzicht.xlsx").await;
     let again = store.import_projects(inst, &file, &editor()).await.unwrap();
     assert_eq!(
         again,
@@ -265,4 +277,62 @@ async fn the_mapping_an_institution_chose_is_kept(db: &TestDb) {
     mapping.insert("Kenmerk".into(), Some(Field::Title));
     store.save_import_mapping(inst, &mapping).await.unwrap();
     assert_eq!(store.import_mapping(inst).await.unwrap(), mapping);
+}
+
+async fn a_partial_overview_is_checked_as_the_whole_project_it_makes(db: &TestDb) {
+    let store = &db.store;
+    let inst = horizon(store).await;
+    let csv = |text: &str| text.replace('\n', "\r\n").into_bytes();
+    let first = read_bytes(
+        store,
+        "eerste.csv",
+        &csv("Projectnummer;Titel;Fase;Thema's;Startdatum;Einddatum;Casusbeschrijving\nX-1;Roosterapp;idee;LLO;1-9-2025;31-7-2026;Hoe wij roosters delen\n"),
+        &Mapping::new(),
+    )
+    .await;
+    assert!(!first.has_problems(), "{:?}", first.rows[0].outcome);
+    store
+        .import_projects(inst, &first, &editor())
+        .await
+        .unwrap();
+
+    // Only an end date: before the stored start date, so the project it makes is wrong.
+    let end = read_bytes(
+        store,
+        "einde.csv",
+        &csv("Projectnummer;Einddatum;Fase\nX-1;1-1-2025;uitvoering\n"),
+        &Mapping::new(),
+    )
+    .await;
+    let problems = end.rows[0].outcome.as_ref().unwrap_err();
+    assert_eq!(problems[0].column, "Einddatum");
+    assert_eq!(problems[0].code, stip_core::ErrorCode::EndBeforeStart);
+    assert!(matches!(
+        store.import_projects(inst, &end, &editor()).await,
+        Err(StoreError::ImportHasProblems)
+    ));
+
+    // Shareable without a case column: the stored case description makes it whole.
+    let share = read_bytes(
+        store,
+        "deelbaar.csv",
+        &csv("Projectnummer;Deelbaar als voorbeeld\nX-1;ja\n"),
+        &Mapping::new(),
+    )
+    .await;
+    let plan = store.plan_import(inst, &share).await.unwrap();
+    match &plan[0] {
+        RowPlan::Changed { fields, .. } => assert_eq!(fields, &["shareable"]),
+        other => panic!("the row makes the project shareable: {other:?}"),
+    }
+    // A new project marked shareable without any case description is refused for it.
+    let new = read_bytes(
+        store,
+        "nieuw.csv",
+        &csv("Projectnummer;Titel;Fase;Thema's;Deelbaar als voorbeeld\nX-2;Nieuw;idee;LLO;ja\n"),
+        &Mapping::new(),
+    )
+    .await;
+    let problems = new.rows[0].outcome.as_ref().unwrap_err();
+    assert_eq!(problems[0].field, "case_summary");
 }

@@ -165,14 +165,21 @@ enum TokenCommand {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    // A server logs what it does; a one-off command (import, export, backup) prints its own
+    // result and logs only what went wrong, unless STIP_LOG asks for more.
+    let default_log = match cli.command {
+        Command::Serve { .. } => "info,sqlx=warn",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STIP_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| default_log.into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match cli.command {
         Command::Serve {
             addr,
             database,
@@ -542,7 +549,7 @@ async fn import(
     dry_run: bool,
     mapping_file: Option<&std::path::Path>,
 ) -> Result<()> {
-    use stip_core::exchange::{columns::Mapping, preview, sheet};
+    use stip_core::exchange::{columns::Mapping, sheet};
     use stip_store::exchange::RowPlan;
     use stip_web::exchange::{file_error, preview_error, problem_line};
     use stip_web::i18n::Lang;
@@ -572,8 +579,9 @@ async fn import(
         .unwrap_or_default();
     let contents = sheet::read(&name, &bytes, &sheet::Limits::default())
         .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), file_error(nl, &e)))?;
-    let lists = store.import_lists().await?;
-    let preview = preview::preview(&contents, code.as_str(), &lists, &mapping)
+    let preview = store
+        .preview_import(institution.id, code.as_str(), &contents, &mapping)
+        .await?
         .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), preview_error(nl, &e)))?;
     let plan = store.plan_import(institution.id, &preview).await?;
     if let Some(header) = &preview.header {

@@ -9,7 +9,7 @@ use super::{Document, ExchangeProject, FORMAT, VERSION};
 use crate::ErrorCode;
 use crate::portfolio::{ProjectData, ProjectInput, References};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The reference lists a file's names are read against: `(code, name)` per entry.
 pub struct Lists {
@@ -72,7 +72,48 @@ pub struct ImportRow {
     /// The institution's own project number, when the file has one.
     pub external_id: Option<String>,
     pub title: String,
+    /// The stored project the row describes, if any (see [`Existing`]).
+    pub matched: Option<i64>,
+    /// The project as it will be: for a matched row the stored project with the values of the
+    /// file's columns, checked as a whole like a save of the form.
     pub outcome: Result<ProjectData, Vec<Problem>>,
+}
+
+/// The institution's projects as stored, which rows find theirs among: by the institution's
+/// own project number, else by title among the projects without one.
+#[derive(Default)]
+pub struct Existing<'a> {
+    by_number: HashMap<&'a str, (i64, &'a ProjectData)>,
+    by_title: HashMap<String, (i64, &'a ProjectData)>,
+}
+
+impl<'a> Existing<'a> {
+    /// From `(id, project number, data)` per stored project.
+    pub fn new(
+        projects: impl IntoIterator<Item = (i64, Option<&'a str>, &'a ProjectData)>,
+    ) -> Self {
+        let mut existing = Existing::default();
+        for (id, number, data) in projects {
+            match number {
+                Some(n) => existing.by_number.insert(n, (id, data)),
+                None => existing.by_title.insert(title_key(&data.title), (id, data)),
+            };
+        }
+        existing
+    }
+
+    /// The stored project a row with this project number and title describes.
+    pub fn find(&self, number: Option<&str>, title: &str) -> Option<(i64, &'a ProjectData)> {
+        number
+            .and_then(|n| self.by_number.get(n))
+            .or_else(|| self.by_title.get(&title_key(title)))
+            .copied()
+    }
+}
+
+/// Titles match whatever their case or surrounding spaces.
+fn title_key(title: &str) -> String {
+    title.trim().to_lowercase()
 }
 
 /// A file read into rows.
@@ -110,15 +151,17 @@ pub enum PreviewError {
     UnsupportedFormat { format: String, version: u32 },
 }
 
-/// Reads `contents` as projects of the institution with BRIN code `institution`.
+/// Reads `contents` as projects of the institution with BRIN code `institution`, whose
+/// stored projects are `existing`.
 pub fn preview(
     contents: &Contents,
     institution: &str,
     lists: &Lists,
     mapping: &Mapping,
+    existing: &Existing<'_>,
 ) -> Result<Preview, PreviewError> {
     let mut preview = match contents {
-        Contents::Document(doc) => from_document(doc, institution, lists)?,
+        Contents::Document(doc) => from_document(doc, institution, lists, existing)?,
         Contents::Sheets(sheets) => {
             // The sheet whose header names the most fields: a workbook's explanation sheet
             // has none.
@@ -137,7 +180,7 @@ pub fn preview(
                 .rows
                 .iter()
                 .filter(|r| r.number > header.row && !r.is_empty())
-                .map(|r| from_row(r, &header, institution, lists))
+                .map(|r| from_row(r, &header, institution, lists, existing))
                 .collect();
             Preview {
                 sheet: sheet.name.clone(),
@@ -194,9 +237,28 @@ fn mark_duplicates(preview: &mut Preview, lists: &Lists) {
     }
 }
 
-fn from_row(row: &Row, header: &Header, institution: &str, lists: &Lists) -> ImportRow {
-    let mut input = ProjectInput::default();
-    let mut external_id = None;
+fn from_row(
+    row: &Row,
+    header: &Header,
+    institution: &str,
+    lists: &Lists,
+    existing: &Existing<'_>,
+) -> ImportRow {
+    let cell_of = |field: &Field| header.column_of(field).map(|i| row.cell(i).text());
+    let external_id = cell_of(&Field::ExternalId).filter(|t| !t.is_empty());
+    let matched = existing.find(
+        external_id.as_deref(),
+        &cell_of(&Field::Title).unwrap_or_default(),
+    );
+    // A matched row starts from the stored project: the file's columns change what they hold,
+    // and what only Stip knows stays.
+    let mut input = matched.map_or_else(ProjectInput::default, |(_, d)| ProjectInput::from(d));
+    if header.column_of(&Field::Themes).is_some() {
+        input.themes.clear();
+        if header.column_of(&Field::PrimaryTheme).is_none() {
+            input.primary_theme.clear();
+        }
+    }
     let mut early = Vec::new();
     let mut explicit_unit = false;
     for (i, (column, field)) in header.columns.iter().enumerate() {
@@ -214,7 +276,7 @@ fn from_row(row: &Row, header: &Header, institution: &str, lists: &Lists) -> Imp
                     });
                 }
             }
-            Field::ExternalId => external_id = Some(text).filter(|t| !t.is_empty()),
+            Field::ExternalId => {}
             Field::Title => input.title = text,
             Field::Summary => input.summary = text,
             Field::Description => input.description = text,
@@ -303,6 +365,7 @@ fn from_row(row: &Row, header: &Header, institution: &str, lists: &Lists) -> Imp
         row: row.number,
         external_id,
         title,
+        matched: matched.map(|(id, _)| id),
         outcome,
     }
 }
@@ -365,6 +428,7 @@ fn from_document(
     doc: &Document,
     institution: &str,
     lists: &Lists,
+    existing: &Existing<'_>,
 ) -> Result<Preview, PreviewError> {
     if doc.format != FORMAT || doc.version != VERSION {
         return Err(PreviewError::UnsupportedFormat {
@@ -399,10 +463,14 @@ fn from_document(
                 };
                 Some((column, String::new()))
             });
+            // A document has every field: it replaces a matched project whole.
+            let external_id = p.external_id.clone().filter(|x| !x.trim().is_empty());
+            let matched = existing.find(external_id.as_deref(), &p.title);
             ImportRow {
                 row: i + 1,
-                external_id: p.external_id.clone().filter(|x| !x.trim().is_empty()),
+                external_id,
                 title: p.title.clone(),
+                matched: matched.map(|(id, _)| id),
                 outcome,
             }
         })
@@ -464,81 +532,5 @@ fn input_of(p: &ExchangeProject) -> ProjectInput {
         shareable: p.shareable,
         case_summary: p.case_summary.clone(),
         links: p.links.join("\n"),
-    }
-}
-
-impl Preview {
-    /// Whether the file has a column for `field` (a JSON document has every field).
-    pub fn carries(&self, field: &Field) -> bool {
-        match &self.header {
-            None => true,
-            Some(h) => match field {
-                Field::Themes | Field::PrimaryTheme => {
-                    h.column_of(&Field::Themes).is_some()
-                        || h.column_of(&Field::PrimaryTheme).is_some()
-                }
-                Field::Effort | Field::EffortUnit => {
-                    h.column_of(&Field::Effort).is_some()
-                        || h.column_of(&Field::EffortUnit).is_some()
-                }
-                f => h.column_of(f).is_some(),
-            },
-        }
-    }
-
-    /// A project as stored, with the fields this file has columns for taken from `imported`:
-    /// an overview with a few columns changes those, never what only Stip knows.
-    pub fn merged(&self, stored: &ProjectData, imported: &ProjectData) -> ProjectData {
-        if self.header.is_none() {
-            return imported.clone();
-        }
-        let mut d = stored.clone();
-        let i = imported;
-        macro_rules! take {
-            ($($field:ident => $name:ident),* $(,)?) => {
-                $(if self.carries(&Field::$field) {
-                    d.$name = i.$name.clone();
-                })*
-            };
-        }
-        take!(
-            Title => title,
-            Summary => summary,
-            Description => description,
-            IntendedResult => intended_result,
-            Owner => owner,
-            ProjectLead => project_lead,
-            ContactPerson => contact_person,
-            Phase => phase,
-            Status => status,
-            StatusNote => status_note,
-            StartDate => start_date,
-            EndDate => end_date,
-            Budget => budget,
-            Effort => effort,
-            Horizon => horizon,
-            Character => character,
-            Themes => themes,
-            Drivers => drivers,
-            Visibility => visibility,
-            Shareable => shareable,
-            CaseSummary => case_summary,
-            Links => links,
-        );
-        if self.carries(&Field::PerspectiveStrategicOperational) {
-            d.perspective.strategic_operational = i.perspective.strategic_operational;
-        }
-        if self.carries(&Field::PerspectiveIctBusiness) {
-            d.perspective.ict_business = i.perspective.ict_business;
-        }
-        for code in i.scores.keys().chain(stored.scores.keys()) {
-            if self.carries(&Field::Score(code.clone())) {
-                match i.scores.get(code) {
-                    Some(s) => d.scores.insert(code.clone(), *s),
-                    None => d.scores.remove(code),
-                };
-            }
-        }
-        d
     }
 }

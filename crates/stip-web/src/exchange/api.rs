@@ -271,10 +271,11 @@ pub async fn create(
     };
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
-    let preview = match read_preview(&state, viewer.lang, &name, &bytes, brin, &mapping).await? {
-        Ok(p) => p,
-        Err(message) => return Ok(refused_file(viewer.lang, message)),
-    };
+    let preview =
+        match read_preview(&state, viewer.lang, (&name, &bytes), &institution, &mapping).await? {
+            Ok(p) => p,
+            Err(message) => return Ok(refused_file(viewer.lang, message)),
+        };
     let plan = state.store.plan_import(institution.id, &preview).await?;
     let user_id = viewer.user.as_ref().map(|u| u.id);
     let id = state
@@ -337,13 +338,11 @@ pub async fn commit(
         .iter()
         .find(|i| i.id == stored.institution_id)
         .ok_or(ApiError::NotFound)?;
-    let brin = &institution.data.brin;
     let preview = match read_preview(
         &state,
         lang,
-        &stored.file_name,
-        &stored.file,
-        brin,
+        (&stored.file_name, &stored.file),
+        institution,
         &stored.mapping,
     )
     .await?

@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::ErrorCode;
 use stip_core::exchange::columns::Mapping;
-use stip_core::exchange::preview::{Preview, preview};
+use stip_core::exchange::preview::Preview;
 use stip_core::exchange::preview::{PreviewError, Problem};
 use stip_core::exchange::sheet::FileError;
 use stip_core::exchange::sheet::{self, Limits};
 use stip_core::exchange::write::{self, ExportRow};
-use stip_core::institution::BrinCode;
+use stip_core::institution::Institution;
 use stip_core::portfolio::Project;
 use stip_core::portfolio::{Character, EffortUnit, Horizon, Phase, Status, Visibility};
 use stip_store::Store;
@@ -216,19 +216,23 @@ pub async fn read_upload(headers: &HeaderMap, body: Bytes) -> Upload {
     upload
 }
 
-/// Reads a stored or uploaded file into its preview, or the sentence why it cannot be read.
+/// Reads a stored or uploaded file into its preview for the institution, or the sentence why
+/// it cannot be read.
 pub async fn read_preview(
     state: &AppState,
     lang: Lang,
-    name: &str,
-    bytes: &[u8],
-    brin: &BrinCode,
+    (name, bytes): (&str, &[u8]),
+    institution: &Institution,
     mapping: &Mapping,
 ) -> Result<Result<Preview, String>, stip_store::StoreError> {
     let contents = match sheet::read(name, bytes, &Limits::default()) {
         Ok(c) => c,
         Err(e) => return Ok(Err(file_error(lang, &e))),
     };
-    let lists = state.store.import_lists().await?;
-    Ok(preview(&contents, brin.as_str(), &lists, mapping).map_err(|e| preview_error(lang, &e)))
+    let brin = institution.data.brin.as_str();
+    let read = state
+        .store
+        .preview_import(institution.id, brin, &contents, mapping)
+        .await?;
+    Ok(read.map_err(|e| preview_error(lang, &e)))
 }

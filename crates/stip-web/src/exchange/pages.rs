@@ -156,7 +156,9 @@ async fn upload(
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
     // A file Stip cannot read is said at once, on the form it was chosen on.
-    if let Err(message) = read_preview(&state, viewer.lang, &name, &bytes, brin, &mapping).await? {
+    if let Err(message) =
+        read_preview(&state, viewer.lang, (&name, &bytes), institution, &mapping).await?
+    {
         let page = upload_page(
             &viewer,
             &institutions,
@@ -357,9 +359,8 @@ async fn preview_page(
     let read = read_preview(
         state,
         viewer.lang,
-        &stored.file_name,
-        &stored.file,
-        brin,
+        (&stored.file_name, &stored.file),
+        institution,
         &stored.mapping,
     )
     .await?;
@@ -524,13 +525,11 @@ async fn confirm(
         return Ok(done);
     }
     let lang = viewer.lang;
-    let brin = &institution.data.brin;
     let read = read_preview(
         &state,
         lang,
-        &stored.file_name,
-        &stored.file,
-        brin,
+        (&stored.file_name, &stored.file),
+        &institution,
         &stored.mapping,
     )
     .await?;
