@@ -256,7 +256,7 @@ impl Store {
         let all = ListRequest {
             page: 1,
             per_page: u32::try_from(index.len()).unwrap_or(u32::MAX).max(1),
-            ..req
+            ..req.into_owned()
         };
         Ok(index.list(&all, scope).items)
     }

@@ -662,11 +662,14 @@ impl Store {
     /// The request with its MORA filter widened to the sub-areas of the areas it names: a
     /// main area also finds the projects mapped to its parts. Every list of projects goes
     /// through here, since only the store knows the areas.
-    pub(crate) async fn with_mora_sub_areas(&self, req: &ListRequest) -> Result<ListRequest> {
-        let mut req = req.clone();
+    pub(crate) async fn with_mora_sub_areas<'r>(
+        &self,
+        req: &'r ListRequest,
+    ) -> Result<std::borrow::Cow<'r, ListRequest>> {
         if req.filter.mora.is_empty() {
-            return Ok(req);
+            return Ok(std::borrow::Cow::Borrowed(req));
         }
+        let mut req = req.clone();
         let refs = self.reference_ids().await?;
         let asked = std::mem::take(&mut req.filter.mora);
         for code in asked {
@@ -675,7 +678,7 @@ impl Store {
             }
             req.filter.mora.push(code);
         }
-        Ok(req)
+        Ok(std::borrow::Cow::Owned(req))
     }
 
     /// Puts the stored state of a project into the read model, if it is loaded.

@@ -96,15 +96,7 @@ async fn export_json(store: &Store) -> String {
         .projects_for_export(&req, ProjectScope::All)
         .await
         .unwrap();
-    let rows: Vec<ExportRow<'_>> = projects
-        .iter()
-        .map(|p| ExportRow {
-            institution_brin: p.institution_brin.as_str(),
-            institution_name: &p.institution_name,
-            external_id: p.external_id.as_deref(),
-            data: &p.data,
-        })
-        .collect();
+    let rows: Vec<ExportRow<'_>> = projects.iter().map(|p| ExportRow::from(&**p)).collect();
     String::from_utf8(json(&rows)).unwrap()
 }
 
@@ -263,15 +255,7 @@ async fn the_json_export_reads_back_into_an_empty_stip_unchanged(db: &TestDb) {
         .projects_for_export(&ListQuery::default().parse().unwrap(), ProjectScope::All)
         .await
         .unwrap();
-    let rows: Vec<ExportRow<'_>> = projects
-        .iter()
-        .map(|p| ExportRow {
-            institution_brin: p.institution_brin.as_str(),
-            institution_name: &p.institution_name,
-            external_id: p.external_id.as_deref(),
-            data: &p.data,
-        })
-        .collect();
+    let rows: Vec<ExportRow<'_>> = projects.iter().map(|p| ExportRow::from(&**p)).collect();
     let pairs = store.reference_pairs().await.unwrap();
     for (name, bytes) in [
         (

@@ -261,6 +261,11 @@ async fn index(viewer: Viewer) -> Response {
     })
 }
 
+/// The record of a reference list that `found` picks, or NotFound.
+pub fn one<T>(list: Vec<T>, found: impl Fn(&T) -> bool) -> Result<T, StoreError> {
+    list.into_iter().find(found).ok_or(StoreError::NotFound)
+}
+
 /// A kind of record the beheer pages add and edit with one form (institutions, main lines,
 /// themes, policy drivers, criteria). The kind says who may manage it, its fields, how to read,
 /// check and store them; the handlers of [`manage`] do the rest the same way for every kind:

@@ -17,6 +17,17 @@ pub struct ExportRow<'a> {
     pub data: &'a ProjectData,
 }
 
+impl<'a> From<&'a crate::portfolio::Project> for ExportRow<'a> {
+    fn from(p: &'a crate::portfolio::Project) -> Self {
+        ExportRow {
+            institution_brin: p.institution_brin.as_str(),
+            institution_name: &p.institution_name,
+            external_id: p.external_id.as_deref(),
+            data: &p.data,
+        }
+    }
+}
+
 /// The columns of an export: BRIN and institution name, then every field in the standard's
 /// order, a score column per criterion after the drivers. `criteria` are `(code, name)`.
 pub fn columns(criteria: &[(String, String)]) -> Vec<(Option<Field>, String)> {

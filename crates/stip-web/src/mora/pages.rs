@@ -1,7 +1,7 @@
 //! Beheer of the MORA process areas: the list in the architecture's order, the form for an area
 //! (main area or a part of one), and deleting an area no project maps to.
 
-use crate::admin::{self, Field, Kind, Managed};
+use crate::admin::{self, Field, Kind, Managed, one};
 use crate::extract::Id;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
@@ -132,13 +132,7 @@ impl Managed for MoraArea {
 }
 
 async fn found(state: &AppState, id: i64) -> Result<MoraArea, StoreError> {
-    state
-        .store
-        .mora_areas()
-        .await?
-        .into_iter()
-        .find(|a| a.id == id)
-        .ok_or(StoreError::NotFound)
+    one(state.store.mora_areas().await?, |a| a.id == id)
 }
 
 #[derive(Template)]
