@@ -11,6 +11,7 @@ const forms = [
   { who: 'beheerder', url: '/beheer/themas/nieuw' },
   { who: 'beheerder', url: '/beheer/hoofdlijnen/nieuw' },
   { who: 'beheerder', url: '/beheer/drijfveren/nieuw' },
+  { who: 'beheerder', url: '/beheer/mora/nieuw' },
   { who: 'beheerder', url: '/beheer/criteria/nieuw' },
 ];
 

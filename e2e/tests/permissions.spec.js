@@ -91,7 +91,7 @@ test.describe('projects of Horizon College seen by others', () => {
 });
 
 test('management pages: the beheerder may use all, the regiegroep only the agenda', async ({ stip, page }) => {
-  const pages = ['/beheer/instellingen', '/beheer/agenda', '/beheer/drijfveren', '/beheer/criteria', '/beheer/gebruikers', '/beheer/gebruikers/nieuw'];
+  const pages = ['/beheer/instellingen', '/beheer/agenda', '/beheer/drijfveren', '/beheer/mora', '/beheer/criteria', '/beheer/gebruikers', '/beheer/gebruikers/nieuw'];
   await stip.login('regiegroep');
   for (const url of pages) await stip.visit(url, { status: url === '/beheer/agenda' ? 200 : 403 });
   await stip.logout();

@@ -54,11 +54,11 @@ test('portfolio pages and forms fit a phone and 200% zoom, also with errors', as
 
 test('management pages fit a phone and 200% zoom', async ({ stip, page }) => {
   await stip.login('beheerder');
-  for (const url of ['/beheer', '/beheer/instellingen', '/beheer/instellingen/nieuw', '/beheer/agenda', '/beheer/themas/nieuw', '/beheer/hoofdlijnen/nieuw', '/beheer/drijfveren', '/beheer/drijfveren/nieuw', '/beheer/criteria', '/beheer/criteria/nieuw', '/beheer/gebruikers', '/beheer/gebruikers/nieuw']) {
+  for (const url of ['/beheer', '/beheer/instellingen', '/beheer/instellingen/nieuw', '/beheer/agenda', '/beheer/themas/nieuw', '/beheer/hoofdlijnen/nieuw', '/beheer/drijfveren', '/beheer/drijfveren/nieuw', '/beheer/mora', '/beheer/mora/nieuw', '/beheer/criteria', '/beheer/criteria/nieuw', '/beheer/gebruikers', '/beheer/gebruikers/nieuw']) {
     await fits(stip, url);
   }
   // The edit forms of one row of each list.
-  for (const list of ['/beheer/instellingen', '/beheer/drijfveren', '/beheer/criteria', '/beheer/gebruikers']) {
+  for (const list of ['/beheer/instellingen', '/beheer/drijfveren', '/beheer/mora', '/beheer/criteria', '/beheer/gebruikers']) {
     await page.setViewportSize(PHONE);
     await stip.visit(list);
     const href = await page.locator('main table tbody tr:first-child th a').getAttribute('href');

@@ -36,6 +36,7 @@ fn full_input(agenda: &stip_core::agenda::DefaultAgenda) -> ProjectInput {
         primary_theme: agenda.themes[0].code.clone(),
         themes: agenda.themes[1..3].iter().map(|t| t.code.clone()).collect(),
         drivers: agenda.drivers.iter().map(|d| d.code.clone()).collect(),
+        mora_areas: vec!["onderwijs-uitvoeren".into(), "bedrijfsvoering-hrm".into()],
         scores: agenda
             .criteria
             .iter()
@@ -54,9 +55,12 @@ fn benches(c: &mut Criterion) {
     let themes: Vec<&str> = agenda.themes.iter().map(|t| t.code.as_str()).collect();
     let drivers: Vec<&str> = agenda.drivers.iter().map(|d| d.code.as_str()).collect();
     let criteria: Vec<&str> = agenda.criteria.iter().map(|c| c.code.as_str()).collect();
+    let areas = stip_core::mora::default_areas();
+    let mora_areas: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
     let refs = References {
         themes: &themes,
         drivers: &drivers,
+        mora_areas: &mora_areas,
         criteria: &criteria,
     };
     let input = full_input(&agenda);

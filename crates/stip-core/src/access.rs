@@ -65,6 +65,8 @@ pub enum Action {
     ManageInstitutions,
     ManageAgenda,
     ManagePolicyDrivers,
+    /// The MORA process areas (see `crate::mora`).
+    ManageMoraAreas,
     ManageCriteria,
     ManageUsers,
 }
@@ -100,7 +102,8 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         | ImportProjects { institution_id } => is_own(institution_id),
         ViewNetwork => true,
         ManageAgenda => role == Role::Regiegroep,
-        ManageInstitutions | ManagePolicyDrivers | ManageCriteria | ManageUsers => false,
+        ManageInstitutions | ManagePolicyDrivers | ManageMoraAreas | ManageCriteria
+        | ManageUsers => false,
     }
 }
 
@@ -272,22 +275,23 @@ mod tests {
 
     #[test]
     fn management_per_role() {
-        //            network institutions agenda drivers criteria users
-        let expected: &[[bool; 6]] = &[
-            [false, false, false, false, false, false],
-            [true, true, true, true, true, true],
-            [true, false, true, false, false, false],
-            [true, false, true, false, false, false],
-            [true, false, false, false, false, false],
-            [true, false, false, false, false, false],
-            [true, false, false, false, false, false],
-            [true, false, false, false, false, false],
+        //            network institutions agenda drivers mora criteria users
+        let expected: &[[bool; 7]] = &[
+            [false, false, false, false, false, false, false],
+            [true, true, true, true, true, true, true],
+            [true, false, true, false, false, false, false],
+            [true, false, true, false, false, false, false],
+            [true, false, false, false, false, false, false],
+            [true, false, false, false, false, false, false],
+            [true, false, false, false, false, false, false],
+            [true, false, false, false, false, false, false],
         ];
         let actions = [
             Action::ViewNetwork,
             Action::ManageInstitutions,
             Action::ManageAgenda,
             Action::ManagePolicyDrivers,
+            Action::ManageMoraAreas,
             Action::ManageCriteria,
             Action::ManageUsers,
         ];

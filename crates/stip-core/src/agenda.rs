@@ -128,7 +128,8 @@ impl MainLineData {
     }
 }
 
-fn position(raw: &str) -> Result<i64, ErrorCode> {
+/// A place in a list's order; empty is 0.
+pub(crate) fn position(raw: &str) -> Result<i64, ErrorCode> {
     if raw.trim().is_empty() {
         Ok(0)
     } else {

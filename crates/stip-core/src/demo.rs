@@ -157,6 +157,54 @@ const SUBJECTS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Per theme: the MORA process areas a project on that theme plausibly maps to.
+const MORA_AREAS: &[(&str, &[&str])] = &[
+    (
+        "llo",
+        &[
+            "verbinding-maatschappij",
+            "instroom",
+            "onderwijs-ontwikkelen",
+        ],
+    ),
+    (
+        "digitaal-burgerschap",
+        &["onderwijs-ontwikkelen", "onderwijs-uitvoeren"],
+    ),
+    (
+        "leermiddelen",
+        &[
+            "onderwijs-ondersteunen",
+            "bedrijfsvoering-inkoop-contract",
+            "onderwijs-uitvoeren",
+        ],
+    ),
+    (
+        "eigen-dossier",
+        &["examineren-diplomeren", "student-begeleiden", "uitstroom"],
+    ),
+    (
+        "onderwijslogistiek",
+        &["tactisch-inrichten", "onderwijs-ondersteunen", "instroom"],
+    ),
+    (
+        "docentprofessionalisering",
+        &["bedrijfsvoering-hrm", "onderwijs-ontwikkelen"],
+    ),
+    (
+        "data-ondersteund-onderwijs",
+        &[
+            "bedrijfsvoering-informatie-data",
+            "student-begeleiden",
+            "strategie-beleid-sturing",
+        ],
+    ),
+    (
+        "innovatie",
+        &["onderzoek-innovatie", "bedrijfsvoering-facility-ict"],
+    ),
+];
+
 const VERBS: &[&str] = &[
     "Invoeren van",
     "Pilot met",
@@ -283,12 +331,17 @@ pub fn generate(institution_count: usize, per_institution: usize, seed: u64) -> 
     let agenda = default_agenda();
     let institutions = institutions(institution_count);
     let mut rng = fastrand::Rng::with_seed(seed);
+    // MORA areas draw from a generator of their own, so the rest of a seed's demo stays as it
+    // was before projects had them.
+    let mut mora_rng = fastrand::Rng::with_seed(seed ^ 0x4d4f_5241);
     let mut projects = Vec::with_capacity(institution_count * per_institution);
     for i in 0..institutions.len() {
         for _ in 0..per_institution {
+            let mut data = project(&mut rng, &agenda);
+            data.mora_areas = mora_areas(&mut mora_rng, data.primary_theme().unwrap_or_default());
             projects.push(DemoProject {
                 institution: i,
-                data: project(&mut rng, &agenda),
+                data,
             });
         }
     }
@@ -296,6 +349,26 @@ pub fn generate(institution_count: usize, per_institution: usize, seed: u64) -> 
         institutions,
         projects,
     }
+}
+
+/// One or two MORA areas that suit a project's main theme; about one project in seven has none
+/// (not every overview maps to the architecture).
+fn mora_areas(rng: &mut fastrand::Rng, theme: &str) -> Vec<String> {
+    let Some((_, areas)) = MORA_AREAS.iter().find(|(t, _)| *t == theme) else {
+        return Vec::new();
+    };
+    if rng.u8(0..7) == 0 {
+        return Vec::new();
+    }
+    let mut chosen = vec![pick(rng, areas).to_string()];
+    if rng.bool() {
+        let other = pick(rng, areas).to_string();
+        if !chosen.contains(&other) {
+            chosen.push(other);
+        }
+    }
+    chosen.sort();
+    chosen
 }
 
 fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
@@ -412,6 +485,7 @@ fn project(rng: &mut fastrand::Rng, agenda: &crate::agenda::DefaultAgenda) -> Pr
         },
         themes,
         drivers,
+        mora_areas: Vec::new(),
         scores,
         visibility,
         shareable,
@@ -458,12 +532,24 @@ mod tests {
         let themes: Vec<&str> = agenda.themes.iter().map(|t| t.code.as_str()).collect();
         let drivers: Vec<&str> = agenda.drivers.iter().map(|t| t.code.as_str()).collect();
         let criteria: Vec<&str> = agenda.criteria.iter().map(|t| t.code.as_str()).collect();
+        let areas = crate::mora::default_areas();
+        let mora_areas: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
         let refs = References {
             themes: &themes,
             drivers: &drivers,
+            mora_areas: &mora_areas,
             criteria: &criteria,
         };
-        for p in generate(3, 30, 7).projects {
+        let projects = generate(3, 30, 7).projects;
+        let mapped = projects
+            .iter()
+            .filter(|p| !p.data.mora_areas.is_empty())
+            .count();
+        assert!(
+            mapped > 60,
+            "most demo projects map to MORA areas: {mapped}"
+        );
+        for p in projects {
             let again = ProjectData::parse(&ProjectInput::from(&p.data), &refs).unwrap();
             assert_eq!(again, p.data);
         }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod exchange;
 pub mod institution;
 pub mod merge;
+pub mod mora;
 pub mod number;
 pub mod page;
 pub mod portfolio;

@@ -127,6 +127,8 @@ pub struct ProjectData {
     pub themes: Vec<String>,
     /// Policy driver codes, sorted: they are a set.
     pub drivers: Vec<String>,
+    /// MORA process area codes (see [`crate::mora`]), sorted: they are a set.
+    pub mora_areas: Vec<String>,
     /// Score 1–5 per criterion code.
     pub scores: BTreeMap<String, u8>,
     pub visibility: Visibility,
@@ -207,6 +209,7 @@ pub struct ProjectInput {
     /// Other themes, besides the primary one.
     pub themes: Vec<String>,
     pub drivers: Vec<String>,
+    pub mora_areas: Vec<String>,
     /// Criterion code → score as typed.
     pub scores: BTreeMap<String, String>,
     pub visibility: String,
@@ -220,7 +223,24 @@ pub struct ProjectInput {
 pub struct References<'a> {
     pub themes: &'a [&'a str],
     pub drivers: &'a [&'a str],
+    pub mora_areas: &'a [&'a str],
     pub criteria: &'a [&'a str],
+}
+
+/// Codes chosen from a reference list that form a set (policy drivers, MORA areas): blanks
+/// left out, each once, sorted; any code not in `known` refuses the whole field.
+fn code_set(raw: &[String], known: &[&str]) -> Result<Vec<String>, ErrorCode> {
+    let mut set: Vec<String> = Vec::new();
+    for c in raw.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if !known.contains(&c) {
+            return Err(ErrorCode::Unknown);
+        }
+        if !set.iter().any(|x| x == c) {
+            set.push(c.to_string());
+        }
+    }
+    set.sort();
+    Ok(set)
 }
 
 impl ProjectData {
@@ -325,22 +345,8 @@ impl ProjectData {
                 themes.push(t.to_string());
             }
         }
-        let mut drivers: Vec<String> = Vec::new();
-        for d in input
-            .drivers
-            .iter()
-            .map(|d| d.trim())
-            .filter(|d| !d.is_empty())
-        {
-            if !refs.drivers.contains(&d) {
-                e.push("drivers", ErrorCode::Unknown);
-                break;
-            }
-            if !drivers.iter().any(|x| x == d) {
-                drivers.push(d.to_string());
-            }
-        }
-        drivers.sort();
+        let drivers = e.take("drivers", code_set(&input.drivers, refs.drivers));
+        let mora_areas = e.take("mora_areas", code_set(&input.mora_areas, refs.mora_areas));
         let mut scores = BTreeMap::new();
         for (code, raw) in &input.scores {
             let field = format!("score_{code}");
@@ -410,7 +416,8 @@ impl ProjectData {
                 ict_business: ib.flatten(),
             },
             themes,
-            drivers,
+            drivers: drivers.unwrap_or_default(),
+            mora_areas: mora_areas.unwrap_or_default(),
             scores,
             visibility: visibility.unwrap_or(Visibility::Netwerk),
             shareable: input.shareable,
@@ -424,7 +431,7 @@ impl ProjectData {
     }
 
     /// The names of [`ProjectData::history_fields`], in form order.
-    pub const FIELDS: [&'static str; 25] = [
+    pub const FIELDS: [&'static str; 26] = [
         "title",
         "summary",
         "description",
@@ -445,6 +452,7 @@ impl ProjectData {
         "perspective_ict_business",
         "themes",
         "drivers",
+        "mora_areas",
         "scores",
         "visibility",
         "shareable",
@@ -485,6 +493,7 @@ impl ProjectData {
             ),
             ("themes", V::List(self.themes.clone())),
             ("drivers", V::List(self.drivers.clone())),
+            ("mora_areas", V::List(self.mora_areas.clone())),
             ("scores", V::Scores(self.scores.clone())),
             ("visibility", code(Some(self.visibility.code()))),
             ("shareable", V::Flag(self.shareable)),
@@ -523,6 +532,7 @@ impl From<&ProjectData> for ProjectInput {
             primary_theme: d.themes.first().cloned().unwrap_or_default(),
             themes: d.themes.iter().skip(1).cloned().collect(),
             drivers: d.drivers.clone(),
+            mora_areas: d.mora_areas.clone(),
             scores: d
                 .scores
                 .iter()
@@ -541,8 +551,8 @@ impl From<&ProjectData> for ProjectInput {
 ///
 /// In JSON (the database and the API) it is the plain value, as the project API has it: a text,
 /// a code or `null` (not set); an ISO date; a budget as a number of euros; an effort as
-/// `{"amount": 1.5, "unit": "fte"}`; a perspective 1–5; a list of theme or driver codes or
-/// links; scores as `{"urgentie": 3}`; `true`/`false`. The field's name tells which it is.
+/// `{"amount": 1.5, "unit": "fte"}`; a perspective 1–5; a list of theme, driver or MORA area
+/// codes or links; scores as `{"urgentie": 3}`; `true`/`false`. The field's name tells which it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HistoryValue {
     /// Not set (an empty date, amount or choice).
@@ -555,7 +565,7 @@ pub enum HistoryValue {
     Effort(Effort),
     /// A position 1–5 on a perspective axis.
     Axis(u8),
-    /// Theme or driver codes, or links.
+    /// Theme, driver or MORA area codes, or links.
     List(Vec<String>),
     /// Score 1–5 per criterion code.
     Scores(BTreeMap<String, u8>),
@@ -589,7 +599,7 @@ impl ValueKind {
             "budget" => ValueKind::Euro,
             "effort" => ValueKind::Effort,
             "perspective_strategic_operational" | "perspective_ict_business" => ValueKind::Axis,
-            "themes" | "drivers" | "links" => ValueKind::List,
+            "themes" | "drivers" | "mora_areas" | "links" => ValueKind::List,
             "scores" => ValueKind::Scores,
             "shareable" => ValueKind::Flag,
             _ => return None,
@@ -871,6 +881,8 @@ pub struct ListQuery {
     pub horizon: String,
     pub perspective: String,
     pub driver: String,
+    /// A MORA process area code.
+    pub mora: String,
     /// `1`: the theme filter matches the main theme only.
     pub primary_only: String,
     pub q: String,
@@ -895,6 +907,9 @@ pub struct ProjectFilter {
     pub horizon: Option<Horizon>,
     pub perspective: Option<PerspectivePole>,
     pub driver: Option<String>,
+    /// MORA process area codes, any of which the project maps to: the area asked for and, once
+    /// the store has widened it (a list cannot know the areas), its sub-areas. Empty: no filter.
+    pub mora: Vec<String>,
     /// Text the title, summary or description contains, in lower case (matching ignores case).
     pub text: Option<String>,
 }
@@ -924,6 +939,7 @@ impl ProjectFilter {
                 .driver
                 .as_ref()
                 .is_none_or(|x| d.drivers.iter().any(|y| y == x))
+            && (self.mora.is_empty() || d.mora_areas.iter().any(|a| self.mora.contains(a)))
             && self.text.as_ref().is_none_or(|q| text.contains(q.as_str()))
     }
 }
@@ -957,6 +973,7 @@ impl ListQuery {
             "horizon" => &mut self.horizon,
             "perspective" => &mut self.perspective,
             "driver" => &mut self.driver,
+            "mora" => &mut self.mora,
             "primary_only" => &mut self.primary_only,
             "q" => &mut self.q,
             "sort" => &mut self.sort,
@@ -1059,6 +1076,7 @@ impl ListQuery {
             horizon,
             perspective,
             driver: opt_text(&self.driver),
+            mora: opt_text(&self.mora).into_iter().collect(),
             text,
         };
         e.into_result(ListRequest {
@@ -1078,6 +1096,7 @@ pub(crate) mod tests {
         References {
             themes: &["llo", "innovatie"],
             drivers: &["krimp"],
+            mora_areas: &["onderwijs-uitvoeren", "bedrijfsvoering-hrm"],
             criteria: &["urgentie"],
         }
     }
@@ -1178,6 +1197,7 @@ pub(crate) mod tests {
             perspective_strategic_operational: "2".into(),
             themes: vec!["innovatie".into()],
             drivers: vec!["krimp".into()],
+            mora_areas: vec!["bedrijfsvoering-hrm".into(), "onderwijs-uitvoeren".into()],
             shareable: true,
             case_summary: "Goed voorbeeld".into(),
             links: "https://example.org/a\nhttps://example.org/b".into(),

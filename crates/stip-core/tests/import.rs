@@ -6,6 +6,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use stip_core::ErrorCode;
 use stip_core::agenda::default_agenda;
+use stip_core::exchange::ReferencePairs;
 use stip_core::exchange::columns::Mapping;
 use stip_core::exchange::preview::{Existing, ImportRow, Lists, Preview, preview};
 use stip_core::exchange::sheet::{self, Contents, FileError, Limits};
@@ -19,24 +20,33 @@ fn expected() -> serde_json::Map<String, Value> {
     serde_json::from_str(&text).unwrap()
 }
 
-fn lists() -> Lists {
+fn pairs() -> ReferencePairs {
     let a = default_agenda();
-    let themes: Vec<_> = a
-        .themes
-        .iter()
-        .map(|t| (t.code.clone(), t.name.clone()))
-        .collect();
-    let drivers: Vec<_> = a
-        .drivers
-        .iter()
-        .map(|t| (t.code.clone(), t.name.clone()))
-        .collect();
-    let criteria: Vec<_> = a
-        .criteria
-        .iter()
-        .map(|t| (t.code.clone(), t.name.clone()))
-        .collect();
-    Lists::new(&themes, &drivers, &criteria)
+    ReferencePairs {
+        themes: a
+            .themes
+            .iter()
+            .map(|t| (t.code.clone(), t.name.clone()))
+            .collect(),
+        drivers: a
+            .drivers
+            .iter()
+            .map(|t| (t.code.clone(), t.name.clone()))
+            .collect(),
+        mora_areas: stip_core::mora::default_areas()
+            .into_iter()
+            .map(|m| (m.code, m.name))
+            .collect(),
+        criteria: a
+            .criteria
+            .iter()
+            .map(|t| (t.code.clone(), t.name.clone()))
+            .collect(),
+    }
+}
+
+fn lists() -> Lists {
+    Lists::new(&pairs())
 }
 
 fn read(name: &str) -> Result<Contents, FileError> {
@@ -337,5 +347,81 @@ fn the_published_templates_have_the_columns_stip_writes() {
             assert_eq!(sheets[1].name, "Toelichting", "every column explained");
             assert_eq!(sheets[1].rows.len(), want.len() + 1);
         }
+    }
+}
+
+/// A MORA column under the names institutions give it, with the areas' names as people write
+/// them: one per cell, several with `;`, names that hold a comma themselves, codes.
+#[test]
+fn a_mora_column_is_read_by_the_names_of_the_areas() {
+    let csv = "Projectnaam;Fase;Thema;Procesgebied\n\
+               Roosters;idee;Leermiddelen;\"Onderwijs ondersteunen; Tactisch inrichten\"\n\
+               HR-dashboard;idee;LLO;Strategie, beleid en sturing, HRM\n\
+               Alles;idee;LLO;bedrijfsvoering\n\
+               Leeg;idee;LLO;\n\
+               Onbekend;idee;LLO;Ruimtevaart\n";
+    let contents = sheet::read("mora.csv", csv.as_bytes(), &Limits::default()).unwrap();
+    let got = preview(
+        &contents,
+        "25LN",
+        &lists(),
+        &Mapping::new(),
+        &Existing::default(),
+    )
+    .unwrap();
+    let areas = |row: usize| -> Vec<String> {
+        got.rows[row - 2]
+            .outcome
+            .as_ref()
+            .unwrap_or_else(|p| panic!("row {row}: {p:?}"))
+            .mora_areas
+            .clone()
+    };
+    assert_eq!(areas(2), ["onderwijs-ondersteunen", "tactisch-inrichten"]);
+    assert_eq!(
+        areas(3),
+        ["bedrijfsvoering-hrm", "strategie-beleid-sturing"]
+    );
+    assert_eq!(areas(4), ["bedrijfsvoering"]);
+    assert_eq!(areas(5), Vec::<String>::new());
+    let problems: Vec<(usize, &str, &str, &ErrorCode, &str)> = got
+        .problems()
+        .map(|(row, p)| {
+            (
+                row,
+                p.column.as_str(),
+                p.field.as_str(),
+                &p.code,
+                p.value.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            6,
+            "Procesgebied",
+            "mora_areas",
+            &ErrorCode::Unknown,
+            "Ruimtevaart"
+        )]
+    );
+    // The standard's headers, Dutch and English, are the same column.
+    for header in ["MORA-procesgebieden", "MORA process areas", "MORA"] {
+        let csv = format!("Titel;Fase;Thema's;{header}\nRoosters;idee;LLO;Uitstroom\n");
+        let contents = sheet::read("mora.csv", csv.as_bytes(), &Limits::default()).unwrap();
+        let got = preview(
+            &contents,
+            "25LN",
+            &lists(),
+            &Mapping::new(),
+            &Existing::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            got.rows[0].outcome.as_ref().unwrap().mora_areas,
+            ["uitstroom"],
+            "{header}"
+        );
     }
 }

@@ -7,7 +7,9 @@
 //! everything or leaves the database as empty as it found it. Not in a backup: the change log
 //! (a restored database starts its own), login throttling (minutes of state), uploaded files
 //! awaiting an import's confirmation, and the record of data migrations (the target's own
-//! migrations made it).
+//! migrations made it). A table the migrations fill with a shipped list ([`SEEDED`]) does not
+//! make a database less empty: a restore replaces those rows with the backup's, or keeps them
+//! when the backup predates the table.
 
 use crate::{Backend, Result, Store, StoreError};
 use serde_json::{Map, Value};
@@ -21,6 +23,7 @@ pub const TABLES: &[&str] = &[
     "main_lines",
     "themes",
     "policy_drivers",
+    "mora_areas",
     "criteria",
     "users",
     "sessions",
@@ -28,10 +31,15 @@ pub const TABLES: &[&str] = &[
     "projects",
     "project_themes",
     "project_drivers",
+    "project_mora_areas",
     "project_scores",
     "project_history",
     "import_mappings",
 ];
+
+/// Tables a migration fills with the list Stip ships (the MORA process areas), so a fresh
+/// database has rows there.
+pub const SEEDED: &[&str] = &["mora_areas"];
 
 /// A table's columns, in order, and whether each is a boolean (SQLite keeps those as 0 and 1).
 async fn columns(conn: &mut AnyConn<'_>, table: &str) -> Result<Vec<(String, bool)>> {
@@ -113,7 +121,7 @@ impl Store {
         let mut loaded = Vec::new();
         macro_rules! load_all {
             ($tx:ident, $conn:expr) => {{
-                for table in TABLES {
+                for table in TABLES.iter().filter(|t| !SEEDED.contains(t)) {
                     let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
                         .fetch_one(&mut *$tx)
                         .await?;
@@ -127,6 +135,12 @@ impl Store {
                         None => &[],
                         Some(_) => return Err(invalid(format!("\"{table}\" is not a list"))),
                     };
+                    if SEEDED.contains(table) && tables.contains_key(*table) {
+                        // No project refers to the shipped rows yet: the database is empty.
+                        sqlx::query(&format!("DELETE FROM {table}"))
+                            .execute(&mut *$tx)
+                            .await?;
+                    }
                     load($conn(&mut $tx), table, rows).await?;
                     loaded.push((*table, rows.len()));
                 }

@@ -10,7 +10,7 @@
 //! | kind | id | a follower |
 //! |---|---|---|
 //! | `project` | project id | reads the project again into the read model (or drops it) |
-//! | `institutions`, `themes`, `policy_drivers`, `criteria` | – | reloads the lists and the read model (projects show their codes and names) |
+//! | `institutions`, `themes`, `policy_drivers`, `mora_areas`, `criteria` | – | reloads the lists and the read model (projects show their codes and names) |
 //! | `main_lines` | – | reloads the lists |
 //! | `user` | user id | forgets every looked-up session and token |
 //!
@@ -285,7 +285,7 @@ impl Store {
                     }
                 }
                 ("main_lines", _) => lists = true,
-                ("institutions" | "themes" | "policy_drivers" | "criteria", _) => {
+                ("institutions" | "themes" | "policy_drivers" | "mora_areas" | "criteria", _) => {
                     lists = true;
                     projects_show_lists = true;
                 }

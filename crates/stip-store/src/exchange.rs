@@ -53,16 +53,11 @@ pub struct StoredImport {
 /// How long an uploaded file is kept: long enough to come back to a preview, not forever.
 const KEEP_IMPORTS_DAYS: i64 = 7;
 
-/// Themes, policy drivers and criteria, each as `(code, name)`.
-pub struct ReferencePairs {
-    pub themes: Vec<(String, String)>,
-    pub drivers: Vec<(String, String)>,
-    pub criteria: Vec<(String, String)>,
-}
+pub use stip_core::exchange::ReferencePairs;
 
 impl Store {
     /// The reference lists as `(code, name)` pairs: what an import reads names against and
-    /// an export explains.
+    /// an export explains (and names MORA areas by).
     pub async fn reference_pairs(&self) -> Result<ReferencePairs> {
         Ok(ReferencePairs {
             themes: self
@@ -77,6 +72,12 @@ impl Store {
                 .into_iter()
                 .map(|d| (d.code, d.name))
                 .collect(),
+            mora_areas: self
+                .mora_areas()
+                .await?
+                .into_iter()
+                .map(|a| (a.data.code, a.data.name))
+                .collect(),
             criteria: self
                 .criteria()
                 .await?
@@ -88,8 +89,7 @@ impl Store {
 
     /// The reference lists an import reads names against.
     pub async fn import_lists(&self) -> Result<Lists> {
-        let r = self.reference_pairs().await?;
-        Ok(Lists::new(&r.themes, &r.drivers, &r.criteria))
+        Ok(Lists::new(&self.reference_pairs().await?))
     }
 
     /// Reads a file's contents as projects of the institution (BRIN code `brin`), each row
@@ -316,12 +316,13 @@ impl Store {
         req: &ListRequest,
         scope: ProjectScope,
     ) -> Result<Vec<Arc<Project>>> {
+        let req = self.with_mora_sub_areas(req).await?;
         let index = self.index().await?;
         // One page that holds them all (the list reserves room for a page).
         let all = ListRequest {
             page: 1,
             per_page: u32::try_from(index.len()).unwrap_or(u32::MAX).max(1),
-            ..req.clone()
+            ..req.into_owned()
         };
         Ok(index.list(&all, scope).items)
     }

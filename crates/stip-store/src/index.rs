@@ -25,11 +25,12 @@ struct Keys {
     n: u32,
     institution_id: i64,
     brin: [u8; 4],
-    /// One bit per theme code and per driver code (see [`Bits`]).
+    /// One bit per theme code, per driver code and per MORA area code (see [`Bits`]).
     themes: u64,
     /// The bit of the main theme alone.
     primary_theme: u64,
     drivers: u64,
+    mora_areas: u64,
     visibility: Visibility,
     phase: Phase,
     status: Option<Status>,
@@ -69,8 +70,16 @@ impl Bits {
 
     /// The bit of a code being filtered on: `Some(0)` (nothing matches) for a code no project has.
     fn of(&self, code: &Option<String>) -> Option<u64> {
-        code.as_ref()
-            .map(|c| self.of.get(c).filter(|b| **b < 64).map_or(0, |b| 1 << b))
+        code.as_ref().map(|c| self.bit(c))
+    }
+
+    fn bit(&self, code: &str) -> u64 {
+        self.of.get(code).filter(|b| **b < 64).map_or(0, |b| 1 << b)
+    }
+
+    /// The bits of codes being filtered on, any of which matches; `None` for no filter.
+    fn any_of(&self, codes: &[String]) -> Option<u64> {
+        (!codes.is_empty()).then(|| codes.iter().fold(0, |mask, c| mask | self.bit(c)))
     }
 }
 
@@ -80,6 +89,7 @@ struct KeyFilter<'a> {
     brin: Option<[u8; 4]>,
     theme: Option<u64>,
     driver: Option<u64>,
+    mora: Option<u64>,
 }
 
 impl KeyFilter<'_> {
@@ -95,6 +105,7 @@ impl KeyFilter<'_> {
                 themes & bit != 0
             })
             && self.driver.is_none_or(|bit| k.drivers & bit != 0)
+            && self.mora.is_none_or(|bits| k.mora_areas & bits != 0)
             && f.phase.is_none_or(|x| x == k.phase)
             && f.status.is_none_or(|x| Some(x) == k.status)
             && f.character.is_none_or(|x| Some(x) == k.character)
@@ -210,6 +221,7 @@ struct Inner {
     orders: Vec<Order>,
     themes: Bits,
     drivers: Bits,
+    mora_areas: Bits,
     counts: Counts,
     /// The next entry number.
     next: u32,
@@ -254,6 +266,7 @@ impl Inner {
             themes: self.themes.mask(&d.themes),
             primary_theme: self.themes.mask(&d.themes[..d.themes.len().min(1)]),
             drivers: self.drivers.mask(&d.drivers),
+            mora_areas: self.mora_areas.mask(&d.mora_areas),
             visibility: d.visibility,
             phase: d.phase,
             status: d.status,
@@ -450,8 +463,9 @@ impl Index {
             brin: f.institution.as_ref().map(|b| brin_bytes(b.as_str())),
             theme: inner.themes.of(&f.theme),
             driver: inner.drivers.of(&f.driver),
+            mora: inner.mora_areas.any_of(&f.mora),
         };
-        let exact = inner.themes.overflow || inner.drivers.overflow;
+        let exact = inner.themes.overflow || inner.drivers.overflow || inner.mora_areas.overflow;
         let mut items = Vec::with_capacity(per_page);
         let mut total = 0usize;
         for slot in in_scope {
@@ -538,6 +552,9 @@ mod tests {
             "q=dashboard",
             "institution=25LN&perspective=ict",
             "phase=uitvoering&driver=diversiteit&theme=innovatie",
+            "mora=student-begeleiden",
+            "mora=bestaat-niet",
+            "mora=bedrijfsvoering-hrm&status=groen",
         ];
         for key in SortKey::ALL {
             for desc in ["", "-"] {
@@ -588,6 +605,25 @@ mod tests {
         all.push(extra.clone());
         index.upsert(extra);
         check(&index, &all);
+    }
+
+    #[test]
+    fn a_mora_filter_of_several_areas_finds_the_projects_of_any_of_them() {
+        let all = projects(120);
+        let index = Index::new(all.clone());
+        let mut req = ListQuery::default().parse().unwrap();
+        req.per_page = 200;
+        req.filter.mora = vec!["bedrijfsvoering-hrm".into(), "student-begeleiden".into()];
+        let got = index.list(&req, ProjectScope::All);
+        let want = expected(&all, &req, ProjectScope::All);
+        assert!(want.1 > 0, "the demo maps projects to these areas");
+        assert_eq!(
+            (
+                got.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+                got.total
+            ),
+            want
+        );
     }
 
     #[test]

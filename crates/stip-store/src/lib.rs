@@ -10,6 +10,7 @@ pub mod exchange;
 mod index;
 pub mod institution;
 pub mod login_throttle;
+pub mod mora;
 pub mod portfolio;
 pub mod testing;
 pub mod user;
@@ -123,6 +124,7 @@ const CONSTRAINTS: &[(&str, &str, ErrorCode)] = &[
     ("main_lines_code_key", "code", ErrorCode::Taken),
     ("themes_code_key", "code", ErrorCode::Taken),
     ("policy_drivers_code_key", "code", ErrorCode::Taken),
+    ("mora_areas_code_key", "code", ErrorCode::Taken),
     ("criteria_code_key", "code", ErrorCode::Taken),
     ("users_email_key", "email", ErrorCode::Taken),
 ];
@@ -255,8 +257,8 @@ impl Store {
         self.index.get()
     }
 
-    /// Counts changes to the reference lists (institutions, agenda, drivers, criteria), so a
-    /// cache of them knows when to reload.
+    /// Counts changes to the reference lists (institutions, agenda, drivers, MORA areas,
+    /// criteria), so a cache of them knows when to reload.
     pub fn reference_generation(&self) -> u64 {
         self.references.load(std::sync::atomic::Ordering::Acquire)
     }

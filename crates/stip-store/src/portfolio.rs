@@ -254,6 +254,7 @@ macro_rules! insert_new_projects {
             ids.sort_unstable();
             let mut themes = Vec::new();
             let mut drivers = Vec::new();
+            let mut mora_areas = Vec::new();
             let mut scores = Vec::new();
             for (id, p) in ids.iter().zip(chunk) {
                 for (pos, t) in p.data.themes.iter().enumerate() {
@@ -261,6 +262,9 @@ macro_rules! insert_new_projects {
                 }
                 for d in &p.data.drivers {
                     drivers.push((*id, refs.driver(d)?));
+                }
+                for a in &p.data.mora_areas {
+                    mora_areas.push((*id, refs.mora_area(a)?));
                 }
                 for (c, s) in &p.data.scores {
                     scores.push((*id, refs.criterion(c)?, i64::from(*s)));
@@ -278,6 +282,15 @@ macro_rules! insert_new_projects {
                     sqlx::QueryBuilder::new("INSERT INTO project_drivers (project_id, driver_id) ");
                 qb.push_values(&drivers, |mut b, (p, d)| {
                     b.push_bind(*p).push_bind(*d);
+                });
+                qb.build().execute(&mut **tx).await?;
+            }
+            for part in mora_areas.chunks($crate::demo::BATCH * 2) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO project_mora_areas (project_id, area_id) ",
+                );
+                qb.push_values(part, |mut b, (p, a)| {
+                    b.push_bind(*p).push_bind(*a);
                 });
                 qb.build().execute(&mut **tx).await?;
             }
@@ -336,10 +349,15 @@ macro_rules! update_row {
 }
 pub(crate) use update_row;
 
-/// Replaces a saved project's themes, drivers and scores.
+/// Replaces a saved project's themes, drivers, MORA areas and scores.
 macro_rules! replace_links {
     ($tx:expr, $id:expr, $d:expr, $refs:expr) => {{
-        for table in ["project_themes", "project_drivers", "project_scores"] {
+        for table in [
+            "project_themes",
+            "project_drivers",
+            "project_mora_areas",
+            "project_scores",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
                 .bind($id)
                 .execute(&mut **$tx)
@@ -378,11 +396,12 @@ fn axis(v: Option<i64>) -> Option<u8> {
     v.and_then(|v| u8::try_from(v).ok())
 }
 
-/// Themes (primary first), drivers and scores of a set of projects, by project id.
+/// Themes (primary first), drivers, MORA areas and scores of a set of projects, by project id.
 #[derive(Default)]
 struct Links {
     themes: HashMap<i64, Vec<String>>,
     drivers: HashMap<i64, Vec<String>>,
+    mora_areas: HashMap<i64, Vec<String>>,
     scores: HashMap<i64, BTreeMap<String, u8>>,
 }
 
@@ -430,6 +449,7 @@ impl ProjectRow {
                 },
                 themes: links.themes.remove(&self.id).unwrap_or_default(),
                 drivers: links.drivers.remove(&self.id).unwrap_or_default(),
+                mora_areas: links.mora_areas.remove(&self.id).unwrap_or_default(),
                 scores: links.scores.remove(&self.id).unwrap_or_default(),
                 visibility: parse_code("visibility", &self.visibility, Visibility::parse)?,
                 shareable: self.shareable,
@@ -480,7 +500,8 @@ where
 }
 
 impl Store {
-    /// Code → id of themes, drivers and criteria; read again only after one of them changed.
+    /// Code → id of themes, drivers, MORA areas and criteria, and the MORA areas' sub-areas;
+    /// read again only after one of them changed.
     pub(crate) async fn reference_ids(&self) -> Result<Arc<References>> {
         let generation = self.reference_generation();
         if let Some((g, refs)) = &*self.reference_ids.read().unwrap_or_else(|e| e.into_inner())
@@ -488,10 +509,11 @@ impl Store {
         {
             return Ok(refs.clone());
         }
-        let mut maps: Vec<HashMap<String, i64>> = Vec::with_capacity(3);
+        let mut maps: Vec<HashMap<String, i64>> = Vec::with_capacity(4);
         for sql in [
             "SELECT code, id FROM themes",
             "SELECT code, id FROM policy_drivers",
+            "SELECT code, id FROM mora_areas",
             "SELECT code, id FROM criteria",
         ] {
             let rows: Vec<(String, i64)> = on_pool!(self, read, |pool| sqlx::query_as(sql)
@@ -499,12 +521,24 @@ impl Store {
                 .await?);
             maps.push(rows.into_iter().collect());
         }
+        let pairs: Vec<(String, String)> = on_pool!(self, read, |pool| sqlx::query_as(
+            "SELECT p.code, c.code FROM mora_areas c JOIN mora_areas p ON p.id = c.parent_id"
+        )
+        .fetch_all(pool)
+        .await?);
+        let mut mora_sub_areas: HashMap<String, Vec<String>> = HashMap::new();
+        for (parent, child) in pairs {
+            mora_sub_areas.entry(parent).or_default().push(child);
+        }
         let criteria = maps.pop().unwrap_or_default();
+        let mora_areas = maps.pop().unwrap_or_default();
         let drivers = maps.pop().unwrap_or_default();
         let themes = maps.pop().unwrap_or_default();
         let refs = Arc::new(References {
             themes,
             drivers,
+            mora_areas,
+            mora_sub_areas,
             criteria,
         });
         *self
@@ -556,7 +590,7 @@ impl Store {
         if matches!(which, Which::Ids(ids) if ids.is_empty()) {
             return Ok(Vec::new());
         }
-        let (rows, themes, drivers, scores) = on_pool!(self, read, |pool| {
+        let (rows, themes, drivers, mora_areas, scores) = on_pool!(self, read, |pool| {
             let mut conn = pool.acquire().await?;
             let mut qb = QueryBuilder::new(SELECT_PROJECT);
             qb.push(" WHERE p.id");
@@ -575,11 +609,17 @@ impl Store {
             qb.push(" ORDER BY pd.project_id, d.code");
             let drivers: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
             let mut qb = QueryBuilder::new(
+                "SELECT pm.project_id, m.code FROM project_mora_areas pm JOIN mora_areas m ON m.id = pm.area_id WHERE pm.project_id",
+            );
+            push_which(&mut qb, which);
+            qb.push(" ORDER BY pm.project_id, m.code");
+            let mora_areas: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            let mut qb = QueryBuilder::new(
                 "SELECT ps.project_id, c.code, ps.score FROM project_scores ps JOIN criteria c ON c.id = ps.criterion_id WHERE ps.project_id",
             );
             push_which(&mut qb, which);
             let scores: Vec<(i64, String, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
-            (rows, themes, drivers, scores)
+            (rows, themes, drivers, mora_areas, scores)
         });
         let mut links = Links::default();
         for (id, code) in themes {
@@ -587,6 +627,9 @@ impl Store {
         }
         for (id, code) in drivers {
             links.drivers.entry(id).or_default().push(code);
+        }
+        for (id, code) in mora_areas {
+            links.mora_areas.entry(id).or_default().push(code);
         }
         for (id, code, score) in scores {
             links
@@ -612,7 +655,30 @@ impl Store {
         req: &ListRequest,
         scope: ProjectScope,
     ) -> Result<Page<Arc<Project>>> {
-        Ok(self.index().await?.list(req, scope))
+        let req = self.with_mora_sub_areas(req).await?;
+        Ok(self.index().await?.list(&req, scope))
+    }
+
+    /// The request with its MORA filter widened to the sub-areas of the areas it names: a
+    /// main area also finds the projects mapped to its parts. Every list of projects goes
+    /// through here, since only the store knows the areas.
+    pub(crate) async fn with_mora_sub_areas<'r>(
+        &self,
+        req: &'r ListRequest,
+    ) -> Result<std::borrow::Cow<'r, ListRequest>> {
+        if req.filter.mora.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(req));
+        }
+        let mut req = req.clone();
+        let refs = self.reference_ids().await?;
+        let asked = std::mem::take(&mut req.filter.mora);
+        for code in asked {
+            if let Some(subs) = refs.mora_sub_areas.get(&code) {
+                req.filter.mora.extend(subs.iter().cloned());
+            }
+            req.filter.mora.push(code);
+        }
+        Ok(std::borrow::Cow::Owned(req))
     }
 
     /// Puts the stored state of a project into the read model, if it is loaded.
@@ -1064,10 +1130,14 @@ where
     Ok(())
 }
 
-/// Code → id of the reference lists, for writing a project's links.
+/// Code → id of the reference lists, for writing a project's links; and the MORA areas'
+/// sub-areas, for widening a filter.
 pub(crate) struct References {
     themes: HashMap<String, i64>,
     drivers: HashMap<String, i64>,
+    mora_areas: HashMap<String, i64>,
+    /// Main area code → the codes of its sub-areas.
+    mora_sub_areas: HashMap<String, Vec<String>>,
     criteria: HashMap<String, i64>,
 }
 
@@ -1083,12 +1153,15 @@ impl References {
     pub(crate) fn driver(&self, code: &str) -> Result<i64> {
         Self::lookup(&self.drivers, code, "drivers")
     }
+    pub(crate) fn mora_area(&self, code: &str) -> Result<i64> {
+        Self::lookup(&self.mora_areas, code, "mora_areas")
+    }
     pub(crate) fn criterion(&self, code: &str) -> Result<i64> {
         Self::lookup(&self.criteria, code, &format!("score_{code}"))
     }
 }
 
-/// Writes the themes, drivers and scores of project `id`.
+/// Writes the themes, drivers, MORA areas and scores of project `id`.
 pub(crate) async fn write_links<DB: Database>(
     tx: &mut sqlx::Transaction<'_, DB>,
     id: i64,
@@ -1116,6 +1189,14 @@ where
         sqlx::query::<DB>("INSERT INTO project_drivers (project_id, driver_id) VALUES ($1, $2)")
             .bind(id)
             .bind(driver)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for code in &d.mora_areas {
+        let area = refs.mora_area(code)?;
+        sqlx::query::<DB>("INSERT INTO project_mora_areas (project_id, area_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(area)
             .execute(&mut **tx)
             .await?;
     }

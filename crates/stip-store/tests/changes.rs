@@ -150,6 +150,7 @@ fn data(title: &str) -> ProjectData {
         perspective: Perspective::default(),
         themes: vec!["llo".into()],
         drivers: vec![],
+        mora_areas: vec![],
         scores: BTreeMap::new(),
         visibility: Visibility::Netwerk,
         shareable: false,
@@ -273,6 +274,39 @@ async fn reference_lists_and_logouts_reach_the_other_process(db: &TestDb) {
             .unwrap()
             .iter()
             .any(|t| t.data.code == "nieuw")
+    );
+    // A MORA area renamed on A: B's lists and the projects it holds show the new code.
+    let inst = a
+        .institution_by_brin(&BrinCode::parse("25LN").unwrap())
+        .await
+        .unwrap()
+        .id;
+    let mut d = data("Nieuw HR-systeem");
+    d.mora_areas = vec!["bedrijfsvoering-hrm".into()];
+    let p = a.create_project(inst, &d, &editor()).await.unwrap();
+    b.follow_changes().await.unwrap();
+    let hrm = a
+        .mora_areas()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.data.code == "bedrijfsvoering-hrm")
+        .unwrap();
+    let generation = b.reference_generation();
+    let renamed = stip_core::mora::MoraAreaData {
+        code: "bedrijfsvoering-personeel".into(),
+        ..hrm.data.clone()
+    };
+    assert!(
+        a.update_mora_area(hrm.id, Version(1), &renamed)
+            .await
+            .unwrap()
+    );
+    b.follow_changes().await.unwrap();
+    assert!(b.reference_generation() > generation, "B's lists reload");
+    assert_eq!(
+        b.project(p.id).await.unwrap().data.mora_areas,
+        ["bedrijfsvoering-personeel"]
     );
 
     let email = stip_core::user::Email::parse("im@horizon.nl").unwrap();

@@ -1,12 +1,12 @@
 //! The store's conformance story: every test runs on SQLite and on PostgreSQL.
 
 use std::collections::BTreeMap;
-use stip_core::ErrorCode;
 use stip_core::access::ProjectScope;
 use stip_core::agenda::default_agenda;
 use stip_core::demo;
 use stip_core::institution::{BrinCode, InstitutionData};
 use stip_core::portfolio::*;
+use stip_core::{ErrorCode, Version};
 use stip_store::portfolio::{Editor, Saved};
 use stip_store::testing::TestDb;
 use stip_store::{Store, StoreError};
@@ -59,6 +59,9 @@ on_both!(
     history_keeps_values_and_the_visibility_of_each_version,
     history_rows_in_the_old_display_format_become_values,
     a_login_address_with_a_control_character_finds_no_account,
+    the_mora_areas_ship_in_the_architectures_order,
+    the_mora_filter_on_a_main_area_finds_its_sub_areas_too,
+    mora_areas_are_edited_and_one_in_use_is_not_deleted,
 );
 
 fn editor() -> Editor {
@@ -106,6 +109,7 @@ fn data(title: &str) -> ProjectData {
         perspective: Perspective::default(),
         themes: vec!["llo".into()],
         drivers: vec![],
+        mora_areas: vec![],
         scores: BTreeMap::new(),
         visibility: Visibility::Netwerk,
         shareable: false,
@@ -226,6 +230,7 @@ async fn a_project_reads_back_as_it_was_saved(store: &Store) {
     };
     d.themes = vec!["data-ondersteund-onderwijs".into(), "llo".into()];
     d.drivers = vec!["krimp".into()];
+    d.mora_areas = vec!["bedrijfsvoering-hrm".into(), "onderwijs-uitvoeren".into()];
     d.scores = BTreeMap::from([("urgentie".to_string(), 4), ("risico".to_string(), 2)]);
     d.visibility = Visibility::Openbaar;
     d.shareable = true;
@@ -706,6 +711,7 @@ async fn a_text_saved_again_with_windows_line_endings_is_no_change(store: &Store
     let refs = References {
         themes: &["llo"],
         drivers: &[],
+        mora_areas: &[],
         criteria: &[],
     };
     let typed = |description: &str| ProjectInput {
@@ -974,4 +980,200 @@ async fn the_sqlite_and_postgresql_schemas_have_the_same_tables_and_columns() {
         only_sqlite.is_empty() && only_postgres.is_empty(),
         "only on SQLite: {only_sqlite:?}\nonly on PostgreSQL: {only_postgres:?}"
     );
+}
+
+async fn the_mora_areas_ship_in_the_architectures_order(store: &Store) {
+    let areas: Vec<_> = store
+        .mora_areas()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.data)
+        .collect();
+    assert_eq!(areas, stip_core::mora::default_areas());
+    assert_eq!(
+        areas[0].name,
+        "Verbinding met maatschappij, bedrijfsleven en regio"
+    );
+    assert_eq!(
+        areas
+            .iter()
+            .filter(|a| a.parent.as_deref() == Some("bedrijfsvoering"))
+            .count(),
+        7
+    );
+}
+
+/// Projects map to areas; the list's `mora` filter on Bedrijfsvoering finds those mapped to
+/// it and to its parts, a part finds only its own, and an export filters the same way.
+async fn the_mora_filter_on_a_main_area_finds_its_sub_areas_too(store: &Store) {
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    for (title, areas) in [
+        ("Nieuw HR-systeem", &["bedrijfsvoering-hrm"][..]),
+        ("Bedrijfsvoering op orde", &["bedrijfsvoering"][..]),
+        (
+            "Lesroosters",
+            &["onderwijs-uitvoeren", "tactisch-inrichten"][..],
+        ),
+        ("Zonder MORA", &[][..]),
+    ] {
+        let mut d = data(title);
+        d.mora_areas = areas.iter().map(|a| a.to_string()).collect();
+        store.create_project(inst, &d, &editor()).await.unwrap();
+    }
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "mora=bedrijfsvoering",
+            &["Bedrijfsvoering op orde", "Nieuw HR-systeem"],
+        ),
+        ("mora=bedrijfsvoering-hrm", &["Nieuw HR-systeem"]),
+        ("mora=tactisch-inrichten", &["Lesroosters"]),
+        ("mora=uitstroom", &[]),
+        ("mora=bestaat-niet", &[]),
+        ("mora=bedrijfsvoering&q=hr", &["Nieuw HR-systeem"]),
+    ];
+    for (query, expected) in cases {
+        let q: ListQuery = serde_urlencoded::from_str(query).unwrap();
+        let req = q.parse().unwrap();
+        let mut got = titles(store, &req, ProjectScope::All).await;
+        got.sort();
+        assert_eq!(got, *expected, "{query}");
+        let mut exported: Vec<String> = store
+            .projects_for_export(&req, ProjectScope::All)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.data.title.clone())
+            .collect();
+        exported.sort();
+        assert_eq!(exported, *expected, "export {query}");
+    }
+    // A part added later is found under its main area too.
+    let areas = store.mora_areas().await.unwrap();
+    store
+        .create_mora_area(&stip_core::mora::MoraAreaData {
+            code: "bedrijfsvoering-vastgoed".into(),
+            name: "Vastgoed".into(),
+            parent: Some("bedrijfsvoering".into()),
+            position: 8,
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.mora_areas().await.unwrap().len(), areas.len() + 1);
+    let mut d = data("Gebouwenbeheer");
+    d.mora_areas = vec!["bedrijfsvoering-vastgoed".into()];
+    store.create_project(inst, &d, &editor()).await.unwrap();
+    let q: ListQuery = serde_urlencoded::from_str("mora=bedrijfsvoering").unwrap();
+    assert_eq!(
+        titles(store, &q.parse().unwrap(), ProjectScope::All)
+            .await
+            .len(),
+        3
+    );
+}
+
+async fn mora_areas_are_edited_and_one_in_use_is_not_deleted(store: &Store) {
+    use stip_core::mora::{InUse, MoraAreaData};
+    with_agenda(store).await;
+    let inst = institution(store, "25LN", "Horizon College").await;
+    let find = async |code: &str| {
+        store
+            .mora_areas()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.data.code == code)
+            .unwrap()
+    };
+    let mut d = data("Nieuw HR-systeem");
+    d.mora_areas = vec!["bedrijfsvoering-hrm".into()];
+    let p = store.create_project(inst, &d, &editor()).await.unwrap();
+
+    // Renamed, with a new code: the project shows the new code at once.
+    let hrm = find("bedrijfsvoering-hrm").await;
+    let renamed = MoraAreaData {
+        code: "bedrijfsvoering-personeel".into(),
+        name: "Personeel (HRM)".into(),
+        ..hrm.data.clone()
+    };
+    assert!(
+        store
+            .update_mora_area(hrm.id, Version(1), &renamed)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.project(p.id).await.unwrap().data.mora_areas,
+        ["bedrijfsvoering-personeel"]
+    );
+    assert!(
+        !store
+            .update_mora_area(hrm.id, Version(1), &renamed)
+            .await
+            .unwrap(),
+        "a save from a stale version is refused"
+    );
+    // A code is taken once; an area with parts stays a main area.
+    let instroom = find("instroom").await;
+    let taken = MoraAreaData {
+        code: "uitstroom".into(),
+        ..instroom.data.clone()
+    };
+    match store
+        .update_mora_area(instroom.id, Version(1), &taken)
+        .await
+    {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.for_field("code"), Some(&ErrorCode::Taken)),
+        other => panic!("expected 'taken', got {other:?}"),
+    }
+    let bv = find("bedrijfsvoering").await;
+    let under = MoraAreaData {
+        parent: Some("instroom".into()),
+        ..bv.data.clone()
+    };
+    match store.update_mora_area(bv.id, Version(1), &under).await {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e.for_field("parent"), Some(&ErrorCode::InvalidChoice))
+        }
+        other => panic!("expected a refused parent, got {other:?}"),
+    }
+
+    // In use by a project, or with parts: it stays. Unused: it goes.
+    assert_eq!(
+        store.delete_mora_area(hrm.id).await.unwrap(),
+        Err(InUse::Projects(1))
+    );
+    assert_eq!(
+        store.delete_mora_area(bv.id).await.unwrap(),
+        Err(InUse::SubAreas(7))
+    );
+    let generation = store.reference_generation();
+    assert_eq!(store.delete_mora_area(instroom.id).await.unwrap(), Ok(()));
+    assert!(store.reference_generation() > generation, "caches reload");
+    assert!(
+        store
+            .mora_areas()
+            .await
+            .unwrap()
+            .iter()
+            .all(|a| a.id != instroom.id)
+    );
+    assert!(matches!(
+        store.delete_mora_area(instroom.id).await,
+        Err(StoreError::NotFound)
+    ));
+    // Once the project lets go of it, it can go too.
+    let mut without = store.project(p.id).await.unwrap().data.clone();
+    without.mora_areas.clear();
+    store
+        .update_project(p.id, Version(1), &without, &editor())
+        .await
+        .unwrap();
+    let history = store.project_history(p.id).await.unwrap();
+    assert_eq!(
+        history[0].changes[0].old,
+        HistoryValue::List(vec!["bedrijfsvoering-personeel".into()])
+    );
+    assert_eq!(store.delete_mora_area(hrm.id).await.unwrap(), Ok(()));
 }

@@ -102,15 +102,7 @@ async fn export_json(store: &Store) -> String {
         .projects_for_export(&req, ProjectScope::All)
         .await
         .unwrap();
-    let rows: Vec<ExportRow<'_>> = projects
-        .iter()
-        .map(|p| ExportRow {
-            institution_brin: p.institution_brin.as_str(),
-            institution_name: &p.institution_name,
-            external_id: p.external_id.as_deref(),
-            data: &p.data,
-        })
-        .collect();
+    let rows: Vec<ExportRow<'_>> = projects.iter().map(|p| ExportRow::from(&**p)).collect();
     String::from_utf8(json(&rows)).unwrap()
 }
 
@@ -231,7 +223,7 @@ async fn the_json_export_reads_back_into_an_empty_stip_unchanged(db: &TestDb) {
         let file = read_fixture(store, name).await;
         store.import_projects(inst, &file, &editor()).await.unwrap();
     }
-    // Fields no overview fills: drivers and scores, set in Stip.
+    // Fields no overview fills: drivers, MORA areas and scores, set in Stip.
     let p = store
         .projects_for_export(&ListQuery::default().parse().unwrap(), ProjectScope::All)
         .await
@@ -239,6 +231,10 @@ async fn the_json_export_reads_back_into_an_empty_stip_unchanged(db: &TestDb) {
         .clone();
     let mut scored = p.data.clone();
     scored.drivers = vec![default_agenda().drivers[0].code.clone()];
+    scored.mora_areas = vec![
+        "bedrijfsvoering-hrm".into(),
+        "strategie-beleid-sturing".into(),
+    ];
     scored
         .scores
         .insert(default_agenda().criteria[0].code.clone(), 4);
@@ -263,6 +259,46 @@ async fn the_json_export_reads_back_into_an_empty_stip_unchanged(db: &TestDb) {
         .unwrap();
     assert_eq!(counts.new, 18);
     assert_eq!(export_json(target).await, exported, "nothing lost");
+    assert!(exported.contains("\"bedrijfsvoering-hrm\""));
+
+    // The spreadsheet writes MORA areas by name ("Strategie, beleid en sturing" has a comma of
+    // its own), and reads them back as the same areas.
+    let projects = store
+        .projects_for_export(&ListQuery::default().parse().unwrap(), ProjectScope::All)
+        .await
+        .unwrap();
+    let rows: Vec<ExportRow<'_>> = projects.iter().map(|p| ExportRow::from(&**p)).collect();
+    let pairs = store.reference_pairs().await.unwrap();
+    for (name, bytes) in [
+        (
+            "export.xlsx",
+            stip_core::exchange::write::xlsx(&rows, &pairs).unwrap(),
+        ),
+        ("export.csv", stip_core::exchange::write::csv(&rows, &pairs)),
+    ] {
+        let text = String::from_utf8_lossy(&bytes);
+        if name.ends_with(".csv") {
+            assert!(text.contains("HRM; Strategie, beleid en sturing"), "{name}");
+        }
+        let again = TestDb::sqlite().await;
+        let again_inst = horizon(&again.store).await;
+        let file = read_bytes(&again.store, name, &bytes, &Mapping::new()).await;
+        assert!(
+            !file.has_problems(),
+            "{name}: {:?}",
+            file.problems().collect::<Vec<_>>()
+        );
+        again
+            .store
+            .import_projects(again_inst, &file, &editor())
+            .await
+            .unwrap();
+        assert_eq!(
+            export_json(&again.store).await,
+            exported,
+            "{name}: nothing lost"
+        );
+    }
 }
 
 async fn the_mapping_an_institution_chose_is_kept(db: &TestDb) {

@@ -1,5 +1,6 @@
 //! Beheer: the management pages' shared parts. A list page and a form page described by data,
-//! so each reference list (institutions, agenda, drivers, criteria, users) only says its fields.
+//! so each reference list (institutions, agenda, drivers, MORA areas, criteria, users) only says
+//! its fields.
 
 use crate::extract::Form;
 use crate::extract::Id;
@@ -140,6 +141,8 @@ pub struct FormPage {
     pub version: i64,
     /// Shown when someone saved the record after this form was opened.
     pub conflict: bool,
+    /// The page that deletes the record, and its link's text, for kinds that may be deleted.
+    pub delete: Option<(String, String)>,
 }
 
 impl FormPage {
@@ -161,6 +164,7 @@ impl FormPage {
             errors,
             version: 0,
             conflict: false,
+            delete: None,
         }
     }
 
@@ -218,16 +222,22 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn index(viewer: Viewer) -> Response {
+    // (right, page, translation key of its title; the key + `_text` describes it)
     let all = [
         (
             Action::ManageInstitutions,
             "/beheer/instellingen",
-            "institutions",
+            "admin.institutions",
         ),
-        (Action::ManageAgenda, "/beheer/agenda", "agenda"),
-        (Action::ManagePolicyDrivers, "/beheer/drijfveren", "drivers"),
-        (Action::ManageCriteria, "/beheer/criteria", "criteria"),
-        (Action::ManageUsers, "/beheer/gebruikers", "users"),
+        (Action::ManageAgenda, "/beheer/agenda", "admin.agenda"),
+        (
+            Action::ManagePolicyDrivers,
+            "/beheer/drijfveren",
+            "admin.drivers",
+        ),
+        (Action::ManageMoraAreas, "/beheer/mora", "mora.title"),
+        (Action::ManageCriteria, "/beheer/criteria", "admin.criteria"),
+        (Action::ManageUsers, "/beheer/gebruikers", "admin.users"),
     ];
     let sections: Vec<_> = all
         .into_iter()
@@ -235,8 +245,8 @@ async fn index(viewer: Viewer) -> Response {
         .map(|(_, href, key)| {
             (
                 href,
-                viewer.lang.t(&format!("admin.{key}")),
-                viewer.lang.t(&format!("admin.{key}_text")),
+                viewer.lang.t(key),
+                viewer.lang.t(&format!("{key}_text")),
             )
         })
         .collect();
@@ -249,6 +259,11 @@ async fn index(viewer: Viewer) -> Response {
         c: viewer.chrome(),
         sections,
     })
+}
+
+/// The record of a reference list that `found` picks, or NotFound.
+pub fn one<T>(list: Vec<T>, found: impl Fn(&T) -> bool) -> Result<T, StoreError> {
+    list.into_iter().find(found).ok_or(StoreError::NotFound)
 }
 
 /// A kind of record the beheer pages add and edit with one form (institutions, main lines,
@@ -298,6 +313,10 @@ pub trait Managed: Send + Sync + 'static {
         version: Version,
         data: &Self::Data,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The page that deletes record `id` and its link's text, for a kind that may be deleted.
+    fn delete_link(_c: &Chrome, _id: i64) -> Option<(String, String)> {
+        None
+    }
 }
 
 /// A submitted beheer form: the kind's fields and, on an edit form, the version it started from.
@@ -339,7 +358,11 @@ fn form<T: Managed>(
     };
     let fields = T::fields(&c, input, cx);
     let back = (T::BACK, c.t(T::LIST));
-    FormPage::new(c, title, action, back, fields)
+    let delete = id.and_then(|id| T::delete_link(&c, id));
+    FormPage {
+        delete,
+        ..FormPage::new(c, title, action, back, fields)
+    }
 }
 
 /// The form's context when the viewer may manage `T`; otherwise the answer to give (the

@@ -23,6 +23,7 @@ mod lists;
 pub mod login;
 mod markdown;
 mod metrics;
+pub mod mora;
 pub mod openapi;
 pub mod portfolio;
 mod project_table;
@@ -79,7 +80,8 @@ impl AppState {
         self
     }
 
-    /// Institutions, themes, drivers and criteria, read again only after one of them changed.
+    /// Institutions, themes, drivers, MORA areas and criteria, read again only after one of
+    /// them changed.
     pub async fn lists(&self) -> Result<Arc<lists::Lists>, stip_store::StoreError> {
         let generation = self.store.reference_generation();
         if let Some((g, lists)) = &*self.lists.read().unwrap_or_else(|e| e.into_inner())
@@ -107,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exchange::routes())
         .merge(institution::routes())
         .merge(agenda::routes())
+        .merge(mora::routes())
         .merge(user::routes())
         .merge(openapi::routes())
         .merge(assets::routes())

@@ -1,9 +1,10 @@
-//! The reference lists (institutions, themes, policy drivers, criteria) that pages show and
+//! The reference lists (institutions, themes, policy drivers, MORA areas, criteria) that pages show and
 //! project input is checked against, cached in `AppState` until one of them changes.
 
 use std::collections::HashMap;
 use stip_core::agenda::{Criterion, PolicyDriver, Theme};
 use stip_core::institution::Institution;
+use stip_core::mora::MoraArea;
 use stip_core::portfolio::References;
 use stip_store::{Store, StoreError};
 
@@ -12,6 +13,8 @@ use stip_store::{Store, StoreError};
 pub struct Lists {
     pub themes: Vec<Theme>,
     pub drivers: Vec<PolicyDriver>,
+    /// In the architecture's order: each main area followed by its sub-areas.
+    pub mora_areas: Vec<MoraArea>,
     pub criteria: Vec<Criterion>,
     pub institutions: Vec<Institution>,
     theme_index: HashMap<String, usize>,
@@ -28,6 +31,7 @@ impl Lists {
         Ok(Lists {
             themes,
             drivers: store.policy_drivers().await?,
+            mora_areas: store.mora_areas().await?,
             criteria: store.criteria().await?,
             institutions: store.institutions().await?,
             theme_index,
@@ -38,10 +42,16 @@ impl Lists {
     pub fn with_references<T>(&self, f: impl FnOnce(&References<'_>) -> T) -> T {
         let themes: Vec<&str> = self.themes.iter().map(|t| t.data.code.as_str()).collect();
         let drivers: Vec<&str> = self.drivers.iter().map(|d| d.code.as_str()).collect();
+        let mora_areas: Vec<&str> = self
+            .mora_areas
+            .iter()
+            .map(|a| a.data.code.as_str())
+            .collect();
         let criteria: Vec<&str> = self.criteria.iter().map(|c| c.data.code.as_str()).collect();
         f(&References {
             themes: &themes,
             drivers: &drivers,
+            mora_areas: &mora_areas,
             criteria: &criteria,
         })
     }
@@ -62,6 +72,19 @@ impl Lists {
             .find(|d| d.code == code)
             .map(|d| d.name.clone())
             .unwrap_or_else(|| code.to_string())
+    }
+
+    /// A MORA area's name as a list shows it: a sub-area with its main area ("Bedrijfsvoering
+    /// – HRM"), so it reads on its own.
+    pub fn mora_name(&self, code: &str) -> String {
+        let find = |code: &str| self.mora_areas.iter().find(|a| a.data.code == code);
+        match find(code) {
+            Some(area) => match area.data.parent.as_deref().and_then(find) {
+                Some(main) => format!("{} – {}", main.data.name, area.data.name),
+                None => area.data.name.clone(),
+            },
+            None => code.to_string(),
+        }
     }
 
     pub fn criterion_name(&self, code: &str) -> String {

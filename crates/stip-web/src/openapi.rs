@@ -4,7 +4,7 @@
 use crate::error::{Problem, ProblemField};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
-use crate::{AppState, agenda, institution, portfolio};
+use crate::{AppState, agenda, institution, mora, portfolio};
 use askama::Template;
 use axum::Router;
 use axum::http::header;
@@ -149,6 +149,7 @@ fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(institution::api::routes())
         .merge(agenda::api::routes())
+        .merge(mora::api::routes())
         .merge(portfolio::api::routes())
         .merge(crate::exchange::api::routes())
 }

@@ -74,6 +74,7 @@ impl ProjectTable {
             ("horizon", &q.horizon),
             ("perspective", &q.perspective),
             ("driver", &q.driver),
+            ("mora", &q.mora),
             ("q", &q.q),
             ("sort", &q.sort),
             ("page", &q.page),

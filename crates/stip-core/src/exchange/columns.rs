@@ -35,6 +35,8 @@ pub enum Field {
     Themes,
     /// The primary theme alone, when the other themes have a column of their own.
     PrimaryTheme,
+    /// MORA process areas, by name or code.
+    MoraAreas,
     Drivers,
     Score(String),
     Visibility,
@@ -95,6 +97,8 @@ pub const FIELDS: &[(Field, &str, &str, &str, &[&str])] = &[
      &["thema", "themas", "theme", "strategischthema", "strategischethemas", "agendathema", "themasagenda"]),
     (Field::PrimaryTheme, "primary_theme", "Hoofdthema", "Primary theme",
      &["primairthema", "primarytheme"]),
+    (Field::MoraAreas, "mora_areas", "MORA-procesgebieden", "MORA process areas",
+     &["mora", "moraprocesgebied", "procesgebied", "procesgebieden", "moragebied", "moragebieden", "processarea", "processareas", "moraarea", "moraareas", "moraprocessarea", "mboreferentiearchitectuur"]),
     (Field::Drivers, "drivers", "Beleidsdrijvers", "Policy drivers",
      &["beleidsdrijver", "drivers", "policydrivers", "aanleiding"]),
     (Field::Visibility, "visibility", "Zichtbaarheid", "Visibility",
@@ -275,6 +279,9 @@ mod tests {
             ("RAG", Field::Status),
             ("Trekker", Field::ProjectLead),
             ("Title", Field::Title),
+            ("MORA", Field::MoraAreas),
+            ("Procesgebied", Field::MoraAreas),
+            ("MORA process areas", Field::MoraAreas),
             ("Start date", Field::StartDate),
             (
                 "Score Impact op onderwijs",

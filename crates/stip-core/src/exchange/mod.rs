@@ -20,6 +20,16 @@ use crate::portfolio::ProjectData;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The reference lists a file is read against and an export explains (and names MORA areas
+/// by), each entry as `(code, name)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferencePairs {
+    pub themes: Vec<(String, String)>,
+    pub drivers: Vec<(String, String)>,
+    pub mora_areas: Vec<(String, String)>,
+    pub criteria: Vec<(String, String)>,
+}
+
 /// The `format` of a JSON exchange document.
 pub const FORMAT: &str = "stip-portfolio";
 /// The version of the exchange format this Stip writes and reads.
@@ -66,6 +76,8 @@ pub struct ExchangeProject {
     /// Theme codes, the primary theme first.
     pub themes: Vec<String>,
     pub drivers: Vec<String>,
+    /// MORA process area codes.
+    pub mora_areas: Vec<String>,
     pub scores: BTreeMap<String, u8>,
     pub visibility: String,
     pub shareable: bool,
@@ -99,6 +111,7 @@ impl ExchangeProject {
             perspective_ict_business: d.perspective.ict_business,
             themes: d.themes.clone(),
             drivers: d.drivers.clone(),
+            mora_areas: d.mora_areas.clone(),
             scores: d.scores.clone(),
             visibility: d.visibility.code().into(),
             shareable: d.shareable,

@@ -5,41 +5,41 @@
 use super::columns::{Criteria, Field, Header, Mapping, find_header};
 use super::sheet::{Cell, Contents, Row};
 use super::values::{self, Names};
-use super::{Document, ExchangeProject, FORMAT, VERSION};
+use super::{Document, ExchangeProject, FORMAT, ReferencePairs, VERSION};
 use crate::ErrorCode;
 use crate::portfolio::{ProjectData, ProjectInput, References};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// The reference lists a file's names are read against: `(code, name)` per entry.
+/// The reference lists a file's names are read against.
 pub struct Lists {
     themes: Names,
     drivers: Names,
+    mora_areas: Names,
     criteria: Criteria,
     theme_codes: Vec<String>,
     driver_codes: Vec<String>,
+    mora_codes: Vec<String>,
     criterion_codes: Vec<String>,
     criterion_names: BTreeMap<String, String>,
 }
 
 impl Lists {
-    pub fn new(
-        themes: &[(String, String)],
-        drivers: &[(String, String)],
-        criteria: &[(String, String)],
-    ) -> Self {
+    pub fn new(r: &ReferencePairs) -> Self {
         let names = |list: &[(String, String)]| {
             Names::new(list.iter().map(|(c, n)| (c.as_str(), n.as_str())))
         };
         let codes = |list: &[(String, String)]| list.iter().map(|(c, _)| c.clone()).collect();
         Lists {
-            themes: names(themes),
-            drivers: names(drivers),
-            criteria: Criteria(names(criteria)),
-            theme_codes: codes(themes),
-            driver_codes: codes(drivers),
-            criterion_codes: codes(criteria),
-            criterion_names: criteria.iter().cloned().collect(),
+            themes: names(&r.themes),
+            drivers: names(&r.drivers),
+            mora_areas: names(&r.mora_areas),
+            criteria: Criteria(names(&r.criteria)),
+            theme_codes: codes(&r.themes),
+            driver_codes: codes(&r.drivers),
+            mora_codes: codes(&r.mora_areas),
+            criterion_codes: codes(&r.criteria),
+            criterion_names: r.criteria.iter().cloned().collect(),
         }
     }
 
@@ -327,6 +327,7 @@ fn from_row(
                     .map_or_else(|| text.clone(), str::to_string)
             }
             Field::Drivers => input.drivers = lists.drivers.codes(&text),
+            Field::MoraAreas => input.mora_areas = lists.mora_areas.codes(&text),
             Field::Score(code) => {
                 input.scores.insert(code.clone(), values::number_text(cell));
             }
@@ -395,14 +396,16 @@ fn parse(
     fn strs(v: &[String]) -> Vec<&str> {
         v.iter().map(String::as_str).collect()
     }
-    let (themes, drivers, criteria) = (
+    let (themes, drivers, mora_areas, criteria) = (
         strs(&lists.theme_codes),
         strs(&lists.driver_codes),
+        strs(&lists.mora_codes),
         strs(&lists.criterion_codes),
     );
     let refs = References {
         themes: &themes,
         drivers: &drivers,
+        mora_areas: &mora_areas,
         criteria: &criteria,
     };
     match ProjectData::parse(input, &refs) {
@@ -523,6 +526,7 @@ fn input_of(p: &ExchangeProject) -> ProjectInput {
         primary_theme: primary,
         themes,
         drivers: p.drivers.clone(),
+        mora_areas: p.mora_areas.clone(),
         scores: p
             .scores
             .iter()

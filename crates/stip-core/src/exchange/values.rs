@@ -325,7 +325,9 @@ impl Names {
     }
 
     /// A cell naming one or more: the whole cell when it is one name, else its parts split at
-    /// `;`, `|`, line breaks or `,`. An unknown part stays as typed, so it is refused by name.
+    /// `;`, `|`, line breaks or `,`. Parts that together are one name count as that name
+    /// ("Strategie, beleid en sturing, Instroom" is two MORA areas). An unknown part stays as
+    /// typed, so it is refused by name.
     pub fn codes(&self, raw: &str) -> Vec<String> {
         if raw.trim().is_empty() {
             return Vec::new();
@@ -338,12 +340,32 @@ impl Names {
         } else {
             raw.split([',', '/', '+']).collect()
         };
-        parts
+        let parts: Vec<&str> = parts
             .into_iter()
             .map(str::trim)
             .filter(|p| !p.is_empty())
-            .map(|p| self.code(p).map_or_else(|| p.to_string(), str::to_string))
-            .collect()
+            .collect();
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < parts.len() {
+            // The longest run of parts from here that is one name; normalising leaves out the
+            // separators, so the run's parts are simply put together.
+            let found = (at + 1..=parts.len()).rev().find_map(|end| {
+                let joined: String = parts[at..end].concat();
+                self.code(&joined).map(|code| (end, code))
+            });
+            match found {
+                Some((end, code)) => {
+                    out.push(code.to_string());
+                    at = end;
+                }
+                None => {
+                    out.push(parts[at].to_string());
+                    at += 1;
+                }
+            }
+        }
+        out
     }
 }
 
@@ -404,6 +426,19 @@ mod tests {
         assert_eq!(
             names.codes("Leermiddelen, Blockchain"),
             ["leermiddelen", "Blockchain"]
+        );
+        let areas = Names::new([
+            ("strategie-beleid-sturing", "Strategie, beleid en sturing"),
+            ("instroom", "Instroom"),
+            ("bedrijfsvoering-hrm", "HRM"),
+        ]);
+        assert_eq!(
+            areas.codes("Strategie, beleid en sturing, Instroom"),
+            ["strategie-beleid-sturing", "instroom"]
+        );
+        assert_eq!(
+            areas.codes("Bedrijfsvoering - HRM; instroom"),
+            ["bedrijfsvoering-hrm", "instroom"]
         );
     }
 

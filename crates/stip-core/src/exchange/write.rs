@@ -3,7 +3,7 @@
 //! are the standard's Dutch headers, so an export reads back in as it is.
 
 use super::columns::{FIELDS, Field};
-use super::{Document, ExchangeProject, FORMAT, VERSION};
+use super::{Document, ExchangeProject, FORMAT, ReferencePairs, VERSION};
 use crate::number::Hundredths;
 use crate::portfolio::{Character, EffortUnit, Horizon, Phase, ProjectData, Status, Visibility};
 use chrono::{Datelike, NaiveDate};
@@ -15,6 +15,17 @@ pub struct ExportRow<'a> {
     pub institution_name: &'a str,
     pub external_id: Option<&'a str>,
     pub data: &'a ProjectData,
+}
+
+impl<'a> From<&'a crate::portfolio::Project> for ExportRow<'a> {
+    fn from(p: &'a crate::portfolio::Project) -> Self {
+        ExportRow {
+            institution_brin: p.institution_brin.as_str(),
+            institution_name: &p.institution_name,
+            external_id: p.external_id.as_deref(),
+            data: &p.data,
+        }
+    }
 }
 
 /// The columns of an export: BRIN and institution name, then every field in the standard's
@@ -48,7 +59,9 @@ enum Value {
     Number(f64),
 }
 
-fn value(row: &ExportRow<'_>, field: Option<&Field>) -> Value {
+/// A value as one cell; MORA areas by name (`lists`), the architecture's own words, which an
+/// import reads back as readily as codes.
+fn value(row: &ExportRow<'_>, field: Option<&Field>, lists: &ReferencePairs) -> Value {
     let d = row.data;
     let text = |s: &str| Value::Text(s.to_string());
     let Some(field) = field else {
@@ -87,6 +100,19 @@ fn value(row: &ExportRow<'_>, field: Option<&Field>) -> Value {
         Field::Themes => Value::Text(d.themes.join("; ")),
         Field::PrimaryTheme => text(d.primary_theme().unwrap_or_default()),
         Field::Drivers => Value::Text(d.drivers.join("; ")),
+        Field::MoraAreas => Value::Text(
+            d.mora_areas
+                .iter()
+                .map(|code| {
+                    lists
+                        .mora_areas
+                        .iter()
+                        .find(|(c, _)| c == code)
+                        .map_or(code.as_str(), |(_, name)| name.as_str())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
         Field::Score(code) => d
             .scores
             .get(code)
@@ -100,8 +126,8 @@ fn value(row: &ExportRow<'_>, field: Option<&Field>) -> Value {
 
 /// CSV as Dutch Excel opens it: `;`-separated, UTF-8 with a byte order mark, CRLF, decimal
 /// comma, ISO dates.
-pub fn csv(rows: &[ExportRow<'_>], criteria: &[(String, String)]) -> Vec<u8> {
-    let columns = columns(criteria);
+pub fn csv(rows: &[ExportRow<'_>], lists: &ReferencePairs) -> Vec<u8> {
+    let columns = columns(&lists.criteria);
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new()
@@ -111,12 +137,14 @@ pub fn csv(rows: &[ExportRow<'_>], criteria: &[(String, String)]) -> Vec<u8> {
         // Writing to memory cannot fail.
         let _ = w.write_record(columns.iter().map(|(_, h)| h.as_str()));
         for row in rows {
-            let record = columns.iter().map(|(f, _)| match value(row, f.as_ref()) {
-                Value::Text(t) => t,
-                Value::Date(d) => d.to_string(),
-                Value::Euro(h) => h.to_dutch().replace('.', ""),
-                Value::Number(n) => Hundredths::from_f64(n).to_dutch().replace('.', ""),
-            });
+            let record = columns
+                .iter()
+                .map(|(f, _)| match value(row, f.as_ref(), lists) {
+                    Value::Text(t) => t,
+                    Value::Date(d) => d.to_string(),
+                    Value::Euro(h) => h.to_dutch().replace('.', ""),
+                    Value::Number(n) => Hundredths::from_f64(n).to_dutch().replace('.', ""),
+                });
             let _ = w.write_record(record);
         }
         let _ = w.flush();
@@ -140,13 +168,8 @@ pub fn json(rows: &[ExportRow<'_>]) -> Vec<u8> {
 
 /// XLSX: typed cells, the header frozen with filters, readable column widths, and a second
 /// sheet explaining every column and its allowed values.
-pub fn xlsx(
-    rows: &[ExportRow<'_>],
-    criteria: &[(String, String)],
-    themes: &[(String, String)],
-    drivers: &[(String, String)],
-) -> Result<Vec<u8>, XlsxError> {
-    let columns = columns(criteria);
+pub fn xlsx(rows: &[ExportRow<'_>], lists: &ReferencePairs) -> Result<Vec<u8>, XlsxError> {
+    let columns = columns(&lists.criteria);
     let mut book = Workbook::new();
     let header = Format::new().set_bold().set_background_color("#DDE4EE");
     let date = Format::new()
@@ -162,7 +185,7 @@ pub fn xlsx(
         let width = match h.as_str() {
             "Titel" | "Samenvatting" | "Beschrijving" | "Beoogd resultaat"
             | "Toelichting status" | "Casusbeschrijving" => 40.0,
-            "Thema's" | "Beleidsdrijvers" | "Links" | "Instelling" => 30.0,
+            "Thema's" | "MORA-procesgebieden" | "Beleidsdrijvers" | "Links" | "Instelling" => 30.0,
             _ => (h.chars().count() as f64 + 2.0).max(12.0),
         };
         sheet.set_column_width(c, width)?;
@@ -171,7 +194,7 @@ pub fn xlsx(
         let r = r as u32 + 1;
         for (c, (f, _)) in columns.iter().enumerate() {
             let c = c as u16;
-            match value(row, f.as_ref()) {
+            match value(row, f.as_ref(), lists) {
                 Value::Text(t) if t.is_empty() => {}
                 Value::Text(t) if t.contains('\n') => {
                     sheet.write_string_with_format(r, c, &t, &wrap)?;
@@ -196,7 +219,7 @@ pub fn xlsx(
     let last_column = columns.len().saturating_sub(1) as u16;
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.len() as u32, last_column)?;
-    explanation(book.add_worksheet(), &columns, themes, drivers)?;
+    explanation(book.add_worksheet(), &columns, lists)?;
     book.save_to_buffer()
 }
 
@@ -204,8 +227,7 @@ pub fn xlsx(
 fn explanation(
     sheet: &mut rust_xlsxwriter::Worksheet,
     columns: &[(Option<Field>, String)],
-    themes: &[(String, String)],
-    drivers: &[(String, String)],
+    lists: &ReferencePairs,
 ) -> Result<(), XlsxError> {
     sheet.set_name("Toelichting")?;
     let bold = Format::new().set_bold();
@@ -215,7 +237,7 @@ fn explanation(
     sheet.write_string_with_format(0, 0, "Kolom", &bold)?;
     sheet.write_string_with_format(0, 1, "Wat erin staat en welke waarden", &bold)?;
     for (r, (field, header)) in columns.iter().enumerate() {
-        let text = describe(field.as_ref(), themes, drivers);
+        let text = describe(field.as_ref(), lists);
         sheet.write_string(r as u32 + 1, 0, header)?;
         sheet.write_string_with_format(r as u32 + 1, 1, &text, &wrap)?;
     }
@@ -223,11 +245,7 @@ fn explanation(
 }
 
 /// What a column of the standard holds, in Dutch, with its allowed values.
-pub fn describe(
-    field: Option<&Field>,
-    themes: &[(String, String)],
-    drivers: &[(String, String)],
-) -> String {
+pub fn describe(field: Option<&Field>, lists: &ReferencePairs) -> String {
     let codes = |all: Vec<&str>| all.join(", ");
     let listed = |list: &[(String, String)]| {
         list.iter()
@@ -260,8 +278,9 @@ pub fn describe(
         Field::Character => format!("Leeg of een van: {}.", codes(Character::ALL.iter().map(|p| p.code()).collect())),
         Field::PerspectiveStrategicOperational => "Leeg of 1 tot en met 5: 1 = strategisch … 5 = operationeel.".into(),
         Field::PerspectiveIctBusiness => "Leeg of 1 tot en met 5: 1 = ICT … 5 = business.".into(),
-        Field::Themes | Field::PrimaryTheme => format!("Verplicht. Eén of meer thema's, gescheiden door ';', het hoofdthema eerst; code of naam: {}.", listed(themes)),
-        Field::Drivers => format!("Nul of meer beleidsdrijvers, gescheiden door ';'; code of naam: {}.", listed(drivers)),
+        Field::Themes | Field::PrimaryTheme => format!("Verplicht. Eén of meer thema's, gescheiden door ';', het hoofdthema eerst; code of naam: {}.", listed(&lists.themes)),
+        Field::MoraAreas => format!("Nul of meer procesgebieden van de MORA (MBO Referentie Architectuur), gescheiden door ';'; naam of code: {}. Kies een hoofdgebied (zoals bedrijfsvoering) of een deelgebied ervan (zoals bedrijfsvoering-hrm).", listed(&lists.mora_areas)),
+        Field::Drivers => format!("Nul of meer beleidsdrijvers, gescheiden door ';'; code of naam: {}.", listed(&lists.drivers)),
         Field::Score(_) => "Leeg of een score van 1 tot en met 5 (5 is altijd het beste).".into(),
         Field::Visibility => format!("Een van: {} (standaard netwerk).", codes(Visibility::ALL.iter().map(|p| p.code()).collect())),
         Field::Shareable => "ja of nee: mag het project als voorbeeld gedeeld worden? Bij ja is een casusbeschrijving verplicht.".into(),

@@ -1,7 +1,7 @@
 //! Agenda pages: themes and their projects, the theme colours stylesheet, and managing main
 //! lines, themes, policy drivers and criteria (beheerder and regiegroep).
 
-use crate::admin::{self, Field, Kind, Managed};
+use crate::admin::{self, Field, Kind, Managed, one};
 use crate::extract::Listing;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
@@ -168,11 +168,6 @@ impl AdminAgendaPage {
             None => self.c.t("agenda.across"),
         }
     }
-}
-
-/// The record with `id` of a reference list, or NotFound.
-fn one<T>(list: Vec<T>, found: impl Fn(&T) -> bool) -> Result<T, StoreError> {
-    list.into_iter().find(found).ok_or(StoreError::NotFound)
 }
 
 /// The status colours of stip.css, which theme colours must not resemble (a theme dot beside a

@@ -165,10 +165,9 @@ pub async fn export_bytes(
         .collect();
     let r = store.reference_pairs().await?;
     Ok(match format {
-        "csv" => write::csv(&rows, &r.criteria),
+        "csv" => write::csv(&rows, &r),
         "json" => write::json(&rows),
-        _ => write::xlsx(&rows, &r.criteria, &r.themes, &r.drivers)
-            .map_err(|e| stip_store::StoreError::Corrupt(e.to_string()))?,
+        _ => write::xlsx(&rows, &r).map_err(|e| stip_store::StoreError::Corrupt(e.to_string()))?,
     })
 }
 

@@ -76,6 +76,9 @@ pub struct ProjectJson {
     pub themes: Vec<String>,
     /// Policy driver codes.
     pub drivers: Vec<String>,
+    /// MORA process area codes (`GET /api/v1/mora-areas`).
+    #[schema(example = json!(["onderwijs-uitvoeren", "bedrijfsvoering-hrm"]))]
+    pub mora_areas: Vec<String>,
     /// Score 1–5 per criterion code.
     pub scores: BTreeMap<String, u8>,
     /// `instelling`, `netwerk` or `openbaar`.
@@ -118,6 +121,7 @@ impl From<&Project> for ProjectJson {
             perspective_ict_business: d.perspective.ict_business,
             themes: d.themes.clone(),
             drivers: d.drivers.clone(),
+            mora_areas: d.mora_areas.clone(),
             scores: d.scores.clone(),
             visibility: d.visibility.code().into(),
             shareable: d.shareable,
@@ -206,6 +210,9 @@ pub struct ProjectWrite {
     pub themes: Vec<String>,
     /// Policy driver codes.
     pub drivers: Vec<String>,
+    /// MORA process area codes (`GET /api/v1/mora-areas`).
+    #[schema(example = json!(["onderwijs-uitvoeren"]))]
+    pub mora_areas: Vec<String>,
     /// Score 1–5 per criterion code.
     pub scores: BTreeMap<String, i64>,
     #[schema(schema_with = visibilities)]
@@ -403,6 +410,7 @@ impl ProjectWrite {
             primary_theme: self.themes.first().cloned().unwrap_or_default(),
             themes: self.themes.iter().skip(1).cloned().collect(),
             drivers: self.drivers.clone(),
+            mora_areas: self.mora_areas.clone(),
             scores: self
                 .scores
                 .iter()
@@ -443,6 +451,9 @@ pub struct ListParams {
     perspective: String,
     /// Policy driver code.
     driver: String,
+    /// MORA process area code (`GET /api/v1/mora-areas`); a main area also finds the projects
+    /// mapped to its sub-areas.
+    mora: String,
     /// Text the title, summary or description contains.
     #[param(max_length = 200)]
     q: String,

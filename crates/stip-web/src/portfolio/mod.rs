@@ -15,7 +15,8 @@ pub fn routes() -> Router<AppState> {
     pages::routes()
 }
 
-/// The project form as the browser sends it: checked checkboxes (`themes`, `drivers`) repeat
+/// The project form as the browser sends it: checked checkboxes (`themes`, `drivers`,
+/// `mora_areas`) repeat
 /// their name, and scores come as `score_<criterion>` fields.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -50,6 +51,7 @@ pub struct ProjectForm {
     primary_theme: String,
     themes: Vec<String>,
     drivers: Vec<String>,
+    mora_areas: Vec<String>,
     visibility: String,
     shareable: String,
     case_summary: String,
@@ -93,6 +95,7 @@ impl ProjectForm {
             primary_theme: self.primary_theme.clone(),
             themes: self.themes.clone(),
             drivers: self.drivers.clone(),
+            mora_areas: self.mora_areas.clone(),
             scores: self
                 .other
                 .iter()

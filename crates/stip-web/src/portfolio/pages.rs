@@ -23,6 +23,7 @@ use stip_core::Version;
 use stip_core::access::{Action, visible_history};
 use stip_core::institution::BrinCode;
 use stip_core::merge::copy_field;
+use stip_core::mora::MoraArea;
 use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
@@ -60,6 +61,8 @@ pub struct Choices {
     pub sorts: Vec<(String, String)>,
     pub themes: Vec<(String, String)>,
     pub drivers: Vec<(String, String)>,
+    /// Every MORA area, a sub-area named with its main area, in the architecture's order.
+    pub mora_areas: Vec<(String, String)>,
     pub institutions: Vec<(String, String)>,
     pub axis_so: Vec<(String, String)>,
     pub axis_ib: Vec<(String, String)>,
@@ -127,6 +130,11 @@ impl Choices {
                 .iter()
                 .map(|d| (d.code.clone(), d.name.clone()))
                 .collect(),
+            mora_areas: lists
+                .mora_areas
+                .iter()
+                .map(|a| (a.data.code.clone(), lists.mora_name(&a.data.code)))
+                .collect(),
             institutions: lists
                 .institutions
                 .iter()
@@ -188,6 +196,7 @@ fn change_value(c: &Chrome, lists: &Lists, field: &str, value: &HistoryValue) ->
         HistoryValue::List(items) => match field {
             "themes" => names(items, &|code| lists.theme_name(code)),
             "drivers" => names(items, &|code| lists.driver_name(code)),
+            "mora_areas" => names(items, &|code| lists.mora_name(code)),
             _ => items.join(", "),
         },
         HistoryValue::Scores(scores) => scores
@@ -215,6 +224,7 @@ fn active_filters(table: &ProjectTable, lists: &Lists, lang: Lang) -> Vec<(Strin
         "horizon",
         "perspective",
         "driver",
+        "mora",
         "q",
     ] {
         let mut without = table.query.clone();
@@ -238,6 +248,7 @@ fn active_filters(table: &ProjectTable, lists: &Lists, lang: Lang) -> Vec<(Strin
                 .unwrap_or_else(|| value.clone()),
             "theme" => lists.theme_name(&value),
             "driver" => lists.driver_name(&value),
+            "mora" => lists.mora_name(&value),
             "q" => format!("“{value}”"),
             kind => lang.label(kind, &value),
         };
@@ -464,6 +475,20 @@ impl FormPage {
     }
     fn has_driver(&self, code: &str) -> bool {
         self.input.drivers.iter().any(|t| t == code)
+    }
+    fn has_mora_area(&self, code: &str) -> bool {
+        self.input.mora_areas.iter().any(|t| t == code)
+    }
+    /// The MORA areas to tick, each main area with its sub-areas.
+    fn mora_tree(&self) -> Vec<(&MoraArea, Vec<&MoraArea>)> {
+        stip_core::mora::tree(&self.lists.mora_areas)
+    }
+    /// The first checkbox of the MORA areas carries the id the error summary links to.
+    fn mora_id(&self, code: &str) -> String {
+        match self.lists.mora_areas.first() {
+            Some(first) if first.data.code == code => "f-mora_areas".into(),
+            _ => format!("mora-{code}"),
+        }
     }
     fn score_field(&self, cr: &stip_core::agenda::Criterion) -> String {
         format!("score_{}", cr.data.code)

@@ -1,4 +1,4 @@
-//! Beheer: institutions, the agenda, policy drivers, criteria and users.
+//! Beheer: institutions, the agenda, policy drivers, MORA process areas, criteria and users.
 
 use crate::support::*;
 use axum::http::StatusCode;
@@ -13,6 +13,7 @@ on_both!(
     a_password_reset_ends_the_sessions_and_a_stale_one_changes_nothing,
     a_theme_colour_like_another_themes_or_a_status_is_warned_about,
     breadcrumbs_name_the_list_and_student_numbers_are_grouped,
+    the_beheerder_edits_the_mora_areas_and_one_in_use_stays,
 );
 
 async fn a_beheerder_adds_and_edits_an_institution() {
@@ -330,6 +331,7 @@ async fn management_is_closed_to_roles_without_the_right() {
             "/beheer/gebruikers",
             "/beheer/criteria",
             "/beheer/drijfveren",
+            "/beheer/mora",
         ] {
             assert_eq!(
                 s.get(path).await.status,
@@ -604,4 +606,178 @@ async fn breadcrumbs_name_the_list_and_student_numbers_are_grouped() {
         "Graafschap College is in a province too"
     );
     assert!(!list.shows("Oost-Nederland"));
+}
+
+/// The beheerder manages the MORA process areas: the list in the architecture's order, a new
+/// part of Bedrijfsvoering that projects can choose at once, a renamed area, and deleting: an
+/// area projects map to, or one with parts, stays and the page says why.
+async fn the_beheerder_edits_the_mora_areas_and_one_in_use_stays() {
+    let app = TestApp::demo().await;
+    let s = app.session_of(BEHEERDER).await;
+    assert!(s.get("/beheer").await.shows("MORA-procesgebieden"));
+    let list = s.get("/beheer/mora").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let first = list
+        .body
+        .find("Verbinding met maatschappij, bedrijfsleven en regio")
+        .unwrap();
+    let hrm = list.body.find(">HRM<").unwrap();
+    let bv = list.body.find(">Bedrijfsvoering<").unwrap();
+    assert!(
+        first < bv && bv < hrm,
+        "the architecture's order, parts after their main area"
+    );
+
+    let res = s
+        .post_form(
+            "/beheer/mora/nieuw",
+            &[
+                ("code", "bedrijfsvoering-vastgoed"),
+                ("name", "Vastgoed en huisvesting"),
+                ("parent", "bedrijfsvoering"),
+                ("position", "8"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let area = |code: &str| {
+        let store = app.store().clone();
+        let code = code.to_string();
+        async move {
+            store
+                .mora_areas()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|a| a.data.code == code)
+        }
+    };
+    let vastgoed = area("bedrijfsvoering-vastgoed").await.unwrap();
+    assert_eq!(vastgoed.data.parent.as_deref(), Some("bedrijfsvoering"));
+    let form = app
+        .session_of(IM_HORIZON)
+        .await
+        .get("/projecten/nieuw")
+        .await;
+    assert!(
+        form.shows("Vastgoed en huisvesting"),
+        "projects can choose it at once"
+    );
+
+    // A part cannot hold parts; a main area with parts cannot become a part.
+    let res = s
+        .post_form(
+            "/beheer/mora/nieuw",
+            &[
+                ("code", "gebouwen"),
+                ("name", "Gebouwen"),
+                ("parent", "bedrijfsvoering-vastgoed"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text_of("e-parent")
+            .unwrap()
+            .starts_with("Kies een hoofdgebied.")
+    );
+    let bv = area("bedrijfsvoering").await.unwrap();
+    let res = s
+        .post_form(
+            &format!("/beheer/mora/{}", bv.id),
+            &[
+                ("code", "bedrijfsvoering"),
+                ("name", "Bedrijfsvoering"),
+                ("parent", "instroom"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.text_of("e-parent").is_some());
+
+    let res = s
+        .post_form(
+            &format!("/beheer/mora/{}", vastgoed.id),
+            &[
+                ("code", "bedrijfsvoering-vastgoed"),
+                ("name", "Huisvesting"),
+                ("parent", "bedrijfsvoering"),
+                ("position", "8"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(s.get("/beheer/mora").await.shows("Huisvesting"));
+
+    // In use by a project: it stays, and the page says why.
+    let im = app.session_of(IM_HORIZON).await;
+    let mut fields = full_project_form();
+    fields.push(("mora_areas", "bedrijfsvoering-vastgoed"));
+    assert_eq!(
+        im.post_form("/projecten", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let edit = s.get(&format!("/beheer/mora/{}", vastgoed.id)).await;
+    let delete = format!("/beheer/mora/{}/verwijderen", vastgoed.id);
+    assert!(edit.body.contains(&format!("href=\"{delete}\"")));
+    let page = s.get(&delete).await;
+    assert!(
+        page.shows("er zijn nog projecten aan gekoppeld (1)"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&format!("action=\"{delete}\"")),
+        "no button to delete it"
+    );
+    let res = s.post_form(&delete, &[]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.shows("er zijn nog projecten aan gekoppeld (1)"));
+    assert!(area("bedrijfsvoering-vastgoed").await.is_some());
+    let res = s
+        .post_form(&format!("/beheer/mora/{}/verwijderen", bv.id), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.shows("het heeft nog deelgebieden (8)"));
+
+    // Unused: asked first, then gone from the list and the form.
+    let res = s
+        .post_form(
+            "/beheer/mora/nieuw",
+            &[("code", "proeftuin"), ("name", "Proeftuin")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        im.get("/projecten/nieuw")
+            .await
+            .body
+            .contains("value=\"proeftuin\"")
+    );
+    let proeftuin = area("proeftuin").await.unwrap();
+    let delete = format!("/beheer/mora/{}/verwijderen", proeftuin.id);
+    assert!(s.get(&delete).await.shows("Weet je het zeker?"));
+    let res = s.post_form(&delete, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/beheer/mora");
+    assert!(area("proeftuin").await.is_none());
+    assert!(
+        !im.get("/projecten/nieuw")
+            .await
+            .body
+            .contains("value=\"proeftuin\"")
+    );
+
+    // Only the beheerder.
+    let regie = app.session_of(REGIEGROEP).await;
+    assert_eq!(
+        regie.get("/beheer/mora").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        regie.post_form(&delete, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -22,6 +22,7 @@ on_both!(
     history_is_values_shown_in_the_readers_language,
     a_merge_patch_sets_only_its_fields_and_keeps_what_others_saved_since,
     a_bad_merge_patch_is_422_naming_the_field_and_writes_nothing,
+    projects_carry_mora_areas_and_the_list_and_export_filter_on_them,
 );
 
 fn project_json() -> serde_json::Value {
@@ -383,6 +384,7 @@ async fn the_openapi_document_describes_every_route_and_the_api_page_shows_it() 
     let expected = [
         ("/api/v1/institutions", "get"),
         ("/api/v1/themes", "get"),
+        ("/api/v1/mora-areas", "get"),
         ("/api/v1/projects", "get"),
         ("/api/v1/projects", "post"),
         ("/api/v1/projects/{id}", "get"),
@@ -411,6 +413,7 @@ async fn the_openapi_document_describes_every_route_and_the_api_page_shows_it() 
         "horizon",
         "perspective",
         "driver",
+        "mora",
         "q",
         "sort",
         "page",
@@ -736,4 +739,116 @@ async fn a_bad_merge_patch_is_422_naming_the_field_and_writes_nothing() {
         StatusCode::FORBIDDEN,
         "another institution's project"
     );
+}
+
+/// `mora_areas` is read and written like `drivers`; an unknown code is a 422 naming the field;
+/// `mora` filters the list and an export, a main area also finding its sub-areas' projects.
+async fn projects_carry_mora_areas_and_the_list_and_export_filter_on_them() {
+    let app = TestApp::demo().await;
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let areas = app
+        .anonymous()
+        .api(Method::GET, "/api/v1/mora-areas", None)
+        .await
+        .json();
+    let areas = areas.as_array().unwrap();
+    assert_eq!(areas.len(), 19);
+    assert_eq!(
+        areas[0],
+        json!({"code": "verbinding-maatschappij", "name": "Verbinding met maatschappij, bedrijfsleven en regio", "parent": null})
+    );
+    assert!(areas.contains(
+        &json!({"code": "bedrijfsvoering-hrm", "name": "HRM", "parent": "bedrijfsvoering"})
+    ));
+
+    let mut body = project_json();
+    body["title"] = json!("Strategisch personeelsplan");
+    body["mora_areas"] = json!(["strategie-beleid-sturing", "bedrijfsvoering-hrm"]);
+    let created = api.api(Method::POST, "/api/v1/projects", Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let p = created.json();
+    assert_eq!(
+        p["mora_areas"],
+        json!(["bedrijfsvoering-hrm", "strategie-beleid-sturing"]),
+        "a set, sorted"
+    );
+    let id = p["id"].as_i64().unwrap();
+
+    let mut bad = p.clone();
+    bad["mora_areas"] = json!(["bedrijfsvoering-hrm", "ruimtevaart"]);
+    let res = api
+        .api(Method::PUT, &format!("/api/v1/projects/{id}"), Some(bad))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let problem = res.json();
+    assert_eq!(problem["errors"][0]["field"], "mora_areas");
+    assert_eq!(problem["errors"][0]["code"], "unknown");
+    let mut unknown = project_json();
+    unknown["mora_areas"] = json!(["ruimtevaart"]);
+    let res = api
+        .api(Method::POST, "/api/v1/projects", Some(unknown))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["errors"][0]["field"], "mora_areas");
+
+    let patched = api
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/projects/{id}"),
+            Some(json!({"version": 1, "mora_areas": ["bedrijfsvoering-hrm"]})),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    assert_eq!(patched.json()["mora_areas"], json!(["bedrijfsvoering-hrm"]));
+    let history = api
+        .api(Method::GET, &format!("/api/v1/projects/{id}/history"), None)
+        .await
+        .json();
+    assert_eq!(history[0]["changes"][0]["field"], "mora_areas");
+    assert_eq!(
+        history[0]["changes"][0]["old"],
+        json!(["bedrijfsvoering-hrm", "strategie-beleid-sturing"])
+    );
+
+    let ids = async |query: &str| -> Vec<i64> {
+        let page = api
+            .api(
+                Method::GET,
+                &format!("/api/v1/projects?per_page=200&{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{query}: {}", page.body);
+        page.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert!(ids("mora=bedrijfsvoering-hrm").await.contains(&id));
+    assert!(
+        ids("mora=bedrijfsvoering").await.contains(&id),
+        "a main area finds its sub-areas' projects"
+    );
+    assert!(!ids("mora=strategie-beleid-sturing").await.contains(&id));
+    let all_hrm = ids("mora=bedrijfsvoering-hrm").await;
+    let export = api
+        .get("/api/v1/projects/export?format=json&mora=bedrijfsvoering-hrm")
+        .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    let exported = export.json();
+    let exported = exported["projects"].as_array().unwrap();
+    assert_eq!(exported.len(), all_hrm.len());
+    assert!(exported.iter().all(|p| {
+        p["mora_areas"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("bedrijfsvoering-hrm"))
+    }));
+    let csv = api
+        .get("/api/v1/projects/export?format=csv&mora=bedrijfsvoering-hrm")
+        .await;
+    assert!(csv.body.contains(";MORA-procesgebieden;"));
+    assert!(csv.body.contains(";HRM"), "the spreadsheet names the areas");
 }

@@ -23,6 +23,7 @@ on_both!(
     bad_input_is_shown_next_to_each_field_in_dutch_and_nothing_is_saved,
     only_who_may_gets_the_new_project_button,
     a_beheerder_chooses_the_institution_and_may_delete,
+    mora_areas_are_chosen_in_groups_shown_and_filtered_on,
 );
 
 fn id_from(location: &str) -> i64 {
@@ -72,6 +73,8 @@ async fn an_informatiemanager_adds_a_project_with_every_field() {
         "Innovatie",
         "Krimp",
         "Diversiteit",
+        "Student begeleiden",
+        "Bedrijfsvoering – Informatie- en datamanagement",
         "Hoe wij het dashboard samen met docenten bouwden",
         "https://example.org/verslag",
     ] {
@@ -666,6 +669,7 @@ async fn each_filter_shows_exactly_the_projects_that_match() {
         p.horizon = "lang".into();
         p.perspective_strategic_operational = "1".into();
         p.drivers = vec!["krimp".into()];
+        p.mora_areas = vec!["bedrijfsvoering-informatie-data".into()];
         p.summary = "Eén dashboard voor alle opleidingen".into();
     })
     .await;
@@ -686,6 +690,7 @@ async fn each_filter_shows_exactly_the_projects_that_match() {
         p.horizon = "middellang".into();
         p.perspective_ict_business = "1".into();
         p.drivers = vec!["krimp".into()];
+        p.mora_areas = vec!["tactisch-inrichten".into(), "onderwijs-uitvoeren".into()];
     })
     .await;
     let s = app.session(stip_core::user::Role::Beheerder).await;
@@ -704,6 +709,10 @@ async fn each_filter_shows_exactly_the_projects_that_match() {
         ("perspective=business", &[modules]),
         ("perspective=ict", &[rooster]),
         ("driver=krimp", &[dashboard, rooster]),
+        ("mora=bedrijfsvoering", &[dashboard]),
+        ("mora=bedrijfsvoering-informatie-data", &[dashboard]),
+        ("mora=tactisch-inrichten", &[rooster]),
+        ("mora=uitstroom", &[]),
         ("q=DASHBOARD", &[dashboard]),
         ("q=alle%20opleidingen", &[dashboard]),
         ("institution=25LK", &[modules]),
@@ -899,4 +908,87 @@ async fn a_project_one_may_not_see_answers_exactly_like_one_that_does_not_exist(
         assert_eq!(api.status, StatusCode::NOT_FOUND);
     }
     assert!(app.store().project(hidden).await.is_ok());
+}
+
+/// The form groups Bedrijfsvoering's parts under their own legend; the chosen areas show on the
+/// project's page, and the list's MORA filter (with its chip) finds the project under the part
+/// and under Bedrijfsvoering as a whole.
+async fn mora_areas_are_chosen_in_groups_shown_and_filtered_on() {
+    let app = TestApp::demo().await;
+    let s = app.session_of(IM_HORIZON).await;
+    let form = s.get("/projecten/nieuw").await;
+    assert!(form.shows("<legend>MORA-procesgebieden (optioneel)</legend>"));
+    assert!(
+        form.shows("<legend>Bedrijfsvoering</legend>"),
+        "the parts of Bedrijfsvoering are a group of their own"
+    );
+    assert!(form.shows("Bedrijfsvoering in het algemeen"));
+    assert!(form.body.contains(
+        "<input type=\"checkbox\" id=\"mora-bedrijfsvoering-hrm\" name=\"mora_areas\" value=\"bedrijfsvoering-hrm\"><label for=\"mora-bedrijfsvoering-hrm\">HRM</label>"
+    ));
+    assert!(
+        form.body.contains("id=\"f-mora_areas\""),
+        "the first box is where the error summary leads"
+    );
+
+    let mut fields = full_project_form();
+    fields.retain(|(k, _)| *k != "mora_areas" && *k != "title");
+    fields.extend([
+        ("title", "Strategisch personeelsplan"),
+        ("mora_areas", "bedrijfsvoering-hrm"),
+        ("mora_areas", "strategie-beleid-sturing"),
+    ]);
+    let res = s.post_form("/projecten", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let id = id_from(res.location());
+    assert_eq!(
+        app.store().project(id).await.unwrap().data.mora_areas,
+        ["bedrijfsvoering-hrm", "strategie-beleid-sturing"]
+    );
+    let page = s.get(&format!("/projecten/{id}")).await;
+    assert!(page.shows("<dt>MORA-procesgebieden</dt>"));
+    assert!(
+        page.shows("<a href=\"/projecten?mora=bedrijfsvoering-hrm\">Bedrijfsvoering – HRM</a>")
+    );
+    assert!(page.shows("Strategie, beleid en sturing"));
+    let edit = s.get(&format!("/projecten/{id}/bewerken")).await;
+    assert!(
+        edit.body.contains("value=\"bedrijfsvoering-hrm\" checked"),
+        "the edit form ticks the chosen areas"
+    );
+
+    for (query, shown) in [
+        ("mora=bedrijfsvoering-hrm", true),
+        ("mora=bedrijfsvoering", true),
+        ("mora=onderwijs-uitvoeren", false),
+    ] {
+        let list = s.get(&format!("/projecten?{query}&per_page=200")).await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert_eq!(list.shows("Strategisch personeelsplan"), shown, "{query}");
+    }
+    let list = s.get("/projecten?mora=bedrijfsvoering&status=oranje").await;
+    assert!(
+        list.shows("MORA-procesgebied: Bedrijfsvoering"),
+        "the filter in use is a chip"
+    );
+    assert!(
+        list.body
+            .contains("href=\"/projecten?status=oranje\" aria-label=\"Filter verwijderen: MORA-procesgebied: Bedrijfsvoering\""),
+        "its link removes only that filter"
+    );
+    assert!(
+        list.body
+            .contains("<option value=\"bedrijfsvoering\" selected>Bedrijfsvoering</option>")
+    );
+
+    // An area that does not exist is refused next to the boxes, and nothing is saved.
+    let mut wrong = fields.clone();
+    wrong.push(("mora_areas", "ruimtevaart"));
+    let res = s.post_form("/projecten", &wrong).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        res.text_of("e-mora_areas").as_deref(),
+        Some("Deze waarde bestaat niet; kies uit de lijst.")
+    );
+    assert!(res.body.contains("href=\"#f-mora_areas\""));
 }

@@ -283,13 +283,16 @@ impl TestApp {
         let store = self.store();
         let themes = store.themes().await.unwrap();
         let drivers = store.policy_drivers().await.unwrap();
+        let mora_areas = store.mora_areas().await.unwrap();
         let criteria = store.criteria().await.unwrap();
         let themes: Vec<&str> = themes.iter().map(|t| t.data.code.as_str()).collect();
         let drivers: Vec<&str> = drivers.iter().map(|d| d.code.as_str()).collect();
+        let mora_areas: Vec<&str> = mora_areas.iter().map(|a| a.data.code.as_str()).collect();
         let criteria: Vec<&str> = criteria.iter().map(|c| c.data.code.as_str()).collect();
         let refs = References {
             themes: &themes,
             drivers: &drivers,
+            mora_areas: &mora_areas,
             criteria: &criteria,
         };
         let data = ProjectData::parse(&input, &refs).expect("a valid test project");
@@ -638,6 +641,8 @@ pub fn full_project_form() -> Vec<(&'static str, &'static str)> {
         ("themes", "innovatie"),
         ("drivers", "krimp"),
         ("drivers", "diversiteit"),
+        ("mora_areas", "student-begeleiden"),
+        ("mora_areas", "bedrijfsvoering-informatie-data"),
         ("score_strategische-bijdrage", "5"),
         ("score_risico", "2"),
         ("visibility", "netwerk"),
@@ -696,6 +701,12 @@ pub async fn edit_form_of(app: &TestApp, id: i64) -> Vec<(String, String)> {
     .collect();
     f.extend(input.themes.iter().map(|t| ("themes".into(), t.clone())));
     f.extend(input.drivers.iter().map(|d| ("drivers".into(), d.clone())));
+    f.extend(
+        input
+            .mora_areas
+            .iter()
+            .map(|a| ("mora_areas".into(), a.clone())),
+    );
     f.extend(
         input
             .scores
