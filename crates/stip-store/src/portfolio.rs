@@ -231,8 +231,6 @@ macro_rules! insert_new_projects {
         let refs = $refs;
         let at: &str = $at;
         let mut all_ids: Vec<i64> = Vec::new();
-        let (mut themes, mut drivers, mut mora_areas, mut scores) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for chunk in $rows.chunks($crate::demo::BATCH) {
             let rows = chunk
                 .iter()
@@ -254,19 +252,56 @@ macro_rules! insert_new_projects {
             qb.push(" RETURNING id");
             let mut ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
             ids.sort_unstable();
+            let mut themes = Vec::new();
+            let mut drivers = Vec::new();
+            let mut mora_areas = Vec::new();
+            let mut scores = Vec::new();
             for (id, p) in ids.iter().zip(chunk) {
                 for (pos, t) in p.data.themes.iter().enumerate() {
-                    themes.push([*id, refs.theme(t, "themes")?, pos as i64]);
+                    themes.push((*id, refs.theme(t, "themes")?, pos as i64));
                 }
                 for d in &p.data.drivers {
-                    drivers.push([*id, refs.driver(d)?]);
+                    drivers.push((*id, refs.driver(d)?));
                 }
                 for a in &p.data.mora_areas {
-                    mora_areas.push([*id, refs.mora_area(a)?]);
+                    mora_areas.push((*id, refs.mora_area(a)?));
                 }
                 for (c, s) in &p.data.scores {
-                    scores.push([*id, refs.criterion(c)?, i64::from(*s)]);
+                    scores.push((*id, refs.criterion(c)?, i64::from(*s)));
                 }
+            }
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO project_themes (project_id, theme_id, position) ",
+            );
+            qb.push_values(&themes, |mut b, (p, t, pos)| {
+                b.push_bind(*p).push_bind(*t).push_bind(*pos);
+            });
+            qb.build().execute(&mut **tx).await?;
+            if !drivers.is_empty() {
+                let mut qb =
+                    sqlx::QueryBuilder::new("INSERT INTO project_drivers (project_id, driver_id) ");
+                qb.push_values(&drivers, |mut b, (p, d)| {
+                    b.push_bind(*p).push_bind(*d);
+                });
+                qb.build().execute(&mut **tx).await?;
+            }
+            for part in mora_areas.chunks($crate::demo::BATCH * 2) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO project_mora_areas (project_id, area_id) ",
+                );
+                qb.push_values(part, |mut b, (p, a)| {
+                    b.push_bind(*p).push_bind(*a);
+                });
+                qb.build().execute(&mut **tx).await?;
+            }
+            for part in scores.chunks($crate::demo::BATCH * 2) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO project_scores (project_id, criterion_id, score) ",
+                );
+                qb.push_values(part, |mut b, (p, c, s)| {
+                    b.push_bind(*p).push_bind(*c).push_bind(*s);
+                });
+                qb.build().execute(&mut **tx).await?;
             }
             let mut qb = sqlx::QueryBuilder::new(
                 "INSERT INTO project_history (project_id, version, changed_at, user_id, user_name, visibility, changes) ",
@@ -283,78 +318,10 @@ macro_rules! insert_new_projects {
             qb.build().execute(&mut **tx).await?;
             all_ids.extend(ids);
         }
-        use $crate::portfolio::IntRows;
-        let conn = &mut **tx;
-        conn.insert_int_rows("project_themes", ["project_id", "theme_id", "position"], &themes)
-            .await?;
-        conn.insert_int_rows("project_drivers", ["project_id", "driver_id"], &drivers)
-            .await?;
-        conn.insert_int_rows("project_mora_areas", ["project_id", "area_id"], &mora_areas)
-            .await?;
-        conn.insert_int_rows("project_scores", ["project_id", "criterion_id", "score"], &scores)
-            .await?;
         all_ids
     }};
 }
 pub(crate) use insert_new_projects;
-
-/// Rows of whole numbers (a project's links) written in bulk. PostgreSQL takes each column as
-/// one array (`UNNEST`): one statement, and no statement with thousands of parameters to parse,
-/// which cost an import of 15,000 projects 2.5 s. SQLite takes them in batches of `VALUES`.
-pub(crate) trait IntRows {
-    async fn insert_int_rows<const N: usize>(
-        &mut self,
-        table: &str,
-        columns: [&str; N],
-        rows: &[[i64; N]],
-    ) -> Result<()>;
-}
-
-impl IntRows for sqlx::PgConnection {
-    async fn insert_int_rows<const N: usize>(
-        &mut self,
-        table: &str,
-        columns: [&str; N],
-        rows: &[[i64; N]],
-    ) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let arrays: Vec<String> = (1..=N).map(|i| format!("${i}::bigint[]")).collect();
-        let sql = format!(
-            "INSERT INTO {table} ({}) SELECT * FROM UNNEST({})",
-            columns.join(", "),
-            arrays.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for i in 0..N {
-            query = query.bind(rows.iter().map(|r| r[i]).collect::<Vec<i64>>());
-        }
-        query.execute(self).await?;
-        Ok(())
-    }
-}
-
-impl IntRows for sqlx::SqliteConnection {
-    async fn insert_int_rows<const N: usize>(
-        &mut self,
-        table: &str,
-        columns: [&str; N],
-        rows: &[[i64; N]],
-    ) -> Result<()> {
-        for part in rows.chunks(crate::demo::BATCH * 2) {
-            let mut qb =
-                sqlx::QueryBuilder::new(format!("INSERT INTO {table} ({}) ", columns.join(", ")));
-            qb.push_values(part, |mut b, row| {
-                for v in row {
-                    b.push_bind(*v);
-                }
-            });
-            qb.build().execute(&mut *self).await?;
-        }
-        Ok(())
-    }
-}
 
 /// Saves `d` over project `$id` if it is at `$version` (and sets its project number when
 /// `$external_id` is one); evaluates to the rows changed: 0 when someone saved in between.
