@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod demo;
 pub mod error;
 pub mod exchange;
+pub mod insight;
 pub mod institution;
 pub mod merge;
 pub mod mora;
