@@ -55,6 +55,14 @@ const KEEP_IMPORTS_DAYS: i64 = 7;
 
 pub use stip_core::exchange::ReferencePairs;
 
+/// An institution's stored projects as import rows find theirs among.
+fn existing(own: &[Arc<Project>]) -> Existing<'_> {
+    Existing::new(
+        own.iter()
+            .map(|p| (p.id, p.external_id.as_deref(), &p.data)),
+    )
+}
+
 impl Store {
     /// The reference lists as `(code, name)` pairs: what an import reads names against and
     /// an export explains (and names MORA areas by).
@@ -103,10 +111,7 @@ impl Store {
     ) -> Result<Result<Preview, PreviewError>> {
         let lists = self.import_lists().await?;
         let own = self.index().await?.of_institution(institution_id);
-        let existing = Existing::new(
-            own.iter()
-                .map(|p| (p.id, p.external_id.as_deref(), &p.data)),
-        );
+        let existing = existing(&own);
         Ok(preview(contents, brin, &lists, mapping, &existing))
     }
 
@@ -203,10 +208,7 @@ impl Store {
         // A row read as new while its project has been made since (by another import of the
         // same file, say) would be made twice: the file is to be read again.
         let own = index.of_institution(institution_id);
-        let existing = Existing::new(
-            own.iter()
-                .map(|p| (p.id, p.external_id.as_deref(), &p.data)),
-        );
+        let existing = existing(&own);
         let made_since = preview.rows.iter().zip(&plan).any(|(row, plan)| {
             *plan == RowPlan::New
                 && existing

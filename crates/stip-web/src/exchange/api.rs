@@ -1,7 +1,10 @@
 //! `/api/v1/imports` and `/api/v1/projects/export`: an overview uploaded, previewed row by row
 //! and then committed in one transaction; any list view as XLSX, CSV or JSON.
 
-use super::{MAX_UPLOAD, export_bytes, problem_message, read_preview, read_upload, status_code};
+use super::{
+    MAX_UPLOAD, Refused, confirm, content_type, export_bytes, problem_message, read_preview,
+    read_upload, status_code, stored_for,
+};
 use crate::error::{Problem, ProblemField};
 use crate::extract::{Id, Listing};
 use crate::i18n::Lang;
@@ -308,63 +311,25 @@ pub async fn commit(
     if viewer.user.is_none() {
         return Err(ApiError::Unauthorized);
     }
-    let stored = match state.store.stored_import(id).await {
-        Ok(s) => s,
-        Err(stip_store::StoreError::NotFound) => return Err(ApiError::NotFound),
-        Err(e) => return Err(e.into()),
-    };
-    if !viewer.may(Action::ImportProjects {
-        institution_id: stored.institution_id,
-    }) {
-        // Like a project one may not see: the same answer as none at all.
+    let Some((stored, institution)) = stored_for(&state, &viewer, id).await? else {
         return Err(ApiError::NotFound);
-    }
+    };
     let lang = viewer.lang;
-    let conflict = |detail: String| {
-        Ok(problem(
-            lang,
-            StatusCode::CONFLICT,
-            "conflict",
-            detail,
-            None,
-        ))
-    };
-    if stored.result.is_some() {
-        return conflict(lang.t("import.committed_already"));
-    }
-    let lists = state.lists().await?;
-    let institution = lists
-        .institutions
-        .iter()
-        .find(|i| i.id == stored.institution_id)
-        .ok_or(ApiError::NotFound)?;
-    let preview = match read_preview(
-        &state,
-        lang,
-        (&stored.file_name, &stored.file),
-        institution,
-        &stored.mapping,
-    )
-    .await?
-    {
-        Ok(p) => p,
-        Err(message) => return conflict(message),
-    };
-    if preview.has_problems() {
-        let rows = preview.rows.iter().filter(|r| r.outcome.is_err()).count();
-        return conflict(lang.t_with("import.has_problems", &[("n", &rows.to_string())]));
-    }
-    let counts = match state
-        .store
-        .commit_import(&stored, &preview, &viewer.editor())
-        .await
-    {
-        Ok(c) => c,
-        Err(stip_store::StoreError::Busy) => return conflict(lang.t("import.saved_since")),
-        Err(stip_store::StoreError::ImportedAlready) => {
-            return conflict(lang.t("import.committed_already"));
+    let counts = match confirm(&state, &viewer, &stored, &institution).await? {
+        Ok(counts) => counts,
+        Err(refused) => {
+            let detail = match refused {
+                Refused::Already => lang.t("import.committed_already"),
+                Refused::Because(message) => message,
+            };
+            return Ok(problem(
+                lang,
+                StatusCode::CONFLICT,
+                "conflict",
+                detail,
+                None,
+            ));
         }
-        Err(e) => return Err(e.into()),
     };
     Ok(Json(ImportCountsJson {
         new: counts.new,
@@ -419,20 +384,13 @@ pub async fn export(
             )));
         }
     };
-    let (content_type, extension) = match format.as_str() {
-        "xlsx" => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        "csv" => ("text/csv; charset=utf-8", "csv"),
-        "json" => ("application/json", "json"),
-        _ => {
-            return Err(ApiError::Invalid(Invalid::one(
-                "format",
-                ErrorCode::InvalidChoice,
-            )));
-        }
+    let Some(media_type) = content_type(&format) else {
+        return Err(ApiError::Invalid(Invalid::one(
+            "format",
+            ErrorCode::InvalidChoice,
+        )));
     };
+    let extension = format.as_str();
     let req = query.parse().map_err(ApiError::Invalid)?;
     let projects = state
         .store
@@ -445,7 +403,7 @@ pub async fn export(
     );
     Ok((
         [
-            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_TYPE, media_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),

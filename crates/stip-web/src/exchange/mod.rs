@@ -6,11 +6,13 @@ mod pages;
 
 use crate::AppState;
 use crate::i18n::Lang;
+use crate::identity::Viewer;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::ErrorCode;
+use stip_core::access::Action;
 use stip_core::exchange::columns::Mapping;
 use stip_core::exchange::preview::Preview;
 use stip_core::exchange::preview::{PreviewError, Problem};
@@ -20,8 +22,9 @@ use stip_core::exchange::write::{self, ExportRow};
 use stip_core::institution::Institution;
 use stip_core::portfolio::Project;
 use stip_core::portfolio::{Character, EffortUnit, Horizon, Phase, Status, Visibility};
-use stip_store::Store;
 use stip_store::exchange::RowPlan;
+use stip_store::exchange::{ImportCounts, StoredImport};
+use stip_store::{Store, StoreError};
 
 /// The most an upload may carry: the file (20 MB) and the form around it.
 pub const MAX_UPLOAD: usize = stip_core::exchange::sheet::DEFAULT_MAX_BYTES + 64 * 1024;
@@ -234,4 +237,82 @@ pub async fn read_preview(
         .preview_import(institution.id, brin, &contents, mapping)
         .await?;
     Ok(read.map_err(|e| preview_error(lang, &e)))
+}
+
+/// An uploaded file and its institution, if `viewer` may import into it. One they may not is
+/// answered like one that does not exist: `None`, as for a project one may not see.
+pub async fn stored_for(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<(StoredImport, Institution)>, StoreError> {
+    let stored = match state.store.stored_import(id).await {
+        Ok(s) => s,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !viewer.may(Action::ImportProjects {
+        institution_id: stored.institution_id,
+    }) {
+        return Ok(None);
+    }
+    let lists = state.lists().await?;
+    let institution = lists
+        .institutions
+        .iter()
+        .find(|i| i.id == stored.institution_id)
+        .cloned();
+    Ok(institution.map(|i| (stored, i)))
+}
+
+/// Why confirming an import wrote nothing.
+pub enum Refused {
+    /// It was imported already (by this request's twin, a second tab).
+    Already,
+    /// The file has rows with problems, or a project in it was saved since: the sentence why.
+    Because(String),
+}
+
+/// Confirms an uploaded file: reads it again as it is stored, and writes it in one
+/// transaction when no row has a problem.
+pub async fn confirm(
+    state: &AppState,
+    viewer: &Viewer,
+    stored: &StoredImport,
+    institution: &Institution,
+) -> Result<Result<ImportCounts, Refused>, StoreError> {
+    if stored.result.is_some() {
+        return Ok(Err(Refused::Already));
+    }
+    let lang = viewer.lang;
+    let file = (stored.file_name.as_str(), stored.file.as_slice());
+    let preview = match read_preview(state, lang, file, institution, &stored.mapping).await? {
+        Ok(p) => p,
+        Err(message) => return Ok(Err(Refused::Because(message))),
+    };
+    if preview.has_problems() {
+        let n = preview.rows.iter().filter(|r| r.outcome.is_err()).count();
+        let message = lang.t_with("import.has_problems", &[("n", &n.to_string())]);
+        return Ok(Err(Refused::Because(message)));
+    }
+    match state
+        .store
+        .commit_import(stored, &preview, &viewer.editor())
+        .await
+    {
+        Ok(counts) => Ok(Ok(counts)),
+        Err(StoreError::ImportedAlready) => Ok(Err(Refused::Already)),
+        Err(StoreError::Busy) => Ok(Err(Refused::Because(lang.t("import.saved_since")))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The media type of an export (or template) in `format`: `xlsx`, `csv` or `json`.
+pub fn content_type(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv" => "text/csv; charset=utf-8",
+        "json" => "application/json",
+        _ => return None,
+    })
 }

@@ -3,7 +3,9 @@
 //! to fill in, written by Stip's own export.
 
 use super::api::{ImportCountsJson, counts};
-use super::{MAX_UPLOAD, export_bytes, problem_line, read_preview, read_upload};
+use super::{
+    MAX_UPLOAD, Refused, content_type, export_bytes, problem_line, read_preview, read_upload,
+};
 use crate::extract::{Form, Id};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
@@ -21,7 +23,6 @@ use stip_core::access::Action;
 use stip_core::exchange::columns::{FIELDS, Field, Mapping};
 use stip_core::exchange::preview::Preview;
 use stip_core::institution::{BrinCode, Institution};
-use stip_store::StoreError;
 use stip_store::exchange::{RowPlan, StoredImport};
 
 pub fn routes() -> Router<AppState> {
@@ -178,10 +179,7 @@ async fn upload(
 /// The template to fill in: an export of no projects, with its explanation sheet.
 async fn template(state: &AppState, format: &str) -> Result<Response, PageError> {
     let bytes = export_bytes(&state.store, format, &[]).await?;
-    let content_type = match format {
-        "csv" => "text/csv; charset=utf-8",
-        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    };
+    let content_type = content_type(format).unwrap_or_default();
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -203,27 +201,15 @@ async fn template_csv(State(state): State<AppState>) -> Result<Response, PageErr
     template(&state, "csv").await
 }
 
-/// An uploaded file and its institution, if the viewer may import into it. Someone who may
-/// not gets the same answer as for an import that does not exist.
+/// An uploaded file and its institution, if the viewer may import into it.
 async fn stored_for(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
 ) -> Result<(StoredImport, Institution), PageError> {
-    let stored = state.store.stored_import(id).await?;
-    if !viewer.may(Action::ImportProjects {
-        institution_id: stored.institution_id,
-    }) {
-        return Err(PageError::NotFound);
-    }
-    let lists = state.lists().await?;
-    let institution = lists
-        .institutions
-        .iter()
-        .find(|i| i.id == stored.institution_id)
-        .cloned()
-        .ok_or(PageError::NotFound)?;
-    Ok((stored, institution))
+    super::stored_for(state, viewer, id)
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
 /// A column of the file with the field it is read into.
@@ -342,7 +328,6 @@ fn field_choices(viewer: &Viewer, criteria: &[(String, String)]) -> Vec<(String,
 fn field_name(viewer: &Viewer, code: &str) -> String {
     match code {
         "external_id" => viewer.lang.t("import.page.external_id"),
-        "budget_eur" => viewer.lang.t("field.budget"),
         other => viewer.lang.t(&format!("field.{other}")),
     }
 }
@@ -520,34 +505,11 @@ async fn confirm(
     Id(id): Id,
 ) -> Result<Response, PageError> {
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
-    let done = Redirect::to(&format!("/projecten/importeren/{id}")).into_response();
-    if stored.result.is_some() {
-        return Ok(done);
-    }
-    let lang = viewer.lang;
-    let read = read_preview(
-        &state,
-        lang,
-        (&stored.file_name, &stored.file),
-        &institution,
-        &stored.mapping,
-    )
-    .await?;
-    let refused = match read {
-        Ok(preview) if preview.has_problems() => {
-            let n = preview.rows.iter().filter(|r| r.outcome.is_err()).count();
-            lang.t_with("import.has_problems", &[("n", &n.to_string())])
+    let refused = match super::confirm(&state, &viewer, &stored, &institution).await? {
+        Ok(_) | Err(Refused::Already) => {
+            return Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response());
         }
-        Ok(preview) => match state
-            .store
-            .commit_import(&stored, &preview, &viewer.editor())
-            .await
-        {
-            Ok(_) | Err(StoreError::ImportedAlready) => return Ok(done),
-            Err(StoreError::Busy) => lang.t("import.saved_since"),
-            Err(e) => return Err(e.into()),
-        },
-        Err(message) => message,
+        Err(Refused::Because(message)) => message,
     };
     let q = ShowQuery::default();
     let page = preview_page(&state, &viewer, &stored, &institution, &q, Some(refused)).await?;
