@@ -108,7 +108,7 @@ pub fn may(actor: &Actor, action: Action) -> bool {
 }
 
 /// Which projects a list may show to an actor; the store turns this into a query condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectScope {
     /// Only `openbaar` projects.
     Public,

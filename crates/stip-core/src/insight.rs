@@ -1,30 +1,37 @@
 //! Network insight (issue 11): the counts behind the overview, the balance and the cross-links,
 //! kept as a [`Tally`] that a project is added to and taken out of as it changes, so no page
 //! counts every project again. A viewer's numbers are the tallies of what they may see, added
-//! together (see [`Tally::merge`]).
+//! together (see [`Tally::add_all`]).
 //!
 //! How a project counts: once for each of its themes in the institution × theme heatmap and the
 //! theme totals (a project on two themes works on both), but its budget only on its primary
 //! theme, so budgets add up to the portfolio's total; once per pair of its themes in the
 //! cross-links; once in its institution's totals, phases, statuses and balance.
 
-use crate::portfolio::{Character, Horizon, Phase, ProjectData, Status};
+use crate::portfolio::{Character, Horizon, Perspective, Phase, ProjectData, Status};
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
-/// The seed's perspective quadrant of a project: which way it leans on both axes. A project
-/// in the middle of an axis, or not assessed on it, has no quadrant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Quadrant {
-    StrategicIct,
-    StrategicBusiness,
-    OperationalIct,
-    OperationalBusiness,
-}
+crate::code_enum!(
+    /// The seed's perspective quadrant of a project: which way it leans on both axes. A
+    /// project in the middle of an axis, or not assessed on it, has no quadrant.
+    Quadrant {
+        StrategicIct => "strategisch-ict",
+        StrategicBusiness => "strategisch-business",
+        OperationalIct => "operationeel-ict",
+        OperationalBusiness => "operationeel-business",
+    }
+);
 
 impl Quadrant {
     pub fn of(d: &ProjectData) -> Option<Quadrant> {
-        let so = d.perspective.strategic_operational?;
-        let ib = d.perspective.ict_business?;
+        Quadrant::of_perspective(&d.perspective)
+    }
+
+    pub fn of_perspective(p: &Perspective) -> Option<Quadrant> {
+        let so = p.strategic_operational?;
+        let ib = p.ict_business?;
         match (so, ib) {
             (1..=2, 1..=2) => Some(Quadrant::StrategicIct),
             (1..=2, 4..=5) => Some(Quadrant::StrategicBusiness),
@@ -64,35 +71,73 @@ pub struct Tally {
     /// (theme, theme), the first code before the second → projects with both.
     pub crosslinks: BTreeMap<(String, String), u64>,
     pub mix: BTreeMap<i64, Mix>,
+    /// Running projects with a status, by the date it was last set (`None`: not known).
+    pub status_dates: BTreeMap<Option<NaiveDate>, u64>,
 }
+
 
 /// Adds `n` (1 or −1) to a count, dropping it when it reaches zero so that equal sets of
 /// projects give equal tallies.
 fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K, n: i64) {
-    let count = map.entry(key).or_default();
-    *count = count.saturating_add_signed(n);
-    map.retain(|_, v| *v > 0);
+    match map.entry(key) {
+        Entry::Occupied(mut e) => {
+            *e.get_mut() = e.get().saturating_add_signed(n);
+            if *e.get() == 0 {
+                e.remove();
+            }
+        }
+        Entry::Vacant(e) => {
+            if n > 0 {
+                e.insert(n as u64);
+            }
+        }
+    }
 }
 
 fn bump_cell<K: Ord>(map: &mut BTreeMap<K, Cell>, key: K, n: i64, budget_cents: i64) {
-    let cell = map.entry(key).or_default();
-    cell.projects = cell.projects.saturating_add_signed(n);
-    cell.budget_cents += n * budget_cents;
-    map.retain(|_, c| c.projects > 0 || c.budget_cents != 0);
+    let cell = map.entry(key);
+    match cell {
+        Entry::Occupied(mut e) => {
+            let c = e.get_mut();
+            c.projects = c.projects.saturating_add_signed(n);
+            c.budget_cents += n * budget_cents;
+            if c.projects == 0 && c.budget_cents == 0 {
+                e.remove();
+            }
+        }
+        Entry::Vacant(e) => {
+            if n > 0 {
+                e.insert(Cell {
+                    projects: n as u64,
+                    budget_cents: n * budget_cents,
+                });
+            }
+        }
+    }
 }
 
 impl Tally {
-    pub fn add(&mut self, institution_id: i64, d: &ProjectData) {
-        self.count(institution_id, d, 1);
+    /// Counts a project in; `status_date` is when its status was last set.
+    pub fn add(&mut self, institution_id: i64, d: &ProjectData, status_date: Option<NaiveDate>) {
+        self.count(institution_id, d, status_date, 1);
     }
 
-    pub fn remove(&mut self, institution_id: i64, d: &ProjectData) {
-        self.count(institution_id, d, -1);
+    pub fn remove(&mut self, institution_id: i64, d: &ProjectData, status_date: Option<NaiveDate>) {
+        self.count(institution_id, d, status_date, -1);
     }
 
-    fn count(&mut self, institution_id: i64, d: &ProjectData, n: i64) {
+    fn count(
+        &mut self,
+        institution_id: i64,
+        d: &ProjectData,
+        status_date: Option<NaiveDate>,
+        n: i64,
+    ) {
         let budget = d.budget.map_or(0, |b| b.0);
         self.projects = self.projects.saturating_add_signed(n);
+        if d.phase.is_running() && d.status.is_some() {
+            bump(&mut self.status_dates, status_date, n);
+        }
         for (i, theme) in d.themes.iter().enumerate() {
             // The budget counts on the primary theme only.
             let on_theme = if i == 0 { budget } else { 0 };
@@ -124,9 +169,9 @@ impl Tally {
         }
     }
 
-    /// The tally of both sets of projects together (they must not overlap).
-    pub fn merge(&self, other: &Tally) -> Tally {
-        let mut out = self.clone();
+    /// Counts another set of projects in (the sets must not overlap).
+    pub fn add_all(&mut self, other: &Tally) {
+        let out = self;
         out.projects += other.projects;
         add_cells(&mut out.heatmap, &other.heatmap);
         add_cells(&mut out.per_theme, &other.per_theme);
@@ -134,13 +179,19 @@ impl Tally {
         add_counts(&mut out.per_phase, &other.per_phase);
         add_counts(&mut out.per_status, &other.per_status);
         add_counts(&mut out.crosslinks, &other.crosslinks);
+        add_counts(&mut out.status_dates, &other.status_dates);
         for (inst, m) in &other.mix {
             let mix = out.mix.entry(*inst).or_default();
             add_counts(&mut mix.character, &m.character);
             add_counts(&mut mix.horizon, &m.horizon);
             add_counts(&mut mix.quadrant, &m.quadrant);
         }
-        out
+    }
+
+    /// How many running projects have a status last set before `date` (or at an unknown
+    /// date): out of date ("verouderd") when `date` is the stale limit.
+    pub fn status_set_before(&self, date: NaiveDate) -> u64 {
+        self.status_dates.range(..Some(date)).map(|(_, n)| n).sum()
     }
 
     /// The network's mix: every institution's added up.
@@ -224,7 +275,7 @@ mod tests {
     fn a_project_counts_on_each_theme_and_its_budget_on_the_primary_one() {
         let mut t = Tally::default();
         for (inst, d) in &hand_made() {
-            t.add(*inst, d);
+            t.add(*inst, d, None);
         }
         assert_eq!(t.projects, 3);
         let cell = |inst: i64, theme: &str| t.heatmap.get(&(inst, theme.to_string())).copied();
@@ -271,34 +322,35 @@ mod tests {
         let all = hand_made();
         let mut t = Tally::default();
         for (inst, d) in &all[..2] {
-            t.add(*inst, d);
+            t.add(*inst, d, None);
         }
         let before = t.clone();
-        t.add(all[2].0, &all[2].1);
-        t.remove(all[2].0, &all[2].1);
+        t.add(all[2].0, &all[2].1, None);
+        t.remove(all[2].0, &all[2].1, None);
         assert_eq!(t, before);
         // A change is the old version out and the new one in.
         let mut changed = all[1].1.clone();
         changed.themes = vec!["llo".into()];
-        t.remove(all[1].0, &all[1].1);
-        t.add(all[1].0, &changed);
+        t.remove(all[1].0, &all[1].1, None);
+        t.add(all[1].0, &changed, None);
         let mut fresh = Tally::default();
-        fresh.add(all[0].0, &all[0].1);
-        fresh.add(all[1].0, &changed);
+        fresh.add(all[0].0, &all[0].1, None);
+        fresh.add(all[1].0, &changed, None);
         assert_eq!(t, fresh);
     }
 
     #[test]
-    fn two_tallies_merged_are_the_tally_of_both_sets() {
+    fn two_tallies_added_are_the_tally_of_both_sets() {
         let all = hand_made();
         let (mut a, mut b, mut both) = (Tally::default(), Tally::default(), Tally::default());
-        a.add(all[0].0, &all[0].1);
-        b.add(all[1].0, &all[1].1);
-        b.add(all[2].0, &all[2].1);
+        a.add(all[0].0, &all[0].1, None);
+        b.add(all[1].0, &all[1].1, None);
+        b.add(all[2].0, &all[2].1, None);
         for (inst, d) in &all {
-            both.add(*inst, d);
+            both.add(*inst, d, None);
         }
-        assert_eq!(a.merge(&b), both);
+        a.add_all(&b);
+        assert_eq!(a, both);
     }
 
     #[test]
@@ -327,20 +379,20 @@ mod tests {
             match rng.usize(..3) {
                 0 => {
                     let (inst, d) = random(&mut rng);
-                    t.add(inst, &d);
+                    t.add(inst, &d, None);
                     live.insert(step, (inst, d));
                 }
                 1 if !live.is_empty() => {
                     let key = *live.keys().nth(rng.usize(..live.len())).unwrap();
                     let (inst, d) = live.remove(&key).unwrap();
-                    t.remove(inst, &d);
+                    t.remove(inst, &d, None);
                 }
                 _ if !live.is_empty() => {
                     let key = *live.keys().nth(rng.usize(..live.len())).unwrap();
                     let (inst, old) = live[&key].clone();
                     let (_, new) = random(&mut rng);
-                    t.remove(inst, &old);
-                    t.add(inst, &new);
+                    t.remove(inst, &old, None);
+                    t.add(inst, &new, None);
                     live.insert(key, (inst, new));
                 }
                 _ => {}
@@ -348,7 +400,7 @@ mod tests {
         }
         let mut fresh = Tally::default();
         for (inst, d) in live.values() {
-            fresh.add(*inst, d);
+            fresh.add(*inst, d, None);
         }
         assert_eq!(t, fresh);
     }

@@ -2,6 +2,7 @@
 //! versions of a project, and the filters and sorting of the portfolio list.
 
 use crate::error::{choice, has_control_character, optional_choice, optional_text, required_text};
+use crate::insight::Quadrant;
 use crate::institution::BrinCode;
 use crate::number::{Hundredths, optional_amount, optional_date};
 use crate::{ErrorCode, Invalid, code_enum};
@@ -21,6 +22,13 @@ code_enum!(
         OnHold => "on-hold",
     }
 );
+
+impl Phase {
+    /// Whether a project in this phase still runs: not finished and not stopped.
+    pub fn is_running(self) -> bool {
+        !matches!(self, Phase::Afgerond | Phase::Gestopt)
+    }
+}
 
 code_enum!(
     /// Status: how a project is doing, always shown with its word, never by colour alone.
@@ -161,10 +169,15 @@ pub struct Project {
 /// called out of date ("verouderd") on the overviews.
 pub const STATUS_STALE_AFTER_DAYS: i64 = 90;
 
+/// The day before which a running project's status is out of date, seen on `today`.
+pub fn stale_limit(today: NaiveDate) -> NaiveDate {
+    today - chrono::Days::new(STATUS_STALE_AFTER_DAYS as u64)
+}
+
 impl Project {
     /// Whether the project still runs: not finished and not stopped.
     pub fn is_running(&self) -> bool {
-        !matches!(self.data.phase, Phase::Afgerond | Phase::Gestopt)
+        self.data.phase.is_running()
     }
 
     /// A running project whose end date has passed.
@@ -175,11 +188,8 @@ impl Project {
     /// A running project whose status was last set more than [`STATUS_STALE_AFTER_DAYS`] ago.
     /// A project without a status yet says so itself ("nog geen status").
     pub fn status_is_stale(&self, today: NaiveDate) -> bool {
-        self.is_running()
-            && self.data.status.is_some()
-            && self
-                .status_date
-                .is_none_or(|d| (today - d).num_days() > STATUS_STALE_AFTER_DAYS)
+        let d = &self.data;
+        status_set_before(d.phase, d.status, self.status_date, stale_limit(today))
     }
 }
 
@@ -883,6 +893,14 @@ pub struct ListQuery {
     pub driver: String,
     /// A MORA process area code.
     pub mora: String,
+    /// A second theme the project must also have (the cross-links' pairs).
+    pub also_theme: String,
+    /// An ISO date: running projects whose status was last set before it (out of date).
+    pub status_before: String,
+    /// `1`: only projects shareable as an example (a case).
+    pub shareable: String,
+    /// A perspective quadrant (`strategisch-ict`, …): leaning that way on both axes.
+    pub quadrant: String,
     /// `1`: the theme filter matches the main theme only.
     pub primary_only: String,
     pub q: String,
@@ -901,6 +919,13 @@ pub struct ProjectFilter {
     pub theme: Option<String>,
     /// The theme must be the project's main theme, not just one of its themes.
     pub primary_only: bool,
+    /// A second theme the project must have as well.
+    pub also_theme: Option<String>,
+    /// Running projects with a status last set before this date, or at an unknown date.
+    pub status_before: Option<NaiveDate>,
+    /// Only projects shareable as an example.
+    pub shareable: bool,
+    pub quadrant: Option<Quadrant>,
     pub phase: Option<Phase>,
     pub status: Option<Status>,
     pub character: Option<Character>,
@@ -928,6 +953,17 @@ impl ProjectFilter {
                     d.themes.iter().any(|x| x == t)
                 }
             })
+            && self
+                .also_theme
+                .as_ref()
+                .is_none_or(|t| d.themes.iter().any(|x| x == t))
+            && self
+                .status_before
+                .is_none_or(|day| status_set_before(d.phase, d.status, p.status_date, day))
+            && (!self.shareable || d.shareable)
+            && self
+                .quadrant
+                .is_none_or(|q| Quadrant::of_perspective(&d.perspective) == Some(q))
             && self.phase.is_none_or(|x| x == d.phase)
             && self.status.is_none_or(|x| Some(x) == d.status)
             && self.character.is_none_or(|x| Some(x) == d.character)
@@ -942,6 +978,17 @@ impl ProjectFilter {
             && (self.mora.is_empty() || d.mora_areas.iter().any(|a| self.mora.contains(a)))
             && self.text.as_ref().is_none_or(|q| text.contains(q.as_str()))
     }
+}
+
+/// Whether a running project with a status had it last set before `day` (or at a date not
+/// known): the `status_before` filter, and out of date when `day` is the stale limit.
+pub fn status_set_before(
+    phase: Phase,
+    status: Option<Status>,
+    status_date: Option<NaiveDate>,
+    day: NaiveDate,
+) -> bool {
+    phase.is_running() && status.is_some() && status_date.is_none_or(|at| at < day)
 }
 
 /// The text the portfolio's text filter searches: title, summary and description, in lower case,
@@ -974,6 +1021,10 @@ impl ListQuery {
             "perspective" => &mut self.perspective,
             "driver" => &mut self.driver,
             "mora" => &mut self.mora,
+            "also_theme" => &mut self.also_theme,
+            "status_before" => &mut self.status_before,
+            "shareable" => &mut self.shareable,
+            "quadrant" => &mut self.quadrant,
             "primary_only" => &mut self.primary_only,
             "q" => &mut self.q,
             "sort" => &mut self.sort,
@@ -1031,6 +1082,9 @@ impl ListQuery {
         let horizon = e
             .take("horizon", optional_choice(&self.horizon, Horizon::parse))
             .flatten();
+        let quadrant = e
+            .take("quadrant", optional_choice(&self.quadrant, Quadrant::parse))
+            .flatten();
         let perspective = e
             .take(
                 "perspective",
@@ -1057,19 +1111,28 @@ impl ListQuery {
         if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
             e.push("q", ErrorCode::TooLong { max: 200 });
         }
-        let primary_only = match self.primary_only.trim() {
+        let mut flag = |name: &str, value: &str| match value.trim() {
             "" | "0" | "false" => false,
             "1" | "true" | "on" => true,
             _ => {
-                e.push("primary_only", ErrorCode::InvalidChoice);
+                e.push(name, ErrorCode::InvalidChoice);
                 false
             }
         };
+        let primary_only = flag("primary_only", &self.primary_only);
+        let shareable = flag("shareable", &self.shareable);
+        let status_before = e
+            .take("status_before", optional_date(&self.status_before))
+            .flatten();
         let theme = opt_text(&self.theme);
         let filter = ProjectFilter {
             institution,
             primary_only: primary_only && theme.is_some(),
             theme,
+            also_theme: opt_text(&self.also_theme),
+            status_before,
+            shareable,
+            quadrant,
             phase,
             status,
             character,

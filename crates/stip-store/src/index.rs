@@ -2,13 +2,17 @@
 //! its filters and a project's page never go to the database. Loaded once from the database
 //! (at start, or on first use) and updated by the store's own writes after they commit.
 
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use stip_core::access::ProjectScope;
 use stip_core::page::Page;
+use crate::insight::{SIMILAR_KEPT, Similar, SimilarKept, Slices, Tallied};
+use crate::search::{Search, Snippet};
+use stip_core::insight::{Quadrant, Tally};
 use stip_core::portfolio::{
     Character, Horizon, ListRequest, Perspective, Phase, Project, ProjectFilter, Sort, SortKey,
-    Status, Visibility, searchable_text,
+    Status, Visibility, searchable_text, status_set_before,
 };
 
 struct Entry {
@@ -34,6 +38,8 @@ struct Keys {
     visibility: Visibility,
     phase: Phase,
     status: Option<Status>,
+    status_date: Option<NaiveDate>,
+    shareable: bool,
     character: Option<Character>,
     horizon: Option<Horizon>,
     perspective: Perspective,
@@ -88,6 +94,7 @@ struct KeyFilter<'a> {
     filter: &'a ProjectFilter,
     brin: Option<[u8; 4]>,
     theme: Option<u64>,
+    also_theme: Option<u64>,
     driver: Option<u64>,
     mora: Option<u64>,
 }
@@ -104,10 +111,18 @@ impl KeyFilter<'_> {
                 };
                 themes & bit != 0
             })
+            && self.also_theme.is_none_or(|bit| k.themes & bit != 0)
             && self.driver.is_none_or(|bit| k.drivers & bit != 0)
             && self.mora.is_none_or(|bits| k.mora_areas & bits != 0)
             && f.phase.is_none_or(|x| x == k.phase)
             && f.status.is_none_or(|x| Some(x) == k.status)
+            && f
+                .status_before
+                .is_none_or(|day| status_set_before(k.phase, k.status, k.status_date, day))
+            && (!f.shareable || k.shareable)
+            && f
+                .quadrant
+                .is_none_or(|q| Quadrant::of_perspective(&k.perspective) == Some(q))
             && f.character.is_none_or(|x| Some(x) == k.character)
             && f.horizon.is_none_or(|x| Some(x) == k.horizon)
             && f.perspective.is_none_or(|pole| k.perspective.leans(pole))
@@ -223,6 +238,8 @@ struct Inner {
     drivers: Bits,
     mora_areas: Bits,
     counts: Counts,
+    /// The insight counts of each visibility slice (see `insight.rs`).
+    slices: Slices,
     /// The next entry number.
     next: u32,
     /// Changes with every write, so cached text matches know they are stale.
@@ -251,6 +268,7 @@ impl Inner {
         });
         for slot in &slots {
             inner.counts.add(&slot.keys, 1);
+            inner.slices.count(&slot.entry.project, 1);
         }
         inner.by_id = slots.into_iter().map(|s| (s.entry.project.id, s)).collect();
         inner
@@ -270,6 +288,8 @@ impl Inner {
             visibility: d.visibility,
             phase: d.phase,
             status: d.status,
+            status_date: project.status_date,
+            shareable: d.shareable,
             character: d.character,
             horizon: d.horizon,
             perspective: d.perspective,
@@ -281,6 +301,82 @@ impl Inner {
                 project: Arc::new(project),
                 text,
             }),
+        }
+    }
+
+    /// See [`Index::upsert`]; whether the project was taken.
+    fn upsert(&mut self, project: Project) -> bool {
+        if self.removed.contains(&project.id)
+            || self
+                .by_id
+                .get(&project.id)
+                .is_some_and(|old| old.entry.project.version > project.version)
+        {
+            return false;
+        }
+        self.generation += 1;
+        let slot = self.slot(project);
+        self.counts.add(&slot.keys, 1);
+        self.slices.count(&slot.entry.project, 1);
+        let old = self.by_id.insert(slot.entry.project.id, slot.clone());
+        if let Some(old) = &old {
+            self.counts.add(&old.keys, -1);
+            self.slices.count(&old.entry.project, -1);
+        }
+        for order in &mut self.orders {
+            match order.position(&slot.entry.project) {
+                // The old version compares equal (same id, same key in this order): it keeps its
+                // place, and nothing in a long vector moves. A save usually changes one order.
+                Ok(at) => order.slots[at] = slot.clone(),
+                Err(_) => {
+                    if let Some(at) = old
+                        .as_ref()
+                        .and_then(|o| order.position(&o.entry.project).ok())
+                    {
+                        order.slots.remove(at);
+                    }
+                    let at = order.position(&slot.entry.project).unwrap_or_else(|at| at);
+                    order.slots.insert(at, slot.clone());
+                }
+            }
+        }
+        true
+    }
+
+    /// Whether the project was there.
+    fn remove(&mut self, id: i64) -> bool {
+        self.removed.insert(id);
+        let Some(old) = self.by_id.remove(&id) else {
+            return false;
+        };
+        self.generation += 1;
+        self.counts.add(&old.keys, -1);
+        self.slices.count(&old.entry.project, -1);
+        for order in &mut self.orders {
+            if let Ok(at) = order.position(&old.entry.project) {
+                order.slots.remove(at);
+            }
+        }
+        true
+    }
+
+    /// Whether a project passes a filter; `text` are the entries matching its text.
+    fn passes(&self, f: &ProjectFilter, text: Option<&[u64]>) -> impl Fn(&Slot) -> bool {
+        let keys = KeyFilter {
+            filter: f,
+            brin: f.institution.as_ref().map(|b| brin_bytes(b.as_str())),
+            theme: self.themes.of(&f.theme),
+            also_theme: self.themes.of(&f.also_theme),
+            driver: self.drivers.of(&f.driver),
+            mora: self.mora_areas.any_of(&f.mora),
+        };
+        let exact = self.themes.overflow || self.drivers.overflow || self.mora_areas.overflow;
+        move |slot: &Slot| {
+            if exact {
+                f.matches(&slot.entry.project, &slot.entry.text)
+            } else {
+                keys.matches(&slot.keys) && text.is_none_or(|bits| has_bit(bits, slot.keys.n))
+            }
         }
     }
 }
@@ -300,22 +396,46 @@ fn has_bit(bits: &[u64], n: u32) -> bool {
 
 const TEXT_CACHE: usize = 32;
 
+/// How many filtered views' counts are kept.
+const TALLY_CACHE: usize = 64;
+
 pub(crate) struct Index {
     inner: RwLock<Inner>,
     texts: Mutex<Vec<TextHits>>,
+    /// The insight counts of filtered views, until the next write.
+    tallies: Mutex<Vec<Tallied>>,
+    /// Similar projects found, until the next write.
+    similar: Mutex<SimilarKept>,
+    search: Search,
 }
 
 impl Index {
     pub(crate) fn new(projects: Vec<Project>) -> Index {
+        // The search index is built beside the lists, on a thread of its own.
+        let (search, inner) = std::thread::scope(|scope| {
+            let inner = scope.spawn(|| Inner::build(projects.clone()));
+            let search = Search::new(&projects);
+            (search, inner.join().expect("building the lists does not panic"))
+        });
         Index {
-            inner: RwLock::new(Inner::build(projects)),
+            inner: RwLock::new(inner),
             texts: Mutex::new(Vec::new()),
+            tallies: Mutex::new(Vec::new()),
+            similar: Mutex::default(),
+            search,
         }
     }
 
     /// Replaces everything, after a bulk load.
     pub(crate) fn reload(&self, projects: Vec<Project>) {
-        let mut fresh = Inner::build(projects);
+        // Called with project writes held off (`read_model_gate`), so nothing changes between
+        // the search index and the lists; the search writer is let go before the lists are
+        // taken, as `change` takes them the other way round.
+        let mut fresh = std::thread::scope(|scope| {
+            let fresh = scope.spawn(|| Inner::build(projects.clone()));
+            self.search.writing().replace(&projects);
+            fresh.join().expect("building the lists does not panic")
+        });
         let mut inner = self.write();
         fresh.generation = inner.generation + 1;
         *inner = fresh;
@@ -349,53 +469,33 @@ impl Index {
     /// Puts a project in (or replaces it), unless the index already holds a newer version:
     /// two saves finishing in the other order must not leave the older one visible.
     pub(crate) fn upsert(&self, project: Project) {
-        let mut inner = self.write();
-        if inner.removed.contains(&project.id)
-            || inner
-                .by_id
-                .get(&project.id)
-                .is_some_and(|old| old.entry.project.version > project.version)
-        {
-            return;
-        }
-        inner.generation += 1;
-        let slot = inner.slot(project);
-        inner.counts.add(&slot.keys, 1);
-        let old = inner.by_id.insert(slot.entry.project.id, slot.clone());
-        if let Some(old) = &old {
-            inner.counts.add(&old.keys, -1);
-        }
-        for order in &mut inner.orders {
-            match order.position(&slot.entry.project) {
-                // The old version compares equal (same id, same key in this order): it keeps its
-                // place, and nothing in a long vector moves. A save usually changes one order.
-                Ok(at) => order.slots[at] = slot.clone(),
-                Err(_) => {
-                    if let Some(at) = old
-                        .as_ref()
-                        .and_then(|o| order.position(&o.entry.project).ok())
-                    {
-                        order.slots.remove(at);
-                    }
-                    let at = order.position(&slot.entry.project).unwrap_or_else(|at| at);
-                    order.slots.insert(at, slot.clone());
-                }
-            }
-        }
+        self.change(vec![project], &[]);
     }
 
     pub(crate) fn remove(&self, id: i64) {
+        self.change(Vec::new(), &[id]);
+    }
+
+    /// Puts these projects in and takes those out: the lists, the counts and the search index.
+    pub(crate) fn change(&self, saved: Vec<Project>, removed: &[i64]) {
         let mut inner = self.write();
-        inner.removed.insert(id);
-        if let Some(old) = inner.by_id.remove(&id) {
-            inner.generation += 1;
-            inner.counts.add(&old.keys, -1);
-            for order in &mut inner.orders {
-                if let Ok(at) = order.position(&old.entry.project) {
-                    order.slots.remove(at);
-                }
+        let mut taken = Vec::with_capacity(saved.len());
+        for project in saved {
+            if inner.upsert(project.clone()) {
+                taken.push(project);
             }
         }
+        let mut gone = Vec::with_capacity(removed.len());
+        for id in removed {
+            if inner.remove(*id) {
+                gone.push(*id);
+            }
+        }
+        // The search index takes the changes in the order the lists did: its writer is taken
+        // before the lists are let go, and lists are read again while it commits.
+        let writing = self.search.writing();
+        drop(inner);
+        writing.change(&taken, &gone);
     }
 
     /// The entries whose text contains `text`, from the cache or searched now.
@@ -421,6 +521,145 @@ impl Index {
             bits: bits.clone(),
         });
         bits
+    }
+
+    /// The insight counts of what `scope` sees that passes `filter`: the kept tallies added up
+    /// when there is no filter, else counted now; either kept until the next write.
+    pub(crate) fn tally(&self, filter: &ProjectFilter, scope: ProjectScope) -> Arc<Tally> {
+        let inner = self.read();
+        {
+            let mut cache = self.tallies.lock().unwrap_or_else(|e| e.into_inner());
+            cache.retain(|t| t.generation == inner.generation);
+            if let Some(t) = cache.iter().find(|t| t.scope == scope && t.filter == *filter) {
+                return t.tally.clone();
+            }
+        }
+        let tally = if *filter == ProjectFilter::default() {
+            inner.slices.visible(scope)
+        } else {
+            let text = filter.text.as_ref().map(|t| self.text_hits(&inner, t));
+            let passes = inner.passes(filter, text.as_deref().map(Vec::as_slice));
+            let mut tally = Tally::default();
+            for slot in inner.by_id.values() {
+                if scope.includes(slot.keys.institution_id, slot.keys.visibility) && passes(slot) {
+                    let p = &slot.entry.project;
+                    tally.add(p.institution_id, &p.data, p.status_date);
+                }
+            }
+            tally
+        };
+        let tally = Arc::new(tally);
+        let mut cache = self.tallies.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= TALLY_CACHE {
+            cache.remove(0);
+        }
+        cache.push(Tallied {
+            generation: inner.generation,
+            scope,
+            filter: filter.clone(),
+            tally: tally.clone(),
+        });
+        tally
+    }
+
+    /// One page of the projects `scope` sees whose text matches `text` and that pass the
+    /// request's other filters (its own text filter is `text`), best match first.
+    pub(crate) fn search(
+        &self,
+        text: &str,
+        req: &ListRequest,
+        scope: ProjectScope,
+    ) -> Page<(Arc<Project>, f32)> {
+        let hits = self.search.hits(text);
+        let inner = self.read();
+        let filter = ProjectFilter {
+            text: None,
+            ..req.filter.clone()
+        };
+        let passes = inner.passes(&filter, None);
+        let skip = (req.page.saturating_sub(1) as usize).saturating_mul(req.per_page as usize);
+        let mut items = Vec::new();
+        let mut total = 0usize;
+        for (id, score) in hits {
+            let Some(slot) = inner.by_id.get(&id) else {
+                continue;
+            };
+            if scope.includes(slot.keys.institution_id, slot.keys.visibility) && passes(slot) {
+                if total >= skip && items.len() < req.per_page as usize {
+                    items.push((slot.entry.project.clone(), score));
+                }
+                total += 1;
+            }
+        }
+        Page {
+            items,
+            total: total as u64,
+            page: req.page,
+            per_page: req.per_page,
+        }
+    }
+
+    pub(crate) fn snippet(&self, text: &str, p: &Project) -> Snippet {
+        self.search.snippet(text, p)
+    }
+
+    /// Project `id` and the projects of other institutions that `scope` sees most like it.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn similar(
+        &self,
+        id: i64,
+        scope: ProjectScope,
+        at_most: usize,
+    ) -> Option<(Arc<Project>, Vec<(Arc<Project>, f32)>)> {
+        let project = self.get(id)?;
+        let hits = self.search.like(&project);
+        let inner = self.read();
+        let like = hits
+            .into_iter()
+            .filter_map(|(id, score)| Some((inner.by_id.get(&id)?, score)))
+            .filter(|(slot, _)| {
+                slot.keys.institution_id != project.institution_id
+                    && scope.includes(slot.keys.institution_id, slot.keys.visibility)
+            })
+            .take(at_most)
+            .map(|(slot, score)| (slot.entry.project.clone(), score))
+            .collect();
+        Some((project, like))
+    }
+
+    /// Changes with every write.
+    pub(crate) fn generation(&self) -> u64 {
+        self.read().generation
+    }
+
+    /// Similar projects found before, if nothing was written since.
+    pub(crate) fn similar_kept(&self, key: &(i64, ProjectScope, usize)) -> Option<Arc<Vec<Similar>>> {
+        let generation = self.generation();
+        let kept = self.similar.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, found)| found.clone())
+    }
+
+    /// Keeps similar projects found at `generation`; older answers go.
+    pub(crate) fn keep_similar(
+        &self,
+        key: (i64, ProjectScope, usize),
+        generation: u64,
+        found: Arc<Vec<Similar>>,
+    ) {
+        let mut kept = self.similar.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= SIMILAR_KEPT || kept.values().next().is_some_and(|(g, _)| *g != generation) {
+            kept.retain(|_, (g, _)| *g == generation);
+            if kept.len() >= SIMILAR_KEPT {
+                kept.clear();
+            }
+        }
+        kept.insert(key, (generation, found));
+    }
+
+    pub(crate) fn shared_words(&self, p: &Project, other: &Project, at_most: usize) -> Vec<String> {
+        self.search.shared_words(p, other, at_most)
     }
 
     /// One page of the projects `scope` may see that pass the filter, in the requested order,
@@ -458,24 +697,11 @@ impl Index {
             return page(items, inner.counts.visible(scope) as u64);
         }
         let text = f.text.as_ref().map(|t| self.text_hits(&inner, t));
-        let keys = KeyFilter {
-            filter: f,
-            brin: f.institution.as_ref().map(|b| brin_bytes(b.as_str())),
-            theme: inner.themes.of(&f.theme),
-            driver: inner.drivers.of(&f.driver),
-            mora: inner.mora_areas.any_of(&f.mora),
-        };
-        let exact = inner.themes.overflow || inner.drivers.overflow || inner.mora_areas.overflow;
+        let passes = inner.passes(f, text.as_deref().map(Vec::as_slice));
         let mut items = Vec::with_capacity(per_page);
         let mut total = 0usize;
         for slot in in_scope {
-            let hit = if exact {
-                f.matches(&slot.entry.project, &slot.entry.text)
-            } else {
-                keys.matches(&slot.keys)
-                    && text.as_ref().is_none_or(|bits| has_bit(bits, slot.keys.n))
-            };
-            if hit {
+            if passes(slot) {
                 if total >= skip && items.len() < per_page {
                     items.push(slot.entry.project.clone());
                 }
@@ -555,6 +781,10 @@ mod tests {
             "mora=student-begeleiden",
             "mora=bestaat-niet",
             "mora=bedrijfsvoering-hrm&status=groen",
+            "theme=llo&also_theme=innovatie",
+            "status_before=2026-01-15&shareable=1",
+            "shareable=1&phase=uitvoering",
+            "quadrant=strategisch-business",
         ];
         for key in SortKey::ALL {
             for desc in ["", "-"] {
@@ -604,6 +834,58 @@ mod tests {
         extra.institution_brin = BrinCode::parse("25LN").unwrap();
         all.push(extra.clone());
         index.upsert(extra);
+        check(&index, &all);
+    }
+
+    /// What the insight counts must be: every project the scope sees and the filter passes,
+    /// counted afresh.
+    fn counted(all: &[Project], filter: &ProjectFilter, scope: ProjectScope) -> Tally {
+        let mut t = Tally::default();
+        for p in all.iter().filter(|p| {
+            scope.includes(p.institution_id, p.data.visibility)
+                && filter.matches(p, &searchable_text(&p.data))
+        }) {
+            t.add(p.institution_id, &p.data, p.status_date);
+        }
+        t
+    }
+
+    #[test]
+    fn the_counts_of_every_scope_and_filter_match_counting_afresh_also_after_changes() {
+        let mut all = projects(150);
+        let index = Index::new(all.clone());
+        let scopes = [
+            ProjectScope::All,
+            ProjectScope::Public,
+            ProjectScope::Network {
+                own_institution: Some(2),
+            },
+            ProjectScope::Network {
+                own_institution: None,
+            },
+        ];
+        let filters = ["", "theme=llo", "phase=uitvoering&q=dashboard", "institution=25LN"];
+        let check = |index: &Index, all: &[Project]| {
+            for filter in filters {
+                let f = serde_urlencoded::from_str::<ListQuery>(filter)
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+                    .filter;
+                for scope in scopes {
+                    assert_eq!(*index.tally(&f, scope), counted(all, &f, scope), "{filter} {scope:?}");
+                }
+            }
+        };
+        check(&index, &all);
+        for p in all.iter_mut().step_by(5) {
+            p.version += 1;
+            p.data.visibility = Visibility::Instelling;
+            p.data.themes.reverse();
+            index.upsert(p.clone());
+        }
+        index.remove(7);
+        all.retain(|p| p.id != 7);
         check(&index, &all);
     }
 

@@ -8,10 +8,12 @@ pub mod changes;
 pub mod demo;
 pub mod exchange;
 mod index;
+pub mod insight;
 pub mod institution;
 pub mod login_throttle;
 pub mod mora;
 pub mod portfolio;
+mod search;
 pub mod testing;
 pub mod user;
 

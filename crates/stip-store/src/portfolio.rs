@@ -700,14 +700,10 @@ impl Store {
         }
         // Held like a write: a full reload does not fall between this read and its upsert.
         let _write = self.read_model_gate.read().await;
-        let mut found = self.fetch_projects(Which::Ids(ids)).await?;
-        found.sort_unstable_by_key(|p| p.id);
-        for id in ids {
-            match found.binary_search_by_key(id, |p| p.id) {
-                Ok(at) => index.upsert(found[at].clone()),
-                Err(_) => index.remove(*id),
-            }
-        }
+        let found = self.fetch_projects(Which::Ids(ids)).await?;
+        let there: std::collections::HashSet<i64> = found.iter().map(|p| p.id).collect();
+        let gone: Vec<i64> = ids.iter().copied().filter(|id| !there.contains(id)).collect();
+        index.change(found, &gone);
         Ok(())
     }
 

@@ -27,4 +27,23 @@ document.addEventListener("DOMContentLoaded", () => {
     sessionStorage.removeItem("stip-filtered");
     count.focus();
   }
+  // An institution typed by name: in a large network the page offers no names, so suggest
+  // the ones that match as the name is typed (the server also takes a part of a name).
+  for (const input of document.querySelectorAll("input[data-suggest]")) {
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list || list.options.length > 0) continue;
+    let all = null;
+    const load = () => all || (all = fetch(input.dataset.suggest, { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : []))
+      .catch(() => []));
+    input.addEventListener("focus", load, { once: true });
+    input.addEventListener("input", async () => {
+      const typed = input.value.trim().toLowerCase();
+      const institutions = await load();
+      list.replaceChildren(...(typed.length < 2 ? [] : institutions
+        .filter((i) => i.name.toLowerCase().includes(typed) || i.brin.toLowerCase().startsWith(typed))
+        .slice(0, 20)
+        .map((i) => { const o = document.createElement("option"); o.value = i.name; o.label = i.brin; return o; })));
+    });
+  }
 });

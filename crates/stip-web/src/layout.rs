@@ -31,6 +31,8 @@ pub struct Chrome {
 impl Chrome {
     pub fn new(v: &Viewer) -> Chrome {
         let section = [
+            "/inzicht",
+            "/zoeken",
             "/projecten",
             "/instellingen",
             "/themas",
@@ -40,6 +42,8 @@ impl Chrome {
         ]
         .into_iter()
         .find(|s| v.path.starts_with(s))
+        // Searching is part of insight.
+        .map(|s| if s == "/zoeken" { "/inzicht" } else { s })
         .unwrap_or("/");
         Chrome {
             lang: v.lang,

@@ -8,15 +8,18 @@ mod address;
 mod admin;
 pub mod agenda;
 mod assets;
+mod chart;
 mod csrf;
 pub mod demo;
 mod error;
 pub mod exchange;
 mod extract;
+mod filters;
 mod form;
 mod home;
 pub mod i18n;
 pub mod identity;
+pub mod insight;
 pub mod institution;
 mod layout;
 mod lists;
@@ -102,6 +105,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(layout::routes())
         .merge(home::routes())
+        .merge(insight::pages::routes())
         .merge(admin::routes())
         .merge(login::routes())
         .merge(account::routes())

@@ -139,7 +139,7 @@ impl Modify for Problems {
     components(schemas(Problem, ProblemField)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
-    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"))
+    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"))
 )]
 pub struct ApiDoc;
 
@@ -152,6 +152,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(mora::api::routes())
         .merge(portfolio::api::routes())
         .merge(crate::exchange::api::routes())
+        .merge(crate::insight::api::routes())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

@@ -63,11 +63,15 @@ impl ProjectTable {
     }
 
     /// The query's parameters that are set, in a fixed order.
-    fn pairs(q: &ListQuery) -> Vec<(&'static str, &str)> {
+    pub fn pairs(q: &ListQuery) -> Vec<(&'static str, &str)> {
         [
             ("institution", &q.institution),
             ("theme", &q.theme),
             ("primary_only", &q.primary_only),
+            ("also_theme", &q.also_theme),
+            ("status_before", &q.status_before),
+            ("shareable", &q.shareable),
+            ("quadrant", &q.quadrant),
             ("phase", &q.phase),
             ("status", &q.status),
             ("character", &q.character),
@@ -141,28 +145,11 @@ impl ProjectTable {
 pub async fn table_for(
     state: &AppState,
     viewer: &Viewer,
-    mut query: ListQuery,
+    query: ListQuery,
     base: &str,
 ) -> Result<(ProjectTable, Invalid), PageError> {
-    let (request, invalid) = match query.parse() {
-        Ok(r) => (r, Invalid::default()),
-        Err(invalid) => {
-            for e in &invalid.0 {
-                if let Some(field) = query.field_mut(&e.field) {
-                    field.clear();
-                }
-            }
-            query.repeated.clear();
-            (
-                query.parse().unwrap_or_else(|_| {
-                    ListQuery::default()
-                        .parse()
-                        .expect("the empty query parses")
-                }),
-                invalid,
-            )
-        }
-    };
+    let lists = state.lists().await?;
+    let (query, request, invalid) = crate::filters::parse_leniently(&lists, query);
     let page = state
         .store
         .list_projects(&request, project_scope(&viewer.actor))

@@ -99,6 +99,98 @@ struct ShowPage {
     main_line: Option<String>,
     table: ProjectTable,
     lists: Arc<Lists>,
+    insight: ThemeInsight,
+}
+
+/// What the network does on a theme: who works on it, cases to learn from, the themes it
+/// occurs with, its budget and phases.
+struct ThemeInsight {
+    /// (name, projects on the theme, link)
+    institutions: Vec<(String, u64, String)>,
+    cases: Vec<Arc<stip_core::portfolio::Project>>,
+    /// (other theme's name, projects with both, link)
+    links: Vec<(String, u64, String)>,
+    budget: String,
+    phases: crate::chart::Bars,
+}
+
+async fn theme_insight(
+    state: &AppState,
+    viewer: &Viewer,
+    lists: &Lists,
+    code: &str,
+) -> Result<ThemeInsight, PageError> {
+    use crate::insight::{Names, count, euros};
+    use stip_core::portfolio::{ListQuery, Phase, ProjectFilter};
+    let lang = viewer.lang;
+    let scope = stip_core::access::project_scope(&viewer.actor);
+    let filter = ProjectFilter {
+        theme: Some(code.to_string()),
+        ..Default::default()
+    };
+    let tally = state.store.insight(&filter, scope).await?;
+    let names = Names::new(lists);
+    let mut institutions: Vec<(String, u64, String)> = tally
+        .heatmap
+        .iter()
+        .filter(|((_, t), _)| t == code)
+        .map(|((id, _), cell)| {
+            let (brin, name) = names.of(*id);
+            (name, cell.projects, format!("/projecten?institution={brin}&theme={code}"))
+        })
+        .collect();
+    institutions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let cases_query = ListQuery {
+        theme: code.to_string(),
+        shareable: "1".into(),
+        sort: "-updated".into(),
+        per_page: "10".into(),
+        ..Default::default()
+    };
+    let cases = state
+        .store
+        .list_projects(&cases_query.parse().map_err(PageError::Invalid)?, scope)
+        .await?
+        .items;
+    let mut links: Vec<(String, u64, String)> = tally
+        .crosslinks
+        .iter()
+        .filter_map(|((a, b), n)| {
+            let other = if a == code { b } else if b == code { a } else { return None };
+            Some((
+                lists.theme_name(other),
+                *n,
+                format!("/inzicht/dwarsverbanden?paar={code},{other}#paar"),
+            ))
+        })
+        .collect();
+    links.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let budget = tally.per_theme.get(code).map_or(0, |c| c.budget_cents);
+    let phases = crate::chart::Bars::new(
+        "theme-phases",
+        lang.t("insight.theme_phases"),
+        lang.t("insight.phases_desc"),
+        Phase::ALL
+            .iter()
+            .map(|p| {
+                let n = tally.per_phase.get(p).copied().unwrap_or(0);
+                crate::chart::Bar {
+                    label: lang.label("phase", p.code()),
+                    value: n as f64,
+                    shown: count(lang, n),
+                    href: format!("/projecten?theme={code}&phase={}", p.code()),
+                    class: String::new(),
+                }
+            })
+            .collect(),
+    );
+    Ok(ThemeInsight {
+        institutions,
+        cases,
+        links,
+        budget: lang.t_with("insight.theme_budget", &[("amount", &euros(lang, budget))]),
+        phases,
+    })
 }
 
 async fn show(
@@ -122,12 +214,14 @@ async fn show(
     query.theme = code.clone();
     let (mut table, _) = table_for(&state, &viewer, query, &format!("/themas/{code}")).await?;
     table.query.theme.clear();
+    let insight = theme_insight(&state, &viewer, &lists, &code).await?;
     Ok(render(&ShowPage {
         c: viewer.chrome(),
         theme,
         main_line,
         table,
         lists,
+        insight,
     }))
 }
 

@@ -314,7 +314,10 @@ fn perspective_filter() -> Object {
         Empty::Text,
     )
 }
-fn primary_only_filter() -> Object {
+fn quadrant_filter() -> Object {
+    code_schema(codes(stip_core::insight::Quadrant::ALL, stip_core::insight::Quadrant::code), Empty::Text)
+}
+fn flag_filter() -> Object {
     code_schema(
         ["1", "0", "true", "false", "on"].map(String::from),
         Empty::Text,
@@ -435,8 +438,20 @@ pub struct ListParams {
     /// Theme code (any of the project's themes).
     theme: String,
     /// `1`: only projects whose main theme is `theme`.
-    #[param(schema_with = primary_only_filter)]
+    #[param(schema_with = flag_filter)]
     primary_only: String,
+    /// A second theme code the project must also have.
+    also_theme: String,
+    /// ISO date: running projects whose status was last set before it, or at an unknown date
+    /// (out of date when it is 90 days ago).
+    #[param(schema_with = optional_date)]
+    status_before: String,
+    /// `1`: only projects shareable as an example (a case).
+    #[param(schema_with = flag_filter)]
+    shareable: String,
+    /// Perspective quadrant: leaning this way on both axes (1–2 or 4–5 on each).
+    #[param(schema_with = quadrant_filter)]
+    quadrant: String,
     #[param(schema_with = phase_filter)]
     phase: String,
     #[param(schema_with = status_filter)]
@@ -548,7 +563,7 @@ pub async fn list(
     }))
 }
 
-async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Project>, ApiError> {
+pub(crate) async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Project>, ApiError> {
     let p = state.store.project(id).await?;
     if viewer.may(Action::ViewProject {
         institution_id: p.institution_id,

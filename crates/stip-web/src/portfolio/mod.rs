@@ -2,7 +2,7 @@
 //! with conflict handling, and the `/api/v1/projects` API.
 
 pub mod api;
-mod pages;
+pub(crate) mod pages;
 
 use crate::AppState;
 use axum::Router;

@@ -3,6 +3,7 @@
 use super::ProjectForm;
 use crate::extract::Form;
 use crate::extract::{Id, Listing};
+use crate::filters::Filters;
 use crate::form::Errors;
 use crate::i18n::Lang;
 use crate::identity::Viewer;
@@ -153,11 +154,8 @@ struct ListPage {
     c: Chrome,
     table: ProjectTable,
     lists: Arc<Lists>,
-    choices: Choices,
-    errors: Errors,
+    f: Filters,
     can_create: bool,
-    /// (label, link without this filter)
-    active: Vec<(String, String)>,
 }
 
 /// A value in the change history as the page shows it, in the reader's language: labels and
@@ -212,54 +210,6 @@ fn change_value(c: &Chrome, lists: &Lists, field: &str, value: &HistoryValue) ->
     }
 }
 
-/// The filters in use, each as its label and the link that removes it.
-fn active_filters(table: &ProjectTable, lists: &Lists, lang: Lang) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for name in [
-        "institution",
-        "theme",
-        "phase",
-        "status",
-        "character",
-        "horizon",
-        "perspective",
-        "driver",
-        "mora",
-        "q",
-    ] {
-        let mut without = table.query.clone();
-        let value = match without.field_mut(name) {
-            Some(v) if !v.is_empty() => std::mem::take(v),
-            _ => continue,
-        };
-        without.page.clear();
-        // "Hoofdthema: LLO" is one filter: removing it removes both parameters.
-        let primary = name == "theme" && table.request.filter.primary_only;
-        if name == "theme" {
-            without.primary_only.clear();
-        }
-        let label = if primary { "primary_theme" } else { name };
-        let shown = match name {
-            "institution" => lists
-                .institutions
-                .iter()
-                .find(|i| i.data.brin.as_str() == value)
-                .map(|i| i.data.name.clone())
-                .unwrap_or_else(|| value.clone()),
-            "theme" => lists.theme_name(&value),
-            "driver" => lists.driver_name(&value),
-            "mora" => lists.mora_name(&value),
-            "q" => format!("“{value}”"),
-            kind => lang.label(kind, &value),
-        };
-        out.push((
-            format!("{}: {shown}", lang.t(&format!("filter.{label}"))),
-            table.href(&without),
-        ));
-    }
-    out
-}
-
 fn can_create(viewer: &Viewer) -> bool {
     match viewer.actor.institution_id() {
         _ if viewer.may(Action::ManageInstitutions) => true,
@@ -276,18 +226,14 @@ async fn list(
     Listing(query): Listing,
 ) -> Result<Response, PageError> {
     let lists = state.lists().await?;
-    let (table, invalid) = table_for(&state, &viewer, query, "/projecten").await?;
-    let lang = viewer.lang;
-    let active = active_filters(&table, &lists, lang);
-    let choices = Choices::new(lang, &lists);
+    let f = Filters::new(viewer.lang, &lists, query.clone(), "/projecten").with_text_and_sort();
+    let (table, _) = table_for(&state, &viewer, query, "/projecten").await?;
     Ok(render(&ListPage {
         c: viewer.chrome(),
         table,
-        choices,
         lists,
-        errors: Errors::new(lang, invalid),
+        f,
         can_create: can_create(&viewer),
-        active,
     }))
 }
 
@@ -298,6 +244,7 @@ struct ShowPage {
     p: Arc<Project>,
     lists: Arc<Lists>,
     history: Vec<HistoryEntry>,
+    similar: Arc<Vec<stip_store::insight::Similar>>,
     can_edit: bool,
     saved: bool,
     merged: bool,
@@ -375,9 +322,24 @@ async fn show(
         Ok(p) => p,
         Err(res) => return res,
     };
-    let (lists, history) = match (state.lists().await, state.store.project_history(id).await) {
-        (Ok(l), Ok(h)) => (l, visible_history(&viewer.actor, p.institution_id, h)),
-        (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
+    let scope = stip_core::access::project_scope(&viewer.actor);
+    let similar = state
+        .store
+        .similar(id, scope, crate::insight::api::SIMILAR)
+        .await;
+    let (lists, history, similar) = match (
+        state.lists().await,
+        state.store.project_history(id).await,
+        similar,
+    ) {
+        (Ok(l), Ok(h), Ok(s)) => (
+            l,
+            visible_history(&viewer.actor, p.institution_id, h),
+            s.unwrap_or_default(),
+        ),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            return PageError::from(e).into_response();
+        }
     };
     let can_edit = viewer.may(Action::EditProject {
         institution_id: p.institution_id,
@@ -387,6 +349,7 @@ async fn show(
         p,
         lists,
         history,
+        similar,
         can_edit,
         saved: !flash.opgeslagen.is_empty(),
         merged: !flash.samengevoegd.is_empty(),

@@ -24,6 +24,7 @@ mod api;
 mod auth;
 mod contract;
 mod exchange;
+mod insight;
 mod openapi;
 mod portfolio;
 mod support;

@@ -1,0 +1,146 @@
+//! Network insight (issue 11): the network overview (the home page of people who log in), the
+//! balance, the cross-links between themes, the roadmap, search and similar projects, as pages
+//! and under `/api/v1/insight`, `/api/v1/search` and `/api/v1/projects/{id}/similar`. The
+//! counts come from the store's tallies; every page counts only what the viewer may see.
+
+pub mod api;
+pub mod pages;
+
+use crate::i18n::Lang;
+use crate::lists::Lists;
+use std::collections::HashMap;
+use stip_core::insight::{Mix, Quadrant};
+use stip_core::number::Hundredths;
+use stip_core::portfolio::{Character, Horizon};
+use stip_store::insight::Snippet;
+
+/// Whole euros, as the reader writes them: "€ 12.500" / "€12,500".
+pub fn euros(lang: Lang, cents: i64) -> String {
+    let whole = Hundredths(cents / 100 * 100);
+    match lang {
+        Lang::Nl => format!("€ {}", whole.to_dutch()),
+        Lang::En => format!("€{}", whole.to_english()),
+    }
+}
+
+/// A whole number as the reader writes it: 11.500 / 11,500.
+pub fn count(lang: Lang, n: u64) -> String {
+    let dutch = Hundredths((n as i64).saturating_mul(100)).to_dutch();
+    match lang {
+        Lang::Nl => dutch,
+        Lang::En => dutch.replace('.', ","),
+    }
+}
+
+/// The institutions by id, for the tallies (which count by id).
+pub struct Names<'a> {
+    by_id: HashMap<i64, (&'a str, &'a str)>,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(lists: &'a Lists) -> Names<'a> {
+        Names {
+            by_id: lists
+                .institutions
+                .iter()
+                .map(|i| (i.id, (i.data.brin.as_str(), i.data.name.as_str())))
+                .collect(),
+        }
+    }
+
+    /// (BRIN code, name) of an institution.
+    pub fn of(&self, id: i64) -> (String, String) {
+        self.by_id
+            .get(&id)
+            .map(|(b, n)| (b.to_string(), n.to_string()))
+            .unwrap_or_else(|| (String::new(), id.to_string()))
+    }
+}
+
+/// One of the three dimensions of the balance.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    Character,
+    Horizon,
+    Quadrant,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 3] = [Dimension::Character, Dimension::Horizon, Dimension::Quadrant];
+
+    /// The list filter and label kind of the dimension.
+    pub fn code(self) -> &'static str {
+        match self {
+            Dimension::Character => "character",
+            Dimension::Horizon => "horizon",
+            Dimension::Quadrant => "quadrant",
+        }
+    }
+
+    /// Each value's code (`None`: not assessed) and how many projects of `mix` have it.
+    pub fn counts(self, mix: &Mix) -> Vec<(Option<&'static str>, u64)> {
+        fn of<T: Copy + Ord>(
+            all: &[T],
+            code: fn(T) -> &'static str,
+            counts: &std::collections::BTreeMap<Option<T>, u64>,
+        ) -> Vec<(Option<&'static str>, u64)> {
+            all.iter()
+                .map(|v| (Some(code(*v)), counts.get(&Some(*v)).copied().unwrap_or(0)))
+                .chain([(None, counts.get(&None).copied().unwrap_or(0))])
+                .collect()
+        }
+        match self {
+            Dimension::Character => of(Character::ALL, Character::code, &mix.character),
+            Dimension::Horizon => of(Horizon::ALL, Horizon::code, &mix.horizon),
+            Dimension::Quadrant => of(Quadrant::ALL, Quadrant::code, &mix.quadrant),
+        }
+    }
+}
+
+/// A snippet as HTML: its text escaped, the words found in `<mark>`.
+pub fn snippet_html(s: &Snippet) -> String {
+    let mut out = String::with_capacity(s.text.len() + 32);
+    let mut at = 0;
+    for r in &s.marked {
+        if r.start < at || r.end > s.text.len() {
+            continue;
+        }
+        escape_into(&mut out, &s.text[at..r.start]);
+        out.push_str("<mark>");
+        escape_into(&mut out, &s.text[r.clone()]);
+        out.push_str("</mark>");
+        at = r.end;
+    }
+    escape_into(&mut out, &s.text[at..]);
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snippet_is_escaped_and_marks_its_words() {
+        let s = Snippet {
+            text: "<b>Digitale</b> leermiddelen & meer".into(),
+            marked: vec![16..28],
+        };
+        assert_eq!(
+            snippet_html(&s),
+            "&lt;b&gt;Digitale&lt;/b&gt; <mark>leermiddelen</mark> &amp; meer"
+        );
+    }
+}
