@@ -75,7 +75,6 @@ pub struct Tally {
     pub status_dates: BTreeMap<Option<NaiveDate>, u64>,
 }
 
-
 /// Adds `n` (1 or −1) to a count, dropping it when it reaches zero so that equal sets of
 /// projects give equal tallies.
 fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K, n: i64) {

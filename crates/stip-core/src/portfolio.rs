@@ -166,12 +166,12 @@ pub struct Project {
 }
 
 /// After this many days without a new status or status note, a running project's status is
-/// called out of date ("verouderd") on the overviews.
-pub const STATUS_STALE_AFTER_DAYS: i64 = 90;
+/// called out of date ("verouderd") on the overviews, unless the server is told otherwise.
+pub const STATUS_STALE_AFTER_DAYS: u32 = 90;
 
-/// The day before which a running project's status is out of date, seen on `today`.
-pub fn stale_limit(today: NaiveDate) -> NaiveDate {
-    today - chrono::Days::new(STATUS_STALE_AFTER_DAYS as u64)
+/// The day before which a running project's status is out of date: `days` before `today`.
+pub fn stale_limit(today: NaiveDate, days: u32) -> NaiveDate {
+    today - chrono::Days::new(days.into())
 }
 
 impl Project {
@@ -185,11 +185,11 @@ impl Project {
         self.is_running() && self.data.end_date.is_some_and(|end| end < today)
     }
 
-    /// A running project whose status was last set more than [`STATUS_STALE_AFTER_DAYS`] ago.
+    /// A running project whose status was last set before `limit` (see [`stale_limit`]).
     /// A project without a status yet says so itself ("nog geen status").
-    pub fn status_is_stale(&self, today: NaiveDate) -> bool {
+    pub fn status_is_stale(&self, limit: NaiveDate) -> bool {
         let d = &self.data;
-        status_set_before(d.phase, d.status, self.status_date, stale_limit(today))
+        status_set_before(d.phase, d.status, self.status_date, limit)
     }
 }
 
@@ -1426,15 +1426,20 @@ pub(crate) mod tests {
             updated_at: String::new(),
         };
         let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let stale_on = |p: &Project, today| p.status_is_stale(stale_limit(today, 90));
         assert!(!p.is_overdue(day(1, 31)) && p.is_overdue(day(2, 1)));
-        assert!(!p.status_is_stale(day(4, 1)), "90 days is not yet stale");
-        assert!(p.status_is_stale(day(4, 2)));
+        assert!(!stale_on(&p, day(4, 1)), "90 days is not yet stale");
+        assert!(stale_on(&p, day(4, 2)));
+        assert!(
+            p.status_is_stale(stale_limit(day(1, 12), 10)),
+            "the limit is the server's"
+        );
         p.data.status = None;
         assert!(
-            !p.status_is_stale(day(4, 2)),
+            !stale_on(&p, day(4, 2)),
             "no status yet is not an old status"
         );
         p.data.phase = Phase::Afgerond;
-        assert!(!p.is_overdue(day(6, 1)) && !p.status_is_stale(day(6, 1)));
+        assert!(!p.is_overdue(day(6, 1)) && !stale_on(&p, day(6, 1)));
     }
 }

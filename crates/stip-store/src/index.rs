@@ -2,14 +2,14 @@
 //! its filters and a project's page never go to the database. Loaded once from the database
 //! (at start, or on first use) and updated by the store's own writes after they commit.
 
+use crate::insight::{SIMILAR_KEPT, Similar, SimilarKept, Slices, Tallied};
+use crate::search::{Search, Snippet};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use stip_core::access::ProjectScope;
-use stip_core::page::Page;
-use crate::insight::{SIMILAR_KEPT, Similar, SimilarKept, Slices, Tallied};
-use crate::search::{Search, Snippet};
 use stip_core::insight::{Quadrant, Tally};
+use stip_core::page::Page;
 use stip_core::portfolio::{
     Character, Horizon, ListRequest, Perspective, Phase, Project, ProjectFilter, Sort, SortKey,
     Status, Visibility, searchable_text, status_set_before,
@@ -116,12 +116,10 @@ impl KeyFilter<'_> {
             && self.mora.is_none_or(|bits| k.mora_areas & bits != 0)
             && f.phase.is_none_or(|x| x == k.phase)
             && f.status.is_none_or(|x| Some(x) == k.status)
-            && f
-                .status_before
+            && f.status_before
                 .is_none_or(|day| status_set_before(k.phase, k.status, k.status_date, day))
             && (!f.shareable || k.shareable)
-            && f
-                .quadrant
+            && f.quadrant
                 .is_none_or(|q| Quadrant::of_perspective(&k.perspective) == Some(q))
             && f.character.is_none_or(|x| Some(x) == k.character)
             && f.horizon.is_none_or(|x| Some(x) == k.horizon)
@@ -415,7 +413,10 @@ impl Index {
         let (search, inner) = std::thread::scope(|scope| {
             let inner = scope.spawn(|| Inner::build(projects.clone()));
             let search = Search::new(&projects);
-            (search, inner.join().expect("building the lists does not panic"))
+            (
+                search,
+                inner.join().expect("building the lists does not panic"),
+            )
         });
         Index {
             inner: RwLock::new(inner),
@@ -530,7 +531,10 @@ impl Index {
         {
             let mut cache = self.tallies.lock().unwrap_or_else(|e| e.into_inner());
             cache.retain(|t| t.generation == inner.generation);
-            if let Some(t) = cache.iter().find(|t| t.scope == scope && t.filter == *filter) {
+            if let Some(t) = cache
+                .iter()
+                .find(|t| t.scope == scope && t.filter == *filter)
+            {
                 return t.tally.clone();
             }
         }
@@ -633,7 +637,10 @@ impl Index {
     }
 
     /// Similar projects found before, if nothing was written since.
-    pub(crate) fn similar_kept(&self, key: &(i64, ProjectScope, usize)) -> Option<Arc<Vec<Similar>>> {
+    pub(crate) fn similar_kept(
+        &self,
+        key: &(i64, ProjectScope, usize),
+    ) -> Option<Arc<Vec<Similar>>> {
         let generation = self.generation();
         let kept = self.similar.lock().unwrap_or_else(|e| e.into_inner());
         kept.get(key)
@@ -649,7 +656,8 @@ impl Index {
         found: Arc<Vec<Similar>>,
     ) {
         let mut kept = self.similar.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.len() >= SIMILAR_KEPT || kept.values().next().is_some_and(|(g, _)| *g != generation) {
+        if kept.len() >= SIMILAR_KEPT || kept.values().next().is_some_and(|(g, _)| *g != generation)
+        {
             kept.retain(|_, (g, _)| *g == generation);
             if kept.len() >= SIMILAR_KEPT {
                 kept.clear();
@@ -864,7 +872,12 @@ mod tests {
                 own_institution: None,
             },
         ];
-        let filters = ["", "theme=llo", "phase=uitvoering&q=dashboard", "institution=25LN"];
+        let filters = [
+            "",
+            "theme=llo",
+            "phase=uitvoering&q=dashboard",
+            "institution=25LN",
+        ];
         let check = |index: &Index, all: &[Project]| {
             for filter in filters {
                 let f = serde_urlencoded::from_str::<ListQuery>(filter)
@@ -873,7 +886,11 @@ mod tests {
                     .unwrap()
                     .filter;
                 for scope in scopes {
-                    assert_eq!(*index.tally(&f, scope), counted(all, &f, scope), "{filter} {scope:?}");
+                    assert_eq!(
+                        *index.tally(&f, scope),
+                        counted(all, &f, scope),
+                        "{filter} {scope:?}"
+                    );
                 }
             }
         };

@@ -702,7 +702,11 @@ impl Store {
         let _write = self.read_model_gate.read().await;
         let found = self.fetch_projects(Which::Ids(ids)).await?;
         let there: std::collections::HashSet<i64> = found.iter().map(|p| p.id).collect();
-        let gone: Vec<i64> = ids.iter().copied().filter(|id| !there.contains(id)).collect();
+        let gone: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !there.contains(id))
+            .collect();
         index.change(found, &gone);
         Ok(())
     }

@@ -8,9 +8,9 @@ use std::ops::Range;
 use std::sync::Mutex;
 use stip_core::portfolio::Project;
 use tantivy::collector::TopDocs;
-use tantivy::query::{MoreLikeThisQuery, Query, QueryParser};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, OwnedValue, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
@@ -23,6 +23,9 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 /// `financiële`), Dutch stop words dropped and the rest stemmed (`leermiddel` finds
 /// `leermiddelen`).
 const DUTCH: &str = "nl";
+
+/// How many of a project's words and themes look for similar projects.
+const LIKE_TERMS: usize = 30;
 
 /// Memory for the index writer's buffer; tantivy's minimum is 15 MB.
 const WRITER_MEMORY: usize = 30_000_000;
@@ -163,10 +166,18 @@ impl Search {
             .map(|s| s.fast_fields().u64("id").ok())
             .collect();
         top.into_iter()
-            .filter_map(|(score, DocAddress { segment_ord, doc_id })| {
-                let column = ids.get(segment_ord as usize)?.as_ref()?;
-                Some((column.first(doc_id)? as i64, score))
-            })
+            .filter_map(
+                |(
+                    score,
+                    DocAddress {
+                        segment_ord,
+                        doc_id,
+                    },
+                )| {
+                    let column = ids.get(segment_ord as usize)?.as_ref()?;
+                    Some((column.first(doc_id)? as i64, score))
+                },
+            )
             .collect()
     }
 
@@ -175,7 +186,10 @@ impl Search {
     pub(crate) fn snippet(&self, text: &str, p: &Project) -> Snippet {
         let query = self.parse(text);
         let searcher = self.reader.searcher();
-        for (field, content) in [(self.fields.body, body(p)), (self.fields.title, p.data.title.clone())] {
+        for (field, content) in [
+            (self.fields.body, body(p)),
+            (self.fields.title, p.data.title.clone()),
+        ] {
             let Ok(mut generator) = SnippetGenerator::create(&searcher, &*query, field) else {
                 continue;
             };
@@ -199,26 +213,66 @@ impl Search {
         }
     }
 
-    /// The projects most like `p` by its words and themes, best first.
+    /// The projects most like `p` by its words and themes, best first: a query for the words
+    /// and themes that say most about `p` (often in `p`, rare in the portfolio), each weighed
+    /// by how much it says. Like tantivy's `MoreLikeThisQuery`, which panics on an index with
+    /// deleted documents (tantivy issue #2964: its document count leaves them out, the term
+    /// counts do not), and every save here deletes a document.
     pub(crate) fn like(&self, p: &Project) -> Vec<(i64, f32)> {
         let f = self.fields;
-        let fields: Vec<(Field, Vec<OwnedValue>)> = vec![
-            (f.title, vec![OwnedValue::Str(p.data.title.clone())]),
-            (f.body, vec![OwnedValue::Str(body(p))]),
-            (
-                f.themes,
-                p.data.themes.iter().cloned().map(OwnedValue::Str).collect(),
-            ),
-        ];
-        let query = MoreLikeThisQuery::builder()
-            // Projects are short: a word said once counts, and so does a word only one other
-            // project shares (that is the peer to call).
-            .with_min_term_frequency(1)
-            .with_min_doc_frequency(1)
-            .with_max_query_terms(30)
-            .with_min_word_length(3)
-            .with_boost_factor(1.0)
-            .with_document_fields(fields);
+        let searcher = self.reader.searcher();
+        // Counted as the term statistics are: deleted documents included.
+        let total: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum();
+        let mut counts: HashMap<Term, usize> = HashMap::new();
+        let mut analyser = analyser();
+        for (field, text) in [(f.title, p.data.title.clone()), (f.body, body(p))] {
+            let mut stream = analyser.token_stream(&text);
+            while stream.advance() {
+                let word = &stream.token().text;
+                if word.chars().count() >= 3 {
+                    *counts
+                        .entry(Term::from_field_text(field, word))
+                        .or_default() += 1;
+                }
+            }
+        }
+        for theme in &p.data.themes {
+            *counts
+                .entry(Term::from_field_text(f.themes, theme))
+                .or_default() += 1;
+        }
+        let mut weighed: Vec<(f32, Term)> = counts
+            .into_iter()
+            .filter_map(|(term, n)| {
+                let docs = searcher.doc_freq(&term).ok()?.min(total);
+                // A word only this project uses finds nothing else.
+                (docs > 1).then(|| {
+                    let idf = ((total - docs) as f32 + 0.5) / (docs as f32 + 0.5);
+                    (n as f32 * idf.ln_1p(), term)
+                })
+            })
+            .collect();
+        weighed.sort_by(|a, b| b.0.total_cmp(&a.0));
+        weighed.truncate(LIKE_TERMS);
+        let Some(best) = weighed.first().map(|(w, _)| *w).filter(|w| *w > 0.0) else {
+            return Vec::new();
+        };
+        let query = BooleanQuery::new(
+            weighed
+                .into_iter()
+                .map(|(w, term)| {
+                    let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        w / best,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        );
         self.run(&query)
     }
 
@@ -295,7 +349,8 @@ impl Writing<'_> {
         let search = self.search;
         let id = search.fields.id;
         for gone in removed.iter().copied().chain(saved.iter().map(|p| p.id)) {
-            self.writer.delete_term(Term::from_field_u64(id, gone as u64));
+            self.writer
+                .delete_term(Term::from_field_u64(id, gone as u64));
         }
         for p in saved {
             // Only a writer that has died refuses a document; say it loudly.
@@ -354,7 +409,11 @@ mod tests {
         assert_eq!(found, [1, 3]);
         assert_eq!(ids(search.hits("digitale leermiddelen")), [1]);
         assert_eq!(ids(search.hits("financiele")), [4], "accents do not matter");
-        assert_eq!(ids(search.hits("de")), Vec::<i64>::new(), "a stop word finds nothing");
+        assert_eq!(
+            ids(search.hits("de")),
+            Vec::<i64>::new(),
+            "a stop word finds nothing"
+        );
     }
 
     #[test]
@@ -370,12 +429,45 @@ mod tests {
     }
 
     #[test]
+    fn similar_projects_are_found_also_after_saves_and_deletes() {
+        let search = Search::new(&[]);
+        let own = project(1, "Dashboards voor studievoortgang", "", &["data"]);
+        let peer = project(
+            2,
+            "Learning analytics dashboard studiesucces",
+            "",
+            &["data"],
+        );
+        let other = project(3, "Roosters", "Een nieuw roosterpakket", &["logistiek"]);
+        // One save at a time, and every project saved twice: deleted documents stay counted
+        // in the index until a merge.
+        for round in 0..2 {
+            for p in [&own, &peer, &other] {
+                search.writing().change(std::slice::from_ref(p), &[]);
+            }
+            search.writing().change(&[], &[3 + round]);
+        }
+        let like = ids(search.like(&own));
+        assert_eq!(like.first(), Some(&1), "a project is most like itself");
+        assert_eq!(like.get(1), Some(&2));
+        assert!(!like.contains(&3));
+    }
+
+    #[test]
     fn a_snippet_marks_the_words_found() {
-        let p = project(1, "Roosters", "Wij kopen nieuwe digitale leermiddelen in.", &["a"]);
+        let p = project(
+            1,
+            "Roosters",
+            "Wij kopen nieuwe digitale leermiddelen in.",
+            &["a"],
+        );
         let search = Search::new(std::slice::from_ref(&p));
         let s = search.snippet("leermiddel", &p);
         assert_eq!(
-            s.marked.iter().map(|r| &s.text[r.clone()]).collect::<Vec<_>>(),
+            s.marked
+                .iter()
+                .map(|r| &s.text[r.clone()])
+                .collect::<Vec<_>>(),
             ["leermiddelen"]
         );
     }

@@ -236,7 +236,8 @@ impl Timeline {
         let from = NaiveDate::from_ymd_opt(min.year(), 1, 1).unwrap_or(min);
         let to = NaiveDate::from_ymd_opt(max.year() + 1, 1, 1).unwrap_or(max);
         let span = (to - from).num_days().max(1) as f64;
-        let x = |d: NaiveDate| AXIS_FROM + (d - from).num_days() as f64 / span * (AXIS_TO - AXIS_FROM);
+        let x =
+            |d: NaiveDate| AXIS_FROM + (d - from).num_days() as f64 / span * (AXIS_TO - AXIS_FROM);
         let mut y = HEAD;
         let mut out = Vec::new();
         for (label, projects) in groups {
@@ -248,8 +249,13 @@ impl Timeline {
                     let d = &p.data;
                     let start = d.start_date.map_or(AXIS_FROM, x);
                     let end = d.end_date.map_or(AXIS_TO, x);
-                    let status = d.status.map_or_else(|| lang.t("status.none"), |s| lang.label("status", s.code()));
-                    let when = |d: Option<NaiveDate>| d.map(|d| crate::time::date(lang, d)).unwrap_or_else(|| "…".into());
+                    let status = d
+                        .status
+                        .map_or_else(|| lang.t("status.none"), |s| lang.label("status", s.code()));
+                    let when = |d: Option<NaiveDate>| {
+                        d.map(|d| crate::time::date(lang, d))
+                            .unwrap_or_else(|| "…".into())
+                    };
                     let bar = TimelineBar {
                         href: format!("/projecten/{}", p.id),
                         short: shorten(&d.title, 34),
@@ -272,7 +278,11 @@ impl Timeline {
                     bar
                 })
                 .collect();
-            out.push(TimelineGroup { label, y: group_y, bars });
+            out.push(TimelineGroup {
+                label,
+                y: group_y,
+                bars,
+            });
         }
         let ticks = (from.year()..=to.year())
             .filter_map(|year| NaiveDate::from_ymd_opt(year, 1, 1))
@@ -353,9 +363,14 @@ mod tests {
         );
         let svg = chart.svg();
         assert!(svg.contains("<title id=\"fase-title\">Projecten per fase</title>"));
-        assert!(svg.contains("Uitvoering &amp; &#60;meer&#62;") || svg.contains("Uitvoering &amp; &lt;meer&gt;"), "{svg}");
+        assert!(!svg.contains("<meer>"), "labels are escaped: {svg}");
+        assert!(svg.contains("Uitvoering &#38; &#60;meer&#62;"), "{svg}");
         assert!(svg.contains("href=\"/projecten?phase=idee\""));
-        assert_eq!(chart.rows[1].width, WIDTH - 90.0, "the longest bar fills the room");
+        assert_eq!(
+            chart.rows[1].width,
+            WIDTH - 90.0,
+            "the longest bar fills the room"
+        );
         assert_eq!(chart.rows[0].width, (WIDTH - 90.0) / 2.0);
     }
 
@@ -369,9 +384,21 @@ mod tests {
                 label: "Netwerk".into(),
                 href: String::new(),
                 parts: vec![
-                    Part { label: "a".into(), count: 1, class: "mix-1".into() },
-                    Part { label: "b".into(), count: 2, class: "mix-2".into() },
-                    Part { label: "c".into(), count: 0, class: "mix-3".into() },
+                    Part {
+                        label: "a".into(),
+                        count: 1,
+                        class: "mix-1".into(),
+                    },
+                    Part {
+                        label: "b".into(),
+                        count: 2,
+                        class: "mix-2".into(),
+                    },
+                    Part {
+                        label: "c".into(),
+                        count: 0,
+                        class: "mix-3".into(),
+                    },
                 ],
             }],
         );

@@ -32,9 +32,11 @@ pub fn parse_leniently(lists: &Lists, mut query: ListQuery) -> (ListQuery, ListR
             }
             query.repeated.clear();
             wrong.0.extend(invalid.0);
-            let request = query
-                .parse()
-                .unwrap_or_else(|_| ListQuery::default().parse().expect("the empty query parses"));
+            let request = query.parse().unwrap_or_else(|_| {
+                ListQuery::default()
+                    .parse()
+                    .expect("the empty query parses")
+            });
             (query, request, wrong)
         }
     }

@@ -67,6 +67,7 @@ pub struct AppState {
     /// Whose `X-Forwarded-For` names the client (for slowing down password guessing).
     pub trusted_proxies: Arc<TrustedProxies>,
     lists: Arc<RwLock<Option<CachedLists>>>,
+    pub stale_after_days: u32,
 }
 
 impl AppState {
@@ -75,7 +76,19 @@ impl AppState {
             store,
             trusted_proxies: Arc::default(),
             lists: Arc::default(),
+            stale_after_days: stip_core::portfolio::STATUS_STALE_AFTER_DAYS,
         }
+    }
+
+    /// After how many days without an update a running project's status is out of date.
+    pub fn with_stale_after_days(mut self, days: u32) -> AppState {
+        self.stale_after_days = days;
+        self
+    }
+
+    /// The day before which a running project's status is out of date, today.
+    pub fn stale_limit(&self) -> chrono::NaiveDate {
+        stip_core::portfolio::stale_limit(time::today(), self.stale_after_days)
     }
 
     pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {

@@ -54,6 +54,10 @@ enum Command {
         /// apart from the application's port.
         #[arg(long, env = "STIP_METRICS_ADDR")]
         metrics_addr: Option<SocketAddr>,
+        /// Days after which a running project's status counts as out of date ("verouderd") on
+        /// the overviews.
+        #[arg(long, env = "STIP_STALE_AFTER_DAYS", default_value_t = stip_core::portfolio::STATUS_STALE_AFTER_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        stale_after_days: u32,
     },
     /// Write a backup of everything to a file: one consistent read, safe while Stip runs.
     Backup {
@@ -187,12 +191,14 @@ async fn main() -> Result<()> {
             trusted_proxies,
             change_log_retention_days,
             metrics_addr,
+            stale_after_days,
         } => {
             let retention = Duration::from_secs(change_log_retention_days * 24 * 3600);
             let options = ServeOptions {
                 trusted_proxies,
                 retention,
                 metrics_addr,
+                stale_after_days,
             };
             serve(addr, &database.url, demo, options).await
         }
@@ -436,6 +442,7 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
         trusted_proxies,
         retention,
         metrics_addr,
+        stale_after_days,
     } = options;
     let store = connect(url).await?;
     if with_demo {
@@ -460,7 +467,11 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
     if let Some(addr) = metrics_addr {
         serve_metrics(addr, store.clone()).await?;
     }
-    let app = stip_web::router(AppState::new(store.clone()).with_trusted_proxies(trusted_proxies));
+    let app = stip_web::router(
+        AppState::new(store.clone())
+            .with_trusted_proxies(trusted_proxies)
+            .with_stale_after_days(stale_after_days),
+    );
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
@@ -484,6 +495,7 @@ struct ServeOptions {
     trusted_proxies: TrustedProxies,
     retention: Duration,
     metrics_addr: Option<SocketAddr>,
+    stale_after_days: u32,
 }
 
 /// Prometheus metrics at `/metrics` on their own listener: the requests and their latency per

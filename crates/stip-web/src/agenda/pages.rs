@@ -136,7 +136,11 @@ async fn theme_insight(
         .filter(|((_, t), _)| t == code)
         .map(|((id, _), cell)| {
             let (brin, name) = names.of(*id);
-            (name, cell.projects, format!("/projecten?institution={brin}&theme={code}"))
+            (
+                name,
+                cell.projects,
+                format!("/projecten?institution={brin}&theme={code}"),
+            )
         })
         .collect();
     institutions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -156,7 +160,13 @@ async fn theme_insight(
         .crosslinks
         .iter()
         .filter_map(|((a, b), n)| {
-            let other = if a == code { b } else if b == code { a } else { return None };
+            let other = if a == code {
+                b
+            } else if b == code {
+                a
+            } else {
+                return None;
+            };
             Some((
                 lists.theme_name(other),
                 *n,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use stip_core::access::project_scope;
 use stip_core::insight::{Mix, Tally};
 use stip_core::number::Hundredths;
-use stip_core::portfolio::{ListQuery, ListRequest, Phase, Status, stale_limit};
+use stip_core::portfolio::{ListQuery, ListRequest, Phase, Status};
 use stip_core::{ErrorCode, Invalid};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -82,7 +82,8 @@ pub struct HeatmapJson {
     pub phases: Vec<CountJson>,
     /// `value` null: projects without a status yet.
     pub statuses: Vec<CountJson>,
-    /// Running projects whose status was last set more than 90 days ago.
+    /// Running projects whose status was last set longer ago than the server's limit (90 days
+    /// unless configured otherwise).
     pub stale_statuses: u64,
 }
 
@@ -202,7 +203,11 @@ pub struct SimilarJson {
     pub items: Vec<SimilarItemJson>,
 }
 
-async fn tally(state: &AppState, viewer: &Viewer, query: &ListQuery) -> Result<(ListRequest, std::sync::Arc<Tally>), ApiError> {
+async fn tally(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &ListQuery,
+) -> Result<(ListRequest, std::sync::Arc<Tally>), ApiError> {
     let request = query.parse().map_err(ApiError::Invalid)?;
     let tally = state
         .store
@@ -289,7 +294,11 @@ pub async fn heatmap(
             .themes
             .iter()
             .map(|t| {
-                let cell = tally.per_theme.get(&t.data.code).copied().unwrap_or_default();
+                let cell = tally
+                    .per_theme
+                    .get(&t.data.code)
+                    .copied()
+                    .unwrap_or_default();
                 ThemeTotalJson {
                     theme: t.data.code.clone(),
                     name: t.data.name.clone(),
@@ -302,7 +311,7 @@ pub async fn heatmap(
             tally.per_phase.get(&p).copied().unwrap_or(0)
         }),
         statuses,
-        stale_statuses: tally.status_set_before(stale_limit(crate::time::today())),
+        stale_statuses: tally.status_set_before(state.stale_limit()),
     }))
 }
 

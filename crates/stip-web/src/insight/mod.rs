@@ -66,7 +66,11 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 3] = [Dimension::Character, Dimension::Horizon, Dimension::Quadrant];
+    pub const ALL: [Dimension; 3] = [
+        Dimension::Character,
+        Dimension::Horizon,
+        Dimension::Quadrant,
+    ];
 
     /// The list filter and label kind of the dimension.
     pub fn code(self) -> &'static str {

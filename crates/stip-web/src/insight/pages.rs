@@ -21,9 +21,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use stip_core::access::project_scope;
 use stip_core::insight::{Cell, Mix, Tally};
-use stip_core::portfolio::{
-    ListQuery, ListRequest, Phase, Project, Sort, SortKey, Status, stale_limit,
-};
+use stip_core::portfolio::{ListQuery, ListRequest, Phase, Project, Sort, SortKey, Status};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -160,29 +158,54 @@ struct OverviewPage {
     latest_href: String,
     own: Option<Own>,
     today: NaiveDate,
+    stale_limit: NaiveDate,
+    stale_days: String,
 }
 
 impl OverviewPage {
     fn stale_text(&self, p: &Project) -> String {
         match p.status_date {
-            Some(d) => self.c.t_with("home.stale_since", &[("date", &self.c.date(&d))]),
+            Some(d) => self
+                .c
+                .t_with("home.stale_since", &[("date", &self.c.date(&d))]),
             None => self.c.t("home.stale_never"),
         }
     }
     fn is_stale(&self, p: &Project) -> bool {
-        p.status_is_stale(self.today)
+        p.status_is_stale(self.stale_limit)
     }
     fn is_overdue(&self, p: &Project) -> bool {
         p.is_overdue(self.today)
     }
 }
 
-fn heat_cell(lang: Lang, cell: Cell, budget: bool, max: u64, href: String, label: String) -> HeatCell {
+fn heat_cell(
+    lang: Lang,
+    cell: Cell,
+    budget: bool,
+    max: u64,
+    href: String,
+    label: String,
+) -> HeatCell {
     let (value, shown) = if budget {
         let euros_ = cell.budget_cents.max(0) as u64 / 100;
-        (euros_, if cell.budget_cents == 0 { "–".into() } else { euros(lang, cell.budget_cents) })
+        (
+            euros_,
+            if cell.budget_cents == 0 {
+                "–".into()
+            } else {
+                euros(lang, cell.budget_cents)
+            },
+        )
     } else {
-        (cell.projects, if cell.projects == 0 { "–".into() } else { count(lang, cell.projects) })
+        (
+            cell.projects,
+            if cell.projects == 0 {
+                "–".into()
+            } else {
+                count(lang, cell.projects)
+            },
+        )
     };
     HeatCell {
         shade: shade(value, max),
@@ -279,7 +302,11 @@ pub async fn overview_page(
         }
     };
     let max = tally.heatmap.values().map(measure).max().unwrap_or(0);
-    let budget_filter: &[(&str, &str)] = if budget { &[("primary_only", "1")] } else { &[] };
+    let budget_filter: &[(&str, &str)] = if budget {
+        &[("primary_only", "1")]
+    } else {
+        &[]
+    };
     let institutions = institutions_in(&tally, &names);
     let mut page_href = f.href(&f.query);
     if budget {
@@ -288,7 +315,10 @@ pub async fn overview_page(
     }
     let row_pages = RowPages::new(institutions.len(), params.rows_page(), page_href);
     let rows = institutions
-        .get(row_pages.range().start.min(institutions.len())..row_pages.range().end.min(institutions.len()))
+        .get(
+            row_pages.range().start.min(institutions.len())
+                ..row_pages.range().end.min(institutions.len()),
+        )
         .unwrap_or_default()
         .iter()
         .map(|(id, brin, name)| {
@@ -297,17 +327,35 @@ pub async fn overview_page(
                 .iter()
                 .map(|t| {
                     let code = t.data.code.as_str();
-                    let cell = tally.heatmap.get(&(*id, code.to_string())).copied().unwrap_or_default();
+                    let cell = tally
+                        .heatmap
+                        .get(&(*id, code.to_string()))
+                        .copied()
+                        .unwrap_or_default();
                     let mut more = vec![("institution", brin.as_str()), ("theme", code)];
                     more.extend_from_slice(budget_filter);
-                    heat_cell(lang, cell, budget, max, f.list_href(&more), format!("{name}, {}", t.data.name))
+                    heat_cell(
+                        lang,
+                        cell,
+                        budget,
+                        max,
+                        f.list_href(&more),
+                        format!("{name}, {}", t.data.name),
+                    )
                 })
                 .collect();
             let total = tally.per_institution.get(id).copied().unwrap_or_default();
             HeatRow {
                 name: name.clone(),
                 cells,
-                total: heat_cell(lang, total, budget, 0, f.list_href(&[("institution", brin.as_str())]), name.clone()),
+                total: heat_cell(
+                    lang,
+                    total,
+                    budget,
+                    0,
+                    f.list_href(&[("institution", brin.as_str())]),
+                    name.clone(),
+                ),
             }
         })
         .collect();
@@ -322,12 +370,19 @@ pub async fn overview_page(
             HeatColumn {
                 code: code.to_string(),
                 name: t.data.name.clone(),
-                total: heat_cell(lang, total, budget, 0, f.list_href(&more), t.data.name.clone()),
+                total: heat_cell(
+                    lang,
+                    total,
+                    budget,
+                    0,
+                    f.list_href(&more),
+                    t.data.name.clone(),
+                ),
             }
         })
         .collect();
 
-    let limit = stale_limit(today);
+    let limit = state.stale_limit();
     let limit_text = limit.to_string();
     let stale = tally.status_set_before(limit);
     let stale_href = f.list_href(&[("status_before", limit_text.as_str()), ("sort", "status")]);
@@ -338,14 +393,29 @@ pub async fn overview_page(
         ..f.query.clone()
     };
     let mut latest_request = f.request.clone();
-    latest_request.sort = Sort { key: SortKey::Updated, descending: true };
+    latest_request.sort = Sort {
+        key: SortKey::Updated,
+        descending: true,
+    };
     latest_request.page = 1;
     latest_request.per_page = 8;
-    let latest = state.store.list_projects(&latest_request, scope).await?.items;
-    let latest_href = crate::filters::with_query("/projecten", &ListQuery { per_page: String::new(), ..latest_query });
+    let latest = state
+        .store
+        .list_projects(&latest_request, scope)
+        .await?
+        .items;
+    let latest_href = crate::filters::with_query(
+        "/projecten",
+        &ListQuery {
+            per_page: String::new(),
+            ..latest_query
+        },
+    );
 
     let own = match (home, viewer.user.is_some(), viewer.actor.institution_id()) {
-        (true, true, Some(id)) => Some(own_projects(state, viewer, &lists, id, today).await?),
+        (true, true, Some(id)) => {
+            Some(own_projects(state, viewer, &lists, id, limit, today).await?)
+        }
         _ => None,
     };
     let with_measure = |m: &str| {
@@ -375,6 +445,8 @@ pub async fn overview_page(
         latest_href,
         own,
         today,
+        stale_limit: limit,
+        stale_days: state.stale_after_days.to_string(),
         f,
     }))
 }
@@ -384,6 +456,7 @@ async fn own_projects(
     viewer: &Viewer,
     lists: &Lists,
     id: i64,
+    stale_limit: NaiveDate,
     today: NaiveDate,
 ) -> Result<Own, PageError> {
     let institution = lists
@@ -409,7 +482,7 @@ async fn own_projects(
         attention: page
             .items
             .into_iter()
-            .filter(|p| p.status_is_stale(today) || p.is_overdue(today))
+            .filter(|p| p.status_is_stale(stale_limit) || p.is_overdue(today))
             .collect(),
     })
 }
@@ -509,8 +582,8 @@ async fn balance(
         base = format!("{base}{sep}vergelijk={brin}");
     }
     let row_pages = RowPages::new(institutions.len(), params.rows_page(), base);
-    let shown = &institutions
-        [row_pages.range().start.min(institutions.len())..row_pages.range().end.min(institutions.len())];
+    let shown = &institutions[row_pages.range().start.min(institutions.len())
+        ..row_pages.range().end.min(institutions.len())];
 
     let sections = Dimension::ALL
         .iter()
@@ -539,7 +612,12 @@ async fn balance(
             let values = dim
                 .counts(&network)
                 .into_iter()
-                .map(|(code, _)| (code.unwrap_or("").to_string(), value_label(lang, *dim, code)))
+                .map(|(code, _)| {
+                    (
+                        code.unwrap_or("").to_string(),
+                        value_label(lang, *dim, code),
+                    )
+                })
                 .collect();
             let row = |name: String, mix: &Mix, brin: Option<&str>, is_network: bool| {
                 let counts = dim.counts(mix);
@@ -569,7 +647,12 @@ async fn balance(
             let mut rows = vec![row(lang.t("insight.network"), &network, None, true)];
             let empty = Mix::default();
             for (id, brin, name) in shown {
-                rows.push(row(name.clone(), tally.mix.get(id).unwrap_or(&empty), Some(brin), false));
+                rows.push(row(
+                    name.clone(),
+                    tally.mix.get(id).unwrap_or(&empty),
+                    Some(brin),
+                    false,
+                ));
             }
             MixSection {
                 code: dim.code(),
@@ -630,7 +713,11 @@ struct CrosslinksPage {
 
 /// The cross-links count of two themes.
 pub fn pair_count(tally: &Tally, a: &str, b: &str) -> u64 {
-    let key = if a < b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) };
+    let key = if a < b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    };
     tally.crosslinks.get(&key).copied().unwrap_or(0)
 }
 
@@ -661,11 +748,23 @@ async fn crosslinks(
                 .iter()
                 .map(|b| {
                     let same = a.data.code == b.data.code;
-                    let n = if same { 0 } else { pair_count(&tally, &a.data.code, &b.data.code) };
+                    let n = if same {
+                        0
+                    } else {
+                        pair_count(&tally, &a.data.code, &b.data.code)
+                    };
                     PairCell {
-                        shown: if same || n == 0 { "–".into() } else { count(lang, n) },
+                        shown: if same || n == 0 {
+                            "–".into()
+                        } else {
+                            count(lang, n)
+                        },
                         shade: shade(n, max),
-                        href: if same || n == 0 { String::new() } else { pair_href(&a.data.code, &b.data.code) },
+                        href: if same || n == 0 {
+                            String::new()
+                        } else {
+                            pair_href(&a.data.code, &b.data.code)
+                        },
                         label: format!("{} + {}: {}", a.data.name, b.data.name, count(lang, n)),
                         same,
                     }
@@ -749,7 +848,10 @@ struct RoadmapPage {
 
 /// The roadmap's request: the filters, ordered by start date, a page of [`ROADMAP_PAGE`].
 pub fn roadmap_request(mut request: ListRequest, page: u32) -> ListRequest {
-    request.sort = Sort { key: SortKey::StartDate, descending: false };
+    request.sort = Sort {
+        key: SortKey::StartDate,
+        descending: false,
+    };
     request.per_page = ROADMAP_PAGE;
     request.page = page.max(1);
     request
@@ -781,14 +883,23 @@ async fn roadmap(
             let key = if by_institution {
                 p.institution_name.clone()
             } else {
-                p.data.primary_theme().map(|t| lists.theme_name(t)).unwrap_or_default()
+                p.data
+                    .primary_theme()
+                    .map(|t| lists.theme_name(t))
+                    .unwrap_or_default()
             };
             (key, p)
         })
         .collect();
     // Groups in the order of the agenda's themes, or of the institutions' names; projects keep
     // their order (by start date) within a group.
-    let theme_rank = |name: &str| lists.themes.iter().position(|t| t.data.name == name).unwrap_or(usize::MAX);
+    let theme_rank = |name: &str| {
+        lists
+            .themes
+            .iter()
+            .position(|t| t.data.name == name)
+            .unwrap_or(usize::MAX)
+    };
     keyed.sort_by(|a, b| {
         if by_institution {
             a.0.to_lowercase().cmp(&b.0.to_lowercase())
@@ -811,7 +922,10 @@ async fn roadmap(
         today,
     );
     let group_href = |g: &str| {
-        let href = f.href(&ListQuery { page: String::new(), ..f.query.clone() });
+        let href = f.href(&ListQuery {
+            page: String::new(),
+            ..f.query.clone()
+        });
         let sep = if href.contains('?') { '&' } else { '?' };
         format!("{href}{sep}groep={g}")
     };
@@ -838,7 +952,10 @@ async fn roadmap(
         next_href: (page.page < count_pages).then(|| page_href(page.page + 1)),
         page_of: lang.t_with(
             "list.page_of",
-            &[("page", &page.page.to_string()), ("count", &count_pages.to_string())],
+            &[
+                ("page", &page.page.to_string()),
+                ("count", &count_pages.to_string()),
+            ],
         ),
         f,
     }))

@@ -315,7 +315,13 @@ fn perspective_filter() -> Object {
     )
 }
 fn quadrant_filter() -> Object {
-    code_schema(codes(stip_core::insight::Quadrant::ALL, stip_core::insight::Quadrant::code), Empty::Text)
+    code_schema(
+        codes(
+            stip_core::insight::Quadrant::ALL,
+            stip_core::insight::Quadrant::code,
+        ),
+        Empty::Text,
+    )
 }
 fn flag_filter() -> Object {
     code_schema(
@@ -563,7 +569,11 @@ pub async fn list(
     }))
 }
 
-pub(crate) async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Project>, ApiError> {
+pub(crate) async fn visible(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Arc<Project>, ApiError> {
     let p = state.store.project(id).await?;
     if viewer.may(Action::ViewProject {
         institution_id: p.institution_id,

@@ -19,6 +19,7 @@ on_both!(
     a_theme_page_shows_who_works_on_it_and_its_cases,
     an_institution_is_found_by_part_of_its_name,
     the_counts_follow_every_save,
+    out_of_date_statuses_are_counted_and_listed_by_the_servers_limit,
 );
 
 /// Five projects: two of Horizon College (25LN) and one more in public, two of DaVinci
@@ -73,7 +74,12 @@ fn cell(heatmap: &Value, institution: &str, theme: &str) -> (u64, f64) {
         .unwrap()
         .iter()
         .find(|c| c["institution"] == institution && c["theme"] == theme)
-        .map(|c| (c["projects"].as_u64().unwrap(), c["budget_eur"].as_f64().unwrap()))
+        .map(|c| {
+            (
+                c["projects"].as_u64().unwrap(),
+                c["budget_eur"].as_f64().unwrap(),
+            )
+        })
         .unwrap_or((0, 0.0))
 }
 
@@ -84,7 +90,10 @@ fn theme_total(heatmap: &Value, theme: &str) -> (u64, f64) {
         .iter()
         .find(|t| t["theme"] == theme)
         .expect("every theme is listed");
-    (t["projects"].as_u64().unwrap(), t["budget_eur"].as_f64().unwrap())
+    (
+        t["projects"].as_u64().unwrap(),
+        t["budget_eur"].as_f64().unwrap(),
+    )
 }
 
 async fn the_overview_counts_a_hand_made_portfolio_as_each_viewer_may_see_it() {
@@ -101,7 +110,12 @@ async fn the_overview_counts_a_hand_made_portfolio_as_each_viewer_may_see_it() {
     assert_eq!(theme_total(&map, "digitaal-burgerschap"), (0, 0.0));
     let phases = &map["phases"];
     let phase = |code: &str| {
-        phases.as_array().unwrap().iter().find(|p| p["value"] == code).unwrap()["projects"]
+        phases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["value"] == code)
+            .unwrap()["projects"]
             .as_u64()
             .unwrap()
     };
@@ -120,7 +134,11 @@ async fn the_overview_counts_a_hand_made_portfolio_as_each_viewer_may_see_it() {
     // The page says what it rests on.
     let page = im.get("/inzicht").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.shows("Op basis van 4 zichtbare projecten."), "{}", page.body);
+    assert!(
+        page.shows("Op basis van 4 zichtbare projecten."),
+        "{}",
+        page.body
+    );
     let home = im.get("/").await;
     assert!(home.shows("Netwerkoverzicht"));
     assert!(home.shows("Op basis van 4 zichtbare projecten."));
@@ -132,14 +150,25 @@ async fn every_number_links_to_the_list_of_the_projects_it_counts() {
     let app = portfolio().await;
     let im = app.session(Role::Informatiemanager).await;
     let page = im.get("/inzicht").await;
-    let link = "/projecten?institution=25LN&amp;theme=llo";
-    assert!(page.body.contains(&format!("href=\"{link}\"")), "{}", page.body);
+    let link = "/projecten?institution=25LN&#38;theme=llo";
+    assert!(
+        page.body.contains(&format!("href=\"{link}\"")),
+        "{}",
+        page.body
+    );
     let list = im.get(&html_decode(link)).await;
-    assert_eq!(list.text_of("result-count").as_deref(), Some("2 projecten"));
+    assert_eq!(
+        list.text_of("result-count").as_deref(),
+        Some("2 projecten gevonden")
+    );
     // The budget heatmap links to the projects whose budget it adds up: the primary theme.
     let page = im.get("/inzicht?maat=budget").await;
-    let link = "/projecten?institution=25LN&amp;theme=llo&amp;primary_only=1";
-    assert!(page.body.contains(&format!("href=\"{link}\"")), "{}", page.body);
+    let link = "/projecten?institution=25LN&#38;theme=llo&#38;primary_only=1";
+    assert!(
+        page.body.contains(&format!("href=\"{link}\"")),
+        "{}",
+        page.body
+    );
     assert!(page.shows("€ 1.500"));
     // A phase in the chart.
     assert!(page.body.contains("href=\"/projecten?phase=uitvoering\""));
@@ -158,14 +187,21 @@ async fn the_filters_narrow_every_aggregate() {
         .get("/api/v1/insight/crosslinks?institution=25LK")
         .await
         .json();
-    assert_eq!(pairs["pairs"], json!([{"themes": ["leermiddelen", "llo"], "projects": 1}]));
+    assert_eq!(
+        pairs["pairs"],
+        json!([{"themes": ["leermiddelen", "llo"], "projects": 1}])
+    );
     let wrong = beheerder.get("/api/v1/insight/balance?phase=klaar").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong.json()["errors"][0]["field"], "phase");
     // On the page a wrong filter is named and the rest still counts.
     let page = beheerder.get("/inzicht?phase=klaar&institution=25LK").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.shows("Op basis van 2 zichtbare projecten."), "{}", page.body);
+    assert!(
+        page.shows("Op basis van 2 zichtbare projecten."),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("id=\"e-phase\""));
 }
 
@@ -198,18 +234,41 @@ async fn balance_and_crosslinks_count_the_mix_and_the_pairs() {
     assert_eq!(count(&horizon["mix"], "horizon", json!("lang")), 1);
 
     let pairs = im.get("/api/v1/insight/crosslinks").await.json();
-    assert_eq!(pairs["pairs"], json!([{"themes": ["leermiddelen", "llo"], "projects": 2}]));
+    assert_eq!(
+        pairs["pairs"],
+        json!([{"themes": ["leermiddelen", "llo"], "projects": 2}])
+    );
 
     let page = im.get("/inzicht/balans").await;
-    assert!(page.shows("Horizon College"), "the informatiemanager's own institution is compared");
+    assert!(
+        page.shows("Horizon College"),
+        "the informatiemanager's own institution is compared"
+    );
     assert!(page.body.contains("<svg"));
-    assert!(page.body.contains("href=\"/projecten?institution=25LN&amp;character=innoveren\""), "{}", page.body);
-    let page = im.get("/inzicht/dwarsverbanden?paar=leermiddelen,llo").await;
-    assert!(page.shows("2 projecten hebben beide thema's."), "{}", page.body);
+    assert!(
+        page.body
+            .contains("href=\"/projecten?institution=25LN&#38;character=innoveren\""),
+        "{}",
+        page.body
+    );
+    let page = im
+        .get("/inzicht/dwarsverbanden?paar=leermiddelen,llo")
+        .await;
+    assert!(
+        page.shows("2 projecten hebben beide thema's."),
+        "{}",
+        page.body
+    );
     assert!(page.shows("Digitale leermiddelen kiezen"));
-    assert!(page.body.contains("href=\"/projecten?theme=leermiddelen&amp;also_theme=llo\""));
+    assert!(
+        page.body
+            .contains("href=\"/projecten?theme=leermiddelen&#38;also_theme=llo\"")
+    );
     let list = im.get("/projecten?theme=leermiddelen&also_theme=llo").await;
-    assert_eq!(list.text_of("result-count").as_deref(), Some("2 projecten"));
+    assert_eq!(
+        list.text_of("result-count").as_deref(),
+        Some("2 projecten gevonden")
+    );
 }
 
 async fn the_roadmap_lists_by_start_date_what_the_viewer_may_see() {
@@ -225,7 +284,10 @@ async fn the_roadmap_lists_by_start_date_what_the_viewer_may_see() {
     assert_eq!(roadmap["total"], 4);
     assert_eq!(
         &titles[..2],
-        ["Digitale leermiddelen kiezen", "Eigen dossier voor studenten"],
+        [
+            "Digitale leermiddelen kiezen",
+            "Eigen dossier voor studenten"
+        ],
         "by start date, those without one after"
     );
     let page = im.get("/inzicht/roadmap").await;
@@ -233,9 +295,18 @@ async fn the_roadmap_lists_by_start_date_what_the_viewer_may_see() {
     assert!(page.body.contains("class=\"chart timeline\""));
     assert!(page.shows("Digitale leermiddelen kiezen"));
     assert!(page.shows("vandaag"));
-    assert!(!page.shows("Geheime proef"), "DaVinci's own project stays hidden");
+    assert!(
+        !page.shows("Geheime proef"),
+        "DaVinci's own project stays hidden"
+    );
     let by_institution = im.get("/inzicht/roadmap?groep=instelling").await;
-    assert!(by_institution.body.contains("class=\"group\">DaVinci College</text>"), "{}", by_institution.body);
+    assert!(
+        by_institution
+            .body
+            .contains("class=\"group\">DaVinci College</text>"),
+        "{}",
+        by_institution.body
+    );
 }
 
 async fn search_finds_dutch_word_forms_and_only_what_the_viewer_may_see() {
@@ -257,7 +328,11 @@ async fn search_finds_dutch_word_forms_and_only_what_the_viewer_may_see() {
         .map(|i| i["title"].as_str().unwrap())
         .collect();
     titles.sort();
-    assert_eq!(titles, ["Digitale leermiddelen kiezen", "Roosters"], "{found}");
+    assert_eq!(
+        titles,
+        ["Digitale leermiddelen kiezen", "Roosters"],
+        "{found}"
+    );
     assert_eq!(found["total"], 2);
     let roosters = found["items"]
         .as_array()
@@ -266,11 +341,22 @@ async fn search_finds_dutch_word_forms_and_only_what_the_viewer_may_see() {
         .find(|i| i["title"] == "Roosters")
         .unwrap();
     assert_eq!(roosters["institution"], "25LK");
-    assert!(roosters["snippet_html"].as_str().unwrap().contains("<mark>leermiddel</mark>"));
+    assert!(
+        roosters["snippet_html"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>leermiddel</mark>")
+    );
     // Every word counts, and the list's filters apply.
-    let found = im.get("/api/v1/search?q=digitale%20leermiddelen").await.json();
+    let found = im
+        .get("/api/v1/search?q=digitale%20leermiddelen")
+        .await
+        .json();
     assert_eq!(found["total"], 1);
-    let found = im.get("/api/v1/search?q=leermiddel&phase=uitvoering").await.json();
+    let found = im
+        .get("/api/v1/search?q=leermiddel&phase=uitvoering")
+        .await
+        .json();
     assert_eq!(found["total"], 1);
     // DaVinci's own project is found by DaVinci's eyes only: the beheerder's here.
     let beheerder = app.session(Role::Beheerder).await;
@@ -284,7 +370,11 @@ async fn search_finds_dutch_word_forms_and_only_what_the_viewer_may_see() {
     assert!(page.shows("2 projecten gevonden."), "{}", page.body);
     assert!(page.body.contains("<mark>leermiddel</mark>"));
     let none = im.get("/zoeken?q=blockchain").await;
-    assert!(none.shows("Geen projecten gevonden voor ‘blockchain’."), "{}", none.body);
+    assert!(
+        none.shows("Geen projecten gevonden voor ‘blockchain’."),
+        "{}",
+        none.body
+    );
 }
 
 async fn similar_projects_find_the_peer_at_another_institution() {
@@ -295,9 +385,13 @@ async fn similar_projects_find_the_peer_at_another_institution() {
             p.primary_theme = "data-ondersteund-onderwijs".into();
         })
         .await;
-    app.add_project("25LN", "Dashboard voor studievoortgang in de opleiding", |p| {
-        p.primary_theme = "data-ondersteund-onderwijs".into();
-    })
+    app.add_project(
+        "25LN",
+        "Dashboard voor studievoortgang in de opleiding",
+        |p| {
+            p.primary_theme = "data-ondersteund-onderwijs".into();
+        },
+    )
     .await;
     let peer = app
         .add_project("25LK", "Learning analytics dashboard studiesucces", |p| {
@@ -306,7 +400,11 @@ async fn similar_projects_find_the_peer_at_another_institution() {
             p.contact_person = "Dirk Data".into();
         })
         .await;
-    for title in ["Roosterpakket vervangen", "Inkoop van laptops", "Nieuwe website"] {
+    for title in [
+        "Roosterpakket vervangen",
+        "Inkoop van laptops",
+        "Nieuwe website",
+    ] {
         app.add_project("25LK", title, |_| {}).await;
     }
     let hidden = app
@@ -316,17 +414,29 @@ async fn similar_projects_find_the_peer_at_another_institution() {
         .await;
 
     let im = app.session(Role::Informatiemanager).await;
-    let similar = im.get(&format!("/api/v1/projects/{own}/similar")).await.json();
+    let similar = im
+        .get(&format!("/api/v1/projects/{own}/similar"))
+        .await
+        .json();
     let items = similar["items"].as_array().unwrap();
     assert_eq!(items[0]["id"], peer, "{similar}");
     assert_eq!(items[0]["contact_person"], "Dirk Data");
-    assert_eq!(items[0]["reasons"]["themes"], json!(["data-ondersteund-onderwijs"]));
+    assert_eq!(
+        items[0]["reasons"]["themes"],
+        json!(["data-ondersteund-onderwijs"])
+    );
     assert!(
-        items[0]["reasons"]["words"].as_array().unwrap().contains(&json!("dashboard")),
+        items[0]["reasons"]["words"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("dashboard")),
         "{similar}"
     );
     for item in items {
-        assert_eq!(item["institution"], "25LK", "never the project itself or its own institution");
+        assert_eq!(
+            item["institution"], "25LK",
+            "never the project itself or its own institution"
+        );
         assert_ne!(item["id"], hidden, "nothing the viewer may not see");
     }
     // A project the viewer may not see has no similar projects to show either.
@@ -367,11 +477,23 @@ async fn a_theme_page_shows_who_works_on_it_and_its_cases() {
     let page = im.get("/themas/leermiddelen").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.shows("Instellingen die aan dit thema werken"));
-    assert!(page.body.contains("href=\"/projecten?institution=25LK&amp;theme=leermiddelen\""), "{}", page.body);
+    assert!(
+        page.body
+            .contains("href=\"/projecten?institution=25LK&#38;theme=leermiddelen\""),
+        "{}",
+        page.body
+    );
     assert!(page.shows("Zo deelden wij onze leermiddelen met andere scholen."));
     assert!(page.shows("Contactpersoon: Lotte Leermiddel"));
-    assert!(page.shows("Budget van projecten met dit hoofdthema: € 200."), "{}", page.body);
-    assert!(page.body.contains("href=\"/inzicht/dwarsverbanden?paar=leermiddelen,llo#paar\""));
+    assert!(
+        page.shows("Budget van projecten met dit hoofdthema: € 200."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("href=\"/inzicht/dwarsverbanden?paar=leermiddelen,llo#paar\"")
+    );
 }
 
 async fn an_institution_is_found_by_part_of_its_name() {
@@ -379,27 +501,50 @@ async fn an_institution_is_found_by_part_of_its_name() {
     app.institution("30AA", "Horizon Vakschool").await;
     let im = app.session(Role::Informatiemanager).await;
     let page = im.get("/inzicht?institution=davinci").await;
-    assert!(page.shows("Op basis van 1 zichtbaar project."), "{}", page.body);
+    assert!(
+        page.shows("Op basis van 1 zichtbaar project."),
+        "{}",
+        page.body
+    );
     assert!(page.shows("Instelling: DaVinci College"));
     // Two names with "horizon": the page asks which, and lists them.
     let page = im.get("/inzicht?institution=horizon").await;
-    assert!(page.shows("Meer dan één instelling heeft deze naam."), "{}", page.body);
+    assert!(
+        page.shows("Meer dan één instelling heeft deze naam."),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("institution=30AA"));
     let page = im.get("/projecten?institution=Horizon%20College").await;
-    assert_eq!(page.text_of("result-count").as_deref(), Some("3 projecten"));
+    assert_eq!(
+        page.text_of("result-count").as_deref(),
+        Some("3 projecten gevonden")
+    );
     let page = im.get("/projecten?institution=bestaat%20niet").await;
-    assert!(page.shows("Geen instelling gevonden met deze naam of BRIN-code."), "{}", page.body);
+    assert!(
+        page.shows("Geen instelling gevonden met deze naam of BRIN-code."),
+        "{}",
+        page.body
+    );
 }
 
 async fn the_counts_follow_every_save() {
     let app = portfolio().await;
     let beheerder = app.session(Role::Beheerder).await;
-    assert_eq!(beheerder.get("/api/v1/insight/heatmap").await.json()["visible_projects"], 5);
+    assert_eq!(
+        beheerder.get("/api/v1/insight/heatmap").await.json()["visible_projects"],
+        5
+    );
     let filtered = "/api/v1/insight/heatmap?theme=llo";
     assert_eq!(beheerder.get(filtered).await.json()["visible_projects"], 3);
-    app.add_project("25LK", "Nog een LLO-project", |p| p.primary_theme = "llo".into())
-        .await;
-    assert_eq!(beheerder.get("/api/v1/insight/heatmap").await.json()["visible_projects"], 6);
+    app.add_project("25LK", "Nog een LLO-project", |p| {
+        p.primary_theme = "llo".into()
+    })
+    .await;
+    assert_eq!(
+        beheerder.get("/api/v1/insight/heatmap").await.json()["visible_projects"],
+        6
+    );
     assert_eq!(beheerder.get(filtered).await.json()["visible_projects"], 4);
     // Another server on the same database counts the same once it has followed the log.
     let other = app.another_instance().await;
@@ -408,4 +553,51 @@ async fn the_counts_follow_every_save() {
     assert_eq!(seen.get(filtered).await.json()["visible_projects"], 4);
     let found = seen.get("/api/v1/search?q=LLO-project").await.json();
     assert_eq!(found["total"], 1);
+}
+
+async fn out_of_date_statuses_are_counted_and_listed_by_the_servers_limit() {
+    let app = portfolio().await;
+    let old = app
+        .add_project("25LN", "Oud nieuws", |p| p.phase = "uitvoering".into())
+        .await;
+    // A status set long ago: written straight into the database, as no form can.
+    stip_store::testing::execute(
+        app.store(),
+        &format!("UPDATE projects SET status_date = '2025-01-01' WHERE id = {old}"),
+    )
+    .await
+    .unwrap();
+    // A server started now reads it so.
+    let fresh = app.another_instance().await;
+    let im = fresh.session(Role::Informatiemanager).await;
+    let map = im.get("/api/v1/insight/heatmap").await.json();
+    assert_eq!(map["stale_statuses"], 1);
+    let home = im.get("/").await;
+    assert!(
+        home.shows(
+            "1 lopend project heeft een status die al meer dan 90 dagen niet is bijgewerkt."
+        ),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.shows("status van 1 januari 2025"),
+        "the own institution's attention list"
+    );
+    let limit = (chrono::Utc::now().date_naive() - chrono::Days::new(90)).to_string();
+    let list = im.get(&format!("/projecten?status_before={limit}")).await;
+    assert_eq!(
+        list.text_of("result-count").as_deref(),
+        Some("1 project gevonden")
+    );
+    assert!(list.shows("Oud nieuws"));
+    // A network that calls a status out of date after two years sees none.
+    let patient = app
+        .another_instance_with(|s| s.with_stale_after_days(730))
+        .await;
+    let im = patient.session(Role::Informatiemanager).await;
+    assert_eq!(
+        im.get("/api/v1/insight/heatmap").await.json()["stale_statuses"],
+        0
+    );
 }

@@ -149,12 +149,20 @@ impl TestApp {
     /// A second server on the same database, with a store (and caches) of its own, as a second
     /// `stip serve` would be.
     pub async fn another_instance(&self) -> TestApp {
+        self.another_instance_with(|s| s).await
+    }
+
+    /// [`TestApp::another_instance`] with its state changed, e.g. its settings.
+    pub async fn another_instance_with(
+        &self,
+        change: impl FnOnce(AppState) -> AppState,
+    ) -> TestApp {
         let store = Store::connect(&self.db.url)
             .await
             .expect("connect a second store");
         TestApp {
             db: self.db.clone(),
-            router: router(AppState::new(store)),
+            router: router(change(AppState::new(store))),
         }
     }
 
