@@ -65,6 +65,20 @@ fn body(p: &Project) -> String {
         .join("\n")
 }
 
+/// Markdown as it reads in a snippet: without the marks for headings, emphasis, code and
+/// quotes, one line after the other.
+fn plain(markdown: &str) -> String {
+    markdown
+        .lines()
+        .map(|line| {
+            line.trim_start_matches(['#', '>', ' '])
+                .replace(['*', '`', '[', ']'], "")
+        })
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn analyser() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -187,7 +201,7 @@ impl Search {
         let query = self.parse(text);
         let searcher = self.reader.searcher();
         for (field, content) in [
-            (self.fields.body, body(p)),
+            (self.fields.body, plain(&body(p))),
             (self.fields.title, p.data.title.clone()),
         ] {
             let Ok(mut generator) = SnippetGenerator::create(&searcher, &*query, field) else {
@@ -451,6 +465,20 @@ mod tests {
         assert_eq!(like.first(), Some(&1), "a project is most like itself");
         assert_eq!(like.get(1), Some(&2));
         assert!(!like.contains(&3));
+    }
+
+    #[test]
+    fn a_snippet_reads_as_text_not_markdown() {
+        let mut p = project(1, "Roosters", "", &["a"]);
+        p.data.description = "## Aanleiding\n\nWe kiezen *digitale leermiddelen* uit.".into();
+        let search = Search::new(std::slice::from_ref(&p));
+        let s = search.snippet("leermiddel", &p);
+        assert!(
+            s.text
+                .starts_with("Aanleiding We kiezen digitale leermiddelen"),
+            "{}",
+            s.text
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // The filters are open on wide screens; on a phone they wait behind their button, so the
   // results come first.
   const filters = document.getElementById("filters");
-  if (filters && window.matchMedia("(min-width: 40rem)").matches) filters.open = true;
+  if (filters && "openWide" in filters.dataset && window.matchMedia("(min-width: 40rem)").matches) filters.open = true;
   // After filtering, focus the number of results, so a screen reader says what was found.
   const count = document.getElementById("result-count");
   if (filters) {

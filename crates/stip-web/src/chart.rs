@@ -40,7 +40,7 @@ pub struct BarRow {
     pub width: f64,
 }
 
-pub const ROW: f64 = 38.0;
+pub const ROW: f64 = 42.0;
 
 impl Bars {
     pub fn new(id: &str, title: String, desc: String, bars: Vec<Bar>) -> Bars {
@@ -148,7 +148,7 @@ impl Stacks {
                     label: s.label,
                     href: s.href,
                     total,
-                    y: i as f64 * (ROW + 6.0),
+                    y: i as f64 * (ROW + 8.0),
                     segments,
                 }
             })
@@ -157,7 +157,7 @@ impl Stacks {
             id: id.to_string(),
             title,
             desc,
-            height: rows.len() as f64 * (ROW + 6.0) + 4.0,
+            height: rows.len() as f64 * (ROW + 8.0) + 4.0,
             rows,
         }
     }

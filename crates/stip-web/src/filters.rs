@@ -87,6 +87,8 @@ pub struct Filters {
     pub institution_options: Vec<(String, String)>,
     /// The portfolio list's form also searches its text and sorts.
     pub text_and_sort: bool,
+    /// The text is what the page searches (its own box), not a filter.
+    pub searching: bool,
 }
 
 impl Filters {
@@ -124,6 +126,7 @@ impl Filters {
             institution_matches,
             institution_options,
             text_and_sort: false,
+            searching: false,
         };
         filters.active = active_filters(&filters, lists, lang);
         filters
@@ -133,6 +136,15 @@ impl Filters {
     pub fn with_text_and_sort(mut self) -> Filters {
         self.text_and_sort = true;
         self
+    }
+
+    /// The filters of the search page, whose own box searches the text: the text is not one
+    /// of its filters.
+    pub fn for_search(lang: Lang, lists: &Lists, query: ListQuery, base: &str) -> Filters {
+        let mut f = Filters::new(lang, lists, query, base);
+        f.searching = true;
+        f.active = active_filters(&f, lists, lang);
+        f
     }
 
     /// This page with the query `q`.
@@ -255,6 +267,9 @@ fn active_filters(f: &Filters, lists: &Lists, lang: Lang) -> Vec<(String, String
         "shareable",
         "q",
     ] {
+        if name == "q" && f.searching {
+            continue;
+        }
         let mut without = f.query.clone();
         let value = match without.field_mut(name) {
             Some(v) if !v.is_empty() => std::mem::take(v),

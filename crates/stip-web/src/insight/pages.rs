@@ -132,9 +132,14 @@ pub struct Own {
     pub name: String,
     pub brin: String,
     pub total: u64,
-    /// Running projects with an out-of-date status or a passed end date.
+    /// Running projects with an out-of-date status or a passed end date, the first few.
     pub attention: Vec<Arc<Project>>,
+    /// How many need attention in all.
+    pub attention_total: usize,
 }
+
+/// How many projects that need attention the home page names.
+const ATTENTION: usize = 6;
 
 #[derive(Template)]
 #[template(path = "insight/overview.html")]
@@ -475,15 +480,19 @@ async fn own_projects(
         .store
         .list_projects(&request, project_scope(&viewer.actor))
         .await?;
+    let mut attention: Vec<Arc<Project>> = page
+        .items
+        .into_iter()
+        .filter(|p| p.status_is_stale(stale_limit) || p.is_overdue(today))
+        .collect();
+    let attention_total = attention.len();
+    attention.truncate(ATTENTION);
     Ok(Own {
         name: institution.data.name.clone(),
         brin: institution.data.brin.to_string(),
         total: page.total,
-        attention: page
-            .items
-            .into_iter()
-            .filter(|p| p.status_is_stale(stale_limit) || p.is_overdue(today))
-            .collect(),
+        attention,
+        attention_total,
     })
 }
 
@@ -988,7 +997,7 @@ async fn search(
 ) -> Result<Response, PageError> {
     let lang = viewer.lang;
     let lists = state.lists().await?;
-    let f = Filters::new(lang, &lists, query, "/zoeken");
+    let f = Filters::for_search(lang, &lists, query, "/zoeken");
     let text = f.query.q.trim().to_string();
     let (hits, total, page, pages) = if text.is_empty() {
         (Vec::new(), 0, 1, 1)
