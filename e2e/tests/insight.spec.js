@@ -19,7 +19,7 @@ test('the home page is the network overview, and a number leads to the projects 
   expect(label).toMatch(/^.+, .+: \d+$/);
   await stip.click(cell);
   expect(stip.path()).toMatch(/^\/projecten\?institution=\w{4}&theme=/);
-  await expect(page.locator('#result-count')).toHaveText(n === 1 ? '1 project' : `${n} projecten`);
+  await expect(page.locator('#result-count')).toHaveText(n === 1 ? '1 project gevonden' : `${n} projecten gevonden`);
 });
 
 test('the overview switches to budget and keeps the filters on every insight page', async ({ stip, page }) => {
@@ -47,7 +47,7 @@ test('a pair of themes in the cross-links lists the projects behind its number',
   await expect(pair.getByRole('heading', { level: 2 })).toBeVisible();
   await expect(pair).toContainText(n === 1 ? '1 project heeft beide thema\'s.' : `${n} projecten hebben beide thema's.`);
   await stip.click(pair.getByRole('link', { name: 'Bekijk ze in het portfolio' }));
-  await expect(page.locator('#result-count')).toHaveText(n === 1 ? '1 project' : `${n} projecten`);
+  await expect(page.locator('#result-count')).toHaveText(n === 1 ? '1 project gevonden' : `${n} projecten gevonden`);
 });
 
 test('the roadmap draws projects on a timeline with today marked, grouped two ways', async ({ stip, page }) => {
@@ -71,7 +71,7 @@ test('search finds Dutch word forms, marks them, and finds a peer by typing', as
   // The institution filter takes part of a name; without JavaScript the server resolves it.
   await page.locator('#filters > summary').click();
   await page.getByLabel('Instelling').fill('Horizon');
-  await stip.click(page.locator('#filters').getByRole('button', { name: 'Toepassen' }));
+  await stip.click(page.locator('#filters').getByRole('button', { name: 'Filteren' }));
   await expect(page.locator('.active-filters')).toContainText('Instelling: Horizon College');
   for (const hit of await page.locator('ol.hits li .muted').allTextContents()) {
     expect(hit).toContain('Horizon College');
@@ -103,7 +103,7 @@ for (const url of ['/', '/inzicht/balans', '/inzicht/dwarsverbanden?paar=leermid
 test('the heatmap is reachable by keyboard and its scrolling region can take focus', async ({ stip, page }) => {
   await stip.login('horizon');
   await stip.visit('/inzicht');
-  const region = page.getByRole('region', { name: 'Projecten per instelling en thema' });
+  const region = page.locator('.table-scroll[role=region]').first();
   await tabTo(page, region);
   await expect(region).toBeFocused();
 });
