@@ -185,6 +185,11 @@ pub struct TimelineBar {
     pub detail: String,
     /// Start – end as the reader writes them.
     pub dates: String,
+    pub institution: String,
+    pub phase: String,
+    pub status: String,
+    pub start: String,
+    pub end: String,
     pub class: String,
     pub y: f64,
     pub x: f64,
@@ -267,6 +272,11 @@ impl Timeline {
                             status
                         ),
                         dates: format!("{} – {}", when(d.start_date), when(d.end_date)),
+                        institution: p.institution_name.clone(),
+                        phase: lang.label("phase", d.phase.code()),
+                        status: status.clone(),
+                        start: d.start_date.map(|d| crate::time::date(lang, d)).unwrap_or_default(),
+                        end: d.end_date.map(|d| crate::time::date(lang, d)).unwrap_or_default(),
                         class: format!("status-{}", d.status.map_or("none", |s| s.code())),
                         y,
                         x: start,

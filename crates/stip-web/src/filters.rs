@@ -238,6 +238,13 @@ pub fn with_query(base: &str, q: &ListQuery) -> String {
     }
 }
 
+/// `href` with one more parameter of the page's own (beside the list's filters).
+pub fn and_param(href: &str, name: &str, value: &str) -> String {
+    let sep = if href.contains('?') { '&' } else { '?' };
+    let pair = serde_urlencoded::to_string([(name, value)]).unwrap_or_default();
+    format!("{href}{sep}{pair}")
+}
+
 /// The name of the institution with this BRIN code, or the code.
 pub fn institution_name(lists: &Lists, brin: &str) -> String {
     lists

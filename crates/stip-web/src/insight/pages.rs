@@ -5,7 +5,7 @@
 use super::{Dimension, Names, count, euros, snippet_html};
 use crate::chart::{Bar, Bars, Part, Stack, Stacks, Timeline, percent, shade};
 use crate::extract::Listing;
-use crate::filters::Filters;
+use crate::filters::{Filters, and_param};
 use crate::i18n::Lang;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
@@ -79,8 +79,7 @@ impl RowPages {
     }
 
     fn href(&self, page: usize) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}rijen={page}", self.base)
+        and_param(&self.base, "rijen", &page.to_string())
     }
 }
 
@@ -315,8 +314,7 @@ pub async fn overview_page(
     let institutions = institutions_in(&tally, &names);
     let mut page_href = f.href(&f.query);
     if budget {
-        let sep = if page_href.contains('?') { '&' } else { '?' };
-        page_href = format!("{page_href}{sep}maat=budget");
+        page_href = and_param(&page_href, "maat", "budget");
     }
     let row_pages = RowPages::new(institutions.len(), params.rows_page(), page_href);
     let rows = institutions
@@ -424,12 +422,12 @@ pub async fn overview_page(
         _ => None,
     };
     let with_measure = |m: &str| {
-        let mut href = f.href(&f.query);
-        if !m.is_empty() {
-            let sep = if href.contains('?') { '&' } else { '?' };
-            href = format!("{href}{sep}maat={m}");
+        let href = f.href(&f.query);
+        if m.is_empty() {
+            href
+        } else {
+            and_param(&href, "maat", m)
         }
-        href
     };
     Ok(render(&OverviewPage {
         c: viewer.chrome(),
@@ -587,8 +585,7 @@ async fn balance(
     let institutions = institutions_in(&tally, &names);
     let mut base = f.href(&f.query);
     if let Some((_, brin, _)) = &compared {
-        let sep = if base.contains('?') { '&' } else { '?' };
-        base = format!("{base}{sep}vergelijk={brin}");
+        base = and_param(&base, "vergelijk", brin);
     }
     let row_pages = RowPages::new(institutions.len(), params.rows_page(), base);
     let shown = &institutions[row_pages.range().start.min(institutions.len())
@@ -743,9 +740,7 @@ async fn crosslinks(
     let tally = state.store.insight(&f.request.filter, scope).await?;
     let max = tally.crosslinks.values().copied().max().unwrap_or(0);
     let pair_href = |a: &str, b: &str| {
-        let href = f.href(&f.query);
-        let sep = if href.contains('?') { '&' } else { '?' };
-        format!("{href}{sep}paar={a},{b}#paar")
+        format!("{}#paar", and_param(&f.href(&f.query), "paar", &format!("{a},{b}")))
     };
     let rows = lists
         .themes
@@ -935,14 +930,12 @@ async fn roadmap(
             page: String::new(),
             ..f.query.clone()
         });
-        let sep = if href.contains('?') { '&' } else { '?' };
-        format!("{href}{sep}groep={g}")
+        and_param(&href, "groep", g)
     };
     let page_href = |n: u32| {
         let href = f.with("page", &n.to_string());
         if by_institution {
-            let sep = if href.contains('?') { '&' } else { '?' };
-            format!("{href}{sep}groep=instelling")
+            and_param(&href, "groep", "instelling")
         } else {
             href
         }

@@ -20,6 +20,7 @@ on_both!(
     an_institution_is_found_by_part_of_its_name,
     the_counts_follow_every_save,
     out_of_date_statuses_are_counted_and_listed_by_the_servers_limit,
+    with_a_thousand_institutions_one_is_typed_not_picked_from_a_list,
 );
 
 /// Five projects: two of Horizon College (25LN) and one more in public, two of DaVinci
@@ -600,4 +601,23 @@ async fn out_of_date_statuses_are_counted_and_listed_by_the_servers_limit() {
         im.get("/api/v1/insight/heatmap").await.json()["stale_statuses"],
         0
     );
+}
+
+async fn with_a_thousand_institutions_one_is_typed_not_picked_from_a_list() {
+    let app = portfolio().await;
+    for n in 0..1000 {
+        let brin = format!("{:02}Z{}", n / 10, n % 10);
+        app.institution(&brin, &format!("Instelling {n:04}")).await;
+    }
+    let im = app.session(Role::Informatiemanager).await;
+    let page = im.get("/projecten").await;
+    let options = page.body.matches("<option").count();
+    assert!(options < 200, "{options} options: no list of every institution");
+    assert!(page.body.contains("data-suggest=\"/api/v1/institutions\""), "suggestions as one types");
+    // Without JavaScript the server finds the institution by (part of) its name.
+    let found = im.get("/projecten?institution=davinci").await;
+    assert_eq!(found.text_of("result-count").as_deref(), Some("1 project gevonden"));
+    let many = im.get("/projecten?institution=instelling%2009").await;
+    assert!(many.shows("Meer dan één instelling heeft deze naam."), "{}", many.body);
+    assert!(many.body.matches("class=\"matches\"").count() == 1);
 }
