@@ -275,8 +275,14 @@ impl Timeline {
                         institution: p.institution_name.clone(),
                         phase: lang.label("phase", d.phase.code()),
                         status: status.clone(),
-                        start: d.start_date.map(|d| crate::time::date(lang, d)).unwrap_or_default(),
-                        end: d.end_date.map(|d| crate::time::date(lang, d)).unwrap_or_default(),
+                        start: d
+                            .start_date
+                            .map(|d| crate::time::date(lang, d))
+                            .unwrap_or_default(),
+                        end: d
+                            .end_date
+                            .map(|d| crate::time::date(lang, d))
+                            .unwrap_or_default(),
                         class: format!("status-{}", d.status.map_or("none", |s| s.code())),
                         y,
                         x: start,

@@ -105,14 +105,19 @@ struct ShowPage {
 /// What the network does on a theme: who works on it, cases to learn from, the themes it
 /// occurs with, its budget and phases.
 struct ThemeInsight {
-    /// (name, projects on the theme, link)
+    /// (name, projects on the theme, link), the institutions with the most first.
     institutions: Vec<(String, u64, String)>,
+    /// How many institutions work on the theme in all.
+    institutions_total: usize,
     cases: Vec<Arc<stip_core::portfolio::Project>>,
     /// (other theme's name, projects with both, link)
     links: Vec<(String, u64, String)>,
     budget: String,
     phases: crate::chart::Bars,
 }
+
+/// How many institutions a theme page names.
+const THEME_INSTITUTIONS: usize = 15;
 
 async fn theme_insight(
     state: &AppState,
@@ -144,6 +149,9 @@ async fn theme_insight(
         })
         .collect();
     institutions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let institutions_total = institutions.len();
+    // The whole network is in the overview, filtered by the theme.
+    institutions.truncate(THEME_INSTITUTIONS);
     let cases_query = ListQuery {
         theme: code.to_string(),
         shareable: "1".into(),
@@ -196,6 +204,7 @@ async fn theme_insight(
     );
     Ok(ThemeInsight {
         institutions,
+        institutions_total,
         cases,
         links,
         budget: lang.t_with("insight.theme_budget", &[("amount", &euros(lang, budget))]),

@@ -74,9 +74,14 @@ pub struct ThemeTotalJson {
 pub struct HeatmapJson {
     /// The projects the numbers rest on: those the caller may see that pass the filters.
     pub visible_projects: u64,
-    /// Every institution × theme with projects.
+    /// Every theme with projects of each institution on this page.
     pub cells: Vec<HeatCellJson>,
+    /// The institutions with visible projects that pass the filters, a page of them by name
+    /// (`page`, `per_page`); the other numbers cover them all.
     pub institutions: Vec<InstitutionTotalJson>,
+    pub institutions_total: u64,
+    pub page: u32,
+    pub per_page: u32,
     /// Every theme of the agenda, also those without projects.
     pub themes: Vec<ThemeTotalJson>,
     pub phases: Vec<CountJson>,
@@ -111,7 +116,11 @@ pub struct BalanceJson {
     pub visible_projects: u64,
     /// All visible projects together.
     pub network: MixJson,
+    /// A page of the institutions with visible projects, by name (`page`, `per_page`).
     pub institutions: Vec<InstitutionMixJson>,
+    pub institutions_total: u64,
+    pub page: u32,
+    pub per_page: u32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -216,6 +225,26 @@ async fn tally(
     Ok((request, tally))
 }
 
+/// The institutions with counted projects on the request's page, by name: (id, BRIN, name).
+fn institutions_page(
+    tally: &Tally,
+    names: &Names,
+    request: &ListRequest,
+) -> Vec<(i64, String, String)> {
+    let mut all: Vec<(i64, String, String)> = tally
+        .per_institution
+        .keys()
+        .map(|id| {
+            let (brin, name) = names.of(*id);
+            (*id, brin, name)
+        })
+        .collect();
+    all.sort_by_cached_key(|(_, brin, name)| (name.to_lowercase(), brin.clone()));
+    let per_page = request.per_page as usize;
+    let skip = (request.page as usize - 1).saturating_mul(per_page);
+    all.into_iter().skip(skip).take(per_page).collect()
+}
+
 fn counts<T: Copy + Ord>(
     all: &[T],
     code: fn(T) -> &'static str,
@@ -255,9 +284,10 @@ pub async fn heatmap(
     viewer: Viewer,
     Listing(query): Listing,
 ) -> Result<Json<HeatmapJson>, ApiError> {
-    let (_, tally) = tally(&state, &viewer, &query).await?;
+    let (request, tally) = tally(&state, &viewer, &query).await?;
     let lists = state.lists().await?;
     let names = Names::new(&lists);
+    let page = institutions_page(&tally, &names, &request);
     let mut statuses = counts(Status::ALL, Status::code, |s| {
         tally.per_status.get(&Some(s)).copied().unwrap_or(0)
     });
@@ -267,29 +297,35 @@ pub async fn heatmap(
     });
     Ok(Json(HeatmapJson {
         visible_projects: tally.projects,
-        cells: tally
-            .heatmap
+        cells: page
             .iter()
-            .map(|((id, theme), cell)| HeatCellJson {
-                institution: names.of(*id).0,
-                theme: theme.clone(),
-                projects: cell.projects,
-                budget_eur: euros(cell.budget_cents),
+            .flat_map(|(id, brin, _)| {
+                tally
+                    .heatmap
+                    .range((*id, String::new())..(*id + 1, String::new()))
+                    .map(|((_, theme), cell)| HeatCellJson {
+                        institution: brin.clone(),
+                        theme: theme.clone(),
+                        projects: cell.projects,
+                        budget_eur: euros(cell.budget_cents),
+                    })
             })
             .collect(),
-        institutions: tally
-            .per_institution
+        institutions: page
             .iter()
-            .map(|(id, cell)| {
-                let (institution, name) = names.of(*id);
+            .map(|(id, brin, name)| {
+                let cell = tally.per_institution.get(id).copied().unwrap_or_default();
                 InstitutionTotalJson {
-                    institution,
-                    name,
+                    institution: brin.clone(),
+                    name: name.clone(),
                     projects: cell.projects,
                     budget_eur: euros(cell.budget_cents),
                 }
             })
             .collect(),
+        institutions_total: tally.per_institution.len() as u64,
+        page: request.page,
+        per_page: request.per_page,
         themes: lists
             .themes
             .iter()
@@ -325,25 +361,25 @@ pub async fn balance(
     viewer: Viewer,
     Listing(query): Listing,
 ) -> Result<Json<BalanceJson>, ApiError> {
-    let (_, tally) = tally(&state, &viewer, &query).await?;
+    let (request, tally) = tally(&state, &viewer, &query).await?;
     let lists = state.lists().await?;
     let names = Names::new(&lists);
+    let empty = Mix::default();
     Ok(Json(BalanceJson {
         visible_projects: tally.projects,
         network: mix_json(&tally.network_mix()),
-        institutions: tally
-            .mix
-            .iter()
-            .map(|(id, mix)| {
-                let (institution, name) = names.of(*id);
-                InstitutionMixJson {
-                    institution,
-                    name,
-                    projects: tally.per_institution.get(id).map_or(0, |c| c.projects),
-                    mix: mix_json(mix),
-                }
+        institutions: institutions_page(&tally, &names, &request)
+            .into_iter()
+            .map(|(id, institution, name)| InstitutionMixJson {
+                institution,
+                name,
+                projects: tally.per_institution.get(&id).map_or(0, |c| c.projects),
+                mix: mix_json(tally.mix.get(&id).unwrap_or(&empty)),
             })
             .collect(),
+        institutions_total: tally.per_institution.len() as u64,
+        page: request.page,
+        per_page: request.per_page,
     }))
 }
 

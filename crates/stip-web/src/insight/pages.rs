@@ -740,7 +740,10 @@ async fn crosslinks(
     let tally = state.store.insight(&f.request.filter, scope).await?;
     let max = tally.crosslinks.values().copied().max().unwrap_or(0);
     let pair_href = |a: &str, b: &str| {
-        format!("{}#paar", and_param(&f.href(&f.query), "paar", &format!("{a},{b}")))
+        format!(
+            "{}#paar",
+            and_param(&f.href(&f.query), "paar", &format!("{a},{b}"))
+        )
     };
     let rows = lists
         .themes

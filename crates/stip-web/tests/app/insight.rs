@@ -69,6 +69,10 @@ async fn portfolio() -> TestApp {
     app
 }
 
+async fn beheerder_page(app: &TestApp, path: &str) -> Value {
+    app.session(Role::Beheerder).await.get(path).await.json()
+}
+
 fn cell(heatmap: &Value, institution: &str, theme: &str) -> (u64, f64) {
     heatmap["cells"]
         .as_array()
@@ -131,6 +135,30 @@ async fn the_overview_counts_a_hand_made_portfolio_as_each_viewer_may_see_it() {
     let map = app.anonymous().get("/api/v1/insight/heatmap").await.json();
     assert_eq!(map["visible_projects"], 1);
     assert_eq!(cell(&map, "25LN", "eigen-dossier"), (1, 0.0));
+
+    // The institutions come a page at a time, by name; the totals cover all of them.
+    let first = beheerder_page(&app, "/api/v1/insight/heatmap?per_page=1").await;
+    assert_eq!(
+        (
+            first["institutions_total"].as_u64(),
+            first["institutions"].as_array().map(Vec::len)
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        first["institutions"][0]["institution"], "25LK",
+        "DaVinci before Horizon"
+    );
+    assert!(
+        first["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["institution"] == "25LK")
+    );
+    assert_eq!(theme_total(&first, "llo"), (3, 1500.0));
+    let second = beheerder_page(&app, "/api/v1/insight/heatmap?per_page=1&page=2").await;
+    assert_eq!(second["institutions"][0]["institution"], "25LN");
 
     // The page says what it rests on.
     let page = im.get("/inzicht").await;
@@ -612,12 +640,25 @@ async fn with_a_thousand_institutions_one_is_typed_not_picked_from_a_list() {
     let im = app.session(Role::Informatiemanager).await;
     let page = im.get("/projecten").await;
     let options = page.body.matches("<option").count();
-    assert!(options < 200, "{options} options: no list of every institution");
-    assert!(page.body.contains("data-suggest=\"/api/v1/institutions\""), "suggestions as one types");
+    assert!(
+        options < 200,
+        "{options} options: no list of every institution"
+    );
+    assert!(
+        page.body.contains("data-suggest=\"/api/v1/institutions\""),
+        "suggestions as one types"
+    );
     // Without JavaScript the server finds the institution by (part of) its name.
     let found = im.get("/projecten?institution=davinci").await;
-    assert_eq!(found.text_of("result-count").as_deref(), Some("1 project gevonden"));
+    assert_eq!(
+        found.text_of("result-count").as_deref(),
+        Some("1 project gevonden")
+    );
     let many = im.get("/projecten?institution=instelling%2009").await;
-    assert!(many.shows("Meer dan één instelling heeft deze naam."), "{}", many.body);
+    assert!(
+        many.shows("Meer dan één instelling heeft deze naam."),
+        "{}",
+        many.body
+    );
     assert!(many.body.matches("class=\"matches\"").count() == 1);
 }
