@@ -1,5 +1,6 @@
 //! In-process hot paths of a project save and of loading demo data: parsing a full project form,
-//! the change history between two versions, and generating the L-scale demo portfolio.
+//! the change history between two versions, generating the L-scale demo portfolio, and counting
+//! it for the insight pages.
 //! Run with `cargo bench -p stip-core`; HTTP load is measured by `bench/run`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -84,6 +85,18 @@ fn benches(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("generate(60, 250, 1) = 15,000 projects", |b| {
         b.iter(|| stip_core::demo::generate(black_box(60), black_box(250), 1))
+    });
+    // What a filtered insight view costs the first time after a save (issue 11): counting the
+    // L portfolio afresh; after that it is kept until the next write.
+    let demo = stip_core::demo::generate(60, 250, 1);
+    group.bench_function("insight::Tally of 15,000 projects, counted afresh", |b| {
+        b.iter(|| {
+            let mut t = stip_core::insight::Tally::default();
+            for p in &demo.projects {
+                t.add(p.institution as i64, black_box(&p.data), None);
+            }
+            t
+        })
     });
     group.finish();
 }
