@@ -673,6 +673,21 @@ impl Index {
     /// One page of the projects `scope` may see that pass the filter, in the requested order,
     /// with the number of all that pass.
     pub(crate) fn list(&self, req: &ListRequest, scope: ProjectScope) -> Page<Arc<Project>> {
+        self.list_counting(req, scope, true)
+    }
+
+    /// The page of [`Index::list`] without counting the rest: it stops at the page's last
+    /// project, and its total is only what it saw.
+    pub(crate) fn first(&self, req: &ListRequest, scope: ProjectScope) -> Vec<Arc<Project>> {
+        self.list_counting(req, scope, false).items
+    }
+
+    fn list_counting(
+        &self,
+        req: &ListRequest,
+        scope: ProjectScope,
+        count: bool,
+    ) -> Page<Arc<Project>> {
         let inner = self.read();
         let order = &inner.orders[SortKey::ALL
             .iter()
@@ -712,6 +727,8 @@ impl Index {
             if passes(slot) {
                 if total >= skip && items.len() < per_page {
                     items.push(slot.entry.project.clone());
+                } else if !count && items.len() == per_page {
+                    break;
                 }
                 total += 1;
             }
@@ -807,6 +824,9 @@ mod tests {
                         for scope in scopes {
                             let got = index.list(&req, scope);
                             let ids: Vec<i64> = got.items.iter().map(|p| p.id).collect();
+                            let first: Vec<i64> =
+                                index.first(&req, scope).iter().map(|p| p.id).collect();
+                            assert_eq!(first, ids, "the page without the count: {q}");
                             assert_eq!(
                                 (ids, got.total),
                                 expected(all, &req, scope),

@@ -659,6 +659,17 @@ impl Store {
         Ok(self.index().await?.list(&req, scope))
     }
 
+    /// The first page of [`Store::list_projects`], without counting how many there are in all:
+    /// for a page that shows a few (a theme's cases), not the whole list.
+    pub async fn first_projects(
+        &self,
+        req: &ListRequest,
+        scope: ProjectScope,
+    ) -> Result<Vec<Arc<Project>>> {
+        let req = self.with_mora_sub_areas(req).await?;
+        Ok(self.index().await?.first(&req, scope))
+    }
+
     /// The request with its MORA filter widened to the sub-areas of the areas it names: a
     /// main area also finds the projects mapped to its parts. Every list of projects goes
     /// through here, since only the store knows the areas.

@@ -135,23 +135,28 @@ async fn theme_insight(
     };
     let tally = state.store.insight(&filter, scope).await?;
     let names = Names::new(lists);
-    let mut institutions: Vec<(String, u64, String)> = tally
+    // Every cell of the heatmap is on this theme (the tally is of its projects): the busiest
+    // institutions first; the whole network is in the overview, filtered by the theme.
+    let mut busiest: Vec<(u64, i64)> = tally
         .heatmap
         .iter()
         .filter(|((_, t), _)| t == code)
-        .map(|((id, _), cell)| {
-            let (brin, name) = names.of(*id);
+        .map(|((id, _), cell)| (cell.projects, *id))
+        .collect();
+    let institutions_total = busiest.len();
+    busiest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    busiest.truncate(THEME_INSTITUTIONS);
+    let institutions = busiest
+        .into_iter()
+        .map(|(n, id)| {
+            let (brin, name) = names.of(id);
             (
                 name,
-                cell.projects,
+                n,
                 format!("/projecten?institution={brin}&theme={code}"),
             )
         })
         .collect();
-    institutions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let institutions_total = institutions.len();
-    // The whole network is in the overview, filtered by the theme.
-    institutions.truncate(THEME_INSTITUTIONS);
     let cases_query = ListQuery {
         theme: code.to_string(),
         shareable: "1".into(),
@@ -161,9 +166,8 @@ async fn theme_insight(
     };
     let cases = state
         .store
-        .list_projects(&cases_query.parse().map_err(PageError::Invalid)?, scope)
-        .await?
-        .items;
+        .first_projects(&cases_query.parse().map_err(PageError::Invalid)?, scope)
+        .await?;
     let mut links: Vec<(String, u64, String)> = tally
         .crosslinks
         .iter()
