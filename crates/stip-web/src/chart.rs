@@ -334,11 +334,7 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// `part` of `total` in whole percents, rounded.
 pub fn percent(part: u64, total: u64) -> u64 {
-    if total == 0 {
-        0
-    } else {
-        (part * 100 + total / 2) / total
-    }
+    (part * 100 + total / 2).checked_div(total).unwrap_or(0)
 }
 
 /// How dark a heatmap cell is, 0 (nothing) to 5 (the most of the map).

@@ -178,26 +178,22 @@ impl Filters {
     /// The filters as a query string (`?theme=llo`) for the other insight pages, which count
     /// the same projects; the page, the order and the searched text stay behind.
     pub fn carried(&self) -> String {
-        let q = ListQuery {
+        with_query("", &self.carried_query())
+    }
+
+    fn carried_query(&self) -> ListQuery {
+        ListQuery {
             page: String::new(),
             per_page: String::new(),
             sort: String::new(),
             q: String::new(),
             ..self.query.clone()
-        };
-        with_query("", &q)
+        }
     }
 
     /// The carried filters as (name, value) pairs, for a form's hidden fields.
     pub fn carried_pairs(&self) -> Vec<(&'static str, String)> {
-        let q = ListQuery {
-            page: String::new(),
-            per_page: String::new(),
-            sort: String::new(),
-            q: String::new(),
-            ..self.query.clone()
-        };
-        crate::project_table::ProjectTable::pairs(&q)
+        crate::project_table::ProjectTable::pairs(&self.carried_query())
             .into_iter()
             .map(|(k, v)| (k, v.to_string()))
             .collect()

@@ -2,7 +2,7 @@
 //! the insight pages, search and similar projects as JSON, with the list's filters, counting
 //! only what the caller may see.
 
-use super::{Dimension, Names, snippet_html};
+use super::{Dimension, Names, institutions_by_name, snippet_html};
 use crate::extract::{Id, Listing};
 use crate::identity::Viewer;
 use crate::portfolio::api::ListParams;
@@ -231,15 +231,7 @@ fn institutions_page(
     names: &Names,
     request: &ListRequest,
 ) -> Vec<(i64, String, String)> {
-    let mut all: Vec<(i64, String, String)> = tally
-        .per_institution
-        .keys()
-        .map(|id| {
-            let (brin, name) = names.of(*id);
-            (*id, brin, name)
-        })
-        .collect();
-    all.sort_by_cached_key(|(_, brin, name)| (name.to_lowercase(), brin.clone()));
+    let all = institutions_by_name(tally, names);
     let per_page = request.per_page as usize;
     let skip = (request.page as usize - 1).saturating_mul(per_page);
     all.into_iter().skip(skip).take(per_page).collect()

@@ -57,6 +57,23 @@ impl<'a> Names<'a> {
     }
 }
 
+/// The institutions with counted projects, by name: (id, BRIN code, name).
+pub fn institutions_by_name(
+    tally: &stip_core::insight::Tally,
+    names: &Names,
+) -> Vec<(i64, String, String)> {
+    let mut out: Vec<(i64, String, String)> = tally
+        .per_institution
+        .keys()
+        .map(|id| {
+            let (brin, name) = names.of(*id);
+            (*id, brin, name)
+        })
+        .collect();
+    out.sort_by_cached_key(|(_, brin, name)| (name.to_lowercase(), brin.clone()));
+    out
+}
+
 /// One of the three dimensions of the balance.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Dimension {
@@ -140,7 +157,7 @@ mod tests {
     fn a_snippet_is_escaped_and_marks_its_words() {
         let s = Snippet {
             text: "<b>Digitale</b> leermiddelen & meer".into(),
-            marked: vec![16..28],
+            marked: std::iter::once(16..28).collect(),
         };
         assert_eq!(
             snippet_html(&s),

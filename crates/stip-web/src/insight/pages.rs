@@ -2,7 +2,7 @@
 //! the portfolio list's filters, says on how many visible projects its numbers rest, and links
 //! every number to the list of the projects it counts.
 
-use super::{Dimension, Names, count, euros, snippet_html};
+use super::{Dimension, Names, count, euros, institutions_by_name, snippet_html};
 use crate::chart::{Bar, Bars, Part, Stack, Stacks, Timeline, percent, shade};
 use crate::extract::Listing;
 use crate::filters::{Filters, and_param};
@@ -83,18 +83,21 @@ impl RowPages {
     }
 }
 
-/// Institutions with visible projects, by name.
-fn institutions_in(tally: &Tally, names: &Names) -> Vec<(i64, String, String)> {
-    let mut out: Vec<(i64, String, String)> = tally
-        .per_institution
-        .keys()
-        .map(|id| {
-            let (brin, name) = names.of(*id);
-            (*id, brin, name)
-        })
-        .collect();
-    out.sort_by_cached_key(|(_, _, name)| name.to_lowercase());
-    out
+/// What a counting page starts from: the reference lists, the page's filters, and the counts
+/// of what the viewer sees that passes them.
+async fn counted(
+    state: &AppState,
+    viewer: &Viewer,
+    query: ListQuery,
+    base: &str,
+) -> Result<(Arc<Lists>, Filters, Arc<Tally>), PageError> {
+    let lists = state.lists().await?;
+    let f = Filters::new(viewer.lang, &lists, query, base);
+    let tally = state
+        .store
+        .insight(&f.request.filter, project_scope(&viewer.actor))
+        .await?;
+    Ok((lists, f, tally))
 }
 
 fn based_on(lang: Lang, tally: &Tally) -> String {
@@ -289,11 +292,9 @@ pub async fn overview_page(
     home: bool,
 ) -> Result<Response, PageError> {
     let lang = viewer.lang;
-    let lists = state.lists().await?;
-    let base = if home { "/" } else { "/inzicht" };
-    let f = Filters::new(lang, &lists, query, base);
     let scope = project_scope(&viewer.actor);
-    let tally = state.store.insight(&f.request.filter, scope).await?;
+    let base = if home { "/" } else { "/inzicht" };
+    let (lists, f, tally) = counted(state, viewer, query, base).await?;
     let names = Names::new(&lists);
     let budget = params.maat == "budget";
     let today = crate::time::today();
@@ -311,7 +312,7 @@ pub async fn overview_page(
     } else {
         &[]
     };
-    let institutions = institutions_in(&tally, &names);
+    let institutions = institutions_by_name(&tally, &names);
     let mut page_href = f.href(&f.query);
     if budget {
         page_href = and_param(&page_href, "maat", "budget");
@@ -558,10 +559,7 @@ async fn balance(
     Query(params): Query<PageParams>,
 ) -> Result<Response, PageError> {
     let lang = viewer.lang;
-    let lists = state.lists().await?;
-    let f = Filters::new(lang, &lists, query, "/inzicht/balans");
-    let scope = project_scope(&viewer.actor);
-    let tally = state.store.insight(&f.request.filter, scope).await?;
+    let (lists, f, tally) = counted(&state, &viewer, query, "/inzicht/balans").await?;
     let names = Names::new(&lists);
     let network = tally.network_mix();
 
@@ -582,7 +580,7 @@ async fn balance(
         .filter(|_| !typed.is_empty());
     let compared = compare.map(|i| (i.id, i.data.brin.to_string(), i.data.name.clone()));
 
-    let institutions = institutions_in(&tally, &names);
+    let institutions = institutions_by_name(&tally, &names);
     let mut base = f.href(&f.query);
     if let Some((_, brin, _)) = &compared {
         base = and_param(&base, "vergelijk", brin);
@@ -734,10 +732,8 @@ async fn crosslinks(
     Query(params): Query<PageParams>,
 ) -> Result<Response, PageError> {
     let lang = viewer.lang;
-    let lists = state.lists().await?;
-    let f = Filters::new(lang, &lists, query, "/inzicht/dwarsverbanden");
     let scope = project_scope(&viewer.actor);
-    let tally = state.store.insight(&f.request.filter, scope).await?;
+    let (lists, f, tally) = counted(&state, &viewer, query, "/inzicht/dwarsverbanden").await?;
     let max = tally.crosslinks.values().copied().max().unwrap_or(0);
     let pair_href = |a: &str, b: &str| {
         format!(
