@@ -130,6 +130,30 @@ impl Modify for Problems {
                 json.schema = Some(Ref::from_schema_name("ProjectUpdate").into());
             }
         }
+        // Search takes the list's filters, but its text is required: one parameter type, and
+        // `q` made required here.
+        if let Some(search) = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/search")
+            .and_then(|item| item.get.as_mut())
+        {
+            for param in search.parameters.iter_mut().flatten() {
+                if param.name == "q" {
+                    param.required = utoipa::openapi::Required::True;
+                    param.description =
+                        Some("The words to find, every one of them (required).".into());
+                    param.schema = Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::String)
+                            .min_length(Some(1))
+                            .max_length(Some(200))
+                            .pattern(Some(r"\S"))
+                            .into(),
+                    );
+                }
+            }
+        }
     }
 }
 
