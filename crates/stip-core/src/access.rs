@@ -69,6 +69,21 @@ pub enum Action {
     ManageMoraAreas,
     ManageCriteria,
     ManageUsers,
+    /// Scoring, ranking and computing selections over the projects the actor sees.
+    Prioritise,
+    /// Setting the criteria's weights of a view: an institution's portfolio, or the network's
+    /// (`None`).
+    WeighCriteria {
+        institution_id: Option<i64>,
+    },
+    /// Reading the saved scenarios of a view.
+    ViewScenarios {
+        institution_id: Option<i64>,
+    },
+    /// Saving, changing and deleting the scenarios of a view.
+    ManageScenarios {
+        institution_id: Option<i64>,
+    },
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -104,6 +119,25 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         ManageAgenda => role == Role::Regiegroep,
         ManageInstitutions | ManagePolicyDrivers | ManageMoraAreas | ManageCriteria
         | ManageUsers => false,
+        Prioritise => true,
+        // The regiegroep weighs for the network and for any institution that asks; an
+        // informatiemanager for their own.
+        WeighCriteria { institution_id } => {
+            role == Role::Regiegroep || institution_id.is_some_and(is_own)
+        }
+        // The network's scenarios are the regiegroep's, an institution's its own.
+        ManageScenarios {
+            institution_id: None,
+        } => role == Role::Regiegroep,
+        ManageScenarios {
+            institution_id: Some(inst),
+        } => is_own(inst),
+        ViewScenarios {
+            institution_id: None,
+        } => true,
+        ViewScenarios {
+            institution_id: Some(inst),
+        } => role == Role::Regiegroep || own == Some(inst),
     }
 }
 
@@ -296,6 +330,56 @@ mod tests {
             Action::ManageUsers,
         ];
         for ((name, actor), row) in actors().into_iter().zip(expected) {
+            for (action, want) in actions.into_iter().zip(row) {
+                assert_eq!(may(&actor, action), *want, "{name}: {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn prioritising_per_role() {
+        //   prioritise | weigh: network horizon | scenarios view: network horizon | manage: network horizon
+        let expected: &[(&str, [bool; 7])] = &[
+            ("anonymous", [false, false, false, false, false, false, false]),
+            ("beheerder", [true, true, true, true, true, true, true]),
+            ("regiegroep", [true, true, true, true, true, true, false]),
+            (
+                "regiegroep at horizon",
+                [true, true, true, true, true, true, false],
+            ),
+            ("im horizon", [true, false, true, true, true, false, true]),
+            ("im davinci", [true, false, false, true, false, false, false]),
+            ("lezer", [true, false, false, true, false, false, false]),
+            (
+                "lezer at horizon",
+                [true, false, false, true, true, false, false],
+            ),
+        ];
+        let network = None;
+        let horizon = Some(HORIZON);
+        let actions = [
+            Action::Prioritise,
+            Action::WeighCriteria {
+                institution_id: network,
+            },
+            Action::WeighCriteria {
+                institution_id: horizon,
+            },
+            Action::ViewScenarios {
+                institution_id: network,
+            },
+            Action::ViewScenarios {
+                institution_id: horizon,
+            },
+            Action::ManageScenarios {
+                institution_id: network,
+            },
+            Action::ManageScenarios {
+                institution_id: horizon,
+            },
+        ];
+        for ((name, actor), (ename, row)) in actors().into_iter().zip(expected) {
+            assert_eq!(name, *ename);
             for (action, want) in actions.into_iter().zip(row) {
                 assert_eq!(may(&actor, action), *want, "{name}: {action:?}");
             }

@@ -57,6 +57,26 @@ pub enum ErrorCode {
     },
     /// An import row of another institution than the one imported into.
     OtherInstitution,
+    /// A project a selection is told to force in or out that is not among its candidates.
+    NotACandidate {
+        id: i64,
+    },
+    /// A project forced both in and out.
+    ForcedInAndOut {
+        id: i64,
+    },
+    /// A project that must be chosen requires one that cannot be.
+    RequiresExcluded {
+        id: i64,
+        required: i64,
+    },
+    /// What must be chosen needs more than the cap: amounts in hundredths (cents or FTE).
+    ForcedOverCap {
+        needed: i64,
+        cap: i64,
+    },
+    /// Pairwise judgements that leave a pair of criteria out.
+    MissingPair,
 }
 
 impl ErrorCode {
@@ -93,6 +113,11 @@ impl ErrorCode {
             ErrorCode::WrongPassword => "wrong_password",
             ErrorCode::DuplicateRow { .. } => "duplicate_row",
             ErrorCode::OtherInstitution => "other_institution",
+            ErrorCode::NotACandidate { .. } => "not_a_candidate",
+            ErrorCode::ForcedInAndOut { .. } => "forced_in_and_out",
+            ErrorCode::RequiresExcluded { .. } => "requires_excluded",
+            ErrorCode::ForcedOverCap { .. } => "forced_over_cap",
+            ErrorCode::MissingPair => "missing_pair",
         }
     }
 }

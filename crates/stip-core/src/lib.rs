@@ -13,6 +13,7 @@ pub mod mora;
 pub mod number;
 pub mod page;
 pub mod portfolio;
+pub mod prioritisation;
 pub mod user;
 
 pub use error::{ErrorCode, FieldError, Invalid};

@@ -35,6 +35,8 @@ pub const TABLES: &[&str] = &[
     "project_scores",
     "project_history",
     "import_mappings",
+    "weightings",
+    "scenarios",
 ];
 
 /// Tables a migration fills with the list Stip ships (the MORA process areas), so a fresh

@@ -721,7 +721,7 @@ impl Index {
         }
         let text = f.text.as_ref().map(|t| self.text_hits(&inner, t));
         let passes = inner.passes(f, text.as_deref().map(Vec::as_slice));
-        let mut items = Vec::with_capacity(per_page);
+        let mut items = Vec::with_capacity(per_page.min(1024));
         let mut total = 0usize;
         for slot in in_scope {
             if passes(slot) {

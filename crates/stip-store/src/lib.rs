@@ -13,6 +13,7 @@ pub mod institution;
 pub mod login_throttle;
 pub mod mora;
 pub mod portfolio;
+pub mod prioritisation;
 mod search;
 pub mod testing;
 pub mod user;

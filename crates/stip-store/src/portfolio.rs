@@ -670,6 +670,21 @@ impl Store {
         Ok(self.index().await?.first(&req, scope))
     }
 
+    /// Every project `scope` sees that passes `filter`, in the list's default order.
+    pub async fn all_projects(
+        &self,
+        filter: &ProjectFilter,
+        scope: ProjectScope,
+    ) -> Result<Vec<Arc<Project>>> {
+        let req = ListRequest {
+            filter: filter.clone(),
+            sort: Default::default(),
+            page: 1,
+            per_page: u32::MAX,
+        };
+        self.first_projects(&req, scope).await
+    }
+
     /// The request with its MORA filter widened to the sub-areas of the areas it names: a
     /// main area also finds the projects mapped to its parts. Every list of projects goes
     /// through here, since only the store knows the areas.

@@ -322,6 +322,214 @@ impl Timeline {
     }
 }
 
+/// A project in the value-versus-effort chart.
+pub struct Bubble {
+    pub href: String,
+    /// Project title, theme, value, effort and budget in words: the bubble's `<title>`.
+    pub title: String,
+    /// The number of its main theme in the legend, written in the bubble.
+    pub label: String,
+    /// Its main theme's colour, always with the label.
+    pub colour: String,
+    pub x: f64,
+    pub y: f64,
+    pub r: f64,
+}
+
+/// Value (up) against effort (across), each bubble as large as the project's budget.
+#[derive(Template)]
+#[template(path = "chart/bubbles.svg", escape = "html")]
+pub struct Bubbles {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub bubbles: Vec<Bubble>,
+    /// (x, label) along the effort axis; (y, label) along the value axis.
+    pub x_ticks: Vec<(f64, String)>,
+    pub y_ticks: Vec<(f64, String)>,
+    pub x_label: String,
+    pub y_label: String,
+}
+
+/// Plot area of the bubble and frontier charts, in SVG units.
+const PLOT_LEFT: f64 = 56.0;
+const PLOT_RIGHT: f64 = 620.0;
+const PLOT_TOP: f64 = 16.0;
+const PLOT_BOTTOM: f64 = 360.0;
+
+/// A round step for an axis running to `max`: 1, 2 or 5 times a power of ten, about 5 steps.
+fn axis_step(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let rough = max / 5.0;
+    let power = 10f64.powf(rough.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= rough)
+        .unwrap_or(10.0 * power)
+}
+
+/// Ticks from 0 to past `max`, each with its label; and the axis's end.
+fn ticks(max: f64, label: impl Fn(f64) -> String) -> (Vec<(f64, String)>, f64) {
+    let step = axis_step(max);
+    let end = (max / step).ceil().max(1.0) * step;
+    let n = (end / step).round() as usize;
+    ((0..=n).map(|k| (k as f64 * step, label(k as f64 * step))).collect(), end)
+}
+
+/// A project to plot: (href, title, legend label, colour, effort, value 0–100, budget).
+pub struct Plotted {
+    pub href: String,
+    pub title: String,
+    pub label: String,
+    pub colour: String,
+    pub effort: f64,
+    pub value: f64,
+    pub budget: f64,
+}
+
+impl Bubbles {
+    pub fn new(
+        id: &str,
+        title: String,
+        desc: String,
+        axes: (String, String),
+        effort_label: impl Fn(f64) -> String,
+        projects: Vec<Plotted>,
+    ) -> Bubbles {
+        let max_effort = projects.iter().map(|p| p.effort).fold(0.0, f64::max);
+        let max_budget = projects.iter().map(|p| p.budget).fold(0.0, f64::max);
+        let (x_ticks, x_end) = ticks(max_effort, effort_label);
+        let x = |v: f64| PLOT_LEFT + v / x_end * (PLOT_RIGHT - PLOT_LEFT);
+        let y = |v: f64| PLOT_BOTTOM - v / 100.0 * (PLOT_BOTTOM - PLOT_TOP);
+        let mut bubbles: Vec<Bubble> = projects
+            .into_iter()
+            .map(|p| Bubble {
+                x: x(p.effort),
+                y: y(p.value),
+                // The area, not the radius, grows with the budget.
+                r: 6.0
+                    + if max_budget > 0.0 {
+                        18.0 * (p.budget / max_budget).sqrt()
+                    } else {
+                        0.0
+                    },
+                href: p.href,
+                title: p.title,
+                label: p.label,
+                colour: p.colour,
+            })
+            .collect();
+        // Small bubbles on top of large ones, so each stays clickable.
+        bubbles.sort_by(|a, b| b.r.total_cmp(&a.r));
+        Bubbles {
+            id: id.to_string(),
+            title,
+            desc,
+            bubbles,
+            x_ticks: x_ticks.into_iter().map(|(v, l)| (x(v), l)).collect(),
+            y_ticks: (0..=5).map(|k| (y(k as f64 * 20.0), (k * 20).to_string())).collect(),
+            x_label: axes.0,
+            y_label: axes.1,
+        }
+    }
+
+    pub fn svg(&self) -> String {
+        self.render().unwrap_or_default()
+    }
+}
+
+/// A point of the frontier: its budget level, the value within it, and what it says.
+pub struct FrontierPoint {
+    pub x: f64,
+    pub y: f64,
+    pub title: String,
+}
+
+/// The most value per budget level as a rising line, the current selection marked.
+#[derive(Template)]
+#[template(path = "chart/frontier.svg", escape = "html")]
+pub struct Frontier {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub points: Vec<FrontierPoint>,
+    pub line: String,
+    pub current: Option<FrontierPoint>,
+    pub current_label: String,
+    pub x_ticks: Vec<(f64, String)>,
+    pub y_ticks: Vec<(f64, String)>,
+    pub x_label: String,
+    pub y_label: String,
+}
+
+impl Frontier {
+    /// `points` and `current` as (budget in euros, value, title).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: &str,
+        title: String,
+        desc: String,
+        axes: (String, String),
+        money: impl Fn(f64) -> String,
+        number: impl Fn(f64) -> String,
+        points: Vec<(f64, f64, String)>,
+        current: Option<(f64, f64, String)>,
+        current_label: String,
+    ) -> Frontier {
+        let max_budget = points
+            .iter()
+            .chain(current.iter())
+            .map(|p| p.0)
+            .fold(0.0, f64::max);
+        let max_value = points
+            .iter()
+            .chain(current.iter())
+            .map(|p| p.1)
+            .fold(0.0, f64::max);
+        let (x_ticks, x_end) = ticks(max_budget, money);
+        let (y_ticks, y_end) = ticks(max_value, number);
+        let x = |v: f64| PLOT_LEFT + v / x_end * (PLOT_RIGHT - PLOT_LEFT);
+        let y = |v: f64| PLOT_BOTTOM - v / y_end * (PLOT_BOTTOM - PLOT_TOP);
+        let points: Vec<FrontierPoint> = points
+            .into_iter()
+            .map(|(b, v, title)| FrontierPoint {
+                x: x(b),
+                y: y(v),
+                title,
+            })
+            .collect();
+        let line = points
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Frontier {
+            id: id.to_string(),
+            title,
+            desc,
+            line,
+            points,
+            current: current.map(|(b, v, title)| FrontierPoint {
+                x: x(b),
+                y: y(v),
+                title,
+            }),
+            current_label,
+            x_ticks: x_ticks.into_iter().map(|(v, l)| (x(v), l)).collect(),
+            y_ticks: y_ticks.into_iter().map(|(v, l)| (y(v), l)).collect(),
+            x_label: axes.0,
+            y_label: axes.1,
+        }
+    }
+
+    pub fn svg(&self) -> String {
+        self.render().unwrap_or_default()
+    }
+}
+
 /// `text` cut to at most `max` characters, with an ellipsis when cut.
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {

@@ -2,6 +2,7 @@
 //! `Accept-Language`). The locale is per request; the process-global one is never used.
 
 use axum::http::HeaderMap;
+use stip_core::number::Hundredths;
 use stip_core::{ErrorCode, FieldError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,6 +125,19 @@ impl Lang {
             }
             ErrorCode::MalformedJson { line, column } => {
                 rust_i18n::t!(key, locale = locale, line = line, column = column)
+            }
+            ErrorCode::NotACandidate { id } | ErrorCode::ForcedInAndOut { id } => {
+                rust_i18n::t!(key, locale = locale, id = id)
+            }
+            ErrorCode::RequiresExcluded { id, required } => {
+                rust_i18n::t!(key, locale = locale, id = id, required = required)
+            }
+            ErrorCode::ForcedOverCap { needed, cap } => {
+                let amount = |h: i64| match self {
+                    Lang::Nl => Hundredths(h).to_dutch(),
+                    Lang::En => Hundredths(h).to_english(),
+                };
+                rust_i18n::t!(key, locale = locale, needed = amount(needed), cap = amount(cap))
             }
             _ => rust_i18n::t!(key, locale = locale),
         }

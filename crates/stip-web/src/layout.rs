@@ -33,6 +33,7 @@ impl Chrome {
         let section = [
             "/inzicht",
             "/zoeken",
+            "/prioriteren",
             "/projecten",
             "/instellingen",
             "/themas",

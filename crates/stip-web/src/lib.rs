@@ -29,6 +29,7 @@ mod metrics;
 pub mod mora;
 pub mod openapi;
 pub mod portfolio;
+pub mod prioritisation;
 mod project_table;
 mod redirect;
 mod time;
@@ -119,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(layout::routes())
         .merge(home::routes())
         .merge(insight::pages::routes())
+        .merge(prioritisation::pages::routes())
         .merge(admin::routes())
         .merge(login::routes())
         .merge(account::routes())

@@ -27,4 +27,5 @@ mod exchange;
 mod insight;
 mod openapi;
 mod portfolio;
+mod prioritisation;
 mod support;

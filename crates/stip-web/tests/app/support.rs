@@ -220,12 +220,17 @@ impl TestApp {
     /// A new person with this role (an informatiemanager of Horizon College, 25LN, which is
     /// made when missing) and a session of theirs.
     pub async fn session(&self, role: Role) -> Session {
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let institution_id = match role {
             Role::Informatiemanager => Some(self.institution("25LN", "Horizon College").await),
             _ => None,
         };
+        self.session_at(role, institution_id).await
+    }
+
+    /// A new person with this role at this institution (or none) and a session of theirs.
+    pub async fn session_at(&self, role: Role, institution_id: Option<i64>) -> Session {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let email = format!("{}-{n}@test.example", role.code());
         let email = stip_core::user::Email::parse(&email).expect("a valid address");
         let data = UserData {

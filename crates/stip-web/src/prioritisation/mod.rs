@@ -1,0 +1,331 @@
+//! Prioritising (issue 12): the ranking by weighted score, value versus effort, the best
+//! selection under a budget with its frontier, the criteria's weights per view (also from
+//! pairwise comparison) and saved scenarios compared side by side; as pages under
+//! `/prioriteren` and under `/api/v1/prioritisation`.
+//!
+//! A **view** is whose portfolio is weighed: one institution's (the filters name it) or the
+//! network's (all the viewer sees). Each view may weigh the criteria its own way; a scenario
+//! may weigh them its own way again.
+
+pub mod api;
+pub mod pages;
+
+use crate::i18n::Lang;
+use crate::lists::Lists;
+use crate::AppState;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use stip_core::access::{ProjectScope, project_scope};
+use stip_core::number::Hundredths;
+use stip_core::portfolio::{EffortUnit, ListQuery, Phase, Project, ProjectFilter};
+use stip_core::prioritisation::selection::{Candidate, Infeasible, Note, Problem, Reason};
+use stip_core::prioritisation::{Scored, Weight, score, weights};
+use stip_core::{ErrorCode, Invalid};
+use stip_store::StoreError;
+use stip_store::prioritisation::Weighting;
+
+use crate::identity::Viewer;
+
+/// Hours in a year's full-time job in the mbo (CAO mbo: 1.659), to count effort given in
+/// hours as FTE.
+pub const HOURS_PER_FTE: i64 = 1659;
+
+/// The most candidates a selection takes: a few hundred is what the network has; beyond this
+/// the filters should narrow it down.
+pub const MAX_CANDIDATES: usize = 1000;
+
+/// Whose portfolio is weighed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Network,
+    Institution { id: i64, brin: String, name: String },
+}
+
+impl View {
+    pub fn institution_id(&self) -> Option<i64> {
+        match self {
+            View::Network => None,
+            View::Institution { id, .. } => Some(*id),
+        }
+    }
+
+    /// `network` or the institution's BRIN code, as the API names a view.
+    pub fn code(&self) -> String {
+        match self {
+            View::Network => "network".into(),
+            View::Institution { brin, .. } => brin.clone(),
+        }
+    }
+
+    pub fn name(&self, lang: Lang) -> String {
+        match self {
+            View::Network => lang.t("prioritise.view_network"),
+            View::Institution { name, .. } => name.clone(),
+        }
+    }
+
+    /// The view of an institution by BRIN code, or the network's when `brin` is empty.
+    pub fn of(lists: &Lists, brin: &str) -> Option<View> {
+        let brin = brin.trim();
+        if brin.is_empty() || brin.eq_ignore_ascii_case("network") {
+            return Some(View::Network);
+        }
+        lists
+            .institutions
+            .iter()
+            .find(|i| i.data.brin.as_str().eq_ignore_ascii_case(brin))
+            .map(|i| View::Institution {
+                id: i.id,
+                brin: i.data.brin.to_string(),
+                name: i.data.name.clone(),
+            })
+    }
+
+    /// The view of a filter: the institution it names, else the network.
+    pub fn of_filter(lists: &Lists, filter: &ProjectFilter) -> View {
+        filter
+            .institution
+            .as_ref()
+            .and_then(|b| View::of(lists, b.as_str()))
+            .unwrap_or(View::Network)
+    }
+
+    pub fn of_id(lists: &Lists, id: Option<i64>) -> View {
+        id.and_then(|id| lists.institutions.iter().find(|i| i.id == id))
+            .map(|i| View::Institution {
+                id: i.id,
+                brin: i.data.brin.to_string(),
+                name: i.data.name.clone(),
+            })
+            .unwrap_or(View::Network)
+    }
+}
+
+/// The weights a view scores with: its own weighting over the criteria's, and `extra` (a
+/// scenario's) over both.
+pub struct Weighing {
+    pub view: View,
+    pub weighting: Option<Weighting>,
+    pub weights: Vec<Weight>,
+}
+
+impl Weighing {
+    pub async fn of(
+        state: &AppState,
+        lists: &Lists,
+        view: View,
+        extra: Option<&BTreeMap<String, Hundredths>>,
+    ) -> Result<Weighing, StoreError> {
+        let weighting = state.store.weighting(view.institution_id()).await?;
+        let mut own = weighting
+            .as_ref()
+            .map(|w| w.weights.clone())
+            .unwrap_or_default();
+        if let Some(extra) = extra {
+            own.extend(extra.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+        Ok(Weighing {
+            weights: weights(&lists.criteria, &own),
+            view,
+            weighting,
+        })
+    }
+
+    pub fn score(&self, p: &Project) -> Scored {
+        score(&p.data.scores, &self.weights)
+    }
+}
+
+/// Whether some criterion counts: refused otherwise, as every score would be missing.
+pub fn check_some_weight(weights: &[Weight]) -> Result<(), Invalid> {
+    if weights.iter().any(|w| w.share > 0.0) {
+        Ok(())
+    } else {
+        Err(Invalid::one("weights", ErrorCode::Required))
+    }
+}
+
+/// A project's effort in hundredths of an FTE.
+pub fn fte(p: &Project) -> Option<i64> {
+    p.data.effort.map(|e| match e.unit {
+        EffortUnit::Fte => e.amount.0,
+        EffortUnit::Uren => e.amount.0 / HOURS_PER_FTE,
+    })
+}
+
+/// A project as a candidate: its score as value, budget as cost, effort as FTE.
+pub fn candidate(p: &Project, weighing: &Weighing) -> Candidate {
+    Candidate {
+        id: p.id,
+        value: weighing.score(p).score.map(|s| s.0),
+        cost: p.data.budget.map(|b| b.0),
+        fte: fte(p),
+    }
+}
+
+/// The projects not yet under way: what a selection chooses from unless the filters name a phase.
+pub fn is_candidate_phase(phase: Phase) -> bool {
+    matches!(phase, Phase::Idee | Phase::Verkenning | Phase::Voorbereiding)
+}
+
+/// The projects of a view that pass `filter`: for the network, those the whole network sees
+/// (`netwerk` and `openbaar`), so what it chooses from is the same for everyone; for an
+/// institution, its projects the viewer sees.
+pub async fn visible(
+    state: &AppState,
+    viewer: &Viewer,
+    view: &View,
+    filter: &ProjectFilter,
+) -> Result<Vec<Arc<Project>>, StoreError> {
+    let scope = match view {
+        View::Network => ProjectScope::Network {
+            own_institution: None,
+        },
+        View::Institution { .. } => project_scope(&viewer.actor),
+    };
+    state.store.all_projects(filter, scope).await
+}
+
+/// The candidates of a list query and the view they are weighed in: the projects that pass
+/// its filters and, unless it names a phase, are not yet under way.
+pub async fn candidates_of(
+    state: &AppState,
+    viewer: &Viewer,
+    lists: &Lists,
+    query: &ListQuery,
+) -> Result<(View, Vec<Arc<Project>>), crate::ApiError> {
+    let request = query.parse().map_err(crate::ApiError::Invalid)?;
+    let view = View::of_filter(lists, &request.filter);
+    let projects = visible(state, viewer, &view, &request.filter)
+        .await?
+        .into_iter()
+        .filter(|p| request.filter.phase.is_some() || is_candidate_phase(p.data.phase))
+        .collect();
+    Ok((view, projects))
+}
+
+/// The scenarios the viewer may read, newest first.
+pub async fn readable_scenarios(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<stip_core::prioritisation::scenario::Scenario>, StoreError> {
+    Ok(state
+        .store
+        .scenarios()
+        .await?
+        .into_iter()
+        .filter(|s| {
+            viewer.may(stip_core::access::Action::ViewScenarios {
+                institution_id: s.data.institution_id,
+            })
+        })
+        .collect())
+}
+
+/// The problem of choosing from `projects` under the conditions of `c`.
+pub fn problem(projects: &[Arc<Project>], weighing: &Weighing, c: &Conditions) -> Problem {
+    Problem {
+        candidates: projects.iter().map(|p| candidate(p, weighing)).collect(),
+        budget_cap: c.budget_cap,
+        fte_cap: c.fte_cap,
+        forced_in: c.forced_in.clone(),
+        forced_out: c.forced_out.clone(),
+        requires: c.requires.clone(),
+    }
+}
+
+/// The conditions of a selection, as a request or a scenario gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conditions {
+    /// In cents.
+    pub budget_cap: i64,
+    /// In hundredths of an FTE.
+    pub fte_cap: Option<i64>,
+    pub forced_in: Vec<i64>,
+    pub forced_out: Vec<i64>,
+    pub requires: Vec<(i64, i64)>,
+}
+
+/// Why no selection meets the conditions, as a refusal naming the field at fault.
+pub fn infeasible(e: &Infeasible) -> Invalid {
+    match *e {
+        Infeasible::NotACandidate { field, id } => {
+            Invalid::one(field, ErrorCode::NotACandidate { id })
+        }
+        Infeasible::InAndOut { id } => Invalid::one("forced_out", ErrorCode::ForcedInAndOut { id }),
+        Infeasible::ForcedNeedsExcluded { id, required, .. } => {
+            Invalid::one("requires", ErrorCode::RequiresExcluded { id, required })
+        }
+        Infeasible::ForcedOverBudget { cost, cap } => Invalid::one(
+            "budget_cap",
+            ErrorCode::ForcedOverCap {
+                needed: cost,
+                cap,
+            },
+        ),
+        Infeasible::ForcedOverFte { fte, cap } => Invalid::one(
+            "fte_cap",
+            ErrorCode::ForcedOverCap { needed: fte, cap },
+        ),
+    }
+}
+
+/// Whole euros or FTE with two decimals, as the reader writes them.
+pub fn amount(lang: Lang, hundredths: i64) -> String {
+    match lang {
+        Lang::Nl => Hundredths(hundredths).to_dutch(),
+        Lang::En => Hundredths(hundredths).to_english(),
+    }
+}
+
+/// Why a project was left out, in the reader's words.
+pub fn reason_text(lang: Lang, r: &Reason) -> String {
+    let euros = |c: i64| crate::insight::euros(lang, c);
+    match *r {
+        Reason::Requires { id } => {
+            lang.t_with("prioritise.reason.requires_unavailable", &[("id", &id.to_string())])
+        }
+        Reason::OverBudget { needed, remaining } => lang.t_with(
+            "prioritise.reason.over_budget",
+            &[("needed", &euros(needed)), ("remaining", &euros(remaining.max(0)))],
+        ),
+        Reason::OverFte { needed, remaining } => lang.t_with(
+            "prioritise.reason.over_fte",
+            &[
+                ("needed", &amount(lang, needed)),
+                ("remaining", &amount(lang, remaining.max(0))),
+            ],
+        ),
+        other => lang.t(&format!("prioritise.reason.{}", other.code())),
+    }
+}
+
+/// Why a chosen project is in, in the reader's words.
+pub fn note_text(lang: Lang, n: &Note) -> String {
+    match *n {
+        Note::RequiredBy { id } => lang.t_with(
+            "prioritise.note.required_by_forced",
+            &[("id", &id.to_string())],
+        ),
+        other => lang.t(&format!("prioritise.note.{}", other.code())),
+    }
+}
+
+/// A score as the reader writes it, with one decimal where it has one: "62,5" / "62.5"; "–"
+/// when missing.
+pub fn score_text(lang: Lang, s: Option<Hundredths>) -> String {
+    let Some(s) = s else {
+        return "–".into();
+    };
+    let tenths = (s.0 + 5).div_euclid(10);
+    let (whole, decimal) = (tenths / 10, tenths % 10);
+    let mark = match lang {
+        Lang::Nl => ',',
+        Lang::En => '.',
+    };
+    if decimal == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}{mark}{decimal}")
+    }
+}
