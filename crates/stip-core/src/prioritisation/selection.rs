@@ -437,10 +437,15 @@ impl Prepared {
 /// One branch-and-bound search over the free candidates.
 struct Search<'p> {
     p: &'p Prepared,
+    /// The order candidates are tried in: best value per unit of the surrogate capacity.
+    order: Vec<usize>,
     /// Free candidates, best value per euro first.
     by_cost: Vec<usize>,
     /// The same, best value per FTE first (only with an FTE cap).
     by_fte: Vec<usize>,
+    /// With an FTE cap: both caps folded into one, `alpha` × budget share + (1 − alpha) × FTE
+    /// share ≤ 1 at the root; each candidate's weight in it.
+    surrogate: Option<Surrogate>,
     /// Per candidate: 1 in, -1 out, 0 undecided.
     decided: Vec<i8>,
     trail: Vec<usize>,
@@ -453,18 +458,88 @@ struct Search<'p> {
     node_limit: u64,
 }
 
-/// Orders candidates by value per unit of `weight`, best first (weightless ones first).
+/// A surrogate of the two capacities: any weighted sum of two constraints is a constraint
+/// every allowed selection meets too, so its fractional filling bounds what is achievable; the
+/// weighting with the lowest bound at the root is kept. Far tighter than either cap alone when
+/// both bind.
+struct Surrogate {
+    alpha: f64,
+    budget: f64,
+    fte: f64,
+    weight: Vec<f64>,
+    order: Vec<usize>,
+}
+
+/// Where a candidate goes in an order by value per unit of weight: weightless ones with value
+/// first, weightless ones without value last (they change nothing), the rest by their ratio.
+/// Without the classes, 0/0 would tie with everything and the order would not be an order.
+fn class(value: i64, weight: f64) -> u8 {
+    match (weight > 0.0, value > 0) {
+        (false, true) => 0,
+        (true, _) => 1,
+        (false, false) => 2,
+    }
+}
+
+/// Orders candidates by value per unit of `weight`, best first, comparing crosswise in whole
+/// numbers so the order is exact (Dantzig's bound needs it).
 fn by_ratio(free: &[usize], value: &[i64], weight: &[i64]) -> Vec<usize> {
     let mut order = free.to_vec();
-    // a before b when value_a / weight_a > value_b / weight_b, compared crosswise in integers.
     order.sort_by(|&a, &b| {
-        let left = i128::from(value[b]) * i128::from(weight[a]);
-        let right = i128::from(value[a]) * i128::from(weight[b]);
-        left.cmp(&right)
-            .then_with(|| (weight[a] == 0).cmp(&(weight[b] == 0)).reverse())
+        let (ca, cb) = (class(value[a], weight[a] as f64), class(value[b], weight[b] as f64));
+        ca.cmp(&cb)
+            .then_with(|| {
+                if ca != 1 {
+                    return std::cmp::Ordering::Equal;
+                }
+                // a before b when value_a / weight_a > value_b / weight_b.
+                let left = i128::from(value[b]) * i128::from(weight[a]);
+                let right = i128::from(value[a]) * i128::from(weight[b]);
+                left.cmp(&right)
+            })
             .then(a.cmp(&b))
     });
     order
+}
+
+/// The same for weights that are not whole numbers.
+fn by_ratio_f64(free: &[usize], value: &[i64], weight: &[f64]) -> Vec<usize> {
+    let mut order = free.to_vec();
+    order.sort_by(|&a, &b| {
+        let (ca, cb) = (class(value[a], weight[a]), class(value[b], weight[b]));
+        ca.cmp(&cb)
+            .then_with(|| {
+                if ca != 1 {
+                    return std::cmp::Ordering::Equal;
+                }
+                let ra = value[a] as f64 / weight[a];
+                let rb = value[b] as f64 / weight[b];
+                rb.total_cmp(&ra)
+            })
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// Dantzig's bound in floating point: what the undecided candidates in `order` can add within
+/// `left` of a capacity with these weights.
+fn fractional(order: &[usize], decided: &[i8], value: &[i64], weight: &[f64], left: f64) -> f64 {
+    let mut left = left;
+    let mut total = 0.0;
+    for &i in order {
+        if decided[i] != 0 {
+            continue;
+        }
+        let (v, w) = (value[i] as f64, weight[i]);
+        if w <= left {
+            left -= w;
+            total += v;
+        } else {
+            total += v * left / w;
+            break;
+        }
+    }
+    total
 }
 
 impl<'p> Search<'p> {
@@ -473,22 +548,58 @@ impl<'p> Search<'p> {
             .filter(|&i| p.state[i] == State::Fixed)
             .map(|i| p.value[i])
             .sum();
+        let decided: Vec<i8> = p
+            .state
+            .iter()
+            .map(|s| if *s == State::Free { 0 } else { -1 })
+            .collect();
+        let budget_left = budget_cap - p.fixed_cost;
+        let fte_left = p.fte_cap.map_or(i64::MAX / 4, |cap| cap - p.fixed_fte);
+        let by_cost = by_ratio(&p.free, &p.value, &p.cost);
+        let (by_fte, surrogate) = match p.fte_cap {
+            Some(_) => {
+                let by_fte = by_ratio(&p.free, &p.value, &p.fte);
+                let surrogate = (budget_left > 0 && fte_left > 0).then(|| {
+                    let (b, f) = (budget_left as f64, fte_left as f64);
+                    (0..=20)
+                        .map(|k| {
+                            let alpha = f64::from(k) / 20.0;
+                            let weight: Vec<f64> = (0..p.ids.len())
+                                .map(|i| alpha * p.cost[i] as f64 / b + (1.0 - alpha) * p.fte[i] as f64 / f)
+                                .collect();
+                            let order = by_ratio_f64(&p.free, &p.value, &weight);
+                            Surrogate {
+                                alpha,
+                                budget: b,
+                                fte: f,
+                                weight,
+                                order,
+                            }
+                        })
+                        .map(|s| {
+                            let bound = fractional(&s.order, &decided, &p.value, &s.weight, 1.0);
+                            (bound, s)
+                        })
+                        .min_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, s)| s)
+                        .expect("21 weightings")
+                });
+                (by_fte, surrogate)
+            }
+            None => (Vec::new(), None),
+        };
         Search {
             p,
-            by_cost: by_ratio(&p.free, &p.value, &p.cost),
-            by_fte: if p.fte_cap.is_some() {
-                by_ratio(&p.free, &p.value, &p.fte)
-            } else {
-                Vec::new()
-            },
-            decided: p
-                .state
-                .iter()
-                .map(|s| if *s == State::Free { 0 } else { -1 })
-                .collect(),
+            order: surrogate
+                .as_ref()
+                .map_or_else(|| by_cost.clone(), |s| s.order.clone()),
+            by_cost,
+            by_fte,
+            surrogate,
+            decided,
             trail: Vec::new(),
-            budget_left: budget_cap - p.fixed_cost,
-            fte_left: p.fte_cap.map_or(i64::MAX / 4, |cap| cap - p.fixed_fte),
+            budget_left,
+            fte_left,
             value: fixed_value,
             best: fixed_value,
             best_chosen: Vec::new(),
@@ -517,6 +628,22 @@ impl<'p> Search<'p> {
         total
     }
 
+    /// The least of the bounds: each capacity alone, and their surrogate.
+    fn bounds(&self) -> i64 {
+        let mut bound = self.bound(&self.by_cost, &self.p.cost, self.budget_left);
+        if self.p.fte_cap.is_some() {
+            bound = bound.min(self.bound(&self.by_fte, &self.p.fte, self.fte_left));
+        }
+        if let Some(s) = &self.surrogate {
+            let left = s.alpha * self.budget_left as f64 / s.budget
+                + (1.0 - s.alpha) * self.fte_left as f64 / s.fte;
+            let f = fractional(&s.order, &self.decided, &self.p.value, &s.weight, left);
+            // Whole values: nothing above the floor is reachable (the margin absorbs rounding).
+            bound = bound.min((f + 1e-3).floor() as i64);
+        }
+        bound
+    }
+
     fn run(&mut self, from: usize) {
         self.nodes += 1;
         if self.value > self.best {
@@ -528,18 +655,14 @@ impl<'p> Search<'p> {
         if self.nodes > self.node_limit {
             return;
         }
-        let Some(pos) = (from..self.by_cost.len()).find(|&k| self.decided[self.by_cost[k]] == 0)
+        let Some(pos) = (from..self.order.len()).find(|&k| self.decided[self.order[k]] == 0)
         else {
             return;
         };
-        let mut bound = self.bound(&self.by_cost[pos..], &self.p.cost, self.budget_left);
-        if self.p.fte_cap.is_some() {
-            bound = bound.min(self.bound(&self.by_fte, &self.p.fte, self.fte_left));
-        }
-        if self.value + bound <= self.best {
+        if self.value + self.bounds() <= self.best {
             return;
         }
-        let i = self.by_cost[pos];
+        let i = self.order[pos];
         let mark = self.trail.len();
         if self.choose(i) {
             self.run(pos + 1);
