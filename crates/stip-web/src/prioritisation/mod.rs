@@ -196,11 +196,13 @@ pub async fn candidates_of(
 ) -> Result<(View, Vec<Arc<Project>>), crate::ApiError> {
     let request = query.parse().map_err(crate::ApiError::Invalid)?;
     let view = View::of_filter(lists, &request.filter);
-    let projects = visible(state, viewer, &view, &request.filter)
+    let mut projects: Vec<Arc<Project>> = visible(state, viewer, &view, &request.filter)
         .await?
         .into_iter()
         .filter(|p| request.filter.phase.is_some() || is_candidate_phase(p.data.phase))
         .collect();
+    // By number, so a selection lists its projects in the same order whatever the list's.
+    projects.sort_by_key(|p| p.id);
     Ok((view, projects))
 }
 

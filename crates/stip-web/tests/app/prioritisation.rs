@@ -544,7 +544,7 @@ async fn scenarios_are_saved_read_compared_and_guarded_per_role() {
 async fn the_pages_rank_plot_select_save_and_compare() {
     let app = TestApp::new().await;
     let ids = ideas(&app).await;
-    let (a, b, small) = (ids[1], ids[2], ids[3]);
+    let small = ids[3];
     app.add_project("25LN", "Met inspanning", |p| {
         p.budget = "50000".into();
         p.effort = "2".into();
@@ -625,8 +625,23 @@ async fn the_pages_rank_plot_select_save_and_compare() {
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.shows("Projecten waarin de scenario's verschillen"));
-    assert!(res.shows("Middel A") && res.shows("Middel B"));
-    let _ = (a, b);
+    let api = im
+        .get(&format!(
+            "/api/v1/prioritisation/scenarios/compare?ids={},{}",
+            id_of(&scenario),
+            id_of(&second)
+        ))
+        .await
+        .json();
+    let differences = api["differences"].as_array().unwrap();
+    assert!(!differences.is_empty());
+    for d in differences {
+        assert!(res.shows(d["title"].as_str().unwrap()), "{d}");
+    }
+    // With the small one forced in, € 900.000 reaches 175 (both middle ones, or the best
+    // one with the 2-fte project); € 400.000 reaches 75.
+    assert_eq!(api["scenarios"][0]["total_value"], json!(175.0));
+    assert_eq!(api["scenarios"][1]["total_value"], json!(75.0));
     // One scenario is no comparison: back to the list with the reason.
     let res = im
         .get(&format!("/prioriteren/scenarios/vergelijk?id={}", id_of(&scenario)))
@@ -642,7 +657,7 @@ async fn the_pages_rank_plot_select_save_and_compare() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let back = im.get(res.location()).await;
-    assert!(back.shows("Vul dit veld in."), "{}", back.body);
+    assert!(back.shows("Vul een naam in."), "{}", back.body);
     assert_eq!(app.store().scenarios().await.unwrap().len(), 2);
 
     // A reader sees the scenarios but cannot delete one.
