@@ -49,9 +49,18 @@ pub enum Reason {
     NoEffort,
     /// It requires a project that cannot be chosen.
     Requires { id: i64 },
-    /// It (with what it requires and is not chosen) costs `needed`; `remaining` is left.
-    OverBudget { needed: i64, remaining: i64 },
-    OverFte { needed: i64, remaining: i64 },
+    /// It costs `needed` (with what it requires and is not chosen, when `with_required`);
+    /// `remaining` is left.
+    OverBudget {
+        needed: i64,
+        remaining: i64,
+        with_required: bool,
+    },
+    OverFte {
+        needed: i64,
+        remaining: i64,
+        with_required: bool,
+    },
     /// It would fit but adds no value.
     NoValue,
     /// The search stopped before it could prove this one better left out.
@@ -401,10 +410,12 @@ impl Prepared {
                         k += 1;
                     }
                     let added = |of: &[i64]| needs.iter().map(|&j| of[j]).sum::<i64>();
+                    let with_required = needs.len() > 1;
                     if added(&self.cost) > remaining {
                         Reason::OverBudget {
                             needed: added(&self.cost),
                             remaining,
+                            with_required,
                         }
                     } else if let Some(left) = remaining_fte
                         && added(&self.fte) > left
@@ -412,6 +423,7 @@ impl Prepared {
                         Reason::OverFte {
                             needed: added(&self.fte),
                             remaining: left,
+                            with_required,
                         }
                     } else if added(&self.value) == 0 {
                         Reason::NoValue
@@ -776,7 +788,8 @@ mod tests {
                 1,
                 Reason::OverBudget {
                     needed: 11,
-                    remaining: 0
+                    remaining: 0,
+                    with_required: false,
                 }
             )]
         );

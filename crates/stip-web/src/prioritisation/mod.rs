@@ -287,12 +287,28 @@ pub fn reason_text(lang: Lang, r: &Reason) -> String {
         Reason::Requires { id } => {
             lang.t_with("prioritise.reason.requires_unavailable", &[("id", &id.to_string())])
         }
-        Reason::OverBudget { needed, remaining } => lang.t_with(
-            "prioritise.reason.over_budget",
+        Reason::OverBudget {
+            needed,
+            remaining,
+            with_required,
+        } => lang.t_with(
+            if with_required {
+                "prioritise.reason.over_budget_with_required"
+            } else {
+                "prioritise.reason.over_budget"
+            },
             &[("needed", &euros(needed)), ("remaining", &euros(remaining.max(0)))],
         ),
-        Reason::OverFte { needed, remaining } => lang.t_with(
-            "prioritise.reason.over_fte",
+        Reason::OverFte {
+            needed,
+            remaining,
+            with_required,
+        } => lang.t_with(
+            if with_required {
+                "prioritise.reason.over_fte_with_required"
+            } else {
+                "prioritise.reason.over_fte"
+            },
             &[
                 ("needed", &amount(lang, needed)),
                 ("remaining", &amount(lang, remaining.max(0))),
