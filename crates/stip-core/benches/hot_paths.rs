@@ -4,11 +4,11 @@
 //! Run with `cargo bench -p stip-core`; HTTP load is measured by `bench/run`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use stip_core::prioritisation::selection::{Candidate, Problem, frontier, select};
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use stip_core::agenda::default_agenda;
 use stip_core::portfolio::{ProjectData, ProjectInput, References, diff};
+use stip_core::prioritisation::selection::{Candidate, Problem, frontier, select};
 
 /// A project form with every field filled, as an information manager saves it.
 fn full_input(agenda: &stip_core::agenda::DefaultAgenda) -> ProjectInput {

@@ -340,7 +340,10 @@ mod tests {
     fn prioritising_per_role() {
         //   prioritise | weigh: network horizon | scenarios view: network horizon | manage: network horizon
         let expected: &[(&str, [bool; 7])] = &[
-            ("anonymous", [false, false, false, false, false, false, false]),
+            (
+                "anonymous",
+                [false, false, false, false, false, false, false],
+            ),
             ("beheerder", [true, true, true, true, true, true, true]),
             ("regiegroep", [true, true, true, true, true, true, false]),
             (
@@ -348,7 +351,10 @@ mod tests {
                 [true, true, true, true, true, true, false],
             ),
             ("im horizon", [true, false, true, true, true, false, true]),
-            ("im davinci", [true, false, false, true, false, false, false]),
+            (
+                "im davinci",
+                [true, false, false, true, false, false, false],
+            ),
             ("lezer", [true, false, false, true, false, false, false]),
             (
                 "lezer at horizon",

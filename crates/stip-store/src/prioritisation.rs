@@ -178,7 +178,12 @@ impl Store {
     }
 
     /// Saves a scenario edited from `version`; `Ok(false)` when someone saved it in between.
-    pub async fn update_scenario(&self, id: i64, version: Version, d: &ScenarioData) -> Result<bool> {
+    pub async fn update_scenario(
+        &self,
+        id: i64,
+        version: Version,
+        d: &ScenarioData,
+    ) -> Result<bool> {
         let rows = on_pool!(self, write, |pool| {
             sqlx::query(
                 "UPDATE scenarios SET name = $1, candidates = $2, budget_cap = $3, fte_cap = $4, forced_in = $5, forced_out = $6, requires = $7, weights = $8, updated_at = $9, version = version + 1 WHERE id = $10 AND version = $11",
@@ -206,10 +211,12 @@ impl Store {
 
     pub async fn scenario(&self, id: i64) -> Result<Scenario> {
         let row: Option<ScenarioRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!("SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as(&format!(
+                "SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
         });
         row.ok_or(StoreError::NotFound)?.try_into()
     }

@@ -376,7 +376,12 @@ fn ticks(max: f64, label: impl Fn(f64) -> String) -> (Vec<(f64, String)>, f64) {
     let step = axis_step(max);
     let end = (max / step).ceil().max(1.0) * step;
     let n = (end / step).round() as usize;
-    ((0..=n).map(|k| (k as f64 * step, label(k as f64 * step))).collect(), end)
+    (
+        (0..=n)
+            .map(|k| (k as f64 * step, label(k as f64 * step)))
+            .collect(),
+        end,
+    )
 }
 
 /// A project to plot: (href, title, legend label, colour, effort, value 0–100, budget).
@@ -430,7 +435,9 @@ impl Bubbles {
             desc,
             bubbles,
             x_ticks: x_ticks.into_iter().map(|(v, l)| (x(v), l)).collect(),
-            y_ticks: (0..=5).map(|k| (y(k as f64 * 20.0), (k * 20).to_string())).collect(),
+            y_ticks: (0..=5)
+                .map(|k| (y(k as f64 * 20.0), (k * 20).to_string()))
+                .collect(),
             x_label: axes.0,
             y_label: axes.1,
         }

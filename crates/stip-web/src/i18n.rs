@@ -137,7 +137,12 @@ impl Lang {
                     Lang::Nl => Hundredths(h).to_dutch(),
                     Lang::En => Hundredths(h).to_english(),
                 };
-                rust_i18n::t!(key, locale = locale, needed = amount(needed), cap = amount(cap))
+                rust_i18n::t!(
+                    key,
+                    locale = locale,
+                    needed = amount(needed),
+                    cap = amount(cap)
+                )
             }
             _ => rust_i18n::t!(key, locale = locale),
         }

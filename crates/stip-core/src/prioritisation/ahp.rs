@@ -134,11 +134,12 @@ mod tests {
     fn saatys_light_example_gives_his_weights_and_eigenvalue() {
         let m = matrix(4, &[5.0, 6.0, 7.0, 4.0, 6.0, 4.0]);
         let d = derive(&m);
-        for (w, (saaty, exact)) in d
-            .weights
-            .iter()
-            .zip([(0.61, 0.6187), (0.24, 0.2353), (0.10, 0.1009), (0.05, 0.0451)])
-        {
+        for (w, (saaty, exact)) in d.weights.iter().zip([
+            (0.61, 0.6187),
+            (0.24, 0.2353),
+            (0.10, 0.1009),
+            (0.05, 0.0451),
+        ]) {
             assert!(close(*w, saaty, 0.01), "{w} vs Saaty's {saaty}");
             assert!(close(*w, exact, 0.00005), "{w} vs {exact}");
         }

@@ -202,7 +202,10 @@ mod tests {
             &w,
         );
         assert_eq!(s.score, None);
-        assert_eq!(s.missing().collect::<Vec<_>>(), vec!["inspanning", "risico"]);
+        assert_eq!(
+            s.missing().collect::<Vec<_>>(),
+            vec!["inspanning", "risico"]
+        );
         assert_eq!(s.parts[3].points, None);
     }
 

@@ -48,7 +48,9 @@ pub enum Reason {
     /// An FTE cap is given and it has no effort in FTE.
     NoEffort,
     /// It requires a project that cannot be chosen.
-    Requires { id: i64 },
+    Requires {
+        id: i64,
+    },
     /// It costs `needed` (with what it requires and is not chosen, when `with_required`);
     /// `remaining` is left.
     OverBudget {
@@ -88,7 +90,9 @@ impl Reason {
 pub enum Note {
     ForcedIn,
     /// Chosen because a project forced in requires it.
-    RequiredBy { id: i64 },
+    RequiredBy {
+        id: i64,
+    },
     /// Forced in without a score: it counts as no value.
     CountedWithoutScore,
     /// Forced in without a budget: it counts as no cost.
@@ -113,9 +117,14 @@ impl Note {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Infeasible {
     /// `field` (forced_in, forced_out) names a project that is not a candidate.
-    NotACandidate { field: &'static str, id: i64 },
+    NotACandidate {
+        field: &'static str,
+        id: i64,
+    },
     /// A project is both forced in and forced out.
-    InAndOut { id: i64 },
+    InAndOut {
+        id: i64,
+    },
     /// A project forced in (or required by one) requires `required`, which is excluded.
     ForcedNeedsExcluded {
         id: i64,
@@ -123,8 +132,14 @@ pub enum Infeasible {
         because: Option<Reason>,
     },
     /// The projects forced in (with what they require) cost more than the cap.
-    ForcedOverBudget { cost: i64, cap: i64 },
-    ForcedOverFte { fte: i64, cap: i64 },
+    ForcedOverBudget {
+        cost: i64,
+        cap: i64,
+    },
+    ForcedOverFte {
+        fte: i64,
+        cap: i64,
+    },
 }
 
 /// The chosen projects and why the others are not.
@@ -144,9 +159,6 @@ pub struct Selection {
 
 /// Steps after which a search gives the best selection it found.
 pub const NODE_LIMIT: u64 = 5_000_000;
-
-/// Steps of the first dive for a good selection to measure the rest against.
-const DIVE: u64 = 2_000;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -330,9 +342,18 @@ impl Prepared {
             }
         }
 
-        let value: Vec<i64> = candidates.iter().map(|c| c.value.unwrap_or(0).max(0)).collect();
-        let cost: Vec<i64> = candidates.iter().map(|c| c.cost.unwrap_or(0).max(0)).collect();
-        let fte: Vec<i64> = candidates.iter().map(|c| c.fte.unwrap_or(0).max(0)).collect();
+        let value: Vec<i64> = candidates
+            .iter()
+            .map(|c| c.value.unwrap_or(0).max(0))
+            .collect();
+        let cost: Vec<i64> = candidates
+            .iter()
+            .map(|c| c.cost.unwrap_or(0).max(0))
+            .collect();
+        let fte: Vec<i64> = candidates
+            .iter()
+            .map(|c| c.fte.unwrap_or(0).max(0))
+            .collect();
         let fixed = |of: &[i64]| -> i64 {
             (0..n)
                 .filter(|&i| state[i] == State::Fixed)
@@ -373,7 +394,6 @@ impl Prepared {
 
     fn solve(&self, budget_cap: i64, node_limit: u64) -> Selection {
         let mut search = Search::new(self, budget_cap, node_limit);
-        search.prepare();
         search.run(0);
         let optimal = search.nodes <= node_limit;
         let chosen = search.best_chosen;
@@ -387,7 +407,8 @@ impl Prepared {
             is_in[i] = true;
         }
         let sum = |of: &[i64]| -> i64 { (0..n).filter(|&i| is_in[i]).map(|i| of[i]).sum() };
-        let (total_value, total_cost, total_fte) = (sum(&self.value), sum(&self.cost), sum(&self.fte));
+        let (total_value, total_cost, total_fte) =
+            (sum(&self.value), sum(&self.cost), sum(&self.fte));
         let remaining = budget_cap - total_cost;
         let remaining_fte = self.fte_cap.map(|cap| cap - total_fte);
 
@@ -444,7 +465,11 @@ impl Prepared {
             total_cost,
             total_fte,
             not_selected,
-            notes: self.notes.iter().map(|&(i, note)| (self.ids[i], note)).collect(),
+            notes: self
+                .notes
+                .iter()
+                .map(|&(i, note)| (self.ids[i], note))
+                .collect(),
             optimal,
         }
     }
@@ -502,7 +527,10 @@ fn class(value: i64, weight: f64) -> u8 {
 fn by_ratio(free: &[usize], value: &[i64], weight: &[i64]) -> Vec<usize> {
     let mut order = free.to_vec();
     order.sort_by(|&a, &b| {
-        let (ca, cb) = (class(value[a], weight[a] as f64), class(value[b], weight[b] as f64));
+        let (ca, cb) = (
+            class(value[a], weight[a] as f64),
+            class(value[b], weight[b] as f64),
+        );
         ca.cmp(&cb)
             .then_with(|| {
                 if ca != 1 {
@@ -581,7 +609,10 @@ impl<'p> Search<'p> {
                         .map(|k| {
                             let alpha = f64::from(k) / 20.0;
                             let weight: Vec<f64> = (0..p.ids.len())
-                                .map(|i| alpha * p.cost[i] as f64 / b + (1.0 - alpha) * p.fte[i] as f64 / f)
+                                .map(|i| {
+                                    alpha * p.cost[i] as f64 / b
+                                        + (1.0 - alpha) * p.fte[i] as f64 / f
+                                })
                                 .collect();
                             let order = by_ratio_f64(&p.free, &p.value, &weight);
                             Surrogate {
@@ -651,7 +682,13 @@ impl<'p> Search<'p> {
         if let Some(s) = &self.surrogate {
             let left = s.alpha * self.budget_left as f64 / s.budget
                 + (1.0 - s.alpha) * self.fte_left as f64 / s.fte;
-            let f = fractional(&s.order[from..], &self.decided, &self.p.value, &s.weight, left);
+            let f = fractional(
+                &s.order[from..],
+                &self.decided,
+                &self.p.value,
+                &s.weight,
+                left,
+            );
             // Whole values: nothing above the floor is reachable (the margin absorbs rounding).
             if ((f + 1e-3).floor() as i64) <= need {
                 return false;
@@ -668,52 +705,6 @@ impl<'p> Search<'p> {
         self.p.fte_cap.is_none() || self.bound(&self.by_fte, &self.p.fte, self.fte_left) > need
     }
 
-    /// The least of the bounds on what the undecided candidates can add.
-    fn bounds(&self) -> i64 {
-        let mut bound = self.bound(&self.by_cost, &self.p.cost, self.budget_left);
-        if self.p.fte_cap.is_some() {
-            bound = bound.min(self.bound(&self.by_fte, &self.p.fte, self.fte_left));
-        }
-        if let Some(s) = &self.surrogate {
-            let left = s.alpha * self.budget_left as f64 / s.budget
-                + (1.0 - s.alpha) * self.fte_left as f64 / s.fte;
-            let f = fractional(&s.order, &self.decided, &self.p.value, &s.weight, left);
-            bound = bound.min((f + 1e-3).floor() as i64);
-        }
-        bound
-    }
-
-    /// Before the real search: a short dive for a good first selection, then every candidate
-    /// that cannot be in (or out of) anything better than it is fixed so for good. On the demo's
-    /// 500 candidates with both caps this leaves a few dozen undecided.
-    fn prepare(&mut self) {
-        let limit = self.node_limit;
-        self.node_limit = DIVE.min(limit);
-        self.run(0);
-        self.node_limit = limit;
-        self.nodes = 0;
-        for k in 0..self.order.len() {
-            let i = self.order[k];
-            if self.decided[i] != 0 {
-                continue;
-            }
-            let mark = self.trail.len();
-            let best_with = self.choose(i).then(|| self.value + self.bounds());
-            self.undo(mark);
-            if best_with.is_none_or(|ub| ub <= self.best) {
-                self.leave_out(i);
-                continue;
-            }
-            self.leave_out(i);
-            let best_without = self.value + self.bounds();
-            self.undo(mark);
-            if best_without <= self.best {
-                // Anything better has it; whether it fits the rest is the search's to find out.
-                self.choose(i);
-            }
-        }
-    }
-
     fn run(&mut self, from: usize) {
         self.nodes += 1;
         if self.value > self.best {
@@ -725,8 +716,7 @@ impl<'p> Search<'p> {
         if self.nodes > self.node_limit {
             return;
         }
-        let Some(pos) = (from..self.order.len()).find(|&k| self.decided[self.order[k]] == 0)
-        else {
+        let Some(pos) = (from..self.order.len()).find(|&k| self.decided[self.order[k]] == 0) else {
             return;
         };
         if !self.can_add_more_than(pos, self.best - self.value) {
@@ -936,14 +926,19 @@ mod tests {
     #[test]
     fn the_frontier_rises_from_the_forced_cost_to_everything() {
         let mut p = problem(
-            (1..=12).map(|i| c(i, (i * 37) % 100, 10 + (i * 13) % 40)).collect(),
+            (1..=12)
+                .map(|i| c(i, (i * 37) % 100, 10 + (i * 13) % 40))
+                .collect(),
             0,
         );
         p.forced_in = vec![3];
         let points = frontier(&p, 9).unwrap();
         assert_eq!(points.len(), 9);
         assert_eq!(points[0].0, p.candidates[2].cost.unwrap());
-        assert_eq!(points[8].0, p.candidates.iter().map(|c| c.cost.unwrap()).sum::<i64>());
+        assert_eq!(
+            points[8].0,
+            p.candidates.iter().map(|c| c.cost.unwrap()).sum::<i64>()
+        );
         assert_eq!(points[8].1.selected.len(), 12);
         for w in points.windows(2) {
             assert!(w[0].0 < w[1].0 && w[0].1.total_value <= w[1].1.total_value);
@@ -1040,24 +1035,26 @@ mod tests {
                     prop::collection::vec((0..n as i64 + 1, 0..n as i64 + 1), 0..6),
                 )
             })
-            .prop_map(|(cs, cap, fte_cap, forced_in, forced_out, requires)| Problem {
-                // Ids 0…n−1; the strategies above may also name n, which is no candidate.
-                candidates: cs
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (value, cost, fte))| Candidate {
-                        id: i as i64,
-                        value,
-                        cost,
-                        fte,
-                    })
-                    .collect(),
-                budget_cap: cap,
-                fte_cap,
-                forced_in,
-                forced_out,
-                requires,
-            })
+            .prop_map(
+                |(cs, cap, fte_cap, forced_in, forced_out, requires)| Problem {
+                    // Ids 0…n−1; the strategies above may also name n, which is no candidate.
+                    candidates: cs
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (value, cost, fte))| Candidate {
+                            id: i as i64,
+                            value,
+                            cost,
+                            fte,
+                        })
+                        .collect(),
+                    budget_cap: cap,
+                    fte_cap,
+                    forced_in,
+                    forced_out,
+                    requires,
+                },
+            )
     }
 
     fn agrees_with_brute_force(p: &Problem) -> Result<(), TestCaseError> {
@@ -1111,35 +1108,5 @@ mod tests {
         fn selection_equals_brute_force_on_eighteen_candidates(p in problems(18)) {
             agrees_with_brute_force(&p)?;
         }
-    }
-}
-#[cfg(test)]
-mod experiment {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn nodes_on_the_demo() {
-        let demo = crate::demo::generate(60, 250, 1);
-        let criteria: Vec<crate::agenda::Criterion> = crate::agenda::default_agenda().criteria.into_iter().map(|data| crate::agenda::Criterion { id: 0, data, version: 1 }).collect();
-        let weights = crate::prioritisation::weights(&criteria, &Default::default());
-        let candidates: Vec<Candidate> = demo.projects.iter().enumerate().map(|(i, p)| Candidate {
-            id: i as i64,
-            value: crate::prioritisation::score(&p.data.scores, &weights).score.map(|s| s.0),
-            cost: p.data.budget.map(|b| b.0),
-            fte: p.data.effort.map(|e| e.amount.0),
-        }).filter(|c| c.value.is_some() && c.cost.is_some() && c.fte.is_some()).take(500).collect();
-        let total_cost: i64 = candidates.iter().filter_map(|c| c.cost).sum();
-        let total_fte: i64 = candidates.iter().filter_map(|c| c.fte).sum();
-        let ids: Vec<i64> = candidates.iter().map(|c| c.id).collect();
-        let p = Problem { budget_cap: total_cost * 3 / 10, fte_cap: Some(total_fte * 3 / 10), requires: (0..25).map(|k| (ids[k * 7], ids[k * 11 + 3])).collect(), candidates, ..Problem::default() };
-        let prepared = Prepared::new(&p).unwrap();
-        let t = std::time::Instant::now();
-        let mut search = Search::new(&prepared, p.budget_cap, NODE_LIMIT);
-        let root = search.bounds();
-        search.prepare();
-        let undecided = search.decided.iter().filter(|d| **d == 0).count();
-        eprintln!("undecided after fixing {undecided}");
-        search.run(0);
-        eprintln!("nodes {} best {} root bound {} alpha {:?} in {:?}", search.nodes, search.best, root, search.surrogate.as_ref().map(|s| s.alpha), t.elapsed());
     }
 }

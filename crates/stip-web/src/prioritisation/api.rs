@@ -3,8 +3,8 @@
 //! delete, compare).
 
 use super::{
-    Conditions, MAX_CANDIDATES, View, Weighing, candidates_of, check_some_weight,
-    infeasible, note_text, problem, reason_text,
+    Conditions, MAX_CANDIDATES, View, Weighing, candidates_of, check_some_weight, infeasible,
+    note_text, problem, reason_text,
 };
 use crate::extract::{Id, Listing, json_body};
 use crate::identity::Viewer;
@@ -127,7 +127,9 @@ fn score_json(p: &Project, weighing: &Weighing) -> ScoreJson {
 }
 
 /// Sorts best score first, projects without one last, then by title.
-pub fn ranked(mut scored: Vec<(Arc<Project>, Option<Hundredths>)>) -> Vec<(Arc<Project>, Option<Hundredths>)> {
+pub fn ranked(
+    mut scored: Vec<(Arc<Project>, Option<Hundredths>)>,
+) -> Vec<(Arc<Project>, Option<Hundredths>)> {
     scored.sort_by(|(a, sa), (b, sb)| {
         sb.map(|s| s.0)
             .unwrap_or(i64::MIN)
@@ -933,9 +935,8 @@ pub async fn outcome(
     s: &ScenarioData,
 ) -> Result<Outcome, ApiError> {
     let view = View::of_id(lists, s.institution_id);
-    let mut query = ListQuery::from_pairs(
-        url::form_urlencoded::parse(s.candidates.as_bytes()).into_owned(),
-    );
+    let mut query =
+        ListQuery::from_pairs(url::form_urlencoded::parse(s.candidates.as_bytes()).into_owned());
     if let View::Institution { brin, .. } = &view {
         query.institution = brin.clone();
     }
@@ -962,7 +963,12 @@ pub async fn outcome(
     })
 }
 
-fn with_outcome(viewer: &Viewer, mut json: ScenarioJson, o: &Outcome, s: &ScenarioData) -> ScenarioJson {
+fn with_outcome(
+    viewer: &Viewer,
+    mut json: ScenarioJson,
+    o: &Outcome,
+    s: &ScenarioData,
+) -> ScenarioJson {
     match &o.result {
         Ok(sel) => {
             json.result = Some(selection_json(
@@ -1004,9 +1010,8 @@ fn scenario_data(lists: &Lists, w: &ScenarioWrite) -> Result<ScenarioData, Inval
     let budget_cap = cap("budget_cap", w.budget_cap, &mut invalid);
     let fte_cap = w.fte_cap.map(|v| cap("fte_cap", v, &mut invalid));
     let weights = weights_of(lists, &w.weights, &mut invalid);
-    let candidates = ListQuery::from_pairs(
-        url::form_urlencoded::parse(w.candidates.as_bytes()).into_owned(),
-    );
+    let candidates =
+        ListQuery::from_pairs(url::form_urlencoded::parse(w.candidates.as_bytes()).into_owned());
     if let Err(e) = candidates.parse() {
         invalid.0.extend(e.0.into_iter().map(|mut f| {
             f.field = format!("candidates.{}", f.field);
@@ -1114,7 +1119,12 @@ pub async fn read_scenario(
     let s = readable(&state, &viewer, id).await?;
     let lists = state.lists().await?;
     let o = outcome(&state, &viewer, &lists, &s.data).await?;
-    Ok(Json(with_outcome(&viewer, scenario_json(&lists, &s), &o, &s.data)))
+    Ok(Json(with_outcome(
+        &viewer,
+        scenario_json(&lists, &s),
+        &o,
+        &s.data,
+    )))
 }
 
 /// Changes a scenario read at `version`; 409 when someone changed it since. Its view stays.
@@ -1144,7 +1154,10 @@ pub async fn update_scenario(
     let mut data = scenario_data(&lists, &write).map_err(ApiError::Invalid)?;
     data.institution_id = before.data.institution_id;
     let Some(version) = write.version else {
-        return Err(ApiError::Invalid(Invalid::one("version", ErrorCode::Required)));
+        return Err(ApiError::Invalid(Invalid::one(
+            "version",
+            ErrorCode::Required,
+        )));
     };
     if !state
         .store
@@ -1161,7 +1174,12 @@ pub async fn update_scenario(
     }
     let saved = state.store.scenario(id).await?;
     let o = outcome(&state, &viewer, &lists, &saved.data).await?;
-    Ok(Json(with_outcome(&viewer, scenario_json(&lists, &saved), &o, &saved.data)))
+    Ok(Json(with_outcome(
+        &viewer,
+        scenario_json(&lists, &saved),
+        &o,
+        &saved.data,
+    )))
 }
 
 /// Deletes a scenario.
@@ -1252,7 +1270,11 @@ pub async fn compared(
         let outcome = outcome(state, viewer, lists, &scenario.data).await?;
         let mut themes: BTreeMap<String, (u64, i64)> = BTreeMap::new();
         if let Ok(sel) = &outcome.result {
-            for p in outcome.projects.iter().filter(|p| sel.selected.contains(&p.id)) {
+            for p in outcome
+                .projects
+                .iter()
+                .filter(|p| sel.selected.contains(&p.id))
+            {
                 let theme = p.data.themes.first().cloned().unwrap_or_default();
                 let t = themes.entry(theme).or_default();
                 t.0 += 1;
@@ -1277,7 +1299,12 @@ pub async fn compared(
     let mut chosen: BTreeMap<i64, (Arc<Project>, Vec<i64>)> = BTreeMap::new();
     for c in &out {
         if let Ok(sel) = &c.outcome.result {
-            for p in c.outcome.projects.iter().filter(|p| sel.selected.contains(&p.id)) {
+            for p in c
+                .outcome
+                .projects
+                .iter()
+                .filter(|p| sel.selected.contains(&p.id))
+            {
                 chosen
                     .entry(p.id)
                     .or_insert_with(|| (p.clone(), Vec::new()))
@@ -1304,7 +1331,10 @@ pub fn compare_ids(raw: &str) -> Result<Vec<i64>, Invalid> {
         }
     }
     if !(2..=3).contains(&ids.len()) {
-        return Err(Invalid::one("ids", ErrorCode::OutOfRange { min: 2, max: 3 }));
+        return Err(Invalid::one(
+            "ids",
+            ErrorCode::OutOfRange { min: 2, max: 3 },
+        ));
     }
     Ok(ids)
 }
@@ -1367,4 +1397,3 @@ pub async fn compare_scenarios(
             .collect(),
     }))
 }
-

@@ -10,9 +10,9 @@
 pub mod api;
 pub mod pages;
 
+use crate::AppState;
 use crate::i18n::Lang;
 use crate::lists::Lists;
-use crate::AppState;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::access::{ProjectScope, project_scope};
@@ -165,7 +165,10 @@ pub fn candidate(p: &Project, weighing: &Weighing) -> Candidate {
 
 /// The projects not yet under way: what a selection chooses from unless the filters name a phase.
 pub fn is_candidate_phase(phase: Phase) -> bool {
-    matches!(phase, Phase::Idee | Phase::Verkenning | Phase::Voorbereiding)
+    matches!(
+        phase,
+        Phase::Idee | Phase::Verkenning | Phase::Voorbereiding
+    )
 }
 
 /// The projects of a view that pass `filter`: for the network, those the whole network sees
@@ -258,17 +261,12 @@ pub fn infeasible(e: &Infeasible) -> Invalid {
         Infeasible::ForcedNeedsExcluded { id, required, .. } => {
             Invalid::one("requires", ErrorCode::RequiresExcluded { id, required })
         }
-        Infeasible::ForcedOverBudget { cost, cap } => Invalid::one(
-            "budget_cap",
-            ErrorCode::ForcedOverCap {
-                needed: cost,
-                cap,
-            },
-        ),
-        Infeasible::ForcedOverFte { fte, cap } => Invalid::one(
-            "fte_cap",
-            ErrorCode::ForcedOverCap { needed: fte, cap },
-        ),
+        Infeasible::ForcedOverBudget { cost, cap } => {
+            Invalid::one("budget_cap", ErrorCode::ForcedOverCap { needed: cost, cap })
+        }
+        Infeasible::ForcedOverFte { fte, cap } => {
+            Invalid::one("fte_cap", ErrorCode::ForcedOverCap { needed: fte, cap })
+        }
     }
 }
 
@@ -284,9 +282,10 @@ pub fn amount(lang: Lang, hundredths: i64) -> String {
 pub fn reason_text(lang: Lang, r: &Reason) -> String {
     let euros = |c: i64| crate::insight::euros(lang, c);
     match *r {
-        Reason::Requires { id } => {
-            lang.t_with("prioritise.reason.requires_unavailable", &[("id", &id.to_string())])
-        }
+        Reason::Requires { id } => lang.t_with(
+            "prioritise.reason.requires_unavailable",
+            &[("id", &id.to_string())],
+        ),
         Reason::OverBudget {
             needed,
             remaining,
@@ -297,7 +296,10 @@ pub fn reason_text(lang: Lang, r: &Reason) -> String {
             } else {
                 "prioritise.reason.over_budget"
             },
-            &[("needed", &euros(needed)), ("remaining", &euros(remaining.max(0)))],
+            &[
+                ("needed", &euros(needed)),
+                ("remaining", &euros(remaining.max(0))),
+            ],
         ),
         Reason::OverFte {
             needed,

@@ -41,8 +41,14 @@ pub fn routes() -> Router<AppState> {
         .route("/prioriteren/weging", get(weighting).post(save_weighting))
         .route("/prioriteren/scenarios", get(scenarios).post(save_scenario))
         .route("/prioriteren/scenarios/vergelijk", get(compare))
-        .route("/prioriteren/scenarios/{id}", get(scenario).post(update_scenario))
-        .route("/prioriteren/scenarios/{id}/verwijderen", post(delete_scenario))
+        .route(
+            "/prioriteren/scenarios/{id}",
+            get(scenario).post(update_scenario),
+        )
+        .route(
+            "/prioriteren/scenarios/{id}/verwijderen",
+            post(delete_scenario),
+        )
 }
 
 /// Ranked projects per page.
@@ -195,7 +201,11 @@ async fn ranking(
         .map(|(i, (p, s))| {
             let scored = weighing.score(p);
             RankRow {
-                rank: if s.is_some() { (i + 1).to_string() } else { String::new() },
+                rank: if s.is_some() {
+                    (i + 1).to_string()
+                } else {
+                    String::new()
+                },
                 id: p.id,
                 title: p.data.title.clone(),
                 institution: p.institution_name.clone(),
@@ -313,7 +323,10 @@ async fn value_effort(
             continue;
         };
         let theme = p.data.themes.first().cloned().unwrap_or_default();
-        let label = match legend.iter().position(|l| l.name == lists.theme_name(&theme)) {
+        let label = match legend
+            .iter()
+            .position(|l| l.name == lists.theme_name(&theme))
+        {
             Some(i) => legend[i].label.clone(),
             None => {
                 let label = (legend.len() + 1).to_string();
@@ -431,7 +444,10 @@ fn result_view(
     let find = |id: i64| projects.iter().find(|p| p.id == id);
     let title = |id: i64| find(id).map(|p| p.data.title.clone()).unwrap_or_default();
     let used = if budget_cap > 0 {
-        format!(" ({} %)", (s.total_cost as f64 / budget_cap as f64 * 100.0).round())
+        format!(
+            " ({} %)",
+            (s.total_cost as f64 / budget_cap as f64 * 100.0).round()
+        )
     } else {
         String::new()
     };
@@ -532,7 +548,11 @@ fn ids(raw: &str) -> Result<Vec<i64>, ErrorCode> {
     raw.split([',', ';', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.trim_start_matches('#').parse().map_err(|_| ErrorCode::NotANumber))
+        .map(|s| {
+            s.trim_start_matches('#')
+                .parse()
+                .map_err(|_| ErrorCode::NotANumber)
+        })
         .collect()
 }
 
@@ -638,13 +658,17 @@ async fn selection_page(
                 }
                 if let Ok(points) = selection::frontier(&prob, 12) {
                     let money = |v: f64| euros(lang, (v * 100.0).round() as i64);
-                    let value = |v: f64| score_text(lang, Some(Hundredths((v * 100.0).round() as i64)));
+                    let value =
+                        |v: f64| score_text(lang, Some(Hundredths((v * 100.0).round() as i64)));
                     let described = |b: i64, sel: &Selection| {
                         lang.t_with(
                             "prioritise.frontier_point",
                             &[
                                 ("budget", &euros(lang, b)),
-                                ("value", &score_text(lang, Some(Hundredths(sel.total_value)))),
+                                (
+                                    "value",
+                                    &score_text(lang, Some(Hundredths(sel.total_value))),
+                                ),
                                 ("n", &sel.selected.len().to_string()),
                             ],
                         )
@@ -840,7 +864,8 @@ fn views_for(viewer: &Viewer, lists: &Lists, view: &View) -> Vec<(String, String
         "/prioriteren/weging".to_string(),
         *view == View::Network,
     )];
-    if let View::Institution { id, brin, name } = View::of_id(lists, viewer.actor.institution_id()) {
+    if let View::Institution { id, brin, name } = View::of_id(lists, viewer.actor.institution_id())
+    {
         views.push((
             name,
             format!("/prioriteren/weging?view={brin}"),
@@ -850,7 +875,11 @@ fn views_for(viewer: &Viewer, lists: &Lists, view: &View) -> Vec<(String, String
     if let View::Institution { brin, name, .. } = view
         && !views.iter().any(|(_, _, current)| *current)
     {
-        views.push((name.clone(), format!("/prioriteren/weging?view={brin}"), true));
+        views.push((
+            name.clone(),
+            format!("/prioriteren/weging?view={brin}"),
+            true,
+        ));
     }
     views
 }
@@ -896,7 +925,9 @@ async fn weighting_page(
     let mut errors = errors;
     let asked = pair_inputs.iter().any(|p| !p.value.is_empty());
     let derived = if asked && codes.len() >= 2 && codes.len() <= ahp::MAX_CRITERIA {
-        match judged(lists, None, |a, b| judgement(param(judgements, &format!("p_{a}_{b}")))) {
+        match judged(lists, None, |a, b| {
+            judgement(param(judgements, &format!("p_{a}_{b}")))
+        }) {
             Ok((codes, matrix)) => {
                 let d = ahp::derive(&matrix);
                 Some(Derived {
@@ -973,7 +1004,17 @@ async fn weighting(
         return Err(PageError::NotFound);
     };
     let saved = param(&pairs, "opgeslagen") == "1";
-    weighting_page(&state, &viewer, &lists, view, None, &pairs, Invalid::default(), saved).await
+    weighting_page(
+        &state,
+        &viewer,
+        &lists,
+        view,
+        None,
+        &pairs,
+        Invalid::default(),
+        saved,
+    )
+    .await
 }
 
 async fn save_weighting(
@@ -1003,7 +1044,10 @@ async fn save_weighting(
         }
     }
     if invalid.is_empty()
-        && let Err(e) = check_some_weight(&stip_core::prioritisation::weights(&lists.criteria, &weights))
+        && let Err(e) = check_some_weight(&stip_core::prioritisation::weights(
+            &lists.criteria,
+            &weights,
+        ))
     {
         invalid.0.extend(e.0);
     }
@@ -1029,7 +1073,17 @@ async fn save_weighting(
         }
         invalid.push("weights", ErrorCode::Taken);
     }
-    weighting_page(&state, &viewer, &lists, view, Some(&form), &[], invalid, false).await
+    weighting_page(
+        &state,
+        &viewer,
+        &lists,
+        view,
+        Some(&form),
+        &[],
+        invalid,
+        false,
+    )
+    .await
 }
 
 // ---- Scenario's -----------------------------------------------------------------------------
@@ -1489,4 +1543,3 @@ async fn compare(
         differences,
     }))
 }
-

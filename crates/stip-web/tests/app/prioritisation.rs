@@ -46,7 +46,9 @@ fn item<'a>(scores: &'a Value, id: i64) -> &'a Value {
 }
 
 async fn scores_of(s: &Session, query: &str) -> Value {
-    let res = s.get(&format!("/api/v1/prioritisation/scores{query}")).await;
+    let res = s
+        .get(&format!("/api/v1/prioritisation/scores{query}"))
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     res.json()
 }
@@ -59,7 +61,9 @@ async fn scores_are_the_weighted_share_by_hand_and_a_missing_score_stays_missing
         })
         .await;
     let partial = app
-        .add_project("25LN", "Zonder risico", |p| scored(p, ["5", "5", "5", "1", ""]))
+        .add_project("25LN", "Zonder risico", |p| {
+            scored(p, ["5", "5", "5", "1", ""])
+        })
         .await;
     let s = app.session(Role::Lezer).await;
     let scores = scores_of(&s, "").await;
@@ -86,10 +90,7 @@ async fn scores_are_the_weighted_share_by_hand_and_a_missing_score_stays_missing
     assert_eq!(scores["items"][1]["id"], partial);
     assert_eq!(scores["weighting"], "network");
 
-    let anonymous = app
-        .anonymous()
-        .get("/api/v1/prioritisation/scores")
-        .await;
+    let anonymous = app.anonymous().get("/api/v1/prioritisation/scores").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -101,9 +102,14 @@ async fn an_institution_weighs_its_own_portfolio_and_only_those_allowed_may() {
         })
         .await;
     let im = app.session(Role::Informatiemanager).await;
-    let only_strategy = json!({"weights": {"impact-onderwijs": 0, "urgentie": 0, "inspanning": 0, "risico": 0}});
+    let only_strategy =
+        json!({"weights": {"impact-onderwijs": 0, "urgentie": 0, "inspanning": 0, "risico": 0}});
     let res = im
-        .api(Method::PUT, "/api/v1/prioritisation/weights?view=25LN", Some(only_strategy.clone()))
+        .api(
+            Method::PUT,
+            "/api/v1/prioritisation/weights?view=25LN",
+            Some(only_strategy.clone()),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["own"], true);
@@ -118,24 +124,40 @@ async fn an_institution_weighs_its_own_portfolio_and_only_those_allowed_may() {
 
     // Not the network's weights, not another institution's; a reader weighs nothing.
     let network = im
-        .api(Method::PUT, "/api/v1/prioritisation/weights", Some(only_strategy.clone()))
+        .api(
+            Method::PUT,
+            "/api/v1/prioritisation/weights",
+            Some(only_strategy.clone()),
+        )
         .await;
     assert_eq!(network.status, StatusCode::FORBIDDEN);
     app.institution("25LK", "DaVinci College").await;
     let other = im
-        .api(Method::PUT, "/api/v1/prioritisation/weights?view=25LK", Some(only_strategy.clone()))
+        .api(
+            Method::PUT,
+            "/api/v1/prioritisation/weights?view=25LK",
+            Some(only_strategy.clone()),
+        )
         .await;
     assert_eq!(other.status, StatusCode::FORBIDDEN);
     let lezer = app.session(Role::Lezer).await;
     let res = lezer
-        .api(Method::PUT, "/api/v1/prioritisation/weights?view=25LN", Some(only_strategy.clone()))
+        .api(
+            Method::PUT,
+            "/api/v1/prioritisation/weights?view=25LN",
+            Some(only_strategy.clone()),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 
     // The regiegroep weighs for the network; a save from an old version is a conflict.
     let regie = app.session(Role::Regiegroep).await;
     let res = regie
-        .api(Method::PUT, "/api/v1/prioritisation/weights?view=network", Some(json!({"weights": {"risico": 5}})))
+        .api(
+            Method::PUT,
+            "/api/v1/prioritisation/weights?view=network",
+            Some(json!({"weights": {"risico": 5}})),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let stale = regie
@@ -227,9 +249,12 @@ async fn the_selection_is_the_best_within_the_budget_and_says_why_not_for_the_re
     assert!(message.contains("€ 600.000"), "{message}");
 
     // Forced in, the best one comes first; forced out, a middle one makes room for the other.
-    let r = select(&s, json!({"project_ids": ids, "budget_cap": 900000, "forced_in": [big]}))
-        .await
-        .json();
+    let r = select(
+        &s,
+        json!({"project_ids": ids, "budget_cap": 900000, "forced_in": [big]}),
+    )
+    .await
+    .json();
     assert_eq!(r["selected"], json!([big, small]));
     assert_eq!(r["notes"][0]["note"], "forced_in");
     let r = select(
@@ -280,7 +305,11 @@ async fn the_selection_is_the_best_within_the_budget_and_says_why_not_for_the_re
     assert_eq!(res.json()["errors"][0]["field"], "budget_cap");
     let res = app
         .anonymous()
-        .api(Method::POST, "/api/v1/prioritisation/selection", Some(json!({"project_ids": [a], "budget_cap": 1})))
+        .api(
+            Method::POST,
+            "/api/v1/prioritisation/selection",
+            Some(json!({"project_ids": [a], "budget_cap": 1})),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
@@ -300,7 +329,10 @@ async fn impossible_conditions_are_refused_naming_the_cause() {
     assert_eq!(problem["errors"][0]["field"], "budget_cap");
     assert_eq!(problem["errors"][0]["code"], "forced_over_cap");
     let message = problem["errors"][0]["message"].as_str().unwrap();
-    assert!(message.contains("1.000.000") && message.contains("900.000"), "{message}");
+    assert!(
+        message.contains("1.000.000") && message.contains("900.000"),
+        "{message}"
+    );
 
     // A requires B and B requires A, A must be in and B must stay out.
     let res = select(
@@ -397,7 +429,13 @@ async fn pairwise_comparison_gives_the_weights_and_their_consistency() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| format!("{} {}", e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["field"].as_str().unwrap(),
+                e["code"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         fields,
@@ -413,18 +451,24 @@ async fn scenarios_are_saved_read_compared_and_guarded_per_role() {
     let ids = ideas(&app).await;
     let (big, a, b, small) = (ids[0], ids[1], ids[2], ids[3]);
     let im = app.session(Role::Informatiemanager).await;
-    let create = |name: &str, cap: i64, forced_in: Vec<i64>| {
-        json!({"name": name, "institution": "25LN", "candidates": "phase=idee", "budget_cap": cap, "forced_in": forced_in})
-    };
+    let create = |name: &str, cap: i64, forced_in: Vec<i64>| json!({"name": name, "institution": "25LN", "candidates": "phase=idee", "budget_cap": cap, "forced_in": forced_in});
     let res = im
-        .api(Method::POST, "/api/v1/prioritisation/scenarios", Some(create("Ruim", 900000, vec![])))
+        .api(
+            Method::POST,
+            "/api/v1/prioritisation/scenarios",
+            Some(create("Ruim", 900000, vec![])),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let wide = res.json();
     assert_eq!(wide["result"]["selected"], json!([a, b, small]));
     let wide_id = wide["id"].as_i64().unwrap();
     let res = im
-        .api(Method::POST, "/api/v1/prioritisation/scenarios", Some(create("Groot eerst", 900000, vec![big])))
+        .api(
+            Method::POST,
+            "/api/v1/prioritisation/scenarios",
+            Some(create("Groot eerst", 900000, vec![big])),
+        )
         .await;
     let big_first = res.json()["id"].as_i64().unwrap();
 
@@ -437,7 +481,9 @@ async fn scenarios_are_saved_read_compared_and_guarded_per_role() {
     assert_eq!(read["institution"], "25LN");
     assert_eq!(read["result"]["total_value"], json!(175.0));
     let cmp = im
-        .get(&format!("/api/v1/prioritisation/scenarios/compare?ids={wide_id},{big_first}"))
+        .get(&format!(
+            "/api/v1/prioritisation/scenarios/compare?ids={wide_id},{big_first}"
+        ))
         .await;
     assert_eq!(cmp.status, StatusCode::OK, "{}", cmp.body);
     let cmp = cmp.json();
@@ -453,7 +499,9 @@ async fn scenarios_are_saved_read_compared_and_guarded_per_role() {
     assert_eq!(cmp["scenarios"][0]["themes"][0]["theme"], "innovatie");
     assert_eq!(cmp["scenarios"][0]["themes"][0]["projects"], 3);
     let res = im
-        .get(&format!("/api/v1/prioritisation/scenarios/compare?ids={wide_id}"))
+        .get(&format!(
+            "/api/v1/prioritisation/scenarios/compare?ids={wide_id}"
+        ))
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -461,12 +509,20 @@ async fn scenarios_are_saved_read_compared_and_guarded_per_role() {
     let mut change = create("Ruim, bijgesteld", 1000000, vec![]);
     change["version"] = json!(read["version"].as_i64().unwrap() - 1);
     let res = im
-        .api(Method::PUT, &format!("/api/v1/prioritisation/scenarios/{wide_id}"), Some(change.clone()))
+        .api(
+            Method::PUT,
+            &format!("/api/v1/prioritisation/scenarios/{wide_id}"),
+            Some(change.clone()),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     change["version"] = read["version"].clone();
     let res = im
-        .api(Method::PUT, &format!("/api/v1/prioritisation/scenarios/{wide_id}"), Some(change))
+        .api(
+            Method::PUT,
+            &format!("/api/v1/prioritisation/scenarios/{wide_id}"),
+            Some(change),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["budget_cap"], json!(1000000.0));
@@ -475,35 +531,53 @@ async fn scenarios_are_saved_read_compared_and_guarded_per_role() {
     // informatiemanager does not see them.
     let lezer = app.session(Role::Lezer).await;
     let res = lezer
-        .api(Method::POST, "/api/v1/prioritisation/scenarios", Some(create("Nee", 1, vec![])))
+        .api(
+            Method::POST,
+            "/api/v1/prioritisation/scenarios",
+            Some(create("Nee", 1, vec![])),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let regie = app.session(Role::Regiegroep).await;
     let res = regie
-        .api(Method::POST, "/api/v1/prioritisation/scenarios", Some(create("Nee", 1, vec![])))
+        .api(
+            Method::POST,
+            "/api/v1/prioritisation/scenarios",
+            Some(create("Nee", 1, vec![])),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let mut network = create("Netwerkthema's", 500000, vec![]);
     network["institution"] = Value::Null;
     let res = regie
-        .api(Method::POST, "/api/v1/prioritisation/scenarios", Some(network))
+        .api(
+            Method::POST,
+            "/api/v1/prioritisation/scenarios",
+            Some(network),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let network_id = res.json()["id"].as_i64().unwrap();
-    assert_eq!(regie.get(&format!("/api/v1/prioritisation/scenarios/{wide_id}")).await.status, StatusCode::OK);
+    assert_eq!(
+        regie
+            .get(&format!("/api/v1/prioritisation/scenarios/{wide_id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
 
     let davinci_id = app.institution("25LK", "DaVinci College").await;
     let davinci = app
         .session_at(Role::Informatiemanager, Some(davinci_id))
         .await;
     assert_eq!(
-        davinci.get(&format!("/api/v1/prioritisation/scenarios/{wide_id}")).await.status,
+        davinci
+            .get(&format!("/api/v1/prioritisation/scenarios/{wide_id}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
-    let listed: Vec<i64> = davinci
-        .get("/api/v1/prioritisation/scenarios")
-        .await
-        .json()["items"]
+    let listed: Vec<i64> = davinci.get("/api/v1/prioritisation/scenarios").await.json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -532,11 +606,17 @@ async fn scenarios_are_saved_read_compared_and_guarded_per_role() {
     );
 
     let res = im
-        .api(Method::DELETE, &format!("/api/v1/prioritisation/scenarios/{big_first}"), None)
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/prioritisation/scenarios/{big_first}"),
+            None,
+        )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        im.get(&format!("/api/v1/prioritisation/scenarios/{big_first}")).await.status,
+        im.get(&format!("/api/v1/prioritisation/scenarios/{big_first}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 }
@@ -565,11 +645,16 @@ async fn the_pages_rank_plot_select_save_and_compare() {
         Some("6 projecten, waarvan 1 zonder volledige score.")
     );
 
-    let res = im.get("/prioriteren/waarde-inspanning?institution=25LN").await;
+    let res = im
+        .get("/prioriteren/waarde-inspanning?institution=25LN")
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("<svg class=\"chart bubbles\""));
     assert!(res.body.contains("href=\"/projecten/"));
-    assert!(res.shows("Niet in de grafiek"), "projects without effort are listed");
+    assert!(
+        res.shows("Niet in de grafiek"),
+        "projects without effort are listed"
+    );
 
     let res = im
         .get("/prioriteren/selectie?institution=25LN&budget=900.000")
@@ -597,11 +682,7 @@ async fn the_pages_rank_plot_select_save_and_compare() {
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.shows("Ruim budget"));
     assert!(res.shows("Staat op ‘moet mee’."));
-    let stored = app
-        .store()
-        .scenarios()
-        .await
-        .unwrap();
+    let stored = app.store().scenarios().await.unwrap();
     assert_eq!(stored[0].data.forced_in, vec![small]);
     let second = im
         .post_form(
@@ -644,7 +725,10 @@ async fn the_pages_rank_plot_select_save_and_compare() {
     assert_eq!(api["scenarios"][1]["total_value"], json!(75.0));
     // One scenario is no comparison: back to the list with the reason.
     let res = im
-        .get(&format!("/prioriteren/scenarios/vergelijk?id={}", id_of(&scenario)))
+        .get(&format!(
+            "/prioriteren/scenarios/vergelijk?id={}",
+            id_of(&scenario)
+        ))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 
@@ -652,7 +736,11 @@ async fn the_pages_rank_plot_select_save_and_compare() {
     let res = im
         .post_form(
             "/prioriteren/scenarios",
-            &[("name", ""), ("candidates", "institution=25LN"), ("budget", "900.000")],
+            &[
+                ("name", ""),
+                ("candidates", "institution=25LN"),
+                ("budget", "900.000"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -665,7 +753,11 @@ async fn the_pages_rank_plot_select_save_and_compare() {
     let res = lezer
         .post_form(&format!("{scenario}/verwijderen"), &[])
         .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND, "Horizon's scenario is not the reader's");
+    assert_eq!(
+        res.status,
+        StatusCode::NOT_FOUND,
+        "Horizon's scenario is not the reader's"
+    );
     let res = im.post_form(&format!("{scenario}/verwijderen"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(app.store().scenarios().await.unwrap().len(), 1);
@@ -692,7 +784,11 @@ async fn the_weighting_page_derives_and_saves_weights() {
         }
     }
     let res = im.get(&q).await;
-    assert!(res.shows("Je keuzes zijn consistent genoeg"), "{}", res.body);
+    assert!(
+        res.shows("Je keuzes zijn consistent genoeg"),
+        "{}",
+        res.body
+    );
     let mut form = vec![("view", "25LN"), ("version", ""), ("consistency", "0")];
     let weights: Vec<(String, &str)> = codes.iter().map(|c| (format!("w_{c}"), "20")).collect();
     form.extend(weights.iter().map(|(k, v)| (k.as_str(), *v)));
@@ -705,7 +801,10 @@ async fn the_weighting_page_derives_and_saves_weights() {
     let res = im
         .get("/prioriteren/weging?view=25LN&p_strategische-bijdrage_impact-onderwijs=9&p_strategische-bijdrage_urgentie=1/9&p_impact-onderwijs_urgentie=9")
         .await;
-    assert!(res.shows("Vergelijk ook dit paar criteria."), "the other pairs are missing");
+    assert!(
+        res.shows("Vergelijk ook dit paar criteria."),
+        "the other pairs are missing"
+    );
     // A reader may not save.
     let lezer = app.session(Role::Lezer).await;
     let res = lezer.post_form("/prioriteren/weging", &form).await;
