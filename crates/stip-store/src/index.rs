@@ -404,8 +404,20 @@ pub(crate) struct Index {
     tallies: Mutex<Vec<Tallied>>,
     /// Similar projects found, until the next write.
     similar: Mutex<SimilarKept>,
+    /// Rankings by weighted score (issue 12), until the next write.
+    ranked: Mutex<Vec<(u64, RankKey, Arc<Ranked>)>>,
     search: Search,
 }
+
+/// Projects with their weighted score, best first.
+pub type Ranked = Vec<(Arc<Project>, Option<stip_core::number::Hundredths>)>;
+
+/// What a ranking depends on besides the projects: who looks, the filter, and each criterion's
+/// code, weight and direction.
+pub(crate) type RankKey = (ProjectScope, ProjectFilter, Vec<(String, i64, bool)>);
+
+/// How many rankings are kept.
+const RANKED_KEPT: usize = 16;
 
 impl Index {
     pub(crate) fn new(projects: Vec<Project>) -> Index {
@@ -423,6 +435,7 @@ impl Index {
             texts: Mutex::new(Vec::new()),
             tallies: Mutex::new(Vec::new()),
             similar: Mutex::default(),
+            ranked: Mutex::default(),
             search,
         }
     }
@@ -634,6 +647,24 @@ impl Index {
     /// Changes with every write.
     pub(crate) fn generation(&self) -> u64 {
         self.read().generation
+    }
+
+    /// A ranking made before, if nothing was written since.
+    pub(crate) fn ranked_kept(&self, key: &RankKey, generation: u64) -> Option<Arc<Ranked>> {
+        let kept = self.ranked.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter()
+            .find(|(g, k, _)| *g == generation && k == key)
+            .map(|(_, _, r)| r.clone())
+    }
+
+    /// Keeps a ranking made at `generation`; older ones go, and the oldest when there are many.
+    pub(crate) fn keep_ranked(&self, key: RankKey, generation: u64, ranked: Arc<Ranked>) {
+        let mut kept = self.ranked.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(g, _, _)| *g == generation);
+        if kept.len() >= RANKED_KEPT {
+            kept.remove(0);
+        }
+        kept.push((generation, key, ranked));
     }
 
     /// Similar projects found before, if nothing was written since.

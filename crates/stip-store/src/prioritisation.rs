@@ -1,11 +1,19 @@
-//! Prioritising (issue 12): each view's weighting of the criteria and the saved scenarios.
-//! Neither is kept in memory (a page reads the one it shows), so neither is in the change log.
+//! Prioritising (issue 12): rankings by weighted score from the read model (kept until the
+//! next write), each view's weighting of the criteria and the saved scenarios. Weightings and
+//! scenarios are not kept in memory (a page reads the one it shows), so neither is in the
+//! change log.
 
+pub use crate::index::Ranked;
 use crate::{Result, Store, StoreError, corrupt, now, on_pool};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use stip_core::Version;
+use stip_core::access::ProjectScope;
+use stip_core::agenda::Direction;
 use stip_core::number::Hundredths;
+use stip_core::portfolio::{ListRequest, ProjectFilter};
 use stip_core::prioritisation::scenario::{Scenario, ScenarioData};
+use stip_core::prioritisation::{Weight, score};
 
 /// A view's own weights of the criteria.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +96,61 @@ impl TryFrom<ScenarioRow> for Scenario {
 const SCENARIO_COLUMNS: &str = "id, name, institution_id, candidates, budget_cap, fte_cap, forced_in, forced_out, requires, weights, created_by, created_at, updated_at, version";
 
 impl Store {
+    /// Every project `scope` sees that passes `filter`, with its score under `weights`, best
+    /// first; those without a score last; then by title. Kept until the next write, so paging
+    /// through a ranking of the whole network scores it once.
+    pub async fn ranked(
+        &self,
+        filter: &ProjectFilter,
+        scope: ProjectScope,
+        weights: &[Weight],
+    ) -> Result<Arc<Ranked>> {
+        let req = ListRequest {
+            filter: filter.clone(),
+            sort: Default::default(),
+            page: 1,
+            per_page: u32::MAX,
+        };
+        let req = self.with_mora_sub_areas(&req).await?;
+        let index = self.index().await?;
+        let generation = index.generation();
+        let key = (
+            scope,
+            req.filter.clone(),
+            weights
+                .iter()
+                .map(|w| {
+                    (
+                        w.code.clone(),
+                        w.weight.0,
+                        w.direction == Direction::Negative,
+                    )
+                })
+                .collect(),
+        );
+        if let Some(kept) = index.ranked_kept(&key, generation) {
+            return Ok(kept);
+        }
+        let mut ranked: Ranked = index
+            .first(&req, scope)
+            .into_iter()
+            .map(|p| {
+                let s = score(&p.data.scores, weights).score;
+                (p, s)
+            })
+            .collect();
+        ranked.sort_by(|(a, sa), (b, sb)| {
+            sb.map(|s| s.0)
+                .unwrap_or(i64::MIN)
+                .cmp(&sa.map(|s| s.0).unwrap_or(i64::MIN))
+                .then_with(|| a.data.title.cmp(&b.data.title))
+                .then(a.id.cmp(&b.id))
+        });
+        let ranked = Arc::new(ranked);
+        index.keep_ranked(key, generation, ranked.clone());
+        Ok(ranked)
+    }
+
     /// The weighting of a view: an institution's (`Some(id)`) or the network's (`None`);
     /// `None` when the view weighs as the criteria list does.
     pub async fn weighting(&self, institution_id: Option<i64>) -> Result<Option<Weighting>> {

@@ -8,7 +8,8 @@
 //! LP relaxation of each capacity alone, Dantzig's bound) cannot beat the best selection found.
 //! Values, costs and FTE are whole numbers (hundredths), so the bound and every comparison are
 //! exact. For a few hundred candidates it needs milliseconds (see `bench/README.md`); a search
-//! stops after [`NODE_LIMIT`] steps with the best selection found and `optimal: false`, so a
+//! stops after [`NODE_LIMIT`] steps with the best selection found, `optimal: false` and how far
+//! below the best possible it can at most be (from the root's bound), so a
 //! pathological request cannot hold a server.
 
 use std::collections::{BTreeSet, HashMap};
@@ -155,10 +156,18 @@ pub struct Selection {
     pub notes: Vec<(i64, Note)>,
     /// False only when the search hit [`NODE_LIMIT`].
     pub optimal: bool,
+    /// How much more value the best possible selection can at most have: 0 when optimal, else
+    /// the gap between the root's bound and what was found.
+    pub max_shortfall: i64,
 }
 
-/// Steps after which a search gives the best selection it found.
-pub const NODE_LIMIT: u64 = 5_000_000;
+/// Steps after which a search gives the best selection it found: about half a second here.
+/// Budget caps alone stay far below it at 500 candidates; with budget and FTE caps on 500
+/// candidates of nearly equal value it can be reached (see `bench/README.md`).
+pub const NODE_LIMIT: u64 = 1_500_000;
+
+/// Steps for all levels of a frontier together.
+pub const FRONTIER_NODE_LIMIT: u64 = 3_000_000;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -187,7 +196,7 @@ pub fn frontier(p: &Problem, steps: usize) -> Result<Vec<(i64, Selection)>, Infe
     let mut points: Vec<(i64, Selection)> = Vec::with_capacity(steps);
     for k in 0..steps {
         let budget = low + ((high - low) as i128 * k as i128 / (steps - 1) as i128) as i64;
-        let mut s = prepared.solve(budget, NODE_LIMIT);
+        let mut s = prepared.solve(budget, (FRONTIER_NODE_LIMIT / steps as u64).max(50_000));
         if let Some((_, before)) = points.last()
             && before.total_value > s.total_value
         {
@@ -394,8 +403,14 @@ impl Prepared {
 
     fn solve(&self, budget_cap: i64, node_limit: u64) -> Selection {
         let mut search = Search::new(self, budget_cap, node_limit);
+        let upper = search.value + search.upper_bound();
         search.run(0);
         let optimal = search.nodes <= node_limit;
+        let max_shortfall = if optimal {
+            0
+        } else {
+            (upper - search.best).max(0)
+        };
         let chosen = search.best_chosen;
 
         let n = self.ids.len();
@@ -471,6 +486,7 @@ impl Prepared {
                 .map(|&(i, note)| (self.ids[i], note))
                 .collect(),
             optimal,
+            max_shortfall,
         }
     }
 }
@@ -655,22 +671,39 @@ impl<'p> Search<'p> {
         }
     }
 
-    /// Dantzig's bound on what the undecided candidates can add within `left` of one capacity.
+    /// Martello and Toth's bound U2 on what the undecided candidates can add within `left` of
+    /// one capacity: filled best ratio first up to the first candidate that does not fit (the
+    /// critical one), then the better of leaving it out and filling the rest at the next one's
+    /// ratio (U0), or taking it in and making room at the ratio of the last one taken (U1).
+    /// Never above Dantzig's fractional bound, and often well below it.
     fn bound(&self, order: &[usize], weight: &[i64], left: i64) -> i64 {
         let mut left = left;
         let mut total = 0i64;
-        for &i in order {
-            if self.decided[i] != 0 {
-                continue;
-            }
+        let mut last: Option<usize> = None;
+        let mut undecided = order.iter().copied().filter(|&i| self.decided[i] == 0);
+        while let Some(i) = undecided.next() {
             let (v, w) = (self.p.value[i], weight[i]);
             if w <= left {
                 left -= w;
                 total += v;
-            } else {
-                total += (i128::from(v) * i128::from(left) / i128::from(w)) as i64;
-                break;
+                last = Some(i);
+                continue;
             }
+            let at_ratio = |j: usize, room: i64| -> i64 {
+                (i128::from(self.p.value[j]) * i128::from(room) / i128::from(weight[j].max(1)))
+                    as i64
+            };
+            let u0 = total + undecided.next().map_or(0, |j| at_ratio(j, left));
+            let u1 = match last {
+                Some(k) if weight[k] > 0 => {
+                    let room = i128::from(w - left) * i128::from(self.p.value[k]);
+                    let given_up = (room + i128::from(weight[k]) - 1) / i128::from(weight[k]);
+                    total + v - given_up as i64
+                }
+                // Nothing to make room with: taking it in is impossible.
+                _ => total,
+            };
+            return u0.max(u1);
         }
         total
     }
@@ -703,6 +736,21 @@ impl<'p> Search<'p> {
             return false;
         }
         self.p.fte_cap.is_none() || self.bound(&self.by_fte, &self.p.fte, self.fte_left) > need
+    }
+
+    /// The least of the bounds on what the undecided candidates can add.
+    fn upper_bound(&self) -> i64 {
+        let mut bound = self.bound(&self.by_cost, &self.p.cost, self.budget_left);
+        if self.p.fte_cap.is_some() {
+            bound = bound.min(self.bound(&self.by_fte, &self.p.fte, self.fte_left));
+        }
+        if let Some(s) = &self.surrogate {
+            let left = s.alpha * self.budget_left as f64 / s.budget
+                + (1.0 - s.alpha) * self.fte_left as f64 / s.fte;
+            let f = fractional(&s.order, &self.decided, &self.p.value, &s.weight, left);
+            bound = bound.min((f + 1e-3).floor() as i64);
+        }
+        bound
     }
 
     fn run(&mut self, from: usize) {

@@ -126,20 +126,6 @@ fn score_json(p: &Project, weighing: &Weighing) -> ScoreJson {
     }
 }
 
-/// Sorts best score first, projects without one last, then by title.
-pub fn ranked(
-    mut scored: Vec<(Arc<Project>, Option<Hundredths>)>,
-) -> Vec<(Arc<Project>, Option<Hundredths>)> {
-    scored.sort_by(|(a, sa), (b, sb)| {
-        sb.map(|s| s.0)
-            .unwrap_or(i64::MIN)
-            .cmp(&sa.map(|s| s.0).unwrap_or(i64::MIN))
-            .then_with(|| a.data.title.cmp(&b.data.title))
-            .then(a.id.cmp(&b.id))
-    });
-    scored
-}
-
 /// Every visible project that passes the list's filters with its weighted score, best first.
 /// The weights are those of the view the filters name (an institution's, else the network's).
 /// All projects come at once unless `page` or `per_page` is given.
@@ -156,17 +142,8 @@ pub async fn scores(
     let lists = state.lists().await?;
     let request = query.parse().map_err(ApiError::Invalid)?;
     let view = View::of_filter(&lists, &request.filter);
-    let projects = super::visible(&state, &viewer, &view, &request.filter).await?;
     let weighing = Weighing::of(&state, &lists, view, None).await?;
-    let scored = ranked(
-        projects
-            .into_iter()
-            .map(|p| {
-                let s = weighing.score(&p).score;
-                (p, s)
-            })
-            .collect(),
-    );
+    let scored = super::ranking(&state, &viewer, &weighing, &request.filter).await?;
     let total = scored.len();
     let paged = !query.page.trim().is_empty() || !query.per_page.trim().is_empty();
     let (skip, take) = if paged {
@@ -253,6 +230,8 @@ pub struct SelectionJson {
     pub fte_cap: Option<f64>,
     /// False only when the search was stopped before it could prove the selection best.
     pub optimal: bool,
+    /// How much more value the best possible selection can at most have (0 when optimal).
+    pub max_shortfall: f64,
     /// The view whose weights gave the values: `network` or a BRIN code.
     pub weighting: String,
     pub not_selected: Vec<LeftOutJson>,
@@ -283,6 +262,7 @@ pub fn selection_json(
         budget_left: Hundredths(budget_cap - s.total_cost).as_f64(),
         fte_cap: fte_cap.map(|f| Hundredths(f).as_f64()),
         optimal: s.optimal,
+        max_shortfall: Hundredths(s.max_shortfall).as_f64(),
         weighting,
         not_selected: s
             .not_selected

@@ -3,15 +3,17 @@
 //! pairwise comparison) and saved scenarios compared side by side; as pages under
 //! `/prioriteren` and under `/api/v1/prioritisation`.
 //!
-//! A **view** is whose portfolio is weighed: one institution's (the filters name it) or the
-//! network's (all the viewer sees). Each view may weigh the criteria its own way; a scenario
-//! may weigh them its own way again.
+//! A **view** is whose portfolio is weighed: one institution's (the filters name it: its
+//! projects the viewer sees) or the network's (the projects the whole network sees, so the
+//! network chooses from the same set whoever looks). Each view may weigh the criteria its own
+//! way; a scenario may weigh them its own way again.
 
 pub mod api;
 pub mod pages;
 
 use crate::AppState;
 use crate::i18n::Lang;
+use crate::identity::Viewer;
 use crate::lists::Lists;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,8 +25,6 @@ use stip_core::prioritisation::{Scored, Weight, score, weights};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use stip_store::prioritisation::Weighting;
-
-use crate::identity::Viewer;
 
 /// Hours in a year's full-time job in the mbo (CAO mbo: 1.659), to count effort given in
 /// hours as FTE.
@@ -180,13 +180,39 @@ pub async fn visible(
     view: &View,
     filter: &ProjectFilter,
 ) -> Result<Vec<Arc<Project>>, StoreError> {
-    let scope = match view {
+    state
+        .store
+        .all_projects(filter, view_scope(viewer, view))
+        .await
+}
+
+/// The scope of a view: for the network, what the whole network sees; for an institution,
+/// what the viewer sees.
+fn view_scope(viewer: &Viewer, view: &View) -> ProjectScope {
+    match view {
         View::Network => ProjectScope::Network {
             own_institution: None,
         },
         View::Institution { .. } => project_scope(&viewer.actor),
-    };
-    state.store.all_projects(filter, scope).await
+    }
+}
+
+/// The projects of a view that pass `filter`, scored with the view's weights, best first (kept
+/// by the store until the next write).
+pub async fn ranking(
+    state: &AppState,
+    viewer: &Viewer,
+    weighing: &Weighing,
+    filter: &ProjectFilter,
+) -> Result<Arc<stip_store::prioritisation::Ranked>, StoreError> {
+    state
+        .store
+        .ranked(
+            filter,
+            view_scope(viewer, &weighing.view),
+            &weighing.weights,
+        )
+        .await
 }
 
 /// The candidates of a list query and the view they are weighed in: the projects that pass

@@ -3,7 +3,7 @@
 //! side). Every page takes the portfolio list's filters and works without JavaScript: the
 //! selection is a GET form, so a result is a link that can be shared.
 
-use super::api::{Outcome, compare_ids, compared, judged, outcome, ranked};
+use super::api::{Outcome, compare_ids, compared, judged, outcome};
 use super::{
     Conditions, MAX_CANDIDATES, View, Weighing, amount, candidates_of, check_some_weight, fte,
     infeasible, note_text, problem, reason_text, score_text,
@@ -179,17 +179,8 @@ async fn ranking(
     let lists = state.lists().await?;
     let f = Filters::new(lang, &lists, query, "/prioriteren");
     let view = View::of_filter(&lists, &f.request.filter);
-    let projects = super::visible(&state, &viewer, &view, &f.request.filter).await?;
     let weighing = Weighing::of(&state, &lists, view.clone(), None).await?;
-    let scored = ranked(
-        projects
-            .into_iter()
-            .map(|p| {
-                let s = weighing.score(&p).score;
-                (p, s)
-            })
-            .collect(),
-    );
+    let scored = super::ranking(&state, &viewer, &weighing, &f.request.filter).await?;
     let total = scored.len();
     let pages = total.div_ceil(PER_PAGE).max(1);
     let page = (f.request.page as usize).clamp(1, pages);
@@ -290,6 +281,8 @@ struct ValueEffortPage {
     rows: Vec<BubbleRow>,
     /// Projects that cannot be placed: (id, title, why).
     left_out: Vec<(i64, String, String)>,
+    /// Said when there are more projects than the chart takes.
+    truncated: Option<String>,
 }
 
 async fn value_effort(
@@ -304,14 +297,25 @@ async fn value_effort(
     let lists = state.lists().await?;
     let f = Filters::new(lang, &lists, query, "/prioriteren/waarde-inspanning");
     let view = View::of_filter(&lists, &f.request.filter);
-    let projects = super::visible(&state, &viewer, &view, &f.request.filter).await?;
     let weighing = Weighing::of(&state, &lists, view.clone(), None).await?;
+    // Best first, so a chart that cannot take them all shows the highest scores.
+    let ranked = super::ranking(&state, &viewer, &weighing, &f.request.filter).await?;
+    let projects: Vec<&Arc<Project>> = ranked.iter().map(|(p, _)| p).collect();
     let mut plotted = Vec::new();
     let mut rows = Vec::new();
     let mut left_out = Vec::new();
     let mut legend: Vec<LegendItem> = Vec::new();
-    for p in projects.iter().take(MAX_CANDIDATES) {
-        let score = weighing.score(p).score;
+    let truncated = (projects.len() > MAX_CANDIDATES).then(|| {
+        lang.t_with(
+            "prioritise.plot_first",
+            &[
+                ("n", &projects.len().to_string()),
+                ("max", &MAX_CANDIDATES.to_string()),
+            ],
+        )
+    });
+    for (p, score) in ranked.iter().take(MAX_CANDIDATES) {
+        let score = *score;
         let effort = fte(p);
         let (Some(score), Some(effort)) = (score, effort) else {
             let why = if score.is_none() {
@@ -403,6 +407,7 @@ async fn value_effort(
         legend,
         rows,
         left_out,
+        truncated,
     }))
 }
 
@@ -431,6 +436,8 @@ pub struct Result_ {
     pub chosen: Vec<(i64, String, String, String, String)>,
     pub left_out: Vec<(i64, String, String)>,
     pub optimal: bool,
+    /// When not proven optimal: how much value the best selection can at most have more.
+    pub shortfall: String,
 }
 
 fn result_view(
@@ -518,6 +525,7 @@ fn result_view(
         chosen,
         left_out,
         optimal: s.optimal,
+        shortfall: score_text(lang, Some(Hundredths(s.max_shortfall))),
     }
 }
 
