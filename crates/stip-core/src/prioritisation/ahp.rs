@@ -49,13 +49,10 @@ pub fn judgement(value: f64) -> Result<f64, ErrorCode> {
 /// `above[k]` for (i, j) with i < j in row order, i.e. (0,1), (0,2), …, (1,2), ….
 pub fn matrix(n: usize, above: &[f64]) -> Vec<Vec<f64>> {
     let mut m = vec![vec![1.0; n]; n];
-    let mut k = 0;
-    for i in 0..n {
-        for j in i + 1..n {
-            m[i][j] = above[k];
-            m[j][i] = 1.0 / above[k];
-            k += 1;
-        }
+    let pairs = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j)));
+    for ((i, j), value) in pairs.zip(above) {
+        m[i][j] = *value;
+        m[j][i] = 1.0 / value;
     }
     m
 }

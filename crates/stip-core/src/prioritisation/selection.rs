@@ -231,8 +231,8 @@ impl Prepared {
         let mut index: HashMap<i64, usize> = HashMap::with_capacity(p.candidates.len());
         let mut candidates: Vec<Candidate> = Vec::with_capacity(p.candidates.len());
         for c in &p.candidates {
-            if !index.contains_key(&c.id) {
-                index.insert(c.id, candidates.len());
+            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(c.id) {
+                e.insert(candidates.len());
                 candidates.push(*c);
             }
         }
@@ -414,10 +414,7 @@ impl Prepared {
         let chosen = search.best_chosen;
 
         let n = self.ids.len();
-        let mut is_in = vec![false; n];
-        for i in 0..n {
-            is_in[i] = self.state[i] == State::Fixed;
-        }
+        let mut is_in: Vec<bool> = self.state.iter().map(|s| *s == State::Fixed).collect();
         for &i in &chosen {
             is_in[i] = true;
         }

@@ -892,16 +892,28 @@ fn views_for(viewer: &Viewer, lists: &Lists, view: &View) -> Vec<(String, String
     views
 }
 
+/// What the weighting page shows besides the view: the weights as typed (after a refused
+/// save), the pairwise judgements asked about, refusals, and whether a save just succeeded.
+struct Shown<'a> {
+    typed: Option<&'a [(String, String)]>,
+    judgements: &'a [(String, String)],
+    errors: Invalid,
+    saved: bool,
+}
+
 async fn weighting_page(
     state: &AppState,
     viewer: &Viewer,
     lists: &Lists,
     view: View,
-    typed: Option<&[(String, String)]>,
-    judgements: &[(String, String)],
-    errors: Invalid,
-    saved: bool,
+    shown: Shown<'_>,
 ) -> Result<Response, PageError> {
+    let Shown {
+        typed,
+        judgements,
+        errors,
+        saved,
+    } = shown;
     let lang = viewer.lang;
     let weighing = Weighing::of(state, lists, view.clone(), None).await?;
     let inputs = weighing
@@ -1012,17 +1024,13 @@ async fn weighting(
         return Err(PageError::NotFound);
     };
     let saved = param(&pairs, "opgeslagen") == "1";
-    weighting_page(
-        &state,
-        &viewer,
-        &lists,
-        view,
-        None,
-        &pairs,
-        Invalid::default(),
+    let shown = Shown {
+        typed: None,
+        judgements: &pairs,
+        errors: Invalid::default(),
         saved,
-    )
-    .await
+    };
+    weighting_page(&state, &viewer, &lists, view, shown).await
 }
 
 async fn save_weighting(
@@ -1081,17 +1089,13 @@ async fn save_weighting(
         }
         invalid.push("weights", ErrorCode::Taken);
     }
-    weighting_page(
-        &state,
-        &viewer,
-        &lists,
-        view,
-        Some(&form),
-        &[],
-        invalid,
-        false,
-    )
-    .await
+    let shown = Shown {
+        typed: Some(&form),
+        judgements: &[],
+        errors: invalid,
+        saved: false,
+    };
+    weighting_page(&state, &viewer, &lists, view, shown).await
 }
 
 // ---- Scenario's -----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ fn scored(p: &mut stip_core::portfolio::ProjectInput, s: [&str; 5]) {
     }
 }
 
-fn item<'a>(scores: &'a Value, id: i64) -> &'a Value {
+fn item(scores: &Value, id: i64) -> &Value {
     scores["items"]
         .as_array()
         .unwrap()
