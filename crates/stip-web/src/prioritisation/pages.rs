@@ -549,6 +549,56 @@ struct SelectionPage {
     /// Changing a saved scenario: (id, version, name).
     editing: Option<(i64, i64, String)>,
     scenario_name: String,
+    weight_inputs: Vec<WeightField>,
+    own_weights_given: bool,
+}
+
+/// A criterion's weight as the selection form offers it: empty keeps the view's (`usual`).
+pub struct WeightField {
+    pub code: String,
+    pub name: String,
+    pub value: String,
+    pub usual: String,
+}
+
+/// The weights typed in a form's `w_<criterion>` fields (empty ones left out), each 0–100.
+fn typed_weights(
+    lists: &Lists,
+    form: &[(String, String)],
+    invalid: &mut Invalid,
+) -> BTreeMap<String, Hundredths> {
+    let mut out = BTreeMap::new();
+    for c in &lists.criteria {
+        let field = format!("w_{}", c.data.code);
+        let raw = param(form, &field).trim();
+        if raw.is_empty() {
+            continue;
+        }
+        match Hundredths::parse(raw) {
+            Ok(w) if check_weights(&[(c.data.code.clone(), w)].into()).is_ok() => {
+                out.insert(c.data.code.clone(), w);
+            }
+            Ok(_) => invalid.push(&field, ErrorCode::OutOfRange { min: 0, max: 100 }),
+            Err(code) => invalid.push(&field, code),
+        }
+    }
+    out
+}
+
+/// A criterion's weight in the view itself (its weighting, else the criteria list's).
+fn view_weight(lists: &Lists, weighing: &Weighing, code: &str) -> i64 {
+    weighing
+        .weighting
+        .as_ref()
+        .and_then(|w| w.weights.get(code))
+        .or_else(|| {
+            lists
+                .criteria
+                .iter()
+                .find(|c| c.data.code == code)
+                .map(|c| &c.data.weight)
+        })
+        .map_or(0, |w| w.0)
 }
 
 /// Ids as typed: "12, 15" (spaces, commas or semicolons between).
@@ -589,8 +639,23 @@ async fn selection_page(
         },
         Err(_) => None,
     };
-    let weighing = Weighing::of(&state, &lists, view.clone(), None).await?;
     let mut invalid = Invalid::default();
+    // The selection's own weights (`w_<criterion>`), over the view's; empty keeps the view's.
+    let own_weights = typed_weights(&lists, &pairs, &mut invalid);
+    let weighing = Weighing::of(&state, &lists, view.clone(), Some(&own_weights)).await?;
+    if let Err(e) = check_some_weight(&weighing.weights) {
+        invalid.0.extend(e.0);
+    }
+    let weight_inputs = weighing
+        .weights
+        .iter()
+        .map(|w| WeightField {
+            name: lists.criterion_name(&w.code),
+            value: param(&pairs, &format!("w_{}", w.code)).to_string(),
+            usual: amount(lang, view_weight(&lists, &weighing, &w.code)),
+            code: w.code.clone(),
+        })
+        .collect::<Vec<_>>();
     // A save that was refused comes back here with the fields at fault.
     for (k, field) in &pairs {
         if k == "fout" {
@@ -789,6 +854,8 @@ async fn selection_page(
         frontier,
         frontier_rows,
         candidates_query,
+        own_weights_given: weight_inputs.iter().any(|w| !w.value.is_empty()),
+        weight_inputs,
     }))
 }
 
@@ -1191,6 +1258,7 @@ fn scenario_from_form(
             }
         }
     }
+    let weights = typed_weights(lists, form, &mut invalid);
     let data = ScenarioData {
         name: param(form, "name").to_string(),
         institution_id,
@@ -1200,9 +1268,8 @@ fn scenario_from_form(
         forced_in,
         forced_out,
         requires,
-        weights: BTreeMap::new(),
+        weights,
     };
-    let _ = lists;
     match data.check() {
         Ok(d) if invalid.is_empty() => Ok(d),
         Ok(_) => Err(invalid),
@@ -1225,6 +1292,7 @@ fn back_to_selection(form: &[(String, String)], invalid: &Invalid) -> Response {
         if matches!(k.as_str(), "budget" | "fte" | "name")
             || k.starts_with('k')
             || k.starts_with('v')
+            || k.starts_with("w_")
         {
             q.append_pair(k, v);
         }
@@ -1279,8 +1347,7 @@ async fn update_scenario(
     }
     let lists = state.lists().await?;
     match scenario_from_form(&lists, &form, before.data.institution_id) {
-        Ok(mut data) => {
-            data.weights = before.data.weights.clone();
+        Ok(data) => {
             let version = Version::from_form(param(&form, "version"));
             if state.store.update_scenario(id, version, &data).await? {
                 Ok(Redirect::to(&format!("/prioriteren/scenarios/{id}")).into_response())
@@ -1359,6 +1426,9 @@ fn selection_href(s: &Scenario, lists: &Lists) -> String {
     }
     for (a, bs) in required {
         q.append_pair(&format!("v{a}"), &bs.join(", "));
+    }
+    for (code, w) in &s.data.weights {
+        q.append_pair(&format!("w_{code}"), &w.to_dutch());
     }
     q.append_pair("scenario", &s.id.to_string());
     format!("/prioriteren/selectie?{}", q.finish())

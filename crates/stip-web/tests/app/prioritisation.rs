@@ -17,6 +17,7 @@ on_both!(
     scenarios_are_saved_read_compared_and_guarded_per_role,
     the_pages_rank_plot_select_save_and_compare,
     the_weighting_page_derives_and_saves_weights,
+    a_selection_weighs_its_own_way_and_its_scenario_keeps_it,
 );
 
 /// Scores on the five default criteria: strategische bijdrage, impact op onderwijs, urgentie,
@@ -809,4 +810,67 @@ async fn the_weighting_page_derives_and_saves_weights() {
     let lezer = app.session(Role::Lezer).await;
     let res = lezer.post_form("/prioriteren/weging", &form).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+async fn a_selection_weighs_its_own_way_and_its_scenario_keeps_it() {
+    let app = TestApp::new().await;
+    let id = app
+        .add_project("25LN", "Volledig gescoord", |p| {
+            p.budget = "1000".into();
+            scored(p, ["4", "5", "2", "4", "1"])
+        })
+        .await;
+    let im = app.session(Role::Informatiemanager).await;
+    // Only strategische bijdrage counts: 4 → 75 instead of 67,86.
+    let only_strategy = "w_impact-onderwijs=0&w_urgentie=0&w_inspanning=0&w_risico=0";
+    let res = im
+        .get(&format!(
+            "/prioriteren/selectie?institution=25LN&budget=5000&{only_strategy}"
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("<td>75</td>"), "{}", res.body);
+    let res = im
+        .post_form(
+            "/prioriteren/scenarios",
+            &[
+                ("name", "Alleen strategie"),
+                ("candidates", "institution=25LN"),
+                ("budget", "5000"),
+                ("w_impact-onderwijs", "0"),
+                ("w_urgentie", "0"),
+                ("w_inspanning", "0"),
+                ("w_risico", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let scenario = res.location().to_string();
+    let stored = &app.store().scenarios().await.unwrap()[0];
+    assert_eq!(stored.data.weights.len(), 4);
+    let api = im
+        .get(&format!(
+            "/api/v1/prioritisation/scenarios/{}",
+            scenario.rsplit('/').next().unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(api["result"]["total_value"], json!(75.0));
+    assert_eq!(api["result"]["selected"], json!([id]));
+    // Changing it opens the selection with those weights filled in.
+    let page = im.get(&scenario).await;
+    assert!(
+        page.body.contains("w_urgentie=0"),
+        "the change link carries the weights"
+    );
+    // A weight off the scale is named and nothing is worked out.
+    let res = im
+        .get("/prioriteren/selectie?institution=25LN&budget=5000&w_urgentie=500")
+        .await;
+    assert!(
+        res.shows("Kies een waarde van 0 tot en met 100."),
+        "{}",
+        res.body
+    );
+    assert!(!res.shows("Uitkomst"));
 }
