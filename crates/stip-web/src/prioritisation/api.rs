@@ -586,15 +586,16 @@ fn weights_json(viewer: &Viewer, lists: &Lists, w: &Weighing) -> WeightsJson {
     }
 }
 
+/// The view a request names; an institution Stip does not know is not found.
 fn view_of(lists: &Lists, raw: &str) -> Result<View, ApiError> {
-    View::of(lists, raw).ok_or_else(|| ApiError::Invalid(Invalid::one("view", ErrorCode::Unknown)))
+    View::of(lists, raw).ok_or(ApiError::NotFound)
 }
 
 /// The criteria's weights in a view.
 #[utoipa::path(get, path = "/api/v1/prioritisation/weights", tag = "prioritisation", operation_id = "prioritisation_weights", params(ViewParams),
     responses((status = 200, description = "The view's weights", body = WeightsJson),
         (status = 401, description = "Not logged in", body = crate::Problem),
-        (status = 422, description = "No such view", body = crate::Problem)))]
+        (status = 404, description = "No institution with this BRIN code", body = crate::Problem)))]
 pub async fn read_weights(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -624,6 +625,7 @@ pub struct WeightsWrite {
     responses((status = 200, description = "Saved", body = WeightsJson),
         (status = 401, description = "Not logged in", body = crate::Problem),
         (status = 403, description = "The caller may not weigh this view", body = crate::Problem),
+        (status = 404, description = "No institution with this BRIN code", body = crate::Problem),
         (status = 409, description = "Saved by someone else since `version`", body = crate::Problem),
         (status = 422, description = "A weight is refused", body = crate::Problem)))]
 pub async fn save_weights(
@@ -1189,6 +1191,7 @@ pub async fn delete_scenario(
 #[into_params(parameter_in = Query)]
 pub struct CompareParams {
     /// Two or three scenario ids, comma-separated: `3,5`.
+    #[param(pattern = "^[0-9]{1,18}(,[0-9]{1,18}){1,2}$", example = "3,5")]
     pub ids: String,
 }
 
@@ -1300,13 +1303,13 @@ pub async fn compared(
     Ok((out, differences))
 }
 
-/// The ids of a comparison: two or three, comma-separated.
+/// The ids of a comparison: two or three, comma-separated (the same one twice compares it
+/// with itself).
 pub fn compare_ids(raw: &str) -> Result<Vec<i64>, Invalid> {
     let mut ids: Vec<i64> = Vec::new();
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part.parse() {
-            Ok(id) if !ids.contains(&id) => ids.push(id),
-            Ok(_) => {}
+            Ok(id) => ids.push(id),
             Err(_) => return Err(Invalid::one("ids", ErrorCode::NotANumber)),
         }
     }
