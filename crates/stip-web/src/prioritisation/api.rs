@@ -13,7 +13,7 @@ use crate::portfolio::api::ListParams;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -527,12 +527,20 @@ pub async fn frontier(
 
 // ---- Weights ----------------------------------------------------------------------------
 
-#[derive(Deserialize, IntoParams, Default)]
-#[serde(default)]
+/// Read from the query's pairs (not axum's `Query`, which answers a repeated name with a 400).
+#[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ViewParams {
     /// `network` (or nothing) for the network's weights, or an institution's BRIN code.
-    pub view: String,
+    pub view: Option<String>,
+}
+
+/// The first value of `name` in a query string; empty when it is not there.
+fn query_value(raw: &Option<String>, name: &str) -> String {
+    url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -599,11 +607,11 @@ fn view_of(lists: &Lists, raw: &str) -> Result<View, ApiError> {
 pub async fn read_weights(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<ViewParams>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<WeightsJson>, ApiError> {
     allowed(&viewer, Action::Prioritise)?;
     let lists = state.lists().await?;
-    let view = view_of(&lists, &params.view)?;
+    let view = view_of(&lists, &query_value(&query, "view"))?;
     let w = Weighing::of(&state, &lists, view, None).await?;
     Ok(Json(weights_json(&viewer, &lists, &w)))
 }
@@ -631,13 +639,13 @@ pub struct WeightsWrite {
 pub async fn save_weights(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<ViewParams>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<WeightsJson>, ApiError> {
     logged_in(&viewer)?;
     let lists = state.lists().await?;
-    let view = view_of(&lists, &params.view)?;
+    let view = view_of(&lists, &query_value(&query, "view"))?;
     allowed(
         &viewer,
         Action::WeighCriteria {
@@ -1186,8 +1194,8 @@ pub async fn delete_scenario(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, IntoParams, Default)]
-#[serde(default)]
+/// Read from the query's pairs, as [`ViewParams`].
+#[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CompareParams {
     /// Two or three scenario ids, comma-separated: `3,5`.
@@ -1332,10 +1340,10 @@ pub fn compare_ids(raw: &str) -> Result<Vec<i64>, Invalid> {
 pub async fn compare_scenarios(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<CompareParams>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<CompareJson>, ApiError> {
     allowed(&viewer, Action::Prioritise)?;
-    let ids = compare_ids(&params.ids).map_err(ApiError::Invalid)?;
+    let ids = compare_ids(&query_value(&query, "ids")).map_err(ApiError::Invalid)?;
     let lists = state.lists().await?;
     let (scenarios, differences) = compared(&state, &viewer, &lists, &ids).await?;
     Ok(Json(CompareJson {
