@@ -148,7 +148,10 @@ impl Modify for Problems {
                             .schema_type(utoipa::openapi::schema::Type::String)
                             .min_length(Some(1))
                             .max_length(Some(200))
-                            .pattern(Some(r"\S"))
+                            // A character that is no white space, as Rust counts it (the
+                            // search trims that): JSON Schema's `\s` lacks U+0085 and has U+FEFF,
+                            // which the search counts as blank too.
+                            .pattern(Some(r"[^\s\u0085]"))
                             .into(),
                     );
                 }

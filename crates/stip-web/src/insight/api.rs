@@ -452,7 +452,11 @@ pub async fn search(
     Listing(query): Listing,
 ) -> Result<Json<SearchJson>, ApiError> {
     let request = query.parse().map_err(ApiError::Invalid)?;
-    let text = query.q.trim();
+    // Blank is white space as Rust and as JSON Schema count it (U+FEFF is the latter's only):
+    // the same set the OpenAPI document's pattern for `q` leaves out.
+    let text = query
+        .q
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if text.is_empty() {
         return Err(ApiError::Invalid(Invalid::one("q", ErrorCode::Required)));
     }
