@@ -431,7 +431,7 @@ pub struct CandidateRow {
 }
 
 /// The outcome of a selection as the pages show it.
-pub struct Result_ {
+pub struct SelectionView {
     pub summary: Vec<(String, String)>,
     pub chosen: Vec<(i64, String, String, String, String)>,
     pub left_out: Vec<(i64, String, String)>,
@@ -447,7 +447,7 @@ fn result_view(
     weighing: &Weighing,
     budget_cap: i64,
     fte_cap: Option<i64>,
-) -> Result_ {
+) -> SelectionView {
     let find = |id: i64| projects.iter().find(|p| p.id == id);
     let title = |id: i64| find(id).map(|p| p.data.title.clone()).unwrap_or_default();
     let used = if budget_cap > 0 {
@@ -520,7 +520,7 @@ fn result_view(
         .iter()
         .map(|(id, r)| (*id, title(*id), reason_text(lang, r)))
         .collect();
-    Result_ {
+    SelectionView {
         summary,
         chosen,
         left_out,
@@ -540,7 +540,7 @@ struct SelectionPage {
     fte: String,
     candidates: Vec<CandidateRow>,
     too_many: Option<String>,
-    result: Option<Result_>,
+    result: Option<SelectionView>,
     frontier: Option<String>,
     frontier_rows: Vec<(String, String, String)>,
     /// The query of this selection, for saving it as a scenario.
@@ -1393,7 +1393,7 @@ struct ScenarioPage {
     c: Chrome,
     s: Scenario,
     facts: Vec<(String, String)>,
-    result: Option<Result_>,
+    result: Option<SelectionView>,
     problem: Option<String>,
     edit_href: String,
     may_manage: bool,
@@ -1434,7 +1434,11 @@ fn selection_href(s: &Scenario, lists: &Lists) -> String {
     format!("/prioriteren/selectie?{}", q.finish())
 }
 
-fn outcome_view(lang: Lang, o: &Outcome, s: &ScenarioData) -> (Option<Result_>, Option<String>) {
+fn outcome_view(
+    lang: Lang,
+    o: &Outcome,
+    s: &ScenarioData,
+) -> (Option<SelectionView>, Option<String>) {
     match &o.result {
         Ok(sel) => (
             Some(result_view(
