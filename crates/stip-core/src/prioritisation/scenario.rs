@@ -45,6 +45,20 @@ pub const MAX_LISTED: usize = 1000;
 pub const MAX_BUDGET_CAP: i64 = 100_000_000_000 * 100;
 
 impl ScenarioData {
+    /// The rules a scenario's fields keep, each refusal naming its field, after the refusals
+    /// already found while reading it (`before`).
+    pub fn check_after(self, before: Invalid) -> Result<ScenarioData, Invalid> {
+        match self.check() {
+            Ok(d) if before.is_empty() => Ok(d),
+            Ok(_) => Err(before),
+            Err(e) => {
+                let mut all = before;
+                all.0.extend(e.0);
+                Err(all)
+            }
+        }
+    }
+
     /// The rules a scenario's fields keep, each refusal naming its field.
     pub fn check(mut self) -> Result<ScenarioData, Invalid> {
         let mut e = Invalid::default();

@@ -709,20 +709,10 @@ impl<'p> Search<'p> {
     /// add more than `need`: their surrogate bound first (the tightest when both caps bind, and
     /// the search order is its order, so it starts at `from`), then each capacity alone.
     fn can_add_more_than(&self, from: usize, need: i64) -> bool {
-        if let Some(s) = &self.surrogate {
-            let left = s.alpha * self.budget_left as f64 / s.budget
-                + (1.0 - s.alpha) * self.fte_left as f64 / s.fte;
-            let f = fractional(
-                &s.order[from..],
-                &self.decided,
-                &self.p.value,
-                &s.weight,
-                left,
-            );
-            // Whole values: nothing above the floor is reachable (the margin absorbs rounding).
-            if ((f + 1e-3).floor() as i64) <= need {
-                return false;
-            }
+        if let Some(s) = &self.surrogate
+            && self.surrogate_bound(s, from) <= need
+        {
+            return false;
         }
         let by_cost = if self.surrogate.is_none() {
             &self.by_cost[from..]
@@ -742,12 +732,25 @@ impl<'p> Search<'p> {
             bound = bound.min(self.bound(&self.by_fte, &self.p.fte, self.fte_left));
         }
         if let Some(s) = &self.surrogate {
-            let left = s.alpha * self.budget_left as f64 / s.budget
-                + (1.0 - s.alpha) * self.fte_left as f64 / s.fte;
-            let f = fractional(&s.order, &self.decided, &self.p.value, &s.weight, left);
-            bound = bound.min((f + 1e-3).floor() as i64);
+            bound = bound.min(self.surrogate_bound(s, 0));
         }
         bound
+    }
+
+    /// The surrogate's fractional bound on what the undecided candidates from `from` in its
+    /// order can add within what is left of both caps.
+    fn surrogate_bound(&self, s: &Surrogate, from: usize) -> i64 {
+        let left = s.alpha * self.budget_left as f64 / s.budget
+            + (1.0 - s.alpha) * self.fte_left as f64 / s.fte;
+        let f = fractional(
+            &s.order[from..],
+            &self.decided,
+            &self.p.value,
+            &s.weight,
+            left,
+        );
+        // Whole values: nothing above the floor is reachable (the margin absorbs rounding).
+        (f + 1e-3).floor() as i64
     }
 
     fn run(&mut self, from: usize) {

@@ -1019,14 +1019,7 @@ fn scenario_data(lists: &Lists, w: &ScenarioWrite) -> Result<ScenarioData, Inval
         requires: w.requires.clone(),
         weights,
     };
-    match data.check() {
-        Ok(d) if invalid.is_empty() => Ok(d),
-        Ok(_) => Err(invalid),
-        Err(e) => {
-            invalid.0.extend(e.0);
-            Err(invalid)
-        }
-    }
+    data.check_after(invalid)
 }
 
 #[derive(Serialize, ToSchema)]

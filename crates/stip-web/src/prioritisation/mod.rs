@@ -74,11 +74,15 @@ impl View {
             .institutions
             .iter()
             .find(|i| i.data.brin.as_str().eq_ignore_ascii_case(brin))
-            .map(|i| View::Institution {
-                id: i.id,
-                brin: i.data.brin.to_string(),
-                name: i.data.name.clone(),
-            })
+            .map(View::institution)
+    }
+
+    fn institution(i: &stip_core::institution::Institution) -> View {
+        View::Institution {
+            id: i.id,
+            brin: i.data.brin.to_string(),
+            name: i.data.name.clone(),
+        }
     }
 
     /// The view of a filter: the institution it names, else the network.
@@ -92,11 +96,7 @@ impl View {
 
     pub fn of_id(lists: &Lists, id: Option<i64>) -> View {
         id.and_then(|id| lists.institutions.iter().find(|i| i.id == id))
-            .map(|i| View::Institution {
-                id: i.id,
-                brin: i.data.brin.to_string(),
-                name: i.data.name.clone(),
-            })
+            .map(View::institution)
             .unwrap_or(View::Network)
     }
 }

@@ -1270,14 +1270,7 @@ fn scenario_from_form(
         requires,
         weights,
     };
-    match data.check() {
-        Ok(d) if invalid.is_empty() => Ok(d),
-        Ok(_) => Err(invalid),
-        Err(e) => {
-            invalid.0.extend(e.0);
-            Err(invalid)
-        }
-    }
+    data.check_after(invalid)
 }
 
 /// Back to the selection with what was sent and the refusals in the query, so nothing typed is
