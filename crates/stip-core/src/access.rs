@@ -84,6 +84,16 @@ pub enum Action {
     ManageScenarios {
         institution_id: Option<i64>,
     },
+    /// Building, opening and closing surveys; inviting, reopening responses.
+    ManageSurveys,
+    /// Filling in the survey response of an institution (see `crate::survey`).
+    RespondToSurvey {
+        institution_id: i64,
+    },
+    /// Reading a survey's results: the regiegroep's while it runs, the network's once closed.
+    ViewSurveyResults {
+        closed: bool,
+    },
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -138,6 +148,9 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         ViewScenarios {
             institution_id: Some(inst),
         } => role == Role::Regiegroep || own == Some(inst),
+        ManageSurveys => role == Role::Regiegroep,
+        RespondToSurvey { institution_id } => is_own(institution_id),
+        ViewSurveyResults { closed } => closed || role == Role::Regiegroep,
     }
 }
 
@@ -383,6 +396,35 @@ mod tests {
             Action::ManageScenarios {
                 institution_id: horizon,
             },
+        ];
+        for ((name, actor), (ename, row)) in actors().into_iter().zip(expected) {
+            assert_eq!(name, *ename);
+            for (action, want) in actions.into_iter().zip(row) {
+                assert_eq!(may(&actor, action), *want, "{name}: {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn surveys_per_role() {
+        //   manage | respond for horizon | results while open | results once closed
+        let expected: &[(&str, [bool; 4])] = &[
+            ("anonymous", [false, false, false, false]),
+            ("beheerder", [true, true, true, true]),
+            ("regiegroep", [true, false, true, true]),
+            ("regiegroep at horizon", [true, false, true, true]),
+            ("im horizon", [false, true, false, true]),
+            ("im davinci", [false, false, false, true]),
+            ("lezer", [false, false, false, true]),
+            ("lezer at horizon", [false, false, false, true]),
+        ];
+        let actions = [
+            Action::ManageSurveys,
+            Action::RespondToSurvey {
+                institution_id: HORIZON,
+            },
+            Action::ViewSurveyResults { closed: false },
+            Action::ViewSurveyResults { closed: true },
         ];
         for ((name, actor), (ename, row)) in actors().into_iter().zip(expected) {
             assert_eq!(name, *ename);

@@ -14,6 +14,7 @@ pub mod number;
 pub mod page;
 pub mod portfolio;
 pub mod prioritisation;
+pub mod survey;
 pub mod user;
 
 pub use error::{ErrorCode, FieldError, Invalid};

@@ -37,6 +37,10 @@ pub const TABLES: &[&str] = &[
     "import_mappings",
     "weightings",
     "scenarios",
+    "surveys",
+    "survey_questions",
+    "survey_invitations",
+    "survey_anonymous_responses",
 ];
 
 /// Tables a migration fills with the list Stip ships (the MORA process areas), so a fresh

@@ -15,6 +15,7 @@ pub mod mora;
 pub mod portfolio;
 pub mod prioritisation;
 mod search;
+pub mod survey;
 pub mod testing;
 pub mod user;
 

@@ -196,6 +196,9 @@ pub enum ApiError {
     Invalid(Invalid),
     /// 409 with what the client needs to resolve it.
     Conflict(Conflict),
+    /// 409: the record is not in a state that allows this (a survey that closed, a response
+    /// submitted already); the key names which (`problem.<key>`).
+    NotNow(&'static str),
     Internal(String),
 }
 
@@ -225,6 +228,7 @@ impl IntoResponse for ApiError {
             ApiError::Conflict(conflict) => {
                 (StatusCode::CONFLICT, "conflict", None, Some(conflict))
             }
+            ApiError::NotNow(key) => (StatusCode::CONFLICT, key, None, None),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, None)

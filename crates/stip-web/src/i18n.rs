@@ -107,6 +107,8 @@ impl Lang {
         }
         let field = if field.starts_with("score_") {
             "score"
+        } else if field.starts_with("answers.") {
+            "answer"
         } else {
             field
         };
@@ -164,6 +166,19 @@ impl Lang {
     pub fn field_label(self, field: &str) -> String {
         if let Some(code) = field.strip_prefix("score_") {
             return format!("{} {code}", self.t("field.score"));
+        }
+        // A survey's answer (`answers.12`, by question id) and question (`questions[0].text`).
+        if let Some(id) = field.strip_prefix("answers.") {
+            return self.t_with("field.answer_to", &[("id", id)]);
+        }
+        if let Some((n, part)) = field
+            .strip_prefix("questions[")
+            .and_then(|rest| rest.split_once("]."))
+            && let Ok(n) = n.parse::<usize>()
+        {
+            let n = (n + 1).to_string();
+            let part = self.t(&format!("survey.field.{part}"));
+            return self.t_with("field.question_part", &[("n", &n), ("part", &part)]);
         }
         let end = field.find(['[', '.']).unwrap_or(field.len());
         let (base, rest) = field.split_at(end);

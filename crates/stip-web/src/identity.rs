@@ -235,8 +235,29 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
     let ambient = viewer.user.is_some() || !is_api;
     if unsafe_method && !by_token && ambient {
         let limit = crate::body_limit(parts.uri.path());
+        // A respondent's answers survive a session that ran out while typing: the form goes
+        // to its page marked stale, which shows it again with a fresh token and saves nothing.
+        let keeps = !is_api && crate::survey::pages::keeps_stale_forms(parts.uri.path());
+        let kept = if keeps {
+            match axum::body::to_bytes(body, limit).await {
+                Ok(bytes) => {
+                    body = axum::body::Body::from(bytes.clone());
+                    Some(bytes)
+                }
+                Err(_) => {
+                    let res = StatusCode::PAYLOAD_TOO_LARGE.into_response();
+                    return finish(res, lang, Some(&viewer), is_api).await;
+                }
+            }
+        } else {
+            None
+        };
         body = match csrf::check(&parts.headers, body, &viewer.csrf, limit).await {
             Ok(body) => body,
+            Err(csrf::Refusal::Mismatch) if kept.is_some() => {
+                parts.extensions.insert(crate::survey::pages::StaleForm);
+                axum::body::Body::from(kept.unwrap_or_default())
+            }
             Err(refusal) => {
                 let res = match refusal {
                     // `finish` renders a bare 413 as "too large", page or problem.

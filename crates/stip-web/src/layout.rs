@@ -34,6 +34,7 @@ impl Chrome {
             "/inzicht",
             "/zoeken",
             "/prioriteren",
+            "/enquete",
             "/projecten",
             "/instellingen",
             "/themas",

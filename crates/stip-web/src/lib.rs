@@ -32,6 +32,7 @@ pub mod portfolio;
 pub mod prioritisation;
 mod project_table;
 mod redirect;
+pub mod survey;
 mod time;
 pub mod user;
 
@@ -121,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .merge(home::routes())
         .merge(insight::pages::routes())
         .merge(prioritisation::pages::routes())
+        .merge(survey::pages::routes())
         .merge(admin::routes())
         .merge(login::routes())
         .merge(account::routes())

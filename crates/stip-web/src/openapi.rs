@@ -166,7 +166,7 @@ impl Modify for Problems {
     components(schemas(Problem, ProblemField)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
-    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"), (name = "prioritisation", description = "Prioriteren: scores, de beste selectie binnen een budget, de efficiënte grens, weging en scenario's"))
+    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"), (name = "prioritisation", description = "Prioriteren: scores, de beste selectie binnen een budget, de efficiënte grens, weging en scenario's"), (name = "surveys", description = "Enquêtes: bouwen, openen, uitnodigingen, antwoorden en resultaten"))
 )]
 pub struct ApiDoc;
 
@@ -181,6 +181,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::exchange::api::routes())
         .merge(crate::insight::api::routes())
         .merge(crate::prioritisation::api::routes())
+        .merge(crate::survey::api::routes())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

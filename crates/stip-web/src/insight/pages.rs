@@ -164,6 +164,8 @@ struct OverviewPage {
     latest: Vec<Arc<Project>>,
     latest_href: String,
     own: Option<Own>,
+    /// Home: the surveys waiting for the viewer's answers.
+    surveys: Vec<crate::survey::pages::Waiting>,
     today: NaiveDate,
     stale_limit: NaiveDate,
     stale_days: String,
@@ -448,6 +450,11 @@ pub async fn overview_page(
         latest,
         latest_href,
         own,
+        surveys: if home {
+            crate::survey::pages::waiting(state, viewer).await?
+        } else {
+            Vec::new()
+        },
         today,
         stale_limit: limit,
         stale_days: state.stale_after_days.to_string(),

@@ -1,0 +1,320 @@
+//! Surveys (issue 13): the regiegroep builds a survey (or starts from the seed's), opens it, and
+//! every institution (or every informatiemanager) gets its own link; respondents fill it in
+//! with a draft saved as they type; the results are counted per question, shown with charts
+//! and tables, exported, and printed as the meeting's appendix. Pages under `/enquetes` and
+//! `/enquete/{token}`, the API under `/api/v1/surveys`.
+
+pub mod api;
+pub mod pages;
+
+use crate::AppState;
+use crate::i18n::Lang;
+use crate::identity::Viewer;
+use crate::lists::Lists;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use stip_core::access::{Action, ProjectScope};
+use stip_core::portfolio::ProjectFilter;
+use stip_core::survey::{
+    self, AnswerContext, Answers, Cell, Counted, QuestionKind, QuestionResult, Respondent,
+    Stage, Survey, Table,
+};
+use stip_core::{ErrorCode, Invalid};
+use stip_store::StoreError;
+use stip_store::survey::{Invitation, Submitted};
+
+/// Today, as surveys open and close by it.
+pub fn today() -> chrono::NaiveDate {
+    crate::time::today()
+}
+
+/// Whether `viewer` may see the survey at all: the regiegroep always; others once it is opened.
+pub fn may_see(viewer: &Viewer, s: &Survey) -> bool {
+    viewer.user.is_some() && (s.opened_at.is_some() || viewer.may(Action::ManageSurveys))
+}
+
+/// Whether `viewer` may read the survey's results now.
+pub fn may_read_results(viewer: &Viewer, s: &Survey) -> bool {
+    may_see(viewer, s)
+        && viewer.may(Action::ViewSurveyResults {
+            closed: s.stage(today()) == Stage::Closed,
+        })
+}
+
+/// The invitation whose response `viewer` fills in: their institution's, or (a survey per
+/// person) their own; `None` when they have none.
+pub async fn own_invitation(
+    state: &AppState,
+    viewer: &Viewer,
+    s: &Survey,
+) -> Result<Option<Invitation>, StoreError> {
+    let (Some(user), Some(institution_id)) = (&viewer.user, viewer.actor.institution_id()) else {
+        return Ok(None);
+    };
+    if !viewer.may(Action::RespondToSurvey { institution_id }) {
+        return Ok(None);
+    }
+    Ok(state
+        .store
+        .invitations_of(institution_id)
+        .await?
+        .into_iter()
+        .find(|i| {
+            i.survey_id == s.id
+                && match s.data.respondent {
+                    Respondent::Institution => i.user_id.is_none(),
+                    Respondent::Person => i.user_id == Some(user.id),
+                }
+        }))
+}
+
+/// The projects an invitation's respondent may point at: their institution's.
+pub async fn own_projects(
+    state: &AppState,
+    lists: &Lists,
+    institution_id: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let Some(inst) = lists.institutions.iter().find(|i| i.id == institution_id) else {
+        return Ok(Vec::new());
+    };
+    let filter = ProjectFilter {
+        institution: Some(inst.data.brin.clone()),
+        ..Default::default()
+    };
+    let mut projects: Vec<(i64, String)> = state
+        .store
+        .all_projects(&filter, ProjectScope::All)
+        .await?
+        .iter()
+        .map(|p| (p.id, p.data.title.clone()))
+        .collect();
+    projects.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(projects)
+}
+
+/// Checks answers against the survey, the agenda and the respondent's projects.
+pub fn check(
+    lists: &Lists,
+    s: &Survey,
+    projects: &[(i64, String)],
+    sent: &BTreeMap<String, Value>,
+    complete: bool,
+) -> (Answers, Invalid) {
+    let themes: Vec<&str> = lists.themes.iter().map(|t| t.data.code.as_str()).collect();
+    let ids: BTreeSet<i64> = projects.iter().map(|(id, _)| *id).collect();
+    let ctx = AnswerContext {
+        themes: &themes,
+        projects: &ids,
+    };
+    survey::check_answers(s, sent, &ctx, complete)
+}
+
+/// The answers of a stored draft or response, as the API sends them.
+pub fn answers_value(s: &Survey, json: Option<&str>) -> BTreeMap<String, Value> {
+    json.and_then(|j| survey::answers_from_json(s, j))
+        .unwrap_or_default()
+        .iter()
+        .map(|(id, a)| (id.to_string(), a.to_json()))
+        .collect()
+}
+
+/// Why a response cannot be saved or submitted now, if it cannot.
+pub fn closed_for_answers(s: &Survey, inv: &Invitation) -> Option<&'static str> {
+    match s.stage(today()) {
+        Stage::Concept | Stage::Planned => Some("not_open"),
+        Stage::Closed => Some("closed"),
+        Stage::Open if inv.status == survey::InvitationStatus::Submitted => Some("submitted"),
+        Stage::Open => None,
+    }
+}
+
+/// Who answered, as the results show it.
+pub fn respondent_name(lists: &Lists, r: &Submitted) -> Option<String> {
+    let inst = lists.institutions.iter().find(|i| Some(i.id) == r.institution_id)?;
+    Some(inst.data.name.clone())
+}
+
+/// The results of a survey, optionally of the institutions of one region.
+pub struct Results {
+    pub responses: Vec<Submitted>,
+    pub per_question: Vec<QuestionResult>,
+    /// The regions respondents come from (empty for an anonymous survey).
+    pub regions: Vec<String>,
+}
+
+pub async fn results(
+    state: &AppState,
+    lists: &Lists,
+    s: &Survey,
+    region: Option<&str>,
+) -> Result<Results, StoreError> {
+    let all = state.store.submitted_responses(s).await?;
+    let region_of = |r: &Submitted| {
+        lists
+            .institutions
+            .iter()
+            .find(|i| Some(i.id) == r.institution_id)
+            .map(|i| i.data.region.clone())
+    };
+    let mut regions: Vec<String> = all
+        .iter()
+        .filter_map(region_of)
+        .filter(|r| !r.is_empty())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if s.data.anonymous {
+        regions.clear();
+    }
+    let responses: Vec<Submitted> = match region {
+        Some(region) if !s.data.anonymous => all
+            .into_iter()
+            .filter(|r| region_of(r).as_deref() == Some(region))
+            .collect(),
+        _ => all,
+    };
+    let parsed: Vec<(Option<String>, Answers)> = responses
+        .iter()
+        .map(|r| {
+            (
+                respondent_name(lists, r),
+                survey::answers_from_json(s, &r.answers).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let counted: Vec<Counted<'_>> = parsed
+        .iter()
+        .map(|(who, answers)| Counted {
+            who: who.as_deref(),
+            answers,
+        })
+        .collect();
+    let per_question = survey::results(&s.questions, &counted, lists.themes.len());
+    Ok(Results {
+        responses,
+        per_question,
+        regions,
+    })
+}
+
+/// The responses as a table, a row per response: who (unless anonymous) and when, then an
+/// answer per question in the question's order.
+pub fn table(lang: Lang, lists: &Lists, s: &Survey, responses: &[Submitted]) -> Table {
+    let mut headers = Vec::new();
+    if !s.data.anonymous {
+        for key in ["brin", "institution", "region", "submitted_at"] {
+            headers.push(lang.t(&format!("survey.export.{key}")));
+        }
+    }
+    for (n, q) in s.questions.iter().enumerate() {
+        headers.push(format!("{}. {}", n + 1, q.data.text));
+    }
+    let rows = responses
+        .iter()
+        .map(|r| {
+            let mut row = Vec::new();
+            if !s.data.anonymous {
+                let inst = lists.institutions.iter().find(|i| Some(i.id) == r.institution_id);
+                row.push(Cell::Text(inst.map(|i| i.data.brin.to_string()).unwrap_or_default()));
+                row.push(Cell::Text(inst.map(|i| i.data.name.clone()).unwrap_or_default()));
+                row.push(Cell::Text(inst.map(|i| i.data.region.clone()).unwrap_or_default()));
+                row.push(Cell::Text(
+                    r.submitted_at
+                        .as_deref()
+                        .map(|t| crate::time::moment(lang, t))
+                        .unwrap_or_default(),
+                ));
+            }
+            let answers = survey::answers_from_json(s, &r.answers).unwrap_or_default();
+            for q in &s.questions {
+                row.push(match answers.get(&q.id) {
+                    None => Cell::Text(String::new()),
+                    Some(survey::Answer::Scale(n)) => Cell::Number(f64::from(*n)),
+                    Some(a) => Cell::Text(answer_text(lists, a)),
+                });
+            }
+            row
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+/// An answer in words: texts as they are, choices joined, themes by name in their order.
+pub fn answer_text(lists: &Lists, a: &survey::Answer) -> String {
+    match a {
+        survey::Answer::Text(t) | survey::Answer::Choice(t) => t.clone(),
+        survey::Answer::Choices(cs) => cs.join("; "),
+        survey::Answer::Scale(n) => n.to_string(),
+        survey::Answer::Themes(codes) => codes
+            .iter()
+            .map(|c| lists.theme_name(c))
+            .collect::<Vec<_>>()
+            .join("; "),
+        survey::Answer::Projects(ids) => ids
+            .iter()
+            .map(|id| format!("#{id}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// The reminder the regiegroep copies into an e-mail to those who have not responded.
+pub fn reminder(lang: Lang, s: &Survey) -> String {
+    lang.t_with(
+        "survey.reminder_text",
+        &[
+            ("title", &s.data.title),
+            ("closes", &crate::time::date(lang, s.data.closes_on)),
+        ],
+    )
+}
+
+/// Reads a form's answers (`a{id}` fields; a theme's place as `a{id}_{code}`) into what
+/// [`survey::check_answers`] takes.
+pub fn answers_from_form(s: &Survey, form: &[(String, String)]) -> BTreeMap<String, Value> {
+    let mut sent = BTreeMap::new();
+    for q in &s.questions {
+        let name = format!("a{}", q.id);
+        let values: Vec<&str> = form
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let value = match q.data.kind {
+            QuestionKind::Open | QuestionKind::Single | QuestionKind::Scale => {
+                match values.first() {
+                    Some(v) => Value::from(*v),
+                    None => continue,
+                }
+            }
+            QuestionKind::Multiple => Value::from(values.iter().map(|v| v.to_string()).collect::<Vec<_>>()),
+            QuestionKind::Projects => Value::from(
+                values
+                    .iter()
+                    .map(|v| v.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(*v)))
+                    .collect::<Vec<_>>(),
+            ),
+            QuestionKind::Themes => {
+                let prefix = format!("{name}_");
+                let mut placed: Vec<(u32, usize, String)> = form
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (k, v))| {
+                        let code = k.strip_prefix(&prefix)?;
+                        let place = v.trim().parse::<u32>().ok()?;
+                        Some((place, i, code.to_string()))
+                    })
+                    .collect();
+                placed.sort();
+                Value::from(placed.into_iter().map(|(_, _, c)| c).collect::<Vec<_>>())
+            }
+        };
+        sent.insert(q.id.to_string(), value);
+    }
+    sent
+}
+
+/// A refusal in a respondent's words, under the question it belongs to.
+pub fn answer_error(lang: Lang, code: &ErrorCode) -> String {
+    lang.error_for("answer", code)
+}
