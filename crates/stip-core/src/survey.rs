@@ -200,6 +200,19 @@ impl SurveyData {
     }
 }
 
+/// An anonymous survey asks nothing that names the institution: picking projects from the own
+/// portfolio would (every project belongs to one). Refusals name `questions[i].kind`.
+pub fn check_anonymous(anonymous: bool, kinds: &[QuestionKind], e: &mut Invalid) {
+    if !anonymous {
+        return;
+    }
+    for (i, kind) in kinds.iter().enumerate() {
+        if *kind == QuestionKind::Projects {
+            e.push(&format!("questions[{i}].kind"), ErrorCode::InvalidChoice);
+        }
+    }
+}
+
 /// Where a survey is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -304,7 +317,11 @@ impl Answer {
             let list = value.as_array().ok_or(ErrorCode::ExpectedList)?;
             let mut out: Vec<String> = Vec::new();
             for v in list {
-                let t = v.as_str().ok_or(ErrorCode::ExpectedText)?.trim().to_string();
+                let t = v
+                    .as_str()
+                    .ok_or(ErrorCode::ExpectedText)?
+                    .trim()
+                    .to_string();
                 if out.contains(&t) {
                     return Err(ErrorCode::Duplicate);
                 }
@@ -349,7 +366,9 @@ impl Answer {
             }
             QuestionKind::Scale => {
                 let n = match value {
-                    Value::Number(n) => n.as_i64().ok_or(ErrorCode::OutOfRange { min: 1, max: 5 })?,
+                    Value::Number(n) => {
+                        n.as_i64().ok_or(ErrorCode::OutOfRange { min: 1, max: 5 })?
+                    }
                     Value::String(s) if s.trim().is_empty() => return Ok(None),
                     Value::String(s) => s
                         .trim()
@@ -430,7 +449,11 @@ pub fn check_answers(
     let mut e = Invalid::default();
     let mut answers = Answers::new();
     for (key, value) in sent {
-        let question = key.trim().parse::<i64>().ok().and_then(|id| survey.question(id));
+        let question = key
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| survey.question(id));
         let Some(q) = question else {
             e.push(&format!("answers.{key}"), ErrorCode::UnknownField);
             continue;
@@ -583,7 +606,12 @@ pub fn results(
                     .map(|o| (o.clone(), tally.get(o).copied().unwrap_or(0)))
                     .collect(),
                 QuestionKind::Scale => (1..=5)
-                    .map(|n| (n.to_string(), tally.get(&n.to_string()).copied().unwrap_or(0)))
+                    .map(|n| {
+                        (
+                            n.to_string(),
+                            tally.get(&n.to_string()).copied().unwrap_or(0),
+                        )
+                    })
                     .collect(),
                 QuestionKind::Projects => {
                     let mut c: Vec<(String, u32)> = tally.into_iter().collect();
@@ -627,11 +655,30 @@ pub fn templates() -> Vec<Template> {
     vec![netwerkenquete_2020()]
 }
 
+impl Template {
+    /// The template's questions; for an anonymous survey without the one that picks projects
+    /// (see [`check_anonymous`]).
+    pub fn questions_for(&self, anonymous: bool) -> Vec<QuestionData> {
+        self.questions
+            .iter()
+            .filter(|q| !anonymous || q.kind != QuestionKind::Projects)
+            .cloned()
+            .collect()
+    }
+}
+
 pub fn template(code: &str) -> Option<Template> {
     templates().into_iter().find(|t| t.code == code)
 }
 
-fn q(section: &str, kind: QuestionKind, text: &str, help: &str, options: &[&str], required: bool) -> QuestionData {
+fn q(
+    section: &str,
+    kind: QuestionKind,
+    text: &str,
+    help: &str,
+    options: &[&str],
+    required: bool,
+) -> QuestionData {
     QuestionData {
         section: section.into(),
         kind,
@@ -656,14 +703,76 @@ fn netwerkenquete_2020() -> Template {
             voorbeeld dat we met elkaar kunnen delen, en naar de rol van informatiemanagement. De \
             resultaten komen als bijlage bij het verslag van de netwerkbijeenkomst.",
         questions: vec![
-            q(speelt, Themes, "Welke thema's van de strategische agenda spelen nu het meest in jouw instelling?", "Kies de thema's die spelen en zet het belangrijkste bovenaan.", &[], true),
-            q(speelt, Open, "Wat speelt er binnen jouw instelling met betrekking tot de thema's van de strategische agenda digitalisering?", "", &[], true),
-            q(voorbeeld, Open, "Kun je een mooi voorbeeld noemen vanuit jouw instelling, een voorbeeld dat we ook met elkaar kunnen delen op de netwerkbijeenkomsten?", "Wat is het, en wat maakt het de moeite waard om te delen?", &[], false),
-            q(voorbeeld, Projects, "Staat dat voorbeeld in jullie portfolio? Kies het project of de projecten.", "", &[], false),
-            q(voorbeeld, Single, "Wil je dit voorbeeld zelf presenteren als casus op een netwerkbijeenkomst?", "", &["Ja", "Misschien", "Nee"], false),
-            q(rol, Open, "Welke rol speelt informatiemanagement in het proces rond de strategische agenda, de verbinding van de thema's en de implementatie van onderdelen daarvan in jouw instelling?", "", &[], true),
-            q(rol, Scale, "Hoeveel invloed heeft informatiemanagement op de keuzes rond de strategische agenda in jouw instelling?", "", &["Geen invloed", "Beslissende invloed"], false),
-            q(rol, Multiple, "Waar is informatiemanagement in jouw instelling bij betrokken?", "Kies alles wat klopt.", &["Beleid en strategie", "Architectuur", "Projectportfolio", "Informatiebeveiliging en privacy", "Data en informatievoorziening"], false),
+            q(
+                speelt,
+                Themes,
+                "Welke thema's van de strategische agenda spelen nu het meest in jouw instelling?",
+                "",
+                &[],
+                true,
+            ),
+            q(
+                speelt,
+                Open,
+                "Wat speelt er binnen jouw instelling met betrekking tot de thema's van de strategische agenda digitalisering?",
+                "",
+                &[],
+                true,
+            ),
+            q(
+                voorbeeld,
+                Open,
+                "Kun je een mooi voorbeeld noemen vanuit jouw instelling, een voorbeeld dat we ook met elkaar kunnen delen op de netwerkbijeenkomsten?",
+                "Wat is het, en wat maakt het de moeite waard om te delen?",
+                &[],
+                false,
+            ),
+            q(
+                voorbeeld,
+                Projects,
+                "Staat dat voorbeeld in jullie portfolio? Kies het project of de projecten.",
+                "",
+                &[],
+                false,
+            ),
+            q(
+                voorbeeld,
+                Single,
+                "Wil je dit voorbeeld zelf presenteren als casus op een netwerkbijeenkomst?",
+                "",
+                &["Ja", "Misschien", "Nee"],
+                false,
+            ),
+            q(
+                rol,
+                Open,
+                "Welke rol speelt informatiemanagement in het proces rond de strategische agenda, de verbinding van de thema's en de implementatie van onderdelen daarvan in jouw instelling?",
+                "",
+                &[],
+                true,
+            ),
+            q(
+                rol,
+                Scale,
+                "Hoeveel invloed heeft informatiemanagement op de keuzes rond de strategische agenda in jouw instelling?",
+                "",
+                &["Geen invloed", "Beslissende invloed"],
+                false,
+            ),
+            q(
+                rol,
+                Multiple,
+                "Waar is informatiemanagement in jouw instelling bij betrokken?",
+                "Kies alles wat klopt.",
+                &[
+                    "Beleid en strategie",
+                    "Architectuur",
+                    "Projectportfolio",
+                    "Informatiebeveiliging en privacy",
+                    "Data en informatievoorziening",
+                ],
+                false,
+            ),
         ],
     }
 }
@@ -687,7 +796,10 @@ mod tests {
             questions: questions
                 .into_iter()
                 .enumerate()
-                .map(|(i, data)| Question { id: i as i64 + 10, data })
+                .map(|(i, data)| Question {
+                    id: i as i64 + 10,
+                    data,
+                })
                 .collect(),
             opened_at: Some("x".into()),
             created_at: String::new(),
@@ -697,7 +809,10 @@ mod tests {
 
     fn ctx_check(s: &Survey, sent: serde_json::Value, complete: bool) -> Result<Answers, Invalid> {
         let projects: BTreeSet<i64> = [7, 8].into();
-        let ctx = AnswerContext { themes: &["llo", "innovatie"], projects: &projects };
+        let ctx = AnswerContext {
+            themes: &["llo", "innovatie"],
+            projects: &projects,
+        };
         let sent: BTreeMap<String, Value> = serde_json::from_value(sent).unwrap();
         let (answers, e) = check_answers(s, &sent, &ctx, complete);
         if e.is_empty() { Ok(answers) } else { Err(e) }
@@ -708,16 +823,24 @@ mod tests {
         let t = template("netwerkenquete-2020").unwrap();
         let s = survey(t.questions);
         // 10 themes, 11 open, 12 open, 13 projects, 14 single, 15 open, 16 scale, 17 multiple
-        let e = ctx_check(&s, json!({
-            "10": ["llo", "onbekend"], "11": 5, "13": [9], "14": "Wellicht", "16": 6,
-            "17": ["Architectuur", "Architectuur"], "99": "x"
-        }), true).unwrap_err();
+        let e = ctx_check(
+            &s,
+            json!({
+                "10": ["llo", "onbekend"], "11": 5, "13": [9], "14": "Wellicht", "16": 6,
+                "17": ["Architectuur", "Architectuur"], "99": "x"
+            }),
+            true,
+        )
+        .unwrap_err();
         let code = |f: &str| e.for_field(f).cloned();
         assert_eq!(code("answers.10"), Some(ErrorCode::InvalidChoice));
         assert_eq!(code("answers.11"), Some(ErrorCode::ExpectedText));
         assert_eq!(code("answers.13"), Some(ErrorCode::OtherInstitution));
         assert_eq!(code("answers.14"), Some(ErrorCode::InvalidChoice));
-        assert_eq!(code("answers.16"), Some(ErrorCode::OutOfRange { min: 1, max: 5 }));
+        assert_eq!(
+            code("answers.16"),
+            Some(ErrorCode::OutOfRange { min: 1, max: 5 })
+        );
         assert_eq!(code("answers.17"), Some(ErrorCode::Duplicate));
         assert_eq!(code("answers.99"), Some(ErrorCode::UnknownField));
         assert_eq!(code("answers.15"), Some(ErrorCode::Required));
@@ -728,7 +851,10 @@ mod tests {
     fn a_draft_may_leave_required_questions_open_and_answers_read_back() {
         let s = survey(template("netwerkenquete-2020").unwrap().questions);
         let a = ctx_check(&s, json!({"10": ["innovatie", "llo"], "16": 4, "17": ["Architectuur", "Beleid en strategie"], "13": [8]}), false).unwrap();
-        assert_eq!(a[&17], Answer::Choices(vec!["Beleid en strategie".into(), "Architectuur".into()]));
+        assert_eq!(
+            a[&17],
+            Answer::Choices(vec!["Beleid en strategie".into(), "Architectuur".into()])
+        );
         let back = answers_from_json(&s, &answers_json(&a)).unwrap();
         assert_eq!(back, a);
         assert!(ctx_check(&s, json!({"10": ["llo"]}), true).is_err());
@@ -737,15 +863,36 @@ mod tests {
     #[test]
     fn results_count_choices_scale_and_rank_themes() {
         let s = survey(template("netwerkenquete-2020").unwrap().questions);
-        let a = ctx_check(&s, json!({"10": ["innovatie", "llo"], "14": "Ja", "16": 4, "11": "Veel"}), false).unwrap();
+        let a = ctx_check(
+            &s,
+            json!({"10": ["innovatie", "llo"], "14": "Ja", "16": 4, "11": "Veel"}),
+            false,
+        )
+        .unwrap();
         let b = ctx_check(&s, json!({"10": ["llo"], "14": "Ja", "16": 2}), false).unwrap();
-        let r = results(&s.questions, &[Counted { who: Some("A"), answers: &a }, Counted { who: None, answers: &b }], 2);
+        let r = results(
+            &s.questions,
+            &[
+                Counted {
+                    who: Some("A"),
+                    answers: &a,
+                },
+                Counted {
+                    who: None,
+                    answers: &b,
+                },
+            ],
+            2,
+        );
         let themes = &r[0];
         // innovatie: 2 points (first of 2); llo: 1 + 2.
         assert_eq!(themes.ranking[0].code, "llo");
         assert_eq!(themes.ranking[0].points, 3);
         assert_eq!(themes.ranking[1].points, 2);
-        assert_eq!(r[1].texts, vec![(Some("A".to_string()), "Veel".to_string())]);
+        assert_eq!(
+            r[1].texts,
+            vec![(Some("A".to_string()), "Veel".to_string())]
+        );
         assert_eq!(r[4].counts[0], ("Ja".to_string(), 2));
         assert_eq!(r[6].mean, Some(3.0));
         assert_eq!(r[6].counts[3], ("4".to_string(), 1));
@@ -755,15 +902,30 @@ mod tests {
     fn a_question_needs_text_and_choices_need_two_options() {
         let mut e = Invalid::default();
         let q = QuestionData::parse(
-            &QuestionInput { kind: "single".into(), options: vec!["Ja".into()], ..Default::default() },
+            &QuestionInput {
+                kind: "single".into(),
+                options: vec!["Ja".into()],
+                ..Default::default()
+            },
             "questions[0]",
             &mut e,
         );
         assert!(q.is_none());
         assert_eq!(e.for_field("questions[0].text"), Some(&ErrorCode::Required));
-        assert_eq!(e.for_field("questions[0].options"), Some(&ErrorCode::TooShort { min: 2 }));
+        assert_eq!(
+            e.for_field("questions[0].options"),
+            Some(&ErrorCode::TooShort { min: 2 })
+        );
         let mut e = Invalid::default();
-        QuestionData::parse(&QuestionInput { kind: "poll".into(), text: "x".into(), ..Default::default() }, "q", &mut e);
+        QuestionData::parse(
+            &QuestionInput {
+                kind: "poll".into(),
+                text: "x".into(),
+                ..Default::default()
+            },
+            "q",
+            &mut e,
+        );
         assert_eq!(e.for_field("q.kind"), Some(&ErrorCode::InvalidChoice));
     }
 }
@@ -797,6 +959,10 @@ impl Table {
             let _ = w.write_record(&self.headers);
             for row in &self.rows {
                 let _ = w.write_record(row.iter().map(|c| match c {
+                    // A typed answer that starts like a formula stays text in a spreadsheet.
+                    Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+                        format!("'{t}")
+                    }
                     Cell::Text(t) => t.clone(),
                     Cell::Number(n) => n.to_string().replace('.', ","),
                 }));
@@ -810,7 +976,10 @@ impl Table {
     pub fn xlsx(&self, sheet_name: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         use rust_xlsxwriter::{Format, Workbook};
         let mut book = Workbook::new();
-        let header = Format::new().set_bold().set_background_color("#DDE4EE").set_text_wrap();
+        let header = Format::new()
+            .set_bold()
+            .set_background_color("#DDE4EE")
+            .set_text_wrap();
         let wrap = Format::new().set_text_wrap();
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name)?;
@@ -835,7 +1004,12 @@ impl Table {
             }
         }
         sheet.set_freeze_panes(1, 0)?;
-        sheet.autofilter(0, 0, self.rows.len() as u32, self.headers.len().saturating_sub(1) as u16)?;
+        sheet.autofilter(
+            0,
+            0,
+            self.rows.len() as u32,
+            self.headers.len().saturating_sub(1) as u16,
+        )?;
         book.save_to_buffer()
     }
 }

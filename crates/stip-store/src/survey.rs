@@ -108,7 +108,8 @@ fn question(r: QuestionRow) -> Result<Question> {
             kind: QuestionKind::parse(&r.kind).ok_or_else(|| corrupt("question kind", &r.kind))?,
             text: r.text,
             help: r.help,
-            options: serde_json::from_str(&r.options).map_err(|_| corrupt("options", &r.options))?,
+            options: serde_json::from_str(&r.options)
+                .map_err(|_| corrupt("options", &r.options))?,
             required: r.required,
         },
     })
@@ -142,8 +143,7 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-const SURVEY_COLUMNS: &str =
-    "id, title, introduction, anonymous, respondent, opens_on, closes_on, opened_at, created_at, version";
+const SURVEY_COLUMNS: &str = "id, title, introduction, anonymous, respondent, opens_on, closes_on, opened_at, created_at, version";
 const QUESTION_COLUMNS: &str = "id, survey_id, section, kind, text, help, options, required";
 const INVITATION_COLUMNS: &str = "id, survey_id, institution_id, user_id, token, status, answers, saved_at, saved_by, submitted_at, version";
 
@@ -289,8 +289,10 @@ impl Store {
     }
 
     pub async fn survey(&self, id: i64) -> Result<Survey> {
-        let (row, questions): (Option<SurveyRow>, Vec<QuestionRow>) =
-            on_pool!(self, read, |pool| {
+        let (row, questions): (Option<SurveyRow>, Vec<QuestionRow>) = on_pool!(
+            self,
+            read,
+            |pool| {
                 let row = sqlx::query_as(&format!(
                     "SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1"
                 ))
@@ -304,27 +306,30 @@ impl Store {
                 .fetch_all(pool)
                 .await?;
                 (row, questions)
-            });
+            }
+        );
         let row = row.ok_or(StoreError::NotFound)?;
-        survey(row, questions.into_iter().map(question).collect::<Result<_>>()?)
+        survey(
+            row,
+            questions.into_iter().map(question).collect::<Result<_>>()?,
+        )
     }
 
     /// Every survey with its questions, newest first.
     pub async fn surveys(&self) -> Result<Vec<Survey>> {
-        let (rows, questions): (Vec<SurveyRow>, Vec<QuestionRow>) =
-            on_pool!(self, read, |pool| {
-                let rows = sqlx::query_as(&format!(
-                    "SELECT {SURVEY_COLUMNS} FROM surveys ORDER BY opens_on DESC, id DESC"
-                ))
-                .fetch_all(pool)
-                .await?;
-                let questions = sqlx::query_as(&format!(
-                    "SELECT {QUESTION_COLUMNS} FROM survey_questions ORDER BY survey_id, position, id"
-                ))
-                .fetch_all(pool)
-                .await?;
-                (rows, questions)
-            });
+        let (rows, questions): (Vec<SurveyRow>, Vec<QuestionRow>) = on_pool!(self, read, |pool| {
+            let rows = sqlx::query_as(&format!(
+                "SELECT {SURVEY_COLUMNS} FROM surveys ORDER BY opens_on DESC, id DESC"
+            ))
+            .fetch_all(pool)
+            .await?;
+            let questions = sqlx::query_as(&format!(
+                "SELECT {QUESTION_COLUMNS} FROM survey_questions ORDER BY survey_id, position, id"
+            ))
+            .fetch_all(pool)
+            .await?;
+            (rows, questions)
+        });
         let mut by_survey: std::collections::HashMap<i64, Vec<Question>> = Default::default();
         for q in questions {
             by_survey.entry(q.survey_id).or_default().push(question(q)?);
@@ -358,12 +363,11 @@ impl Store {
         let at = now();
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            let respondent: Option<String> = sqlx::query_scalar(
-                "SELECT respondent FROM surveys WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let respondent: Option<String> =
+                sqlx::query_scalar("SELECT respondent FROM surveys WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let respondent = respondent.ok_or(StoreError::NotFound)?;
             let n = sqlx::query(
                 "UPDATE surveys SET opened_at = $1, updated_at = $1, version = version + 1 WHERE id = $2 AND opened_at IS NULL",
@@ -456,7 +460,12 @@ impl Store {
     }
 
     /// Saves a draft of an invitation's response; `Ok(false)` when it was submitted already.
-    pub async fn save_draft(&self, invitation_id: i64, answers: &str, by: Option<i64>) -> Result<bool> {
+    pub async fn save_draft(
+        &self,
+        invitation_id: i64,
+        answers: &str,
+        by: Option<i64>,
+    ) -> Result<bool> {
         let n = on_pool!(self, write, |pool| {
             sqlx::query(
                 "UPDATE survey_invitations SET answers = $1, status = $2, saved_at = $3, saved_by = $4, version = version + 1 WHERE id = $5 AND status <> $6",
@@ -562,12 +571,14 @@ impl Store {
     pub async fn renew_invitation_link(&self, invitation_id: i64) -> Result<String> {
         let token = new_token();
         let n = on_pool!(self, write, |pool| {
-            sqlx::query("UPDATE survey_invitations SET token = $1, version = version + 1 WHERE id = $2")
-                .bind(&token)
-                .bind(invitation_id)
-                .execute(pool)
-                .await?
-                .rows_affected()
+            sqlx::query(
+                "UPDATE survey_invitations SET token = $1, version = version + 1 WHERE id = $2",
+            )
+            .bind(&token)
+            .bind(invitation_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
         });
         if n == 0 {
             return Err(StoreError::NotFound);
@@ -597,24 +608,26 @@ impl Store {
                 })
                 .collect());
         }
-        let rows: Vec<(i64, Option<i64>, Option<String>, Option<String>)> =
-            on_pool!(self, read, |pool| {
-                sqlx::query_as(
+        type Row = (i64, Option<i64>, Option<String>, Option<String>);
+        let rows: Vec<Row> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
                     "SELECT institution_id, user_id, submitted_at, answers FROM survey_invitations WHERE survey_id = $1 AND status = $2 ORDER BY institution_id, user_id",
                 )
                 .bind(survey.id)
                 .bind(InvitationStatus::Submitted.code())
                 .fetch_all(pool)
                 .await?
-            });
+        });
         Ok(rows
             .into_iter()
-            .map(|(institution_id, user_id, submitted_at, answers)| Submitted {
-                institution_id: Some(institution_id),
-                user_id,
-                submitted_at,
-                answers: answers.unwrap_or_else(|| "{}".into()),
-            })
+            .map(
+                |(institution_id, user_id, submitted_at, answers)| Submitted {
+                    institution_id: Some(institution_id),
+                    user_id,
+                    submitted_at,
+                    answers: answers.unwrap_or_else(|| "{}".into()),
+                },
+            )
             .collect())
     }
 }

@@ -46,4 +46,40 @@ document.addEventListener("DOMContentLoaded", () => {
         .map((i) => { const o = document.createElement("option"); o.value = i.name; o.label = i.brin; return o; })));
     });
   }
+  // A survey's answers are saved as a draft while they are typed: a moment after the last
+  // change, and when the page is left. What the server said is announced politely.
+  for (const form of document.querySelectorAll("form[data-autosave]")) {
+    const status = document.getElementById("autosave-status");
+    let timer = null;
+    let sending = false;
+    const save = async () => {
+      timer = null;
+      if (sending) { timer = setTimeout(save, 1000); return; }
+      sending = true;
+      const body = new URLSearchParams(new FormData(form));
+      body.set("action", "autosave");
+      try {
+        // Not `form.action`: the buttons named "action" shadow it.
+        const res = await fetch(form.getAttribute("action"), {
+          method: "POST", body, credentials: "same-origin", keepalive: true,
+          headers: { Accept: "application/json", "X-CSRF-Token": body.get("csrf") || "" },
+        });
+        const answer = res.headers.get("content-type")?.includes("json") ? await res.json() : {};
+        if (status) {
+          status.textContent = res.ok && answer.saved
+            ? form.dataset.savedText.replace("%{at}", answer.at || "")
+            : form.dataset.failedText;
+        }
+      } catch {
+        if (status) status.textContent = form.dataset.failedText;
+      } finally {
+        sending = false;
+      }
+    };
+    const later = () => { if (timer) clearTimeout(timer); timer = setTimeout(save, 1500); };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", () => { if (timer) clearTimeout(timer); timer = null; });
+    window.addEventListener("pagehide", () => { if (timer) { clearTimeout(timer); save(); } });
+  }
 });

@@ -118,3 +118,85 @@ pub async fn load(
     }
     Ok(())
 }
+
+/// A survey for the demo: the seed's network survey, opened two weeks ago and open for two
+/// more, answered by most institutions but not yet by Horizon College, so its
+/// informatiemanager finds it on the home page.
+pub async fn survey(store: &Store) -> Result<i64, StoreError> {
+    use stip_core::survey::{self, Answer, Respondent, SurveyData};
+    let template = survey::template("netwerkenquete-2020").expect("the seed's template");
+    let today = crate::time::today();
+    let data = SurveyData {
+        title: template.title.into(),
+        introduction: template.introduction.into(),
+        anonymous: false,
+        respondent: Respondent::Institution,
+        opens_on: today - chrono::Days::new(14),
+        closes_on: today + chrono::Days::new(14),
+    };
+    let id = store
+        .create_survey(&data, &template.questions, None)
+        .await?;
+    store.open_survey(id).await?;
+    let s = store.survey(id).await?;
+    let themes: Vec<String> = store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|t| t.data.code)
+        .collect();
+    let institutions = store.institutions().await?;
+    let mut rng = fastrand::Rng::with_seed(2020);
+    let texts = [
+        "We werken aan een gezamenlijke visie op leermiddelen en een eigen dossier voor studenten.",
+        "Data-ondersteund onderwijs staat hoog: we bouwen een dashboard voor studievoortgang.",
+        "Het thema LLO leeft: we maken ons onderwijs modulair voor volwassenen.",
+        "Docentprofessionalisering: een programma digitale didactiek voor alle teams.",
+    ];
+    let roles = [
+        "Informatiemanagement zit aan tafel bij het opstellen van het instellingsplan.",
+        "We vertalen de thema's naar de projectportfolio en bewaken de samenhang.",
+        "Vooral uitvoerend: we horen het vaak pas als de keuzes al gemaakt zijn.",
+    ];
+    for i in store.invitations(id).await? {
+        let Some(inst) = institutions.iter().find(|x| x.id == i.institution_id) else {
+            continue;
+        };
+        if inst.data.brin.as_str() == "25LN" || rng.u8(0..10) < 2 {
+            continue;
+        }
+        let mut answers = survey::Answers::new();
+        for q in &s.questions {
+            let answer = match q.data.kind {
+                survey::QuestionKind::Themes => {
+                    let mut picked = themes.clone();
+                    rng.shuffle(&mut picked);
+                    picked.truncate(rng.usize(2..5));
+                    Answer::Themes(picked)
+                }
+                survey::QuestionKind::Open if q.data.required && q.data.section.contains("rol") => {
+                    Answer::Text(roles[rng.usize(0..roles.len())].into())
+                }
+                survey::QuestionKind::Open => Answer::Text(texts[rng.usize(0..texts.len())].into()),
+                survey::QuestionKind::Single => {
+                    Answer::Choice(q.data.options[rng.usize(0..q.data.options.len())].clone())
+                }
+                survey::QuestionKind::Multiple => Answer::Choices(
+                    q.data
+                        .options
+                        .iter()
+                        .filter(|_| rng.bool())
+                        .cloned()
+                        .collect(),
+                ),
+                survey::QuestionKind::Scale => Answer::Scale(rng.u8(2..=5)),
+                survey::QuestionKind::Projects => continue,
+            };
+            answers.insert(q.id, answer);
+        }
+        store
+            .submit_response(i.id, &survey::answers_json(&answers), false, None)
+            .await?;
+    }
+    Ok(id)
+}

@@ -258,6 +258,7 @@ async fn main() -> Result<()> {
             }
             let started = std::time::Instant::now();
             demo::load(&store, institutions, projects_per_institution, seed).await?;
+            demo::survey(&store).await?;
             println!(
                 "Demogegevens geladen: {} instellingen met elk {} projecten, in {:.1} s.",
                 institutions,
@@ -449,6 +450,7 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
         if store.is_empty().await? {
             tracing::info!("empty database: loading demo data");
             demo::load(&store, 12, 25, 2020).await?;
+            demo::survey(&store).await?;
         }
         if store.user_by_email(demo::ACCOUNTS[0].email).await.is_ok() {
             print_accounts();

@@ -19,9 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use stip_core::access::Action;
-use stip_core::survey::{
-    self, QuestionData, QuestionInput, Survey, SurveyData, SurveyInput,
-};
+use stip_core::survey::{self, QuestionData, QuestionInput, Survey, SurveyData, SurveyInput};
 use stip_core::{ErrorCode, Invalid, Version};
 use stip_store::survey::Invitation;
 use utoipa::{IntoParams, ToSchema};
@@ -301,13 +299,22 @@ pub async fn create_survey(
     };
     let data = SurveyData::parse(&input, &mut e);
     let questions: Vec<QuestionData> = match (&sent.questions, &template) {
-        (Some(qs), _) => questions_of(qs, &mut e).into_iter().map(|(_, q)| q).collect(),
-        (None, Some(t)) => t.questions.clone(),
+        (Some(qs), _) => questions_of(qs, &mut e)
+            .into_iter()
+            .map(|(_, q)| q)
+            .collect(),
+        (None, Some(t)) => t.questions_for(sent.anonymous),
         (None, None) => Vec::new(),
     };
-    if sent.questions.as_ref().is_some_and(|qs| qs.iter().any(|q| q.id.is_some())) {
+    if sent
+        .questions
+        .as_ref()
+        .is_some_and(|qs| qs.iter().any(|q| q.id.is_some()))
+    {
         e.push("questions", ErrorCode::UnknownField);
     }
+    let kinds: Vec<_> = questions.iter().map(|q| q.kind).collect();
+    survey::check_anonymous(sent.anonymous, &kinds, &mut e);
     let Some(data) = data.filter(|_| e.is_empty()) else {
         return Err(ApiError::Invalid(e));
     };
@@ -372,6 +379,14 @@ pub async fn update_survey(
                 e.push(&format!("questions[{i}].id"), ErrorCode::Unknown);
             }
         }
+    }
+    if before.opened_at.is_none() {
+        // Anonymity with the questions the survey will have.
+        let kinds: Vec<_> = match &questions {
+            Some(qs) => qs.iter().map(|(_, q)| q.kind).collect(),
+            None => before.questions.iter().map(|q| q.data.kind).collect(),
+        };
+        survey::check_anonymous(sent.anonymous, &kinds, &mut e);
     }
     let Some(data) = data.filter(|_| e.is_empty()) else {
         return Err(ApiError::Invalid(e));
@@ -472,7 +487,11 @@ pub struct InvitationJson {
     pub submitted_at: Option<String>,
 }
 
-pub fn invitation_json(lists: &Lists, names: &BTreeMap<i64, String>, i: &Invitation) -> InvitationJson {
+pub fn invitation_json(
+    lists: &Lists,
+    names: &BTreeMap<i64, String>,
+    i: &Invitation,
+) -> InvitationJson {
     let inst = lists.institutions.iter().find(|x| x.id == i.institution_id);
     InvitationJson {
         id: i.id,
@@ -684,7 +703,11 @@ pub async fn save_response(
     }
     if !state
         .store
-        .save_draft(i.id, &survey::answers_json(&answers), viewer.actor.user_id())
+        .save_draft(
+            i.id,
+            &survey::answers_json(&answers),
+            viewer.actor.user_id(),
+        )
         .await?
     {
         return Err(ApiError::NotNow("survey_submitted"));
@@ -817,7 +840,10 @@ fn region_param(raw: &Option<String>) -> Result<Option<String>, ApiError> {
         [] => Ok(None),
         [v] if v.is_empty() => Ok(None),
         [v] => Ok(Some(v.clone())),
-        _ => Err(ApiError::Invalid(Invalid::one("region", ErrorCode::Repeated))),
+        _ => Err(ApiError::Invalid(Invalid::one(
+            "region",
+            ErrorCode::Repeated,
+        ))),
     }
 }
 
@@ -926,10 +952,25 @@ pub async fn export(
         .map(|(_, v)| v.trim().to_string())
         .collect();
     let format = match formats.as_slice() {
-        [] => return Err(ApiError::Invalid(Invalid::one("format", ErrorCode::Required))),
+        [] => {
+            return Err(ApiError::Invalid(Invalid::one(
+                "format",
+                ErrorCode::Required,
+            )));
+        }
         [f] if f == "xlsx" || f == "csv" => f.clone(),
-        [_] => return Err(ApiError::Invalid(Invalid::one("format", ErrorCode::InvalidChoice))),
-        _ => return Err(ApiError::Invalid(Invalid::one("format", ErrorCode::Repeated))),
+        [_] => {
+            return Err(ApiError::Invalid(Invalid::one(
+                "format",
+                ErrorCode::InvalidChoice,
+            )));
+        }
+        _ => {
+            return Err(ApiError::Invalid(Invalid::one(
+                "format",
+                ErrorCode::Repeated,
+            )));
+        }
     };
     let region = region_param(&raw)?.filter(|_| !s.data.anonymous);
     let lists = state.lists().await?;

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use stip_core::access::{Action, ProjectScope};
 use stip_core::portfolio::ProjectFilter;
 use stip_core::survey::{
-    self, AnswerContext, Answers, Cell, Counted, QuestionKind, QuestionResult, Respondent,
-    Stage, Survey, Table,
+    self, AnswerContext, Answers, Cell, Counted, QuestionKind, QuestionResult, Respondent, Stage,
+    Survey, Table,
 };
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
@@ -130,7 +130,10 @@ pub fn closed_for_answers(s: &Survey, inv: &Invitation) -> Option<&'static str> 
 
 /// Who answered, as the results show it.
 pub fn respondent_name(lists: &Lists, r: &Submitted) -> Option<String> {
-    let inst = lists.institutions.iter().find(|i| Some(i.id) == r.institution_id)?;
+    let inst = lists
+        .institutions
+        .iter()
+        .find(|i| Some(i.id) == r.institution_id)?;
     Some(inst.data.name.clone())
 }
 
@@ -214,10 +217,19 @@ pub fn table(lang: Lang, lists: &Lists, s: &Survey, responses: &[Submitted]) -> 
         .map(|r| {
             let mut row = Vec::new();
             if !s.data.anonymous {
-                let inst = lists.institutions.iter().find(|i| Some(i.id) == r.institution_id);
-                row.push(Cell::Text(inst.map(|i| i.data.brin.to_string()).unwrap_or_default()));
-                row.push(Cell::Text(inst.map(|i| i.data.name.clone()).unwrap_or_default()));
-                row.push(Cell::Text(inst.map(|i| i.data.region.clone()).unwrap_or_default()));
+                let inst = lists
+                    .institutions
+                    .iter()
+                    .find(|i| Some(i.id) == r.institution_id);
+                row.push(Cell::Text(
+                    inst.map(|i| i.data.brin.to_string()).unwrap_or_default(),
+                ));
+                row.push(Cell::Text(
+                    inst.map(|i| i.data.name.clone()).unwrap_or_default(),
+                ));
+                row.push(Cell::Text(
+                    inst.map(|i| i.data.region.clone()).unwrap_or_default(),
+                ));
                 row.push(Cell::Text(
                     r.submitted_at
                         .as_deref()
@@ -270,9 +282,14 @@ pub fn reminder(lang: Lang, s: &Survey) -> String {
 }
 
 /// Reads a form's answers (`a{id}` fields; a theme's place as `a{id}_{code}`) into what
-/// [`survey::check_answers`] takes.
-pub fn answers_from_form(s: &Survey, form: &[(String, String)]) -> BTreeMap<String, Value> {
+/// [`survey::check_answers`] takes, with what a form can get wrong that JSON cannot: two
+/// themes in the same place.
+pub fn answers_from_form(
+    s: &Survey,
+    form: &[(String, String)],
+) -> (BTreeMap<String, Value>, Invalid) {
     let mut sent = BTreeMap::new();
+    let mut e = Invalid::default();
     for q in &s.questions {
         let name = format!("a{}", q.id);
         let values: Vec<&str> = form
@@ -287,11 +304,17 @@ pub fn answers_from_form(s: &Survey, form: &[(String, String)]) -> BTreeMap<Stri
                     None => continue,
                 }
             }
-            QuestionKind::Multiple => Value::from(values.iter().map(|v| v.to_string()).collect::<Vec<_>>()),
+            QuestionKind::Multiple => {
+                Value::from(values.iter().map(|v| v.to_string()).collect::<Vec<_>>())
+            }
             QuestionKind::Projects => Value::from(
                 values
                     .iter()
-                    .map(|v| v.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(*v)))
+                    .map(|v| {
+                        v.parse::<i64>()
+                            .map(Value::from)
+                            .unwrap_or_else(|_| Value::from(*v))
+                    })
                     .collect::<Vec<_>>(),
             ),
             QuestionKind::Themes => {
@@ -306,12 +329,15 @@ pub fn answers_from_form(s: &Survey, form: &[(String, String)]) -> BTreeMap<Stri
                     })
                     .collect();
                 placed.sort();
+                if placed.windows(2).any(|w| w[0].0 == w[1].0) {
+                    e.push(&survey::answer_field(q.id), ErrorCode::Duplicate);
+                }
                 Value::from(placed.into_iter().map(|(_, _, c)| c).collect::<Vec<_>>())
             }
         };
         sent.insert(q.id.to_string(), value);
     }
-    sent
+    (sent, e)
 }
 
 /// A refusal in a respondent's words, under the question it belongs to.

@@ -41,10 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/enquetes/{id}/voorbeeld", get(preview))
         .route("/enquetes/{id}/openen", post(open))
         .route("/enquetes/{id}/verwijderen", post(delete))
-        .route(
-            "/enquetes/{id}/uitnodigingen/{inv}/heropenen",
-            post(reopen),
-        )
+        .route("/enquetes/{id}/uitnodigingen/{inv}/heropenen", post(reopen))
         .route(
             "/enquetes/{id}/uitnodigingen/{inv}/nieuwe-link",
             post(renew_link),
@@ -116,9 +113,9 @@ fn dates(c: &Chrome, s: &Survey) -> String {
 
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     if viewer.user.is_none() {
-        return Ok(viewer.refusal(Action::ManageSurveys).unwrap_or_else(|| {
-            PageError::Forbidden.into_response()
-        }));
+        return Ok(viewer
+            .refusal(Action::ManageSurveys)
+            .unwrap_or_else(|| PageError::Forbidden.into_response()));
     }
     let c = viewer.chrome();
     let manage = viewer.may(Action::ManageSurveys);
@@ -269,7 +266,9 @@ async fn create(
         *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(page);
     };
-    let questions = template.map(|t| t.questions).unwrap_or_default();
+    let questions = template
+        .map(|t| t.questions_for(data.anonymous))
+        .unwrap_or_default();
     let id = state
         .store
         .create_survey(&data, &questions, viewer.actor.user_id())
@@ -318,7 +317,13 @@ impl EditPage {
     fn value(&self, name: &str) -> String {
         match name {
             "respondent" => self.respondent.clone(),
-            "anonymous" => if self.anonymous { "1".into() } else { String::new() },
+            "anonymous" => {
+                if self.anonymous {
+                    "1".into()
+                } else {
+                    String::new()
+                }
+            }
             "opens_on" => self.opens_on.clone(),
             "closes_on" => self.closes_on.clone(),
             _ => String::new(),
@@ -345,7 +350,12 @@ impl EditPage {
 fn kinds(c: &Chrome) -> Vec<(String, String)> {
     QuestionKind::ALL
         .iter()
-        .map(|k| (k.code().to_string(), c.t(&format!("survey.kind.{}", k.code()))))
+        .map(|k| {
+            (
+                k.code().to_string(),
+                c.t(&format!("survey.kind.{}", k.code())),
+            )
+        })
         .collect()
 }
 
@@ -383,7 +393,11 @@ fn edit_page(viewer: &Viewer, s: Survey, errors: Errors) -> EditPage {
     }
 }
 
-async fn managed(state: &AppState, viewer: &Viewer, id: i64) -> Result<Result<Survey, Response>, PageError> {
+async fn managed(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Result<Survey, Response>, PageError> {
     if let Some(res) = viewer.refusal(Action::ManageSurveys) {
         return Ok(Err(res));
     }
@@ -459,7 +473,10 @@ async fn save(
             focus = "questions".into();
         }
         ("add", _) => {
-            let section = questions.last().map(|q| q.section.clone()).unwrap_or_default();
+            let section = questions
+                .last()
+                .map(|q| q.section.clone())
+                .unwrap_or_default();
             questions.push(QuestionForm {
                 kind: "open".into(),
                 section,
@@ -486,7 +503,10 @@ async fn save(
                     options: q.options.lines().map(str::to_string).collect(),
                     required: q.required,
                 };
-                let id = q.id.parse::<i64>().ok().filter(|id| s.question(*id).is_some());
+                let id =
+                    q.id.parse::<i64>()
+                        .ok()
+                        .filter(|id| s.question(*id).is_some());
                 QuestionData::parse(&input, &format!("questions[{i}]"), &mut e).map(|d| (id, d))
             })
             .collect()
@@ -513,13 +533,22 @@ async fn save(
     if only_show {
         return Ok(show_again(Invalid::default(), StatusCode::OK));
     }
+    if let Some(d) = &data {
+        let kinds: Vec<QuestionKind> = parsed.iter().map(|(_, q)| q.kind).collect();
+        survey::check_anonymous(d.anonymous, &kinds, &mut e);
+    }
     let Some(data) = data.filter(|_| e.is_empty()) else {
         return Ok(show_again(e, StatusCode::UNPROCESSABLE_ENTITY));
     };
     let version = Version::from_form(param(&form, "version"));
     let saved = state
         .store
-        .update_survey(id, version, &data, open_questions.then_some(parsed.as_slice()))
+        .update_survey(
+            id,
+            version,
+            &data,
+            open_questions.then_some(parsed.as_slice()),
+        )
         .await?;
     if !saved {
         return Ok(show_again(
@@ -601,8 +630,10 @@ struct OverviewPage {
 
 impl OverviewPage {
     fn respondent_label(&self) -> String {
-        self.c
-            .t(&format!("survey.respondent.{}", self.s.data.respondent.code()))
+        self.c.t(&format!(
+            "survey.respondent.{}",
+            self.s.data.respondent.code()
+        ))
     }
 }
 
@@ -657,7 +688,10 @@ async fn overview(
             InvitationRow {
                 id: i.id,
                 institution: inst.map(|x| x.data.name.clone()).unwrap_or_default(),
-                person: i.user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+                person: i
+                    .user_id
+                    .and_then(|u| names.get(&u).cloned())
+                    .unwrap_or_default(),
                 status: c.t(&format!("survey.status.{}", i.status.code())),
                 status_code: i.status.code().into(),
                 link: format!("/enquete/{}", i.token),
@@ -671,6 +705,12 @@ async fn overview(
             }
         })
         .collect();
+    let mut rows = rows;
+    rows.sort_by(|a, b| {
+        a.institution
+            .cmp(&b.institution)
+            .then(a.person.cmp(&b.person))
+    });
     let waiting = rows
         .iter()
         .filter(|r| !r.submitted)
@@ -685,6 +725,8 @@ async fn overview(
     let submitted = rows.iter().filter(|r| r.submitted).count();
     let message = match param(&pairs(&raw), "gedaan") {
         "heropend" => c.t("survey.reopened"),
+        "anoniem" => c.t("problem.survey_anonymous_reopen"),
+        "niet-ingediend" => c.t("problem.survey_not_submitted"),
         "link" => c.t("survey.link_renewed"),
         _ => String::new(),
     };
@@ -732,10 +774,14 @@ async fn reopen(
         Ok(x) => x,
         Err(res) => return Ok(res),
     };
-    if !s.data.anonymous {
-        state.store.reopen_response(i.id).await?;
-    }
-    Ok(Redirect::to(&format!("/enquetes/{}?gedaan=heropend#i{}", s.id, i.id)).into_response())
+    let done = if s.data.anonymous {
+        "anoniem"
+    } else if state.store.reopen_response(i.id).await? {
+        "heropend"
+    } else {
+        "niet-ingediend"
+    };
+    Ok(Redirect::to(&format!("/enquetes/{}?gedaan={done}#i{}", s.id, i.id)).into_response())
 }
 
 async fn renew_link(
@@ -791,7 +837,12 @@ impl Shown {
 }
 
 /// Fills each question with `sent` (question id → value, as the API takes them).
-fn shown(lang: crate::i18n::Lang, s: &Survey, sent: &BTreeMap<String, Value>, e: &Invalid) -> Vec<Shown> {
+fn shown(
+    lang: crate::i18n::Lang,
+    s: &Survey,
+    sent: &BTreeMap<String, Value>,
+    e: &Invalid,
+) -> Vec<Shown> {
     let mut section = String::new();
     s.questions
         .iter()
@@ -807,10 +858,12 @@ fn shown(lang: crate::i18n::Lang, s: &Survey, sent: &BTreeMap<String, Value>, e:
                 Some(Value::Array(items)) => items.iter().map(as_text).collect(),
                 _ => Vec::new(),
             };
-            let opens_section = (q.data.section != section).then(|| {
-                section = q.data.section.clone();
-                section.clone()
-            }).filter(|s| !s.is_empty());
+            let opens_section = (q.data.section != section)
+                .then(|| {
+                    section = q.data.section.clone();
+                    section.clone()
+                })
+                .filter(|s| !s.is_empty());
             Shown {
                 number: n + 1,
                 opens_section,
@@ -855,6 +908,8 @@ struct RespondPage {
     dates: String,
     /// The submitted answers, read-only.
     given: Vec<(String, String)>,
+    /// The session ran out: offer to log in again (in another tab, so the form stays).
+    login_again: bool,
 }
 
 impl RespondPage {
@@ -889,7 +944,9 @@ struct Respond<'a> {
 impl Respond<'_> {
     fn page(&self, sent: &BTreeMap<String, Value>, e: Invalid, message: String) -> RespondPage {
         let c = self.viewer.chrome();
-        let closed = closed_for_answers(&self.s, &self.i).unwrap_or("").to_string();
+        let closed = closed_for_answers(&self.s, &self.i)
+            .unwrap_or("")
+            .to_string();
         let given = if self.i.status == InvitationStatus::Submitted {
             let answers = self
                 .i
@@ -942,9 +999,12 @@ impl Respond<'_> {
                 .iter()
                 .map(|(id, t)| (id.to_string(), t.clone()))
                 .collect(),
-            places: (1..=self.lists.themes.len()).map(|n| n.to_string()).collect(),
+            places: (1..=self.lists.themes.len())
+                .map(|n| n.to_string())
+                .collect(),
             dates: dates(&c, &self.s),
             given,
+            login_again: false,
             s: self.s.clone(),
             c,
         }
@@ -967,7 +1027,12 @@ async fn respondent<'a>(
         .unwrap_or_default();
     let for_whom = match i.user_id {
         Some(u) => {
-            let name = state.store.user(u).await.map(|u| u.name).unwrap_or_default();
+            let name = state
+                .store
+                .user(u)
+                .await
+                .map(|u| u.name)
+                .unwrap_or_default();
             format!("{name}, {inst}")
         }
         None => inst,
@@ -982,6 +1047,30 @@ async fn respondent<'a>(
     })
 }
 
+/// Whether `viewer` is whom the invitation is for: an informatiemanager of its institution
+/// (and, for a survey per person, that person). The link is only an address: it opens the form
+/// for them, and for nobody else.
+fn invited(viewer: &Viewer, i: &Invitation) -> bool {
+    viewer.may(Action::RespondToSurvey {
+        institution_id: i.institution_id,
+    }) && viewer.actor.institution_id() == Some(i.institution_id)
+        && i.user_id.is_none_or(|u| viewer.actor.user_id() == Some(u))
+}
+
+/// The answer to someone the invitation is not for: log in first, or (logged in as someone
+/// else) a page that says no more than a wrong link would.
+fn not_invited(viewer: &Viewer) -> Response {
+    if viewer.user.is_none() {
+        Redirect::to(&format!(
+            "/inloggen?terug={}",
+            crate::identity::urlencode(&viewer.path)
+        ))
+        .into_response()
+    } else {
+        PageError::NotFound.into_response()
+    }
+}
+
 async fn respond(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -989,6 +1078,9 @@ async fn respond(
 ) -> Result<Response, PageError> {
     let lists = state.lists().await?;
     let r = respondent(&state, &viewer, &lists, &token).await?;
+    if !invited(&viewer, &r.i) {
+        return Ok(not_invited(&viewer));
+    }
     let sent = super::answers_value(&r.s, r.i.answers.as_deref());
     Ok(render(&r.page(&sent, Invalid::default(), String::new())))
 }
@@ -1004,27 +1096,75 @@ async fn answer(
     let r = respondent(&state, &viewer, &lists, &token).await?;
     let action = param(&form, "action");
     let autosave = action == "autosave";
-    let sent = answers_from_form(&r.s, &form);
+    let (sent, form_errors) = answers_from_form(&r.s, &form);
     let c = viewer.chrome();
     if stale.is_some() {
         if autosave {
-            return Ok((StatusCode::FORBIDDEN, Json(serde_json::json!({"saved": false, "reason": "stale"}))).into_response());
+            return Ok((
+                StatusCode::FORBIDDEN,
+                Json(serde_json::json!({"saved": false, "reason": "stale"})),
+            )
+                .into_response());
         }
-        let mut res = render(&r.page(&sent, Invalid::default(), c.t("survey.stale_form")));
+        // What was typed comes back, and nothing else: someone no longer logged in sees
+        // neither the saved draft nor the institution's projects.
+        let mut r = r;
+        let message = if closed_for_answers(&r.s, &r.i) == Some("submitted") {
+            c.t("survey.closed_because.submitted")
+        } else if invited(&viewer, &r.i) {
+            c.t("survey.stale_form")
+        } else {
+            r.projects.clear();
+            r.i.answers = None;
+            c.t("survey.stale_form_login")
+        };
+        let mut page = r.page(&sent, Invalid::default(), message);
+        page.login_again = viewer.user.is_none();
+        let mut res = render(&page);
         *res.status_mut() = StatusCode::CONFLICT;
         return Ok(res);
     }
+    if !invited(&viewer, &r.i) {
+        if autosave {
+            return Ok((
+                StatusCode::FORBIDDEN,
+                Json(serde_json::json!({"saved": false, "reason": "login"})),
+            )
+                .into_response());
+        }
+        return Ok(not_invited(&viewer));
+    }
     if let Some(why) = closed_for_answers(&r.s, &r.i) {
         if autosave {
-            return Ok((StatusCode::CONFLICT, Json(serde_json::json!({"saved": false, "reason": why}))).into_response());
+            return Ok((
+                StatusCode::CONFLICT,
+                Json(serde_json::json!({"saved": false, "reason": why})),
+            )
+                .into_response());
         }
         let _ = not_now_key(why);
-        let mut res = render(&r.page(&sent, Invalid::default(), c.t(&format!("survey.closed_because.{why}"))));
+        let mut res = render(&r.page(
+            &sent,
+            Invalid::default(),
+            c.t(&format!("survey.closed_because.{why}")),
+        ));
         *res.status_mut() = StatusCode::CONFLICT;
         return Ok(res);
     }
     let submit = action == "indienen";
-    let (answers, e) = check(&lists, &r.s, &r.projects, &sent, submit);
+    let (mut answers, mut e) = check(&lists, &r.s, &r.projects, &sent, submit);
+    // A question the form got wrong is left out of the draft, and named.
+    for fe in form_errors.0 {
+        if let Some(id) = fe
+            .field
+            .strip_prefix("answers.")
+            .and_then(|id| id.parse().ok())
+        {
+            answers.remove(&id);
+        }
+        e.0.retain(|x| x.field != fe.field);
+        e.0.push(fe);
+    }
     let by = viewer.actor.user_id();
     if submit {
         if !e.is_empty() {
@@ -1034,12 +1174,21 @@ async fn answer(
         }
         if !state
             .store
-            .submit_response(r.i.id, &survey::answers_json(&answers), r.s.data.anonymous, by)
+            .submit_response(
+                r.i.id,
+                &survey::answers_json(&answers),
+                r.s.data.anonymous,
+                by,
+            )
             .await?
         {
             let i = state.store.invitation(r.i.id).await?;
             let r = Respond { i, ..r };
-            let mut res = render(&r.page(&sent, Invalid::default(), c.t("survey.closed_because.submitted")));
+            let mut res = render(&r.page(
+                &sent,
+                Invalid::default(),
+                c.t("survey.closed_because.submitted"),
+            ));
             *res.status_mut() = StatusCode::CONFLICT;
             return Ok(res);
         }
@@ -1100,12 +1249,11 @@ async fn preview(
             .iter()
             .map(|t| (t.data.code.clone(), t.data.name.clone()))
             .collect(),
-        projects: vec![
-            ("1".into(), c.t("survey.preview_project")),
-        ],
+        projects: vec![("1".into(), c.t("survey.preview_project"))],
         places: (1..=lists.themes.len()).map(|n| n.to_string()).collect(),
         dates: dates(&c, &s),
         given: Vec::new(),
+        login_again: false,
         s,
         c,
     };
@@ -1164,7 +1312,10 @@ async fn results_view(
     let r = results(state, &lists, &s, region.as_deref()).await?;
     let titles: BTreeMap<i64, String> = state
         .store
-        .all_projects(&Default::default(), stip_core::access::project_scope(&viewer.actor))
+        .all_projects(
+            &Default::default(),
+            stip_core::access::project_scope(&viewer.actor),
+        )
         .await?
         .iter()
         .map(|p| (p.id, p.data.title.clone()))
@@ -1177,30 +1328,32 @@ async fn results_view(
         .map(|(n, (q, qr))| {
             let count = |v: u32| c.number(&i64::from(v));
             let chart = match q.data.kind {
-                QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Scale => Some(Bars::new(
-                    &format!("q{}", q.id),
-                    q.data.text.clone(),
-                    c.t_with("survey.chart_desc", &[("n", &qr.answered.to_string())]),
-                    qr.counts
-                        .iter()
-                        .map(|(label, v)| Bar {
-                            label: match q.data.kind {
-                                QuestionKind::Scale => {
-                                    let n: u8 = label.parse().unwrap_or(0);
-                                    match q.data.scale_label(n) {
-                                        Some(l) => format!("{label} – {l}"),
-                                        None => label.clone(),
+                QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Scale => {
+                    Some(Bars::new(
+                        &format!("q{}", q.id),
+                        q.data.text.clone(),
+                        c.t_with("survey.chart_desc", &[("n", &qr.answered.to_string())]),
+                        qr.counts
+                            .iter()
+                            .map(|(label, v)| Bar {
+                                label: match q.data.kind {
+                                    QuestionKind::Scale => {
+                                        let n: u8 = label.parse().unwrap_or(0);
+                                        match q.data.scale_label(n) {
+                                            Some(l) => format!("{label} – {l}"),
+                                            None => label.clone(),
+                                        }
                                     }
-                                }
-                                _ => label.clone(),
-                            },
-                            value: f64::from(*v),
-                            shown: count(*v),
-                            href: String::new(),
-                            class: String::new(),
-                        })
-                        .collect(),
-                )),
+                                    _ => label.clone(),
+                                },
+                                value: f64::from(*v),
+                                shown: count(*v),
+                                href: String::new(),
+                                class: String::new(),
+                            })
+                            .collect(),
+                    ))
+                }
                 QuestionKind::Themes => Some(Bars::new(
                     &format!("q{}", q.id),
                     q.data.text.clone(),
@@ -1210,7 +1363,7 @@ async fn results_view(
                         .map(|t| Bar {
                             label: lists.theme_name(&t.code),
                             value: f64::from(t.points),
-                            shown: c.t_with("survey.points", &[("n", &t.points.to_string())]),
+                            shown: count(t.points),
                             href: String::new(),
                             class: format!("theme-{}", t.code),
                         })
@@ -1232,14 +1385,29 @@ async fn results_view(
                 chart,
                 mean: qr
                     .mean
-                    .map(|m| format!("{m:.1}").replace('.', if viewer.lang == crate::i18n::Lang::Nl { "," } else { "." }))
+                    .map(|m| {
+                        format!("{m:.1}").replace(
+                            '.',
+                            if viewer.lang == crate::i18n::Lang::Nl {
+                                ","
+                            } else {
+                                "."
+                            },
+                        )
+                    })
                     .unwrap_or_default(),
                 ranking: qr
                     .ranking
                     .iter()
                     .enumerate()
                     .map(|(i, t)| {
-                        ((i + 1).to_string(), lists.theme_name(&t.code), t.points, t.chosen, t.first)
+                        (
+                            (i + 1).to_string(),
+                            lists.theme_name(&t.code),
+                            t.points,
+                            t.chosen,
+                            t.first,
+                        )
                     })
                     .collect(),
                 texts: qr

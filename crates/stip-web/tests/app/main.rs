@@ -29,3 +29,5 @@ mod openapi;
 mod portfolio;
 mod prioritisation;
 mod support;
+mod survey;
+mod survey_pages;
