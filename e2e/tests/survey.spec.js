@@ -115,3 +115,15 @@ test('the results show counts with their tables, the theme ranking, open answers
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Bijlage: ${DEMO_SURVEY}`);
   await expect(page.locator('table.ranking')).toBeVisible();
 });
+
+test('every survey page fits a phone', async ({ stip, page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await stip.login('regiegroep');
+  await stip.visit('/enquetes');
+  await stip.click(page.getByRole('link', { name: DEMO_SURVEY }));
+  const overview = stip.path();
+  for (const path of ['/enquetes', '/enquetes/nieuw', overview, `${overview}/bewerken`, `${overview}/voorbeeld`, `${overview}/resultaten`, `${overview}/bijlage`]) {
+    await stip.visit(path);
+    await expectNoHorizontalScroll(page, path);
+  }
+});

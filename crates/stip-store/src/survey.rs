@@ -421,7 +421,7 @@ impl Store {
         rows.into_iter().map(Invitation::try_from).collect()
     }
 
-    /// The invitations of one institution (or, with `user_id`, of one person) across surveys.
+    /// The invitations of one institution (for itself and for its people) across surveys.
     pub async fn invitations_of(&self, institution_id: i64) -> Result<Vec<Invitation>> {
         let rows: Vec<InvitationRow> = on_pool!(self, read, |pool| {
             sqlx::query_as(&format!(

@@ -692,15 +692,7 @@ pub async fn save_response(
 ) -> Result<Json<ResponseJson>, ApiError> {
     let (s, i) = own(&state, &viewer, id).await?;
     let sent: AnswersWrite = json_body(&headers, &body)?;
-    if let Some(why) = closed_for_answers(&s, &i) {
-        return Err(ApiError::NotNow(not_now_key(why)));
-    }
-    let lists = state.lists().await?;
-    let projects = own_projects(&state, &lists, i.institution_id).await?;
-    let (answers, e) = check(&lists, &s, &projects, &sent.answers, false);
-    if !e.is_empty() {
-        return Err(ApiError::Invalid(e));
-    }
+    let answers = answers_now(&state, &s, &i, &sent.answers, false).await?;
     if !state
         .store
         .save_draft(
@@ -716,7 +708,29 @@ pub async fn save_response(
     Ok(Json(response_json(&s, &i)))
 }
 
-pub fn not_now_key(why: &str) -> &'static str {
+/// The answers to save or submit now, checked (with `complete`, every required one there):
+/// 409 when the response cannot change now, 422 naming each answer that does not fit.
+async fn answers_now(
+    state: &AppState,
+    s: &Survey,
+    i: &Invitation,
+    sent: &BTreeMap<String, Value>,
+    complete: bool,
+) -> Result<survey::Answers, ApiError> {
+    if let Some(why) = closed_for_answers(s, i) {
+        return Err(ApiError::NotNow(not_now_key(why)));
+    }
+    let lists = state.lists().await?;
+    let projects = own_projects(state, &lists, i.institution_id).await?;
+    let (answers, e) = check(&lists, s, &projects, sent, complete);
+    if e.is_empty() {
+        Ok(answers)
+    } else {
+        Err(ApiError::Invalid(e))
+    }
+}
+
+fn not_now_key(why: &str) -> &'static str {
     match why {
         "closed" => "survey_closed",
         "submitted" => "survey_submitted",
@@ -749,19 +763,11 @@ pub async fn submit_response(
     } else {
         Some(json_body(&headers, &body)?)
     };
-    if let Some(why) = closed_for_answers(&s, &i) {
-        return Err(ApiError::NotNow(not_now_key(why)));
-    }
     let answers = match sent {
         Some(a) => a.answers,
         None => answers_value(&s, i.answers.as_deref()),
     };
-    let lists = state.lists().await?;
-    let projects = own_projects(&state, &lists, i.institution_id).await?;
-    let (answers, e) = check(&lists, &s, &projects, &answers, true);
-    if !e.is_empty() {
-        return Err(ApiError::Invalid(e));
-    }
+    let answers = answers_now(&state, &s, &i, &answers, true).await?;
     if !state
         .store
         .submit_response(

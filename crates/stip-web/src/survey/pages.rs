@@ -4,7 +4,6 @@
 //! never losing what was typed, also when the session ran out), the results and the printable
 //! appendix. Everything works without JavaScript.
 
-use super::api::not_now_key;
 use super::{
     answer_text, answers_from_form, check, closed_for_answers, may_read_results, may_see,
     own_invitation, own_projects, reminder, results,
@@ -1142,7 +1141,6 @@ async fn answer(
             )
                 .into_response());
         }
-        let _ = not_now_key(why);
         let mut res = render(&r.page(
             &sent,
             Invalid::default(),
@@ -1310,16 +1308,25 @@ async fn results_view(
     let region = param(&pairs(raw), "regio").trim().to_string();
     let region = (!region.is_empty() && !s.data.anonymous).then_some(region);
     let r = results(state, &lists, &s, region.as_deref()).await?;
-    let titles: BTreeMap<i64, String> = state
-        .store
-        .all_projects(
-            &Default::default(),
-            stip_core::access::project_scope(&viewer.actor),
-        )
-        .await?
+    // The titles of the projects pointed at, as far as the reader may see them.
+    let titles: BTreeMap<i64, String> = if s
+        .questions
         .iter()
-        .map(|p| (p.id, p.data.title.clone()))
-        .collect();
+        .any(|q| q.data.kind == QuestionKind::Projects)
+    {
+        state
+            .store
+            .all_projects(
+                &Default::default(),
+                stip_core::access::project_scope(&viewer.actor),
+            )
+            .await?
+            .iter()
+            .map(|p| (p.id, p.data.title.clone()))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
     let questions = s
         .questions
         .iter()
