@@ -586,6 +586,22 @@ impl Store {
         Ok(token)
     }
 
+    /// What changes whenever a survey's responses do (a submit, a reopen, a draft): the number
+    /// of its invitations' versions and of its anonymous responses. Cheap to read, so a cache
+    /// of the results can check it on every request, whichever process wrote.
+    pub async fn responses_fingerprint(&self, survey_id: i64) -> Result<(i64, i64)> {
+        let fingerprint: (Option<i64>, i64) = on_pool!(self, read, |pool| {
+            sqlx::query_as(
+                "SELECT (SELECT CAST(SUM(version) AS BIGINT) FROM survey_invitations WHERE survey_id = $1),
+                        (SELECT COUNT(*) FROM survey_anonymous_responses WHERE survey_id = $1)",
+            )
+            .bind(survey_id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok((fingerprint.0.unwrap_or(0), fingerprint.1))
+    }
+
     /// A survey's submitted responses: with their invitation's institution and person, or,
     /// for an anonymous survey, without.
     pub async fn submitted_responses(&self, survey: &Survey) -> Result<Vec<Submitted>> {

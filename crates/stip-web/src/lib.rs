@@ -69,6 +69,8 @@ pub struct AppState {
     /// Whose `X-Forwarded-For` names the client (for slowing down password guessing).
     pub trusted_proxies: Arc<TrustedProxies>,
     lists: Arc<RwLock<Option<CachedLists>>>,
+    /// Survey results, kept until the survey's responses change (see `survey::results`).
+    survey_results: Arc<survey::ResultsCache>,
     pub stale_after_days: u32,
 }
 
@@ -78,6 +80,7 @@ impl AppState {
             store,
             trusted_proxies: Arc::default(),
             lists: Arc::default(),
+            survey_results: Arc::default(),
             stale_after_days: stip_core::portfolio::STATUS_STALE_AFTER_DAYS,
         }
     }

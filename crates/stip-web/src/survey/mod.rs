@@ -13,6 +13,7 @@ use crate::identity::Viewer;
 use crate::lists::Lists;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use stip_core::access::{Action, ProjectScope};
 use stip_core::portfolio::ProjectFilter;
 use stip_core::survey::{
@@ -145,7 +146,50 @@ pub struct Results {
     pub regions: Vec<String>,
 }
 
+/// What results were counted from: the survey (its version), the region, the reference lists'
+/// generation (institutions' names and regions, the themes) and the responses' fingerprint.
+type ResultsKey = (i64, i64, Option<String>, u64, (i64, i64));
+
+/// Counted results per survey and region, each kept while its key holds: the results page and
+/// API count a network's responses once per change, not once per request.
+#[derive(Default)]
+pub struct ResultsCache(std::sync::Mutex<std::collections::HashMap<ResultsSlot, Kept>>);
+
+/// A survey and region; what was counted for it, and under which key.
+type ResultsSlot = (i64, Option<String>);
+type Kept = (ResultsKey, Arc<Results>);
+
+/// A survey's results, counted again only when its responses (or what they are shown with)
+/// changed since they were last counted, by this process or another.
 pub async fn results(
+    state: &AppState,
+    lists: &Lists,
+    s: &Survey,
+    region: Option<&str>,
+) -> Result<Arc<Results>, StoreError> {
+    let key: ResultsKey = (
+        s.id,
+        s.version,
+        region.map(str::to_string),
+        state.store.reference_generation(),
+        state.store.responses_fingerprint(s.id).await?,
+    );
+    let slot = (s.id, key.2.clone());
+    let cache = &state.survey_results.0;
+    if let Some((kept, r)) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&slot)
+        && *kept == key
+    {
+        return Ok(r.clone());
+    }
+    let counted = Arc::new(count(state, lists, s, region).await?);
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(slot, (key, counted.clone()));
+    Ok(counted)
+}
+
+async fn count(
     state: &AppState,
     lists: &Lists,
     s: &Survey,

@@ -1308,25 +1308,26 @@ async fn results_view(
     let region = param(&pairs(raw), "regio").trim().to_string();
     let region = (!region.is_empty() && !s.data.anonymous).then_some(region);
     let r = results(state, &lists, &s, region.as_deref()).await?;
-    // The titles of the projects pointed at, as far as the reader may see them.
-    let titles: BTreeMap<i64, String> = if s
-        .questions
-        .iter()
-        .any(|q| q.data.kind == QuestionKind::Projects)
-    {
-        state
-            .store
-            .all_projects(
-                &Default::default(),
-                stip_core::access::project_scope(&viewer.actor),
-            )
-            .await?
+    // The titles of the projects pointed at, as far as the reader may see them: looked up
+    // one by one in the read model (a handful per survey, not the whole portfolio).
+    let scope = stip_core::access::project_scope(&viewer.actor);
+    let mut titles: BTreeMap<i64, String> = BTreeMap::new();
+    for (q, qr) in s.questions.iter().zip(&r.per_question) {
+        if q.data.kind != QuestionKind::Projects {
+            continue;
+        }
+        for id in qr
+            .counts
             .iter()
-            .map(|p| (p.id, p.data.title.clone()))
-            .collect()
-    } else {
-        BTreeMap::new()
-    };
+            .filter_map(|(id, _)| id.parse::<i64>().ok())
+        {
+            if let Ok(p) = state.store.project(id).await
+                && scope.includes(p.institution_id, p.data.visibility)
+            {
+                titles.insert(id, p.data.title.clone());
+            }
+        }
+    }
     let questions = s
         .questions
         .iter()

@@ -24,6 +24,7 @@ on_both!(
     a_renewed_link_replaces_the_old_one,
     the_responses_export_as_csv_and_xlsx_one_row_each,
     the_survey_api_is_in_the_openapi_document,
+    results_follow_every_submit_and_reopen_on_every_instance,
 );
 
 const TEMPLATE: &str = "netwerkenquete-2020";
@@ -1621,4 +1622,52 @@ async fn the_survey_api_is_in_the_openapi_document() {
     for schema in ["SurveyJson", "SurveyCreate", "AnswersWrite", "ResultsJson"] {
         assert!(schemas[schema].is_object(), "{schema} is described");
     }
+}
+
+/// The results are counted once and kept; a submit or a reopen, through this instance or
+/// another on the same database, is in the next answer of both.
+async fn results_follow_every_submit_and_reopen_on_every_instance() {
+    let app = TestApp::demo().await;
+    let other = app.another_instance().await;
+    let regie = app.login(REGIEGROEP).await;
+    let regie_b = other.login(REGIEGROEP).await;
+    let (id, q) = opened(&regie, short_survey("Gevolgd", &day(-1), &day(10), false)).await;
+    let count = |r: &Value| r["responses"].as_u64().unwrap();
+    assert_eq!(count(&results(&regie, id, "").await), 0);
+    assert_eq!(count(&results(&regie_b, id, "").await), 0);
+
+    let horizon = app.login(IM_HORIZON).await;
+    let body = answers(&[(q[0], json!("Veel")), (q[1], json!("Ja"))]);
+    let res = submit(&horizon, id, Some(body)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(count(&results(&regie, id, "").await), 1);
+    let on_b = results(&regie_b, id, "").await;
+    assert_eq!(
+        count(&on_b),
+        1,
+        "the other instance counts the new response"
+    );
+    assert_eq!(on_b["questions"][1]["counts"]["Ja"], 1);
+
+    // Submitted through the other instance: both see it.
+    let davinci = other.login(IM_DAVINCI).await;
+    let body = answers(&[(q[0], json!("Weinig")), (q[1], json!("Nee"))]);
+    let res = submit(&davinci, id, Some(body)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let on_a = results(&regie, id, "").await;
+    assert_eq!(count(&on_a), 2);
+    assert_eq!(on_a["questions"][1]["counts"]["Nee"], 1);
+
+    // Reopened: no longer counted, anywhere.
+    let inv = invitation_of(&regie, id, "25LN").await;
+    let res = regie
+        .api(
+            Method::POST,
+            &format!("/api/v1/surveys/{id}/invitations/{}/reopen", inv["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(count(&results(&regie_b, id, "").await), 1);
+    assert_eq!(count(&results(&regie, id, "").await), 1);
 }
