@@ -94,6 +94,10 @@ pub enum Action {
     ViewSurveyResults {
         closed: bool,
     },
+    /// Reading the network meetings and saying whether one comes (see `crate::meeting`).
+    ViewMeetings,
+    /// Planning meetings, writing their minutes, seeing who comes.
+    ManageMeetings,
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -151,6 +155,8 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         ManageSurveys => role == Role::Regiegroep,
         RespondToSurvey { institution_id } => is_own(institution_id),
         ViewSurveyResults { closed } => closed || role == Role::Regiegroep,
+        ViewMeetings => true,
+        ManageMeetings => role == Role::Regiegroep,
     }
 }
 

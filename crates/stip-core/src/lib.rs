@@ -8,6 +8,7 @@ pub mod error;
 pub mod exchange;
 pub mod insight;
 pub mod institution;
+pub mod meeting;
 pub mod merge;
 pub mod mora;
 pub mod number;

@@ -41,6 +41,9 @@ pub const TABLES: &[&str] = &[
     "survey_questions",
     "survey_invitations",
     "survey_anonymous_responses",
+    "meetings",
+    "meeting_attendance",
+    "calendar_feeds",
 ];
 
 /// Tables a migration fills with the list Stip ships (the MORA process areas), so a fresh

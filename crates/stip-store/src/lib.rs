@@ -11,6 +11,7 @@ mod index;
 pub mod insight;
 pub mod institution;
 pub mod login_throttle;
+pub mod meeting;
 pub mod mora;
 pub mod portfolio;
 pub mod prioritisation;

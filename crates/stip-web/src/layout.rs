@@ -35,6 +35,7 @@ impl Chrome {
             "/zoeken",
             "/prioriteren",
             "/enquete",
+            "/bijeenkomsten",
             "/projecten",
             "/instellingen",
             "/themas",

@@ -25,6 +25,7 @@ mod layout;
 mod lists;
 pub mod login;
 mod markdown;
+pub mod meeting;
 mod metrics;
 pub mod mora;
 pub mod openapi;
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .merge(insight::pages::routes())
         .merge(prioritisation::pages::routes())
         .merge(survey::pages::routes())
+        .merge(meeting::pages::routes())
         .merge(admin::routes())
         .merge(login::routes())
         .merge(account::routes())

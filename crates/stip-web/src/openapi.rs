@@ -166,7 +166,7 @@ impl Modify for Problems {
     components(schemas(Problem, ProblemField)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
-    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"), (name = "prioritisation", description = "Prioriteren: scores, de beste selectie binnen een budget, de efficiënte grens, weging en scenario's"), (name = "surveys", description = "Enquêtes: bouwen, openen, uitnodigingen, antwoorden en resultaten"))
+    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"), (name = "prioritisation", description = "Prioriteren: scores, de beste selectie binnen een budget, de efficiënte grens, weging en scenario's"), (name = "surveys", description = "Enquêtes: bouwen, openen, uitnodigingen, antwoorden en resultaten"), (name = "meetings", description = "Netwerkbijeenkomsten: plannen, agenda, verslag, aanwezigheid en agenda-bestanden"))
 )]
 pub struct ApiDoc;
 
@@ -182,6 +182,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::insight::api::routes())
         .merge(crate::prioritisation::api::routes())
         .merge(crate::survey::api::routes())
+        .merge(crate::meeting::api::routes())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

@@ -636,21 +636,6 @@ impl OverviewPage {
     }
 }
 
-/// This server's address as the browser reached it, for links to copy into an e-mail.
-fn origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get("x-forwarded-host")
-        .or_else(|| headers.get(axum::http::header::HOST))
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if crate::identity::is_https(headers) {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
-}
-
 async fn overview(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -733,7 +718,7 @@ async fn overview(
         stage: stage_label(&c, &s),
         dates: dates(&c, &s),
         reminder: reminder(viewer.lang, &s),
-        origin: origin(&headers),
+        origin: crate::address::origin(&headers),
         is_concept: s.opened_at.is_none(),
         c,
         s,

@@ -25,6 +25,7 @@ mod auth;
 mod contract;
 mod exchange;
 mod insight;
+mod meeting;
 mod openapi;
 mod portfolio;
 mod prioritisation;

@@ -108,10 +108,11 @@ async fn public_reads_are_documented_as_needing_no_login() {
         let anonymous_ok = op["security"]
             .as_array()
             .is_some_and(|alternatives| alternatives.iter().any(|a| a == &serde_json::json!({})));
-        // Prioritising and surveys are for people who log in: their reads too.
+        // Prioritising, surveys and meetings are for people who log in: their reads too.
         let public_read = method == "get"
             && !path.starts_with("/api/v1/prioritisation/")
-            && !path.starts_with("/api/v1/surveys");
+            && !path.starts_with("/api/v1/surveys")
+            && !path.starts_with("/api/v1/meetings");
         assert_eq!(anonymous_ok, public_read, "{method} {path}");
     }
     // And they are: every documented read answers without a login.

@@ -1,0 +1,228 @@
+//! Network meetings (issue 14): meetings with their agenda and minutes, who says they come, and
+//! each person's calendar feed address. Read per page (a handful a year), so not kept in memory
+//! and not in the change log.
+
+use crate::{Result, Store, StoreError, corrupt, now, on_pool};
+use base64::Engine;
+use stip_core::Version;
+use stip_core::meeting::{Meeting, MeetingData};
+
+#[derive(sqlx::FromRow)]
+struct MeetingRow {
+    id: i64,
+    title: String,
+    starts_at: String,
+    ends_at: String,
+    place: String,
+    theme_code: Option<String>,
+    case_project_id: Option<i64>,
+    presenter: String,
+    agenda: String,
+    minutes: String,
+    created_at: String,
+    updated_at: String,
+    version: i64,
+}
+
+const COLUMNS: &str = "id, title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, created_at, updated_at, version";
+
+impl TryFrom<MeetingRow> for Meeting {
+    type Error = StoreError;
+    fn try_from(r: MeetingRow) -> Result<Meeting> {
+        let at = |t: &str| {
+            t.parse::<chrono::DateTime<chrono::Utc>>()
+                .map_err(|_| corrupt("meeting time", t))
+        };
+        Ok(Meeting {
+            id: r.id,
+            data: MeetingData {
+                title: r.title,
+                starts_at: at(&r.starts_at)?,
+                ends_at: at(&r.ends_at)?,
+                place: r.place,
+                theme: r.theme_code,
+                case_project: r.case_project_id,
+                presenter: r.presenter,
+                agenda: serde_json::from_str(&r.agenda)
+                    .map_err(|_| corrupt("agenda", &r.agenda))?,
+                minutes: r.minutes,
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        })
+    }
+}
+
+/// Who said whether they come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attendance {
+    pub user_id: i64,
+    pub attending: bool,
+}
+
+impl Store {
+    pub async fn create_meeting(&self, d: &MeetingData, by: Option<i64>) -> Result<i64> {
+        let at = now();
+        let id: i64 = on_pool!(self, write, |pool| {
+            sqlx::query_scalar(
+                "INSERT INTO meetings (title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            )
+            .bind(&d.title)
+            .bind(crate::timestamp(d.starts_at))
+            .bind(crate::timestamp(d.ends_at))
+            .bind(&d.place)
+            .bind(&d.theme)
+            .bind(d.case_project)
+            .bind(&d.presenter)
+            .bind(serde_json::to_string(&d.agenda).expect("agenda items"))
+            .bind(&d.minutes)
+            .bind(by)
+            .bind(&at)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(id)
+    }
+
+    /// Saves a meeting edited from `version`; `Ok(false)` when someone saved it in between.
+    pub async fn update_meeting(&self, id: i64, version: Version, d: &MeetingData) -> Result<bool> {
+        let n = on_pool!(self, write, |pool| {
+            sqlx::query(
+                "UPDATE meetings SET title = $1, starts_at = $2, ends_at = $3, place = $4, theme_code = $5, case_project_id = $6, presenter = $7, agenda = $8, minutes = $9, updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12",
+            )
+            .bind(&d.title)
+            .bind(crate::timestamp(d.starts_at))
+            .bind(crate::timestamp(d.ends_at))
+            .bind(&d.place)
+            .bind(&d.theme)
+            .bind(d.case_project)
+            .bind(&d.presenter)
+            .bind(serde_json::to_string(&d.agenda).expect("agenda items"))
+            .bind(&d.minutes)
+            .bind(now())
+            .bind(id)
+            .bind(version.get())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if n > 0 {
+            return Ok(true);
+        }
+        self.meeting(id).await.map(|_| false)
+    }
+
+    pub async fn meeting(&self, id: i64) -> Result<Meeting> {
+        let row: Option<MeetingRow> = on_pool!(self, read, |pool| {
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM meetings WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// Every meeting, earliest first.
+    pub async fn meetings(&self) -> Result<Vec<Meeting>> {
+        let rows: Vec<MeetingRow> = on_pool!(self, read, |pool| {
+            sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM meetings ORDER BY starts_at, id"
+            ))
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(Meeting::try_from).collect()
+    }
+
+    pub async fn delete_meeting(&self, id: i64) -> Result<()> {
+        let n = on_pool!(self, write, |pool| {
+            sqlx::query("DELETE FROM meetings WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Records whether `user_id` comes to a meeting (again: the last answer counts).
+    pub async fn set_attendance(
+        &self,
+        meeting_id: i64,
+        user_id: i64,
+        attending: bool,
+    ) -> Result<()> {
+        on_pool!(self, write, |pool| {
+            sqlx::query(
+                "INSERT INTO meeting_attendance (meeting_id, user_id, attending, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (meeting_id, user_id) DO UPDATE SET attending = excluded.attending, updated_at = excluded.updated_at",
+            )
+            .bind(meeting_id)
+            .bind(user_id)
+            .bind(attending)
+            .bind(now())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn attendance(&self, meeting_id: i64) -> Result<Vec<Attendance>> {
+        let rows: Vec<(i64, bool)> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
+                "SELECT user_id, attending FROM meeting_attendance WHERE meeting_id = $1 ORDER BY user_id",
+            )
+            .bind(meeting_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(user_id, attending)| Attendance { user_id, attending })
+            .collect())
+    }
+
+    /// A person's calendar feed address, made the first time it is asked for (or made anew with
+    /// `renew`, so an address that leaked stops working).
+    pub async fn calendar_feed(&self, user_id: i64, renew: bool) -> Result<String> {
+        let existing: Option<String> = on_pool!(self, read, |pool| {
+            sqlx::query_scalar("SELECT token FROM calendar_feeds WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        if let Some(token) = existing.filter(|_| !renew) {
+            return Ok(token);
+        }
+        let bytes: [u8; 24] = rand::random();
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        on_pool!(self, write, |pool| {
+            sqlx::query(
+                "INSERT INTO calendar_feeds (user_id, token, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (user_id) DO UPDATE SET token = excluded.token, created_at = excluded.created_at",
+            )
+            .bind(user_id)
+            .bind(&token)
+            .bind(now())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(token)
+    }
+
+    /// Whose calendar feed an address is, if anyone's.
+    pub async fn calendar_feed_user(&self, token: &str) -> Result<Option<i64>> {
+        Ok(on_pool!(self, read, |pool| {
+            sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token = $1")
+                .bind(token)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+}

@@ -1,0 +1,403 @@
+//! `/api/v1/meetings/...`: network meetings (plan, read, change, delete), a meeting as a
+//! calendar file, and who comes.
+
+use super::{calendar, case_of, checked, ics_response};
+use crate::extract::{Id, json_body};
+use crate::identity::Viewer;
+use crate::lists::Lists;
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use stip_core::Version;
+use stip_core::access::Action;
+use stip_core::meeting::{AgendaItem, Meeting, MeetingInput};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_meetings, create_meeting))
+        .routes(routes!(read_meeting, update_meeting, delete_meeting))
+        .routes(routes!(meeting_ics))
+        .routes(routes!(read_attendance, set_attendance))
+}
+
+fn allowed(viewer: &Viewer, action: Action) -> Result<(), ApiError> {
+    if viewer.user.is_none() {
+        Err(ApiError::Unauthorized)
+    } else if viewer.may(action) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// An agenda item as sent and shown.
+#[derive(Deserialize, Serialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItemJson {
+    /// When it starts ("10:30").
+    #[serde(default)]
+    pub time: String,
+    pub title: String,
+    /// Who leads it.
+    #[serde(default)]
+    pub owner: String,
+}
+
+/// A meeting as sent.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingWrite {
+    pub title: String,
+    /// RFC 3339, e.g. `2026-12-10T13:30:00+01:00`.
+    #[schema(example = "2026-12-10T13:30:00+01:00")]
+    pub starts_at: String,
+    #[schema(example = "2026-12-10T17:00:00+01:00")]
+    pub ends_at: String,
+    /// Where, or the link to join online.
+    #[serde(default)]
+    pub place: String,
+    /// The theme's code.
+    pub theme: Option<String>,
+    /// The id of the project presented as the case.
+    pub case_project: Option<i64>,
+    /// Who presents the case.
+    #[serde(default)]
+    pub presenter: String,
+    #[serde(default)]
+    pub agenda: Vec<AgendaItemJson>,
+    /// Minutes and conclusions, in Markdown.
+    #[serde(default)]
+    pub minutes: String,
+    /// Only when changing: the version the change starts from.
+    pub version: Option<i64>,
+}
+
+/// The case presented.
+#[derive(Serialize, ToSchema)]
+pub struct CaseJson {
+    pub project: i64,
+    pub title: String,
+    pub institution: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeetingJson {
+    pub id: i64,
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+    pub theme: Option<String>,
+    pub case_project: Option<i64>,
+    /// The case, while its project exists and the caller may see it.
+    pub case: Option<CaseJson>,
+    pub presenter: String,
+    pub agenda: Vec<AgendaItemJson>,
+    pub minutes: String,
+    pub version: i64,
+}
+
+pub async fn meeting_json(state: &AppState, viewer: &Viewer, m: &Meeting) -> MeetingJson {
+    let case = match case_of(state, m).await {
+        Some((project, title, institution)) => {
+            let visible = match state.store.project(project).await {
+                Ok(p) => viewer.may(Action::ViewProject {
+                    institution_id: p.institution_id,
+                    visibility: p.data.visibility,
+                }),
+                Err(_) => false,
+            };
+            visible.then_some(CaseJson {
+                project,
+                title,
+                institution,
+            })
+        }
+        None => None,
+    };
+    MeetingJson {
+        id: m.id,
+        title: m.data.title.clone(),
+        starts_at: m.data.starts_at.to_rfc3339(),
+        ends_at: m.data.ends_at.to_rfc3339(),
+        place: m.data.place.clone(),
+        theme: m.data.theme.clone(),
+        case_project: m.data.case_project,
+        case,
+        presenter: m.data.presenter.clone(),
+        agenda: m
+            .data
+            .agenda
+            .iter()
+            .map(|a| AgendaItemJson {
+                time: a.time.clone(),
+                title: a.title.clone(),
+                owner: a.owner.clone(),
+            })
+            .collect(),
+        minutes: m.data.minutes.clone(),
+        version: m.version,
+    }
+}
+
+fn input_of(w: &MeetingWrite) -> MeetingInput {
+    MeetingInput {
+        title: w.title.clone(),
+        starts_at: w.starts_at.clone(),
+        ends_at: w.ends_at.clone(),
+        place: w.place.clone(),
+        theme: w.theme.clone().unwrap_or_default(),
+        case_project: w.case_project,
+        presenter: w.presenter.clone(),
+        agenda: w
+            .agenda
+            .iter()
+            .map(|a| AgendaItem {
+                time: a.time.clone(),
+                title: a.title.clone(),
+                owner: a.owner.clone(),
+            })
+            .collect(),
+        minutes: w.minutes.clone(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeetingsJson {
+    /// Earliest first.
+    pub items: Vec<MeetingJson>,
+}
+
+/// Every network meeting, earliest first.
+#[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings", operation_id = "list_meetings",
+    responses((status = 200, description = "The meetings", body = MeetingsJson),
+        (status = 401, description = "Not logged in", body = crate::Problem)))]
+pub async fn list_meetings(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<MeetingsJson>, ApiError> {
+    allowed(&viewer, Action::ViewMeetings)?;
+    let mut items = Vec::new();
+    for m in state.store.meetings().await? {
+        items.push(meeting_json(&state, &viewer, &m).await);
+    }
+    Ok(Json(MeetingsJson { items }))
+}
+
+/// Plans a meeting (the regiegroep): its theme, its case and presenter, its agenda.
+#[utoipa::path(post, path = "/api/v1/meetings", tag = "meetings", operation_id = "create_meeting", request_body = MeetingWrite,
+    responses((status = 201, description = "Planned", body = MeetingJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "Only the regiegroep plans meetings", body = crate::Problem),
+        (status = 422, description = "A field is refused: `errors` names it (`ends_at`, `theme`, `case_project`, `agenda[1].title`)", body = crate::Problem)))]
+pub async fn create_meeting(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    allowed(&viewer, Action::ManageMeetings)?;
+    let sent: MeetingWrite = json_body(&headers, &body)?;
+    let lists = state.lists().await?;
+    let data = checked(&state, &lists, &input_of(&sent))
+        .await?
+        .map_err(ApiError::Invalid)?;
+    let id = state
+        .store
+        .create_meeting(&data, viewer.actor.user_id())
+        .await?;
+    let m = state.store.meeting(id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(meeting_json(&state, &viewer, &m).await),
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings", operation_id = "read_meeting",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = 200, description = "The meeting", body = MeetingJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 404, description = "No such meeting", body = crate::Problem)))]
+pub async fn read_meeting(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Json<MeetingJson>, ApiError> {
+    allowed(&viewer, Action::ViewMeetings)?;
+    let m = state.store.meeting(id).await?;
+    Ok(Json(meeting_json(&state, &viewer, &m).await))
+}
+
+/// Changes a meeting from `version`, minutes included.
+#[utoipa::path(put, path = "/api/v1/meetings/{id}", tag = "meetings", operation_id = "update_meeting", request_body = MeetingWrite,
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = 200, description = "Saved", body = MeetingJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "Only the regiegroep changes meetings", body = crate::Problem),
+        (status = 404, description = "No such meeting", body = crate::Problem),
+        (status = 409, description = "Changed by someone else since `version`", body = crate::Problem),
+        (status = 422, description = "A field is refused, or `version` is missing", body = crate::Problem)))]
+pub async fn update_meeting(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<MeetingJson>, ApiError> {
+    allowed(&viewer, Action::ManageMeetings)?;
+    state.store.meeting(id).await?;
+    let sent: MeetingWrite = json_body(&headers, &body)?;
+    let Some(version) = sent.version else {
+        return Err(ApiError::Invalid(stip_core::Invalid::one(
+            "version",
+            stip_core::ErrorCode::Required,
+        )));
+    };
+    let lists = state.lists().await?;
+    let data = checked(&state, &lists, &input_of(&sent))
+        .await?
+        .map_err(ApiError::Invalid)?;
+    let saved = state
+        .store
+        .update_meeting(id, Version(version), &data)
+        .await?;
+    let m = state.store.meeting(id).await?;
+    let json = meeting_json(&state, &viewer, &m).await;
+    if !saved {
+        return Err(ApiError::Conflict(crate::error::Conflict {
+            current: serde_json::to_value(&json).unwrap_or_default(),
+            changes: serde_json::Value::Array(Vec::new()),
+            fields: Vec::new(),
+        }));
+    }
+    Ok(Json(json))
+}
+
+#[utoipa::path(delete, path = "/api/v1/meetings/{id}", tag = "meetings", operation_id = "delete_meeting",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "Only the regiegroep deletes meetings", body = crate::Problem),
+        (status = 404, description = "No such meeting", body = crate::Problem)))]
+pub async fn delete_meeting(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    allowed(&viewer, Action::ManageMeetings)?;
+    state.store.delete_meeting(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The meeting as an iCalendar file (RFC 5545), to add to a calendar.
+#[utoipa::path(get, path = "/api/v1/meetings/{id}/ics", tag = "meetings", operation_id = "meeting_ics",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = 200, description = "The calendar file", content(("text/calendar"))),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 404, description = "No such meeting", body = crate::Problem)))]
+pub async fn meeting_ics(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    allowed(&viewer, Action::ViewMeetings)?;
+    let m = state.store.meeting(id).await?;
+    let lists = state.lists().await?;
+    let origin = crate::address::origin(&headers);
+    let body = calendar(&state, &lists, &origin, std::slice::from_ref(&m)).await;
+    Ok(ics_response(body, &format!("bijeenkomst-{id}.ics")))
+}
+
+/// Whether one comes.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceWrite {
+    pub attending: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendeeJson {
+    pub name: String,
+    /// The person's institution's name, if they have one.
+    pub institution: Option<String>,
+    pub attending: bool,
+}
+
+pub async fn attendees(
+    state: &AppState,
+    lists: &Lists,
+    meeting_id: i64,
+) -> Result<Vec<AttendeeJson>, ApiError> {
+    let users = state.store.users().await?;
+    let mut out: Vec<AttendeeJson> = state
+        .store
+        .attendance(meeting_id)
+        .await?
+        .into_iter()
+        .filter_map(|a| {
+            let u = users.iter().find(|u| u.id == a.user_id)?;
+            Some(AttendeeJson {
+                name: u.name.clone(),
+                institution: u.institution_id.and_then(|i| {
+                    lists
+                        .institutions
+                        .iter()
+                        .find(|x| x.id == i)
+                        .map(|x| x.data.name.clone())
+                }),
+                attending: a.attending,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.institution.cmp(&b.institution).then(a.name.cmp(&b.name)));
+    Ok(out)
+}
+
+/// Who said whether they come, by institution (the regiegroep).
+#[utoipa::path(get, path = "/api/v1/meetings/{id}/attendance", tag = "meetings", operation_id = "read_attendance",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = 200, description = "By institution", body = Vec<AttendeeJson>),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "Only the regiegroep sees who comes", body = crate::Problem),
+        (status = 404, description = "No such meeting", body = crate::Problem)))]
+pub async fn read_attendance(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Json<Vec<AttendeeJson>>, ApiError> {
+    allowed(&viewer, Action::ManageMeetings)?;
+    state.store.meeting(id).await?;
+    let lists = state.lists().await?;
+    Ok(Json(attendees(&state, &lists, id).await?))
+}
+
+/// Says whether the caller comes (again: the last answer counts).
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "meetings", operation_id = "set_attendance", request_body = AttendanceWrite,
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = 204, description = "Noted"),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 404, description = "No such meeting", body = crate::Problem),
+        (status = 422, description = "`attending` is missing or not true/false", body = crate::Problem)))]
+pub async fn set_attendance(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    allowed(&viewer, Action::ViewMeetings)?;
+    state.store.meeting(id).await?;
+    let sent: AttendanceWrite = json_body(&headers, &body)?;
+    let user = viewer.actor.user_id().ok_or(ApiError::Unauthorized)?;
+    state.store.set_attendance(id, user, sent.attending).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,503 @@
+//! The Bijeenkomsten pages: upcoming and past meetings with each person's calendar feed, planning
+//! and changing a meeting (agenda rows, minutes), a meeting's page with "ik kom" and, for the
+//! regiegroep, who comes from which institution; the printable report.
+
+use super::{calendar, case_of, checked, ics_response};
+use crate::extract::{Form, Id};
+use crate::form::Errors;
+use crate::identity::Viewer;
+use crate::layout::{Chrome, render};
+use crate::{AppState, PageError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use stip_core::access::Action;
+use stip_core::meeting::{AgendaItem, Meeting, MeetingInput};
+use stip_core::{ErrorCode, Invalid, Version};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/bijeenkomsten", get(list).post(create))
+        .route("/bijeenkomsten/nieuw", get(new_form))
+        .route("/bijeenkomsten/agenda-link", post(feed_link))
+        .route("/bijeenkomsten/{id}", get(show))
+        .route("/bijeenkomsten/{id}/bewerken", get(edit_form).post(save))
+        .route("/bijeenkomsten/{id}/aanwezig", post(attend))
+        .route("/bijeenkomsten/{id}/verslag", get(report))
+        .route("/agenda/{file}", get(feed))
+}
+
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// A meeting as lists and pages show it.
+struct Shown {
+    id: i64,
+    title: String,
+    when: String,
+    place: String,
+    theme: String,
+    theme_code: String,
+    case: Option<(i64, String, String)>,
+    presenter: String,
+}
+
+async fn shown(state: &AppState, lists: &crate::lists::Lists, c: &Chrome, m: &Meeting) -> Shown {
+    let start = crate::time::moment(c.lang, &stip_store::timestamp(m.data.starts_at));
+    let end = crate::time::moment(c.lang, &stip_store::timestamp(m.data.ends_at));
+    let end_time = end.rsplit(", ").next().unwrap_or("").to_string();
+    Shown {
+        id: m.id,
+        title: m.data.title.clone(),
+        when: format!("{start}–{end_time}"),
+        place: m.data.place.clone(),
+        theme: m
+            .data
+            .theme
+            .as_deref()
+            .map(|t| lists.theme_name(t))
+            .unwrap_or_default(),
+        theme_code: m.data.theme.clone().unwrap_or_default(),
+        case: case_of(state, m).await,
+        presenter: m.data.presenter.clone(),
+    }
+}
+
+// ---- List and calendar feed -----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "meeting/list.html")]
+struct ListPage {
+    c: Chrome,
+    upcoming: Vec<Shown>,
+    past: Vec<Shown>,
+    manage: bool,
+    feed: String,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
+        return Ok(res);
+    }
+    let c = viewer.chrome();
+    let lists = state.lists().await?;
+    let now = chrono::Utc::now();
+    let mut upcoming = Vec::new();
+    let mut past = Vec::new();
+    for m in state.store.meetings().await? {
+        let s = shown(&state, &lists, &c, &m).await;
+        if m.data.ends_at >= now {
+            upcoming.push(s);
+        } else {
+            past.push(s);
+        }
+    }
+    past.reverse();
+    let feed = match viewer.actor.user_id() {
+        Some(u) => {
+            let token = state.store.calendar_feed(u, false).await?;
+            format!("{}/agenda/{token}.ics", crate::address::origin(&headers))
+        }
+        None => String::new(),
+    };
+    Ok(render(&ListPage {
+        c,
+        upcoming,
+        past,
+        manage: viewer.may(Action::ManageMeetings),
+        feed,
+    }))
+}
+
+/// A new calendar feed address for the viewer; the old one stops working.
+async fn feed_link(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
+        return Ok(res);
+    }
+    if let Some(u) = viewer.actor.user_id() {
+        state.store.calendar_feed(u, true).await?;
+    }
+    Ok(Redirect::to("/bijeenkomsten#agenda-link").into_response())
+}
+
+/// Every meeting as a calendar to subscribe to, at a person's secret address.
+async fn feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let token = file.strip_suffix(".ics").ok_or(PageError::NotFound)?;
+    if token.len() < 20 || state.store.calendar_feed_user(token).await?.is_none() {
+        return Err(PageError::NotFound);
+    }
+    let lists = state.lists().await?;
+    let meetings = state.store.meetings().await?;
+    let origin = crate::address::origin(&headers);
+    Ok(ics_response(
+        calendar(&state, &lists, &origin, &meetings).await,
+        "bijeenkomsten.ics",
+    ))
+}
+
+// ---- Planning -----------------------------------------------------------------------------
+
+/// A meeting's form, as typed.
+#[derive(Default, Clone)]
+struct MeetingForm {
+    title: String,
+    starts_at: String,
+    ends_at: String,
+    place: String,
+    theme: String,
+    case_project: String,
+    presenter: String,
+    minutes: String,
+    agenda: Vec<AgendaItem>,
+    version: i64,
+}
+
+/// Empty agenda rows a form offers beyond those filled in.
+const SPARE_ROWS: usize = 3;
+
+#[derive(Template)]
+#[template(path = "meeting/edit.html")]
+struct EditPage {
+    c: Chrome,
+    /// `None`: a new meeting.
+    id: Option<i64>,
+    f: MeetingForm,
+    errors: Errors,
+    themes: Vec<(String, String)>,
+}
+
+impl EditPage {
+    fn field(&self, i: &usize, name: &str) -> String {
+        format!("agenda[{i}].{name}")
+    }
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/bijeenkomsten/{id}/bewerken"),
+            None => "/bijeenkomsten".into(),
+        }
+    }
+}
+
+fn local(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Amsterdam)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+fn form_of(m: &Meeting) -> MeetingForm {
+    MeetingForm {
+        title: m.data.title.clone(),
+        starts_at: local(m.data.starts_at),
+        ends_at: local(m.data.ends_at),
+        place: m.data.place.clone(),
+        theme: m.data.theme.clone().unwrap_or_default(),
+        case_project: m
+            .data
+            .case_project
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        presenter: m.data.presenter.clone(),
+        minutes: m.data.minutes.clone(),
+        agenda: m.data.agenda.clone(),
+        version: m.version,
+    }
+}
+
+fn from_form(form: &[(String, String)]) -> MeetingForm {
+    let mut agenda = Vec::new();
+    for i in 0..100 {
+        let name = |n: &str| format!("agenda[{i}].{n}");
+        if !form.iter().any(|(k, _)| *k == name("title")) {
+            break;
+        }
+        agenda.push(AgendaItem {
+            time: param(form, &name("time")).into(),
+            title: param(form, &name("title")).into(),
+            owner: param(form, &name("owner")).into(),
+        });
+    }
+    MeetingForm {
+        title: param(form, "title").into(),
+        starts_at: param(form, "starts_at").into(),
+        ends_at: param(form, "ends_at").into(),
+        place: param(form, "place").into(),
+        theme: param(form, "theme").into(),
+        case_project: param(form, "case_project").into(),
+        presenter: param(form, "presenter").into(),
+        minutes: param(form, "minutes").into(),
+        agenda,
+        version: Version::from_form(param(form, "version")).get(),
+    }
+}
+
+fn edit_page(
+    viewer: &Viewer,
+    lists: &crate::lists::Lists,
+    id: Option<i64>,
+    mut f: MeetingForm,
+    errors: Errors,
+) -> EditPage {
+    let filled = f.agenda.iter().filter(|a| !a.title.is_empty()).count();
+    f.agenda
+        .retain(|a| !a.title.is_empty() || !a.time.is_empty() || !a.owner.is_empty());
+    let spare = (filled + SPARE_ROWS).saturating_sub(f.agenda.len()).max(1);
+    f.agenda.extend((0..spare).map(|_| AgendaItem {
+        time: String::new(),
+        title: String::new(),
+        owner: String::new(),
+    }));
+    EditPage {
+        c: viewer.chrome(),
+        id,
+        f,
+        errors,
+        themes: lists
+            .themes
+            .iter()
+            .map(|t| (t.data.code.clone(), t.data.name.clone()))
+            .collect(),
+    }
+}
+
+async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageMeetings) {
+        return Ok(res);
+    }
+    let lists = state.lists().await?;
+    Ok(render(&edit_page(
+        &viewer,
+        &lists,
+        None,
+        MeetingForm::default(),
+        Errors::none(viewer.lang),
+    )))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageMeetings) {
+        return Ok(res);
+    }
+    let m = state.store.meeting(id).await?;
+    let lists = state.lists().await?;
+    Ok(render(&edit_page(
+        &viewer,
+        &lists,
+        Some(id),
+        form_of(&m),
+        Errors::none(viewer.lang),
+    )))
+}
+
+fn input_of(f: &MeetingForm, e: &mut Invalid) -> MeetingInput {
+    let case_project = match f.case_project.trim() {
+        "" => None,
+        raw => match raw.trim_start_matches('#').parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                e.push("case_project", ErrorCode::NotANumber);
+                None
+            }
+        },
+    };
+    MeetingInput {
+        title: f.title.clone(),
+        starts_at: f.starts_at.clone(),
+        ends_at: f.ends_at.clone(),
+        place: f.place.clone(),
+        theme: f.theme.clone(),
+        case_project,
+        presenter: f.presenter.clone(),
+        agenda: f.agenda.clone(),
+        minutes: f.minutes.clone(),
+    }
+}
+
+async fn store_form(
+    state: &AppState,
+    viewer: &Viewer,
+    id: Option<i64>,
+    form: Vec<(String, String)>,
+) -> Result<Response, PageError> {
+    let lists = state.lists().await?;
+    let f = from_form(&form);
+    let mut e = Invalid::default();
+    let input = input_of(&f, &mut e);
+    let checked = checked(state, &lists, &input).await?;
+    let again = |e: Invalid, status: StatusCode| {
+        let mut res = render(&edit_page(
+            viewer,
+            &lists,
+            id,
+            f.clone(),
+            Errors::new(viewer.lang, e),
+        ));
+        *res.status_mut() = status;
+        res
+    };
+    let data = match checked {
+        Ok(d) if e.is_empty() => d,
+        Ok(_) => return Ok(again(e, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(more) => {
+            e.0.extend(more.0);
+            return Ok(again(e, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let id = match id {
+        None => {
+            state
+                .store
+                .create_meeting(&data, viewer.actor.user_id())
+                .await?
+        }
+        Some(id) => {
+            if !state
+                .store
+                .update_meeting(id, Version(f.version), &data)
+                .await?
+            {
+                return Ok(again(
+                    Invalid::one("version", ErrorCode::Taken),
+                    StatusCode::CONFLICT,
+                ));
+            }
+            id
+        }
+    };
+    Ok(Redirect::to(&format!("/bijeenkomsten/{id}")).into_response())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageMeetings) {
+        return Ok(res);
+    }
+    store_form(&state, &viewer, None, form).await
+}
+
+async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageMeetings) {
+        return Ok(res);
+    }
+    state.store.meeting(id).await?;
+    store_form(&state, &viewer, Some(id), form).await
+}
+
+// ---- A meeting ------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "meeting/show.html")]
+struct ShowPage {
+    c: Chrome,
+    m: Meeting,
+    s: Shown,
+    minutes: String,
+    manage: bool,
+    /// The viewer's own answer: `Some(true)` comes, `Some(false)` does not.
+    mine: Option<bool>,
+    attendees: Vec<super::api::AttendeeJson>,
+    report: bool,
+    coming: usize,
+}
+
+async fn meeting_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    report: bool,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
+        return Ok(res);
+    }
+    let m = state.store.meeting(id).await?;
+    let lists = state.lists().await?;
+    let c = viewer.chrome();
+    let s = shown(state, &lists, &c, &m).await;
+    let attendance = state.store.attendance(id).await?;
+    let mine = viewer.actor.user_id().and_then(|u| {
+        attendance
+            .iter()
+            .find(|a| a.user_id == u)
+            .map(|a| a.attending)
+    });
+    let manage = viewer.may(Action::ManageMeetings);
+    let attendees = if manage {
+        super::api::attendees(state, &lists, id)
+            .await
+            .map_err(|e| PageError::Internal(format!("{e:?}")))?
+    } else {
+        Vec::new()
+    };
+    Ok(render(&ShowPage {
+        minutes: crate::markdown::markdown(&m.data.minutes, 3),
+        coming: attendees.iter().filter(|a| a.attending).count(),
+        c,
+        m,
+        s,
+        manage,
+        mine,
+        attendees,
+        report,
+    }))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    meeting_page(&state, &viewer, id, false).await
+}
+
+async fn report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    meeting_page(&state, &viewer, id, true).await
+}
+
+async fn attend(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    RawQuery(_): RawQuery,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
+        return Ok(res);
+    }
+    state.store.meeting(id).await?;
+    if let Some(u) = viewer.actor.user_id() {
+        let attending = param(&form, "attending") == "ja";
+        state.store.set_attendance(id, u, attending).await?;
+    }
+    Ok(Redirect::to(&format!("/bijeenkomsten/{id}#aanwezig")).into_response())
+}

@@ -1,0 +1,422 @@
+//! Network meetings (issue 14, first part): planning through the API and the pages, the meeting
+//! as a calendar file and everyone's calendar feed (read back by an iCalendar parser), who comes,
+//! the minutes in the report, and who may do what.
+
+use crate::support::*;
+use axum::http::{Method, StatusCode};
+use icalendar::{Calendar, Component, EventLike};
+use serde_json::{Value, json};
+
+on_both!(
+    the_regiegroep_plans_a_meeting_on_a_theme_with_a_case_and_others_read_it,
+    a_meeting_that_does_not_add_up_is_refused_naming_each_field,
+    a_meeting_is_a_calendar_event_and_the_feed_holds_every_meeting,
+    members_say_whether_they_come_and_the_regiegroep_sees_who_from_where,
+    the_report_shows_the_agenda_the_case_and_the_minutes,
+    the_meeting_pages_plan_and_change_a_meeting,
+);
+
+async fn plan(regie: &Session, case: i64) -> Value {
+    let res = regie
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({
+                "title": "Netwerkbijeenkomst data-ondersteund onderwijs",
+                "starts_at": "2026-12-10T13:30:00+01:00",
+                "ends_at": "2026-12-10T17:00:00+01:00",
+                "place": "Utrecht, Jaarbeurs",
+                "theme": "data-ondersteund-onderwijs",
+                "case_project": case,
+                "presenter": "Hanna Horizon",
+                "agenda": [
+                    {"time": "13:30", "title": "Welkom", "owner": "Rik Regie"},
+                    {"time": "13:45", "title": "Casus: het dashboard", "owner": "Hanna Horizon"},
+                ],
+            })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    res.json()
+}
+
+fn events(text: &str) -> Vec<icalendar::Event> {
+    let cal: Calendar = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+    cal.components
+        .iter()
+        .filter_map(|c| c.as_event().cloned())
+        .collect()
+}
+
+async fn the_regiegroep_plans_a_meeting_on_a_theme_with_a_case_and_others_read_it() {
+    let app = TestApp::demo().await;
+    let case = app.project_of("25LN", "netwerk").await;
+    let regie = app.login(REGIEGROEP).await;
+    let m = plan(&regie, case).await;
+    let id = m["id"].as_i64().unwrap();
+    assert_eq!(m["starts_at"], "2026-12-10T12:30:00+00:00");
+    assert_eq!(m["theme"], "data-ondersteund-onderwijs");
+    assert_eq!(m["case"]["project"], case);
+    assert_eq!(m["case"]["institution"], "Horizon College");
+    assert_eq!(m["agenda"][1]["title"], "Casus: het dashboard");
+
+    // Everyone logged in reads it; only the regiegroep (and the beheerder) plans.
+    let lezer = app.login(LEZER).await;
+    let read = lezer.get(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json()["title"], m["title"]);
+    let listed = lezer.get("/api/v1/meetings").await.json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    for s in [app.login(IM_HORIZON).await, lezer] {
+        let res = s
+            .api(Method::POST, "/api/v1/meetings", Some(json!({"title": "x", "starts_at": "2026-12-10T13:30:00+01:00", "ends_at": "2026-12-10T17:00:00+01:00"})))
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+    }
+    let anonymous = app.anonymous().get(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    // Changed from its version; a stale version is a conflict.
+    let mut change = json!({
+        "title": "Netwerkbijeenkomst data (verplaatst)",
+        "starts_at": "2026-12-17T13:30",
+        "ends_at": "2026-12-17T17:00",
+        "theme": "data-ondersteund-onderwijs",
+        "case_project": case,
+        "minutes": "## Conclusies\n\n- Dashboards delen",
+        "version": 1,
+    });
+    let res = regie
+        .api(
+            Method::PUT,
+            &format!("/api/v1/meetings/{id}"),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        res.json()["starts_at"],
+        "2026-12-17T12:30:00+00:00",
+        "Dutch time without offset"
+    );
+    change["title"] = json!("Weer anders");
+    let stale = regie
+        .api(Method::PUT, &format!("/api/v1/meetings/{id}"), Some(change))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(
+        stale.json()["current"]["title"],
+        "Netwerkbijeenkomst data (verplaatst)"
+    );
+}
+
+async fn a_meeting_that_does_not_add_up_is_refused_naming_each_field() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let res = regie
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({
+                "title": " ",
+                "starts_at": "10 december",
+                "ends_at": "2026-12-10T17:00:00+01:00",
+                "theme": "geen-thema",
+                "case_project": 999_999,
+                "agenda": [{"time": "14:00", "title": "", "owner": "Rik"}],
+            })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = res.json();
+    let codes: Vec<(String, String)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_string(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("title", "required"),
+        ("starts_at", "not_a_date"),
+        ("theme", "unknown"),
+        ("case_project", "unknown"),
+        ("agenda[0].title", "required"),
+    ] {
+        assert!(
+            codes.contains(&(expected.0.to_string(), expected.1.to_string())),
+            "{expected:?} in {codes:?}"
+        );
+    }
+    let res = regie
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({"title": "Omgekeerd", "starts_at": "2026-12-10T17:00:00+01:00", "ends_at": "2026-12-10T13:00:00+01:00"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["errors"][0]["field"], "ends_at");
+    assert!(res.shows("eindigt vóór"));
+    assert_eq!(
+        regie.get("/api/v1/meetings").await.json()["items"],
+        json!([]),
+        "nothing saved"
+    );
+}
+
+async fn a_meeting_is_a_calendar_event_and_the_feed_holds_every_meeting() {
+    let app = TestApp::demo().await;
+    let case = app.project_of("25LN", "netwerk").await;
+    let regie = app.login(REGIEGROEP).await;
+    let id = plan(&regie, case).await["id"].as_i64().unwrap();
+    let lezer = app.login(LEZER).await;
+    let res = lezer.get(&format!("/api/v1/meetings/{id}/ics")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.header("content-type").starts_with("text/calendar"));
+    let found = events(&res.body);
+    assert_eq!(found.len(), 1);
+    let e = &found[0];
+    assert_eq!(
+        e.get_summary(),
+        Some("Netwerkbijeenkomst data-ondersteund onderwijs")
+    );
+    assert_eq!(e.get_location(), Some("Utrecht, Jaarbeurs"));
+    assert!(
+        e.get_description().unwrap().contains("Casus:"),
+        "{:?}",
+        e.get_description()
+    );
+    assert!(e.get_description().unwrap().contains("Horizon College"));
+    assert!(e.get_uid().unwrap().starts_with(&format!("meeting-{id}@")));
+    assert!(
+        res.body.contains("DTSTART:20261210T123000Z"),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.lines().all(|l| l.len() <= 75),
+        "lines are folded at 75 octets"
+    );
+
+    // The feed: a secret address per person on the meetings page, every meeting in it.
+    let page = lezer.get("/bijeenkomsten").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let feed = page
+        .body
+        .split("value=\"")
+        .find_map(|rest| rest.split('"').next().filter(|v| v.contains("/agenda/")))
+        .expect("the feed address on the page")
+        .to_string();
+    let path = &feed[feed.find("/agenda/").unwrap()..];
+    let second = plan(&regie, case).await["id"].as_i64().unwrap();
+    let res = app.anonymous().get(path).await;
+    assert_eq!(
+        res.status,
+        StatusCode::OK,
+        "a calendar program logs in by the address alone"
+    );
+    let uids: Vec<String> = events(&res.body)
+        .iter()
+        .filter_map(|e| e.get_uid().map(str::to_string))
+        .collect();
+    assert_eq!(uids.len(), 2);
+    assert!(
+        uids.iter()
+            .any(|u| u.starts_with(&format!("meeting-{second}@")))
+    );
+    // Another person has another address; a made-up one is not found; a renewed one replaces it.
+    let other = app.login(IM_HORIZON).await.get("/bijeenkomsten").await;
+    assert!(!other.body.contains(path));
+    assert_eq!(
+        app.anonymous()
+            .get("/agenda/verzonnen-adres-van-iemand.ics")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let res = lezer.post_form("/bijeenkomsten/agenda-link", &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.anonymous().get(path).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn members_say_whether_they_come_and_the_regiegroep_sees_who_from_where() {
+    let app = TestApp::demo().await;
+    let case = app.project_of("25LN", "netwerk").await;
+    let regie = app.login(REGIEGROEP).await;
+    let id = plan(&regie, case).await["id"].as_i64().unwrap();
+    let horizon = app.login(IM_HORIZON).await;
+    let res = horizon
+        .api(
+            Method::PUT,
+            &format!("/api/v1/meetings/{id}/attendance"),
+            Some(json!({"attending": true})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    let davinci = app.login(IM_DAVINCI).await;
+    let res = davinci
+        .post_form(
+            &format!("/bijeenkomsten/{id}/aanwezig"),
+            &[("attending", "nee")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        davinci
+            .get(&format!("/bijeenkomsten/{id}"))
+            .await
+            .shows("Je hebt laten weten dat je niet komt.")
+    );
+
+    let who = regie
+        .get(&format!("/api/v1/meetings/{id}/attendance"))
+        .await;
+    assert_eq!(who.status, StatusCode::OK);
+    let who = who.json();
+    let list = who.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let hanna = list.iter().find(|a| a["name"] == "Hanna Horizon").unwrap();
+    assert_eq!(hanna["institution"], "Horizon College");
+    assert_eq!(hanna["attending"], true);
+    let page = regie.get(&format!("/bijeenkomsten/{id}")).await;
+    assert!(page.shows("Komen: 1"));
+    assert!(page.shows("DaVinci College"));
+    // Members do not see who comes.
+    assert_eq!(
+        horizon
+            .get(&format!("/api/v1/meetings/{id}/attendance"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        !horizon
+            .get(&format!("/bijeenkomsten/{id}"))
+            .await
+            .shows("DaVinci College")
+    );
+}
+
+async fn the_report_shows_the_agenda_the_case_and_the_minutes() {
+    let app = TestApp::demo().await;
+    let case = app.project_of("25LN", "netwerk").await;
+    let regie = app.login(REGIEGROEP).await;
+    let m = plan(&regie, case).await;
+    let id = m["id"].as_i64().unwrap();
+    let mut change = m.clone();
+    for key in ["id", "case"] {
+        change.as_object_mut().unwrap().remove(key);
+    }
+    change["minutes"] =
+        json!("## Conclusies\n\n- Dashboards delen we in het netwerk\n\n<script>alert(1)</script>");
+    let res = regie
+        .api(Method::PUT, &format!("/api/v1/meetings/{id}"), Some(change))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let report = app
+        .login(LEZER)
+        .await
+        .get(&format!("/bijeenkomsten/{id}/verslag"))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.shows("Verslag: Netwerkbijeenkomst data-ondersteund onderwijs"));
+    assert!(report.shows("Casus: het dashboard"));
+    assert!(report.shows(m["case"]["title"].as_str().unwrap()));
+    assert!(
+        report.body.contains("<h4>Conclusies</h4>"),
+        "Markdown under the report's own headings"
+    );
+    assert!(
+        report
+            .body
+            .contains("<li>Dashboards delen we in het netwerk</li>")
+    );
+    assert!(
+        !report.body.contains("<script>alert"),
+        "what people write cannot run"
+    );
+}
+
+fn pairs<'a>(f: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    f.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+async fn the_meeting_pages_plan_and_change_a_meeting() {
+    let app = TestApp::demo().await;
+    let case = app.project_of("25LN", "netwerk").await.to_string();
+    let horizon = app.login(IM_HORIZON).await;
+    assert_eq!(
+        horizon.get("/bijeenkomsten/nieuw").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let regie = app.login(REGIEGROEP).await;
+    let form = |title: &str| {
+        vec![
+            ("title", title.to_string()),
+            ("starts_at", "2026-12-10T13:30".to_string()),
+            ("ends_at", "2026-12-10T17:00".to_string()),
+            ("place", "Utrecht".to_string()),
+            ("theme", "leermiddelen".to_string()),
+            ("case_project", case.clone()),
+            ("presenter", "Hanna Horizon".to_string()),
+            ("agenda[0].time", "13:30".to_string()),
+            ("agenda[0].title", "Welkom".to_string()),
+            ("agenda[0].owner", "Rik".to_string()),
+            ("agenda[1].time", String::new()),
+            ("agenda[1].title", String::new()),
+            ("agenda[1].owner", String::new()),
+            ("version", "0".to_string()),
+        ]
+    };
+    // A missing title: refused, named, nothing saved, the rest kept.
+    let f = form("");
+    let res = regie.post_form("/bijeenkomsten", &pairs(&f)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.shows("Vul een titel in."));
+    assert!(res.body.contains("value=\"Welkom\""));
+    let f = form("Leermiddelen in de praktijk");
+    let res = regie.post_form("/bijeenkomsten", &pairs(&f)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page_path = res.location().to_string();
+    let page = regie.get(&page_path).await;
+    assert!(page.shows("Leermiddelen in de praktijk"));
+    assert!(page.shows("10 december 2026, 13:30–17:00"));
+    assert!(page.shows("Welkom"));
+    let id: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
+    // Minutes added on the edit page, from its version.
+    let edit = regie.get(&format!("/bijeenkomsten/{id}/bewerken")).await;
+    assert!(edit.body.contains("value=\"2026-12-10T13:30\""));
+    let mut f = form("Leermiddelen in de praktijk");
+    f.push((
+        "minutes",
+        "Afgesproken: een gezamenlijke catalogus.".to_string(),
+    ));
+    f.retain(|(k, _)| *k != "version");
+    f.push(("version", "1".to_string()));
+    let res = regie
+        .post_form(&format!("/bijeenkomsten/{id}/bewerken"), &pairs(&f))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        regie
+            .get(&page_path)
+            .await
+            .shows("Afgesproken: een gezamenlijke catalogus.")
+    );
+    // The same form again, from the old version: a conflict, nothing overwritten.
+    let res = regie
+        .post_form(&format!("/bijeenkomsten/{id}/bewerken"), &pairs(&f))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let list = horizon.get("/bijeenkomsten").await;
+    assert!(list.shows("Leermiddelen in de praktijk"));
+    assert!(list.shows("Komende bijeenkomsten"));
+}
