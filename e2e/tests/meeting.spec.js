@@ -1,0 +1,52 @@
+// Network meetings as the regiegroep plans them and members read them: the form (theme, case,
+// agenda rows), the meeting's page with "ik kom", and the report. Every page is audited on visit
+// (axe) and fits a phone.
+const { test, expect } = require('../support/fixtures');
+const { expectNoHorizontalScroll } = require('../support/checks');
+
+test('the regiegroep plans a meeting, a member says they come, and the report reads well', async ({ stip, page, browser }) => {
+  await stip.login('regiegroep');
+  await stip.visit('/bijeenkomsten');
+  await stip.click(page.getByRole('link', { name: 'Nieuwe bijeenkomst' }));
+  const title = `Netwerkbijeenkomst leermiddelen ${Date.now()}`;
+  await page.getByLabel('Titel').fill(title);
+  await page.getByLabel('Begint').fill('2027-03-05T13:30');
+  await page.getByLabel('Eindigt').fill('2027-03-05T17:00');
+  await page.getByLabel('Plaats').fill('Utrecht');
+  await page.getByLabel('Thema', { exact: true }).selectOption('leermiddelen');
+  // A case number that is no project: named, the rest kept.
+  await page.getByLabel('Casus (projectnummer)').fill('99999999');
+  await page.getByLabel('Onderwerp 1').fill('Welkom');
+  await stip.click(page.getByRole('button', { name: 'Opslaan' }), { status: 422 });
+  await expect(page.locator('#error-summary')).toContainText('Er is geen project met dit nummer.');
+  await expect(page.getByLabel('Onderwerp 1')).toHaveValue('Welkom');
+  await page.getByLabel('Casus (projectnummer)').fill('1');
+  await page.getByLabel('Presentator').fill('Hanna Horizon');
+  await page.getByLabel('Tijd 2').fill('14:00');
+  await page.getByLabel('Onderwerp 2').fill('Casus uit de praktijk');
+  await stip.click(page.getByRole('button', { name: 'Opslaan' }));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('dl.facts')).toContainText('5 maart 2027, 13:30–17:00');
+  await expect(page.getByRole('table', { name: 'Agenda' })).toContainText('Casus uit de praktijk');
+  const meeting = stip.path();
+
+  const member = await stip.another(browser, 'horizon');
+  await member.visit(meeting);
+  await member.click(member.page.getByRole('button', { name: 'Ik kom', exact: true }));
+  await expect(member.page.getByText('Je hebt laten weten dat je komt.')).toBeVisible();
+
+  await stip.visit(meeting);
+  await expect(page.getByRole('heading', { name: 'Komen: 1' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Aanwezigheid' })).toContainText('Horizon College');
+  await stip.click(page.getByRole('link', { name: 'Bijeenkomst bewerken' }));
+  await page.getByLabel('Verslag en conclusies').fill('## Conclusies\n\n- Een gezamenlijke catalogus');
+  await stip.click(page.getByRole('button', { name: 'Opslaan' }));
+  await stip.click(page.getByRole('link', { name: 'Verslag' }));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Verslag: ${title}`);
+  await expect(page.locator('.markdown li')).toHaveText('Een gezamenlijke catalogus');
+  await page.setViewportSize({ width: 375, height: 800 });
+  for (const path of ['/bijeenkomsten', meeting, `${meeting}/bewerken`, `${meeting}/verslag`]) {
+    await stip.visit(path);
+    await expectNoHorizontalScroll(page, path);
+  }
+});
