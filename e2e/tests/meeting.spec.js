@@ -40,10 +40,13 @@ test('the regiegroep plans a meeting, a member says they come, and the report re
   await expect(page.getByRole('table', { name: 'Aanwezigheid' })).toContainText('Horizon College');
   await stip.click(page.getByRole('link', { name: 'Bijeenkomst bewerken' }));
   await page.getByLabel('Verslag en conclusies').fill('## Conclusies\n\n- Een gezamenlijke catalogus');
+  await page.getByRole('checkbox', { name: /Resultaten van Netwerkenquête/ }).check();
   await stip.click(page.getByRole('button', { name: 'Opslaan' }));
   await stip.click(page.getByRole('link', { name: 'Verslag' }));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Verslag: ${title}`);
   await expect(page.locator('.markdown li')).toHaveText('Een gezamenlijke catalogus');
+  await expect(page.getByRole('heading', { name: /^Bijlage 1: Resultaten van Netwerkenquête/ })).toBeVisible();
+  await expect(page.locator('.appendix table.ranking')).toBeVisible();
   await page.setViewportSize({ width: 375, height: 800 });
   for (const path of ['/bijeenkomsten', meeting, `${meeting}/bewerken`, `${meeting}/verslag`]) {
     await stip.visit(path);

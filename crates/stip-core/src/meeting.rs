@@ -34,6 +34,8 @@ pub struct MeetingData {
     pub agenda: Vec<AgendaItem>,
     /// Minutes and conclusions, in Markdown.
     pub minutes: String,
+    /// The surveys whose results are appendices of the report, in order.
+    pub appendices: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,6 +61,8 @@ pub struct MeetingInput {
     pub presenter: String,
     pub agenda: Vec<AgendaItem>,
     pub minutes: String,
+    /// Surveys to attach (their existence is checked by the caller).
+    pub appendices: Vec<i64>,
 }
 
 /// A moment as RFC 3339, or as local Dutch time without an offset.
@@ -144,6 +148,15 @@ impl MeetingData {
             presenter: presenter.unwrap_or_default(),
             agenda,
             minutes: minutes.unwrap_or_default(),
+            appendices: {
+                let mut seen = Vec::new();
+                for id in &input.appendices {
+                    if !seen.contains(id) {
+                        seen.push(*id);
+                    }
+                }
+                seen
+            },
         })
     }
 }

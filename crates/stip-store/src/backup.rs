@@ -44,6 +44,7 @@ pub const TABLES: &[&str] = &[
     "meetings",
     "meeting_attendance",
     "calendar_feeds",
+    "meeting_appendices",
 ];
 
 /// Tables a migration fills with the list Stip ships (the MORA process areas), so a fresh

@@ -2,7 +2,7 @@
 //! each person's calendar feed address. Read per page (a handful a year), so not kept in memory
 //! and not in the change log.
 
-use crate::{Result, Store, StoreError, corrupt, now, on_pool};
+use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use base64::Engine;
 use stip_core::Version;
 use stip_core::meeting::{Meeting, MeetingData};
@@ -46,6 +46,7 @@ impl TryFrom<MeetingRow> for Meeting {
                 agenda: serde_json::from_str(&r.agenda)
                     .map_err(|_| corrupt("agenda", &r.agenda))?,
                 minutes: r.minutes,
+                appendices: Vec::new(),
             },
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -61,11 +62,32 @@ pub struct Attendance {
     pub attending: bool,
 }
 
+/// Replaces a meeting's appendices with `$surveys`, in order, inside transaction `$tx`.
+macro_rules! write_appendices {
+    ($tx:expr, $meeting:expr, $surveys:expr) => {{
+        sqlx::query("DELETE FROM meeting_appendices WHERE meeting_id = $1")
+            .bind($meeting)
+            .execute(&mut *$tx)
+            .await?;
+        for (position, survey) in $surveys.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO meeting_appendices (meeting_id, survey_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind($meeting)
+            .bind(survey)
+            .bind(position as i64)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 impl Store {
     pub async fn create_meeting(&self, d: &MeetingData, by: Option<i64>) -> Result<i64> {
         let at = now();
-        let id: i64 = on_pool!(self, write, |pool| {
-            sqlx::query_scalar(
+        let id: i64 = on_pool!(self, write, |pool| retrying!(async {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO meetings (title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
             )
             .bind(&d.title)
@@ -79,16 +101,20 @@ impl Store {
             .bind(&d.minutes)
             .bind(by)
             .bind(&at)
-            .fetch_one(pool)
-            .await?
-        });
+            .fetch_one(&mut *tx)
+            .await?;
+            write_appendices!(tx, id, d.appendices);
+            tx.commit().await?;
+            Ok::<_, StoreError>(id)
+        }))?;
         Ok(id)
     }
 
     /// Saves a meeting edited from `version`; `Ok(false)` when someone saved it in between.
     pub async fn update_meeting(&self, id: i64, version: Version, d: &MeetingData) -> Result<bool> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query(
+        let n = on_pool!(self, write, |pool| retrying!(async {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
                 "UPDATE meetings SET title = $1, starts_at = $2, ends_at = $3, place = $4, theme_code = $5, case_project_id = $6, presenter = $7, agenda = $8, minutes = $9, updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12",
             )
             .bind(&d.title)
@@ -103,10 +129,15 @@ impl Store {
             .bind(now())
             .bind(id)
             .bind(version.get())
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
-        });
+            .rows_affected();
+            if n > 0 {
+                write_appendices!(tx, id, d.appendices);
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(n)
+        }))?;
         if n > 0 {
             return Ok(true);
         }
@@ -120,7 +151,29 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        row.ok_or(StoreError::NotFound)?.try_into()
+        let mut m: Meeting = row.ok_or(StoreError::NotFound)?.try_into()?;
+        m.data.appendices = self
+            .appendices_of(&[m.id])
+            .await?
+            .remove(&m.id)
+            .unwrap_or_default();
+        Ok(m)
+    }
+
+    /// The surveys attached to each of `ids`, in order.
+    async fn appendices_of(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<i64>>> {
+        let rows: Vec<(i64, i64)> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
+                "SELECT meeting_id, survey_id FROM meeting_appendices ORDER BY meeting_id, position",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut out: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for (m, s) in rows.into_iter().filter(|(m, _)| ids.contains(m)) {
+            out.entry(m).or_default().push(s);
+        }
+        Ok(out)
     }
 
     /// Every meeting, earliest first.
@@ -132,7 +185,16 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter().map(Meeting::try_from).collect()
+        let mut meetings: Vec<Meeting> = rows
+            .into_iter()
+            .map(Meeting::try_from)
+            .collect::<Result<_>>()?;
+        let ids: Vec<i64> = meetings.iter().map(|m| m.id).collect();
+        let mut appendices = self.appendices_of(&ids).await?;
+        for m in &mut meetings {
+            m.data.appendices = appendices.remove(&m.id).unwrap_or_default();
+        }
+        Ok(meetings)
     }
 
     pub async fn delete_meeting(&self, id: i64) -> Result<()> {

@@ -34,3 +34,11 @@ CREATE TABLE calendar_feeds (
     token TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL
 );
+
+-- A meeting's appendices: the results of a survey, shown inside its report, in this order.
+CREATE TABLE meeting_appendices (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, survey_id)
+);

@@ -75,6 +75,9 @@ pub struct MeetingWrite {
     /// Minutes and conclusions, in Markdown.
     #[serde(default)]
     pub minutes: String,
+    /// Surveys (ids, opened) whose results are appendices of the report, in order.
+    #[serde(default)]
+    pub surveys: Vec<i64>,
     /// Only when changing: the version the change starts from.
     pub version: Option<i64>,
 }
@@ -101,7 +104,16 @@ pub struct MeetingJson {
     pub presenter: String,
     pub agenda: Vec<AgendaItemJson>,
     pub minutes: String,
+    /// The report's appendices: surveys' results, in order.
+    pub appendices: Vec<AppendixJson>,
     pub version: i64,
+}
+
+/// An appendix: a survey whose results the report shows.
+#[derive(Serialize, ToSchema)]
+pub struct AppendixJson {
+    pub survey: i64,
+    pub title: String,
 }
 
 pub async fn meeting_json(state: &AppState, viewer: &Viewer, m: &Meeting) -> MeetingJson {
@@ -143,6 +155,18 @@ pub async fn meeting_json(state: &AppState, viewer: &Viewer, m: &Meeting) -> Mee
             })
             .collect(),
         minutes: m.data.minutes.clone(),
+        appendices: {
+            let mut out = Vec::new();
+            for id in &m.data.appendices {
+                if let Ok(s) = state.store.survey(*id).await {
+                    out.push(AppendixJson {
+                        survey: s.id,
+                        title: s.data.title,
+                    });
+                }
+            }
+            out
+        },
         version: m.version,
     }
 }
@@ -166,6 +190,7 @@ fn input_of(w: &MeetingWrite) -> MeetingInput {
             })
             .collect(),
         minutes: w.minutes.clone(),
+        appendices: w.surveys.clone(),
     }
 }
 
@@ -196,7 +221,7 @@ pub async fn list_meetings(
     responses((status = 201, description = "Planned", body = MeetingJson),
         (status = 401, description = "Not logged in", body = crate::Problem),
         (status = 403, description = "Only the regiegroep plans meetings", body = crate::Problem),
-        (status = 422, description = "A field is refused: `errors` names it (`ends_at`, `theme`, `case_project`, `agenda[1].title`)", body = crate::Problem)))]
+        (status = 422, description = "A field is refused: `errors` names it (`ends_at`, `theme`, `case_project`, `surveys`, `agenda[1].title`)", body = crate::Problem)))]
 pub async fn create_meeting(
     State(state): State<AppState>,
     viewer: Viewer,

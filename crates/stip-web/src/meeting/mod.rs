@@ -20,6 +20,15 @@ pub async fn checked(
 ) -> Result<Result<MeetingData, Invalid>, StoreError> {
     let themes: Vec<&str> = lists.themes.iter().map(|t| t.data.code.as_str()).collect();
     let parsed = MeetingData::parse(input, &themes);
+    // An appendix is the results of an opened survey.
+    let mut unknown_survey = false;
+    for id in &input.appendices {
+        match state.store.survey(*id).await {
+            Ok(s) if s.opened_at.is_some() => {}
+            Ok(_) | Err(StoreError::NotFound) => unknown_survey = true,
+            Err(e) => return Err(e),
+        }
+    }
     let case_exists = match input.case_project {
         Some(id) => match state.store.project(id).await {
             Ok(_) => true,
@@ -28,15 +37,19 @@ pub async fn checked(
         },
         None => true,
     };
-    Ok(match (parsed, case_exists) {
-        (Ok(d), true) => Ok(d),
-        (Ok(_), false) => Err(Invalid::one("case_project", ErrorCode::Unknown)),
-        (Err(mut e), exists) => {
-            if !exists {
-                e.push("case_project", ErrorCode::Unknown);
-            }
-            Err(e)
-        }
+    let mut e = match &parsed {
+        Ok(_) => Invalid::default(),
+        Err(e) => e.clone(),
+    };
+    if !case_exists {
+        e.push("case_project", ErrorCode::Unknown);
+    }
+    if unknown_survey {
+        e.push("surveys", ErrorCode::Unknown);
+    }
+    Ok(match parsed {
+        Ok(d) if e.is_empty() => Ok(d),
+        _ => Err(e),
     })
 }
 

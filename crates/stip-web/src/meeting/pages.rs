@@ -165,6 +165,8 @@ struct MeetingForm {
     presenter: String,
     minutes: String,
     agenda: Vec<AgendaItem>,
+    /// The surveys attached as appendices.
+    surveys: Vec<i64>,
     version: i64,
 }
 
@@ -180,9 +182,14 @@ struct EditPage {
     f: MeetingForm,
     errors: Errors,
     themes: Vec<(String, String)>,
+    /// Opened surveys that can be attached: (id, title).
+    surveys: Vec<(i64, String)>,
 }
 
 impl EditPage {
+    fn attached(&self, id: &i64) -> bool {
+        self.f.surveys.contains(id)
+    }
     fn field(&self, i: &usize, name: &str) -> String {
         format!("agenda[{i}].{name}")
     }
@@ -215,6 +222,7 @@ fn form_of(m: &Meeting) -> MeetingForm {
         presenter: m.data.presenter.clone(),
         minutes: m.data.minutes.clone(),
         agenda: m.data.agenda.clone(),
+        surveys: m.data.appendices.clone(),
         version: m.version,
     }
 }
@@ -242,6 +250,11 @@ fn from_form(form: &[(String, String)]) -> MeetingForm {
         presenter: param(form, "presenter").into(),
         minutes: param(form, "minutes").into(),
         agenda,
+        surveys: form
+            .iter()
+            .filter(|(k, _)| k == "surveys")
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect(),
         version: Version::from_form(param(form, "version")).get(),
     }
 }
@@ -249,6 +262,7 @@ fn from_form(form: &[(String, String)]) -> MeetingForm {
 fn edit_page(
     viewer: &Viewer,
     lists: &crate::lists::Lists,
+    surveys: Vec<(i64, String)>,
     id: Option<i64>,
     mut f: MeetingForm,
     errors: Errors,
@@ -272,7 +286,20 @@ fn edit_page(
             .iter()
             .map(|t| (t.data.code.clone(), t.data.name.clone()))
             .collect(),
+        surveys,
     }
+}
+
+/// The opened surveys, newest first, to attach to a meeting.
+async fn attachable(state: &AppState) -> Result<Vec<(i64, String)>, PageError> {
+    Ok(state
+        .store
+        .surveys()
+        .await?
+        .into_iter()
+        .filter(|s| s.opened_at.is_some())
+        .map(|s| (s.id, s.data.title))
+        .collect())
 }
 
 async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
@@ -283,6 +310,7 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     Ok(render(&edit_page(
         &viewer,
         &lists,
+        attachable(&state).await?,
         None,
         MeetingForm::default(),
         Errors::none(viewer.lang),
@@ -302,6 +330,7 @@ async fn edit_form(
     Ok(render(&edit_page(
         &viewer,
         &lists,
+        attachable(&state).await?,
         Some(id),
         form_of(&m),
         Errors::none(viewer.lang),
@@ -329,6 +358,7 @@ fn input_of(f: &MeetingForm, e: &mut Invalid) -> MeetingInput {
         presenter: f.presenter.clone(),
         agenda: f.agenda.clone(),
         minutes: f.minutes.clone(),
+        appendices: f.surveys.clone(),
     }
 }
 
@@ -343,10 +373,12 @@ async fn store_form(
     let mut e = Invalid::default();
     let input = input_of(&f, &mut e);
     let checked = checked(state, &lists, &input).await?;
+    let surveys = attachable(state).await?;
     let again = |e: Invalid, status: StatusCode| {
         let mut res = render(&edit_page(
             viewer,
             &lists,
+            surveys.clone(),
             id,
             f.clone(),
             Errors::new(viewer.lang, e),
@@ -425,6 +457,51 @@ struct ShowPage {
     attendees: Vec<super::api::AttendeeJson>,
     report: bool,
     coming: usize,
+    appendices: Vec<Appendix>,
+}
+
+/// A survey's results as an appendix of the report.
+struct Appendix {
+    id: i64,
+    title: String,
+    /// What the lead line says: how many responses; or why the results are not shown yet.
+    lead: String,
+    anonymous: bool,
+    questions: Vec<crate::survey::pages::QuestionView>,
+}
+
+async fn appendices(
+    state: &AppState,
+    viewer: &Viewer,
+    lists: &crate::lists::Lists,
+    m: &Meeting,
+) -> Result<Vec<Appendix>, PageError> {
+    let c = viewer.chrome();
+    let mut out = Vec::new();
+    for id in &m.data.appendices {
+        let Ok(s) = state.store.survey(*id).await else {
+            continue;
+        };
+        let readable = crate::survey::may_read_results(viewer, &s);
+        let (lead, questions) = if readable {
+            let r = crate::survey::results(state, lists, &s, None).await?;
+            let lead = c.t_with("survey.responses", &[("n", &r.responses.len().to_string())]);
+            (
+                lead,
+                crate::survey::pages::question_views(state, viewer, lists, &s, &r).await,
+            )
+        } else {
+            (c.t("meeting.appendix_later"), Vec::new())
+        };
+        out.push(Appendix {
+            id: s.id,
+            title: s.data.title.clone(),
+            lead,
+            anonymous: s.data.anonymous,
+            questions,
+        });
+    }
+    Ok(out)
 }
 
 async fn meeting_page(
@@ -455,7 +532,26 @@ async fn meeting_page(
     } else {
         Vec::new()
     };
+    let appendices = if report {
+        appendices(state, viewer, &lists, &m).await?
+    } else {
+        // The meeting's page names them; the report shows them.
+        let mut named = Vec::new();
+        for id in &m.data.appendices {
+            if let Ok(s) = state.store.survey(*id).await {
+                named.push(Appendix {
+                    id: s.id,
+                    title: s.data.title,
+                    lead: String::new(),
+                    anonymous: false,
+                    questions: Vec::new(),
+                });
+            }
+        }
+        named
+    };
     Ok(render(&ShowPage {
+        appendices,
         minutes: crate::markdown::markdown(&m.data.minutes, 3),
         coming: attendees.iter().filter(|a| a.attending).count(),
         c,

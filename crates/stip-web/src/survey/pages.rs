@@ -1245,54 +1245,28 @@ async fn preview(
 
 // ---- Results ------------------------------------------------------------------------------
 
-struct QuestionView {
-    number: usize,
-    text: String,
-    kind: String,
-    answered: String,
-    chart: Option<Bars>,
-    mean: String,
-    ranking: Vec<(String, String, u32, u32, u32)>,
-    texts: Vec<(String, String)>,
-    projects: Vec<(String, String, u32)>,
+pub(crate) struct QuestionView {
+    pub(crate) number: usize,
+    pub(crate) text: String,
+    pub(crate) kind: String,
+    pub(crate) answered: String,
+    pub(crate) chart: Option<Bars>,
+    pub(crate) mean: String,
+    pub(crate) ranking: Vec<(String, String, u32, u32, u32)>,
+    pub(crate) texts: Vec<(String, String)>,
+    pub(crate) projects: Vec<(String, String, u32)>,
 }
 
-#[derive(Template)]
-#[template(path = "survey/results.html")]
-struct ResultsPage {
-    c: Chrome,
-    s: Survey,
-    questions: Vec<QuestionView>,
-    responses: String,
-    regions: Vec<(String, String)>,
-    region: String,
-    stage: String,
-    appendix: bool,
-    manage: bool,
-    export_query: String,
-}
-
-async fn results_view(
+/// A survey's results per question, as the results page, the appendix and a meeting's report
+/// show them.
+pub(crate) async fn question_views(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
-    raw: &Option<String>,
-    appendix: bool,
-) -> Result<Response, PageError> {
-    let s = state.store.survey(id).await?;
-    if !may_see(viewer, &s) {
-        return Ok(viewer
-            .refusal(Action::ManageSurveys)
-            .unwrap_or_else(|| PageError::NotFound.into_response()));
-    }
-    if !may_read_results(viewer, &s) {
-        return Err(PageError::Forbidden);
-    }
+    lists: &Lists,
+    s: &Survey,
+    r: &super::Results,
+) -> Vec<QuestionView> {
     let c = viewer.chrome();
-    let lists = state.lists().await?;
-    let region = param(&pairs(raw), "regio").trim().to_string();
-    let region = (!region.is_empty() && !s.data.anonymous).then_some(region);
-    let r = results(state, &lists, &s, region.as_deref()).await?;
     // The titles of the projects pointed at, as far as the reader may see them: looked up
     // one by one in the read model (a handful per survey, not the whole portfolio).
     let scope = stip_core::access::project_scope(&viewer.actor);
@@ -1313,8 +1287,7 @@ async fn results_view(
             }
         }
     }
-    let questions = s
-        .questions
+    s.questions
         .iter()
         .zip(&r.per_question)
         .enumerate()
@@ -1425,7 +1398,46 @@ async fn results_view(
                 },
             }
         })
-        .collect();
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "survey/results.html")]
+struct ResultsPage {
+    c: Chrome,
+    s: Survey,
+    questions: Vec<QuestionView>,
+    responses: String,
+    regions: Vec<(String, String)>,
+    region: String,
+    stage: String,
+    appendix: bool,
+    manage: bool,
+    export_query: String,
+}
+
+async fn results_view(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    raw: &Option<String>,
+    appendix: bool,
+) -> Result<Response, PageError> {
+    let s = state.store.survey(id).await?;
+    if !may_see(viewer, &s) {
+        return Ok(viewer
+            .refusal(Action::ManageSurveys)
+            .unwrap_or_else(|| PageError::NotFound.into_response()));
+    }
+    if !may_read_results(viewer, &s) {
+        return Err(PageError::Forbidden);
+    }
+    let c = viewer.chrome();
+    let lists = state.lists().await?;
+    let region = param(&pairs(raw), "regio").trim().to_string();
+    let region = (!region.is_empty() && !s.data.anonymous).then_some(region);
+    let r = results(state, &lists, &s, region.as_deref()).await?;
+    let questions = question_views(state, viewer, &lists, &s, &r).await;
     let export_query = match &region {
         Some(r) => format!("&region={}", crate::identity::urlencode(r)),
         None => String::new(),

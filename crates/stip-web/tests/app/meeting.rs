@@ -14,6 +14,7 @@ on_both!(
     members_say_whether_they_come_and_the_regiegroep_sees_who_from_where,
     the_report_shows_the_agenda_the_case_and_the_minutes,
     the_meeting_pages_plan_and_change_a_meeting,
+    a_surveys_results_are_an_appendix_of_the_report,
 );
 
 async fn plan(regie: &Session, case: i64) -> Value {
@@ -312,7 +313,7 @@ async fn the_report_shows_the_agenda_the_case_and_the_minutes() {
     let m = plan(&regie, case).await;
     let id = m["id"].as_i64().unwrap();
     let mut change = m.clone();
-    for key in ["id", "case"] {
+    for key in ["id", "case", "appendices"] {
         change.as_object_mut().unwrap().remove(key);
     }
     change["minutes"] =
@@ -419,4 +420,101 @@ async fn the_meeting_pages_plan_and_change_a_meeting() {
     let list = horizon.get("/bijeenkomsten").await;
     assert!(list.shows("Leermiddelen in de praktijk"));
     assert!(list.shows("Komende bijeenkomsten"));
+}
+
+async fn a_surveys_results_are_an_appendix_of_the_report() {
+    let app = TestApp::demo().await;
+    let case = app.project_of("25LN", "netwerk").await;
+    let regie = app.login(REGIEGROEP).await;
+    let today = chrono::Utc::now().date_naive();
+    let res = regie
+        .api(
+            Method::POST,
+            "/api/v1/surveys",
+            Some(json!({
+                "title": "Enquête vooraf",
+                "opens_on": (today - chrono::Days::new(1)).to_string(),
+                "closes_on": (today + chrono::Days::new(10)).to_string(),
+                "questions": [
+                    {"kind": "open", "text": "Wat speelt er?", "required": true},
+                    {"kind": "single", "text": "Kom je?", "options": ["Ja", "Nee"]},
+                ],
+            })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let survey = res.json();
+    let sid = survey["id"].as_i64().unwrap();
+    let q: Vec<i64> = survey["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_i64().unwrap())
+        .collect();
+    let m = plan(&regie, case).await;
+    let id = m["id"].as_i64().unwrap();
+    // A survey not opened yet is no appendix.
+    let mut change = m.clone();
+    for key in ["id", "case", "appendices"] {
+        change.as_object_mut().unwrap().remove(key);
+    }
+    change["surveys"] = json!([sid]);
+    let res = regie
+        .api(
+            Method::PUT,
+            &format!("/api/v1/meetings/{id}"),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["errors"][0]["field"], "surveys");
+    let res = regie
+        .api(Method::POST, &format!("/api/v1/surveys/{sid}/open"), None)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let horizon = app.login(IM_HORIZON).await;
+    let answers = json!({"answers": {q[0].to_string(): "Een dashboard voor studievoortgang", q[1].to_string(): "Ja"}});
+    let res = horizon
+        .api(
+            Method::POST,
+            &format!("/api/v1/surveys/{sid}/response/submit"),
+            Some(answers),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = regie
+        .api(Method::PUT, &format!("/api/v1/meetings/{id}"), Some(change))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        res.json()["appendices"],
+        json!([{"survey": sid, "title": "Enquête vooraf"}])
+    );
+
+    let report = regie.get(&format!("/bijeenkomsten/{id}/verslag")).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(
+        report.shows("Bijlage 1: Resultaten van Enquête vooraf"),
+        "{}",
+        report.body
+    );
+    assert!(report.shows("1 ingediende antwoorden"));
+    assert!(report.shows("Een dashboard voor studievoortgang"));
+    assert!(report.shows("— Horizon College"));
+    assert!(
+        report.body.contains("<svg class=\"chart bars\""),
+        "the choice question's chart"
+    );
+    // The meeting's page links to it; a member reads the results once the survey has closed.
+    assert!(
+        regie
+            .get(&format!("/bijeenkomsten/{id}"))
+            .await
+            .body
+            .contains(&format!("/verslag#bijlage-{sid}"))
+    );
+    let lezer = app.login(LEZER).await;
+    let report = lezer.get(&format!("/bijeenkomsten/{id}/verslag")).await;
+    assert!(report.shows("zodra de enquête gesloten is"));
+    assert!(!report.shows("Een dashboard voor studievoortgang"));
 }
