@@ -100,6 +100,62 @@ struct ShowPage {
     table: ProjectTable,
     lists: Arc<Lists>,
     insight: ThemeInsight,
+    /// Network meetings held on the theme (for those logged in), newest first.
+    meetings: Vec<ThemeMeeting>,
+}
+
+/// A meeting on a theme page: when, and the case it presented.
+struct ThemeMeeting {
+    id: i64,
+    title: String,
+    date: String,
+    /// The case's project id, title and institution, if the viewer may see it.
+    case: Option<(i64, String, String)>,
+}
+
+/// The meetings held on theme `code`, newest first, with their cases as far as `viewer` may see
+/// them; none for those not logged in.
+async fn theme_meetings(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+) -> Result<Vec<ThemeMeeting>, PageError> {
+    if !viewer.may(Action::ViewMeetings) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for m in state.store.meetings().await?.into_iter().rev() {
+        if m.data.theme.as_deref() != Some(code) {
+            continue;
+        }
+        let case = match crate::meeting::case_of(state, &m).await {
+            Some((id, title, institution)) => match state.store.project(id).await {
+                Ok(p)
+                    if viewer.may(Action::ViewProject {
+                        institution_id: p.institution_id,
+                        visibility: p.data.visibility,
+                    }) =>
+                {
+                    Some((id, title, institution))
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        out.push(ThemeMeeting {
+            id: m.id,
+            title: m.data.title.clone(),
+            date: crate::time::date(
+                viewer.lang,
+                m.data
+                    .starts_at
+                    .with_timezone(&chrono_tz::Europe::Amsterdam)
+                    .date_naive(),
+            ),
+            case,
+        });
+    }
+    Ok(out)
 }
 
 /// What the network does on a theme: who works on it, cases to learn from, the themes it
@@ -238,7 +294,9 @@ async fn show(
     let (mut table, _) = table_for(&state, &viewer, query, &format!("/themas/{code}")).await?;
     table.query.theme.clear();
     let insight = theme_insight(&state, &viewer, &lists, &code).await?;
+    let meetings = theme_meetings(&state, &viewer, &code).await?;
     Ok(render(&ShowPage {
+        meetings,
         c: viewer.chrome(),
         theme,
         main_line,

@@ -15,6 +15,7 @@ on_both!(
     the_report_shows_the_agenda_the_case_and_the_minutes,
     the_meeting_pages_plan_and_change_a_meeting,
     a_surveys_results_are_an_appendix_of_the_report,
+    the_theme_page_shows_the_meetings_held_on_it_and_their_cases,
 );
 
 async fn plan(regie: &Session, case: i64) -> Value {
@@ -517,4 +518,29 @@ async fn a_surveys_results_are_an_appendix_of_the_report() {
     let report = lezer.get(&format!("/bijeenkomsten/{id}/verslag")).await;
     assert!(report.shows("zodra de enquête gesloten is"));
     assert!(!report.shows("Een dashboard voor studievoortgang"));
+}
+
+async fn the_theme_page_shows_the_meetings_held_on_it_and_their_cases() {
+    let app = TestApp::demo().await;
+    let case = app.project_of("25LN", "netwerk").await;
+    let regie = app.login(REGIEGROEP).await;
+    let m = plan(&regie, case).await;
+    let page = app
+        .login(LEZER)
+        .await
+        .get("/themas/data-ondersteund-onderwijs")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.shows("Netwerkbijeenkomsten over dit thema"));
+    assert!(page.shows("Netwerkbijeenkomst data-ondersteund onderwijs"));
+    assert!(page.shows("10 december 2026"));
+    assert!(page.shows(m["case"]["title"].as_str().unwrap()));
+    let other = app.login(LEZER).await.get("/themas/leermiddelen").await;
+    assert!(other.shows("Nog geen netwerkbijeenkomst over dit thema."));
+    // Meetings are for those logged in.
+    let public = app
+        .anonymous()
+        .get("/themas/data-ondersteund-onderwijs")
+        .await;
+    assert!(!public.shows("Netwerkbijeenkomsten over dit thema"));
 }
