@@ -13,6 +13,7 @@ pub mod merge;
 pub mod mora;
 pub mod number;
 pub mod page;
+pub mod pdf;
 pub mod portfolio;
 pub mod prioritisation;
 pub mod survey;

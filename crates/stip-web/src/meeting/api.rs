@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_meetings, create_meeting))
         .routes(routes!(read_meeting, update_meeting, delete_meeting))
         .routes(routes!(meeting_ics))
+        .routes(routes!(meeting_report_pdf))
         .routes(routes!(read_attendance, set_attendance))
 }
 
@@ -340,6 +341,32 @@ pub async fn meeting_ics(
     let origin = crate::address::origin(&headers);
     let body = calendar(&state, &lists, &origin, std::slice::from_ref(&m)).await;
     Ok(ics_response(body, &format!("bijeenkomst-{id}.ics")))
+}
+
+/// The meeting's report as PDF (rendered by Stip itself): agenda, case, minutes and appendices
+/// as far as the caller may read them.
+#[utoipa::path(get, path = "/api/v1/meetings/{id}/report.pdf", tag = "meetings", operation_id = "meeting_report_pdf",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = 200, description = "The report", content(("application/pdf"))),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 404, description = "No such meeting", body = crate::Problem)))]
+pub async fn meeting_report_pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    allowed(&viewer, Action::ViewMeetings)?;
+    let m = state.store.meeting(id).await?;
+    let bytes = super::pages::report_bytes(&state, &viewer, &m)
+        .await
+        .map_err(|e| match e {
+            crate::PageError::NotFound => ApiError::NotFound,
+            other => ApiError::Internal(format!("{other:?}")),
+        })?;
+    Ok(super::pages::pdf_response(
+        bytes,
+        &format!("verslag-{id}.pdf"),
+    ))
 }
 
 /// Whether one comes.

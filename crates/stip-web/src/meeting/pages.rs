@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bijeenkomsten/{id}/bewerken", get(edit_form).post(save))
         .route("/bijeenkomsten/{id}/aanwezig", post(attend))
         .route("/bijeenkomsten/{id}/verslag", get(report))
+        .route("/bijeenkomsten/{id}/verslag.pdf", get(report_pdf))
         .route("/agenda/{file}", get(feed))
 }
 
@@ -596,4 +597,139 @@ async fn attend(
         state.store.set_attendance(id, u, attending).await?;
     }
     Ok(Redirect::to(&format!("/bijeenkomsten/{id}#aanwezig")).into_response())
+}
+
+// ---- The report as PDF ------------------------------------------------------------------------
+
+/// The report of meeting `m` as PDF: what the report page shows, appendices included, as far as
+/// `viewer` may read them.
+pub(crate) async fn report_bytes(
+    state: &AppState,
+    viewer: &Viewer,
+    m: &Meeting,
+) -> Result<Vec<u8>, PageError> {
+    use stip_core::pdf::{Block, markdown, render};
+    let lists = state.lists().await?;
+    let c = viewer.chrome();
+    let s = shown(state, &lists, &c, m).await;
+    let mut blocks = vec![Block::Title(format!(
+        "{}: {}",
+        c.t("meeting.report"),
+        m.data.title
+    ))];
+    let mut facts = vec![format!("{}: {}", c.t("meeting.when"), s.when)];
+    if !s.place.is_empty() {
+        facts.push(format!("{}: {}", c.t("meeting.field.place"), s.place));
+    }
+    if !s.theme.is_empty() {
+        facts.push(format!("{}: {}", c.t("meeting.field.theme"), s.theme));
+    }
+    if let Some((id, title, institution)) = &s.case
+        && let Ok(p) = state.store.project(*id).await
+        && viewer.may(Action::ViewProject {
+            institution_id: p.institution_id,
+            visibility: p.data.visibility,
+        })
+    {
+        let by = if s.presenter.is_empty() {
+            String::new()
+        } else {
+            format!(", {} {}", c.t("meeting.presented_by"), s.presenter)
+        };
+        facts.push(format!(
+            "{}: {title} ({institution}){by}",
+            c.t("meeting.case")
+        ));
+    }
+    blocks.extend(facts.into_iter().map(Block::Paragraph));
+    blocks.push(Block::Heading(1, c.t("meeting.agenda")));
+    if m.data.agenda.is_empty() {
+        blocks.push(Block::Paragraph(c.t("meeting.no_agenda")));
+    }
+    for a in &m.data.agenda {
+        let mut line = a.title.clone();
+        if !a.time.is_empty() {
+            line = format!("{}  {line}", a.time);
+        }
+        if !a.owner.is_empty() {
+            line = format!("{line} ({})", a.owner);
+        }
+        blocks.push(Block::Bullet(line));
+    }
+    blocks.push(Block::Heading(1, c.t("meeting.minutes")));
+    if m.data.minutes.is_empty() {
+        blocks.push(Block::Paragraph(c.t("meeting.no_minutes")));
+    }
+    blocks.extend(markdown(&m.data.minutes, 2));
+    for (n, a) in appendices(state, viewer, &lists, m)
+        .await?
+        .iter()
+        .enumerate()
+    {
+        blocks.push(Block::Heading(
+            1,
+            format!(
+                "{}: {} {}",
+                c.t_with("meeting.appendix_n", &[("n", &(n + 1).to_string())]),
+                c.t("meeting.results_of"),
+                a.title
+            ),
+        ));
+        blocks.push(Block::Paragraph(a.lead.clone()));
+        for q in &a.questions {
+            blocks.push(Block::Heading(2, format!("{}. {}", q.number, q.text)));
+            blocks.push(Block::Paragraph(q.answered.clone()));
+            if let Some(chart) = &q.chart {
+                let max = chart.rows.iter().map(|r| r.bar.value).fold(0.0, f64::max);
+                for r in &chart.rows {
+                    blocks.push(Block::Bar {
+                        label: r.bar.label.clone(),
+                        value: r.bar.value,
+                        max,
+                        shown: r.bar.shown.clone(),
+                    });
+                }
+            }
+            for (who, text) in &q.texts {
+                blocks.push(Block::Bullet(if who.is_empty() {
+                    text.clone()
+                } else {
+                    format!("{text} — {who}")
+                }));
+            }
+            for (_, title, n) in &q.projects {
+                blocks.push(Block::Bullet(format!("{title} ({n}×)")));
+            }
+        }
+    }
+    Ok(render(&m.data.title, &blocks))
+}
+
+/// A PDF as a response.
+pub(crate) fn pdf_response(bytes: Vec<u8>, file: &str) -> Response {
+    use axum::http::header;
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn report_pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
+        return Ok(res);
+    }
+    let m = state.store.meeting(id).await?;
+    let bytes = report_bytes(&state, &viewer, &m).await?;
+    Ok(pdf_response(bytes, &format!("verslag-{id}.pdf")))
 }

@@ -16,6 +16,7 @@ on_both!(
     the_meeting_pages_plan_and_change_a_meeting,
     a_surveys_results_are_an_appendix_of_the_report,
     the_theme_page_shows_the_meetings_held_on_it_and_their_cases,
+    the_report_is_a_pdf_that_opens_with_the_case_the_minutes_and_the_appendix,
 );
 
 async fn plan(regie: &Session, case: i64) -> Value {
@@ -543,4 +544,91 @@ async fn the_theme_page_shows_the_meetings_held_on_it_and_their_cases() {
         .get("/themas/data-ondersteund-onderwijs")
         .await;
     assert!(!public.shows("Netwerkbijeenkomsten over dit thema"));
+}
+
+/// The text of a PDF, as `pdftotext` (poppler-utils, installed by `.ci/run`) reads it.
+fn pdf_text(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pdftotext could not read the PDF");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn the_report_is_a_pdf_that_opens_with_the_case_the_minutes_and_the_appendix() {
+    let app = TestApp::demo().await;
+    let case = app.project_of("25LN", "netwerk").await;
+    let regie = app.login(REGIEGROEP).await;
+    let today = chrono::Utc::now().date_naive();
+    let survey = regie
+        .api(
+            Method::POST,
+            "/api/v1/surveys",
+            Some(json!({
+                "title": "Enquête vooraf",
+                "opens_on": (today - chrono::Days::new(1)).to_string(),
+                "closes_on": (today + chrono::Days::new(10)).to_string(),
+                "questions": [{"kind": "single", "text": "Kom je?", "options": ["Ja", "Nee"], "required": true}],
+            })),
+        )
+        .await
+        .json();
+    let sid = survey["id"].as_i64().unwrap();
+    let qid = survey["questions"][0]["id"].as_i64().unwrap();
+    regie
+        .api(Method::POST, &format!("/api/v1/surveys/{sid}/open"), None)
+        .await;
+    let horizon = app.login(IM_HORIZON).await;
+    let res = horizon
+        .api(
+            Method::POST,
+            &format!("/api/v1/surveys/{sid}/response/submit"),
+            Some(json!({"answers": {qid.to_string(): "Ja"}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let m = plan(&regie, case).await;
+    let id = m["id"].as_i64().unwrap();
+    let mut change = m.clone();
+    for key in ["id", "case", "appendices"] {
+        change.as_object_mut().unwrap().remove(key);
+    }
+    change["minutes"] = json!("## Conclusies\n\n- Dashboards delen we in het netwerk");
+    change["surveys"] = json!([sid]);
+    let res = regie
+        .api(Method::PUT, &format!("/api/v1/meetings/{id}"), Some(change))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    for path in [
+        format!("/api/v1/meetings/{id}/report.pdf"),
+        format!("/bijeenkomsten/{id}/verslag.pdf"),
+    ] {
+        let res = regie.get(&path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert_eq!(res.header("content-type"), "application/pdf");
+        let text = pdf_text(&res.bytes);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(m["case"]["title"].as_str().unwrap()),
+            "the case title in {flat}"
+        );
+        assert!(flat.contains("Verslag: Netwerkbijeenkomst data-ondersteund onderwijs"));
+        assert!(flat.contains("Dashboards delen we in het netwerk"));
+        assert!(flat.contains("Bijlage 1: Resultaten van Enquête vooraf"));
+        assert!(flat.contains("Kom je?"));
+    }
+    assert_eq!(
+        app.anonymous()
+            .get(&format!("/api/v1/meetings/{id}/report.pdf"))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }

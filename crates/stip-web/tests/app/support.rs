@@ -386,6 +386,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as it came, for files that are not text (a PDF, a spreadsheet).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -501,6 +503,7 @@ impl Session {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
