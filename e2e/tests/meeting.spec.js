@@ -42,7 +42,7 @@ test('the regiegroep plans a meeting, a member says they come, and the report re
   await page.getByLabel('Verslag en conclusies').fill('## Conclusies\n\n- Een gezamenlijke catalogus');
   await page.getByRole('checkbox', { name: /Resultaten van Netwerkenquête/ }).check();
   await stip.click(page.getByRole('button', { name: 'Opslaan' }));
-  await stip.click(page.getByRole('link', { name: 'Verslag' }));
+  await stip.click(page.getByRole('link', { name: 'Verslag', exact: true }));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Verslag: ${title}`);
   await expect(page.locator('.markdown li')).toHaveText('Een gezamenlijke catalogus');
   await expect(page.getByRole('heading', { name: /^Bijlage 1: Resultaten van Netwerkenquête/ })).toBeVisible();

@@ -17,6 +17,32 @@ pub struct AgendaItem {
     pub owner: String,
 }
 
+crate::code_enum!(
+    /// Where a follow-up action is.
+    ActionStatus {
+        Open => "open",
+        Done => "gedaan",
+    }
+);
+
+/// A follow-up action agreed at a meeting; open ones carry over to the next meeting's agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FollowUp {
+    pub text: String,
+    pub owner: String,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub status: ActionStatus,
+}
+
+/// A follow-up action as typed.
+#[derive(Debug, Clone, Default)]
+pub struct FollowUpInput {
+    pub text: String,
+    pub owner: String,
+    pub due_on: String,
+    pub status: String,
+}
+
 /// A meeting as planned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MeetingData {
@@ -36,6 +62,9 @@ pub struct MeetingData {
     pub minutes: String,
     /// The surveys whose results are appendices of the report, in order.
     pub appendices: Vec<i64>,
+    /// What the meeting decided.
+    pub decisions: Vec<String>,
+    pub actions: Vec<FollowUp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,6 +92,8 @@ pub struct MeetingInput {
     pub minutes: String,
     /// Surveys to attach (their existence is checked by the caller).
     pub appendices: Vec<i64>,
+    pub decisions: Vec<String>,
+    pub actions: Vec<FollowUpInput>,
 }
 
 /// A moment as RFC 3339, or as local Dutch time without an offset.
@@ -135,10 +166,52 @@ impl MeetingData {
                 }
             }
         }
+        let mut decisions = Vec::new();
+        for (i, d) in input.decisions.iter().enumerate() {
+            match optional_text(d, 1000) {
+                Ok(t) if t.is_empty() => {}
+                Ok(t) => decisions.push(t),
+                Err(code) => e.push(&format!("decisions[{i}]"), code),
+            }
+        }
+        let mut actions = Vec::new();
+        for (i, a) in input.actions.iter().enumerate() {
+            let field = |f: &str| format!("actions[{i}].{f}");
+            let text = e.take(&field("text"), optional_text(&a.text, 1000));
+            let owner = e.take(&field("owner"), optional_text(&a.owner, 200));
+            let due_on = e.take(&field("due_on"), crate::number::optional_date(&a.due_on));
+            let status = if a.status.trim().is_empty() {
+                Some(ActionStatus::Open)
+            } else {
+                e.take(
+                    &field("status"),
+                    crate::error::choice(&a.status, ActionStatus::parse),
+                )
+            };
+            match (text, owner, due_on, status) {
+                (Some(text), Some(owner), Some(due_on), Some(status)) => {
+                    if text.is_empty() {
+                        if !owner.is_empty() || due_on.is_some() {
+                            e.push(&field("text"), ErrorCode::Required);
+                        }
+                        continue;
+                    }
+                    actions.push(FollowUp {
+                        text,
+                        owner,
+                        due_on,
+                        status,
+                    });
+                }
+                _ => continue,
+            }
+        }
         if !e.is_empty() {
             return Err(e);
         }
         Ok(MeetingData {
+            decisions,
+            actions,
             title: title.unwrap_or_default(),
             starts_at: starts_at.unwrap_or_default(),
             ends_at: ends_at.unwrap_or_default(),
@@ -159,6 +232,21 @@ impl MeetingData {
             },
         })
     }
+}
+
+/// The open follow-up actions of the meetings that started before `meeting`, with the meeting
+/// each was agreed at: what its agenda carries over.
+pub fn carried_over<'a>(meeting: &Meeting, all: &'a [Meeting]) -> Vec<(&'a Meeting, &'a FollowUp)> {
+    all.iter()
+        .filter(|m| m.id != meeting.id && m.data.starts_at < meeting.data.starts_at)
+        .flat_map(|m| {
+            m.data
+                .actions
+                .iter()
+                .filter(|a| a.status == ActionStatus::Open)
+                .map(move |a| (m, a))
+        })
+        .collect()
 }
 
 /// A meeting as a calendar event: what it is about, where, and the page to read more.

@@ -19,12 +19,14 @@ struct MeetingRow {
     presenter: String,
     agenda: String,
     minutes: String,
+    decisions: String,
+    actions: String,
     created_at: String,
     updated_at: String,
     version: i64,
 }
 
-const COLUMNS: &str = "id, title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, created_at, updated_at, version";
+const COLUMNS: &str = "id, title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, decisions, actions, created_at, updated_at, version";
 
 impl TryFrom<MeetingRow> for Meeting {
     type Error = StoreError;
@@ -47,6 +49,10 @@ impl TryFrom<MeetingRow> for Meeting {
                     .map_err(|_| corrupt("agenda", &r.agenda))?,
                 minutes: r.minutes,
                 appendices: Vec::new(),
+                decisions: serde_json::from_str(&r.decisions)
+                    .map_err(|_| corrupt("decisions", &r.decisions))?,
+                actions: serde_json::from_str(&r.actions)
+                    .map_err(|_| corrupt("actions", &r.actions))?,
             },
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -88,7 +94,7 @@ impl Store {
         let id: i64 = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO meetings (title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                "INSERT INTO meetings (title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, decisions, actions, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12, $13, $10, $11, $11) RETURNING id",
             )
             .bind(&d.title)
             .bind(crate::timestamp(d.starts_at))
@@ -101,6 +107,8 @@ impl Store {
             .bind(&d.minutes)
             .bind(by)
             .bind(&at)
+            .bind(serde_json::to_string(&d.decisions).expect("texts"))
+            .bind(serde_json::to_string(&d.actions).expect("actions"))
             .fetch_one(&mut *tx)
             .await?;
             write_appendices!(tx, id, d.appendices);
@@ -115,7 +123,7 @@ impl Store {
         let n = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(
-                "UPDATE meetings SET title = $1, starts_at = $2, ends_at = $3, place = $4, theme_code = $5, case_project_id = $6, presenter = $7, agenda = $8, minutes = $9, updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12",
+                "UPDATE meetings SET title = $1, starts_at = $2, ends_at = $3, place = $4, theme_code = $5, case_project_id = $6, presenter = $7, agenda = $8, minutes = $9, updated_at = $10, decisions = $13, actions = $14, version = version + 1 WHERE id = $11 AND version = $12",
             )
             .bind(&d.title)
             .bind(crate::timestamp(d.starts_at))
@@ -129,6 +137,8 @@ impl Store {
             .bind(now())
             .bind(id)
             .bind(version.get())
+            .bind(serde_json::to_string(&d.decisions).expect("texts"))
+            .bind(serde_json::to_string(&d.actions).expect("actions"))
             .execute(&mut *tx)
             .await?
             .rows_affected();

@@ -1,5 +1,6 @@
 -- Network meetings (issue 14): each tied to a theme and a case (a project), with its agenda
--- (JSON list of {time, title, owner}) and minutes (Markdown).
+-- (JSON list of {time, title, owner}), minutes (Markdown), decisions (JSON list of texts) and
+-- follow-up actions (JSON list of {text, owner, due_on, status}).
 CREATE TABLE meetings (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     title TEXT NOT NULL,
@@ -11,6 +12,8 @@ CREATE TABLE meetings (
     presenter TEXT NOT NULL,
     agenda TEXT NOT NULL,
     minutes TEXT NOT NULL,
+    decisions TEXT NOT NULL DEFAULT '[]',
+    actions TEXT NOT NULL DEFAULT '[]',
     created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,

@@ -79,8 +79,37 @@ pub struct MeetingWrite {
     /// Surveys (ids, opened) whose results are appendices of the report, in order.
     #[serde(default)]
     pub surveys: Vec<i64>,
+    /// What the meeting decided.
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    /// Follow-up actions; open ones carry over to the next meeting's agenda.
+    #[serde(default)]
+    pub actions: Vec<ActionJson>,
     /// Only when changing: the version the change starts from.
     pub version: Option<i64>,
+}
+
+/// A follow-up action.
+#[derive(Deserialize, Serialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ActionJson {
+    pub text: String,
+    #[serde(default)]
+    pub owner: String,
+    /// ISO date.
+    pub due_on: Option<String>,
+    /// `open` (default) or `gedaan`.
+    pub status: Option<String>,
+}
+
+/// An open action from an earlier meeting, on this meeting's agenda.
+#[derive(Serialize, ToSchema)]
+pub struct CarriedJson {
+    /// The meeting it was agreed at.
+    pub meeting: i64,
+    pub text: String,
+    pub owner: String,
+    pub due_on: Option<String>,
 }
 
 /// The case presented.
@@ -107,6 +136,10 @@ pub struct MeetingJson {
     pub minutes: String,
     /// The report's appendices: surveys' results, in order.
     pub appendices: Vec<AppendixJson>,
+    pub decisions: Vec<String>,
+    pub actions: Vec<ActionJson>,
+    /// The open actions of earlier meetings, carried over to this one's agenda.
+    pub carried_over: Vec<CarriedJson>,
     pub version: i64,
 }
 
@@ -168,7 +201,30 @@ pub async fn meeting_json(state: &AppState, viewer: &Viewer, m: &Meeting) -> Mee
             }
             out
         },
+        decisions: m.data.decisions.clone(),
+        actions: m.data.actions.iter().map(action_json).collect(),
+        carried_over: match state.store.meetings().await {
+            Ok(all) => stip_core::meeting::carried_over(m, &all)
+                .into_iter()
+                .map(|(from, a)| CarriedJson {
+                    meeting: from.id,
+                    text: a.text.clone(),
+                    owner: a.owner.clone(),
+                    due_on: a.due_on.map(|d| d.to_string()),
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        },
         version: m.version,
+    }
+}
+
+fn action_json(a: &stip_core::meeting::FollowUp) -> ActionJson {
+    ActionJson {
+        text: a.text.clone(),
+        owner: a.owner.clone(),
+        due_on: a.due_on.map(|d| d.to_string()),
+        status: Some(a.status.code().to_string()),
     }
 }
 
@@ -192,6 +248,17 @@ fn input_of(w: &MeetingWrite) -> MeetingInput {
             .collect(),
         minutes: w.minutes.clone(),
         appendices: w.surveys.clone(),
+        decisions: w.decisions.clone(),
+        actions: w
+            .actions
+            .iter()
+            .map(|a| stip_core::meeting::FollowUpInput {
+                text: a.text.clone(),
+                owner: a.owner.clone(),
+                due_on: a.due_on.clone().unwrap_or_default(),
+                status: a.status.clone().unwrap_or_default(),
+            })
+            .collect(),
     }
 }
 

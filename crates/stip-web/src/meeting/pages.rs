@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use stip_core::access::Action;
-use stip_core::meeting::{AgendaItem, Meeting, MeetingInput};
+use stip_core::meeting::{AgendaItem, FollowUpInput, Meeting, MeetingInput};
 use stip_core::{ErrorCode, Invalid, Version};
 
 pub fn routes() -> Router<AppState> {
@@ -168,6 +168,8 @@ struct MeetingForm {
     agenda: Vec<AgendaItem>,
     /// The surveys attached as appendices.
     surveys: Vec<i64>,
+    decisions: Vec<String>,
+    actions: Vec<FollowUpInput>,
     version: i64,
 }
 
@@ -224,6 +226,18 @@ fn form_of(m: &Meeting) -> MeetingForm {
         minutes: m.data.minutes.clone(),
         agenda: m.data.agenda.clone(),
         surveys: m.data.appendices.clone(),
+        decisions: m.data.decisions.clone(),
+        actions: m
+            .data
+            .actions
+            .iter()
+            .map(|a| FollowUpInput {
+                text: a.text.clone(),
+                owner: a.owner.clone(),
+                due_on: a.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                status: a.status.code().into(),
+            })
+            .collect(),
         version: m.version,
     }
 }
@@ -256,6 +270,23 @@ fn from_form(form: &[(String, String)]) -> MeetingForm {
             .filter(|(k, _)| k == "surveys")
             .filter_map(|(_, v)| v.parse().ok())
             .collect(),
+        decisions: (0..100)
+            .map(|i| format!("decisions[{i}]"))
+            .take_while(|name| form.iter().any(|(k, _)| k == name))
+            .map(|name| param(form, &name).to_string())
+            .collect(),
+        actions: (0..100)
+            .take_while(|i| form.iter().any(|(k, _)| *k == format!("actions[{i}].text")))
+            .map(|i| {
+                let name = |n: &str| format!("actions[{i}].{n}");
+                FollowUpInput {
+                    text: param(form, &name("text")).into(),
+                    owner: param(form, &name("owner")).into(),
+                    due_on: param(form, &name("due_on")).into(),
+                    status: param(form, &name("status")).into(),
+                }
+            })
+            .collect(),
         version: Version::from_form(param(form, "version")).get(),
     }
 }
@@ -277,6 +308,11 @@ fn edit_page(
         title: String::new(),
         owner: String::new(),
     }));
+    f.decisions.retain(|d| !d.trim().is_empty());
+    f.decisions.extend((0..2).map(|_| String::new()));
+    f.actions
+        .retain(|a| !a.text.trim().is_empty() || !a.owner.is_empty() || !a.due_on.is_empty());
+    f.actions.extend((0..2).map(|_| FollowUpInput::default()));
     EditPage {
         c: viewer.chrome(),
         id,
@@ -360,6 +396,8 @@ fn input_of(f: &MeetingForm, e: &mut Invalid) -> MeetingInput {
         agenda: f.agenda.clone(),
         minutes: f.minutes.clone(),
         appendices: f.surveys.clone(),
+        decisions: f.decisions.clone(),
+        actions: f.actions.clone(),
     }
 }
 
@@ -459,6 +497,24 @@ struct ShowPage {
     report: bool,
     coming: usize,
     appendices: Vec<Appendix>,
+    /// Open actions of earlier meetings: (meeting id, meeting title, text, owner, due date).
+    carried: Vec<(i64, String, String, String, String)>,
+}
+
+/// The open actions of the meetings before `m`, as its page and report show them.
+fn carried(c: &Chrome, m: &Meeting, all: &[Meeting]) -> Vec<(i64, String, String, String, String)> {
+    stip_core::meeting::carried_over(m, all)
+        .into_iter()
+        .map(|(from, a)| {
+            (
+                from.id,
+                from.data.title.clone(),
+                a.text.clone(),
+                a.owner.clone(),
+                a.due_on.map(|d| c.date(&d)).unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 /// A survey's results as an appendix of the report.
@@ -551,7 +607,10 @@ async fn meeting_page(
         }
         named
     };
+    let all = state.store.meetings().await?;
+    let carried = carried(&c, &m, &all);
     Ok(render(&ShowPage {
+        carried,
         appendices,
         minutes: crate::markdown::markdown(&m.data.minutes, 3),
         coming: attendees.iter().filter(|a| a.attending).count(),
@@ -656,11 +715,34 @@ pub(crate) async fn report_bytes(
         }
         blocks.push(Block::Bullet(line));
     }
+    let all = state.store.meetings().await?;
+    let carried_over = carried(&c, m, &all);
+    if !carried_over.is_empty() {
+        blocks.push(Block::Heading(2, c.t("meeting.carried")));
+        for (_, from, text, owner, due) in &carried_over {
+            blocks.push(Block::Bullet(action_line(&c, text, owner, due, Some(from))));
+        }
+    }
     blocks.push(Block::Heading(1, c.t("meeting.minutes")));
     if m.data.minutes.is_empty() {
         blocks.push(Block::Paragraph(c.t("meeting.no_minutes")));
     }
     blocks.extend(markdown(&m.data.minutes, 2));
+    if !m.data.decisions.is_empty() {
+        blocks.push(Block::Heading(1, c.t("meeting.decisions")));
+        blocks.extend(m.data.decisions.iter().cloned().map(Block::Bullet));
+    }
+    if !m.data.actions.is_empty() {
+        blocks.push(Block::Heading(1, c.t("meeting.actions")));
+        for a in &m.data.actions {
+            let due = a.due_on.map(|d| c.date(&d)).unwrap_or_default();
+            let line = action_line(&c, &a.text, &a.owner, &due, None);
+            blocks.push(Block::Bullet(format!(
+                "{line} [{}]",
+                c.t(&format!("meeting.status.{}", a.status.code()))
+            )));
+        }
+    }
     for (n, a) in appendices(state, viewer, &lists, m)
         .await?
         .iter()
@@ -703,6 +785,21 @@ pub(crate) async fn report_bytes(
         }
     }
     Ok(render(&m.data.title, &blocks))
+}
+
+/// An action in one line: what, who, by when, and (carried over) from which meeting.
+fn action_line(c: &Chrome, text: &str, owner: &str, due: &str, from: Option<&String>) -> String {
+    let mut line = text.to_string();
+    if !owner.is_empty() {
+        line = format!("{line} — {owner}");
+    }
+    if !due.is_empty() {
+        line = format!("{line}, {} {due}", c.t("meeting.due"));
+    }
+    if let Some(from) = from {
+        line = format!("{line} ({} {from})", c.t("meeting.from"));
+    }
+    line
 }
 
 /// A PDF as a response.

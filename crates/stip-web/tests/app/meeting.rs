@@ -17,6 +17,7 @@ on_both!(
     a_surveys_results_are_an_appendix_of_the_report,
     the_theme_page_shows_the_meetings_held_on_it_and_their_cases,
     the_report_is_a_pdf_that_opens_with_the_case_the_minutes_and_the_appendix,
+    open_actions_carry_over_to_the_next_meetings_agenda,
 );
 
 async fn plan(regie: &Session, case: i64) -> Value {
@@ -315,7 +316,7 @@ async fn the_report_shows_the_agenda_the_case_and_the_minutes() {
     let m = plan(&regie, case).await;
     let id = m["id"].as_i64().unwrap();
     let mut change = m.clone();
-    for key in ["id", "case", "appendices"] {
+    for key in ["id", "case", "appendices", "carried_over"] {
         change.as_object_mut().unwrap().remove(key);
     }
     change["minutes"] =
@@ -457,7 +458,7 @@ async fn a_surveys_results_are_an_appendix_of_the_report() {
     let id = m["id"].as_i64().unwrap();
     // A survey not opened yet is no appendix.
     let mut change = m.clone();
-    for key in ["id", "case", "appendices"] {
+    for key in ["id", "case", "appendices", "carried_over"] {
         change.as_object_mut().unwrap().remove(key);
     }
     change["surveys"] = json!([sid]);
@@ -596,7 +597,7 @@ async fn the_report_is_a_pdf_that_opens_with_the_case_the_minutes_and_the_append
     let m = plan(&regie, case).await;
     let id = m["id"].as_i64().unwrap();
     let mut change = m.clone();
-    for key in ["id", "case", "appendices"] {
+    for key in ["id", "case", "appendices", "carried_over"] {
         change.as_object_mut().unwrap().remove(key);
     }
     change["minutes"] = json!("## Conclusies\n\n- Dashboards delen we in het netwerk");
@@ -631,4 +632,94 @@ async fn the_report_is_a_pdf_that_opens_with_the_case_the_minutes_and_the_append
             .status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+async fn open_actions_carry_over_to_the_next_meetings_agenda() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let meeting = |title: &str, day: &str, actions: Value| {
+        json!({
+            "title": title,
+            "starts_at": format!("{day}T13:30:00+01:00"),
+            "ends_at": format!("{day}T17:00:00+01:00"),
+            "decisions": ["We delen dashboards in het netwerk"],
+            "actions": actions,
+        })
+    };
+    let first = regie
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(meeting(
+                "Maart",
+                "2027-03-05",
+                json!([
+                    {"text": "Catalogus van dashboards maken", "owner": "Hanna Horizon", "due_on": "2027-05-01"},
+                    {"text": "Verslag rondsturen", "owner": "Rik Regie", "status": "gedaan"},
+                ]),
+            )),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let first = first.json();
+    assert_eq!(first["actions"][0]["status"], "open");
+    let second = regie
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(meeting("Juni", "2027-06-11", json!([]))),
+        )
+        .await
+        .json();
+    let id = second["id"].as_i64().unwrap();
+    assert_eq!(
+        second["carried_over"],
+        json!([{"meeting": first["id"], "text": "Catalogus van dashboards maken", "owner": "Hanna Horizon", "due_on": "2027-05-01"}])
+    );
+    assert_eq!(
+        first["carried_over"],
+        json!([]),
+        "nothing carries back to an earlier meeting"
+    );
+    let page = app
+        .login(LEZER)
+        .await
+        .get(&format!("/bijeenkomsten/{id}"))
+        .await;
+    assert!(page.shows("Open acties uit eerdere bijeenkomsten"));
+    assert!(page.shows("Catalogus van dashboards maken — Hanna Horizon, klaar op 1 mei 2027"));
+    assert!(
+        !page.shows("Verslag rondsturen"),
+        "a done action does not carry over"
+    );
+    // Done at the first meeting: off the second's agenda.
+    let mut done = first.clone();
+    for key in ["id", "case", "appendices", "carried_over"] {
+        done.as_object_mut().unwrap().remove(key);
+    }
+    done["actions"][0]["status"] = json!("gedaan");
+    let res = regie
+        .api(
+            Method::PUT,
+            &format!("/api/v1/meetings/{}", first["id"]),
+            Some(done),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let second = regie.get(&format!("/api/v1/meetings/{id}")).await.json();
+    assert_eq!(second["carried_over"], json!([]));
+    // A due date that is no date is named.
+    let bad = regie
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(meeting(
+                "Fout",
+                "2027-09-01",
+                json!([{"text": "x", "due_on": "morgen"}]),
+            )),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["errors"][0]["field"], "actions[0].due_on");
 }
