@@ -200,3 +200,52 @@ pub async fn survey(store: &Store) -> Result<i64, StoreError> {
     }
     Ok(id)
 }
+
+/// A meeting for the demo: on data-supported education, in three weeks, with a case from Horizon
+/// College, an agenda, an open action from the spring, and the network survey as its appendix.
+pub async fn meeting(store: &Store, survey: i64) -> Result<i64, StoreError> {
+    use stip_core::meeting::{ActionStatus, AgendaItem, FollowUp, MeetingData};
+    let brin = BrinCode::parse("25LN")
+        .map_err(|code| StoreError::Invalid(stip_core::Invalid::one("brin", code)))?;
+    let horizon = store.institution_by_brin(&brin).await?;
+    let case = store
+        .all_projects(&Default::default(), stip_core::access::ProjectScope::All)
+        .await?
+        .into_iter()
+        .find(|p| p.institution_id == horizon.id)
+        .map(|p| p.id);
+    let start = (crate::time::today() + chrono::Days::new(21))
+        .and_hms_opt(12, 30, 0)
+        .expect("a time")
+        .and_utc();
+    let item = |time: &str, title: &str, owner: &str| AgendaItem {
+        time: time.into(),
+        title: title.into(),
+        owner: owner.into(),
+    };
+    let data = MeetingData {
+        title: "Netwerkbijeenkomst data-ondersteund onderwijs".into(),
+        starts_at: start,
+        ends_at: start + chrono::Duration::hours(4),
+        place: "Utrecht".into(),
+        theme: Some("data-ondersteund-onderwijs".into()),
+        case_project: case,
+        presenter: "Hanna Horizon".into(),
+        agenda: vec![
+            item("13:30", "Welkom en open acties", "Rik Regie"),
+            item("13:45", "Casus uit Horizon College", "Hanna Horizon"),
+            item("14:45", "Resultaten van de netwerkenquête", "Regiegroep"),
+            item("15:30", "Workshop per perspectief", "Regiegroep"),
+        ],
+        minutes: String::new(),
+        appendices: vec![survey],
+        decisions: Vec::new(),
+        actions: vec![FollowUp {
+            text: "Voorbeelden van dashboards verzamelen".into(),
+            owner: "Regiegroep".into(),
+            due_on: None,
+            status: ActionStatus::Open,
+        }],
+    };
+    store.create_meeting(&data, None).await
+}

@@ -258,7 +258,8 @@ async fn main() -> Result<()> {
             }
             let started = std::time::Instant::now();
             demo::load(&store, institutions, projects_per_institution, seed).await?;
-            demo::survey(&store).await?;
+            let survey = demo::survey(&store).await?;
+            demo::meeting(&store, survey).await?;
             println!(
                 "Demogegevens geladen: {} instellingen met elk {} projecten, in {:.1} s.",
                 institutions,
@@ -450,7 +451,8 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
         if store.is_empty().await? {
             tracing::info!("empty database: loading demo data");
             demo::load(&store, 12, 25, 2020).await?;
-            demo::survey(&store).await?;
+            let survey = demo::survey(&store).await?;
+            demo::meeting(&store, survey).await?;
         }
         if store.user_by_email(demo::ACCOUNTS[0].email).await.is_ok() {
             print_accounts();

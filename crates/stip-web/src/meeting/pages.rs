@@ -499,6 +499,8 @@ struct ShowPage {
     appendices: Vec<Appendix>,
     /// Open actions of earlier meetings: (meeting id, meeting title, text, owner, due date).
     carried: Vec<(i64, String, String, String, String)>,
+    /// The regiegroep's members, who organise the meetings.
+    regiegroep: String,
 }
 
 /// The open actions of the meetings before `m`, as its page and report show them.
@@ -609,7 +611,17 @@ async fn meeting_page(
     };
     let all = state.store.meetings().await?;
     let carried = carried(&c, &m, &all);
+    let regiegroep = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.role == stip_core::user::Role::Regiegroep)
+        .map(|u| u.name)
+        .collect::<Vec<_>>()
+        .join(", ");
     Ok(render(&ShowPage {
+        regiegroep,
         carried,
         appendices,
         minutes: crate::markdown::markdown(&m.data.minutes, 3),
