@@ -8,6 +8,15 @@ pub fn same(a: impl AsRef<str>, b: impl AsRef<str>) -> bool {
     a.as_ref() == b.as_ref()
 }
 
+/// The first value of `name` among a form's or a query's pairs; empty when it is not there.
+pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
 /// Whether a checkbox was ticked: it sends its value (`1`, `on`) when ticked and nothing when not.
 pub fn checked(value: &str) -> bool {
     !value.is_empty() && value != "false"

@@ -4,7 +4,7 @@
 
 use super::{calendar, case_of, checked, ics_response};
 use crate::extract::{Form, Id};
-use crate::form::Errors;
+use crate::form::{Errors, param};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
@@ -29,14 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/bijeenkomsten/{id}/verslag", get(report))
         .route("/bijeenkomsten/{id}/verslag.pdf", get(report_pdf))
         .route("/agenda/{file}", get(feed))
-}
-
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
 }
 
 /// A meeting as lists and pages show it.

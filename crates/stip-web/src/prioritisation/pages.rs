@@ -11,7 +11,7 @@ use super::{
 use crate::chart::{Bubbles, Frontier, Plotted};
 use crate::extract::{Form, Id, Listing};
 use crate::filters::Filters;
-use crate::form::Errors;
+use crate::form::{Errors, param};
 use crate::i18n::Lang;
 use crate::identity::{Viewer, urlencode};
 use crate::insight::euros;
@@ -69,14 +69,6 @@ fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
     url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
         .into_owned()
         .collect()
-}
-
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
 }
 
 /// What the nav and the view switch of every page need.

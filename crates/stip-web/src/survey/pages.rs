@@ -10,7 +10,7 @@ use super::{
 };
 use crate::chart::{Bar, Bars};
 use crate::extract::{Form, Id};
-use crate::form::{Errors, checked};
+use crate::form::{Errors, checked, param};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::lists::Lists;
@@ -59,14 +59,6 @@ pub struct StaleForm;
 /// The path of the respondent's page, where a stale form keeps its answers.
 pub fn keeps_stale_forms(path: &str) -> bool {
     path.starts_with("/enquete/")
-}
-
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
 }
 
 fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
