@@ -10,7 +10,7 @@ use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -648,7 +648,6 @@ async fn attend(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-    RawQuery(_): RawQuery,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     if let Some(res) = viewer.refusal(Action::ViewMeetings) {
