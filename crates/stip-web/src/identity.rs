@@ -56,6 +56,26 @@ impl Viewer {
         }
     }
 
+    /// For the API: `Ok` when logged in, else 401.
+    pub fn logged_in(&self) -> Result<(), ApiError> {
+        if self.user.is_none() {
+            Err(ApiError::Unauthorized)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// For the API: `Ok` when allowed; 401 when not logged in, else 403 (what
+    /// [`Viewer::refusal`] is for pages).
+    pub fn allowed(&self, action: Action) -> Result<(), ApiError> {
+        self.logged_in()?;
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
     pub fn chrome(&self) -> Chrome {
         Chrome::new(self)
     }

@@ -28,16 +28,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(read_attendance, set_attendance))
 }
 
-fn allowed(viewer: &Viewer, action: Action) -> Result<(), ApiError> {
-    if viewer.user.is_none() {
-        Err(ApiError::Unauthorized)
-    } else if viewer.may(action) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
-
 /// An agenda item as sent and shown.
 #[derive(Deserialize, Serialize, ToSchema, Clone)]
 #[serde(deny_unknown_fields)]
@@ -276,7 +266,7 @@ pub async fn list_meetings(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Json<MeetingsJson>, ApiError> {
-    allowed(&viewer, Action::ViewMeetings)?;
+    viewer.allowed(Action::ViewMeetings)?;
     let mut items = Vec::new();
     for m in state.store.meetings().await? {
         items.push(meeting_json(&state, &viewer, &m).await);
@@ -296,7 +286,7 @@ pub async fn create_meeting(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    allowed(&viewer, Action::ManageMeetings)?;
+    viewer.allowed(Action::ManageMeetings)?;
     let sent: MeetingWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let data = checked(&state, &lists, &input_of(&sent))
@@ -324,7 +314,7 @@ pub async fn read_meeting(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<MeetingJson>, ApiError> {
-    allowed(&viewer, Action::ViewMeetings)?;
+    viewer.allowed(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     Ok(Json(meeting_json(&state, &viewer, &m).await))
 }
@@ -345,7 +335,7 @@ pub async fn update_meeting(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<MeetingJson>, ApiError> {
-    allowed(&viewer, Action::ManageMeetings)?;
+    viewer.allowed(Action::ManageMeetings)?;
     state.store.meeting(id).await?;
     let sent: MeetingWrite = json_body(&headers, &body)?;
     let Some(version) = sent.version else {
@@ -385,7 +375,7 @@ pub async fn delete_meeting(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    allowed(&viewer, Action::ManageMeetings)?;
+    viewer.allowed(Action::ManageMeetings)?;
     state.store.delete_meeting(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -402,7 +392,7 @@ pub async fn meeting_ics(
     Id(id): Id,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    allowed(&viewer, Action::ViewMeetings)?;
+    viewer.allowed(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
     let origin = crate::address::origin(&headers);
@@ -422,7 +412,7 @@ pub async fn meeting_report_pdf(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Response, ApiError> {
-    allowed(&viewer, Action::ViewMeetings)?;
+    viewer.allowed(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     let bytes = super::pages::report_bytes(&state, &viewer, &m)
         .await
@@ -493,7 +483,7 @@ pub async fn read_attendance(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<Vec<AttendeeJson>>, ApiError> {
-    allowed(&viewer, Action::ManageMeetings)?;
+    viewer.allowed(Action::ManageMeetings)?;
     state.store.meeting(id).await?;
     let lists = state.lists().await?;
     Ok(Json(attendees(&state, &lists, id).await?))
@@ -513,7 +503,7 @@ pub async fn set_attendance(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    allowed(&viewer, Action::ViewMeetings)?;
+    viewer.allowed(Action::ViewMeetings)?;
     state.store.meeting(id).await?;
     let sent: AttendanceWrite = json_body(&headers, &body)?;
     let user = viewer.actor.user_id().ok_or(ApiError::Unauthorized)?;

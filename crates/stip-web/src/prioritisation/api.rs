@@ -42,23 +42,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(read_scenario, update_scenario, delete_scenario))
 }
 
-fn logged_in(viewer: &Viewer) -> Result<(), ApiError> {
-    if viewer.user.is_none() {
-        Err(ApiError::Unauthorized)
-    } else {
-        Ok(())
-    }
-}
-
-fn allowed(viewer: &Viewer, action: Action) -> Result<(), ApiError> {
-    logged_in(viewer)?;
-    if viewer.may(action) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
-
 // ---- Scores -----------------------------------------------------------------------------
 
 /// One criterion's part of a score.
@@ -138,7 +121,7 @@ pub async fn scores(
     viewer: Viewer,
     Listing(query): Listing,
 ) -> Result<Json<ScoresJson>, ApiError> {
-    allowed(&viewer, Action::Prioritise)?;
+    viewer.allowed(Action::Prioritise)?;
     let lists = state.lists().await?;
     let request = query.parse().map_err(ApiError::Invalid)?;
     let view = View::of_filter(&lists, &request.filter);
@@ -389,7 +372,7 @@ async fn prepare(
     body: &Bytes,
     needs_cap: bool,
 ) -> Result<(Prepared, SelectionRequest), ApiError> {
-    allowed(viewer, Action::Prioritise)?;
+    viewer.allowed(Action::Prioritise)?;
     let req: SelectionRequest = json_body(headers, body)?;
     let lists = state.lists().await?;
     let mut invalid = Invalid::default();
@@ -609,7 +592,7 @@ pub async fn read_weights(
     viewer: Viewer,
     RawQuery(query): RawQuery,
 ) -> Result<Json<WeightsJson>, ApiError> {
-    allowed(&viewer, Action::Prioritise)?;
+    viewer.allowed(Action::Prioritise)?;
     let lists = state.lists().await?;
     let view = view_of(&lists, &query_value(&query, "view"))?;
     let w = Weighing::of(&state, &lists, view, None).await?;
@@ -643,15 +626,12 @@ pub async fn save_weights(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<WeightsJson>, ApiError> {
-    logged_in(&viewer)?;
+    viewer.logged_in()?;
     let lists = state.lists().await?;
     let view = view_of(&lists, &query_value(&query, "view"))?;
-    allowed(
-        &viewer,
-        Action::WeighCriteria {
-            institution_id: view.institution_id(),
-        },
-    )?;
+    viewer.allowed(Action::WeighCriteria {
+        institution_id: view.institution_id(),
+    })?;
     let write: WeightsWrite = json_body(&headers, &body)?;
     let mut invalid = Invalid::default();
     let weights = weights_of(&lists, &write.weights, &mut invalid);
@@ -809,7 +789,7 @@ pub async fn pairwise(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<PairwiseJson>, ApiError> {
-    allowed(&viewer, Action::Prioritise)?;
+    viewer.allowed(Action::Prioritise)?;
     let req: PairwiseRequest = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let (codes, matrix) = judged(&lists, req.criteria.as_deref(), |a, b| {
@@ -1036,7 +1016,7 @@ pub async fn list_scenarios(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Json<ScenariosJson>, ApiError> {
-    allowed(&viewer, Action::Prioritise)?;
+    viewer.allowed(Action::Prioritise)?;
     let lists = state.lists().await?;
     let items = super::readable_scenarios(&state, &viewer).await?;
     Ok(Json(ScenariosJson {
@@ -1057,16 +1037,13 @@ pub async fn create_scenario(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    logged_in(&viewer)?;
+    viewer.logged_in()?;
     let write: ScenarioWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let data = scenario_data(&lists, &write).map_err(ApiError::Invalid)?;
-    allowed(
-        &viewer,
-        Action::ManageScenarios {
-            institution_id: data.institution_id,
-        },
-    )?;
+    viewer.allowed(Action::ManageScenarios {
+        institution_id: data.institution_id,
+    })?;
     let id = state
         .store
         .create_scenario(&data, viewer.actor.user_id().unwrap_or_default())
@@ -1078,7 +1055,7 @@ pub async fn create_scenario(
 }
 
 async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Scenario, ApiError> {
-    logged_in(viewer)?;
+    viewer.logged_in()?;
     let s = state.store.scenario(id).await?;
     if !viewer.may(Action::ViewScenarios {
         institution_id: s.data.institution_id,
@@ -1126,12 +1103,9 @@ pub async fn update_scenario(
     body: Bytes,
 ) -> Result<Json<ScenarioJson>, ApiError> {
     let before = readable(&state, &viewer, id).await?;
-    allowed(
-        &viewer,
-        Action::ManageScenarios {
-            institution_id: before.data.institution_id,
-        },
-    )?;
+    viewer.allowed(Action::ManageScenarios {
+        institution_id: before.data.institution_id,
+    })?;
     let write: ScenarioWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let mut data = scenario_data(&lists, &write).map_err(ApiError::Invalid)?;
@@ -1177,12 +1151,9 @@ pub async fn delete_scenario(
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let s = readable(&state, &viewer, id).await?;
-    allowed(
-        &viewer,
-        Action::ManageScenarios {
-            institution_id: s.data.institution_id,
-        },
-    )?;
+    viewer.allowed(Action::ManageScenarios {
+        institution_id: s.data.institution_id,
+    })?;
     state.store.delete_scenario(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -1335,7 +1306,7 @@ pub async fn compare_scenarios(
     viewer: Viewer,
     RawQuery(query): RawQuery,
 ) -> Result<Json<CompareJson>, ApiError> {
-    allowed(&viewer, Action::Prioritise)?;
+    viewer.allowed(Action::Prioritise)?;
     let ids = compare_ids(&query_value(&query, "ids")).map_err(ApiError::Invalid)?;
     let lists = state.lists().await?;
     let (scenarios, differences) = compared(&state, &viewer, &lists, &ids).await?;

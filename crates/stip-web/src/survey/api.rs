@@ -40,26 +40,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
 }
 
-fn logged_in(viewer: &Viewer) -> Result<(), ApiError> {
-    if viewer.user.is_none() {
-        Err(ApiError::Unauthorized)
-    } else {
-        Ok(())
-    }
-}
-
-fn managing(viewer: &Viewer) -> Result<(), ApiError> {
-    logged_in(viewer)?;
-    if viewer.may(Action::ManageSurveys) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
-
 /// The survey, if the caller may see it; a concept is the regiegroep's alone (404 to others).
 async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Survey, ApiError> {
-    logged_in(viewer)?;
+    viewer.logged_in()?;
     let s = state.store.survey(id).await?;
     if !may_see(viewer, &s) {
         return Err(ApiError::NotFound);
@@ -206,7 +189,7 @@ pub async fn list_surveys(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Json<SurveysJson>, ApiError> {
-    logged_in(&viewer)?;
+    viewer.logged_in()?;
     let items = state
         .store
         .surveys()
@@ -257,7 +240,7 @@ pub async fn create_survey(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    managing(&viewer)?;
+    viewer.allowed(Action::ManageSurveys)?;
     let sent: SurveyCreate = json_body(&headers, &body)?;
     let mut e = Invalid::default();
     let template = match sent.template.as_deref().map(str::trim) {
@@ -357,7 +340,7 @@ pub async fn update_survey(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<SurveyJson>, ApiError> {
-    managing(&viewer)?;
+    viewer.allowed(Action::ManageSurveys)?;
     let before = state.store.survey(id).await?;
     let sent: SurveyUpdate = json_body(&headers, &body)?;
     let mut e = Invalid::default();
@@ -421,7 +404,7 @@ pub async fn delete_survey(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    managing(&viewer)?;
+    viewer.allowed(Action::ManageSurveys)?;
     state.store.delete_survey(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -449,7 +432,7 @@ pub async fn open_survey(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<OpenedJson>, ApiError> {
-    managing(&viewer)?;
+    viewer.allowed(Action::ManageSurveys)?;
     let s = state.store.survey(id).await?;
     if s.questions.is_empty() {
         return Err(ApiError::Invalid(Invalid::one(
@@ -527,7 +510,7 @@ pub async fn invitations(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<Vec<InvitationJson>>, ApiError> {
-    managing(&viewer)?;
+    viewer.allowed(Action::ManageSurveys)?;
     state.store.survey(id).await?;
     let lists = state.lists().await?;
     let names = user_names(&state).await?;
@@ -549,7 +532,7 @@ async fn managed_invitation(
     id: &str,
     inv: &str,
 ) -> Result<(Survey, Invitation), ApiError> {
-    managing(viewer)?;
+    viewer.allowed(Action::ManageSurveys)?;
     let (Ok(id), Ok(inv)) = (id.parse::<i64>(), inv.parse::<i64>()) else {
         return Err(ApiError::NotFound);
     };
