@@ -98,6 +98,11 @@ pub enum Action {
     ViewMeetings,
     /// Planning meetings, writing their minutes, seeing who comes.
     ManageMeetings,
+    /// Following a live workshop and reading its results (see `crate::workshop`); taking part
+    /// needs no account, only the join code.
+    ViewWorkshops,
+    /// Setting up workshops and moving them through their phases: the facilitator.
+    RunWorkshops,
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -157,6 +162,8 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         ViewSurveyResults { closed } => closed || role == Role::Regiegroep,
         ViewMeetings => true,
         ManageMeetings => role == Role::Regiegroep,
+        ViewWorkshops => true,
+        RunWorkshops => role == Role::Regiegroep,
     }
 }
 

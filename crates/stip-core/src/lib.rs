@@ -17,7 +17,9 @@ pub mod pdf;
 pub mod portfolio;
 pub mod prioritisation;
 pub mod survey;
+pub mod table;
 pub mod user;
+pub mod workshop;
 
 pub use error::{ErrorCode, FieldError, Invalid};
 

@@ -45,6 +45,12 @@ pub const TABLES: &[&str] = &[
     "meeting_attendance",
     "calendar_feeds",
     "meeting_appendices",
+    "workshops",
+    "workshop_participants",
+    "workshop_notes",
+    "workshop_dots",
+    "workshop_events",
+    "network_priorities",
 ];
 
 /// Tables a migration fills with the list Stip ships (the MORA process areas), so a fresh

@@ -13,6 +13,7 @@
 //! | `institutions`, `themes`, `policy_drivers`, `mora_areas`, `criteria` | – | reloads the lists and the read model (projects show their codes and names) |
 //! | `main_lines` | – | reloads the lists |
 //! | `user` | user id | forgets every looked-up session and token |
+//! | `workshop` | workshop id | sends the workshop's new events to the screens that follow it here |
 //!
 //! [`Store::follow_changes`] applies the entries after the last one this process applied, in
 //! order; [`Store::follow`] runs it whenever the log may have grown: at once on PostgreSQL's
@@ -274,6 +275,7 @@ impl Store {
         let mut lists = false;
         let mut projects_show_lists = false;
         let mut credentials = false;
+        let mut workshops = Vec::new();
         let index = self.loaded_index();
         for (_, kind, id, version) in entries {
             match (kind.as_str(), id) {
@@ -290,6 +292,7 @@ impl Store {
                     projects_show_lists = true;
                 }
                 ("user", _) => credentials = true,
+                ("workshop", Some(id)) => workshops.push(*id),
                 (other, _) => {
                     tracing::warn!(kind = other, "unknown kind of change in the change log")
                 }
@@ -297,6 +300,11 @@ impl Store {
         }
         if credentials {
             self.credentials.invalidate();
+        }
+        workshops.sort_unstable();
+        workshops.dedup();
+        for id in workshops {
+            self.wake_workshop(id).await;
         }
         if lists {
             // Reloading the read model reads every project, those changed here too.
@@ -346,6 +354,7 @@ impl Store {
 
     pub(crate) async fn reload_everything(&self) -> Result<()> {
         self.credentials.invalidate();
+        self.wake_every_workshop().await;
         self.references_changed(true).await
     }
 

@@ -19,6 +19,7 @@ mod search;
 pub mod survey;
 pub mod testing;
 pub mod user;
+pub mod workshop;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -76,6 +77,8 @@ pub struct Store {
     reference_ids: Arc<std::sync::RwLock<Option<CachedReferences>>>,
     /// Where this process is in the change log (see [`changes`]).
     follower: Arc<changes::Follower>,
+    /// The screens following a live workshop in this process (see [`workshop`]).
+    live: Arc<workshop::Live>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -214,6 +217,7 @@ impl Store {
             credentials: Arc::default(),
             reference_ids: Arc::default(),
             follower: Arc::default(),
+            live: Arc::default(),
         }
     }
 

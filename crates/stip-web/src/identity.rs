@@ -192,6 +192,10 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         .map(str::trim);
     let (user, csrf) = if let Some(token) = bearer {
         by_token = true;
+        // A workshop participant's token is no account's: the workshop's handlers read it.
+        if token.starts_with(crate::workshop::TOKEN_PREFIX) {
+            (None, String::new())
+        } else {
         match state.store.api_token_user(&token_hash(token)).await {
             Ok(Some(user)) => (Some(user), String::new()),
             Ok(None) => {
@@ -200,6 +204,7 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
             Err(e) => {
                 return finish(ApiError::from(e).into_response(), lang, None, is_api).await;
             }
+        }
         }
     } else {
         let session = match jar.get(SESSION_COOKIE) {

@@ -36,6 +36,7 @@ mod redirect;
 pub mod survey;
 mod time;
 pub mod user;
+pub mod workshop;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -128,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .merge(prioritisation::pages::routes())
         .merge(survey::pages::routes())
         .merge(meeting::pages::routes())
+        .merge(workshop::pages::routes())
         .merge(admin::routes())
         .merge(login::routes())
         .merge(account::routes())

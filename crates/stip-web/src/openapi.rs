@@ -166,7 +166,7 @@ impl Modify for Problems {
     components(schemas(Problem, ProblemField)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
-    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"), (name = "prioritisation", description = "Prioriteren: scores, de beste selectie binnen een budget, de efficiënte grens, weging en scenario's"), (name = "surveys", description = "Enquêtes: bouwen, openen, uitnodigingen, antwoorden en resultaten"), (name = "meetings", description = "Netwerkbijeenkomsten: plannen, agenda, verslag, aanwezigheid en agenda-bestanden"))
+    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"), (name = "prioritisation", description = "Prioriteren: scores, de beste selectie binnen een budget, de efficiënte grens, weging en scenario's"), (name = "surveys", description = "Enquêtes: bouwen, openen, uitnodigingen, antwoorden en resultaten"), (name = "meetings", description = "Netwerkbijeenkomsten: plannen, agenda, verslag, aanwezigheid en agenda-bestanden"), (name = "workshops", description = "Werksessies: meedoen met een code, fasen, notities, stippen zetten, resultaat en live volgen"))
 )]
 pub struct ApiDoc;
 
@@ -183,6 +183,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::prioritisation::api::routes())
         .merge(crate::survey::api::routes())
         .merge(crate::meeting::api::routes())
+        .merge(crate::workshop::api::routes())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

@@ -493,6 +493,21 @@ struct ShowPage {
     carried: Vec<(i64, String, String, String, String)>,
     /// The regiegroep's members, who organise the meetings.
     regiegroep: String,
+    /// The meeting's workshops; those that show their results are appendices of the report.
+    workshops: Vec<crate::workshop::pages::MeetingWorkshop>,
+    run_workshops: bool,
+}
+
+impl ShowPage {
+    /// The workshops whose results are appendices, numbered after the surveys.
+    fn workshop_appendices(&self) -> Vec<(usize, &crate::workshop::pages::MeetingWorkshop)> {
+        self.workshops
+            .iter()
+            .filter(|w| !w.themes.is_empty())
+            .enumerate()
+            .map(|(i, w)| (self.appendices.len() + i + 1, w))
+            .collect()
+    }
 }
 
 /// The open actions of the meetings before `m`, as its page and report show them.
@@ -612,7 +627,10 @@ async fn meeting_page(
         .map(|u| u.name)
         .collect::<Vec<_>>()
         .join(", ");
+    let workshops = crate::workshop::pages::meeting_workshops(state, &c, id).await?;
     Ok(render(&ShowPage {
+        workshops,
+        run_workshops: viewer.may(Action::RunWorkshops),
         regiegroep,
         carried,
         appendices,
@@ -784,6 +802,36 @@ pub(crate) async fn report_bytes(
             }
             for (_, title, n) in &q.projects {
                 blocks.push(Block::Bullet(format!("{title} ({n}×)")));
+            }
+        }
+    }
+    let workshops = crate::workshop::pages::meeting_workshops(state, &c, m.id).await?;
+    let surveys = m.data.appendices.len();
+    for (n, w) in workshops.iter().filter(|w| !w.themes.is_empty()).enumerate() {
+        blocks.push(Block::Heading(
+            1,
+            format!(
+                "{}: {} {}",
+                c.t_with("meeting.appendix_n", &[("n", &(surveys + n + 1).to_string())]),
+                c.t("workshop.appendix"),
+                w.title
+            ),
+        ));
+        let max = w.themes.iter().map(|t| t.dots).max().unwrap_or(0) as f64;
+        for t in &w.themes {
+            blocks.push(Block::Bar {
+                label: t.name.clone(),
+                value: t.dots as f64,
+                max,
+                shown: t.dots.to_string(),
+            });
+        }
+        for t in w.themes.iter().filter(|t| !t.kinds.is_empty()) {
+            blocks.push(Block::Heading(2, t.name.clone()));
+            for (label, _, notes) in &t.kinds {
+                for text in notes {
+                    blocks.push(Block::Bullet(format!("{label}: {text}")));
+                }
             }
         }
     }

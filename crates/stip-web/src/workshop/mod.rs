@@ -1,0 +1,223 @@
+//! The live workshop (issue 15): who takes part (by token, cookie or account), what each one may
+//! see, the results, and the stream of events every screen follows (server-sent events).
+
+pub mod api;
+pub mod pages;
+
+use crate::AppState;
+use crate::identity::{Viewer, token_hash};
+use crate::lists::Lists;
+use axum::http::{HeaderMap, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum_extra::extract::cookie::CookieJar;
+use std::sync::Arc;
+use std::time::Duration;
+use stip_core::access::Action;
+use stip_core::workshop::{Note, Participant, ThemeResult, Workshop, note_visible};
+use stip_store::StoreError;
+use stip_store::workshop::LiveEvent;
+
+/// How a participant's token starts, so it is told apart from a personal API token.
+pub const TOKEN_PREFIX: &str = "stipw_";
+
+/// The cookie that keeps a participant without an account in their workshop.
+pub const PARTICIPANT_COOKIE: &str = "stip_deelname";
+
+/// A new participant token and the hash to store.
+pub fn new_token() -> (String, String) {
+    let token = format!("{TOKEN_PREFIX}{}", crate::identity::random_token());
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+/// Who is asking, as far as workshop `w` goes.
+pub struct Taking {
+    /// Their participant in `w`, if they take part.
+    pub participant: Option<Participant>,
+    /// May run the workshop (the regiegroep, the beheerder).
+    pub facilitator: bool,
+    /// May follow it: a participant, or anyone logged in.
+    pub follows: bool,
+}
+
+/// The participant token of a request: `Authorization: Bearer stipw_…`, or (with `cookie`) the
+/// participant cookie.
+fn token_of(headers: &HeaderMap, cookie: bool) -> Option<String> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with(TOKEN_PREFIX));
+    if let Some(t) = bearer {
+        return Some(t.to_string());
+    }
+    cookie
+        .then(|| CookieJar::from_headers(headers))
+        .and_then(|jar| jar.get(PARTICIPANT_COOKIE).map(|c| c.value().to_string()))
+}
+
+/// Who the request is in workshop `w`. `cookie`: whether the participant cookie counts (pages,
+/// and reading; the API's writes take the token as a Bearer, so no other site can make a
+/// participant's browser write).
+pub async fn taking(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    w: &Workshop,
+    cookie: bool,
+) -> Result<Taking, StoreError> {
+    let mut participant = None;
+    if let Some(token) = token_of(headers, cookie) {
+        participant = state
+            .store
+            .participant_by_token(&token_hash(&token))
+            .await?
+            .filter(|p| p.workshop_id == w.id);
+    }
+    if participant.is_none()
+        && let Some(u) = viewer.actor.user_id()
+    {
+        participant = state.store.participant_of_user(w.id, u).await?;
+    }
+    let facilitator = viewer.user.is_some() && viewer.may(Action::RunWorkshops);
+    let follows =
+        participant.is_some() || (viewer.user.is_some() && viewer.may(Action::ViewWorkshops));
+    Ok(Taking {
+        participant,
+        facilitator,
+        follows,
+    })
+}
+
+impl Taking {
+    /// The notes of `all` this person may see.
+    pub fn visible(&self, w: &Workshop, all: Vec<Note>) -> Vec<Note> {
+        let me = self.participant.as_ref().map(|p| p.id);
+        all.into_iter()
+            .filter(|n| note_visible(w, n, me, self.facilitator))
+            .collect()
+    }
+}
+
+/// The ranked themes with the notes `taking` may see.
+pub async fn ranked(
+    state: &AppState,
+    w: &Workshop,
+    taking: &Taking,
+) -> Result<Vec<ThemeResult>, StoreError> {
+    let notes = taking.visible(w, state.store.workshop_notes(w.id).await?);
+    let dots = state.store.workshop_dots(w.id).await?;
+    Ok(stip_core::workshop::results(w, &notes, &dots))
+}
+
+/// A theme's name from its code (the code itself for a theme since removed).
+pub fn theme_name(lists: &Lists, code: &str) -> String {
+    lists
+        .theme(code)
+        .map_or_else(|| code.to_string(), |t| t.data.name.clone())
+}
+
+/// The events of workshop `w` after `after` (the `Last-Event-ID` a screen sends when it
+/// reconnects; without one, from now), then every new one as it happens. Each event has its
+/// id, so a screen that loses the connection resumes where it was and misses nothing.
+pub async fn events(
+    state: &AppState,
+    w: &Workshop,
+    after: Option<i64>,
+) -> Result<
+    Sse<impl futures_util::Stream<Item = Result<SseEvent, std::convert::Infallible>> + use<>>,
+    StoreError,
+> {
+    // Subscribe before reading, so nothing falls between the read and the first live event.
+    let receiver = state.store.follow_workshop(w.id).await?;
+    let start = match after {
+        Some(a) => a,
+        None => state.store.newest_workshop_event(w.id).await?,
+    };
+    struct Follow {
+        store: stip_store::Store,
+        id: i64,
+        receiver: tokio::sync::broadcast::Receiver<Arc<LiveEvent>>,
+        /// The newest event sent to this screen.
+        sent: i64,
+        /// Read from the database, still to send.
+        backlog: std::collections::VecDeque<LiveEvent>,
+        caught_up: bool,
+    }
+    let follow = Follow {
+        store: state.store.clone(),
+        id: w.id,
+        receiver,
+        sent: start,
+        backlog: Default::default(),
+        caught_up: false,
+    };
+    let stream = futures_util::stream::unfold(follow, |mut f| async move {
+        loop {
+            if let Some(e) = f.backlog.pop_front() {
+                f.sent = e.id;
+                return Some((Ok(sse(&e)), f));
+            }
+            if !f.caught_up {
+                // The events since `sent` that happened before this screen subscribed.
+                match f.store.workshop_events_after(f.id, f.sent, 500).await {
+                    Ok(events) => {
+                        f.caught_up = events.len() < 500;
+                        f.backlog.extend(events);
+                        continue;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "reading a workshop's events failed");
+                        return None;
+                    }
+                }
+            }
+            match f.receiver.recv().await {
+                Ok(e) if e.id <= f.sent => continue,
+                Ok(e) => {
+                    f.sent = e.id;
+                    return Some((Ok(sse(&e)), f));
+                }
+                // Fell behind: read what was missed from the database.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => f.caught_up = false,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+fn sse(e: &LiveEvent) -> SseEvent {
+    SseEvent::default()
+        .id(e.id.to_string())
+        .event(e.name)
+        .data(&e.data)
+}
+
+/// The `Last-Event-ID` a reconnecting screen sends (or `?after=`, for a page's first connect).
+pub fn last_event_id(headers: &HeaderMap, query: Option<&str>) -> Option<i64> {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .or_else(|| {
+            query.and_then(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "after")
+                    .and_then(|(_, v)| v.parse().ok())
+            })
+        })
+}
+
+/// The join address as a QR code, as SVG (dark modules on white, a quiet zone around).
+pub fn qr_svg(address: &str) -> String {
+    match qrcode::QrCode::new(address.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(240, 240)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
