@@ -175,13 +175,12 @@ impl WorkshopInput {
             Some(t) if !t.is_empty() => {
                 let mut seen = Vec::new();
                 for (i, code) in t.iter().enumerate() {
-                    let code = code.trim();
-                    if !agenda_themes.iter().any(|a| a == code) {
-                        e.push(&format!("themes[{i}]"), ErrorCode::Unknown);
-                    } else if seen.iter().any(|s: &String| s == code) {
-                        e.push(&format!("themes[{i}]"), ErrorCode::Duplicate);
-                    } else {
-                        seen.push(code.to_string());
+                    match theme_code(agenda_themes, code) {
+                        None => e.push(&format!("themes[{i}]"), ErrorCode::Unknown),
+                        Some(c) if seen.contains(c) => {
+                            e.push(&format!("themes[{i}]"), ErrorCode::Duplicate)
+                        }
+                        Some(c) => seen.push(c.clone()),
                     }
                 }
                 seen
@@ -265,6 +264,12 @@ fn names(
         }
     }
     out
+}
+
+/// The code of `themes` that `raw` names, as typed (case and surrounding spaces do not matter).
+pub fn theme_code<'a>(themes: &'a [String], raw: &str) -> Option<&'a String> {
+    let raw = raw.trim();
+    themes.iter().find(|t| t.eq_ignore_ascii_case(raw))
 }
 
 /// A workshop with where it is.
@@ -410,11 +415,13 @@ impl NoteInput {
                         e.push("theme", ErrorCode::Required);
                         None
                     }
-                    Some(t) if !w.data.themes.iter().any(|c| c == t) => {
-                        e.push("theme", ErrorCode::Unknown);
-                        None
+                    Some(t) => {
+                        let code = theme_code(&w.data.themes, t).cloned();
+                        if code.is_none() {
+                            e.push("theme", ErrorCode::Unknown);
+                        }
+                        code
                     }
-                    Some(t) => Some(t.to_string()),
                 };
                 kind.zip(theme)
                     .map(|(kind, theme)| NoteTarget::Theme { kind, theme })

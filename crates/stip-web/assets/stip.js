@@ -82,4 +82,91 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("submit", () => { if (timer) clearTimeout(timer); timer = null; });
     window.addEventListener("pagehide", () => { if (timer) { clearTimeout(timer); save(); } });
   }
+  // A live workshop: the page follows the workshop's events and takes the changed part of
+  // itself from the server again (the server's HTML stays the one truth; without this file
+  // the page works by reloading). Typed text, focus and open notes survive the swap; what
+  // changed is announced politely.
+  const live = document.getElementById("live");
+  if (live && live.dataset.live && "EventSource" in window) {
+    const status = document.getElementById("live-status");
+    let pending = null;
+    let said = new Set();
+    const swap = (html) => {
+      const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
+      if (!fresh) return;
+      const active = document.activeElement && live.contains(document.activeElement) ? document.activeElement : null;
+      const activeId = active && active.id;
+      const activeAction = active && active.form && !active.id ? active.form.getAttribute("action") + "|" + (active.form.querySelector("[name=theme]")?.value || "") : null;
+      const selection = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+      for (const field of live.querySelectorAll("textarea[id], input[type=text][id], select[id]")) {
+        const twin = fresh.querySelector("#" + CSS.escape(field.id));
+        if (twin && field.value && field.value !== field.defaultValue) twin.value = field.value;
+      }
+      for (const open of live.querySelectorAll("details[open]")) {
+        const li = open.closest("[id]");
+        const twin = li && fresh.querySelector("#" + CSS.escape(li.id) + " details");
+        if (twin) twin.open = true;
+      }
+      const phaseBefore = document.getElementById("phase-now")?.textContent;
+      live.replaceChildren(...fresh.childNodes);
+      enhance();
+      let target = activeId ? document.getElementById(activeId) : null;
+      if (!target && activeAction) {
+        const [action, theme] = activeAction.split("|");
+        for (const form of live.querySelectorAll("form")) {
+          if (form.getAttribute("action") === action && (form.querySelector("[name=theme]")?.value || "") === theme) {
+            target = form.querySelector("button:not([disabled])"); break;
+          }
+        }
+      }
+      if (target) {
+        target.focus({ preventScroll: true });
+        if (selection && "setSelectionRange" in target) { try { target.setSelectionRange(...selection); } catch {} }
+      }
+      const phaseNow = document.getElementById("phase-now")?.textContent;
+      if (phaseBefore !== phaseNow) said.add((status?.dataset.sayPhase || "") + " " + phaseNow);
+      if (status && said.size) status.textContent = [...said].join(" ");
+      said = new Set();
+    };
+    const refresh = () => {
+      pending = null;
+      fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then((r) => (r.ok ? r.text() : null))
+        .then((html) => { if (html) swap(html); })
+        .catch(() => {});
+    };
+    const later = (name) => {
+      // data-say-note_removed is dataset.sayNote_removed.
+      const text = status?.dataset["say" + name[0].toUpperCase() + name.slice(1)];
+      if (text && name !== "phase") said.add(text);
+      if (!pending) pending = setTimeout(refresh, 120);
+    };
+    const stream = new EventSource(live.dataset.live);
+    for (const name of ["joined", "phase", "note", "note_removed", "dot", "revealed", "priorities"]) {
+      stream.addEventListener(name, () => later(name));
+    }
+    // A form in the live part is sent in the background; the answer is the page as it is now.
+    const enhance = () => {
+      for (const form of live.querySelectorAll("form[data-live-form]")) {
+        form.addEventListener("submit", async (event) => {
+          event.preventDefault();
+          const body = new URLSearchParams(new FormData(form));
+          for (const b of form.querySelectorAll("button")) b.disabled = true;
+          try {
+            const res = await fetch(form.getAttribute("action"), {
+              method: "POST", body, credentials: "same-origin", headers: { Accept: "text/html" },
+            });
+            const html = await res.text();
+            // A refused note comes back with its message; a sent one with an empty field.
+            for (const t of form.querySelectorAll("textarea")) if (res.ok) { t.value = ""; t.defaultValue = ""; }
+            swap(html);
+            if (!res.ok) document.getElementById("error-summary")?.focus();
+          } catch {
+            form.submit();
+          }
+        });
+      }
+    };
+    enhance();
+  }
 });

@@ -663,10 +663,9 @@ pub async fn place_dot(
             ErrorCode::InvalidCode,
         )));
     }
-    let theme = sent.theme.trim();
-    if !w.data.themes.iter().any(|t| t == theme) {
-        return Err(ApiError::Invalid(Invalid::one("theme", ErrorCode::Unknown)));
-    }
+    let theme = stip_core::workshop::theme_code(&w.data.themes, &sent.theme)
+        .ok_or_else(|| ApiError::Invalid(Invalid::one("theme", ErrorCode::Unknown)))?
+        .as_str();
     let (status, left) = match state.store.place_dot(&p, &client_id, theme).await? {
         Ok(Placed::New { left }) => (StatusCode::CREATED, left),
         Ok(Placed::Already { left }) => (StatusCode::OK, left),

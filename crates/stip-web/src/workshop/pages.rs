@@ -1023,13 +1023,12 @@ async fn place_dot(
         Ok(ok) => ok,
         Err(res) => return Ok(res),
     };
-    let theme = param(&form, "theme");
     let client_id = param(&form, "client_id");
-    if !w.data.themes.iter().any(|t| t == theme)
-        || !stip_core::workshop::check_client_id(client_id)
-    {
+    let Some(theme) = stip_core::workshop::theme_code(&w.data.themes, param(&form, "theme"))
+        .filter(|_| stip_core::workshop::check_client_id(client_id))
+    else {
         return Err(PageError::NotFound);
-    }
+    };
     // A refused dot (none left, or voting closed meanwhile) shows the page as it is now.
     let _: Result<Placed, DotRefusal> = state.store.place_dot(&p, client_id, theme).await?;
     Ok(back(id, &format!("#stem-{theme}")))

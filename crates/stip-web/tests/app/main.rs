@@ -32,3 +32,4 @@ mod prioritisation;
 mod support;
 mod survey;
 mod survey_pages;
+mod workshop;

@@ -83,6 +83,8 @@ pub struct TestApp {
     /// Shared by every instance made with [`TestApp::another_instance`].
     pub db: Arc<TestDb>,
     router: Router,
+    /// This instance's own store (the database's first store for the first instance).
+    store: Store,
 }
 
 /// What a `TestApp` starts with; `.await` makes it.
@@ -121,6 +123,7 @@ impl IntoFuture for Builder {
             }
             let router = router(AppState::new(db.store.clone()));
             TestApp {
+                store: db.store.clone(),
                 db: Arc::new(db),
                 router,
             }
@@ -142,7 +145,7 @@ impl TestApp {
 
     /// The same application with its state changed, e.g. trusted proxies.
     pub fn with_state(self, change: impl FnOnce(AppState) -> AppState) -> TestApp {
-        let router = router(change(AppState::new(self.db.store.clone())));
+        let router = router(change(AppState::new(self.store.clone())));
         TestApp { router, ..self }
     }
 
@@ -162,12 +165,14 @@ impl TestApp {
             .expect("connect a second store");
         TestApp {
             db: self.db.clone(),
-            router: router(change(AppState::new(store))),
+            router: router(change(AppState::new(store.clone()))),
+            store,
         }
     }
 
+    /// This instance's store.
     pub fn store(&self) -> &Store {
-        &self.db.store
+        &self.store
     }
 
     pub fn anonymous(&self) -> Session {
@@ -562,6 +567,38 @@ impl Session {
             .await
     }
 
+    /// Opens a stream of server-sent events at `path` (with `Last-Event-ID` when given).
+    pub async fn events(&self, path: &str, last_event_id: Option<i64>) -> EventStream {
+        let mut req = Request::builder().method(Method::GET).uri(path);
+        for (k, v) in &self.headers {
+            req = req.header(k, v);
+        }
+        let cookies = self.cookie_header();
+        if !cookies.is_empty() {
+            req = req.header(header::COOKIE, cookies);
+        }
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        EventStream {
+            status: res.status(),
+            content_type: res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string(),
+            body: res.into_body(),
+            buffer: String::new(),
+        }
+    }
+
     pub fn with_bearer(mut self, token: &str) -> Self {
         self.headers.insert(
             header::AUTHORIZATION,
@@ -745,4 +782,65 @@ pub fn set(form: &mut Vec<(String, String)>, name: &str, value: &str) {
 /// A form's fields as `post_form` takes them.
 pub fn fields(form: &[(String, String)]) -> Vec<(&str, &str)> {
     form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// A server-sent event: its id, its name and its data as JSON.
+#[derive(Debug, Clone)]
+pub struct SentEvent {
+    pub id: i64,
+    pub name: String,
+    pub data: serde_json::Value,
+}
+
+/// An open stream of server-sent events, read as a browser's EventSource reads it.
+pub struct EventStream {
+    pub status: StatusCode,
+    pub content_type: String,
+    body: Body,
+    buffer: String,
+}
+
+impl EventStream {
+    /// The next event, waiting at most `wait` (comments, such as keep-alives, are skipped).
+    pub async fn next(&mut self, wait: std::time::Duration) -> Option<SentEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut id, mut name, mut data) = (None, String::from("message"), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        name = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if let Some(id) = id {
+                    let data = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
+                    return Some(SentEvent { id, name, data });
+                }
+                continue;
+            }
+            let frame = tokio::time::timeout_at(deadline, self.body.frame()).await.ok()??;
+            if let Ok(bytes) = frame.unwrap().into_data() {
+                self.buffer.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+
+    /// The next `n` events (panics when they do not come within `wait` in all).
+    pub async fn take(&mut self, n: usize, wait: std::time::Duration) -> Vec<SentEvent> {
+        let mut out = Vec::new();
+        let deadline = tokio::time::Instant::now() + wait;
+        while out.len() < n {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next(left).await {
+                Some(e) => out.push(e),
+                None => panic!("{} of {n} events came within {wait:?}: {out:?}", out.len()),
+            }
+        }
+        out
+    }
 }
