@@ -67,6 +67,26 @@ async function addNote(person, fieldId, text) {
   await expectSameDocument(person, 'the writer\'s page');
 }
 
+/**
+ * The kind a note is shown with: its own label, or the heading of the kind it is listed under.
+ * Polled, as the note may just have come in live.
+ */
+async function expectKind(note, kind, what) {
+  await expect
+    .poll(
+      () =>
+        note.evaluate((li) => {
+          const own = li.querySelector('.kind-label');
+          if (own) return own.textContent.trim();
+          let heading = li.closest('ul') && li.closest('ul').previousElementSibling;
+          while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+          return heading ? heading.textContent.trim() : '';
+        }),
+      { message: `${what}: the note is shown as "${kind}"`, timeout: LIVE.timeout },
+    )
+    .toMatch(new RegExp(`(^|\\s)${kind}$`));
+}
+
 test('a live workshop: set up, join by code, notes, dots, ranking and priorities on every screen', async ({ stip, page, browser }) => {
   test.setTimeout(240_000);
 
@@ -93,7 +113,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   expect(stip.path()).toMatch(/^\/werksessies\/\d+$/);
   const workshop = stip.path();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
-  const facilitate = page.locator('section.facilitator');
+  const facilitate = page.getByRole('region', { name: 'Begeleiden' });
   await expect(facilitate.getByRole('heading', { name: 'Begeleiden' })).toBeVisible();
   const phaseButtons = facilitate.getByRole('group', { name: 'Naar fase' }).getByRole('button');
   await expect(phaseButtons).toHaveText(PHASES);
@@ -103,7 +123,6 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   expect(code, 'the join code').toMatch(/^[A-Z0-9]{6}$/);
   await expect(facilitate).toContainText(`/meedoen?code=${code}`);
   await expect(facilitate.getByRole('img', { name: /^QR-code om mee te doen: .*\/meedoen\?code=/ })).toBeVisible();
-  await expect(facilitate.locator('figure.qr svg')).toBeVisible();
   await expect(facilitate).toContainText('Deelnemers: 0');
   const projectorLink = facilitate.getByRole('link', { name: 'Projectorscherm openen' });
   await expect(projectorLink).toHaveAttribute('href', `${workshop}/scherm`);
@@ -119,7 +138,6 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   const projector = await stip.anotherTab();
   const screen = projector.page;
   await projector.visit(`${workshop}/scherm`);
-  await expect(screen.locator('body')).toHaveClass(/\bprojector\b/);
   await expect(screen.getByRole('navigation'), 'the projector shows no site navigation').toHaveCount(0);
   await expect(screen.locator('header'), 'the projector shows no site header').toHaveCount(0);
   await expect(screen.getByRole('heading', { level: 1 })).toHaveText(title);
@@ -159,7 +177,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   for (const person of people) await markDocument(person);
 
   // Everyone is counted per group on the facilitator's page and the projector, live.
-  for (const [who, where] of [[stip, page.locator('section.facilitator')], [projector, screen.locator('.join-info')]]) {
+  for (const [who, where] of [[stip, page.getByRole('region', { name: 'Begeleiden' })], [projector, screen.locator('.join-info')]]) {
     await expect(where).toContainText('Deelnemers: 4', LIVE);
     await expect(where.locator('ul.groups li')).toHaveText(['Strategisch: 1', 'Operationeel: 1', 'ICT: 1', 'Business: 1'], LIVE);
     await expectSameDocument(who, who === stip ? 'the facilitator\'s page' : 'the projector');
@@ -234,10 +252,10 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   for (const [who, what] of [[bram, 'another participant'], [projector, 'the projector']]) {
     const note = boardOf(who.page, THEMES.leermiddelen).locator('li.note', { hasText: orderNote });
     await expect(note, `${what} sees the note on its theme live`).toBeVisible(LIVE);
-    await expect(note.locator('.kind-label')).toContainText('Aanpak');
+    await expectKind(note, 'Aanpak', what);
     await expectSameDocument(who, what);
   }
-  await expect(boardOf(anna.page, THEMES.leermiddelen).locator('li.note', { hasText: orderNote }).locator('.kind-label')).toContainText('Aanpak');
+  await expectKind(boardOf(anna.page, THEMES.leermiddelen).locator('li.note', { hasText: orderNote }), 'Aanpak', 'the writer');
 
   const caseNote = 'Microcredentials bij Horizon College';
   await chris.page.getByLabel('Thema', { exact: true }).selectOption('llo');
@@ -246,7 +264,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   for (const [who, what] of [[anna, 'another participant'], [dewi, 'a participant on a phone'], [projector, 'the projector']]) {
     const note = boardOf(who.page, THEMES.llo).locator('li.note', { hasText: caseNote });
     await expect(note, `${what} sees the note on its theme live`).toBeVisible(LIVE);
-    await expect(note.locator('.kind-label')).toContainText('Voorbeeld/casus');
+    await expectKind(note, 'Voorbeeld/casus', what);
     await expectSameDocument(who, what);
   }
   await expectNoHorizontalScroll(phone, `${workshop} at 375px, phase 2 with notes`);
@@ -292,8 +310,10 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   await expect(bram.page.locator('#live-status')).toContainText('De stippen zijn bijgewerkt.');
   await expectSameDocument(projector, 'the projector');
   await expectSameDocument(bram, 'another participant');
-  console.log('DEBUG active', await anna.page.evaluate(() => { const a = document.activeElement; return a ? a.outerHTML.slice(0, 200) : null; }));
-  await expect.soft(annaLlo, 'after a dot by keyboard, focus stays on its button').toBeFocused();
+  // A keyboard user keeps their place: the page swapped in live must give focus back to the
+  // button they used. (Soft: when it does not, the test fails but goes on, tabbing there again.)
+  await expect.soft(annaLlo, 'after a dot by keyboard, focus stays on its button').toBeFocused(LIVE);
+  if (!(await annaLlo.evaluate((el) => el === document.activeElement))) await tabTo(anna.page, annaLlo);
   await anna.page.keyboard.press('Space');
   tally.llo += 1;
   await expectOwnCount(anna, 'llo', 1);
@@ -347,7 +367,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
     await expect(ranked.nth(4).locator('h3'), `${what}: the rest have no dots`).toContainText('0 stippen');
   }
   const leermiddelenResult = anna.page.locator('ol.ranking > li').nth(2);
-  await expect(leermiddelenResult.locator('li.note', { hasText: orderNote }).locator('.kind-label')).toContainText('Aanpak');
+  await expectKind(leermiddelenResult.locator('li.note', { hasText: orderNote }), 'Aanpak', 'the result');
   const downloads = anna.page.locator('p.downloads');
   await expect(downloads.getByRole('link', { name: 'Markdown' })).toHaveAttribute('href', `${workshop}/resultaat.md`);
   await expect(downloads.getByRole('link', { name: 'CSV' })).toHaveAttribute('href', `${workshop}/resultaat.csv`);

@@ -150,8 +150,11 @@ document.addEventListener("DOMContentLoaded", () => {
       for (const form of live.querySelectorAll("form[data-live-form]")) {
         form.addEventListener("submit", async (event) => {
           event.preventDefault();
+          // Sent once (a second press waits for the answer). Not by disabling the button: that
+          // would take the keyboard focus away, which the swap puts back on the same button.
+          if (form.dataset.sending) return;
+          form.dataset.sending = "1";
           const body = new URLSearchParams(new FormData(form));
-          for (const b of form.querySelectorAll("button")) b.disabled = true;
           try {
             const res = await fetch(form.getAttribute("action"), {
               method: "POST", body, credentials: "same-origin", headers: { Accept: "text/html" },
@@ -162,6 +165,7 @@ document.addEventListener("DOMContentLoaded", () => {
             swap(html);
             if (!res.ok) document.getElementById("error-summary")?.focus();
           } catch {
+            delete form.dataset.sending;
             form.submit();
           }
         });

@@ -259,7 +259,8 @@ async fn main() -> Result<()> {
             let started = std::time::Instant::now();
             demo::load(&store, institutions, projects_per_institution, seed).await?;
             let survey = demo::survey(&store).await?;
-            demo::meeting(&store, survey).await?;
+            let meeting = demo::meeting(&store, survey).await?;
+            demo::workshop(&store, meeting).await?;
             println!(
                 "Demogegevens geladen: {} instellingen met elk {} projecten, in {:.1} s.",
                 institutions,
@@ -452,7 +453,8 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
             tracing::info!("empty database: loading demo data");
             demo::load(&store, 12, 25, 2020).await?;
             let survey = demo::survey(&store).await?;
-            demo::meeting(&store, survey).await?;
+            let meeting = demo::meeting(&store, survey).await?;
+            demo::workshop(&store, meeting).await?;
         }
         if store.user_by_email(demo::ACCOUNTS[0].email).await.is_ok() {
             print_accounts();

@@ -424,7 +424,7 @@ pub async fn reveal_notes(
 /// A note as written.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NoteWrite {
+pub struct WorkshopNoteWrite {
     /// From phase 2: `conclusie`, `waarom`, `aanpak` or `voorbeeld`.
     pub kind: Option<String>,
     /// From phase 2: the theme's code.
@@ -435,7 +435,7 @@ pub struct NoteWrite {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct NoteJson {
+pub struct WorkshopNoteJson {
     pub id: i64,
     pub participant: i64,
     /// The writer's name; absent in an anonymous workshop.
@@ -451,8 +451,8 @@ pub struct NoteJson {
     pub created_at: String,
 }
 
-pub(crate) fn note_json(w: &Workshop, n: &Note) -> NoteJson {
-    NoteJson {
+pub(crate) fn note_json(w: &Workshop, n: &Note) -> WorkshopNoteJson {
+    WorkshopNoteJson {
         id: n.id,
         participant: n.participant_id,
         author: (!w.data.anonymous).then(|| n.author.clone()),
@@ -467,15 +467,15 @@ pub(crate) fn note_json(w: &Workshop, n: &Note) -> NoteJson {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct NotesJson {
-    pub items: Vec<NoteJson>,
+pub struct WorkshopNotesJson {
+    pub items: Vec<WorkshopNoteJson>,
 }
 
 /// The notes the caller may see, oldest first.
 #[utoipa::path(get, path = "/api/v1/workshops/{id}/notes", tag = "workshops", operation_id = "list_workshop_notes",
     params(("id" = i64, Path, description = "Workshop id")),
     security(("token" = []), ("session" = [])),
-    responses((status = 200, description = "The notes", body = NotesJson),
+    responses((status = 200, description = "The notes", body = WorkshopNotesJson),
         (status = 401, description = "Not logged in and no participant's token", body = crate::Problem),
         (status = 404, description = "No such workshop", body = crate::Problem)))]
 pub async fn list_notes(
@@ -483,19 +483,19 @@ pub async fn list_notes(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Json<NotesJson>, ApiError> {
+) -> Result<Json<WorkshopNotesJson>, ApiError> {
     let (w, t) = following(&state, &viewer, &headers, id, true).await?;
     let notes = t.visible(&w, state.store.workshop_notes(w.id).await?);
-    Ok(Json(NotesJson {
+    Ok(Json(WorkshopNotesJson {
         items: notes.iter().map(|n| note_json(&w, n)).collect(),
     }))
 }
 
 /// Writes a note (a participant): of a kind on a theme, or (phase 1) an answer to a question.
-#[utoipa::path(post, path = "/api/v1/workshops/{id}/notes", tag = "workshops", operation_id = "add_workshop_note", request_body = NoteWrite,
+#[utoipa::path(post, path = "/api/v1/workshops/{id}/notes", tag = "workshops", operation_id = "add_workshop_note", request_body = WorkshopNoteWrite,
     params(("id" = i64, Path, description = "Workshop id")),
     security(("token" = []), ("session" = [])),
-    responses((status = 201, description = "Written", body = NoteJson),
+    responses((status = 201, description = "Written", body = WorkshopNoteJson),
         (status = 401, description = "No participant's token", body = crate::Problem),
         (status = 403, description = "Not a participant of this workshop", body = crate::Problem),
         (status = 404, description = "No such workshop", body = crate::Problem),
@@ -509,7 +509,7 @@ pub async fn add_note(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let (w, _, p) = participating(&state, &viewer, &headers, id).await?;
-    let sent: NoteWrite = json_body(&headers, &body)?;
+    let sent: WorkshopNoteWrite = json_body(&headers, &body)?;
     if w.phase == Phase::Results {
         return Err(ApiError::NotNow("workshop_closed"));
     }
@@ -528,16 +528,16 @@ pub async fn add_note(
 /// A change to a note: its text (its writer), or hidden (the facilitator).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NoteChange {
+pub struct WorkshopNoteChange {
     pub text: Option<String>,
     pub hidden: Option<bool>,
 }
 
 /// Changes a note: the writer their text, the facilitator whether it is hidden.
-#[utoipa::path(put, path = "/api/v1/workshops/{id}/notes/{note}", tag = "workshops", operation_id = "change_workshop_note", request_body = NoteChange,
+#[utoipa::path(put, path = "/api/v1/workshops/{id}/notes/{note}", tag = "workshops", operation_id = "change_workshop_note", request_body = WorkshopNoteChange,
     params(("id" = i64, Path, description = "Workshop id"), ("note" = i64, Path, description = "Note id")),
     security(("token" = []), ("session" = [])),
-    responses((status = 200, description = "Changed", body = NoteJson),
+    responses((status = 200, description = "Changed", body = WorkshopNoteJson),
         (status = 401, description = "No participant's token and not logged in", body = crate::Problem),
         (status = 403, description = "Someone else's note, or hiding without being the facilitator", body = crate::Problem),
         (status = 404, description = "No such workshop or note", body = crate::Problem),
@@ -549,10 +549,10 @@ pub async fn change_note(
     headers: HeaderMap,
     Path((id, note_id)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<NoteJson>, ApiError> {
+) -> Result<Json<WorkshopNoteJson>, ApiError> {
     let (id, note_id) = ids(&id, &note_id)?;
     let (w, t) = following(&state, &viewer, &headers, id, false).await?;
-    let sent: NoteChange = json_body(&headers, &body)?;
+    let sent: WorkshopNoteChange = json_body(&headers, &body)?;
     let note = state.store.workshop_note(w.id, note_id).await?;
     if sent.hidden.is_some() && !t.facilitator {
         return Err(ApiError::Forbidden);
@@ -706,7 +706,7 @@ pub async fn take_back_dot(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ResultsJson {
+pub struct WorkshopResultsJson {
     /// Ranked by dots, most first (ties in the workshop's order).
     pub themes: Vec<ThemeResultJson>,
 }
@@ -718,14 +718,14 @@ pub struct ThemeResultJson {
     pub name: String,
     pub dots: u32,
     /// Its notes the caller may see, by kind (`conclusie`, `waarom`, `aanpak`, `voorbeeld`).
-    pub notes: Vec<NoteJson>,
+    pub notes: Vec<WorkshopNoteJson>,
 }
 
 /// The themes ranked by dots, with their notes.
 #[utoipa::path(get, path = "/api/v1/workshops/{id}/results", tag = "workshops", operation_id = "workshop_results",
     params(("id" = i64, Path, description = "Workshop id")),
     security(("token" = []), ("session" = [])),
-    responses((status = 200, description = "The ranking", body = ResultsJson),
+    responses((status = 200, description = "The ranking", body = WorkshopResultsJson),
         (status = 401, description = "Not logged in and no participant's token", body = crate::Problem),
         (status = 404, description = "No such workshop", body = crate::Problem)))]
 pub async fn workshop_results(
@@ -733,7 +733,7 @@ pub async fn workshop_results(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Json<ResultsJson>, ApiError> {
+) -> Result<Json<WorkshopResultsJson>, ApiError> {
     let (w, t) = following(&state, &viewer, &headers, id, true).await?;
     let lists = state.lists().await?;
     let themes = ranked(&state, &w, &t)
@@ -750,7 +750,7 @@ pub async fn workshop_results(
                 .collect(),
         })
         .collect();
-    Ok(Json(ResultsJson { themes }))
+    Ok(Json(WorkshopResultsJson { themes }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -460,9 +460,8 @@ struct NoteView {
     /// The writer (empty in an anonymous workshop).
     author: String,
     group: String,
+    /// Its kind's code (its colour); empty for an answer to a question.
     kind: String,
-    kind_label: String,
-    icon: &'static str,
     mine: bool,
     hidden: bool,
 }
@@ -585,8 +584,7 @@ impl ShowPage {
     }
 }
 
-fn note_view(c: &Chrome, w: &Workshop, n: &Note, me: Option<i64>) -> NoteView {
-    let kind = n.kind.unwrap_or(NoteKind::Conclusion);
+fn note_view(w: &Workshop, n: &Note, me: Option<i64>) -> NoteView {
     NoteView {
         id: n.id,
         text: n.text.clone(),
@@ -597,11 +595,6 @@ fn note_view(c: &Chrome, w: &Workshop, n: &Note, me: Option<i64>) -> NoteView {
         },
         group: w.group_name(n.group).to_string(),
         kind: n.kind.map_or("", |k| k.code()).to_string(),
-        kind_label: n
-            .kind
-            .map(|k| c.t(&format!("workshop.kind.{}", k.code())))
-            .unwrap_or_default(),
-        icon: if n.kind.is_some() { kind.icon() } else { "" },
         mine: me == Some(n.participant_id),
         hidden: n.hidden,
     }
@@ -633,7 +626,7 @@ fn theme_views(
                         code: k.code(),
                         label: c.t(&format!("workshop.kind.{}", k.code())),
                         icon: k.icon(),
-                        notes: notes.iter().map(|n| note_view(c, w, n, me)).collect(),
+                        notes: notes.iter().map(|n| note_view(w, n, me)).collect(),
                     })
                     .collect(),
                 code: r.theme,
@@ -703,7 +696,7 @@ async fn show_page(
                 .iter()
                 .filter(|n| n.question == Some(i))
                 .filter(|n| projector || my_group.is_none() || my_group == Some(n.group))
-                .map(|n| note_view(&c, &w, n, me))
+                .map(|n| note_view(&w, n, me))
                 .collect(),
         })
         .collect();

@@ -108,11 +108,15 @@ async fn public_reads_are_documented_as_needing_no_login() {
         let anonymous_ok = op["security"]
             .as_array()
             .is_some_and(|alternatives| alternatives.iter().any(|a| a == &serde_json::json!({})));
-        // Prioritising, surveys and meetings are for people who log in: their reads too.
+        // Prioritising, surveys, meetings and workshops are for people who log in (or, in a
+        // workshop, hold a participant's token): their reads too. Joining a workshop by its
+        // code needs no account.
         let public_read = method == "get"
             && !path.starts_with("/api/v1/prioritisation/")
             && !path.starts_with("/api/v1/surveys")
-            && !path.starts_with("/api/v1/meetings");
+            && !path.starts_with("/api/v1/meetings")
+            && !path.starts_with("/api/v1/workshops")
+            || (method.as_str(), path.as_str()) == ("post", "/api/v1/workshops/join");
         assert_eq!(anonymous_ok, public_read, "{method} {path}");
     }
     // And they are: every documented read answers without a login.
