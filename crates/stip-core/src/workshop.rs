@@ -249,7 +249,13 @@ fn names(
         return default;
     };
     if given.len() > max {
-        e.push(field, ErrorCode::OutOfRange { min: 1, max: max as i64 });
+        e.push(
+            field,
+            ErrorCode::OutOfRange {
+                min: 1,
+                max: max as i64,
+            },
+        );
         return Vec::new();
     }
     let mut out: Vec<String> = Vec::new();
@@ -586,7 +592,11 @@ pub fn results_table(
         }
         if !any {
             let mut row = lead();
-            row.extend([Cell::Text(String::new()), Cell::Text(String::new()), Cell::Text(String::new())]);
+            row.extend([
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+            ]);
             t.rows.push(row);
         }
     }
@@ -796,7 +806,10 @@ mod tests {
         assert!(note_visible(&w, &note, Some(7), false));
         assert!(!note_visible(&w, &note, Some(8), false));
         assert!(note_visible(&w, &note, None, true));
-        assert!(matches!(note_event(&w, &note), Event::Note { text: None, .. }));
+        assert!(matches!(
+            note_event(&w, &note),
+            Event::Note { text: None, .. }
+        ));
         w.revealed = true;
         assert!(note_visible(&w, &note, Some(8), false));
     }

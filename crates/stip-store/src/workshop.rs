@@ -91,7 +91,8 @@ impl From<ParticipantRow> for Participant {
     }
 }
 
-const PARTICIPANT: &str = "SELECT id, workshop_id, name, group_index, user_id FROM workshop_participants";
+const PARTICIPANT: &str =
+    "SELECT id, workshop_id, name, group_index, user_id FROM workshop_participants";
 
 #[derive(sqlx::FromRow)]
 struct NoteRow {
@@ -739,12 +740,11 @@ impl Store {
         let lock = self.for_update();
         let outcome = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            let phase: Option<String> = sqlx::query_scalar(&format!(
-                "SELECT phase FROM workshops WHERE id = $1{lock}"
-            ))
-            .bind(p.workshop_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let phase: Option<String> =
+                sqlx::query_scalar(&format!("SELECT phase FROM workshops WHERE id = $1{lock}"))
+                    .bind(p.workshop_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if phase.ok_or(StoreError::NotFound)? != Phase::Voting.code() {
                 return Ok(Err(DotRefusal::NotVoting));
             }
@@ -854,9 +854,7 @@ impl Store {
     }
 
     /// The network's latest priorities: the day, the theme codes in order, and the workshop.
-    pub async fn network_priorities(
-        &self,
-    ) -> Result<Option<(String, Vec<String>, Option<i64>)>> {
+    pub async fn network_priorities(&self) -> Result<Option<(String, Vec<String>, Option<i64>)>> {
         let row: Option<(String, String, Option<i64>)> = on_pool!(self, read, |pool| {
             sqlx::query_as(
                 "SELECT decided_on, themes, workshop_id FROM network_priorities ORDER BY decided_on DESC, id DESC LIMIT 1",
@@ -865,7 +863,8 @@ impl Store {
             .await?
         });
         row.map(|(day, themes, w)| {
-            let themes = serde_json::from_str(&themes).map_err(|_| corrupt("priorities", &themes))?;
+            let themes =
+                serde_json::from_str(&themes).map_err(|_| corrupt("priorities", &themes))?;
             Ok((day, themes, w))
         })
         .transpose()

@@ -269,23 +269,69 @@ pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
     .map_err(StoreError::Invalid)?;
     let w = store.create_workshop(&data, None).await?;
     let mut people = Vec::new();
-    for (i, name) in ["Anna", "Bram", "Cas", "Dewi", "Eva", "Fatima", "Gijs", "Hanna"]
-        .into_iter()
-        .enumerate()
+    for (i, name) in [
+        "Anna", "Bram", "Cas", "Dewi", "Eva", "Fatima", "Gijs", "Hanna",
+    ]
+    .into_iter()
+    .enumerate()
     {
         let (_, hash) = crate::workshop::new_token();
-        people.push(store.join_workshop(w.id, name, Some(i % 4), None, &hash).await?);
+        people.push(
+            store
+                .join_workshop(w.id, name, Some(i % 4), None, &hash)
+                .await?,
+        );
     }
     let w = store.set_workshop_phase(w.id, Phase::Ordering).await?;
     let notes = [
-        (0, NoteKind::Conclusion, "data-ondersteund-onderwijs", "Iedere instelling bouwt nu zelf dashboards"),
-        (1, NoteKind::Why, "data-ondersteund-onderwijs", "Studiesucces vraagt eerder signaleren"),
-        (2, NoteKind::Approach, "data-ondersteund-onderwijs", "Eén gedeeld datamodel voor studievoortgang"),
-        (3, NoteKind::Example, "data-ondersteund-onderwijs", "Het dashboard van Horizon College"),
-        (4, NoteKind::Conclusion, "llo", "Flexibele modules passen niet in ons roostersysteem"),
-        (5, NoteKind::Approach, "llo", "Samen eisen stellen aan leveranciers"),
-        (6, NoteKind::Why, "eigen-dossier", "Studenten willen hun gegevens meenemen"),
-        (7, NoteKind::Example, "leermiddelen", "Gezamenlijke aanbesteding digitale leermiddelen"),
+        (
+            0,
+            NoteKind::Conclusion,
+            "data-ondersteund-onderwijs",
+            "Iedere instelling bouwt nu zelf dashboards",
+        ),
+        (
+            1,
+            NoteKind::Why,
+            "data-ondersteund-onderwijs",
+            "Studiesucces vraagt eerder signaleren",
+        ),
+        (
+            2,
+            NoteKind::Approach,
+            "data-ondersteund-onderwijs",
+            "Eén gedeeld datamodel voor studievoortgang",
+        ),
+        (
+            3,
+            NoteKind::Example,
+            "data-ondersteund-onderwijs",
+            "Het dashboard van Horizon College",
+        ),
+        (
+            4,
+            NoteKind::Conclusion,
+            "llo",
+            "Flexibele modules passen niet in ons roostersysteem",
+        ),
+        (
+            5,
+            NoteKind::Approach,
+            "llo",
+            "Samen eisen stellen aan leveranciers",
+        ),
+        (
+            6,
+            NoteKind::Why,
+            "eigen-dossier",
+            "Studenten willen hun gegevens meenemen",
+        ),
+        (
+            7,
+            NoteKind::Example,
+            "leermiddelen",
+            "Gezamenlijke aanbesteding digitale leermiddelen",
+        ),
     ];
     for (who, kind, theme, text) in notes {
         if themes.iter().any(|t| t == theme) {
@@ -299,14 +345,30 @@ pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
     store.set_workshop_phase(w.id, Phase::Voting).await?;
     // Three dots each: the meeting's own theme comes out on top.
     let picks = [
-        "data-ondersteund-onderwijs", "llo", "leermiddelen",
-        "data-ondersteund-onderwijs", "data-ondersteund-onderwijs", "eigen-dossier",
-        "llo", "leermiddelen", "data-ondersteund-onderwijs",
-        "data-ondersteund-onderwijs", "llo", "eigen-dossier",
-        "leermiddelen", "data-ondersteund-onderwijs", "llo",
-        "eigen-dossier", "data-ondersteund-onderwijs", "leermiddelen",
-        "llo", "data-ondersteund-onderwijs", "onderwijslogistiek",
-        "data-ondersteund-onderwijs", "leermiddelen", "llo",
+        "data-ondersteund-onderwijs",
+        "llo",
+        "leermiddelen",
+        "data-ondersteund-onderwijs",
+        "data-ondersteund-onderwijs",
+        "eigen-dossier",
+        "llo",
+        "leermiddelen",
+        "data-ondersteund-onderwijs",
+        "data-ondersteund-onderwijs",
+        "llo",
+        "eigen-dossier",
+        "leermiddelen",
+        "data-ondersteund-onderwijs",
+        "llo",
+        "eigen-dossier",
+        "data-ondersteund-onderwijs",
+        "leermiddelen",
+        "llo",
+        "data-ondersteund-onderwijs",
+        "onderwijslogistiek",
+        "data-ondersteund-onderwijs",
+        "leermiddelen",
+        "llo",
     ];
     for (i, p) in people.iter().enumerate() {
         for (d, theme) in picks[i * 3..i * 3 + 3].iter().enumerate() {

@@ -196,15 +196,16 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         if token.starts_with(crate::workshop::TOKEN_PREFIX) {
             (None, String::new())
         } else {
-        match state.store.api_token_user(&token_hash(token)).await {
-            Ok(Some(user)) => (Some(user), String::new()),
-            Ok(None) => {
-                return finish(ApiError::Unauthorized.into_response(), lang, None, is_api).await;
+            match state.store.api_token_user(&token_hash(token)).await {
+                Ok(Some(user)) => (Some(user), String::new()),
+                Ok(None) => {
+                    return finish(ApiError::Unauthorized.into_response(), lang, None, is_api)
+                        .await;
+                }
+                Err(e) => {
+                    return finish(ApiError::from(e).into_response(), lang, None, is_api).await;
+                }
             }
-            Err(e) => {
-                return finish(ApiError::from(e).into_response(), lang, None, is_api).await;
-            }
-        }
         }
     } else {
         let session = match jar.get(SESSION_COOKIE) {

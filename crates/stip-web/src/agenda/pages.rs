@@ -59,6 +59,9 @@ struct ListPage {
     c: Chrome,
     /// (main line name, its themes); the last group holds the themes across all lines.
     groups: Vec<(String, Vec<Theme>)>,
+    /// The network's priorities as a workshop saved them (for members): the day, the themes
+    /// (code, name) in order, and the workshop.
+    priorities: Option<(String, Vec<(String, String)>, Option<i64>)>,
 }
 
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
@@ -85,9 +88,35 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
     if !across.is_empty() {
         groups.push((viewer.lang.t("agenda.across"), across));
     }
+    let c = viewer.chrome();
+    let priorities = match viewer.user {
+        Some(_) => state
+            .store
+            .network_priorities()
+            .await?
+            .map(|(day, codes, workshop)| {
+                let day = day
+                    .parse::<chrono::NaiveDate>()
+                    .map(|d| c.date(&d))
+                    .unwrap_or(day);
+                let named = codes
+                    .into_iter()
+                    .map(|code| {
+                        let name = themes
+                            .iter()
+                            .find(|t| t.data.code == code)
+                            .map_or_else(|| code.clone(), |t| t.data.name.clone());
+                        (code, name)
+                    })
+                    .collect();
+                (day, named, workshop)
+            }),
+        None => None,
+    };
     Ok(render(&ListPage {
-        c: viewer.chrome(),
+        c,
         groups,
+        priorities,
     }))
 }
 

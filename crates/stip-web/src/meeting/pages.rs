@@ -807,12 +807,19 @@ pub(crate) async fn report_bytes(
     }
     let workshops = crate::workshop::pages::meeting_workshops(state, &c, m.id).await?;
     let surveys = m.data.appendices.len();
-    for (n, w) in workshops.iter().filter(|w| !w.themes.is_empty()).enumerate() {
+    for (n, w) in workshops
+        .iter()
+        .filter(|w| !w.themes.is_empty())
+        .enumerate()
+    {
         blocks.push(Block::Heading(
             1,
             format!(
                 "{}: {} {}",
-                c.t_with("meeting.appendix_n", &[("n", &(surveys + n + 1).to_string())]),
+                c.t_with(
+                    "meeting.appendix_n",
+                    &[("n", &(surveys + n + 1).to_string())]
+                ),
                 c.t("workshop.appendix"),
                 w.title
             ),

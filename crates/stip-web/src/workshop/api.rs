@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(place_dot, take_back_dot))
         .routes(routes!(workshop_results))
         .routes(routes!(save_priorities))
+        .routes(routes!(network_priorities))
         .routes(routes!(workshop_events))
 }
 
@@ -787,6 +788,28 @@ pub async fn save_priorities(
         }),
     )
         .into_response())
+}
+
+/// The network's priorities as a workshop last saved them.
+#[utoipa::path(get, path = "/api/v1/priorities", tag = "workshops", operation_id = "network_priorities",
+    responses((status = 200, description = "The latest priorities", body = PrioritiesJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 404, description = "No workshop has saved priorities yet", body = crate::Problem)))]
+pub async fn network_priorities(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<PrioritiesJson>, ApiError> {
+    viewer.allowed(Action::ViewWorkshops)?;
+    let (decided_on, themes, workshop) = state
+        .store
+        .network_priorities()
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(PrioritiesJson {
+        decided_on,
+        themes,
+        workshop,
+    }))
 }
 
 /// Follows the workshop live: server-sent events (`joined`, `phase`, `note`, `note_removed`,

@@ -38,8 +38,14 @@ pub fn routes() -> Router<AppState> {
         .route("/werksessies/{id}/groep", post(change_group))
         .route("/werksessies/{id}/notities", post(add_note))
         .route("/werksessies/{id}/notities/{note}", post(edit_note))
-        .route("/werksessies/{id}/notities/{note}/verwijderen", post(remove_note))
-        .route("/werksessies/{id}/notities/{note}/verbergen", post(hide_note))
+        .route(
+            "/werksessies/{id}/notities/{note}/verwijderen",
+            post(remove_note),
+        )
+        .route(
+            "/werksessies/{id}/notities/{note}/verbergen",
+            post(hide_note),
+        )
         .route("/werksessies/{id}/stippen", post(place_dot))
         .route("/werksessies/{id}/stippen/terug", post(take_back_dot))
         .route("/werksessies/{id}/prioriteiten", post(priorities))
@@ -430,7 +436,15 @@ async fn join(
     let name = param(&form, "name");
     let group = param(&form, "group");
     let refuse = |e: Invalid| async {
-        let page = join_page(&state, &viewer, code, name, group, Errors::new(viewer.lang, e)).await?;
+        let page = join_page(
+            &state,
+            &viewer,
+            code,
+            name,
+            group,
+            Errors::new(viewer.lang, e),
+        )
+        .await?;
         Ok::<_, PageError>((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
     };
     let (w, name) = match joining(&state, &viewer, code, name).await {
@@ -438,7 +452,11 @@ async fn join(
         Err(ApiError::Invalid(e)) => return refuse(e).await,
         Err(e) => return Err(PageError::Internal(format!("{e:?}"))),
     };
-    let group = group.trim().parse::<usize>().ok().filter(|g| *g < w.data.groups.len());
+    let group = group
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|g| *g < w.data.groups.len());
     let (token, hash) = super::new_token();
     state
         .store
@@ -728,12 +746,23 @@ async fn show_page(
         .map(|t| t.rsplit(", ").next().unwrap_or("").to_string())
         .unwrap_or_default();
     let meeting = match w.data.meeting {
-        Some(m) => state.store.meeting(m).await.ok().map(|m| (m.id, m.data.title)),
+        Some(m) => state
+            .store
+            .meeting(m)
+            .await
+            .ok()
+            .map(|m| (m.id, m.data.title)),
         None => None,
     };
     let kinds = NoteKind::ALL
         .iter()
-        .map(|k| (k.code(), c.t(&format!("workshop.kind.{}", k.code())), k.icon()))
+        .map(|k| {
+            (
+                k.code(),
+                c.t(&format!("workshop.kind.{}", k.code())),
+                k.icon(),
+            )
+        })
         .collect();
     Ok(Some(ShowPage {
         phase: c.t(&format!("workshop.phase.{}", w.phase.code())),
@@ -777,8 +806,16 @@ async fn show(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, PageError> {
-    match show_page(&state, &viewer, &headers, id, Errors::none(viewer.lang), String::new(), false)
-        .await?
+    match show_page(
+        &state,
+        &viewer,
+        &headers,
+        id,
+        Errors::none(viewer.lang),
+        String::new(),
+        false,
+    )
+    .await?
     {
         Some(page) => Ok(render(&page)),
         None => Ok(to_join()),
@@ -791,8 +828,16 @@ async fn projector(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, PageError> {
-    match show_page(&state, &viewer, &headers, id, Errors::none(viewer.lang), String::new(), true)
-        .await?
+    match show_page(
+        &state,
+        &viewer,
+        &headers,
+        id,
+        Errors::none(viewer.lang),
+        String::new(),
+        true,
+    )
+    .await?
     {
         Some(page) => Ok(render(&Projector { p: page })),
         None => Ok(to_join()),
@@ -919,8 +964,16 @@ async fn add_note(
                     .collect(),
             );
             let typed = param(&form, "text").to_string();
-            match show_page(&state, &viewer, &headers, id, Errors::new(viewer.lang, e), typed, false)
-                .await?
+            match show_page(
+                &state,
+                &viewer,
+                &headers,
+                id,
+                Errors::new(viewer.lang, e),
+                typed,
+                false,
+            )
+            .await?
             {
                 Some(page) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()),
                 None => Ok(to_join()),
@@ -1001,7 +1054,10 @@ async fn hide_note(
     };
     let w = state.store.workshop(id).await?;
     let hidden = param(&form, "hidden") == "ja";
-    state.store.change_note(&w, note, None, Some(hidden)).await?;
+    state
+        .store
+        .change_note(&w, note, None, Some(hidden))
+        .await?;
     Ok(back(id, &format!("#notitie-{note}")))
 }
 

@@ -823,7 +823,9 @@ impl EventStream {
                 }
                 continue;
             }
-            let frame = tokio::time::timeout_at(deadline, self.body.frame()).await.ok()??;
+            let frame = tokio::time::timeout_at(deadline, self.body.frame())
+                .await
+                .ok()??;
             if let Ok(bytes) = frame.unwrap().into_data() {
                 self.buffer.push_str(&String::from_utf8_lossy(&bytes));
             }

@@ -83,7 +83,12 @@ async fn results(s: &Session, id: i64) -> Vec<(String, i64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["theme"].as_str().unwrap().to_string(), t["dots"].as_i64().unwrap()))
+        .map(|t| {
+            (
+                t["theme"].as_str().unwrap().to_string(),
+                t["dots"].as_i64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -96,24 +101,40 @@ async fn the_facilitator_sets_up_a_workshop_and_participants_join_by_code() {
     let regie = app.login(REGIEGROEP).await;
     let w = set_up(&regie, json!({"title": "Werksessie prioriteiten"})).await;
     // The seed's defaults: four perspectives, three dots, the agenda's eight themes.
-    assert_eq!(w["groups"], json!(["Strategisch", "Operationeel", "ICT", "Business"]));
+    assert_eq!(
+        w["groups"],
+        json!(["Strategisch", "Operationeel", "ICT", "Business"])
+    );
     assert_eq!(w["dots_per_participant"], 3);
     assert_eq!(w["themes"].as_array().unwrap().len(), 8);
     assert_eq!(w["phase"], "notities");
     let code = w["code"].as_str().unwrap();
     assert_eq!(code.len(), 6);
-    assert!(w["join_url"].as_str().unwrap().ends_with(&format!("/meedoen?code={code}")));
+    assert!(
+        w["join_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/meedoen?code={code}"))
+    );
 
     // Only the regiegroep (and the beheerder) sets one up.
     for s in [app.login(IM_HORIZON).await, app.login(LEZER).await] {
         let res = s
-            .api(Method::POST, "/api/v1/workshops", Some(json!({"title": "x"})))
+            .api(
+                Method::POST,
+                "/api/v1/workshops",
+                Some(json!({"title": "x"})),
+            )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
     let res = app
         .anonymous()
-        .api(Method::POST, "/api/v1/workshops", Some(json!({"title": "x"})))
+        .api(
+            Method::POST,
+            "/api/v1/workshops",
+            Some(json!({"title": "x"})),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     let refused = regie
@@ -138,7 +159,11 @@ async fn the_facilitator_sets_up_a_workshop_and_participants_join_by_code() {
     // Four people join without an account, as typed from the screen: spread over the four groups.
     let mut groups = Vec::new();
     let typed = code.to_lowercase().chars().collect::<Vec<_>>();
-    let typed = format!("{} {}", typed[..3].iter().collect::<String>(), typed[3..].iter().collect::<String>());
+    let typed = format!(
+        "{} {}",
+        typed[..3].iter().collect::<String>(),
+        typed[3..].iter().collect::<String>()
+    );
     for name in ["Anna", "Bram", "Cas", "Dewi"] {
         let (p, joined) = join(&app, &typed, name).await;
         assert!(joined["token"].as_str().unwrap().starts_with("stipw_"));
@@ -151,7 +176,10 @@ async fn the_facilitator_sets_up_a_workshop_and_participants_join_by_code() {
     groups.sort();
     assert_eq!(groups, [0, 1, 2, 3]);
     assert_eq!(
-        regie.get(&format!("/api/v1/workshops/{}", id_of(&w))).await.json()["participants"],
+        regie
+            .get(&format!("/api/v1/workshops/{}", id_of(&w)))
+            .await
+            .json()["participants"],
         4
     );
 
@@ -169,30 +197,45 @@ async fn the_facilitator_sets_up_a_workshop_and_participants_join_by_code() {
         assert_eq!(res.json()["errors"][0]["field"], field);
     }
     assert_eq!(
-        regie.get(&format!("/api/v1/workshops/{}", id_of(&w))).await.json()["participants"],
+        regie
+            .get(&format!("/api/v1/workshops/{}", id_of(&w)))
+            .await
+            .json()["participants"],
         4
     );
 
     // A token opens its own workshop only; a made-up one nothing.
     let other = set_up(&regie, json!({"title": "Andere werksessie"})).await;
     let (anna, _) = join(&app, code, "Anna").await;
-    let res = anna.get(&format!("/api/v1/workshops/{}", id_of(&other))).await;
+    let res = anna
+        .get(&format!("/api/v1/workshops/{}", id_of(&other)))
+        .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     let fake = app.anonymous().with_bearer("stipw_verzonnen");
     assert_eq!(
-        fake.get(&format!("/api/v1/workshops/{}", id_of(&w))).await.status,
+        fake.get(&format!("/api/v1/workshops/{}", id_of(&w)))
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
 
     // Someone logged in who joins twice is one participant; members follow without joining.
     let im = app.login(IM_HORIZON).await;
     let first = im
-        .api(Method::POST, "/api/v1/workshops/join", Some(json!({"code": code})))
+        .api(
+            Method::POST,
+            "/api/v1/workshops/join",
+            Some(json!({"code": code})),
+        )
         .await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     assert_eq!(first.json()["name"], "Hanna Horizon");
     let again = im
-        .api(Method::POST, "/api/v1/workshops/join", Some(json!({"code": code, "name": "Hanna"})))
+        .api(
+            Method::POST,
+            "/api/v1/workshops/join",
+            Some(json!({"code": code, "name": "Hanna"})),
+        )
         .await;
     assert_eq!(again.json()["participant"], first.json()["participant"]);
     let lezer = app.login(LEZER).await;
@@ -221,7 +264,10 @@ async fn only_the_facilitator_moves_the_phases_and_every_screen_hears_it() {
         StatusCode::UNAUTHORIZED
     );
     let im = app.login(IM_HORIZON).await;
-    assert_eq!(im.api(Method::POST, &path, body.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        im.api(Method::POST, &path, body.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
     let wrong = regie
         .api(Method::POST, &path, Some(json!({"phase": "pauze"})))
         .await;
@@ -247,7 +293,14 @@ async fn a_note_is_its_writers_and_the_facilitator_can_hide_any() {
     let (anna, _) = join(&app, code, "Anna").await;
     let (bram, _) = join(&app, code, "Bram").await;
 
-    let written = note(&anna, id, "conclusie", "LLO", "Leven lang leren vraagt flexibele roosters").await;
+    let written = note(
+        &anna,
+        id,
+        "conclusie",
+        "LLO",
+        "Leven lang leren vraagt flexibele roosters",
+    )
+    .await;
     assert_eq!(written.status, StatusCode::CREATED, "{}", written.body);
     let n = written.json();
     assert_eq!(n["theme"], "llo");
@@ -266,12 +319,22 @@ async fn a_note_is_its_writers_and_the_facilitator_can_hide_any() {
     // Refusals name the field; nothing is written.
     for (body, field) in [
         (json!({"kind": "roze", "theme": "llo", "text": "x"}), "kind"),
-        (json!({"kind": "waarom", "theme": "geen", "text": "x"}), "theme"),
-        (json!({"kind": "waarom", "theme": "llo", "text": " "}), "text"),
+        (
+            json!({"kind": "waarom", "theme": "geen", "text": "x"}),
+            "theme",
+        ),
+        (
+            json!({"kind": "waarom", "theme": "llo", "text": " "}),
+            "text",
+        ),
         (json!({"question": 7, "text": "x"}), "question"),
     ] {
         let res = bram
-            .api(Method::POST, &format!("/api/v1/workshops/{id}/notes"), Some(body))
+            .api(
+                Method::POST,
+                &format!("/api/v1/workshops/{id}/notes"),
+                Some(body),
+            )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
         assert_eq!(res.json()["errors"][0]["field"], field);
@@ -283,25 +346,41 @@ async fn a_note_is_its_writers_and_the_facilitator_can_hide_any() {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        note(&app.anonymous(), id, "waarom", "llo", "x").await.status,
+        note(&app.anonymous(), id, "waarom", "llo", "x")
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
 
     // Only its writer changes or deletes a note.
     let path = format!("/api/v1/workshops/{id}/notes/{note_id}");
     let change = Some(json!({"text": "Overgenomen door Bram"}));
-    assert_eq!(bram.api(Method::PUT, &path, change.clone()).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(bram.api(Method::DELETE, &path, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        bram.api(Method::PUT, &path, change.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        bram.api(Method::DELETE, &path, None).await.status,
+        StatusCode::FORBIDDEN
+    );
     let changed = anna
-        .api(Method::PUT, &path, Some(json!({"text": "Leven lang leren vraagt flexibele roosters en modules"})))
+        .api(
+            Method::PUT,
+            &path,
+            Some(json!({"text": "Leven lang leren vraagt flexibele roosters en modules"})),
+        )
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
     // Hiding is the facilitator's: others no longer see the note, the facilitator does.
     assert_eq!(
-        anna.api(Method::PUT, &path, Some(json!({"hidden": true}))).await.status,
+        anna.api(Method::PUT, &path, Some(json!({"hidden": true})))
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
-    let hidden = regie.api(Method::PUT, &path, Some(json!({"hidden": true}))).await;
+    let hidden = regie
+        .api(Method::PUT, &path, Some(json!({"hidden": true})))
+        .await;
     assert_eq!(hidden.status, StatusCode::OK, "{}", hidden.body);
     let texts = |res: TestResponse| -> Vec<String> {
         res.json()["items"]
@@ -314,18 +393,28 @@ async fn a_note_is_its_writers_and_the_facilitator_can_hide_any() {
     let notes = format!("/api/v1/workshops/{id}/notes");
     assert_eq!(texts(bram.get(&notes).await), ["Veel losse initiatieven"]);
     assert_eq!(texts(regie.get(&notes).await).len(), 2);
-    let results = bram.get(&format!("/api/v1/workshops/{id}/results")).await.body;
+    let results = bram
+        .get(&format!("/api/v1/workshops/{id}/results"))
+        .await
+        .body;
     assert!(!results.contains("flexibele roosters"), "{results}");
 
-    let third = note(&bram, id, "aanpak", "leermiddelen", "Samen inkopen").await.json();
+    let third = note(&bram, id, "aanpak", "leermiddelen", "Samen inkopen")
+        .await
+        .json();
     let third_path = format!("/api/v1/workshops/{id}/notes/{}", third["id"]);
-    assert_eq!(bram.api(Method::DELETE, &third_path, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        bram.api(Method::DELETE, &third_path, None).await.status,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(texts(bram.get(&notes).await), ["Veel losse initiatieven"]);
 
     // An anonymous workshop shows no writer.
     let anon = set_up(&regie, json!({"title": "Anoniem", "anonymous": true})).await;
     let (cas, _) = join(&app, anon["code"].as_str().unwrap(), "Cas").await;
-    let n = note(&cas, id_of(&anon), "waarom", "llo", "Omdat het moet").await.json();
+    let n = note(&cas, id_of(&anon), "waarom", "llo", "Omdat het moet")
+        .await
+        .json();
     assert!(n["author"].is_null(), "{n}");
     phase(&regie, id_of(&anon), "ordenen").await;
     let page = regie.get(&format!("/werksessies/{}", id_of(&anon))).await;
@@ -336,40 +425,72 @@ async fn a_note_is_its_writers_and_the_facilitator_can_hide_any() {
 async fn notes_hidden_until_revealed_reach_no_other_screen() {
     let app = TestApp::demo().await;
     let regie = app.login(REGIEGROEP).await;
-    let w = set_up(&regie, json!({"title": "Geheim", "hide_until_revealed": true})).await;
+    let w = set_up(
+        &regie,
+        json!({"title": "Geheim", "hide_until_revealed": true}),
+    )
+    .await;
     let id = id_of(&w);
     let code = w["code"].as_str().unwrap();
     let (anna, _) = join(&app, code, "Anna").await;
     let (bram, _) = join(&app, code, "Bram").await;
-    let mut bram_screen = bram.events(&format!("/api/v1/workshops/{id}/events"), None).await;
+    let mut bram_screen = bram
+        .events(&format!("/api/v1/workshops/{id}/events"), None)
+        .await;
     phase(&regie, id, "ordenen").await;
     bram_screen.take(1, WAIT).await;
 
     let secret = "Het geheime voorstel van Anna";
-    assert_eq!(note(&anna, id, "aanpak", "llo", secret).await.status, StatusCode::CREATED);
+    assert_eq!(
+        note(&anna, id, "aanpak", "llo", secret).await.status,
+        StatusCode::CREATED
+    );
     let e = bram_screen.take(1, WAIT).await.remove(0);
     assert_eq!(e.name, "note");
-    assert!(e.data["text"].is_null(), "the stream carries no hidden text: {:?}", e.data);
+    assert!(
+        e.data["text"].is_null(),
+        "the stream carries no hidden text: {:?}",
+        e.data
+    );
     let notes = format!("/api/v1/workshops/{id}/notes");
     assert!(!bram.get(&notes).await.body.contains(secret));
     assert!(anna.get(&notes).await.body.contains(secret));
     assert!(regie.get(&notes).await.body.contains(secret));
     let projector = regie.get(&format!("/werksessies/{id}/scherm")).await;
-    assert!(!projector.shows(secret), "the projector shows only what everyone may see");
+    assert!(
+        !projector.shows(secret),
+        "the projector shows only what everyone may see"
+    );
 
     assert_eq!(
-        regie.api(Method::POST, &format!("/api/v1/workshops/{id}/reveal"), None).await.status,
+        regie
+            .api(
+                Method::POST,
+                &format!("/api/v1/workshops/{id}/reveal"),
+                None
+            )
+            .await
+            .status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(bram_screen.take(1, WAIT).await[0].name, "revealed");
     assert!(bram.get(&notes).await.body.contains(secret));
-    assert!(regie.get(&format!("/werksessies/{id}/scherm")).await.shows(secret));
+    assert!(
+        regie
+            .get(&format!("/werksessies/{id}/scherm"))
+            .await
+            .shows(secret)
+    );
 }
 
 async fn no_sequence_of_concurrent_clicks_gives_anyone_more_than_their_dots() {
     let app = TestApp::demo().await;
     let regie = app.login(REGIEGROEP).await;
-    let w = set_up(&regie, json!({"title": "Hameren", "dots_per_participant": 3})).await;
+    let w = set_up(
+        &regie,
+        json!({"title": "Hameren", "dots_per_participant": 3}),
+    )
+    .await;
     let id = id_of(&w);
     let code = w["code"].as_str().unwrap().to_string();
     let themes: Vec<String> = w["themes"]
@@ -407,7 +528,11 @@ async fn no_sequence_of_concurrent_clicks_gives_anyone_more_than_their_dots() {
             other => panic!("a click got {other}"),
         }
     }
-    assert_eq!(placed, vec![3; people.len()], "every participant placed exactly their three");
+    assert_eq!(
+        placed,
+        vec![3; people.len()],
+        "every participant placed exactly their three"
+    );
     for p in people.iter() {
         let me = p.get(&format!("/api/v1/workshops/{id}")).await.json();
         assert_eq!(me["me"]["dots"].as_array().unwrap().len(), 3);
@@ -432,7 +557,10 @@ async fn a_dot_is_placed_once_per_client_id_and_only_while_voting() {
 
     let early = dot(&anna, id, "a1", "llo").await;
     assert_eq!(early.status, StatusCode::CONFLICT);
-    assert_eq!(early.json()["type"], "https://stip.example/problems/workshop_not_voting");
+    assert_eq!(
+        early.json()["type"],
+        "https://stip.example/problems/workshop_not_voting"
+    );
     phase(&regie, id, "stemmen").await;
 
     let first = dot(&anna, id, "a1", "llo").await;
@@ -441,34 +569,71 @@ async fn a_dot_is_placed_once_per_client_id_and_only_while_voting() {
     let replay = dot(&anna, id, "a1", "llo").await;
     assert_eq!(replay.status, StatusCode::OK);
     assert_eq!(replay.json()["dots_left"], 2);
-    assert_eq!(dot(&anna, id, "a2", "llo").await.status, StatusCode::CREATED);
+    assert_eq!(
+        dot(&anna, id, "a2", "llo").await.status,
+        StatusCode::CREATED
+    );
     // At most two on one theme.
     let full = dot(&anna, id, "a3", "llo").await;
     assert_eq!(full.status, StatusCode::CONFLICT);
-    assert_eq!(full.json()["type"], "https://stip.example/problems/workshop_theme_full");
-    assert_eq!(dot(&anna, id, "a3", "innovatie").await.status, StatusCode::CREATED);
+    assert_eq!(
+        full.json()["type"],
+        "https://stip.example/problems/workshop_theme_full"
+    );
+    assert_eq!(
+        dot(&anna, id, "a3", "innovatie").await.status,
+        StatusCode::CREATED
+    );
     let none_left = dot(&anna, id, "a4", "leermiddelen").await;
     assert_eq!(none_left.status, StatusCode::CONFLICT);
-    assert_eq!(none_left.json()["type"], "https://stip.example/problems/workshop_no_dots_left");
+    assert_eq!(
+        none_left.json()["type"],
+        "https://stip.example/problems/workshop_no_dots_left"
+    );
     // Someone else's id is not theirs to take or reuse; a theme outside the workshop is refused.
-    assert_eq!(dot(&bram, id, "a1", "llo").await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        dot(&bram, id, "a1", "llo").await.status,
+        StatusCode::CONFLICT
+    );
     let path = format!("/api/v1/workshops/{id}/dots/a1");
-    assert_eq!(bram.api(Method::DELETE, &path, None).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        bram.api(Method::DELETE, &path, None).await.status,
+        StatusCode::CONFLICT
+    );
     let outside = dot(&bram, id, "b1", "eigen-dossier").await;
     assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(outside.json()["errors"][0]["field"], "theme");
-    assert_eq!(dot(&bram, id, "met%20spatie", "llo").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        dot(&bram, id, "met%20spatie", "llo").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 
     // Taken back, a dot can go elsewhere; after voting nothing moves.
-    assert_eq!(anna.api(Method::DELETE, &path, None).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(anna.api(Method::DELETE, &path, None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(dot(&anna, id, "a4", "leermiddelen").await.status, StatusCode::CREATED);
+    assert_eq!(
+        anna.api(Method::DELETE, &path, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        anna.api(Method::DELETE, &path, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        dot(&anna, id, "a4", "leermiddelen").await.status,
+        StatusCode::CREATED
+    );
     phase(&regie, id, "resultaat").await;
     let late = format!("/api/v1/workshops/{id}/dots/a4");
-    assert_eq!(anna.api(Method::DELETE, &late, None).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        anna.api(Method::DELETE, &late, None).await.status,
+        StatusCode::CONFLICT
+    );
     assert_eq!(
         results(&regie, id).await,
-        [("llo".to_string(), 1), ("leermiddelen".to_string(), 1), ("innovatie".to_string(), 1)]
+        [
+            ("llo".to_string(), 1),
+            ("leermiddelen".to_string(), 1),
+            ("innovatie".to_string(), 1)
+        ]
     );
 }
 
@@ -500,7 +665,10 @@ async fn a_screen_that_reconnects_misses_nothing() {
     assert_eq!(names, ["note", "note", "phase", "dot", "dot", "dot"]);
     assert_eq!(missed[0].data["text"], "Tweede");
     assert!(missed.windows(2).all(|p| p[0].id < p[1].id), "in order");
-    assert_eq!(missed[4].data["dots"], 2, "the theme's dots after the second");
+    assert_eq!(
+        missed[4].data["dots"], 2,
+        "the theme's dots after the second"
+    );
     // Then it goes on live, and has no more old ones to give.
     assert!(back.next(Duration::from_millis(200)).await.is_none());
     note(&anna, id, "voorbeeld", "llo", "Vierde").await;
@@ -509,7 +677,9 @@ async fn a_screen_that_reconnects_misses_nothing() {
     assert_eq!(live.id, missed[5].id + 1);
 
     // A first connection may start from an id too (`?after=`), as a page does.
-    let mut page = anna.events(&format!("{path}?after={}", missed[3].id), None).await;
+    let mut page = anna
+        .events(&format!("{path}?after={}", missed[3].id), None)
+        .await;
     assert_eq!(page.take(3, WAIT).await.len(), 3);
 }
 
@@ -524,14 +694,19 @@ async fn a_dot_placed_on_one_instance_reaches_the_screens_of_another() {
     // Bram's screen is served by the second instance, with Anna's token too.
     let token = joined["token"].as_str().unwrap();
     let on_other = other.anonymous().with_bearer(token);
-    let mut screen = on_other.events(&format!("/api/v1/workshops/{id}/events"), None).await;
+    let mut screen = on_other
+        .events(&format!("/api/v1/workshops/{id}/events"), None)
+        .await;
     assert_eq!(screen.status, StatusCode::OK);
     let follower = {
         let store = other.store().clone();
         tokio::spawn(async move { store.follow(Duration::from_secs(3600)).await })
     };
     phase(&regie, id, "stemmen").await;
-    assert_eq!(dot(&anna, id, "x1", "llo").await.status, StatusCode::CREATED);
+    assert_eq!(
+        dot(&anna, id, "x1", "llo").await.status,
+        StatusCode::CREATED
+    );
     let seen = screen.take(2, WAIT).await;
     assert_eq!(seen[0].name, "phase");
     assert_eq!(seen[1].name, "dot");
@@ -566,11 +741,24 @@ async fn the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting(
     let (anna, _) = join(&app, code, "Anna").await;
     let (bram, _) = join(&app, code, "Bram").await;
     phase(&regie, id, "ordenen").await;
-    note(&anna, id, "conclusie", "leermiddelen", "Open leermiddelen delen").await;
+    note(
+        &anna,
+        id,
+        "conclusie",
+        "leermiddelen",
+        "Open leermiddelen delen",
+    )
+    .await;
     note(&bram, id, "voorbeeld", "leermiddelen", "=SOM(A1) als casus").await;
     phase(&regie, id, "stemmen").await;
     // Too early to save priorities.
-    let early = regie.api(Method::POST, &format!("/api/v1/workshops/{id}/priorities"), None).await;
+    let early = regie
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/priorities"),
+            None,
+        )
+        .await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     for (p, c, t) in [
         (&anna, "a1", "leermiddelen"),
@@ -593,45 +781,106 @@ async fn the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting(
             ("onderwijslogistiek".to_string(), 0),
         ]
     );
-    let full = anna.get(&format!("/api/v1/workshops/{id}/results")).await.json();
+    let full = anna
+        .get(&format!("/api/v1/workshops/{id}/results"))
+        .await
+        .json();
     assert_eq!(full["themes"][0]["name"], "Leermiddelen");
     assert_eq!(full["themes"][0]["notes"].as_array().unwrap().len(), 2);
     // Notes are closed once the results show.
-    assert_eq!(note(&anna, id, "waarom", "llo", "Te laat").await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        note(&anna, id, "waarom", "llo", "Te laat").await.status,
+        StatusCode::CONFLICT
+    );
 
     // The files: Markdown, CSV (a note that starts like a formula stays text) and XLSX.
     let md = anna.get(&format!("/werksessies/{id}/resultaat.md")).await;
     assert_eq!(md.status, StatusCode::OK);
-    assert!(md.body.contains("1. Leermiddelen — 3 stippen"), "{}", md.body);
+    assert!(
+        md.body.contains("1. Leermiddelen — 3 stippen"),
+        "{}",
+        md.body
+    );
     assert!(md.body.contains("- Open leermiddelen delen"));
     let csv = anna.get(&format!("/werksessies/{id}/resultaat.csv")).await;
-    assert!(csv.body.contains("1;Leermiddelen;3;Conclusie;Open leermiddelen delen"), "{}", csv.body);
+    assert!(
+        csv.body
+            .contains("1;Leermiddelen;3;Conclusie;Open leermiddelen delen"),
+        "{}",
+        csv.body
+    );
     assert!(csv.body.contains("'=SOM(A1) als casus"));
-    let xlsx = regie.get(&format!("/werksessies/{id}/resultaat.xlsx")).await;
+    let xlsx = regie
+        .get(&format!("/werksessies/{id}/resultaat.xlsx"))
+        .await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.bytes.starts_with(b"PK"), "a zip, as every XLSX");
-    assert_eq!(app.anonymous().get(&format!("/werksessies/{id}/resultaat.csv")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.anonymous()
+            .get(&format!("/werksessies/{id}/resultaat.csv"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
 
     // The top three become the network's priorities, with the day.
     let im = app.login(IM_HORIZON).await;
     assert_eq!(
-        im.api(Method::POST, &format!("/api/v1/workshops/{id}/priorities"), None).await.status,
+        im.api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/priorities"),
+            None
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
-    let saved = regie.api(Method::POST, &format!("/api/v1/workshops/{id}/priorities"), None).await;
+    let saved = regie
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/priorities"),
+            None,
+        )
+        .await;
     assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
-    assert_eq!(saved.json()["themes"], json!(["leermiddelen", "innovatie", "llo"]));
+    assert_eq!(
+        saved.json()["themes"],
+        json!(["leermiddelen", "innovatie", "llo"])
+    );
     let (day, themes, from) = app.store().network_priorities().await.unwrap().unwrap();
     assert_eq!(day, saved.json()["decided_on"]);
     assert_eq!(themes, ["leermiddelen", "innovatie", "llo"]);
     assert_eq!(from, Some(id));
+    let read = im.get("/api/v1/priorities").await.json();
+    assert_eq!(read["themes"], json!(["leermiddelen", "innovatie", "llo"]));
+    assert_eq!(read["workshop"], id);
+    let themes_page = im.get("/themas").await;
+    assert!(
+        themes_page.shows("Prioriteiten van het netwerk"),
+        "{}",
+        themes_page.body
+    );
+    assert!(
+        !app.anonymous()
+            .get("/themas")
+            .await
+            .shows("Prioriteiten van het netwerk")
+    );
     let page = anna.get(&format!("/werksessies/{id}")).await;
-    assert!(page.shows("vastgelegd als prioriteiten van het netwerk"), "{}", page.body);
+    assert!(
+        page.shows("vastgelegd als prioriteiten van het netwerk"),
+        "{}",
+        page.body
+    );
 
     // The meeting's report has the results as an appendix, on the page and in the PDF.
     let mid = meeting["id"].as_i64().unwrap();
     let report = im.get(&format!("/bijeenkomsten/{mid}/verslag")).await;
-    assert!(report.shows("Resultaat van de werksessie Prioriteren met stippen"), "{}", report.body);
+    assert!(
+        report.shows("Resultaat van de werksessie Prioriteren met stippen"),
+        "{}",
+        report.body
+    );
     assert!(report.shows("Open leermiddelen delen"));
     let pdf = im.get(&format!("/api/v1/meetings/{mid}/report.pdf")).await;
     assert_eq!(pdf.status, StatusCode::OK);
@@ -674,7 +923,12 @@ async fn the_pages_take_a_participant_from_code_to_dot_without_javascript() {
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let page_path = made.location().to_string();
     let id: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
-    let refused = regie.post_form("/werksessies", &[("title", ""), ("dots_per_participant", "0")]).await;
+    let refused = regie
+        .post_form(
+            "/werksessies",
+            &[("title", ""), ("dots_per_participant", "0")],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.shows("Vul dit veld in."));
     let facilitator_page = regie.get(&page_path).await;
@@ -691,53 +945,90 @@ async fn the_pages_take_a_participant_from_code_to_dot_without_javascript() {
     let form = visitor.get(&format!("/meedoen?code={code}")).await;
     assert!(form.shows("Werksessie in de zaal"));
     assert!(form.shows("Operationeel"));
-    let wrong = visitor.post_form("/meedoen", &[("code", "QQQQQQ"), ("name", "Eva")]).await;
+    let wrong = visitor
+        .post_form("/meedoen", &[("code", "QQQQQQ"), ("name", "Eva")])
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.shows("Deze waarde bestaat niet"));
     let joined = visitor
-        .post_form("/meedoen", &[("code", &code), ("name", "Eva"), ("group", "1")])
+        .post_form(
+            "/meedoen",
+            &[("code", &code), ("name", "Eva"), ("group", "1")],
+        )
         .await;
     assert_eq!(joined.status, StatusCode::SEE_OTHER);
     assert_eq!(joined.location(), page_path);
     let mine = visitor.get(&page_path).await;
-    assert!(mine.shows("Je doet mee als Eva, in groep Operationeel."), "{}", mine.body);
+    assert!(
+        mine.shows("Je doet mee als Eva, in groep Operationeel."),
+        "{}",
+        mine.body
+    );
 
     // Phase 1: an answer; an empty one is refused at its question's form.
     let empty = visitor
-        .post_form(&format!("{page_path}/notities"), &[("question", "0"), ("text", " ")])
+        .post_form(
+            &format!("{page_path}/notities"),
+            &[("question", "0"), ("text", " ")],
+        )
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("id=\"e-text-0\""));
     let added = visitor
-        .post_form(&format!("{page_path}/notities"), &[("question", "0"), ("text", "Veel pilots")])
+        .post_form(
+            &format!("{page_path}/notities"),
+            &[("question", "0"), ("text", "Veel pilots")],
+        )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER);
     assert!(visitor.get(&page_path).await.shows("Veel pilots"));
 
     // The facilitator moves on by the page's buttons; dots by the form, one per form sent.
-    let moved = regie.post_form(&format!("{page_path}/fase"), &[("phase", "stemmen")]).await;
+    let moved = regie
+        .post_form(&format!("{page_path}/fase"), &[("phase", "stemmen")])
+        .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
     let voting = visitor.get(&page_path).await;
-    assert!(voting.shows("Je hebt nog 2 van je 2 stippen."), "{}", voting.body);
+    assert!(
+        voting.shows("Je hebt nog 2 van je 2 stippen."),
+        "{}",
+        voting.body
+    );
     for client_id in ["f1", "f1", "f2", "f3"] {
         let res = visitor
-            .post_form(&format!("{page_path}/stippen"), &[("theme", "llo"), ("client_id", client_id)])
+            .post_form(
+                &format!("{page_path}/stippen"),
+                &[("theme", "llo"), ("client_id", client_id)],
+            )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER);
     }
     let after = visitor.get(&page_path).await;
-    assert!(after.shows("Je hebt nog 0 van je 2 stippen."), "{}", after.body);
+    assert!(
+        after.shows("Je hebt nog 0 van je 2 stippen."),
+        "{}",
+        after.body
+    );
     assert!(after.shows("2 stippen"));
     assert!(after.shows("Stip terugnemen"));
-    let back = visitor.post_form(&format!("{page_path}/stippen/terug"), &[("theme", "llo")]).await;
+    let back = visitor
+        .post_form(&format!("{page_path}/stippen/terug"), &[("theme", "llo")])
+        .await;
     assert_eq!(back.status, StatusCode::SEE_OTHER);
-    assert!(visitor.get(&page_path).await.shows("Je hebt nog 1 van je 2 stippen."));
+    assert!(
+        visitor
+            .get(&page_path)
+            .await
+            .shows("Je hebt nog 1 van je 2 stippen.")
+    );
 
     // The projector follows along for the facilitator; results show the ranking.
     let projector = regie.get(&format!("{page_path}/scherm")).await;
     assert_eq!(projector.status, StatusCode::OK);
     assert!(projector.shows("1 stip"));
-    regie.post_form(&format!("{page_path}/fase"), &[("phase", "resultaat")]).await;
+    regie
+        .post_form(&format!("{page_path}/fase"), &[("phase", "resultaat")])
+        .await;
     let done = visitor.get(&page_path).await;
     assert!(done.body.contains("class=\"ranking\""));
     assert!(done.shows("resultaat.xlsx"));
@@ -745,7 +1036,10 @@ async fn the_pages_take_a_participant_from_code_to_dot_without_javascript() {
     let lezer = app.login(LEZER).await;
     assert!(lezer.get(&page_path).await.shows("Je kijkt mee."));
     let refused = lezer
-        .post_form(&format!("{page_path}/stippen"), &[("theme", "llo"), ("client_id", "l1")])
+        .post_form(
+            &format!("{page_path}/stippen"),
+            &[("theme", "llo"), ("client_id", "l1")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
