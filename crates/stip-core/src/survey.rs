@@ -3,6 +3,7 @@
 //! question.
 
 use crate::error::{optional_text, required_text};
+pub use crate::table::{Cell, Table};
 use crate::{ErrorCode, Invalid, code_enum};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -929,7 +930,3 @@ mod tests {
         assert_eq!(e.for_field("q.kind"), Some(&ErrorCode::InvalidChoice));
     }
 }
-
-// ---- Export ----------------------------------------------------------------------------
-
-pub use crate::table::{Cell, Table};

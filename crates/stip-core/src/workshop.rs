@@ -517,7 +517,7 @@ pub fn results(w: &Workshop, notes: &[Note], dots: &[Dot]) -> Vec<ThemeResult> {
         })
         .collect();
     // A stable sort keeps the workshop's order among themes with as many dots.
-    out.sort_by(|a, b| b.dots.cmp(&a.dots));
+    out.sort_by_key(|r| std::cmp::Reverse(r.dots));
     out
 }
 

@@ -157,6 +157,16 @@ pub(crate) struct Live {
     channels: std::sync::Mutex<HashMap<i64, Channel>>,
 }
 
+/// The themes a workshop saved as the network's priorities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkPriorities {
+    /// ISO date.
+    pub decided_on: String,
+    /// Theme codes, most dots first.
+    pub themes: Vec<String>,
+    pub workshop: Option<i64>,
+}
+
 /// What placing a dot did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placed {
@@ -853,8 +863,8 @@ impl Store {
         Ok(())
     }
 
-    /// The network's latest priorities: the day, the theme codes in order, and the workshop.
-    pub async fn network_priorities(&self) -> Result<Option<(String, Vec<String>, Option<i64>)>> {
+    /// The network's latest priorities.
+    pub async fn network_priorities(&self) -> Result<Option<NetworkPriorities>> {
         let row: Option<(String, String, Option<i64>)> = on_pool!(self, read, |pool| {
             sqlx::query_as(
                 "SELECT decided_on, themes, workshop_id FROM network_priorities ORDER BY decided_on DESC, id DESC LIMIT 1",
@@ -862,10 +872,13 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        row.map(|(day, themes, w)| {
-            let themes =
-                serde_json::from_str(&themes).map_err(|_| corrupt("priorities", &themes))?;
-            Ok((day, themes, w))
+        row.map(|(decided_on, themes, workshop)| {
+            Ok(NetworkPriorities {
+                themes: serde_json::from_str(&themes)
+                    .map_err(|_| corrupt("priorities", &themes))?,
+                decided_on,
+                workshop,
+            })
         })
         .transpose()
     }

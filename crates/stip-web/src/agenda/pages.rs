@@ -59,9 +59,15 @@ struct ListPage {
     c: Chrome,
     /// (main line name, its themes); the last group holds the themes across all lines.
     groups: Vec<(String, Vec<Theme>)>,
-    /// The network's priorities as a workshop saved them (for members): the day, the themes
-    /// (code, name) in order, and the workshop.
-    priorities: Option<(String, Vec<(String, String)>, Option<i64>)>,
+    /// The network's priorities as a workshop saved them (for members).
+    priorities: Option<Priorities>,
+}
+
+struct Priorities {
+    day: String,
+    /// (code, name), most dots first.
+    themes: Vec<(String, String)>,
+    workshop: Option<i64>,
 }
 
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
@@ -90,27 +96,24 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
     }
     let c = viewer.chrome();
     let priorities = match viewer.user {
-        Some(_) => state
-            .store
-            .network_priorities()
-            .await?
-            .map(|(day, codes, workshop)| {
-                let day = day
-                    .parse::<chrono::NaiveDate>()
-                    .map(|d| c.date(&d))
-                    .unwrap_or(day);
-                let named = codes
-                    .into_iter()
-                    .map(|code| {
-                        let name = themes
-                            .iter()
-                            .find(|t| t.data.code == code)
-                            .map_or_else(|| code.clone(), |t| t.data.name.clone());
-                        (code, name)
-                    })
-                    .collect();
-                (day, named, workshop)
-            }),
+        Some(_) => state.store.network_priorities().await?.map(|p| Priorities {
+            day: p
+                .decided_on
+                .parse::<chrono::NaiveDate>()
+                .map_or(p.decided_on.clone(), |d| c.date(&d)),
+            themes: p
+                .themes
+                .into_iter()
+                .map(|code| {
+                    let name = themes
+                        .iter()
+                        .find(|t| t.data.code == code)
+                        .map_or_else(|| code.clone(), |t| t.data.name.clone());
+                    (code, name)
+                })
+                .collect(),
+            workshop: p.workshop,
+        }),
         None => None,
     };
     Ok(render(&ListPage {

@@ -800,15 +800,15 @@ pub async fn network_priorities(
     viewer: Viewer,
 ) -> Result<Json<PrioritiesJson>, ApiError> {
     viewer.allowed(Action::ViewWorkshops)?;
-    let (decided_on, themes, workshop) = state
+    let p = state
         .store
         .network_priorities()
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(PrioritiesJson {
-        decided_on,
-        themes,
-        workshop,
+        decided_on: p.decided_on,
+        themes: p.themes,
+        workshop: p.workshop,
     }))
 }
 

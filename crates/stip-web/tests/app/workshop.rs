@@ -847,10 +847,10 @@ async fn the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting(
         saved.json()["themes"],
         json!(["leermiddelen", "innovatie", "llo"])
     );
-    let (day, themes, from) = app.store().network_priorities().await.unwrap().unwrap();
-    assert_eq!(day, saved.json()["decided_on"]);
-    assert_eq!(themes, ["leermiddelen", "innovatie", "llo"]);
-    assert_eq!(from, Some(id));
+    let saved_now = app.store().network_priorities().await.unwrap().unwrap();
+    assert_eq!(saved_now.decided_on, saved.json()["decided_on"]);
+    assert_eq!(saved_now.themes, ["leermiddelen", "innovatie", "llo"]);
+    assert_eq!(saved_now.workshop, Some(id));
     let read = im.get("/api/v1/priorities").await.json();
     assert_eq!(read["themes"], json!(["leermiddelen", "innovatie", "llo"]));
     assert_eq!(read["workshop"], id);
