@@ -145,7 +145,7 @@ async fn workshop_json(
         id: w.id,
         title: w.data.title.clone(),
         code: w.code.clone(),
-        join_url: super::pages::join_url(headers, state, &w.code),
+        join_url: super::pages::join_url(headers, &w.code),
         meeting: w.data.meeting,
         phase: w.phase.code().to_string(),
         dots_per_participant: w.data.dots_per_participant,

@@ -75,7 +75,7 @@ pub(crate) async fn checked(
 }
 
 /// The address a participant opens to join with `code` (the QR code's content).
-pub(crate) fn join_url(headers: &HeaderMap, _state: &AppState, code: &str) -> String {
+pub(crate) fn join_url(headers: &HeaderMap, code: &str) -> String {
     format!("{}/meedoen?code={code}", crate::address::origin(headers))
 }
 
@@ -737,7 +737,7 @@ async fn show_page(
             mine: my_group == Some(i),
         })
         .collect();
-    let join_url = join_url(headers, state, &w.code);
+    let join_url = join_url(headers, &w.code);
     let timer = w
         .timer_ends_at
         .as_deref()
