@@ -188,6 +188,18 @@ macro_rules! emit {
     };
 }
 
+/// Locks workshop `$id`'s row inside transaction `$tx` (`$lock` is [`Store::for_update`]), so
+/// the workshop's writes run one at a time; a workshop that is not there is `NotFound`.
+macro_rules! lock_workshop {
+    ($tx:expr, $id:expr, $lock:expr) => {
+        sqlx::query(&format!("SELECT id FROM workshops WHERE id = $1{}", $lock))
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?
+            .ok_or(StoreError::NotFound)?
+    };
+}
+
 impl Store {
     /// ` FOR UPDATE` on PostgreSQL: a workshop's writes lock its row first. SQLite has one writer.
     fn for_update(&self) -> &'static str {
@@ -456,11 +468,7 @@ impl Store {
         let lock = self.for_update();
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            sqlx::query(&format!("SELECT id FROM workshops WHERE id = $1{lock}"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            lock_workshop!(tx, id, lock);
             sqlx::query("UPDATE workshops SET phase = $1, timer_ends_at = $2 WHERE id = $3")
                 .bind(phase.code())
                 .bind(&ends)
@@ -487,11 +495,7 @@ impl Store {
         let lock = self.for_update();
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            sqlx::query(&format!("SELECT id FROM workshops WHERE id = $1{lock}"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            lock_workshop!(tx, id, lock);
             sqlx::query("UPDATE workshops SET revealed = TRUE WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -541,11 +545,7 @@ impl Store {
         let lock = self.for_update();
         let id: i64 = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            sqlx::query(&format!("SELECT id FROM workshops WHERE id = $1{lock}"))
-                .bind(w.id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            lock_workshop!(tx, w.id, lock);
             let at = now();
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO workshop_notes (workshop_id, participant_id, question_index, kind, theme_code, text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -591,11 +591,7 @@ impl Store {
         let lock = self.for_update();
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            sqlx::query(&format!("SELECT id FROM workshops WHERE id = $1{lock}"))
-                .bind(w.id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            lock_workshop!(tx, w.id, lock);
             let n = sqlx::query(
                 "UPDATE workshop_notes SET text = COALESCE($1, text), hidden = COALESCE($2, hidden), updated_at = $3 WHERE id = $4 AND workshop_id = $5",
             )
@@ -631,11 +627,7 @@ impl Store {
         let lock = self.for_update();
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            sqlx::query(&format!("SELECT id FROM workshops WHERE id = $1{lock}"))
-                .bind(workshop_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            lock_workshop!(tx, workshop_id, lock);
             let n = sqlx::query("DELETE FROM workshop_notes WHERE id = $1 AND workshop_id = $2")
                 .bind(note_id)
                 .bind(workshop_id)
@@ -830,11 +822,7 @@ impl Store {
         let lock = self.for_update();
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            sqlx::query(&format!("SELECT id FROM workshops WHERE id = $1{lock}"))
-                .bind(workshop_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            lock_workshop!(tx, workshop_id, lock);
             sqlx::query(
                 "INSERT INTO network_priorities (workshop_id, decided_on, themes, created_at) VALUES ($1, $2, $3, $4)",
             )

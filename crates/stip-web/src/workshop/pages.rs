@@ -806,7 +806,7 @@ async fn show(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, PageError> {
-    match show_page(
+    let page = show_page(
         &state,
         &viewer,
         &headers,
@@ -814,12 +814,8 @@ async fn show(
         Errors::none(viewer.lang),
         String::new(),
         false,
-    )
-    .await?
-    {
-        Some(page) => Ok(render(&page)),
-        None => Ok(to_join()),
-    }
+    );
+    Ok(page.await?.map_or_else(to_join, |page| render(&page)))
 }
 
 async fn projector(
@@ -828,7 +824,7 @@ async fn projector(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, PageError> {
-    match show_page(
+    let page = show_page(
         &state,
         &viewer,
         &headers,
@@ -836,12 +832,10 @@ async fn projector(
         Errors::none(viewer.lang),
         String::new(),
         true,
-    )
-    .await?
-    {
-        Some(page) => Ok(render(&Projector { p: page })),
-        None => Ok(to_join()),
-    }
+    );
+    Ok(page
+        .await?
+        .map_or_else(to_join, |p| render(&Projector { p })))
 }
 
 #[derive(Template)]
