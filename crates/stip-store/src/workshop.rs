@@ -149,6 +149,9 @@ struct Channel {
     sender: tokio::sync::broadcast::Sender<Arc<LiveEvent>>,
     /// The newest event sent on; held while reading, so events go out once and in order.
     sent: Arc<tokio::sync::Mutex<i64>>,
+    /// Set by every wake; the wake that holds `sent` reads again while it is set, so wakes
+    /// that come while one reads cost nothing (a vote's answer never waits for the fan-out).
+    pending: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// This process's screens per workshop: the events read once from the database, sent to all.
@@ -374,7 +377,7 @@ impl Store {
             tx.commit().await?;
             Ok(id)
         }))?;
-        self.wake_workshop(workshop_id).await;
+        self.wake_soon(workshop_id);
         self.participant(participant_id).await
     }
 
@@ -430,8 +433,10 @@ impl Store {
     /// Moves a participant to another group (an index into the groups).
     pub async fn move_participant(&self, p: &Participant, group: usize) -> Result<()> {
         let workshop_id = p.workshop_id;
+        let lock = self.for_update();
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
+            lock_workshop!(tx, workshop_id, lock);
             sqlx::query("UPDATE workshop_participants SET group_index = $1 WHERE id = $2")
                 .bind(group as i64)
                 .bind(p.id)
@@ -455,7 +460,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         }))?;
-        self.wake_workshop(workshop_id).await;
+        self.wake_soon(workshop_id);
         Ok(())
     }
 
@@ -486,7 +491,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         }))?;
-        self.wake_workshop(id).await;
+        self.wake_soon(id);
         self.workshop(id).await
     }
 
@@ -504,7 +509,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         }))?;
-        self.wake_workshop(id).await;
+        self.wake_soon(id);
         Ok(())
     }
 
@@ -575,7 +580,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(id)
         }))?;
-        self.wake_workshop(w.id).await;
+        self.wake_soon(w.id);
         self.workshop_note(w.id, id).await
     }
 
@@ -619,7 +624,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         }))?;
-        self.wake_workshop(w.id).await;
+        self.wake_soon(w.id);
         self.workshop_note(w.id, note_id).await
     }
 
@@ -641,7 +646,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         }))?;
-        self.wake_workshop(workshop_id).await;
+        self.wake_soon(workshop_id);
         Ok(())
     }
 
@@ -728,7 +733,7 @@ impl Store {
             }))
         }))?;
         if matches!(outcome, Ok(Placed::New { .. })) {
-            self.wake_workshop(p.workshop_id).await;
+            self.wake_soon(p.workshop_id);
         }
         Ok(outcome)
     }
@@ -787,7 +792,7 @@ impl Store {
             Ok::<_, StoreError>(Ok(()))
         }))?;
         if outcome.is_ok() {
-            self.wake_workshop(p.workshop_id).await;
+            self.wake_soon(p.workshop_id);
         }
         Ok(outcome)
     }
@@ -847,7 +852,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         }))?;
-        self.wake_workshop(workshop_id).await;
+        self.wake_soon(workshop_id);
         Ok(())
     }
 
@@ -926,6 +931,7 @@ impl Store {
         let c = channels.entry(workshop_id).or_insert_with(|| Channel {
             sender: tokio::sync::broadcast::channel(CHANNEL).0,
             sent: Arc::new(tokio::sync::Mutex::new(newest)),
+            pending: Arc::default(),
         });
         Ok(c.sender.subscribe())
     }
@@ -937,14 +943,22 @@ impl Store {
             channels.keys().copied().collect()
         };
         for id in ids {
-            self.wake_workshop(id).await;
+            self.wake_soon(id);
         }
     }
 
-    /// Sends a workshop's new events to this process's screens that follow it: called after
-    /// each write here, and by the change-log follower for writes of other processes.
+    /// [`Store::wake_workshop`] on its own task: a write answers without waiting for it.
+    fn wake_soon(&self, workshop_id: i64) {
+        let store = self.clone();
+        tokio::spawn(async move { store.wake_workshop(workshop_id).await });
+    }
+
+    /// Sends a workshop's new events to this process's screens that follow it: after each write
+    /// here, and by the change-log follower for writes of other processes. One wake reads at a
+    /// time; a wake that comes meanwhile leaves its work to that one (see `Channel::pending`).
     pub async fn wake_workshop(&self, workshop_id: i64) {
-        let (sender, sent) = {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (sender, sent, pending) = {
             let mut channels = self.live.channels.lock().unwrap_or_else(|e| e.into_inner());
             let Some(c) = channels.get(&workshop_id) else {
                 return;
@@ -953,26 +967,39 @@ impl Store {
                 channels.remove(&workshop_id);
                 return;
             }
-            (c.sender.clone(), c.sent.clone())
+            (c.sender.clone(), c.sent.clone(), c.pending.clone())
         };
-        let mut sent = sent.lock().await;
+        pending.store(true, SeqCst);
         loop {
-            match self.workshop_events_after(workshop_id, *sent, 500).await {
-                Ok(events) => {
-                    let full = events.len() == 500;
-                    for e in events {
-                        *sent = e.id;
-                        // No receivers left: the next wake removes the channel.
-                        let _ = sender.send(Arc::new(e));
-                    }
-                    if !full {
-                        return;
+            // Someone else reads: they see `pending` before they let go.
+            let Ok(mut sent) = sent.try_lock() else {
+                return;
+            };
+            while pending.swap(false, SeqCst) {
+                loop {
+                    match self.workshop_events_after(workshop_id, *sent, 500).await {
+                        Ok(events) => {
+                            let full = events.len() == 500;
+                            for e in events {
+                                *sent = e.id;
+                                // No receivers left: the next wake removes the channel.
+                                let _ = sender.send(Arc::new(e));
+                            }
+                            if !full {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, workshop_id, "reading a workshop's events failed");
+                            break;
+                        }
                     }
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, workshop_id, "reading a workshop's events failed");
-                    return;
-                }
+            }
+            drop(sent);
+            // A wake between the last swap and letting go found the lock held: read for it.
+            if !pending.load(SeqCst) {
+                return;
             }
         }
     }
