@@ -776,7 +776,12 @@ async fn show_page(
         themes,
         groups,
         participants: participants.len(),
-        qr: super::qr_svg(&join_url),
+        // Drawn only where it is shown: the facilitator's page, the projector while joining.
+        qr: if (t.facilitator && !projector) || (projector && w.phase == Phase::Notes) {
+            super::qr_svg(&join_url)
+        } else {
+            String::new()
+        },
         join_url,
         after,
         timer,
