@@ -103,6 +103,10 @@ pub enum Action {
     ViewWorkshops,
     /// Setting up workshops and moving them through their phases: the facilitator.
     RunWorkshops,
+    /// Reading a theme's working group and its exchanges (see `crate::workgroup`).
+    ViewWorkgroups,
+    /// Keeping a theme's working group and logging its exchanges.
+    ManageWorkgroups,
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -164,6 +168,8 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         ManageMeetings => role == Role::Regiegroep,
         ViewWorkshops => true,
         RunWorkshops => role == Role::Regiegroep,
+        ViewWorkgroups => true,
+        ManageWorkgroups => role == Role::Regiegroep,
     }
 }
 

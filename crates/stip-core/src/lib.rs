@@ -19,6 +19,7 @@ pub mod prioritisation;
 pub mod survey;
 pub mod table;
 pub mod user;
+pub mod workgroup;
 pub mod workshop;
 
 pub use error::{ErrorCode, FieldError, Invalid};

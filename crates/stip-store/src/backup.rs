@@ -51,6 +51,8 @@ pub const TABLES: &[&str] = &[
     "workshop_dots",
     "workshop_events",
     "network_priorities",
+    "workgroups",
+    "workgroup_log",
 ];
 
 /// Tables a migration fills with the list Stip ships (the MORA process areas), so a fresh

@@ -19,6 +19,7 @@ mod search;
 pub mod survey;
 pub mod testing;
 pub mod user;
+pub mod workgroup;
 pub mod workshop;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

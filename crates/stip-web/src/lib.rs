@@ -36,6 +36,7 @@ mod redirect;
 pub mod survey;
 mod time;
 pub mod user;
+pub mod workgroup;
 pub mod workshop;
 
 use axum::Router;
@@ -130,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .merge(survey::pages::routes())
         .merge(meeting::pages::routes())
         .merge(workshop::pages::routes())
+        .merge(workgroup::pages::routes())
         .merge(admin::routes())
         .merge(login::routes())
         .merge(account::routes())

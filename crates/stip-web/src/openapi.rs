@@ -184,6 +184,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::survey::api::routes())
         .merge(crate::meeting::api::routes())
         .merge(crate::workshop::api::routes())
+        .merge(crate::workgroup::api::routes())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

@@ -134,6 +134,12 @@ struct ShowPage {
     insight: ThemeInsight,
     /// Network meetings held on the theme (for those logged in), newest first.
     meetings: Vec<ThemeMeeting>,
+    /// The theme's working group's name and its latest exchanges (for those logged in).
+    workgroup: String,
+    exchanges: Vec<crate::workgroup::pages::ExchangeView>,
+    /// The exchanges' list has no remove buttons here.
+    remove_exchanges: bool,
+    code: String,
 }
 
 /// A meeting on a theme page: when, and the case it presented.
@@ -327,9 +333,29 @@ async fn show(
     table.query.theme.clear();
     let insight = theme_insight(&state, &viewer, &lists, &code).await?;
     let meetings = theme_meetings(&state, &viewer, &code).await?;
+    let c = viewer.chrome();
+    let (workgroup, exchanges) = if viewer.user.is_some() && viewer.may(Action::ViewWorkgroups) {
+        let name = state
+            .store
+            .workgroup(&code)
+            .await?
+            .map(|g| g.name)
+            .unwrap_or_default();
+        let latest = state.store.exchanges(&code, 3).await?;
+        (
+            name,
+            crate::workgroup::pages::exchange_views(&state, &viewer, &c, latest).await,
+        )
+    } else {
+        (String::new(), Vec::new())
+    };
     Ok(render(&ShowPage {
         meetings,
-        c: viewer.chrome(),
+        workgroup,
+        exchanges,
+        remove_exchanges: false,
+        code: code.clone(),
+        c,
         theme,
         main_line,
         table,

@@ -32,4 +32,5 @@ mod prioritisation;
 mod support;
 mod survey;
 mod survey_pages;
+mod workgroup;
 mod workshop;

@@ -1,0 +1,43 @@
+//! The agenda's working groups (issue 16): a theme's SAD working group and the log of exchanges
+//! with it, read by everyone logged in and kept by the regiegroep.
+
+pub mod api;
+pub mod pages;
+
+use crate::AppState;
+use stip_core::Invalid;
+use stip_core::workgroup::{Exchange, ExchangeInput, WorkgroupData, WorkgroupInput};
+use stip_store::StoreError;
+
+/// Checks a working group against the institutions.
+pub(crate) async fn checked_group(
+    state: &AppState,
+    input: &WorkgroupInput,
+) -> Result<Result<WorkgroupData, Invalid>, StoreError> {
+    let lists = state.lists().await?;
+    Ok(input.check(|id| lists.institutions.iter().any(|i| i.id == id)))
+}
+
+/// Checks an exchange against the projects and meetings.
+pub(crate) async fn checked_exchange(
+    state: &AppState,
+    input: &ExchangeInput,
+) -> Result<Result<Exchange, Invalid>, StoreError> {
+    let mut projects = Vec::new();
+    for id in &input.projects {
+        if state.store.project(*id).await.is_ok() {
+            projects.push(*id);
+        }
+    }
+    let meetings: Vec<i64> = match input.meeting {
+        Some(_) => state
+            .store
+            .meetings()
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(input.check(|p| projects.contains(&p), |m| meetings.contains(&m)))
+}

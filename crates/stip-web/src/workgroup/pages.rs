@@ -1,0 +1,358 @@
+//! The working group's page `/themas/{code}/werkgroep`: who is in it and every exchange, newest
+//! first; for the regiegroep the forms to describe the group and to log an exchange. The theme's
+//! own page shows the latest exchanges (see `agenda::pages`).
+
+use crate::extract::Form;
+use crate::form::{Errors, param};
+use crate::identity::Viewer;
+use crate::layout::{Chrome, render};
+use crate::{AppState, PageError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use stip_core::Invalid;
+use stip_core::access::Action;
+use stip_core::workgroup::{Direction, ExchangeInput, WorkgroupData, WorkgroupInput};
+use stip_store::workgroup::LoggedExchange;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/themas/{code}/werkgroep", get(show).post(save))
+        .route("/themas/{code}/werkgroep/uitwisseling", post(log))
+        .route(
+            "/themas/{code}/werkgroep/uitwisseling/{id}/verwijderen",
+            post(remove),
+        )
+}
+
+/// An exchange as pages show it.
+pub(crate) struct ExchangeView {
+    pub id: i64,
+    pub input: bool,
+    pub date: String,
+    pub text: String,
+    pub links: Vec<String>,
+    /// Related projects the viewer may see: (id, title).
+    pub projects: Vec<(i64, String)>,
+    pub meeting: Option<(i64, String)>,
+}
+
+/// The exchanges as `viewer` may see them (projects they may not see are left out).
+pub(crate) async fn exchange_views(
+    state: &AppState,
+    viewer: &Viewer,
+    c: &Chrome,
+    logged: Vec<LoggedExchange>,
+) -> Vec<ExchangeView> {
+    let mut out = Vec::new();
+    for l in logged {
+        let mut projects = Vec::new();
+        for id in &l.exchange.projects {
+            if let Ok(p) = state.store.project(*id).await
+                && viewer.may(Action::ViewProject {
+                    institution_id: p.institution_id,
+                    visibility: p.data.visibility,
+                })
+            {
+                projects.push((p.id, p.data.title.clone()));
+            }
+        }
+        let meeting = match l.exchange.meeting {
+            Some(m) => state
+                .store
+                .meeting(m)
+                .await
+                .ok()
+                .map(|m| (m.id, m.data.title)),
+            None => None,
+        };
+        out.push(ExchangeView {
+            id: l.id,
+            input: l.exchange.direction == Direction::Input,
+            date: c.date(&l.exchange.date),
+            text: l.exchange.text,
+            links: l.exchange.links,
+            projects,
+            meeting,
+        });
+    }
+    out
+}
+
+/// The group's form as typed.
+#[derive(Default)]
+struct GroupForm {
+    name: String,
+    chair: String,
+    contact: String,
+    /// One member per line: "Name" or "Name, BRIN".
+    members: String,
+}
+
+/// The exchange's form as typed.
+#[derive(Default)]
+struct ExchangeForm {
+    direction: String,
+    date: String,
+    text: String,
+    links: String,
+    projects: String,
+}
+
+#[derive(Template)]
+#[template(path = "workgroup/show.html")]
+struct ShowPage {
+    c: Chrome,
+    code: String,
+    theme: String,
+    group: WorkgroupData,
+    /// Members with their institution's name.
+    members: Vec<(String, String)>,
+    exchanges: Vec<ExchangeView>,
+    manage: bool,
+    g: GroupForm,
+    x: ExchangeForm,
+    group_errors: Errors,
+    errors: Errors,
+}
+
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+    g: Option<GroupForm>,
+    x: ExchangeForm,
+    group_errors: Errors,
+    errors: Errors,
+) -> Result<Response, PageError> {
+    let lists = state.lists().await?;
+    let Some(theme) = lists.theme(code) else {
+        return Err(PageError::NotFound);
+    };
+    let c = viewer.chrome();
+    let group = state.store.workgroup(code).await?.unwrap_or_default();
+    let institution =
+        |id: Option<i64>| id.and_then(|id| lists.institutions.iter().find(|i| i.id == id));
+    let members = group
+        .members
+        .iter()
+        .map(|m| {
+            (
+                m.name.clone(),
+                institution(m.institution).map_or(String::new(), |i| i.data.name.clone()),
+            )
+        })
+        .collect();
+    let g = g.unwrap_or_else(|| GroupForm {
+        name: group.name.clone(),
+        chair: group.chair.clone(),
+        contact: group.contact.clone(),
+        members: group
+            .members
+            .iter()
+            .map(|m| match institution(m.institution) {
+                Some(i) => format!("{}, {}", m.name, i.data.brin),
+                None => m.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    });
+    let logged = state.store.exchanges(code, 1000).await?;
+    let exchanges = exchange_views(state, viewer, &c, logged).await;
+    let invalid = group_errors.any() || errors.any();
+    let res = render(&ShowPage {
+        code: code.to_string(),
+        theme: theme.data.name.clone(),
+        members,
+        exchanges,
+        manage: viewer.may(Action::ManageWorkgroups),
+        group,
+        g,
+        x,
+        group_errors,
+        errors,
+        c,
+    });
+    Ok(if invalid {
+        (StatusCode::UNPROCESSABLE_ENTITY, res).into_response()
+    } else {
+        res
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ViewWorkgroups) {
+        return Ok(res);
+    }
+    let none = || Errors::none(viewer.lang);
+    page(
+        &state,
+        &viewer,
+        &code,
+        None,
+        ExchangeForm::default(),
+        none(),
+        none(),
+    )
+    .await
+}
+
+/// Members typed one per line, "Name" or "Name, BRIN"; a BRIN that is no institution's is
+/// refused at that line.
+fn members_of(raw: &str, lists: &crate::lists::Lists) -> (Vec<(String, Option<i64>)>, Invalid) {
+    let mut e = Invalid::default();
+    let mut out = Vec::new();
+    for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match line.rsplit_once(',') {
+            Some((name, brin)) if !brin.trim().is_empty() => {
+                match lists
+                    .institutions
+                    .iter()
+                    .find(|i| i.data.brin.to_string().eq_ignore_ascii_case(brin.trim()))
+                {
+                    Some(i) => out.push((name.trim().to_string(), Some(i.id))),
+                    None => {
+                        e.push("members", stip_core::ErrorCode::Unknown);
+                        out.push((name.trim().to_string(), None));
+                    }
+                }
+            }
+            _ => out.push((line.trim_end_matches(',').to_string(), None)),
+        }
+    }
+    (out, e)
+}
+
+async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageWorkgroups) {
+        return Ok(res);
+    }
+    let lists = state.lists().await?;
+    if lists.theme(&code).is_none() {
+        return Err(PageError::NotFound);
+    }
+    let g = GroupForm {
+        name: param(&form, "name").to_string(),
+        chair: param(&form, "chair").to_string(),
+        contact: param(&form, "contact").to_string(),
+        members: param(&form, "members").to_string(),
+    };
+    let (members, mut e) = members_of(&g.members, &lists);
+    let input = WorkgroupInput {
+        name: g.name.clone(),
+        chair: g.chair.clone(),
+        contact: g.contact.clone(),
+        members,
+    };
+    match super::checked_group(&state, &input).await? {
+        Ok(data) if e.is_empty() => {
+            state.store.save_workgroup(&code, &data).await?;
+            Ok(Redirect::to(&format!("/themas/{code}/werkgroep")).into_response())
+        }
+        outcome => {
+            if let Err(more) = outcome {
+                e.0.extend(more.0);
+            }
+            let none = Errors::none(viewer.lang);
+            let errors = Errors::new(viewer.lang, e);
+            page(
+                &state,
+                &viewer,
+                &code,
+                Some(g),
+                ExchangeForm::default(),
+                errors,
+                none,
+            )
+            .await
+        }
+    }
+}
+
+async fn log(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageWorkgroups) {
+        return Ok(res);
+    }
+    if state.lists().await?.theme(&code).is_none() {
+        return Err(PageError::NotFound);
+    }
+    let x = ExchangeForm {
+        direction: param(&form, "direction").to_string(),
+        date: param(&form, "date").to_string(),
+        text: param(&form, "text").to_string(),
+        links: param(&form, "links").to_string(),
+        projects: param(&form, "projects").to_string(),
+    };
+    let mut e = Invalid::default();
+    let mut projects = Vec::new();
+    for raw in x
+        .projects
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match raw.trim_start_matches('#').parse::<i64>() {
+            Ok(id) => projects.push(id),
+            Err(_) => e.push("projects", stip_core::ErrorCode::NotANumber),
+        }
+    }
+    let input = ExchangeInput {
+        direction: x.direction.clone(),
+        date: x.date.clone(),
+        text: x.text.clone(),
+        links: x.links.lines().map(str::to_string).collect(),
+        projects,
+        meeting: None,
+    };
+    match super::checked_exchange(&state, &input).await? {
+        Ok(exchange) if e.is_empty() => {
+            state
+                .store
+                .log_exchange(&code, &exchange, viewer.actor.user_id())
+                .await?;
+            Ok(Redirect::to(&format!("/themas/{code}/werkgroep#uitwisselingen")).into_response())
+        }
+        outcome => {
+            if let Err(more) = outcome {
+                // Lines and ids of the form are named by the form's field.
+                for f in more.0 {
+                    let field = f.field.split('[').next().unwrap_or("").to_string();
+                    e.push(&field, f.code);
+                }
+            }
+            let none = Errors::none(viewer.lang);
+            let errors = Errors::new(viewer.lang, e);
+            page(&state, &viewer, &code, None, x, none, errors).await
+        }
+    }
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageWorkgroups) {
+        return Ok(res);
+    }
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    state.store.delete_exchange(&code, id).await?;
+    Ok(Redirect::to(&format!("/themas/{code}/werkgroep#uitwisselingen")).into_response())
+}
