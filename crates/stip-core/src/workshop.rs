@@ -18,22 +18,6 @@ crate::code_enum!(
     }
 );
 
-impl Phase {
-    /// The phase's name on screen, with its number.
-    pub fn label(self) -> &'static str {
-        match self {
-            Phase::Notes => "1. Groepswerk",
-            Phase::Ordering => "2. Ordenen per thema",
-            Phase::Voting => "3. Stippen zetten",
-            Phase::Results => "4. Resultaat",
-        }
-    }
-
-    pub fn number(self) -> usize {
-        Phase::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1
-    }
-}
-
 crate::code_enum!(
     /// The four kinds of notes per theme, each with its colour (never the only signal: a note
     /// always shows its label and icon too).
@@ -46,22 +30,13 @@ crate::code_enum!(
 );
 
 impl NoteKind {
+    /// The kind's name in the exported results (the pages say it in the reader's language).
     pub fn label(self) -> &'static str {
         match self {
             NoteKind::Conclusion => "Conclusie",
             NoteKind::Why => "Waarom",
             NoteKind::Approach => "Aanpak",
             NoteKind::Example => "Voorbeeld/casus",
-        }
-    }
-
-    /// The colour of the paper notes the network used.
-    pub fn colour(self) -> &'static str {
-        match self {
-            NoteKind::Conclusion => "geel",
-            NoteKind::Why => "oranje",
-            NoteKind::Approach => "groen",
-            NoteKind::Example => "roze",
         }
     }
 

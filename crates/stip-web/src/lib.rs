@@ -11,6 +11,7 @@ mod assets;
 mod chart;
 mod csrf;
 pub mod demo;
+pub mod download;
 mod error;
 pub mod exchange;
 mod extract;

@@ -401,15 +401,5 @@ pub async fn export(
         "stip-portfolio-{}.{extension}",
         chrono::Utc::now().format("%Y-%m-%d")
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, media_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::download::attachment(media_type, &file, bytes))
 }

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -180,17 +180,11 @@ async fn upload(
 async fn template(state: &AppState, format: &str) -> Result<Response, PageError> {
     let bytes = export_bytes(&state.store, format, &[]).await?;
     let content_type = content_type(format).unwrap_or_default();
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"stip-portfolio-sjabloon.{format}\""),
-            ),
-        ],
+    Ok(crate::download::attachment(
+        content_type,
+        &format!("stip-portfolio-sjabloon.{format}"),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 async fn template_xlsx(State(state): State<AppState>) -> Result<Response, PageError> {

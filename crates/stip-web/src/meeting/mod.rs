@@ -103,20 +103,5 @@ pub async fn calendar(
 
 /// A calendar file as a response.
 pub fn ics_response(body: String, file: &str) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    crate::download::inline("text/calendar; charset=utf-8", file, body)
 }

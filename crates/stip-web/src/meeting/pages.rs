@@ -862,18 +862,7 @@ fn action_line(c: &Chrome, text: &str, owner: &str, due: &str, from: Option<&Str
 
 /// A PDF as a response.
 pub(crate) fn pdf_response(bytes: Vec<u8>, file: &str) -> Response {
-    use axum::http::header;
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::download::inline("application/pdf", file, bytes)
 }
 
 async fn report_pdf(

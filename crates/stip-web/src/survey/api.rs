@@ -13,7 +13,7 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -976,15 +976,5 @@ pub async fn export(
         )
     };
     let file = format!("enquete-{}.{format}", s.id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, media_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::download::attachment(media_type, &file, bytes))
 }

@@ -10,8 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use stip_core::access::Action;
-use stip_core::workgroup::{ExchangeInput, WorkgroupInput};
-use stip_store::workgroup::LoggedExchange;
+use stip_core::workgroup::{Exchange, ExchangeInput, WorkgroupInput};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -89,15 +88,15 @@ pub struct ExchangeWrite {
     pub meeting: Option<i64>,
 }
 
-pub(crate) fn exchange_json(x: &LoggedExchange) -> ExchangeJson {
+fn exchange_json(id: i64, x: &Exchange) -> ExchangeJson {
     ExchangeJson {
-        id: x.id,
-        direction: x.exchange.direction.code().to_string(),
-        date: x.exchange.date.to_string(),
-        text: x.exchange.text.clone(),
-        links: x.exchange.links.clone(),
-        projects: x.exchange.projects.clone(),
-        meeting: x.exchange.meeting,
+        id,
+        direction: x.direction.code().to_string(),
+        date: x.date.to_string(),
+        text: x.text.clone(),
+        links: x.links.clone(),
+        projects: x.projects.clone(),
+        meeting: x.meeting,
     }
 }
 
@@ -138,7 +137,10 @@ pub async fn read_workgroup(
                 institution: m.institution,
             })
             .collect(),
-        log: log.iter().map(exchange_json).collect(),
+        log: log
+            .iter()
+            .map(|l| exchange_json(l.id, &l.exchange))
+            .collect(),
     }))
 }
 
@@ -210,14 +212,7 @@ pub async fn log_exchange(
         .store
         .log_exchange(&code, &x, viewer.actor.user_id())
         .await?;
-    let logged = state
-        .store
-        .exchanges(&code, 1000)
-        .await?
-        .into_iter()
-        .find(|l| l.id == id)
-        .ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(exchange_json(&logged))).into_response())
+    Ok((StatusCode::CREATED, Json(exchange_json(id, &x))).into_response())
 }
 
 /// Removes an exchange logged by mistake (the regiegroep).

@@ -1,7 +1,7 @@
 //! `/api/v1/workshops/...`: set up a live workshop, join it by code, move its phases, write
 //! notes, place and take back dots, read the results, and follow it as server-sent events.
 
-use super::{Taking, events, last_event_id, ranked, taking, theme_name};
+use super::{Taking, events, last_event_id, ranked, taking};
 use crate::extract::{Id, json_body};
 use crate::identity::Viewer;
 use crate::{ApiError, AppState};
@@ -741,7 +741,7 @@ pub async fn workshop_results(
         .await?
         .into_iter()
         .map(|r| ThemeResultJson {
-            name: theme_name(&lists, &r.theme),
+            name: lists.theme_name(&r.theme),
             theme: r.theme,
             dots: r.dots,
             notes: r

@@ -6,7 +6,6 @@ pub mod pages;
 
 use crate::AppState;
 use crate::identity::{Viewer, token_hash};
-use crate::lists::Lists;
 use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum_extra::extract::cookie::CookieJar;
@@ -91,6 +90,15 @@ pub async fn taking(
 }
 
 impl Taking {
+    /// Everyone, as the projector and the files show the workshop: no one's own hidden notes.
+    pub fn everyone() -> Taking {
+        Taking {
+            participant: None,
+            facilitator: false,
+            follows: true,
+        }
+    }
+
     /// The notes of `all` this person may see.
     pub fn visible(&self, w: &Workshop, all: Vec<Note>) -> Vec<Note> {
         let me = self.participant.as_ref().map(|p| p.id);
@@ -109,13 +117,6 @@ pub async fn ranked(
     let notes = taking.visible(w, state.store.workshop_notes(w.id).await?);
     let dots = state.store.workshop_dots(w.id).await?;
     Ok(stip_core::workshop::results(w, &notes, &dots))
-}
-
-/// A theme's name from its code (the code itself for a theme since removed).
-pub fn theme_name(lists: &Lists, code: &str) -> String {
-    lists
-        .theme(code)
-        .map_or_else(|| code.to_string(), |t| t.data.name.clone())
 }
 
 /// The events of workshop `w` after `after` (the `Last-Event-ID` a screen sends when it

@@ -3,7 +3,7 @@
 //! projector's full-screen view, and the results as files. Every form works without
 //! JavaScript; with it, the page follows the workshop live (see `assets/stip.js`).
 
-use super::{Taking, ranked, taking, theme_name};
+use super::{Taking, ranked, taking};
 use crate::extract::{Form, Id};
 use crate::form::{Errors, param};
 use crate::identity::Viewer;
@@ -13,7 +13,7 @@ use crate::{ApiError, AppState, PageError};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
@@ -633,8 +633,8 @@ fn theme_views(
             let mine = my_dots.iter().filter(|d| d.theme == r.theme).count() as u32;
             ThemeView {
                 can_place: may_vote && w.may_place(my_dots, &r.theme).is_ok(),
-                client_id: uuid_like(),
-                name: theme_name(lists, &r.theme),
+                client_id: crate::identity::random_token(),
+                name: lists.theme_name(&r.theme),
                 dots: r.dots,
                 mine,
                 kinds: r
@@ -651,12 +651,6 @@ fn theme_views(
             }
         })
         .collect()
-}
-
-/// A random id for a dot's form.
-fn uuid_like() -> String {
-    let bytes: [u8; 16] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The workshop's page for whoever asks: `None` when they may not see it (they are sent to
@@ -680,11 +674,7 @@ async fn show_page(
     let me = t.participant.as_ref().map(|p| p.id);
     // The projector shows what everyone may see: the facilitator's hidden notes stay off it.
     let shown = if projector {
-        Taking {
-            participant: None,
-            facilitator: false,
-            follows: true,
-        }
+        Taking::everyone()
     } else {
         Taking {
             participant: t.participant.clone(),
@@ -1150,27 +1140,9 @@ async fn results_of(
         return Ok(Err(to_join()));
     }
     // Files go around: they hold what everyone may see, as the projector shows it.
-    let everyone = Taking {
-        participant: None,
-        facilitator: false,
-        follows: true,
-    };
+    let everyone = Taking::everyone();
     let ranked = ranked(state, &w, &everyone).await?;
     Ok(Ok((w, ranked, state.lists().await?)))
-}
-
-fn file(kind: &'static str, name: String, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 async fn results_md(
@@ -1183,11 +1155,11 @@ async fn results_md(
         Ok(ok) => ok,
         Err(res) => return Ok(res),
     };
-    let md = stip_core::workshop::results_markdown(&w, &ranked, |c| theme_name(&lists, c));
-    Ok(file(
+    let md = stip_core::workshop::results_markdown(&w, &ranked, |c| lists.theme_name(c));
+    Ok(crate::download::attachment(
         "text/markdown; charset=utf-8",
-        format!("werksessie-{id}.md"),
-        md.into_bytes(),
+        &format!("werksessie-{id}.md"),
+        md,
     ))
 }
 
@@ -1201,10 +1173,10 @@ async fn results_csv(
         Ok(ok) => ok,
         Err(res) => return Ok(res),
     };
-    let table = stip_core::workshop::results_table(&w, &ranked, |c| theme_name(&lists, c));
-    Ok(file(
+    let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
+    Ok(crate::download::attachment(
         "text/csv; charset=utf-8",
-        format!("werksessie-{id}.csv"),
+        &format!("werksessie-{id}.csv"),
         table.csv(),
     ))
 }
@@ -1219,13 +1191,13 @@ async fn results_xlsx(
         Ok(ok) => ok,
         Err(res) => return Ok(res),
     };
-    let table = stip_core::workshop::results_table(&w, &ranked, |c| theme_name(&lists, c));
+    let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
     let bytes = table
         .xlsx("Resultaat")
         .map_err(|e| PageError::Internal(e.to_string()))?;
-    Ok(file(
+    Ok(crate::download::attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("werksessie-{id}.xlsx"),
+        &format!("werksessie-{id}.xlsx"),
         bytes,
     ))
 }
@@ -1251,11 +1223,7 @@ pub(crate) async fn meeting_workshops(
     c: &Chrome,
     meeting: i64,
 ) -> Result<Vec<MeetingWorkshop>, StoreError> {
-    let everyone = Taking {
-        participant: None,
-        facilitator: false,
-        follows: true,
-    };
+    let everyone = Taking::everyone();
     let lists = state.lists().await?;
     let mut out = Vec::new();
     for w in state.store.workshops().await?.into_iter().rev() {
@@ -1267,7 +1235,7 @@ pub(crate) async fn meeting_workshops(
                 .await?
                 .into_iter()
                 .map(|r| RankedTheme {
-                    name: theme_name(&lists, &r.theme),
+                    name: lists.theme_name(&r.theme),
                     dots: r.dots,
                     kinds: r
                         .notes
