@@ -107,6 +107,21 @@ pub enum Action {
     ViewWorkgroups,
     /// Keeping a theme's working group and logging its exchanges.
     ManageWorkgroups,
+    /// Reading an institution's own positioning (see `crate::positioning`): only its own
+    /// people, never anyone else, not even a beheerder.
+    ViewPositioning {
+        institution_id: i64,
+    },
+    /// Placing an institution on the axes and drawing its stakeholder map.
+    PositionInstitution {
+        institution_id: i64,
+    },
+    /// Reading the network's anonymised distributions.
+    ViewNetworkPositioning,
+    /// Configuring the aspects and the threshold of the distributions.
+    ManagePositioning,
+    /// Making, editing and activating versions of the agenda (see `crate::agenda_version`).
+    ManageAgendaVersions,
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -125,6 +140,12 @@ pub fn may(actor: &Actor, action: Action) -> bool {
             }
         );
     };
+    // An institution's positioning is its own: the network sees it only anonymised.
+    if let ViewPositioning { institution_id } | PositionInstitution { institution_id } = action {
+        return own == Some(institution_id)
+            && (matches!(action, ViewPositioning { .. })
+                || matches!(role, Role::Informatiemanager | Role::Beheerder));
+    }
     if role == Role::Beheerder {
         return true;
     }
@@ -170,6 +191,10 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         RunWorkshops => role == Role::Regiegroep,
         ViewWorkgroups => true,
         ManageWorkgroups => role == Role::Regiegroep,
+        ViewNetworkPositioning => true,
+        ManagePositioning | ManageAgendaVersions => false,
+        // Decided above, before a beheerder's right to everything.
+        ViewPositioning { .. } | PositionInstitution { .. } => false,
     }
 }
 
@@ -509,5 +534,33 @@ mod tests {
         let network = visible_history(&other, HORIZON, history);
         assert_eq!(network.len(), 1);
         assert_eq!(network[0].user_name, "Karin");
+    }
+
+    #[test]
+    fn an_institutions_positioning_is_its_own_even_for_a_beheerder() {
+        let user = |role, institution_id| Actor::User {
+            id: 1,
+            role,
+            institution_id,
+        };
+        let view = Action::ViewPositioning { institution_id: 7 };
+        let edit = Action::PositionInstitution { institution_id: 7 };
+        assert!(may(&user(Role::Informatiemanager, Some(7)), edit));
+        assert!(may(&user(Role::Lezer, Some(7)), view));
+        assert!(!may(&user(Role::Lezer, Some(7)), edit));
+        assert!(!may(&user(Role::Informatiemanager, Some(8)), view));
+        assert!(!may(&user(Role::Beheerder, None), view));
+        assert!(!may(&user(Role::Regiegroep, None), view));
+        assert!(!may(&Actor::Anonymous, view));
+        assert!(may(&user(Role::Beheerder, None), Action::ManagePositioning));
+        assert!(!may(
+            &user(Role::Regiegroep, None),
+            Action::ManagePositioning
+        ));
+        assert!(may(
+            &user(Role::Lezer, None),
+            Action::ViewNetworkPositioning
+        ));
+        assert!(!may(&Actor::Anonymous, Action::ViewNetworkPositioning));
     }
 }

@@ -77,6 +77,10 @@ pub enum ErrorCode {
     },
     /// Pairwise judgements that leave a pair of criteria out.
     MissingPair,
+    /// A mapping of agenda themes that leaves projects without any theme.
+    LeavesProjectsWithoutTheme {
+        projects: i64,
+    },
 }
 
 impl ErrorCode {
@@ -118,6 +122,7 @@ impl ErrorCode {
             ErrorCode::RequiresExcluded { .. } => "requires_excluded",
             ErrorCode::ForcedOverCap { .. } => "forced_over_cap",
             ErrorCode::MissingPair => "missing_pair",
+            ErrorCode::LeavesProjectsWithoutTheme { .. } => "leaves_projects_without_theme",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod agenda;
+pub mod agenda_version;
 pub mod demo;
 pub mod error;
 pub mod exchange;
@@ -15,6 +16,7 @@ pub mod number;
 pub mod page;
 pub mod pdf;
 pub mod portfolio;
+pub mod positioning;
 pub mod prioritisation;
 pub mod survey;
 pub mod table;

@@ -53,11 +53,16 @@ pub const TABLES: &[&str] = &[
     "network_priorities",
     "workgroups",
     "workgroup_log",
+    "positionings",
+    "positioning_settings",
+    "agendas",
+    "agenda_project_themes",
+    "agenda_reviews",
 ];
 
-/// Tables a migration fills with the list Stip ships (the MORA process areas), so a fresh
-/// database has rows there.
-pub const SEEDED: &[&str] = &["mora_areas"];
+/// Tables a migration fills with the list Stip ships (the MORA process areas, the first agenda
+/// version), so a fresh database has rows there.
+pub const SEEDED: &[&str] = &["mora_areas", "agendas"];
 
 /// A table's columns, in order, and whether each is a boolean (SQLite keeps those as 0 and 1).
 async fn columns(conn: &mut AnyConn<'_>, table: &str) -> Result<Vec<(String, bool)>> {

@@ -3,6 +3,7 @@
 //! whichever pool is configured; each area of the domain has its own file.
 
 pub mod agenda;
+pub mod agenda_version;
 pub mod backup;
 pub mod changes;
 pub mod demo;
@@ -14,6 +15,7 @@ pub mod login_throttle;
 pub mod meeting;
 pub mod mora;
 pub mod portfolio;
+pub mod positioning;
 pub mod prioritisation;
 mod search;
 pub mod survey;

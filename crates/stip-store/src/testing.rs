@@ -144,6 +144,18 @@ pub async fn execute(store: &Store, sql: &str) -> crate::Result<u64> {
         .rows_affected()))
 }
 
+/// The one number `sql` answers (a count, a sum cast to BIGINT), for a test that checks what
+/// is stored.
+pub async fn scalar(store: &Store, sql: &str) -> crate::Result<i64> {
+    Ok(on_pool!(store, read, |pool| sqlx::query_scalar::<
+        _,
+        Option<i64>,
+    >(sql)
+    .fetch_one(pool)
+    .await?
+    .unwrap_or(0)))
+}
+
 /// Every column of every table of the application (not sqlx's own), as
 /// (table, column, nullable), for comparing the schemas of the two backends.
 pub async fn schema(

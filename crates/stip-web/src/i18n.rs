@@ -146,6 +146,9 @@ impl Lang {
                     cap = amount(cap)
                 )
             }
+            ErrorCode::LeavesProjectsWithoutTheme { projects } => {
+                rust_i18n::t!(key, locale = locale, projects = projects)
+            }
             _ => rust_i18n::t!(key, locale = locale),
         }
         .into_owned()
@@ -180,6 +183,9 @@ impl Lang {
             let part = self.t(&format!("survey.field.{part}"));
             return self.t_with("field.question_part", &[("n", &n), ("part", &part)]);
         }
+        if let Some(label) = self.positioning_label(field) {
+            return label;
+        }
         let end = field.find(['[', '.']).unwrap_or(field.len());
         let (base, rest) = field.split_at(end);
         let key = format!("field.{base}");
@@ -192,6 +198,43 @@ impl Lang {
         } else {
             format!("{label} {rest}")
         }
+    }
+}
+
+impl Lang {
+    /// A positioning's field: an axis (`axes.ict_business`), an aspect or its explanation by
+    /// code, a stakeholder's part (`stakeholders[2].power`: "Stakeholder 3: Invloed").
+    fn positioning_label(self, field: &str) -> Option<String> {
+        use stip_core::positioning::AXES;
+        let code = field
+            .strip_prefix("axes.")
+            .or_else(|| field.strip_prefix("aspects."))
+            .or_else(|| field.strip_prefix("explanations."));
+        if let Some(code) = code {
+            let name = AXES.iter().find(|a| a.code == code).map(|a| self.t(a.name));
+            return Some(if field.starts_with("explanations.") {
+                self.t_with(
+                    "positioning.explanation_label",
+                    &[("code", &name.unwrap_or_else(|| code.to_string()))],
+                )
+            } else {
+                name.unwrap_or_else(|| self.t_with("positioning.aspect_label", &[("code", code)]))
+            });
+        }
+        // A stakeholder's part, or an aspect's in the settings (`aspects[0].low`).
+        let (list, rest) = field.split_once('[')?;
+        let (n, part) = rest.split_once("].")?;
+        let n = (n.parse::<usize>().ok()? + 1).to_string();
+        let (whole, part) = match list {
+            "stakeholders" => ("positioning.stakeholder_n", part.to_string()),
+            "aspects" => ("positioning.aspect_n", format!("aspect_{part}")),
+            _ => return None,
+        };
+        Some(format!(
+            "{}: {}",
+            self.t_with(whole, &[("n", &n)]),
+            self.t(&format!("positioning.field.{part}"))
+        ))
     }
 }
 

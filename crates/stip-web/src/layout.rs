@@ -36,6 +36,8 @@ impl Chrome {
             "/prioriteren",
             "/enquete",
             "/bijeenkomsten",
+            "/werksessies",
+            "/positionering",
             "/projecten",
             "/instellingen",
             "/themas",

@@ -31,6 +31,7 @@ mod metrics;
 pub mod mora;
 pub mod openapi;
 pub mod portfolio;
+pub mod positioning;
 pub mod prioritisation;
 mod project_table;
 mod redirect;
@@ -133,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .merge(meeting::pages::routes())
         .merge(workshop::pages::routes())
         .merge(workgroup::pages::routes())
+        .merge(positioning::pages::routes())
         .merge(admin::routes())
         .merge(login::routes())
         .merge(account::routes())

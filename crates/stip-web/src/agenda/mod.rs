@@ -3,11 +3,13 @@
 
 pub mod api;
 mod pages;
+mod versions;
+pub mod versions_api;
 
 use crate::AppState;
 use axum::Router;
 
 /// The pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
 pub fn routes() -> Router<AppState> {
-    pages::routes()
+    pages::routes().merge(versions::routes())
 }

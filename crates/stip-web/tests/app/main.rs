@@ -20,6 +20,7 @@ macro_rules! on_both {
 
 mod account;
 mod admin;
+mod agenda_version;
 mod api;
 mod auth;
 mod contract;
@@ -28,6 +29,7 @@ mod insight;
 mod meeting;
 mod openapi;
 mod portfolio;
+mod positioning;
 mod prioritisation;
 mod support;
 mod survey;

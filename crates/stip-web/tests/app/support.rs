@@ -50,7 +50,7 @@ impl Backend {
         BACKEND.scope(self, test).await
     }
 
-    fn current() -> Backend {
+    pub fn current() -> Backend {
         BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
     }
 }

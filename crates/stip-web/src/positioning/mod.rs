@@ -1,0 +1,49 @@
+//! Positionering (issue 16): an institution's own place on the quadrant, its aspects and its
+//! stakeholder map, mirrored against the network's anonymised distributions.
+
+pub mod api;
+pub mod pages;
+
+use crate::identity::Viewer;
+use stip_core::access::Action;
+use stip_core::positioning::{Network, Settings, network};
+use stip_store::StoreError;
+use stip_store::positioning::SavedPosition;
+
+use crate::AppState;
+
+/// The viewer's institution, when they may read its positioning.
+pub(crate) fn own_institution(viewer: &Viewer) -> Option<i64> {
+    viewer
+        .actor
+        .institution_id()
+        .filter(|&id| viewer.may(Action::ViewPositioning { institution_id: id }))
+}
+
+/// What the viewer may see: their institution's positioning (current first, then history), the
+/// settings and the network's distributions with their own scores marked.
+pub(crate) struct Mirror {
+    pub settings: Settings,
+    pub mine: Vec<SavedPosition>,
+    pub network: Network,
+}
+
+pub(crate) async fn mirror(state: &AppState, viewer: &Viewer) -> Result<Mirror, StoreError> {
+    let settings = state.store.positioning_settings().await?;
+    let mine = match own_institution(viewer) {
+        Some(id) => state.store.positions_of(id, 50).await?,
+        None => Vec::new(),
+    };
+    let all = state.store.current_positions().await?;
+    let network = network(
+        &all,
+        &settings.aspects,
+        settings.threshold,
+        mine.first().map(|s| &s.position),
+    );
+    Ok(Mirror {
+        settings,
+        mine,
+        network,
+    })
+}
