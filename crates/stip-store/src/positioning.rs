@@ -84,7 +84,7 @@ impl Store {
         &self,
         institution: i64,
         p: &Position,
-        by: i64,
+        by: Option<i64>,
         by_name: &str,
     ) -> Result<()> {
         on_pool!(self, write, |pool| {

@@ -380,3 +380,56 @@ pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
     store.set_workshop_phase(w.id, Phase::Results).await?;
     Ok(w.id)
 }
+
+/// Positionings for the demo: every institution but Horizon College has plotted itself (so its
+/// informatiemanager can try it, and the network's distributions are shown), each with a few
+/// stakeholders.
+pub async fn positions(store: &Store) -> Result<(), StoreError> {
+    use stip_core::positioning::{Position, Stakeholder};
+    let settings = store.positioning_settings().await?;
+    let mut rng = fastrand::Rng::with_seed(16);
+    let stakeholders = [
+        (
+            "College van bestuur",
+            5,
+            3,
+            "Tevreden houden: elk kwartaal een korte notitie",
+        ),
+        (
+            "Teamleiders onderwijs",
+            3,
+            5,
+            "Nauw betrekken bij de roadmap",
+        ),
+        ("Functioneel beheer", 2, 4, "Informeren via het IM-overleg"),
+        ("Ondernemingsraad", 3, 2, ""),
+    ];
+    for i in store.institutions().await? {
+        if i.data.brin.as_str() == "25LN" {
+            continue;
+        }
+        let score = |rng: &mut fastrand::Rng, lean: i64| (lean + rng.i64(-1..=1)).clamp(1, 5);
+        let mut p = Position::default();
+        p.axes
+            .insert("strategisch_operationeel".into(), score(&mut rng, 3));
+        p.axes.insert("ict_business".into(), score(&mut rng, 2));
+        for a in &settings.aspects {
+            if rng.u8(0..10) > 0 {
+                p.aspects.insert(a.code.clone(), score(&mut rng, 3));
+            }
+        }
+        let n = rng.usize(2..=stakeholders.len());
+        p.stakeholders = stakeholders[..n]
+            .iter()
+            .map(|(name, power, interest, action)| Stakeholder {
+                name: (*name).into(),
+                power: *power,
+                interest: *interest,
+                note: String::new(),
+                action: (*action).into(),
+            })
+            .collect();
+        store.save_position(i.id, &p, None, "Demo").await?;
+    }
+    Ok(())
+}

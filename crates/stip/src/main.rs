@@ -261,6 +261,7 @@ async fn main() -> Result<()> {
             let survey = demo::survey(&store).await?;
             let meeting = demo::meeting(&store, survey).await?;
             demo::workshop(&store, meeting).await?;
+            demo::positions(&store).await?;
             println!(
                 "Demogegevens geladen: {} instellingen met elk {} projecten, in {:.1} s.",
                 institutions,
@@ -455,6 +456,7 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
             let survey = demo::survey(&store).await?;
             let meeting = demo::meeting(&store, survey).await?;
             demo::workshop(&store, meeting).await?;
+            demo::positions(&store).await?;
         }
         if store.user_by_email(demo::ACCOUNTS[0].email).await.is_ok() {
             print_accounts();

@@ -13,3 +13,20 @@ use axum::Router;
 pub fn routes() -> Router<AppState> {
     pages::routes().merge(versions::routes())
 }
+
+/// Why a project's themes should be looked at again, for its editors.
+pub(crate) fn review_text(
+    c: &crate::layout::Chrome,
+    r: &stip_store::agenda_version::Flagged,
+) -> String {
+    c.t_with(
+        "agenda_version.review_notice",
+        &[
+            (
+                "reason",
+                &c.t(&format!("agenda_version.review.{}", r.reason.code())),
+            ),
+            ("themes", &r.old_themes.join(", ")),
+        ],
+    )
+}

@@ -29,6 +29,28 @@ pub fn routes() -> Router<AppState> {
         .route("/agenda/versies/{id}", get(show).post(save))
         .route("/agenda/versies/{id}/activeren", post(activate))
         .route("/agenda/versies/{id}/verwijderen", post(remove))
+        .route("/agenda/versies/{id}/thema/{code}", get(theme_projects))
+        .route("/projecten/{id}/agenda-nagekeken", post(reviewed))
+}
+
+/// An editor has looked at a flagged project's themes again.
+async fn reviewed(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let p = match state.store.project(id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound) => return Err(PageError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(res) = viewer.refusal(Action::EditProject {
+        institution_id: p.institution_id,
+    }) {
+        return Ok(res);
+    }
+    state.store.resolve_review(id).await?;
+    Ok(Redirect::to(&format!("/projecten/{id}")).into_response())
 }
 
 struct VersionRow {
@@ -479,4 +501,82 @@ async fn remove(
         return Err(PageError::NotFound);
     }
     Ok(Redirect::to("/agenda/versies").into_response())
+}
+
+/// A project as the previous version's theme list shows it.
+struct ThenRow {
+    id: i64,
+    title: String,
+    institution: String,
+    /// Its themes now, by name.
+    now: String,
+}
+
+#[derive(Template)]
+#[template(path = "agenda/version_theme.html")]
+struct ThemeProjectsPage {
+    c: Chrome,
+    id: i64,
+    version: String,
+    theme: String,
+    projects: Vec<ThenRow>,
+}
+
+/// The projects (that the viewer may see) mapped to `code` in previous version `id`.
+async fn theme_projects(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    if let Some(res) = viewer.refusal(Action::ViewNetwork) {
+        return Ok(res);
+    }
+    let a = match state.store.agenda(id).await {
+        Ok(a) if a.status == Status::Previous => a,
+        Ok(_) | Err(StoreError::NotFound) => return Err(PageError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let Some(theme) = a.content.themes.iter().find(|t| t.code == code) else {
+        return Err(PageError::NotFound);
+    };
+    let lists = state.lists().await?;
+    let mut projects = Vec::new();
+    for (pid, themes) in state.store.agenda_project_themes(id).await? {
+        if !themes.contains(&code) {
+            continue;
+        }
+        let Ok(p) = state.store.project(pid).await else {
+            continue;
+        };
+        if viewer.may(Action::ViewProject {
+            institution_id: p.institution_id,
+            visibility: p.data.visibility,
+        }) {
+            projects.push(ThenRow {
+                id: p.id,
+                title: p.data.title.clone(),
+                institution: lists
+                    .institutions
+                    .iter()
+                    .find(|i| i.id == p.institution_id)
+                    .map(|i| i.data.short_name.clone())
+                    .unwrap_or_default(),
+                now: p
+                    .data
+                    .themes
+                    .iter()
+                    .map(|t| lists.theme_name(t))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    projects.sort_by(|a, b| a.title.cmp(&b.title).then(a.id.cmp(&b.id)));
+    Ok(render(&ThemeProjectsPage {
+        c: viewer.chrome(),
+        id,
+        version: a.name.clone(),
+        theme: theme.name.clone(),
+        projects,
+    }))
 }

@@ -248,6 +248,8 @@ struct ShowPage {
     can_edit: bool,
     saved: bool,
     merged: bool,
+    /// For its editors: why to look at its themes again after a new agenda was activated.
+    review: Option<String>,
 }
 
 impl ShowPage {
@@ -344,8 +346,17 @@ async fn show(
     let can_edit = viewer.may(Action::EditProject {
         institution_id: p.institution_id,
     });
+    let c = viewer.chrome();
+    let review = if can_edit {
+        match state.store.open_review(id).await {
+            Ok(r) => r.map(|r| crate::agenda::review_text(&c, &r)),
+            Err(e) => return PageError::from(e).into_response(),
+        }
+    } else {
+        None
+    };
     render(&ShowPage {
-        c: viewer.chrome(),
+        c,
         p,
         lists,
         history,
@@ -353,6 +364,7 @@ async fn show(
         can_edit,
         saved: !flash.opgeslagen.is_empty(),
         merged: !flash.samengevoegd.is_empty(),
+        review,
     })
 }
 

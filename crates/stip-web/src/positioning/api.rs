@@ -228,7 +228,7 @@ pub async fn save_mine(
     let user = viewer.user.as_ref().ok_or(ApiError::Unauthorized)?;
     state
         .store
-        .save_position(id, &position, user.id, &user.name)
+        .save_position(id, &position, Some(user.id), &user.name)
         .await?;
     read_mine(State(state), viewer).await
 }

@@ -69,6 +69,8 @@ fn items(c: &Chrome, aspects: &[Aspect]) -> (Vec<Item>, Vec<Item>) {
 struct Row {
     item: Item,
     mine: Option<i64>,
+    /// The network's median as the reader writes numbers (2,5).
+    median: String,
     explanation: String,
     d: Distribution,
     chart: Option<Bars>,
@@ -181,6 +183,7 @@ fn rows(c: &Chrome, items: Vec<Item>, ds: Vec<Distribution>, p: Option<&Position
         .zip(ds)
         .map(|(item, d)| Row {
             chart: chart(c, &item, &d),
+            median: d.median.map(|m| format_median(c, m)).unwrap_or_default(),
             mine: p.and_then(|p| p.score(&item.code)),
             explanation: p
                 .and_then(|p| p.explanations.get(&item.code).cloned())
@@ -418,7 +421,7 @@ async fn save(
             let user = viewer.user.as_ref().ok_or(PageError::NotFound)?;
             state
                 .store
-                .save_position(id, &position, user.id, &user.name)
+                .save_position(id, &position, Some(user.id), &user.name)
                 .await?;
             Ok(Redirect::to("/positionering").into_response())
         }
@@ -451,7 +454,8 @@ struct Placed {
 }
 
 /// The grid is five cells of 80 units each way: interest left (1) to right (5), power bottom
-/// (1) to top (5). Stakeholders in the same cell sit side by side, three to a row.
+/// (1) to top (5); the quadrants split it where [`Stakeholder::quadrant`] does, between 2 and 3.
+/// Stakeholders in the same cell sit side by side, three to a row.
 fn placed(stakeholders: &[Stakeholder]) -> Vec<Placed> {
     let mut in_cell: std::collections::HashMap<(i64, i64), i64> = Default::default();
     stakeholders

@@ -311,6 +311,14 @@ async fn activation_moves_every_project_by_the_mapping_and_keeps_the_old_version
         onderwijslogistiek_row.contains("<td class=\"num\">0</td>"),
         "{onderwijslogistiek_row}"
     );
+    // Each theme of then lists its projects, with their themes now.
+    let then = beheerder
+        .get(&format!("/agenda/versies/{old_id}/thema/innovatie"))
+        .await;
+    assert_eq!(then.status, StatusCode::OK);
+    assert!(then.shows("Innovatielab"));
+    assert!(then.shows("Data-ondersteund onderwijs"));
+    assert!(!then.shows("Leermiddelenbeleid"));
     // The active version lists the projects to look at again.
     let active = beheerder.get(&format!("/agenda/versies/{id}")).await;
     assert!(active.shows("Projecten om na te kijken"));
@@ -558,6 +566,20 @@ async fn the_pages_make_edit_and_activate_a_version() {
         .json();
     assert_eq!(p["themes"], json!(["llo"]));
     assert!(beheerder.get(&path).await.shows("Innovatielab"));
+    // Its editor is told on the project's page, and says the themes are right.
+    let im = app.session(Role::Informatiemanager).await;
+    let page = im.get(&format!("/projecten/{project}")).await;
+    assert!(page.shows("De agenda is vernieuwd"), "{}", page.body);
+    let done = im
+        .post_form(&format!("/projecten/{project}/agenda-nagekeken"), &[])
+        .await;
+    assert!(done.status.is_redirection(), "{}", done.body);
+    assert!(
+        !im.get(&format!("/projecten/{project}"))
+            .await
+            .shows("De agenda is vernieuwd")
+    );
+    assert!(!beheerder.get(&path).await.shows("Innovatielab"));
     // A reader sees the versions but no forms.
     let lezer = app.session(Role::Lezer).await;
     let read = lezer.get("/agenda/versies").await;
