@@ -179,6 +179,8 @@ struct ShowPage {
     mapping: Vec<MappingRow>,
     mapping_errors: Errors,
     reviews: Vec<ReviewRow>,
+    /// A previous version: per institution, its projects per theme then.
+    overview: Vec<(String, Vec<usize>)>,
 }
 
 const EMPTY_ROWS: usize = 3;
@@ -231,6 +233,9 @@ async fn page(
     let c = viewer.chrome();
     let manage = viewer.may(Action::ManageAgendaVersions);
     let lists = state.lists().await?;
+    // A previous version: per theme, and per institution and theme, the projects mapped to it
+    // then (those the viewer may see).
+    let mut per_institution: BTreeMap<i64, BTreeMap<String, usize>> = BTreeMap::new();
     let counts: Option<BTreeMap<String, usize>> = if a.status == Status::Previous {
         let mapped = state.store.agenda_project_themes(a.id).await?;
         let mut counts = BTreeMap::new();
@@ -241,7 +246,9 @@ async fn page(
                     visibility: p.data.visibility,
                 })
             {
+                let row = per_institution.entry(p.institution_id).or_default();
                 for t in themes {
+                    *row.entry(t.clone()).or_insert(0) += 1;
                     *counts.entry(t).or_insert(0) += 1;
                 }
             }
@@ -250,6 +257,21 @@ async fn page(
     } else {
         None
     };
+    let overview: Vec<(String, Vec<usize>)> = lists
+        .institutions
+        .iter()
+        .filter_map(|i| {
+            let row = per_institution.get(&i.id)?;
+            Some((
+                i.data.short_name.clone(),
+                a.content
+                    .themes
+                    .iter()
+                    .map(|t| row.get(&t.code).copied().unwrap_or(0))
+                    .collect(),
+            ))
+        })
+        .collect();
     let line_name = |code: &Option<String>| match code {
         Some(code) => a
             .content
@@ -351,6 +373,7 @@ async fn page(
         mapping,
         mapping_errors,
         reviews,
+        overview,
         c,
     });
     Ok(if invalid {

@@ -311,6 +311,10 @@ async fn activation_moves_every_project_by_the_mapping_and_keeps_the_old_version
         onderwijslogistiek_row.contains("<td class=\"num\">0</td>"),
         "{onderwijslogistiek_row}"
     );
+    // The network overview of then: Horizon's row, and no row for DaVinci (nothing visible).
+    assert!(page.shows("Netwerkoverzicht toen"));
+    assert!(page.body.contains("<th scope=\"row\">Horizon College</th>"));
+    assert!(!page.body.contains("<th scope=\"row\">DaVinci College</th>"));
     // Each theme of then lists its projects, with their themes now.
     let then = beheerder
         .get(&format!("/agenda/versies/{old_id}/thema/innovatie"))
