@@ -220,7 +220,6 @@ test('an information manager plots the institution, names its stakeholders and m
   for (const name of names) expect(csvText, 'the CSV names no institution').not.toContain(name);
   await page.setViewportSize({ width: 375, height: 800 });
   await expectNoHorizontalScroll(page, '/positionering at 375px');
-  await stip.audit('positioning at 375px');
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // ---- Updating opens the form with what was saved, and three empty stakeholder rows -------
@@ -254,7 +253,6 @@ test('an information manager plots the institution, names its stakeholders and m
   await expect(page.getByRole('link', { name: 'Stakeholders bijwerken' })).toHaveAttribute('href', '/positionering/bewerken#stakeholders-title');
   await page.setViewportSize({ width: 375, height: 800 });
   await expectNoHorizontalScroll(page, '/positionering/stakeholders at 375px');
-  await stip.audit('stakeholder map at 375px');
 });
 
 test('a reader sees the network, without a position of their own to update', async ({ stip, page }) => {

@@ -3,7 +3,7 @@
 //! with, the active one with the projects to look at again, a previous one with how the
 //! network's projects were mapped to it.
 
-use crate::extract::Form;
+use crate::extract::{Form, Id};
 use crate::form::{Errors, param};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
 async fn reviewed(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Response, PageError> {
     let p = match state.store.project(id).await {
         Ok(p) => p,
@@ -386,7 +386,7 @@ async fn page(
 async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Response, PageError> {
     if let Some(res) = viewer.refusal(Action::ViewNetwork) {
         return Ok(res);
@@ -412,7 +412,7 @@ fn rows<const N: usize>(
 async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     if let Some(res) = viewer.refusal(Action::ManageAgendaVersions) {
@@ -478,7 +478,7 @@ async fn save(
 async fn activate(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     if let Some(res) = viewer.refusal(Action::ManageAgendaVersions) {
@@ -515,7 +515,7 @@ async fn activate(
 async fn remove(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Response, PageError> {
     if let Some(res) = viewer.refusal(Action::ManageAgendaVersions) {
         return Ok(res);
@@ -549,11 +549,14 @@ struct ThemeProjectsPage {
 async fn theme_projects(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     if let Some(res) = viewer.refusal(Action::ViewNetwork) {
         return Ok(res);
     }
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(PageError::NotFound);
+    };
     let a = match state.store.agenda(id).await {
         Ok(a) if a.status == Status::Previous => a,
         Ok(_) | Err(StoreError::NotFound) => return Err(PageError::NotFound),

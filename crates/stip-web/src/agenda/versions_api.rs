@@ -1,12 +1,12 @@
 //! `/api/v1/agendas`: versions of the strategic agenda: list, create a concept (a copy of the
 //! active one), edit and delete it, and activate it with a mapping of old themes to new ones.
 
-use crate::extract::json_body;
+use crate::extract::{Id, json_body};
 use crate::identity::Viewer;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -202,7 +202,7 @@ pub async fn create_agenda(
 pub async fn read_agenda(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<AgendaJson>, ApiError> {
     viewer.allowed(Action::ViewNetwork)?;
     Ok(Json(agenda_json(state.store.agenda(id).await?)))
@@ -221,7 +221,7 @@ pub async fn save_agenda(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Bytes,
 ) -> Result<Json<AgendaJson>, ApiError> {
     viewer.allowed(Action::ManageAgendaVersions)?;
@@ -269,7 +269,7 @@ pub async fn save_agenda(
 pub async fn delete_agenda(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     viewer.allowed(Action::ManageAgendaVersions)?;
     state.store.agenda(id).await?;
@@ -295,7 +295,7 @@ pub async fn activate_agenda(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Bytes,
 ) -> Result<Json<ActivationJson>, ApiError> {
     viewer.allowed(Action::ManageAgendaVersions)?;
