@@ -354,7 +354,7 @@ async fn page(
                         .find(|i| i.id == p.institution_id)
                         .map(|i| i.data.name.clone())
                         .unwrap_or_default(),
-                    reason: c.t(&format!("agenda_version.review.{}", r.reason.code())),
+                    reason: c.t(&format!("agenda_version.review_short.{}", r.reason.code())),
                     old_themes: r.old_themes.join(", "),
                 });
             }

@@ -346,8 +346,8 @@ async fn edit(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
     }))
 }
 
-/// A score as a form sends it: empty is not given, anything else that is not a number is 0
-/// (refused as out of range).
+/// A number as a form sends it (a score, the threshold): empty is not given, anything else
+/// that is not a number is 0 (refused as out of range).
 fn form_number(raw: &str) -> Option<i64> {
     let t = raw.trim();
     (!t.is_empty()).then(|| t.parse().unwrap_or(0))
