@@ -168,10 +168,8 @@ test('an information manager plots the institution, names its stakeholders and m
   // ---- The overview after saving ------------------------------------------------------------
   await expect(mine).toContainText(/Bijgewerkt op .+ door Hanna Horizon\./);
   await expect(mine).not.toContainText('nog niet geplot');
-  // The quadrant: a drawing with a dot labelled "Jij", described in words. (Its title, meant to
-  // read "Jouw plek in het kwadrant", is not asserted: the locale's key positioning.quadrant is
-  // overwritten by the map of quadrant names below it, so the name reads the bare key.)
-  const quadrant = mine.locator('figure.quadrant').getByRole('img');
+  // The quadrant: a drawing with a dot labelled "Jij", named and described in words.
+  const quadrant = mine.getByRole('img', { name: /^Jouw plek in het kwadrant / });
   await expect(quadrant).toBeVisible();
   await expect(quadrant.locator('text.value')).toHaveText('Jij');
   await expect(quadrant).toHaveAccessibleName(/met een stip op jullie plek\. Strategisch of operationeel: 2\. ICT of business: 3\.$/);
@@ -220,6 +218,7 @@ test('an information manager plots the institution, names its stakeholders and m
   for (const name of names) expect(csvText, 'the CSV names no institution').not.toContain(name);
   await page.setViewportSize({ width: 375, height: 800 });
   await expectNoHorizontalScroll(page, '/positionering at 375px');
+  await stip.audit('positioning at 375px');
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // ---- Updating opens the form with what was saved, and three empty stakeholder rows -------
@@ -253,6 +252,7 @@ test('an information manager plots the institution, names its stakeholders and m
   await expect(page.getByRole('link', { name: 'Stakeholders bijwerken' })).toHaveAttribute('href', '/positionering/bewerken#stakeholders-title');
   await page.setViewportSize({ width: 375, height: 800 });
   await expectNoHorizontalScroll(page, '/positionering/stakeholders at 375px');
+  await stip.audit('the stakeholder map at 375px');
 });
 
 test('a reader sees the network, without a position of their own to update', async ({ stip, page }) => {

@@ -140,6 +140,33 @@ fn prefixed(e: &mut Invalid, prefix: &str, inner: Invalid) {
     }
 }
 
+/// The names of the main lines and themes that differ between `before` and `now` (added,
+/// removed or changed), main lines first.
+pub fn changed(before: &Content, now: &Content) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in &now.main_lines {
+        if !before.main_lines.contains(l) {
+            out.push(l.name.clone());
+        }
+    }
+    for l in &before.main_lines {
+        if !now.main_lines.iter().any(|n| n.code == l.code) {
+            out.push(l.name.clone());
+        }
+    }
+    for t in &now.themes {
+        if !before.themes.contains(t) {
+            out.push(t.name.clone());
+        }
+    }
+    for t in &before.themes {
+        if !now.has_theme(&t.code) {
+            out.push(t.name.clone());
+        }
+    }
+    out
+}
+
 /// How each old theme carries over: old code → new codes. An old theme the mapping does not
 /// name keeps its code when the new version has it, and is dropped otherwise.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

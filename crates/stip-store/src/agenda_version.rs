@@ -19,6 +19,9 @@ pub struct Agenda {
     pub status: Status,
     /// Its main lines and themes: the live ones for the active version.
     pub content: Content,
+    /// A concept: the active version's content as it copied it, to tell what changed there
+    /// since (and would be lost on activation).
+    pub base: Option<Content>,
     /// The mapping it was activated with (old code → new codes).
     pub mapping: BTreeMap<String, Vec<String>>,
     pub created_at: String,
@@ -52,6 +55,7 @@ struct AgendaRow {
     name: String,
     status: String,
     content: Option<String>,
+    base: Option<String>,
     mapping: Option<String>,
     created_at: String,
     activated_at: Option<String>,
@@ -79,12 +83,18 @@ struct Move {
     new: Vec<String>,
 }
 
-const COLUMNS: &str = "id, name, status, content, mapping, created_at, activated_at, superseded_at";
+const COLUMNS: &str =
+    "id, name, status, content, base, mapping, created_at, activated_at, superseded_at";
 
 /// Rows per statement when writing many.
 const BATCH: usize = 500;
 
 impl Store {
+    /// The active version's main lines and themes as they are now.
+    pub async fn agenda_content(&self) -> Result<Content> {
+        self.live_content().await
+    }
+
     /// The live main lines and themes: the active version's content.
     async fn live_content(&self) -> Result<Content> {
         let lines = self.main_lines().await?;
@@ -109,6 +119,10 @@ impl Store {
             (Some(c), _) => serde_json::from_str(c).map_err(|_| corrupt("agenda content", c))?,
             (None, _) => Content::default(),
         };
+        let base = match &r.base {
+            Some(b) => Some(serde_json::from_str(b).map_err(|_| corrupt("agenda base", b))?),
+            None => None,
+        };
         let mapping = match &r.mapping {
             Some(m) => serde_json::from_str(m).map_err(|_| corrupt("agenda mapping", m))?,
             None => BTreeMap::new(),
@@ -118,6 +132,7 @@ impl Store {
             name: r.name,
             status,
             content,
+            base,
             mapping,
             created_at: r.created_at,
             activated_at: r.activated_at,
@@ -156,7 +171,7 @@ impl Store {
         let content = serde_json::to_string(&self.live_content().await?).expect("content");
         Ok(on_pool!(self, write, |pool| {
             sqlx::query_scalar(
-                "INSERT INTO agendas (name, status, content, created_at) VALUES ($1, 'concept', $2, $3) RETURNING id",
+                "INSERT INTO agendas (name, status, content, base, created_at) VALUES ($1, 'concept', $2, $2, $3) RETURNING id",
             )
             .bind(name)
             .bind(&content)

@@ -202,10 +202,17 @@ impl Lang {
 }
 
 impl Lang {
-    /// A positioning's field: an axis (`axes.ict_business`), an aspect or its explanation by
-    /// code, a stakeholder's part (`stakeholders[2].power`: "Stakeholder 3: Invloed").
+    /// A field of a form made of rows and named parts: a positioning's axis
+    /// (`axes.ict_business`), aspect or explanation by code, a stakeholder's part
+    /// (`stakeholders[2].power`: "Stakeholder 3: Invloed"), an aspect of the settings, a main
+    /// line or theme of an agenda version (`themes[8].colour`: "Thema 9: Kleur"), or a theme
+    /// of the activation's mapping (`mapping.innovatie`).
     fn positioning_label(self, field: &str) -> Option<String> {
         use stip_core::positioning::AXES;
+        if let Some(code) = field.strip_prefix("mapping.") {
+            let code = code.split('[').next().unwrap_or(code);
+            return Some(self.t_with("agenda_version.mapping_label", &[("code", code)]));
+        }
         let code = field
             .strip_prefix("axes.")
             .or_else(|| field.strip_prefix("aspects."))
@@ -221,19 +228,26 @@ impl Lang {
                 name.unwrap_or_else(|| self.t_with("positioning.aspect_label", &[("code", code)]))
             });
         }
-        // A stakeholder's part, or an aspect's in the settings (`aspects[0].low`).
         let (list, rest) = field.split_once('[')?;
         let (n, part) = rest.split_once("].")?;
         let n = (n.parse::<usize>().ok()? + 1).to_string();
         let (whole, part) = match list {
-            "stakeholders" => ("positioning.stakeholder_n", part.to_string()),
-            "aspects" => ("positioning.aspect_n", format!("aspect_{part}")),
+            "stakeholders" => (
+                "positioning.stakeholder_n",
+                format!("positioning.field.{part}"),
+            ),
+            "aspects" => (
+                "positioning.aspect_n",
+                format!("positioning.field.aspect_{part}"),
+            ),
+            "themes" => ("agenda_version.theme_n", format!("field.{part}")),
+            "main_lines" => ("agenda_version.line_n", format!("field.{part}")),
             _ => return None,
         };
         Some(format!(
             "{}: {}",
             self.t_with(whole, &[("n", &n)]),
-            self.t(&format!("positioning.field.{part}"))
+            self.t(&part)
         ))
     }
 }

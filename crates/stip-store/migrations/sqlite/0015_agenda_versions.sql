@@ -2,12 +2,14 @@
 -- live `main_lines` and `themes` (every project refers to those); a concept keeps its content as
 -- JSON ({main_lines, themes}) until it is activated, and a previous version gets the content it
 -- had when it was superseded, and the themes every project had then (`agenda_project_themes`).
+-- A concept's `base` is the active content it copied, to see what changed there since.
 -- `agenda_reviews` flags projects whose primary theme the activation could not keep as it was.
 CREATE TABLE agendas (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('concept', 'actief', 'vorig')),
     content TEXT,
+    base TEXT,
     mapping TEXT,
     created_at TEXT NOT NULL,
     activated_at TEXT,

@@ -14,10 +14,34 @@ pub fn routes() -> Router<AppState> {
     pages::routes().merge(versions::routes())
 }
 
+/// Every theme's name by code, over every version of the agenda (the active one's first), so a
+/// theme that no longer exists is still named.
+pub(crate) async fn theme_names(
+    state: &crate::AppState,
+) -> Result<std::collections::HashMap<String, String>, stip_store::StoreError> {
+    let mut names = std::collections::HashMap::new();
+    for a in state.store.agendas().await? {
+        for t in a.content.themes {
+            names.entry(t.code).or_insert(t.name);
+        }
+    }
+    Ok(names)
+}
+
+/// Theme codes as their names, joined.
+pub(crate) fn named(codes: &[String], names: &std::collections::HashMap<String, String>) -> String {
+    codes
+        .iter()
+        .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Why a project's themes should be looked at again, for its editors.
 pub(crate) fn review_text(
     c: &crate::layout::Chrome,
     r: &stip_store::agenda_version::Flagged,
+    names: &std::collections::HashMap<String, String>,
 ) -> String {
     c.t_with(
         "agenda_version.review_notice",
@@ -26,7 +50,7 @@ pub(crate) fn review_text(
                 "reason",
                 &c.t(&format!("agenda_version.review.{}", r.reason.code())),
             ),
-            ("themes", &r.old_themes.join(", ")),
+            ("themes", &named(&r.old_themes, names)),
         ],
     )
 }

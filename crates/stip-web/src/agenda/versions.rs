@@ -179,6 +179,9 @@ struct ShowPage {
     mapping: Vec<MappingRow>,
     mapping_errors: Errors,
     reviews: Vec<ReviewRow>,
+    /// A concept: the main lines and themes of the active version changed since the concept
+    /// copied it (their names), which activating it would undo.
+    changed_since: Vec<String>,
     /// A previous version: per institution, its projects per theme then.
     overview: Vec<(String, Vec<usize>)>,
 }
@@ -338,6 +341,7 @@ async fn page(
     };
     let mut reviews = Vec::new();
     if a.status == Status::Active {
+        let names = super::theme_names(state).await?;
         for r in state.store.open_reviews(Some(a.id)).await? {
             if let Ok(p) = state.store.project(r.project_id).await
                 && viewer.may(Action::ViewProject {
@@ -355,10 +359,15 @@ async fn page(
                         .map(|i| i.data.name.clone())
                         .unwrap_or_default(),
                     reason: c.t(&format!("agenda_version.review_short.{}", r.reason.code())),
-                    old_themes: r.old_themes.join(", "),
+                    old_themes: super::named(&r.old_themes, &names),
                 });
             }
         }
+    }
+    let mut changed_since = Vec::new();
+    if let (Status::Concept, Some(base)) = (a.status, &a.base) {
+        let live = state.store.agenda_content().await?;
+        changed_since = stip_core::agenda_version::changed(base, &live);
     }
     let invalid = errors.any() || mapping_errors.any();
     let res = render(&ShowPage {
@@ -373,6 +382,7 @@ async fn page(
         mapping,
         mapping_errors,
         reviews,
+        changed_since,
         overview,
         c,
     });

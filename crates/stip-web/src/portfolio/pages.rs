@@ -349,7 +349,11 @@ async fn show(
     let c = viewer.chrome();
     let review = if can_edit {
         match state.store.open_review(id).await {
-            Ok(r) => r.map(|r| crate::agenda::review_text(&c, &r)),
+            Ok(Some(r)) => match crate::agenda::theme_names(&state).await {
+                Ok(names) => Some(crate::agenda::review_text(&c, &r, &names)),
+                Err(e) => return PageError::from(e).into_response(),
+            },
+            Ok(None) => None,
             Err(e) => return PageError::from(e).into_response(),
         }
     } else {

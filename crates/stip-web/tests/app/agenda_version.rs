@@ -123,6 +123,23 @@ async fn a_new_version_copies_the_active_one_and_only_the_beheerder_makes_it() {
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     assert_eq!(saved.json()["themes"].as_array().unwrap().len(), 8);
+    // A change to the active agenda after the concept was made is pointed out on its page:
+    // activating would undo it.
+    let page = beheerder.get(&format!("/agenda/versies/{id}")).await;
+    assert!(!page.body.contains("id=\"changed-since\""));
+    stip_store::testing::execute(
+        app.store(),
+        "UPDATE themes SET name = 'Leven lang ontwikkelen en leren' WHERE code = 'llo'",
+    )
+    .await
+    .unwrap();
+    let page = beheerder.get(&format!("/agenda/versies/{id}")).await;
+    assert!(
+        page.shows("De actieve agenda is gewijzigd"),
+        "{}",
+        page.body
+    );
+    assert!(page.shows("Leven lang ontwikkelen en leren"));
     // Projects do not notice a concept.
     assert!(
         themes_of(&beheerder)
