@@ -47,6 +47,30 @@ fn new_content(old: &serde_json::Value) -> serde_json::Value {
     json!({"name": "Strategische agenda 2023–2027", "main_lines": old["main_lines"], "themes": themes})
 }
 
+/// A concept made by `s` as the API allows and edited to [`new_content`]; its id.
+async fn new_concept(s: &Session) -> i64 {
+    let id = s
+        .api(
+            Method::POST,
+            "/api/v1/agendas",
+            Some(json!({"name": "Strategische agenda 2023–2027"})),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let concept = s.get(&format!("/api/v1/agendas/{id}")).await.json();
+    let saved = s
+        .api(
+            Method::PUT,
+            &format!("/api/v1/agendas/{id}"),
+            Some(new_content(&concept)),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    id
+}
+
 async fn a_new_version_copies_the_active_one_and_only_the_beheerder_makes_it() {
     let app = TestApp::new().await;
     let beheerder = app.session(Role::Beheerder).await;
@@ -183,24 +207,7 @@ async fn activation_moves_every_project_by_the_mapping_and_keeps_the_old_version
     let old_id = beheerder.get("/api/v1/agendas").await.json()[0]["id"]
         .as_i64()
         .unwrap();
-    let id = beheerder
-        .api(
-            Method::POST,
-            "/api/v1/agendas",
-            Some(json!({"name": "Strategische agenda 2023–2027"})),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
-    let concept = beheerder.get(&format!("/api/v1/agendas/{id}")).await.json();
-    beheerder
-        .api(
-            Method::PUT,
-            &format!("/api/v1/agendas/{id}"),
-            Some(new_content(&concept)),
-        )
-        .await;
+    let id = new_concept(&beheerder).await;
 
     // Mapping to a theme the new version does not have is refused by name.
     let unknown = beheerder
@@ -420,24 +427,7 @@ async fn activating_fifteen_thousand_projects_is_all_or_nothing() {
         .expect("15,000 projects");
     let store = app.store();
     let beheerder = app.session(Role::Beheerder).await;
-    let id = beheerder
-        .api(
-            Method::POST,
-            "/api/v1/agendas",
-            Some(json!({"name": "Strategische agenda 2023–2027"})),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
-    let concept = beheerder.get(&format!("/api/v1/agendas/{id}")).await.json();
-    beheerder
-        .api(
-            Method::PUT,
-            &format!("/api/v1/agendas/{id}"),
-            Some(new_content(&concept)),
-        )
-        .await;
+    let id = new_concept(&beheerder).await;
     let mapping = json!({"mapping": {
         "leermiddelen": ["digitale-leermiddelen", "open-leermateriaal"],
         "llo": ["leven-lang-ontwikkelen"],
