@@ -17,6 +17,22 @@ pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// A form's rows `prefix[0].part`, `prefix[1].part`, … as sent, each as its `parts` in order;
+/// the rows end at the first index the form does not have.
+pub fn rows<const N: usize>(
+    form: &[(String, String)],
+    prefix: &str,
+    parts: [&str; N],
+) -> Vec<[String; N]> {
+    (0..)
+        .map_while(|i| {
+            form.iter()
+                .any(|(k, _)| k.starts_with(&format!("{prefix}[{i}].")))
+                .then(|| parts.map(|p| param(form, &format!("{prefix}[{i}].{p}")).to_string()))
+        })
+        .collect()
+}
+
 /// Whether a checkbox was ticked: it sends its value (`1`, `on`) when ticked and nothing when not.
 pub fn checked(value: &str) -> bool {
     !value.is_empty() && value != "false"

@@ -4,7 +4,7 @@
 //! network's projects were mapped to it.
 
 use crate::extract::{Form, Id};
-use crate::form::{Errors, param};
+use crate::form::{Errors, param, rows};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
@@ -402,21 +402,6 @@ async fn show(
         return Ok(res);
     }
     page(&state, &viewer, id, None, None).await
-}
-
-/// Rows `prefix[0].part`, `prefix[1].part`, … as the form sent them.
-fn rows<const N: usize>(
-    form: &[(String, String)],
-    prefix: &str,
-    parts: [&str; N],
-) -> Vec<[String; N]> {
-    (0..)
-        .map_while(|i| {
-            form.iter()
-                .any(|(k, _)| k.starts_with(&format!("{prefix}[{i}].")))
-                .then(|| parts.map(|p| param(form, &format!("{prefix}[{i}].{p}")).to_string()))
-        })
-        .collect()
 }
 
 async fn save(

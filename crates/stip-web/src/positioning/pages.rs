@@ -368,19 +368,20 @@ async fn save(
         items(&c, &settings.aspects)
     };
     let field = |name: String| param(&form, &name).to_string();
-    let rows: Vec<StakeholderRow> = (0..)
-        .map_while(|i| {
-            form.iter()
-                .any(|(k, _)| k.starts_with(&format!("stakeholders[{i}].")))
-                .then(|| StakeholderRow {
-                    name: field(format!("stakeholders[{i}].name")),
-                    power: field(format!("stakeholders[{i}].power")),
-                    interest: field(format!("stakeholders[{i}].interest")),
-                    note: field(format!("stakeholders[{i}].note")),
-                    action: field(format!("stakeholders[{i}].action")),
-                })
-        })
-        .collect();
+    let rows: Vec<StakeholderRow> = crate::form::rows(
+        &form,
+        "stakeholders",
+        ["name", "power", "interest", "note", "action"],
+    )
+    .into_iter()
+    .map(|[name, power, interest, note, action]| StakeholderRow {
+        name,
+        power,
+        interest,
+        note,
+        action,
+    })
+    .collect();
     let input = PositionInput {
         axes: axis_items
             .iter()
@@ -546,15 +547,7 @@ async fn save_settings(
         return Ok(res);
     }
     let field = |name: String| param(&form, &name).to_string();
-    let aspects: Vec<[String; 4]> = (0..)
-        .map_while(|i| {
-            form.iter()
-                .any(|(k, _)| k.starts_with(&format!("aspects[{i}].")))
-                .then(|| {
-                    ["code", "name", "low", "high"].map(|p| field(format!("aspects[{i}].{p}")))
-                })
-        })
-        .collect();
+    let aspects = crate::form::rows(&form, "aspects", ["code", "name", "low", "high"]);
     let threshold = field("threshold".into());
     let input = SettingsInput {
         threshold: form_number(&threshold),
