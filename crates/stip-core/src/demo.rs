@@ -295,6 +295,14 @@ pub fn institutions(count: usize) -> Vec<InstitutionData> {
             short_name: short.to_string(),
             region: region.to_string(),
             students: Some(*students),
+            // The demo's SURFconext home organisation: the short name as a `.demo` domain, the
+            // same as its accounts' e-mail addresses (`im@horizon.demo`).
+            domains: vec![format!(
+                "{}.demo",
+                short
+                    .to_ascii_lowercase()
+                    .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+            )],
         })
         .collect();
     let mut n = 0usize;
@@ -320,6 +328,7 @@ pub fn institutions(count: usize) -> Vec<InstitutionData> {
             name,
             region: province.to_string(),
             students: Some(2_000 + ((n * 7919) % 18_000) as i64),
+            domains: vec![],
         });
         n += 1;
     }

@@ -25,6 +25,8 @@ pub enum ErrorCode {
     InvalidColour,
     InvalidCode,
     InvalidLink,
+    /// Not a domain name such as `horizoncollege.nl`.
+    InvalidDomain,
     Taken,
     InstitutionRequired,
     TooShort {
@@ -102,6 +104,7 @@ impl ErrorCode {
             ErrorCode::InvalidColour => "invalid_colour",
             ErrorCode::InvalidCode => "invalid_code",
             ErrorCode::InvalidLink => "invalid_link",
+            ErrorCode::InvalidDomain => "invalid_domain",
             ErrorCode::Taken => "taken",
             ErrorCode::InstitutionRequired => "institution_required",
             ErrorCode::ControlCharacter => "control_character",

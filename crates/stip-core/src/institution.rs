@@ -55,6 +55,9 @@ pub struct InstitutionData {
     pub short_name: String,
     pub region: String,
     pub students: Option<i64>,
+    /// The home organisation domains SURFconext names its staff by (`schac_home_organization`),
+    /// lower case; a first login with one of them makes an account at this institution.
+    pub domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,6 +77,8 @@ pub struct InstitutionInput {
     pub short_name: String,
     pub region: String,
     pub students: String,
+    /// Domains separated by spaces, commas or new lines.
+    pub domains: String,
 }
 
 impl InstitutionData {
@@ -91,18 +96,23 @@ impl InstitutionData {
                 integer_in(&input.students, 0, 1_000_000).map(Some),
             )
         };
-        match (brin, name, short_name, region, students) {
-            (Some(brin), Some(name), Some(short_name), Some(region), Some(students))
-                if e.is_empty() =>
-            {
-                Ok(InstitutionData {
-                    brin,
-                    name,
-                    short_name,
-                    region,
-                    students,
-                })
-            }
+        let domains = e.take("domains", parse_domains(&input.domains));
+        match (brin, name, short_name, region, students, domains) {
+            (
+                Some(brin),
+                Some(name),
+                Some(short_name),
+                Some(region),
+                Some(students),
+                Some(domains),
+            ) if e.is_empty() => Ok(InstitutionData {
+                brin,
+                name,
+                short_name,
+                region,
+                students,
+                domains,
+            }),
             _ => Err(e),
         }
     }
@@ -116,13 +126,68 @@ impl From<&InstitutionData> for InstitutionInput {
             short_name: d.short_name.clone(),
             region: d.region.clone(),
             students: d.students.map(|s| s.to_string()).unwrap_or_default(),
+            domains: d.domains.join(" "),
         }
     }
+}
+
+/// The most domains one institution lists.
+pub const MAX_DOMAINS: usize = 20;
+
+/// Domain names as typed (separated by spaces, commas, semicolons or new lines), in lower case,
+/// each once, in the order given. A domain is two or more labels of letters, digits and
+/// hyphens, as in `horizoncollege.nl` or `student.rocva.nl`.
+pub fn parse_domains(raw: &str) -> Result<Vec<String>, ErrorCode> {
+    let mut domains: Vec<String> = Vec::new();
+    for part in raw.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+        if part.is_empty() {
+            continue;
+        }
+        let domain = normalise_domain(part).ok_or(ErrorCode::InvalidDomain)?;
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
+    if domains.len() > MAX_DOMAINS {
+        return Err(ErrorCode::OutOfRange {
+            min: 0,
+            max: MAX_DOMAINS as i64,
+        });
+    }
+    Ok(domains)
+}
+
+/// `raw` as a domain name in lower case, when it is one.
+pub fn normalise_domain(raw: &str) -> Option<String> {
+    let d = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    (d.len() <= 253 && d.contains('.') && d.split('.').all(label_ok)).then_some(d)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domains_are_lower_case_each_once_and_refused_when_not_a_domain() {
+        assert_eq!(
+            parse_domains(" HorizonCollege.nl, horizoncollege.nl\nstudent.horizoncollege.nl "),
+            Ok(vec![
+                "horizoncollege.nl".to_string(),
+                "student.horizoncollege.nl".to_string()
+            ])
+        );
+        assert_eq!(parse_domains(""), Ok(vec![]));
+        for bad in ["horizon", "-a.nl", "a..nl", "http://a.nl", "a_b.nl"] {
+            assert_eq!(parse_domains(bad), Err(ErrorCode::InvalidDomain), "{bad}");
+        }
+    }
 
     #[test]
     fn brin_codes_are_four_characters_two_digits_first() {
@@ -151,6 +216,7 @@ mod tests {
             short_name: "Horizon".into(),
             region: "Noord-\u{7}Holland".into(),
             students: String::new(),
+            domains: String::new(),
         })
         .unwrap_err();
         assert_eq!(err.for_field("name"), Some(&ErrorCode::ControlCharacter));

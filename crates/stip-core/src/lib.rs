@@ -18,6 +18,7 @@ pub mod pdf;
 pub mod portfolio;
 pub mod positioning;
 pub mod prioritisation;
+pub mod sso;
 pub mod survey;
 pub mod table;
 pub mod user;

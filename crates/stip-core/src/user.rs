@@ -165,6 +165,7 @@ mod tests {
                 short_name: "Horizon".into(),
                 region: String::new(),
                 students: None,
+                domains: vec![],
             },
             version: 1,
         }]

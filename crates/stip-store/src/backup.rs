@@ -26,6 +26,7 @@ pub const TABLES: &[&str] = &[
     "mora_areas",
     "criteria",
     "users",
+    "user_identities",
     "sessions",
     "api_tokens",
     "projects",
@@ -58,6 +59,7 @@ pub const TABLES: &[&str] = &[
     "agendas",
     "agenda_project_themes",
     "agenda_reviews",
+    "login_settings",
 ];
 
 /// Tables a migration fills with the list Stip ships (the MORA process areas, the first agenda

@@ -38,14 +38,15 @@ impl Store {
             let mut inst_ids = Vec::with_capacity(demo.institutions.len());
             for chunk in demo.institutions.chunks(BATCH) {
                 let mut qb = QueryBuilder::new(
-                    "INSERT INTO institutions (brin, name, short_name, region, students) ",
+                    "INSERT INTO institutions (brin, name, short_name, region, students, domains) ",
                 );
                 qb.push_values(chunk, |mut b, i| {
                     b.push_bind(i.brin.as_str())
                         .push_bind(&i.name)
                         .push_bind(&i.short_name)
                         .push_bind(&i.region)
-                        .push_bind(i.students);
+                        .push_bind(i.students)
+                        .push_bind(i.domains.join(" "));
                 });
                 qb.push(" RETURNING id");
                 let mut ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;

@@ -12,6 +12,7 @@ struct Row {
     short_name: String,
     region: String,
     students: Option<i64>,
+    domains: String,
     version: i64,
 }
 
@@ -26,13 +27,14 @@ impl TryFrom<Row> for Institution {
                 short_name: r.short_name,
                 region: r.region,
                 students: r.students,
+                domains: r.domains.split_whitespace().map(str::to_string).collect(),
             },
             version: r.version,
         })
     }
 }
 
-const COLUMNS: &str = "id, brin, name, short_name, region, students, version";
+const COLUMNS: &str = "id, brin, name, short_name, region, students, domains, version";
 
 impl Store {
     pub async fn institutions(&self) -> Result<Vec<Institution>> {
@@ -64,13 +66,14 @@ impl Store {
     pub async fn create_institution(&self, d: &InstitutionData) -> Result<i64> {
         let id: i64 = on_pool!(self, write, |pool| {
             sqlx::query_scalar(
-                "INSERT INTO institutions (brin, name, short_name, region, students) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO institutions (brin, name, short_name, region, students, domains) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(d.brin.as_str())
             .bind(&d.name)
             .bind(&d.short_name)
             .bind(&d.region)
             .bind(d.students)
+            .bind(d.domains.join(" "))
             .fetch_one(pool)
             .await
         })?;
@@ -88,7 +91,7 @@ impl Store {
         let version = version.get();
         let done = on_pool!(self, write, |pool| {
             sqlx::query(
-                "UPDATE institutions SET brin = $1, name = $2, short_name = $3, region = $4, students = $5, version = version + 1 WHERE id = $6 AND version = $7",
+                "UPDATE institutions SET brin = $1, name = $2, short_name = $3, region = $4, students = $5, domains = $8, version = version + 1 WHERE id = $6 AND version = $7",
             )
             .bind(d.brin.as_str())
             .bind(&d.name)
@@ -97,6 +100,7 @@ impl Store {
             .bind(d.students)
             .bind(id)
             .bind(version)
+            .bind(d.domains.join(" "))
             .execute(pool)
             .await?
             .rows_affected()

@@ -18,6 +18,7 @@ pub mod portfolio;
 pub mod positioning;
 pub mod prioritisation;
 mod search;
+pub mod sso;
 pub mod survey;
 pub mod testing;
 pub mod user;

@@ -110,6 +110,7 @@ async fn sqlite_to_postgres_to_sqlite_keeps_every_row() {
                 short_name: "Nieuw".into(),
                 region: String::new(),
                 students: None,
+                domains: vec![],
             })
             .await
             .unwrap();

@@ -124,6 +124,7 @@ async fn horizon(store: &Store) -> i64 {
             short_name: "Horizon".into(),
             region: String::new(),
             students: None,
+            domains: vec![],
         })
         .await
         .unwrap()

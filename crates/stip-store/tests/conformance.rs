@@ -83,6 +83,7 @@ async fn institution(store: &Store, brin: &str, name: &str) -> i64 {
             short_name: name.into(),
             region: String::new(),
             students: None,
+            domains: vec![],
         })
         .await
         .unwrap()
@@ -497,6 +498,7 @@ async fn brin_codes_and_emails_are_unique(store: &Store) {
             short_name: "Ander".into(),
             region: String::new(),
             students: None,
+            domains: vec![],
         })
         .await;
     match again {

@@ -30,6 +30,12 @@ struct AccountPage {
     c: Chrome,
     name: String,
     email: String,
+    /// "Je rol is lezer bij Horizon College."
+    role_line: String,
+    /// Whether the account logs in through SURFconext.
+    sso: bool,
+    /// Whether the account has a password (one made by SURFconext has none).
+    has_password: bool,
     tokens: Vec<ApiToken>,
     errors: Errors,
     /// Whether the "also revoke all tokens" box is ticked (it is, until someone unticks it).
@@ -81,15 +87,40 @@ async fn page(
         Ok(t) => t,
         Err(e) => return PageError::from(e).into_response(),
     };
+    let found = async {
+        let institution = match user.institution_id {
+            Some(id) => Some(state.store.institution(id).await?.data.name),
+            None => None,
+        };
+        let sso = state.store.has_identity(user.id).await?;
+        let has_password = !state.store.password_hash(user.id).await?.is_empty();
+        Ok::<_, stip_store::StoreError>((institution, sso, has_password))
+    };
+    let (institution, sso, has_password) = match found.await {
+        Ok(f) => f,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let c = viewer.chrome();
+    let role = c.label("role", user.role.code());
+    let role_line = match &institution {
+        Some(name) => c.t_with(
+            "account.role_institution",
+            &[("role", &role), ("institution", name)],
+        ),
+        None => c.t_with("account.role_only", &[("role", &role)]),
+    };
     let status = if errors.any() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
         axum::http::StatusCode::OK
     };
     let mut res = render(&AccountPage {
-        c: viewer.chrome(),
+        c,
         name: user.name.clone(),
         email: user.email.clone(),
+        role_line,
+        sso,
+        has_password,
         tokens,
         errors,
         revoke_tokens,

@@ -238,6 +238,7 @@ async fn index(viewer: Viewer) -> Response {
         (Action::ManageMoraAreas, "/beheer/mora", "mora.title"),
         (Action::ManageCriteria, "/beheer/criteria", "admin.criteria"),
         (Action::ManageUsers, "/beheer/gebruikers", "admin.users"),
+        (Action::ManageUsers, "/beheer/inloggen", "admin.login"),
     ];
     let sections: Vec<_> = all
         .into_iter()

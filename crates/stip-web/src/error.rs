@@ -268,8 +268,15 @@ fn rejection(status: StatusCode) -> Option<&'static str> {
 
 /// Renders an [`ErrorReply`] left by a handler, in the viewer's language; other responses pass.
 pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: bool) -> Response {
+    // A page a handler rendered itself (e.g. a login that failed at the provider, 400) is its
+    // own answer; only extractors' bare rejections get the standard page.
+    let rendered = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
     let reply = match res.extensions().get::<ErrorReply>().cloned() {
         Some(reply) => reply,
+        None if rendered => return res,
         None => match rejection(res.status()) {
             Some(key) if is_api => ErrorReply::Problem {
                 status: res.status(),

@@ -35,6 +35,7 @@ pub mod positioning;
 pub mod prioritisation;
 mod project_table;
 mod redirect;
+pub mod sso;
 pub mod survey;
 mod time;
 pub mod user;
@@ -77,6 +78,8 @@ pub struct AppState {
     /// Survey results, kept until the survey's responses change (see `survey::results`).
     survey_results: Arc<survey::ResultsCache>,
     pub stale_after_days: u32,
+    /// The provider people log in with (SURFconext), when configured.
+    pub oidc: Option<Arc<sso::Oidc>>,
 }
 
 impl AppState {
@@ -87,7 +90,14 @@ impl AppState {
             lists: Arc::default(),
             survey_results: Arc::default(),
             stale_after_days: stip_core::portfolio::STATUS_STALE_AFTER_DAYS,
+            oidc: None,
         }
+    }
+
+    /// Logs people in with their institution's account through this provider too.
+    pub fn with_oidc(mut self, oidc: sso::Oidc) -> AppState {
+        self.oidc = Some(Arc::new(oidc));
+        self
     }
 
     /// After how many days without an update a running project's status is out of date.
@@ -123,8 +133,16 @@ impl AppState {
 
 /// The whole application: pages, API, assets, with identity, CSRF and security headers.
 pub fn router(state: AppState) -> Router {
-    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-               font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+    // Logging out of a SURFconext session is a form whose answer sends the browser on to the
+    // provider's end-session endpoint, so form-action names the provider too.
+    let form_action = match &state.oidc {
+        Some(oidc) => format!("'self' {}", oidc.origin()),
+        None => "'self'".into(),
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action {form_action}"
+    );
     Router::new()
         .merge(layout::routes())
         .merge(home::routes())
@@ -137,6 +155,8 @@ pub fn router(state: AppState) -> Router {
         .merge(positioning::pages::routes())
         .merge(admin::routes())
         .merge(login::routes())
+        .merge(sso::flow::routes())
+        .merge(sso::settings::routes())
         .merge(account::routes())
         .merge(portfolio::routes())
         .merge(exchange::routes())
@@ -156,7 +176,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
+            HeaderValue::from_str(&csp).expect("the policy is a valid header"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -78,7 +78,11 @@ impl LoginThrottle {
     }
 
     /// Seconds to wait before an attempt on `email` from `address` is answered, if any.
-    async fn wait(store: &Store, email: &str, address: &str) -> Result<Option<u64>, PageError> {
+    pub(crate) async fn wait(
+        store: &Store,
+        email: &str,
+        address: &str,
+    ) -> Result<Option<u64>, PageError> {
         let keys = Self::keys(email, address);
         let keys: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
         let now = Utc::now();
@@ -86,7 +90,7 @@ impl LoginThrottle {
         Ok(until.map(|until| seconds_until(now, until)))
     }
 
-    async fn fail(store: &Store, email: &str, address: &str) -> Result<(), PageError> {
+    pub(crate) async fn fail(store: &Store, email: &str, address: &str) -> Result<(), PageError> {
         let now = Utc::now();
         let forget = chrono::Duration::minutes(FORGET_AFTER_MINUTES);
         for (key, policy) in Self::keys(email, address) {
@@ -132,9 +136,17 @@ struct LoginPage {
     wait: Option<u64>,
     /// The field left empty ("email" or "password"), said at that field.
     missing: Option<&'static str>,
+    /// Whether SURFconext is configured (the button to log in there).
+    sso: bool,
+    /// A correct password of someone who must log in with SURFconext now.
+    password_refused: bool,
 }
 
 impl LoginPage {
+    fn next_encoded(&self) -> String {
+        crate::identity::urlencode(&self.next)
+    }
+
     fn wait_message(&self) -> String {
         let seconds = self.wait.unwrap_or(0);
         self.c
@@ -149,6 +161,7 @@ struct LoginQuery {
 }
 
 async fn login_page(
+    State(state): State<AppState>,
     viewer: Viewer,
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
 ) -> Response {
@@ -159,6 +172,8 @@ async fn login_page(
         failed: false,
         wait: None,
         missing: None,
+        sso: state.oidc.is_some(),
+        password_refused: false,
     })
 }
 
@@ -184,6 +199,8 @@ async fn login(
             failed: wait.is_none(),
             wait,
             missing: None,
+            sso: state.oidc.is_some(),
+            password_refused: false,
         });
         match wait {
             Some(secs) => {
@@ -211,6 +228,8 @@ async fn login(
             failed: false,
             wait: None,
             missing,
+            sso: state.oidc.is_some(),
+            password_refused: false,
         });
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return res;
@@ -251,40 +270,83 @@ async fn login(
     if let Err(e) = LoginThrottle::succeed(&state.store, &email, address).await {
         return e.into_response();
     }
-    let token = random_token();
-    let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS))
-        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string();
-    if let Err(e) = state
-        .store
-        .create_session(&token_hash(&token), user.id, &random_token(), &expires)
-        .await
-    {
-        return PageError::from(e).into_response();
+    // With SURFconext, the beheerder may keep passwords for beheerders only.
+    match state.store.login_settings().await {
+        Ok(rules) if !rules.allows_password(&user, state.oidc.is_some()) => {
+            let mut res = render(&LoginPage {
+                c: viewer.chrome(),
+                email,
+                next: local_path(&form.terug),
+                failed: false,
+                wait: None,
+                missing: None,
+                sso: true,
+                password_refused: true,
+            });
+            *res.status_mut() = StatusCode::FORBIDDEN;
+            return res;
+        }
+        Ok(_) => {}
+        Err(e) => return PageError::from(e).into_response(),
     }
-    let cookie = private_cookie(
+    match start_session(&state, user.id, None, is_https(&headers)).await {
+        Ok(cookie) => (
+            CookieJar::new().add(cookie),
+            Redirect::to(&local_path(&form.terug)),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A new session for `user_id` (begun at the provider when there is an ID token) and the
+/// cookie that carries it.
+pub(crate) async fn start_session(
+    state: &AppState,
+    user_id: i64,
+    id_token: Option<&str>,
+    secure: bool,
+) -> Result<axum_extra::extract::cookie::Cookie<'static>, PageError> {
+    let token = random_token();
+    let expires = crate::time::stamp(chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS));
+    let hash = token_hash(&token);
+    match id_token {
+        Some(id_token) => {
+            state
+                .store
+                .create_sso_session(&hash, user_id, &random_token(), &expires, id_token)
+                .await?
+        }
+        None => {
+            state
+                .store
+                .create_session(&hash, user_id, &random_token(), &expires)
+                .await?
+        }
+    }
+    Ok(private_cookie(
         SESSION_COOKIE,
         token,
         Some(SESSION_HOURS * 3600),
-        is_https(&headers),
-    );
-    (
-        CookieJar::new().add(cookie),
-        Redirect::to(&local_path(&form.terug)),
-    )
-        .into_response()
+        secure,
+    ))
 }
 
 /// A hash of a random password, verified when the account does not exist.
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password(&random_token()));
 
+/// Ends the session; one begun at SURFconext ends there too, where the provider offers that.
 async fn logout(State(state): State<AppState>, headers: HeaderMap, jar: CookieJar) -> Response {
+    let mut id_token = None;
     if let Some(token) = jar.get(SESSION_COOKIE) {
-        let _ = state.store.delete_session(&token_hash(token.value())).await;
+        let hash = token_hash(token.value());
+        id_token = state.store.session_id_token(&hash).await.ok().flatten();
+        let _ = state.store.delete_session(&hash).await;
     }
     let gone = private_cookie(SESSION_COOKIE, String::new(), Some(0), is_https(&headers));
-    (jar.add(gone), Redirect::to("/")).into_response()
+    let to = crate::sso::flow::after_logout(&state, id_token).await;
+    (jar.add(gone), Redirect::to(&to)).into_response()
 }
 
 #[cfg(test)]

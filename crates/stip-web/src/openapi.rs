@@ -166,7 +166,7 @@ impl Modify for Problems {
     components(schemas(Problem, ProblemField)),
     modifiers(&Security),
     security(("token" = []), ("session" = [])),
-    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"), (name = "prioritisation", description = "Prioriteren: scores, de beste selectie binnen een budget, de efficiënte grens, weging en scenario's"), (name = "surveys", description = "Enquêtes: bouwen, openen, uitnodigingen, antwoorden en resultaten"), (name = "meetings", description = "Netwerkbijeenkomsten: plannen, agenda, verslag, aanwezigheid en agenda-bestanden"), (name = "workshops", description = "Werksessies: meedoen met een code, fasen, notities, stippen zetten, resultaat en live volgen"), (name = "positioning", description = "Positionering: je eigen plek op de assen en je stakeholders, en de anonieme verdelingen van het netwerk"))
+    tags((name = "institutions", description = "Instellingen"), (name = "agenda", description = "Strategische agenda"), (name = "projects", description = "Projecten"), (name = "imports", description = "Projectoverzichten inlezen"), (name = "insight", description = "Inzicht: netwerkoverzicht, balans, dwarsverbanden, roadmap, zoeken en vergelijkbare projecten"), (name = "prioritisation", description = "Prioriteren: scores, de beste selectie binnen een budget, de efficiënte grens, weging en scenario's"), (name = "surveys", description = "Enquêtes: bouwen, openen, uitnodigingen, antwoorden en resultaten"), (name = "meetings", description = "Netwerkbijeenkomsten: plannen, agenda, verslag, aanwezigheid en agenda-bestanden"), (name = "workshops", description = "Werksessies: meedoen met een code, fasen, notities, stippen zetten, resultaat en live volgen"), (name = "positioning", description = "Positionering: je eigen plek op de assen en je stakeholders, en de anonieme verdelingen van het netwerk"), (name = "login", description = "Inloggen: SURFconext en wie nog met een wachtwoord inlogt"))
 )]
 pub struct ApiDoc;
 
@@ -187,6 +187,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::workgroup::api::routes())
         .merge(crate::positioning::api::routes())
         .merge(crate::agenda::versions_api::routes())
+        .merge(crate::sso::settings::api_routes())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

@@ -33,6 +33,11 @@ pub fn moment(lang: Lang, stored: &str) -> String {
     }
 }
 
+/// A moment as the database keeps it (UTC, microseconds), e.g. when something expires.
+pub fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

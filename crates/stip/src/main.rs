@@ -31,6 +31,60 @@ struct Database {
     url: String,
 }
 
+/// Logging in with SURFconext (OpenID Connect); without an issuer, only passwords.
+#[derive(clap::Args)]
+struct OidcArgs {
+    /// The provider's issuer, e.g. `https://connect.surfconext.nl` (discovery at
+    /// `{issuer}/.well-known/openid-configuration`).
+    #[arg(long, env = "STIP_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// The client id Stip is registered with at the provider.
+    #[arg(long, env = "STIP_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    /// The client secret (prefer the environment variable: a flag shows in `ps`).
+    #[arg(long, env = "STIP_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// The scopes to ask for, separated by spaces (`openid` is always asked).
+    #[arg(long, env = "STIP_OIDC_SCOPES", default_value = "openid profile email")]
+    oidc_scopes: String,
+    /// Where people reach Stip, e.g. `https://stip.example.nl`; the provider sends them back
+    /// to `{public-url}/inloggen/oidc/terug`.
+    #[arg(long, env = "STIP_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+impl OidcArgs {
+    /// The provider's configuration, if an issuer is given; every part it needs, or an error
+    /// that names what is missing.
+    fn config(self) -> Result<Option<stip_web::sso::Oidc>> {
+        let Some(issuer) = self.oidc_issuer.filter(|i| !i.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let Some(client_id) = self.oidc_client_id else {
+            bail!("STIP_OIDC_ISSUER is set but STIP_OIDC_CLIENT_ID (--oidc-client-id) is not");
+        };
+        let Some(public_url) = self.public_url else {
+            bail!(
+                "STIP_OIDC_ISSUER is set but STIP_PUBLIC_URL (--public-url) is not: the provider must know where to send people back"
+            );
+        };
+        let config = stip_web::sso::OidcConfig {
+            issuer,
+            client_id,
+            client_secret: self.oidc_client_secret.unwrap_or_default(),
+            public_url,
+            scopes: self
+                .oidc_scopes
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+        };
+        stip_web::sso::Oidc::new(config)
+            .map(Some)
+            .map_err(anyhow::Error::msg)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve Stip over HTTP.
@@ -58,6 +112,8 @@ enum Command {
         /// the overviews.
         #[arg(long, env = "STIP_STALE_AFTER_DAYS", default_value_t = stip_core::portfolio::STATUS_STALE_AFTER_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
         stale_after_days: u32,
+        #[command(flatten)]
+        oidc: OidcArgs,
     },
     /// Write a backup of everything to a file: one consistent read, safe while Stip runs.
     Backup {
@@ -192,13 +248,16 @@ async fn main() -> Result<()> {
             change_log_retention_days,
             metrics_addr,
             stale_after_days,
+            oidc,
         } => {
+            let oidc = oidc.config()?;
             let retention = Duration::from_secs(change_log_retention_days * 24 * 3600);
             let options = ServeOptions {
                 trusted_proxies,
                 retention,
                 metrics_addr,
                 stale_after_days,
+                oidc,
             };
             serve(addr, &database.url, demo, options).await
         }
@@ -447,6 +506,7 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
         retention,
         metrics_addr,
         stale_after_days,
+        oidc,
     } = options;
     let store = connect(url).await?;
     if with_demo {
@@ -475,11 +535,17 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
     if let Some(addr) = metrics_addr {
         serve_metrics(addr, store.clone()).await?;
     }
-    let app = stip_web::router(
-        AppState::new(store.clone())
-            .with_trusted_proxies(trusted_proxies)
-            .with_stale_after_days(stale_after_days),
-    );
+    let mut state = AppState::new(store.clone())
+        .with_trusted_proxies(trusted_proxies)
+        .with_stale_after_days(stale_after_days);
+    if let Some(oidc) = oidc {
+        tracing::info!(
+            issuer = oidc.issuer(),
+            "logging in with SURFconext (OpenID Connect) too"
+        );
+        state = state.with_oidc(oidc);
+    }
+    let app = stip_web::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
@@ -504,6 +570,7 @@ struct ServeOptions {
     retention: Duration,
     metrics_addr: Option<SocketAddr>,
     stale_after_days: u32,
+    oidc: Option<stip_web::sso::Oidc>,
 }
 
 /// Prometheus metrics at `/metrics` on their own listener: the requests and their latency per

@@ -22,6 +22,10 @@ pub struct InstitutionJson {
     pub region: String,
     /// Number of students.
     pub students: Option<i64>,
+    /// The home organisation domains SURFconext names the institution's staff by
+    /// (`schac_home_organization`).
+    #[schema(example = json!(["horizoncollege.nl"]))]
+    pub domains: Vec<String>,
 }
 
 /// The institutions of the network.
@@ -36,6 +40,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<InstitutionJ
                 short_name: i.data.short_name,
                 region: i.data.region,
                 students: i.data.students,
+                domains: i.data.domains,
             })
             .collect(),
     ))

@@ -135,6 +135,7 @@ impl Managed for Institution {
             Field::new(c, "short_name", &input.short_name, Kind::Text).required(c),
             Field::new(c, "region", &input.region, Kind::Text),
             Field::new(c, "students", &input.students, Kind::Number),
+            Field::new(c, "domains", &input.domains, Kind::Text).hint(c.t("hint.domains")),
         ]
     }
     fn parse(input: &InstitutionInput, _: &()) -> Result<InstitutionData, Invalid> {
@@ -148,6 +149,7 @@ impl Managed for Institution {
         ))
     }
     async fn create(state: &AppState, data: &InstitutionData) -> Result<i64, StoreError> {
+        domains_free(state, None, data).await?;
         state.store.create_institution(data).await
     }
     async fn update(
@@ -156,6 +158,27 @@ impl Managed for Institution {
         version: Version,
         data: &InstitutionData,
     ) -> Result<bool, StoreError> {
+        domains_free(state, Some(id), data).await?;
         state.store.update_institution(id, version, data).await
     }
+}
+
+/// A home organisation belongs to one institution: a domain another institution has is refused.
+async fn domains_free(
+    state: &AppState,
+    id: Option<i64>,
+    data: &InstitutionData,
+) -> Result<(), StoreError> {
+    let others = state.store.institutions().await?;
+    let taken = others
+        .iter()
+        .filter(|i| Some(i.id) != id)
+        .any(|i| i.data.domains.iter().any(|d| data.domains.contains(d)));
+    if taken {
+        return Err(StoreError::Invalid(Invalid::one(
+            "domains",
+            stip_core::ErrorCode::Taken,
+        )));
+    }
+    Ok(())
 }

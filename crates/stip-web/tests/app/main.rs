@@ -31,6 +31,7 @@ mod openapi;
 mod portfolio;
 mod positioning;
 mod prioritisation;
+mod sso;
 mod support;
 mod survey;
 mod survey_pages;

@@ -269,6 +269,7 @@ impl TestApp {
                 short_name: name.into(),
                 region: String::new(),
                 students: None,
+                domains: vec![],
             })
             .await
             .expect("create the institution")
