@@ -4,7 +4,7 @@ const { test, expect } = require('../support/fixtures');
 const { accounts } = require('../support/accounts');
 
 const may = {
-  beheerder: { manage: true, create: true, sections: ['Instellingen', 'Strategische agenda', "Beleidsagenda's", 'MORA-procesgebieden', 'Portfoliocriteria', 'Gebruikers'] },
+  beheerder: { manage: true, create: true, sections: ['Instellingen', 'Strategische agenda', "Beleidsagenda's", 'MORA-procesgebieden', 'Portfoliocriteria', 'Gebruikers', 'Inloggen'] },
   regiegroep: { manage: true, create: false, sections: ['Strategische agenda'] },
   horizon: { manage: false, create: true },
   davinci: { manage: false, create: true },

@@ -67,6 +67,8 @@ enum Failure {
     UnknownOrganisation(Option<String>),
     /// The Stip account is switched off.
     Inactive,
+    /// Stip's own database failed: the standard error page, as anywhere else.
+    Store(stip_store::StoreError),
 }
 
 impl Failure {
@@ -79,6 +81,7 @@ impl Failure {
             Failure::NoEmail | Failure::UnknownOrganisation(_) | Failure::Inactive => {
                 StatusCode::FORBIDDEN
             }
+            Failure::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -92,6 +95,7 @@ impl Failure {
             Failure::NoEmail => "no_email",
             Failure::UnknownOrganisation(_) => "unknown_organisation",
             Failure::Inactive => "inactive",
+            Failure::Store(_) => "store",
         }
     }
 
@@ -118,6 +122,9 @@ impl Failure {
                 "SURFconext login: no institution has this home organisation; no account made"
             ),
             Failure::Inactive => tracing::warn!("SURFconext login: the account is switched off"),
+            Failure::Store(e) => {
+                tracing::error!(error = %e, "SURFconext login: the database failed")
+            }
         }
     }
 }
@@ -138,6 +145,9 @@ struct FailedPage {
 }
 
 fn failed(viewer: &Viewer, failure: Failure, return_to: &str) -> Response {
+    if let Failure::Store(e) = failure {
+        return PageError::from(e).into_response();
+    }
     failure.log();
     let c = viewer.chrome();
     let key = failure.key();
@@ -439,7 +449,7 @@ async fn account(
     return_to: &str,
 ) -> Result<Outcome, Failure> {
     let store = &state.store;
-    let db = |e: stip_store::StoreError| Failure::Unreachable(format!("database: {e}"));
+    let db = Failure::Store;
     let email = person.email();
     let name = person.display_name().ok_or(Failure::NoEmail)?;
     if let Some(user) = store

@@ -64,8 +64,9 @@ type Client = openidconnect::Client<
     EndpointMaybeSet,
 >;
 
-/// How long the provider's discovery document and keys are used before they are read again
-/// (and they are read again at once when an ID token names a key Stip does not know).
+/// How long the provider's discovery document and keys are used before they are read again.
+/// Every login reads them afresh when it starts (so the way back finds them current), and once
+/// more when an ID token names a key Stip does not know; the copy serves logging out.
 const METADATA_TTL: Duration = Duration::from_secs(3600);
 /// How long Stip waits for the provider on each request.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);

@@ -131,12 +131,7 @@ async fn a_new_version_copies_the_active_one_and_only_the_beheerder_makes_it() {
         .api(Method::PUT, &format!("/api/v1/agendas/{id}"), Some(wrong))
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = refused.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect();
+    let fields = refused.refused_fields();
     assert_eq!(fields, ["themes[0].colour", "themes[2].code"]);
     let saved = beheerder
         .api(
@@ -218,12 +213,7 @@ async fn activation_moves_every_project_by_the_mapping_and_keeps_the_old_version
         )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = unknown.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect();
+    let fields = unknown.refused_fields();
     assert_eq!(fields, ["mapping.geen-thema", "mapping.leermiddelen[0]"]);
     assert_eq!(
         app.session(Role::Regiegroep)

@@ -595,12 +595,7 @@ async fn scenarios_are_saved_read_compared_and_guarded_per_role() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = res.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect();
+    let fields = res.refused_fields();
     assert!(
         fields.contains(&"name".to_string()) && fields.contains(&"budget_cap".to_string()),
         "{fields:?}"

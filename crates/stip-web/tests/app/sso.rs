@@ -274,12 +274,7 @@ async fn only_the_beheerder_sets_the_rules_and_they_are_checked_by_field() {
         "{}",
         refused.body
     );
-    let fields: Vec<_> = refused.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect();
+    let fields = refused.refused_fields();
     assert_eq!(fields, ["password_login", "sso_role"]);
     assert_eq!(
         admin.get(SETTINGS).await.json()["password_login"],

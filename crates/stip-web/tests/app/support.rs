@@ -424,6 +424,19 @@ impl TestResponse {
     }
 
     /// Whether the page contains this text (HTML entities decoded).
+    /// The fields a 422 problem names, in its order.
+    pub fn refused_fields(&self) -> Vec<String> {
+        self.json()["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn shows(&self, text: &str) -> bool {
         html_decode(&self.body).contains(text)
     }

@@ -80,12 +80,7 @@ async fn the_regiegroep_keeps_a_themes_working_group_and_members_read_it() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = refused.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect();
+    let fields = refused.refused_fields();
     assert_eq!(fields, ["name", "members[0].institution"]);
     assert_eq!(regie.get(GROUP).await.json()["name"], "SAD-werkgroep Data");
 }
