@@ -91,6 +91,7 @@ async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
             c.t("field.brin"),
             c.t("field.region"),
             c.t("field.students"),
+            c.t("field.domains"),
         ],
         rows: list
             .into_iter()
@@ -102,6 +103,7 @@ async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
                         i.data.brin.to_string(),
                         i.data.region,
                         i.data.students.map(|s| c.number(&s)).unwrap_or_default(),
+                        i.data.domains.join(" "),
                     ],
                 )
             })

@@ -369,4 +369,7 @@ async fn institutions_take_their_domains_once() {
         zeeland["domains"],
         json!(["zeeland.nl", "student.zeeland.nl"])
     );
+    // The beheerder's list says which institutions SURFconext can find.
+    let page = admin.get("/beheer/instellingen").await;
+    assert!(page.shows("zeeland.nl student.zeeland.nl"), "{}", page.body);
 }
