@@ -291,17 +291,8 @@ impl Store {
         expires_at: &str,
         id_token: &str,
     ) -> Result<()> {
-        self.create_session(token_hash, user_id, csrf, expires_at)
-            .await?;
-        on_pool!(self, write, |pool| {
-            sqlx::query("UPDATE sessions SET id_token = $1 WHERE token_hash = $2")
-                .bind(id_token)
-                .bind(token_hash)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        Ok(())
+        self.insert_session(token_hash, user_id, csrf, expires_at, Some(id_token))
+            .await
     }
 
     /// The ID token a session began with at the provider, if it did.

@@ -191,13 +191,27 @@ impl Store {
         csrf: &str,
         expires_at: &str,
     ) -> Result<()> {
+        self.insert_session(token_hash, user_id, csrf, expires_at, None)
+            .await
+    }
+
+    /// A session; one begun at the provider keeps its ID token (for logging out there too).
+    pub(crate) async fn insert_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: &str,
+        id_token: Option<&str>,
+    ) -> Result<()> {
         on_pool!(self, write, |pool| {
-            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, id_token) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(token_hash)
                 .bind(user_id)
                 .bind(csrf)
                 .bind(now())
                 .bind(expires_at)
+                .bind(id_token)
                 .execute(pool)
                 .await?;
         });
