@@ -143,6 +143,20 @@ struct LoginPage {
 }
 
 impl LoginPage {
+    /// The form as first shown: empty, nothing refused.
+    fn new(viewer: &Viewer, state: &AppState, email: String, next: &str) -> LoginPage {
+        LoginPage {
+            c: viewer.chrome(),
+            email,
+            next: local_path(next),
+            failed: false,
+            wait: None,
+            missing: None,
+            sso: state.oidc.is_some(),
+            password_refused: false,
+        }
+    }
+
     fn next_encoded(&self) -> String {
         crate::identity::urlencode(&self.next)
     }
@@ -165,16 +179,7 @@ async fn login_page(
     viewer: Viewer,
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
 ) -> Response {
-    render(&LoginPage {
-        c: viewer.chrome(),
-        email: String::new(),
-        next: local_path(&q.terug),
-        failed: false,
-        wait: None,
-        missing: None,
-        sso: state.oidc.is_some(),
-        password_refused: false,
-    })
+    render(&LoginPage::new(&viewer, &state, String::new(), &q.terug))
 }
 
 #[derive(serde::Deserialize)]
@@ -193,14 +198,9 @@ async fn login(
 ) -> Response {
     let refuse = |email: String, wait: Option<u64>| {
         let mut res = render(&LoginPage {
-            c: viewer.chrome(),
-            email,
-            next: local_path(&form.terug),
             failed: wait.is_none(),
             wait,
-            missing: None,
-            sso: state.oidc.is_some(),
-            password_refused: false,
+            ..LoginPage::new(&viewer, &state, email, &form.terug)
         });
         match wait {
             Some(secs) => {
@@ -222,14 +222,8 @@ async fn login(
     };
     if missing.is_some() {
         let mut res = render(&LoginPage {
-            c: viewer.chrome(),
-            email,
-            next: local_path(&form.terug),
-            failed: false,
-            wait: None,
             missing,
-            sso: state.oidc.is_some(),
-            password_refused: false,
+            ..LoginPage::new(&viewer, &state, email, &form.terug)
         });
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return res;
@@ -274,14 +268,8 @@ async fn login(
     match state.store.login_settings().await {
         Ok(rules) if !rules.allows_password(&user, state.oidc.is_some()) => {
             let mut res = render(&LoginPage {
-                c: viewer.chrome(),
-                email,
-                next: local_path(&form.terug),
-                failed: false,
-                wait: None,
-                missing: None,
-                sso: true,
                 password_refused: true,
+                ..LoginPage::new(&viewer, &state, email, &form.terug)
             });
             *res.status_mut() = StatusCode::FORBIDDEN;
             return res;
