@@ -302,13 +302,9 @@ async fn back(
                 Err(e) => e.into_response(),
             }
         }
-        Ok(Outcome::Link { token, link }) => {
+        Ok(Outcome::Link { token, email }) => {
             let cookie = private_cookie(LINK_COOKIE, token, Some(LINK_MINUTES * 60), secure);
-            let jar = jar.add(cookie);
-            match state.store.user(link.user_id).await {
-                Ok(user) => (jar, link_form(&viewer, &user.email, false)).into_response(),
-                Err(e) => PageError::from(e).into_response(),
-            }
+            (jar.add(cookie), link_form(&viewer, &email, false)).into_response()
         }
         Err(f) => (jar, failed(&viewer, f, &return_to)).into_response(),
     }
@@ -321,9 +317,23 @@ fn jar_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// A claim that may come in several languages, in its default one.
+fn text<T: std::ops::Deref<Target = String>>(
+    claim: Option<&openidconnect::LocalizedClaim<T>>,
+) -> Option<String> {
+    claim.and_then(|c| c.get(None)).map(|t| t.to_string())
+}
+
 enum Outcome {
-    LoggedIn { user: User, id_token: String },
-    Link { token: String, link: PendingLink },
+    LoggedIn {
+        user: User,
+        id_token: String,
+    },
+    /// A link waiting for the password of the account with this e-mail address.
+    Link {
+        token: String,
+        email: String,
+    },
 }
 
 /// Exchanges the code, verifies the ID token, reads the claims, and finds, makes or links the
@@ -386,22 +396,13 @@ async fn finish(
     };
     let mut person = Claims {
         subject: claims.subject().to_string(),
-        name: claims
-            .name()
-            .and_then(|n| n.get(None))
-            .map(|n| n.to_string()),
-        given_name: claims
-            .given_name()
-            .and_then(|n| n.get(None))
-            .map(|n| n.to_string()),
-        family_name: claims
-            .family_name()
-            .and_then(|n| n.get(None))
-            .map(|n| n.to_string()),
+        name: text(claims.name()),
+        given_name: text(claims.given_name()),
+        family_name: text(claims.family_name()),
         email: claims.email().map(|e| e.to_string()),
         home_organisation: claims.additional_claims().schac_home_organization.clone(),
     };
-    // SURFconext releases most attributes at the userinfo endpoint.
+    // SURFconext releases most attributes at the userinfo endpoint; what it says there wins.
     if let Ok(request) = client.user_info(
         AccessToken::new(tokens.access_token().secret().clone()),
         Some(claims.subject().clone()),
@@ -413,28 +414,15 @@ async fn finish(
                 openidconnect::UserInfoError::Request(e) => Failure::Unreachable(chain(&e)),
                 e => Failure::Unverified(format!("userinfo: {}", chain(&e))),
             })?;
-        let or = |a: Option<String>, b: Option<String>| a.or(b);
-        person.name = or(
-            info.name().and_then(|n| n.get(None)).map(|n| n.to_string()),
-            person.name,
-        );
-        person.given_name = or(
-            info.given_name()
-                .and_then(|n| n.get(None))
-                .map(|n| n.to_string()),
-            person.given_name,
-        );
-        person.family_name = or(
-            info.family_name()
-                .and_then(|n| n.get(None))
-                .map(|n| n.to_string()),
-            person.family_name,
-        );
-        person.email = or(info.email().map(|e| e.to_string()), person.email);
-        person.home_organisation = or(
-            info.additional_claims().schac_home_organization.clone(),
-            person.home_organisation,
-        );
+        person.name = text(info.name()).or(person.name);
+        person.given_name = text(info.given_name()).or(person.given_name);
+        person.family_name = text(info.family_name()).or(person.family_name);
+        person.email = info.email().map(|e| e.to_string()).or(person.email);
+        person.home_organisation = info
+            .additional_claims()
+            .schac_home_organization
+            .clone()
+            .or(person.home_organisation);
     }
     let id_token = id_token.to_string();
     account(state, oidc, &person, id_token, &pending.return_to).await
@@ -499,7 +487,10 @@ async fn account(
             .save_oidc_link(&token_hash(&token), &link)
             .await
             .map_err(db)?;
-        return Ok(Outcome::Link { token, link });
+        return Ok(Outcome::Link {
+            token,
+            email: user.email,
+        });
     }
     let institutions = store.institutions().await.map_err(db)?;
     let institution = person
