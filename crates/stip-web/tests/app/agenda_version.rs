@@ -47,18 +47,18 @@ fn new_content(old: &serde_json::Value) -> serde_json::Value {
     json!({"name": "Strategische agenda 2023–2027", "main_lines": old["main_lines"], "themes": themes})
 }
 
-/// A concept made by `s` as the API allows and edited to [`new_content`]; its id.
-async fn new_concept(s: &Session) -> i64 {
-    let id = s
-        .api(
-            Method::POST,
-            "/api/v1/agendas",
-            Some(json!({"name": "Strategische agenda 2023–2027"})),
-        )
+/// A concept named `name` made by `s` (a copy of the active version); its id.
+async fn post_concept(s: &Session, name: &str) -> i64 {
+    s.api(Method::POST, "/api/v1/agendas", Some(json!({"name": name})))
         .await
         .json()["id"]
         .as_i64()
-        .unwrap();
+        .unwrap()
+}
+
+/// A concept made by `s` as the API allows and edited to [`new_content`]; its id.
+async fn new_concept(s: &Session) -> i64 {
+    let id = post_concept(s, "Strategische agenda 2023–2027").await;
     let concept = s.get(&format!("/api/v1/agendas/{id}")).await.json();
     let saved = s
         .api(
@@ -364,16 +364,7 @@ async fn a_mapping_that_leaves_projects_without_a_theme_changes_nothing() {
         .await;
     let beheerder = app.session(Role::Beheerder).await;
     let before_themes = themes_of(&beheerder).await;
-    let id = beheerder
-        .api(
-            Method::POST,
-            "/api/v1/agendas",
-            Some(json!({"name": "Nieuw"})),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let id = post_concept(&beheerder, "Nieuw").await;
     let refused = beheerder
         .api(
             Method::POST,
