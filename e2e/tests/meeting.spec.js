@@ -18,7 +18,7 @@ test('the regiegroep plans a meeting, a member says they come, and the report re
   await page.getByLabel('Casus (projectnummer)').fill('99999999');
   await page.getByLabel('Onderwerp 1').fill('Welkom');
   await stip.click(page.getByRole('button', { name: 'Opslaan' }), { status: 422 });
-  await expect(page.locator('#error-summary')).toContainText('Er is geen project met dit nummer.');
+  await expect(page.locator('#error-summary')).toContainText('Er is geen project met dit nummer dat je kunt zien.');
   await expect(page.getByLabel('Onderwerp 1')).toHaveValue('Welkom');
   await page.getByLabel('Casus (projectnummer)').fill('1');
   await page.getByLabel('Presentator').fill('Hanna Horizon');

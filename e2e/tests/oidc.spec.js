@@ -362,12 +362,12 @@ test('logging out after SURFconext ends the session at Stip and at the provider 
   skipProviderPages(stip);
 });
 
-test('a forged ID token is refused: 502, no session, and Stip logs why', async ({ stip }) => {
+test('a forged ID token is refused: 401, no session, and Stip logs why', async ({ stip }) => {
   const mark = world.stip.mark();
   const tampered = world.proxy.tampered;
   world.proxy.setMode('tamper');
   try {
-    await ssoLogin(stip, 'docent-horizon', { status: 502, label: 'tampered ID token' });
+    await ssoLogin(stip, 'docent-horizon', { status: 401, label: 'tampered ID token' });
   } finally {
     world.proxy.setMode('pass');
   }

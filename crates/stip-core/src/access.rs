@@ -18,6 +18,15 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The account as it acts: its role at its institution.
+    pub fn of(user: &crate::user::User) -> Actor {
+        Actor::User {
+            id: user.id,
+            role: user.role,
+            institution_id: user.institution_id,
+        }
+    }
+
     pub fn role(&self) -> Option<Role> {
         match self {
             Actor::Anonymous => None,

@@ -115,6 +115,39 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl StoreError {
+    /// The database cannot answer now — unreachable, out of connections, locked by another
+    /// writer, or a transaction that lost to another — and the same request may well succeed
+    /// in a moment: the web answers 503 with `Retry-After`, never an empty page or a 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Busy => true,
+            StoreError::Database(e) => match e {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_) => true,
+                sqlx::Error::Database(db) => {
+                    let code = db.code();
+                    let code = code.as_deref().unwrap_or("");
+                    // SQLite: SQLITE_BUSY and SQLITE_LOCKED with their extended codes.
+                    // PostgreSQL: serialization failure, deadlock, lock not available, too
+                    // many connections, the server shutting down, connection exceptions.
+                    matches!(code, "5" | "6" | "261" | "262" | "517" | "773")
+                        || matches!(
+                            code,
+                            "40001" | "40P01" | "55P03" | "53300" | "57P01" | "57P02" | "57P03"
+                        )
+                        || code.starts_with("08")
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
 impl From<Invalid> for StoreError {
     fn from(e: Invalid) -> Self {
         StoreError::Invalid(e)

@@ -45,8 +45,19 @@ impl Store {
         })
     }
 
-    pub async fn save_login_settings(&self, s: &LoginSettings) -> Result<()> {
-        on_pool!(self, write, |pool| {
+    /// Saves the beheerder's rules. When passwords become for beheerders only while SURFconext
+    /// is there to log in with (`enforced`), what a password opened ends with them, in the same
+    /// transaction: the sessions others began with a password, and the API tokens of accounts
+    /// that now cannot log in at all (no SURFconext link). Gives how many sessions and tokens
+    /// ended; every instance hears of it through the change log.
+    pub async fn save_login_settings(
+        &self,
+        s: &LoginSettings,
+        enforced: bool,
+    ) -> Result<(u64, u64)> {
+        let ends = enforced && s.password_login == PasswordLogin::Beheerders;
+        Ok(on_pool!(self, write, |pool| {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO login_settings (id, password_login, sso_role) VALUES (1, $1, $2)
                  ON CONFLICT (id) DO UPDATE SET password_login = excluded.password_login,
@@ -54,11 +65,29 @@ impl Store {
             )
             .bind(s.password_login.code())
             .bind(s.sso_role.code())
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(())
+            .execute(&mut *tx)
+            .await?;
+            let mut ended = (0, 0);
+            if ends {
+                ended.0 = sqlx::query(
+                    "DELETE FROM sessions WHERE id_token IS NULL
+                     AND user_id IN (SELECT id FROM users WHERE role <> 'beheerder')",
+                )
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                ended.1 = sqlx::query(
+                    "DELETE FROM api_tokens WHERE user_id IN (SELECT id FROM users
+                     WHERE role <> 'beheerder'
+                     AND id NOT IN (SELECT user_id FROM user_identities))",
+                )
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            tx.commit().await?;
+            ended
+        }))
     }
 
     /// Keeps a login that goes to the provider now; forgets those that expired.

@@ -149,14 +149,20 @@ pub enum PageError {
     Invalid(Invalid),
     /// A form whose bytes are not UTF-8 text.
     BadEncoding,
+    /// The database cannot answer now (see [`StoreError::is_unavailable`]): 503, try again.
+    Unavailable(String),
     Internal(String),
 }
+
+/// Seconds a client is asked to wait before trying again when the database could not answer.
+const RETRY_AFTER_SECONDS: u64 = 2;
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => PageError::NotFound,
             StoreError::Invalid(i) => PageError::Invalid(i),
+            other if other.is_unavailable() => PageError::Unavailable(other.to_string()),
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -170,13 +176,22 @@ impl IntoResponse for PageError {
             PageError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             PageError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             PageError::BadEncoding => (StatusCode::BAD_REQUEST, "bad_encoding"),
+            PageError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
         let mut res = status.into_response();
-        if let PageError::TooManyRequests(secs) = self {
+        let retry_after = match self {
+            PageError::TooManyRequests(secs) => Some(secs),
+            PageError::Unavailable(_) => Some(RETRY_AFTER_SECONDS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             res.headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
@@ -199,6 +214,11 @@ pub enum ApiError {
     /// 409: the record is not in a state that allows this (a survey that closed, a response
     /// submitted already); the key names which (`problem.<key>`).
     NotNow(&'static str),
+    /// 403: a request with the session cookie but without its CSRF token (a page open too
+    /// long, or a request from another site).
+    Csrf,
+    /// The database cannot answer now: 503 with `Retry-After`.
+    Unavailable(String),
     Internal(String),
 }
 
@@ -207,6 +227,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Invalid(i) => ApiError::Invalid(i),
+            other if other.is_unavailable() => ApiError::Unavailable(other.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -229,12 +250,21 @@ impl IntoResponse for ApiError {
                 (StatusCode::CONFLICT, "conflict", None, Some(conflict))
             }
             ApiError::NotNow(key) => (StatusCode::CONFLICT, key, None, None),
+            ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf", None, None),
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", None, None)
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, None)
             }
         };
         let mut res = status.into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+        }
         res.extensions_mut().insert(ErrorReply::Problem {
             status,
             key,
@@ -242,6 +272,34 @@ impl IntoResponse for ApiError {
             conflict,
         });
         res
+    }
+}
+
+/// An API error where a page answers (a page built on an API handler's work).
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::NotFound => PageError::NotFound,
+            ApiError::Forbidden | ApiError::Unauthorized | ApiError::Csrf => PageError::Forbidden,
+            ApiError::Invalid(i) => PageError::Invalid(i),
+            ApiError::Unavailable(detail) => PageError::Unavailable(detail),
+            ApiError::Internal(detail) => PageError::Internal(detail),
+            other => PageError::Internal(format!("{other:?}")),
+        }
+    }
+}
+
+/// A page's error where the API answers (a file the API gives as a page renders it).
+impl From<PageError> for ApiError {
+    fn from(e: PageError) -> Self {
+        match e {
+            PageError::NotFound => ApiError::NotFound,
+            PageError::Forbidden => ApiError::Forbidden,
+            PageError::Invalid(i) => ApiError::Invalid(i),
+            PageError::Unavailable(detail) => ApiError::Unavailable(detail),
+            PageError::Internal(detail) => ApiError::Internal(detail),
+            other => ApiError::Internal(format!("{other:?}")),
+        }
     }
 }
 
@@ -303,6 +361,7 @@ pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: 
                 csrf: String::new(),
                 path: "/".into(),
                 address: String::new(),
+                origin: String::new(),
             };
             let viewer = viewer.unwrap_or(&anonymous);
             let page = ErrorPage {
@@ -328,6 +387,9 @@ pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: 
             conflict,
         } => {
             let mut problem = Problem::new(lang, status, key, invalid);
+            if matches!(key, "csrf" | "unavailable") {
+                problem.detail = Some(lang.t(&format!("page_error.{key}.text")));
+            }
             if key == "too_large" {
                 let path = viewer.map(|v| v.path.as_str()).unwrap_or("/");
                 problem.title = lang.t_with("problem.too_large", &[("mb", &limit_mb(path))]);

@@ -35,6 +35,9 @@ pub struct Viewer {
     pub path: String,
     /// The client's IP address, for slowing down password guessing.
     pub address: String,
+    /// Where people reach Stip (`scheme://host`), the start of every absolute link: see
+    /// [`crate::address::origin`].
+    pub origin: String,
 }
 
 impl Viewer {
@@ -208,13 +211,20 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
             }
         }
     } else {
+        // A database that cannot say whose session this is gets a 503, never an anonymous
+        // visitor: that would show someone logged in a page as if they were not.
         let session = match jar.get(SESSION_COOKIE) {
-            Some(token) => state
-                .store
-                .session_user(&token_hash(token.value()))
-                .await
-                .ok()
-                .flatten(),
+            Some(token) => match state.store.session_user(&token_hash(token.value())).await {
+                Ok(found) => found,
+                Err(e) => {
+                    let res = if is_api {
+                        ApiError::from(e).into_response()
+                    } else {
+                        PageError::from(e).into_response()
+                    };
+                    return finish(res, lang, None, is_api).await;
+                }
+            },
             None => None,
         };
         match session {
@@ -229,14 +239,7 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
             },
         }
     };
-    let actor = match &user {
-        Some(u) => Actor::User {
-            id: u.id,
-            role: u.role,
-            institution_id: u.institution_id,
-        },
-        None => Actor::Anonymous,
-    };
+    let actor = user.as_ref().map_or(Actor::Anonymous, Actor::of);
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -246,6 +249,12 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         .client(peer, headers)
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "local".into());
+    let origin = crate::address::origin(
+        state.public_url.as_deref(),
+        &state.trusted_proxies,
+        peer,
+        headers,
+    );
     let viewer = Viewer {
         actor,
         user,
@@ -253,6 +262,7 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         csrf,
         path,
         address,
+        origin,
     };
 
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -288,7 +298,7 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
                 let res = match refusal {
                     // `finish` renders a bare 413 as "too large", page or problem.
                     csrf::Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-                    csrf::Refusal::Mismatch if is_api => ApiError::Forbidden.into_response(),
+                    csrf::Refusal::Mismatch if is_api => ApiError::Csrf.into_response(),
                     csrf::Refusal::Mismatch => {
                         let mut r = StatusCode::FORBIDDEN.into_response();
                         r.extensions_mut().insert(ErrorReply::Page {

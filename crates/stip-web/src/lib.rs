@@ -50,7 +50,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use address::TrustedProxies;
+pub use address::{TrustedProxies, parse_public_url};
 pub use error::{ApiError, PageError, Problem};
 
 /// The reference lists with the store's generation they were read at.
@@ -80,6 +80,8 @@ pub struct AppState {
     pub stale_after_days: u32,
     /// The provider people log in with (SURFconext), when configured.
     pub oidc: Option<Arc<sso::Oidc>>,
+    /// `STIP_PUBLIC_URL`: when set, the one start of every absolute link.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -91,7 +93,15 @@ impl AppState {
             survey_results: Arc::default(),
             stale_after_days: stip_core::portfolio::STATUS_STALE_AFTER_DAYS,
             oidc: None,
+            public_url: None,
         }
+    }
+
+    /// Makes every absolute link start with `url` (already checked by
+    /// [`address::parse_public_url`]), whatever the request's headers say.
+    pub fn with_public_url(mut self, url: &str) -> AppState {
+        self.public_url = Some(url.trim_end_matches('/').into());
+        self
     }
 
     /// Logs people in with their institution's account through this provider too.

@@ -46,6 +46,8 @@ pub const PER_ADDRESS: Policy = Policy {
     free: 50,
     max_wait: 60,
 };
+/// The longest an answer from a busy address is held back.
+pub const ADDRESS_DELAY_SECONDS: u64 = 2;
 /// A run of failures is forgotten this long after its last failure.
 const FORGET_AFTER_MINUTES: i64 = 15;
 
@@ -77,17 +79,25 @@ impl LoginThrottle {
         ]
     }
 
-    /// Seconds to wait before an attempt on `email` from `address` is answered, if any.
+    /// Seconds to wait before an attempt on `email` from `address` is answered, if any: the
+    /// account's own counters refuse until then. The address's counter only slows the answer
+    /// down (by at most [`ADDRESS_DELAY_SECONDS`]) and never refuses: a whole college behind one
+    /// NAT address shares it, and a correct password must always get in.
     pub(crate) async fn wait(
         store: &Store,
         email: &str,
         address: &str,
     ) -> Result<Option<u64>, PageError> {
-        let keys = Self::keys(email, address);
-        let keys: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        let [(pair, _), (account, _), (by_address, _)] = Self::keys(email, address);
         let now = Utc::now();
-        let until = store.login_blocked_until(&keys, now).await?;
-        Ok(until.map(|until| seconds_until(now, until)))
+        if let Some(until) = store.login_blocked_until(&[&pair, &account], now).await? {
+            return Ok(Some(seconds_until(now, until)));
+        }
+        if let Some(until) = store.login_blocked_until(&[&by_address], now).await? {
+            let secs = seconds_until(now, until).min(ADDRESS_DELAY_SECONDS);
+            tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+        }
+        Ok(None)
     }
 
     pub(crate) async fn fail(store: &Store, email: &str, address: &str) -> Result<(), PageError> {
@@ -325,16 +335,22 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password(&random_token()));
 
 /// Ends the session; one begun at SURFconext ends there too, where the provider offers that.
-async fn logout(State(state): State<AppState>, headers: HeaderMap, jar: CookieJar) -> Response {
+/// A session the database could not end is not reported as ended: the person gets the 503 page
+/// and can log out again.
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     let mut id_token = None;
     if let Some(token) = jar.get(SESSION_COOKIE) {
         let hash = token_hash(token.value());
-        id_token = state.store.session_id_token(&hash).await.ok().flatten();
-        let _ = state.store.delete_session(&hash).await;
+        id_token = state.store.session_id_token(&hash).await?;
+        state.store.delete_session(&hash).await?;
     }
     let gone = private_cookie(SESSION_COOKIE, String::new(), Some(0), is_https(&headers));
     let to = crate::sso::flow::after_logout(&state, id_token).await;
-    (jar.add(gone), Redirect::to(&to)).into_response()
+    Ok((jar.add(gone), Redirect::to(&to)).into_response())
 }
 
 #[cfg(test)]

@@ -47,23 +47,19 @@ struct OidcArgs {
     /// The scopes to ask for, separated by spaces (`openid` is always asked).
     #[arg(long, env = "STIP_OIDC_SCOPES", default_value = "openid profile email")]
     oidc_scopes: String,
-    /// Where people reach Stip, e.g. `https://stip.example.nl`; the provider sends them back
-    /// to `{public-url}/inloggen/oidc/terug`.
-    #[arg(long, env = "STIP_PUBLIC_URL")]
-    public_url: Option<String>,
 }
 
 impl OidcArgs {
     /// The provider's configuration, if an issuer is given; every part it needs, or an error
     /// that names what is missing.
-    fn config(self) -> Result<Option<stip_web::sso::Oidc>> {
+    fn config(self, public_url: Option<&str>) -> Result<Option<stip_web::sso::Oidc>> {
         let Some(issuer) = self.oidc_issuer.filter(|i| !i.trim().is_empty()) else {
             return Ok(None);
         };
         let Some(client_id) = self.oidc_client_id else {
             bail!("STIP_OIDC_ISSUER is set but STIP_OIDC_CLIENT_ID (--oidc-client-id) is not");
         };
-        let Some(public_url) = self.public_url else {
+        let Some(public_url) = public_url else {
             bail!(
                 "STIP_OIDC_ISSUER is set but STIP_PUBLIC_URL (--public-url) is not: the provider must know where to send people back"
             );
@@ -72,7 +68,7 @@ impl OidcArgs {
             issuer,
             client_id,
             client_secret: self.oidc_client_secret.unwrap_or_default(),
-            public_url,
+            public_url: public_url.to_string(),
             scopes: self
                 .oidc_scopes
                 .split_whitespace()
@@ -112,6 +108,12 @@ enum Command {
         /// the overviews.
         #[arg(long, env = "STIP_STALE_AFTER_DAYS", default_value_t = stip_core::portfolio::STATUS_STALE_AFTER_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
         stale_after_days: u32,
+        /// Where people reach Stip, e.g. `https://stip.example.nl`: the start of every absolute
+        /// link (workshop join links and QR codes, calendars, survey links, SURFconext's way
+        /// back). Without it, links follow the request (forwarded headers only from a trusted
+        /// proxy).
+        #[arg(long, env = "STIP_PUBLIC_URL", value_parser = stip_web::parse_public_url)]
+        public_url: Option<String>,
         #[command(flatten)]
         oidc: OidcArgs,
     },
@@ -248,9 +250,10 @@ async fn main() -> Result<()> {
             change_log_retention_days,
             metrics_addr,
             stale_after_days,
+            public_url,
             oidc,
         } => {
-            let oidc = oidc.config()?;
+            let oidc = oidc.config(public_url.as_deref())?;
             let retention = Duration::from_secs(change_log_retention_days * 24 * 3600);
             let options = ServeOptions {
                 trusted_proxies,
@@ -258,6 +261,7 @@ async fn main() -> Result<()> {
                 metrics_addr,
                 stale_after_days,
                 oidc,
+                public_url,
             };
             serve(addr, &database.url, demo, options).await
         }
@@ -507,6 +511,7 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
         metrics_addr,
         stale_after_days,
         oidc,
+        public_url,
     } = options;
     let store = connect(url).await?;
     if with_demo {
@@ -538,6 +543,9 @@ async fn serve(addr: SocketAddr, url: &str, with_demo: bool, options: ServeOptio
     let mut state = AppState::new(store.clone())
         .with_trusted_proxies(trusted_proxies)
         .with_stale_after_days(stale_after_days);
+    if let Some(url) = &public_url {
+        state = state.with_public_url(url);
+    }
     if let Some(oidc) = oidc {
         tracing::info!(
             issuer = oidc.issuer(),
@@ -571,6 +579,7 @@ struct ServeOptions {
     metrics_addr: Option<SocketAddr>,
     stale_after_days: u32,
     oidc: Option<stip_web::sso::Oidc>,
+    public_url: Option<String>,
 }
 
 /// Prometheus metrics at `/metrics` on their own listener: the requests and their latency per

@@ -147,8 +147,8 @@ struct ThemeMeeting {
     id: i64,
     title: String,
     date: String,
-    /// The case's project id, title and institution, if the viewer may see it.
-    case: Option<(i64, String, String)>,
+    /// The case as the viewer may see it.
+    case: Option<crate::meeting::CaseView>,
 }
 
 /// The meetings held on theme `code`, newest first, with their cases as far as `viewer` may see
@@ -166,20 +166,9 @@ async fn theme_meetings(
         if m.data.theme.as_deref() != Some(code) {
             continue;
         }
-        let case = match crate::meeting::case_of(state, &m).await {
-            Some((id, title, institution)) => match state.store.project(id).await {
-                Ok(p)
-                    if viewer.may(Action::ViewProject {
-                        institution_id: p.institution_id,
-                        visibility: p.data.visibility,
-                    }) =>
-                {
-                    Some((id, title, institution))
-                }
-                _ => None,
-            },
-            None => None,
-        };
+        let case = crate::meeting::case_of(state, &viewer.actor, &m)
+            .await?
+            .map(|case| case.view(&viewer.chrome()));
         out.push(ThemeMeeting {
             id: m.id,
             title: m.data.title.clone(),
@@ -344,7 +333,7 @@ async fn show(
         let latest = state.store.exchanges(&code, 3).await?;
         (
             name,
-            crate::workgroup::pages::exchange_views(&state, &viewer, &c, latest).await,
+            crate::workgroup::pages::exchange_views(&state, &viewer, &c, latest).await?,
         )
     } else {
         (String::new(), Vec::new())

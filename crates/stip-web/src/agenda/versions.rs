@@ -243,12 +243,7 @@ async fn page(
         let mapped = state.store.agenda_project_themes(a.id).await?;
         let mut counts = BTreeMap::new();
         for (pid, themes) in mapped {
-            if let Ok(p) = state.store.project(pid).await
-                && viewer.may(Action::ViewProject {
-                    institution_id: p.institution_id,
-                    visibility: p.data.visibility,
-                })
-            {
+            if let Some(p) = crate::portfolio::visible(state, &viewer.actor, pid).await? {
                 let row = per_institution.entry(p.institution_id).or_default();
                 for t in themes {
                     *row.entry(t.clone()).or_insert(0) += 1;
@@ -343,12 +338,7 @@ async fn page(
     if a.status == Status::Active {
         let names = super::theme_names(state).await?;
         for r in state.store.open_reviews(Some(a.id)).await? {
-            if let Ok(p) = state.store.project(r.project_id).await
-                && viewer.may(Action::ViewProject {
-                    institution_id: p.institution_id,
-                    visibility: p.data.visibility,
-                })
-            {
+            if let Some(p) = crate::portfolio::visible(state, &viewer.actor, r.project_id).await? {
                 reviews.push(ReviewRow {
                     id: p.id,
                     title: p.data.title.clone(),

@@ -1,7 +1,7 @@
 //! `/api/v1/meetings/...`: network meetings (plan, read, change, delete), a meeting as a
 //! calendar file, and who comes.
 
-use super::{calendar, case_of, checked, ics_response};
+use super::{Case, calendar, case_of, checked, ics_response};
 use crate::extract::{Id, json_body};
 use crate::identity::Viewer;
 use crate::lists::Lists;
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use stip_core::Version;
 use stip_core::access::Action;
 use stip_core::meeting::{AgendaItem, Meeting, MeetingInput};
+use stip_store::StoreError;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -140,25 +141,37 @@ pub struct AppendixJson {
     pub title: String,
 }
 
-pub async fn meeting_json(state: &AppState, viewer: &Viewer, m: &Meeting) -> MeetingJson {
-    let case = match case_of(state, m).await {
-        Some((project, title, institution)) => {
-            let visible = match state.store.project(project).await {
-                Ok(p) => viewer.may(Action::ViewProject {
-                    institution_id: p.institution_id,
-                    visibility: p.data.visibility,
-                }),
-                Err(_) => false,
-            };
-            visible.then_some(CaseJson {
-                project,
-                title,
-                institution,
-            })
-        }
-        None => None,
+pub async fn meeting_json(
+    state: &AppState,
+    viewer: &Viewer,
+    m: &Meeting,
+) -> Result<MeetingJson, StoreError> {
+    let case = match case_of(state, &viewer.actor, m).await? {
+        Some(Case::Shown {
+            project,
+            title,
+            institution,
+        }) => Some(CaseJson {
+            project,
+            title,
+            institution,
+        }),
+        Some(Case::Hidden) | None => None,
     };
-    MeetingJson {
+    // A survey deleted since is no appendix any more.
+    let mut appendices = Vec::new();
+    for id in &m.data.appendices {
+        match state.store.survey(*id).await {
+            Ok(s) => appendices.push(AppendixJson {
+                survey: s.id,
+                title: s.data.title,
+            }),
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let all = state.store.meetings().await?;
+    Ok(MeetingJson {
         id: m.id,
         title: m.data.title.clone(),
         starts_at: m.data.starts_at.to_rfc3339(),
@@ -179,34 +192,20 @@ pub async fn meeting_json(state: &AppState, viewer: &Viewer, m: &Meeting) -> Mee
             })
             .collect(),
         minutes: m.data.minutes.clone(),
-        appendices: {
-            let mut out = Vec::new();
-            for id in &m.data.appendices {
-                if let Ok(s) = state.store.survey(*id).await {
-                    out.push(AppendixJson {
-                        survey: s.id,
-                        title: s.data.title,
-                    });
-                }
-            }
-            out
-        },
+        appendices,
         decisions: m.data.decisions.clone(),
         actions: m.data.actions.iter().map(action_json).collect(),
-        carried_over: match state.store.meetings().await {
-            Ok(all) => stip_core::meeting::carried_over(m, &all)
-                .into_iter()
-                .map(|(from, a)| CarriedJson {
-                    meeting: from.id,
-                    text: a.text.clone(),
-                    owner: a.owner.clone(),
-                    due_on: a.due_on.map(|d| d.to_string()),
-                })
-                .collect(),
-            Err(_) => Vec::new(),
-        },
+        carried_over: stip_core::meeting::carried_over(m, &all)
+            .into_iter()
+            .map(|(from, a)| CarriedJson {
+                meeting: from.id,
+                text: a.text.clone(),
+                owner: a.owner.clone(),
+                due_on: a.due_on.map(|d| d.to_string()),
+            })
+            .collect(),
         version: m.version,
-    }
+    })
 }
 
 fn action_json(a: &stip_core::meeting::FollowUp) -> ActionJson {
@@ -269,7 +268,7 @@ pub async fn list_meetings(
     viewer.allowed(Action::ViewMeetings)?;
     let mut items = Vec::new();
     for m in state.store.meetings().await? {
-        items.push(meeting_json(&state, &viewer, &m).await);
+        items.push(meeting_json(&state, &viewer, &m).await?);
     }
     Ok(Json(MeetingsJson { items }))
 }
@@ -289,7 +288,7 @@ pub async fn create_meeting(
     viewer.allowed(Action::ManageMeetings)?;
     let sent: MeetingWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
-    let data = checked(&state, &lists, &input_of(&sent))
+    let data = checked(&state, &lists, &viewer.actor, None, &input_of(&sent))
         .await?
         .map_err(ApiError::Invalid)?;
     let id = state
@@ -299,7 +298,7 @@ pub async fn create_meeting(
     let m = state.store.meeting(id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(meeting_json(&state, &viewer, &m).await),
+        Json(meeting_json(&state, &viewer, &m).await?),
     )
         .into_response())
 }
@@ -316,7 +315,7 @@ pub async fn read_meeting(
 ) -> Result<Json<MeetingJson>, ApiError> {
     viewer.allowed(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
-    Ok(Json(meeting_json(&state, &viewer, &m).await))
+    Ok(Json(meeting_json(&state, &viewer, &m).await?))
 }
 
 /// Changes a meeting from `version`, minutes included.
@@ -336,7 +335,7 @@ pub async fn update_meeting(
     body: Bytes,
 ) -> Result<Json<MeetingJson>, ApiError> {
     viewer.allowed(Action::ManageMeetings)?;
-    state.store.meeting(id).await?;
+    let before = state.store.meeting(id).await?;
     let sent: MeetingWrite = json_body(&headers, &body)?;
     let Some(version) = sent.version else {
         return Err(ApiError::Invalid(stip_core::Invalid::one(
@@ -345,7 +344,7 @@ pub async fn update_meeting(
         )));
     };
     let lists = state.lists().await?;
-    let data = checked(&state, &lists, &input_of(&sent))
+    let data = checked(&state, &lists, &viewer.actor, before.data.case_project, &input_of(&sent))
         .await?
         .map_err(ApiError::Invalid)?;
     let saved = state
@@ -353,7 +352,7 @@ pub async fn update_meeting(
         .update_meeting(id, Version(version), &data)
         .await?;
     let m = state.store.meeting(id).await?;
-    let json = meeting_json(&state, &viewer, &m).await;
+    let json = meeting_json(&state, &viewer, &m).await?;
     if !saved {
         return Err(ApiError::Conflict(crate::error::Conflict {
             current: serde_json::to_value(&json).unwrap_or_default(),
@@ -390,13 +389,12 @@ pub async fn meeting_ics(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     viewer.allowed(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
-    let origin = crate::address::origin(&headers);
-    let body = calendar(&state, &lists, &origin, std::slice::from_ref(&m)).await;
+    let origin = &viewer.origin;
+    let body = calendar(&state, &lists, &viewer.actor, origin, std::slice::from_ref(&m)).await?;
     Ok(ics_response(body, &format!("bijeenkomst-{id}.ics")))
 }
 
@@ -415,11 +413,7 @@ pub async fn meeting_report_pdf(
     viewer.allowed(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     let bytes = super::pages::report_bytes(&state, &viewer, &m)
-        .await
-        .map_err(|e| match e {
-            crate::PageError::NotFound => ApiError::NotFound,
-            other => ApiError::Internal(format!("{other:?}")),
-        })?;
+        .await?;
     Ok(super::pages::pdf_response(
         bytes,
         &format!("verslag-{id}.pdf"),

@@ -8,14 +8,19 @@ pub mod pages;
 
 use crate::AppState;
 use crate::lists::Lists;
+use crate::portfolio::{Linked, linked};
+use stip_core::access::Actor;
 use stip_core::meeting::{CalendarEntry, Meeting, MeetingData, MeetingInput};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 
-/// Checks a meeting as typed against the agenda and the portfolio (the case must be a project).
+/// Checks a meeting as typed against the agenda and the portfolio: the case must be a project
+/// `actor` may see (or the case the meeting already had, `kept`, which they may leave as it is).
 pub async fn checked(
     state: &AppState,
     lists: &Lists,
+    actor: &Actor,
+    kept: Option<i64>,
     input: &MeetingInput,
 ) -> Result<Result<MeetingData, Invalid>, StoreError> {
     let themes: Vec<&str> = lists.themes.iter().map(|t| t.data.code.as_str()).collect();
@@ -29,19 +34,15 @@ pub async fn checked(
             Err(e) => return Err(e),
         }
     }
-    let case_exists = match input.case_project {
-        Some(id) => match state.store.project(id).await {
-            Ok(_) => true,
-            Err(StoreError::NotFound) => false,
-            Err(e) => return Err(e),
-        },
-        None => true,
+    let case_allowed = match input.case_project {
+        Some(id) if Some(id) != kept => linked(state, actor, id).await?.may_link(),
+        _ => true,
     };
     let mut e = match &parsed {
         Ok(_) => Invalid::default(),
         Err(e) => e.clone(),
     };
-    if !case_exists {
+    if !case_allowed {
         e.push("case_project", ErrorCode::Unknown);
     }
     if unknown_survey {
@@ -53,40 +54,105 @@ pub async fn checked(
     })
 }
 
-/// The case's title and institution, if the meeting has one that still exists.
-pub async fn case_of(state: &AppState, m: &Meeting) -> Option<(i64, String, String)> {
-    let id = m.data.case_project?;
-    let p = state.store.project(id).await.ok()?;
-    Some((p.id, p.data.title.clone(), p.institution_name.clone()))
+/// A meeting's case as one reader may see it.
+pub enum Case {
+    Shown {
+        project: i64,
+        title: String,
+        institution: String,
+    },
+    /// Another institution's project the reader may not see: named without its title.
+    Hidden,
 }
 
-/// The line a calendar shows under a meeting: its theme and its case.
-pub async fn description(state: &AppState, lists: &Lists, m: &Meeting) -> String {
+/// A case as pages show it: a project's link, title and institution, or for a project the
+/// reader may not see only the words "een project van een andere instelling".
+pub struct CaseView {
+    pub project: Option<i64>,
+    pub title: String,
+    pub institution: String,
+}
+
+impl Case {
+    pub fn view(self, c: &crate::layout::Chrome) -> CaseView {
+        match self {
+            Case::Shown {
+                project,
+                title,
+                institution,
+            } => CaseView {
+                project: Some(project),
+                title,
+                institution,
+            },
+            Case::Hidden => CaseView {
+                project: None,
+                title: c.t("meeting.case_hidden"),
+                institution: String::new(),
+            },
+        }
+    }
+}
+
+/// The case of `m` as `actor` may see it; none when it has none or its project is gone.
+pub async fn case_of(
+    state: &AppState,
+    actor: &Actor,
+    m: &Meeting,
+) -> Result<Option<Case>, StoreError> {
+    let Some(id) = m.data.case_project else {
+        return Ok(None);
+    };
+    Ok(match linked(state, actor, id).await? {
+        Linked::Shown(p) => Some(Case::Shown {
+            project: p.id,
+            title: p.data.title.clone(),
+            institution: p.institution_name.clone(),
+        }),
+        Linked::Hidden => Some(Case::Hidden),
+        Linked::Gone => None,
+    })
+}
+
+/// The line a calendar shows under a meeting: its theme and its case, as `actor` may see it.
+async fn description(
+    state: &AppState,
+    lists: &Lists,
+    actor: &Actor,
+    m: &Meeting,
+) -> Result<String, StoreError> {
     let mut parts = Vec::new();
     if let Some(code) = &m.data.theme {
         parts.push(format!("Thema: {}.", lists.theme_name(code)));
     }
-    if let Some((_, title, institution)) = case_of(state, m).await {
-        let by = if m.data.presenter.is_empty() {
-            institution
-        } else {
-            format!("{}, {institution}", m.data.presenter)
-        };
-        parts.push(format!("Casus: {title} ({by})."));
+    match case_of(state, actor, m).await? {
+        Some(Case::Shown {
+            title, institution, ..
+        }) => {
+            let by = if m.data.presenter.is_empty() {
+                institution
+            } else {
+                format!("{}, {institution}", m.data.presenter)
+            };
+            parts.push(format!("Casus: {title} ({by})."));
+        }
+        Some(Case::Hidden) => parts.push("Casus: een project van een andere instelling.".into()),
+        None => {}
     }
-    parts.join(" ")
+    Ok(parts.join(" "))
 }
 
-/// Meetings as an iCalendar document, with links to their pages on `origin`.
+/// Meetings as an iCalendar document for `actor`, with links to their pages on `origin`.
 pub async fn calendar(
     state: &AppState,
     lists: &Lists,
+    actor: &Actor,
     origin: &str,
     meetings: &[Meeting],
-) -> String {
+) -> Result<String, StoreError> {
     let mut descriptions = Vec::new();
     for m in meetings {
-        descriptions.push(description(state, lists, m).await);
+        descriptions.push(description(state, lists, actor, m).await?);
     }
     let entries: Vec<CalendarEntry<'_>> = meetings
         .iter()
@@ -98,7 +164,11 @@ pub async fn calendar(
         })
         .collect();
     let host = origin.rsplit("://").next().unwrap_or("stip");
-    stip_core::meeting::ics("Stip: netwerkbijeenkomsten", host, &entries)
+    Ok(stip_core::meeting::ics(
+        "Stip: netwerkbijeenkomsten",
+        host,
+        &entries,
+    ))
 }
 
 /// A calendar file as a response.

@@ -2,7 +2,7 @@
 //! and changing a meeting (agenda rows, minutes), a meeting's page with "ik kom" and, for the
 //! regiegroep, who comes from which institution; the printable report.
 
-use super::{calendar, case_of, checked, ics_response};
+use super::{CaseView, calendar, case_of, checked, ics_response};
 use crate::extract::{Form, Id};
 use crate::form::{Errors, param};
 use crate::identity::Viewer;
@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use stip_core::access::Action;
+use stip_core::access::{Action, Actor};
 use stip_core::meeting::{AgendaItem, FollowUpInput, Meeting, MeetingInput};
 use stip_core::{ErrorCode, Invalid, Version};
 
@@ -39,15 +39,21 @@ struct Shown {
     place: String,
     theme: String,
     theme_code: String,
-    case: Option<(i64, String, String)>,
+    case: Option<CaseView>,
     presenter: String,
 }
 
-async fn shown(state: &AppState, lists: &crate::lists::Lists, c: &Chrome, m: &Meeting) -> Shown {
+async fn shown(
+    state: &AppState,
+    lists: &crate::lists::Lists,
+    viewer: &Viewer,
+    c: &Chrome,
+    m: &Meeting,
+) -> Result<Shown, PageError> {
     let start = crate::time::moment(c.lang, &stip_store::timestamp(m.data.starts_at));
     let end = crate::time::moment(c.lang, &stip_store::timestamp(m.data.ends_at));
     let end_time = end.rsplit(", ").next().unwrap_or("").to_string();
-    Shown {
+    Ok(Shown {
         id: m.id,
         title: m.data.title.clone(),
         when: format!("{start}–{end_time}"),
@@ -59,9 +65,11 @@ async fn shown(state: &AppState, lists: &crate::lists::Lists, c: &Chrome, m: &Me
             .map(|t| lists.theme_name(t))
             .unwrap_or_default(),
         theme_code: m.data.theme.clone().unwrap_or_default(),
-        case: case_of(state, m).await,
+        case: case_of(state, &viewer.actor, m)
+            .await?
+            .map(|case| case.view(c)),
         presenter: m.data.presenter.clone(),
-    }
+    })
 }
 
 // ---- List and calendar feed -----------------------------------------------------------------
@@ -76,11 +84,7 @@ struct ListPage {
     feed: String,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     if let Some(res) = viewer.refusal(Action::ViewMeetings) {
         return Ok(res);
     }
@@ -90,7 +94,7 @@ async fn list(
     let mut upcoming = Vec::new();
     let mut past = Vec::new();
     for m in state.store.meetings().await? {
-        let s = shown(&state, &lists, &c, &m).await;
+        let s = shown(&state, &lists, &viewer, &c, &m).await?;
         if m.data.ends_at >= now {
             upcoming.push(s);
         } else {
@@ -101,7 +105,7 @@ async fn list(
     let feed = match viewer.actor.user_id() {
         Some(u) => {
             let token = state.store.calendar_feed(u, false).await?;
-            format!("{}/agenda/{token}.ics", crate::address::origin(&headers))
+            format!("{}/agenda/{token}.ics", viewer.origin)
         }
         None => String::new(),
     };
@@ -129,17 +133,26 @@ async fn feed_link(State(state): State<AppState>, viewer: Viewer) -> Result<Resp
 async fn feed(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    headers: HeaderMap,
+    viewer: Viewer,
 ) -> Result<Response, PageError> {
     let token = file.strip_suffix(".ics").ok_or(PageError::NotFound)?;
-    if token.len() < 20 || state.store.calendar_feed_user(token).await?.is_none() {
+    if token.len() < 20 {
+        return Err(PageError::NotFound);
+    }
+    let Some(user_id) = state.store.calendar_feed_user(token).await? else {
+        return Err(PageError::NotFound);
+    };
+    // The feed shows what its owner may see, as their pages do; a switched-off account's feed
+    // shows nothing.
+    let owner = state.store.user(user_id).await?;
+    let actor = Actor::of(&owner);
+    if !owner.active || !stip_core::access::may(&actor, Action::ViewMeetings) {
         return Err(PageError::NotFound);
     }
     let lists = state.lists().await?;
     let meetings = state.store.meetings().await?;
-    let origin = crate::address::origin(&headers);
     Ok(ics_response(
-        calendar(&state, &lists, &origin, &meetings).await,
+        calendar(&state, &lists, &actor, &viewer.origin, &meetings).await?,
         "bijeenkomsten.ics",
     ))
 }
@@ -403,7 +416,11 @@ async fn store_form(
     let f = from_form(&form);
     let mut e = Invalid::default();
     let input = input_of(&f, &mut e);
-    let checked = checked(state, &lists, &input).await?;
+    let kept = match id {
+        Some(id) => state.store.meeting(id).await?.data.case_project,
+        None => None,
+    };
+    let checked = checked(state, &lists, &viewer.actor, kept, &input).await?;
     let surveys = attachable(state).await?;
     let again = |e: Invalid, status: StatusCode| {
         let mut res = render(&edit_page(
@@ -582,7 +599,7 @@ async fn meeting_page(
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
     let c = viewer.chrome();
-    let s = shown(state, &lists, &c, &m).await;
+    let s = shown(state, &lists, viewer, &c, &m).await?;
     let attendance = state.store.attendance(id).await?;
     let mine = viewer.actor.user_id().and_then(|u| {
         attendance
@@ -604,7 +621,13 @@ async fn meeting_page(
         // The meeting's page names them; the report shows them.
         let mut named = Vec::new();
         for id in &m.data.appendices {
-            if let Ok(s) = state.store.survey(*id).await {
+            // A survey deleted since is no appendix any more.
+            let s = match state.store.survey(*id).await {
+                Ok(s) => s,
+                Err(stip_store::StoreError::NotFound) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            {
                 named.push(Appendix {
                     id: s.id,
                     title: s.data.title,
@@ -691,7 +714,7 @@ pub(crate) async fn report_bytes(
     use stip_core::pdf::{Block, markdown, render};
     let lists = state.lists().await?;
     let c = viewer.chrome();
-    let s = shown(state, &lists, &c, m).await;
+    let s = shown(state, &lists, viewer, &c, m).await?;
     let mut blocks = vec![Block::Title(format!(
         "{}: {}",
         c.t("meeting.report"),
@@ -704,21 +727,21 @@ pub(crate) async fn report_bytes(
     if !s.theme.is_empty() {
         facts.push(format!("{}: {}", c.t("meeting.field.theme"), s.theme));
     }
-    if let Some((id, title, institution)) = &s.case
-        && let Ok(p) = state.store.project(*id).await
-        && viewer.may(Action::ViewProject {
-            institution_id: p.institution_id,
-            visibility: p.data.visibility,
-        })
-    {
+    if let Some(case) = &s.case {
         let by = if s.presenter.is_empty() {
             String::new()
         } else {
             format!(", {} {}", c.t("meeting.presented_by"), s.presenter)
         };
+        let institution = if case.institution.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", case.institution)
+        };
         facts.push(format!(
-            "{}: {title} ({institution}){by}",
-            c.t("meeting.case")
+            "{}: {}{institution}{by}",
+            c.t("meeting.case"),
+            case.title
         ));
     }
     blocks.extend(facts.into_iter().map(Block::Paragraph));

@@ -1038,6 +1038,14 @@ pub async fn create_scenario(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     viewer.logged_in()?;
+    // Permission first: whoever may save no scenario at all hears that before anything about
+    // what they sent; which view they may save for is known once the body is read.
+    let may_save_any = [None, viewer.actor.institution_id()]
+        .into_iter()
+        .any(|institution_id| viewer.may(Action::ManageScenarios { institution_id }));
+    if !may_save_any {
+        return Err(ApiError::Forbidden);
+    }
     let write: ScenarioWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let data = scenario_data(&lists, &write).map_err(ApiError::Invalid)?;

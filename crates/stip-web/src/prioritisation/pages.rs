@@ -55,13 +55,7 @@ pub fn routes() -> Router<AppState> {
 const PER_PAGE: usize = 50;
 
 fn page_error(e: ApiError) -> PageError {
-    match e {
-        ApiError::NotFound => PageError::NotFound,
-        ApiError::Forbidden => PageError::Forbidden,
-        ApiError::Invalid(i) => PageError::Invalid(i),
-        ApiError::Internal(detail) => PageError::Internal(detail),
-        other => PageError::Internal(format!("{other:?}")),
-    }
+    PageError::from(e)
 }
 
 /// The raw query's pairs.
@@ -627,7 +621,8 @@ async fn selection_page(
     let editing = match param(&pairs, "scenario").parse::<i64>() {
         Ok(id) => match state.store.scenario(id).await {
             Ok(s) => Some((s.id, s.version, s.data.name)),
-            Err(_) => None,
+            Err(stip_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
         },
         Err(_) => None,
     };

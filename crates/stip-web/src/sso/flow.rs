@@ -77,10 +77,13 @@ impl Failure {
             Failure::Unreachable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::UnknownState | Failure::CodeRefused(_) => StatusCode::BAD_REQUEST,
             Failure::Cancelled(_) => StatusCode::UNAUTHORIZED,
-            Failure::Unverified(_) => StatusCode::BAD_GATEWAY,
+            // Refused as a login that did not prove who it is (a 4xx, not the provider's 5xx:
+            // the log says what did not verify).
+            Failure::Unverified(_) => StatusCode::UNAUTHORIZED,
             Failure::NoEmail | Failure::UnknownOrganisation(_) | Failure::Inactive => {
                 StatusCode::FORBIDDEN
             }
+            Failure::Store(e) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             Failure::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -40,6 +40,8 @@ struct SettingsPage {
     role_options: Vec<(String, String)>,
     errors: Errors,
     saved: bool,
+    /// What saving ended: "3 sessies en 1 API-token …".
+    ended: Option<String>,
 }
 
 impl SettingsPage {
@@ -69,6 +71,7 @@ impl SettingsPage {
             role_options,
             errors,
             saved: false,
+            ended: None,
         }
     }
 
@@ -99,6 +102,9 @@ fn input_of(s: LoginSettings) -> LoginSettingsInput {
 #[serde(default)]
 struct PageQuery {
     opgeslagen: Option<String>,
+    /// Password sessions and API tokens the save ended.
+    sessies: u64,
+    tokens: u64,
 }
 
 async fn page(
@@ -117,6 +123,15 @@ async fn page(
         Errors::none(viewer.lang),
     );
     page.saved = q.opgeslagen.is_some();
+    page.ended = (q.sessies > 0 || q.tokens > 0).then(|| {
+        viewer.chrome().t_with(
+            "sso.settings.ended",
+            &[
+                ("sessions", &q.sessies.to_string()),
+                ("tokens", &q.tokens.to_string()),
+            ],
+        )
+    });
     Ok(render(&page))
 }
 
@@ -130,8 +145,14 @@ async fn save(
     }
     match input.check() {
         Ok(s) => {
-            state.store.save_login_settings(&s).await?;
-            Ok(Redirect::to("/beheer/inloggen?opgeslagen=1").into_response())
+            let (sessions, tokens) = state
+                .store
+                .save_login_settings(&s, state.oidc.is_some())
+                .await?;
+            Ok(Redirect::to(&format!(
+                "/beheer/inloggen?opgeslagen=1&sessies={sessions}&tokens={tokens}"
+            ))
+            .into_response())
         }
         Err(e) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -200,6 +221,9 @@ pub async fn save_settings(
     }
     .check()
     .map_err(ApiError::Invalid)?;
-    state.store.save_login_settings(&settings).await?;
+    state
+        .store
+        .save_login_settings(&settings, state.oidc.is_some())
+        .await?;
     Ok(Json(json(settings)))
 }

@@ -632,7 +632,6 @@ async fn overview(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let s = state.store.survey(id).await?;
@@ -710,7 +709,7 @@ async fn overview(
         stage: stage_label(&c, &s),
         dates: dates(&c, &s),
         reminder: reminder(viewer.lang, &s),
-        origin: crate::address::origin(&headers),
+        origin: viewer.origin.clone(),
         is_concept: s.opened_at.is_none(),
         c,
         s,

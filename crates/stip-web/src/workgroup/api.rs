@@ -60,8 +60,10 @@ pub struct WorkgroupWrite {
 pub struct ExchangeJson {
     pub id: i64,
     /// `input` (the network gave the working group) or `output` (what came back).
+    #[schema(value_type = ExchangeDirection)]
     pub direction: String,
     /// ISO date.
+    #[schema(format = Date)]
     pub date: String,
     pub text: String,
     pub links: Vec<String>,
@@ -70,15 +72,25 @@ pub struct ExchangeJson {
     pub meeting: Option<i64>,
 }
 
+/// Which way an exchange went.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // only documents the values `ExchangeWrite::direction` takes
+pub enum ExchangeDirection {
+    Input,
+    Output,
+}
+
 /// An exchange as sent.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExchangeWrite {
-    /// `input` or `output`.
-    #[schema(example = "input")]
+    /// `input` (the network gave the working group) or `output` (what came back). Read as text,
+    /// so a value outside the two is refused by name (422) rather than as malformed JSON.
+    #[schema(value_type = ExchangeDirection, example = "input")]
     pub direction: String,
-    /// ISO date (or Dutch, 31-12-2026).
-    #[schema(example = "2026-11-12")]
+    /// ISO date; a Dutch date (31-12-2026) is read too.
+    #[schema(format = Date, example = "2026-11-12")]
     pub date: String,
     pub text: String,
     #[serde(default)]
@@ -205,7 +217,7 @@ pub async fn log_exchange(
         projects: sent.projects,
         meeting: sent.meeting,
     };
-    let x = super::checked_exchange(&state, &input)
+    let x = super::checked_exchange(&state, &viewer.actor, &input)
         .await?
         .map_err(ApiError::Invalid)?;
     let id = state

@@ -5,6 +5,8 @@ pub mod api;
 pub mod pages;
 
 use crate::AppState;
+use crate::portfolio::linked;
+use stip_core::access::Actor;
 use stip_core::Invalid;
 use stip_core::workgroup::{Exchange, ExchangeInput, WorkgroupData, WorkgroupInput};
 use stip_store::StoreError;
@@ -19,13 +21,16 @@ pub(crate) async fn checked_group(
 }
 
 /// Checks an exchange against the projects and meetings.
+/// Only projects `actor` may see can be linked; one they may not see is refused as if it were
+/// not there.
 pub(crate) async fn checked_exchange(
     state: &AppState,
+    actor: &Actor,
     input: &ExchangeInput,
 ) -> Result<Result<Exchange, Invalid>, StoreError> {
     let mut projects = Vec::new();
     for id in &input.projects {
-        if state.store.project(*id).await.is_ok() {
+        if linked(state, actor, *id).await?.may_link() {
             projects.push(*id);
         }
     }

@@ -6,6 +6,7 @@ use crate::extract::Form;
 use crate::form::{Errors, param};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
+use crate::portfolio::{Linked, linked};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::Router;
@@ -16,6 +17,7 @@ use axum::routing::{get, post};
 use stip_core::Invalid;
 use stip_core::access::Action;
 use stip_core::workgroup::{Direction, ExchangeInput, WorkgroupData, WorkgroupInput};
+use stip_store::StoreError;
 use stip_store::workgroup::LoggedExchange;
 
 pub fn routes() -> Router<AppState> {
@@ -35,38 +37,36 @@ pub(crate) struct ExchangeView {
     pub date: String,
     pub text: String,
     pub links: Vec<String>,
-    /// Related projects the viewer may see: (id, title).
-    pub projects: Vec<(i64, String)>,
+    /// Related projects as the viewer may see them: (id, title) for one they see, (none, "een
+    /// project van een andere instelling") for one they may not.
+    pub projects: Vec<(Option<i64>, String)>,
     pub meeting: Option<(i64, String)>,
 }
 
-/// The exchanges as `viewer` may see them (projects they may not see are left out).
+/// The exchanges as `viewer` may see them (a project they may not see is named without its
+/// title).
 pub(crate) async fn exchange_views(
     state: &AppState,
     viewer: &Viewer,
     c: &Chrome,
     logged: Vec<LoggedExchange>,
-) -> Vec<ExchangeView> {
+) -> Result<Vec<ExchangeView>, StoreError> {
     let mut out = Vec::new();
     for l in logged {
         let mut projects = Vec::new();
         for id in &l.exchange.projects {
-            if let Ok(p) = state.store.project(*id).await
-                && viewer.may(Action::ViewProject {
-                    institution_id: p.institution_id,
-                    visibility: p.data.visibility,
-                })
-            {
-                projects.push((p.id, p.data.title.clone()));
+            match linked(state, &viewer.actor, *id).await? {
+                Linked::Shown(p) => projects.push((Some(p.id), p.data.title.clone())),
+                Linked::Hidden => projects.push((None, c.t("meeting.case_hidden"))),
+                Linked::Gone => {}
             }
         }
         let meeting = match l.exchange.meeting {
-            Some(m) => state
-                .store
-                .meeting(m)
-                .await
-                .ok()
-                .map(|m| (m.id, m.data.title)),
+            Some(m) => match state.store.meeting(m).await {
+                Ok(m) => Some((m.id, m.data.title)),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            },
             None => None,
         };
         out.push(ExchangeView {
@@ -79,7 +79,7 @@ pub(crate) async fn exchange_views(
             meeting,
         });
     }
-    out
+    Ok(out)
 }
 
 /// The group's form as typed.
@@ -161,7 +161,7 @@ async fn page(
             .join("\n"),
     });
     let logged = state.store.exchanges(code, 1000).await?;
-    let exchanges = exchange_views(state, viewer, &c, logged).await;
+    let exchanges = exchange_views(state, viewer, &c, logged).await?;
     let invalid = group_errors.any() || errors.any();
     let res = render(&ShowPage {
         code: code.to_string(),
@@ -321,7 +321,7 @@ async fn log(
         projects,
         meeting: None,
     };
-    match super::checked_exchange(&state, &input).await? {
+    match super::checked_exchange(&state, &viewer.actor, &input).await? {
         Ok(exchange) if e.is_empty() => {
             state
                 .store

@@ -111,7 +111,7 @@ pub struct DotJson {
 
 async fn workshop_json(
     state: &AppState,
-    headers: &HeaderMap,
+    origin: &str,
     w: &Workshop,
     participant: Option<&Participant>,
 ) -> Result<WorkshopJson, ApiError> {
@@ -145,7 +145,7 @@ async fn workshop_json(
         id: w.id,
         title: w.data.title.clone(),
         code: w.code.clone(),
-        join_url: super::pages::join_url(headers, &w.code),
+        join_url: super::pages::join_url(origin, &w.code),
         meeting: w.data.meeting,
         phase: w.phase.code().to_string(),
         dots_per_participant: w.data.dots_per_participant,
@@ -223,12 +223,11 @@ pub struct WorkshopsJson {
 pub async fn list_workshops(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
 ) -> Result<Json<WorkshopsJson>, ApiError> {
     viewer.allowed(Action::ViewWorkshops)?;
     let mut items = Vec::new();
     for w in state.store.workshops().await? {
-        items.push(workshop_json(&state, &headers, &w, None).await?);
+        items.push(workshop_json(&state, &viewer.origin, &w, None).await?);
     }
     Ok(Json(WorkshopsJson { items }))
 }
@@ -270,7 +269,7 @@ pub async fn create_workshop(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(workshop_json(&state, &headers, &w, None).await?),
+        Json(workshop_json(&state, &viewer.origin, &w, None).await?),
     )
         .into_response())
 }
@@ -353,7 +352,7 @@ pub async fn read_workshop(
 ) -> Result<Json<WorkshopJson>, ApiError> {
     let (w, t) = following(&state, &viewer, &headers, id, true).await?;
     Ok(Json(
-        workshop_json(&state, &headers, &w, t.participant.as_ref()).await?,
+        workshop_json(&state, &viewer.origin, &w, t.participant.as_ref()).await?,
     ))
 }
 
@@ -402,7 +401,7 @@ pub async fn set_phase(
     let phase = Phase::parse(&sent.phase)
         .ok_or_else(|| ApiError::Invalid(Invalid::one("phase", ErrorCode::InvalidChoice)))?;
     let w = state.store.set_workshop_phase(id, phase).await?;
-    Ok(Json(workshop_json(&state, &headers, &w, None).await?))
+    Ok(Json(workshop_json(&state, &viewer.origin, &w, None).await?))
 }
 
 /// Shows every note of phase 2 to everyone (when they were hidden until revealed).

@@ -75,8 +75,8 @@ pub(crate) async fn checked(
 }
 
 /// The address a participant opens to join with `code` (the QR code's content).
-pub(crate) fn join_url(headers: &HeaderMap, code: &str) -> String {
-    format!("{}/meedoen?code={code}", crate::address::origin(headers))
+pub(crate) fn join_url(origin: &str, code: &str) -> String {
+    format!("{origin}/meedoen?code={code}")
 }
 
 /// The workshop a join code opens and the name to join under (a logged-in person's own name
@@ -727,7 +727,7 @@ async fn show_page(
             mine: my_group == Some(i),
         })
         .collect();
-    let join_url = join_url(headers, &w.code);
+    let join_url = join_url(&viewer.origin, &w.code);
     let timer = w
         .timer_ends_at
         .as_deref()

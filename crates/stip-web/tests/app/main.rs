@@ -26,6 +26,8 @@ mod auth;
 mod contract;
 mod exchange;
 mod insight;
+mod linked;
+mod links;
 mod meeting;
 mod openapi;
 mod portfolio;

@@ -548,7 +548,7 @@ async fn the_theme_page_shows_the_meetings_held_on_it_and_their_cases() {
 }
 
 /// The text of a PDF, as `pdftotext` (poppler-utils, installed by `.ci/run`) reads it.
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     use std::io::Write;
     let mut child = std::process::Command::new("pdftotext")
         .args(["-layout", "-", "-"])

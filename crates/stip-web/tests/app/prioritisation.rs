@@ -18,6 +18,7 @@ on_both!(
     the_pages_rank_plot_select_save_and_compare,
     the_weighting_page_derives_and_saves_weights,
     a_selection_weighs_its_own_way_and_its_scenario_keeps_it,
+    a_lezer_saving_a_scenario_hears_no_before_anything_about_the_body,
 );
 
 /// Scores on the five default criteria: strategische bijdrage, impact op onderwijs, urgentie,
@@ -868,4 +869,35 @@ async fn a_selection_weighs_its_own_way_and_its_scenario_keeps_it() {
         res.body
     );
     assert!(!res.shows("Uitkomst"));
+}
+
+/// Permission first (issue 29): a lezer may save no scenario at all, so whatever they send is
+/// answered 403, not 422 about its fields.
+async fn a_lezer_saving_a_scenario_hears_no_before_anything_about_the_body() {
+    let app = TestApp::demo().await;
+    let lezer = app.login(LEZER).await;
+    for body in [
+        json!({"name": ""}),
+        json!({"name": "Ruim", "budget_cap": "veel"}),
+        json!({"name": "Ruim", "institution": "25LN", "candidates": "phase=idee"}),
+    ] {
+        let res = lezer
+            .api(
+                Method::POST,
+                "/api/v1/prioritisation/scenarios",
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{body}: {}", res.body);
+    }
+    // An informatiemanager sending a faulty body hears what is wrong with it.
+    let im = app.login(IM_HORIZON).await;
+    let res = im
+        .api(
+            Method::POST,
+            "/api/v1/prioritisation/scenarios",
+            Some(json!({"name": ""})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
 }

@@ -17,6 +17,7 @@ on_both!(
     the_beheerder_keeps_passwords_for_beheerders_only,
     only_the_beheerder_sets_the_rules_and_they_are_checked_by_field,
     institutions_take_their_domains_once,
+    passwords_for_beheerders_only_end_what_a_password_opened,
 );
 
 const SETTINGS: &str = "/api/v1/login-settings";
@@ -372,4 +373,45 @@ async fn institutions_take_their_domains_once() {
     // The beheerder's list says which institutions SURFconext can find.
     let page = admin.get("/beheer/instellingen").await;
     assert!(page.shows("zeeland.nl student.zeeland.nl"), "{}", page.body);
+}
+
+/// Switching passwords to beheerders only ends what a password opened for everyone else (issue
+/// 29): their sessions and the API tokens of accounts that can no longer log in at all; the
+/// beheerder's own session and token go on.
+async fn passwords_for_beheerders_only_end_what_a_password_opened() {
+    let app = TestApp::demo()
+        .await
+        .with_state(|s| s.with_oidc(unreachable_provider()));
+    let lezer = app.login(LEZER).await;
+    assert_eq!(lezer.get("/api/v1/projects").await.status, StatusCode::OK);
+    let lezer_token = app.token(LEZER).await;
+    let admin = app.login(BEHEERDER).await;
+    let admin_token = app.token(BEHEERDER).await;
+    let saved = admin
+        .post_form(
+            "/beheer/inloggen",
+            &[("password_login", "beheerders"), ("sso_role", "lezer")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = admin.get(saved.location()).await;
+    assert!(page.shows("is nu uitgelogd"), "{}", page.body);
+
+    // The lezer's session is over: the next page is an anonymous visitor's.
+    let after = lezer.get("/api/v1/meetings").await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "{}", after.body);
+    let by_token = app
+        .anonymous()
+        .with_bearer(&lezer_token)
+        .get("/api/v1/meetings")
+        .await;
+    assert_eq!(by_token.status, StatusCode::UNAUTHORIZED);
+    // The beheerder carries on, by session and by token.
+    assert_eq!(admin.get("/api/v1/meetings").await.status, StatusCode::OK);
+    let admin_api = app
+        .anonymous()
+        .with_bearer(&admin_token)
+        .get("/api/v1/meetings")
+        .await;
+    assert_eq!(admin_api.status, StatusCode::OK);
 }

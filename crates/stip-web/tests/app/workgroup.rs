@@ -10,6 +10,7 @@ on_both!(
     the_regiegroep_keeps_a_themes_working_group_and_members_read_it,
     exchanges_are_logged_by_field_and_shown_newest_first,
     the_pages_describe_the_group_and_log_an_exchange,
+    an_exchange_refused_names_its_fields_in_the_readers_language,
 );
 
 const GROUP: &str = "/api/v1/themes/data-ondersteund-onderwijs/workgroup";
@@ -271,5 +272,33 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
             .get("/themas/llo")
             .await
             .shows("Advies over modulair onderwijs")
+    );
+}
+
+/// The log's contract (issue 29, defect 13): a refused exchange names every field the way people
+/// read them, never half as keys; the OpenAPI document gives `date` as a date and `direction`
+/// with its two values (see the snapshot).
+async fn an_exchange_refused_names_its_fields_in_the_readers_language() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let res = regie
+        .api(
+            Method::POST,
+            LOG,
+            Some(json!({"direction": "zijwaarts", "date": "gisteren", "text": "x"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(res.refused_fields(), vec!["direction", "date"]);
+    let detail = res.json()["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("Richting:"), "{detail}");
+    assert!(detail.contains("Datum:"), "{detail}");
+    assert!(!detail.contains("date"), "{detail}");
+    let doc = app.anonymous().get("/api/openapi.json").await.json();
+    let write = &doc["components"]["schemas"]["ExchangeWrite"]["properties"];
+    assert_eq!(write["date"]["format"], "date");
+    assert_eq!(
+        doc["components"]["schemas"]["ExchangeDirection"]["enum"],
+        json!(["input", "output"])
     );
 }
