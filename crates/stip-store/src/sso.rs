@@ -56,7 +56,7 @@ impl Store {
         enforced: bool,
     ) -> Result<(u64, u64)> {
         let ends = enforced && s.password_login == PasswordLogin::Beheerders;
-        Ok(on_pool!(self, write, |pool| {
+        let ended = on_pool!(self, write, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO login_settings (id, password_login, sso_role) VALUES (1, $1, $2)
@@ -87,7 +87,9 @@ impl Store {
             }
             tx.commit().await?;
             ended
-        }))
+        });
+        self.credentials.invalidate();
+        Ok(ended)
     }
 
     /// Keeps a login that goes to the provider now; forgets those that expired.
