@@ -149,14 +149,21 @@ pub enum PageError {
     Invalid(Invalid),
     /// A form whose bytes are not UTF-8 text.
     BadEncoding,
+    /// 503: a record saved by others too often in the same instant to merge with; nothing was
+    /// saved, and trying again in a moment will (`Retry-After`).
+    Busy,
     Internal(String),
 }
+
+/// Seconds after which a save refused as busy (503) is worth trying again.
+const BUSY_RETRY_AFTER: u64 = 1;
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => PageError::NotFound,
             StoreError::Invalid(i) => PageError::Invalid(i),
+            StoreError::Busy => PageError::Busy,
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -170,15 +177,23 @@ impl IntoResponse for PageError {
             PageError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             PageError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             PageError::BadEncoding => (StatusCode::BAD_REQUEST, "bad_encoding"),
+            PageError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
         let mut res = status.into_response();
-        if let PageError::TooManyRequests(secs) = self {
-            res.headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        match self {
+            PageError::TooManyRequests(secs) => {
+                res.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, secs.into());
+            }
+            PageError::Busy => {
+                res.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, BUSY_RETRY_AFTER.into());
+            }
+            _ => {}
         }
         res.extensions_mut()
             .insert(ErrorReply::Page { status, key });
@@ -199,6 +214,8 @@ pub enum ApiError {
     /// 409: the record is not in a state that allows this (a survey that closed, a response
     /// submitted already); the key names which (`problem.<key>`).
     NotNow(&'static str),
+    /// 503 with `Retry-After`: see [`PageError::Busy`].
+    Busy,
     Internal(String),
 }
 
@@ -207,6 +224,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Invalid(i) => ApiError::Invalid(i),
+            StoreError::Busy => ApiError::Busy,
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -214,6 +232,7 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let busy = matches!(self, ApiError::Busy);
         let (status, key, invalid, conflict) = match self {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", None, None),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "login_required", None, None),
@@ -229,12 +248,17 @@ impl IntoResponse for ApiError {
                 (StatusCode::CONFLICT, "conflict", None, Some(conflict))
             }
             ApiError::NotNow(key) => (StatusCode::CONFLICT, key, None, None),
+            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy", None, None),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, None)
             }
         };
         let mut res = status.into_response();
+        if busy {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, BUSY_RETRY_AFTER.into());
+        }
         res.extensions_mut().insert(ErrorReply::Problem {
             status,
             key,

@@ -102,7 +102,8 @@ async fn many_saves_of_one_project_at_once_are_merged_or_refused_never_a_500() {
             barrier.wait().await;
             for round in 0..ROUNDS {
                 let version = s.get(&path).await.json()["version"].as_i64().unwrap();
-                let patch = json!({"version": version, field: format!("schrijver {w}, ronde {round}")});
+                let patch =
+                    json!({"version": version, field: format!("schrijver {w}, ronde {round}")});
                 let res = s.api(Method::PATCH, &path, Some(patch)).await;
                 match res.status {
                     StatusCode::OK => {
@@ -121,7 +122,11 @@ async fn many_saves_of_one_project_at_once_are_merged_or_refused_never_a_500() {
         }));
     }
     for f in 0..FORMS {
-        let instance = if f % 2 == 0 { app.clone() } else { other.clone() };
+        let instance = if f % 2 == 0 {
+            app.clone()
+        } else {
+            other.clone()
+        };
         let s = instance.session_of(IM_HORIZON).await;
         let barrier = barrier.clone();
         tasks.push(tokio::spawn(async move {
@@ -198,8 +203,10 @@ async fn project_writes_during_an_activation_wait_for_it_and_end_up_mapped() {
                 .api(
                     Method::POST,
                     "/api/v1/projects",
-                    Some(json!({"title": format!("Op het thema, {round}.{p}"), "phase": "idee",
-                        "themes": [code, "innovatie"], "visibility": "netwerk"})),
+                    Some(
+                        json!({"title": format!("Op het thema, {round}.{p}"), "phase": "idee",
+                        "themes": [code, "innovatie"], "visibility": "netwerk"}),
+                    ),
                 )
                 .await;
             assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
@@ -223,7 +230,11 @@ async fn project_writes_during_an_activation_wait_for_it_and_end_up_mapped() {
             }
         }
         let saved = beheerder
-            .api(Method::PUT, &format!("/api/v1/agendas/{agenda}"), Some(content))
+            .api(
+                Method::PUT,
+                &format!("/api/v1/agendas/{agenda}"),
+                Some(content),
+            )
             .await;
         assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
 
@@ -269,7 +280,8 @@ async fn project_writes_during_an_activation_wait_for_it_and_end_up_mapped() {
                         t.saved += 1;
                         made.push(res.json()["id"].as_i64().unwrap());
                     } else {
-                        t.failures.push(format!("create: {} {}", res.status, res.body));
+                        t.failures
+                            .push(format!("create: {} {}", res.status, res.body));
                     }
                 }
                 (t, made)
@@ -302,7 +314,8 @@ async fn project_writes_during_an_activation_wait_for_it_and_end_up_mapped() {
                         }
                         version = p["version"].as_i64().unwrap();
                     } else {
-                        t.failures.push(format!("patch: {} {}", res.status, res.body));
+                        t.failures
+                            .push(format!("patch: {} {}", res.status, res.body));
                         version = s.get(&path).await.json()["version"].as_i64().unwrap();
                     }
                 }
@@ -315,7 +328,11 @@ async fn project_writes_during_an_activation_wait_for_it_and_end_up_mapped() {
             all.add(t);
             written.extend(ids);
         }
-        assert!(all.failures.is_empty(), "round {round}: {:#?}", all.failures);
+        assert!(
+            all.failures.is_empty(),
+            "round {round}: {:#?}",
+            all.failures
+        );
 
         // Every project written during the round is on the new code, and no project has a
         // primary theme other than its first theme.
@@ -341,7 +358,10 @@ async fn project_writes_during_an_activation_wait_for_it_and_end_up_mapped() {
         )
         .await
         .unwrap();
-        assert_eq!(mismatched, 0, "every primary theme is the project's first theme");
+        assert_eq!(
+            mismatched, 0,
+            "every primary theme is the project's first theme"
+        );
         code = new_code;
     }
     eprintln!(
@@ -400,12 +420,10 @@ async fn a_concept_edited_while_it_is_activated_is_activated_with_the_edit_or_re
         };
         let (put, activate) = (put.await.unwrap(), activate.await.unwrap());
         assert_eq!(activate.status, StatusCode::OK, "{}", activate.body);
-        let active = beheerder
-            .get(&format!("/api/v1/agendas/{id}"))
-            .await
-            .json();
+        let active = beheerder.get(&format!("/api/v1/agendas/{id}")).await.json();
         assert_eq!(active["status"], "actief");
-        let has_edit = active["name"] == json!(name) && active["themes"][0]["name"] == json!(theme_name);
+        let has_edit =
+            active["name"] == json!(name) && active["themes"][0]["name"] == json!(theme_name);
         match put.status {
             StatusCode::OK if has_edit => edited += 1,
             StatusCode::CONFLICT => {
