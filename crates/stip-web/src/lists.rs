@@ -64,15 +64,17 @@ impl Lists {
         kept: &ProjectData,
         f: impl FnOnce(&References<'_>) -> T,
     ) -> T {
-        let with = |mut known: Vec<&'_ str>, kept: Vec<&'_ str>| {
+        fn with<'a>(mut known: Vec<&'a str>, kept: Vec<&'a str>) -> Vec<&'a str> {
             for code in kept {
                 if !known.contains(&code) {
                     known.push(code);
                 }
             }
             known
-        };
-        let str_of = |v: &[String]| v.iter().map(String::as_str).collect::<Vec<_>>();
+        }
+        fn str_of(v: &[String]) -> Vec<&str> {
+            v.iter().map(String::as_str).collect()
+        }
         let themes = with(
             self.themes.iter().map(|t| t.data.code.as_str()).collect(),
             str_of(&kept.themes),

@@ -156,6 +156,8 @@ async fn many_saves_of_one_project_at_once_are_merged_or_refused_never_a_500() {
     for task in tasks {
         all.add(task.await.unwrap());
     }
+    // The first instance reads the other's saves from the change log.
+    app.store().follow_changes().await.unwrap();
     let after = reader.get(&path).await.json()["version"].as_i64().unwrap();
     eprintln!(
         "{:?}: {} saves, {} saved ({} merged with saves in between), {} conflicts (409), {} busy (503), {} failures",
