@@ -3,7 +3,7 @@
 //! a mapping in one transaction (see [`Store::activate_agenda`]).
 
 use crate::portfolio::Editor;
-use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
+use crate::{BeginWrite, Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use std::collections::{BTreeMap, HashMap};
 use stip_core::agenda_version::{
     Content, MainLineContent, Mapping, Remapped, Review, Status, ThemeContent, remap,
@@ -81,6 +81,67 @@ struct Move {
     visibility: String,
     old: Vec<String>,
     new: Vec<String>,
+}
+
+/// The themes `asked` (the primary first) of a project written against the themes of the agenda
+/// before the active one, as the activation that made the active one carries them over: by its
+/// `mapping` (see [`remap`]), with the reason to look at the project again, if any. A project
+/// whose input was checked a moment before an activation committed thus ends up mapped like
+/// the projects the activation moved. A code that is not a live theme and that the mapping does
+/// not name is unknown, as it would be a second later.
+pub(crate) fn carry_over(
+    asked: &[String],
+    mapping: Option<&str>,
+    live: &HashMap<String, i64>,
+) -> Result<(Vec<String>, Option<Review>)> {
+    let mapping: BTreeMap<String, Vec<String>> = match mapping {
+        Some(m) => serde_json::from_str(m).map_err(|_| corrupt("agenda mapping", m))?,
+        None => BTreeMap::new(),
+    };
+    let mut unknown = Invalid::default();
+    for (i, code) in asked.iter().enumerate() {
+        if !live.contains_key(code) && !mapping.contains_key(code) {
+            unknown.push(
+                if i == 0 { "primary_theme" } else { "themes" },
+                ErrorCode::Unknown,
+            );
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(StoreError::Invalid(unknown));
+    }
+    let new = Content {
+        main_lines: Vec::new(),
+        themes: live
+            .keys()
+            .map(|code| ThemeContent {
+                code: code.clone(),
+                name: String::new(),
+                description: String::new(),
+                colour: String::new(),
+                main_line: None,
+                position: 0,
+            })
+            .collect(),
+    };
+    let mapping = Mapping(
+        mapping
+            .into_iter()
+            .map(|(from, to)| {
+                (
+                    from,
+                    to.into_iter().filter(|t| live.contains_key(t)).collect(),
+                )
+            })
+            .collect(),
+    );
+    match remap(asked, &mapping, &new) {
+        Remapped::Themes(themes, review) => Ok((themes, review)),
+        Remapped::Orphaned => Err(StoreError::Invalid(Invalid::one(
+            "primary_theme",
+            ErrorCode::Unknown,
+        ))),
+    }
 }
 
 const COLUMNS: &str =
@@ -305,8 +366,7 @@ impl Store {
         sent: &BTreeMap<String, Vec<String>>,
         editor: &Editor,
     ) -> Result<Option<Activation>> {
-        let concept = self.agenda(id).await?;
-        if concept.status != Status::Concept {
+        if self.agenda(id).await?.status != Status::Concept {
             return Ok(None);
         }
         // No project write of this process falls between the activation and the reload of the
@@ -316,19 +376,24 @@ impl Store {
         let at = now();
         let mapping_json = serde_json::to_string(sent).expect("mapping");
         let outcome = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            // Claims the concept first: a second activation of it waits here, then finds it
-            // taken.
-            let claimed = sqlx::query(
-                "UPDATE agendas SET status = 'vorig', version = version + 1 WHERE id = $1 AND status = 'concept'",
+            let mut tx = pool.begin_agenda_change().await?;
+            // Claims the concept first, and takes its name and content as the claim leaves
+            // them: an edit saved before the claim is in what is activated, and one saved after
+            // finds no concept (a second activation of it waits here, then finds it taken).
+            let claimed: Option<(String, Option<String>)> = sqlx::query_as(
+                "UPDATE agendas SET status = 'vorig', version = version + 1 WHERE id = $1 AND status = 'concept'
+                 RETURNING name, content",
             )
             .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if claimed == 0 {
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((concept_name, content)) = claimed else {
                 return Ok::<_, StoreError>(None);
-            }
+            };
+            let concept_content: Content = match &content {
+                Some(c) => serde_json::from_str(c).map_err(|_| corrupt("agenda content", c))?,
+                None => Content::default(),
+            };
             let (active_id, active_name): (i64, String) =
                 sqlx::query_as("SELECT id, name FROM agendas WHERE status = 'actief'")
                     .fetch_one(&mut *tx)
@@ -367,7 +432,7 @@ impl Store {
                     })
                     .collect(),
             };
-            let new = &concept.content;
+            let new = &concept_content;
             let mapping = Mapping::check(sent, &old, new).map_err(StoreError::Invalid)?;
             // Every project's themes, the primary first.
             let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
@@ -529,7 +594,7 @@ impl Store {
                     let mut changes = vec![FieldChange {
                         field: "agenda".into(),
                         old: HistoryValue::Text(active_name.clone()),
-                        new: HistoryValue::Text(concept.name.clone()),
+                        new: HistoryValue::Text(concept_name.clone()),
                     }];
                     if m.old != m.new {
                         changes.push(FieldChange {

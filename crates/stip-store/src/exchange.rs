@@ -242,7 +242,9 @@ impl Store {
             serde_json::to_string(&counts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let today = at[..10].to_string();
         let written: bool = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_project_write(pool).await?;
+            // The themes as they are in this transaction (see `BeginWrite`).
+            let refs = refs.with_themes(crate::portfolio::live_theme_ids!(&mut tx));
             if let Some(id) = import {
                 let n = sqlx::query(
                     "UPDATE imports SET committed_at = $1, result = $2

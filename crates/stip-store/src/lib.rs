@@ -83,7 +83,13 @@ pub struct Store {
     follower: Arc<changes::Follower>,
     /// The screens following a live workshop in this process (see [`workshop`]).
     live: Arc<workshop::Live>,
+    /// Merged saves of one project in this process take turns (by project id, in stripes):
+    /// each then merges with the one before it instead of racing it round after round.
+    save_turns: Arc<[tokio::sync::Mutex<()>]>,
 }
+
+/// Stripes of [`Store::save_turns`].
+const SAVE_TURNS: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -230,6 +236,76 @@ macro_rules! retrying {
 }
 pub(crate) use retrying;
 
+/// The PostgreSQL advisory lock (an arbitrary number of Stip's own) that orders project writes
+/// and agenda activations: a project write holds it shared, an activation alone, each to the
+/// end of its transaction.
+const AGENDA_LOCK: i64 = 0x5354_4950_4147_4e44; // "STIPAGND"
+
+/// How a write transaction begins, so that it waits its turn instead of failing.
+///
+/// SQLite takes the write lock up front (`BEGIN IMMEDIATE`): a transaction that reads before it
+/// writes could otherwise find that another process committed in between (SQLITE_BUSY_SNAPSHOT,
+/// which no busy timeout waits for); now the busy timeout makes it wait for the other's commit.
+/// One writer at a time also orders project writes and activations. On PostgreSQL a project
+/// write and an agenda activation take [`AGENDA_LOCK`], shared and alone: an activation waits
+/// for the project writes under way and they wait for it, so none of them reads theme codes
+/// that the other is changing.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    /// Any write transaction.
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
+    /// A transaction that writes projects (their themes above all).
+    fn begin_project_write(
+        &self,
+    ) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
+    /// A transaction that changes the agenda's themes under every project: an activation.
+    fn begin_agenda_change(
+        &self,
+    ) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+    async fn begin_project_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_write().await
+    }
+    async fn begin_agenda_change(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_write().await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.begin().await
+    }
+    async fn begin_project_write(
+        &self,
+    ) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock_shared($1)")
+            .bind(AGENDA_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+    async fn begin_agenda_change(
+        &self,
+    ) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(AGENDA_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
 /// Now, as stored: ISO 8601 in UTC with microseconds, so text order is time order.
 pub fn now() -> String {
     timestamp(chrono::Utc::now())
@@ -255,7 +331,17 @@ impl Store {
             reference_ids: Arc::default(),
             follower: Arc::default(),
             live: Arc::default(),
+            save_turns: (0..SAVE_TURNS)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
         }
+    }
+
+    /// The turn of saves of project `id` in this process (see `save_turns`).
+    pub(crate) async fn save_turn(&self, id: i64) -> tokio::sync::MutexGuard<'_, ()> {
+        self.save_turns[id.rem_euclid(SAVE_TURNS as i64) as usize]
+            .lock()
+            .await
     }
 
     /// The portfolio read model, loading every project from the database the first time.

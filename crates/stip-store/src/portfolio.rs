@@ -1,7 +1,7 @@
 //! Projects: reading, the filtered portfolio list, and saving with optimistic concurrency and a
 //! change-history row written in the same transaction as the change.
 
-use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
+use crate::{BeginWrite, Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use chrono::NaiveDate;
 use sqlx::query_builder::Separated;
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -14,6 +14,22 @@ use stip_core::number::Hundredths;
 use stip_core::page::Page;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
+
+/// How often [`Store::save_edit`] merges again with saves that overtook it before it gives up.
+const MERGE_ROUNDS: u32 = 12;
+
+/// The ids of the themes by code, read in the transaction `$tx`: after its agenda lock (see
+/// `BeginWrite`), so they are the themes the transaction writes against.
+macro_rules! live_theme_ids {
+    ($tx:expr) => {{
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT code, id FROM themes")
+            .fetch_all(&mut **$tx)
+            .await?;
+        rows.into_iter()
+            .collect::<std::collections::HashMap<String, i64>>()
+    }};
+}
+pub(crate) use live_theme_ids;
 
 /// Who makes a change, as the history shows it.
 #[derive(Debug, Clone)]
@@ -747,9 +763,35 @@ impl Store {
         let at = now();
         let today = &at[..10];
         let refs = self.reference_ids().await?;
-        let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
         let id: i64 = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_project_write().await?;
+            // The themes as they are now, in this transaction: an activation of a new agenda
+            // may have renamed the codes `d` was checked against (see `agenda_version::carry_over`).
+            let live = live_theme_ids!(&mut tx);
+            let asked = &d.themes;
+            let (carried, active) = if asked.iter().all(|c| live.contains_key(c)) {
+                (None, None)
+            } else {
+                let (agenda, mapping): (i64, Option<String>) =
+                    sqlx::query_as("SELECT id, mapping FROM agendas WHERE status = 'actief'")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let carried = crate::agenda_version::carry_over(asked, mapping.as_deref(), &live)?;
+                (Some(carried), Some(agenda))
+            };
+            let owned;
+            let d = match &carried {
+                Some((themes, _)) => {
+                    owned = ProjectData {
+                        themes: themes.clone(),
+                        ..d.clone()
+                    };
+                    &owned
+                }
+                None => d,
+            };
+            let refs = refs.with_themes(live);
+            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
             // A status set at creation dates from today; no status has no date.
             let status_date = d.status.map(|_| today.to_string());
             let columns = project_columns(d, status_date, primary);
@@ -766,6 +808,19 @@ impl Store {
             let id: i64 = insert.build_query_scalar().fetch_one(&mut *tx).await?;
             write_links(&mut tx, id, d, &refs).await?;
             insert_history(&mut tx, id, 1, &at, editor, d.visibility, "[]").await?;
+            // Flagged like the projects the activation moved, when its primary theme did not
+            // carry over as it was.
+            if let (Some((_, Some(reason))), Some(agenda)) = (&carried, active) {
+                sqlx::query(
+                    "INSERT INTO agenda_reviews (agenda_id, project_id, reason, old_themes) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(agenda)
+                .bind(id)
+                .bind(reason.code())
+                .bind(serde_json::to_string(asked).expect("codes"))
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Ok::<_, StoreError>(id)
         }))?;
@@ -822,9 +877,24 @@ impl Store {
         let changes_json =
             serde_json::to_string(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let refs = self.reference_ids().await?;
-        let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
         let updated: bool = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_project_write().await?;
+            // The themes as they are now, in this transaction (an activation may have renamed
+            // codes since this process read them). A code that is gone means someone saved the
+            // project since `version` (an activation moves every project on), else it is refused.
+            let live = live_theme_ids!(&mut tx);
+            if !d.themes.iter().all(|c| live.contains_key(c)) {
+                let stored: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM projects WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if stored.is_some_and(|v| v != version) {
+                    return Ok::<_, StoreError>(false);
+                }
+            }
+            let refs = refs.with_themes(live);
+            let primary = refs.theme(d.primary_theme().unwrap_or_default(), "primary_theme")?;
             // The project's row is written (and so locked) first, before its links and history,
             // as every write of a project does: transactions that take locks in one order
             // cannot deadlock each other.
@@ -890,15 +960,22 @@ impl Store {
         edit: Edit<'_>,
         editor: &Editor,
     ) -> Result<Edited> {
+        let _turn = self.save_turn(id).await;
         let mut current = match self.project(id).await {
             Ok(p) => Box::new(Project::clone(&p)),
             // Made by another process, and not yet followed here.
             Err(StoreError::NotFound) => Box::new(self.fetch_project(id).await?),
             Err(e) => return Err(e),
         };
-        // Each round that loses the race to another save merges again with what that one
-        // wrote; a project saved this often in the same instant is not a normal case.
-        for _ in 0..8 {
+        // Each round that loses the race to another save (of another process: saves in this one
+        // take turns) merges again with what that one wrote, after a short random pause that
+        // lets the others' saves through; a project saved this often in the same instant is not
+        // a normal case, and is told to try again in a moment (`Busy`).
+        for round in 0..MERGE_ROUNDS {
+            if round > 0 {
+                let pause = fastrand::u64(1..=(2u64 << round.min(5)));
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
             let known = (1..=current.version).contains(&base.get());
             let since = if current.version == base.get() {
                 Vec::new()
@@ -963,7 +1040,7 @@ impl Store {
     pub async fn delete_project(&self, id: i64) -> Result<()> {
         let _write = self.project_write().await?;
         let n = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_project_write().await?;
             let n = sqlx::query("DELETE FROM projects WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -1168,6 +1245,17 @@ pub(crate) struct References {
 }
 
 impl References {
+    /// The same references with the themes' ids as `themes` has them.
+    pub(crate) fn with_themes(&self, themes: HashMap<String, i64>) -> References {
+        References {
+            themes,
+            drivers: self.drivers.clone(),
+            mora_areas: self.mora_areas.clone(),
+            mora_sub_areas: self.mora_sub_areas.clone(),
+            criteria: self.criteria.clone(),
+        }
+    }
+
     fn lookup(map: &HashMap<String, i64>, code: &str, field: &str) -> Result<i64> {
         map.get(code)
             .copied()

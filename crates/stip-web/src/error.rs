@@ -149,11 +149,16 @@ pub enum PageError {
     Invalid(Invalid),
     /// A form whose bytes are not UTF-8 text.
     BadEncoding,
+    /// 503: a record saved by others too often in the same instant to merge with; nothing was
+    /// saved, and trying again in a moment will (`Retry-After`).
+    Busy,
     /// The database cannot answer now (see [`StoreError::is_unavailable`]): 503, try again.
     Unavailable(String),
     Internal(String),
 }
 
+/// Seconds after which a save refused as busy (503) is worth trying again.
+const BUSY_RETRY_AFTER: u64 = 1;
 /// Seconds a client is asked to wait before trying again when the database could not answer.
 const RETRY_AFTER_SECONDS: u64 = 2;
 
@@ -162,6 +167,7 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::NotFound => PageError::NotFound,
             StoreError::Invalid(i) => PageError::Invalid(i),
+            StoreError::Busy => PageError::Busy,
             other if other.is_unavailable() => PageError::Unavailable(other.to_string()),
             other => PageError::Internal(other.to_string()),
         }
@@ -176,6 +182,7 @@ impl IntoResponse for PageError {
             PageError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             PageError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             PageError::BadEncoding => (StatusCode::BAD_REQUEST, "bad_encoding"),
+            PageError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             PageError::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
@@ -188,6 +195,7 @@ impl IntoResponse for PageError {
         let mut res = status.into_response();
         let retry_after = match self {
             PageError::TooManyRequests(secs) => Some(secs),
+            PageError::Busy => Some(BUSY_RETRY_AFTER),
             PageError::Unavailable(_) => Some(RETRY_AFTER_SECONDS),
             _ => None,
         };
@@ -217,6 +225,8 @@ pub enum ApiError {
     /// 403: a request with the session cookie but without its CSRF token (a page open too
     /// long, or a request from another site).
     Csrf,
+    /// 503 with `Retry-After`: see [`PageError::Busy`].
+    Busy,
     /// The database cannot answer now: 503 with `Retry-After`.
     Unavailable(String),
     Internal(String),
@@ -227,6 +237,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Invalid(i) => ApiError::Invalid(i),
+            StoreError::Busy => ApiError::Busy,
             other if other.is_unavailable() => ApiError::Unavailable(other.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
@@ -235,6 +246,11 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            ApiError::Busy => Some(BUSY_RETRY_AFTER),
+            ApiError::Unavailable(_) => Some(RETRY_AFTER_SECONDS),
+            _ => None,
+        };
         let (status, key, invalid, conflict) = match self {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", None, None),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "login_required", None, None),
@@ -251,6 +267,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::NotNow(key) => (StatusCode::CONFLICT, key, None, None),
             ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf", None, None),
+            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy", None, None),
             ApiError::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable", None, None)
@@ -261,9 +278,9 @@ impl IntoResponse for ApiError {
             }
         };
         let mut res = status.into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        if let Some(secs) = retry_after {
             res.headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
         res.extensions_mut().insert(ErrorReply::Problem {
             status,
@@ -282,6 +299,7 @@ impl From<ApiError> for PageError {
             ApiError::NotFound => PageError::NotFound,
             ApiError::Forbidden | ApiError::Unauthorized | ApiError::Csrf => PageError::Forbidden,
             ApiError::Invalid(i) => PageError::Invalid(i),
+            ApiError::Busy => PageError::Busy,
             ApiError::Unavailable(detail) => PageError::Unavailable(detail),
             ApiError::Internal(detail) => PageError::Internal(detail),
             other => PageError::Internal(format!("{other:?}")),
@@ -296,6 +314,7 @@ impl From<PageError> for ApiError {
             PageError::NotFound => ApiError::NotFound,
             PageError::Forbidden => ApiError::Forbidden,
             PageError::Invalid(i) => ApiError::Invalid(i),
+            PageError::Busy => ApiError::Busy,
             PageError::Unavailable(detail) => ApiError::Unavailable(detail),
             PageError::Internal(detail) => ApiError::Internal(detail),
             other => ApiError::Internal(format!("{other:?}")),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use stip_core::agenda::{Criterion, PolicyDriver, Theme};
 use stip_core::institution::Institution;
 use stip_core::mora::MoraArea;
-use stip_core::portfolio::References;
+use stip_core::portfolio::{ProjectData, References};
 use stip_store::{Store, StoreError};
 
 /// The reference lists a project is shown and validated against.
@@ -48,6 +48,52 @@ impl Lists {
             .map(|a| a.data.code.as_str())
             .collect();
         let criteria: Vec<&str> = self.criteria.iter().map(|c| c.data.code.as_str()).collect();
+        f(&References {
+            themes: &themes,
+            drivers: &drivers,
+            mora_areas: &mora_areas,
+            criteria: &criteria,
+        })
+    }
+
+    /// As [`Lists::with_references`], with the codes `kept` (a project as stored) holds known
+    /// too: what a project has now was valid when it was saved, and lists read a moment before
+    /// an activation of a new agenda must not refuse the themes it moved the project to.
+    pub fn with_references_keeping<T>(
+        &self,
+        kept: &ProjectData,
+        f: impl FnOnce(&References<'_>) -> T,
+    ) -> T {
+        fn with<'a>(mut known: Vec<&'a str>, kept: Vec<&'a str>) -> Vec<&'a str> {
+            for code in kept {
+                if !known.contains(&code) {
+                    known.push(code);
+                }
+            }
+            known
+        }
+        fn str_of(v: &[String]) -> Vec<&str> {
+            v.iter().map(String::as_str).collect()
+        }
+        let themes = with(
+            self.themes.iter().map(|t| t.data.code.as_str()).collect(),
+            str_of(&kept.themes),
+        );
+        let drivers = with(
+            self.drivers.iter().map(|d| d.code.as_str()).collect(),
+            str_of(&kept.drivers),
+        );
+        let mora_areas = with(
+            self.mora_areas
+                .iter()
+                .map(|a| a.data.code.as_str())
+                .collect(),
+            str_of(&kept.mora_areas),
+        );
+        let criteria = with(
+            self.criteria.iter().map(|c| c.data.code.as_str()).collect(),
+            kept.scores.keys().map(String::as_str).collect(),
+        );
         f(&References {
             themes: &themes,
             drivers: &drivers,

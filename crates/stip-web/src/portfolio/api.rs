@@ -830,7 +830,8 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error>
         (status = 403, description = "The caller may read but not edit this project", body = crate::Problem),
         (status = 404, description = "No project with this id that the caller may see", body = crate::Problem),
         (status = 409, description = "A field of the patch was changed since `version`: `fields` names them", body = crate::Problem),
-        (status = 422, description = "A field is refused: `errors` names each", body = crate::Problem)))]
+        (status = 422, description = "A field is refused: `errors` names each", body = crate::Problem),
+        (status = 503, description = "Saved by others too often at the same moment to merge with: nothing was saved; try again after `Retry-After` seconds", body = crate::Problem)))]
 pub async fn patch(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -865,7 +866,9 @@ pub async fn patch(
         {
             return Err(Invalid::one("institution", ErrorCode::InvalidChoice));
         }
-        lists.with_references(|refs| ProjectData::parse(&write.input(), refs))
+        lists.with_references_keeping(&current.data, |refs| {
+            ProjectData::parse(&write.input(), refs)
+        })
     };
     let edit = Edit::Fields {
         touched,

@@ -33,6 +33,7 @@ mod openapi;
 mod portfolio;
 mod positioning;
 mod prioritisation;
+mod races;
 mod sso;
 mod support;
 mod survey;
