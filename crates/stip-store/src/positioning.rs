@@ -233,9 +233,10 @@ impl Store {
     pub async fn network_positions(&self) -> Result<NetworkSnapshot> {
         type Row = (String, Option<String>);
         let (row, institutions): (Option<Row>, i64) = on_pool!(self, read, |pool| {
-            let row = sqlx::query_as("SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1")
-                .fetch_optional(pool)
-                .await?;
+            let row =
+                sqlx::query_as("SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1")
+                    .fetch_optional(pool)
+                    .await?;
             let n = sqlx::query_scalar("SELECT COUNT(DISTINCT institution_id) FROM positionings")
                 .fetch_one(pool)
                 .await?;
@@ -256,9 +257,11 @@ impl Store {
                     Ok::<_, StoreError>(())
                 }))?;
                 let row: Option<Row> = on_pool!(self, read, |pool| {
-                    sqlx::query_as("SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1")
-                        .fetch_optional(pool)
-                        .await?
+                    sqlx::query_as(
+                        "SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1",
+                    )
+                    .fetch_optional(pool)
+                    .await?
                 });
                 row.unwrap_or_else(|| ("[]".into(), None))
             }

@@ -703,9 +703,17 @@ impl Store {
     /// while it is open (`closed` false): nothing below the threshold, and then only in steps
     /// of at least the threshold, so no one response is the difference between two moments;
     /// once closed, every response, still only from the threshold on.
-    pub async fn submitted_responses(&self, survey: &Survey, closed: bool) -> Result<Vec<Submitted>> {
+    pub async fn submitted_responses(
+        &self,
+        survey: &Survey,
+        closed: bool,
+    ) -> Result<Vec<Submitted>> {
         if survey.data.anonymous {
-            let k = self.positioning_settings().await?.threshold.max(MIN_THRESHOLD);
+            let k = self
+                .positioning_settings()
+                .await?
+                .threshold
+                .max(MIN_THRESHOLD);
             let rows: Vec<String> = if closed {
                 let rows: Vec<String> = on_pool!(self, read, |pool| {
                     sqlx::query_scalar(
@@ -722,12 +730,19 @@ impl Store {
                     None => {
                         // Responses from before results were published: decide once.
                         self.publish_results(survey.id).await?;
-                        self.published_results(survey.id).await?.unwrap_or_default()
+                        self.published_results(survey.id)
+                            .await?
+                            .unwrap_or_else(|| "[]".into())
                     }
                 };
-                serde_json::from_str(&published).map_err(|_| corrupt("published results", &published))?
+                serde_json::from_str(&published)
+                    .map_err(|_| corrupt("published results", &published))?
             };
-            let rows = if (rows.len() as i64) < k { Vec::new() } else { rows };
+            let rows = if (rows.len() as i64) < k {
+                Vec::new()
+            } else {
+                rows
+            };
             return Ok(rows
                 .into_iter()
                 .map(|answers| Submitted {

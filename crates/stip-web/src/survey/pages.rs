@@ -1457,7 +1457,10 @@ async fn results_view(
     Ok(render(&ResultsPage {
         anonymous_rule: c.t_with(
             "survey.anonymous_results_rule",
-            &[("k", &k.max(stip_core::positioning::MIN_THRESHOLD).to_string())],
+            &[(
+                "k",
+                &k.max(stip_core::positioning::MIN_THRESHOLD).to_string(),
+            )],
         ),
         responses: c.t_with("survey.responses", &[("n", &r.responses.len().to_string())]),
         regions: r.regions.iter().map(|r| (r.clone(), r.clone())).collect(),

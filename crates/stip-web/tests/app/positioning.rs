@@ -392,12 +392,13 @@ async fn the_network_is_a_snapshot_renewed_only_after_the_threshold_of_new_saves
     for (i, im) in ims.iter().take(10).enumerate() {
         save_mine(im, position(1 + i as i64 % 3, 1 + i as i64 % 2, 2)).await;
     }
-    let shown = || async {
-        let csv = reader.get("/positionering/netwerk.csv").await;
-        let page = reader.get("/positionering").await;
+    let (a, b) = (&reader, &reader_b);
+    let shown = move || async move {
+        let csv = a.get("/positionering/netwerk.csv").await;
+        let page = a.get("/positionering").await;
         (
-            reader.get(NETWORK).await.json(),
-            reader_b.get(NETWORK).await.json(),
+            a.get(NETWORK).await.json(),
+            b.get(NETWORK).await.json(),
             csv.body,
             page.text_of("renewed"),
         )
@@ -417,7 +418,11 @@ async fn the_network_is_a_snapshot_renewed_only_after_the_threshold_of_new_saves
     assert_eq!(shown().await, before, "after one institution's change");
     save_mine(&ims[0], position(4, 4, 4)).await;
     save_mine(&ims[0], position(5, 5, 5)).await;
-    assert_eq!(shown().await, before, "saving again is still one institution");
+    assert_eq!(
+        shown().await,
+        before,
+        "saving again is still one institution"
+    );
     save_mine(&ims[1], position(5, 5, 5)).await;
     save_mine(&ims[2], position(5, 5, 5)).await;
     assert_eq!(shown().await, before, "four institutions since");

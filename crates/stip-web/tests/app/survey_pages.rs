@@ -661,7 +661,10 @@ async fn anonymous_answers_keep_no_link_to_the_institution_in_the_database() {
         )
         .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
-    let all = rg.get(&format!("/api/v1/surveys/{id}/invitations")).await.json();
+    let all = rg
+        .get(&format!("/api/v1/surveys/{id}/invitations"))
+        .await
+        .json();
     let brin = all
         .as_array()
         .unwrap()
