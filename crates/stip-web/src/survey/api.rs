@@ -510,8 +510,9 @@ pub async fn user_names(state: &AppState) -> Result<BTreeMap<i64, String>, ApiEr
         .collect())
 }
 
-/// Per institution (or person) the status of its response and its link (the regiegroep). An
-/// anonymous survey shows per institution who submitted only once it is closed; until then
+/// Per institution (or person) the status of its response and its link (the regiegroep).
+///
+/// An anonymous survey shows per institution who submitted only once it is closed; until then
 /// the header `X-Submitted` says how many did.
 #[utoipa::path(get, path = "/api/v1/surveys/{id}/invitations", tag = "surveys", operation_id = "survey_invitations",
     params(("id" = i64, Path, description = "Survey id")),
