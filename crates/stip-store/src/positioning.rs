@@ -1,8 +1,89 @@
 //! Positionering (issue 16): every save of an institution's positioning is kept (the newest is
 //! current), and the beheerder's settings. Read per page, so not kept in memory.
 
-use crate::{Result, Store, StoreError, corrupt, now, on_pool};
-use stip_core::positioning::{DEFAULT_THRESHOLD, Position, Settings, seed_aspects};
+use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
+use std::collections::BTreeMap;
+use stip_core::positioning::{DEFAULT_THRESHOLD, MIN_THRESHOLD, Position, Settings, seed_aspects};
+
+/// What the network sees of the positionings (see [`Store::network_positions`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NetworkSnapshot {
+    /// The scores as of the snapshot, without explanations or stakeholders, in no meaningful
+    /// order; empty before the first.
+    pub positions: Vec<Position>,
+    /// When the snapshot was taken; `None` before the first.
+    pub taken_at: Option<String>,
+    /// How many institutions have a positioning now.
+    pub institutions: i64,
+}
+
+/// One institution's scores as a snapshot keeps them.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Scores {
+    axes: BTreeMap<String, i64>,
+    aspects: BTreeMap<String, i64>,
+}
+
+/// Renews the network's snapshot when at least the threshold of institutions saved a
+/// positioning since it was taken (the first: once that many have one); writes the empty "none
+/// yet" row when there is none. The caller holds the snapshot's lock.
+macro_rules! renew_snapshot {
+    ($tx:expr) => {{
+        let set: Option<i64> =
+            sqlx::query_scalar("SELECT threshold FROM positioning_settings WHERE id = 1")
+                .fetch_optional(&mut *$tx)
+                .await?;
+        let k = set.unwrap_or(DEFAULT_THRESHOLD).max(MIN_THRESHOLD);
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT last_id FROM positioning_snapshot WHERE id = 1")
+                .fetch_optional(&mut *$tx)
+                .await?;
+        let changed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT institution_id) FROM positionings WHERE id > $1",
+        )
+        .bind(last.unwrap_or(0))
+        .fetch_one(&mut *$tx)
+        .await?;
+        if changed >= k {
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(
+                "SELECT id, axes, aspects FROM positionings WHERE id IN (SELECT MAX(id) FROM positionings GROUP BY institution_id)",
+            )
+            .fetch_all(&mut *$tx)
+            .await?;
+            let newest = rows.iter().map(|r| r.0).max().unwrap_or(0);
+            let mut scores = Vec::new();
+            for (_, axes, aspects) in rows {
+                scores.push(Scores {
+                    axes: serde_json::from_str(&axes).map_err(|_| corrupt("axes", &axes))?,
+                    aspects: serde_json::from_str(&aspects)
+                        .map_err(|_| corrupt("aspects", &aspects))?,
+                });
+            }
+            // In the order of the scores themselves: nothing says whose came first.
+            let mut texts: Vec<String> = scores
+                .iter()
+                .map(|s| serde_json::to_string(s).expect("scores"))
+                .collect();
+            texts.sort();
+            let positions = format!("[{}]", texts.join(","));
+            sqlx::query(
+                "INSERT INTO positioning_snapshot (id, positions, last_id, taken_at) VALUES (1, $1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET positions = excluded.positions, last_id = excluded.last_id, taken_at = excluded.taken_at",
+            )
+            .bind(positions)
+            .bind(newest)
+            .bind(now())
+            .execute(&mut *$tx)
+            .await?;
+        } else if last.is_none() {
+            sqlx::query(
+                "INSERT INTO positioning_snapshot (id, positions, last_id, taken_at) VALUES (1, '[]', 0, NULL)",
+            )
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
 
 /// A saved positioning: what was saved, when and by whom.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,19 +145,37 @@ impl Store {
         })
     }
 
+    /// Saves the settings; a new threshold counts for the snapshot of the network at once.
     pub async fn save_positioning_settings(&self, s: &Settings) -> Result<()> {
-        on_pool!(self, write, |pool| {
+        let lock = self.snapshot_lock();
+        on_pool!(self, write, |pool| retrying!(async {
+            let mut tx = pool.begin().await?;
+            if !lock.is_empty() {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
             sqlx::query(
                 "INSERT INTO positioning_settings (id, threshold, aspects) VALUES (1, $1, $2)
                  ON CONFLICT (id) DO UPDATE SET threshold = excluded.threshold, aspects = excluded.aspects, version = positioning_settings.version + 1",
             )
             .bind(s.threshold)
             .bind(serde_json::to_string(&s.aspects).expect("aspects"))
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(())
+            .execute(&mut *tx)
+            .await?;
+            renew_snapshot!(tx);
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        }))
+    }
+
+    /// On PostgreSQL: the statement that lets one positioning write at a time decide on the
+    /// snapshot (SQLite has one writer).
+    fn snapshot_lock(&self) -> &'static str {
+        match self.backend {
+            crate::Backend::Postgres(_) => {
+                "LOCK TABLE positioning_snapshot IN SHARE ROW EXCLUSIVE MODE"
+            }
+            crate::Backend::Sqlite { .. } => "",
+        }
     }
 
     /// Saves `institution`'s positioning as its current one; the previous stays as history.
@@ -87,7 +186,13 @@ impl Store {
         by: Option<i64>,
         by_name: &str,
     ) -> Result<()> {
-        on_pool!(self, write, |pool| {
+        let lock = self.snapshot_lock();
+        let at = now();
+        on_pool!(self, write, |pool| retrying!(async {
+            let mut tx = pool.begin().await?;
+            if !lock.is_empty() {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
             sqlx::query(
                 "INSERT INTO positionings (institution_id, axes, aspects, explanations, stakeholders, saved_by, saved_by_name, saved_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -99,12 +204,13 @@ impl Store {
             .bind(json(&p.stakeholders))
             .bind(by)
             .bind(by_name)
-            .bind(now())
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(())
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+            renew_snapshot!(tx);
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        }))
     }
 
     /// `institution`'s positionings, newest (the current one) first; at most `limit`.
@@ -121,18 +227,59 @@ impl Store {
         rows.into_iter().map(SavedPosition::try_from).collect()
     }
 
-    /// Every institution's current positioning, in no particular order and without saying whose.
-    pub async fn current_positions(&self) -> Result<Vec<Position>> {
-        let rows: Vec<PositionRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT {COLUMNS} FROM positionings WHERE id IN (SELECT MAX(id) FROM positionings GROUP BY institution_id)"
-            ))
-            .fetch_all(pool)
-            .await?
+    /// What the network sees of the positionings: the snapshot (scores only, no one's name)
+    /// and when it was taken, renewed only once at least the threshold of institutions saved
+    /// since the last one; before the first, nothing but how many have positioned themselves.
+    pub async fn network_positions(&self) -> Result<NetworkSnapshot> {
+        type Row = (String, Option<String>);
+        let (row, institutions): (Option<Row>, i64) = on_pool!(self, read, |pool| {
+            let row =
+                sqlx::query_as("SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1")
+                    .fetch_optional(pool)
+                    .await?;
+            let n = sqlx::query_scalar("SELECT COUNT(DISTINCT institution_id) FROM positionings")
+                .fetch_one(pool)
+                .await?;
+            (row, n)
         });
-        rows.into_iter()
-            .map(|r| SavedPosition::try_from(r).map(|s| s.position))
-            .collect()
+        let (positions, taken_at) = match row {
+            Some(row) => row,
+            None => {
+                // Positionings from before snapshots: decide once, as a save would.
+                let lock = self.snapshot_lock();
+                on_pool!(self, write, |pool| retrying!(async {
+                    let mut tx = pool.begin().await?;
+                    if !lock.is_empty() {
+                        sqlx::query(lock).execute(&mut *tx).await?;
+                    }
+                    renew_snapshot!(tx);
+                    tx.commit().await?;
+                    Ok::<_, StoreError>(())
+                }))?;
+                let row: Option<Row> = on_pool!(self, read, |pool| {
+                    sqlx::query_as(
+                        "SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1",
+                    )
+                    .fetch_optional(pool)
+                    .await?
+                });
+                row.unwrap_or_else(|| ("[]".into(), None))
+            }
+        };
+        let scores: Vec<Scores> =
+            serde_json::from_str(&positions).map_err(|_| corrupt("snapshot", &positions))?;
+        Ok(NetworkSnapshot {
+            positions: scores
+                .into_iter()
+                .map(|s| Position {
+                    axes: s.axes,
+                    aspects: s.aspects,
+                    ..Default::default()
+                })
+                .collect(),
+            taken_at,
+            institutions,
+        })
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use base64::Engine;
 use stip_core::Version;
+use stip_core::positioning::MIN_THRESHOLD;
 use stip_core::survey::{
     InvitationStatus, Question, QuestionData, QuestionKind, Respondent, Survey, SurveyData,
 };
@@ -197,6 +198,65 @@ macro_rules! write_questions {
                     .await?;
                 }
             }
+        }
+    }};
+}
+
+/// The threshold of anonymity (the positioning threshold, never below its minimum) as a
+/// transaction reads it.
+macro_rules! threshold_in {
+    ($tx:expr) => {{
+        let set: Option<i64> =
+            sqlx::query_scalar("SELECT threshold FROM positioning_settings WHERE id = 1")
+                .fetch_optional(&mut *$tx)
+                .await?;
+        set.unwrap_or(stip_core::positioning::DEFAULT_THRESHOLD)
+            .max(stip_core::positioning::MIN_THRESHOLD)
+    }};
+}
+
+/// Renews an anonymous survey's published results when at least `k` responses came in since
+/// they were last published (the first time: once there are `k`), and otherwise leaves them;
+/// writes the empty "nothing yet" row when there is none. The caller holds the survey's lock.
+macro_rules! publish_anonymous {
+    ($tx:expr, $survey_id:expr) => {{
+        let k = threshold_in!($tx);
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM survey_anonymous_responses WHERE survey_id = $1",
+        )
+        .bind($survey_id)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let published: Option<i64> = sqlx::query_scalar(
+            "SELECT responses FROM survey_published_results WHERE survey_id = $1",
+        )
+        .bind($survey_id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        let (answers, responses) = if total - published.unwrap_or(0) >= k {
+            let all: Vec<String> = sqlx::query_scalar(
+                "SELECT answers FROM survey_anonymous_responses WHERE survey_id = $1 ORDER BY id",
+            )
+            .bind($survey_id)
+            .fetch_all(&mut *$tx)
+            .await?;
+            (Some(serde_json::to_string(&all).expect("texts")), total)
+        } else if published.is_none() {
+            (Some("[]".to_string()), 0)
+        } else {
+            (None, 0)
+        };
+        if let Some(answers) = answers {
+            sqlx::query(
+                "INSERT INTO survey_published_results (survey_id, answers, responses, published_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (survey_id) DO UPDATE SET answers = excluded.answers, responses = excluded.responses, published_at = excluded.published_at",
+            )
+            .bind($survey_id)
+            .bind(answers)
+            .bind(responses)
+            .bind(now())
+            .execute(&mut *$tx)
+            .await?;
         }
     }};
 }
@@ -496,6 +556,7 @@ impl Store {
     ) -> Result<bool> {
         let at = now();
         let postgres = matches!(self.backend, crate::Backend::Postgres(_));
+        let lock = if postgres { " FOR UPDATE" } else { "" };
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
             let survey_id: Option<i64> = sqlx::query_scalar(
@@ -512,6 +573,12 @@ impl Store {
                 return Ok(false);
             };
             if anonymous {
+                // One submit at a time per survey: what is published is decided on every
+                // response before it, so no step of the results is smaller than the threshold.
+                sqlx::query(&format!("SELECT id FROM surveys WHERE id = $1{lock}"))
+                    .bind(survey_id)
+                    .execute(&mut *tx)
+                    .await?;
                 let id: [u8; 16] = rand::random();
                 let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
                 sqlx::query(
@@ -544,6 +611,7 @@ impl Store {
                         .await?;
                     }
                 }
+                publish_anonymous!(tx, survey_id);
             }
             tx.commit().await?;
             Ok::<_, StoreError>(true)
@@ -602,18 +670,79 @@ impl Store {
         Ok((fingerprint.0.unwrap_or(0), fingerprint.1))
     }
 
-    /// A survey's submitted responses: with their invitation's institution and person, or,
-    /// for an anonymous survey, without.
-    pub async fn submitted_responses(&self, survey: &Survey) -> Result<Vec<Submitted>> {
-        if survey.data.anonymous {
-            let rows: Vec<String> = on_pool!(self, read, |pool| {
-                sqlx::query_scalar(
-                    "SELECT answers FROM survey_anonymous_responses WHERE survey_id = $1 ORDER BY id",
-                )
-                .bind(survey.id)
-                .fetch_all(pool)
+    /// The published answers of an anonymous survey (a JSON list), if ever decided.
+    async fn published_results(&self, survey_id: i64) -> Result<Option<String>> {
+        Ok(on_pool!(self, read, |pool| {
+            sqlx::query_scalar("SELECT answers FROM survey_published_results WHERE survey_id = $1")
+                .bind(survey_id)
+                .fetch_optional(pool)
                 .await?
-            });
+        }))
+    }
+
+    /// Publishes an anonymous survey's responses as far as the threshold allows.
+    async fn publish_results(&self, survey_id: i64) -> Result<()> {
+        let lock = match self.backend {
+            crate::Backend::Postgres(_) => " FOR UPDATE",
+            crate::Backend::Sqlite { .. } => "",
+        };
+        on_pool!(self, write, |pool| retrying!(async {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&format!("SELECT id FROM surveys WHERE id = $1{lock}"))
+                .bind(survey_id)
+                .execute(&mut *tx)
+                .await?;
+            publish_anonymous!(tx, survey_id);
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        }))
+    }
+
+    /// A survey's submitted responses: with their invitation's institution and person, or,
+    /// for an anonymous survey, without. An anonymous survey shows only what was published
+    /// while it is open (`closed` false): nothing below the threshold, and then only in steps
+    /// of at least the threshold, so no one response is the difference between two moments;
+    /// once closed, every response, still only from the threshold on.
+    pub async fn submitted_responses(
+        &self,
+        survey: &Survey,
+        closed: bool,
+    ) -> Result<Vec<Submitted>> {
+        if survey.data.anonymous {
+            let k = self
+                .positioning_settings()
+                .await?
+                .threshold
+                .max(MIN_THRESHOLD);
+            let rows: Vec<String> = if closed {
+                let rows: Vec<String> = on_pool!(self, read, |pool| {
+                    sqlx::query_scalar(
+                        "SELECT answers FROM survey_anonymous_responses WHERE survey_id = $1 ORDER BY id",
+                    )
+                    .bind(survey.id)
+                    .fetch_all(pool)
+                    .await?
+                });
+                rows
+            } else {
+                let published = match self.published_results(survey.id).await? {
+                    Some(p) => p,
+                    None => {
+                        // Responses from before results were published: decide once.
+                        self.publish_results(survey.id).await?;
+                        self.published_results(survey.id)
+                            .await?
+                            .unwrap_or_else(|| "[]".into())
+                    }
+                };
+                serde_json::from_str(&published)
+                    .map_err(|_| corrupt("published results", &published))?
+            };
+            let rows = if (rows.len() as i64) < k {
+                Vec::new()
+            } else {
+                rows
+            };
             return Ok(rows
                 .into_iter()
                 .map(|answers| Submitted {

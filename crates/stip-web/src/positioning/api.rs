@@ -114,6 +114,10 @@ pub struct NetworkJson {
     pub threshold: i64,
     /// How many more must answer before anything is shown.
     pub needed: i64,
+    /// When the distributions were last renewed (ISO 8601, UTC); `null` before the first. They
+    /// are a snapshot, renewed only once at least `threshold` institutions saved a positioning
+    /// since the last one, so no single save can be read off as a difference.
+    pub updated_at: Option<String>,
     pub axes: Vec<DistributionJson>,
     pub aspects: Vec<DistributionJson>,
 }
@@ -265,6 +269,7 @@ pub async fn read_network(
         answered: n.answered,
         threshold: n.threshold,
         needed: n.needed,
+        updated_at: m.renewed_at,
         axes: n
             .axes
             .into_iter()

@@ -26,6 +26,8 @@ pub(crate) struct Mirror {
     pub settings: Settings,
     pub mine: Vec<SavedPosition>,
     pub network: Network,
+    /// When the network's snapshot was last renewed; `None` before the first.
+    pub renewed_at: Option<String>,
 }
 
 pub(crate) async fn mirror(state: &AppState, viewer: &Viewer) -> Result<Mirror, StoreError> {
@@ -34,16 +36,24 @@ pub(crate) async fn mirror(state: &AppState, viewer: &Viewer) -> Result<Mirror, 
         Some(id) => state.store.positions_of(id, 50).await?,
         None => Vec::new(),
     };
-    let all = state.store.current_positions().await?;
-    let network = network(
-        &all,
+    // The network sees a snapshot, renewed only once at least the threshold of institutions
+    // saved since the last one: no single save shows as a difference between two moments.
+    let snapshot = state.store.network_positions().await?;
+    let mut network = network(
+        &snapshot.positions,
         &settings.aspects,
         settings.threshold,
         mine.first().map(|s| &s.position),
     );
+    if snapshot.taken_at.is_none() {
+        // Nothing published yet: only how many have positioned themselves.
+        network.answered = snapshot.institutions;
+        network.needed = (network.threshold - snapshot.institutions).max(0);
+    }
     Ok(Mirror {
         settings,
         mine,
         network,
+        renewed_at: snapshot.taken_at,
     })
 }

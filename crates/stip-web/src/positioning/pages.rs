@@ -175,6 +175,8 @@ struct ShowPage {
     threshold: i64,
     needed: i64,
     shown: bool,
+    /// When the network's distributions were last renewed, in the reader's words.
+    renewed_at: String,
 }
 
 fn rows(c: &Chrome, items: Vec<Item>, ds: Vec<Distribution>, p: Option<&Position>) -> Vec<Row> {
@@ -203,6 +205,7 @@ async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
         settings,
         mine,
         network,
+        renewed_at,
     } = mirror(&state, &viewer).await?;
     let own = own_institution(&viewer);
     let current = mine.first();
@@ -241,6 +244,7 @@ async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
         threshold: network.threshold,
         needed: network.needed,
         shown: network.shown,
+        renewed_at: renewed_at.map(|t| c.moment(&t)).unwrap_or_default(),
         c,
     }))
 }

@@ -460,31 +460,43 @@ pub struct InvitationJson {
     pub institution_name: String,
     /// A survey per person: whom the invitation is for.
     pub person: Option<String>,
-    /// `open` (nothing saved yet), `concept` (a draft) or `ingediend`.
+    /// `open` (nothing saved yet), `concept` (a draft) or `ingediend`; for an anonymous survey
+    /// that is not closed yet `verborgen`: who submitted shows only once it closes (until then
+    /// only how many, in `X-Submitted` of the list).
     pub status: String,
     /// The invitation link (a path on this server).
     #[schema(example = "/enquete/3kX9…")]
     pub link: String,
+    /// Not shown for an anonymous survey that is not closed yet.
     pub saved_at: Option<String>,
     /// Not kept for an anonymous survey.
     pub submitted_at: Option<String>,
 }
 
+/// The status an anonymous survey's invitations show until it closes.
+pub const HIDDEN_STATUS: &str = "verborgen";
+
 pub fn invitation_json(
     lists: &Lists,
     names: &BTreeMap<i64, String>,
+    s: &Survey,
     i: &Invitation,
 ) -> InvitationJson {
     let inst = lists.institutions.iter().find(|x| x.id == i.institution_id);
+    let shown = super::shows_who_submitted(s);
     InvitationJson {
         id: i.id,
         institution: inst.map(|x| x.data.brin.to_string()).unwrap_or_default(),
         institution_name: inst.map(|x| x.data.name.clone()).unwrap_or_default(),
         person: i.user_id.and_then(|u| names.get(&u).cloned()),
-        status: i.status.code().into(),
+        status: if shown {
+            i.status.code().into()
+        } else {
+            HIDDEN_STATUS.into()
+        },
         link: format!("/enquete/{}", i.token),
-        saved_at: i.saved_at.clone(),
-        submitted_at: i.submitted_at.clone(),
+        saved_at: i.saved_at.clone().filter(|_| shown),
+        submitted_at: i.submitted_at.clone().filter(|_| shown),
     }
 }
 
@@ -499,9 +511,13 @@ pub async fn user_names(state: &AppState) -> Result<BTreeMap<i64, String>, ApiEr
 }
 
 /// Per institution (or person) the status of its response and its link (the regiegroep).
+///
+/// An anonymous survey shows per institution who submitted only once it is closed; until then
+/// the header `X-Submitted` says how many did.
 #[utoipa::path(get, path = "/api/v1/surveys/{id}/invitations", tag = "surveys", operation_id = "survey_invitations",
     params(("id" = i64, Path, description = "Survey id")),
-    responses((status = 200, description = "By institution", body = Vec<InvitationJson>),
+    responses((status = 200, description = "By institution", body = Vec<InvitationJson>,
+            headers(("X-Submitted" = i64, description = "How many invitations are submitted"))),
         (status = 401, description = "Not logged in", body = crate::Problem),
         (status = 403, description = "Only the regiegroep sees the invitations", body = crate::Problem),
         (status = 404, description = "No such survey", body = crate::Problem)))]
@@ -509,20 +525,25 @@ pub async fn invitations(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<Vec<InvitationJson>>, ApiError> {
+) -> Result<Response, ApiError> {
     viewer.allowed(Action::ManageSurveys)?;
-    state.store.survey(id).await?;
+    let s = state.store.survey(id).await?;
     let lists = state.lists().await?;
     let names = user_names(&state).await?;
-    Ok(Json(
-        state
-            .store
-            .invitations(id)
-            .await?
-            .iter()
-            .map(|i| invitation_json(&lists, &names, i))
-            .collect(),
-    ))
+    let all = state.store.invitations(id).await?;
+    let submitted = all
+        .iter()
+        .filter(|i| i.status == survey::InvitationStatus::Submitted)
+        .count();
+    Ok((
+        [("x-submitted", submitted.to_string())],
+        Json(
+            all.iter()
+                .map(|i| invitation_json(&lists, &names, &s, i))
+                .collect::<Vec<_>>(),
+        ),
+    )
+        .into_response())
 }
 
 /// The invitation `inv` of survey `id`, for the regiegroep.
@@ -568,7 +589,7 @@ pub async fn reopen_response(
     let lists = state.lists().await?;
     let names = user_names(&state).await?;
     let i = state.store.invitation(i.id).await?;
-    Ok(Json(invitation_json(&lists, &names, &i)))
+    Ok(Json(invitation_json(&lists, &names, &s, &i)))
 }
 
 /// Gives an invitation a new link; the old link stops working at once.
@@ -583,12 +604,12 @@ pub async fn renew_link(
     viewer: Viewer,
     Path((id, inv)): Path<(String, String)>,
 ) -> Result<Json<InvitationJson>, ApiError> {
-    let (_, i) = managed_invitation(&state, &viewer, &id, &inv).await?;
+    let (s, i) = managed_invitation(&state, &viewer, &id, &inv).await?;
     state.store.renew_invitation_link(i.id).await?;
     let lists = state.lists().await?;
     let names = user_names(&state).await?;
     let i = state.store.invitation(i.id).await?;
-    Ok(Json(invitation_json(&lists, &names, &i)))
+    Ok(Json(invitation_json(&lists, &names, &s, &i)))
 }
 
 // ---- The caller's response --------------------------------------------------------------

@@ -129,6 +129,13 @@ pub fn closed_for_answers(s: &Survey, inv: &Invitation) -> Option<&'static str> 
     }
 }
 
+/// Whether each invitation's status may be shown: an anonymous survey says per institution
+/// who submitted only once it is closed (while open, only how many), so no one's submit can be
+/// matched to a step of its results.
+pub fn shows_who_submitted(s: &Survey) -> bool {
+    !s.data.anonymous || s.stage(today()) == Stage::Closed
+}
+
 /// Who answered, as the results show it.
 pub fn respondent_name(lists: &Lists, r: &Submitted) -> Option<String> {
     let inst = lists
@@ -148,7 +155,8 @@ pub struct Results {
 
 /// What results were counted from: the survey (its version), the region, the reference lists'
 /// generation (institutions' names and regions, the themes) and the responses' fingerprint.
-type ResultsKey = (i64, i64, Option<String>, u64, (i64, i64));
+/// And whether the survey is closed (an anonymous survey shows everything only then).
+type ResultsKey = (i64, i64, Option<String>, u64, (i64, i64), bool);
 
 /// Counted results per survey and region, each kept while its key holds: the results page and
 /// API count a network's responses once per change, not once per request.
@@ -173,6 +181,7 @@ pub async fn results(
         region.map(str::to_string),
         state.store.reference_generation(),
         state.store.responses_fingerprint(s.id).await?,
+        s.stage(today()) == Stage::Closed,
     );
     let slot = (s.id, key.2.clone());
     let cache = &state.survey_results.0;
@@ -195,7 +204,8 @@ async fn count(
     s: &Survey,
     region: Option<&str>,
 ) -> Result<Results, StoreError> {
-    let all = state.store.submitted_responses(s).await?;
+    let closed = s.stage(today()) == Stage::Closed;
+    let all = state.store.submitted_responses(s, closed).await?;
     let region_of = |r: &Submitted| {
         lists
             .institutions

@@ -613,6 +613,8 @@ struct OverviewPage {
     rows: Vec<InvitationRow>,
     waiting: Vec<String>,
     submitted: usize,
+    /// Whether the rows say who submitted (not for an anonymous survey until it closes).
+    shown: bool,
     reminder: String,
     origin: String,
     is_concept: bool,
@@ -656,6 +658,12 @@ async fn overview(
         .await
         .map_err(|e| PageError::Internal(format!("{e:?}")))?;
     let invitations = state.store.invitations(id).await?;
+    // An anonymous survey says who submitted only once it is closed; until then how many.
+    let shown = super::shows_who_submitted(&s);
+    let submitted = invitations
+        .iter()
+        .filter(|i| i.status == InvitationStatus::Submitted)
+        .count();
     let rows: Vec<InvitationRow> = invitations
         .iter()
         .map(|i| {
@@ -667,16 +675,25 @@ async fn overview(
                     .user_id
                     .and_then(|u| names.get(&u).cloned())
                     .unwrap_or_default(),
-                status: c.t(&format!("survey.status.{}", i.status.code())),
-                status_code: i.status.code().into(),
+                status: if shown {
+                    c.t(&format!("survey.status.{}", i.status.code()))
+                } else {
+                    c.t("survey.status.verborgen")
+                },
+                status_code: if shown {
+                    i.status.code().into()
+                } else {
+                    super::api::HIDDEN_STATUS.into()
+                },
                 link: format!("/enquete/{}", i.token),
                 moment: i
                     .submitted_at
                     .as_deref()
                     .or(i.saved_at.as_deref())
+                    .filter(|_| shown)
                     .map(|t| c.moment(t))
                     .unwrap_or_default(),
-                submitted: i.status == InvitationStatus::Submitted,
+                submitted: shown && i.status == InvitationStatus::Submitted,
             }
         })
         .collect();
@@ -688,7 +705,7 @@ async fn overview(
     });
     let waiting = rows
         .iter()
-        .filter(|r| !r.submitted)
+        .filter(|r| shown && !r.submitted)
         .map(|r| {
             if r.person.is_empty() {
                 r.institution.clone()
@@ -697,7 +714,6 @@ async fn overview(
             }
         })
         .collect();
-    let submitted = rows.iter().filter(|r| r.submitted).count();
     let message = match param(&pairs(&raw), "gedaan") {
         "heropend" => c.t("survey.reopened"),
         "anoniem" => c.t("problem.survey_anonymous_reopen"),
@@ -716,6 +732,7 @@ async fn overview(
         rows,
         waiting,
         submitted,
+        shown,
         message,
     }))
 }
@@ -1405,6 +1422,8 @@ struct ResultsPage {
     appendix: bool,
     manage: bool,
     export_query: String,
+    /// An anonymous survey: when its results appear and change.
+    anonymous_rule: String,
 }
 
 async fn results_view(
@@ -1433,7 +1452,15 @@ async fn results_view(
         Some(r) => format!("&region={}", crate::identity::urlencode(r)),
         None => String::new(),
     };
+    let k = state.store.positioning_settings().await?.threshold;
     Ok(render(&ResultsPage {
+        anonymous_rule: c.t_with(
+            "survey.anonymous_results_rule",
+            &[(
+                "k",
+                &k.max(stip_core::positioning::MIN_THRESHOLD).to_string(),
+            )],
+        ),
         responses: c.t_with("survey.responses", &[("n", &r.responses.len().to_string())]),
         regions: r.regions.iter().map(|r| (r.clone(), r.clone())).collect(),
         region: region.unwrap_or_default(),

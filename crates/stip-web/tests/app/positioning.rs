@@ -12,6 +12,7 @@ on_both!(
     each_role_reads_and_writes_only_what_is_theirs,
     a_stakeholder_map_round_trips_and_keeps_its_history,
     the_pages_plot_an_institution_and_the_beheerder_sets_the_threshold,
+    the_network_is_a_snapshot_renewed_only_after_the_threshold_of_new_saves,
 );
 
 const MINE: &str = "/api/v1/positioning/mine";
@@ -356,4 +357,142 @@ async fn the_pages_plot_an_institution_and_the_beheerder_sets_the_threshold() {
         im.get("/positionering/instellingen").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+// ---- Issue 29: the network cannot be read off by difference ---------------------------------
+
+/// Institutions that plot themselves, every other one through a second instance on the same
+/// database: their informatiemanagers.
+async fn plotters(app: &TestApp, other: &TestApp, n: usize) -> Vec<Session> {
+    let mut ims = Vec::new();
+    for i in 0..n {
+        let id = app
+            .institution(&format!("{}PA", 10 + i), &format!("Plot College {i}"))
+            .await;
+        let on = if i % 2 == 0 { app } else { other };
+        ims.push(on.session_at(Role::Informatiemanager, Some(id)).await);
+    }
+    ims
+}
+
+async fn save_mine(im: &Session, p: serde_json::Value) {
+    let saved = im.api(Method::PUT, MINE, Some(p)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+}
+
+/// The issue's attack: save the distributions, let one institution save, read again. Nothing
+/// moves (not in the API, the page or the export, on either instance) until five institutions
+/// saved since the last renewal; then everything moves at once, and the page says when.
+async fn the_network_is_a_snapshot_renewed_only_after_the_threshold_of_new_saves() {
+    let app = TestApp::new().await;
+    let other = app.another_instance().await;
+    let ims = plotters(&app, &other, 11).await;
+    let reader = app.session(Role::Lezer).await;
+    let reader_b = other.session(Role::Lezer).await;
+    for (i, im) in ims.iter().take(10).enumerate() {
+        save_mine(im, position(1 + i as i64 % 3, 1 + i as i64 % 2, 2)).await;
+    }
+    let (a, b) = (&reader, &reader_b);
+    let shown = move || async move {
+        let csv = a.get("/positionering/netwerk.csv").await;
+        let page = a.get("/positionering").await;
+        (
+            a.get(NETWORK).await.json(),
+            b.get(NETWORK).await.json(),
+            csv.body,
+            page.text_of("renewed"),
+        )
+    };
+    let before = shown().await;
+    assert_eq!(before.0["shown"], true);
+    assert_eq!(before.0["answered"], 10);
+    assert!(before.0["updated_at"].is_string(), "{}", before.0);
+    assert_eq!(before.1, before.0, "the other instance sees the same");
+    let renewed = before.3.clone().expect("the page says when it was renewed");
+    assert!(renewed.starts_with("Bijgewerkt op "), "{renewed}");
+
+    // The eleventh institution, then one that moves to all fives, twice: nothing moves.
+    save_mine(&ims[10], position(5, 5, 5)).await;
+    assert_eq!(shown().await, before, "after the eleventh");
+    save_mine(&ims[0], position(5, 5, 5)).await;
+    assert_eq!(shown().await, before, "after one institution's change");
+    save_mine(&ims[0], position(4, 4, 4)).await;
+    save_mine(&ims[0], position(5, 5, 5)).await;
+    assert_eq!(
+        shown().await,
+        before,
+        "saving again is still one institution"
+    );
+    save_mine(&ims[1], position(5, 5, 5)).await;
+    save_mine(&ims[2], position(5, 5, 5)).await;
+    assert_eq!(shown().await, before, "four institutions since");
+
+    // The fifth since: everything at once.
+    save_mine(&ims[3], position(5, 5, 5)).await;
+    let after = shown().await;
+    assert_ne!(after.0["updated_at"], before.0["updated_at"]);
+    assert_eq!(after.0["answered"], 11);
+    assert_eq!(after.1, after.0);
+    assert_eq!(after.0["axes"][0]["counts"][4], 5, "{}", after.0);
+    let sum: i64 = after.0["axes"][0]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_i64().unwrap())
+        .sum();
+    assert_eq!(sum, 11);
+    assert_ne!(after.2, before.2, "the export moves with it");
+    assert!(after.3.is_some());
+}
+
+/// Nine institutions save at the same moment, through two instances: the network's first
+/// snapshot holds exactly five (the threshold), never six or seven that a lost race would
+/// publish one by one; the tenth save renews it with all ten.
+async fn positionings_saved_at_once_renew_only_in_whole_steps() {
+    let app = TestApp::new().await;
+    let other = app.another_instance().await;
+    let reader = app.session(Role::Lezer).await;
+    let ims = std::sync::Arc::new(plotters(&app, &other, 10).await);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(9));
+    let mut tasks = Vec::new();
+    for i in 0..9 {
+        let (barrier, ims) = (barrier.clone(), ims.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            ims[i]
+                .api(Method::PUT, MINE, Some(position(1 + i as i64 % 5, 3, 3)))
+                .await
+        }));
+    }
+    for t in tasks {
+        let res = t.await.unwrap();
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+    let n = reader.get(NETWORK).await.json();
+    assert_eq!(n["answered"], 5, "{n}");
+    let sum: i64 = n["axes"][1]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_i64().unwrap())
+        .sum();
+    assert_eq!(sum, 5, "{n}");
+    save_mine(&ims[9], position(3, 3, 3)).await;
+    assert_eq!(reader.get(NETWORK).await.json()["answered"], 10);
+}
+
+/// The race above on the multi-threaded runtime, on both databases.
+mod positionings_saved_at_once {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        crate::support::Backend::Sqlite
+            .run(super::positionings_saved_at_once_renew_only_in_whole_steps())
+            .await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        crate::support::Backend::Postgres
+            .run(super::positionings_saved_at_once_renew_only_in_whole_steps())
+            .await
+    }
 }

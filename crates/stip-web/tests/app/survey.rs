@@ -25,6 +25,8 @@ on_both!(
     the_responses_export_as_csv_and_xlsx_one_row_each,
     the_survey_api_is_in_the_openapi_document,
     results_follow_every_submit_and_reopen_on_every_instance,
+    an_anonymous_survey_shows_its_results_only_per_threshold_of_new_responses,
+    an_anonymous_survey_follows_the_positioning_threshold_also_at_close,
 );
 
 const TEMPLATE: &str = "netwerkenquete-2020";
@@ -884,6 +886,28 @@ async fn two_informatiemanagers_submitting_at_once_make_one_response() {
         } else {
             "Van B"
         };
+        if anonymous {
+            // One response, kept apart; too few for its results to show while it is open.
+            assert_eq!(
+                invitation_of(&regie, id, "25LN").await["status"],
+                "verborgen"
+            );
+            let res = regie
+                .get(&format!("/api/v1/surveys/{id}/invitations"))
+                .await;
+            assert_eq!(res.header("x-submitted"), "1", "round {round}");
+            let rows = stip_store::testing::execute(
+                app.store(),
+                &format!(
+                    "UPDATE survey_anonymous_responses SET answers = answers WHERE survey_id = {id}"
+                ),
+            )
+            .await
+            .unwrap();
+            assert_eq!(rows, 1, "round {round}");
+            assert_eq!(results(&regie, id, "").await["responses"], 0);
+            continue;
+        }
         assert_eq!(
             invitation_of(&regie, id, "25LN").await["status"],
             "ingediend"
@@ -893,9 +917,7 @@ async fn two_informatiemanagers_submitting_at_once_make_one_response() {
         let texts = r["questions"][0]["answers"].as_array().unwrap();
         assert_eq!(texts.len(), 1, "round {round}: {r}");
         assert_eq!(texts[0]["text"], winner, "round {round}");
-        if !anonymous {
-            assert_eq!(response(&a, id).await["answers"][q[0].to_string()], winner);
-        }
+        assert_eq!(response(&a, id).await["answers"][q[0].to_string()], winner);
     }
 }
 
@@ -1247,8 +1269,9 @@ async fn the_regiegroep_reopens_a_submitted_response_but_not_an_anonymous_one() 
     let (anon, aq) = opened(&regie, short_survey("Anoniem", &day(0), &day(14), true)).await;
     let res = submit(&im, anon, Some(answers(&[(aq[0], json!("Geheim"))]))).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // While it is open its invitations do not say who submitted.
     let inv = invitation_of(&regie, anon, "25LN").await;
-    assert_eq!(inv["status"], "ingediend");
+    assert_eq!(inv["status"], "verborgen");
     let res = regie
         .api(
             Method::POST,
@@ -1260,6 +1283,7 @@ async fn the_regiegroep_reopens_a_submitted_response_but_not_an_anonymous_one() 
         )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    set_dates(&regie, anon, &day(-14), &day(-1)).await;
     assert_eq!(
         invitation_of(&regie, anon, "25LN").await["status"],
         "ingediend"
@@ -1271,6 +1295,19 @@ async fn anonymous_answers_keep_no_link_to_the_institution() {
     let regie = app.session(Role::Regiegroep).await;
     let im = app.session(Role::Informatiemanager).await;
     let davinci = app.session_of(IM_DAVINCI).await;
+    let third = im_of(&app, "30AN", "Derde College").await;
+    // Results of an anonymous survey show from the threshold on: three here.
+    let set = app
+        .session(Role::Beheerder)
+        .await
+        .api(
+            Method::PUT,
+            "/api/v1/positioning/settings",
+            Some(json!({"threshold": 3, "aspects": [
+                {"code": "mandaat", "name": "Mandaat", "low": "beperkt", "high": "ruim"}]})),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     let (id, q) = opened(&regie, short_survey("Anoniem", &day(0), &day(14), true)).await;
     assert_eq!(
         regie.get(&format!("/api/v1/surveys/{id}")).await.json()["anonymous"],
@@ -1307,10 +1344,16 @@ async fn anonymous_answers_keep_no_link_to_the_institution() {
     )
     .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = submit(&third, id, Some(answers(&[(q[0], json!("Derde anoniem"))]))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
-    // Progress is still tracked, without a time.
+    // Progress is still tracked, without a time, and while open only as a count.
+    let res = regie
+        .get(&format!("/api/v1/surveys/{id}/invitations"))
+        .await;
+    assert_eq!(res.header("x-submitted"), "3");
     let inv = invitation_of(&regie, id, "25LN").await;
-    assert_eq!(inv["status"], "ingediend");
+    assert_eq!(inv["status"], "verborgen");
     assert_eq!(inv["submitted_at"], Value::Null);
     assert_eq!(inv["saved_at"], Value::Null);
     let r = response(&im, id).await;
@@ -1320,7 +1363,7 @@ async fn anonymous_answers_keep_no_link_to_the_institution() {
     // The results count them, naming no one; a region filter does not apply.
     let r = results(&regie, id, "").await;
     assert_eq!(r["anonymous"], true);
-    assert_eq!(r["responses"], 2);
+    assert_eq!(r["responses"], 3);
     let mut texts: Vec<(Value, String)> = r["questions"][0]["answers"]
         .as_array()
         .unwrap()
@@ -1337,12 +1380,13 @@ async fn anonymous_answers_keep_no_link_to_the_institution() {
         texts,
         [
             (Value::Null, "DaVinci anoniem".to_string()),
+            (Value::Null, "Derde anoniem".to_string()),
             (Value::Null, "Horizon anoniem".to_string()),
         ]
     );
     let filtered = results(&regie, id, "?region=Noord-Holland").await;
     assert_eq!(filtered["region"], Value::Null);
-    assert_eq!(filtered["responses"], 2);
+    assert_eq!(filtered["responses"], 3);
 
     // Not even the beheerder finds out whose: the export has no institution columns.
     let beheerder = app.session(Role::Beheerder).await;
@@ -1670,4 +1714,325 @@ async fn results_follow_every_submit_and_reopen_on_every_instance() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(count(&results(&regie_b, id, "").await), 1);
     assert_eq!(count(&results(&regie, id, "").await), 1);
+}
+
+// ---- Issue 29: an anonymous survey cannot be read off by difference -----------------------
+
+/// `n` institutions with an informatiemanager each, made before a survey opens.
+async fn colleges(app: &TestApp, n: usize) -> Vec<Session> {
+    let mut ims = Vec::new();
+    for i in 0..n {
+        ims.push(
+            im_of(
+                app,
+                &format!("{}AN", 40 + i),
+                &format!("Anoniem College {i}"),
+            )
+            .await,
+        );
+    }
+    ims
+}
+
+/// What the n-th college answers to [`short_survey`].
+fn college_answer(q: &[i64], n: usize) -> Value {
+    answers(&[
+        (q[0], json!(format!("Antwoord van college {n}"))),
+        (q[1], json!(if n % 2 == 0 { "Ja" } else { "Nee" })),
+    ])
+}
+
+/// The open answers of the results, sorted.
+fn open_texts(r: &Value) -> Vec<String> {
+    let mut texts: Vec<String> = r["questions"][0]["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["text"].as_str().unwrap().to_string())
+        .collect();
+    texts.sort();
+    texts
+}
+
+fn college_texts(range: std::ops::Range<usize>) -> Vec<String> {
+    let mut texts: Vec<String> = range.map(|n| format!("Antwoord van college {n}")).collect();
+    texts.sort();
+    texts
+}
+
+/// Everything a regiegroep member can save about an anonymous survey's responses: the results,
+/// the invitations, the exports (CSV, and the XLSX's cells), the results page and the
+/// meeting's appendix.
+async fn everything_shown(regie: &Session, id: i64) -> Vec<String> {
+    let res = regie
+        .get(&format!("/api/v1/surveys/{id}/invitations"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let csv = regie
+        .get(&format!("/api/v1/surveys/{id}/export?format=csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let xlsx = regie
+        .get(&format!("/api/v1/surveys/{id}/export?format=xlsx"))
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK, "{}", xlsx.body);
+    let cells =
+        match stip_core::exchange::sheet::read("enquete.xlsx", &xlsx.bytes, &Default::default()) {
+            Ok(stip_core::exchange::sheet::Contents::Sheets(sheets)) => sheets
+                .iter()
+                .flat_map(|s| &s.rows)
+                .map(|r| {
+                    r.cells
+                        .iter()
+                        .map(|c| c.text())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => panic!("a workbook: {other:?}"),
+        };
+    let mut out = vec![
+        results(regie, id, "").await.to_string(),
+        res.body.clone(),
+        csv.body,
+        cells,
+    ];
+    for page in [
+        format!("/enquetes/{id}/resultaten"),
+        format!("/enquetes/{id}/bijlage"),
+    ] {
+        let res = regie.get(&page).await;
+        assert_eq!(res.status, StatusCode::OK, "{page}: {}", res.body);
+        // Only what the answers decide: the page's form token differs per request.
+        let texts: Vec<&str> = res
+            .body
+            .lines()
+            .filter(|l| l.contains("college") || l.contains("antwoord") || l.contains("<td"))
+            .collect();
+        out.push(texts.join("\n"));
+    }
+    out
+}
+
+/// The issue's attack: save everything shown, let one institution submit, read again. Nothing
+/// changes until the threshold (5) of new responses is in; then the results move by all of
+/// them at once, and who submitted shows per institution only once the survey is closed.
+async fn an_anonymous_survey_shows_its_results_only_per_threshold_of_new_responses() {
+    let app = TestApp::new().await;
+    let regie = app.session(Role::Regiegroep).await;
+    let ims = colleges(&app, 12).await;
+    let (id, q) = opened(&regie, short_survey("Verschil", &day(0), &day(14), true)).await;
+    let submitted = |res: &TestResponse| res.header("x-submitted").to_string();
+
+    // Below the threshold: nothing but that there are too few.
+    for (n, im) in ims.iter().enumerate().take(4) {
+        let res = submit(im, id, Some(college_answer(&q, n))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+    let r = results(&regie, id, "").await;
+    assert_eq!(r["responses"], 0, "{r}");
+    assert_eq!(open_texts(&r), Vec::<String>::new());
+    assert_eq!(r["questions"][1]["answered"], 0, "{r}");
+
+    // The fifth: all five at once.
+    let res = submit(&ims[4], id, Some(college_answer(&q, 4))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let before = everything_shown(&regie, id).await;
+    let r = results(&regie, id, "").await;
+    assert_eq!(r["responses"], 5);
+    assert_eq!(open_texts(&r), college_texts(0..5));
+
+    // While open, the invitations say how many submitted, never which.
+    let res = regie
+        .get(&format!("/api/v1/surveys/{id}/invitations"))
+        .await;
+    assert_eq!(submitted(&res), "5");
+    for i in res.json().as_array().unwrap() {
+        assert_eq!(i["status"], "verborgen", "{i}");
+        assert_eq!(i["saved_at"], Value::Null, "{i}");
+    }
+    let page = regie.get(&format!("/enquetes/{id}")).await;
+    assert!(page.shows("5 van 12 ingediend"), "{}", page.body);
+    assert!(!page.shows("Nog niets ingevuld") && !page.shows(">Ingediend<"));
+    assert!(page.shows("Zichtbaar na sluiten"), "{}", page.body);
+    assert!(
+        !page.shows("Anoniem College 7</li>"),
+        "no list of who is still missing"
+    );
+
+    // One more, and three more: not a thing changes but the count.
+    for (n, im) in ims.iter().enumerate().take(9).skip(5) {
+        let res = submit(im, id, Some(college_answer(&q, n))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let now = everything_shown(&regie, id).await;
+        assert_eq!(now[0], before[0], "results after response {}", n + 1);
+        assert_eq!(now[1], before[1], "invitations after response {}", n + 1);
+        assert_eq!(now[2], before[2], "CSV after response {}", n + 1);
+        assert_eq!(now[3], before[3], "XLSX after response {}", n + 1);
+        assert_eq!(now[4], before[4], "results page after response {}", n + 1);
+        assert_eq!(now[5], before[5], "appendix after response {}", n + 1);
+        let res = regie
+            .get(&format!("/api/v1/surveys/{id}/invitations"))
+            .await;
+        assert_eq!(submitted(&res), (n + 1).to_string());
+    }
+    // The fifth new one: all five new ones at once.
+    let res = submit(&ims[9], id, Some(college_answer(&q, 9))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let r = results(&regie, id, "").await;
+    assert_eq!(r["responses"], 10);
+    assert_eq!(open_texts(&r), college_texts(0..10));
+    let csv = regie
+        .get(&format!("/api/v1/surveys/{id}/export?format=csv"))
+        .await;
+    assert_eq!(csv.body.trim().lines().count(), 11, "{}", csv.body);
+    let page = regie.get(&format!("/enquetes/{id}/resultaten")).await;
+    assert!(page.shows("Antwoord van college 9"), "{}", page.body);
+
+    // An eleventh waits, until the survey closes: then everything, and who submitted.
+    let res = submit(&ims[10], id, Some(college_answer(&q, 10))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(results(&regie, id, "").await["responses"], 10);
+    set_dates(&regie, id, &day(-14), &day(-1)).await;
+    let r = results(&regie, id, "").await;
+    assert_eq!(r["responses"], 11);
+    assert_eq!(open_texts(&r), college_texts(0..11));
+    let statuses: Vec<Value> = invitations(&regie, id)
+        .await
+        .iter()
+        .map(|i| i["status"].clone())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == "ingediend").count(), 11);
+    assert_eq!(statuses.iter().filter(|s| **s == "open").count(), 1);
+}
+
+/// The threshold is the one the beheerder sets for positioning; below it nothing shows, not
+/// even once the survey is closed.
+async fn an_anonymous_survey_follows_the_positioning_threshold_also_at_close() {
+    let app = TestApp::new().await;
+    let regie = app.session(Role::Regiegroep).await;
+    let beheerder = app.session(Role::Beheerder).await;
+    let set = beheerder
+        .api(
+            Method::PUT,
+            "/api/v1/positioning/settings",
+            Some(json!({"threshold": 3, "aspects": [
+                {"code": "mandaat", "name": "Mandaat", "low": "beperkt", "high": "ruim"}]})),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let ims = colleges(&app, 4).await;
+    let (id, q) = opened(&regie, short_survey("Drie", &day(0), &day(14), true)).await;
+    let (few, fq) = opened(&regie, short_survey("Te weinig", &day(0), &day(14), true)).await;
+    for (n, im) in ims.iter().enumerate().take(2) {
+        assert_eq!(
+            submit(im, id, Some(college_answer(&q, n))).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            submit(im, few, Some(college_answer(&fq, n))).await.status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(results(&regie, id, "").await["responses"], 0);
+    let page = regie.get(&format!("/enquetes/{id}/resultaten")).await;
+    assert!(page.shows("vanaf 3 antwoorden"), "{}", page.body);
+    assert!(!page.shows("Antwoord van college 0"));
+    assert_eq!(
+        submit(&ims[2], id, Some(college_answer(&q, 2)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        open_texts(&results(&regie, id, "").await),
+        college_texts(0..3)
+    );
+    assert_eq!(
+        submit(&ims[3], id, Some(college_answer(&q, 3)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(results(&regie, id, "").await["responses"], 3);
+
+    // Closed with two responses: still nothing, for no one.
+    set_dates(&regie, few, &day(-14), &day(-1)).await;
+    let lezer = app.session(Role::Lezer).await;
+    for s in [&regie, &lezer] {
+        let r = results(s, few, "").await;
+        assert_eq!(r["responses"], 0, "{r}");
+        assert_eq!(open_texts(&r), Vec::<String>::new());
+        let csv = s
+            .get(&format!("/api/v1/surveys/{few}/export?format=csv"))
+            .await;
+        assert!(!csv.body.contains("college"), "{}", csv.body);
+    }
+}
+
+/// Submits at the same moment, on two instances: the published results still change only in
+/// whole steps of the threshold (five at the fifth, ten at the tenth), never by one or two.
+async fn anonymous_submits_at_once_publish_only_whole_steps() {
+    let app = TestApp::new().await;
+    let other = app.another_instance().await;
+    let regie = app.session(Role::Regiegroep).await;
+    // Ten colleges; the even ones submit through the other instance.
+    let mut ims = Vec::new();
+    for n in 0..10 {
+        let id = app
+            .institution(&format!("{}AN", 40 + n), &format!("Anoniem College {n}"))
+            .await;
+        let on = if n % 2 == 0 { &other } else { &app };
+        ims.push(on.session_at(Role::Informatiemanager, Some(id)).await);
+    }
+    let ims = std::sync::Arc::new(ims);
+    const ROUNDS: usize = 4;
+    for round in 0..ROUNDS {
+        let (id, q) = opened(
+            &regie,
+            short_survey(&format!("Tegelijk {round}"), &day(0), &day(14), true),
+        )
+        .await;
+        // Nine at once.
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(9));
+        let mut tasks = Vec::new();
+        for n in 0..9 {
+            let (barrier, ims, body) = (barrier.clone(), ims.clone(), college_answer(&q, n));
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                submit(&ims[n], id, Some(body)).await
+            }));
+        }
+        for t in tasks {
+            let res = t.await.unwrap();
+            assert_eq!(res.status, StatusCode::OK, "round {round}: {}", res.body);
+        }
+        let r = results(&regie, id, "").await;
+        assert_eq!(r["responses"], 5, "round {round}: {r}");
+        assert_eq!(open_texts(&r).len(), 5, "round {round}");
+        let res = submit(&ims[9], id, Some(college_answer(&q, 9))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(
+            results(&regie, id, "").await["responses"],
+            10,
+            "round {round}"
+        );
+    }
+}
+
+/// The race above on the multi-threaded runtime, on both databases.
+mod anonymous_submits_at_once {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        crate::support::Backend::Sqlite
+            .run(super::anonymous_submits_at_once_publish_only_whole_steps())
+            .await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        crate::support::Backend::Postgres
+            .run(super::anonymous_submits_at_once_publish_only_whole_steps())
+            .await
+    }
 }

@@ -6,6 +6,7 @@
 use crate::support::*;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
+use stip_core::user::Role;
 
 on_both!(
     the_regiegroep_builds_a_survey_in_the_browser,
@@ -642,15 +643,59 @@ async fn anonymous_answers_keep_no_link_to_the_institution_in_the_database() {
         );
     }
 
-    // The results count both, without institutions, and say why.
+    // Two are too few to show anything: results of an anonymous survey show from the
+    // threshold on (three here), so a third institution answers too.
     let results = rg
         .get(&format!("/api/v1/surveys/{id}/results"))
         .await
         .json();
-    assert_eq!(results["responses"], json!(2));
+    assert_eq!(results["responses"], json!(0));
+    let set = app
+        .session(Role::Beheerder)
+        .await
+        .api(
+            Method::PUT,
+            "/api/v1/positioning/settings",
+            Some(json!({"threshold": 3, "aspects": [
+                {"code": "mandaat", "name": "Mandaat", "low": "beperkt", "high": "ruim"}]})),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let all = rg
+        .get(&format!("/api/v1/surveys/{id}/invitations"))
+        .await
+        .json();
+    let brin = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["institution"].as_str().unwrap().to_string())
+        .find(|b| b != "25LN" && b != "25LK")
+        .unwrap();
+    let third = app.institution(&brin, "").await;
+    let third = app.session_at(Role::Informatiemanager, Some(third)).await;
+    let res = third
+        .api(
+            Method::POST,
+            &format!("/api/v1/surveys/{id}/response/submit"),
+            Some(json!({"answers": {
+                q[0].to_string(): ["llo"],
+                q[1].to_string(): "Het derde antwoord",
+                q[5].to_string(): "Geen rol",
+            }})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // The results count all three, without institutions, and say why.
+    let results = rg
+        .get(&format!("/api/v1/surveys/{id}/results"))
+        .await
+        .json();
+    assert_eq!(results["responses"], json!(3));
     assert_eq!(results["anonymous"], json!(true));
     let open = results["questions"][1]["answers"].as_array().unwrap();
-    assert_eq!(open.len(), 2);
+    assert_eq!(open.len(), 3);
     for a in open {
         assert_eq!(a["institution"], Value::Null, "{a}");
     }
@@ -1097,7 +1142,8 @@ async fn reopening_what_cannot_be_reopened_does_not_say_it_was() {
         !shown.shows(reopened),
         "an anonymous response is said to be reopened"
     );
-    assert_eq!(invitation(&rg, id, "25LN").await["status"], "ingediend");
+    // While open, an anonymous survey does not say per institution who submitted.
+    assert_eq!(invitation(&rg, id, "25LN").await["status"], "verborgen");
 
     // A response that was never submitted.
     let (id, _) = opened(&rg, false).await;
