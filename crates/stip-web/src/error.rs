@@ -199,6 +199,8 @@ pub enum ApiError {
     /// 409: the record is not in a state that allows this (a survey that closed, a response
     /// submitted already); the key names which (`problem.<key>`).
     NotNow(&'static str),
+    /// 429: too many attempts from here; try again after this many seconds (`Retry-After`).
+    TooManyRequests(u64),
     Internal(String),
 }
 
@@ -214,6 +216,10 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            ApiError::TooManyRequests(secs) => Some(*secs),
+            _ => None,
+        };
         let (status, key, invalid, conflict) = match self {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", None, None),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "login_required", None, None),
@@ -229,12 +235,21 @@ impl IntoResponse for ApiError {
                 (StatusCode::CONFLICT, "conflict", None, Some(conflict))
             }
             ApiError::NotNow(key) => (StatusCode::CONFLICT, key, None, None),
+            ApiError::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                None,
+                None,
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, None)
             }
         };
         let mut res = status.into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, secs.into());
+        }
         res.extensions_mut().insert(ErrorReply::Problem {
             status,
             key,
@@ -331,6 +346,16 @@ pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: 
             if key == "too_large" {
                 let path = viewer.map(|v| v.path.as_str()).unwrap_or("/");
                 problem.title = lang.t_with("problem.too_large", &[("mb", &limit_mb(path))]);
+            }
+            // A 429 says in words when to try again, as its `Retry-After` says in seconds.
+            if let Some(secs) = parts
+                .headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|_| status == StatusCode::TOO_MANY_REQUESTS)
+            {
+                problem.detail = Some(lang.try_again_in(secs));
             }
             if let Some(conflict) = conflict {
                 problem.detail = Some(lang.t_with(
