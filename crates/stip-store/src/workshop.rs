@@ -224,6 +224,18 @@ macro_rules! lock_workshop {
     };
 }
 
+/// Inside transaction `$tx`, after the workshop's row is locked: participant `$id` is still
+/// there (the facilitator may have removed them since their request began); otherwise `NotFound`.
+macro_rules! still_taking_part {
+    ($tx:expr, $id:expr) => {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM workshop_participants WHERE id = $1")
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?
+            .ok_or(StoreError::NotFound)?
+    };
+}
+
 impl Store {
     /// ` FOR UPDATE` on PostgreSQL: a workshop's writes lock its row first. SQLite has one writer.
     fn for_update(&self) -> &'static str {
@@ -599,6 +611,7 @@ impl Store {
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
             lock_workshop!(tx, workshop_id, lock);
+            still_taking_part!(tx, p.id);
             sqlx::query("UPDATE workshop_participants SET group_index = $1 WHERE id = $2")
                 .bind(group as i64)
                 .bind(p.id)
@@ -713,6 +726,7 @@ impl Store {
         let id: i64 = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
             lock_workshop!(tx, w.id, lock);
+            still_taking_part!(tx, p.id);
             let at = now();
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO workshop_notes (workshop_id, participant_id, question_index, kind, theme_code, text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -830,6 +844,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let w = Workshop::try_from(row.ok_or(StoreError::NotFound)?)?;
+            still_taking_part!(tx, p.id);
             let mine: Vec<(String, String)> = sqlx::query_as(
                 "SELECT client_id, theme_code FROM workshop_dots WHERE participant_id = $1",
             )
