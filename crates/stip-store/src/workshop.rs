@@ -474,9 +474,18 @@ impl Store {
     /// Every participant of a workshop with their number, when they joined and how many notes
     /// and dots they have, in the order they joined (for the facilitator).
     pub async fn participant_list(&self, workshop_id: i64) -> Result<Vec<ParticipantSummary>> {
-        let rows: Vec<(i64, i64, String, i64, Option<i64>, Option<i64>, String, i64, i64)> =
-            on_pool!(self, read, |pool| {
-                sqlx::query_as(
+        let rows: Vec<(
+            i64,
+            i64,
+            String,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            String,
+            i64,
+            i64,
+        )> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
                     "SELECT p.id, p.workshop_id, p.name, p.group_index, p.user_id, p.number, p.created_at,
                          (SELECT COUNT(*) FROM workshop_notes n WHERE n.participant_id = p.id),
                          (SELECT COUNT(*) FROM workshop_dots d WHERE d.participant_id = p.id)
@@ -485,7 +494,7 @@ impl Store {
                 .bind(workshop_id)
                 .fetch_all(pool)
                 .await?
-            });
+        });
         Ok(rows
             .into_iter()
             .map(
@@ -528,7 +537,9 @@ impl Store {
             .bind(workshop_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let number = number.ok_or(StoreError::NotFound)?.unwrap_or(participant_id);
+            let number = number
+                .ok_or(StoreError::NotFound)?
+                .unwrap_or(participant_id);
             let notes: Vec<i64> = sqlx::query_scalar(
                 "SELECT id FROM workshop_notes WHERE participant_id = $1 ORDER BY id",
             )

@@ -441,11 +441,7 @@ fn join_page(
 /// The join form saying that there were too many attempts: 429 with `Retry-After`.
 fn throttled_page(viewer: &Viewer, code: &str, name: &str, t: Throttled) -> Response {
     let mut page = join_page(viewer, None, code, name, "", Errors::none(viewer.lang));
-    page.throttled = format!(
-        "{} {}",
-        page.c.t(t.key()),
-        viewer.lang.try_again_in(t.wait)
-    );
+    page.throttled = format!("{} {}", page.c.t(t.key()), viewer.lang.try_again_in(t.wait));
     let mut res = render(&page);
     *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     res.headers_mut()
@@ -919,11 +915,8 @@ async fn show(
     // no one can put words on this page through its address).
     let number = |k: &str| param(&q, k).parse::<u64>().ok();
     if page.facilitator
-        && let (Some(who), Some(notes), Some(dots)) = (
-            number("verwijderd"),
-            number("notities"),
-            number("stippen"),
-        )
+        && let (Some(who), Some(notes), Some(dots)) =
+            (number("verwijderd"), number("notities"), number("stippen"))
     {
         let c = &page.c;
         let notes = if notes == 1 {

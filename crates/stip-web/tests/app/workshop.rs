@@ -1134,10 +1134,7 @@ async fn a_classroom_behind_one_address_joins_and_a_flood_from_it_waits_on_every
     let res = join_from(&other, "198.51.100.4", &code, "Elders").await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(
-        regie
-            .get(&format!("/api/v1/workshops/{id}"))
-            .await
-            .json()["participants"],
+        regie.get(&format!("/api/v1/workshops/{id}")).await.json()["participants"],
         JOINS_PER_ADDRESS + 1
     );
 }
@@ -1187,10 +1184,7 @@ async fn joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_i
     assert_eq!(joined, JOINS_PER_ADDRESS);
     assert_eq!(throttled, tries - JOINS_PER_ADDRESS);
     assert_eq!(
-        regie
-            .get(&format!("/api/v1/workshops/{id}"))
-            .await
-            .json()["participants"],
+        regie.get(&format!("/api/v1/workshops/{id}")).await.json()["participants"],
         JOINS_PER_ADDRESS
     );
 }
@@ -1311,7 +1305,9 @@ async fn the_facilitator_removes_a_participant_with_their_notes_and_dots() {
     }
     for i in 0..3 {
         assert_eq!(
-            dot(&stuffer, id, &format!("s{i}"), "innovatie").await.status,
+            dot(&stuffer, id, &format!("s{i}"), "innovatie")
+                .await
+                .status,
             StatusCode::CREATED
         );
     }
@@ -1333,7 +1329,10 @@ async fn the_facilitator_removes_a_participant_with_their_notes_and_dots() {
         .unwrap();
     assert_eq!(s["label"], "Deelnemer 2");
     assert_eq!(s["name"], "Stemmer");
-    assert_eq!((s["notes"].as_i64(), s["dots"].as_i64()), (Some(2), Some(3)));
+    assert_eq!(
+        (s["notes"].as_i64(), s["dots"].as_i64()),
+        (Some(2), Some(3))
+    );
     assert!(s["group_name"].is_string() && s["joined_at"].is_string());
 
     // Removed: every screen hears the notes and dots go, then the participant.
@@ -1366,7 +1365,10 @@ async fn the_facilitator_removes_a_participant_with_their_notes_and_dots() {
             ("innovatie".to_string(), 0)
         ]
     );
-    let notes = regie.get(&format!("/api/v1/workshops/{id}/notes")).await.json();
+    let notes = regie
+        .get(&format!("/api/v1/workshops/{id}/notes"))
+        .await
+        .json();
     let texts: Vec<&str> = notes["items"]
         .as_array()
         .unwrap()
@@ -1431,7 +1433,11 @@ async fn the_facilitator_removes_a_participant_with_their_notes_and_dots() {
 async fn only_the_facilitator_sees_and_removes_participants() {
     let app = TestApp::demo().await;
     let regie = app.login(REGIEGROEP).await;
-    let w = set_up(&regie, json!({"title": "Alleen de begeleider", "anonymous": true})).await;
+    let w = set_up(
+        &regie,
+        json!({"title": "Alleen de begeleider", "anonymous": true}),
+    )
+    .await;
     let id = id_of(&w);
     let (anna, joined) = join(&app, w["code"].as_str().unwrap(), "Anna").await;
     let anna_id = joined["participant"].as_i64().unwrap();
@@ -1484,7 +1490,10 @@ async fn the_facilitators_page_lists_participants_and_removes_one_without_javasc
     let page_path = format!("/werksessies/{id}");
     let visitor = app.anonymous();
     let joined = visitor
-        .post_form("/meedoen", &[("code", code), ("name", "Eva"), ("group", "1")])
+        .post_form(
+            "/meedoen",
+            &[("code", code), ("name", "Eva"), ("group", "1")],
+        )
         .await;
     assert_eq!(joined.status, StatusCode::SEE_OTHER);
     phase(&regie, id, "stemmen").await;
@@ -1507,7 +1516,11 @@ async fn the_facilitators_page_lists_participants_and_removes_one_without_javasc
     assert!(page.body.contains("<caption>"), "{}", page.body);
     assert!(page.shows("Wie er meedoen (1)"));
     assert!(page.shows("Deelnemer 1 <span class=\"name\">(Eva)</span>"));
-    assert!(page.shows("Verwijderen<span class=\"visually-hidden\"> Deelnemer 1 (Eva, groep ICT)</span>"));
+    assert!(
+        page.shows(
+            "Verwijderen<span class=\"visually-hidden\"> Deelnemer 1 (Eva, groep ICT)</span>"
+        )
+    );
     assert!(page.shows(&format!(
         "action=\"/werksessies/{id}/deelnemers/{eva_id}/verwijderen\""
     )));
