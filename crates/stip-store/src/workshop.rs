@@ -341,16 +341,24 @@ impl Store {
         user_id: Option<i64>,
         token_hash: &str,
     ) -> Result<Participant> {
-        let lock = self.for_update();
         let participant_id: i64 = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
-            let groups: Option<String> = sqlx::query_scalar(&format!(
-                "SELECT group_names FROM workshops WHERE id = $1{lock}"
-            ))
+            // A write first: it locks the workshop's row (PostgreSQL), and on SQLite it takes the
+            // write lock before anything is read, so a join waits for one on another instance
+            // instead of failing as a read that turned into a write. Numbers follow each other
+            // and are never given twice (one taken by a person joining again stays unused).
+            let number: Option<i64> = sqlx::query_scalar(
+                "UPDATE workshops SET participants_joined = participants_joined + 1 WHERE id = $1 RETURNING participants_joined",
+            )
             .bind(workshop_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let groups = groups.ok_or(StoreError::NotFound)?;
+            let number = number.ok_or(StoreError::NotFound)?;
+            let groups: String =
+                sqlx::query_scalar("SELECT group_names FROM workshops WHERE id = $1")
+                    .bind(workshop_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let groups: Vec<String> =
                 serde_json::from_str(&groups).map_err(|_| corrupt("workshop groups", &groups))?;
             if let Some(u) = user_id {
@@ -386,13 +394,6 @@ impl Store {
             let group = group
                 .filter(|g| *g < groups.len())
                 .unwrap_or_else(|| least_filled_group(groups.len(), &per_group));
-            // The workshop's row is locked: numbers follow each other, none given twice.
-            let number: i64 = sqlx::query_scalar(
-                "UPDATE workshops SET participants_joined = participants_joined + 1 WHERE id = $1 RETURNING participants_joined",
-            )
-            .bind(workshop_id)
-            .fetch_one(&mut *tx)
-            .await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO workshop_participants (workshop_id, name, group_index, user_id, token_hash, created_at, number) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )

@@ -109,8 +109,11 @@ pub async fn open(
     }
     let found = store.workshop_by_code(code).await?;
     if found.is_none() {
-        // This one is still answered (as a code that opens nothing); the next ones are not.
-        count(store, &wrong, WRONG_CODES_PER_ADDRESS, Reason::WrongCodes).await?;
+        // Up to the limit it is answered (as a code that opens nothing); beyond it (guesses
+        // sent at once, all before the first was counted) it is not.
+        if let Err(t) = count(store, &wrong, WRONG_CODES_PER_ADDRESS, Reason::WrongCodes).await? {
+            return Ok(Err(t));
+        }
     }
     Ok(Ok(found))
 }
