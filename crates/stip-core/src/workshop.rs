@@ -615,6 +615,12 @@ pub enum Event {
     Priorities {
         themes: Vec<String>,
     },
+    /// The facilitator removed a participant (their notes and dots went as `note_removed` and
+    /// `dot` events just before).
+    Left {
+        participant: i64,
+        participants: i64,
+    },
 }
 
 impl Event {
@@ -628,6 +634,7 @@ impl Event {
             Event::Dot { .. } => "dot",
             Event::Revealed => "revealed",
             Event::Priorities { .. } => "priorities",
+            Event::Left { .. } => "left",
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod mora;
 pub mod portfolio;
 pub mod positioning;
 pub mod prioritisation;
+pub mod rate_limit;
 mod search;
 pub mod sso;
 pub mod survey;

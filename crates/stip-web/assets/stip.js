@@ -1,12 +1,13 @@
 // Stip's progressive enhancement: everything works without this file.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
-  // Ask before a destructive form is sent.
-  for (const form of document.querySelectorAll("form[data-confirm]")) {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
-  }
+  // Ask before a destructive form is sent (also one a live page put in after loading).
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
   // Bring a form's error summary, conflict or "saved" notice into view and focus, so a screen
   // reader reads it.
   const notice = document.getElementById("error-summary") || document.getElementById("conflict")
@@ -142,7 +143,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!pending) pending = setTimeout(refresh, 120);
     };
     const stream = new EventSource(live.dataset.live);
-    for (const name of ["joined", "phase", "note", "note_removed", "dot", "revealed", "priorities"]) {
+    for (const name of ["joined", "phase", "note", "note_removed", "dot", "revealed", "priorities", "left"]) {
       stream.addEventListener(name, () => later(name));
     }
     // A form in the live part is sent in the background; the answer is the page as it is now.

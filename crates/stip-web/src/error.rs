@@ -225,6 +225,8 @@ pub enum ApiError {
     /// 403: a request with the session cookie but without its CSRF token (a page open too
     /// long, or a request from another site).
     Csrf,
+    /// 429: too many attempts from here; try again after this many seconds (`Retry-After`).
+    TooManyRequests(u64),
     /// 503 with `Retry-After`: see [`PageError::Busy`].
     Busy,
     /// The database cannot answer now: 503 with `Retry-After`.
@@ -247,6 +249,7 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let retry_after = match &self {
+            ApiError::TooManyRequests(secs) => Some(*secs),
             ApiError::Busy => Some(BUSY_RETRY_AFTER),
             ApiError::Unavailable(_) => Some(RETRY_AFTER_SECONDS),
             _ => None,
@@ -267,6 +270,12 @@ impl IntoResponse for ApiError {
             }
             ApiError::NotNow(key) => (StatusCode::CONFLICT, key, None, None),
             ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf", None, None),
+            ApiError::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                None,
+                None,
+            ),
             ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy", None, None),
             ApiError::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
@@ -299,6 +308,7 @@ impl From<ApiError> for PageError {
             ApiError::NotFound => PageError::NotFound,
             ApiError::Forbidden | ApiError::Unauthorized | ApiError::Csrf => PageError::Forbidden,
             ApiError::Invalid(i) => PageError::Invalid(i),
+            ApiError::TooManyRequests(secs) => PageError::TooManyRequests(secs),
             ApiError::Busy => PageError::Busy,
             ApiError::Unavailable(detail) => PageError::Unavailable(detail),
             ApiError::Internal(detail) => PageError::Internal(detail),
@@ -314,6 +324,7 @@ impl From<PageError> for ApiError {
             PageError::NotFound => ApiError::NotFound,
             PageError::Forbidden => ApiError::Forbidden,
             PageError::Invalid(i) => ApiError::Invalid(i),
+            PageError::TooManyRequests(secs) => ApiError::TooManyRequests(secs),
             PageError::Busy => ApiError::Busy,
             PageError::Unavailable(detail) => ApiError::Unavailable(detail),
             PageError::Internal(detail) => ApiError::Internal(detail),
@@ -412,6 +423,16 @@ pub async fn finish(res: Response, lang: Lang, viewer: Option<&Viewer>, is_api: 
             if key == "too_large" {
                 let path = viewer.map(|v| v.path.as_str()).unwrap_or("/");
                 problem.title = lang.t_with("problem.too_large", &[("mb", &limit_mb(path))]);
+            }
+            // A 429 says in words when to try again, as its `Retry-After` says in seconds.
+            if let Some(secs) = parts
+                .headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|_| status == StatusCode::TOO_MANY_REQUESTS)
+            {
+                problem.detail = Some(lang.try_again_in(secs));
             }
             if let Some(conflict) = conflict {
                 problem.detail = Some(lang.t_with(

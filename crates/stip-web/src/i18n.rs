@@ -81,6 +81,15 @@ impl Lang {
         rust_i18n::replace_patterns(&self.t(key), &names, &values)
     }
 
+    /// "Probeer het over 3 minuten opnieuw.": when to try again after `seconds`, in whole
+    /// minutes rounded up (a 429's `Retry-After` in words).
+    pub fn try_again_in(self, seconds: u64) -> String {
+        match seconds.div_ceil(60) {
+            0 | 1 => self.t("retry.one_minute"),
+            n => self.t_with("retry.minutes", &[("n", &n.to_string())]),
+        }
+    }
+
     /// The label of a code of a kind, e.g. `label("phase", "on-hold")` → "On hold".
     pub fn label(self, kind: &str, code: &str) -> String {
         self.t(&format!("{kind}.{code}"))

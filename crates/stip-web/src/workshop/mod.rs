@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod pages;
+mod throttle;
 
 use crate::AppState;
 use crate::identity::{Viewer, token_hash};

@@ -3,6 +3,7 @@
 //! projector's full-screen view, and the results as files. Every form works without
 //! JavaScript; with it, the page follows the workshop live (see `assets/stip.js`).
 
+use super::throttle::{self, Throttled};
 use super::{Taking, ranked, taking};
 use crate::extract::{Form, Id};
 use crate::form::{Errors, param};
@@ -24,7 +25,7 @@ use stip_core::workshop::{
 };
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
-use stip_store::workshop::Placed;
+use stip_store::workshop::{ParticipantSummary, Placed};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/werksessies/{id}/stippen", post(place_dot))
         .route("/werksessies/{id}/stippen/terug", post(take_back_dot))
+        .route(
+            "/werksessies/{id}/deelnemers/{participant}/verwijderen",
+            post(remove_participant),
+        )
         .route("/werksessies/{id}/prioriteiten", post(priorities))
         .route("/werksessies/{id}/verwijderen", post(delete))
         .route("/werksessies/{id}/resultaat.md", get(results_md))
@@ -79,24 +84,46 @@ pub(crate) fn join_url(origin: &str, code: &str) -> String {
     format!("{origin}/meedoen?code={code}")
 }
 
+/// Why a join is refused.
+pub(crate) enum Refused {
+    /// By field; with the workshop when the code opened one.
+    Invalid(Invalid, Option<Workshop>),
+    /// Too many attempts for now.
+    Throttled(Throttled),
+}
+
+impl From<Refused> for ApiError {
+    fn from(r: Refused) -> ApiError {
+        match r {
+            Refused::Invalid(e, _) => ApiError::Invalid(e),
+            Refused::Throttled(t) => ApiError::TooManyRequests(t.wait),
+        }
+    }
+}
+
 /// The workshop a join code opens and the name to join under (a logged-in person's own name
-/// when they give none); refused by field.
+/// when they give none), counted against the limits on joining (see `throttle`); refused by
+/// field, or for now.
 pub(crate) async fn joining(
     state: &AppState,
     viewer: &Viewer,
     code: &str,
     name: &str,
-) -> Result<(Workshop, String), ApiError> {
+) -> Result<Result<(Workshop, String), Refused>, StoreError> {
     let mut e = Invalid::default();
     let w = if stip_core::workshop::normalise_code(code).is_empty() {
         e.push("code", ErrorCode::Required);
         None
     } else {
-        let w = state.store.workshop_by_code(code).await?;
-        if w.is_none() {
-            e.push("code", ErrorCode::Unknown);
+        match throttle::open(&state.store, &viewer.address, code).await? {
+            Ok(w) => {
+                if w.is_none() {
+                    e.push("code", ErrorCode::Unknown);
+                }
+                w
+            }
+            Err(t) => return Ok(Err(Refused::Throttled(t))),
         }
-        w
     };
     let name = match (name.trim().is_empty(), &viewer.user) {
         (true, Some(u)) => Some(u.name.clone()),
@@ -106,8 +133,13 @@ pub(crate) async fn joining(
         ),
     };
     match (w, name) {
-        (Some(w), Some(name)) if e.is_empty() => Ok((w, name)),
-        _ => Err(ApiError::Invalid(e)),
+        (Some(w), Some(name)) if e.is_empty() => {
+            if let Err(t) = throttle::join(&state.store, &viewer.address, &w).await? {
+                return Ok(Err(Refused::Throttled(t)));
+            }
+            Ok(Ok((w, name)))
+        }
+        (w, _) => Ok(Err(Refused::Invalid(e, w))),
     }
 }
 
@@ -363,24 +395,20 @@ struct JoinPage {
     group: String,
     title: String,
     errors: Errors,
+    /// Too many attempts: why, and when to try again.
+    throttled: String,
 }
 
-async fn join_page(
-    state: &AppState,
+/// The join form for workshop `w` (the one `code` opened, if any).
+fn join_page(
     viewer: &Viewer,
+    w: Option<&Workshop>,
     code: &str,
     name: &str,
     group: &str,
     errors: Errors,
-) -> Result<JoinPage, PageError> {
-    let w = if code.trim().is_empty() {
-        None
-    } else {
-        state.store.workshop_by_code(code).await?
-    };
-    let c = viewer.chrome();
+) -> JoinPage {
     let groups = w
-        .as_ref()
         .map(|w| {
             w.data
                 .groups
@@ -390,7 +418,7 @@ async fn join_page(
                 .collect()
         })
         .unwrap_or_default();
-    Ok(JoinPage {
+    JoinPage {
         code: stip_core::workshop::normalise_code(code),
         display_name: if name.is_empty() {
             viewer
@@ -403,10 +431,22 @@ async fn join_page(
         },
         groups,
         group: group.to_string(),
-        title: w.map(|w| w.data.title).unwrap_or_default(),
-        c,
+        title: w.map(|w| w.data.title.clone()).unwrap_or_default(),
+        c: viewer.chrome(),
         errors,
-    })
+        throttled: String::new(),
+    }
+}
+
+/// The join form saying that there were too many attempts: 429 with `Retry-After`.
+fn throttled_page(viewer: &Viewer, code: &str, name: &str, t: Throttled) -> Response {
+    let mut page = join_page(viewer, None, code, name, "", Errors::none(viewer.lang));
+    page.throttled = format!("{} {}", page.c.t(t.key()), viewer.lang.try_again_in(t.wait));
+    let mut res = render(&page);
+    *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    res.headers_mut()
+        .insert(axum::http::header::RETRY_AFTER, t.wait.into());
+    res
 }
 
 async fn join_form(
@@ -414,15 +454,16 @@ async fn join_form(
     viewer: Viewer,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let page = join_page(
-        &state,
-        &viewer,
-        param(&q, "code"),
-        "",
-        "",
-        Errors::none(viewer.lang),
-    )
-    .await?;
+    let code = param(&q, "code");
+    let w = if code.trim().is_empty() {
+        None
+    } else {
+        match throttle::open(&state.store, &viewer.address, code).await? {
+            Ok(w) => w,
+            Err(t) => return Ok(throttled_page(&viewer, code, "", t)),
+        }
+    };
+    let page = join_page(&viewer, w.as_ref(), code, "", "", Errors::none(viewer.lang));
     Ok(render(&page))
 }
 
@@ -435,22 +476,14 @@ async fn join(
     let code = param(&form, "code");
     let name = param(&form, "name");
     let group = param(&form, "group");
-    let refuse = |e: Invalid| async {
-        let page = join_page(
-            &state,
-            &viewer,
-            code,
-            name,
-            group,
-            Errors::new(viewer.lang, e),
-        )
-        .await?;
-        Ok::<_, PageError>((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-    };
-    let (w, name) = match joining(&state, &viewer, code, name).await {
+    let (w, name) = match joining(&state, &viewer, code, name).await? {
         Ok(ok) => ok,
-        Err(ApiError::Invalid(e)) => return refuse(e).await,
-        Err(e) => return Err(PageError::Internal(format!("{e:?}"))),
+        Err(Refused::Invalid(e, w)) => {
+            let errors = Errors::new(viewer.lang, e);
+            let page = join_page(&viewer, w.as_ref(), code, name, group, errors);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+        }
+        Err(Refused::Throttled(t)) => return Ok(throttled_page(&viewer, code, name, t)),
     };
     let group = group
         .trim()
@@ -523,6 +556,53 @@ struct GroupView {
     mine: bool,
 }
 
+/// A participant in the facilitator's list.
+struct ParticipantView {
+    id: i64,
+    /// "Deelnemer 3".
+    label: String,
+    /// The name they joined under; empty in an anonymous workshop.
+    name: String,
+    group: String,
+    notes: i64,
+    dots: i64,
+    joined: String,
+    /// Who the remove button removes, in words: "Deelnemer 3 (Anna, groep ICT)".
+    who: String,
+}
+
+fn participant_view(c: &Chrome, w: &Workshop, p: ParticipantSummary) -> ParticipantView {
+    let label = c.t_with("workshop.participant_n", &[("n", &p.number.to_string())]);
+    let name = if w.data.anonymous {
+        String::new()
+    } else {
+        p.participant.name.clone()
+    };
+    let group = w.group_name(p.participant.group).to_string();
+    let who = c.t_with(
+        if name.is_empty() {
+            "workshop.participant_who"
+        } else {
+            "workshop.participant_who_named"
+        },
+        &[
+            ("label", label.as_str()),
+            ("name", name.as_str()),
+            ("group", group.as_str()),
+        ],
+    );
+    ParticipantView {
+        id: p.participant.id,
+        joined: crate::time::moment(c.lang, &p.joined_at),
+        notes: p.notes,
+        dots: p.dots,
+        label,
+        name,
+        group,
+        who,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "workshop/show.html")]
 struct ShowPage {
@@ -539,6 +619,10 @@ struct ShowPage {
     dots_left: u32,
     groups: Vec<GroupView>,
     participants: usize,
+    /// The facilitator's list of participants (empty for anyone else).
+    people: Vec<ParticipantView>,
+    /// What removing a participant just did, said at the list.
+    removed: String,
     join_url: String,
     qr: String,
     /// The newest event when the page was made: the live stream goes on from there.
@@ -691,6 +775,17 @@ async fn show_page(
         .cloned()
         .collect();
     let participants = state.store.participants(id).await?;
+    let people = if t.facilitator && !projector {
+        state
+            .store
+            .participant_list(id)
+            .await?
+            .into_iter()
+            .map(|p| participant_view(&c, &w, p))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let my_group = t.participant.as_ref().map(|p| p.group);
     let questions = w
         .data
@@ -766,6 +861,8 @@ async fn show_page(
         themes,
         groups,
         participants: participants.len(),
+        people,
+        removed: String::new(),
         // Drawn only where it is shown: the facilitator's page, the projector while joining.
         qr: if (t.facilitator && !projector) || (projector && w.phase == Phase::Notes) {
             super::qr_svg(&join_url)
@@ -800,6 +897,7 @@ async fn show(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let page = show_page(
         &state,
@@ -810,7 +908,38 @@ async fn show(
         String::new(),
         false,
     );
-    Ok(page.await?.map_or_else(to_join, |page| render(&page)))
+    let Some(mut page) = page.await? else {
+        return Ok(to_join());
+    };
+    // After a removal: which participant went, with how many notes and dots (numbers only, so
+    // no one can put words on this page through its address).
+    let number = |k: &str| param(&q, k).parse::<u64>().ok();
+    if page.facilitator
+        && let (Some(who), Some(notes), Some(dots)) =
+            (number("verwijderd"), number("notities"), number("stippen"))
+    {
+        let c = &page.c;
+        let notes = if notes == 1 {
+            c.t("workshop.one_note")
+        } else {
+            c.t_with("workshop.n_notes", &[("n", &notes.to_string())])
+        };
+        let dots = if dots == 1 {
+            c.t("workshop.one_dot")
+        } else {
+            c.t_with("workshop.n_dots", &[("n", &dots.to_string())])
+        };
+        let label = c.t_with("workshop.participant_n", &[("n", &who.to_string())]);
+        page.removed = c.t_with(
+            "workshop.participant_removed",
+            &[
+                ("label", label.as_str()),
+                ("notes", notes.as_str()),
+                ("dots", dots.as_str()),
+            ],
+        );
+    }
+    Ok(render(&page))
 }
 
 async fn projector(
@@ -1095,6 +1224,34 @@ async fn take_back_dot(
         let _ = state.store.take_back_dot(&p, &d.client_id).await?;
     }
     Ok(back(id, &format!("#stem-{theme}")))
+}
+
+/// Removes a participant with their notes and dots (the facilitator), and says so at the list.
+async fn remove_participant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, participant)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    if let Some(res) = not_facilitator(&viewer) {
+        return Ok(res);
+    }
+    let (Ok(id), Ok(participant)) = (id.parse::<i64>(), participant.parse::<i64>()) else {
+        return Err(PageError::NotFound);
+    };
+    let removed = match state.store.remove_participant(id, participant).await {
+        Ok(removed) => removed,
+        // Removed already (the button pressed twice): the list as it is now.
+        Err(StoreError::NotFound) => {
+            state.store.workshop(id).await?;
+            return Ok(back(id, "#deelnemers"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!(
+        "/werksessies/{id}?verwijderd={}&notities={}&stippen={}#deelnemers",
+        removed.number, removed.notes, removed.dots
+    ))
+    .into_response())
 }
 
 async fn priorities(

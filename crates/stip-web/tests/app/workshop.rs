@@ -19,7 +19,30 @@ on_both!(
     a_dot_placed_on_one_instance_reaches_the_screens_of_another,
     the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting,
     the_pages_take_a_participant_from_code_to_dot_without_javascript,
+    a_classroom_behind_one_address_joins_and_a_flood_from_it_waits_on_every_instance,
+    codes_that_open_nothing_are_throttled_per_address,
+    the_limit_per_workshop_holds_across_addresses,
+    the_facilitator_removes_a_participant_with_their_notes_and_dots,
+    only_the_facilitator_sees_and_removes_participants,
+    the_facilitators_page_lists_participants_and_removes_one_without_javascript,
 );
+
+/// The same race on a multi-threaded runtime, on both databases (`on_both!` runs on one thread).
+mod concurrent {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite_joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in() {
+        crate::support::Backend::Sqlite
+            .run(super::joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in())
+            .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres_joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in() {
+        crate::support::Backend::Postgres
+            .run(super::joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in())
+            .await
+    }
+}
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -1042,4 +1065,492 @@ async fn the_pages_take_a_participant_from_code_to_dot_without_javascript() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+// ---- Issue 29: joining within limits, and removing a participant -------------------------------
+
+/// Joins per address within 10 minutes, joins per workshop within 10 minutes, and codes that
+/// open nothing per address within a minute, as the API documents them.
+const JOINS_PER_ADDRESS: usize = 80;
+const JOINS_PER_WORKSHOP: usize = 300;
+const WRONG_CODES_PER_ADDRESS: usize = 10;
+
+/// A join by `code` as `name` from `address`, as it comes.
+async fn join_from(app: &TestApp, address: &str, code: &str, name: &str) -> TestResponse {
+    app.anonymous()
+        .with_address(address)
+        .api(
+            Method::POST,
+            "/api/v1/workshops/join",
+            Some(json!({"code": code, "name": name})),
+        )
+        .await
+}
+
+/// A 429 as the contract has it: problem+json, `Retry-After` in seconds (at most `max`), and
+/// when to try again in words.
+fn assert_throttled(res: &TestResponse, max: u64) {
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);
+    assert_eq!(res.header("content-type"), "application/problem+json");
+    let wait: u64 = res
+        .header("retry-after")
+        .parse()
+        .unwrap_or_else(|_| panic!("Retry-After in seconds: {:?}", res.headers));
+    assert!((1..=max).contains(&wait), "Retry-After {wait}");
+    let problem = res.json();
+    assert_eq!(problem["status"], 429);
+    assert_eq!(problem["title"], "Te veel pogingen");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.starts_with("Probeer het over "), "{detail}");
+}
+
+async fn a_classroom_behind_one_address_joins_and_a_flood_from_it_waits_on_every_instance() {
+    let app = TestApp::demo().await;
+    let other = app.another_instance().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = set_up(&regie, json!({"title": "Werksessie in de klas"})).await;
+    let (id, code) = (id_of(&w), w["code"].as_str().unwrap().to_string());
+    let room = "203.0.113.20";
+
+    // Sixty students behind the school's one address join within the minute, half of them
+    // through a second instance; everyone is in.
+    for i in 0..60 {
+        let instance = if i % 2 == 0 { &app } else { &other };
+        let res = join_from(instance, room, &code, &format!("Student {i}")).await;
+        assert_eq!(res.status, StatusCode::CREATED, "student {i}: {}", res.body);
+    }
+    // Up to the limit, whichever instance answers.
+    for i in 60..JOINS_PER_ADDRESS {
+        let instance = if i % 2 == 0 { &other } else { &app };
+        let res = join_from(instance, room, &code, &format!("Student {i}")).await;
+        assert_eq!(res.status, StatusCode::CREATED, "join {i}: {}", res.body);
+    }
+    // Beyond it, both instances make the address wait, and no one is added.
+    for instance in [&app, &other] {
+        let res = join_from(instance, room, &code, "Nog een").await;
+        assert_throttled(&res, 600);
+    }
+    // Another address still joins.
+    let res = join_from(&other, "198.51.100.4", &code, "Elders").await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(
+        regie.get(&format!("/api/v1/workshops/{id}")).await.json()["participants"],
+        JOINS_PER_ADDRESS + 1
+    );
+}
+
+async fn joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in() {
+    let app = TestApp::demo().await;
+    let other = app.another_instance().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = set_up(&regie, json!({"title": "Stormloop"})).await;
+    let (id, code) = (id_of(&w), w["code"].as_str().unwrap().to_string());
+
+    // 100 joins from one address at the same moment, spread over two instances.
+    let tries = 100;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(tries));
+    let mut tasks = Vec::new();
+    for i in 0..tries {
+        let instance = if i % 2 == 0 { &app } else { &other };
+        let session = instance.anonymous().with_address("203.0.113.30");
+        let (barrier, code) = (barrier.clone(), code.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            session
+                .api(
+                    Method::POST,
+                    "/api/v1/workshops/join",
+                    Some(json!({"code": code, "name": format!("Stormer {i}")})),
+                )
+                .await
+        }));
+    }
+    let (mut joined, mut throttled) = (0, 0);
+    for t in tasks {
+        let res = t.await.unwrap();
+        match res.status {
+            StatusCode::CREATED => joined += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert_throttled(&res, 600);
+                throttled += 1
+            }
+            other => panic!("a join got {other}: {}", res.body),
+        }
+    }
+    eprintln!(
+        "{:?}: {tries} joins at once from one address on two instances: {joined} joined, {throttled} answered 429",
+        Backend::current()
+    );
+    assert_eq!(joined, JOINS_PER_ADDRESS);
+    assert_eq!(throttled, tries - JOINS_PER_ADDRESS);
+    assert_eq!(
+        regie.get(&format!("/api/v1/workshops/{id}")).await.json()["participants"],
+        JOINS_PER_ADDRESS
+    );
+}
+
+async fn codes_that_open_nothing_are_throttled_per_address() {
+    let app = TestApp::demo().await;
+    let other = app.another_instance().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = set_up(&regie, json!({"title": "Raden"})).await;
+    let code = w["code"].as_str().unwrap().to_string();
+    let guesser = "203.0.113.40";
+
+    // A few typos are answered as such, on either instance.
+    for i in 0..WRONG_CODES_PER_ADDRESS {
+        let instance = if i % 2 == 0 { &app } else { &other };
+        let res = join_from(instance, guesser, &format!("QQQQ{i:02}"), "Gok").await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert_eq!(res.refused_fields(), ["code"]);
+    }
+    // Then the address waits, on every instance, and even the right code tells it nothing.
+    for instance in [&app, &other] {
+        assert_throttled(&join_from(instance, guesser, "QQQQZZ", "Gok").await, 60);
+        assert_throttled(&join_from(instance, guesser, &code, "Gok").await, 60);
+    }
+    // The form says so in words, and the code in a link is not looked up either.
+    let page = app
+        .anonymous()
+        .with_address(guesser)
+        .post_form("/meedoen", &[("code", &code), ("name", "Gok")])
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.header("retry-after").parse::<u64>().is_ok());
+    assert_eq!(
+        page.text_of("throttled").as_deref(),
+        Some(
+            "Vanaf dit adres zijn te veel codes ingevuld die niet bestaan. Probeer het over een minuut opnieuw."
+        ),
+        "{}",
+        page.body
+    );
+    let link = other
+        .anonymous()
+        .with_address(guesser)
+        .get(&format!("/meedoen?code={code}"))
+        .await;
+    assert_eq!(link.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!link.shows("Raden"), "the workshop's title");
+    // Someone else joins as usual, by the API and by the form.
+    let res = join_from(&other, "198.51.100.5", &code, "Anna").await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let form = app
+        .anonymous()
+        .with_address("198.51.100.5")
+        .get(&format!("/meedoen?code={code}"))
+        .await;
+    assert!(form.shows("Raden"));
+}
+
+async fn the_limit_per_workshop_holds_across_addresses() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = set_up(&regie, json!({"title": "Volle zaal"})).await;
+    let code = w["code"].as_str().unwrap().to_string();
+    let spare = set_up(&regie, json!({"title": "Andere zaal"})).await;
+
+    // Many addresses, a few joins each: the workshop takes its cap and no more.
+    for i in 0..JOINS_PER_WORKSHOP {
+        let address = format!("10.1.{}.{}", i / 4, i % 4 + 1);
+        let res = join_from(&app, &address, &code, &format!("Deelnemer {i}")).await;
+        assert_eq!(res.status, StatusCode::CREATED, "join {i}: {}", res.body);
+    }
+    let res = join_from(&app, "10.9.9.9", &code, "Te laat").await;
+    assert_throttled(&res, 600);
+    // Another workshop is open to the same address.
+    let res = join_from(&app, "10.9.9.9", spare["code"].as_str().unwrap(), "Te laat").await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+}
+
+/// The participants as the facilitator's API lists them: (name, notes, dots) by participant id.
+async fn participants(regie: &Session, id: i64) -> Vec<Value> {
+    let res = regie
+        .get(&format!("/api/v1/workshops/{id}/participants"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.json()["items"].as_array().unwrap().clone()
+}
+
+async fn the_facilitator_removes_a_participant_with_their_notes_and_dots() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = set_up(
+        &regie,
+        json!({"title": "Opgezette stemming", "themes": ["llo", "leermiddelen", "innovatie"], "groups": ["Strategisch", "ICT"]}),
+    )
+    .await;
+    let id = id_of(&w);
+    let code = w["code"].as_str().unwrap();
+    let (anna, _) = join(&app, code, "Anna").await;
+    let (stuffer, joined) = join(&app, code, "Stemmer").await;
+    let stuffer_id = joined["participant"].as_i64().unwrap();
+    phase(&regie, id, "ordenen").await;
+    assert_eq!(
+        note(&anna, id, "conclusie", "llo", "Samen optrekken")
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    for text in ["Innovatie eerst", "Echt waar"] {
+        let res = note(&stuffer, id, "waarom", "innovatie", text).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    phase(&regie, id, "stemmen").await;
+    for (i, theme) in ["llo", "llo", "leermiddelen"].iter().enumerate() {
+        assert_eq!(
+            dot(&anna, id, &format!("a{i}"), theme).await.status,
+            StatusCode::CREATED
+        );
+    }
+    for i in 0..3 {
+        assert_eq!(
+            dot(&stuffer, id, &format!("s{i}"), "innovatie")
+                .await
+                .status,
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(
+        results(&regie, id).await,
+        [
+            ("innovatie".to_string(), 3),
+            ("llo".to_string(), 2),
+            ("leermiddelen".to_string(), 1)
+        ]
+    );
+
+    // The facilitator sees who takes part: number, name, group, notes, dots, when.
+    let list = participants(&regie, id).await;
+    assert_eq!(list.len(), 2);
+    let s = list
+        .iter()
+        .find(|p| p["participant"] == stuffer_id)
+        .unwrap();
+    assert_eq!(s["label"], "Deelnemer 2");
+    assert_eq!(s["name"], "Stemmer");
+    assert_eq!(
+        (s["notes"].as_i64(), s["dots"].as_i64()),
+        (Some(2), Some(3))
+    );
+    assert!(s["group_name"].is_string() && s["joined_at"].is_string());
+
+    // Removed: every screen hears the notes and dots go, then the participant.
+    let mut screen = regie
+        .events(&format!("/api/v1/workshops/{id}/events"), None)
+        .await;
+    let res = regie
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/workshops/{id}/participants/{stuffer_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    let heard = screen.take(6, WAIT).await;
+    let names: Vec<&str> = heard.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["note_removed", "note_removed", "dot", "dot", "dot", "left"]
+    );
+    assert_eq!(heard[4].data["dots"], 0, "innovatie has no dots left");
+    assert_eq!(heard[5].data["participants"], 1);
+
+    // The ranking counts without them, their notes are gone, and so is their place in the list.
+    assert_eq!(
+        results(&regie, id).await,
+        [
+            ("llo".to_string(), 2),
+            ("leermiddelen".to_string(), 1),
+            ("innovatie".to_string(), 0)
+        ]
+    );
+    let notes = regie
+        .get(&format!("/api/v1/workshops/{id}/notes"))
+        .await
+        .json();
+    let texts: Vec<&str> = notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["Samen optrekken"]);
+    let list = participants(&regie, id).await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["name"], "Anna");
+
+    // Their token opens nothing any more; Anna's still does.
+    assert_eq!(
+        stuffer.get(&format!("/api/v1/workshops/{id}")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        dot(&stuffer, id, "s9", "innovatie").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        note(&stuffer, id, "waarom", "innovatie", "Ik ben terug")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        anna.get(&format!("/api/v1/workshops/{id}")).await.json()["me"]["dots_left"],
+        0
+    );
+
+    // Removed once: a second time, or a participant of another workshop, is not found.
+    let again = regie
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/workshops/{id}/participants/{stuffer_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let elsewhere = set_up(&regie, json!({"title": "Elders"})).await;
+    let anna_id = list[0]["participant"].as_i64().unwrap();
+    let res = regie
+        .api(
+            Method::DELETE,
+            &format!(
+                "/api/v1/workshops/{}/participants/{anna_id}",
+                id_of(&elsewhere)
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(participants(&regie, id).await.len(), 1);
+
+    // A newcomer gets a number no one had: Deelnemer 3, not 2 again.
+    join(&app, code, "Cas").await;
+    let list = participants(&regie, id).await;
+    assert_eq!(list[1]["label"], "Deelnemer 3");
+}
+
+async fn only_the_facilitator_sees_and_removes_participants() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = set_up(
+        &regie,
+        json!({"title": "Alleen de begeleider", "anonymous": true}),
+    )
+    .await;
+    let id = id_of(&w);
+    let (anna, joined) = join(&app, w["code"].as_str().unwrap(), "Anna").await;
+    let anna_id = joined["participant"].as_i64().unwrap();
+    let list_path = format!("/api/v1/workshops/{id}/participants");
+    let remove_path = format!("{list_path}/{anna_id}");
+    let page_path = format!("/werksessies/{id}/deelnemers/{anna_id}/verwijderen");
+
+    for s in [app.login(IM_HORIZON).await, app.login(LEZER).await] {
+        assert_eq!(s.get(&list_path).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            s.api(Method::DELETE, &remove_path, None).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            s.post_form(&page_path, &[]).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    // A participant's token is no login; anonymous visitors get none either.
+    for s in [anna, app.anonymous()] {
+        assert_eq!(s.get(&list_path).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            s.api(Method::DELETE, &remove_path, None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let list = participants(&regie, id).await;
+    assert_eq!(list.len(), 1, "nothing was removed");
+    // In an anonymous workshop the facilitator's list has no names either.
+    assert!(list[0].get("name").is_none_or(Value::is_null), "{list:?}");
+    assert_eq!(list[0]["label"], "Deelnemer 1");
+    // The beheerder may run workshops too.
+    let beheer = app.login(BEHEERDER).await;
+    assert_eq!(
+        beheer.api(Method::DELETE, &remove_path, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+}
+
+async fn the_facilitators_page_lists_participants_and_removes_one_without_javascript() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = set_up(
+        &regie,
+        json!({"title": "Werksessie met een indringer", "themes": ["llo", "innovatie"], "groups": ["Strategisch", "ICT"]}),
+    )
+    .await;
+    let id = id_of(&w);
+    let code = w["code"].as_str().unwrap();
+    let page_path = format!("/werksessies/{id}");
+    let visitor = app.anonymous();
+    let joined = visitor
+        .post_form(
+            "/meedoen",
+            &[("code", code), ("name", "Eva"), ("group", "1")],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER);
+    phase(&regie, id, "stemmen").await;
+    let eva_id = participants(&regie, id).await[0]["participant"]
+        .as_i64()
+        .unwrap();
+    for client_id in ["e1", "e2"] {
+        let placed = visitor
+            .post_form(
+                &format!("{page_path}/stippen"),
+                &[("theme", "innovatie"), ("client_id", client_id)],
+            )
+            .await;
+        assert_eq!(placed.status, StatusCode::SEE_OTHER);
+    }
+
+    // The facilitator's page: a table with a caption, a row per participant, and a button
+    // that says whom it removes.
+    let page = regie.get(&page_path).await;
+    assert!(page.body.contains("<caption>"), "{}", page.body);
+    assert!(page.shows("Wie er meedoen (1)"));
+    assert!(page.shows("Deelnemer 1 <span class=\"name\">(Eva)</span>"));
+    assert!(
+        page.shows(
+            "Verwijderen<span class=\"visually-hidden\"> Deelnemer 1 (Eva, groep ICT)</span>"
+        )
+    );
+    assert!(page.shows(&format!(
+        "action=\"/werksessies/{id}/deelnemers/{eva_id}/verwijderen\""
+    )));
+    // Others do not see the list.
+    assert!(!visitor.get(&page_path).await.shows("Wie er meedoen"));
+
+    // Without the form's token nothing happens; with it, Eva goes, and the page says so.
+    let forged = regie
+        .post_raw(&format!("{page_path}/deelnemers/{eva_id}/verwijderen"), &[])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let removed = regie
+        .post_form(&format!("{page_path}/deelnemers/{eva_id}/verwijderen"), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let after = regie.get(removed.location()).await;
+    assert_eq!(
+        after.text_of("participant-removed").as_deref(),
+        Some("Deelnemer 1 is verwijderd, met 0 notities en 2 stippen.")
+    );
+    assert!(after.shows("Er doet nog niemand mee."));
+    assert_eq!(
+        results(&regie, id).await,
+        [("llo".to_string(), 0), ("innovatie".to_string(), 0)]
+    );
+    // Eva's browser is sent to join again; pressing the button twice only shows the list.
+    assert_eq!(visitor.get(&page_path).await.location(), "/meedoen");
+    let twice = regie
+        .post_form(&format!("{page_path}/deelnemers/{eva_id}/verwijderen"), &[])
+        .await;
+    assert_eq!(twice.status, StatusCode::SEE_OTHER);
+    assert_eq!(twice.location(), format!("{page_path}#deelnemers"));
 }
