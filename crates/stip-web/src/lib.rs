@@ -80,6 +80,8 @@ pub struct AppState {
     pub stale_after_days: u32,
     /// The provider people log in with (SURFconext), when configured.
     pub oidc: Option<Arc<sso::Oidc>>,
+    /// Turns to read an uploaded file (see `exchange::Readers`).
+    pub readers: Arc<exchange::Readers>,
 }
 
 impl AppState {
@@ -91,7 +93,14 @@ impl AppState {
             survey_results: Arc::default(),
             stale_after_days: stip_core::portfolio::STATUS_STALE_AFTER_DAYS,
             oidc: None,
+            readers: Arc::default(),
         }
+    }
+
+    /// Reads uploaded files with these turns (how many at once, how long a request waits).
+    pub fn with_readers(mut self, readers: Arc<exchange::Readers>) -> AppState {
+        self.readers = readers;
+        self
     }
 
     /// Logs people in with their institution's account through this provider too.
