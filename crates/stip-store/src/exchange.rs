@@ -387,11 +387,11 @@ impl Store {
         // same file, say) would be made twice: the file is to be read again.
         let own = index.of_institution(institution_id);
         let existing = existing(&own);
-        let made_since = made_since(preview, &plan, |number, title| {
+        let made = made_since(preview, &plan, |number, title| {
             existing.find(number, title).is_some()
         });
-        if !made_since.is_empty() {
-            return Ok(Committed::Outdated(made_since));
+        if !made.is_empty() {
+            return Ok(Committed::Outdated(made));
         }
         for (row, plan) in preview.rows.iter().zip(&plan) {
             let Ok(imported) = &row.outcome else {
