@@ -117,12 +117,22 @@ mod tests {
 
     #[test]
     fn a_text_that_starts_like_a_formula_is_written_as_text_and_read_back_as_typed() {
-        for typed in ["=HYPERLINK(\"http://x\")", "+SUM(1,2)", "@cmd", "-1+2", "\t=1"] {
+        for typed in [
+            "=HYPERLINK(\"http://x\")",
+            "+SUM(1,2)",
+            "@cmd",
+            "-1+2",
+            "\t=1",
+        ] {
             let written = csv_text(typed);
             assert_eq!(written, format!("'{typed}"));
             assert_eq!(csv_field(&written), typed);
         }
         assert_eq!(csv_text("Wifi vernieuwen"), "Wifi vernieuwen");
-        assert_eq!(csv_field("'t Hoen"), "'t Hoen", "an apostrophe of its own stays");
+        assert_eq!(
+            csv_field("'t Hoen"),
+            "'t Hoen",
+            "an apostrophe of its own stays"
+        );
     }
 }

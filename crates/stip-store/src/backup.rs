@@ -182,9 +182,10 @@ impl Store {
                             .await?;
                     first_start &= rows.is_empty() || default_agenda.get(table) == Some(&rows);
                 }
-                for table in TABLES.iter().filter(|t| {
-                    !SEEDED.contains(t) && !(first_start && FIRST_START.contains(t))
-                }) {
+                for table in TABLES
+                    .iter()
+                    .filter(|t| !SEEDED.contains(t) && !(first_start && FIRST_START.contains(t)))
+                {
                     let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
                         .fetch_one(&mut *$tx)
                         .await?;
@@ -312,19 +313,43 @@ fn first_start_rows() -> std::collections::HashMap<&'static str, Vec<(String, St
     [
         (
             "main_lines",
-            sorted(agenda.main_lines.into_iter().map(|m| (m.code, m.name)).collect()),
+            sorted(
+                agenda
+                    .main_lines
+                    .into_iter()
+                    .map(|m| (m.code, m.name))
+                    .collect(),
+            ),
         ),
         (
             "themes",
-            sorted(agenda.themes.into_iter().map(|t| (t.code, t.name)).collect()),
+            sorted(
+                agenda
+                    .themes
+                    .into_iter()
+                    .map(|t| (t.code, t.name))
+                    .collect(),
+            ),
         ),
         (
             "policy_drivers",
-            sorted(agenda.drivers.into_iter().map(|d| (d.code, d.name)).collect()),
+            sorted(
+                agenda
+                    .drivers
+                    .into_iter()
+                    .map(|d| (d.code, d.name))
+                    .collect(),
+            ),
         ),
         (
             "criteria",
-            sorted(agenda.criteria.into_iter().map(|c| (c.code, c.name)).collect()),
+            sorted(
+                agenda
+                    .criteria
+                    .into_iter()
+                    .map(|c| (c.code, c.name))
+                    .collect(),
+            ),
         ),
     ]
     .into_iter()

@@ -90,7 +90,9 @@ pub fn parse_plan_code(code: &str) -> Option<Vec<RowPlan>> {
             Some(match p.split_at_checked(1)? {
                 ("n", "") => RowPlan::New,
                 ("e", "") => RowPlan::Problems,
-                ("u", id) => RowPlan::Unchanged { id: id.parse().ok()? },
+                ("u", id) => RowPlan::Unchanged {
+                    id: id.parse().ok()?,
+                },
                 ("c", rest) => {
                     let (id, version) = rest.split_once('.')?;
                     RowPlan::Changed {
@@ -456,7 +458,8 @@ impl Store {
                 .map(|(_, t)| title_key(t))
                 .collect();
             let made = made_since(preview, &plan, |number, title| {
-                number.is_some_and(|n| by_number.contains(n)) || by_title.contains(&title_key(title))
+                number.is_some_and(|n| by_number.contains(n))
+                    || by_title.contains(&title_key(title))
             });
             if !made.is_empty() {
                 return Ok::<_, StoreError>(made);
@@ -478,13 +481,14 @@ impl Store {
                 let n = update_row!(&mut tx, *id, *version, &at, d, status_date, primary, number);
                 if n != 1 {
                     // Saved or deleted by someone since the plan: nothing is written.
-                    let gone: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
-                        .bind(*id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let row = preview.rows.iter().zip(&plan).find(|(_, p)| {
-                        matches!(p, RowPlan::Changed { id: changed, .. } if changed == id)
-                    });
+                    let gone: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
+                            .bind(*id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let row = preview.rows.iter().zip(&plan).find(
+                        |(_, p)| matches!(p, RowPlan::Changed { id: changed, .. } if changed == id),
+                    );
                     return Ok(row
                         .map(|(row, _)| OutdatedRow {
                             row: row.row,

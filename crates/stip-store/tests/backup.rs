@@ -215,7 +215,10 @@ async fn a_restore_takes_a_database_that_only_has_the_default_agenda() {
             matches!(&refused, Err(StoreError::NotEmpty(_))),
             "{refused:?}"
         );
-        assert_eq!(tables(&edited.store.backup().await.unwrap()), tables(&before));
+        assert_eq!(
+            tables(&edited.store.backup().await.unwrap()),
+            tables(&before)
+        );
     }
 }
 

@@ -381,11 +381,17 @@ async fn a_csv_export_writes_no_title_as_a_formula_and_reads_back_as_typed() {
         assert!(csv.contains(written), "{written} in {csv}");
     }
     for formula in [";=", ";+", ";@", ";-", ";\"=", ";\"+", ";\"@", ";\"-"] {
-        assert!(!csv.contains(formula), "no field starts with {formula}: {csv}");
+        assert!(
+            !csv.contains(formula),
+            "no field starts with {formula}: {csv}"
+        );
     }
     // What Stip wrote reads back as it was typed.
     let (ok, said, err) = import(&out("export.csv"), &["--dry-run"]);
     assert!(ok, "{err}");
-    assert!(said.contains("0 nieuw, 0 gewijzigd, 4 ongewijzigd"), "{said}");
+    assert!(
+        said.contains("0 nieuw, 0 gewijzigd, 4 ongewijzigd"),
+        "{said}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -5,8 +5,8 @@
 use super::columns::{FIELDS, Field};
 use super::{Document, ExchangeProject, FORMAT, ReferencePairs, VERSION};
 use crate::number::Hundredths;
-use crate::table::{Cell, Table};
 use crate::portfolio::{Character, EffortUnit, Horizon, Phase, ProjectData, Status, Visibility};
+use crate::table::{Cell, Table};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 

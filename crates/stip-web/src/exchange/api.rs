@@ -340,8 +340,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let institution = match institution_for(&state, &viewer, params.institution.as_deref()).await
-    {
+    let institution = match institution_for(&state, &viewer, params.institution.as_deref()).await {
         Ok(institution) => institution,
         Err(refusal) => return Ok(refusal.response(viewer.lang)),
     };

@@ -171,7 +171,10 @@ async fn upload(
             Ok(preview) => preview,
             Err(unread) => {
                 let (status, message) = match unread {
-                    Unread::Busy => (StatusCode::SERVICE_UNAVAILABLE, viewer.lang.t("import.busy")),
+                    Unread::Busy => (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        viewer.lang.t("import.busy"),
+                    ),
                     Unread::Because(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
                 };
                 let page = upload_page(

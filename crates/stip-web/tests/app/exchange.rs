@@ -140,7 +140,12 @@ async fn a_file_with_problems_is_previewed_with_them_and_never_committed() {
         .api(Method::POST, &format!("/api/v1/imports/{id}/commit"), None)
         .await;
     // Rows with problems are invalid input, not a change by someone else.
-    assert_eq!(commit.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", commit.body);
+    assert_eq!(
+        commit.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        commit.body
+    );
     let problem = commit.json();
     assert_eq!(problem["title"], "De invoer klopt niet");
     assert!(
@@ -581,7 +586,10 @@ fn assert_no_formulas(body: &str) {
         .iter()
         .filter(|f| f.starts_with(['=', '+', '-', '@', '\t', '\r']))
         .collect();
-    assert!(formulas.is_empty(), "no field starts like a formula: {formulas:?}");
+    assert!(
+        formulas.is_empty(),
+        "no field starts like a formula: {formulas:?}"
+    );
 }
 
 async fn the_csv_export_writes_no_title_as_a_formula() {
