@@ -1,4 +1,36 @@
-//! An export as a table: CSV as Dutch Excel opens it, and XLSX.
+//! An export as a table: CSV as Dutch Excel opens it, and XLSX. Every CSV Stip writes (project
+//! exports, survey responses, workshop results, positioning distributions) goes through
+//! [`Table::csv`], so every one keeps a typed text from running as a spreadsheet formula.
+
+use std::borrow::Cow;
+
+/// The first characters that make a spreadsheet read a CSV field as a formula (or, for tab and
+/// carriage return, let it hide one): `=HYPERLINK(…)`, `+SUM(1,2)`, `@cmd`, `-1+2`.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text as a CSV field: one that starts like a formula gets a leading `'`, so a spreadsheet
+/// shows it as the text it is (OWASP's advice for CSV injection).
+pub fn csv_text(t: &str) -> Cow<'_, str> {
+    if t.starts_with(FORMULA_START) {
+        Cow::Owned(format!("'{t}"))
+    } else {
+        Cow::Borrowed(t)
+    }
+}
+
+/// A CSV field as it was typed: [`csv_text`] undone, so a file Stip wrote reads back in as it
+/// was exported.
+pub fn csv_field(t: &str) -> &str {
+    match t.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => t,
+    }
+}
+
+/// A number as a Dutch CSV field: a decimal comma, no thousands separators.
+fn csv_number(n: f64) -> String {
+    n.to_string().replace('.', ",")
+}
 
 /// A cell of an export.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +47,8 @@ pub struct Table {
 }
 
 impl Table {
-    /// CSV as Dutch Excel opens it: `;`, UTF-8 with a byte order mark, CRLF.
+    /// CSV as Dutch Excel opens it: `;`, UTF-8 with a byte order mark, CRLF, decimal comma;
+    /// every text (headers too: a survey's question is typed by a person) through [`csv_text`].
     pub fn csv(&self) -> Vec<u8> {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         {
@@ -24,15 +57,11 @@ impl Table {
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(&mut out);
             // Writing to memory cannot fail.
-            let _ = w.write_record(&self.headers);
+            let _ = w.write_record(self.headers.iter().map(|h| csv_text(h).into_owned()));
             for row in &self.rows {
                 let _ = w.write_record(row.iter().map(|c| match c {
-                    // A typed answer that starts like a formula stays text in a spreadsheet.
-                    Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
-                        format!("'{t}")
-                    }
-                    Cell::Text(t) => t.clone(),
-                    Cell::Number(n) => n.to_string().replace('.', ","),
+                    Cell::Text(t) => csv_text(t).into_owned(),
+                    Cell::Number(n) => csv_number(*n),
                 }));
             }
             let _ = w.flush();
@@ -79,5 +108,31 @@ impl Table {
             self.headers.len().saturating_sub(1) as u16,
         )?;
         book.save_to_buffer()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_that_starts_like_a_formula_is_written_as_text_and_read_back_as_typed() {
+        for typed in [
+            "=HYPERLINK(\"http://x\")",
+            "+SUM(1,2)",
+            "@cmd",
+            "-1+2",
+            "\t=1",
+        ] {
+            let written = csv_text(typed);
+            assert_eq!(written, format!("'{typed}"));
+            assert_eq!(csv_field(&written), typed);
+        }
+        assert_eq!(csv_text("Wifi vernieuwen"), "Wifi vernieuwen");
+        assert_eq!(
+            csv_field("'t Hoen"),
+            "'t Hoen",
+            "an apostrophe of its own stays"
+        );
     }
 }

@@ -6,10 +6,15 @@
 //! restore loads an empty database (it refuses any other) in one transaction: it either loads
 //! everything or leaves the database as empty as it found it. Not in a backup: the change log
 //! (a restored database starts its own), login throttling (minutes of state), uploaded files
-//! awaiting an import's confirmation, and the record of data migrations (the target's own
-//! migrations made it). A table the migrations fill with a shipped list ([`SEEDED`]) does not
-//! make a database less empty: a restore replaces those rows with the backup's, or keeps them
-//! when the backup predates the table.
+//! awaiting an import's confirmation (`imports`, `import_locks`: a preview is made again from
+//! the file), and the record of data migrations (the target's own migrations made it). A table
+//! the migrations fill with a shipped list ([`SEEDED`]) does not make a database less empty: a
+//! restore replaces those rows with the backup's, or keeps them when the backup predates the
+//! table. Nor does the default agenda that `stip serve` loads into a new database
+//! ([`FIRST_START`]), as long as it is exactly that agenda.
+//!
+//! A restore loads only what it fully understands: a document with a table or a column this
+//! Stip does not have is refused, naming it, rather than loaded without it.
 
 use crate::{Backend, Result, Store, StoreError};
 use serde_json::{Map, Value};
@@ -67,6 +72,14 @@ pub const TABLES: &[&str] = &[
 /// Tables a migration fills with the list Stip ships (the MORA process areas, the first agenda
 /// version), so a fresh database has rows there.
 pub const SEEDED: &[&str] = &["mora_areas", "agendas"];
+
+/// Tables `stip serve` fills on its first start with the default agenda (main lines, themes,
+/// policy drivers, portfolio criteria), children last. A restore replaces those rows when they
+/// are exactly the default agenda's.
+pub const FIRST_START: &[&str] = &["main_lines", "themes", "policy_drivers", "criteria"];
+
+/// The keys of a backup document besides its tables.
+const DOCUMENT_KEYS: &[&str] = &["stip_backup", "created_at", "tables"];
 
 /// A table's columns, in order, and whether each is a boolean (SQLite keeps those as 0 and 1).
 async fn columns(conn: &mut AnyConn<'_>, table: &str) -> Result<Vec<(String, bool)>> {
@@ -145,16 +158,48 @@ impl Store {
             .get("tables")
             .and_then(Value::as_object)
             .ok_or_else(|| invalid("no \"tables\"".into()))?;
+        // A key, table or column this Stip does not know would be lost without a word.
+        if let Some(key) = backup
+            .as_object()
+            .into_iter()
+            .flat_map(|doc| doc.keys())
+            .find(|k| !DOCUMENT_KEYS.contains(&k.as_str()))
+        {
+            return Err(invalid(format!("unknown key \"{key}\"")));
+        }
+        if let Some(table) = tables.keys().find(|t| !TABLES.contains(&t.as_str())) {
+            return Err(invalid(format!(
+                "unknown table \"{table}\" (made by another version of Stip?)"
+            )));
+        }
+        let default_agenda = first_start_rows();
         let mut loaded = Vec::new();
         macro_rules! load_all {
             ($tx:ident, $conn:expr) => {{
-                for table in TABLES.iter().filter(|t| !SEEDED.contains(t)) {
+                let mut first_start = true;
+                for table in FIRST_START {
+                    let rows: Vec<(String, String)> =
+                        sqlx::query_as(&format!("SELECT code, name FROM {table} ORDER BY code"))
+                            .fetch_all(&mut *$tx)
+                            .await?;
+                    first_start &= rows.is_empty() || default_agenda.get(table) == Some(&rows);
+                }
+                for table in TABLES
+                    .iter()
+                    .filter(|t| !SEEDED.contains(t) && !(first_start && FIRST_START.contains(t)))
+                {
                     let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
                         .fetch_one(&mut *$tx)
                         .await?;
                     if n > 0 {
                         return Err(StoreError::NotEmpty(format!("{table} has {n} rows")));
                     }
+                }
+                // Nothing refers to the default agenda yet: the database is empty.
+                for table in FIRST_START.iter().rev() {
+                    sqlx::query(&format!("DELETE FROM {table}"))
+                        .execute(&mut *$tx)
+                        .await?;
                 }
                 for table in TABLES {
                     let rows = match tables.get(*table) {
@@ -260,12 +305,78 @@ async fn dump(conn: &mut AnyConn<'_>, table: &str) -> Result<Vec<Value>> {
         .collect()
 }
 
-/// Inserts `rows` into `table`, by column name; a column a row lacks is NULL.
+/// The default agenda's `(code, name)` rows per [`FIRST_START`] table, ordered by code.
+fn first_start_rows() -> std::collections::HashMap<&'static str, Vec<(String, String)>> {
+    let agenda = stip_core::agenda::default_agenda();
+    let sorted = |mut rows: Vec<(String, String)>| {
+        rows.sort();
+        rows
+    };
+    [
+        (
+            "main_lines",
+            sorted(
+                agenda
+                    .main_lines
+                    .into_iter()
+                    .map(|m| (m.code, m.name))
+                    .collect(),
+            ),
+        ),
+        (
+            "themes",
+            sorted(
+                agenda
+                    .themes
+                    .into_iter()
+                    .map(|t| (t.code, t.name))
+                    .collect(),
+            ),
+        ),
+        (
+            "policy_drivers",
+            sorted(
+                agenda
+                    .drivers
+                    .into_iter()
+                    .map(|d| (d.code, d.name))
+                    .collect(),
+            ),
+        ),
+        (
+            "criteria",
+            sorted(
+                agenda
+                    .criteria
+                    .into_iter()
+                    .map(|c| (c.code, c.name))
+                    .collect(),
+            ),
+        ),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// Inserts `rows` into `table`, by column name; a column a row lacks is NULL, and a column the
+/// table does not have refuses the restore.
 async fn load(mut conn: AnyConn<'_>, table: &str, rows: &[Value]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let cols = columns(&mut conn, table).await?;
+    for row in rows {
+        let Some(row) = row.as_object() else {
+            return Err(StoreError::Corrupt(format!(
+                "not a Stip backup: a row of \"{table}\" is not an object"
+            )));
+        };
+        if let Some(column) = row.keys().find(|k| !cols.iter().any(|(c, _)| c == *k)) {
+            return Err(StoreError::Corrupt(format!(
+                "not a Stip backup: unknown column \"{column}\" in table \"{table}\" (made by another version of Stip?)"
+            )));
+        }
+    }
     let names = cols
         .iter()
         .map(|(n, _)| quoted(n))

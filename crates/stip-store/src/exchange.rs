@@ -7,7 +7,7 @@ use crate::{Result, Store, StoreError, on_pool, retrying};
 use std::sync::Arc;
 use stip_core::access::ProjectScope;
 use stip_core::exchange::columns::Mapping;
-use stip_core::exchange::preview::{Existing, Lists, Preview, PreviewError, preview};
+use stip_core::exchange::preview::{Existing, Lists, Preview, PreviewError, preview, title_key};
 use stip_core::exchange::sheet::Contents;
 use stip_core::portfolio::{ListRequest, Project, diff};
 
@@ -36,6 +36,154 @@ pub struct ImportCounts {
     pub unchanged: usize,
 }
 
+/// A row of a previewed import that would no longer do what its preview showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutdatedRow {
+    /// The row number as the spreadsheet shows it.
+    pub row: usize,
+    pub title: String,
+    pub why: Outdated,
+}
+
+/// What happened since a preview to the project of one of its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outdated {
+    /// The project the row changes (or left as it was) has been deleted: the row would make
+    /// it again.
+    Deleted,
+    /// A project the row would make exists now (another import of the same file, say).
+    MadeSince,
+    /// The project the row changes has been saved by someone since.
+    SavedSince,
+}
+
+/// What committing a previewed import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Committed {
+    Written(ImportCounts),
+    /// Nothing written: these rows would not do what the preview showed.
+    Outdated(Vec<OutdatedRow>),
+}
+
+/// A plan as a short text (`n`, `c<id>.<version>`, `u<id>`, `e` per row, comma-separated): what
+/// a preview showed, kept with the upload or carried by the confirming form.
+pub fn plan_code(plan: &[RowPlan]) -> String {
+    plan.iter()
+        .map(|p| match p {
+            RowPlan::New => "n".to_string(),
+            RowPlan::Changed { id, version, .. } => format!("c{id}.{version}"),
+            RowPlan::Unchanged { id } => format!("u{id}"),
+            RowPlan::Problems => "e".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A plan read back from [`plan_code`] (a changed row without its fields); `None` for anything
+/// else.
+pub fn parse_plan_code(code: &str) -> Option<Vec<RowPlan>> {
+    if code.is_empty() {
+        return Some(Vec::new());
+    }
+    code.split(',')
+        .map(|p| {
+            Some(match p.split_at_checked(1)? {
+                ("n", "") => RowPlan::New,
+                ("e", "") => RowPlan::Problems,
+                ("u", id) => RowPlan::Unchanged {
+                    id: id.parse().ok()?,
+                },
+                ("c", rest) => {
+                    let (id, version) = rest.split_once('.')?;
+                    RowPlan::Changed {
+                        id: id.parse().ok()?,
+                        version: version.parse().ok()?,
+                        fields: Vec::new(),
+                    }
+                }
+                _ => return None,
+            })
+        })
+        .collect()
+}
+
+/// The rows whose plan now differs from the plan their preview showed (`seen`).
+fn outdated_rows(preview: &Preview, seen: &[RowPlan], now: &[RowPlan]) -> Vec<OutdatedRow> {
+    let id_of = |p: &RowPlan| match p {
+        RowPlan::Changed { id, .. } | RowPlan::Unchanged { id } => Some(*id),
+        _ => None,
+    };
+    preview
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, row)| {
+            let now = now.get(i)?;
+            let why = match (seen.get(i), now) {
+                (Some(RowPlan::New), RowPlan::New) | (Some(RowPlan::Problems), _) => return None,
+                (Some(RowPlan::Unchanged { id: a }), RowPlan::Unchanged { id: b }) if a == b => {
+                    return None;
+                }
+                (
+                    Some(RowPlan::Changed {
+                        id: a, version: v, ..
+                    }),
+                    RowPlan::Changed {
+                        id: b, version: w, ..
+                    },
+                ) if a == b && v == w => return None,
+                (Some(seen), RowPlan::New) if id_of(seen).is_some() => Outdated::Deleted,
+                (Some(RowPlan::New), _) => Outdated::MadeSince,
+                _ => Outdated::SavedSince,
+            };
+            Some(OutdatedRow {
+                row: row.row,
+                title: row.title.clone(),
+                why,
+            })
+        })
+        .collect()
+}
+/// The rows planned as new whose project exists by now (`exists(number, title)`).
+fn made_since(
+    preview: &Preview,
+    plan: &[RowPlan],
+    exists: impl Fn(Option<&str>, &str) -> bool,
+) -> Vec<OutdatedRow> {
+    preview
+        .rows
+        .iter()
+        .zip(plan)
+        .filter(|(row, plan)| {
+            **plan == RowPlan::New && exists(row.external_id.as_deref(), &row.title)
+        })
+        .map(|(row, _)| OutdatedRow {
+            row: row.row,
+            title: row.title.clone(),
+            why: Outdated::MadeSince,
+        })
+        .collect()
+}
+
+/// The reference lists and an institution's stored projects, as a file is read against them.
+pub struct ImportContext {
+    lists: Lists,
+    own: Vec<Arc<Project>>,
+}
+
+impl ImportContext {
+    /// Reads a file's contents as projects of the institution (BRIN code `brin`), each row
+    /// matched with the project it describes among the institution's stored projects.
+    pub fn preview(
+        &self,
+        contents: &Contents,
+        brin: &str,
+        mapping: &Mapping,
+    ) -> Result<Preview, PreviewError> {
+        preview(contents, brin, &self.lists, mapping, &existing(&self.own))
+    }
+}
+
 /// An uploaded file awaiting confirmation.
 #[derive(Debug, Clone)]
 pub struct StoredImport {
@@ -48,6 +196,8 @@ pub struct StoredImport {
     pub created_at: String,
     /// What it wrote, once confirmed.
     pub result: Option<ImportCounts>,
+    /// What its preview showed when it was uploaded (see [`plan_code`]).
+    pub plan: Vec<RowPlan>,
 }
 
 /// How long an uploaded file is kept: long enough to come back to a preview, not forever.
@@ -109,10 +259,17 @@ impl Store {
         contents: &Contents,
         mapping: &Mapping,
     ) -> Result<Result<Preview, PreviewError>> {
-        let lists = self.import_lists().await?;
-        let own = self.index().await?.of_institution(institution_id);
-        let existing = existing(&own);
-        Ok(preview(contents, brin, &lists, mapping, &existing))
+        let context = self.import_context(institution_id).await?;
+        Ok(context.preview(contents, brin, mapping))
+    }
+
+    /// What a file of the institution is read against, to read it away from the store (on a
+    /// thread of its own: a large file takes a while).
+    pub async fn import_context(&self, institution_id: i64) -> Result<ImportContext> {
+        Ok(ImportContext {
+            lists: self.import_lists().await?,
+            own: self.index().await?.of_institution(institution_id),
+        })
     }
 
     /// What importing each row of `preview` into the institution does, row by row, against
@@ -130,7 +287,8 @@ impl Store {
                 let Ok(imported) = &row.outcome else {
                     return RowPlan::Problems;
                 };
-                // A project deleted since the preview is made again.
+                // A project deleted since the file was read is made again, unless the plan a
+                // person saw says otherwise (see `commit_import`).
                 let Some(p) = row
                     .matched
                     .and_then(|id| index.get(id))
@@ -167,24 +325,38 @@ impl Store {
         preview: &Preview,
         editor: &Editor,
     ) -> Result<ImportCounts> {
-        self.write_import(institution_id, preview, editor, None)
-            .await
+        match self
+            .write_import(institution_id, preview, editor, None, None)
+            .await?
+        {
+            Committed::Written(counts) => Ok(counts),
+            Committed::Outdated(_) => Err(StoreError::Busy),
+        }
     }
 
     /// Imports an uploaded file (its preview read again from the stored file) and marks it
     /// confirmed with what it wrote, in the same transaction: `ImportedAlready` when it was
-    /// confirmed before, by this request or another.
+    /// confirmed before, by this request or another. `seen` is the plan the person confirming
+    /// was shown: a row that would now do something else (its project deleted, made by another
+    /// import, saved by someone) writes nothing and is reported.
     pub async fn commit_import(
         &self,
         stored: &StoredImport,
         preview: &Preview,
+        seen: &[RowPlan],
         editor: &Editor,
-    ) -> Result<ImportCounts> {
+    ) -> Result<Committed> {
         if stored.result.is_some() {
             return Err(StoreError::ImportedAlready);
         }
-        self.write_import(stored.institution_id, preview, editor, Some(stored.id))
-            .await
+        self.write_import(
+            stored.institution_id,
+            preview,
+            editor,
+            Some(stored.id),
+            Some(seen),
+        )
+        .await
     }
 
     async fn write_import(
@@ -193,12 +365,20 @@ impl Store {
         preview: &Preview,
         editor: &Editor,
         import: Option<i64>,
-    ) -> Result<ImportCounts> {
+        seen: Option<&[RowPlan]>,
+    ) -> Result<Committed> {
         if preview.has_problems() {
             return Err(StoreError::ImportHasProblems);
         }
         let write = self.project_write().await?;
         let plan = self.plan_import(institution_id, preview).await?;
+        // An upload kept from before plans were kept has none: it is planned afresh.
+        if let Some(seen) = seen.filter(|seen| !seen.is_empty()) {
+            let outdated = outdated_rows(preview, seen, &plan);
+            if !outdated.is_empty() {
+                return Ok(Committed::Outdated(outdated));
+            }
+        }
         let at = crate::now();
         let refs = self.reference_ids().await?;
         let mut counts = ImportCounts::default();
@@ -209,14 +389,11 @@ impl Store {
         // same file, say) would be made twice: the file is to be read again.
         let own = index.of_institution(institution_id);
         let existing = existing(&own);
-        let made_since = preview.rows.iter().zip(&plan).any(|(row, plan)| {
-            *plan == RowPlan::New
-                && existing
-                    .find(row.external_id.as_deref(), &row.title)
-                    .is_some()
+        let made = made_since(preview, &plan, |number, title| {
+            existing.find(number, title).is_some()
         });
-        if made_since {
-            return Err(StoreError::Busy);
+        if !made.is_empty() {
+            return Ok(Committed::Outdated(made));
         }
         for (row, plan) in preview.rows.iter().zip(&plan) {
             let Ok(imported) = &row.outcome else {
@@ -241,7 +418,7 @@ impl Store {
         let result =
             serde_json::to_string(&counts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let today = at[..10].to_string();
-        let written: bool = on_pool!(self, write, |pool| retrying!(async {
+        let outdated: Vec<OutdatedRow> = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = crate::BeginWrite::begin_project_write(pool).await?;
             // The themes as they are in this transaction (see `BeginWrite`).
             let refs = refs.with_themes(crate::portfolio::live_theme_ids!(&mut tx));
@@ -260,6 +437,35 @@ impl Store {
                     return Err(StoreError::ImportedAlready);
                 }
             }
+            // One import into an institution at a time, in every process: the second waits
+            // here, then sees the projects the first made (a row lock on PostgreSQL, the
+            // database's write lock on SQLite).
+            sqlx::query(
+                "INSERT INTO import_locks (institution_id) VALUES ($1)
+                 ON CONFLICT (institution_id) DO UPDATE SET institution_id = excluded.institution_id",
+            )
+            .bind(institution_id)
+            .execute(&mut *tx)
+            .await?;
+            let stored: Vec<(Option<String>, String)> =
+                sqlx::query_as("SELECT external_id, title FROM projects WHERE institution_id = $1")
+                    .bind(institution_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let by_number: std::collections::HashSet<&str> =
+                stored.iter().filter_map(|(n, _)| n.as_deref()).collect();
+            let by_title: std::collections::HashSet<String> = stored
+                .iter()
+                .filter(|(n, _)| n.is_none())
+                .map(|(_, t)| title_key(t))
+                .collect();
+            let made = made_since(preview, &plan, |number, title| {
+                number.is_some_and(|n| by_number.contains(n))
+                    || by_title.contains(&title_key(title))
+            });
+            if !made.is_empty() {
+                return Ok::<_, StoreError>(made);
+            }
             for (id, version, stored, d, external_id) in &changed {
                 let status_date =
                     if stored.data.status != d.status || stored.data.status_note != d.status_note {
@@ -276,8 +482,27 @@ impl Store {
                     .filter(|x| stored.external_id.as_ref() != Some(x));
                 let n = update_row!(&mut tx, *id, *version, &at, d, status_date, primary, number);
                 if n != 1 {
-                    // Saved by someone since the plan: the import is planned again.
-                    return Ok::<_, StoreError>(false);
+                    // Saved or deleted by someone since the plan: nothing is written.
+                    let gone: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM projects WHERE id = $1")
+                            .bind(*id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let row = preview.rows.iter().zip(&plan).find(
+                        |(_, p)| matches!(p, RowPlan::Changed { id: changed, .. } if changed == id),
+                    );
+                    return Ok(row
+                        .map(|(row, _)| OutdatedRow {
+                            row: row.row,
+                            title: row.title.clone(),
+                            why: if gone.is_none() {
+                                Outdated::Deleted
+                            } else {
+                                Outdated::SavedSince
+                            },
+                        })
+                        .into_iter()
+                        .collect());
                 }
                 replace_links!(&mut tx, *id, d, &refs);
                 crate::portfolio::insert_history(
@@ -300,17 +525,17 @@ impl Store {
                 editor.name.as_str()
             );
             tx.commit().await?;
-            Ok(true)
+            Ok(Vec::new())
         }))?;
         // Following may reload the read model, which waits for every project write to end.
         drop(write);
-        if !written {
-            return Err(StoreError::Busy);
+        if !outdated.is_empty() {
+            return Ok(Committed::Outdated(outdated));
         }
         // Every write reaches this process's read model through the change log, like any other
         // process's: an import is no everyday save.
         self.follow_changes().await?;
-        Ok(counts)
+        Ok(Committed::Written(counts))
     }
 
     /// Every project of a list view (its filters and order, all pages), as `scope` may see it:
@@ -369,8 +594,10 @@ impl Store {
         file_name: &str,
         file: &[u8],
         mapping: &Mapping,
+        plan: &[RowPlan],
     ) -> Result<i64> {
         let raw = serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let plan = plan_code(plan);
         let now = chrono::Utc::now();
         let at = crate::timestamp(now);
         let expired = crate::timestamp(now - chrono::Duration::days(KEEP_IMPORTS_DAYS));
@@ -381,8 +608,8 @@ impl Store {
                 .execute(pool)
                 .await?;
             sqlx::query_scalar(
-                "INSERT INTO imports (institution_id, user_id, file_name, file, mapping, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO imports (institution_id, user_id, file_name, file, mapping, created_at, plan)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(institution_id)
             .bind(user_id)
@@ -390,6 +617,7 @@ impl Store {
             .bind(file)
             .bind(&raw)
             .bind(&at)
+            .bind(&plan)
             .fetch_one(pool)
             .await?
         }))
@@ -405,18 +633,20 @@ impl Store {
             String,
             String,
             Option<String>,
+            Option<String>,
         );
         let row: Option<Row> = on_pool!(self, read, |pool| {
             sqlx::query_as(
-                "SELECT id, institution_id, user_id, file_name, file, mapping, created_at, result
+                "SELECT id, institution_id, user_id, file_name, file, mapping, created_at, result, plan
                  FROM imports WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(pool)
             .await?
         });
-        let (id, institution_id, user_id, file_name, file, mapping, created_at, result) =
+        let (id, institution_id, user_id, file_name, file, mapping, created_at, result, plan) =
             row.ok_or(StoreError::NotFound)?;
+        let plan = plan.unwrap_or_default();
         let json = |what: &str, raw: &str| crate::corrupt(what, raw);
         Ok(StoredImport {
             id,
@@ -431,6 +661,7 @@ impl Store {
                 Some(r) => Some(serde_json::from_str(&r).map_err(|_| json("import result", &r))?),
                 None => None,
             },
+            plan: parse_plan_code(&plan).ok_or_else(|| json("import plan", &plan))?,
         })
     }
 

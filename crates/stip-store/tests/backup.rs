@@ -126,6 +126,18 @@ async fn a_restore_refuses_a_database_in_use_and_leaves_nothing_half_done() {
 
     let in_use = TestDb::sqlite().await;
     in_use.store.load_agenda(&default_agenda()).await.unwrap();
+    in_use
+        .store
+        .create_institution(&stip_core::institution::InstitutionData {
+            brin: stip_core::institution::BrinCode::parse("99ZZ").unwrap(),
+            name: "In gebruik College".into(),
+            short_name: "In gebruik".into(),
+            region: String::new(),
+            students: None,
+            domains: vec![],
+        })
+        .await
+        .unwrap();
     let before = in_use.store.backup().await.unwrap();
     assert!(matches!(
         in_use.store.restore(&backup).await,
@@ -168,4 +180,75 @@ async fn a_backup_without_mora_areas_keeps_the_shipped_list() {
     target.store.restore(&backup).await.unwrap();
     assert_eq!(target.store.mora_areas().await.unwrap().len(), 19);
     assert!(target.store.warm().await.unwrap() > 0);
+}
+
+/// Both backends, PostgreSQL when it is there.
+async fn databases() -> Vec<TestDb> {
+    let mut dbs = vec![TestDb::sqlite().await];
+    dbs.extend(TestDb::postgres().await);
+    dbs
+}
+
+/// `stip serve` loads the default agenda into a new database; a restore takes that database
+/// (and replaces the agenda with the backup's), but not one whose agenda someone changed.
+#[tokio::test]
+async fn a_restore_takes_a_database_that_only_has_the_default_agenda() {
+    let source = TestDb::sqlite().await;
+    filled(&source.store).await;
+    let mut backup = source.store.backup().await.unwrap();
+    // The backup's agenda is not the default one: the restore must replace, not merge.
+    backup["tables"]["themes"][0]["name"] = Value::from("Een eigen thema");
+    for target in databases().await {
+        target.store.load_agenda(&default_agenda()).await.unwrap();
+        target.store.restore(&backup).await.unwrap();
+        let restored = target.store.backup().await.unwrap();
+        assert_eq!(tables(&restored), tables(&backup));
+    }
+
+    for edited in databases().await {
+        let mut agenda = default_agenda();
+        agenda.themes[0].name = "Leven lang leren".into();
+        edited.store.load_agenda(&agenda).await.unwrap();
+        let before = edited.store.backup().await.unwrap();
+        let refused = edited.store.restore(&backup).await;
+        assert!(
+            matches!(&refused, Err(StoreError::NotEmpty(_))),
+            "{refused:?}"
+        );
+        assert_eq!(
+            tables(&edited.store.backup().await.unwrap()),
+            tables(&before)
+        );
+    }
+}
+
+/// A backup with a table or column this Stip does not know is refused, naming it, and nothing
+/// is loaded: it is not restored without that part.
+#[tokio::test]
+async fn a_restore_refuses_a_table_or_column_it_does_not_know() {
+    let source = TestDb::sqlite().await;
+    filled(&source.store).await;
+    let backup = source.store.backup().await.unwrap();
+    let mut unknown_table = backup.clone();
+    unknown_table["tables"]["project_budgets"] = serde_json::json!([{"id": 1}]);
+    let mut unknown_column = backup.clone();
+    unknown_column["tables"]["projects"][0]["budget_code"] = Value::from("K-12");
+    for target in databases().await {
+        let fresh = target.store.backup().await.unwrap();
+        for (doc, names) in [
+            (&unknown_table, "project_budgets"),
+            (&unknown_column, "budget_code"),
+        ] {
+            let refused = target.store.restore(doc).await;
+            assert!(
+                matches!(&refused, Err(StoreError::Corrupt(why)) if why.contains(names)),
+                "{names}: {refused:?}"
+            );
+            assert_eq!(
+                tables(&target.store.backup().await.unwrap()),
+                tables(&fresh),
+                "nothing loaded"
+            );
+        }
+    }
 }

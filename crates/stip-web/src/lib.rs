@@ -82,6 +82,8 @@ pub struct AppState {
     pub oidc: Option<Arc<sso::Oidc>>,
     /// `STIP_PUBLIC_URL`: when set, the one start of every absolute link.
     pub public_url: Option<Arc<str>>,
+    /// Turns to read an uploaded file (see `exchange::Readers`).
+    pub readers: Arc<exchange::Readers>,
 }
 
 impl AppState {
@@ -94,6 +96,7 @@ impl AppState {
             stale_after_days: stip_core::portfolio::STATUS_STALE_AFTER_DAYS,
             oidc: None,
             public_url: None,
+            readers: Arc::default(),
         }
     }
 
@@ -101,6 +104,12 @@ impl AppState {
     /// [`address::parse_public_url`]), whatever the request's headers say.
     pub fn with_public_url(mut self, url: &str) -> AppState {
         self.public_url = Some(url.trim_end_matches('/').into());
+        self
+    }
+
+    /// Reads uploaded files with these turns (how many at once, how long a request waits).
+    pub fn with_readers(mut self, readers: Arc<exchange::Readers>) -> AppState {
+        self.readers = readers;
         self
     }
 

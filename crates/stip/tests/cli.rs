@@ -421,3 +421,51 @@ async fn serve_creates_and_migrates_a_new_database_with_the_default_agenda() {
     store.close().await;
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A database on which `stip serve` ran once holds only the default agenda: `stip restore`
+/// takes it, on both backends.
+#[tokio::test]
+async fn restore_takes_a_database_that_serve_started_once() {
+    let source = fresh_sqlite().await;
+    let (ok, _, err) = run(
+        &[
+            "demo",
+            "--database",
+            &source.url,
+            "--institutions",
+            "7",
+            "--projects-per-institution",
+            "2",
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    let file = std::env::temp_dir().join(format!("stip-cli-backup-{}.json", std::process::id()));
+    let file = file.to_str().unwrap().to_string();
+    let (ok, _, err) = run(
+        &["backup", "--database", &source.url, "--output", &file],
+        None,
+    );
+    assert!(ok, "{err}");
+
+    let mut targets = vec![fresh_sqlite().await];
+    targets.extend(TestDb::postgres().await);
+    for target in targets {
+        let mut child = stip(&["serve", "--addr", "127.0.0.1:0", "--database", &target.url])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        assert!(lines.next().unwrap().unwrap().contains("ready"));
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let (ok, said, err) = run(&["restore", "--database", &target.url, &file], None);
+        assert!(ok, "{}: {said}{err}", target.url);
+        let store = stip_store::Store::connect(&target.url).await.unwrap();
+        assert_eq!(store.warm().await.unwrap(), 14, "the backup's projects");
+        store.close().await;
+    }
+    std::fs::remove_file(&file).ok();
+}

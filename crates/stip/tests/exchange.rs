@@ -334,3 +334,64 @@ async fn exports_read_back_into_an_empty_stip_unchanged() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_csv_export_writes_no_title_as_a_formula_and_reads_back_as_typed() {
+    let db = TestDb::sqlite().await;
+    demo(&db, 0);
+    let dir = tempdir();
+    let out = |name: &str| dir.join(name).display().to_string();
+    // An overview whose titles a spreadsheet would run as formulas.
+    std::fs::write(
+        out("formules.csv"),
+        "Titel;Fase;Thema's\r\n\
+         \"=HYPERLINK(\"\"http://evil.example\"\",\"\"klik\"\")\";idee;innovatie\r\n\
+         +SUM(1,2);idee;innovatie\r\n\
+         @cmd;idee;innovatie\r\n\
+         -1+2;idee;innovatie\r\n",
+    )
+    .unwrap();
+    let import = |file: &str, extra: &[&str]| {
+        let mut args = vec!["import", file, "--institution", "25LN", "--database"];
+        args.push(&db.url);
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let (ok, said, err) = import(&out("formules.csv"), &[]);
+    assert!(ok, "{said}{err}");
+    assert!(said.contains("4 nieuw"), "{said}");
+
+    let (ok, _, err) = run(&[
+        "export",
+        "--format",
+        "csv",
+        "-o",
+        &out("export.csv"),
+        "--database",
+        &db.url,
+    ]);
+    assert!(ok, "{err}");
+    let csv = std::fs::read_to_string(out("export.csv")).unwrap();
+    for written in [
+        ";\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"klik\"\")\";",
+        ";'+SUM(1,2);",
+        ";'@cmd;",
+        ";'-1+2;",
+    ] {
+        assert!(csv.contains(written), "{written} in {csv}");
+    }
+    for formula in [";=", ";+", ";@", ";-", ";\"=", ";\"+", ";\"@", ";\"-"] {
+        assert!(
+            !csv.contains(formula),
+            "no field starts with {formula}: {csv}"
+        );
+    }
+    // What Stip wrote reads back as it was typed.
+    let (ok, said, err) = import(&out("export.csv"), &["--dry-run"]);
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("0 nieuw, 0 gewijzigd, 4 ongewijzigd"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -112,7 +112,7 @@ impl<'a> Existing<'a> {
 }
 
 /// Titles match whatever their case or surrounding spaces.
-fn title_key(title: &str) -> String {
+pub fn title_key(title: &str) -> String {
     title.trim().to_lowercase()
 }
 

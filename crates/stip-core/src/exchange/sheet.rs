@@ -115,12 +115,16 @@ pub struct Limits {
 /// 20 MB, as the users asked.
 pub const DEFAULT_MAX_BYTES: usize = 20 * 1024 * 1024;
 
+/// What a file is read within by default. The limits bound the memory of one read (the web
+/// reads at most a few at once): a workbook's parts are unpacked into memory, and each cell
+/// costs some tens of bytes. 500,000 filled cells is 10,000 projects of 50 columns, far more
+/// than any institution keeps.
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_bytes: DEFAULT_MAX_BYTES,
-            max_unpacked: 400 * 1024 * 1024,
-            max_cells: 2_000_000,
+            max_unpacked: 200 * 1024 * 1024,
+            max_cells: 500_000,
         }
     }
 }
@@ -393,7 +397,11 @@ fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Sheet, FileError> {
     let mut cells = 0usize;
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| FileError::Unreadable(e.to_string()))?;
-        let values: Vec<Cell> = record.iter().map(text).collect();
+        // A field Stip (or anyone careful) wrote with a `'` against formulas reads as typed.
+        let values: Vec<Cell> = record
+            .iter()
+            .map(|field| text(crate::table::csv_field(field)))
+            .collect();
         cells += values.len();
         if cells > limits.max_cells {
             return Err(FileError::TooManyCells {

@@ -6,6 +6,7 @@ use super::columns::{FIELDS, Field};
 use super::{Document, ExchangeProject, FORMAT, ReferencePairs, VERSION};
 use crate::number::Hundredths;
 use crate::portfolio::{Character, EffortUnit, Horizon, Phase, ProjectData, Status, Visibility};
+use crate::table::{Cell, Table};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
@@ -124,32 +125,29 @@ fn value(row: &ExportRow<'_>, field: Option<&Field>, lists: &ReferencePairs) -> 
     }
 }
 
-/// CSV as Dutch Excel opens it: `;`-separated, UTF-8 with a byte order mark, CRLF, decimal
-/// comma, ISO dates.
+/// CSV as Dutch Excel opens it, through the one CSV writer ([`crate::table::Table::csv`]):
+/// `;`-separated, UTF-8 with a byte order mark, CRLF, decimal comma, ISO dates, and no text
+/// that a spreadsheet would run as a formula.
 pub fn csv(rows: &[ExportRow<'_>], lists: &ReferencePairs) -> Vec<u8> {
     let columns = columns(&lists.criteria);
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        // Writing to memory cannot fail.
-        let _ = w.write_record(columns.iter().map(|(_, h)| h.as_str()));
-        for row in rows {
-            let record = columns
-                .iter()
-                .map(|(f, _)| match value(row, f.as_ref(), lists) {
-                    Value::Text(t) => t,
-                    Value::Date(d) => d.to_string(),
-                    Value::Euro(h) => h.to_dutch().replace('.', ""),
-                    Value::Number(n) => Hundredths::from_f64(n).to_dutch().replace('.', ""),
-                });
-            let _ = w.write_record(record);
-        }
-        let _ = w.flush();
-    }
-    out
+    let table = Table {
+        headers: columns.iter().map(|(_, h)| h.clone()).collect(),
+        rows: rows
+            .iter()
+            .map(|row| {
+                columns
+                    .iter()
+                    .map(|(f, _)| match value(row, f.as_ref(), lists) {
+                        Value::Text(t) => Cell::Text(t),
+                        Value::Date(d) => Cell::Text(d.to_string()),
+                        Value::Euro(h) => Cell::Number(h.as_f64()),
+                        Value::Number(n) => Cell::Number(n),
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+    table.csv()
 }
 
 /// JSON in the exchange format.

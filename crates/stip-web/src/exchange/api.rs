@@ -2,8 +2,8 @@
 //! and then committed in one transaction; any list view as XLSX, CSV or JSON.
 
 use super::{
-    MAX_UPLOAD, Refused, confirm, content_type, export_bytes, problem_message, read_preview,
-    read_upload, status_code, stored_for,
+    MAX_UPLOAD, Refused, Unread, confirm, content_type, export_bytes, problem_message,
+    read_preview, read_upload, status_code, stored_for,
 };
 use crate::error::{Problem, ProblemField};
 use crate::extract::{Id, Listing};
@@ -110,9 +110,9 @@ async fn institution_for(
     state: &AppState,
     viewer: &Viewer,
     raw: Option<&str>,
-) -> Result<stip_core::institution::Institution, ApiError> {
+) -> Result<stip_core::institution::Institution, ImportRefusal> {
     if viewer.user.is_none() {
-        return Err(ApiError::Unauthorized);
+        return Err(ApiError::Unauthorized.into());
     }
     let lists = state.lists().await?;
     let found = match raw.map(str::trim).filter(|r| !r.is_empty()) {
@@ -134,9 +134,80 @@ async fn institution_for(
     if !viewer.may(Action::ImportProjects {
         institution_id: found.id,
     }) {
-        return Err(ApiError::Forbidden);
+        // An informatiemanager naming another institution is told which one is theirs.
+        let own = lists
+            .institutions
+            .iter()
+            .find(|i| Some(i.id) == viewer.actor.institution_id())
+            .filter(|own| {
+                viewer.may(Action::ImportProjects {
+                    institution_id: own.id,
+                })
+            });
+        return Err(match own {
+            Some(own) => ImportRefusal::OtherInstitution(own.data.name.clone()),
+            None => ImportRefusal::Api(ApiError::Forbidden),
+        });
     }
     Ok(found.clone())
+}
+
+/// Why an upload is not read for the institution it names.
+enum ImportRefusal {
+    Api(ApiError),
+    /// An informatiemanager named another institution than their own (its name).
+    OtherInstitution(String),
+}
+
+impl From<ApiError> for ImportRefusal {
+    fn from(e: ApiError) -> Self {
+        ImportRefusal::Api(e)
+    }
+}
+
+impl From<stip_store::StoreError> for ImportRefusal {
+    fn from(e: stip_store::StoreError) -> Self {
+        ImportRefusal::Api(e.into())
+    }
+}
+
+impl ImportRefusal {
+    fn response(self, lang: Lang) -> Response {
+        match self {
+            ImportRefusal::Api(e) => e.into_response(),
+            ImportRefusal::OtherInstitution(own) => {
+                let message = lang.t_with("import.own_institution_only", &[("institution", &own)]);
+                let field = ProblemField {
+                    field: "institution".into(),
+                    code: "own_institution_only".into(),
+                    message: message.clone(),
+                    min: None,
+                    max: None,
+                };
+                problem(
+                    lang,
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    message,
+                    Some(vec![field]),
+                )
+            }
+        }
+    }
+}
+
+/// 503 with `Retry-After`: every turn to read a file is taken.
+fn busy(lang: Lang) -> Response {
+    let mut res = problem(
+        lang,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "import_busy",
+        lang.t("import.busy"),
+        None,
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, super::RETRY_AFTER_SECONDS.into());
+    res
 }
 
 /// A 422 naming the file and why it cannot be read.
@@ -258,9 +329,10 @@ pub fn counts(plan: &[RowPlan]) -> ImportCountsJson {
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses((status = 201, description = "Previewed; nothing written yet", body = ImportPreviewJson),
         (status = 401, description = "Not logged in", body = crate::Problem),
-        (status = 403, description = "The caller may not import into this institution", body = crate::Problem),
+        (status = 403, description = "The caller may not import into this institution (an informatiemanager: only into their own, which `detail` names)", body = crate::Problem),
         (status = 413, description = "The file is larger than 20 MB", body = crate::Problem),
-        (status = 422, description = "No file, or a file Stip cannot read (`detail` says why)", body = crate::Problem)))]
+        (status = 422, description = "No file, or a file Stip cannot read (`detail` says why)", body = crate::Problem),
+        (status = 503, description = "Too many files are being read: try again after `Retry-After` seconds", body = crate::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -268,7 +340,10 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let institution = institution_for(&state, &viewer, params.institution.as_deref()).await?;
+    let institution = match institution_for(&state, &viewer, params.institution.as_deref()).await {
+        Ok(institution) => institution,
+        Err(refusal) => return Ok(refusal.response(viewer.lang)),
+    };
     let Some((name, bytes)) = read_upload(&headers, body).await.file else {
         return Err(ApiError::Invalid(Invalid::one("file", ErrorCode::Required)));
     };
@@ -277,13 +352,14 @@ pub async fn create(
     let preview =
         match read_preview(&state, viewer.lang, (&name, &bytes), &institution, &mapping).await? {
             Ok(p) => p,
-            Err(message) => return Ok(refused_file(viewer.lang, message)),
+            Err(Unread::Busy) => return Ok(busy(viewer.lang)),
+            Err(Unread::Because(message)) => return Ok(refused_file(viewer.lang, message)),
         };
     let plan = state.store.plan_import(institution.id, &preview).await?;
     let user_id = viewer.user.as_ref().map(|u| u.id);
     let id = state
         .store
-        .create_import(institution.id, user_id, &name, &bytes, &mapping)
+        .create_import(institution.id, user_id, &name, &bytes, &mapping, &plan)
         .await?;
     let json = preview_json(viewer.lang, id, brin, &name, &preview, &plan);
     Ok((
@@ -294,15 +370,19 @@ pub async fn create(
         .into_response())
 }
 
-/// Writes a previewed import: all rows in one transaction, or nothing. 409 when a row has
-/// problems (fix the file and upload it again), when it was committed already, or when a
-/// project in it was saved by someone since (commit again).
+/// Writes a previewed import: all rows in one transaction, or nothing. 422 when a row has
+/// problems (fix the file and upload it again; `errors` lists them by row and column); 409
+/// when it was committed already, or when a row would no longer do what the preview showed
+/// (its project deleted, made by another import, or saved by someone since; `errors` names
+/// the rows): preview the file again.
 #[utoipa::path(post, path = "/api/v1/imports/{id}/commit", tag = "imports", operation_id = "commit_import", params(("id" = i64, Path)),
     responses((status = 200, description = "Written", body = ImportCountsJson),
         (status = 401, description = "Not logged in", body = crate::Problem),
         (status = 403, description = "The caller may not import into this institution", body = crate::Problem),
         (status = 404, description = "No such import", body = crate::Problem),
-        (status = 409, description = "Rows with problems, committed already, or changed since the preview: nothing written", body = crate::Problem)))]
+        (status = 409, description = "Committed already, or rows changed since the preview: nothing written", body = crate::Problem),
+        (status = 422, description = "Rows with problems: nothing written", body = crate::Problem),
+        (status = 503, description = "Too many files are being read: try again after `Retry-After` seconds", body = crate::Problem)))]
 pub async fn commit(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -315,19 +395,52 @@ pub async fn commit(
         return Err(ApiError::NotFound);
     };
     let lang = viewer.lang;
-    let counts = match confirm(&state, &viewer, &stored, &institution).await? {
+    let counts = match confirm(&state, &viewer, &stored, &institution, None).await? {
         Ok(counts) => counts,
+        Err(Refused::Busy) => return Ok(busy(lang)),
+        Err(Refused::Unreadable(message)) => return Ok(refused_file(lang, message)),
+        Err(Refused::Problems { rows, lines }) => {
+            let errors = lines
+                .iter()
+                .map(|line| ProblemField {
+                    field: "file".into(),
+                    code: "row_problem".into(),
+                    message: line.clone(),
+                    min: None,
+                    max: None,
+                })
+                .collect();
+            let detail = Refused::Problems { rows, lines }.message(lang);
+            return Ok(problem(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                detail,
+                Some(errors),
+            ));
+        }
         Err(refused) => {
-            let detail = match refused {
-                Refused::Already => lang.t("import.committed_already"),
-                Refused::Because(message) => message,
+            let errors = match &refused {
+                Refused::Outdated(lines) => Some(
+                    lines
+                        .iter()
+                        .map(|line| ProblemField {
+                            field: "file".into(),
+                            code: "changed_since_preview".into(),
+                            message: line.clone(),
+                            min: None,
+                            max: None,
+                        })
+                        .collect(),
+                ),
+                _ => None,
             };
             return Ok(problem(
                 lang,
                 StatusCode::CONFLICT,
                 "conflict",
-                detail,
-                None,
+                refused.message(lang),
+                errors,
             ));
         }
     };

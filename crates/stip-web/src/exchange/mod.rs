@@ -22,8 +22,7 @@ use stip_core::exchange::write::{self, ExportRow};
 use stip_core::institution::Institution;
 use stip_core::portfolio::Project;
 use stip_core::portfolio::{Character, EffortUnit, Horizon, Phase, Status, Visibility};
-use stip_store::exchange::RowPlan;
-use stip_store::exchange::{ImportCounts, StoredImport};
+use stip_store::exchange::{Committed, ImportCounts, Outdated, OutdatedRow, RowPlan, StoredImport};
 use stip_store::{Store, StoreError};
 
 /// The most an upload may carry: the file (20 MB) and the form around it.
@@ -218,25 +217,85 @@ pub async fn read_upload(headers: &HeaderMap, body: Bytes) -> Upload {
     upload
 }
 
-/// Reads a stored or uploaded file into its preview for the institution, or the sentence why
-/// it cannot be read.
+/// Reading uploaded files: a 19 MB workbook takes seconds and hundreds of MB to read, so each
+/// is read on a thread of its own (never on the threads that serve requests), and only a few
+/// at once; a request that gets no turn in time is answered 503 with `Retry-After`.
+pub struct Readers {
+    turns: Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
+}
+
+/// How many files are read at once by default: memory stays within two files' worth.
+pub const READERS: usize = 2;
+/// How long a request waits for its turn to read by default.
+pub const READER_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+/// The `Retry-After` (seconds) of a request that got no turn.
+pub const RETRY_AFTER_SECONDS: u64 = 30;
+
+impl Readers {
+    /// `at_once` files read at the same time; a request waits `wait` for a turn.
+    pub fn new(at_once: usize, wait: std::time::Duration) -> Readers {
+        Readers {
+            turns: Arc::new(tokio::sync::Semaphore::new(at_once)),
+            wait,
+        }
+    }
+
+    /// A turn to read a file, held until dropped; `None` when no turn came free in time.
+    pub async fn turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        tokio::time::timeout(self.wait, self.turns.clone().acquire_owned())
+            .await
+            .ok()
+            .and_then(Result::ok)
+    }
+}
+
+impl Default for Readers {
+    fn default() -> Readers {
+        Readers::new(READERS, READER_WAIT)
+    }
+}
+
+/// Why a file gave no preview.
+pub enum Unread {
+    /// Every turn to read a file was taken for too long: try again shortly.
+    Busy,
+    /// The file cannot be read: the sentence why.
+    Because(String),
+}
+
+/// Reads a stored or uploaded file into its preview for the institution, or says why not. Every
+/// file the web reads goes through here: with a turn of [`Readers`], on a blocking thread.
 pub async fn read_preview(
     state: &AppState,
     lang: Lang,
     (name, bytes): (&str, &[u8]),
     institution: &Institution,
     mapping: &Mapping,
-) -> Result<Result<Preview, String>, stip_store::StoreError> {
-    let contents = match sheet::read(name, bytes, &Limits::default()) {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(file_error(lang, &e))),
+) -> Result<Result<Preview, Unread>, stip_store::StoreError> {
+    let Some(turn) = state.readers.turn().await else {
+        return Ok(Err(Unread::Busy));
     };
-    let brin = institution.data.brin.as_str();
-    let read = state
-        .store
-        .preview_import(institution.id, brin, &contents, mapping)
-        .await?;
-    Ok(read.map_err(|e| preview_error(lang, &e)))
+    let context = state.store.import_context(institution.id).await?;
+    let (name, bytes) = (name.to_string(), bytes.to_vec());
+    let brin = institution.data.brin.to_string();
+    let mapping = mapping.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        let contents = match sheet::read(&name, &bytes, &Limits::default()) {
+            Ok(c) => c,
+            Err(e) => return Err(file_error(lang, &e)),
+        };
+        // The bytes are read: their memory is free before the rows are made.
+        drop(bytes);
+        context
+            .preview(&contents, &brin, &mapping)
+            .map_err(|e| preview_error(lang, &e))
+    })
+    .await
+    // The reader guards itself against panics; a task that ends otherwise is a damaged file.
+    .unwrap_or_else(|_| Err(file_error(lang, &FileError::Damaged)));
+    Ok(read.map_err(Unread::Because))
 }
 
 /// An uploaded file and its institution, if `viewer` may import into it. One they may not is
@@ -269,17 +328,60 @@ pub async fn stored_for(
 pub enum Refused {
     /// It was imported already (by this request's twin, a second tab).
     Already,
-    /// The file has rows with problems, or a project in it was saved since: the sentence why.
-    Because(String),
+    /// No turn to read the file came free: try again shortly.
+    Busy,
+    /// The file cannot be read with its mapping: the sentence why.
+    Unreadable(String),
+    /// Rows have problems: how many rows, and each problem as "rij 3, kolom 'Startdatum': …".
+    Problems { rows: usize, lines: Vec<String> },
+    /// Rows that would do something else than their preview showed: each as a sentence.
+    Outdated(Vec<String>),
 }
 
-/// Confirms an uploaded file: reads it again as it is stored, and writes it in one
-/// transaction when no row has a problem.
+impl Refused {
+    /// The sentence that says why, with the rows.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Refused::Already => lang.t("import.committed_already"),
+            Refused::Busy => lang.t("import.busy"),
+            Refused::Unreadable(message) => message.clone(),
+            Refused::Problems { rows, lines } => lang.t_with(
+                "import.row_problems",
+                &[("n", &rows.to_string()), ("rows", &lines.join(" "))],
+            ),
+            Refused::Outdated(lines) => {
+                lang.t_with("import.outdated", &[("rows", &lines.join(" "))])
+            }
+        }
+    }
+}
+
+/// A row that would no longer do what its preview showed, as a sentence.
+fn outdated_line(lang: Lang, row: &OutdatedRow) -> String {
+    let why = match row.why {
+        Outdated::Deleted => "deleted",
+        Outdated::MadeSince => "made_since",
+        Outdated::SavedSince => "saved_since",
+    };
+    lang.t_with(
+        "import.outdated_row",
+        &[
+            ("row", &row.row.to_string()),
+            ("title", &row.title),
+            ("why", &lang.t(&format!("import.outdated_why.{why}"))),
+        ],
+    )
+}
+
+/// Confirms an uploaded file: reads it again as it is stored, and writes it in one transaction
+/// when no row has a problem and every row still does what `seen` (the plan its preview
+/// showed; the one kept with the upload when the request carries none) says.
 pub async fn confirm(
     state: &AppState,
     viewer: &Viewer,
     stored: &StoredImport,
     institution: &Institution,
+    seen: Option<Vec<RowPlan>>,
 ) -> Result<Result<ImportCounts, Refused>, StoreError> {
     if stored.result.is_some() {
         return Ok(Err(Refused::Already));
@@ -288,21 +390,31 @@ pub async fn confirm(
     let file = (stored.file_name.as_str(), stored.file.as_slice());
     let preview = match read_preview(state, lang, file, institution, &stored.mapping).await? {
         Ok(p) => p,
-        Err(message) => return Ok(Err(Refused::Because(message))),
+        Err(Unread::Busy) => return Ok(Err(Refused::Busy)),
+        Err(Unread::Because(message)) => return Ok(Err(Refused::Unreadable(message))),
     };
     if preview.has_problems() {
-        let n = preview.rows.iter().filter(|r| r.outcome.is_err()).count();
-        let message = lang.t_with("import.has_problems", &[("n", &n.to_string())]);
-        return Ok(Err(Refused::Because(message)));
+        let lines = preview
+            .rows
+            .iter()
+            .filter_map(|r| r.outcome.as_ref().err().map(|p| (r.row, p)))
+            .flat_map(|(row, problems)| problems.iter().map(move |p| (row, p)))
+            .map(|(row, p)| problem_line(lang, row, p))
+            .collect();
+        let rows = preview.rows.iter().filter(|r| r.outcome.is_err()).count();
+        return Ok(Err(Refused::Problems { rows, lines }));
     }
+    let seen = seen.unwrap_or_else(|| stored.plan.clone());
     match state
         .store
-        .commit_import(stored, &preview, &viewer.editor())
+        .commit_import(stored, &preview, &seen, &viewer.editor())
         .await
     {
-        Ok(counts) => Ok(Ok(counts)),
+        Ok(Committed::Written(counts)) => Ok(Ok(counts)),
+        Ok(Committed::Outdated(rows)) => Ok(Err(Refused::Outdated(
+            rows.iter().map(|r| outdated_line(lang, r)).collect(),
+        ))),
         Err(StoreError::ImportedAlready) => Ok(Err(Refused::Already)),
-        Err(StoreError::Busy) => Ok(Err(Refused::Because(lang.t("import.saved_since")))),
         Err(e) => Err(e),
     }
 }

@@ -4,7 +4,8 @@
 
 use super::api::{ImportCountsJson, counts};
 use super::{
-    MAX_UPLOAD, Refused, content_type, export_bytes, problem_line, read_preview, read_upload,
+    MAX_UPLOAD, Refused, Unread, content_type, export_bytes, problem_line, read_preview,
+    read_upload,
 };
 use crate::extract::{Form, Id};
 use crate::identity::Viewer;
@@ -14,7 +15,7 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -23,7 +24,7 @@ use stip_core::access::Action;
 use stip_core::exchange::columns::{FIELDS, Field, Mapping};
 use stip_core::exchange::preview::Preview;
 use stip_core::institution::{BrinCode, Institution};
-use stip_store::exchange::{RowPlan, StoredImport};
+use stip_store::exchange::{RowPlan, StoredImport, parse_plan_code, plan_code};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -146,10 +147,18 @@ async fn upload(
         if institutions.is_empty() {
             return Err(PageError::Forbidden);
         }
-        return refuse(
-            "institution",
-            viewer.lang.t("import.page.choose_institution"),
-        );
+        // An informatiemanager naming another institution is told which one is theirs.
+        let own = institutions
+            .iter()
+            .find(|i| Some(i.id) == viewer.actor.institution_id());
+        let message = match own {
+            Some(own) if !raw.is_empty() => viewer.lang.t_with(
+                "import.own_institution_only",
+                &[("institution", &own.data.name)],
+            ),
+            _ => viewer.lang.t("import.page.choose_institution"),
+        };
+        return refuse("institution", message);
     };
     let Some((name, bytes)) = upload.file else {
         return refuse("file", viewer.lang.t("import.page.choose_file"));
@@ -157,21 +166,36 @@ async fn upload(
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
     // A file Stip cannot read is said at once, on the form it was chosen on.
-    if let Err(message) =
-        read_preview(&state, viewer.lang, (&name, &bytes), institution, &mapping).await?
-    {
-        let page = upload_page(
-            &viewer,
-            &institutions,
-            brin.as_str(),
-            Some(("file", message)),
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
-    }
+    let preview =
+        match read_preview(&state, viewer.lang, (&name, &bytes), institution, &mapping).await? {
+            Ok(preview) => preview,
+            Err(unread) => {
+                let (status, message) = match unread {
+                    Unread::Busy => (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        viewer.lang.t("import.busy"),
+                    ),
+                    Unread::Because(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
+                };
+                let page = upload_page(
+                    &viewer,
+                    &institutions,
+                    brin.as_str(),
+                    Some(("file", message)),
+                );
+                let mut res = (status, render(&page)).into_response();
+                if status == StatusCode::SERVICE_UNAVAILABLE {
+                    res.headers_mut()
+                        .insert(header::RETRY_AFTER, super::RETRY_AFTER_SECONDS.into());
+                }
+                return Ok(res);
+            }
+        };
+    let plan = state.store.plan_import(institution.id, &preview).await?;
     let user_id = viewer.user.as_ref().map(|u| u.id);
     let id = state
         .store
-        .create_import(institution.id, user_id, &name, &bytes, &mapping)
+        .create_import(institution.id, user_id, &name, &bytes, &mapping, &plan)
         .await?;
     Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response())
 }
@@ -247,6 +271,9 @@ struct PreviewPage {
     file_error: Option<String>,
     /// Why confirming did not write.
     error: Option<String>,
+    /// The plan the page shows (see `stip_store::exchange::plan_code`), sent back on confirming
+    /// so the import writes what was shown or names the rows that changed since.
+    plan: String,
     /// What a confirmed import wrote.
     result: Option<ImportCountsJson>,
     mapping_saved: bool,
@@ -333,7 +360,7 @@ async fn preview_page(
     institution: &Institution,
     q: &ShowQuery,
     error: Option<String>,
-) -> Result<PreviewPage, PageError> {
+) -> Result<Result<PreviewPage, Busy>, PageError> {
     let brin = &institution.data.brin;
     let read = read_preview(
         state,
@@ -345,7 +372,8 @@ async fn preview_page(
     .await?;
     let (preview, file_error) = match read {
         Ok(p) => (p, None),
-        Err(message) => (Preview::default(), Some(message)),
+        Err(Unread::Busy) => return Ok(Err(Busy)),
+        Err(Unread::Because(message)) => (Preview::default(), Some(message)),
     };
     let plan = state.store.plan_import(institution.id, &preview).await?;
     let counts = counts(&plan);
@@ -393,7 +421,8 @@ async fn preview_page(
         .collect();
     let criteria = state.store.reference_pairs().await?.criteria;
     let c = viewer.chrome();
-    Ok(PreviewPage {
+    Ok(Ok(PreviewPage {
+        plan: plan_code(&plan),
         id: stored.id,
         institution_name: institution.data.name.clone(),
         brin: brin.to_string(),
@@ -427,7 +456,23 @@ async fn preview_page(
         }),
         mapping_saved: q.koppeling == "bewaard",
         c,
-    })
+    }))
+}
+
+/// Every turn to read a file is taken: the preview cannot be shown now.
+struct Busy;
+
+/// 503 with `Retry-After`: try again shortly.
+fn busy_page() -> Response {
+    let status = StatusCode::SERVICE_UNAVAILABLE;
+    let mut res = status.into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, super::RETRY_AFTER_SECONDS.into());
+    res.extensions_mut().insert(crate::error::ErrorReply::Page {
+        status,
+        key: "import_busy",
+    });
+    res
 }
 
 async fn show(
@@ -442,8 +487,10 @@ async fn show(
         );
     }
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
-    let page = preview_page(&state, &viewer, &stored, &institution, &q, None).await?;
-    Ok(render(&page))
+    match preview_page(&state, &viewer, &stored, &institution, &q, None).await? {
+        Ok(page) => Ok(render(&page)),
+        Err(Busy) => Ok(busy_page()),
+    }
 }
 
 /// The mapping form: per column `col_<i>` (its header) and `map_<i>` (a field code, or empty
@@ -493,19 +540,31 @@ async fn set_mapping(
     Ok(Redirect::to(&format!("/projecten/importeren/{id}{flash}#kolommen")).into_response())
 }
 
+/// Confirms the import as the page showed it: the form carries the page's plan (`plan`); a
+/// form without one (an old tab) confirms the plan shown at upload.
 async fn confirm(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
+    Form(form): Form<BTreeMap<String, String>>,
 ) -> Result<Response, PageError> {
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
-    let refused = match super::confirm(&state, &viewer, &stored, &institution).await? {
+    let seen = form.get("plan").and_then(|p| parse_plan_code(p));
+    let refused = match super::confirm(&state, &viewer, &stored, &institution, seen).await? {
         Ok(_) | Err(Refused::Already) => {
             return Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response());
         }
-        Err(Refused::Because(message)) => message,
+        Err(Refused::Busy) => return Ok(busy_page()),
+        Err(refused) => refused,
+    };
+    let status = match refused {
+        Refused::Outdated(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let q = ShowQuery::default();
-    let page = preview_page(&state, &viewer, &stored, &institution, &q, Some(refused)).await?;
-    Ok((StatusCode::CONFLICT, render(&page)).into_response())
+    let message = Some(refused.message(viewer.lang));
+    match preview_page(&state, &viewer, &stored, &institution, &q, message).await? {
+        Ok(page) => Ok((status, render(&page)).into_response()),
+        Err(Busy) => Ok(busy_page()),
+    }
 }

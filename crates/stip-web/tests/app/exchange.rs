@@ -17,7 +17,31 @@ on_both!(
     the_import_page_takes_files_up_to_20_mb_and_says_so_above_it,
     the_import_page_says_what_is_missing_and_is_only_for_who_may_import,
     every_list_page_links_its_view_as_xlsx_csv_and_json,
+    the_csv_export_writes_no_title_as_a_formula,
+    a_commit_whose_changed_project_was_deleted_since_reports_the_row,
+    an_upload_waits_for_a_turn_to_be_read_while_other_requests_are_answered,
+    an_upload_that_gets_no_turn_is_503_with_retry_after,
 );
+
+/// The race tests run on the multi-threaded runtime, on both databases.
+macro_rules! threaded_on_both {
+    ($($name:ident),* $(,)?) => {
+        mod threaded {
+            $(mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    crate::support::Backend::Sqlite.run(super::super::$name()).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    crate::support::Backend::Postgres.run(super::super::$name()).await
+                }
+            })*
+        }
+    };
+}
+
+threaded_on_both!(two_previews_of_one_file_committed_at_once_import_it_once);
 
 /// Uploads a fixture on the import page as `s`; the answer (a redirect to the preview).
 async fn upload_page(s: &Session, file: &str, institution: &str) -> TestResponse {
@@ -115,13 +139,24 @@ async fn a_file_with_problems_is_previewed_with_them_and_never_committed() {
     let commit = api
         .api(Method::POST, &format!("/api/v1/imports/{id}/commit"), None)
         .await;
-    assert_eq!(commit.status, StatusCode::CONFLICT);
-    assert!(
-        commit.json()["detail"]
-            .as_str()
-            .unwrap()
-            .contains("8 rijen"),
+    // Rows with problems are invalid input, not a change by someone else.
+    assert_eq!(
+        commit.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
+        commit.body
+    );
+    let problem = commit.json();
+    assert_eq!(problem["title"], "De invoer klopt niet");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("8 rijen"),
+        "{}",
+        commit.body
+    );
+    assert!(
+        problem["errors"].as_array().unwrap().iter().any(|e| e["message"]
+            == "rij 3, kolom 'Startdatum': '31-02-2021' is geen datum; schrijf bijvoorbeeld 31-12-2025."),
+        "the rows, by row and column: {}",
         commit.body
     );
     assert_eq!(
@@ -139,6 +174,14 @@ async fn only_the_institutions_own_people_and_beheerders_import() {
         .upload("/api/v1/imports?institution=25LJ", "h.xlsx", &file)
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "another institution");
+    let problem = res.json();
+    assert_eq!(
+        problem["detail"],
+        "Je kunt alleen projecten inlezen voor je eigen instelling, Horizon College.",
+        "{}",
+        res.body
+    );
+    assert_eq!(problem["errors"][0]["field"], "institution");
     for who in [LEZER, REGIEGROEP] {
         let s = app.anonymous().with_bearer(&app.token(who).await);
         let res = s
@@ -318,7 +361,7 @@ async fn the_import_page_names_every_problem_by_row_and_column_and_writes_nothin
     assert!(page.shows("Verbeterd bestand inlezen"));
     // Confirming anyway (an old tab) writes nothing and says why.
     let res = s.post_form(&format!("{href}/bevestigen"), &[]).await;
-    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.shows("Er is niets opgeslagen"));
     assert!(res.shows("8 rijen hebben een probleem"));
     assert_eq!(app.store().warm().await.unwrap(), before);
@@ -439,6 +482,13 @@ async fn the_import_page_says_what_is_missing_and_is_only_for_who_may_import() {
         res.shows("<title>Fout: "),
         "the title says the form has an error"
     );
+    // Another institution's BRIN: they are told they import into their own only.
+    let res = upload_page(&s, "horizon-overzicht.xlsx", "25LJ").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        res.text_of("e-institution").as_deref(),
+        Some("Je kunt alleen projecten inlezen voor je eigen instelling, Horizon College.")
+    );
 
     // A beheerder chooses the institution; without one, that is what is said.
     let admin = app.login(BEHEERDER).await;
@@ -500,4 +550,311 @@ async fn every_list_page_links_its_view_as_xlsx_csv_and_json() {
         res.header("content-type"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
+}
+
+/// Titles a spreadsheet would run as formulas when a CSV is opened.
+const FORMULAS: [&str; 4] = [
+    "=HYPERLINK(\"http://evil.example\",\"klik\")",
+    "+SUM(1,2)",
+    "@cmd",
+    "-1+2",
+];
+
+/// Every field of a CSV export, as the file has them (quotes undone).
+fn csv_fields(body: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+/// Asserts that a CSV export has each of the titles, and none as a formula.
+fn assert_no_formulas(body: &str) {
+    let fields = csv_fields(body);
+    for title in FORMULAS {
+        assert!(
+            fields.iter().any(|f| *f == format!("'{title}")),
+            "{title} is written as text: {body}"
+        );
+    }
+    let formulas: Vec<&String> = fields
+        .iter()
+        .filter(|f| f.starts_with(['=', '+', '-', '@', '\t', '\r']))
+        .collect();
+    assert!(
+        formulas.is_empty(),
+        "no field starts like a formula: {formulas:?}"
+    );
+}
+
+async fn the_csv_export_writes_no_title_as_a_formula() {
+    let app = TestApp::demo().await;
+    for title in FORMULAS {
+        app.add_project("25LN", title, |_| {}).await;
+    }
+    let s = app.login(IM_HORIZON).await;
+    // Through the API…
+    let res = s.get("/api/v1/projects/export?format=csv").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_no_formulas(&res.body);
+    // …and through the export link of an institution's page, as a person clicks it.
+    let page = html_decode(&s.get("/instellingen/25LN").await.body);
+    let at = page
+        .find("href=\"/api/v1/projects/export?format=csv")
+        .expect("the page links its CSV export");
+    let href = &page[at + 6..];
+    let href = &href[..href.find('"').unwrap()];
+    let res = s.get(href).await;
+    assert_eq!(res.status, StatusCode::OK, "{href}");
+    assert_no_formulas(&res.body);
+}
+
+/// Horizon College's projects, all on one page.
+fn horizon() -> stip_core::portfolio::ListRequest {
+    stip_core::portfolio::ListQuery {
+        institution: "25LN".into(),
+        per_page: "200".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap()
+}
+
+/// The project of Horizon College titled `title`: (id, version).
+async fn horizon_project(app: &TestApp, title: &str) -> (i64, i64) {
+    let all = app
+        .store()
+        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
+        .await
+        .unwrap();
+    let p = all
+        .items
+        .iter()
+        .find(|p| p.data.title == title && p.institution_brin.as_str() == "25LN")
+        .unwrap_or_else(|| panic!("no project {title}"));
+    (p.id, p.version)
+}
+
+/// How many projects Horizon College has.
+async fn horizon_count(app: &TestApp) -> u64 {
+    app.store()
+        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
+        .await
+        .unwrap()
+        .total
+}
+
+/// Two previews of the same file (two tabs, two colleagues), committed at the same moment on
+/// two instances: one writes the projects, the other writes nothing and asks to look again.
+async fn two_previews_of_one_file_committed_at_once_import_it_once() {
+    const RUNS: usize = 3;
+    let file = fixture("horizon-overzicht.xlsx");
+    let mut conflicts = 0;
+    for _ in 0..RUNS {
+        let app = TestApp::demo().await;
+        let other = app.another_instance().await;
+        let token = app.token(IM_HORIZON).await;
+        let before = horizon_count(&app).await;
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let res = app
+                .anonymous()
+                .with_bearer(&token)
+                .upload("/api/v1/imports", "horizon-overzicht.xlsx", &file)
+                .await;
+            assert_eq!(res.json()["counts"]["new"], 12, "{}", res.body);
+            ids.push(res.json()["id"].as_i64().unwrap());
+        }
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+        let tasks: Vec<_> = [app.anonymous(), other.anonymous()]
+            .into_iter()
+            .zip(ids)
+            .map(|(s, id)| {
+                let s = s.with_bearer(&token);
+                let barrier = barrier.clone();
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    s.api(Method::POST, &format!("/api/v1/imports/{id}/commit"), None)
+                        .await
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for task in tasks {
+            answers.push(task.await.unwrap());
+        }
+        let mut statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "{:?}",
+            answers.iter().map(|a| &a.body).collect::<Vec<_>>()
+        );
+        let refused = answers
+            .iter()
+            .find(|a| a.status == StatusCode::CONFLICT)
+            .unwrap()
+            .json();
+        assert!(
+            refused["detail"]
+                .as_str()
+                .unwrap()
+                .contains("Bekijk het bestand opnieuw"),
+            "{refused}"
+        );
+        assert_eq!(refused["errors"][0]["code"], "changed_since_preview");
+        assert!(
+            refused["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("staat intussen al in Stip"),
+            "{refused}"
+        );
+        assert_eq!(horizon_count(&app).await, before + 12, "made once");
+        conflicts += 1;
+    }
+    eprintln!("two commits of one file: {RUNS} runs, {conflicts} conflicts (409), 0 duplicates");
+}
+
+/// A row previewed as a change to a project that is deleted before the commit is reported;
+/// the project is not quietly made again.
+async fn a_commit_whose_changed_project_was_deleted_since_reports_the_row() {
+    let app = TestApp::demo().await;
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let file = fixture("horizon-overzicht.xlsx");
+    let first = api
+        .upload("/api/v1/imports", "horizon-overzicht.xlsx", &file)
+        .await
+        .json();
+    let id = first["id"].as_i64().unwrap();
+    api.api(Method::POST, &format!("/api/v1/imports/{id}/commit"), None)
+        .await;
+    // Someone changes a project, so the file changes it back…
+    let (project, version) = horizon_project(&app, "Studentdashboard studievoortgang").await;
+    let stored = app.store().project(project).await.unwrap();
+    let mut data = stored.data.clone();
+    data.status_note = "Bijgewerkt in Stip".into();
+    app.store()
+        .update_project(
+            project,
+            stip_core::Version(version),
+            &data,
+            &stip_store::portfolio::Editor {
+                user_id: None,
+                name: "Test".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let preview = api
+        .upload("/api/v1/imports", "horizon-overzicht.xlsx", &file)
+        .await
+        .json();
+    assert_eq!(preview["rows"][0]["status"], "changed", "{preview}");
+    assert_eq!(preview["counts"]["changed"], 1);
+    // …and then deletes it before the commit.
+    app.store().delete_project(project).await.unwrap();
+    let before = horizon_count(&app).await;
+    let id = preview["id"].as_i64().unwrap();
+    let res = api
+        .api(Method::POST, &format!("/api/v1/imports/{id}/commit"), None)
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    let problem = res.json();
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 1, "{problem}");
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "Rij 4 (Studentdashboard studievoortgang): dit project is intussen verwijderd; Stip maakt het niet stilletjes opnieuw"
+    );
+    assert_eq!(horizon_count(&app).await, before, "nothing made again");
+}
+
+/// While every turn to read a file is taken (by long reads), an upload waits for its turn, and
+/// everything else is answered as usual.
+async fn an_upload_waits_for_a_turn_to_be_read_while_other_requests_are_answered() {
+    let readers = std::sync::Arc::new(stip_web::exchange::Readers::new(
+        2,
+        std::time::Duration::from_secs(600),
+    ));
+    let app = TestApp::demo()
+        .await
+        .with_state(|s| s.with_readers(readers.clone()));
+    let first = readers.turn().await.expect("a turn");
+    let second = readers.turn().await.expect("a turn");
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let upload = tokio::spawn(async move {
+        api.upload(
+            "/api/v1/imports",
+            "horizon-overzicht.xlsx",
+            &fixture("horizon-overzicht.xlsx"),
+        )
+        .await
+    });
+    let s = app.login(IM_HORIZON).await;
+    for path in ["/healthz", "/api/v1/themes", "/projecten"] {
+        assert_eq!(s.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    assert!(!upload.is_finished(), "the upload waits for its turn");
+    drop(first);
+    let res = upload.await.unwrap();
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    drop(second);
+}
+
+/// An upload that gets no turn in time is told to come back: 503 with `Retry-After`, as a
+/// problem on the API and on the form on the page; nothing is kept.
+async fn an_upload_that_gets_no_turn_is_503_with_retry_after() {
+    let readers = std::sync::Arc::new(stip_web::exchange::Readers::new(
+        1,
+        std::time::Duration::ZERO,
+    ));
+    let app = TestApp::demo()
+        .await
+        .with_state(|s| s.with_readers(readers.clone()));
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let file = fixture("horizon-overzicht.xlsx");
+    let uploaded = api.upload("/api/v1/imports", "h.xlsx", &file).await;
+    assert_eq!(uploaded.status, StatusCode::CREATED, "a free turn: read");
+    let id = uploaded.json()["id"].as_i64().unwrap();
+
+    let before = horizon_count(&app).await;
+    let _busy = readers.turn().await.expect("the only turn");
+    let res = api.upload("/api/v1/imports", "h.xlsx", &file).await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+    assert_eq!(res.header("content-type"), "application/problem+json");
+    assert_eq!(res.header("retry-after"), "30");
+    assert!(
+        res.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Probeer het over een halve minuut opnieuw"),
+        "{}",
+        res.body
+    );
+    let commit = api
+        .api(Method::POST, &format!("/api/v1/imports/{id}/commit"), None)
+        .await;
+    assert_eq!(commit.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(commit.header("retry-after"), "30");
+
+    let s = app.login(IM_HORIZON).await;
+    let page = upload_page(&s, "horizon-overzicht.xlsx", "25LN").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(page.header("retry-after"), "30");
+    assert!(
+        page.text_of("e-file")
+            .is_some_and(|t| t.contains("Probeer het over een halve minuut opnieuw")),
+        "{}",
+        page.body
+    );
+    let preview = s.get(&format!("/projecten/importeren/{id}")).await;
+    assert_eq!(preview.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(preview.shows("Even te druk met inlezen"));
+    assert_eq!(horizon_count(&app).await, before, "nothing written");
 }
