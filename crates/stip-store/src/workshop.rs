@@ -170,6 +170,19 @@ pub struct NetworkPriorities {
     pub workshop: Option<i64>,
 }
 
+/// A participant's row with their number, when they joined, and their notes and dots.
+type SummaryRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    i64,
+    i64,
+);
+
 /// A participant as the facilitator sees them in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParticipantSummary {
@@ -475,17 +488,7 @@ impl Store {
     /// Every participant of a workshop with their number, when they joined and how many notes
     /// and dots they have, in the order they joined (for the facilitator).
     pub async fn participant_list(&self, workshop_id: i64) -> Result<Vec<ParticipantSummary>> {
-        let rows: Vec<(
-            i64,
-            i64,
-            String,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            String,
-            i64,
-            i64,
-        )> = on_pool!(self, read, |pool| {
+        let rows: Vec<SummaryRow> = on_pool!(self, read, |pool| {
             sqlx::query_as(
                     "SELECT p.id, p.workshop_id, p.name, p.group_index, p.user_id, p.number, p.created_at,
                          (SELECT COUNT(*) FROM workshop_notes n WHERE n.participant_id = p.id),
