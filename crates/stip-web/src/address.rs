@@ -86,8 +86,8 @@ pub fn origin(
         .or_else(|| header(axum::http::header::HOST.as_str()))
         .filter(|h| is_host(h))
         .unwrap_or("localhost");
-    let https = forwarded
-        && header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let https =
+        forwarded && header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"));
     let scheme = if https { "https" } else { "http" };
     format!("{scheme}://{host}")
 }
@@ -111,7 +111,9 @@ pub fn parse_public_url(raw: &str) -> Result<String, String> {
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("'{raw}' has a query or fragment; give only the address"));
+        return Err(format!(
+            "'{raw}' has a query or fragment; give only the address"
+        ));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
@@ -153,16 +155,27 @@ mod tests {
         h.insert("x-forwarded-proto", "https".parse().unwrap());
         let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
         assert_eq!(
-            origin(Some("https://stip.example.nl"), &proxies, ip("10.0.0.1"), &h),
+            origin(
+                Some("https://stip.example.nl"),
+                &proxies,
+                ip("10.0.0.1"),
+                &h
+            ),
             "https://stip.example.nl"
         );
         assert_eq!(
             origin(None, &proxies, ip("203.0.113.7"), &h),
             "http://stip.local:8080"
         );
-        assert_eq!(origin(None, &proxies, ip("10.0.0.1"), &h), "https://evil.example");
+        assert_eq!(
+            origin(None, &proxies, ip("10.0.0.1"), &h),
+            "https://evil.example"
+        );
         h.insert("host", "evil.example/x?y".parse().unwrap());
-        assert_eq!(origin(None, &proxies, ip("203.0.113.7"), &h), "http://localhost");
+        assert_eq!(
+            origin(None, &proxies, ip("203.0.113.7"), &h),
+            "http://localhost"
+        );
         assert_eq!(
             parse_public_url("https://stip.example.nl/").unwrap(),
             "https://stip.example.nl"

@@ -344,9 +344,15 @@ pub async fn update_meeting(
         )));
     };
     let lists = state.lists().await?;
-    let data = checked(&state, &lists, &viewer.actor, before.data.case_project, &input_of(&sent))
-        .await?
-        .map_err(ApiError::Invalid)?;
+    let data = checked(
+        &state,
+        &lists,
+        &viewer.actor,
+        before.data.case_project,
+        &input_of(&sent),
+    )
+    .await?
+    .map_err(ApiError::Invalid)?;
     let saved = state
         .store
         .update_meeting(id, Version(version), &data)
@@ -394,7 +400,14 @@ pub async fn meeting_ics(
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
     let origin = &viewer.origin;
-    let body = calendar(&state, &lists, &viewer.actor, origin, std::slice::from_ref(&m)).await?;
+    let body = calendar(
+        &state,
+        &lists,
+        &viewer.actor,
+        origin,
+        std::slice::from_ref(&m),
+    )
+    .await?;
     Ok(ics_response(body, &format!("bijeenkomst-{id}.ics")))
 }
 
@@ -412,8 +425,7 @@ pub async fn meeting_report_pdf(
 ) -> Result<Response, ApiError> {
     viewer.allowed(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
-    let bytes = super::pages::report_bytes(&state, &viewer, &m)
-        .await?;
+    let bytes = super::pages::report_bytes(&state, &viewer, &m).await?;
     Ok(super::pages::pdf_response(
         bytes,
         &format!("verslag-{id}.pdf"),

@@ -6,8 +6,8 @@ pub mod pages;
 
 use crate::AppState;
 use crate::portfolio::linked;
-use stip_core::access::Actor;
 use stip_core::Invalid;
+use stip_core::access::Actor;
 use stip_core::workgroup::{Exchange, ExchangeInput, WorkgroupData, WorkgroupInput};
 use stip_store::StoreError;
 

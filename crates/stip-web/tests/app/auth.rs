@@ -220,7 +220,12 @@ async fn a_busy_address_is_slowed_down_but_never_refuses_a_correct_password() {
     // it, and a colleague with the right password still gets in (after a short wait)…
     let started = std::time::Instant::now();
     let colleague = log_in(&s, LEZER, "demo-lezer-1").await;
-    assert_eq!(colleague.status, StatusCode::SEE_OTHER, "{}", colleague.body);
+    assert_eq!(
+        colleague.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        colleague.body
+    );
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
     // …while a wrong password from there is refused as ever.
     let guess = log_in(&s, IM_HORIZON, "geraden").await;
@@ -616,13 +621,21 @@ async fn a_failing_database_is_a_503_never_an_anonymous_visitor() {
     s.set_cookie(stip_web::identity::SESSION_COOKIE, &token);
     other.store().close().await;
     let page = s.get("/projecten").await;
-    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
     assert_eq!(page.header("retry-after"), "2");
     assert!(page.shows("Even niet bereikbaar"), "{}", page.body);
     assert!(!page.shows("Je ziet nu alleen openbare projecten."));
     let api = s.get("/api/v1/projects").await;
     assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(api.header("content-type").starts_with("application/problem+json"));
+    assert!(
+        api.header("content-type")
+            .starts_with("application/problem+json")
+    );
     assert_eq!(api.json()["status"], 503);
     assert_eq!(api.header("retry-after"), "2");
     // The first instance, whose database answers, still knows the person.

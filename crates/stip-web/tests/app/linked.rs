@@ -36,7 +36,12 @@ async fn a_private_project_cannot_be_made_a_case_by_someone_who_may_not_see_it()
     let hidden = regie
         .api(Method::POST, "/api/v1/meetings", Some(meeting(private)))
         .await;
-    assert_eq!(hidden.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", hidden.body);
+    assert_eq!(
+        hidden.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        hidden.body
+    );
     assert_eq!(hidden.refused_fields(), vec!["case_project"]);
     // A missing id answers exactly the same: the answer tells nothing of what exists.
     let missing = regie
@@ -137,11 +142,7 @@ async fn a_private_case_is_named_without_its_title_to_those_who_may_not_see_it()
         im.get(&format!("/api/v1/meetings/{id}")).await.json()["case"]["title"],
         title.as_str()
     );
-    assert!(
-        im.get(&format!("/bijeenkomsten/{id}"))
-            .await
-            .shows(&title)
-    );
+    assert!(im.get(&format!("/bijeenkomsten/{id}")).await.shows(&title));
 
     // The regiegroep may change the meeting and leave the case it cannot see as it is.
     let regie = app.login(REGIEGROEP).await;
@@ -150,7 +151,11 @@ async fn a_private_case_is_named_without_its_title_to_those_who_may_not_see_it()
     changed["title"] = json!("Netwerkbijeenkomst leermiddelen (verplaatst)");
     changed["version"] = current["version"].clone();
     let res = regie
-        .api(Method::PUT, &format!("/api/v1/meetings/{id}"), Some(changed))
+        .api(
+            Method::PUT,
+            &format!("/api/v1/meetings/{id}"),
+            Some(changed),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["case_project"], private);
@@ -169,7 +174,12 @@ async fn a_working_group_links_only_projects_the_linker_sees_and_shows_them_as_r
     });
     let regie = app.login(REGIEGROEP).await;
     let hidden = regie.api(Method::POST, log, Some(exchange.clone())).await;
-    assert_eq!(hidden.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", hidden.body);
+    assert_eq!(
+        hidden.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        hidden.body
+    );
     assert_eq!(hidden.refused_fields(), vec!["projects[0]"]);
     let mut missing = exchange.clone();
     missing["projects"] = json!([999_999]);

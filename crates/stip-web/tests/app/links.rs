@@ -59,14 +59,21 @@ async fn forwarded_headers_from_anyone_but_a_trusted_proxy_do_not_move_links() {
         .with_header("x-forwarded-host", "evil.example")
         .with_header("x-forwarded-proto", "https");
     let (join, ics, feed) = links_seen_by(&regie).await;
-    assert!(join.starts_with("http://stip.college.nl/meedoen?code="), "{join}");
+    assert!(
+        join.starts_with("http://stip.college.nl/meedoen?code="),
+        "{join}"
+    );
     assert!(!ics.contains("evil.example"), "{ics}");
-    assert!(ics.contains("http://stip.college.nl/bijeenkomsten/"), "{ics}");
+    assert!(
+        ics.contains("http://stip.college.nl/bijeenkomsten/"),
+        "{ics}"
+    );
     assert!(feed.starts_with("http://stip.college.nl/agenda/"), "{feed}");
 
     // From the proxy Stip was told to trust, the forwarded host and scheme are the address.
-    let proxied = app
-        .with_state(|s| s.with_trusted_proxies(stip_web::TrustedProxies::parse("10.0.0.1").unwrap()));
+    let proxied = app.with_state(|s| {
+        s.with_trusted_proxies(stip_web::TrustedProxies::parse("10.0.0.1").unwrap())
+    });
     let regie = proxied
         .login(REGIEGROEP)
         .await
@@ -75,8 +82,14 @@ async fn forwarded_headers_from_anyone_but_a_trusted_proxy_do_not_move_links() {
         .with_header("x-forwarded-host", "stip.college.nl")
         .with_header("x-forwarded-proto", "https");
     let (join, _, feed) = links_seen_by(&regie).await;
-    assert!(join.starts_with("https://stip.college.nl/meedoen?code="), "{join}");
-    assert!(feed.starts_with("https://stip.college.nl/agenda/"), "{feed}");
+    assert!(
+        join.starts_with("https://stip.college.nl/meedoen?code="),
+        "{join}"
+    );
+    assert!(
+        feed.starts_with("https://stip.college.nl/agenda/"),
+        "{feed}"
+    );
 }
 
 async fn with_a_public_url_every_absolute_link_starts_with_it() {
@@ -90,9 +103,21 @@ async fn with_a_public_url_every_absolute_link_starts_with_it() {
         .with_header("host", "evil.example")
         .with_header("x-forwarded-host", "evil.example");
     let (join, ics, feed) = links_seen_by(&regie).await;
-    assert!(join.starts_with("https://stip.mbo-netwerk.nl/meedoen?code="), "{join}");
+    assert!(
+        join.starts_with("https://stip.mbo-netwerk.nl/meedoen?code="),
+        "{join}"
+    );
     assert!(!ics.contains("evil.example"), "{ics}");
-    assert!(ics.contains("URL:https://stip.mbo-netwerk.nl/bijeenkomsten/"), "{ics}");
-    assert!(ics.contains("@stip.mbo-netwerk.nl"), "the UID names the public host: {ics}");
-    assert!(feed.starts_with("https://stip.mbo-netwerk.nl/agenda/"), "{feed}");
+    assert!(
+        ics.contains("URL:https://stip.mbo-netwerk.nl/bijeenkomsten/"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("@stip.mbo-netwerk.nl"),
+        "the UID names the public host: {ics}"
+    );
+    assert!(
+        feed.starts_with("https://stip.mbo-netwerk.nl/agenda/"),
+        "{feed}"
+    );
 }
