@@ -91,7 +91,10 @@ async fn exchanges_are_logged_by_field_and_shown_newest_first() {
     let regie = app.login(REGIEGROEP).await;
     let project = app.project_of("25LN", "netwerk").await;
     let secret = app.project_of("25LK", "instelling").await;
-    let first = regie
+    // Only the beheerder sees DaVinci's own project, so only they may link it (see linked.rs).
+    let first = app
+        .login(BEHEERDER)
+        .await
         .api(
             Method::POST,
             LOG,
