@@ -23,6 +23,7 @@ pub mod identity;
 pub mod insight;
 pub mod institution;
 mod layout;
+mod linked;
 mod lists;
 pub mod login;
 mod markdown;

@@ -243,7 +243,7 @@ async fn page(
         let mapped = state.store.agenda_project_themes(a.id).await?;
         let mut counts = BTreeMap::new();
         for (pid, themes) in mapped {
-            if let Some(p) = crate::portfolio::visible(state, &viewer.actor, pid).await? {
+            if let Some(p) = crate::linked::visible(state, &viewer.actor, pid).await? {
                 let row = per_institution.entry(p.institution_id).or_default();
                 for t in themes {
                     *row.entry(t.clone()).or_insert(0) += 1;
@@ -338,7 +338,7 @@ async fn page(
     if a.status == Status::Active {
         let names = super::theme_names(state).await?;
         for r in state.store.open_reviews(Some(a.id)).await? {
-            if let Some(p) = crate::portfolio::visible(state, &viewer.actor, r.project_id).await? {
+            if let Some(p) = crate::linked::visible(state, &viewer.actor, r.project_id).await? {
                 reviews.push(ReviewRow {
                     id: p.id,
                     title: p.data.title.clone(),

@@ -7,8 +7,8 @@ pub mod api;
 pub mod pages;
 
 use crate::AppState;
+use crate::linked::{Linked, linked};
 use crate::lists::Lists;
-use crate::portfolio::{Linked, linked};
 use stip_core::access::Actor;
 use stip_core::meeting::{CalendarEntry, Meeting, MeetingData, MeetingInput};
 use stip_core::{ErrorCode, Invalid};

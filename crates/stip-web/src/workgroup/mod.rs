@@ -5,7 +5,7 @@ pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::portfolio::linked;
+use crate::linked::linked;
 use stip_core::Invalid;
 use stip_core::access::Actor;
 use stip_core::workgroup::{Exchange, ExchangeInput, WorkgroupData, WorkgroupInput};

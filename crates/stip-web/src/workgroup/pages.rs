@@ -6,7 +6,7 @@ use crate::extract::Form;
 use crate::form::{Errors, param};
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
-use crate::portfolio::{Linked, linked};
+use crate::linked::{Linked, linked};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::Router;

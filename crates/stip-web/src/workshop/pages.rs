@@ -87,7 +87,7 @@ pub(crate) fn join_url(origin: &str, code: &str) -> String {
 /// Why a join is refused.
 pub(crate) enum Refused {
     /// By field; with the workshop when the code opened one.
-    Invalid(Invalid, Option<Workshop>),
+    Invalid(Invalid, Option<Box<Workshop>>),
     /// Too many attempts for now.
     Throttled(Throttled),
 }
@@ -139,7 +139,7 @@ pub(crate) async fn joining(
             }
             Ok(Ok((w, name)))
         }
-        (w, _) => Ok(Err(Refused::Invalid(e, w))),
+        (w, _) => Ok(Err(Refused::Invalid(e, w.map(Box::new)))),
     }
 }
 
@@ -480,7 +480,7 @@ async fn join(
         Ok(ok) => ok,
         Err(Refused::Invalid(e, w)) => {
             let errors = Errors::new(viewer.lang, e);
-            let page = join_page(&viewer, w.as_ref(), code, name, group, errors);
+            let page = join_page(&viewer, w.as_deref(), code, name, group, errors);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
         }
         Err(Refused::Throttled(t)) => return Ok(throttled_page(&viewer, code, name, t)),

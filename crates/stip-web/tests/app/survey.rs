@@ -1738,7 +1738,7 @@ async fn colleges(app: &TestApp, n: usize) -> Vec<Session> {
 fn college_answer(q: &[i64], n: usize) -> Value {
     answers(&[
         (q[0], json!(format!("Antwoord van college {n}"))),
-        (q[1], json!(if n % 2 == 0 { "Ja" } else { "Nee" })),
+        (q[1], json!(if n.is_multiple_of(2) { "Ja" } else { "Nee" })),
     ])
 }
 
