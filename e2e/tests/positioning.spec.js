@@ -70,7 +70,10 @@ test('an information manager plots the institution, names its stakeholders and m
   // The network before: every distribution, without "jullie score" anywhere.
   const network = page.getByRole('region', { name: 'Het netwerk' });
   const answered = Number((await network.getByText(/^\d+ instellingen hebben zich geplot\./).textContent()).match(/^(\d+)/)[1]);
-  expect(answered, 'the demo has every institution but Horizon plotted').toBe(names.length - 1);
+  // The demo has every institution but Horizon plotted; the network shows its last snapshot,
+  // renewed only per threshold (5) of new positionings, so it may count fewer (issue 29).
+  expect(answered, 'the snapshot counts at most the plotted institutions').toBeLessThanOrEqual(names.length - 1);
+  expect(answered, 'and at least the threshold').toBeGreaterThanOrEqual(5);
   const before = {};
   for (const item of ITEMS) {
     const d = await distribution(network, item);
@@ -183,13 +186,14 @@ test('an information manager plots the institution, names its stakeholders and m
   await expect(mine.getByRole('link', { name: 'Plot je instelling' })).toHaveCount(0);
   await expect(mine.getByRole('link', { name: 'Stakeholderkaart (2 stakeholders)' })).toBeVisible();
 
-  // The network counts Horizon now, and marks its own score in each chart and table.
-  await expect(network).toContainText(`${answered + 1} instellingen hebben zich geplot.`);
+  // One institution's save does not move the network's numbers (they would give its answers away
+  // by difference, issue 29): the snapshot waits for the threshold of new positionings. The own
+  // score is marked in each chart and table.
+  await expect(network).toContainText(`${answered} instellingen hebben zich geplot.`);
   for (const item of ITEMS) {
     const { block, labels, counts } = await distribution(network, item);
     const own = SCORES[item];
-    const expected = before[item].map((n, i) => (own && i === own - 1 ? n + 1 : n));
-    expect(counts, `${item}: the counts with Horizon`).toEqual(expected);
+    expect(counts, `${item}: the counts as before Horizon's save`).toEqual(before[item]);
     const chart = chartOf(block, item);
     if (own) {
       expect(labels[own - 1], `${item}: the own score's row`).toMatch(/\(jullie score\)$/);
