@@ -5,27 +5,29 @@ use stip_core::Version;
 use stip_core::agenda::*;
 use stip_core::number::Hundredths;
 
-#[derive(sqlx::FromRow)]
-struct ThemeRow {
-    id: i64,
-    code: String,
-    name: String,
-    description: String,
-    colour: String,
-    main_line: Option<String>,
-    position: i64,
-    version: i64,
+crate::row! {
+    struct ThemeRow {
+        id: i64,
+        code: String,
+        name: String,
+        description: String,
+        colour: String,
+        main_line: Option<String>,
+        position: i64,
+        version: i64,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct CriterionRow {
-    id: i64,
-    code: String,
-    name: String,
-    weight: i64,
-    direction: String,
-    position: i64,
-    version: i64,
+crate::row! {
+    struct CriterionRow {
+        id: i64,
+        code: String,
+        name: String,
+        weight: i64,
+        direction: String,
+        position: i64,
+        version: i64,
+    }
 }
 
 impl Store {

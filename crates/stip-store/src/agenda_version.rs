@@ -49,29 +49,31 @@ pub struct Flagged {
     pub old_themes: Vec<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct AgendaRow {
-    id: i64,
-    name: String,
-    status: String,
-    content: Option<String>,
-    base: Option<String>,
-    mapping: Option<String>,
-    created_at: String,
-    activated_at: Option<String>,
-    superseded_at: Option<String>,
+crate::row! {
+    struct AgendaRow {
+        id: i64,
+        name: String,
+        status: String,
+        content: Option<String>,
+        base: Option<String>,
+        mapping: Option<String>,
+        created_at: String,
+        activated_at: Option<String>,
+        superseded_at: Option<String>,
+    }
 }
 
-/// A live theme as the activation reads it.
-#[derive(sqlx::FromRow)]
-struct LiveTheme {
-    id: i64,
-    code: String,
-    name: String,
-    description: String,
-    colour: String,
-    main_line_id: Option<i64>,
-    position: i64,
+crate::row! {
+    /// A live theme as the activation reads it.
+    struct LiveTheme {
+        id: i64,
+        code: String,
+        name: String,
+        description: String,
+        colour: String,
+        main_line_id: Option<i64>,
+        position: i64,
+    }
 }
 
 /// A project on its way to the new agenda.

@@ -4,16 +4,17 @@ use crate::{Result, Store, StoreError, corrupt, on_pool};
 use stip_core::Version;
 use stip_core::institution::{BrinCode, Institution, InstitutionData};
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    brin: String,
-    name: String,
-    short_name: String,
-    region: String,
-    students: Option<i64>,
-    domains: String,
-    version: i64,
+crate::row! {
+    struct Row {
+        id: i64,
+        brin: String,
+        name: String,
+        short_name: String,
+        region: String,
+        students: Option<i64>,
+        domains: String,
+        version: i64,
+    }
 }
 
 impl TryFrom<Row> for Institution {

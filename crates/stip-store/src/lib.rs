@@ -13,6 +13,7 @@ pub mod insight;
 pub mod institution;
 pub mod login_throttle;
 pub mod meeting;
+mod migrations;
 pub mod mora;
 pub mod portfolio;
 pub mod positioning;
@@ -52,6 +53,26 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
+
+/// A struct read from a query's columns by name: what `#[derive(sqlx::FromRow)]` would write,
+/// without sqlx's proc macros (which compile sqlx and its drivers a second time for the host).
+macro_rules! row {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($fvis:vis $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        $vis struct $name { $($fvis $field: $ty),* }
+
+        impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for $name
+        where
+            &'r str: sqlx::ColumnIndex<R>,
+            $($ty: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,)*
+        {
+            fn from_row(row: &'r R) -> std::result::Result<Self, sqlx::Error> {
+                Ok(Self { $($field: row.try_get(stringify!($field))?),* })
+            }
+        }
+    };
+}
+pub(crate) use row;
 
 #[derive(Clone)]
 pub(crate) enum Backend {
@@ -496,10 +517,8 @@ impl Store {
 
     pub async fn migrate(&self) -> Result<()> {
         match &self.backend {
-            Backend::Sqlite { write, .. } => {
-                sqlx::migrate!("./migrations/sqlite").run(write).await?
-            }
-            Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Backend::Sqlite { write, .. } => migrations::migrator(false).run(write).await?,
+            Backend::Postgres(pool) => migrations::migrator(true).run(pool).await?,
         }
         self.migrate_history_to_values().await?;
         self.follow_from_now().await

@@ -7,23 +7,24 @@ use base64::Engine;
 use stip_core::Version;
 use stip_core::meeting::{Meeting, MeetingData};
 
-#[derive(sqlx::FromRow)]
-struct MeetingRow {
-    id: i64,
-    title: String,
-    starts_at: String,
-    ends_at: String,
-    place: String,
-    theme_code: Option<String>,
-    case_project_id: Option<i64>,
-    presenter: String,
-    agenda: String,
-    minutes: String,
-    decisions: String,
-    actions: String,
-    created_at: String,
-    updated_at: String,
-    version: i64,
+crate::row! {
+    struct MeetingRow {
+        id: i64,
+        title: String,
+        starts_at: String,
+        ends_at: String,
+        place: String,
+        theme_code: Option<String>,
+        case_project_id: Option<i64>,
+        presenter: String,
+        agenda: String,
+        minutes: String,
+        decisions: String,
+        actions: String,
+        created_at: String,
+        updated_at: String,
+        version: i64,
+    }
 }
 
 const COLUMNS: &str = "id, title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, decisions, actions, created_at, updated_at, version";

@@ -5,14 +5,15 @@ use crate::{Result, Store, StoreError, on_pool, retrying};
 use stip_core::mora::{InUse, MoraArea, MoraAreaData, in_tree_order};
 use stip_core::{ErrorCode, Invalid, Version};
 
-#[derive(sqlx::FromRow)]
-struct AreaRow {
-    id: i64,
-    code: String,
-    name: String,
-    parent: Option<String>,
-    position: i64,
-    version: i64,
+crate::row! {
+    struct AreaRow {
+        id: i64,
+        code: String,
+        name: String,
+        parent: Option<String>,
+        position: i64,
+        version: i64,
+    }
 }
 
 impl Store {

@@ -93,14 +93,15 @@ pub struct SavedPosition {
     pub saved_by: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct PositionRow {
-    axes: String,
-    aspects: String,
-    explanations: String,
-    stakeholders: String,
-    saved_by_name: String,
-    saved_at: String,
+crate::row! {
+    struct PositionRow {
+        axes: String,
+        aspects: String,
+        explanations: String,
+        stakeholders: String,
+        saved_by_name: String,
+        saved_at: String,
+    }
 }
 
 impl TryFrom<PositionRow> for SavedPosition {

@@ -26,31 +26,33 @@ pub struct Weighting {
     pub version: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct WeightingRow {
-    weights: String,
-    consistency: Option<i64>,
-    updated_by: Option<i64>,
-    updated_at: String,
-    version: i64,
+crate::row! {
+    struct WeightingRow {
+        weights: String,
+        consistency: Option<i64>,
+        updated_by: Option<i64>,
+        updated_at: String,
+        version: i64,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct ScenarioRow {
-    id: i64,
-    name: String,
-    institution_id: Option<i64>,
-    candidates: String,
-    budget_cap: i64,
-    fte_cap: Option<i64>,
-    forced_in: String,
-    forced_out: String,
-    requires: String,
-    weights: String,
-    created_by: Option<i64>,
-    created_at: String,
-    updated_at: String,
-    version: i64,
+crate::row! {
+    struct ScenarioRow {
+        id: i64,
+        name: String,
+        institution_id: Option<i64>,
+        candidates: String,
+        budget_cap: i64,
+        fte_cap: Option<i64>,
+        forced_in: String,
+        forced_out: String,
+        requires: String,
+        weights: String,
+        created_by: Option<i64>,
+        created_at: String,
+        updated_at: String,
+        version: i64,
+    }
 }
 
 fn weights_from(json: &str) -> Result<BTreeMap<String, Hundredths>> {

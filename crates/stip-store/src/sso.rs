@@ -6,25 +6,29 @@ use crate::{Result, Store, corrupt, now, on_pool};
 use stip_core::sso::{LoginSettings, PasswordLogin};
 use stip_core::user::{Role, User};
 
-/// A login under way at the provider, as kept between the redirect there and the way back.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PendingLogin {
-    pub nonce: String,
-    pub pkce_verifier: String,
-    pub return_to: String,
-    pub expires_at: String,
+crate::row! {
+    /// A login under way at the provider, as kept between the redirect there and the way back.
+    #[derive(Debug, Clone)]
+    pub struct PendingLogin {
+        pub nonce: String,
+        pub pkce_verifier: String,
+        pub return_to: String,
+        pub expires_at: String,
+    }
 }
 
-/// A provider account waiting to be linked to the password account with its e-mail address.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PendingLink {
-    pub user_id: i64,
-    pub issuer: String,
-    pub subject: String,
-    pub name: String,
-    pub id_token: String,
-    pub return_to: String,
-    pub expires_at: String,
+crate::row! {
+    /// A provider account waiting to be linked to the password account with its e-mail address.
+    #[derive(Debug, Clone)]
+    pub struct PendingLink {
+        pub user_id: i64,
+        pub issuer: String,
+        pub subject: String,
+        pub name: String,
+        pub id_token: String,
+        pub return_to: String,
+        pub expires_at: String,
+    }
 }
 
 impl Store {

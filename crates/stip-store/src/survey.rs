@@ -40,45 +40,48 @@ pub struct Submitted {
     pub answers: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct SurveyRow {
-    id: i64,
-    title: String,
-    introduction: String,
-    anonymous: bool,
-    respondent: String,
-    opens_on: String,
-    closes_on: String,
-    opened_at: Option<String>,
-    created_at: String,
-    version: i64,
+crate::row! {
+    struct SurveyRow {
+        id: i64,
+        title: String,
+        introduction: String,
+        anonymous: bool,
+        respondent: String,
+        opens_on: String,
+        closes_on: String,
+        opened_at: Option<String>,
+        created_at: String,
+        version: i64,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct QuestionRow {
-    id: i64,
-    survey_id: i64,
-    section: String,
-    kind: String,
-    text: String,
-    help: String,
-    options: String,
-    required: bool,
+crate::row! {
+    struct QuestionRow {
+        id: i64,
+        survey_id: i64,
+        section: String,
+        kind: String,
+        text: String,
+        help: String,
+        options: String,
+        required: bool,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct InvitationRow {
-    id: i64,
-    survey_id: i64,
-    institution_id: i64,
-    user_id: Option<i64>,
-    token: String,
-    status: String,
-    answers: Option<String>,
-    saved_at: Option<String>,
-    saved_by: Option<i64>,
-    submitted_at: Option<String>,
-    version: i64,
+crate::row! {
+    struct InvitationRow {
+        id: i64,
+        survey_id: i64,
+        institution_id: i64,
+        user_id: Option<i64>,
+        token: String,
+        status: String,
+        answers: Option<String>,
+        saved_at: Option<String>,
+        saved_by: Option<i64>,
+        submitted_at: Option<String>,
+        version: i64,
+    }
 }
 
 impl TryFrom<InvitationRow> for Invitation {

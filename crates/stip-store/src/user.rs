@@ -4,15 +4,16 @@ use crate::{Result, Store, StoreError, corrupt, now, on_pool};
 use stip_core::Version;
 use stip_core::user::{Email, Role, User};
 
-#[derive(sqlx::FromRow)]
-struct UserRow {
-    id: i64,
-    email: String,
-    name: String,
-    role: String,
-    institution_id: Option<i64>,
-    active: bool,
-    version: i64,
+crate::row! {
+    struct UserRow {
+        id: i64,
+        email: String,
+        name: String,
+        role: String,
+        institution_id: Option<i64>,
+        active: bool,
+        version: i64,
+    }
 }
 
 impl TryFrom<UserRow> for User {
@@ -30,13 +31,15 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-/// A personal API token as its owner sees it in the list (the token itself is never stored).
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ApiToken {
-    pub id: i64,
-    pub name: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
+crate::row! {
+    /// A personal API token as its owner sees it in the list (the token itself is never stored).
+    #[derive(Clone, Debug)]
+    pub struct ApiToken {
+        pub id: i64,
+        pub name: String,
+        pub created_at: String,
+        pub last_used_at: Option<String>,
+    }
 }
 
 /// A new password for an account: its argon2 hash, and whether the account's personal API

@@ -12,16 +12,17 @@ pub struct LoggedExchange {
     pub created_at: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct ExchangeRow {
-    id: i64,
-    direction: String,
-    happened_on: String,
-    text: String,
-    links: String,
-    projects: String,
-    meeting_id: Option<i64>,
-    created_at: String,
+crate::row! {
+    struct ExchangeRow {
+        id: i64,
+        direction: String,
+        happened_on: String,
+        text: String,
+        links: String,
+        projects: String,
+        meeting_id: Option<i64>,
+        created_at: String,
+    }
 }
 
 impl TryFrom<ExchangeRow> for LoggedExchange {

@@ -17,25 +17,26 @@ use stip_core::workshop::{
     least_filled_group, note_event,
 };
 
-#[derive(sqlx::FromRow)]
-struct WorkshopRow {
-    id: i64,
-    code: String,
-    title: String,
-    meeting_id: Option<i64>,
-    dots_per_participant: i64,
-    max_dots_per_theme: Option<i64>,
-    themes: String,
-    group_names: String,
-    questions: String,
-    anonymous: bool,
-    hide_until_revealed: bool,
-    revealed: bool,
-    timer_minutes: Option<i64>,
-    timer_ends_at: Option<String>,
-    phase: String,
-    priorities_saved_on: Option<String>,
-    created_at: String,
+crate::row! {
+    struct WorkshopRow {
+        id: i64,
+        code: String,
+        title: String,
+        meeting_id: Option<i64>,
+        dots_per_participant: i64,
+        max_dots_per_theme: Option<i64>,
+        themes: String,
+        group_names: String,
+        questions: String,
+        anonymous: bool,
+        hide_until_revealed: bool,
+        revealed: bool,
+        timer_minutes: Option<i64>,
+        timer_ends_at: Option<String>,
+        phase: String,
+        priorities_saved_on: Option<String>,
+        created_at: String,
+    }
 }
 
 const COLUMNS: &str = "id, code, title, meeting_id, dots_per_participant, max_dots_per_theme, themes, group_names, questions, anonymous, hide_until_revealed, revealed, timer_minutes, timer_ends_at, phase, priorities_saved_on, created_at";
@@ -70,13 +71,14 @@ impl TryFrom<WorkshopRow> for Workshop {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct ParticipantRow {
-    id: i64,
-    workshop_id: i64,
-    name: String,
-    group_index: i64,
-    user_id: Option<i64>,
+crate::row! {
+    struct ParticipantRow {
+        id: i64,
+        workshop_id: i64,
+        name: String,
+        group_index: i64,
+        user_id: Option<i64>,
+    }
 }
 
 impl From<ParticipantRow> for Participant {
@@ -94,18 +96,19 @@ impl From<ParticipantRow> for Participant {
 const PARTICIPANT: &str =
     "SELECT id, workshop_id, name, group_index, user_id FROM workshop_participants";
 
-#[derive(sqlx::FromRow)]
-struct NoteRow {
-    id: i64,
-    participant_id: i64,
-    author: String,
-    group_index: i64,
-    question_index: Option<i64>,
-    kind: Option<String>,
-    theme_code: Option<String>,
-    text: String,
-    hidden: bool,
-    created_at: String,
+crate::row! {
+    struct NoteRow {
+        id: i64,
+        participant_id: i64,
+        author: String,
+        group_index: i64,
+        question_index: Option<i64>,
+        kind: Option<String>,
+        theme_code: Option<String>,
+        text: String,
+        hidden: bool,
+        created_at: String,
+    }
 }
 
 const NOTE: &str = "SELECT n.id, n.participant_id, p.name AS author, p.group_index, n.question_index, n.kind, n.theme_code, n.text, n.hidden, n.created_at FROM workshop_notes n JOIN workshop_participants p ON p.id = n.participant_id";
