@@ -22,6 +22,7 @@ pub mod rate_limit;
 mod search;
 pub mod sso;
 pub mod survey;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod user;
 pub mod workgroup;

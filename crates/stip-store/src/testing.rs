@@ -1,7 +1,8 @@
-//! Fresh databases for tests: a SQLite file in a temporary folder, or a PostgreSQL schema of its
-//! own (`STIP_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test`). When
-//! PostgreSQL is unreachable the PostgreSQL tests say so loudly and skip, unless
-//! `STIP_REQUIRE_POSTGRES=1`, when they fail.
+//! Fresh databases for tests (behind the `testing` feature): a SQLite file in a temporary
+//! folder, or a PostgreSQL schema of its own (`STIP_TEST_POSTGRES_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/test`), and [`on_both!`](crate::on_both) to run a test on
+//! each. PostgreSQL is required: an unreachable server fails the test, unless the run opts out
+//! with `STIP_SKIP_POSTGRES=1`, and then every test binary says loudly that half of it did not run.
 
 use crate::{Backend, Store, on_pool};
 use sqlx::postgres::PgConnectOptions;
@@ -54,12 +55,25 @@ impl TestDb {
         }
     }
 
-    /// A fresh schema on the test PostgreSQL, or `None` (with a loud message) when it is
-    /// unreachable and not required.
+    /// A fresh database on the backend the running test was started for (see [`on_both!`]);
+    /// `None` when PostgreSQL is skipped (`STIP_SKIP_POSTGRES=1`).
+    ///
+    /// [`on_both!`]: crate::on_both
+    pub async fn current() -> Option<TestDb> {
+        match Backend::current() {
+            Backend::Sqlite => Some(TestDb::sqlite().await),
+            Backend::Postgres => TestDb::postgres().await,
+        }
+    }
+
+    /// A fresh schema on the test PostgreSQL; `None` only when the run skips PostgreSQL
+    /// (`STIP_SKIP_POSTGRES=1`, said loudly). An unreachable server fails the test.
     pub async fn postgres() -> Option<TestDb> {
+        if postgres_skipped() {
+            return None;
+        }
         let admin_url = std::env::var("STIP_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
-        let required = std::env::var("STIP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
         let schema = unique_name();
         let admin = PgConnectOptions::from_str(&admin_url)
             .expect("STIP_TEST_POSTGRES_URL is a PostgreSQL URL");
@@ -71,14 +85,11 @@ impl TestDb {
                     .expect("create a test schema");
                 let _ = conn.close().await;
             }
-            Err(e) if !required => {
-                eprintln!(
-                    "\n!!! SKIPPED: PostgreSQL at {admin_url} is unreachable ({e}).\n!!! The PostgreSQL half of this test did not run. Set STIP_REQUIRE_POSTGRES=1 to make this a failure.\n"
-                );
-                return None;
-            }
             Err(e) => panic!(
-                "PostgreSQL at {admin_url} is required (STIP_REQUIRE_POSTGRES=1) but unreachable: {e}"
+                "PostgreSQL at {admin_url} is unreachable ({e}). The tests run on SQLite and on \
+                 PostgreSQL: start it (`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) \
+                 main start`), point STIP_TEST_POSTGRES_URL at one, or run with STIP_SKIP_POSTGRES=1 \
+                 to leave out the PostgreSQL half"
             ),
         }
         let options = admin.options([("search_path", schema.as_str())]);
@@ -94,6 +105,80 @@ impl TestDb {
             cleanup: Cleanup::Schema { admin_url, schema },
         })
     }
+}
+
+/// Whether this run leaves PostgreSQL out (`STIP_SKIP_POSTGRES=1`). The first time a test
+/// binary asks, it says so on the terminal itself, past the test harness's capture of passing
+/// tests' output, so the summary of every run that skipped shows it.
+pub fn postgres_skipped() -> bool {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let skipped = std::env::var("STIP_SKIP_POSTGRES").is_ok_and(|v| v == "1");
+    if skipped {
+        SAID.call_once(|| {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n!!! STIP_SKIP_POSTGRES=1: the PostgreSQL half of {} did NOT run; only SQLite was tested.\n",
+                std::env::args().next().unwrap_or_default()
+            );
+        });
+    }
+    skipped
+}
+
+/// The database a test runs on; [`on_both!`](crate::on_both) starts each test once on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    static BACKEND: Backend;
+}
+
+impl Backend {
+    /// Runs `test` with this backend as [`Backend::current`]; on PostgreSQL not at all when
+    /// the run skips it.
+    pub async fn run(self, test: impl Future<Output = ()>) {
+        if self == Backend::Postgres && postgres_skipped() {
+            return;
+        }
+        BACKEND.scope(self, test).await
+    }
+
+    /// The backend of the running test (SQLite outside [`Backend::run`]).
+    pub fn current() -> Backend {
+        BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
+    }
+}
+
+/// Runs each named test once on SQLite and once on PostgreSQL, as `sqlite::NAME` and
+/// `postgres::NAME`: the test is an `async fn NAME()` that takes its database from
+/// [`TestDb::current`] (or, in the web tests, a `TestApp` that does). `NAME in "multi_thread"`
+/// runs it on tokio's multi-thread runtime (four workers), where its tasks really race.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident $(in $flavor:literal)?),* $(,)?) => {
+        mod sqlite {
+            $($crate::on_both!(@test Sqlite $name $($flavor)?);)*
+        }
+        mod postgres {
+            $($crate::on_both!(@test Postgres $name $($flavor)?);)*
+        }
+    };
+    (@test $backend:ident $name:ident "multi_thread") => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $name() {
+            $crate::testing::Backend::$backend.run(super::$name()).await
+        }
+    };
+    (@test $backend:ident $name:ident $($flavor:literal)?) => {
+        #[tokio::test]
+        async fn $name() {
+            $crate::testing::Backend::$backend.run(super::$name()).await
+        }
+    };
 }
 
 impl Drop for TestDb {

@@ -21,27 +21,8 @@ on_both!(
     a_commit_whose_changed_project_was_deleted_since_reports_the_row,
     an_upload_waits_for_a_turn_to_be_read_while_other_requests_are_answered,
     an_upload_that_gets_no_turn_is_503_with_retry_after,
+    two_previews_of_one_file_committed_at_once_import_it_once in "multi_thread",
 );
-
-/// The race tests run on the multi-threaded runtime, on both databases.
-macro_rules! threaded_on_both {
-    ($($name:ident),* $(,)?) => {
-        mod threaded {
-            $(mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn sqlite() {
-                    crate::support::Backend::Sqlite.run(super::super::$name()).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn postgres() {
-                    crate::support::Backend::Postgres.run(super::super::$name()).await
-                }
-            })*
-        }
-    };
-}
-
-threaded_on_both!(two_previews_of_one_file_committed_at_once_import_it_once);
 
 /// Uploads a fixture on the import page as `s`; the answer (a redirect to the preview).
 async fn upload_page(s: &Session, file: &str, institution: &str) -> TestResponse {

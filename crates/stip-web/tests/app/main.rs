@@ -1,22 +1,8 @@
 //! Stip through HTTP, in process: what each role can see and do, as the issue names it.
 
-/// Runs each listed test on SQLite and on PostgreSQL, as the store's conformance suite does.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                crate::support::Backend::Sqlite.run(super::$name()).await
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                crate::support::Backend::Postgres.run(super::$name()).await
-            })*
-        }
-    };
-}
+// `on_both!` (each test once on SQLite and once on PostgreSQL) comes from the store.
+#[macro_use]
+extern crate stip_store;
 
 mod account;
 mod admin;

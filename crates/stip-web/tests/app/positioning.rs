@@ -13,6 +13,7 @@ on_both!(
     a_stakeholder_map_round_trips_and_keeps_its_history,
     the_pages_plot_an_institution_and_the_beheerder_sets_the_threshold,
     the_network_is_a_snapshot_renewed_only_after_the_threshold_of_new_saves,
+    positionings_saved_at_once_renew_only_in_whole_steps in "multi_thread",
 );
 
 const MINE: &str = "/api/v1/positioning/mine";
@@ -479,20 +480,4 @@ async fn positionings_saved_at_once_renew_only_in_whole_steps() {
     assert_eq!(sum, 5, "{n}");
     save_mine(&ims[9], position(3, 3, 3)).await;
     assert_eq!(reader.get(NETWORK).await.json()["answered"], 10);
-}
-
-/// The race above on the multi-threaded runtime, on both databases.
-mod positionings_saved_at_once {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn sqlite() {
-        crate::support::Backend::Sqlite
-            .run(super::positionings_saved_at_once_renew_only_in_whole_steps())
-            .await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn postgres() {
-        crate::support::Backend::Postgres
-            .run(super::positionings_saved_at_once_renew_only_in_whole_steps())
-            .await
-    }
 }

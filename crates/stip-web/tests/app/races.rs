@@ -11,28 +11,10 @@ use std::sync::Arc;
 use stip_core::user::Role;
 use tokio::sync::Barrier;
 
-/// As `on_both!`, on the multi-threaded runtime, so the racing tasks run in parallel.
-macro_rules! on_both_threaded {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                crate::support::Backend::Sqlite.run(super::$name()).await
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                crate::support::Backend::Postgres.run(super::$name()).await
-            })*
-        }
-    };
-}
-
-on_both_threaded!(
-    many_saves_of_one_project_at_once_are_merged_or_refused_never_a_500,
-    project_writes_during_an_activation_wait_for_it_and_end_up_mapped,
-    a_concept_edited_while_it_is_activated_is_activated_with_the_edit_or_refused,
+on_both!(
+    many_saves_of_one_project_at_once_are_merged_or_refused_never_a_500 in "multi_thread",
+    project_writes_during_an_activation_wait_for_it_and_end_up_mapped in "multi_thread",
+    a_concept_edited_while_it_is_activated_is_activated_with_the_edit_or_refused in "multi_thread",
 );
 
 /// What the racing requests got.

@@ -29,55 +29,7 @@ pub const IM_HORIZON: &str = "im@horizon.demo";
 pub const IM_DAVINCI: &str = "im@davinci.demo";
 pub const LEZER: &str = "lezer@stip.demo";
 
-/// The database a test runs on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-tokio::task_local! {
-    static BACKEND: Backend;
-}
-
-impl Backend {
-    /// Runs a test with every `TestApp` it makes on this backend. On PostgreSQL the test is
-    /// skipped, loudly, when the server is unreachable and not required.
-    pub async fn run(self, test: impl Future<Output = ()>) {
-        if self == Backend::Postgres && !postgres_reachable().await {
-            return;
-        }
-        BACKEND.scope(self, test).await
-    }
-
-    pub fn current() -> Backend {
-        BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
-    }
-}
-
-/// Whether the test PostgreSQL answers, asked once per test binary. When it is required
-/// (`STIP_REQUIRE_POSTGRES=1`) the test runs regardless and fails if it is not there.
-async fn postgres_reachable() -> bool {
-    use sqlx::ConnectOptions;
-    static REACHABLE: tokio::sync::OnceCell<bool> = tokio::sync::OnceCell::const_new();
-    if std::env::var("STIP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
-        return true;
-    }
-    *REACHABLE
-        .get_or_init(|| async {
-            let url = std::env::var("STIP_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| stip_store::testing::DEFAULT_POSTGRES_URL.into());
-            let reachable = match url.parse::<sqlx::postgres::PgConnectOptions>() {
-                Ok(options) => options.connect().await.is_ok(),
-                Err(_) => false,
-            };
-            if !reachable {
-                eprintln!("\n!!! SKIPPED: PostgreSQL at {url} is unreachable; the PostgreSQL half of the HTTP suite did not run. Set STIP_REQUIRE_POSTGRES=1 to make this a failure.\n");
-            }
-            reachable
-        })
-        .await
-}
+pub use stip_store::testing::Backend;
 
 pub struct TestApp {
     /// Shared by every instance made with [`TestApp::another_instance`].

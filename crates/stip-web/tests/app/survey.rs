@@ -27,6 +27,7 @@ on_both!(
     results_follow_every_submit_and_reopen_on_every_instance,
     an_anonymous_survey_shows_its_results_only_per_threshold_of_new_responses,
     an_anonymous_survey_follows_the_positioning_threshold_also_at_close,
+    anonymous_submits_at_once_publish_only_whole_steps in "multi_thread",
 );
 
 const TEMPLATE: &str = "netwerkenquete-2020";
@@ -2018,21 +2019,5 @@ async fn anonymous_submits_at_once_publish_only_whole_steps() {
             10,
             "round {round}"
         );
-    }
-}
-
-/// The race above on the multi-threaded runtime, on both databases.
-mod anonymous_submits_at_once {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn sqlite() {
-        crate::support::Backend::Sqlite
-            .run(super::anonymous_submits_at_once_publish_only_whole_steps())
-            .await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn postgres() {
-        crate::support::Backend::Postgres
-            .run(super::anonymous_submits_at_once_publish_only_whole_steps())
-            .await
     }
 }

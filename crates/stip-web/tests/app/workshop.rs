@@ -25,24 +25,8 @@ on_both!(
     the_facilitator_removes_a_participant_with_their_notes_and_dots,
     only_the_facilitator_sees_and_removes_participants,
     the_facilitators_page_lists_participants_and_removes_one_without_javascript,
+    joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in in "multi_thread",
 );
-
-/// The same race on a multi-threaded runtime, on both databases (`on_both!` runs on one thread).
-mod concurrent {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn sqlite_joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in() {
-        crate::support::Backend::Sqlite
-            .run(super::joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in())
-            .await
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn postgres_joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in() {
-        crate::support::Backend::Postgres
-            .run(super::joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in())
-            .await
-    }
-}
 
 const WAIT: Duration = Duration::from_secs(5);
 

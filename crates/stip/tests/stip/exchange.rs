@@ -2,8 +2,7 @@
 //! import that writes everything or nothing and names every problem by row and column, and
 //! exports that read back into an empty Stip unchanged.
 
-mod common;
-use common::stip;
+use crate::common::stip;
 use std::path::PathBuf;
 use stip_core::access::ProjectScope;
 use stip_core::portfolio::ListQuery;

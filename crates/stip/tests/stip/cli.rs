@@ -1,8 +1,7 @@
 //! The `stip` command as an operator uses it: demo data, accounts, tokens, and a real server on
 //! a real port that stops cleanly on SIGTERM.
 
-mod common;
-use common::stip;
+use crate::common::stip;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;

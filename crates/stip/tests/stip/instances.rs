@@ -2,8 +2,7 @@
 //! processes over TCP, and the CLI beside them. Whatever one process writes, the others serve
 //! within a second, through the change log; a save is decided by the database.
 
-mod common;
-use common::stip;
+use crate::common::stip;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
