@@ -4,7 +4,7 @@
 //! each. PostgreSQL is required: an unreachable server fails the test, unless the run opts out
 //! with `STIP_SKIP_POSTGRES=1`, and then every test binary says loudly that half of it did not run.
 
-use crate::{Backend, Store, on_pool};
+use crate::{Store, on_pool};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use std::path::PathBuf;
@@ -249,14 +249,14 @@ pub async fn schema(
     let rows: Vec<(String, String, bool)> = match &store.backend {
         // A PRIMARY KEY column is never NULL on either backend, though SQLite's table_info only
         // marks it `notnull` when declared so.
-        Backend::Sqlite { read, .. } => sqlx::query_as(
+        crate::Backend::Sqlite { read, .. } => sqlx::query_as(
             "SELECT m.name, c.name, NOT (c.\"notnull\" OR c.pk > 0)
              FROM sqlite_master m, pragma_table_info(m.name) c
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
         )
         .fetch_all(read)
         .await?,
-        Backend::Postgres(pool) => sqlx::query_as(
+        crate::Backend::Postgres(pool) => sqlx::query_as(
             "SELECT table_name::TEXT, column_name::TEXT, is_nullable = 'YES'
              FROM information_schema.columns
              WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",

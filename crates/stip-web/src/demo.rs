@@ -275,7 +275,7 @@ pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
     .into_iter()
     .enumerate()
     {
-        let (_, hash) = crate::workshop::new_token();
+        let (_, hash) = crate::auth::token::new_workshop_token();
         people.push(
             store
                 .join_workshop(w.id, name, Some(i % 4), None, &hash)

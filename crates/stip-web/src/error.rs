@@ -3,16 +3,17 @@
 //! `identity::identify` for every response) renders in the viewer's language: an HTML page with
 //! the usual navigation, or a [`Problem`] as `application/problem+json` (RFC 9457).
 
+use crate::auth::Viewer;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
+use crate::redirect::urlencode;
 use askama::Template;
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use serde_json::Value;
-use stip_core::access::Actor;
+use stip_core::access::{Action, Actor};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use utoipa::ToSchema;
@@ -301,6 +302,43 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// What a viewer may not do, as the answer to give.
+impl Viewer {
+    /// For pages: `None` when allowed; otherwise the answer to give. Anonymous visitors are
+    /// sent to the login page, others get 403.
+    pub fn refusal(&self, action: Action) -> Option<Response> {
+        if self.may(action) {
+            None
+        } else if self.user.is_none() {
+            Some(
+                Redirect::to(&format!("/inloggen?terug={}", urlencode(&self.path))).into_response(),
+            )
+        } else {
+            Some(PageError::Forbidden.into_response())
+        }
+    }
+
+    /// For the API: `Ok` when logged in, else 401.
+    pub fn logged_in(&self) -> Result<(), ApiError> {
+        if self.user.is_none() {
+            Err(ApiError::Unauthorized)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// For the API: `Ok` when allowed; 401 when not logged in, else 403 (what
+    /// [`Viewer::refusal`] is for pages).
+    pub fn allowed(&self, action: Action) -> Result<(), ApiError> {
+        self.logged_in()?;
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
 /// An API error where a page answers (a page built on an API handler's work).
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
@@ -478,6 +516,6 @@ impl ErrorPage {
         )
     }
     fn back(&self) -> String {
-        crate::identity::urlencode(&self.c.path)
+        urlencode(&self.c.path)
     }
 }

@@ -2,8 +2,9 @@
 //! link), rendering, the home page, the error page and the language switch.
 
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::i18n::{LANG_COOKIE, Lang};
-use crate::identity::Viewer;
+use crate::redirect::urlencode;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -105,7 +106,7 @@ impl Chrome {
         format!(
             "/taal/{}?terug={}",
             self.lang.other().code(),
-            crate::identity::urlencode(&self.path)
+            urlencode(&self.path)
         )
     }
 
@@ -187,5 +188,12 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
     match unready {
         None => (StatusCode::OK, "ready").into_response(),
         Some(why) => (StatusCode::SERVICE_UNAVAILABLE, why).into_response(),
+    }
+}
+
+impl Viewer {
+    /// What every page around this viewer shows: navigation, language, the CSRF token.
+    pub fn chrome(&self) -> Chrome {
+        Chrome::new(self)
     }
 }

@@ -1,15 +1,14 @@
 //! Stip on the web: the HTML pages and the JSON API, each area in its own module, plus what all
-//! of them share (identity and sessions, CSRF, languages, errors, security headers, assets).
+//! of them share (auth, languages, errors, security headers, assets).
 
 rust_i18n::i18n!("locales", fallback = "nl");
 
-mod account;
 mod address;
 mod admin;
 pub mod agenda;
 mod assets;
+pub mod auth;
 mod chart;
-mod csrf;
 pub mod demo;
 pub mod download;
 mod error;
@@ -19,13 +18,19 @@ mod filters;
 mod form;
 mod home;
 pub mod i18n;
-pub mod identity;
+/// Until every area names `crate::auth` itself (issue 30, in progress).
+mod identity {
+    pub use crate::auth::Viewer;
+    pub use crate::auth::password::hash_password;
+    pub(crate) use crate::auth::session::{is_https, private_cookie};
+    pub use crate::auth::token::{random_token, token_hash};
+    pub use crate::redirect::urlencode;
+}
 pub mod insight;
 pub mod institution;
 mod layout;
 mod linked;
 mod lists;
-pub mod login;
 mod markdown;
 pub mod meeting;
 mod metrics;
@@ -36,7 +41,6 @@ pub mod positioning;
 pub mod prioritisation;
 mod project_table;
 mod redirect;
-pub mod sso;
 pub mod survey;
 mod time;
 pub mod user;
@@ -80,7 +84,7 @@ pub struct AppState {
     survey_results: Arc<survey::ResultsCache>,
     pub stale_after_days: u32,
     /// The provider people log in with (SURFconext), when configured.
-    pub oidc: Option<Arc<sso::Oidc>>,
+    pub oidc: Option<Arc<auth::sso::Oidc>>,
     /// `STIP_PUBLIC_URL`: when set, the one start of every absolute link.
     pub public_url: Option<Arc<str>>,
     /// Turns to read an uploaded file (see `exchange::Readers`).
@@ -115,7 +119,7 @@ impl AppState {
     }
 
     /// Logs people in with their institution's account through this provider too.
-    pub fn with_oidc(mut self, oidc: sso::Oidc) -> AppState {
+    pub fn with_oidc(mut self, oidc: auth::sso::Oidc) -> AppState {
         self.oidc = Some(Arc::new(oidc));
         self
     }
@@ -174,10 +178,7 @@ pub fn router(state: AppState) -> Router {
         .merge(workgroup::pages::routes())
         .merge(positioning::pages::routes())
         .merge(admin::routes())
-        .merge(login::routes())
-        .merge(sso::flow::routes())
-        .merge(sso::settings::routes())
-        .merge(account::routes())
+        .merge(auth::routes())
         .merge(portfolio::routes())
         .merge(exchange::routes())
         .merge(institution::routes())
@@ -190,9 +191,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         // The most any request may carry; the CSRF check reads form bodies up to the same size.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        // Inside the identification, which gives it the viewer's token to expect.
+        .layer(axum::middleware::from_fn_with_state(
+            survey::keeps_stale_forms as auth::csrf::KeepsStaleForms,
+            auth::csrf::check_forms,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            identity::identify,
+            auth::identify,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -30,7 +30,7 @@ impl Modify for Security {
             ),
         );
         components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-            crate::identity::SESSION_COOKIE,
+            crate::auth::session::SESSION_COOKIE,
             "The browser session; state-changing requests then also need the X-CSRF-Token header.",
         ))));
     }
@@ -187,7 +187,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::workgroup::api::routes())
         .merge(crate::positioning::api::routes())
         .merge(crate::agenda::versions_api::routes())
-        .merge(crate::sso::settings::api_routes())
+        .merge(crate::auth::sso::settings::api_routes())
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {

@@ -28,6 +28,11 @@ pub fn local_path(raw: &str) -> String {
     out
 }
 
+/// `s` percent-encoded for a query value (`?terug=…`).
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::local_path;

@@ -9,7 +9,8 @@ use stip_core::ErrorCode;
 use stip_core::user::{AccountData, AccountInput};
 use stip_store::Store;
 use stip_store::user::UserData;
-use stip_web::{AppState, TrustedProxies, demo, identity};
+use stip_web::auth::{password, token};
+use stip_web::{AppState, TrustedProxies, demo};
 
 const DEFAULT_DATABASE: &str = "sqlite://stip.db";
 
@@ -52,7 +53,7 @@ struct OidcArgs {
 impl OidcArgs {
     /// The provider's configuration, if an issuer is given; every part it needs, or an error
     /// that names what is missing.
-    fn config(self, public_url: Option<&str>) -> Result<Option<stip_web::sso::Oidc>> {
+    fn config(self, public_url: Option<&str>) -> Result<Option<stip_web::auth::sso::Oidc>> {
         let Some(issuer) = self.oidc_issuer.filter(|i| !i.trim().is_empty()) else {
             return Ok(None);
         };
@@ -64,7 +65,7 @@ impl OidcArgs {
                 "STIP_OIDC_ISSUER is set but STIP_PUBLIC_URL (--public-url) is not: the provider must know where to send people back"
             );
         };
-        let config = stip_web::sso::OidcConfig {
+        let config = stip_web::auth::sso::OidcConfig {
             issuer,
             client_id,
             client_secret: self.oidc_client_secret.unwrap_or_default(),
@@ -75,7 +76,7 @@ impl OidcArgs {
                 .map(str::to_string)
                 .collect(),
         };
-        stip_web::sso::Oidc::new(config)
+        stip_web::auth::sso::Oidc::new(config)
             .map(Some)
             .map_err(anyhow::Error::msg)
     }
@@ -389,7 +390,7 @@ async fn main() -> Result<()> {
                 .user_by_email(&email)
                 .await
                 .map_err(|_| anyhow::anyhow!("no account with e-mail address {email}"))?;
-            let (token, hash) = identity::new_api_token();
+            let (token, hash) = token::new_api_token();
             store.create_api_token(&hash, user.id).await?;
             println!("{token}");
             Ok(())
@@ -433,7 +434,7 @@ async fn add_user(
             bail!("{}", lines.join("\n"));
         }
     };
-    let hash = identity::hash_password(password);
+    let hash = password::hash_password(password);
     let data = UserData {
         email: &account.email,
         name: &account.name,
@@ -578,7 +579,7 @@ struct ServeOptions {
     retention: Duration,
     metrics_addr: Option<SocketAddr>,
     stale_after_days: u32,
-    oidc: Option<stip_web::sso::Oidc>,
+    oidc: Option<stip_web::auth::sso::Oidc>,
     public_url: Option<String>,
 }
 

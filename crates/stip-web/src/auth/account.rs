@@ -1,9 +1,12 @@
 //! "Mijn account": every logged-in person changes their own password and keeps their personal
 //! API tokens (lists them, makes a new one, revokes them one by one).
 
+use super::Viewer;
+use super::password::hash_password;
+use super::session::SESSION_COOKIE;
+use super::token::{new_api_token, token_hash};
 use crate::extract::Form;
 use crate::form::{Errors, checked};
-use crate::identity::{SESSION_COOKIE, Viewer, hash_password, new_api_token, token_hash};
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use askama::Template;
@@ -69,7 +72,7 @@ impl AccountPage {
 fn to_login(viewer: &Viewer) -> Response {
     Redirect::to(&format!(
         "/inloggen?terug={}",
-        crate::identity::urlencode(&viewer.path)
+        crate::redirect::urlencode(&viewer.path)
     ))
     .into_response()
 }
@@ -185,7 +188,7 @@ async fn change_password(
     };
     let (password, hash) = (current.clone(), stored);
     let valid =
-        tokio::task::spawn_blocking(move || crate::identity::verify_password(&password, &hash))
+        tokio::task::spawn_blocking(move || super::password::verify_password(&password, &hash))
             .await
             .unwrap_or(false);
     let mut invalid = Invalid::default();

@@ -1,8 +1,82 @@
 //! The CSRF check on every state-changing request made with a cookie: the `X-CSRF-Token`
 //! header, or the `csrf` field of a form (urlencoded or multipart, as a file upload sends it).
+//! A layer inside [`super::identify`], whose [`Viewer`] carries the token to expect.
 
+use super::viewer::Viewer;
+use crate::error::{ApiError, ErrorReply};
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Which paths keep a form whose token went stale (a session that ran out while someone was
+/// typing): the form reaches its handler marked [`StaleForm`] instead of being refused, so the
+/// page can show it again with a fresh token and save nothing. Given by whoever builds the
+/// router, from the areas that have such forms.
+pub type KeepsStaleForms = fn(&str) -> bool;
+
+/// Marks a form that came with a stale token on a path that keeps such forms: show it again,
+/// save nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct StaleForm;
+
+/// Refuses every state-changing request made with the session or CSRF cookie (not a bearer
+/// token) that does not carry the viewer's token; on paths that `keeps` names a page form
+/// with a stale token goes on marked [`StaleForm`].
+pub async fn check_forms(
+    State(keeps): State<KeepsStaleForms>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, mut body) = req.into_parts();
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let by_token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let is_api = parts.uri.path().starts_with("/api/");
+    // Without a session a JSON call carries no ambient credentials to abuse; forms always need
+    // the token (also the login form, against login CSRF).
+    let ambient = viewer.user.is_some() || !is_api;
+    if unsafe_method && !by_token && ambient {
+        let limit = crate::body_limit(parts.uri.path());
+        let kept = if !is_api && keeps(parts.uri.path()) {
+            match axum::body::to_bytes(body, limit).await {
+                Ok(bytes) => {
+                    body = Body::from(bytes.clone());
+                    Some(bytes)
+                }
+                // `finish` renders a bare 413 as "too large", page or problem.
+                Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+            }
+        } else {
+            None
+        };
+        body = match check(&parts.headers, body, &viewer.csrf, limit).await {
+            Ok(body) => body,
+            Err(Refusal::Mismatch) if kept.is_some() => {
+                parts.extensions.insert(StaleForm);
+                Body::from(kept.unwrap_or_default())
+            }
+            Err(Refusal::TooLarge) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+            Err(Refusal::Mismatch) if is_api => return ApiError::Csrf.into_response(),
+            Err(Refusal::Mismatch) => {
+                let mut r = StatusCode::FORBIDDEN.into_response();
+                r.extensions_mut().insert(ErrorReply::Page {
+                    status: StatusCode::FORBIDDEN,
+                    key: "csrf",
+                });
+                return r;
+            }
+        };
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
 
 /// Why a request did not pass.
 #[derive(Debug, PartialEq, Eq)]

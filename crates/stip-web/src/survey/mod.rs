@@ -7,6 +7,8 @@
 pub mod api;
 pub mod pages;
 
+pub use pages::keeps_stale_forms;
+
 use crate::AppState;
 use crate::i18n::Lang;
 use crate::identity::Viewer;

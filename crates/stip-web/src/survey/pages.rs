@@ -50,12 +50,6 @@ pub fn routes() -> Router<AppState> {
         .route("/enquete/{token}", get(respond).post(answer))
 }
 
-/// Set by `identity::identify` on a form sent to a respondent's page whose CSRF token no
-/// longer matches (the session ran out while typing): the handler shows the answers again,
-/// with a fresh token, and saves nothing.
-#[derive(Clone, Copy, Debug)]
-pub struct StaleForm;
-
 /// The path of the respondent's page, where a stale form keeps its answers.
 pub fn keeps_stale_forms(path: &str) -> bool {
     path.starts_with("/enquete/")
@@ -1081,7 +1075,7 @@ async fn answer(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(token): Path<String>,
-    stale: Option<axum::Extension<StaleForm>>,
+    stale: Option<axum::Extension<crate::auth::csrf::StaleForm>>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let lists = state.lists().await?;

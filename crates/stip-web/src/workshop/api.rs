@@ -321,7 +321,7 @@ pub async fn join_workshop(
         }
         g => g.map(|g| g as usize),
     };
-    let (token, hash) = super::new_token();
+    let (token, hash) = crate::auth::token::new_workshop_token();
     let p = state
         .store
         .join_workshop(w.id, &name, group, viewer.actor.user_id(), &hash)

@@ -17,18 +17,8 @@ use stip_core::workshop::{Note, Participant, ThemeResult, Workshop, note_visible
 use stip_store::StoreError;
 use stip_store::workshop::LiveEvent;
 
-/// How a participant's token starts, so it is told apart from a personal API token.
-pub const TOKEN_PREFIX: &str = "stipw_";
-
 /// The cookie that keeps a participant without an account in their workshop.
 pub const PARTICIPANT_COOKIE: &str = "stip_deelname";
-
-/// A new participant token and the hash to store.
-pub fn new_token() -> (String, String) {
-    let token = format!("{TOKEN_PREFIX}{}", crate::identity::random_token());
-    let hash = token_hash(&token);
-    (token, hash)
-}
 
 /// Who is asking, as far as workshop `w` goes.
 pub struct Taking {
@@ -48,7 +38,7 @@ fn token_of(headers: &HeaderMap, cookie: bool) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .filter(|t| t.starts_with(TOKEN_PREFIX));
+        .filter(|t| t.starts_with(crate::auth::token::WORKSHOP_TOKEN_PREFIX));
     if let Some(t) = bearer {
         return Some(t.to_string());
     }

@@ -490,7 +490,7 @@ async fn join(
         .parse::<usize>()
         .ok()
         .filter(|g| *g < w.data.groups.len());
-    let (token, hash) = super::new_token();
+    let (token, hash) = crate::auth::token::new_workshop_token();
     state
         .store
         .join_workshop(w.id, &name, group, viewer.actor.user_id(), &hash)

@@ -2,7 +2,7 @@
 
 use crate::support::*;
 use axum::http::StatusCode;
-use stip_web::login::{PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS};
+use stip_web::auth::throttle::{PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS};
 
 on_both!(
     an_empty_password_or_email_is_said_at_its_field,
@@ -615,10 +615,10 @@ async fn a_failing_database_is_a_503_never_an_anonymous_visitor() {
     let token = app
         .session_of(LEZER)
         .await
-        .cookie(stip_web::identity::SESSION_COOKIE)
+        .cookie(stip_web::auth::session::SESSION_COOKIE)
         .unwrap();
     let s = other.anonymous();
-    s.set_cookie(stip_web::identity::SESSION_COOKIE, &token);
+    s.set_cookie(stip_web::auth::session::SESSION_COOKIE, &token);
     other.store().close().await;
     let page = s.get("/projecten").await;
     assert_eq!(
@@ -640,7 +640,7 @@ async fn a_failing_database_is_a_503_never_an_anonymous_visitor() {
     assert_eq!(api.header("retry-after"), "2");
     // The first instance, whose database answers, still knows the person.
     let here = app.anonymous();
-    here.set_cookie(stip_web::identity::SESSION_COOKIE, &token);
+    here.set_cookie(stip_web::auth::session::SESSION_COOKIE, &token);
     assert_eq!(here.get("/api/v1/projects").await.status, StatusCode::OK);
 }
 

@@ -8,7 +8,7 @@ use crate::support::*;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use stip_core::user::Role;
-use stip_web::sso::{Oidc, OidcConfig};
+use stip_web::auth::sso::{Oidc, OidcConfig};
 
 on_both!(
     without_sso_there_is_no_button_and_passwords_stay_whatever_the_rule,

@@ -163,14 +163,14 @@ impl TestApp {
             .user_by_email(email)
             .await
             .expect("account exists");
-        let (token, hash) = stip_web::identity::new_api_token();
-        let csrf = stip_web::identity::new_api_token().0;
+        let (token, hash) = stip_web::auth::token::new_api_token();
+        let csrf = stip_web::auth::token::new_api_token().0;
         self.store()
             .create_session(&hash, user.id, &csrf, "9999-12-31T00:00:00.000000Z")
             .await
             .expect("store the session");
         let s = self.anonymous();
-        s.set_cookie(stip_web::identity::SESSION_COOKIE, &token);
+        s.set_cookie(stip_web::auth::session::SESSION_COOKIE, &token);
         s
     }
 
@@ -285,7 +285,7 @@ impl TestApp {
             .user_by_email(email)
             .await
             .expect("account exists");
-        let (token, hash) = stip_web::identity::new_api_token();
+        let (token, hash) = stip_web::auth::token::new_api_token();
         self.store()
             .create_api_token(&hash, user.id)
             .await

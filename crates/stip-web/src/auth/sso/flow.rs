@@ -6,10 +6,13 @@
 //! with a line in the log.
 
 use super::{CLOCK_SKEW, Oidc, Unreachable, chain};
+use crate::auth::Viewer;
+use crate::auth::password::verify_password;
+use crate::auth::session::{is_https, private_cookie, start_session};
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::token::{random_token, token_hash};
 use crate::extract::Form;
-use crate::identity::{Viewer, private_cookie, random_token, token_hash, verify_password};
 use crate::layout::{Chrome, render};
-use crate::login::{LoginThrottle, start_session};
 use crate::redirect::local_path;
 use crate::{AppState, PageError};
 use askama::Template;
@@ -172,7 +175,7 @@ fn failed(viewer: &Viewer, failure: Failure, return_to: &str) -> Response {
         }
         _ => format!(
             "/inloggen/oidc?terug={}",
-            crate::identity::urlencode(&local_path(return_to))
+            crate::redirect::urlencode(&local_path(return_to))
         ),
     };
     let mut res = render(&FailedPage {
@@ -239,7 +242,7 @@ async fn start(
         STATE_COOKIE,
         csrf_state.secret().clone(),
         Some(LOGIN_MINUTES * 60),
-        oidc.https() || crate::identity::is_https(&headers),
+        oidc.https() || is_https(&headers),
     );
     (
         StatusCode::FOUND,
@@ -269,7 +272,7 @@ async fn back(
     let Some(oidc) = state.oidc.clone() else {
         return PageError::NotFound.into_response();
     };
-    let secure = oidc.https() || crate::identity::is_https(&headers);
+    let secure = oidc.https() || is_https(&headers);
     // The state cookie is spent whatever happens next.
     let jar = jar.add(private_cookie(STATE_COOKIE, String::new(), Some(0), secure));
     // The state must be the one this browser was sent with, and one the database still holds.
@@ -621,7 +624,7 @@ async fn link(
         user = found.id,
         "SURFconext login: linked to the password account after its password was given"
     );
-    let secure = oidc.https() || crate::identity::is_https(&headers);
+    let secure = oidc.https() || is_https(&headers);
     let jar = jar.add(private_cookie(LINK_COOKIE, String::new(), Some(0), secure));
     match start_session(&state, found.id, Some(&pending.id_token), secure).await {
         Ok(cookie) => (

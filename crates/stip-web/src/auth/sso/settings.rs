@@ -1,8 +1,8 @@
 //! The beheerder's rules for logging in: `/beheer/inloggen` and `/api/v1/login-settings`.
 
+use crate::auth::Viewer;
 use crate::extract::{Form, json_body};
 use crate::form::Errors;
-use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::{ApiError, AppState, PageError};
 use askama::Template;
