@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use stip_core::access::ProjectScope;
-use stip_core::insight::{Quadrant, Tally};
+use stip_core::insight::Tally;
 use stip_core::page::Page;
 use stip_core::portfolio::{
-    Character, Horizon, ListRequest, Perspective, Phase, Project, ProjectFilter, Sort, SortKey,
-    Status, Visibility, searchable_text, status_set_before,
+    Character, Horizon, ListRequest, Perspective, Phase, Project, ProjectFilter, Quadrant, Sort,
+    SortKey, Status, Visibility, searchable_text, status_set_before,
 };
 
 struct Entry {
