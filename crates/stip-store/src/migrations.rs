@@ -66,7 +66,9 @@ mod tests {
     use super::FILES;
 
     fn listed(dir: &str) -> Vec<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dir);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dir);
         let mut names: Vec<String> = std::fs::read_dir(path)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -78,7 +80,15 @@ mod tests {
     #[test]
     fn every_migration_file_is_embedded_in_order() {
         let files: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
-        assert_eq!(listed("sqlite"), files, "migrations/sqlite and migrations.rs differ");
-        assert_eq!(listed("postgres"), files, "migrations/postgres and migrations.rs differ");
+        assert_eq!(
+            listed("sqlite"),
+            files,
+            "migrations/sqlite and migrations.rs differ"
+        );
+        assert_eq!(
+            listed("postgres"),
+            files,
+            "migrations/postgres and migrations.rs differ"
+        );
     }
 }
