@@ -64,6 +64,18 @@ pub struct Removed {
     pub dots: usize,
 }
 
+/// How many participants workshop `$id` has, inside transaction `$tx`.
+macro_rules! participant_count {
+    ($tx:expr, $id:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM workshop_participants WHERE workshop_id = $1",
+        )
+        .bind($id)
+        .fetch_one(&mut *$tx)
+        .await?
+    };
+}
+
 impl Store {
     /// Adds a participant under `name` with the token's hash; in `group` when given (an index
     /// into the groups), otherwise in the group with the fewest. A logged-in person who joined
@@ -316,12 +328,7 @@ impl Store {
                     }
                 );
             }
-            let participants: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM workshop_participants WHERE workshop_id = $1",
-            )
-            .bind(workshop_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let participants = participant_count!(tx, workshop_id);
             emit!(
                 tx,
                 workshop_id,
@@ -354,12 +361,7 @@ impl Store {
                 .bind(p.id)
                 .execute(&mut *tx)
                 .await?;
-            let participants: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM workshop_participants WHERE workshop_id = $1",
-            )
-            .bind(workshop_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let participants = participant_count!(tx, workshop_id);
             emit!(
                 tx,
                 workshop_id,
