@@ -8,39 +8,10 @@
 //! theme, so budgets add up to the portfolio's total; once per pair of its themes in the
 //! cross-links; once in its institution's totals, phases, statuses and balance.
 
-use crate::portfolio::{Character, Horizon, Perspective, Phase, ProjectData, Status};
+use crate::portfolio::{Character, Horizon, Phase, ProjectData, Quadrant, Status};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
-
-crate::code_enum!(
-    /// The seed's perspective quadrant of a project: which way it leans on both axes. A
-    /// project in the middle of an axis, or not assessed on it, has no quadrant.
-    Quadrant {
-        StrategicIct => "strategisch-ict",
-        StrategicBusiness => "strategisch-business",
-        OperationalIct => "operationeel-ict",
-        OperationalBusiness => "operationeel-business",
-    }
-);
-
-impl Quadrant {
-    pub fn of(d: &ProjectData) -> Option<Quadrant> {
-        Quadrant::of_perspective(&d.perspective)
-    }
-
-    pub fn of_perspective(p: &Perspective) -> Option<Quadrant> {
-        let so = p.strategic_operational?;
-        let ib = p.ict_business?;
-        match (so, ib) {
-            (1..=2, 1..=2) => Some(Quadrant::StrategicIct),
-            (1..=2, 4..=5) => Some(Quadrant::StrategicBusiness),
-            (4..=5, 1..=2) => Some(Quadrant::OperationalIct),
-            (4..=5, 4..=5) => Some(Quadrant::OperationalBusiness),
-            _ => None,
-        }
-    }
-}
 
 /// One cell of the heatmap: how many projects and how much budget (in hundredths of a euro).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -402,14 +373,5 @@ mod tests {
             fresh.add(*inst, d, None);
         }
         assert_eq!(t, fresh);
-    }
-
-    #[test]
-    fn a_project_in_the_middle_of_an_axis_has_no_quadrant() {
-        let mut d = project(&["data"], 0, Phase::Idee);
-        d.perspective.strategic_operational = Some(3);
-        assert_eq!(Quadrant::of(&d), None);
-        d.perspective = Perspective::default();
-        assert_eq!(Quadrant::of(&d), None);
     }
 }

@@ -2,7 +2,7 @@
 //! `themes`; a concept keeps its content as JSON; activating one moves every project's themes by
 //! a mapping in one transaction (see [`Store::activate_agenda`]).
 
-use crate::portfolio::Editor;
+use crate::editor::Editor;
 use crate::{BeginWrite, Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use std::collections::{BTreeMap, HashMap};
 use stip_core::agenda_version::{

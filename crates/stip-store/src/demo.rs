@@ -1,14 +1,11 @@
 //! Loading demo data in bulk: the default agenda and generated institutions and projects, in
 //! one transaction and in batches, so 15,000 projects load in seconds.
 
-use crate::portfolio::{NewProject, insert_new_projects};
+use crate::portfolio::write::{BATCH, NewProject, insert_new_projects};
 use crate::{Result, Store, on_pool};
 use sqlx::QueryBuilder;
 use stip_core::agenda::DefaultAgenda;
 use stip_core::demo::DemoData;
-
-/// Rows per INSERT statement.
-pub(crate) const BATCH: usize = 400;
 
 impl Store {
     /// Loads the agenda, drivers and criteria of a fresh installation.

@@ -2,7 +2,8 @@
 //! changed, unchanged per row), writing it in one transaction, the column mapping an
 //! institution chose, and uploaded files awaiting confirmation.
 
-use crate::portfolio::{Editor, NewProject, insert_new_projects, replace_links, update_row};
+use crate::editor::Editor;
+use crate::portfolio::write::{NewProject, insert_new_projects, replace_links, update_row};
 use crate::{Result, Store, StoreError, on_pool, retrying};
 use std::sync::Arc;
 use stip_core::access::ProjectScope;
@@ -421,7 +422,7 @@ impl Store {
         let outdated: Vec<OutdatedRow> = on_pool!(self, write, |pool| retrying!(async {
             let mut tx = crate::BeginWrite::begin_project_write(pool).await?;
             // The themes as they are in this transaction (see `BeginWrite`).
-            let refs = refs.with_themes(crate::portfolio::live_theme_ids!(&mut tx));
+            let refs = refs.with_themes(crate::portfolio::write::live_theme_ids!(&mut tx));
             if let Some(id) = import {
                 let n = sqlx::query(
                     "UPDATE imports SET committed_at = $1, result = $2
@@ -505,7 +506,7 @@ impl Store {
                         .collect());
                 }
                 replace_links!(&mut tx, *id, d, &refs);
-                crate::portfolio::insert_history(
+                crate::portfolio::history::insert_history(
                     &mut tx,
                     *id,
                     version + 1,

@@ -7,6 +7,7 @@ pub mod agenda_version;
 pub mod backup;
 pub mod changes;
 pub mod demo;
+pub mod editor;
 pub mod exchange;
 mod index;
 pub mod insight;
@@ -87,7 +88,7 @@ pub(crate) enum Backend {
 }
 
 /// Code → id maps with the reference generation they were read at.
-type CachedReferences = (u64, Arc<portfolio::References>);
+type CachedReferences = (u64, Arc<portfolio::references::References>);
 
 #[derive(Clone)]
 pub struct Store {

@@ -9,9 +9,9 @@ pub mod pages;
 use crate::i18n::Lang;
 use crate::lists::Lists;
 use std::collections::HashMap;
-use stip_core::insight::{Mix, Quadrant};
+use stip_core::insight::Mix;
 use stip_core::number::Hundredths;
-use stip_core::portfolio::{Character, Horizon};
+use stip_core::portfolio::{Character, Horizon, Quadrant};
 use stip_store::insight::Snippet;
 
 /// Whole euros, as the reader writes them: "€ 12.500" / "€12,500".

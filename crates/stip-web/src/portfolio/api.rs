@@ -317,8 +317,8 @@ fn perspective_filter() -> Object {
 fn quadrant_filter() -> Object {
     code_schema(
         codes(
-            stip_core::insight::Quadrant::ALL,
-            stip_core::insight::Quadrant::code,
+            stip_core::portfolio::Quadrant::ALL,
+            stip_core::portfolio::Quadrant::code,
         ),
         Empty::Text,
     )
