@@ -3,7 +3,7 @@
 //! `identity::identify` for every response) renders in the viewer's language: an HTML page with
 //! the usual navigation, or a [`Problem`] as `application/problem+json` (RFC 9457).
 
-use crate::auth::Viewer;
+use crate::auth::viewer::Viewer;
 use crate::i18n::Lang;
 use crate::layout::{Chrome, render};
 use crate::redirect::urlencode;

@@ -2,7 +2,7 @@
 //! link), rendering, the home page, the error page and the language switch.
 
 use crate::AppState;
-use crate::auth::Viewer;
+use crate::auth::viewer::Viewer;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::redirect::urlencode;
 use askama::Template;

@@ -14,7 +14,6 @@ pub mod download;
 mod error;
 pub mod exchange;
 mod extract;
-mod filters;
 mod form;
 mod home;
 pub mod i18n;
@@ -25,6 +24,10 @@ mod identity {
     pub(crate) use crate::auth::session::{is_https, private_cookie};
     pub use crate::auth::token::{random_token, token_hash};
     pub use crate::redirect::urlencode;
+}
+/// Until every area names `crate::ui` itself (issue 30, in progress).
+mod filters {
+    pub use crate::ui::project_list::filters::*;
 }
 pub mod insight;
 pub mod institution;
@@ -39,10 +42,10 @@ pub mod openapi;
 pub mod portfolio;
 pub mod positioning;
 pub mod prioritisation;
-mod project_table;
 mod redirect;
 pub mod survey;
 mod time;
+mod ui;
 pub mod user;
 pub mod workgroup;
 pub mod workshop;

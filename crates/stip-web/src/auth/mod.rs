@@ -12,7 +12,7 @@ pub mod session;
 pub mod sso;
 pub mod throttle;
 pub mod token;
-mod viewer;
+pub mod viewer;
 
 use crate::AppState;
 use axum::Router;

@@ -5,7 +5,7 @@ use crate::extract::Listing;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::lists::Lists;
-use crate::project_table::{ProjectTable, table_for};
+use crate::ui::project_list::{ProjectTable, table_for};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::Router;

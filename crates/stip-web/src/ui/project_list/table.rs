@@ -37,7 +37,7 @@ impl ProjectTable {
     }
 
     pub fn href(&self, q: &ListQuery) -> String {
-        let pairs = Self::pairs(q);
+        let pairs = super::query_pairs(q);
         if pairs.is_empty() {
             self.base.clone()
         } else {
@@ -55,39 +55,11 @@ impl ProjectTable {
         q.page.clear();
         q.per_page.clear();
         let mut pairs = vec![("format", format)];
-        pairs.extend(Self::pairs(&q));
+        pairs.extend(super::query_pairs(&q));
         format!(
             "/api/v1/projects/export?{}",
             serde_urlencoded::to_string(pairs).unwrap_or_default()
         )
-    }
-
-    /// The query's parameters that are set, in a fixed order.
-    pub fn pairs(q: &ListQuery) -> Vec<(&'static str, &str)> {
-        [
-            ("institution", &q.institution),
-            ("theme", &q.theme),
-            ("primary_only", &q.primary_only),
-            ("also_theme", &q.also_theme),
-            ("status_before", &q.status_before),
-            ("shareable", &q.shareable),
-            ("quadrant", &q.quadrant),
-            ("phase", &q.phase),
-            ("status", &q.status),
-            ("character", &q.character),
-            ("horizon", &q.horizon),
-            ("perspective", &q.perspective),
-            ("driver", &q.driver),
-            ("mora", &q.mora),
-            ("q", &q.q),
-            ("sort", &q.sort),
-            ("page", &q.page),
-            ("per_page", &q.per_page),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k, v.as_str()))
-        .collect()
     }
 
     /// The link of a column header: sorts by `key`, reversing when already sorted by it.
@@ -149,7 +121,7 @@ pub async fn table_for(
     base: &str,
 ) -> Result<(ProjectTable, Invalid), PageError> {
     let lists = state.lists().await?;
-    let (query, request, invalid) = crate::filters::parse_leniently(&lists, query);
+    let (query, request, invalid) = super::filters::parse_leniently(&lists, query);
     let page = state
         .store
         .list_projects(&request, project_scope(&viewer.actor))

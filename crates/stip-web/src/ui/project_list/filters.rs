@@ -6,7 +6,7 @@
 use crate::form::Errors;
 use crate::i18n::Lang;
 use crate::lists::Lists;
-use crate::portfolio::pages::Choices;
+use super::Choices;
 use stip_core::institution::BrinCode;
 use stip_core::portfolio::{ListQuery, ListRequest};
 use stip_core::{ErrorCode, Invalid};
@@ -193,7 +193,7 @@ impl Filters {
 
     /// The carried filters as (name, value) pairs, for a form's hidden fields.
     pub fn carried_pairs(&self) -> Vec<(&'static str, String)> {
-        crate::project_table::ProjectTable::pairs(&self.carried_query())
+        super::query_pairs(&self.carried_query())
             .into_iter()
             .map(|(k, v)| (k, v.to_string()))
             .collect()
@@ -223,7 +223,7 @@ impl Filters {
 }
 
 pub fn with_query(base: &str, q: &ListQuery) -> String {
-    let pairs = crate::project_table::ProjectTable::pairs(q);
+    let pairs = super::query_pairs(q);
     if pairs.is_empty() {
         base.to_string()
     } else {
