@@ -55,14 +55,15 @@ impl TestDb {
         }
     }
 
-    /// A fresh database on the backend the running test was started for (see [`on_both!`]);
-    /// `None` when PostgreSQL is skipped (`STIP_SKIP_POSTGRES=1`).
+    /// A fresh database on the backend the running test was started for (see [`on_both!`]).
     ///
     /// [`on_both!`]: crate::on_both
-    pub async fn current() -> Option<TestDb> {
+    pub async fn current() -> TestDb {
         match Backend::current() {
-            Backend::Sqlite => Some(TestDb::sqlite().await),
-            Backend::Postgres => TestDb::postgres().await,
+            Backend::Sqlite => TestDb::sqlite().await,
+            Backend::Postgres => TestDb::postgres()
+                .await
+                .expect("on_both! starts a PostgreSQL test only when PostgreSQL is not skipped"),
         }
     }
 

@@ -3,13 +3,13 @@
 use super::ProjectForm;
 use crate::extract::Form;
 use crate::extract::{Id, Listing};
-use crate::ui::project_list::{Choices, Filters, ProjectTable, table_for};
 use crate::form::Errors;
 use crate::i18n::Lang;
 use crate::identity::Viewer;
 use crate::layout::{Chrome, render};
 use crate::lists::Lists;
 use crate::markdown::markdown;
+use crate::ui::project_list::{Choices, Filters, ProjectTable, table_for};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::Router;

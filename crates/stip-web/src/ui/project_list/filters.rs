@@ -3,10 +3,10 @@
 //! is named in the form and left out, the rest still apply; an institution may be typed by
 //! (part of) its name, as no one picks from a thousand names.
 
+use super::Choices;
 use crate::form::Errors;
 use crate::i18n::Lang;
 use crate::lists::Lists;
-use super::Choices;
 use stip_core::institution::BrinCode;
 use stip_core::portfolio::{ListQuery, ListRequest};
 use stip_core::{ErrorCode, Invalid};

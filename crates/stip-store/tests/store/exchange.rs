@@ -17,29 +17,6 @@ use stip_store::portfolio::Editor;
 use stip_store::testing::TestDb;
 use stip_store::{Store, StoreError};
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(&stip_store::testing::TestDb::sqlite().await).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    if let Some(db) = stip_store::testing::TestDb::postgres().await {
-                        super::$name(&db).await
-                    }
-                }
-            )*
-        }
-    };
-}
-
 on_both!(
     an_overview_imports_once_and_again_changes_nothing,
     a_second_overview_changes_only_its_own_columns,
@@ -107,7 +84,8 @@ async fn export_json(store: &Store) -> String {
     String::from_utf8(json(&rows)).unwrap()
 }
 
-async fn an_overview_imports_once_and_again_changes_nothing(db: &TestDb) {
+async fn an_overview_imports_once_and_again_changes_nothing() {
+    let db = &TestDb::current().await;
     let store = &db.store;
     let inst = horizon(store).await;
     let file = read_fixture(store, "horizon-overzicht.xlsx").await;
@@ -150,7 +128,8 @@ async fn an_overview_imports_once_and_again_changes_nothing(db: &TestDb) {
     assert_eq!(server.warm().await.unwrap(), 12);
 }
 
-async fn a_second_overview_changes_only_its_own_columns(db: &TestDb) {
+async fn a_second_overview_changes_only_its_own_columns() {
+    let db = &TestDb::current().await;
     let store = &db.store;
     let inst = horizon(store).await;
     let first = read_fixture(store, "horizon-overzicht.xlsx").await;
@@ -204,7 +183,8 @@ async fn a_second_overview_changes_only_its_own_columns(db: &TestDb) {
     assert_eq!(history.len(), 3, "the import's save has its history entry");
 }
 
-async fn a_file_with_problems_writes_nothing(db: &TestDb) {
+async fn a_file_with_problems_writes_nothing() {
+    let db = &TestDb::current().await;
     let store = &db.store;
     let inst = horizon(store).await;
     let file = read_fixture(store, "fouten.xlsx").await;
@@ -217,7 +197,8 @@ async fn a_file_with_problems_writes_nothing(db: &TestDb) {
     assert_eq!(export_json(store).await.matches("\"title\"").count(), 0);
 }
 
-async fn the_json_export_reads_back_into_an_empty_stip_unchanged(db: &TestDb) {
+async fn the_json_export_reads_back_into_an_empty_stip_unchanged() {
+    let db = &TestDb::current().await;
     let store = &db.store;
     let inst = horizon(store).await;
     for name in ["horizon-overzicht.xlsx", "csv-puntkomma-1252.csv"] {
@@ -302,7 +283,8 @@ async fn the_json_export_reads_back_into_an_empty_stip_unchanged(db: &TestDb) {
     }
 }
 
-async fn the_mapping_an_institution_chose_is_kept(db: &TestDb) {
+async fn the_mapping_an_institution_chose_is_kept() {
+    let db = &TestDb::current().await;
     let store = &db.store;
     let inst = horizon(store).await;
     assert!(store.import_mapping(inst).await.unwrap().is_empty());
@@ -316,7 +298,8 @@ async fn the_mapping_an_institution_chose_is_kept(db: &TestDb) {
     assert_eq!(store.import_mapping(inst).await.unwrap(), mapping);
 }
 
-async fn a_partial_overview_is_checked_as_the_whole_project_it_makes(db: &TestDb) {
+async fn a_partial_overview_is_checked_as_the_whole_project_it_makes() {
+    let db = &TestDb::current().await;
     let store = &db.store;
     let inst = horizon(store).await;
     let csv = |text: &str| text.replace('\n', "\r\n").into_bytes();

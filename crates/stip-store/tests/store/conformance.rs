@@ -11,36 +11,6 @@ use stip_store::portfolio::{Editor, Saved};
 use stip_store::testing::TestDb;
 use stip_store::{Store, StoreError};
 
-/// Runs each story on SQLite and on PostgreSQL. A story named `… in "multi_thread"` runs on
-/// tokio's multi-thread runtime, where its spawned tasks really run at the same time.
-macro_rules! on_both {
-    ($($name:ident $(in $flavor:tt)?),* $(,)?) => {
-        mod sqlite {
-            $(on_both!(@sqlite $name $($flavor)?);)*
-        }
-        mod postgres {
-            $(on_both!(@postgres $name $($flavor)?);)*
-        }
-    };
-    (@$backend:ident $name:ident) => {
-        on_both!(@$backend $name "current_thread");
-    };
-    (@sqlite $name:ident $flavor:tt) => {
-        #[tokio::test(flavor = $flavor)]
-        async fn $name() {
-            super::$name(&stip_store::testing::TestDb::sqlite().await.store).await
-        }
-    };
-    (@postgres $name:ident $flavor:tt) => {
-        #[tokio::test(flavor = $flavor)]
-        async fn $name() {
-            if let Some(db) = stip_store::testing::TestDb::postgres().await {
-                super::$name(&db.store).await
-            }
-        }
-    };
-}
-
 on_both!(
     a_fresh_store_is_empty_and_takes_the_default_agenda,
     demo_data_loads_with_every_link,
@@ -62,6 +32,7 @@ on_both!(
     the_mora_areas_ship_in_the_architectures_order,
     the_mora_filter_on_a_main_area_finds_its_sub_areas_too,
     mora_areas_are_edited_and_one_in_use_is_not_deleted,
+    a_reopened_store_shows_what_was_saved,
 );
 
 fn editor() -> Editor {
@@ -147,7 +118,9 @@ async fn titles(store: &Store, req: &ListRequest, scope: ProjectScope) -> Vec<St
         .collect()
 }
 
-async fn a_fresh_store_is_empty_and_takes_the_default_agenda(store: &Store) {
+async fn a_fresh_store_is_empty_and_takes_the_default_agenda() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     assert!(store.is_empty().await.unwrap());
     assert!(store.ping().await);
     with_agenda(store).await;
@@ -163,7 +136,9 @@ async fn a_fresh_store_is_empty_and_takes_the_default_agenda(store: &Store) {
     assert_eq!(store.criteria().await.unwrap().len(), 5);
 }
 
-async fn demo_data_loads_with_every_link(store: &Store) {
+async fn demo_data_loads_with_every_link() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let generated = demo::generate(9, 12, 1);
     let ids = store.load_demo(&generated, "Demo").await.unwrap();
@@ -208,7 +183,9 @@ async fn demo_data_loads_with_every_link(store: &Store) {
     assert_eq!(horizon.data.name, "Horizon College");
 }
 
-async fn a_project_reads_back_as_it_was_saved(store: &Store) {
+async fn a_project_reads_back_as_it_was_saved() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     let mut d = data("Dashboard studiesucces");
@@ -245,7 +222,9 @@ async fn a_project_reads_back_as_it_was_saved(store: &Store) {
     assert_eq!(store.project_history(p.id).await.unwrap().len(), 1);
 }
 
-async fn saving_bumps_the_version_and_records_who_changed_what(store: &Store) {
+async fn saving_bumps_the_version_and_records_who_changed_what() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     let p = store
@@ -290,7 +269,9 @@ async fn saving_bumps_the_version_and_records_who_changed_what(store: &Store) {
     );
 }
 
-async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &Store) {
+async fn a_stale_save_is_a_conflict_and_writes_nothing() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     let p = store
@@ -324,7 +305,9 @@ async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &Store) {
     assert_eq!(store.project_history(p.id).await.unwrap().len(), 2);
 }
 
-async fn the_list_filters_each_field_and_counts_the_total(store: &Store) {
+async fn the_list_filters_each_field_and_counts_the_total() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let horizon = institution(store, "25LN", "Horizon College").await;
     let davinci = institution(store, "25LK", "DaVinci College").await;
@@ -391,7 +374,9 @@ async fn the_list_filters_each_field_and_counts_the_total(store: &Store) {
     }
 }
 
-async fn the_list_respects_visibility_scope(store: &Store) {
+async fn the_list_respects_visibility_scope() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let horizon = institution(store, "25LN", "Horizon College").await;
     let davinci = institution(store, "25LK", "DaVinci College").await;
@@ -438,7 +423,9 @@ async fn the_list_respects_visibility_scope(store: &Store) {
     );
 }
 
-async fn the_list_sorts_and_pages(store: &Store) {
+async fn the_list_sorts_and_pages() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     for (title, budget) in [
@@ -489,7 +476,9 @@ async fn the_list_sorts_and_pages(store: &Store) {
     );
 }
 
-async fn brin_codes_and_emails_are_unique(store: &Store) {
+async fn brin_codes_and_emails_are_unique() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     institution(store, "25LN", "Horizon College").await;
     let again = store
         .create_institution(&InstitutionData {
@@ -540,7 +529,9 @@ async fn brin_codes_and_emails_are_unique(store: &Store) {
     }
 }
 
-async fn sessions_and_tokens_find_their_user(store: &Store) {
+async fn sessions_and_tokens_find_their_user() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     let email = stip_core::user::Email::parse("im@horizon.nl").unwrap();
     let user = stip_store::user::UserData {
         email: &email,
@@ -571,7 +562,9 @@ async fn sessions_and_tokens_find_their_user(store: &Store) {
     assert!(store.api_token_user("nope").await.unwrap().is_none());
 }
 
-async fn deleting_a_project_removes_it_and_its_history(store: &Store) {
+async fn deleting_a_project_removes_it_and_its_history() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     let p = store
@@ -607,7 +600,9 @@ async fn deleting_a_project_removes_it_and_its_history(store: &Store) {
 
 /// An institution renamed (which reloads the read model, as projects show its name) while
 /// projects are saved: every save is still in the read model afterwards, with the new name.
-async fn saves_made_while_the_read_model_reloads_are_kept(store: &Store) {
+async fn saves_made_while_the_read_model_reloads_are_kept() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     let mut ids = Vec::new();
@@ -664,7 +659,9 @@ async fn saves_made_while_the_read_model_reloads_are_kept(store: &Store) {
 /// project: whichever comes first wins, the other finds the project saved, changed or gone;
 /// neither ever fails with a database error (on PostgreSQL they once deadlocked: the save
 /// locked the project before its links, the delete the other way round).
-async fn saves_and_deletes_of_one_project_at_the_same_time_never_fail(store: &Store) {
+async fn saves_and_deletes_of_one_project_at_the_same_time_never_fail() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     let mut d = data("Samen");
@@ -707,7 +704,9 @@ async fn saves_and_deletes_of_one_project_at_the_same_time_never_fail(store: &St
 
 /// A text typed again with Windows line endings and trailing spaces is the same text: saving it
 /// records no history entry and keeps the version.
-async fn a_text_saved_again_with_windows_line_endings_is_no_change(store: &Store) {
+async fn a_text_saved_again_with_windows_line_endings_is_no_change() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     let refs = References {
@@ -740,7 +739,9 @@ async fn a_text_saved_again_with_windows_line_endings_is_no_change(store: &Store
 
 /// History rows keep typed values (a budget as an amount, a flag as a flag) and the
 /// visibility the project had at each version.
-async fn history_keeps_values_and_the_visibility_of_each_version(store: &Store) {
+async fn history_keeps_values_and_the_visibility_of_each_version() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     let mut d = data("Geheim");
@@ -789,7 +790,9 @@ async fn history_keeps_values_and_the_visibility_of_each_version(store: &Store) 
 /// A database written before the history stored values: its rows hold Dutch display text and
 /// no visibility. After the migration they read back as values, each with the visibility the
 /// project had at that version; the migration runs once.
-async fn history_rows_in_the_old_display_format_become_values(store: &Store) {
+async fn history_rows_in_the_old_display_format_become_values() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     use stip_store::testing::execute;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
@@ -903,7 +906,9 @@ async fn history_rows_in_the_old_display_format_become_values(store: &Store) {
 
 /// A login form may send anything as the address; one with a NUL finds no account instead of
 /// failing (PostgreSQL refuses NUL in a query).
-async fn a_login_address_with_a_control_character_finds_no_account(store: &Store) {
+async fn a_login_address_with_a_control_character_finds_no_account() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     assert!(
         store
             .user_for_login("a\u{0}b@c.nl")
@@ -915,7 +920,8 @@ async fn a_login_address_with_a_control_character_finds_no_account(store: &Store
 
 /// The read model of a store opened later is loaded from the database: it shows what the first
 /// store saved, on both backends.
-async fn a_reopened_store_shows_what_was_saved(db: &TestDb) {
+async fn a_reopened_store_shows_what_was_saved() {
+    let db = &TestDb::current().await;
     let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
@@ -940,18 +946,6 @@ async fn a_reopened_store_shows_what_was_saved(db: &TestDb) {
     assert_eq!((again.data.title.as_str(), again.version), ("Daarna", 2));
     // What the first store keeps in memory after saving is exactly what the database holds.
     assert_eq!(*again, *store.project(p.id).await.unwrap());
-}
-
-#[tokio::test]
-async fn sqlite_a_reopened_store_shows_what_was_saved() {
-    a_reopened_store_shows_what_was_saved(&TestDb::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn postgres_a_reopened_store_shows_what_was_saved() {
-    if let Some(db) = TestDb::postgres().await {
-        a_reopened_store_shows_what_was_saved(&db).await;
-    }
 }
 
 #[tokio::test]
@@ -984,7 +978,9 @@ async fn the_sqlite_and_postgresql_schemas_have_the_same_tables_and_columns() {
     );
 }
 
-async fn the_mora_areas_ship_in_the_architectures_order(store: &Store) {
+async fn the_mora_areas_ship_in_the_architectures_order() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     let areas: Vec<_> = store
         .mora_areas()
         .await
@@ -1008,7 +1004,9 @@ async fn the_mora_areas_ship_in_the_architectures_order(store: &Store) {
 
 /// Projects map to areas; the list's `mora` filter on Bedrijfsvoering finds those mapped to
 /// it and to its parts, a part finds only its own, and an export filters the same way.
-async fn the_mora_filter_on_a_main_area_finds_its_sub_areas_too(store: &Store) {
+async fn the_mora_filter_on_a_main_area_finds_its_sub_areas_too() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;
     for (title, areas) in [
@@ -1075,7 +1073,9 @@ async fn the_mora_filter_on_a_main_area_finds_its_sub_areas_too(store: &Store) {
     );
 }
 
-async fn mora_areas_are_edited_and_one_in_use_is_not_deleted(store: &Store) {
+async fn mora_areas_are_edited_and_one_in_use_is_not_deleted() {
+    let db = TestDb::current().await;
+    let store = &db.store;
     use stip_core::mora::{InUse, MoraAreaData};
     with_agenda(store).await;
     let inst = institution(store, "25LN", "Horizon College").await;

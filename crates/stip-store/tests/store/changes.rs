@@ -13,29 +13,6 @@ use stip_store::portfolio::{Editor, Saved};
 use stip_store::testing::TestDb;
 use stip_store::{Store, StoreError};
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(&stip_store::testing::TestDb::sqlite().await).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    if let Some(db) = stip_store::testing::TestDb::postgres().await {
-                        super::$name(&db).await
-                    }
-                }
-            )*
-        }
-    };
-}
-
 on_both!(
     writes_through_one_process_reach_the_other,
     a_stale_copy_in_memory_never_decides_a_save,
@@ -170,7 +147,8 @@ async fn network_titles(store: &Store) -> Vec<String> {
 }
 
 /// The probe's findings: a project made, saved, hidden and deleted through A, each seen by B.
-async fn writes_through_one_process_reach_the_other(db: &TestDb) {
+async fn writes_through_one_process_reach_the_other() {
+    let db = &TestDb::current().await;
     let a = &db.store;
     let inst = horizon(a).await;
     let b = other(db).await;
@@ -216,7 +194,8 @@ async fn writes_through_one_process_reach_the_other(db: &TestDb) {
 
 /// B has not followed A's save yet: its stale copy must neither swallow a stale save (200
 /// without writing) nor refuse a correct one (409 again and again).
-async fn a_stale_copy_in_memory_never_decides_a_save(db: &TestDb) {
+async fn a_stale_copy_in_memory_never_decides_a_save() {
+    let db = &TestDb::current().await;
     let a = &db.store;
     let inst = horizon(a).await;
     let p = a
@@ -253,7 +232,8 @@ async fn a_stale_copy_in_memory_never_decides_a_save(db: &TestDb) {
     assert_eq!(a.project(p.id).await.unwrap().data.status_note, "Door B");
 }
 
-async fn reference_lists_and_logouts_reach_the_other_process(db: &TestDb) {
+async fn reference_lists_and_logouts_reach_the_other_process() {
+    let db = &TestDb::current().await;
     let a = &db.store;
     horizon(a).await;
     let b = other(db).await;
@@ -358,7 +338,8 @@ async fn reference_lists_and_logouts_reach_the_other_process(db: &TestDb) {
 }
 
 /// `stip demo` into the database of a running server: the server shows them all.
-async fn a_bulk_load_by_another_process_is_seen_whole(db: &TestDb) {
+async fn a_bulk_load_by_another_process_is_seen_whole() {
+    let db = &TestDb::current().await;
     let a = &db.store;
     a.load_agenda(&default_agenda()).await.unwrap();
     let b = other(db).await;
@@ -369,7 +350,8 @@ async fn a_bulk_load_by_another_process_is_seen_whole(db: &TestDb) {
     assert_eq!(b.warm().await.unwrap(), 1350);
 }
 
-async fn a_process_behind_the_pruned_log_reloads_everything(db: &TestDb) {
+async fn a_process_behind_the_pruned_log_reloads_everything() {
+    let db = &TestDb::current().await;
     let a = &db.store;
     let inst = horizon(a).await;
     let b = other(db).await;
