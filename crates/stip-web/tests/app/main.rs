@@ -7,6 +7,7 @@ extern crate stip_store;
 mod account;
 mod admin;
 mod agenda_version;
+mod answers;
 mod api;
 mod auth;
 mod contract;
