@@ -165,7 +165,7 @@ struct OverviewPage {
     latest_href: String,
     own: Option<Own>,
     /// Home: the surveys waiting for the viewer's answers.
-    surveys: Vec<crate::survey::pages::Waiting>,
+    surveys: Vec<crate::survey::Waiting>,
     today: NaiveDate,
     stale_limit: NaiveDate,
     stale_days: String,
@@ -451,7 +451,7 @@ pub async fn overview_page(
         latest_href,
         own,
         surveys: if home {
-            crate::survey::pages::waiting(state, viewer).await?
+            crate::survey::waiting(state, viewer).await?
         } else {
             Vec::new()
         },

@@ -7,6 +7,9 @@
 pub mod api;
 pub mod pages;
 
+pub(crate) use pages::{QuestionView, question_views};
+pub use pages::{Waiting, waiting};
+
 use crate::AppState;
 use crate::i18n::Lang;
 use crate::identity::Viewer;

@@ -5,6 +5,8 @@ pub mod api;
 pub mod pages;
 mod throttle;
 
+pub(crate) use pages::{MeetingWorkshop, meeting_workshops};
+
 use crate::AppState;
 use crate::identity::{Viewer, token_hash};
 use axum::http::{HeaderMap, header};
