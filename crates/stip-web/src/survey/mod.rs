@@ -4,16 +4,20 @@
 //! and tables, exported, and printed as the meeting's appendix. Pages under `/enquetes` and
 //! `/enquete/{token}`, the API under `/api/v1/surveys`.
 
-pub mod api;
-pub mod pages;
+mod builder;
+mod invitations;
+mod respond;
+mod results;
 
-pub(crate) use pages::{QuestionView, question_views};
-pub use pages::{Waiting, waiting};
+pub use respond::pages::{Waiting, waiting};
+pub(crate) use results::pages::{QuestionView, question_views};
 
-use crate::AppState;
 use crate::i18n::Lang;
 use crate::identity::Viewer;
+use crate::layout::Chrome;
 use crate::lists::Lists;
+use crate::{ApiError, AppState, PageError};
+use axum::response::Response;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -26,6 +30,41 @@ use stip_core::survey::{
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use stip_store::survey::{Invitation, Submitted};
+
+/// The Enquêtes pages: the list, building a survey, the overview with every invitation's
+/// progress, the respondent's form at `/enquete/{token}`, the results and the printable appendix.
+/// Everything works without JavaScript.
+pub mod pages {
+    use crate::AppState;
+    use axum::Router;
+
+    // Named by `identity::identify`, which keeps a stale respondent's form.
+    pub use crate::survey::respond::pages::{StaleForm, keeps_stale_forms};
+
+    pub fn routes() -> Router<AppState> {
+        Router::new()
+            .merge(crate::survey::builder::pages::routes())
+            .merge(crate::survey::invitations::pages::routes())
+            .merge(crate::survey::respond::pages::routes())
+            .merge(crate::survey::results::pages::routes())
+    }
+}
+
+/// `/api/v1/surveys/...`: surveys (create, also from a template; read, change, delete, open),
+/// their invitations (status, new link, reopen), the caller's own response (draft, submit),
+/// and the results (counted, exported).
+pub mod api {
+    use crate::AppState;
+    use utoipa_axum::router::OpenApiRouter;
+
+    pub fn routes() -> OpenApiRouter<AppState> {
+        OpenApiRouter::new()
+            .merge(crate::survey::builder::api::routes())
+            .merge(crate::survey::invitations::api::routes())
+            .merge(crate::survey::respond::api::routes())
+            .merge(crate::survey::results::api::routes())
+    }
+}
 
 /// Today, as surveys open and close by it.
 pub fn today() -> chrono::NaiveDate {
@@ -400,4 +439,51 @@ pub fn answers_from_form(
 /// A refusal in a respondent's words, under the question it belongs to.
 pub fn answer_error(lang: Lang, code: &ErrorCode) -> String {
     lang.error_for("answer", code)
+}
+
+// ---- Shared by the pages and the API ----------------------------------------------------------
+
+/// The raw query's pairs.
+fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The survey's stage, in words.
+fn stage_label(c: &Chrome, s: &Survey) -> String {
+    c.t(&format!("survey.stage.{}", s.stage(today()).code()))
+}
+
+/// When the survey opens and closes, in words.
+fn dates(c: &Chrome, s: &Survey) -> String {
+    c.t_with(
+        "survey.dates",
+        &[
+            ("opens", &c.date(&s.data.opens_on)),
+            ("closes", &c.date(&s.data.closes_on)),
+        ],
+    )
+}
+
+/// The survey for the regiegroep to manage, or the refusal for anyone else.
+async fn managed(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Result<Survey, Response>, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageSurveys) {
+        return Ok(Err(res));
+    }
+    Ok(Ok(state.store.survey(id).await?))
+}
+
+/// The survey, if the caller may see it; a concept is the regiegroep's alone (404 to others).
+async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Survey, ApiError> {
+    viewer.logged_in()?;
+    let s = state.store.survey(id).await?;
+    if !may_see(viewer, &s) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(s)
 }
