@@ -1,0 +1,9 @@
+//! Notes: answers to the questions (phase 1) and notes of a kind on a theme, written, changed and
+//! removed by their writer and hidden by the facilitator (`/werksessies/{id}/notities`,
+//! `/api/v1/workshops/{id}/notes`).
+
+pub(super) mod api;
+pub(super) mod pages;
+
+// A note as the results show it.
+pub(super) use api::{WorkshopNoteJson, note_json};
