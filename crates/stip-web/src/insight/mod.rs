@@ -3,16 +3,67 @@
 //! and under `/api/v1/insight`, `/api/v1/search` and `/api/v1/projects/{id}/similar`. The
 //! counts come from the store's tallies; every page counts only what the viewer may see.
 
-pub mod api;
-pub mod pages;
+mod balance;
+mod crosslinks;
+mod overview;
+mod roadmap;
+mod search;
 
+use crate::filters::{Filters, and_param};
 use crate::i18n::Lang;
+use crate::identity::Viewer;
 use crate::lists::Lists;
+use crate::{ApiError, AppState, PageError};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use stip_core::insight::{Mix, Quadrant};
+use std::sync::Arc;
+use stip_core::access::project_scope;
+use stip_core::insight::{Mix, Quadrant, Tally};
 use stip_core::number::Hundredths;
-use stip_core::portfolio::{Character, Horizon};
+use stip_core::portfolio::{Character, Horizon, ListQuery, ListRequest};
 use stip_store::insight::Snippet;
+use utoipa::ToSchema;
+
+/// The insight pages: Netwerkoverzicht, Balans, Dwarsverbanden, Roadmap and Zoeken. Each takes
+/// the portfolio list's filters, says on how many visible projects its numbers rest, and links
+/// every number to the list of the projects it counts.
+pub mod pages {
+    use crate::AppState;
+    use axum::Router;
+
+    // The home page of someone logged in is the network overview.
+    pub use crate::insight::PageParams;
+    pub use crate::insight::overview::pages::overview_page;
+
+    pub fn routes() -> Router<AppState> {
+        Router::new()
+            .merge(crate::insight::overview::pages::routes())
+            .merge(crate::insight::balance::pages::routes())
+            .merge(crate::insight::crosslinks::pages::routes())
+            .merge(crate::insight::roadmap::pages::routes())
+            .merge(crate::insight::search::pages::routes())
+    }
+}
+
+/// `/api/v1/insight/...`, `/api/v1/search` and `/api/v1/projects/{id}/similar`: the numbers of
+/// the insight pages, search and similar projects as JSON, with the list's filters, counting
+/// only what the caller may see.
+pub mod api {
+    use crate::AppState;
+    use utoipa_axum::router::OpenApiRouter;
+
+    // A project's page shows as many similar projects.
+    pub use crate::insight::search::api::SIMILAR;
+
+    pub fn routes() -> OpenApiRouter<AppState> {
+        OpenApiRouter::new()
+            .merge(crate::insight::overview::api::routes())
+            .merge(crate::insight::balance::api::routes())
+            .merge(crate::insight::crosslinks::api::routes())
+            .merge(crate::insight::roadmap::api::routes())
+            .merge(crate::insight::search::api::routes())
+    }
+}
 
 /// Whole euros, as the reader writes them: "€ 12.500" / "€12,500".
 pub fn euros(lang: Lang, cents: i64) -> String {
@@ -147,6 +198,118 @@ fn escape_into(out: &mut String, text: &str) {
             c => out.push(c),
         }
     }
+}
+
+// ---- Shared by the pages -----------------------------------------------------------------------
+
+/// Institutions per page of the heatmap and the balance table.
+const ROWS: usize = 100;
+
+/// The page's own parameters beside the list's filters.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PageParams {
+    /// `budget`: the heatmap counts euros instead of projects.
+    maat: String,
+    /// Which hundred institutions the heatmap or balance table shows (1, 2, …).
+    rijen: String,
+    /// The institution the balance compares with the network (BRIN code or name).
+    vergelijk: String,
+    /// The cross-links pair whose projects are listed: `code,code`.
+    paar: String,
+    /// Roadmap rows grouped by `thema` or `instelling`.
+    groep: String,
+}
+
+impl PageParams {
+    fn rows_page(&self) -> usize {
+        self.rijen.trim().parse().unwrap_or(1).max(1)
+    }
+}
+
+/// The links to the other pages of rows, keeping the rest of the page as it is.
+struct RowPages {
+    page: usize,
+    count: usize,
+    base: String,
+}
+
+impl RowPages {
+    fn new(total: usize, page: usize, href: String) -> RowPages {
+        let count = total.div_ceil(ROWS).max(1);
+        RowPages {
+            page: page.min(count),
+            count,
+            base: href,
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<usize> {
+        (self.page - 1) * ROWS..self.page * ROWS
+    }
+
+    fn href(&self, page: usize) -> String {
+        and_param(&self.base, "rijen", &page.to_string())
+    }
+}
+
+/// What a counting page starts from: the reference lists, the page's filters, and the counts
+/// of what the viewer sees that passes them.
+async fn counted(
+    state: &AppState,
+    viewer: &Viewer,
+    query: ListQuery,
+    base: &str,
+) -> Result<(Arc<Lists>, Filters, Arc<Tally>), PageError> {
+    let lists = state.lists().await?;
+    let f = Filters::new(viewer.lang, &lists, query, base);
+    let tally = state
+        .store
+        .insight(&f.request.filter, project_scope(&viewer.actor))
+        .await?;
+    Ok((lists, f, tally))
+}
+
+fn based_on(lang: Lang, tally: &Tally) -> String {
+    if tally.projects == 1 {
+        lang.t("insight.based_on_one")
+    } else {
+        lang.t_with("insight.based_on", &[("n", &count(lang, tally.projects))])
+    }
+}
+
+// ---- Shared by the API -------------------------------------------------------------------------
+
+/// A number of projects with a value (`null`: not given).
+#[derive(Serialize, ToSchema)]
+pub struct CountJson {
+    pub value: Option<String>,
+    pub projects: u64,
+}
+
+async fn tally(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &ListQuery,
+) -> Result<(ListRequest, std::sync::Arc<Tally>), ApiError> {
+    let request = query.parse().map_err(ApiError::Invalid)?;
+    let tally = state
+        .store
+        .insight(&request.filter, project_scope(&viewer.actor))
+        .await?;
+    Ok((request, tally))
+}
+
+/// The institutions with counted projects on the request's page, by name: (id, BRIN, name).
+fn institutions_page(
+    tally: &Tally,
+    names: &Names,
+    request: &ListRequest,
+) -> Vec<(i64, String, String)> {
+    let all = institutions_by_name(tally, names);
+    let per_page = request.per_page as usize;
+    let skip = (request.page as usize - 1).saturating_mul(per_page);
+    all.into_iter().skip(skip).take(per_page).collect()
 }
 
 #[cfg(test)]
