@@ -3,6 +3,9 @@
 //! and under `/api/v1/insight`, `/api/v1/search` and `/api/v1/projects/{id}/similar`. The
 //! counts come from the store's tallies; every page counts only what the viewer may see.
 
+pub mod api;
+pub mod pages;
+
 mod balance;
 mod crosslinks;
 mod overview;
@@ -23,47 +26,6 @@ use stip_core::number::Hundredths;
 use stip_core::portfolio::{Character, Horizon, ListQuery, ListRequest};
 use stip_store::insight::Snippet;
 use utoipa::ToSchema;
-
-/// The insight pages: Netwerkoverzicht, Balans, Dwarsverbanden, Roadmap and Zoeken. Each takes
-/// the portfolio list's filters, says on how many visible projects its numbers rest, and links
-/// every number to the list of the projects it counts.
-pub mod pages {
-    use crate::AppState;
-    use axum::Router;
-
-    // The home page of someone logged in is the network overview.
-    pub use crate::insight::PageParams;
-    pub use crate::insight::overview::pages::overview_page;
-
-    pub fn routes() -> Router<AppState> {
-        Router::new()
-            .merge(crate::insight::overview::pages::routes())
-            .merge(crate::insight::balance::pages::routes())
-            .merge(crate::insight::crosslinks::pages::routes())
-            .merge(crate::insight::roadmap::pages::routes())
-            .merge(crate::insight::search::pages::routes())
-    }
-}
-
-/// `/api/v1/insight/...`, `/api/v1/search` and `/api/v1/projects/{id}/similar`: the numbers of
-/// the insight pages, search and similar projects as JSON, with the list's filters, counting
-/// only what the caller may see.
-pub mod api {
-    use crate::AppState;
-    use utoipa_axum::router::OpenApiRouter;
-
-    // A project's page shows as many similar projects.
-    pub use crate::insight::search::api::SIMILAR;
-
-    pub fn routes() -> OpenApiRouter<AppState> {
-        OpenApiRouter::new()
-            .merge(crate::insight::overview::api::routes())
-            .merge(crate::insight::balance::api::routes())
-            .merge(crate::insight::crosslinks::api::routes())
-            .merge(crate::insight::roadmap::api::routes())
-            .merge(crate::insight::search::api::routes())
-    }
-}
 
 /// Whole euros, as the reader writes them: "€ 12.500" / "€12,500".
 pub fn euros(lang: Lang, cents: i64) -> String {

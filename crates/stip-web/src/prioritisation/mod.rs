@@ -8,6 +8,9 @@
 //! network chooses from the same set whoever looks). Each view may weigh the criteria its own
 //! way; a scenario may weigh them its own way again.
 
+pub mod api;
+pub mod pages;
+
 mod scenarios;
 mod scores;
 mod selection;
@@ -29,39 +32,6 @@ use stip_core::prioritisation::{Scored, Weight, score, weights};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use stip_store::prioritisation::Weighting;
-
-/// The Prioriteren pages: Ranglijst, Waarde en inspanning, Selectie (with the efficient
-/// frontier), Weging (also by pairwise comparison) and Scenario's (saved, and compared side by
-/// side). Every page takes the portfolio list's filters and works without JavaScript: the
-/// selection is a GET form, so a result is a link that can be shared.
-pub mod pages {
-    use crate::AppState;
-    use axum::Router;
-
-    pub fn routes() -> Router<AppState> {
-        Router::new()
-            .merge(crate::prioritisation::scores::pages::routes())
-            .merge(crate::prioritisation::selection::pages::routes())
-            .merge(crate::prioritisation::weighting::pages::routes())
-            .merge(crate::prioritisation::scenarios::pages::routes())
-    }
-}
-
-/// `/api/v1/prioritisation/...`: scores, the best selection under a budget, the frontier, the
-/// views' weights, weights from pairwise comparison, and scenarios (create, list, read, change,
-/// delete, compare).
-pub mod api {
-    use crate::AppState;
-    use utoipa_axum::router::OpenApiRouter;
-
-    pub fn routes() -> OpenApiRouter<AppState> {
-        OpenApiRouter::new()
-            .merge(crate::prioritisation::scores::api::routes())
-            .merge(crate::prioritisation::selection::api::routes())
-            .merge(crate::prioritisation::weighting::api::routes())
-            .merge(crate::prioritisation::scenarios::api::routes())
-    }
-}
 
 /// Hours in a year's full-time job in the mbo (CAO mbo: 1.659), to count effort given in
 /// hours as FTE.

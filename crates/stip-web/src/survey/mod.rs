@@ -4,6 +4,9 @@
 //! and tables, exported, and printed as the meeting's appendix. Pages under `/enquetes` and
 //! `/enquete/{token}`, the API under `/api/v1/surveys`.
 
+pub mod api;
+pub mod pages;
+
 mod builder;
 mod invitations;
 mod respond;
@@ -30,41 +33,6 @@ use stip_core::survey::{
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use stip_store::survey::{Invitation, Submitted};
-
-/// The Enquêtes pages: the list, building a survey, the overview with every invitation's
-/// progress, the respondent's form at `/enquete/{token}`, the results and the printable appendix.
-/// Everything works without JavaScript.
-pub mod pages {
-    use crate::AppState;
-    use axum::Router;
-
-    // Named by `identity::identify`, which keeps a stale respondent's form.
-    pub use crate::survey::respond::pages::{StaleForm, keeps_stale_forms};
-
-    pub fn routes() -> Router<AppState> {
-        Router::new()
-            .merge(crate::survey::builder::pages::routes())
-            .merge(crate::survey::invitations::pages::routes())
-            .merge(crate::survey::respond::pages::routes())
-            .merge(crate::survey::results::pages::routes())
-    }
-}
-
-/// `/api/v1/surveys/...`: surveys (create, also from a template; read, change, delete, open),
-/// their invitations (status, new link, reopen), the caller's own response (draft, submit),
-/// and the results (counted, exported).
-pub mod api {
-    use crate::AppState;
-    use utoipa_axum::router::OpenApiRouter;
-
-    pub fn routes() -> OpenApiRouter<AppState> {
-        OpenApiRouter::new()
-            .merge(crate::survey::builder::api::routes())
-            .merge(crate::survey::invitations::api::routes())
-            .merge(crate::survey::respond::api::routes())
-            .merge(crate::survey::results::api::routes())
-    }
-}
 
 /// Today, as surveys open and close by it.
 pub fn today() -> chrono::NaiveDate {

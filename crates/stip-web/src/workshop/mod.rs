@@ -1,6 +1,9 @@
 //! The live workshop (issue 15): who takes part (by token, cookie or account), what each one may
 //! see, the results, and the stream of events every screen follows (server-sent events).
 
+pub mod api;
+pub mod pages;
+
 mod board;
 mod notes;
 mod participants;
@@ -23,42 +26,6 @@ use stip_core::access::Action;
 use stip_core::workshop::{Note, Participant, ThemeResult, Workshop, note_visible};
 use stip_store::StoreError;
 use stip_store::workshop::LiveEvent;
-
-/// The Werksessies pages: setting up a workshop, joining by code (or QR code), the one page a
-/// participant, the facilitator and a follower each see in their own way (phase by phase), the
-/// projector's full-screen view, and the results as files. Every form works without
-/// JavaScript; with it, the page follows the workshop live (see `assets/stip.js`).
-pub mod pages {
-    use crate::AppState;
-    use axum::Router;
-
-    pub fn routes() -> Router<AppState> {
-        Router::new()
-            .merge(crate::workshop::setup::pages::routes())
-            .merge(crate::workshop::participants::pages::routes())
-            .merge(crate::workshop::board::pages::routes())
-            .merge(crate::workshop::notes::pages::routes())
-            .merge(crate::workshop::voting::pages::routes())
-            .merge(crate::workshop::results::pages::routes())
-    }
-}
-
-/// `/api/v1/workshops/...`: set up a live workshop, join it by code, move its phases, write
-/// notes, place and take back dots, read the results, and follow it as server-sent events.
-pub mod api {
-    use crate::AppState;
-    use utoipa_axum::router::OpenApiRouter;
-
-    pub fn routes() -> OpenApiRouter<AppState> {
-        OpenApiRouter::new()
-            .merge(crate::workshop::setup::api::routes())
-            .merge(crate::workshop::participants::api::routes())
-            .merge(crate::workshop::board::api::routes())
-            .merge(crate::workshop::notes::api::routes())
-            .merge(crate::workshop::voting::api::routes())
-            .merge(crate::workshop::results::api::routes())
-    }
-}
 
 /// How a participant's token starts, so it is told apart from a personal API token.
 pub const TOKEN_PREFIX: &str = "stipw_";
