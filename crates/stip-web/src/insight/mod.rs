@@ -7,19 +7,18 @@ pub mod api;
 pub mod pages;
 
 mod balance;
+mod counting;
 mod crosslinks;
 mod overview;
 mod roadmap;
 mod search;
 
-use crate::filters::{Filters, and_param};
 use crate::i18n::Lang;
 use crate::identity::Viewer;
 use crate::lists::Lists;
-use crate::{ApiError, AppState, PageError};
-use serde::{Deserialize, Serialize};
+use crate::{ApiError, AppState};
+use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Arc;
 use stip_core::access::project_scope;
 use stip_core::insight::{Mix, Quadrant, Tally};
 use stip_core::number::Hundredths;
@@ -159,84 +158,6 @@ fn escape_into(out: &mut String, text: &str) {
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
-    }
-}
-
-// ---- Shared by the pages -----------------------------------------------------------------------
-
-/// Institutions per page of the heatmap and the balance table.
-const ROWS: usize = 100;
-
-/// The page's own parameters beside the list's filters.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct PageParams {
-    /// `budget`: the heatmap counts euros instead of projects.
-    maat: String,
-    /// Which hundred institutions the heatmap or balance table shows (1, 2, …).
-    rijen: String,
-    /// The institution the balance compares with the network (BRIN code or name).
-    vergelijk: String,
-    /// The cross-links pair whose projects are listed: `code,code`.
-    paar: String,
-    /// Roadmap rows grouped by `thema` or `instelling`.
-    groep: String,
-}
-
-impl PageParams {
-    fn rows_page(&self) -> usize {
-        self.rijen.trim().parse().unwrap_or(1).max(1)
-    }
-}
-
-/// The links to the other pages of rows, keeping the rest of the page as it is.
-struct RowPages {
-    page: usize,
-    count: usize,
-    base: String,
-}
-
-impl RowPages {
-    fn new(total: usize, page: usize, href: String) -> RowPages {
-        let count = total.div_ceil(ROWS).max(1);
-        RowPages {
-            page: page.min(count),
-            count,
-            base: href,
-        }
-    }
-
-    fn range(&self) -> std::ops::Range<usize> {
-        (self.page - 1) * ROWS..self.page * ROWS
-    }
-
-    fn href(&self, page: usize) -> String {
-        and_param(&self.base, "rijen", &page.to_string())
-    }
-}
-
-/// What a counting page starts from: the reference lists, the page's filters, and the counts
-/// of what the viewer sees that passes them.
-async fn counted(
-    state: &AppState,
-    viewer: &Viewer,
-    query: ListQuery,
-    base: &str,
-) -> Result<(Arc<Lists>, Filters, Arc<Tally>), PageError> {
-    let lists = state.lists().await?;
-    let f = Filters::new(viewer.lang, &lists, query, base);
-    let tally = state
-        .store
-        .insight(&f.request.filter, project_scope(&viewer.actor))
-        .await?;
-    Ok((lists, f, tally))
-}
-
-fn based_on(lang: Lang, tally: &Tally) -> String {
-    if tally.projects == 1 {
-        lang.t("insight.based_on_one")
-    } else {
-        lang.t_with("insight.based_on", &[("n", &count(lang, tally.projects))])
     }
 }
 

@@ -5,7 +5,7 @@ use crate::AppState;
 use axum::Router;
 
 // The home page of someone logged in is the network overview.
-pub use crate::insight::PageParams;
+pub use crate::insight::counting::PageParams;
 pub use crate::insight::overview::pages::overview_page;
 
 pub fn routes() -> Router<AppState> {

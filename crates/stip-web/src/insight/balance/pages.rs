@@ -6,9 +6,8 @@ use crate::extract::Listing;
 use crate::filters::{Filters, and_param};
 use crate::i18n::Lang;
 use crate::identity::Viewer;
-use crate::insight::{
-    Dimension, Names, PageParams, RowPages, based_on, count, counted, institutions_by_name,
-};
+use crate::insight::counting::{PageParams, RowPages, based_on, counted};
+use crate::insight::{Dimension, Names, count, institutions_by_name};
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use askama::Template;

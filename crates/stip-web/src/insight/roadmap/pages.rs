@@ -5,7 +5,7 @@ use crate::chart::Timeline;
 use crate::extract::Listing;
 use crate::filters::{Filters, and_param};
 use crate::identity::Viewer;
-use crate::insight::PageParams;
+use crate::insight::counting::PageParams;
 use crate::layout::{Chrome, render};
 use crate::{AppState, PageError};
 use askama::Template;
