@@ -1,6 +1,5 @@
-//! The best selection under a budget (and FTE), with projects forced in or out and requirements
-//! met, and the efficient frontier (`/prioriteren/selectie`, `/api/v1/prioritisation/selection`
-//! and `/frontier`).
+//! The best selection under a budget (and FTE), projects forced in or out and requirements met, and
+//! the efficient frontier (`/prioriteren/selectie`, `/api/v1/prioritisation/{selection,frontier}`).
 
 pub(super) mod api;
 pub(super) mod pages;

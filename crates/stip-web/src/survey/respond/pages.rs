@@ -1,6 +1,5 @@
-//! The respondent's form at `/enquete/{token}` (saved as a draft while typing, and never losing
-//! what was typed, also when the session ran out), the builder's preview of it, and the surveys
-//! waiting for the viewer's answers on the home page.
+//! The respondent's form at `/enquete/{token}` (a draft saved while typing; nothing typed is lost,
+//! even when the session ran out), its preview, and the surveys waiting for the viewer's answers.
 
 use crate::extract::{Form, Id};
 use crate::form::{Errors, param};

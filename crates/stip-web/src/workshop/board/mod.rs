@@ -1,6 +1,5 @@
-//! The workshop as it runs: the one page a participant, the facilitator and a follower each see
-//! their own way (phase by phase), the projector's view, moving phases, revealing notes, and
-//! the live stream (`/werksessies/{id}`, `/api/v1/workshops/{id}/phase`, `/reveal`, `/events`).
+//! The workshop as it runs: each person's page (phase by phase), the projector's view, moving
+//! phases, revealing notes, and the live stream (`/werksessies/{id}`, `/api/v1/workshops/{id}/…`).
 
 pub(super) mod api;
 pub(super) mod pages;

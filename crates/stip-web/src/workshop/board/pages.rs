@@ -1,6 +1,5 @@
-//! The workshop's page, which a participant, the facilitator and a follower each see in their own
-//! way (phase by phase), the projector's full-screen view, and the facilitator's phase and reveal
-//! buttons. With JavaScript the page follows the workshop live (see `assets/stip.js`).
+//! The workshop's page (each person's own view, phase by phase), the projector's view, and the
+//! facilitator's phase and reveal buttons; with JavaScript it follows live (see `assets/stip.js`).
 
 use crate::extract::{Form, Id};
 use crate::form::{Errors, param};

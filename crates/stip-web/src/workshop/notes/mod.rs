@@ -1,6 +1,5 @@
 //! Notes: answers to the questions (phase 1) and notes of a kind on a theme, written, changed and
-//! removed by their writer and hidden by the facilitator (`/werksessies/{id}/notities`,
-//! `/api/v1/workshops/{id}/notes`).
+//! removed by their writer, hidden by the facilitator (`/werksessies/{id}/notities`, `…/notes`).
 
 pub(super) mod api;
 pub(super) mod pages;
