@@ -6,13 +6,25 @@
 pub mod api;
 pub mod pages;
 
+mod balance;
+mod counting;
+mod crosslinks;
+mod overview;
+mod roadmap;
+mod search;
+
 use crate::i18n::Lang;
+use crate::identity::Viewer;
 use crate::lists::Lists;
+use crate::{ApiError, AppState};
+use serde::Serialize;
 use std::collections::HashMap;
-use stip_core::insight::Mix;
+use stip_core::access::project_scope;
+use stip_core::insight::{Mix, Tally};
 use stip_core::number::Hundredths;
-use stip_core::portfolio::{Character, Horizon, Quadrant};
+use stip_core::portfolio::{Character, Horizon, ListQuery, ListRequest, Quadrant};
 use stip_store::insight::Snippet;
+use utoipa::ToSchema;
 
 /// Whole euros, as the reader writes them: "€ 12.500" / "€12,500".
 pub fn euros(lang: Lang, cents: i64) -> String {
@@ -147,6 +159,40 @@ fn escape_into(out: &mut String, text: &str) {
             c => out.push(c),
         }
     }
+}
+
+// ---- Shared by the API -------------------------------------------------------------------------
+
+/// A number of projects with a value (`null`: not given).
+#[derive(Serialize, ToSchema)]
+pub struct CountJson {
+    pub value: Option<String>,
+    pub projects: u64,
+}
+
+async fn tally(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &ListQuery,
+) -> Result<(ListRequest, std::sync::Arc<Tally>), ApiError> {
+    let request = query.parse().map_err(ApiError::Invalid)?;
+    let tally = state
+        .store
+        .insight(&request.filter, project_scope(&viewer.actor))
+        .await?;
+    Ok((request, tally))
+}
+
+/// The institutions with counted projects on the request's page, by name: (id, BRIN, name).
+fn institutions_page(
+    tally: &Tally,
+    names: &Names,
+    request: &ListRequest,
+) -> Vec<(i64, String, String)> {
+    let all = institutions_by_name(tally, names);
+    let per_page = request.per_page as usize;
+    let skip = (request.page as usize - 1).saturating_mul(per_page);
+    all.into_iter().skip(skip).take(per_page).collect()
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
 //! `/api/v1/meetings/...`: network meetings (plan, read, change, delete), a meeting as a
 //! calendar file, and who comes.
 
-use super::{Case, calendar, case_of, checked, ics_response};
+use super::{AttendeeJson, Case, attendees, calendar, case_of, checked, ics_response};
 use crate::extract::{Id, json_body};
 use crate::identity::Viewer;
-use crate::lists::Lists;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::body::Bytes;
@@ -425,8 +424,8 @@ pub async fn meeting_report_pdf(
 ) -> Result<Response, ApiError> {
     viewer.allowed(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
-    let bytes = super::pages::report_bytes(&state, &viewer, &m).await?;
-    Ok(super::pages::pdf_response(
+    let bytes = super::report::report_bytes(&state, &viewer, &m).await?;
+    Ok(super::report::pdf_response(
         bytes,
         &format!("verslag-{id}.pdf"),
     ))
@@ -437,44 +436,6 @@ pub async fn meeting_report_pdf(
 #[serde(deny_unknown_fields)]
 pub struct AttendanceWrite {
     pub attending: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AttendeeJson {
-    pub name: String,
-    /// The person's institution's name, if they have one.
-    pub institution: Option<String>,
-    pub attending: bool,
-}
-
-pub async fn attendees(
-    state: &AppState,
-    lists: &Lists,
-    meeting_id: i64,
-) -> Result<Vec<AttendeeJson>, ApiError> {
-    let users = state.store.users().await?;
-    let mut out: Vec<AttendeeJson> = state
-        .store
-        .attendance(meeting_id)
-        .await?
-        .into_iter()
-        .filter_map(|a| {
-            let u = users.iter().find(|u| u.id == a.user_id)?;
-            Some(AttendeeJson {
-                name: u.name.clone(),
-                institution: u.institution_id.and_then(|i| {
-                    lists
-                        .institutions
-                        .iter()
-                        .find(|x| x.id == i)
-                        .map(|x| x.data.name.clone())
-                }),
-                attending: a.attending,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| a.institution.cmp(&b.institution).then(a.name.cmp(&b.name)));
-    Ok(out)
 }
 
 /// Who said whether they come, by institution (the regiegroep).

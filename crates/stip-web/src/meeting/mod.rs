@@ -5,14 +5,19 @@
 
 pub mod api;
 pub mod pages;
+mod report;
 
-use crate::AppState;
+use crate::identity::Viewer;
+use crate::layout::Chrome;
 use crate::linked::{Linked, linked};
 use crate::lists::Lists;
+use crate::{ApiError, AppState, PageError};
+use serde::Serialize;
 use stip_core::access::Actor;
 use stip_core::meeting::{CalendarEntry, Meeting, MeetingData, MeetingInput};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
+use utoipa::ToSchema;
 
 /// Checks a meeting as typed against the agenda and the portfolio: the case must be a project
 /// `actor` may see (or the case the meeting already had, `kept`, which they may leave as it is).
@@ -174,4 +179,103 @@ pub async fn calendar(
 /// A calendar file as a response.
 pub fn ics_response(body: String, file: &str) -> axum::response::Response {
     crate::download::inline("text/calendar; charset=utf-8", file, body)
+}
+
+// ---- Shared by the pages and the report ---------------------------------------------------
+
+/// A meeting as lists and pages show it.
+struct Shown {
+    id: i64,
+    title: String,
+    when: String,
+    place: String,
+    theme: String,
+    theme_code: String,
+    case: Option<CaseView>,
+    presenter: String,
+}
+
+async fn shown(
+    state: &AppState,
+    lists: &crate::lists::Lists,
+    viewer: &Viewer,
+    c: &Chrome,
+    m: &Meeting,
+) -> Result<Shown, PageError> {
+    let start = crate::time::moment(c.lang, &stip_store::timestamp(m.data.starts_at));
+    let end = crate::time::moment(c.lang, &stip_store::timestamp(m.data.ends_at));
+    let end_time = end.rsplit(", ").next().unwrap_or("").to_string();
+    Ok(Shown {
+        id: m.id,
+        title: m.data.title.clone(),
+        when: format!("{start}–{end_time}"),
+        place: m.data.place.clone(),
+        theme: m
+            .data
+            .theme
+            .as_deref()
+            .map(|t| lists.theme_name(t))
+            .unwrap_or_default(),
+        theme_code: m.data.theme.clone().unwrap_or_default(),
+        case: case_of(state, &viewer.actor, m)
+            .await?
+            .map(|case| case.view(c)),
+        presenter: m.data.presenter.clone(),
+    })
+}
+
+/// The open actions of the meetings before `m`, as its page and report show them.
+fn carried(c: &Chrome, m: &Meeting, all: &[Meeting]) -> Vec<(i64, String, String, String, String)> {
+    stip_core::meeting::carried_over(m, all)
+        .into_iter()
+        .map(|(from, a)| {
+            (
+                from.id,
+                from.data.title.clone(),
+                a.text.clone(),
+                a.owner.clone(),
+                a.due_on.map(|d| c.date(&d)).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+// ---- Who comes (the meeting's page and the API) ----------------------------------------------
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendeeJson {
+    pub name: String,
+    /// The person's institution's name, if they have one.
+    pub institution: Option<String>,
+    pub attending: bool,
+}
+
+pub async fn attendees(
+    state: &AppState,
+    lists: &Lists,
+    meeting_id: i64,
+) -> Result<Vec<AttendeeJson>, ApiError> {
+    let users = state.store.users().await?;
+    let mut out: Vec<AttendeeJson> = state
+        .store
+        .attendance(meeting_id)
+        .await?
+        .into_iter()
+        .filter_map(|a| {
+            let u = users.iter().find(|u| u.id == a.user_id)?;
+            Some(AttendeeJson {
+                name: u.name.clone(),
+                institution: u.institution_id.and_then(|i| {
+                    lists
+                        .institutions
+                        .iter()
+                        .find(|x| x.id == i)
+                        .map(|x| x.data.name.clone())
+                }),
+                attending: a.attending,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.institution.cmp(&b.institution).then(a.name.cmp(&b.name)));
+    Ok(out)
 }

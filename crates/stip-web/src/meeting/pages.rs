@@ -1,8 +1,10 @@
 //! The Bijeenkomsten pages: upcoming and past meetings with each person's calendar feed, planning
 //! and changing a meeting (agenda rows, minutes), a meeting's page with "ik kom" and, for the
-//! regiegroep, who comes from which institution; the printable report.
+//! regiegroep, who comes from which institution; the printable report (its appendices and the
+//! PDF in `report`).
 
-use super::{CaseView, calendar, case_of, checked, ics_response};
+use super::report::{Appendix, appendices, report_pdf};
+use super::{Shown, calendar, carried, checked, ics_response, shown};
 use crate::extract::{Form, Id};
 use crate::form::{Errors, param};
 use crate::identity::Viewer;
@@ -29,47 +31,6 @@ pub fn routes() -> Router<AppState> {
         .route("/bijeenkomsten/{id}/verslag", get(report))
         .route("/bijeenkomsten/{id}/verslag.pdf", get(report_pdf))
         .route("/agenda/{file}", get(feed))
-}
-
-/// A meeting as lists and pages show it.
-struct Shown {
-    id: i64,
-    title: String,
-    when: String,
-    place: String,
-    theme: String,
-    theme_code: String,
-    case: Option<CaseView>,
-    presenter: String,
-}
-
-async fn shown(
-    state: &AppState,
-    lists: &crate::lists::Lists,
-    viewer: &Viewer,
-    c: &Chrome,
-    m: &Meeting,
-) -> Result<Shown, PageError> {
-    let start = crate::time::moment(c.lang, &stip_store::timestamp(m.data.starts_at));
-    let end = crate::time::moment(c.lang, &stip_store::timestamp(m.data.ends_at));
-    let end_time = end.rsplit(", ").next().unwrap_or("").to_string();
-    Ok(Shown {
-        id: m.id,
-        title: m.data.title.clone(),
-        when: format!("{start}–{end_time}"),
-        place: m.data.place.clone(),
-        theme: m
-            .data
-            .theme
-            .as_deref()
-            .map(|t| lists.theme_name(t))
-            .unwrap_or_default(),
-        theme_code: m.data.theme.clone().unwrap_or_default(),
-        case: case_of(state, &viewer.actor, m)
-            .await?
-            .map(|case| case.view(c)),
-        presenter: m.data.presenter.clone(),
-    })
 }
 
 // ---- List and calendar feed -----------------------------------------------------------------
@@ -502,7 +463,7 @@ struct ShowPage {
     manage: bool,
     /// The viewer's own answer: `Some(true)` comes, `Some(false)` does not.
     mine: Option<bool>,
-    attendees: Vec<super::api::AttendeeJson>,
+    attendees: Vec<super::AttendeeJson>,
     report: bool,
     coming: usize,
     appendices: Vec<Appendix>,
@@ -511,13 +472,13 @@ struct ShowPage {
     /// The regiegroep's members, who organise the meetings.
     regiegroep: String,
     /// The meeting's workshops; those that show their results are appendices of the report.
-    workshops: Vec<crate::workshop::pages::MeetingWorkshop>,
+    workshops: Vec<crate::workshop::MeetingWorkshop>,
     run_workshops: bool,
 }
 
 impl ShowPage {
     /// The workshops whose results are appendices, numbered after the surveys.
-    fn workshop_appendices(&self) -> Vec<(usize, &crate::workshop::pages::MeetingWorkshop)> {
+    fn workshop_appendices(&self) -> Vec<(usize, &crate::workshop::MeetingWorkshop)> {
         self.workshops
             .iter()
             .filter(|w| !w.themes.is_empty())
@@ -525,66 +486,6 @@ impl ShowPage {
             .map(|(i, w)| (self.appendices.len() + i + 1, w))
             .collect()
     }
-}
-
-/// The open actions of the meetings before `m`, as its page and report show them.
-fn carried(c: &Chrome, m: &Meeting, all: &[Meeting]) -> Vec<(i64, String, String, String, String)> {
-    stip_core::meeting::carried_over(m, all)
-        .into_iter()
-        .map(|(from, a)| {
-            (
-                from.id,
-                from.data.title.clone(),
-                a.text.clone(),
-                a.owner.clone(),
-                a.due_on.map(|d| c.date(&d)).unwrap_or_default(),
-            )
-        })
-        .collect()
-}
-
-/// A survey's results as an appendix of the report.
-struct Appendix {
-    id: i64,
-    title: String,
-    /// What the lead line says: how many responses; or why the results are not shown yet.
-    lead: String,
-    anonymous: bool,
-    questions: Vec<crate::survey::pages::QuestionView>,
-}
-
-async fn appendices(
-    state: &AppState,
-    viewer: &Viewer,
-    lists: &crate::lists::Lists,
-    m: &Meeting,
-) -> Result<Vec<Appendix>, PageError> {
-    let c = viewer.chrome();
-    let mut out = Vec::new();
-    for id in &m.data.appendices {
-        let Ok(s) = state.store.survey(*id).await else {
-            continue;
-        };
-        let readable = crate::survey::may_read_results(viewer, &s);
-        let (lead, questions) = if readable {
-            let r = crate::survey::results(state, lists, &s, None).await?;
-            let lead = c.t_with("survey.responses", &[("n", &r.responses.len().to_string())]);
-            (
-                lead,
-                crate::survey::pages::question_views(state, viewer, lists, &s, &r).await,
-            )
-        } else {
-            (c.t("meeting.appendix_later"), Vec::new())
-        };
-        out.push(Appendix {
-            id: s.id,
-            title: s.data.title.clone(),
-            lead,
-            anonymous: s.data.anonymous,
-            questions,
-        });
-    }
-    Ok(out)
 }
 
 async fn meeting_page(
@@ -609,7 +510,7 @@ async fn meeting_page(
     });
     let manage = viewer.may(Action::ManageMeetings);
     let attendees = if manage {
-        super::api::attendees(state, &lists, id)
+        super::attendees(state, &lists, id)
             .await
             .map_err(|e| PageError::Internal(format!("{e:?}")))?
     } else {
@@ -650,7 +551,7 @@ async fn meeting_page(
         .map(|u| u.name)
         .collect::<Vec<_>>()
         .join(", ");
-    let workshops = crate::workshop::pages::meeting_workshops(state, &c, id).await?;
+    let workshops = crate::workshop::meeting_workshops(state, &c, id).await?;
     Ok(render(&ShowPage {
         workshops,
         run_workshops: viewer.may(Action::RunWorkshops),
@@ -700,203 +601,4 @@ async fn attend(
         state.store.set_attendance(id, u, attending).await?;
     }
     Ok(Redirect::to(&format!("/bijeenkomsten/{id}#aanwezig")).into_response())
-}
-
-// ---- The report as PDF ------------------------------------------------------------------------
-
-/// The report of meeting `m` as PDF: what the report page shows, appendices included, as far as
-/// `viewer` may read them.
-pub(crate) async fn report_bytes(
-    state: &AppState,
-    viewer: &Viewer,
-    m: &Meeting,
-) -> Result<Vec<u8>, PageError> {
-    use stip_core::pdf::{Block, markdown, render};
-    let lists = state.lists().await?;
-    let c = viewer.chrome();
-    let s = shown(state, &lists, viewer, &c, m).await?;
-    let mut blocks = vec![Block::Title(format!(
-        "{}: {}",
-        c.t("meeting.report"),
-        m.data.title
-    ))];
-    let mut facts = vec![format!("{}: {}", c.t("meeting.when"), s.when)];
-    if !s.place.is_empty() {
-        facts.push(format!("{}: {}", c.t("meeting.field.place"), s.place));
-    }
-    if !s.theme.is_empty() {
-        facts.push(format!("{}: {}", c.t("meeting.field.theme"), s.theme));
-    }
-    if let Some(case) = &s.case {
-        let by = if s.presenter.is_empty() {
-            String::new()
-        } else {
-            format!(", {} {}", c.t("meeting.presented_by"), s.presenter)
-        };
-        let institution = if case.institution.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", case.institution)
-        };
-        facts.push(format!(
-            "{}: {}{institution}{by}",
-            c.t("meeting.case"),
-            case.title
-        ));
-    }
-    blocks.extend(facts.into_iter().map(Block::Paragraph));
-    blocks.push(Block::Heading(1, c.t("meeting.agenda")));
-    if m.data.agenda.is_empty() {
-        blocks.push(Block::Paragraph(c.t("meeting.no_agenda")));
-    }
-    for a in &m.data.agenda {
-        let mut line = a.title.clone();
-        if !a.time.is_empty() {
-            line = format!("{}  {line}", a.time);
-        }
-        if !a.owner.is_empty() {
-            line = format!("{line} ({})", a.owner);
-        }
-        blocks.push(Block::Bullet(line));
-    }
-    let all = state.store.meetings().await?;
-    let carried_over = carried(&c, m, &all);
-    if !carried_over.is_empty() {
-        blocks.push(Block::Heading(2, c.t("meeting.carried")));
-        for (_, from, text, owner, due) in &carried_over {
-            blocks.push(Block::Bullet(action_line(&c, text, owner, due, Some(from))));
-        }
-    }
-    blocks.push(Block::Heading(1, c.t("meeting.minutes")));
-    if m.data.minutes.is_empty() {
-        blocks.push(Block::Paragraph(c.t("meeting.no_minutes")));
-    }
-    blocks.extend(markdown(&m.data.minutes, 2));
-    if !m.data.decisions.is_empty() {
-        blocks.push(Block::Heading(1, c.t("meeting.decisions")));
-        blocks.extend(m.data.decisions.iter().cloned().map(Block::Bullet));
-    }
-    if !m.data.actions.is_empty() {
-        blocks.push(Block::Heading(1, c.t("meeting.actions")));
-        for a in &m.data.actions {
-            let due = a.due_on.map(|d| c.date(&d)).unwrap_or_default();
-            let line = action_line(&c, &a.text, &a.owner, &due, None);
-            blocks.push(Block::Bullet(format!(
-                "{line} [{}]",
-                c.t(&format!("meeting.status.{}", a.status.code()))
-            )));
-        }
-    }
-    for (n, a) in appendices(state, viewer, &lists, m)
-        .await?
-        .iter()
-        .enumerate()
-    {
-        blocks.push(Block::Heading(
-            1,
-            format!(
-                "{}: {} {}",
-                c.t_with("meeting.appendix_n", &[("n", &(n + 1).to_string())]),
-                c.t("meeting.results_of"),
-                a.title
-            ),
-        ));
-        blocks.push(Block::Paragraph(a.lead.clone()));
-        for q in &a.questions {
-            blocks.push(Block::Heading(2, format!("{}. {}", q.number, q.text)));
-            blocks.push(Block::Paragraph(q.answered.clone()));
-            if let Some(chart) = &q.chart {
-                let max = chart.rows.iter().map(|r| r.bar.value).fold(0.0, f64::max);
-                for r in &chart.rows {
-                    blocks.push(Block::Bar {
-                        label: r.bar.label.clone(),
-                        value: r.bar.value,
-                        max,
-                        shown: r.bar.shown.clone(),
-                    });
-                }
-            }
-            for (who, text) in &q.texts {
-                blocks.push(Block::Bullet(if who.is_empty() {
-                    text.clone()
-                } else {
-                    format!("{text} — {who}")
-                }));
-            }
-            for (_, title, n) in &q.projects {
-                blocks.push(Block::Bullet(format!("{title} ({n}×)")));
-            }
-        }
-    }
-    let workshops = crate::workshop::pages::meeting_workshops(state, &c, m.id).await?;
-    let surveys = m.data.appendices.len();
-    for (n, w) in workshops
-        .iter()
-        .filter(|w| !w.themes.is_empty())
-        .enumerate()
-    {
-        blocks.push(Block::Heading(
-            1,
-            format!(
-                "{}: {} {}",
-                c.t_with(
-                    "meeting.appendix_n",
-                    &[("n", &(surveys + n + 1).to_string())]
-                ),
-                c.t("workshop.appendix"),
-                w.title
-            ),
-        ));
-        let max = w.themes.iter().map(|t| t.dots).max().unwrap_or(0) as f64;
-        for t in &w.themes {
-            blocks.push(Block::Bar {
-                label: t.name.clone(),
-                value: t.dots as f64,
-                max,
-                shown: t.dots.to_string(),
-            });
-        }
-        for t in w.themes.iter().filter(|t| !t.kinds.is_empty()) {
-            blocks.push(Block::Heading(2, t.name.clone()));
-            for (label, _, notes) in &t.kinds {
-                for text in notes {
-                    blocks.push(Block::Bullet(format!("{label}: {text}")));
-                }
-            }
-        }
-    }
-    Ok(render(&m.data.title, &blocks))
-}
-
-/// An action in one line: what, who, by when, and (carried over) from which meeting.
-fn action_line(c: &Chrome, text: &str, owner: &str, due: &str, from: Option<&String>) -> String {
-    let mut line = text.to_string();
-    if !owner.is_empty() {
-        line = format!("{line} — {owner}");
-    }
-    if !due.is_empty() {
-        line = format!("{line}, {} {due}", c.t("meeting.due"));
-    }
-    if let Some(from) = from {
-        line = format!("{line} ({} {from})", c.t("meeting.from"));
-    }
-    line
-}
-
-/// A PDF as a response.
-pub(crate) fn pdf_response(bytes: Vec<u8>, file: &str) -> Response {
-    crate::download::inline("application/pdf", file, bytes)
-}
-
-async fn report_pdf(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
-        return Ok(res);
-    }
-    let m = state.store.meeting(id).await?;
-    let bytes = report_bytes(&state, &viewer, &m).await?;
-    Ok(pdf_response(bytes, &format!("verslag-{id}.pdf")))
 }

@@ -11,15 +11,22 @@
 pub mod api;
 pub mod pages;
 
-use crate::AppState;
+mod scenarios;
+mod scores;
+mod selection;
+mod weighting;
+
+use crate::filters::Filters;
 use crate::i18n::Lang;
 use crate::identity::Viewer;
 use crate::lists::Lists;
+use crate::{ApiError, AppState, PageError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::access::{ProjectScope, project_scope};
 use stip_core::number::Hundredths;
 use stip_core::portfolio::{EffortUnit, ListQuery, Phase, Project, ProjectFilter};
+use stip_core::prioritisation::scenario::check_weights;
 use stip_core::prioritisation::selection::{Candidate, Infeasible, Note, Problem, Reason};
 use stip_core::prioritisation::{Scored, Weight, score, weights};
 use stip_core::{ErrorCode, Invalid};
@@ -374,4 +381,88 @@ pub fn score_text(lang: Lang, s: Option<Hundredths>) -> String {
     } else {
         format!("{whole}{mark}{decimal}")
     }
+}
+
+// ---- Shared by the pages and the API ----------------------------------------------------------
+
+fn page_error(e: ApiError) -> PageError {
+    PageError::from(e)
+}
+
+/// The raw query's pairs.
+fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// What the nav and the view switch of every page need.
+pub struct Frame {
+    pub view_name: String,
+    /// (label, href, current) for the network and the viewer's own institution.
+    pub views: Vec<(String, String, bool)>,
+}
+
+fn frame(viewer: &Viewer, lists: &Lists, f: &Filters, view: &View, base: &str) -> Frame {
+    let mut without = f.query.clone();
+    without.institution.clear();
+    without.page.clear();
+    let network = crate::filters::with_query(base, &without);
+    let mut views = vec![(
+        viewer.lang.t("prioritise.view_network"),
+        network,
+        *view == View::Network,
+    )];
+    if let Some(own) = View::of_id(lists, viewer.actor.institution_id()).institution_id()
+        && let View::Institution { brin, name, .. } = View::of_id(lists, Some(own))
+    {
+        let mut with = without.clone();
+        with.institution = brin.clone();
+        views.push((
+            name,
+            crate::filters::with_query(base, &with),
+            view.institution_id() == Some(own),
+        ));
+    }
+    // Another institution's view, reached through the filters, is shown as the current one.
+    if !views.iter().any(|(_, _, current)| *current) {
+        views.push((view.name(viewer.lang), String::new(), true));
+    }
+    Frame {
+        view_name: view.name(viewer.lang),
+        views,
+    }
+}
+
+/// The first value of `name` in a query string; empty when it is not there.
+fn query_value(raw: &Option<String>, name: &str) -> String {
+    url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Weights given in a request as hundredths, every code a criterion's.
+fn weights_of(
+    lists: &Lists,
+    given: &BTreeMap<String, f64>,
+    invalid: &mut Invalid,
+) -> BTreeMap<String, Hundredths> {
+    let mut out = BTreeMap::new();
+    for (code, w) in given {
+        if !lists.criteria.iter().any(|c| &c.data.code == code) {
+            invalid.push(&format!("weights.{code}"), ErrorCode::Unknown);
+            continue;
+        }
+        let h = Hundredths::from_f64(*w);
+        if !w.is_finite() || check_weights(&[(code.clone(), h)].into()).is_err() {
+            invalid.push(
+                &format!("weights.{code}"),
+                ErrorCode::OutOfRange { min: 0, max: 100 },
+            );
+            continue;
+        }
+        out.insert(code.clone(), h);
+    }
+    out
 }

@@ -7,12 +7,20 @@
 pub mod api;
 pub mod pages;
 
-pub use pages::keeps_stale_forms;
+mod builder;
+mod invitations;
+mod respond;
+mod results;
 
-use crate::AppState;
+pub use respond::pages::{Waiting, keeps_stale_forms, waiting};
+pub(crate) use results::pages::{QuestionView, question_views};
+
 use crate::i18n::Lang;
 use crate::identity::Viewer;
+use crate::layout::Chrome;
 use crate::lists::Lists;
+use crate::{ApiError, AppState, PageError};
+use axum::response::Response;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -399,4 +407,51 @@ pub fn answers_from_form(
 /// A refusal in a respondent's words, under the question it belongs to.
 pub fn answer_error(lang: Lang, code: &ErrorCode) -> String {
     lang.error_for("answer", code)
+}
+
+// ---- Shared by the pages and the API ----------------------------------------------------------
+
+/// The raw query's pairs.
+fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The survey's stage, in words.
+fn stage_label(c: &Chrome, s: &Survey) -> String {
+    c.t(&format!("survey.stage.{}", s.stage(today()).code()))
+}
+
+/// When the survey opens and closes, in words.
+fn dates(c: &Chrome, s: &Survey) -> String {
+    c.t_with(
+        "survey.dates",
+        &[
+            ("opens", &c.date(&s.data.opens_on)),
+            ("closes", &c.date(&s.data.closes_on)),
+        ],
+    )
+}
+
+/// The survey for the regiegroep to manage, or the refusal for anyone else.
+async fn managed(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Result<Survey, Response>, PageError> {
+    if let Some(res) = viewer.refusal(Action::ManageSurveys) {
+        return Ok(Err(res));
+    }
+    Ok(Ok(state.store.survey(id).await?))
+}
+
+/// The survey, if the caller may see it; a concept is the regiegroep's alone (404 to others).
+async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Survey, ApiError> {
+    viewer.logged_in()?;
+    let s = state.store.survey(id).await?;
+    if !may_see(viewer, &s) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(s)
 }

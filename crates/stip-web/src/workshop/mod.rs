@@ -3,12 +3,22 @@
 
 pub mod api;
 pub mod pages;
-mod throttle;
 
-use crate::AppState;
+mod board;
+mod notes;
+mod participants;
+mod results;
+mod setup;
+mod throttle;
+mod voting;
+
+pub(crate) use results::pages::{MeetingWorkshop, meeting_workshops};
+
 use crate::identity::{Viewer, token_hash};
+use crate::{ApiError, AppState, PageError};
 use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use std::sync::Arc;
 use std::time::Duration;
@@ -211,5 +221,99 @@ pub fn qr_svg(address: &str) -> String {
             .quiet_zone(true)
             .build(),
         Err(_) => String::new(),
+    }
+}
+
+// ---- Shared by the pages -----------------------------------------------------------------------
+
+/// The address a participant opens to join with `code` (the QR code's content).
+pub(crate) fn join_url(origin: &str, code: &str) -> String {
+    format!("{origin}/meedoen?code={code}")
+}
+
+/// Sends someone who may not see a workshop to the join page.
+fn to_join() -> Response {
+    Redirect::to("/meedoen").into_response()
+}
+
+/// Back to the workshop's page, at `anchor`.
+fn back(id: i64, anchor: &str) -> Response {
+    Redirect::to(&format!("/werksessies/{id}{anchor}")).into_response()
+}
+
+/// The facilitator's refusal, if the viewer is not one.
+fn not_facilitator(viewer: &Viewer) -> Option<Response> {
+    viewer.refusal(Action::RunWorkshops)
+}
+
+/// The workshop and the viewer's participant, or the answer for someone who is not one.
+async fn participant_of(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: i64,
+) -> Result<Result<(Workshop, stip_core::workshop::Participant), Response>, PageError> {
+    let w = state.store.workshop(id).await?;
+    let t = taking(state, viewer, headers, &w, true).await?;
+    Ok(match t.participant {
+        Some(p) => Ok((w, p)),
+        None if t.follows => Err(PageError::Forbidden.into_response()),
+        None => Err(to_join()),
+    })
+}
+
+// ---- Shared by the API -------------------------------------------------------------------------
+
+/// A stored moment as RFC 3339.
+fn rfc3339(stored: &str) -> Option<String> {
+    stored
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .ok()
+        .map(|t| t.to_rfc3339())
+}
+
+/// The workshop and who asks; 401 for no one, 403 for someone who may not follow it.
+async fn following(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: i64,
+    cookie: bool,
+) -> Result<(Workshop, Taking), ApiError> {
+    let w = state.store.workshop(id).await?;
+    let t = taking(state, viewer, headers, &w, cookie).await?;
+    if !t.follows {
+        return Err(if viewer.user.is_none() {
+            ApiError::Unauthorized
+        } else {
+            ApiError::Forbidden
+        });
+    }
+    Ok((w, t))
+}
+
+/// The workshop and the caller's participant: notes and dots are a participant's.
+async fn participating(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: i64,
+) -> Result<(Workshop, Taking, Participant), ApiError> {
+    let (w, t) = following(state, viewer, headers, id, false).await?;
+    match t.participant.clone() {
+        Some(p) => Ok((w, t, p)),
+        None => Err(ApiError::Forbidden),
+    }
+}
+
+fn facilitating(viewer: &Viewer) -> Result<(), ApiError> {
+    viewer.allowed(Action::RunWorkshops)
+}
+
+/// Two ids of a path; anything else is a 404.
+fn ids(a: &str, b: &str) -> Result<(i64, i64), ApiError> {
+    match (a.parse(), b.parse()) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        _ => Err(ApiError::NotFound),
     }
 }

@@ -1,0 +1,167 @@
+//! The note forms of the workshop's page: writing a note, changing and removing one's own, and
+//! hiding one (the facilitator).
+
+use crate::extract::{Form, Id};
+use crate::form::{Errors, param};
+use crate::identity::Viewer;
+use crate::layout::render;
+use crate::workshop::board::show_page;
+use crate::workshop::{back, not_facilitator, participant_of, to_join};
+use crate::{AppState, PageError};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use stip_core::Invalid;
+use stip_core::workshop::{Note, NoteInput, Phase, Workshop};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/werksessies/{id}/notities", post(add_note))
+        .route("/werksessies/{id}/notities/{note}", post(edit_note))
+        .route(
+            "/werksessies/{id}/notities/{note}/verwijderen",
+            post(remove_note),
+        )
+        .route(
+            "/werksessies/{id}/notities/{note}/verbergen",
+            post(hide_note),
+        )
+}
+
+async fn add_note(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Id(id): Id,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (w, p) = match participant_of(&state, &viewer, &headers, id).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(res),
+    };
+    if w.phase == Phase::Results {
+        return Ok(back(id, ""));
+    }
+    let question = param(&form, "question");
+    let input = NoteInput {
+        question: (!question.is_empty()).then(|| question.parse().unwrap_or(-1)),
+        kind: Some(param(&form, "kind").to_string()),
+        theme: Some(param(&form, "theme").to_string()),
+        text: param(&form, "text").to_string(),
+    };
+    match input.check(&w) {
+        Ok((target, text)) => {
+            let note = state.store.add_note(&w, &p, &target, &text).await?;
+            Ok(back(id, &format!("#notitie-{}", note.id)))
+        }
+        Err(e) => {
+            // The form's fields carry the question's index, so the error lands at its form.
+            let e = Invalid(
+                e.0.into_iter()
+                    .map(|mut f| {
+                        if !question.is_empty() {
+                            f.field = format!("{}-{question}", f.field);
+                        }
+                        f
+                    })
+                    .collect(),
+            );
+            let typed = param(&form, "text").to_string();
+            match show_page(
+                &state,
+                &viewer,
+                &headers,
+                id,
+                Errors::new(viewer.lang, e),
+                typed,
+                false,
+            )
+            .await?
+            {
+                Some(page) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()),
+                None => Ok(to_join()),
+            }
+        }
+    }
+}
+
+/// The note of a path, the participant's own, or the answer for someone else's.
+async fn own_note(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: &str,
+    note: &str,
+) -> Result<Result<(Workshop, Note), Response>, PageError> {
+    let (Ok(id), Ok(note)) = (id.parse::<i64>(), note.parse::<i64>()) else {
+        return Err(PageError::NotFound);
+    };
+    let (w, p) = match participant_of(state, viewer, headers, id).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(Err(res)),
+    };
+    let n = state.store.workshop_note(id, note).await?;
+    if n.participant_id != p.id {
+        return Ok(Err(PageError::Forbidden.into_response()));
+    }
+    Ok(Ok((w, n)))
+}
+
+async fn edit_note(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((id, note)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (w, n) = match own_note(&state, &viewer, &headers, &id, &note).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(res),
+    };
+    if w.phase != Phase::Results
+        && let Ok(text) =
+            stip_core::error::required_text(param(&form, "text"), stip_core::workshop::MAX_NOTE)
+    {
+        state.store.change_note(&w, n.id, Some(&text), None).await?;
+    }
+    Ok(back(w.id, &format!("#notitie-{}", n.id)))
+}
+
+async fn remove_note(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((id, note)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (w, n) = match own_note(&state, &viewer, &headers, &id, &note).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(res),
+    };
+    if w.phase != Phase::Results {
+        state.store.delete_note(w.id, n.id).await?;
+    }
+    Ok(back(w.id, ""))
+}
+
+async fn hide_note(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, note)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    if let Some(res) = not_facilitator(&viewer) {
+        return Ok(res);
+    }
+    let (Ok(id), Ok(note)) = (id.parse::<i64>(), note.parse::<i64>()) else {
+        return Err(PageError::NotFound);
+    };
+    let w = state.store.workshop(id).await?;
+    let hidden = param(&form, "hidden") == "ja";
+    state
+        .store
+        .change_note(&w, note, None, Some(hidden))
+        .await?;
+    Ok(back(id, &format!("#notitie-{note}")))
+}

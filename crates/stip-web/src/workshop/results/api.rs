@@ -1,0 +1,130 @@
+//! `/api/v1/workshops/{id}/results` and `/priorities`, and `/api/v1/priorities`: the ranking, the
+//! top three saved, and the network's priorities.
+
+use crate::extract::Id;
+use crate::identity::Viewer;
+use crate::workshop::notes::{WorkshopNoteJson, note_json};
+use crate::workshop::{facilitating, following, ranked};
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use stip_core::access::Action;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(workshop_results))
+        .routes(routes!(save_priorities))
+        .routes(routes!(network_priorities))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkshopResultsJson {
+    /// Ranked by dots, most first (ties in the workshop's order).
+    pub themes: Vec<ThemeResultJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThemeResultJson {
+    /// The theme's code.
+    pub theme: String,
+    pub name: String,
+    pub dots: u32,
+    /// Its notes the caller may see, by kind (`conclusie`, `waarom`, `aanpak`, `voorbeeld`).
+    pub notes: Vec<WorkshopNoteJson>,
+}
+
+/// The themes ranked by dots, with their notes.
+#[utoipa::path(get, path = "/api/v1/workshops/{id}/results", tag = "workshops", operation_id = "workshop_results",
+    params(("id" = i64, Path, description = "Workshop id")),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, description = "The ranking", body = WorkshopResultsJson),
+        (status = 401, description = "Not logged in and no participant's token", body = crate::Problem),
+        (status = 404, description = "No such workshop", body = crate::Problem)))]
+pub async fn workshop_results(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Id(id): Id,
+) -> Result<Json<WorkshopResultsJson>, ApiError> {
+    let (w, t) = following(&state, &viewer, &headers, id, true).await?;
+    let lists = state.lists().await?;
+    let themes = ranked(&state, &w, &t)
+        .await?
+        .into_iter()
+        .map(|r| ThemeResultJson {
+            name: lists.theme_name(&r.theme),
+            theme: r.theme,
+            dots: r.dots,
+            notes: r
+                .notes
+                .iter()
+                .flat_map(|(_, notes)| notes.iter().map(|n| note_json(&w, n)))
+                .collect(),
+        })
+        .collect();
+    Ok(Json(WorkshopResultsJson { themes }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PrioritiesJson {
+    /// ISO date.
+    pub decided_on: String,
+    /// The top themes (codes), in order.
+    pub themes: Vec<String>,
+    pub workshop: Option<i64>,
+}
+
+/// Saves the top three themes as the network's priorities, dated today (the facilitator, once
+/// the workshop shows its results).
+#[utoipa::path(post, path = "/api/v1/workshops/{id}/priorities", tag = "workshops", operation_id = "save_workshop_priorities",
+    params(("id" = i64, Path, description = "Workshop id")),
+    responses((status = 201, description = "Saved", body = PrioritiesJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "Only the facilitator saves priorities", body = crate::Problem),
+        (status = 404, description = "No such workshop", body = crate::Problem),
+        (status = 409, description = "The workshop does not show its results yet", body = crate::Problem)))]
+pub async fn save_priorities(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    facilitating(&viewer)?;
+    let (day, themes) = super::pages::save_top_three(&state, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PrioritiesJson {
+            decided_on: day.to_string(),
+            themes,
+            workshop: Some(id),
+        }),
+    )
+        .into_response())
+}
+
+/// The network's priorities as a workshop last saved them.
+#[utoipa::path(get, path = "/api/v1/priorities", tag = "workshops", operation_id = "network_priorities",
+    responses((status = 200, description = "The latest priorities", body = PrioritiesJson),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 404, description = "No workshop has saved priorities yet", body = crate::Problem)))]
+pub async fn network_priorities(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<PrioritiesJson>, ApiError> {
+    viewer.allowed(Action::ViewWorkshops)?;
+    let p = state
+        .store
+        .network_priorities()
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(PrioritiesJson {
+        decided_on: p.decided_on,
+        themes: p.themes,
+        workshop: p.workshop,
+    }))
+}

@@ -1,0 +1,199 @@
+//! The results as files (Markdown, CSV, Excel), saving the top three as the network's priorities,
+//! and the workshops of a meeting as its page and report show them.
+
+use crate::extract::Id;
+use crate::identity::Viewer;
+use crate::layout::Chrome;
+use crate::lists::Lists;
+use crate::workshop::{Taking, back, not_facilitator, ranked, taking, to_join};
+use crate::{ApiError, AppState, PageError};
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{get, post};
+use stip_core::workshop::{Phase, ThemeResult, Workshop};
+use stip_store::StoreError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/werksessies/{id}/prioriteiten", post(priorities))
+        .route("/werksessies/{id}/resultaat.md", get(results_md))
+        .route("/werksessies/{id}/resultaat.csv", get(results_csv))
+        .route("/werksessies/{id}/resultaat.xlsx", get(results_xlsx))
+}
+
+/// Saves the top three themes of workshop `id` as the network's priorities, dated today.
+pub(crate) async fn save_top_three(
+    state: &AppState,
+    id: i64,
+) -> Result<(chrono::NaiveDate, Vec<String>), ApiError> {
+    let w = state.store.workshop(id).await?;
+    if w.phase != Phase::Results {
+        return Err(ApiError::NotNow("workshop_no_results_yet"));
+    }
+    let dots = state.store.workshop_dots(id).await?;
+    let top: Vec<String> = stip_core::workshop::results(&w, &[], &dots)
+        .into_iter()
+        .filter(|r| r.dots > 0)
+        .take(3)
+        .map(|r| r.theme)
+        .collect();
+    let today = crate::time::today();
+    state.store.save_priorities(id, &top, today).await?;
+    Ok((today, top))
+}
+
+async fn priorities(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    if let Some(res) = not_facilitator(&viewer) {
+        return Ok(res);
+    }
+    match save_top_three(&state, id).await {
+        Ok(_) | Err(ApiError::NotNow(_)) => Ok(back(id, "#prioriteiten")),
+        Err(ApiError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(PageError::Internal(format!("{e:?}"))),
+    }
+}
+
+// ---- Results as files --------------------------------------------------------------------------
+
+/// The workshop, its ranking as the viewer may see it, and the theme names; `Err` is the
+/// answer for someone who may not.
+async fn results_of(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: i64,
+) -> Result<Result<(Workshop, Vec<ThemeResult>, std::sync::Arc<Lists>), Response>, PageError> {
+    let w = state.store.workshop(id).await?;
+    let t = taking(state, viewer, headers, &w, true).await?;
+    if !t.follows {
+        return Ok(Err(to_join()));
+    }
+    // Files go around: they hold what everyone may see, as the projector shows it.
+    let everyone = Taking::everyone();
+    let ranked = ranked(state, &w, &everyone).await?;
+    Ok(Ok((w, ranked, state.lists().await?)))
+}
+
+async fn results_md(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(res),
+    };
+    let md = stip_core::workshop::results_markdown(&w, &ranked, |c| lists.theme_name(c));
+    Ok(crate::download::attachment(
+        "text/markdown; charset=utf-8",
+        &format!("werksessie-{id}.md"),
+        md,
+    ))
+}
+
+async fn results_csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(res),
+    };
+    let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
+    Ok(crate::download::attachment(
+        "text/csv; charset=utf-8",
+        &format!("werksessie-{id}.csv"),
+        table.csv(),
+    ))
+}
+
+async fn results_xlsx(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(res),
+    };
+    let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
+    let bytes = table
+        .xlsx("Resultaat")
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok(crate::download::attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("werksessie-{id}.xlsx"),
+        bytes,
+    ))
+}
+
+/// A workshop of a meeting, as the meeting's page and report show it: the ranking (with the notes
+/// everyone may see) once it shows its results.
+pub(crate) struct MeetingWorkshop {
+    pub id: i64,
+    pub title: String,
+    pub themes: Vec<RankedTheme>,
+}
+
+pub(crate) struct RankedTheme {
+    pub name: String,
+    pub dots: u32,
+    /// Per kind with notes: its label, its sign and the notes' texts.
+    pub kinds: Vec<(String, &'static str, Vec<String>)>,
+}
+
+/// The workshops of `meeting`, oldest first.
+pub(crate) async fn meeting_workshops(
+    state: &AppState,
+    c: &Chrome,
+    meeting: i64,
+) -> Result<Vec<MeetingWorkshop>, StoreError> {
+    let everyone = Taking::everyone();
+    let lists = state.lists().await?;
+    let mut out = Vec::new();
+    for w in state.store.workshops().await?.into_iter().rev() {
+        if w.data.meeting != Some(meeting) {
+            continue;
+        }
+        let themes = if w.phase == Phase::Results {
+            ranked(state, &w, &everyone)
+                .await?
+                .into_iter()
+                .map(|r| RankedTheme {
+                    name: lists.theme_name(&r.theme),
+                    dots: r.dots,
+                    kinds: r
+                        .notes
+                        .iter()
+                        .filter(|(_, n)| !n.is_empty())
+                        .map(|(k, n)| {
+                            (
+                                c.t(&format!("workshop.kind.{}", k.code())),
+                                k.icon(),
+                                n.iter().map(|n| n.text.clone()).collect(),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.push(MeetingWorkshop {
+            id: w.id,
+            title: w.data.title,
+            themes,
+        });
+    }
+    Ok(out)
+}

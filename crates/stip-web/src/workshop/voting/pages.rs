@@ -1,0 +1,67 @@
+//! The dot forms of the workshop's page: placing a dot on a theme and taking one back.
+
+use crate::extract::{Form, Id};
+use crate::form::param;
+use crate::identity::Viewer;
+use crate::workshop::{back, participant_of};
+use crate::{AppState, PageError};
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::post;
+use stip_core::workshop::DotRefusal;
+use stip_store::workshop::Placed;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/werksessies/{id}/stippen", post(place_dot))
+        .route("/werksessies/{id}/stippen/terug", post(take_back_dot))
+}
+
+async fn place_dot(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Id(id): Id,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (w, p) = match participant_of(&state, &viewer, &headers, id).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(res),
+    };
+    let client_id = param(&form, "client_id");
+    let Some(theme) = stip_core::workshop::theme_code(&w.data.themes, param(&form, "theme"))
+        .filter(|_| stip_core::workshop::check_client_id(client_id))
+    else {
+        return Err(PageError::NotFound);
+    };
+    // A refused dot (none left, or voting closed meanwhile) shows the page as it is now.
+    let _: Result<Placed, DotRefusal> = state.store.place_dot(&p, client_id, theme).await?;
+    Ok(back(id, &format!("#stem-{theme}")))
+}
+
+async fn take_back_dot(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Id(id): Id,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (_, p) = match participant_of(&state, &viewer, &headers, id).await? {
+        Ok(ok) => ok,
+        Err(res) => return Ok(res),
+    };
+    let theme = param(&form, "theme");
+    let mine = state
+        .store
+        .workshop_dots(id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|d| d.participant_id == p.id && d.theme == theme);
+    if let Some(d) = mine {
+        let _ = state.store.take_back_dot(&p, &d.client_id).await?;
+    }
+    Ok(back(id, &format!("#stem-{theme}")))
+}
