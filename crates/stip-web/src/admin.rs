@@ -2,12 +2,12 @@
 //! so each reference list (institutions, agenda, drivers, MORA areas, criteria, users) only says
 //! its fields.
 
-use crate::extract::Form;
-use crate::extract::Id;
-use crate::form::Errors;
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::http::extract::Form;
+use crate::http::extract::Id;
+use crate::ui::form::Errors;
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -253,8 +253,10 @@ async fn index(viewer: Viewer) -> Response {
         .collect();
     if sections.is_empty() {
         return viewer
-            .refusal(Action::ManageAgenda)
-            .unwrap_or_else(|| PageError::Forbidden.into_response());
+            .require(Action::ManageAgenda)
+            .err()
+            .unwrap_or(Error::Forbidden)
+            .into_response();
     }
     render(&IndexPage {
         c: viewer.chrome(),
@@ -366,21 +368,16 @@ fn form<T: Managed>(
     }
 }
 
-/// The form's context when the viewer may manage `T`; otherwise the answer to give (the
-/// refusal, or the error reading the context).
-async fn admitted<T: Managed>(state: &AppState, viewer: &Viewer) -> Result<T::Context, Response> {
-    if let Some(res) = viewer.refusal(T::ACTION) {
-        return Err(res);
-    }
-    T::context(state)
-        .await
-        .map_err(|e| PageError::from(e).into_response())
+/// The form's context when the viewer may manage `T`.
+async fn admitted<T: Managed>(state: &AppState, viewer: &Viewer) -> Result<T::Context, Error> {
+    viewer.require(T::ACTION)?;
+    Ok(T::context(state).await?)
 }
 
 async fn new<T: Managed>(State(state): State<AppState>, viewer: Viewer) -> Response {
     match admitted::<T>(&state, &viewer).await {
         Ok(cx) => form::<T>(&viewer, None, &T::blank(), &cx).show(),
-        Err(res) => res,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -391,7 +388,7 @@ async fn create<T: Managed>(
 ) -> Response {
     let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
-        Err(res) => return res,
+        Err(e) => return e.into_response(),
     };
     let refused =
         |invalid| form::<T>(&viewer, None, &input, &cx).refused(Errors::new(viewer.lang, invalid));
@@ -402,20 +399,20 @@ async fn create<T: Managed>(
     match T::create(&state, &data).await {
         Ok(_) => Redirect::to(T::BACK).into_response(),
         Err(StoreError::Invalid(invalid)) => refused(invalid),
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Error::from(e).into_response(),
     }
 }
 
 async fn edit<T: Managed>(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
     let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
-        Err(res) => return res,
+        Err(e) => return e.into_response(),
     };
     match T::find(&state, id).await {
         Ok((input, version)) => form::<T>(&viewer, Some(id), &input, &cx)
             .version(version)
             .show(),
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Error::from(e).into_response(),
     }
 }
 
@@ -427,7 +424,7 @@ async fn update<T: Managed>(
 ) -> Response {
     let cx = match admitted::<T>(&state, &viewer).await {
         Ok(cx) => cx,
-        Err(res) => return res,
+        Err(e) => return e.into_response(),
     };
     let version = Version::from_form(&version).get();
     let page = |version| form::<T>(&viewer, Some(id), &input, &cx).version(version);
@@ -444,6 +441,6 @@ async fn update<T: Managed>(
         Err(StoreError::Invalid(invalid)) => {
             page(version).refused(Errors::new(viewer.lang, invalid))
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Error::from(e).into_response(),
     }
 }

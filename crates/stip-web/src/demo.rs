@@ -1,7 +1,7 @@
 //! Demo data for a first look and for tests: the default agenda, the seed's institutions plus
 //! generated ones with projects, and one account per role with a known password.
 
-use crate::identity::hash_password;
+use crate::auth::password::hash_password;
 use stip_core::agenda::default_agenda;
 use stip_core::institution::BrinCode;
 use stip_core::user::{Email, Role};

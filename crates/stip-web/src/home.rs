@@ -1,11 +1,11 @@
 //! The home page: for someone logged in, the network overview with their own institution's
 //! projects that need attention (see `insight::pages`); for visitors, what Stip is.
 
-use crate::extract::Listing;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::insight::pages::{PageParams, overview_page};
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -27,7 +27,7 @@ async fn home(
     viewer: Viewer,
     Listing(query): Listing,
     Query(params): Query<PageParams>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     if viewer.user.is_some() {
         return overview_page(&state, &viewer, query, params, true).await;
     }

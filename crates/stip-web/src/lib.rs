@@ -3,38 +3,19 @@
 
 rust_i18n::i18n!("locales", fallback = "nl");
 
-mod address;
 mod admin;
 pub mod agenda;
 mod assets;
 pub mod auth;
-mod chart;
 pub mod demo;
-pub mod download;
-mod error;
 pub mod exchange;
-mod extract;
-mod form;
 mod home;
+mod http;
 pub mod i18n;
-/// Until every area names `crate::auth` itself (issue 30, in progress).
-mod identity {
-    pub use crate::auth::Viewer;
-    pub use crate::auth::password::hash_password;
-    pub(crate) use crate::auth::session::{is_https, private_cookie};
-    pub use crate::auth::token::{random_token, token_hash};
-    pub use crate::redirect::urlencode;
-}
-/// Until every area names `crate::ui` itself (issue 30, in progress).
-mod filters {
-    pub use crate::ui::project_list::filters::*;
-}
 pub mod insight;
 pub mod institution;
-mod layout;
 mod linked;
 mod lists;
-mod markdown;
 pub mod meeting;
 mod metrics;
 pub mod mora;
@@ -42,7 +23,6 @@ pub mod openapi;
 pub mod portfolio;
 pub mod positioning;
 pub mod prioritisation;
-mod redirect;
 pub mod survey;
 mod time;
 mod ui;
@@ -58,8 +38,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use address::{TrustedProxies, parse_public_url};
-pub use error::{ApiError, PageError, Problem};
+pub use http::address::{TrustedProxies, parse_public_url};
+pub use http::error::{Error, Problem};
 
 /// The reference lists with the store's generation they were read at.
 type CachedLists = (u64, Arc<lists::Lists>);
@@ -171,7 +151,7 @@ pub fn router(state: AppState) -> Router {
          font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action {form_action}"
     );
     Router::new()
-        .merge(layout::routes())
+        .merge(ui::layout::routes())
         .merge(home::routes())
         .merge(insight::pages::routes())
         .merge(prioritisation::pages::routes())
@@ -191,7 +171,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::routes())
         .merge(assets::routes())
         .route_layer(axum::middleware::from_fn(metrics::track))
-        .fallback(error::not_found)
+        .fallback(http::error::not_found)
         // The most any request may carry; the CSRF check reads form bodies up to the same size.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         // Inside the identification, which gives it the viewer's token to expect.

@@ -1,9 +1,9 @@
 //! The API's description: the OpenAPI 3 document at `/api/openapi.json`, and the human-readable
 //! API page at `/api`, rendered by Stip from that same document.
 
-use crate::error::{Problem, ProblemField};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::error::{Problem, ProblemField};
+use crate::ui::layout::{Chrome, render};
 use crate::{AppState, agenda, institution, mora, portfolio};
 use askama::Template;
 use axum::Router;

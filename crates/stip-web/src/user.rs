@@ -2,12 +2,13 @@
 //! informatiemanager), resets passwords and deactivates accounts.
 
 use crate::admin::{self, Field, Kind};
-use crate::extract::Form;
-use crate::extract::Id;
-use crate::form::{Errors, checked};
-use crate::identity::{Viewer, hash_password};
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::auth::password::hash_password;
+use crate::http::extract::Form;
+use crate::http::extract::Id;
+use crate::ui::form::{Errors, checked};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -105,20 +106,20 @@ fn fields(c: &Chrome, p: &AccountForm, institutions: &[Institution], is_new: boo
 }
 
 /// The argon2 hash of a password, computed off the async threads (it takes tens of milliseconds).
-async fn hashed(password: String) -> Result<String, PageError> {
+async fn hashed(password: String) -> Result<String, Error> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| PageError::Internal(format!("hashing a password: {e}")))
+        .map_err(|e| Error::Internal(format!("hashing a password: {e}")))
 }
 
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageUsers) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageUsers) {
+        return e.into_response();
     }
     let (users, institutions) = match (state.store.users().await, state.store.institutions().await)
     {
         (Ok(u), Ok(i)) => (u, i),
-        (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
+        (Err(e), _) | (_, Err(e)) => return Error::from(e).into_response(),
     };
     let c = viewer.chrome();
     let rows = users
@@ -183,12 +184,12 @@ fn form(
 }
 
 async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageUsers) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageUsers) {
+        return e.into_response();
     }
     let institutions = match state.store.institutions().await {
         Ok(list) => list,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let p = AccountForm {
         role: "lezer".into(),
@@ -203,12 +204,12 @@ async fn create(
     viewer: Viewer,
     Form(p): Form<AccountForm>,
 ) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageUsers) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageUsers) {
+        return e.into_response();
     }
     let institutions = match state.store.institutions().await {
         Ok(list) => list,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let again =
         |invalid| form(&viewer, &p, &institutions, None).refused(Errors::new(viewer.lang, invalid));
@@ -230,17 +231,17 @@ async fn create(
     match state.store.create_user(&data, &hash).await {
         Ok(_) => Redirect::to("/beheer/gebruikers").into_response(),
         Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Error::from(e).into_response(),
     }
 }
 
 async fn edit(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageUsers) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageUsers) {
+        return e.into_response();
     }
     let (u, institutions) = match (state.store.user(id).await, state.store.institutions().await) {
         (Ok(u), Ok(i)) => (u, i),
-        (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
+        (Err(e), _) | (_, Err(e)) => return Error::from(e).into_response(),
     };
     let brin = u
         .institution_id
@@ -267,13 +268,13 @@ async fn update(
     Id(id): Id,
     Form(p): Form<AccountForm>,
 ) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageUsers) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageUsers) {
+        return e.into_response();
     }
     let version: i64 = p.version.trim().parse().unwrap_or(0);
     let institutions = match state.store.institutions().await {
         Ok(list) => list,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let again = |version| form(&viewer, &p, &institutions, Some(id)).version(version);
     let account = match parse_account(&p, &institutions, false) {
@@ -323,7 +324,7 @@ async fn update(
         Err(StoreError::Invalid(invalid)) => {
             return again(version).refused(Errors::new(viewer.lang, invalid));
         }
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     }
     Redirect::to("/beheer/gebruikers").into_response()
 }

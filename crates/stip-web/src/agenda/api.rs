@@ -1,6 +1,6 @@
 //! `/api/v1/themes`: the themes of the strategic agenda as JSON.
 
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -27,7 +27,7 @@ pub struct ThemeJson {
 
 /// The themes of the strategic agenda, in agenda order.
 #[utoipa::path(get, path = "/api/v1/themes", tag = "agenda", operation_id = "list_themes", security((), ("token" = []), ("session" = [])), responses((status = 200, description = "The themes", body = Vec<ThemeJson>)))]
-pub async fn themes(State(state): State<AppState>) -> Result<Json<Vec<ThemeJson>>, ApiError> {
+pub async fn themes(State(state): State<AppState>) -> Result<Json<Vec<ThemeJson>>, Error> {
     let themes = state.store.themes().await?;
     Ok(Json(
         themes

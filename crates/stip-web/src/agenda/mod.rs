@@ -39,7 +39,7 @@ pub(crate) fn named(codes: &[String], names: &std::collections::HashMap<String, 
 
 /// Why a project's themes should be looked at again, for its editors.
 pub(crate) fn review_text(
-    c: &crate::layout::Chrome,
+    c: &crate::ui::layout::Chrome,
     r: &stip_store::agenda_version::Flagged,
     names: &std::collections::HashMap<String, String>,
 ) -> String {

@@ -2,12 +2,12 @@
 //! lines, themes, policy drivers and criteria (beheerder and regiegroep).
 
 use crate::admin::{self, Field, Kind, Managed, one};
-use crate::extract::Listing;
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::lists::Lists;
+use crate::ui::layout::{Chrome, render};
 use crate::ui::project_list::{ProjectTable, table_for};
-use crate::{AppState, PageError};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The theme colours as classes, so no page needs inline styles (the CSP forbids them). Made
 /// from the cached reference lists, so it reads the database only after the agenda changed.
-async fn theme_css(State(state): State<AppState>) -> Result<Response, PageError> {
+async fn theme_css(State(state): State<AppState>) -> Result<Response, Error> {
     let lists = state.lists().await?;
     let css: String = lists
         .themes
@@ -70,7 +70,7 @@ struct Priorities {
     workshop: Option<i64>,
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
     let lines = state.store.main_lines().await?;
     let themes = state.store.themes().await?;
     let mut groups: Vec<(String, Vec<Theme>)> = lines
@@ -157,7 +157,7 @@ async fn theme_meetings(
     state: &AppState,
     viewer: &Viewer,
     code: &str,
-) -> Result<Vec<ThemeMeeting>, PageError> {
+) -> Result<Vec<ThemeMeeting>, Error> {
     if !viewer.may(Action::ViewMeetings) {
         return Ok(Vec::new());
     }
@@ -196,7 +196,7 @@ struct ThemeInsight {
     /// (other theme's name, projects with both, link)
     links: Vec<(String, u64, String)>,
     budget: String,
-    phases: crate::chart::Bars,
+    phases: crate::ui::chart::Bars,
 }
 
 /// How many institutions a theme page names.
@@ -207,7 +207,7 @@ async fn theme_insight(
     viewer: &Viewer,
     lists: &Lists,
     code: &str,
-) -> Result<ThemeInsight, PageError> {
+) -> Result<ThemeInsight, Error> {
     use crate::insight::{Names, count, euros};
     use stip_core::portfolio::{ListQuery, Phase, ProjectFilter};
     let lang = viewer.lang;
@@ -249,7 +249,7 @@ async fn theme_insight(
     };
     let cases = state
         .store
-        .first_projects(&cases_query.parse().map_err(PageError::Invalid)?, scope)
+        .first_projects(&cases_query.parse().map_err(Error::Invalid)?, scope)
         .await?;
     let mut links: Vec<(String, u64, String)> = tally
         .crosslinks
@@ -271,7 +271,7 @@ async fn theme_insight(
         .collect();
     links.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let budget = tally.per_theme.get(code).map_or(0, |c| c.budget_cents);
-    let phases = crate::chart::Bars::new(
+    let phases = crate::ui::chart::Bars::new(
         "theme-phases",
         lang.t("insight.theme_phases"),
         lang.t("insight.phases_desc"),
@@ -279,7 +279,7 @@ async fn theme_insight(
             .iter()
             .map(|p| {
                 let n = tally.per_phase.get(p).copied().unwrap_or(0);
-                crate::chart::Bar {
+                crate::ui::chart::Bar {
                     label: lang.label("phase", p.code()),
                     value: n as f64,
                     shown: count(lang, n),
@@ -304,9 +304,9 @@ async fn show(
     viewer: Viewer,
     Path(code): Path<String>,
     Listing(mut query): Listing,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lists = state.lists().await?;
-    let theme = lists.theme(&code).cloned().ok_or(PageError::NotFound)?;
+    let theme = lists.theme(&code).cloned().ok_or(Error::NotFound)?;
     let main_line = match &theme.data.main_line {
         Some(line) => state
             .store
@@ -356,12 +356,12 @@ async fn show(
 // ---- Beheer: main lines and themes (beheerder and regiegroep) ----
 
 async fn admin_agenda(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageAgenda) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageAgenda) {
+        return e.into_response();
     }
     let (lines, themes) = match (state.store.main_lines().await, state.store.themes().await) {
         (Ok(l), Ok(t)) => (l, t),
-        (Err(e), _) | (_, Err(e)) => return PageError::from(e).into_response(),
+        (Err(e), _) | (_, Err(e)) => return Error::from(e).into_response(),
     };
     render(&AdminAgendaPage {
         c: viewer.chrome(),
@@ -555,13 +555,13 @@ impl Managed for MainLine {
 // ---- Beheer: policy drivers and criteria (beheerder) ----
 
 async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManagePolicyDrivers) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManagePolicyDrivers) {
+        return e.into_response();
     }
     let c = viewer.chrome();
     let list = match state.store.policy_drivers().await {
         Ok(list) => list,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let rows = list
         .into_iter()
@@ -627,13 +627,13 @@ impl Managed for PolicyDriver {
 }
 
 async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageCriteria) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageCriteria) {
+        return e.into_response();
     }
     let c = viewer.chrome();
     let list = match state.store.criteria().await {
         Ok(list) => list,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let rows = list
         .into_iter()

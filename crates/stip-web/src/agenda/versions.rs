@@ -3,11 +3,11 @@
 //! with, the active one with the projects to look at again, a previous one with how the
 //! network's projects were mapped to it.
 
-use crate::extract::{Form, Id};
-use crate::form::{Errors, param, rows};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
+use crate::ui::form::{Errors, param, rows};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -38,17 +38,15 @@ async fn reviewed(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let p = match state.store.project(id).await {
         Ok(p) => p,
-        Err(StoreError::NotFound) => return Err(PageError::NotFound),
+        Err(StoreError::NotFound) => return Err(Error::NotFound),
         Err(e) => return Err(e.into()),
     };
-    if let Some(res) = viewer.refusal(Action::EditProject {
+    viewer.require(Action::EditProject {
         institution_id: p.institution_id,
-    }) {
-        return Ok(res);
-    }
+    })?;
     state.store.resolve_review(id).await?;
     Ok(Redirect::to(&format!("/projecten/{id}")).into_response())
 }
@@ -78,7 +76,7 @@ async fn list_page(
     viewer: &Viewer,
     name: String,
     errors: Errors,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let c = viewer.chrome();
     let versions = state
         .store
@@ -109,10 +107,8 @@ async fn list_page(
     })
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewNetwork) {
-        return Ok(res);
-    }
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ViewNetwork)?;
     list_page(&state, &viewer, String::new(), Errors::none(viewer.lang)).await
 }
 
@@ -120,10 +116,8 @@ async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageAgendaVersions) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageAgendaVersions)?;
     let name = param(&form, "name").to_string();
     match stip_core::error::required_text(&name, 120) {
         Ok(n) => {
@@ -227,10 +221,10 @@ async fn page(
     id: i64,
     typed: Option<Typed>,
     mapping_typed: Option<(BTreeMap<String, Vec<String>>, Invalid)>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let a = match state.store.agenda(id).await {
         Ok(a) => a,
-        Err(StoreError::NotFound) => return Err(PageError::NotFound),
+        Err(StoreError::NotFound) => return Err(Error::NotFound),
         Err(e) => return Err(e.into()),
     };
     let c = viewer.chrome();
@@ -387,10 +381,8 @@ async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewNetwork) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ViewNetwork)?;
     page(&state, &viewer, id, None, None).await
 }
 
@@ -399,10 +391,8 @@ async fn save(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageAgendaVersions) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageAgendaVersions)?;
     let name = param(&form, "name").to_string();
     let lines = rows(&form, "main_lines", ["code", "name", "position"]);
     let themes = rows(
@@ -444,7 +434,7 @@ async fn save(
     match input.check() {
         Ok((name, content)) => {
             if !state.store.save_agenda(id, &name, &content).await? {
-                return Err(PageError::NotFound);
+                return Err(Error::NotFound);
             }
             Ok(Redirect::to(&format!("/agenda/versies/{id}")).into_response())
         }
@@ -465,10 +455,8 @@ async fn activate(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageAgendaVersions) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageAgendaVersions)?;
     // Every active theme is in the mapping: its ticked boxes (`map.CODE`), or none.
     let lists = state.lists().await?;
     let mapping: BTreeMap<String, Vec<String>> = lists
@@ -484,14 +472,14 @@ async fn activate(
             (t.data.code.clone(), to)
         })
         .collect();
-    let user = viewer.user.as_ref().ok_or(PageError::NotFound)?;
+    let user = viewer.user.as_ref().ok_or(Error::NotFound)?;
     let editor = Editor {
         user_id: Some(user.id),
         name: user.name.clone(),
     };
     match state.store.activate_agenda(id, &mapping, &editor).await {
         Ok(Some(_)) => Ok(Redirect::to(&format!("/agenda/versies/{id}")).into_response()),
-        Ok(None) => Err(PageError::NotFound),
+        Ok(None) => Err(Error::NotFound),
         Err(StoreError::Invalid(e)) => page(&state, &viewer, id, None, Some((mapping, e))).await,
         Err(e) => Err(e.into()),
     }
@@ -501,12 +489,10 @@ async fn remove(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageAgendaVersions) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageAgendaVersions)?;
     if !state.store.delete_agenda(id).await? {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok(Redirect::to("/agenda/versies").into_response())
 }
@@ -535,20 +521,18 @@ async fn theme_projects(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, code)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewNetwork) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ViewNetwork)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     let a = match state.store.agenda(id).await {
         Ok(a) if a.status == Status::Previous => a,
-        Ok(_) | Err(StoreError::NotFound) => return Err(PageError::NotFound),
+        Ok(_) | Err(StoreError::NotFound) => return Err(Error::NotFound),
         Err(e) => return Err(e.into()),
     };
     let Some(theme) = a.content.themes.iter().find(|t| t.code == code) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     let lists = state.lists().await?;
     let mut projects = Vec::new();

@@ -1,9 +1,9 @@
 //! `/api/v1/agendas`: versions of the strategic agenda: list, create a concept (a copy of the
 //! active one), edit and delete it, and activate it with a mapping of old themes to new ones.
 
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
-use crate::{ApiError, AppState};
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -150,8 +150,8 @@ pub(crate) fn agenda_json(a: Agenda) -> AgendaJson {
 pub async fn list_agendas(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<Vec<AgendaJson>>, ApiError> {
-    viewer.allowed(Action::ViewNetwork)?;
+) -> Result<Json<Vec<AgendaJson>>, Error> {
+    viewer.require(Action::ViewNetwork)?;
     Ok(Json(
         state
             .store
@@ -175,11 +175,11 @@ pub async fn create_agenda(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    viewer.allowed(Action::ManageAgendaVersions)?;
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageAgendaVersions)?;
     let sent: AgendaCreate = json_body(&headers, &body)?;
     let name = stip_core::error::required_text(&sent.name, 120)
-        .map_err(|code| ApiError::Invalid(stip_core::Invalid::one("name", code)))?;
+        .map_err(|code| Error::Invalid(stip_core::Invalid::one("name", code)))?;
     let id = state.store.create_agenda(&name).await?;
     let created = agenda_json(state.store.agenda(id).await?);
     Ok((
@@ -203,8 +203,8 @@ pub async fn read_agenda(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<AgendaJson>, ApiError> {
-    viewer.allowed(Action::ViewNetwork)?;
+) -> Result<Json<AgendaJson>, Error> {
+    viewer.require(Action::ViewNetwork)?;
     Ok(Json(agenda_json(state.store.agenda(id).await?)))
 }
 
@@ -223,8 +223,8 @@ pub async fn save_agenda(
     headers: HeaderMap,
     Id(id): Id,
     body: Bytes,
-) -> Result<Json<AgendaJson>, ApiError> {
-    viewer.allowed(Action::ManageAgendaVersions)?;
+) -> Result<Json<AgendaJson>, Error> {
+    viewer.require(Action::ManageAgendaVersions)?;
     state.store.agenda(id).await?;
     let sent: AgendaWrite = json_body(&headers, &body)?;
     let input = ContentInput {
@@ -251,9 +251,9 @@ pub async fn save_agenda(
             })
             .collect(),
     };
-    let (name, content) = input.check().map_err(ApiError::Invalid)?;
+    let (name, content) = input.check().map_err(Error::Invalid)?;
     if !state.store.save_agenda(id, &name, &content).await? {
-        return Err(ApiError::NotNow("agenda_not_concept"));
+        return Err(Error::NotNow("agenda_not_concept"));
     }
     Ok(Json(agenda_json(state.store.agenda(id).await?)))
 }
@@ -270,11 +270,11 @@ pub async fn delete_agenda(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<StatusCode, ApiError> {
-    viewer.allowed(Action::ManageAgendaVersions)?;
+) -> Result<StatusCode, Error> {
+    viewer.require(Action::ManageAgendaVersions)?;
     state.store.agenda(id).await?;
     if !state.store.delete_agenda(id).await? {
-        return Err(ApiError::NotNow("agenda_not_concept"));
+        return Err(Error::NotNow("agenda_not_concept"));
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -297,11 +297,11 @@ pub async fn activate_agenda(
     headers: HeaderMap,
     Id(id): Id,
     body: Bytes,
-) -> Result<Json<ActivationJson>, ApiError> {
-    viewer.allowed(Action::ManageAgendaVersions)?;
+) -> Result<Json<ActivationJson>, Error> {
+    viewer.require(Action::ManageAgendaVersions)?;
     state.store.agenda(id).await?;
     let sent: ActivateWrite = json_body(&headers, &body)?;
-    let user = viewer.user.as_ref().ok_or(ApiError::Unauthorized)?;
+    let user = viewer.user.as_ref().ok_or(Error::LoginRequired)?;
     let editor = Editor {
         user_id: Some(user.id),
         name: user.name.clone(),
@@ -317,6 +317,6 @@ pub async fn activate_agenda(
             moved: a.moved,
             flagged: a.flagged,
         })),
-        None => Err(ApiError::NotNow("agenda_not_concept")),
+        None => Err(Error::NotNow("agenda_not_concept")),
     }
 }

@@ -5,10 +5,10 @@ use super::Viewer;
 use super::password::hash_password;
 use super::session::SESSION_COOKIE;
 use super::token::{new_api_token, token_hash};
-use crate::extract::Form;
-use crate::form::{Errors, checked};
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::http::extract::Form;
+use crate::ui::form::{Errors, checked};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -72,7 +72,7 @@ impl AccountPage {
 fn to_login(viewer: &Viewer) -> Response {
     Redirect::to(&format!(
         "/inloggen?terug={}",
-        crate::redirect::urlencode(&viewer.path)
+        crate::http::redirect::urlencode(&viewer.path)
     ))
     .into_response()
 }
@@ -88,7 +88,7 @@ async fn page(
 ) -> Response {
     let tokens = match state.store.api_tokens(user.id).await {
         Ok(t) => t,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let found = async {
         let institution = match user.institution_id {
@@ -101,7 +101,7 @@ async fn page(
     };
     let (institution, sso, has_password) = match found.await {
         Ok(f) => f,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let c = viewer.chrome();
     let role = c.label("role", user.role.code());
@@ -184,7 +184,7 @@ async fn change_password(
     let current = p.current_password.clone();
     let stored = match state.store.password_hash(user.id).await {
         Ok(h) => h,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let (password, hash) = (current.clone(), stored);
     let valid =
@@ -202,7 +202,7 @@ async fn change_password(
     };
     let hash = match tokio::task::spawn_blocking(move || hash_password(&new)).await {
         Ok(h) => h,
-        Err(e) => return PageError::Internal(format!("hashing a password: {e}")).into_response(),
+        Err(e) => return Error::Internal(format!("hashing a password: {e}")).into_response(),
     };
     let session = jar
         .get(SESSION_COOKIE)
@@ -213,7 +213,7 @@ async fn change_password(
         revoke_tokens,
     };
     if let Err(e) = state.store.change_password(user.id, &new, &session).await {
-        return PageError::from(e).into_response();
+        return Error::from(e).into_response();
     }
     Redirect::to("/account?gedaan=wachtwoord").into_response()
 }
@@ -249,7 +249,7 @@ async fn create_token(
         .create_named_api_token(&hash, user.id, &name)
         .await
     {
-        return PageError::from(e).into_response();
+        return Error::from(e).into_response();
     }
     let errors = Errors::none(viewer.lang);
     page(&state, &viewer, user, errors, true, Some(token), None).await
@@ -266,7 +266,7 @@ async fn revoke_token(
     match state.store.revoke_api_token(user.id, id).await {
         Ok(true) => Redirect::to("/account?gedaan=ingetrokken").into_response(),
         // Someone else's token, or one already gone: nothing of yours by that id.
-        Ok(false) => PageError::NotFound.into_response(),
-        Err(e) => PageError::from(e).into_response(),
+        Ok(false) => Error::NotFound.into_response(),
+        Err(e) => Error::from(e).into_response(),
     }
 }

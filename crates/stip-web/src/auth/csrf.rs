@@ -3,7 +3,7 @@
 //! A layer inside [`super::identify`], whose [`Viewer`] carries the token to expect.
 
 use super::viewer::Viewer;
-use crate::error::{ApiError, ErrorReply};
+use crate::Error;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -64,15 +64,7 @@ pub async fn check_forms(
                 Body::from(kept.unwrap_or_default())
             }
             Err(Refusal::TooLarge) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-            Err(Refusal::Mismatch) if is_api => return ApiError::Csrf.into_response(),
-            Err(Refusal::Mismatch) => {
-                let mut r = StatusCode::FORBIDDEN.into_response();
-                r.extensions_mut().insert(ErrorReply::Page {
-                    status: StatusCode::FORBIDDEN,
-                    key: "csrf",
-                });
-                return r;
-            }
+            Err(Refusal::Mismatch) => return Error::Csrf.into_response(),
         };
     }
     next.run(Request::from_parts(parts, body)).await

@@ -4,9 +4,9 @@
 use super::session::{CSRF_COOKIE, SESSION_COOKIE, is_https, private_cookie};
 use super::token::{WORKSHOP_TOKEN_PREFIX, random_token, token_hash};
 use super::viewer::Viewer;
-use crate::error::{ApiError, finish};
+use crate::http::error::{Error, finish};
 use crate::i18n::{LANG_COOKIE, Lang};
-use crate::{AppState, PageError};
+use crate::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
@@ -43,11 +43,10 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
             match state.store.api_token_user(&token_hash(token)).await {
                 Ok(Some(user)) => (Some(user), String::new()),
                 Ok(None) => {
-                    return finish(ApiError::Unauthorized.into_response(), lang, None, is_api)
-                        .await;
+                    return finish(Error::LoginRequired.into_response(), lang, None, is_api).await;
                 }
                 Err(e) => {
-                    return finish(ApiError::from(e).into_response(), lang, None, is_api).await;
+                    return finish(Error::from(e).into_response(), lang, None, is_api).await;
                 }
             }
         }
@@ -59,9 +58,9 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
                 Ok(found) => found,
                 Err(e) => {
                     let res = if is_api {
-                        ApiError::from(e).into_response()
+                        Error::from(e).into_response()
                     } else {
-                        PageError::from(e).into_response()
+                        Error::from(e).into_response()
                     };
                     return finish(res, lang, None, is_api).await;
                 }
@@ -90,7 +89,7 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
         .client(peer, headers)
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "local".into());
-    let origin = crate::address::origin(
+    let origin = crate::http::address::origin(
         state.public_url.as_deref(),
         &state.trusted_proxies,
         peer,

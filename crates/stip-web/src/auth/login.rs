@@ -5,10 +5,10 @@ use super::password::{DUMMY_HASH, verify_password};
 use super::session::{SESSION_COOKIE, is_https, private_cookie, start_session};
 use super::throttle::{LoginThrottle, MAX_EMAIL};
 use super::token::token_hash;
-use crate::extract::Form;
-use crate::layout::{Chrome, render};
-use crate::redirect::local_path;
-use crate::{AppState, PageError};
+use crate::http::extract::Form;
+use crate::http::redirect::local_path;
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -56,7 +56,7 @@ impl LoginPage {
     }
 
     fn next_encoded(&self) -> String {
-        crate::redirect::urlencode(&self.next)
+        crate::http::redirect::urlencode(&self.next)
     }
 
     fn wait_message(&self) -> String {
@@ -139,7 +139,7 @@ async fn login(
     }
     let found = match state.store.user_for_login(&email).await {
         Ok(found) => found,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let password = form.password.clone();
     // Without an account, verify against a fixed hash anyway, so timing does not tell.
@@ -173,7 +173,7 @@ async fn login(
             return res;
         }
         Ok(_) => {}
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     }
     match start_session(&state, user.id, None, is_https(&headers)).await {
         Ok(cookie) => (
@@ -192,7 +192,7 @@ async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let mut id_token = None;
     if let Some(token) = jar.get(SESSION_COOKIE) {
         let hash = token_hash(token.value());

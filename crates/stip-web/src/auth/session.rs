@@ -2,7 +2,7 @@
 //! cookie, kept in the database, ended by logging out.
 
 use super::token::{random_token, token_hash};
-use crate::{AppState, PageError};
+use crate::{AppState, Error};
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
@@ -44,7 +44,7 @@ pub(crate) async fn start_session(
     user_id: i64,
     id_token: Option<&str>,
     secure: bool,
-) -> Result<axum_extra::extract::cookie::Cookie<'static>, PageError> {
+) -> Result<axum_extra::extract::cookie::Cookie<'static>, Error> {
     let token = random_token();
     let expires = crate::time::stamp(chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS));
     let hash = token_hash(&token);

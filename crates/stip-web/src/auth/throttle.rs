@@ -2,7 +2,7 @@
 //! them, with waits that double after a few free tries.
 
 use super::token::token_hash;
-use crate::PageError;
+use crate::Error;
 use chrono::{DateTime, Utc};
 use stip_store::Store;
 
@@ -75,7 +75,7 @@ impl LoginThrottle {
         store: &Store,
         email: &str,
         address: &str,
-    ) -> Result<Option<u64>, PageError> {
+    ) -> Result<Option<u64>, Error> {
         let [(pair, _), (account, _), (by_address, _)] = Self::keys(email, address);
         let now = Utc::now();
         if let Some(until) = store.login_blocked_until(&[&pair, &account], now).await? {
@@ -88,7 +88,7 @@ impl LoginThrottle {
         Ok(None)
     }
 
-    pub(crate) async fn fail(store: &Store, email: &str, address: &str) -> Result<(), PageError> {
+    pub(crate) async fn fail(store: &Store, email: &str, address: &str) -> Result<(), Error> {
         let now = Utc::now();
         let forget = chrono::Duration::minutes(FORGET_AFTER_MINUTES);
         for (key, policy) in Self::keys(email, address) {
@@ -105,11 +105,7 @@ impl LoginThrottle {
 
     /// After a successful login the pair starts afresh; the account's and the address's
     /// counters run on, so one success does not buy an attacker new free guesses.
-    pub(crate) async fn succeed(
-        store: &Store,
-        email: &str,
-        address: &str,
-    ) -> Result<(), PageError> {
+    pub(crate) async fn succeed(store: &Store, email: &str, address: &str) -> Result<(), Error> {
         let [(pair, _), ..] = Self::keys(email, address);
         Ok(store.forget_login_failures(&pair).await?)
     }

@@ -20,7 +20,7 @@ pub struct Viewer {
     /// The client's IP address, for slowing down password guessing.
     pub address: String,
     /// Where people reach Stip (`scheme://host`), the start of every absolute link: see
-    /// [`crate::address::origin`].
+    /// [`crate::http::address::origin`].
     pub origin: String,
 }
 

@@ -5,11 +5,11 @@ use super::{
     MAX_UPLOAD, Refused, Unread, confirm, content_type, export_bytes, problem_message,
     read_preview, read_upload, status_code, stored_for,
 };
-use crate::error::{Problem, ProblemField};
-use crate::extract::{Id, Listing};
+use crate::auth::Viewer;
+use crate::http::error::{Problem, ProblemField};
+use crate::http::extract::{Id, Listing};
 use crate::i18n::Lang;
-use crate::identity::Viewer;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -112,24 +112,24 @@ async fn institution_for(
     raw: Option<&str>,
 ) -> Result<stip_core::institution::Institution, ImportRefusal> {
     if viewer.user.is_none() {
-        return Err(ApiError::Unauthorized.into());
+        return Err(Error::LoginRequired.into());
     }
     let lists = state.lists().await?;
     let found = match raw.map(str::trim).filter(|r| !r.is_empty()) {
         Some(raw) => {
             let brin = BrinCode::parse(raw)
-                .map_err(|code| ApiError::Invalid(Invalid::one("institution", code)))?;
+                .map_err(|code| Error::Invalid(Invalid::one("institution", code)))?;
             lists
                 .institutions
                 .iter()
                 .find(|i| i.data.brin == brin)
-                .ok_or_else(|| ApiError::Invalid(Invalid::one("institution", ErrorCode::Unknown)))?
+                .ok_or_else(|| Error::Invalid(Invalid::one("institution", ErrorCode::Unknown)))?
         }
         None => lists
             .institutions
             .iter()
             .find(|i| Some(i.id) == viewer.actor.institution_id())
-            .ok_or_else(|| ApiError::Invalid(Invalid::one("institution", ErrorCode::Required)))?,
+            .ok_or_else(|| Error::Invalid(Invalid::one("institution", ErrorCode::Required)))?,
     };
     if !viewer.may(Action::ImportProjects {
         institution_id: found.id,
@@ -146,7 +146,7 @@ async fn institution_for(
             });
         return Err(match own {
             Some(own) => ImportRefusal::OtherInstitution(own.data.name.clone()),
-            None => ImportRefusal::Api(ApiError::Forbidden),
+            None => ImportRefusal::Api(Error::Forbidden),
         });
     }
     Ok(found.clone())
@@ -154,13 +154,13 @@ async fn institution_for(
 
 /// Why an upload is not read for the institution it names.
 enum ImportRefusal {
-    Api(ApiError),
+    Api(Error),
     /// An informatiemanager named another institution than their own (its name).
     OtherInstitution(String),
 }
 
-impl From<ApiError> for ImportRefusal {
-    fn from(e: ApiError) -> Self {
+impl From<Error> for ImportRefusal {
+    fn from(e: Error) -> Self {
         ImportRefusal::Api(e)
     }
 }
@@ -339,13 +339,13 @@ pub async fn create(
     Query(params): Query<ImportParams>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     let institution = match institution_for(&state, &viewer, params.institution.as_deref()).await {
         Ok(institution) => institution,
         Err(refusal) => return Ok(refusal.response(viewer.lang)),
     };
     let Some((name, bytes)) = read_upload(&headers, body).await.file else {
-        return Err(ApiError::Invalid(Invalid::one("file", ErrorCode::Required)));
+        return Err(Error::Invalid(Invalid::one("file", ErrorCode::Required)));
     };
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
@@ -387,12 +387,12 @@ pub async fn commit(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     if viewer.user.is_none() {
-        return Err(ApiError::Unauthorized);
+        return Err(Error::LoginRequired);
     }
     let Some((stored, institution)) = stored_for(&state, &viewer, id).await? else {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     };
     let lang = viewer.lang;
     let counts = match confirm(&state, &viewer, &stored, &institution, None).await? {
@@ -476,7 +476,7 @@ pub async fn export(
     viewer: Viewer,
     uri: axum::http::Uri,
     Listing(query): Listing,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     // Read by hand, like the list's parameters: a format given twice is refused by name.
     let formats: Vec<String> = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
         .filter(|(k, _)| k == "format")
@@ -484,27 +484,21 @@ pub async fn export(
         .collect();
     let format = match formats.as_slice() {
         [] => {
-            return Err(ApiError::Invalid(Invalid::one(
-                "format",
-                ErrorCode::Required,
-            )));
+            return Err(Error::Invalid(Invalid::one("format", ErrorCode::Required)));
         }
         [one] => one.trim().to_string(),
         _ => {
-            return Err(ApiError::Invalid(Invalid::one(
-                "format",
-                ErrorCode::Repeated,
-            )));
+            return Err(Error::Invalid(Invalid::one("format", ErrorCode::Repeated)));
         }
     };
     let Some(media_type) = content_type(&format) else {
-        return Err(ApiError::Invalid(Invalid::one(
+        return Err(Error::Invalid(Invalid::one(
             "format",
             ErrorCode::InvalidChoice,
         )));
     };
     let extension = format.as_str();
-    let req = query.parse().map_err(ApiError::Invalid)?;
+    let req = query.parse().map_err(Error::Invalid)?;
     let projects = state
         .store
         .projects_for_export(&req, project_scope(&viewer.actor))
@@ -514,5 +508,5 @@ pub async fn export(
         "stip-portfolio-{}.{extension}",
         chrono::Utc::now().format("%Y-%m-%d")
     );
-    Ok(crate::download::attachment(media_type, &file, bytes))
+    Ok(crate::http::download::attachment(media_type, &file, bytes))
 }

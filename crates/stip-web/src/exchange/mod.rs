@@ -5,8 +5,8 @@ pub mod api;
 mod pages;
 
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 use std::collections::BTreeMap;

@@ -7,10 +7,10 @@ use super::{
     MAX_UPLOAD, Refused, Unread, content_type, export_bytes, problem_line, read_preview,
     read_upload,
 };
-use crate::extract::{Form, Id};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -46,7 +46,7 @@ const SHOWN_ROWS: usize = 500;
 
 /// The institutions the viewer may import into, as (BRIN, name): all for a beheerder, their
 /// own for an informatiemanager, none for anyone else.
-async fn importable(state: &AppState, viewer: &Viewer) -> Result<Vec<Institution>, PageError> {
+async fn importable(state: &AppState, viewer: &Viewer) -> Result<Vec<Institution>, Error> {
     let lists = state.lists().await?;
     Ok(lists
         .institutions
@@ -97,13 +97,13 @@ async fn upload_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<BTreeMap<String, String>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     if viewer.user.is_none() {
         return Ok(Redirect::to("/inloggen?terug=/projecten/importeren").into_response());
     }
     let institutions = importable(&state, &viewer).await?;
     if institutions.is_empty() {
-        return Err(PageError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let own = viewer
         .actor
@@ -122,9 +122,9 @@ async fn upload(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     if viewer.user.is_none() {
-        return Err(PageError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let institutions = importable(&state, &viewer).await?;
     let upload = read_upload(&headers, body).await;
@@ -145,7 +145,7 @@ async fn upload(
     };
     let Some(institution) = institution else {
         if institutions.is_empty() {
-            return Err(PageError::Forbidden);
+            return Err(Error::Forbidden);
         }
         // An informatiemanager naming another institution is told which one is theirs.
         let own = institutions
@@ -201,21 +201,21 @@ async fn upload(
 }
 
 /// The template to fill in: an export of no projects, with its explanation sheet.
-async fn template(state: &AppState, format: &str) -> Result<Response, PageError> {
+async fn template(state: &AppState, format: &str) -> Result<Response, Error> {
     let bytes = export_bytes(&state.store, format, &[]).await?;
     let content_type = content_type(format).unwrap_or_default();
-    Ok(crate::download::attachment(
+    Ok(crate::http::download::attachment(
         content_type,
         &format!("stip-portfolio-sjabloon.{format}"),
         bytes,
     ))
 }
 
-async fn template_xlsx(State(state): State<AppState>) -> Result<Response, PageError> {
+async fn template_xlsx(State(state): State<AppState>) -> Result<Response, Error> {
     template(&state, "xlsx").await
 }
 
-async fn template_csv(State(state): State<AppState>) -> Result<Response, PageError> {
+async fn template_csv(State(state): State<AppState>) -> Result<Response, Error> {
     template(&state, "csv").await
 }
 
@@ -224,10 +224,10 @@ async fn stored_for(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
-) -> Result<(StoredImport, Institution), PageError> {
+) -> Result<(StoredImport, Institution), Error> {
     super::stored_for(state, viewer, id)
         .await?
-        .ok_or(PageError::NotFound)
+        .ok_or(Error::NotFound)
 }
 
 /// A column of the file with the field it is read into.
@@ -360,7 +360,7 @@ async fn preview_page(
     institution: &Institution,
     q: &ShowQuery,
     error: Option<String>,
-) -> Result<Result<PreviewPage, Busy>, PageError> {
+) -> Result<Result<PreviewPage, Busy>, Error> {
     let brin = &institution.data.brin;
     let read = read_preview(
         state,
@@ -468,9 +468,11 @@ fn busy_page() -> Response {
     let mut res = status.into_response();
     res.headers_mut()
         .insert(header::RETRY_AFTER, super::RETRY_AFTER_SECONDS.into());
-    res.extensions_mut().insert(crate::error::ErrorReply::Page {
+    res.extensions_mut().insert(crate::http::error::ErrorReply {
         status,
         key: "import_busy",
+        invalid: None,
+        conflict: None,
     });
     res
 }
@@ -480,7 +482,7 @@ async fn show(
     viewer: Viewer,
     Id(id): Id,
     Query(q): Query<ShowQuery>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     if viewer.user.is_none() {
         return Ok(
             Redirect::to(&format!("/inloggen?terug=/projecten/importeren/{id}")).into_response(),
@@ -501,7 +503,7 @@ async fn set_mapping(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<BTreeMap<String, String>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
     if stored.result.is_some() {
         return Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response());
@@ -519,7 +521,7 @@ async fn set_mapping(
             let field = match chosen {
                 "" => None,
                 code => Some(Field::parse(code).ok_or_else(|| {
-                    PageError::Invalid(stip_core::Invalid::one(
+                    Error::Invalid(stip_core::Invalid::one(
                         &format!("map_{index}"),
                         stip_core::ErrorCode::InvalidChoice,
                     ))
@@ -529,7 +531,9 @@ async fn set_mapping(
         }
     }
     state.store.set_import_mapping(id, &mapping).await?;
-    let keep = form.get("bewaren").is_some_and(|v| crate::form::checked(v));
+    let keep = form
+        .get("bewaren")
+        .is_some_and(|v| crate::ui::form::checked(v));
     if keep {
         state
             .store
@@ -547,7 +551,7 @@ async fn confirm(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<BTreeMap<String, String>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
     let seen = form.get("plan").and_then(|p| parse_plan_code(p));
     let refused = match super::confirm(&state, &viewer, &stored, &institution, seen).await? {

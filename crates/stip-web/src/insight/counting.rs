@@ -1,12 +1,12 @@
 //! What the counting insight pages share: their own parameters beside the list's filters, the
 //! pages of rows of institutions, and the counts of what the viewer sees that they start from.
 
-use crate::filters::{Filters, and_param};
+use crate::auth::Viewer;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use crate::insight::count;
 use crate::lists::Lists;
-use crate::{AppState, PageError};
+use crate::ui::project_list::filters::{Filters, and_param};
+use crate::{AppState, Error};
 use serde::Deserialize;
 use std::sync::Arc;
 use stip_core::access::project_scope;
@@ -71,7 +71,7 @@ pub(super) async fn counted(
     viewer: &Viewer,
     query: ListQuery,
     base: &str,
-) -> Result<(Arc<Lists>, Filters, Arc<Tally>), PageError> {
+) -> Result<(Arc<Lists>, Filters, Arc<Tally>), Error> {
     let lists = state.lists().await?;
     let f = Filters::new(viewer.lang, &lists, query, base);
     let tally = state

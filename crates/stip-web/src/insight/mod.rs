@@ -13,10 +13,10 @@ mod overview;
 mod roadmap;
 mod search;
 
+use crate::auth::Viewer;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use crate::lists::Lists;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use serde::Serialize;
 use std::collections::HashMap;
 use stip_core::access::project_scope;
@@ -174,8 +174,8 @@ async fn tally(
     state: &AppState,
     viewer: &Viewer,
     query: &ListQuery,
-) -> Result<(ListRequest, std::sync::Arc<Tally>), ApiError> {
-    let request = query.parse().map_err(ApiError::Invalid)?;
+) -> Result<(ListRequest, std::sync::Arc<Tally>), Error> {
+    let request = query.parse().map_err(Error::Invalid)?;
     let tally = state
         .store
         .insight(&request.filter, project_scope(&viewer.actor))

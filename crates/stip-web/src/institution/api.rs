@@ -1,6 +1,6 @@
 //! `/api/v1/institutions`: the institutions of the network as JSON.
 
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -30,7 +30,7 @@ pub struct InstitutionJson {
 
 /// The institutions of the network.
 #[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", operation_id = "list_institutions", security((), ("token" = []), ("session" = [])), responses((status = 200, description = "The institutions", body = Vec<InstitutionJson>)))]
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<InstitutionJson>>, ApiError> {
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<InstitutionJson>>, Error> {
     let list = state.store.institutions().await?;
     Ok(Json(
         list.into_iter()

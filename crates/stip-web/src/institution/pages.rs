@@ -1,12 +1,12 @@
 //! Institution pages: the list, an institution's portfolio, and managing institutions (beheerder).
 
 use crate::admin::{self, Field, Kind, Managed};
-use crate::extract::Listing;
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::lists::Lists;
+use crate::ui::layout::{Chrome, render};
 use crate::ui::project_list::{ProjectTable, table_for};
-use crate::{AppState, PageError};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -33,7 +33,7 @@ struct ListPage {
     institutions: Vec<Institution>,
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
     let institutions = state.store.institutions().await?;
     Ok(render(&ListPage {
         c: viewer.chrome(),
@@ -55,8 +55,8 @@ async fn show(
     viewer: Viewer,
     Path(brin): Path<String>,
     Listing(mut query): Listing,
-) -> Result<Response, PageError> {
-    let brin = BrinCode::parse(&brin).map_err(|_| PageError::NotFound)?;
+) -> Result<Response, Error> {
+    let brin = BrinCode::parse(&brin).map_err(|_| Error::NotFound)?;
     let institution = state.store.institution_by_brin(&brin).await?;
     query.institution = brin.to_string();
     let (mut table, _) =
@@ -73,12 +73,12 @@ async fn show(
 }
 
 async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageInstitutions) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageInstitutions) {
+        return e.into_response();
     }
     let list = match state.store.institutions().await {
         Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let c = viewer.chrome();
     render(&admin::ListPage {

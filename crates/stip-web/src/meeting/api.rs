@@ -2,9 +2,9 @@
 //! calendar file, and who comes.
 
 use super::{AttendeeJson, Case, attendees, calendar, case_of, checked, ics_response};
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
-use crate::{ApiError, AppState};
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -263,8 +263,8 @@ pub struct MeetingsJson {
 pub async fn list_meetings(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<MeetingsJson>, ApiError> {
-    viewer.allowed(Action::ViewMeetings)?;
+) -> Result<Json<MeetingsJson>, Error> {
+    viewer.require(Action::ViewMeetings)?;
     let mut items = Vec::new();
     for m in state.store.meetings().await? {
         items.push(meeting_json(&state, &viewer, &m).await?);
@@ -283,13 +283,13 @@ pub async fn create_meeting(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    viewer.allowed(Action::ManageMeetings)?;
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageMeetings)?;
     let sent: MeetingWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let data = checked(&state, &lists, &viewer.actor, None, &input_of(&sent))
         .await?
-        .map_err(ApiError::Invalid)?;
+        .map_err(Error::Invalid)?;
     let id = state
         .store
         .create_meeting(&data, viewer.actor.user_id())
@@ -311,8 +311,8 @@ pub async fn read_meeting(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<MeetingJson>, ApiError> {
-    viewer.allowed(Action::ViewMeetings)?;
+) -> Result<Json<MeetingJson>, Error> {
+    viewer.require(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     Ok(Json(meeting_json(&state, &viewer, &m).await?))
 }
@@ -332,12 +332,12 @@ pub async fn update_meeting(
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<MeetingJson>, ApiError> {
-    viewer.allowed(Action::ManageMeetings)?;
+) -> Result<Json<MeetingJson>, Error> {
+    viewer.require(Action::ManageMeetings)?;
     let before = state.store.meeting(id).await?;
     let sent: MeetingWrite = json_body(&headers, &body)?;
     let Some(version) = sent.version else {
-        return Err(ApiError::Invalid(stip_core::Invalid::one(
+        return Err(Error::Invalid(stip_core::Invalid::one(
             "version",
             stip_core::ErrorCode::Required,
         )));
@@ -351,7 +351,7 @@ pub async fn update_meeting(
         &input_of(&sent),
     )
     .await?
-    .map_err(ApiError::Invalid)?;
+    .map_err(Error::Invalid)?;
     let saved = state
         .store
         .update_meeting(id, Version(version), &data)
@@ -359,7 +359,7 @@ pub async fn update_meeting(
     let m = state.store.meeting(id).await?;
     let json = meeting_json(&state, &viewer, &m).await?;
     if !saved {
-        return Err(ApiError::Conflict(crate::error::Conflict {
+        return Err(Error::Conflict(crate::http::error::Conflict {
             current: serde_json::to_value(&json).unwrap_or_default(),
             changes: serde_json::Value::Array(Vec::new()),
             fields: Vec::new(),
@@ -378,8 +378,8 @@ pub async fn delete_meeting(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<StatusCode, ApiError> {
-    viewer.allowed(Action::ManageMeetings)?;
+) -> Result<StatusCode, Error> {
+    viewer.require(Action::ManageMeetings)?;
     state.store.delete_meeting(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -394,8 +394,8 @@ pub async fn meeting_ics(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, ApiError> {
-    viewer.allowed(Action::ViewMeetings)?;
+) -> Result<Response, Error> {
+    viewer.require(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
     let origin = &viewer.origin;
@@ -421,8 +421,8 @@ pub async fn meeting_report_pdf(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, ApiError> {
-    viewer.allowed(Action::ViewMeetings)?;
+) -> Result<Response, Error> {
+    viewer.require(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     let bytes = super::report::report_bytes(&state, &viewer, &m).await?;
     Ok(super::report::pdf_response(
@@ -449,8 +449,8 @@ pub async fn read_attendance(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<Vec<AttendeeJson>>, ApiError> {
-    viewer.allowed(Action::ManageMeetings)?;
+) -> Result<Json<Vec<AttendeeJson>>, Error> {
+    viewer.require(Action::ManageMeetings)?;
     state.store.meeting(id).await?;
     let lists = state.lists().await?;
     Ok(Json(attendees(&state, &lists, id).await?))
@@ -469,11 +469,11 @@ pub async fn set_attendance(
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<StatusCode, ApiError> {
-    viewer.allowed(Action::ViewMeetings)?;
+) -> Result<StatusCode, Error> {
+    viewer.require(Action::ViewMeetings)?;
     state.store.meeting(id).await?;
     let sent: AttendanceWrite = json_body(&headers, &body)?;
-    let user = viewer.actor.user_id().ok_or(ApiError::Unauthorized)?;
+    let user = viewer.actor.user_id().ok_or(Error::LoginRequired)?;
     state.store.set_attendance(id, user, sent.attending).await?;
     Ok(StatusCode::NO_CONTENT)
 }

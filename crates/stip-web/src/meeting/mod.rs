@@ -7,11 +7,11 @@ pub mod api;
 pub mod pages;
 mod report;
 
-use crate::identity::Viewer;
-use crate::layout::Chrome;
+use crate::auth::Viewer;
 use crate::linked::{Linked, linked};
 use crate::lists::Lists;
-use crate::{ApiError, AppState, PageError};
+use crate::ui::layout::Chrome;
+use crate::{AppState, Error};
 use serde::Serialize;
 use stip_core::access::Actor;
 use stip_core::meeting::{CalendarEntry, Meeting, MeetingData, MeetingInput};
@@ -79,7 +79,7 @@ pub struct CaseView {
 }
 
 impl Case {
-    pub fn view(self, c: &crate::layout::Chrome) -> CaseView {
+    pub fn view(self, c: &crate::ui::layout::Chrome) -> CaseView {
         match self {
             Case::Shown {
                 project,
@@ -178,7 +178,7 @@ pub async fn calendar(
 
 /// A calendar file as a response.
 pub fn ics_response(body: String, file: &str) -> axum::response::Response {
-    crate::download::inline("text/calendar; charset=utf-8", file, body)
+    crate::http::download::inline("text/calendar; charset=utf-8", file, body)
 }
 
 // ---- Shared by the pages and the report ---------------------------------------------------
@@ -201,7 +201,7 @@ async fn shown(
     viewer: &Viewer,
     c: &Chrome,
     m: &Meeting,
-) -> Result<Shown, PageError> {
+) -> Result<Shown, Error> {
     let start = crate::time::moment(c.lang, &stip_store::timestamp(m.data.starts_at));
     let end = crate::time::moment(c.lang, &stip_store::timestamp(m.data.ends_at));
     let end_time = end.rsplit(", ").next().unwrap_or("").to_string();
@@ -254,7 +254,7 @@ pub async fn attendees(
     state: &AppState,
     lists: &Lists,
     meeting_id: i64,
-) -> Result<Vec<AttendeeJson>, ApiError> {
+) -> Result<Vec<AttendeeJson>, Error> {
     let users = state.store.users().await?;
     let mut out: Vec<AttendeeJson> = state
         .store

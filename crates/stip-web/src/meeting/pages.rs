@@ -5,11 +5,11 @@
 
 use super::report::{Appendix, appendices, report_pdf};
 use super::{Shown, calendar, carried, checked, ics_response, shown};
-use crate::extract::{Form, Id};
-use crate::form::{Errors, param};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -45,10 +45,8 @@ struct ListPage {
     feed: String,
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
-        return Ok(res);
-    }
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ViewMeetings)?;
     let c = viewer.chrome();
     let lists = state.lists().await?;
     let now = chrono::Utc::now();
@@ -80,10 +78,8 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
 }
 
 /// A new calendar feed address for the viewer; the old one stops working.
-async fn feed_link(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
-        return Ok(res);
-    }
+async fn feed_link(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ViewMeetings)?;
     if let Some(u) = viewer.actor.user_id() {
         state.store.calendar_feed(u, true).await?;
     }
@@ -95,20 +91,20 @@ async fn feed(
     State(state): State<AppState>,
     Path(file): Path<String>,
     viewer: Viewer,
-) -> Result<Response, PageError> {
-    let token = file.strip_suffix(".ics").ok_or(PageError::NotFound)?;
+) -> Result<Response, Error> {
+    let token = file.strip_suffix(".ics").ok_or(Error::NotFound)?;
     if token.len() < 20 {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     }
     let Some(user_id) = state.store.calendar_feed_user(token).await? else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     // The feed shows what its owner may see, as their pages do; a switched-off account's feed
     // shows nothing.
     let owner = state.store.user(user_id).await?;
     let actor = Actor::of(&owner);
     if !owner.active || !stip_core::access::may(&actor, Action::ViewMeetings) {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     }
     let lists = state.lists().await?;
     let meetings = state.store.meetings().await?;
@@ -294,7 +290,7 @@ fn edit_page(
 }
 
 /// The opened surveys, newest first, to attach to a meeting.
-async fn attachable(state: &AppState) -> Result<Vec<(i64, String)>, PageError> {
+async fn attachable(state: &AppState) -> Result<Vec<(i64, String)>, Error> {
     Ok(state
         .store
         .surveys()
@@ -305,10 +301,8 @@ async fn attachable(state: &AppState) -> Result<Vec<(i64, String)>, PageError> {
         .collect())
 }
 
-async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageMeetings) {
-        return Ok(res);
-    }
+async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManageMeetings)?;
     let lists = state.lists().await?;
     Ok(render(&edit_page(
         &viewer,
@@ -324,10 +318,8 @@ async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageMeetings) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageMeetings)?;
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
     Ok(render(&edit_page(
@@ -372,7 +364,7 @@ async fn store_form(
     viewer: &Viewer,
     id: Option<i64>,
     form: Vec<(String, String)>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lists = state.lists().await?;
     let f = from_form(&form);
     let mut e = Invalid::default();
@@ -431,10 +423,8 @@ async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageMeetings) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageMeetings)?;
     store_form(&state, &viewer, None, form).await
 }
 
@@ -443,10 +433,8 @@ async fn save(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageMeetings) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageMeetings)?;
     state.store.meeting(id).await?;
     store_form(&state, &viewer, Some(id), form).await
 }
@@ -493,10 +481,8 @@ async fn meeting_page(
     viewer: &Viewer,
     id: i64,
     report: bool,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
     let c = viewer.chrome();
@@ -512,7 +498,7 @@ async fn meeting_page(
     let attendees = if manage {
         super::attendees(state, &lists, id)
             .await
-            .map_err(|e| PageError::Internal(format!("{e:?}")))?
+            .map_err(|e| Error::Internal(format!("{e:?}")))?
     } else {
         Vec::new()
     };
@@ -558,7 +544,7 @@ async fn meeting_page(
         regiegroep,
         carried,
         appendices,
-        minutes: crate::markdown::markdown(&m.data.minutes, 3),
+        minutes: crate::ui::markdown::markdown(&m.data.minutes, 3),
         coming: attendees.iter().filter(|a| a.attending).count(),
         c,
         m,
@@ -574,7 +560,7 @@ async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     meeting_page(&state, &viewer, id, false).await
 }
 
@@ -582,7 +568,7 @@ async fn report(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     meeting_page(&state, &viewer, id, true).await
 }
 
@@ -591,10 +577,8 @@ async fn attend(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ViewMeetings)?;
     state.store.meeting(id).await?;
     if let Some(u) = viewer.actor.user_id() {
         let attending = param(&form, "attending") == "ja";

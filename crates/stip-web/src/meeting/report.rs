@@ -2,10 +2,10 @@
 //! reader may read them, and of its workshops) and the report as PDF, written by Stip itself.
 
 use super::{carried, shown};
-use crate::extract::Id;
-use crate::identity::Viewer;
-use crate::layout::Chrome;
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::http::extract::Id;
+use crate::ui::layout::Chrome;
+use crate::{AppState, Error};
 use axum::extract::State;
 use axum::response::Response;
 use stip_core::access::Action;
@@ -27,7 +27,7 @@ pub(super) async fn appendices(
     viewer: &Viewer,
     lists: &crate::lists::Lists,
     m: &Meeting,
-) -> Result<Vec<Appendix>, PageError> {
+) -> Result<Vec<Appendix>, Error> {
     let c = viewer.chrome();
     let mut out = Vec::new();
     for id in &m.data.appendices {
@@ -62,7 +62,7 @@ pub(super) async fn report_bytes(
     state: &AppState,
     viewer: &Viewer,
     m: &Meeting,
-) -> Result<Vec<u8>, PageError> {
+) -> Result<Vec<u8>, Error> {
     use stip_core::pdf::{Block, markdown, render};
     let lists = state.lists().await?;
     let c = viewer.chrome();
@@ -237,17 +237,15 @@ fn action_line(c: &Chrome, text: &str, owner: &str, due: &str, from: Option<&Str
 
 /// A PDF as a response.
 pub(super) fn pdf_response(bytes: Vec<u8>, file: &str) -> Response {
-    crate::download::inline("application/pdf", file, bytes)
+    crate::http::download::inline("application/pdf", file, bytes)
 }
 
 pub(super) async fn report_pdf(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewMeetings) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ViewMeetings)?;
     let m = state.store.meeting(id).await?;
     let bytes = report_bytes(&state, &viewer, &m).await?;
     Ok(pdf_response(bytes, &format!("verslag-{id}.pdf")))

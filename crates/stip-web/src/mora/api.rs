@@ -1,6 +1,6 @@
 //! `/api/v1/mora-areas`: the MORA process areas a project's `mora_areas` come from.
 
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -28,9 +28,7 @@ pub struct MoraAreaJson {
 /// followed by its sub-areas. Filtering the projects on a main area (`mora`) also finds those
 /// mapped to its sub-areas.
 #[utoipa::path(get, path = "/api/v1/mora-areas", tag = "agenda", operation_id = "list_mora_areas", security((), ("token" = []), ("session" = [])), responses((status = 200, description = "The MORA process areas", body = Vec<MoraAreaJson>)))]
-pub async fn mora_areas(
-    State(state): State<AppState>,
-) -> Result<Json<Vec<MoraAreaJson>>, ApiError> {
+pub async fn mora_areas(State(state): State<AppState>) -> Result<Json<Vec<MoraAreaJson>>, Error> {
     let lists = state.lists().await?;
     Ok(Json(
         lists

@@ -2,10 +2,10 @@
 //! (main area or a part of one), and deleting an area no project maps to.
 
 use crate::admin::{self, Field, Kind, Managed, one};
-use crate::extract::Id;
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::http::extract::Id;
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -30,13 +30,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageMoraAreas) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageMoraAreas) {
+        return e.into_response();
     }
     let c = viewer.chrome();
     let areas = match state.store.mora_areas().await {
         Ok(list) => list,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let name_of = |code: &str| {
         areas
@@ -154,26 +154,26 @@ fn why_kept(c: &Chrome, why: InUse) -> String {
 /// Asks before deleting, or says why the area stays: a page of its own, so it works without
 /// JavaScript.
 async fn delete_page(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageMoraAreas) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageMoraAreas) {
+        return e.into_response();
     }
     let c = viewer.chrome();
     let (area, in_use) = match tokio::try_join!(found(&state, id), state.store.mora_area_in_use(id))
     {
         Ok(pair) => pair,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let kept = in_use.map(|why| why_kept(&c, why));
     render(&DeletePage { c, area, kept })
 }
 
 async fn delete(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    if let Some(res) = viewer.refusal(Action::ManageMoraAreas) {
-        return res;
+    if let Err(e) = viewer.require(Action::ManageMoraAreas) {
+        return e.into_response();
     }
     let area = match found(&state, id).await {
         Ok(area) => area,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     match state.store.delete_mora_area(id).await {
         Ok(Ok(())) => Redirect::to(PATH).into_response(),
@@ -184,6 +184,6 @@ async fn delete(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Re
             *res.status_mut() = StatusCode::CONFLICT;
             res
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Error::from(e).into_response(),
     }
 }

@@ -1,9 +1,9 @@
 //! `/api/v1/projects`: the portfolio as JSON, with the same filters as the list page, the same
 //! validation as the form, and 409 with what changed when a save starts from a stale version.
 
-use crate::extract::{Id, Listing, json_body};
-use crate::identity::Viewer;
-use crate::{ApiError, AppState};
+use crate::auth::Viewer;
+use crate::http::extract::{Id, Listing, json_body};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -555,8 +555,8 @@ pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Json<ProjectPage>, ApiError> {
-    let req = query.parse().map_err(ApiError::Invalid)?;
+) -> Result<Json<ProjectPage>, Error> {
+    let req = query.parse().map_err(Error::Invalid)?;
     let page = state
         .store
         .list_projects(&req, project_scope(&viewer.actor))
@@ -573,7 +573,7 @@ pub(crate) async fn visible(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
-) -> Result<Arc<Project>, ApiError> {
+) -> Result<Arc<Project>, Error> {
     let p = state.store.project(id).await?;
     if viewer.may(Action::ViewProject {
         institution_id: p.institution_id,
@@ -582,7 +582,7 @@ pub(crate) async fn visible(
         Ok(p)
     } else {
         // The same answer as for a project that does not exist, so none tells it does.
-        Err(ApiError::NotFound)
+        Err(Error::NotFound)
     }
 }
 
@@ -595,7 +595,7 @@ pub async fn read(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<ProjectJson>, ApiError> {
+) -> Result<Json<ProjectJson>, Error> {
     Ok(Json(ProjectJson::from(
         &*visible(&state, &viewer, id).await?,
     )))
@@ -610,7 +610,7 @@ pub async fn history(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<Vec<HistoryJson>>, ApiError> {
+) -> Result<Json<Vec<HistoryJson>>, Error> {
     let p = visible(&state, &viewer, id).await?;
     let history = state.store.project_history(id).await?;
     Ok(Json(history_json(&viewer, p.institution_id, history)))
@@ -627,9 +627,9 @@ pub async fn create(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     if viewer.user.is_none() {
-        return Err(ApiError::Unauthorized);
+        return Err(Error::LoginRequired);
     }
     let write: ProjectWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
@@ -664,17 +664,17 @@ pub async fn create(
             institution_id: inst.id,
         })
     {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     if institution.is_none() && invalid.is_empty() {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let data = match lists.with_references(|refs| ProjectData::parse(&write.input(), refs)) {
         Ok(d) if invalid.is_empty() => d,
-        Ok(_) => return Err(ApiError::Invalid(invalid)),
+        Ok(_) => return Err(Error::Invalid(invalid)),
         Err(e) => {
             invalid.0.extend(e.0);
-            return Err(ApiError::Invalid(invalid));
+            return Err(Error::Invalid(invalid));
         }
     };
     let inst = institution.expect("checked above");
@@ -705,7 +705,7 @@ pub async fn update(
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<ProjectJson>, ApiError> {
+) -> Result<Json<ProjectJson>, Error> {
     let p = editable(&state, &viewer, id).await?;
     let write: ProjectWrite = json_body(&headers, &body)?;
     if write
@@ -713,7 +713,7 @@ pub async fn update(
         .as_deref()
         .is_some_and(|b| b.trim().to_uppercase() != p.institution_brin.as_str())
     {
-        return Err(ApiError::Invalid(Invalid::one(
+        return Err(Error::Invalid(Invalid::one(
             "institution",
             ErrorCode::InvalidChoice,
         )));
@@ -729,11 +729,11 @@ pub async fn update(
                 code: ErrorCode::Required,
             },
         );
-        return Err(ApiError::Invalid(invalid));
+        return Err(Error::Invalid(invalid));
     };
     let data = match parsed.as_mut() {
         Ok(d) => std::mem::replace(d, p.data.clone()),
-        Err(e) => return Err(ApiError::Invalid(std::mem::take(e))),
+        Err(e) => return Err(Error::Invalid(std::mem::take(e))),
     };
     match state
         .store
@@ -759,8 +759,8 @@ fn conflict(
     current: &Project,
     since: Vec<HistoryEntry>,
     fields: Vec<&str>,
-) -> Result<ApiError, ApiError> {
-    Ok(ApiError::Conflict(crate::error::Conflict {
+) -> Result<Error, Error> {
+    Ok(Error::Conflict(crate::http::error::Conflict {
         current: to_json(&ProjectJson::from(current))?,
         changes: to_json(&history_json(viewer, current.institution_id, since))?,
         fields: fields.into_iter().map(str::to_string).collect(),
@@ -838,7 +838,7 @@ pub async fn patch(
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<ProjectJson>, ApiError> {
+) -> Result<Json<ProjectJson>, Error> {
     editable(&state, &viewer, id).await?;
     let patch: ProjectPatch = json_body(&headers, &body)?;
     let mut touched = Vec::new();
@@ -846,7 +846,7 @@ pub async fn patch(
         match history_field(key) {
             Ok(Some(field)) if !touched.contains(&field) => touched.push(field),
             Ok(_) => {}
-            Err(code) => return Err(ApiError::Invalid(Invalid::one(key, code))),
+            Err(code) => return Err(Error::Invalid(Invalid::one(key, code))),
         }
     }
     let lists = state.lists().await?;
@@ -856,7 +856,7 @@ pub async fn patch(
             serde_json::to_value(ProjectJson::from(current)).expect("a project serialises");
         json_patch::merge(&mut doc, &changes);
         let write: ProjectWrite = serde_path_to_error::deserialize(doc).map_err(|e| {
-            let (field, code) = crate::extract::json_error(&e.path().to_string(), e.inner());
+            let (field, code) = crate::http::extract::json_error(&e.path().to_string(), e.inner());
             Invalid::one(&field, code)
         })?;
         if write
@@ -905,9 +905,9 @@ pub async fn patch(
 /// The project, if the caller may edit it: 401 without a login whatever the id (anonymous
 /// writes learn nothing about which exist), 404 when the caller may not see it, 403 when they
 /// may only read it.
-async fn editable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Project>, ApiError> {
+async fn editable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Project>, Error> {
     if viewer.user.is_none() {
-        return Err(ApiError::Unauthorized);
+        return Err(Error::LoginRequired);
     }
     let p = visible(state, viewer, id).await?;
     if viewer.may(Action::EditProject {
@@ -915,12 +915,12 @@ async fn editable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Proj
     }) {
         Ok(p)
     } else {
-        Err(ApiError::Forbidden)
+        Err(Error::Forbidden)
     }
 }
 
-fn to_json(v: &impl Serialize) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(v).map_err(|e| ApiError::Internal(e.to_string()))
+fn to_json(v: &impl Serialize) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// Deletes a project with its history.
@@ -933,19 +933,19 @@ pub async fn delete(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, Error> {
     // Writing needs a login whatever the id: anonymous writes learn nothing about which exist.
     if viewer.user.is_none() {
-        return Err(ApiError::Unauthorized);
+        return Err(Error::LoginRequired);
     }
     let p = visible(&state, &viewer, id).await?;
     if !viewer.may(Action::DeleteProject {
         institution_id: p.institution_id,
     }) {
         return Err(if viewer.user.is_none() {
-            ApiError::Unauthorized
+            Error::LoginRequired
         } else {
-            ApiError::Forbidden
+            Error::Forbidden
         });
     }
     state.store.delete_project(id).await?;

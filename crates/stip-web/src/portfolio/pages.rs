@@ -1,16 +1,16 @@
 //! Portfolio pages: the list, a project's page with its history, and the project form.
 
 use super::ProjectForm;
-use crate::extract::Form;
-use crate::extract::{Id, Listing};
-use crate::form::Errors;
+use crate::auth::Viewer;
+use crate::http::extract::Form;
+use crate::http::extract::{Id, Listing};
 use crate::i18n::Lang;
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
 use crate::lists::Lists;
-use crate::markdown::markdown;
+use crate::ui::form::Errors;
+use crate::ui::layout::{Chrome, render};
+use crate::ui::markdown::markdown;
 use crate::ui::project_list::{Choices, Filters, ProjectTable, table_for};
-use crate::{AppState, PageError};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -114,7 +114,7 @@ async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lists = state.lists().await?;
     let f = Filters::new(viewer.lang, &lists, query.clone(), "/projecten").with_text_and_sort();
     let (table, _) = table_for(&state, &viewer, query, "/projecten").await?;
@@ -193,14 +193,14 @@ async fn visible_project(
         .store
         .project(id)
         .await
-        .map_err(|e| PageError::from(e).into_response())?;
+        .map_err(|e| Error::from(e).into_response())?;
     if viewer.may(Action::ViewProject {
         institution_id: p.institution_id,
         visibility: p.data.visibility,
     }) {
         Ok(p)
     } else {
-        Err(PageError::NotFound.into_response())
+        Err(Error::NotFound.into_response())
     }
 }
 
@@ -230,7 +230,7 @@ async fn show(
             s.unwrap_or_default(),
         ),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-            return PageError::from(e).into_response();
+            return Error::from(e).into_response();
         }
     };
     let can_edit = viewer.may(Action::EditProject {
@@ -241,10 +241,10 @@ async fn show(
         match state.store.open_review(id).await {
             Ok(Some(r)) => match crate::agenda::theme_names(&state).await {
                 Ok(names) => Some(crate::agenda::review_text(&c, &r, &names)),
-                Err(e) => return PageError::from(e).into_response(),
+                Err(e) => return Error::from(e).into_response(),
             },
             Ok(None) => None,
-            Err(e) => return PageError::from(e).into_response(),
+            Err(e) => return Error::from(e).into_response(),
         }
     } else {
         None
@@ -409,12 +409,12 @@ fn new_input() -> ProjectInput {
     }
 }
 
-async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
     if viewer.user.is_none() {
         return Ok(Redirect::to("/inloggen?terug=/projecten/nieuw").into_response());
     }
     if !can_create(&viewer) {
-        return Err(PageError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let lists = state.lists().await?;
     let own = viewer
@@ -445,9 +445,9 @@ async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<ProjectForm>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     if viewer.user.is_none() || !can_create(&viewer) {
-        return Err(PageError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let lists = state.lists().await?;
     let input = form.input();
@@ -480,7 +480,7 @@ async fn create(
             institution_id: inst.id,
         })
     {
-        return Err(PageError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let parsed = lists.with_references(|refs| ProjectData::parse(&input, refs));
     let data = match (parsed, institution.as_ref()) {
@@ -523,14 +523,14 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Id(id): Id) ->
         Ok(p) => p,
         Err(res) => return res,
     };
-    if let Some(res) = viewer.refusal(Action::EditProject {
+    if let Err(e) = viewer.require(Action::EditProject {
         institution_id: p.institution_id,
     }) {
-        return res;
+        return e.into_response();
     }
     let lists = match state.lists().await {
         Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     render(&FormPage {
         heading: edit_heading(&viewer.chrome(), &p.data.title),
@@ -568,11 +568,11 @@ async fn update(
     if !viewer.may(Action::EditProject {
         institution_id: p.institution_id,
     }) {
-        return PageError::Forbidden.into_response();
+        return Error::Forbidden.into_response();
     }
     let lists = match state.lists().await {
         Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let input = form.input();
     let version = Version::from_form(&form.version);
@@ -670,7 +670,7 @@ async fn update(
             res
         }
         Err(stip_store::StoreError::Invalid(invalid)) => invalid_page(input, invalid),
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Error::from(e).into_response(),
     }
 }
 
@@ -687,10 +687,10 @@ async fn delete_page(State(state): State<AppState>, viewer: Viewer, Id(id): Id) 
         Ok(p) => p,
         Err(res) => return res,
     };
-    if let Some(res) = viewer.refusal(Action::DeleteProject {
+    if let Err(e) = viewer.require(Action::DeleteProject {
         institution_id: p.institution_id,
     }) {
-        return res;
+        return e.into_response();
     }
     render(&DeletePage {
         c: viewer.chrome(),
@@ -706,10 +706,10 @@ async fn delete(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Re
     if !viewer.may(Action::DeleteProject {
         institution_id: p.institution_id,
     }) {
-        return PageError::Forbidden.into_response();
+        return Error::Forbidden.into_response();
     }
     match state.store.delete_project(id).await {
         Ok(()) => Redirect::to("/projecten").into_response(),
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Error::from(e).into_response(),
     }
 }

@@ -2,9 +2,9 @@
 //! distributions and the beheerder's settings.
 
 use super::{mirror, own_institution};
-use crate::extract::json_body;
-use crate::identity::Viewer;
-use crate::{ApiError, AppState};
+use crate::auth::Viewer;
+use crate::http::extract::json_body;
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -152,9 +152,9 @@ fn stakeholder_json(s: &Stakeholder) -> StakeholderJson {
 }
 
 /// The viewer's institution, or why there is none to read.
-fn institution(viewer: &Viewer) -> Result<i64, ApiError> {
-    viewer.logged_in()?;
-    own_institution(viewer).ok_or(ApiError::Forbidden)
+fn institution(viewer: &Viewer) -> Result<i64, Error> {
+    viewer.require_login()?;
+    own_institution(viewer).ok_or(Error::Forbidden)
 }
 
 /// Your institution's positioning and its history.
@@ -165,7 +165,7 @@ fn institution(viewer: &Viewer) -> Result<i64, ApiError> {
 pub async fn read_mine(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<PositionJson>, ApiError> {
+) -> Result<Json<PositionJson>, Error> {
     let id = institution(&viewer)?;
     let saved = state.store.positions_of(id, 50).await?;
     let mut versions = saved.into_iter();
@@ -203,9 +203,9 @@ pub async fn save_mine(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<PositionJson>, ApiError> {
+) -> Result<Json<PositionJson>, Error> {
     let id = institution(&viewer)?;
-    viewer.allowed(Action::PositionInstitution { institution_id: id })?;
+    viewer.require(Action::PositionInstitution { institution_id: id })?;
     let sent: PositionWrite = json_body(&headers, &body)?;
     let input = PositionInput {
         axes: sent.axes.into_iter().map(|(c, v)| (c, Some(v))).collect(),
@@ -228,8 +228,8 @@ pub async fn save_mine(
             .collect(),
     };
     let settings = state.store.positioning_settings().await?;
-    let position = input.check(&settings.aspects).map_err(ApiError::Invalid)?;
-    let user = viewer.user.as_ref().ok_or(ApiError::Unauthorized)?;
+    let position = input.check(&settings.aspects).map_err(Error::Invalid)?;
+    let user = viewer.user.as_ref().ok_or(Error::LoginRequired)?;
     state
         .store
         .save_position(id, &position, Some(user.id), &user.name)
@@ -259,8 +259,8 @@ fn distribution_json(d: Distribution, name: String, low: String, high: String) -
 pub async fn read_network(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<NetworkJson>, ApiError> {
-    viewer.allowed(Action::ViewNetworkPositioning)?;
+) -> Result<Json<NetworkJson>, Error> {
+    viewer.require(Action::ViewNetworkPositioning)?;
     let m = mirror(&state, &viewer).await?;
     let t = |key: &str| viewer.lang.t(key);
     let n = m.network;
@@ -308,8 +308,8 @@ fn settings_json(s: Settings) -> PositioningSettingsJson {
 pub async fn read_settings(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<PositioningSettingsJson>, ApiError> {
-    viewer.allowed(Action::ViewNetworkPositioning)?;
+) -> Result<Json<PositioningSettingsJson>, Error> {
+    viewer.require(Action::ViewNetworkPositioning)?;
     Ok(Json(settings_json(
         state.store.positioning_settings().await?,
     )))
@@ -327,8 +327,8 @@ pub async fn save_settings(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<PositioningSettingsJson>, ApiError> {
-    viewer.allowed(Action::ManagePositioning)?;
+) -> Result<Json<PositioningSettingsJson>, Error> {
+    viewer.require(Action::ManagePositioning)?;
     let sent: PositioningSettingsJson = json_body(&headers, &body)?;
     let input = SettingsInput {
         threshold: Some(sent.threshold),
@@ -338,7 +338,7 @@ pub async fn save_settings(
             .map(|a| [a.code, a.name, a.low, a.high])
             .collect(),
     };
-    let settings = input.check().map_err(ApiError::Invalid)?;
+    let settings = input.check().map_err(Error::Invalid)?;
     state.store.save_positioning_settings(&settings).await?;
     Ok(Json(settings_json(settings)))
 }

@@ -4,7 +4,7 @@
 pub mod api;
 pub mod pages;
 
-use crate::identity::Viewer;
+use crate::auth::Viewer;
 use stip_core::access::Action;
 use stip_core::positioning::{Network, Settings, network};
 use stip_store::StoreError;

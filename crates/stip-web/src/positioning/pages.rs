@@ -4,12 +4,12 @@
 //! `/positionering/netwerk.csv` (the distributions, as anonymous as on screen).
 
 use super::{Mirror, mirror, own_institution};
-use crate::chart::{Bar, Bars};
-use crate::extract::Form;
-use crate::form::{Errors, param};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::http::extract::Form;
+use crate::ui::chart::{Bar, Bars};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -196,10 +196,8 @@ fn rows(c: &Chrome, items: Vec<Item>, ds: Vec<Distribution>, p: Option<&Position
         .collect()
 }
 
-async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewNetworkPositioning) {
-        return Ok(res);
-    }
+async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ViewNetworkPositioning)?;
     let c = viewer.chrome();
     let Mirror {
         settings,
@@ -287,26 +285,22 @@ impl EditPage {
 /// Empty rows after the filled ones, to add stakeholders without JavaScript.
 const EMPTY_ROWS: usize = 3;
 
-/// The page's institution, when the viewer may position it; otherwise the answer to give.
-fn positioned(viewer: &Viewer) -> Result<i64, Box<Response>> {
+/// The page's institution, when the viewer may position it.
+fn positioned(viewer: &Viewer) -> Result<i64, Error> {
     match viewer.actor.institution_id() {
-        Some(id) => match viewer.refusal(Action::PositionInstitution { institution_id: id }) {
-            Some(res) => Err(Box::new(res)),
-            None => Ok(id),
-        },
-        None => Err(Box::new(
-            viewer
-                .refusal(Action::ManagePositioning)
-                .unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()),
-        )),
+        Some(id) => {
+            viewer.require(Action::PositionInstitution { institution_id: id })?;
+            Ok(id)
+        }
+        None => {
+            viewer.require(Action::ManagePositioning)?;
+            Err(Error::Forbidden)
+        }
     }
 }
 
-async fn edit(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    let id = match positioned(&viewer) {
-        Ok(id) => id,
-        Err(res) => return Ok(*res),
-    };
+async fn edit(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    let id = positioned(&viewer)?;
     let settings = state.store.positioning_settings().await?;
     let c = viewer.chrome();
     let (axes, aspects) = items(&c, &settings.aspects);
@@ -361,18 +355,15 @@ async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let id = match positioned(&viewer) {
-        Ok(id) => id,
-        Err(res) => return Ok(*res),
-    };
+) -> Result<Response, Error> {
+    let id = positioned(&viewer)?;
     let settings = state.store.positioning_settings().await?;
     let (axis_items, aspect_items) = {
         let c = viewer.chrome();
         items(&c, &settings.aspects)
     };
     let field = |name: String| param(&form, &name).to_string();
-    let rows: Vec<StakeholderRow> = crate::form::rows(
+    let rows: Vec<StakeholderRow> = crate::ui::form::rows(
         &form,
         "stakeholders",
         ["name", "power", "interest", "note", "action"],
@@ -423,7 +414,7 @@ async fn save(
     };
     match input.check(&settings.aspects) {
         Ok(position) => {
-            let user = viewer.user.as_ref().ok_or(PageError::NotFound)?;
+            let user = viewer.user.as_ref().ok_or(Error::NotFound)?;
             state
                 .store
                 .save_position(id, &position, Some(user.id), &user.name)
@@ -490,13 +481,8 @@ struct StakeholdersPage {
     placed: Vec<Placed>,
 }
 
-async fn stakeholders(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewNetworkPositioning) {
-        return Ok(res);
-    }
+async fn stakeholders(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ViewNetworkPositioning)?;
     let Some(id) = own_institution(&viewer) else {
         return Ok(StatusCode::FORBIDDEN.into_response());
     };
@@ -523,10 +509,8 @@ struct SettingsPage {
     errors: Errors,
 }
 
-async fn settings(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManagePositioning) {
-        return Ok(res);
-    }
+async fn settings(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManagePositioning)?;
     let s = state.store.positioning_settings().await?;
     let mut aspects: Vec<[String; 4]> = s
         .aspects
@@ -546,12 +530,10 @@ async fn save_settings(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManagePositioning) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManagePositioning)?;
     let field = |name: String| param(&form, &name).to_string();
-    let aspects = crate::form::rows(&form, "aspects", ["code", "name", "low", "high"]);
+    let aspects = crate::ui::form::rows(&form, "aspects", ["code", "name", "low", "high"]);
     let threshold = field("threshold".into());
     let input = SettingsInput {
         threshold: form_number(&threshold),
@@ -576,10 +558,8 @@ async fn save_settings(
 }
 
 /// The distributions as a spreadsheet: one row per axis or aspect, never an institution.
-async fn network_csv(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewNetworkPositioning) {
-        return Ok(res);
-    }
+async fn network_csv(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ViewNetworkPositioning)?;
     let c = viewer.chrome();
     let m = mirror(&state, &viewer).await?;
     let (axes, aspects) = items(&c, &m.settings.aspects);
@@ -618,7 +598,7 @@ async fn network_csv(State(state): State<AppState>, viewer: Viewer) -> Result<Re
         );
         table.rows.push(row);
     }
-    Ok(crate::download::attachment(
+    Ok(crate::http::download::attachment(
         "text/csv; charset=utf-8",
         "positionering-netwerk.csv",
         table.csv(),

@@ -16,11 +16,11 @@ mod scores;
 mod selection;
 mod weighting;
 
-use crate::filters::Filters;
+use crate::auth::Viewer;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use crate::lists::Lists;
-use crate::{ApiError, AppState, PageError};
+use crate::ui::project_list::filters::Filters;
+use crate::{AppState, Error};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::access::{ProjectScope, project_scope};
@@ -229,8 +229,8 @@ pub async fn candidates_of(
     viewer: &Viewer,
     lists: &Lists,
     query: &ListQuery,
-) -> Result<(View, Vec<Arc<Project>>), crate::ApiError> {
-    let request = query.parse().map_err(crate::ApiError::Invalid)?;
+) -> Result<(View, Vec<Arc<Project>>), crate::Error> {
+    let request = query.parse().map_err(crate::Error::Invalid)?;
     let view = View::of_filter(lists, &request.filter);
     let mut projects: Vec<Arc<Project>> = visible(state, viewer, &view, &request.filter)
         .await?
@@ -385,8 +385,8 @@ pub fn score_text(lang: Lang, s: Option<Hundredths>) -> String {
 
 // ---- Shared by the pages and the API ----------------------------------------------------------
 
-fn page_error(e: ApiError) -> PageError {
-    PageError::from(e)
+fn page_error(e: Error) -> Error {
+    Error::from(e)
 }
 
 /// The raw query's pairs.
@@ -407,7 +407,7 @@ fn frame(viewer: &Viewer, lists: &Lists, f: &Filters, view: &View, base: &str) -
     let mut without = f.query.clone();
     without.institution.clear();
     without.page.clear();
-    let network = crate::filters::with_query(base, &without);
+    let network = crate::ui::project_list::filters::with_query(base, &without);
     let mut views = vec![(
         viewer.lang.t("prioritise.view_network"),
         network,
@@ -420,7 +420,7 @@ fn frame(viewer: &Viewer, lists: &Lists, f: &Filters, view: &View, base: &str) -
         with.institution = brin.clone();
         views.push((
             name,
-            crate::filters::with_query(base, &with),
+            crate::ui::project_list::filters::with_query(base, &with),
             view.institution_id() == Some(own),
         ));
     }

@@ -15,12 +15,11 @@ mod results;
 pub use respond::pages::{Waiting, keeps_stale_forms, waiting};
 pub(crate) use results::pages::{QuestionView, question_views};
 
+use crate::auth::Viewer;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
-use crate::layout::Chrome;
 use crate::lists::Lists;
-use crate::{ApiError, AppState, PageError};
-use axum::response::Response;
+use crate::ui::layout::Chrome;
+use crate::{AppState, Error};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -435,23 +434,17 @@ fn dates(c: &Chrome, s: &Survey) -> String {
 }
 
 /// The survey for the regiegroep to manage, or the refusal for anyone else.
-async fn managed(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-) -> Result<Result<Survey, Response>, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageSurveys) {
-        return Ok(Err(res));
-    }
-    Ok(Ok(state.store.survey(id).await?))
+async fn managed(state: &AppState, viewer: &Viewer, id: i64) -> Result<Survey, Error> {
+    viewer.require(Action::ManageSurveys)?;
+    Ok(state.store.survey(id).await?)
 }
 
 /// The survey, if the caller may see it; a concept is the regiegroep's alone (404 to others).
-async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Survey, ApiError> {
-    viewer.logged_in()?;
+async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<Survey, Error> {
+    viewer.require_login()?;
     let s = state.store.survey(id).await?;
     if !may_see(viewer, &s) {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok(s)
 }

@@ -1,8 +1,8 @@
 //! `/api/v1/themes/{code}/workgroup`: a theme's working group and its log of exchanges.
 
-use crate::extract::json_body;
-use crate::identity::Viewer;
-use crate::{ApiError, AppState};
+use crate::auth::Viewer;
+use crate::http::extract::json_body;
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -113,10 +113,10 @@ fn exchange_json(id: i64, x: &Exchange) -> ExchangeJson {
 }
 
 /// 404 unless `code` is a theme of the agenda.
-async fn known_theme(state: &AppState, code: &str) -> Result<(), ApiError> {
+async fn known_theme(state: &AppState, code: &str) -> Result<(), Error> {
     let lists = state.lists().await?;
     if lists.theme(code).is_none() {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok(())
 }
@@ -131,8 +131,8 @@ pub async fn read_workgroup(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
-) -> Result<Json<WorkgroupJson>, ApiError> {
-    viewer.allowed(Action::ViewWorkgroups)?;
+) -> Result<Json<WorkgroupJson>, Error> {
+    viewer.require(Action::ViewWorkgroups)?;
     known_theme(&state, &code).await?;
     let group = state.store.workgroup(&code).await?.unwrap_or_default();
     let log = state.store.exchanges(&code, 1000).await?;
@@ -170,8 +170,8 @@ pub async fn save_workgroup(
     headers: HeaderMap,
     Path(code): Path<String>,
     body: Bytes,
-) -> Result<Json<WorkgroupJson>, ApiError> {
-    viewer.allowed(Action::ManageWorkgroups)?;
+) -> Result<Json<WorkgroupJson>, Error> {
+    viewer.require(Action::ManageWorkgroups)?;
     known_theme(&state, &code).await?;
     let sent: WorkgroupWrite = json_body(&headers, &body)?;
     let input = WorkgroupInput {
@@ -186,7 +186,7 @@ pub async fn save_workgroup(
     };
     let data = super::checked_group(&state, &input)
         .await?
-        .map_err(ApiError::Invalid)?;
+        .map_err(Error::Invalid)?;
     state.store.save_workgroup(&code, &data).await?;
     read_workgroup(State(state), viewer, Path(code)).await
 }
@@ -205,8 +205,8 @@ pub async fn log_exchange(
     headers: HeaderMap,
     Path(code): Path<String>,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    viewer.allowed(Action::ManageWorkgroups)?;
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageWorkgroups)?;
     known_theme(&state, &code).await?;
     let sent: ExchangeWrite = json_body(&headers, &body)?;
     let input = ExchangeInput {
@@ -219,7 +219,7 @@ pub async fn log_exchange(
     };
     let x = super::checked_exchange(&state, &viewer.actor, &input)
         .await?
-        .map_err(ApiError::Invalid)?;
+        .map_err(Error::Invalid)?;
     let id = state
         .store
         .log_exchange(&code, &x, viewer.actor.user_id())
@@ -238,9 +238,9 @@ pub async fn delete_exchange(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((code, id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    viewer.allowed(Action::ManageWorkgroups)?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+) -> Result<StatusCode, Error> {
+    viewer.require(Action::ManageWorkgroups)?;
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     state.store.delete_exchange(&code, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,12 +2,12 @@
 //! first; for the regiegroep the forms to describe the group and to log an exchange. The theme's
 //! own page shows the latest exchanges (see `agenda::pages`).
 
-use crate::extract::Form;
-use crate::form::{Errors, param};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::Form;
 use crate::linked::{Linked, linked};
-use crate::{AppState, PageError};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -127,10 +127,10 @@ async fn page(
     x: ExchangeForm,
     group_errors: Errors,
     errors: Errors,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lists = state.lists().await?;
     let Some(theme) = lists.theme(code) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     let c = viewer.chrome();
     let group = state.store.workgroup(code).await?.unwrap_or_default();
@@ -187,10 +187,8 @@ async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewWorkgroups) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ViewWorkgroups)?;
     let none = || Errors::none(viewer.lang);
     page(
         &state,
@@ -235,13 +233,11 @@ async fn save(
     viewer: Viewer,
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageWorkgroups) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageWorkgroups)?;
     let lists = state.lists().await?;
     if lists.theme(&code).is_none() {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     }
     let g = GroupForm {
         name: param(&form, "name").to_string(),
@@ -286,12 +282,10 @@ async fn log(
     viewer: Viewer,
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageWorkgroups) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageWorkgroups)?;
     if state.lists().await?.theme(&code).is_none() {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     }
     let x = ExchangeForm {
         direction: param(&form, "direction").to_string(),
@@ -348,11 +342,9 @@ async fn remove(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((code, id)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageWorkgroups) {
-        return Ok(res);
-    }
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageWorkgroups)?;
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     state.store.delete_exchange(&code, id).await?;
     Ok(Redirect::to(&format!("/themas/{code}/werkgroep#uitwisselingen")).into_response())
 }

@@ -14,8 +14,9 @@ mod voting;
 
 pub(crate) use results::pages::{MeetingWorkshop, meeting_workshops};
 
-use crate::identity::{Viewer, token_hash};
-use crate::{ApiError, AppState, PageError};
+use crate::auth::Viewer;
+use crate::auth::token::token_hash;
+use crate::{AppState, Error};
 use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -241,9 +242,9 @@ fn back(id: i64, anchor: &str) -> Response {
     Redirect::to(&format!("/werksessies/{id}{anchor}")).into_response()
 }
 
-/// The facilitator's refusal, if the viewer is not one.
-fn not_facilitator(viewer: &Viewer) -> Option<Response> {
-    viewer.refusal(Action::RunWorkshops)
+/// `Ok` when the viewer runs workshops.
+fn facilitator(viewer: &Viewer) -> Result<(), Error> {
+    viewer.require(Action::RunWorkshops)
 }
 
 /// The workshop and the viewer's participant, or the answer for someone who is not one.
@@ -252,12 +253,12 @@ async fn participant_of(
     viewer: &Viewer,
     headers: &HeaderMap,
     id: i64,
-) -> Result<Result<(Workshop, stip_core::workshop::Participant), Response>, PageError> {
+) -> Result<Result<(Workshop, stip_core::workshop::Participant), Response>, Error> {
     let w = state.store.workshop(id).await?;
     let t = taking(state, viewer, headers, &w, true).await?;
     Ok(match t.participant {
         Some(p) => Ok((w, p)),
-        None if t.follows => Err(PageError::Forbidden.into_response()),
+        None if t.follows => Err(Error::Forbidden.into_response()),
         None => Err(to_join()),
     })
 }
@@ -279,14 +280,14 @@ async fn following(
     headers: &HeaderMap,
     id: i64,
     cookie: bool,
-) -> Result<(Workshop, Taking), ApiError> {
+) -> Result<(Workshop, Taking), Error> {
     let w = state.store.workshop(id).await?;
     let t = taking(state, viewer, headers, &w, cookie).await?;
     if !t.follows {
         return Err(if viewer.user.is_none() {
-            ApiError::Unauthorized
+            Error::LoginRequired
         } else {
-            ApiError::Forbidden
+            Error::Forbidden
         });
     }
     Ok((w, t))
@@ -298,22 +299,22 @@ async fn participating(
     viewer: &Viewer,
     headers: &HeaderMap,
     id: i64,
-) -> Result<(Workshop, Taking, Participant), ApiError> {
+) -> Result<(Workshop, Taking, Participant), Error> {
     let (w, t) = following(state, viewer, headers, id, false).await?;
     match t.participant.clone() {
         Some(p) => Ok((w, t, p)),
-        None => Err(ApiError::Forbidden),
+        None => Err(Error::Forbidden),
     }
 }
 
-fn facilitating(viewer: &Viewer) -> Result<(), ApiError> {
-    viewer.allowed(Action::RunWorkshops)
+fn facilitating(viewer: &Viewer) -> Result<(), Error> {
+    viewer.require(Action::RunWorkshops)
 }
 
 /// Two ids of a path; anything else is a 404.
-fn ids(a: &str, b: &str) -> Result<(i64, i64), ApiError> {
+fn ids(a: &str, b: &str) -> Result<(i64, i64), Error> {
     match (a.parse(), b.parse()) {
         (Ok(a), Ok(b)) => Ok((a, b)),
-        _ => Err(ApiError::NotFound),
+        _ => Err(Error::NotFound),
     }
 }

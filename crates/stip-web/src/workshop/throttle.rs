@@ -3,7 +3,7 @@
 //! joins per workshop (many addresses cannot stuff one vote), and join codes that open nothing
 //! per address (no guessing codes). Every lookup of a join code by a client goes through here.
 
-use crate::identity::token_hash;
+use crate::auth::token::token_hash;
 use chrono::{Duration, Utc};
 use stip_core::workshop::Workshop;
 use stip_store::{Store, StoreError};

@@ -45,13 +45,16 @@ async fn read(path: &str) -> Value {
 }
 
 async fn the_project_list_answers_as_documented() {
-    insta::assert_json_snapshot!(read("/api/v1/projects?sort=title&per_page=3").await);
+    insta::assert_json_snapshot!(
+        "project_list",
+        read("/api/v1/projects?sort=title&per_page=3").await
+    );
 }
 
 async fn a_project_answers_as_documented() {
     let list = read("/api/v1/projects?sort=title&per_page=1").await;
     let id = list["items"][0]["id"].as_i64().unwrap();
-    insta::assert_json_snapshot!(read(&format!("/api/v1/projects/{id}")).await);
+    insta::assert_json_snapshot!("project", read(&format!("/api/v1/projects/{id}")).await);
 }
 
 async fn institutions_themes_and_mora_areas_answer_as_documented() {
@@ -72,9 +75,9 @@ async fn a_refused_save_answers_as_documented() {
         .api(
             Method::POST,
             "/api/v1/projects",
-            Some(serde_json::json!({"title": "", "budget": "veel", "end_date": "morgen"})),
+            Some(serde_json::json!({"title": "", "phase": "paars", "start_date": "2026-05-01", "end_date": "2026-01-01"})),
         )
         .await;
     assert_eq!(res.status, 422);
-    insta::assert_json_snapshot!(redacted(res.json()));
+    insta::assert_json_snapshot!("refused_save", redacted(res.json()));
 }

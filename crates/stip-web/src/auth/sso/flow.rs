@@ -11,10 +11,10 @@ use crate::auth::password::verify_password;
 use crate::auth::session::{is_https, private_cookie, start_session};
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::{random_token, token_hash};
-use crate::extract::Form;
-use crate::layout::{Chrome, render};
-use crate::redirect::local_path;
-use crate::{AppState, PageError};
+use crate::http::extract::Form;
+use crate::http::redirect::local_path;
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -152,7 +152,7 @@ struct FailedPage {
 
 fn failed(viewer: &Viewer, failure: Failure, return_to: &str) -> Response {
     if let Failure::Store(e) = failure {
-        return PageError::from(e).into_response();
+        return Error::from(e).into_response();
     }
     failure.log();
     let c = viewer.chrome();
@@ -175,7 +175,7 @@ fn failed(viewer: &Viewer, failure: Failure, return_to: &str) -> Response {
         }
         _ => format!(
             "/inloggen/oidc?terug={}",
-            crate::redirect::urlencode(&local_path(return_to))
+            crate::http::redirect::urlencode(&local_path(return_to))
         ),
     };
     let mut res = render(&FailedPage {
@@ -203,7 +203,7 @@ async fn start(
     Query(q): Query<StartQuery>,
 ) -> Response {
     let Some(oidc) = state.oidc.clone() else {
-        return PageError::NotFound.into_response();
+        return Error::NotFound.into_response();
     };
     let return_to = local_path(&q.terug);
     // Read afresh for every login: a provider that is down gets Stip's page now, not a browser
@@ -236,7 +236,7 @@ async fn start(
         .start_oidc_login(&token_hash(csrf_state.secret()), &pending)
         .await
     {
-        return PageError::from(e).into_response();
+        return Error::from(e).into_response();
     }
     let cookie = private_cookie(
         STATE_COOKIE,
@@ -270,7 +270,7 @@ async fn back(
     Query(q): Query<BackQuery>,
 ) -> Response {
     let Some(oidc) = state.oidc.clone() else {
-        return PageError::NotFound.into_response();
+        return Error::NotFound.into_response();
     };
     let secure = oidc.https() || is_https(&headers);
     // The state cookie is spent whatever happens next.
@@ -284,7 +284,7 @@ async fn back(
     let pending = if same {
         match state.store.take_oidc_login(&token_hash(&q.state)).await {
             Ok(p) => p,
-            Err(e) => return PageError::from(e).into_response(),
+            Err(e) => return Error::from(e).into_response(),
         }
     } else {
         None
@@ -549,7 +549,7 @@ fn link_form(viewer: &Viewer, email: &str, wrong: bool) -> Response {
 async fn waiting(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<(String, PendingLink)>, PageError> {
+) -> Result<Option<(String, PendingLink)>, Error> {
     let Some(token) = jar_value(headers, LINK_COOKIE) else {
         return Ok(None);
     };
@@ -561,7 +561,7 @@ async fn link_page(State(state): State<AppState>, viewer: Viewer, headers: Heade
     match waiting(&state, &headers).await {
         Ok(Some((_, link))) => match state.store.user(link.user_id).await {
             Ok(user) => link_form(&viewer, &user.email, false),
-            Err(e) => PageError::from(e).into_response(),
+            Err(e) => Error::from(e).into_response(),
         },
         Ok(None) => failed(&viewer, Failure::UnknownState, "/"),
         Err(e) => e.into_response(),
@@ -584,7 +584,7 @@ async fn link(
     Form(form): Form<LinkForm>,
 ) -> Response {
     let Some(oidc) = state.oidc.clone() else {
-        return PageError::NotFound.into_response();
+        return Error::NotFound.into_response();
     };
     let (hash, pending) = match waiting(&state, &headers).await {
         Ok(Some(found)) => found,
@@ -593,7 +593,7 @@ async fn link(
     };
     let found = match state.store.user(pending.user_id).await {
         Ok(user) => user,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let address = viewer.address.clone();
     match LoginThrottle::wait(&state.store, &found.email, &address).await {
@@ -603,7 +603,7 @@ async fn link(
     }
     let hash_of_password = match state.store.password_hash(found.id).await {
         Ok(h) => h,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     };
     let password = form.password;
     let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash_of_password))
@@ -618,7 +618,7 @@ async fn link(
     match state.store.complete_oidc_link(&hash, &pending).await {
         Ok(true) => {}
         Ok(false) => return failed(&viewer, Failure::UnknownState, "/"),
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Error::from(e).into_response(),
     }
     tracing::info!(
         user = found.id,

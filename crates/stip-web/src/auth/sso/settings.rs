@@ -1,10 +1,10 @@
 //! The beheerder's rules for logging in: `/beheer/inloggen` and `/api/v1/login-settings`.
 
 use crate::auth::Viewer;
-use crate::extract::{Form, json_body};
-use crate::form::Errors;
-use crate::layout::{Chrome, render};
-use crate::{ApiError, AppState, PageError};
+use crate::http::extract::{Form, json_body};
+use crate::ui::form::Errors;
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -111,10 +111,8 @@ async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<PageQuery>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageUsers) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageUsers)?;
     let current = state.store.login_settings().await?;
     let mut page = SettingsPage::new(
         &state,
@@ -139,10 +137,8 @@ async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(input): Form<LoginSettingsInput>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageUsers) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageUsers)?;
     match input.check() {
         Ok(s) => {
             let (sessions, tokens) = state
@@ -196,8 +192,8 @@ fn json(s: LoginSettings) -> LoginSettingsJson {
 pub async fn read_settings(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<LoginSettingsJson>, ApiError> {
-    viewer.allowed(Action::ManageUsers)?;
+) -> Result<Json<LoginSettingsJson>, Error> {
+    viewer.require(Action::ManageUsers)?;
     Ok(Json(json(state.store.login_settings().await?)))
 }
 
@@ -212,15 +208,15 @@ pub async fn save_settings(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<LoginSettingsJson>, ApiError> {
-    viewer.allowed(Action::ManageUsers)?;
+) -> Result<Json<LoginSettingsJson>, Error> {
+    viewer.require(Action::ManageUsers)?;
     let sent: LoginSettingsJson = json_body(&headers, &body)?;
     let settings = LoginSettingsInput {
         password_login: sent.password_login,
         sso_role: sent.sso_role,
     }
     .check()
-    .map_err(ApiError::Invalid)?;
+    .map_err(Error::Invalid)?;
     state
         .store
         .save_login_settings(&settings, state.oidc.is_some())

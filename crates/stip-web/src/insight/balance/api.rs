@@ -1,10 +1,10 @@
 //! `GET /api/v1/insight/balance`: the network's mix and each institution's as JSON.
 
-use crate::extract::Listing;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::insight::{CountJson, Dimension, Names, institutions_page, tally};
 use crate::portfolio::api::ListParams;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -74,7 +74,7 @@ pub async fn balance(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Json<BalanceJson>, ApiError> {
+) -> Result<Json<BalanceJson>, Error> {
     let (request, tally) = tally(&state, &viewer, &query).await?;
     let lists = state.lists().await?;
     let names = Names::new(&lists);

@@ -1,15 +1,15 @@
 //! The Balans page: per dimension a chart and a table of every institution's mix beside the
 //! network's, and one institution compared with the network.
 
-use crate::chart::{Part, Stack, Stacks, percent};
-use crate::extract::Listing;
-use crate::filters::{Filters, and_param};
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use crate::insight::counting::{PageParams, RowPages, based_on, counted};
 use crate::insight::{Dimension, Names, count, institutions_by_name};
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::ui::chart::{Part, Stack, Stacks, percent};
+use crate::ui::layout::{Chrome, render};
+use crate::ui::project_list::filters::{Filters, and_param};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -81,7 +81,7 @@ async fn balance(
     viewer: Viewer,
     Listing(query): Listing,
     Query(params): Query<PageParams>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lang = viewer.lang;
     let (lists, f, tally) = counted(&state, &viewer, query, "/inzicht/balans").await?;
     let names = Names::new(&lists);

@@ -1,10 +1,10 @@
 //! `GET /api/v1/insight/crosslinks`: the theme pairs and how many projects each shares, as JSON.
 
-use crate::extract::Listing;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::insight::tally;
 use crate::portfolio::api::ListParams;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -39,7 +39,7 @@ pub async fn crosslinks(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Json<CrosslinksJson>, ApiError> {
+) -> Result<Json<CrosslinksJson>, Error> {
     let (_, tally) = tally(&state, &viewer, &query).await?;
     let mut pairs: Vec<PairJson> = tally
         .crosslinks

@@ -1,14 +1,14 @@
 //! The Dwarsverbanden page: the themes against each other, the pairs most shared, and the
 //! projects of one pair.
 
-use crate::chart::{Bar, Bars, shade};
-use crate::extract::Listing;
-use crate::filters::{Filters, and_param};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::insight::count;
 use crate::insight::counting::{PageParams, based_on, counted};
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::ui::chart::{Bar, Bars, shade};
+use crate::ui::layout::{Chrome, render};
+use crate::ui::project_list::filters::{Filters, and_param};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -71,7 +71,7 @@ async fn crosslinks(
     viewer: Viewer,
     Listing(query): Listing,
     Query(params): Query<PageParams>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lang = viewer.lang;
     let scope = project_scope(&viewer.actor);
     let (lists, f, tally) = counted(&state, &viewer, query, "/inzicht/dwarsverbanden").await?;

@@ -1,10 +1,10 @@
 //! `GET /api/v1/insight/heatmap`: the network overview's counts as JSON.
 
-use crate::extract::Listing;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::insight::{CountJson, Names, institutions_page, tally};
 use crate::portfolio::api::ListParams;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -95,7 +95,7 @@ pub async fn heatmap(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Json<HeatmapJson>, ApiError> {
+) -> Result<Json<HeatmapJson>, Error> {
     let (request, tally) = tally(&state, &viewer, &query).await?;
     let lists = state.lists().await?;
     let names = Names::new(&lists);

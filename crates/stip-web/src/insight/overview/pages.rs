@@ -1,16 +1,16 @@
 //! The Netwerkoverzicht page: the heatmap of institutions × themes, the phases and statuses, and
 //! on the home page the viewer's own projects that need attention and the surveys waiting.
 
-use crate::chart::{Bar, Bars, shade};
-use crate::extract::Listing;
-use crate::filters::{Filters, and_param};
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use crate::insight::counting::{PageParams, RowPages, based_on, counted};
 use crate::insight::{Names, count, euros, institutions_by_name};
-use crate::layout::{Chrome, render};
 use crate::lists::Lists;
-use crate::{AppState, PageError};
+use crate::ui::chart::{Bar, Bars, shade};
+use crate::ui::layout::{Chrome, render};
+use crate::ui::project_list::filters::{Filters, and_param};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -196,7 +196,7 @@ async fn overview(
     viewer: Viewer,
     Listing(query): Listing,
     Query(params): Query<PageParams>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     overview_page(&state, &viewer, query, params, false).await
 }
 
@@ -208,7 +208,7 @@ pub async fn overview_page(
     query: ListQuery,
     params: PageParams,
     home: bool,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lang = viewer.lang;
     let scope = project_scope(&viewer.actor);
     let base = if home { "/" } else { "/inzicht" };
@@ -326,7 +326,7 @@ pub async fn overview_page(
         .list_projects(&latest_request, scope)
         .await?
         .items;
-    let latest_href = crate::filters::with_query(
+    let latest_href = crate::ui::project_list::filters::with_query(
         "/projecten",
         &ListQuery {
             per_page: String::new(),
@@ -385,19 +385,19 @@ async fn own_projects(
     id: i64,
     stale_limit: NaiveDate,
     today: NaiveDate,
-) -> Result<Own, PageError> {
+) -> Result<Own, Error> {
     let institution = lists
         .institutions
         .iter()
         .find(|i| i.id == id)
-        .ok_or(PageError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let query = ListQuery {
         institution: institution.data.brin.to_string(),
         per_page: stip_core::portfolio::MAX_PER_PAGE.to_string(),
         sort: "end_date".into(),
         ..Default::default()
     };
-    let request = query.parse().map_err(PageError::Invalid)?;
+    let request = query.parse().map_err(Error::Invalid)?;
     let page = state
         .store
         .list_projects(&request, project_scope(&viewer.actor))

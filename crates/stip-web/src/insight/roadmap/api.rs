@@ -1,9 +1,9 @@
 //! `GET /api/v1/insight/roadmap`: a page of the roadmap as JSON.
 
-use crate::extract::Listing;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::portfolio::api::ListParams;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -47,8 +47,8 @@ pub async fn roadmap(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Json<RoadmapJson>, ApiError> {
-    let mut request = query.parse().map_err(ApiError::Invalid)?;
+) -> Result<Json<RoadmapJson>, Error> {
+    let mut request = query.parse().map_err(Error::Invalid)?;
     request.sort = stip_core::portfolio::Sort {
         key: stip_core::portfolio::SortKey::StartDate,
         descending: false,

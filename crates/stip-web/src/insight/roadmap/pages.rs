@@ -1,13 +1,13 @@
 //! The Roadmap page: a page of projects, ordered by start date, as a timeline grouped by theme or
 //! institution, with the undated ones listed apart.
 
-use crate::chart::Timeline;
-use crate::extract::Listing;
-use crate::filters::{Filters, and_param};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::insight::counting::PageParams;
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::ui::chart::Timeline;
+use crate::ui::layout::{Chrome, render};
+use crate::ui::project_list::filters::{Filters, and_param};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -57,7 +57,7 @@ async fn roadmap(
     viewer: Viewer,
     Listing(query): Listing,
     Query(params): Query<PageParams>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lang = viewer.lang;
     let lists = state.lists().await?;
     let f = Filters::new(lang, &lists, query, "/inzicht/roadmap");

@@ -1,11 +1,11 @@
 //! `GET /api/v1/search` and `GET /api/v1/projects/{id}/similar`: the projects that match, and the
 //! similar projects with why, as JSON.
 
-use crate::extract::{Id, Listing};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Id, Listing};
 use crate::insight::snippet_html;
 use crate::portfolio::api::ListParams;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -82,15 +82,15 @@ pub async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Json<SearchJson>, ApiError> {
-    let request = query.parse().map_err(ApiError::Invalid)?;
+) -> Result<Json<SearchJson>, Error> {
+    let request = query.parse().map_err(Error::Invalid)?;
     // Blank is white space as Rust and as JSON Schema count it (U+FEFF is the latter's only):
     // the same set the OpenAPI document's pattern for `q` leaves out.
     let text = query
         .q
         .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if text.is_empty() {
-        return Err(ApiError::Invalid(Invalid::one("q", ErrorCode::Required)));
+        return Err(Error::Invalid(Invalid::one("q", ErrorCode::Required)));
     }
     let found = state
         .store
@@ -128,13 +128,13 @@ pub async fn similar(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<SimilarJson>, ApiError> {
+) -> Result<Json<SimilarJson>, Error> {
     crate::portfolio::api::visible(&state, &viewer, id).await?;
     let found = state
         .store
         .similar(id, project_scope(&viewer.actor), SIMILAR * 2)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     Ok(Json(SimilarJson {
         items: found
             .iter()

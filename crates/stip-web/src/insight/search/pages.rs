@@ -1,11 +1,11 @@
 //! The Zoeken page: a page of the visible projects that match, each with its words marked.
 
-use crate::extract::Listing;
-use crate::filters::Filters;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::insight::snippet_html;
-use crate::layout::{Chrome, render};
-use crate::{AppState, PageError};
+use crate::ui::layout::{Chrome, render};
+use crate::ui::project_list::filters::Filters;
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -41,7 +41,7 @@ async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lang = viewer.lang;
     let lists = state.lists().await?;
     let f = Filters::for_search(lang, &lists, query, "/zoeken");

@@ -1,14 +1,14 @@
 //! `/api/v1/prioritisation/scenarios`: saved scenarios (create, list, read, change, delete) with
 //! their selection on the portfolio as it is now, and two or three compared.
 
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
 use crate::lists::Lists;
 use crate::prioritisation::selection::{SelectionJson, cap, selection_json};
 use crate::prioritisation::{
     Conditions, View, Weighing, candidates_of, infeasible, problem, query_value, weights_of,
 };
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -128,7 +128,7 @@ pub async fn outcome(
     viewer: &Viewer,
     lists: &Lists,
     s: &ScenarioData,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome, Error> {
     let view = View::of_id(lists, s.institution_id);
     let mut query =
         ListQuery::from_pairs(url::form_urlencoded::parse(s.candidates.as_bytes()).into_owned());
@@ -138,7 +138,7 @@ pub async fn outcome(
     // A saved filter that no longer parses (a theme since removed) chooses from nothing.
     let projects = match candidates_of(state, viewer, lists, &query).await {
         Ok((_, projects)) => projects,
-        Err(ApiError::Invalid(_)) => Vec::new(),
+        Err(Error::Invalid(_)) => Vec::new(),
         Err(e) => return Err(e),
     };
     let weighing = Weighing::of(state, lists, view.clone(), Some(&s.weights)).await?;
@@ -240,8 +240,8 @@ pub struct ScenariosJson {
 pub async fn list_scenarios(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<ScenariosJson>, ApiError> {
-    viewer.allowed(Action::Prioritise)?;
+) -> Result<Json<ScenariosJson>, Error> {
+    viewer.require(Action::Prioritise)?;
     let lists = state.lists().await?;
     let items = crate::prioritisation::readable_scenarios(&state, &viewer).await?;
     Ok(Json(ScenariosJson {
@@ -261,20 +261,20 @@ pub async fn create_scenario(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    viewer.logged_in()?;
+) -> Result<Response, Error> {
+    viewer.require_login()?;
     // Permission first: whoever may save no scenario at all hears that before anything about
     // what they sent; which view they may save for is known once the body is read.
     let may_save_any = [None, viewer.actor.institution_id()]
         .into_iter()
         .any(|institution_id| viewer.may(Action::ManageScenarios { institution_id }));
     if !may_save_any {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let write: ScenarioWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
-    let data = scenario_data(&lists, &write).map_err(ApiError::Invalid)?;
-    viewer.allowed(Action::ManageScenarios {
+    let data = scenario_data(&lists, &write).map_err(Error::Invalid)?;
+    viewer.require(Action::ManageScenarios {
         institution_id: data.institution_id,
     })?;
     let id = state
@@ -287,14 +287,14 @@ pub async fn create_scenario(
     Ok((StatusCode::CREATED, Json(json)).into_response())
 }
 
-async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Scenario, ApiError> {
-    viewer.logged_in()?;
+async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Scenario, Error> {
+    viewer.require_login()?;
     let s = state.store.scenario(id).await?;
     if !viewer.may(Action::ViewScenarios {
         institution_id: s.data.institution_id,
     }) {
         // Whether another institution has a scenario of this number is not the caller's business.
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok(s)
 }
@@ -308,7 +308,7 @@ pub async fn read_scenario(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<ScenarioJson>, ApiError> {
+) -> Result<Json<ScenarioJson>, Error> {
     let s = readable(&state, &viewer, id).await?;
     let lists = state.lists().await?;
     let o = outcome(&state, &viewer, &lists, &s.data).await?;
@@ -334,20 +334,17 @@ pub async fn update_scenario(
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<ScenarioJson>, ApiError> {
+) -> Result<Json<ScenarioJson>, Error> {
     let before = readable(&state, &viewer, id).await?;
-    viewer.allowed(Action::ManageScenarios {
+    viewer.require(Action::ManageScenarios {
         institution_id: before.data.institution_id,
     })?;
     let write: ScenarioWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
-    let mut data = scenario_data(&lists, &write).map_err(ApiError::Invalid)?;
+    let mut data = scenario_data(&lists, &write).map_err(Error::Invalid)?;
     data.institution_id = before.data.institution_id;
     let Some(version) = write.version else {
-        return Err(ApiError::Invalid(Invalid::one(
-            "version",
-            ErrorCode::Required,
-        )));
+        return Err(Error::Invalid(Invalid::one("version", ErrorCode::Required)));
     };
     if !state
         .store
@@ -355,9 +352,9 @@ pub async fn update_scenario(
         .await?
     {
         let now = state.store.scenario(id).await?;
-        return Err(ApiError::Conflict(crate::error::Conflict {
+        return Err(Error::Conflict(crate::http::error::Conflict {
             current: serde_json::to_value(scenario_json(&lists, &now))
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
+                .map_err(|e| Error::Internal(e.to_string()))?,
             changes: serde_json::Value::Array(vec![]),
             fields: vec![],
         }));
@@ -382,9 +379,9 @@ pub async fn delete_scenario(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, Error> {
     let s = readable(&state, &viewer, id).await?;
-    viewer.allowed(Action::ManageScenarios {
+    viewer.require(Action::ManageScenarios {
         institution_id: s.data.institution_id,
     })?;
     state.store.delete_scenario(id).await?;
@@ -453,7 +450,7 @@ pub async fn compared(
     viewer: &Viewer,
     lists: &Lists,
     ids: &[i64],
-) -> Result<(Vec<Compared>, Vec<(Arc<Project>, Vec<i64>)>), ApiError> {
+) -> Result<(Vec<Compared>, Vec<(Arc<Project>, Vec<i64>)>), Error> {
     let mut out = Vec::new();
     for &id in ids {
         let scenario = readable(state, viewer, id).await?;
@@ -540,9 +537,9 @@ pub async fn compare_scenarios(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(query): RawQuery,
-) -> Result<Json<CompareJson>, ApiError> {
-    viewer.allowed(Action::Prioritise)?;
-    let ids = compare_ids(&query_value(&query, "ids")).map_err(ApiError::Invalid)?;
+) -> Result<Json<CompareJson>, Error> {
+    viewer.require(Action::Prioritise)?;
+    let ids = compare_ids(&query_value(&query, "ids")).map_err(Error::Invalid)?;
     let lists = state.lists().await?;
     let (scenarios, differences) = compared(&state, &viewer, &lists, &ids).await?;
     Ok(Json(CompareJson {

@@ -2,16 +2,16 @@
 //! the selection form, deleting it, and two or three compared side by side.
 
 use super::api::{Outcome, compare_ids, compared, outcome};
-use crate::extract::{Form, Id};
-use crate::form::{Errors, param};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use crate::insight::euros;
-use crate::layout::{Chrome, render};
 use crate::lists::Lists;
 use crate::prioritisation::selection::{SelectionView, ids, result_view, typed_weights};
 use crate::prioritisation::{View, amount, infeasible, page_error, pairs, score_text};
-use crate::{AppState, PageError};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -58,10 +58,8 @@ async fn scenarios(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::Prioritise) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::Prioritise)?;
     let lists = state.lists().await?;
     let c = viewer.chrome();
     let rows = crate::prioritisation::readable_scenarios(&state, &viewer)
@@ -171,7 +169,7 @@ async fn save_scenario(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lists = state.lists().await?;
     let query = ListQuery::from_pairs(
         url::form_urlencoded::parse(param(&form, "candidates").as_bytes()).into_owned(),
@@ -180,11 +178,9 @@ async fn save_scenario(
         .parse()
         .map(|r| View::of_filter(&lists, &r.filter))
         .unwrap_or(View::Network);
-    if let Some(res) = viewer.refusal(Action::ManageScenarios {
+    viewer.require(Action::ManageScenarios {
         institution_id: view.institution_id(),
-    }) {
-        return Ok(res);
-    }
+    })?;
     match scenario_from_form(&lists, &form, view.institution_id()) {
         Ok(data) => {
             let id = state
@@ -202,13 +198,11 @@ async fn update_scenario(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let before = readable(&state, &viewer, id).await?;
-    if let Some(res) = viewer.refusal(Action::ManageScenarios {
+    viewer.require(Action::ManageScenarios {
         institution_id: before.data.institution_id,
-    }) {
-        return Ok(res);
-    }
+    })?;
     let lists = state.lists().await?;
     match scenario_from_form(&lists, &form, before.data.institution_id) {
         Ok(data) => {
@@ -230,23 +224,21 @@ async fn delete_scenario(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let s = readable(&state, &viewer, id).await?;
-    if let Some(res) = viewer.refusal(Action::ManageScenarios {
+    viewer.require(Action::ManageScenarios {
         institution_id: s.data.institution_id,
-    }) {
-        return Ok(res);
-    }
+    })?;
     state.store.delete_scenario(id).await?;
     Ok(Redirect::to("/prioriteren/scenarios").into_response())
 }
 
-async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Scenario, PageError> {
+async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Scenario, Error> {
     let s = state.store.scenario(id).await?;
     if !viewer.may(Action::ViewScenarios {
         institution_id: s.data.institution_id,
     }) {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok(s)
 }
@@ -333,10 +325,8 @@ async fn scenario(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::Prioritise) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::Prioritise)?;
     let s = readable(&state, &viewer, id).await?;
     let lists = state.lists().await?;
     let lang = viewer.lang;
@@ -405,10 +395,8 @@ async fn compare(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::Prioritise) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::Prioritise)?;
     let pairs = pairs(&raw);
     let joined = pairs
         .iter()

@@ -1,11 +1,11 @@
 //! `GET /api/v1/prioritisation/scores`: every visible project that passes the list's filters with
 //! its weighted score, best first.
 
-use crate::extract::Listing;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::portfolio::api::ListParams;
 use crate::prioritisation::{View, Weighing};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -96,10 +96,10 @@ pub async fn scores(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Json<ScoresJson>, ApiError> {
-    viewer.allowed(Action::Prioritise)?;
+) -> Result<Json<ScoresJson>, Error> {
+    viewer.require(Action::Prioritise)?;
     let lists = state.lists().await?;
-    let request = query.parse().map_err(ApiError::Invalid)?;
+    let request = query.parse().map_err(Error::Invalid)?;
     let view = View::of_filter(&lists, &request.filter);
     let weighing = Weighing::of(&state, &lists, view, None).await?;
     let scored =

@@ -1,18 +1,19 @@
 //! The Ranglijst page (the projects by weighted score, with each criterion's part) and the
 //! Waarde en inspanning page (value against effort as a bubble chart, with the same data as a table).
 
-use crate::chart::{Bubbles, Plotted};
-use crate::extract::Listing;
-use crate::filters::Filters;
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
+use crate::http::redirect::urlencode;
 use crate::i18n::Lang;
-use crate::identity::{Viewer, urlencode};
 use crate::insight::euros;
-use crate::layout::{Chrome, render};
 use crate::lists::Lists;
 use crate::prioritisation::{
     Frame, MAX_CANDIDATES, View, Weighing, amount, frame, fte, score_text,
 };
-use crate::{AppState, PageError};
+use crate::ui::chart::{Bubbles, Plotted};
+use crate::ui::layout::{Chrome, render};
+use crate::ui::project_list::filters::Filters;
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -86,10 +87,8 @@ async fn ranking(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::Prioritise) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::Prioritise)?;
     let lang = viewer.lang;
     let lists = state.lists().await?;
     let f = Filters::new(lang, &lists, query, "/prioriteren");
@@ -205,10 +204,8 @@ async fn value_effort(
     State(state): State<AppState>,
     viewer: Viewer,
     Listing(query): Listing,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::Prioritise) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::Prioritise)?;
     let lang = viewer.lang;
     let lists = state.lists().await?;
     let f = Filters::new(lang, &lists, query, "/prioriteren/waarde-inspanning");

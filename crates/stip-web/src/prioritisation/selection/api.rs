@@ -1,14 +1,14 @@
 //! `POST /api/v1/prioritisation/selection` and `/frontier`: the best selection of the candidates
 //! sent, and the most value achievable per budget level.
 
-use crate::extract::json_body;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::json_body;
 use crate::lists::Lists;
 use crate::prioritisation::{
     Conditions, MAX_CANDIDATES, View, Weighing, check_some_weight, infeasible, note_text, problem,
     reason_text, weights_of,
 };
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -174,7 +174,7 @@ async fn requested(
     lists: &Lists,
     req: &SelectionRequest,
     invalid: &mut Invalid,
-) -> Result<(View, Vec<Arc<Project>>), ApiError> {
+) -> Result<(View, Vec<Arc<Project>>), Error> {
     if req.project_ids.len() > MAX_CANDIDATES {
         invalid.push(
             "project_ids",
@@ -226,8 +226,8 @@ async fn prepare(
     headers: &HeaderMap,
     body: &Bytes,
     needs_cap: bool,
-) -> Result<(Prepared, SelectionRequest), ApiError> {
-    viewer.allowed(Action::Prioritise)?;
+) -> Result<(Prepared, SelectionRequest), Error> {
+    viewer.require(Action::Prioritise)?;
     let req: SelectionRequest = json_body(headers, body)?;
     let lists = state.lists().await?;
     let mut invalid = Invalid::default();
@@ -247,7 +247,7 @@ async fn prepare(
         invalid.0.extend(e.0);
     }
     if !invalid.is_empty() {
-        return Err(ApiError::Invalid(invalid));
+        return Err(Error::Invalid(invalid));
     }
     let conditions = Conditions {
         budget_cap,
@@ -281,10 +281,10 @@ pub async fn select(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<SelectionJson>, ApiError> {
+) -> Result<Json<SelectionJson>, Error> {
     let (p, _) = prepare(&state, &viewer, &headers, &body, true).await?;
     let s = selection::select(&problem(&p.projects, &p.weighing, &p.conditions))
-        .map_err(|e| ApiError::Invalid(infeasible(&e)))?;
+        .map_err(|e| Error::Invalid(infeasible(&e)))?;
     Ok(Json(selection_json(
         &viewer,
         &s,
@@ -336,23 +336,23 @@ pub async fn frontier(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<FrontierJson>, ApiError> {
+) -> Result<Json<FrontierJson>, Error> {
     let (p, req) = prepare(&state, &viewer, &headers, &body, false).await?;
     let steps = req.steps.unwrap_or(20);
     if !(2..=100).contains(&steps) {
-        return Err(ApiError::Invalid(Invalid::one(
+        return Err(Error::Invalid(Invalid::one(
             "steps",
             ErrorCode::OutOfRange { min: 2, max: 100 },
         )));
     }
     let prob = problem(&p.projects, &p.weighing, &p.conditions);
-    let points = selection::frontier(&prob, steps as usize)
-        .map_err(|e| ApiError::Invalid(infeasible(&e)))?;
+    let points =
+        selection::frontier(&prob, steps as usize).map_err(|e| Error::Invalid(infeasible(&e)))?;
     let current = match req.budget_cap {
         Some(_) => Some(
             selection::select(&prob)
                 .map(|s| point(p.conditions.budget_cap, &s))
-                .map_err(|e| ApiError::Invalid(infeasible(&e)))?,
+                .map_err(|e| Error::Invalid(infeasible(&e)))?,
         ),
         None => None,
     };

@@ -1,20 +1,20 @@
 //! The Selectie page: the candidates with their conditions as a GET form (so a result is a link
 //! that can be shared), the best selection with why each project is in or out, and the frontier.
 
-use crate::chart::Frontier;
-use crate::extract::Listing;
-use crate::filters::Filters;
-use crate::form::{Errors, param};
+use crate::auth::Viewer;
+use crate::http::extract::Listing;
 use crate::i18n::Lang;
-use crate::identity::Viewer;
 use crate::insight::euros;
-use crate::layout::{Chrome, render};
 use crate::lists::Lists;
 use crate::prioritisation::{
     Conditions, Frame, MAX_CANDIDATES, View, Weighing, amount, candidates_of, check_some_weight,
     frame, fte, infeasible, note_text, page_error, pairs, problem, reason_text, score_text,
 };
-use crate::{ApiError, AppState, PageError};
+use crate::ui::chart::Frontier;
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::ui::project_list::filters::Filters;
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -239,17 +239,15 @@ async fn selection_page(
     viewer: Viewer,
     Listing(query): Listing,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::Prioritise) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::Prioritise)?;
     let lang = viewer.lang;
     let lists = state.lists().await?;
     let pairs = pairs(&raw);
     let f = Filters::new(lang, &lists, query.clone(), "/prioriteren/selectie");
     let (view, projects) = match candidates_of(&state, &viewer, &lists, &f.query).await {
         Ok(found) => found,
-        Err(ApiError::Invalid(_)) => (View::of_filter(&lists, &f.request.filter), Vec::new()),
+        Err(Error::Invalid(_)) => (View::of_filter(&lists, &f.request.filter), Vec::new()),
         Err(e) => return Err(page_error(e)),
     };
     let editing = match param(&pairs, "scenario").parse::<i64>() {
@@ -454,7 +452,7 @@ async fn selection_page(
             }
         })
         .collect();
-    let candidates_query = crate::filters::with_query("", &f.query)
+    let candidates_query = crate::ui::project_list::filters::with_query("", &f.query)
         .trim_start_matches('?')
         .to_string();
     Ok(render(&SelectionPage {

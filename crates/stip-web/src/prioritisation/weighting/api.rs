@@ -1,11 +1,11 @@
 //! `/api/v1/prioritisation/weights` (a view's weights, read and saved) and `/ahp` (weights from
 //! pairwise comparison).
 
-use crate::extract::json_body;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::json_body;
 use crate::lists::Lists;
 use crate::prioritisation::{View, Weighing, check_some_weight, query_value, weights_of};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -86,8 +86,8 @@ fn weights_json(viewer: &Viewer, lists: &Lists, w: &Weighing) -> WeightsJson {
 }
 
 /// The view a request names; an institution Stip does not know is not found.
-fn view_of(lists: &Lists, raw: &str) -> Result<View, ApiError> {
-    View::of(lists, raw).ok_or(ApiError::NotFound)
+fn view_of(lists: &Lists, raw: &str) -> Result<View, Error> {
+    View::of(lists, raw).ok_or(Error::NotFound)
 }
 
 /// The criteria's weights in a view.
@@ -99,8 +99,8 @@ pub async fn read_weights(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(query): RawQuery,
-) -> Result<Json<WeightsJson>, ApiError> {
-    viewer.allowed(Action::Prioritise)?;
+) -> Result<Json<WeightsJson>, Error> {
+    viewer.require(Action::Prioritise)?;
     let lists = state.lists().await?;
     let view = view_of(&lists, &query_value(&query, "view"))?;
     let w = Weighing::of(&state, &lists, view, None).await?;
@@ -133,11 +133,11 @@ pub async fn save_weights(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<WeightsJson>, ApiError> {
-    viewer.logged_in()?;
+) -> Result<Json<WeightsJson>, Error> {
+    viewer.require_login()?;
     let lists = state.lists().await?;
     let view = view_of(&lists, &query_value(&query, "view"))?;
-    viewer.allowed(Action::WeighCriteria {
+    viewer.require(Action::WeighCriteria {
         institution_id: view.institution_id(),
     })?;
     let write: WeightsWrite = json_body(&headers, &body)?;
@@ -156,7 +156,7 @@ pub async fn save_weights(
         invalid.0.extend(e.0);
     }
     if !invalid.is_empty() {
-        return Err(ApiError::Invalid(invalid));
+        return Err(Error::Invalid(invalid));
     }
     let saved = state
         .store
@@ -170,9 +170,9 @@ pub async fn save_weights(
         .await?;
     let w = Weighing::of(&state, &lists, view, None).await?;
     if !saved {
-        return Err(ApiError::Conflict(crate::error::Conflict {
+        return Err(Error::Conflict(crate::http::error::Conflict {
             current: serde_json::to_value(weights_json(&viewer, &lists, &w))
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
+                .map_err(|e| Error::Internal(e.to_string()))?,
             changes: serde_json::Value::Array(vec![]),
             fields: vec!["weights".into()],
         }));
@@ -296,8 +296,8 @@ pub async fn pairwise(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<PairwiseJson>, ApiError> {
-    viewer.allowed(Action::Prioritise)?;
+) -> Result<Json<PairwiseJson>, Error> {
+    viewer.require(Action::Prioritise)?;
     let req: PairwiseRequest = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let (codes, matrix) = judged(&lists, req.criteria.as_deref(), |a, b| {
@@ -311,6 +311,6 @@ pub async fn pairwise(
             }
         })
     })
-    .map_err(ApiError::Invalid)?;
+    .map_err(Error::Invalid)?;
     Ok(Json(pairwise_json(&codes, &ahp::derive(&matrix))))
 }

@@ -2,13 +2,14 @@
 //! that proposes weights with their consistency.
 
 use super::api::judged;
-use crate::extract::Form;
-use crate::form::{Errors, param};
-use crate::identity::{Viewer, urlencode};
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::Form;
+use crate::http::redirect::urlencode;
 use crate::lists::Lists;
 use crate::prioritisation::{View, Weighing, amount, check_some_weight, pairs};
-use crate::{AppState, PageError};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -138,7 +139,7 @@ async fn weighting_page(
     lists: &Lists,
     view: View,
     shown: Shown<'_>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let Shown {
         typed,
         judgements,
@@ -245,14 +246,12 @@ async fn weighting(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::Prioritise) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::Prioritise)?;
     let lists = state.lists().await?;
     let pairs = pairs(&raw);
     let Some(view) = View::of(&lists, param(&pairs, "view")) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     let saved = param(&pairs, "opgeslagen") == "1";
     let shown = Shown {
@@ -268,16 +267,14 @@ async fn save_weighting(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lists = state.lists().await?;
     let Some(view) = View::of(&lists, param(&form, "view")) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
-    if let Some(res) = viewer.refusal(Action::WeighCriteria {
+    viewer.require(Action::WeighCriteria {
         institution_id: view.institution_id(),
-    }) {
-        return Ok(res);
-    }
+    })?;
     let mut invalid = Invalid::default();
     let mut weights = BTreeMap::new();
     for c in &lists.criteria {

@@ -1,10 +1,10 @@
 //! `/api/v1/surveys` and `/api/v1/surveys/{id}`: surveys created (also from a template), read,
 //! changed, deleted and opened.
 
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
 use crate::survey::{may_see, visible};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -162,8 +162,8 @@ pub struct SurveysJson {
 pub async fn list_surveys(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<SurveysJson>, ApiError> {
-    viewer.logged_in()?;
+) -> Result<Json<SurveysJson>, Error> {
+    viewer.require_login()?;
     let items = state
         .store
         .surveys()
@@ -213,8 +213,8 @@ pub async fn create_survey(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    viewer.allowed(Action::ManageSurveys)?;
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageSurveys)?;
     let sent: SurveyCreate = json_body(&headers, &body)?;
     let mut e = Invalid::default();
     let template = match sent.template.as_deref().map(str::trim) {
@@ -273,7 +273,7 @@ pub async fn create_survey(
     let kinds: Vec<_> = questions.iter().map(|q| q.kind).collect();
     survey::check_anonymous(sent.anonymous, &kinds, &mut e);
     let Some(data) = data.filter(|_| e.is_empty()) else {
-        return Err(ApiError::Invalid(e));
+        return Err(Error::Invalid(e));
     };
     let id = state
         .store
@@ -292,7 +292,7 @@ pub async fn read_survey(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<SurveyJson>, ApiError> {
+) -> Result<Json<SurveyJson>, Error> {
     let s = visible(&state, &viewer, id).await?;
     Ok(Json(survey_json(&s)))
 }
@@ -313,8 +313,8 @@ pub async fn update_survey(
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<SurveyJson>, ApiError> {
-    viewer.allowed(Action::ManageSurveys)?;
+) -> Result<Json<SurveyJson>, Error> {
+    viewer.require(Action::ManageSurveys)?;
     let before = state.store.survey(id).await?;
     let sent: SurveyUpdate = json_body(&headers, &body)?;
     let mut e = Invalid::default();
@@ -346,10 +346,10 @@ pub async fn update_survey(
         survey::check_anonymous(sent.anonymous, &kinds, &mut e);
     }
     let Some(data) = data.filter(|_| e.is_empty()) else {
-        return Err(ApiError::Invalid(e));
+        return Err(Error::Invalid(e));
     };
     if questions.is_some() && before.opened_at.is_some() {
-        return Err(ApiError::NotNow("survey_opened"));
+        return Err(Error::NotNow("survey_opened"));
     }
     let saved = state
         .store
@@ -357,7 +357,7 @@ pub async fn update_survey(
         .await?;
     let now = state.store.survey(id).await?;
     if !saved {
-        return Err(ApiError::Conflict(crate::error::Conflict {
+        return Err(Error::Conflict(crate::http::error::Conflict {
             current: serde_json::to_value(survey_json(&now)).unwrap_or_default(),
             changes: Value::Array(Vec::new()),
             fields: Vec::new(),
@@ -377,8 +377,8 @@ pub async fn delete_survey(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<StatusCode, ApiError> {
-    viewer.allowed(Action::ManageSurveys)?;
+) -> Result<StatusCode, Error> {
+    viewer.require(Action::ManageSurveys)?;
     state.store.delete_survey(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -405,17 +405,17 @@ pub async fn open_survey(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<OpenedJson>, ApiError> {
-    viewer.allowed(Action::ManageSurveys)?;
+) -> Result<Json<OpenedJson>, Error> {
+    viewer.require(Action::ManageSurveys)?;
     let s = state.store.survey(id).await?;
     if s.questions.is_empty() {
-        return Err(ApiError::Invalid(Invalid::one(
+        return Err(Error::Invalid(Invalid::one(
             "questions",
             ErrorCode::Required,
         )));
     }
     let Some(n) = state.store.open_survey(id).await? else {
-        return Err(ApiError::NotNow("survey_opened"));
+        return Err(Error::NotNow("survey_opened"));
     };
     let s = state.store.survey(id).await?;
     Ok(Json(OpenedJson {

@@ -1,14 +1,14 @@
 //! The Enquêtes list and the builder: a new survey (from a template or blank), its settings and
 //! questions (added, changed, moved and removed with plain form buttons), opening and deleting it.
 
-use crate::extract::{Form, Id};
-use crate::form::{Errors, checked, param};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
 use crate::survey::{
     dates, managed, may_read_results, may_see, own_invitation, pairs, stage_label,
 };
-use crate::{AppState, PageError};
+use crate::ui::form::{Errors, checked, param};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -52,12 +52,8 @@ struct ListPage {
     manage: bool,
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if viewer.user.is_none() {
-        return Ok(viewer
-            .refusal(Action::ManageSurveys)
-            .unwrap_or_else(|| PageError::Forbidden.into_response()));
-    }
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require_login()?;
     let c = viewer.chrome();
     let manage = viewer.may(Action::ManageSurveys);
     let mut rows = Vec::new();
@@ -128,10 +124,8 @@ impl NewPage {
     }
 }
 
-async fn new_form(State(_): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageSurveys) {
-        return Ok(res);
-    }
+async fn new_form(State(_): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManageSurveys)?;
     let today = crate::survey::today();
     let form = vec![
         ("template".to_string(), "netwerkenquete-2020".to_string()),
@@ -172,10 +166,8 @@ async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageSurveys) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageSurveys)?;
     let mut e = Invalid::default();
     let template = match param(&form, "template").trim() {
         "" => None,
@@ -339,11 +331,8 @@ async fn edit_form(
     viewer: Viewer,
     Id(id): Id,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
-    let s = match managed(&state, &viewer, id).await? {
-        Ok(s) => s,
-        Err(res) => return Ok(res),
-    };
+) -> Result<Response, Error> {
+    let s = managed(&state, &viewer, id).await?;
     let mut page = edit_page(&viewer, s, Errors::none(viewer.lang));
     page.saved = param(&pairs(&raw), "opgeslagen") == "1";
     Ok(render(&page))
@@ -378,11 +367,8 @@ async fn save(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let s = match managed(&state, &viewer, id).await? {
-        Ok(s) => s,
-        Err(res) => return Ok(res),
-    };
+) -> Result<Response, Error> {
+    let s = managed(&state, &viewer, id).await?;
     let mut questions = questions_from_form(&form);
     let action = param(&form, "action");
     let mut focus = String::new();
@@ -498,11 +484,8 @@ async fn open(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    let s = match managed(&state, &viewer, id).await? {
-        Ok(s) => s,
-        Err(res) => return Ok(res),
-    };
+) -> Result<Response, Error> {
+    let s = managed(&state, &viewer, id).await?;
     if s.questions.is_empty() {
         let page = edit_page(
             &viewer,
@@ -521,10 +504,8 @@ async fn delete(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Err(res) = managed(&state, &viewer, id).await? {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    managed(&state, &viewer, id).await?;
     state.store.delete_survey(id).await?;
     Ok(Redirect::to("/enquetes").into_response())
 }

@@ -1,10 +1,10 @@
 //! `/api/v1/surveys/{id}/invitations`: every invitation's status and link, a response reopened,
 //! a link renewed.
 
-use crate::extract::Id;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Id;
 use crate::lists::Lists;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -72,7 +72,7 @@ pub fn invitation_json(
     }
 }
 
-pub async fn user_names(state: &AppState) -> Result<BTreeMap<i64, String>, ApiError> {
+pub async fn user_names(state: &AppState) -> Result<BTreeMap<i64, String>, Error> {
     Ok(state
         .store
         .users()
@@ -97,8 +97,8 @@ pub async fn invitations(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, ApiError> {
-    viewer.allowed(Action::ManageSurveys)?;
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageSurveys)?;
     let s = state.store.survey(id).await?;
     let lists = state.lists().await?;
     let names = user_names(&state).await?;
@@ -124,15 +124,15 @@ async fn managed_invitation(
     viewer: &Viewer,
     id: &str,
     inv: &str,
-) -> Result<(Survey, Invitation), ApiError> {
-    viewer.allowed(Action::ManageSurveys)?;
+) -> Result<(Survey, Invitation), Error> {
+    viewer.require(Action::ManageSurveys)?;
     let (Ok(id), Ok(inv)) = (id.parse::<i64>(), inv.parse::<i64>()) else {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     };
     let s = state.store.survey(id).await?;
     let i = state.store.invitation(inv).await?;
     if i.survey_id != s.id {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok((s, i))
 }
@@ -150,13 +150,13 @@ pub async fn reopen_response(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, inv)): Path<(String, String)>,
-) -> Result<Json<InvitationJson>, ApiError> {
+) -> Result<Json<InvitationJson>, Error> {
     let (s, i) = managed_invitation(&state, &viewer, &id, &inv).await?;
     if s.data.anonymous {
-        return Err(ApiError::NotNow("survey_anonymous_reopen"));
+        return Err(Error::NotNow("survey_anonymous_reopen"));
     }
     if !state.store.reopen_response(i.id).await? {
-        return Err(ApiError::NotNow("survey_not_submitted"));
+        return Err(Error::NotNow("survey_not_submitted"));
     }
     let lists = state.lists().await?;
     let names = user_names(&state).await?;
@@ -175,7 +175,7 @@ pub async fn renew_link(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, inv)): Path<(String, String)>,
-) -> Result<Json<InvitationJson>, ApiError> {
+) -> Result<Json<InvitationJson>, Error> {
     let (s, i) = managed_invitation(&state, &viewer, &id, &inv).await?;
     state.store.renew_invitation_link(i.id).await?;
     let lists = state.lists().await?;

@@ -1,14 +1,14 @@
 //! The survey's overview for the regiegroep: every invitation with its status and link (who
 //! submitted only once an anonymous survey closes), reopening a response and renewing a link.
 
-use crate::extract::Id;
-use crate::form::param;
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::Id;
 use crate::survey::{
     dates, may_read_results, may_see, own_invitation, pairs, reminder, stage_label,
 };
-use crate::{AppState, PageError};
+use crate::ui::form::param;
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
@@ -71,14 +71,13 @@ async fn overview(
     viewer: Viewer,
     Id(id): Id,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let s = state.store.survey(id).await?;
     if !viewer.may(Action::ManageSurveys) {
         // Others go where they can do something with it.
         if !may_see(&viewer, &s) {
-            return Ok(viewer
-                .refusal(Action::ManageSurveys)
-                .unwrap_or_else(|| PageError::NotFound.into_response()));
+            viewer.require(Action::ManageSurveys)?;
+            return Err(Error::NotFound);
         }
         if let Some(i) = own_invitation(&state, &viewer, &s).await? {
             return Ok(Redirect::to(&format!("/enquete/{}", i.token)).into_response());
@@ -86,13 +85,13 @@ async fn overview(
         if may_read_results(&viewer, &s) {
             return Ok(Redirect::to(&format!("/enquetes/{id}/resultaten")).into_response());
         }
-        return Ok(PageError::Forbidden.into_response());
+        return Ok(Error::Forbidden.into_response());
     }
     let c = viewer.chrome();
     let lists = state.lists().await?;
     let names = super::api::user_names(&state)
         .await
-        .map_err(|e| PageError::Internal(format!("{e:?}")))?;
+        .map_err(|e| Error::Internal(format!("{e:?}")))?;
     let invitations = state.store.invitations(id).await?;
     // An anonymous survey says who submitted only once it is closed; until then how many.
     let shown = crate::survey::shows_who_submitted(&s);
@@ -178,30 +177,25 @@ async fn invitation_of(
     viewer: &Viewer,
     id: &str,
     inv: &str,
-) -> Result<Result<(Survey, Invitation), Response>, PageError> {
-    if let Some(res) = viewer.refusal(Action::ManageSurveys) {
-        return Ok(Err(res));
-    }
+) -> Result<(Survey, Invitation), Error> {
+    viewer.require(Action::ManageSurveys)?;
     let (Ok(id), Ok(inv)) = (id.parse::<i64>(), inv.parse::<i64>()) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     let s = state.store.survey(id).await?;
     let i = state.store.invitation(inv).await?;
     if i.survey_id != s.id {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     }
-    Ok(Ok((s, i)))
+    Ok((s, i))
 }
 
 async fn reopen(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, inv)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let (s, i) = match invitation_of(&state, &viewer, &id, &inv).await? {
-        Ok(x) => x,
-        Err(res) => return Ok(res),
-    };
+) -> Result<Response, Error> {
+    let (s, i) = invitation_of(&state, &viewer, &id, &inv).await?;
     let done = if s.data.anonymous {
         "anoniem"
     } else if state.store.reopen_response(i.id).await? {
@@ -216,11 +210,8 @@ async fn renew_link(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, inv)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let (s, i) = match invitation_of(&state, &viewer, &id, &inv).await? {
-        Ok(x) => x,
-        Err(res) => return Ok(res),
-    };
+) -> Result<Response, Error> {
+    let (s, i) = invitation_of(&state, &viewer, &id, &inv).await?;
     state.store.renew_invitation_link(i.id).await?;
     Ok(Redirect::to(&format!("/enquetes/{}?gedaan=link#i{}", s.id, i.id)).into_response())
 }

@@ -1,12 +1,12 @@
 //! `/api/v1/surveys/{id}/response`: the caller's own response, read, saved as a draft and
 //! submitted.
 
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
 use crate::survey::{
     answers_value, check, closed_for_answers, own_invitation, own_projects, visible,
 };
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -50,18 +50,18 @@ fn response_json(s: &Survey, i: &Invitation) -> ResponseJson {
 }
 
 /// The caller's response to fill in: their institution's, or their own for a survey per person.
-async fn own(state: &AppState, viewer: &Viewer, id: i64) -> Result<(Survey, Invitation), ApiError> {
+async fn own(state: &AppState, viewer: &Viewer, id: i64) -> Result<(Survey, Invitation), Error> {
     let s = visible(state, viewer, id).await?;
     if viewer.actor.institution_id().is_none_or(|inst| {
         !viewer.may(Action::RespondToSurvey {
             institution_id: inst,
         })
     }) {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let i = own_invitation(state, viewer, &s)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     Ok((s, i))
 }
 
@@ -76,7 +76,7 @@ pub async fn read_response(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<ResponseJson>, ApiError> {
+) -> Result<Json<ResponseJson>, Error> {
     let (s, i) = own(&state, &viewer, id).await?;
     Ok(Json(response_json(&s, &i)))
 }
@@ -106,7 +106,7 @@ pub async fn save_response(
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<ResponseJson>, ApiError> {
+) -> Result<Json<ResponseJson>, Error> {
     let (s, i) = own(&state, &viewer, id).await?;
     let sent: AnswersWrite = json_body(&headers, &body)?;
     let answers = answers_now(&state, &s, &i, &sent.answers, false).await?;
@@ -119,7 +119,7 @@ pub async fn save_response(
         )
         .await?
     {
-        return Err(ApiError::NotNow("survey_submitted"));
+        return Err(Error::NotNow("survey_submitted"));
     }
     let i = state.store.invitation(i.id).await?;
     Ok(Json(response_json(&s, &i)))
@@ -133,9 +133,9 @@ async fn answers_now(
     i: &Invitation,
     sent: &BTreeMap<String, Value>,
     complete: bool,
-) -> Result<survey::Answers, ApiError> {
+) -> Result<survey::Answers, Error> {
     if let Some(why) = closed_for_answers(s, i) {
-        return Err(ApiError::NotNow(not_now_key(why)));
+        return Err(Error::NotNow(not_now_key(why)));
     }
     let lists = state.lists().await?;
     let projects = own_projects(state, &lists, i.institution_id).await?;
@@ -143,7 +143,7 @@ async fn answers_now(
     if e.is_empty() {
         Ok(answers)
     } else {
-        Err(ApiError::Invalid(e))
+        Err(Error::Invalid(e))
     }
 }
 
@@ -173,7 +173,7 @@ pub async fn submit_response(
     Id(id): Id,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<ResponseJson>, ApiError> {
+) -> Result<Json<ResponseJson>, Error> {
     let (s, i) = own(&state, &viewer, id).await?;
     let sent: Option<AnswersWrite> = if body.iter().all(u8::is_ascii_whitespace) {
         None
@@ -195,7 +195,7 @@ pub async fn submit_response(
         )
         .await?
     {
-        return Err(ApiError::NotNow("survey_submitted"));
+        return Err(Error::NotNow("survey_submitted"));
     }
     let i = state.store.invitation(i.id).await?;
     Ok(Json(response_json(&s, &i)))

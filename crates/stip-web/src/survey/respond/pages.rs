@@ -1,15 +1,15 @@
 //! The respondent's form at `/enquete/{token}` (a draft saved while typing; nothing typed is lost,
 //! even when the session ran out), its preview, and the surveys waiting for the viewer's answers.
 
-use crate::extract::{Form, Id};
-use crate::form::{Errors, param};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
 use crate::lists::Lists;
 use crate::survey::{
     answer_text, answers_from_form, check, closed_for_answers, dates, managed, own_projects,
 };
-use crate::{AppState, PageError};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -157,15 +157,15 @@ impl RespondPage {
 }
 
 /// The invitation behind a link, or the 404 a wrong or withdrawn link gets (saying no more).
-async fn by_token(state: &AppState, token: &str) -> Result<(Survey, Invitation), PageError> {
+async fn by_token(state: &AppState, token: &str) -> Result<(Survey, Invitation), Error> {
     if token.len() < 20 {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     }
     let i = state
         .store
         .invitation_by_token(token)
         .await?
-        .ok_or(PageError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let s = state.store.survey(i.survey_id).await?;
     Ok((s, i))
 }
@@ -254,7 +254,7 @@ async fn respondent<'a>(
     viewer: &'a Viewer,
     lists: &'a Lists,
     token: &str,
-) -> Result<Respond<'a>, PageError> {
+) -> Result<Respond<'a>, Error> {
     let (s, i) = by_token(state, token).await?;
     let projects = own_projects(state, lists, i.institution_id).await?;
     let inst = lists
@@ -301,11 +301,11 @@ fn not_invited(viewer: &Viewer) -> Response {
     if viewer.user.is_none() {
         Redirect::to(&format!(
             "/inloggen?terug={}",
-            crate::identity::urlencode(&viewer.path)
+            crate::http::redirect::urlencode(&viewer.path)
         ))
         .into_response()
     } else {
-        PageError::NotFound.into_response()
+        Error::NotFound.into_response()
     }
 }
 
@@ -313,7 +313,7 @@ async fn respond(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(token): Path<String>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lists = state.lists().await?;
     let r = respondent(&state, &viewer, &lists, &token).await?;
     if !invited(&viewer, &r.i) {
@@ -329,7 +329,7 @@ async fn answer(
     Path(token): Path<String>,
     stale: Option<axum::Extension<crate::auth::csrf::StaleForm>>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let lists = state.lists().await?;
     let r = respondent(&state, &viewer, &lists, &token).await?;
     let action = param(&form, "action");
@@ -465,11 +465,8 @@ async fn preview(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    let s = match managed(&state, &viewer, id).await? {
-        Ok(s) => s,
-        Err(res) => return Ok(res),
-    };
+) -> Result<Response, Error> {
+    let s = managed(&state, &viewer, id).await?;
     let lists = state.lists().await?;
     let c = viewer.chrome();
     let page = RespondPage {
@@ -509,7 +506,7 @@ pub struct Waiting {
 
 /// The opened surveys the viewer's institution (or the viewer) is invited to and has not
 /// submitted, for the home page.
-pub async fn waiting(state: &AppState, viewer: &Viewer) -> Result<Vec<Waiting>, PageError> {
+pub async fn waiting(state: &AppState, viewer: &Viewer) -> Result<Vec<Waiting>, Error> {
     let Some(institution_id) = viewer.actor.institution_id() else {
         return Ok(Vec::new());
     };

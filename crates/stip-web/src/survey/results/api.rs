@@ -1,10 +1,10 @@
 //! `/api/v1/surveys/{id}/results` and `/export`: the results counted per question, and every
 //! submitted response as a spreadsheet row.
 
-use crate::extract::Id;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Id;
 use crate::survey::{may_read_results, results, visible};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
@@ -73,7 +73,7 @@ pub struct ResultsJson {
     pub questions: Vec<QuestionResultJson>,
 }
 
-fn region_param(raw: &Option<String>) -> Result<Option<String>, ApiError> {
+fn region_param(raw: &Option<String>) -> Result<Option<String>, Error> {
     let values: Vec<String> = url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
         .filter(|(k, _)| k == "region")
         .map(|(_, v)| v.trim().to_string())
@@ -82,17 +82,14 @@ fn region_param(raw: &Option<String>) -> Result<Option<String>, ApiError> {
         [] => Ok(None),
         [v] if v.is_empty() => Ok(None),
         [v] => Ok(Some(v.clone())),
-        _ => Err(ApiError::Invalid(Invalid::one(
-            "region",
-            ErrorCode::Repeated,
-        ))),
+        _ => Err(Error::Invalid(Invalid::one("region", ErrorCode::Repeated))),
     }
 }
 
-async fn readable_results(state: &AppState, viewer: &Viewer, id: i64) -> Result<Survey, ApiError> {
+async fn readable_results(state: &AppState, viewer: &Viewer, id: i64) -> Result<Survey, Error> {
     let s = visible(state, viewer, id).await?;
     if !may_read_results(viewer, &s) {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     Ok(s)
 }
@@ -112,7 +109,7 @@ pub async fn survey_results(
     viewer: Viewer,
     Id(id): Id,
     RawQuery(raw): RawQuery,
-) -> Result<Json<ResultsJson>, ApiError> {
+) -> Result<Json<ResultsJson>, Error> {
     let s = readable_results(&state, &viewer, id).await?;
     let region = region_param(&raw)?.filter(|_| !s.data.anonymous);
     let lists = state.lists().await?;
@@ -187,7 +184,7 @@ pub async fn export(
     viewer: Viewer,
     Id(id): Id,
     RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     let s = readable_results(&state, &viewer, id).await?;
     let formats: Vec<String> = url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
         .filter(|(k, _)| k == "format")
@@ -195,23 +192,17 @@ pub async fn export(
         .collect();
     let format = match formats.as_slice() {
         [] => {
-            return Err(ApiError::Invalid(Invalid::one(
-                "format",
-                ErrorCode::Required,
-            )));
+            return Err(Error::Invalid(Invalid::one("format", ErrorCode::Required)));
         }
         [f] if f == "xlsx" || f == "csv" => f.clone(),
         [_] => {
-            return Err(ApiError::Invalid(Invalid::one(
+            return Err(Error::Invalid(Invalid::one(
                 "format",
                 ErrorCode::InvalidChoice,
             )));
         }
         _ => {
-            return Err(ApiError::Invalid(Invalid::one(
-                "format",
-                ErrorCode::Repeated,
-            )));
+            return Err(Error::Invalid(Invalid::one("format", ErrorCode::Repeated)));
         }
     };
     let region = region_param(&raw)?.filter(|_| !s.data.anonymous);
@@ -224,10 +215,10 @@ pub async fn export(
         (
             table
                 .xlsx(&viewer.lang.t("survey.export.sheet"))
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
+                .map_err(|e| Error::Internal(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     };
     let file = format!("enquete-{}.{format}", s.id);
-    Ok(crate::download::attachment(media_type, &file, bytes))
+    Ok(crate::http::download::attachment(media_type, &file, bytes))
 }

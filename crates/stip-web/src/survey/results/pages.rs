@@ -1,18 +1,18 @@
 //! The results page and the printable appendix: per question the counts as a chart and a table,
 //! the ranking of themes and the open answers.
 
-use crate::chart::{Bar, Bars};
-use crate::extract::Id;
-use crate::form::param;
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::Id;
 use crate::lists::Lists;
 use crate::survey::{may_read_results, may_see, pairs, results, stage_label};
-use crate::{AppState, PageError};
+use crate::ui::chart::{Bar, Bars};
+use crate::ui::form::param;
+use crate::ui::layout::{Chrome, render};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use std::collections::BTreeMap;
 use stip_core::access::Action;
@@ -203,15 +203,14 @@ async fn results_view(
     id: i64,
     raw: &Option<String>,
     appendix: bool,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let s = state.store.survey(id).await?;
     if !may_see(viewer, &s) {
-        return Ok(viewer
-            .refusal(Action::ManageSurveys)
-            .unwrap_or_else(|| PageError::NotFound.into_response()));
+        viewer.require(Action::ManageSurveys)?;
+        return Err(Error::NotFound);
     }
     if !may_read_results(viewer, &s) {
-        return Err(PageError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let c = viewer.chrome();
     let lists = state.lists().await?;
@@ -220,7 +219,7 @@ async fn results_view(
     let r = results(state, &lists, &s, region.as_deref()).await?;
     let questions = question_views(state, viewer, &lists, &s, &r).await;
     let export_query = match &region {
-        Some(r) => format!("&region={}", crate::identity::urlencode(r)),
+        Some(r) => format!("&region={}", crate::http::redirect::urlencode(r)),
         None => String::new(),
     };
     let k = state.store.positioning_settings().await?.threshold;
@@ -250,7 +249,7 @@ async fn results_page(
     viewer: Viewer,
     Id(id): Id,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     results_view(&state, &viewer, id, &raw, false).await
 }
 
@@ -259,6 +258,6 @@ async fn appendix(
     viewer: Viewer,
     Id(id): Id,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     results_view(&state, &viewer, id, &raw, true).await
 }

@@ -4,9 +4,9 @@
 //! (part of) its name, as no one picks from a thousand names.
 
 use super::Choices;
-use crate::form::Errors;
 use crate::i18n::Lang;
 use crate::lists::Lists;
+use crate::ui::form::Errors;
 use stip_core::institution::BrinCode;
 use stip_core::portfolio::{ListQuery, ListRequest};
 use stip_core::{ErrorCode, Invalid};

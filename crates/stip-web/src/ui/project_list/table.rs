@@ -1,8 +1,8 @@
 //! The project table that the portfolio list, an institution's page and a theme's page share:
 //! a page of projects as the viewer may see them, with links to sort and page that keep the filters.
 
-use crate::identity::Viewer;
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::{AppState, Error};
 use chrono::NaiveDate;
 use std::sync::Arc;
 use stip_core::Invalid;
@@ -119,7 +119,7 @@ pub async fn table_for(
     viewer: &Viewer,
     query: ListQuery,
     base: &str,
-) -> Result<(ProjectTable, Invalid), PageError> {
+) -> Result<(ProjectTable, Invalid), Error> {
     let lists = state.lists().await?;
     let (query, request, invalid) = super::filters::parse_leniently(&lists, query);
     let page = state

@@ -1,11 +1,11 @@
 //! `/api/v1/workshops/{id}/phase`, `/reveal` and `/events`: moving the phase, revealing the notes,
 //! and following the workshop as server-sent events.
 
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
 use crate::workshop::setup::{WorkshopJson, workshop_json};
 use crate::workshop::{events, facilitating, following, last_event_id};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -47,11 +47,11 @@ pub async fn set_phase(
     headers: HeaderMap,
     Id(id): Id,
     body: Bytes,
-) -> Result<Json<WorkshopJson>, ApiError> {
+) -> Result<Json<WorkshopJson>, Error> {
     facilitating(&viewer)?;
     let sent: PhaseWrite = json_body(&headers, &body)?;
     let phase = Phase::parse(&sent.phase)
-        .ok_or_else(|| ApiError::Invalid(Invalid::one("phase", ErrorCode::InvalidChoice)))?;
+        .ok_or_else(|| Error::Invalid(Invalid::one("phase", ErrorCode::InvalidChoice)))?;
     let w = state.store.set_workshop_phase(id, phase).await?;
     Ok(Json(workshop_json(&state, &viewer.origin, &w, None).await?))
 }
@@ -67,7 +67,7 @@ pub async fn reveal_notes(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, Error> {
     facilitating(&viewer)?;
     state.store.reveal_workshop_notes(id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -90,7 +90,7 @@ pub async fn workshop_events(
     headers: HeaderMap,
     uri: Uri,
     Id(id): Id,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     let (w, _) = following(&state, &viewer, &headers, id, true).await?;
     let after = last_event_id(&headers, uri.query());
     Ok(events(&state, &w, after).await?.into_response())

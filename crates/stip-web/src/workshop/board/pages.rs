@@ -1,13 +1,13 @@
 //! The workshop's page (each person's own view, phase by phase), the projector's view, and the
 //! facilitator's phase and reveal buttons; with JavaScript it follows live (see `assets/stip.js`).
 
-use crate::extract::{Form, Id};
-use crate::form::{Errors, param};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
 use crate::lists::Lists;
-use crate::workshop::{Taking, back, join_url, not_facilitator, taking, to_join};
-use crate::{AppState, PageError};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::workshop::{Taking, back, facilitator, join_url, taking, to_join};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -240,7 +240,7 @@ fn theme_views(
             let mine = my_dots.iter().filter(|d| d.theme == r.theme).count() as u32;
             ThemeView {
                 can_place: may_vote && w.may_place(my_dots, &r.theme).is_ok(),
-                client_id: crate::identity::random_token(),
+                client_id: crate::auth::token::random_token(),
                 name: lists.theme_name(&r.theme),
                 dots: r.dots,
                 mine,
@@ -270,7 +270,7 @@ pub(crate) async fn show_page(
     errors: Errors,
     typed: String,
     projector: bool,
-) -> Result<Option<ShowPage>, PageError> {
+) -> Result<Option<ShowPage>, Error> {
     let w = state.store.workshop(id).await?;
     let t = taking(state, viewer, headers, &w, true).await?;
     if !t.follows {
@@ -416,7 +416,7 @@ async fn show(
     headers: HeaderMap,
     Id(id): Id,
     Query(q): Query<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let page = show_page(
         &state,
         &viewer,
@@ -465,7 +465,7 @@ async fn projector(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let page = show_page(
         &state,
         &viewer,
@@ -491,12 +491,10 @@ async fn phase(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = not_facilitator(&viewer) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    facilitator(&viewer)?;
     let Some(phase) = Phase::parse(param(&form, "phase")) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     state.store.set_workshop_phase(id, phase).await?;
     Ok(back(id, ""))
@@ -506,10 +504,8 @@ async fn reveal(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = not_facilitator(&viewer) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    facilitator(&viewer)?;
     state.store.reveal_workshop_notes(id).await?;
     Ok(back(id, "#bord"))
 }

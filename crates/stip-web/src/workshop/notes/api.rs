@@ -1,10 +1,10 @@
 //! `/api/v1/workshops/{id}/notes`: the notes the caller may see, written, changed (or hidden) and
 //! deleted.
 
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
 use crate::workshop::{following, ids, participating};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -85,7 +85,7 @@ pub async fn list_notes(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Json<WorkshopNotesJson>, ApiError> {
+) -> Result<Json<WorkshopNotesJson>, Error> {
     let (w, t) = following(&state, &viewer, &headers, id, true).await?;
     let notes = t.visible(&w, state.store.workshop_notes(w.id).await?);
     Ok(Json(WorkshopNotesJson {
@@ -109,11 +109,11 @@ pub async fn add_note(
     headers: HeaderMap,
     Id(id): Id,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     let (w, _, p) = participating(&state, &viewer, &headers, id).await?;
     let sent: WorkshopNoteWrite = json_body(&headers, &body)?;
     if w.phase == Phase::Results {
-        return Err(ApiError::NotNow("workshop_closed"));
+        return Err(Error::NotNow("workshop_closed"));
     }
     let (target, text) = NoteInput {
         question: sent.question,
@@ -122,7 +122,7 @@ pub async fn add_note(
         text: sent.text,
     }
     .check(&w)
-    .map_err(ApiError::Invalid)?;
+    .map_err(Error::Invalid)?;
     let note = state.store.add_note(&w, &p, &target, &text).await?;
     Ok((StatusCode::CREATED, Json(note_json(&w, &note))).into_response())
 }
@@ -151,25 +151,25 @@ pub async fn change_note(
     headers: HeaderMap,
     Path((id, note_id)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<WorkshopNoteJson>, ApiError> {
+) -> Result<Json<WorkshopNoteJson>, Error> {
     let (id, note_id) = ids(&id, &note_id)?;
     let (w, t) = following(&state, &viewer, &headers, id, false).await?;
     let sent: WorkshopNoteChange = json_body(&headers, &body)?;
     let note = state.store.workshop_note(w.id, note_id).await?;
     if sent.hidden.is_some() && !t.facilitator {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let text = match &sent.text {
         Some(raw) => {
             if t.participant.as_ref().map(|p| p.id) != Some(note.participant_id) {
-                return Err(ApiError::Forbidden);
+                return Err(Error::Forbidden);
             }
             if w.phase == Phase::Results {
-                return Err(ApiError::NotNow("workshop_closed"));
+                return Err(Error::NotNow("workshop_closed"));
             }
             Some(
                 stip_core::error::required_text(raw, stip_core::workshop::MAX_NOTE)
-                    .map_err(|c| ApiError::Invalid(Invalid::one("text", c)))?,
+                    .map_err(|c| Error::Invalid(Invalid::one("text", c)))?,
             )
         }
         None => None,
@@ -195,15 +195,15 @@ pub async fn delete_note(
     viewer: Viewer,
     headers: HeaderMap,
     Path((id, note_id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, Error> {
     let (id, note_id) = ids(&id, &note_id)?;
     let (w, _, p) = participating(&state, &viewer, &headers, id).await?;
     let note = state.store.workshop_note(w.id, note_id).await?;
     if note.participant_id != p.id {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     if w.phase == Phase::Results {
-        return Err(ApiError::NotNow("workshop_closed"));
+        return Err(Error::NotNow("workshop_closed"));
     }
     state.store.delete_note(w.id, note_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,13 +1,13 @@
 //! The note forms of the workshop's page: writing a note, changing and removing one's own, and
 //! hiding one (the facilitator).
 
-use crate::extract::{Form, Id};
-use crate::form::{Errors, param};
-use crate::identity::Viewer;
-use crate::layout::render;
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::render;
 use crate::workshop::board::show_page;
-use crate::workshop::{back, not_facilitator, participant_of, to_join};
-use crate::{AppState, PageError};
+use crate::workshop::{back, facilitator, participant_of, to_join};
+use crate::{AppState, Error};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -36,7 +36,7 @@ async fn add_note(
     headers: HeaderMap,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (w, p) = match participant_of(&state, &viewer, &headers, id).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),
@@ -94,9 +94,9 @@ async fn own_note(
     headers: &HeaderMap,
     id: &str,
     note: &str,
-) -> Result<Result<(Workshop, Note), Response>, PageError> {
+) -> Result<Result<(Workshop, Note), Response>, Error> {
     let (Ok(id), Ok(note)) = (id.parse::<i64>(), note.parse::<i64>()) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     let (w, p) = match participant_of(state, viewer, headers, id).await? {
         Ok(ok) => ok,
@@ -104,7 +104,7 @@ async fn own_note(
     };
     let n = state.store.workshop_note(id, note).await?;
     if n.participant_id != p.id {
-        return Ok(Err(PageError::Forbidden.into_response()));
+        return Ok(Err(Error::Forbidden.into_response()));
     }
     Ok(Ok((w, n)))
 }
@@ -115,7 +115,7 @@ async fn edit_note(
     headers: HeaderMap,
     Path((id, note)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (w, n) = match own_note(&state, &viewer, &headers, &id, &note).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),
@@ -134,7 +134,7 @@ async fn remove_note(
     viewer: Viewer,
     headers: HeaderMap,
     Path((id, note)): Path<(String, String)>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (w, n) = match own_note(&state, &viewer, &headers, &id, &note).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),
@@ -150,12 +150,10 @@ async fn hide_note(
     viewer: Viewer,
     Path((id, note)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = not_facilitator(&viewer) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    facilitator(&viewer)?;
     let (Ok(id), Ok(note)) = (id.parse::<i64>(), note.parse::<i64>()) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     let w = state.store.workshop(id).await?;
     let hidden = param(&form, "hidden") == "ja";

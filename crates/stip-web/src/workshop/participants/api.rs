@@ -1,10 +1,10 @@
 //! `/api/v1/workshops/join` and `/api/v1/workshops/{id}/participants`: joining by code, and the
 //! facilitator's list of participants and removing one.
 
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
 use crate::workshop::{facilitating, ids, rfc3339};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -59,12 +59,12 @@ pub async fn join_workshop(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     let sent: JoinWrite = json_body(&headers, &body)?;
     let (w, name) = super::pages::joining(&state, &viewer, &sent.code, &sent.name).await??;
     let group = match sent.group {
         Some(g) if g < 0 || g as usize >= w.data.groups.len() => {
-            return Err(ApiError::Invalid(Invalid::one("group", ErrorCode::Unknown)));
+            return Err(Error::Invalid(Invalid::one("group", ErrorCode::Unknown)));
         }
         g => g.map(|g| g as usize),
     };
@@ -125,7 +125,7 @@ pub async fn list_participants(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<ParticipantsJson>, ApiError> {
+) -> Result<Json<ParticipantsJson>, Error> {
     facilitating(&viewer)?;
     let w = state.store.workshop(id).await?;
     let items = state
@@ -162,7 +162,7 @@ pub async fn remove_participant(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, participant)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, Error> {
     facilitating(&viewer)?;
     let (id, participant) = ids(&id, &participant)?;
     state.store.remove_participant(id, participant).await?;

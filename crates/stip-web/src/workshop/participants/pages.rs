@@ -1,13 +1,13 @@
 //! Joining at `/meedoen` (a code, a name and a group), changing group, and the facilitator
 //! removing a participant; what joining takes, shared with the API.
 
-use crate::extract::{Form, Id};
-use crate::form::{Errors, param};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
 use crate::workshop::throttle::{self, Throttled};
-use crate::workshop::{back, not_facilitator, participant_of};
-use crate::{ApiError, AppState, PageError};
+use crate::workshop::{back, facilitator, participant_of};
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -37,11 +37,11 @@ pub(crate) enum Refused {
     Throttled(Throttled),
 }
 
-impl From<Refused> for ApiError {
-    fn from(r: Refused) -> ApiError {
+impl From<Refused> for Error {
+    fn from(r: Refused) -> Error {
         match r {
-            Refused::Invalid(e, _) => ApiError::Invalid(e),
-            Refused::Throttled(t) => ApiError::TooManyRequests(t.wait),
+            Refused::Invalid(e, _) => Error::Invalid(e),
+            Refused::Throttled(t) => Error::TooManyRequests(t.wait),
         }
     }
 }
@@ -90,11 +90,11 @@ pub(crate) async fn joining(
 
 /// The participant cookie: for the browser session, like the login.
 pub(crate) fn participant_cookie(headers: &HeaderMap, token: String) -> Cookie<'static> {
-    crate::identity::private_cookie(
+    crate::auth::session::private_cookie(
         crate::workshop::PARTICIPANT_COOKIE,
         token,
         None,
-        crate::identity::is_https(headers),
+        crate::auth::session::is_https(headers),
     )
 }
 
@@ -169,7 +169,7 @@ async fn join_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let code = param(&q, "code");
     let w = if code.trim().is_empty() {
         None
@@ -188,7 +188,7 @@ async fn join(
     viewer: Viewer,
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let code = param(&form, "code");
     let name = param(&form, "name");
     let group = param(&form, "group");
@@ -224,7 +224,7 @@ async fn change_group(
     headers: HeaderMap,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (w, p) = match participant_of(&state, &viewer, &headers, id).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),
@@ -244,12 +244,10 @@ async fn remove_participant(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, participant)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    if let Some(res) = not_facilitator(&viewer) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    facilitator(&viewer)?;
     let (Ok(id), Ok(participant)) = (id.parse::<i64>(), participant.parse::<i64>()) else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     let removed = match state.store.remove_participant(id, participant).await {
         Ok(removed) => removed,

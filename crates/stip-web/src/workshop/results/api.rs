@@ -1,11 +1,11 @@
 //! `/api/v1/workshops/{id}/results` and `/priorities`, and `/api/v1/priorities`: the ranking, the
 //! top three saved, and the network's priorities.
 
-use crate::extract::Id;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::Id;
 use crate::workshop::notes::{WorkshopNoteJson, note_json};
 use crate::workshop::{facilitating, following, ranked};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -51,7 +51,7 @@ pub async fn workshop_results(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Json<WorkshopResultsJson>, ApiError> {
+) -> Result<Json<WorkshopResultsJson>, Error> {
     let (w, t) = following(&state, &viewer, &headers, id, true).await?;
     let lists = state.lists().await?;
     let themes = ranked(&state, &w, &t)
@@ -93,7 +93,7 @@ pub async fn save_priorities(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     facilitating(&viewer)?;
     let (day, themes) = super::pages::save_top_three(&state, id).await?;
     Ok((
@@ -115,13 +115,13 @@ pub async fn save_priorities(
 pub async fn network_priorities(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<PrioritiesJson>, ApiError> {
-    viewer.allowed(Action::ViewWorkshops)?;
+) -> Result<Json<PrioritiesJson>, Error> {
+    viewer.require(Action::ViewWorkshops)?;
     let p = state
         .store
         .network_priorities()
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     Ok(Json(PrioritiesJson {
         decided_on: p.decided_on,
         themes: p.themes,

@@ -1,12 +1,12 @@
 //! The results as files (Markdown, CSV, Excel), saving the top three as the network's priorities,
 //! and the workshops of a meeting as its page and report show them.
 
-use crate::extract::Id;
-use crate::identity::Viewer;
-use crate::layout::Chrome;
+use crate::auth::Viewer;
+use crate::http::extract::Id;
 use crate::lists::Lists;
-use crate::workshop::{Taking, back, not_facilitator, ranked, taking, to_join};
-use crate::{ApiError, AppState, PageError};
+use crate::ui::layout::Chrome;
+use crate::workshop::{Taking, back, facilitator, ranked, taking, to_join};
+use crate::{AppState, Error};
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -27,10 +27,10 @@ pub fn routes() -> Router<AppState> {
 pub(crate) async fn save_top_three(
     state: &AppState,
     id: i64,
-) -> Result<(chrono::NaiveDate, Vec<String>), ApiError> {
+) -> Result<(chrono::NaiveDate, Vec<String>), Error> {
     let w = state.store.workshop(id).await?;
     if w.phase != Phase::Results {
-        return Err(ApiError::NotNow("workshop_no_results_yet"));
+        return Err(Error::NotNow("workshop_no_results_yet"));
     }
     let dots = state.store.workshop_dots(id).await?;
     let top: Vec<String> = stip_core::workshop::results(&w, &[], &dots)
@@ -48,14 +48,12 @@ async fn priorities(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = not_facilitator(&viewer) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    facilitator(&viewer)?;
     match save_top_three(&state, id).await {
-        Ok(_) | Err(ApiError::NotNow(_)) => Ok(back(id, "#prioriteiten")),
-        Err(ApiError::NotFound) => Err(PageError::NotFound),
-        Err(e) => Err(PageError::Internal(format!("{e:?}"))),
+        Ok(_) | Err(Error::NotNow(_)) => Ok(back(id, "#prioriteiten")),
+        Err(Error::NotFound) => Err(Error::NotFound),
+        Err(e) => Err(Error::Internal(format!("{e:?}"))),
     }
 }
 
@@ -68,7 +66,7 @@ async fn results_of(
     viewer: &Viewer,
     headers: &HeaderMap,
     id: i64,
-) -> Result<Result<(Workshop, Vec<ThemeResult>, std::sync::Arc<Lists>), Response>, PageError> {
+) -> Result<Result<(Workshop, Vec<ThemeResult>, std::sync::Arc<Lists>), Response>, Error> {
     let w = state.store.workshop(id).await?;
     let t = taking(state, viewer, headers, &w, true).await?;
     if !t.follows {
@@ -85,13 +83,13 @@ async fn results_md(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),
     };
     let md = stip_core::workshop::results_markdown(&w, &ranked, |c| lists.theme_name(c));
-    Ok(crate::download::attachment(
+    Ok(crate::http::download::attachment(
         "text/markdown; charset=utf-8",
         &format!("werksessie-{id}.md"),
         md,
@@ -103,13 +101,13 @@ async fn results_csv(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),
     };
     let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
-    Ok(crate::download::attachment(
+    Ok(crate::http::download::attachment(
         "text/csv; charset=utf-8",
         &format!("werksessie-{id}.csv"),
         table.csv(),
@@ -121,7 +119,7 @@ async fn results_xlsx(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),
@@ -129,8 +127,8 @@ async fn results_xlsx(
     let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
     let bytes = table
         .xlsx("Resultaat")
-        .map_err(|e| PageError::Internal(e.to_string()))?;
-    Ok(crate::download::attachment(
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(crate::http::download::attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("werksessie-{id}.xlsx"),
         bytes,

@@ -1,10 +1,10 @@
 //! `/api/v1/workshops` and `/api/v1/workshops/{id}`: workshops listed, set up, read (with the
 //! caller as a participant) and deleted.
 
-use crate::extract::{Id, json_body};
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Id, json_body};
 use crate::workshop::{facilitating, following, rfc3339};
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -100,7 +100,7 @@ pub(crate) async fn workshop_json(
     origin: &str,
     w: &Workshop,
     participant: Option<&Participant>,
-) -> Result<WorkshopJson, ApiError> {
+) -> Result<WorkshopJson, Error> {
     let participants = state.store.participants(w.id).await?.len();
     let me = match participant {
         Some(p) => {
@@ -163,8 +163,8 @@ pub struct WorkshopsJson {
 pub async fn list_workshops(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<WorkshopsJson>, ApiError> {
-    viewer.allowed(Action::ViewWorkshops)?;
+) -> Result<Json<WorkshopsJson>, Error> {
+    viewer.require(Action::ViewWorkshops)?;
     let mut items = Vec::new();
     for w in state.store.workshops().await? {
         items.push(workshop_json(&state, &viewer.origin, &w, None).await?);
@@ -183,7 +183,7 @@ pub async fn create_workshop(
     viewer: Viewer,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Error> {
     facilitating(&viewer)?;
     let sent: WorkshopWrite = json_body(&headers, &body)?;
     let data = super::pages::checked(
@@ -202,7 +202,7 @@ pub async fn create_workshop(
         },
     )
     .await?
-    .map_err(ApiError::Invalid)?;
+    .map_err(Error::Invalid)?;
     let w = state
         .store
         .create_workshop(&data, viewer.actor.user_id())
@@ -226,7 +226,7 @@ pub async fn read_workshop(
     viewer: Viewer,
     headers: HeaderMap,
     Id(id): Id,
-) -> Result<Json<WorkshopJson>, ApiError> {
+) -> Result<Json<WorkshopJson>, Error> {
     let (w, t) = following(&state, &viewer, &headers, id, true).await?;
     Ok(Json(
         workshop_json(&state, &viewer.origin, &w, t.participant.as_ref()).await?,
@@ -244,7 +244,7 @@ pub async fn delete_workshop(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+) -> Result<StatusCode, Error> {
     facilitating(&viewer)?;
     state.store.delete_workshop(id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,11 +1,11 @@
 //! The Werksessies list, the set-up form of a new workshop, and deleting one.
 
-use crate::extract::{Form, Id};
-use crate::form::{Errors, param};
-use crate::identity::Viewer;
-use crate::layout::{Chrome, render};
-use crate::workshop::not_facilitator;
-use crate::{AppState, PageError};
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
+use crate::ui::form::{Errors, param};
+use crate::ui::layout::{Chrome, render};
+use crate::workshop::facilitator;
+use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -57,10 +57,8 @@ struct ListPage {
     run: bool,
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::ViewWorkshops) {
-        return Ok(res);
-    }
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ViewWorkshops)?;
     let c = viewer.chrome();
     let meetings = state.store.meetings().await?;
     let items = state
@@ -124,7 +122,7 @@ async fn new_page(
     viewer: &Viewer,
     f: Typed,
     errors: Errors,
-) -> Result<NewPage, PageError> {
+) -> Result<NewPage, Error> {
     let lists = state.lists().await?;
     let c = viewer.chrome();
     let meetings = state
@@ -153,10 +151,8 @@ async fn new_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::RunWorkshops) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::RunWorkshops)?;
     let lists = state.lists().await?;
     let f = Typed {
         meeting: param(&q, "bijeenkomst").to_string(),
@@ -189,10 +185,8 @@ async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    if let Some(res) = viewer.refusal(Action::RunWorkshops) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::RunWorkshops)?;
     let f = Typed {
         title: param(&form, "title").to_string(),
         meeting: param(&form, "meeting").to_string(),
@@ -205,8 +199,8 @@ async fn create(
             .collect(),
         groups: param(&form, "groups").to_string(),
         questions: param(&form, "questions").to_string(),
-        anonymous: crate::form::checked(param(&form, "anonymous")),
-        hide_until_revealed: crate::form::checked(param(&form, "hide_until_revealed")),
+        anonymous: crate::ui::form::checked(param(&form, "anonymous")),
+        hide_until_revealed: crate::ui::form::checked(param(&form, "hide_until_revealed")),
         timer: param(&form, "timer_minutes").to_string(),
     };
     let mut errors = Invalid::default();
@@ -251,10 +245,8 @@ async fn delete(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Response, PageError> {
-    if let Some(res) = not_facilitator(&viewer) {
-        return Ok(res);
-    }
+) -> Result<Response, Error> {
+    facilitator(&viewer)?;
     state.store.delete_workshop(id).await?;
     Ok(Redirect::to("/werksessies").into_response())
 }

@@ -1,9 +1,9 @@
 //! `/api/v1/workshops/{id}/dots/{client_id}`: a dot placed under the client's id, and taken back.
 
-use crate::extract::json_body;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::json_body;
 use crate::workshop::participating;
-use crate::{ApiError, AppState};
+use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -37,8 +37,8 @@ pub struct PlacedJson {
 }
 
 /// The 409 for a dot refused.
-fn refused(r: DotRefusal) -> ApiError {
-    ApiError::NotNow(r.key())
+fn refused(r: DotRefusal) -> Error {
+    Error::NotNow(r.key())
 }
 
 /// Places a dot (a participant, while voting) under the client's id: the same id twice is one
@@ -59,18 +59,18 @@ pub async fn place_dot(
     headers: HeaderMap,
     Path((id, client_id)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+) -> Result<Response, Error> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     let (w, _, p) = participating(&state, &viewer, &headers, id).await?;
     let sent: DotWrite = json_body(&headers, &body)?;
     if !check_client_id(&client_id) {
-        return Err(ApiError::Invalid(Invalid::one(
+        return Err(Error::Invalid(Invalid::one(
             "client_id",
             ErrorCode::InvalidCode,
         )));
     }
     let theme = stip_core::workshop::theme_code(&w.data.themes, &sent.theme)
-        .ok_or_else(|| ApiError::Invalid(Invalid::one("theme", ErrorCode::Unknown)))?
+        .ok_or_else(|| Error::Invalid(Invalid::one("theme", ErrorCode::Unknown)))?
         .as_str();
     let (status, left) = match state.store.place_dot(&p, &client_id, theme).await? {
         Ok(Placed::New { left }) => (StatusCode::CREATED, left),
@@ -102,8 +102,8 @@ pub async fn take_back_dot(
     viewer: Viewer,
     headers: HeaderMap,
     Path((id, client_id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+) -> Result<StatusCode, Error> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     let (_, _, p) = participating(&state, &viewer, &headers, id).await?;
     match state.store.take_back_dot(&p, &client_id).await? {
         Ok(()) => Ok(StatusCode::NO_CONTENT),

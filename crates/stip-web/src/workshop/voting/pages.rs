@@ -1,10 +1,10 @@
 //! The dot forms of the workshop's page: placing a dot on a theme and taking one back.
 
-use crate::extract::{Form, Id};
-use crate::form::param;
-use crate::identity::Viewer;
+use crate::auth::Viewer;
+use crate::http::extract::{Form, Id};
+use crate::ui::form::param;
 use crate::workshop::{back, participant_of};
-use crate::{AppState, PageError};
+use crate::{AppState, Error};
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -25,7 +25,7 @@ async fn place_dot(
     headers: HeaderMap,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (w, p) = match participant_of(&state, &viewer, &headers, id).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),
@@ -34,7 +34,7 @@ async fn place_dot(
     let Some(theme) = stip_core::workshop::theme_code(&w.data.themes, param(&form, "theme"))
         .filter(|_| stip_core::workshop::check_client_id(client_id))
     else {
-        return Err(PageError::NotFound);
+        return Err(Error::NotFound);
     };
     // A refused dot (none left, or voting closed meanwhile) shows the page as it is now.
     let _: Result<Placed, DotRefusal> = state.store.place_dot(&p, client_id, theme).await?;
@@ -47,7 +47,7 @@ async fn take_back_dot(
     headers: HeaderMap,
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Error> {
     let (_, p) = match participant_of(&state, &viewer, &headers, id).await? {
         Ok(ok) => ok,
         Err(res) => return Ok(res),

@@ -3,8 +3,8 @@
 
 use crate::AppState;
 use crate::auth::viewer::Viewer;
+use crate::http::redirect::urlencode;
 use crate::i18n::{LANG_COOKIE, Lang};
-use crate::redirect::urlencode;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -146,7 +146,7 @@ struct Back {
 /// Remembers the chosen language in a cookie and goes back to the page the user was on.
 async fn switch_language(Path(lang): Path<String>, Query(back): Query<Back>) -> Response {
     let Some(lang) = Lang::parse(&lang) else {
-        return crate::PageError::NotFound.into_response();
+        return crate::Error::NotFound.into_response();
     };
     // Not HttpOnly: the choice of language is no secret. Kept for a year.
     let cookie = Cookie::build((LANG_COOKIE, lang.code()))
@@ -155,7 +155,7 @@ async fn switch_language(Path(lang): Path<String>, Query(back): Query<Back>) -> 
         .same_site(SameSite::Lax);
     (
         CookieJar::new().add(cookie),
-        Redirect::to(&crate::redirect::local_path(&back.terug)),
+        Redirect::to(&crate::http::redirect::local_path(&back.terug)),
     )
         .into_response()
 }

@@ -1,7 +1,7 @@
 //! What handlers read from a request, parsed once at the edge: record ids, the list query, JSON
 //! bodies and HTML forms — each refused with an answer that says what was wrong.
 
-use crate::{ApiError, PageError};
+use crate::Error;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -16,20 +16,15 @@ use stip_core::{ErrorCode, Invalid};
 pub struct Id(pub i64);
 
 impl<S: Send + Sync> FromRequestParts<S> for Id {
-    type Rejection = Response;
+    type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let uri = parts.uri.clone();
-        let not_found = || crate::error::not_found(uri);
         let Ok(axum::extract::Path(raw)) =
             axum::extract::Path::<String>::from_request_parts(parts, state).await
         else {
-            return Err(not_found().await);
+            return Err(Error::NotFound);
         };
-        match raw.parse::<i64>() {
-            Ok(id) => Ok(Id(id)),
-            Err(_) => Err(not_found().await),
-        }
+        raw.parse::<i64>().map(Id).map_err(|_| Error::NotFound)
     }
 }
 
@@ -51,7 +46,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Listing {
 /// Reads a JSON body. What is wrong is a 422 naming the field as it was sent: an unknown field,
 /// a value of the wrong type, a missing field, or JSON that does not parse (with where).
 /// A body of another media type is a 415.
-pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, ApiError> {
+pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Error> {
     let media_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -61,13 +56,13 @@ pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Resu
     if !(media_type == "application/json"
         || media_type.starts_with("application/") && media_type.ends_with("+json"))
     {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(Error::UnsupportedMediaType);
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let (field, code) = json_error(&path, e.inner());
-        ApiError::Invalid(Invalid::one(&field, code))
+        Error::Invalid(Invalid::one(&field, code))
     })
 }
 
@@ -149,7 +144,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
             .await
             .map_err(IntoResponse::into_response)?;
         if !is_utf8_form(&bytes) {
-            return Err(PageError::BadEncoding.into_response());
+            return Err(Error::BadEncoding.into_response());
         }
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         axum_extra::extract::Form::<T>::from_request(req, state)
