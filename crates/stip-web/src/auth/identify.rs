@@ -4,9 +4,9 @@
 use super::session::{CSRF_COOKIE, SESSION_COOKIE, is_https, private_cookie};
 use super::token::{WORKSHOP_TOKEN_PREFIX, random_token, token_hash};
 use super::viewer::Viewer;
+use crate::AppState;
 use crate::http::error::{Error, finish};
 use crate::i18n::{LANG_COOKIE, Lang};
-use crate::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
@@ -57,12 +57,7 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
             Some(token) => match state.store.session_user(&token_hash(token.value())).await {
                 Ok(found) => found,
                 Err(e) => {
-                    let res = if is_api {
-                        Error::from(e).into_response()
-                    } else {
-                        Error::from(e).into_response()
-                    };
-                    return finish(res, lang, None, is_api).await;
+                    return finish(Error::from(e).into_response(), lang, None, is_api).await;
                 }
             },
             None => None,

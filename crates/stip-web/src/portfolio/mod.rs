@@ -2,6 +2,7 @@
 //! with conflict handling, and the `/api/v1/projects` API.
 
 pub mod api;
+mod json;
 pub(crate) mod pages;
 
 use crate::AppState;

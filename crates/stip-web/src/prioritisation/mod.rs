@@ -16,11 +16,11 @@ mod scores;
 mod selection;
 mod weighting;
 
+use crate::AppState;
 use crate::auth::Viewer;
 use crate::i18n::Lang;
 use crate::lists::Lists;
 use crate::ui::project_list::filters::Filters;
-use crate::{AppState, Error};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::access::{ProjectScope, project_scope};
@@ -384,10 +384,6 @@ pub fn score_text(lang: Lang, s: Option<Hundredths>) -> String {
 }
 
 // ---- Shared by the pages and the API ----------------------------------------------------------
-
-fn page_error(e: Error) -> Error {
-    Error::from(e)
-}
 
 /// The raw query's pairs.
 fn pairs(raw: &Option<String>) -> Vec<(String, String)> {

@@ -8,7 +8,7 @@ use crate::i18n::Lang;
 use crate::insight::euros;
 use crate::lists::Lists;
 use crate::prioritisation::selection::{SelectionView, ids, result_view, typed_weights};
-use crate::prioritisation::{View, amount, infeasible, page_error, pairs, score_text};
+use crate::prioritisation::{View, amount, infeasible, pairs, score_text};
 use crate::ui::form::{Errors, param};
 use crate::ui::layout::{Chrome, render};
 use crate::{AppState, Error};
@@ -330,9 +330,7 @@ async fn scenario(
     let s = readable(&state, &viewer, id).await?;
     let lists = state.lists().await?;
     let lang = viewer.lang;
-    let o = outcome(&state, &viewer, &lists, &s.data)
-        .await
-        .map_err(page_error)?;
+    let o = outcome(&state, &viewer, &lists, &s.data).await?;
     let (result, problem) = outcome_view(lang, &o, &s.data);
     let mut facts = vec![
         (lang.t("prioritise.view"), o.view.name(lang)),
@@ -409,9 +407,7 @@ async fn compare(
     };
     let lists = state.lists().await?;
     let lang = viewer.lang;
-    let (scenarios, differences) = compared(&state, &viewer, &lists, &ids)
-        .await
-        .map_err(page_error)?;
+    let (scenarios, differences) = compared(&state, &viewer, &lists, &ids).await?;
     let columns = scenarios
         .iter()
         .map(|c| {

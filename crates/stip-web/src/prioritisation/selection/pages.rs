@@ -8,7 +8,7 @@ use crate::insight::euros;
 use crate::lists::Lists;
 use crate::prioritisation::{
     Conditions, Frame, MAX_CANDIDATES, View, Weighing, amount, candidates_of, check_some_weight,
-    frame, fte, infeasible, note_text, page_error, pairs, problem, reason_text, score_text,
+    frame, fte, infeasible, note_text, pairs, problem, reason_text, score_text,
 };
 use crate::ui::chart::Frontier;
 use crate::ui::form::{Errors, param};
@@ -248,7 +248,7 @@ async fn selection_page(
     let (view, projects) = match candidates_of(&state, &viewer, &lists, &f.query).await {
         Ok(found) => found,
         Err(Error::Invalid(_)) => (View::of_filter(&lists, &f.request.filter), Vec::new()),
-        Err(e) => return Err(page_error(e)),
+        Err(e) => return Err(e),
     };
     let editing = match param(&pairs, "scenario").parse::<i64>() {
         Ok(id) => match state.store.scenario(id).await {

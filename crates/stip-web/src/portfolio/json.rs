@@ -1,0 +1,415 @@
+//! A project's fields as the API writes and reads them: [`ProjectJson`] out, [`ProjectWrite`]
+//! in (both through `ProjectInput`, the one path every input takes), with the code lists the
+//! OpenAPI document offers for each.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use stip_core::number::Hundredths;
+use stip_core::portfolio::*;
+
+use utoipa::ToSchema;
+use utoipa::openapi::{Object, ObjectBuilder, Schema};
+
+/// A project as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct ProjectJson {
+    pub id: i64,
+    /// BRIN code of the institution.
+    #[schema(example = "25LN")]
+    pub institution: String,
+    pub institution_name: String,
+    pub title: String,
+    pub summary: String,
+    /// Markdown.
+    pub description: String,
+    pub intended_result: String,
+    pub owner: String,
+    pub project_lead: String,
+    pub contact_person: String,
+    #[schema(example = "uitvoering")]
+    pub phase: String,
+    /// `groen`, `oranje` or `rood`; `null` until someone gives one.
+    #[schema(example = "groen")]
+    pub status: Option<String>,
+    pub status_note: String,
+    /// ISO date the status or its note last changed.
+    pub status_date: Option<String>,
+    #[schema(example = "2025-01-01")]
+    pub start_date: Option<String>,
+    #[schema(example = "2026-06-30")]
+    pub end_date: Option<String>,
+    pub budget_eur: Option<f64>,
+    pub effort: Option<f64>,
+    /// `fte` or `uren`.
+    pub effort_unit: Option<String>,
+    /// `kort`, `middellang` or `lang`.
+    pub horizon: Option<String>,
+    /// Karakter: `basis-op-orde`, `verbeteren` or `innoveren`.
+    pub character: Option<String>,
+    /// 1 = strategisch … 5 = operationeel.
+    pub perspective_strategic_operational: Option<u8>,
+    /// 1 = ICT … 5 = business.
+    pub perspective_ict_business: Option<u8>,
+    /// Theme codes, the primary theme first.
+    pub themes: Vec<String>,
+    /// Policy driver codes.
+    pub drivers: Vec<String>,
+    /// MORA process area codes (`GET /api/v1/mora-areas`).
+    #[schema(example = json!(["onderwijs-uitvoeren", "bedrijfsvoering-hrm"]))]
+    pub mora_areas: Vec<String>,
+    /// Score 1–5 per criterion code.
+    pub scores: BTreeMap<String, u8>,
+    /// `instelling`, `netwerk` or `openbaar`.
+    pub visibility: String,
+    pub shareable: bool,
+    pub case_summary: String,
+    pub links: Vec<String>,
+    /// Send this back with PUT.
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&Project> for ProjectJson {
+    fn from(p: &Project) -> Self {
+        let d = &p.data;
+        ProjectJson {
+            id: p.id,
+            institution: p.institution_brin.to_string(),
+            institution_name: p.institution_name.clone(),
+            title: d.title.clone(),
+            summary: d.summary.clone(),
+            description: d.description.clone(),
+            intended_result: d.intended_result.clone(),
+            owner: d.owner.clone(),
+            project_lead: d.project_lead.clone(),
+            contact_person: d.contact_person.clone(),
+            phase: d.phase.code().into(),
+            status: d.status.map(|x| x.code().into()),
+            status_note: d.status_note.clone(),
+            status_date: p.status_date.map(|x| x.to_string()),
+            start_date: d.start_date.map(|x| x.to_string()),
+            end_date: d.end_date.map(|x| x.to_string()),
+            budget_eur: d.budget.map(Hundredths::as_f64),
+            effort: d.effort.map(|e| e.amount.as_f64()),
+            effort_unit: d.effort.map(|e| e.unit.code().into()),
+            horizon: d.horizon.map(|x| x.code().into()),
+            character: d.character.map(|x| x.code().into()),
+            perspective_strategic_operational: d.perspective.strategic_operational,
+            perspective_ict_business: d.perspective.ict_business,
+            themes: d.themes.clone(),
+            drivers: d.drivers.clone(),
+            mora_areas: d.mora_areas.clone(),
+            scores: d.scores.clone(),
+            visibility: d.visibility.code().into(),
+            shareable: d.shareable,
+            case_summary: d.case_summary.clone(),
+            links: d.links.clone(),
+            version: p.version,
+            created_at: p.created_at.clone(),
+            updated_at: p.updated_at.clone(),
+        }
+    }
+}
+
+/// A number, or a text as typed ("12.500,50").
+#[derive(Deserialize, Serialize, ToSchema, Clone)]
+#[serde(untagged)]
+pub enum Amount {
+    Number(f64),
+    Text(String),
+}
+
+impl Amount {
+    fn as_input(&self) -> String {
+        match self {
+            Amount::Number(n) => Hundredths::from_f64(*n).to_dutch(),
+            Amount::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// A project to create or save. Fields left out are empty; PUT replaces the whole project.
+/// A project as read (`ProjectJson`) may be sent back as it is: its read-only fields are
+/// accepted and ignored. Any other field is refused by name.
+#[derive(Deserialize, Serialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProjectWrite {
+    /// BRIN code; an informatiemanager's own institution when left out.
+    #[schema(pattern = r"^\s*[0-9]{2}[A-Za-z0-9]{2}\s*$", example = "25LN")]
+    pub institution: Option<String>,
+    #[schema(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
+    pub title: String,
+    #[schema(max_length = 2000)]
+    pub summary: String,
+    /// Markdown.
+    #[schema(max_length = 50000)]
+    pub description: String,
+    #[schema(max_length = 5000)]
+    pub intended_result: String,
+    #[schema(max_length = 200)]
+    pub owner: String,
+    #[schema(max_length = 200)]
+    pub project_lead: String,
+    #[schema(max_length = 200)]
+    pub contact_person: String,
+    #[schema(required = true, schema_with = phases)]
+    pub phase: String,
+    /// Left out or `null`: no status yet.
+    #[schema(schema_with = statuses)]
+    pub status: Option<String>,
+    #[schema(max_length = 2000)]
+    pub status_note: String,
+    /// ISO date.
+    #[schema(schema_with = optional_date)]
+    pub start_date: Option<String>,
+    /// ISO date, not before `start_date`.
+    #[schema(schema_with = optional_date)]
+    pub end_date: Option<String>,
+    /// Euros, zero or more: a number, or a text as typed (`"12.500,50"`).
+    pub budget_eur: Option<Amount>,
+    /// Zero or more, in `effort_unit`: a number, or a text as typed (`"1,5"`).
+    pub effort: Option<Amount>,
+    #[schema(schema_with = effort_units)]
+    pub effort_unit: Option<String>,
+    #[schema(schema_with = horizons)]
+    pub horizon: Option<String>,
+    /// Karakter.
+    #[schema(schema_with = characters)]
+    pub character: Option<String>,
+    /// 1 = strategisch … 5 = operationeel.
+    #[schema(minimum = 1, maximum = 5)]
+    pub perspective_strategic_operational: Option<i64>,
+    /// 1 = ICT … 5 = business.
+    #[schema(minimum = 1, maximum = 5)]
+    pub perspective_ict_business: Option<i64>,
+    /// Theme codes (`GET /api/v1/themes`), the primary theme first.
+    #[schema(required = true, min_items = 1, example = json!(["leermiddelen"]))]
+    pub themes: Vec<String>,
+    /// Policy driver codes.
+    pub drivers: Vec<String>,
+    /// MORA process area codes (`GET /api/v1/mora-areas`).
+    #[schema(example = json!(["onderwijs-uitvoeren"]))]
+    pub mora_areas: Vec<String>,
+    /// Score 1–5 per criterion code.
+    pub scores: BTreeMap<String, i64>,
+    #[schema(schema_with = visibilities)]
+    pub visibility: Option<String>,
+    pub shareable: bool,
+    #[schema(max_length = 5000)]
+    pub case_summary: String,
+    /// Links starting with `https://`.
+    pub links: Vec<String>,
+    /// Required for PUT: the version this edit started from.
+    pub version: Option<i64>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<i64>, read_only)]
+    pub id: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub institution_name: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub status_date: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub created_at: Option<serde_json::Value>,
+    /// Read-only: ignored.
+    #[schema(value_type = Option<String>, read_only)]
+    pub updated_at: Option<serde_json::Value>,
+}
+
+/// Whether a code field may be left empty, and how.
+#[derive(Clone, Copy)]
+pub(super) enum Empty {
+    No,
+    /// `""` means "not set" (a query parameter).
+    Text,
+    /// `""` or `null` mean "not set" (a JSON field).
+    TextOrNull,
+}
+
+/// A string that is one of `codes`, or empty where `empty` allows it.
+pub(super) fn code_schema(codes: impl IntoIterator<Item = String>, empty: Empty) -> Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let codes: Vec<String> = codes.into_iter().collect();
+    if let Empty::Text = empty {
+        // A query parameter is read trimmed, so blanks around a code (or only blanks) are fine.
+        return ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(format!(r"^\s*({})?\s*$", codes.join("|"))))
+            .build();
+    }
+    let mut values: Vec<serde_json::Value> = codes.into_iter().map(Into::into).collect();
+    let mut builder = ObjectBuilder::new().schema_type(Type::String);
+    match empty {
+        Empty::No | Empty::Text => {}
+        Empty::TextOrNull => {
+            values.extend([serde_json::Value::from(""), serde_json::Value::Null]);
+            builder = builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+        }
+    }
+    builder.enum_values(Some(values)).build()
+}
+
+pub(super) fn codes<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> impl Iterator<Item = String> {
+    all.iter().map(move |c| code(*c).to_string())
+}
+
+pub(super) fn phases() -> Object {
+    code_schema(codes(Phase::ALL, Phase::code), Empty::No)
+}
+pub(super) fn statuses() -> Object {
+    code_schema(codes(Status::ALL, Status::code), Empty::TextOrNull)
+}
+pub(super) fn effort_units() -> Object {
+    code_schema(codes(EffortUnit::ALL, EffortUnit::code), Empty::TextOrNull)
+}
+pub(super) fn horizons() -> Object {
+    code_schema(codes(Horizon::ALL, Horizon::code), Empty::TextOrNull)
+}
+pub(super) fn characters() -> Object {
+    code_schema(codes(Character::ALL, Character::code), Empty::TextOrNull)
+}
+pub(super) fn visibilities() -> Object {
+    code_schema(codes(Visibility::ALL, Visibility::code), Empty::TextOrNull)
+}
+pub(super) fn phase_filter() -> Object {
+    code_schema(codes(Phase::ALL, Phase::code), Empty::Text)
+}
+pub(super) fn status_filter() -> Object {
+    code_schema(codes(Status::ALL, Status::code), Empty::Text)
+}
+pub(super) fn horizon_filter() -> Object {
+    code_schema(codes(Horizon::ALL, Horizon::code), Empty::Text)
+}
+pub(super) fn character_filter() -> Object {
+    code_schema(codes(Character::ALL, Character::code), Empty::Text)
+}
+pub(super) fn perspective_filter() -> Object {
+    code_schema(
+        codes(PerspectivePole::ALL, PerspectivePole::code),
+        Empty::Text,
+    )
+}
+pub(super) fn quadrant_filter() -> Object {
+    code_schema(
+        codes(
+            stip_core::portfolio::Quadrant::ALL,
+            stip_core::portfolio::Quadrant::code,
+        ),
+        Empty::Text,
+    )
+}
+pub(super) fn flag_filter() -> Object {
+    code_schema(
+        ["1", "0", "true", "false", "on"].map(String::from),
+        Empty::Text,
+    )
+}
+pub(super) fn sorts() -> Object {
+    let keys: Vec<String> = codes(SortKey::ALL, SortKey::code).collect();
+    let descending = keys.iter().map(|k| format!("-{k}")).collect::<Vec<_>>();
+    code_schema(keys.into_iter().chain(descending), Empty::Text)
+}
+
+/// A whole number from 1 to `max`, or empty for the default.
+pub(super) fn whole_or_empty(max: u32) -> Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, Type};
+    AnyOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(max)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .build()
+        .into()
+}
+pub(super) fn page_numbers() -> Schema {
+    whole_or_empty(1_000_000)
+}
+pub(super) fn page_sizes() -> Schema {
+    whole_or_empty(MAX_PER_PAGE)
+}
+
+/// A date as ISO `YYYY-MM-DD`; empty or `null` when not set.
+pub(super) fn optional_date() -> Schema {
+    use utoipa::openapi::schema::{KnownFormat, OneOfBuilder, SchemaFormat, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}
+
+impl ProjectWrite {
+    pub(super) fn input(&self) -> ProjectInput {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        ProjectInput {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            description: self.description.clone(),
+            intended_result: self.intended_result.clone(),
+            owner: self.owner.clone(),
+            project_lead: self.project_lead.clone(),
+            contact_person: self.contact_person.clone(),
+            phase: self.phase.clone(),
+            status: s(&self.status),
+            status_note: self.status_note.clone(),
+            start_date: s(&self.start_date),
+            end_date: s(&self.end_date),
+            budget: self
+                .budget_eur
+                .as_ref()
+                .map(Amount::as_input)
+                .unwrap_or_default(),
+            effort: self
+                .effort
+                .as_ref()
+                .map(Amount::as_input)
+                .unwrap_or_default(),
+            effort_unit: s(&self.effort_unit),
+            horizon: s(&self.horizon),
+            character: s(&self.character),
+            perspective_strategic_operational: self
+                .perspective_strategic_operational
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            perspective_ict_business: self
+                .perspective_ict_business
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            primary_theme: self.themes.first().cloned().unwrap_or_default(),
+            themes: self.themes.iter().skip(1).cloned().collect(),
+            drivers: self.drivers.clone(),
+            mora_areas: self.mora_areas.clone(),
+            scores: self
+                .scores
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_string()))
+                .collect(),
+            visibility: s(&self.visibility),
+            shareable: self.shareable,
+            case_summary: self.case_summary.clone(),
+            links: self.links.join("\n"),
+        }
+    }
+}
