@@ -265,12 +265,12 @@ async fn respondent<'a>(
         .unwrap_or_default();
     let for_whom = match i.user_id {
         Some(u) => {
-            let name = state
-                .store
-                .user(u)
-                .await
-                .map(|u| u.name)
-                .unwrap_or_default();
+            let name = match state.store.user(u).await {
+                Ok(u) => u.name,
+                // An account removed since it was invited: the institution still answers.
+                Err(stip_store::StoreError::NotFound) => String::new(),
+                Err(e) => return Err(e.into()),
+            };
             format!("{name}, {inst}")
         }
         None => inst,

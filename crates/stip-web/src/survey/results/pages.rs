@@ -44,7 +44,7 @@ pub(crate) async fn question_views(
     lists: &Lists,
     s: &Survey,
     r: &crate::survey::Results,
-) -> Vec<QuestionView> {
+) -> Result<Vec<QuestionView>, Error> {
     let c = viewer.chrome();
     // The titles of the projects pointed at, as far as the reader may see them: looked up
     // one by one in the read model (a handful per survey, not the whole portfolio).
@@ -59,14 +59,17 @@ pub(crate) async fn question_views(
             .iter()
             .filter_map(|(id, _)| id.parse::<i64>().ok())
         {
-            if let Ok(p) = state.store.project(id).await
-                && scope.includes(p.institution_id, p.data.visibility)
-            {
-                titles.insert(id, p.data.title.clone());
+            match state.store.project(id).await {
+                Ok(p) if scope.includes(p.institution_id, p.data.visibility) => {
+                    titles.insert(id, p.data.title.clone());
+                }
+                // Not for this reader, or deleted since: shown as a project they cannot see.
+                Ok(_) | Err(stip_store::StoreError::NotFound) => {}
+                Err(e) => return Err(e.into()),
             }
         }
     }
-    s.questions
+    Ok(s.questions
         .iter()
         .zip(&r.per_question)
         .enumerate()
@@ -177,7 +180,7 @@ pub(crate) async fn question_views(
                 },
             }
         })
-        .collect()
+        .collect())
 }
 
 #[derive(Template)]
@@ -217,7 +220,7 @@ async fn results_view(
     let region = param(&pairs(raw), "regio").trim().to_string();
     let region = (!region.is_empty() && !s.data.anonymous).then_some(region);
     let r = results(state, &lists, &s, region.as_deref()).await?;
-    let questions = question_views(state, viewer, &lists, &s, &r).await;
+    let questions = question_views(state, viewer, &lists, &s, &r).await?;
     let export_query = match &region {
         Some(r) => format!("&region={}", crate::http::redirect::urlencode(r)),
         None => String::new(),

@@ -354,12 +354,12 @@ pub(crate) async fn show_page(
         .map(|t| t.rsplit(", ").next().unwrap_or("").to_string())
         .unwrap_or_default();
     let meeting = match w.data.meeting {
-        Some(m) => state
-            .store
-            .meeting(m)
-            .await
-            .ok()
-            .map(|m| (m.id, m.data.title)),
+        Some(m) => match state.store.meeting(m).await {
+            Ok(m) => Some((m.id, m.data.title)),
+            // The meeting was deleted since the workshop was set up for it.
+            Err(stip_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
         None => None,
     };
     let kinds = NoteKind::ALL
