@@ -3,7 +3,6 @@
 //! and not in the change log.
 
 use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
-use base64::Engine;
 use stip_core::Version;
 use stip_core::meeting::{Meeting, MeetingData};
 
@@ -262,7 +261,12 @@ impl Store {
 
     /// A person's calendar feed address, made the first time it is asked for (or made anew with
     /// `renew`, so an address that leaked stops working).
-    pub async fn calendar_feed(&self, user_id: i64, renew: bool) -> Result<String> {
+    pub async fn calendar_feed(
+        &self,
+        user_id: i64,
+        renew: bool,
+        new_token: fn() -> String,
+    ) -> Result<String> {
         let existing: Option<String> = on_pool!(self, read, |pool| {
             sqlx::query_scalar("SELECT token FROM calendar_feeds WHERE user_id = $1")
                 .bind(user_id)
@@ -272,8 +276,7 @@ impl Store {
         if let Some(token) = existing.filter(|_| !renew) {
             return Ok(token);
         }
-        let bytes: [u8; 24] = rand::random();
-        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let token = new_token();
         on_pool!(self, write, |pool| {
             sqlx::query(
                 "INSERT INTO calendar_feeds (user_id, token, created_at) VALUES ($1, $2, $3)

@@ -4,7 +4,6 @@
 //! migration). Nothing here is kept in memory, so surveys are not in the change log.
 
 use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
-use base64::Engine;
 use stip_core::Version;
 use stip_core::positioning::MIN_THRESHOLD;
 use stip_core::survey::{
@@ -139,12 +138,6 @@ fn survey(r: SurveyRow, questions: Vec<Question>) -> Result<Survey> {
         created_at: r.created_at,
         version: r.version,
     })
-}
-
-/// A new invitation link: 256 random bits.
-fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 const SURVEY_COLUMNS: &str = "id, title, introduction, anonymous, respondent, opens_on, closes_on, opened_at, created_at, version";
@@ -422,7 +415,9 @@ impl Store {
     /// Opens a survey: fixes its questions and makes its invitations, one per institution or
     /// one per active informatiemanager, in one transaction. `Ok(None)` when it was opened
     /// already; otherwise the number of invitations.
-    pub async fn open_survey(&self, id: i64) -> Result<Option<usize>> {
+    /// Opens survey `id`: one invitation per institution (or informatiemanager) invited, each
+    /// with a link from `new_token`.
+    pub async fn open_survey(&self, id: i64, new_token: fn() -> String) -> Result<Option<usize>> {
         let at = now();
         on_pool!(self, write, |pool| retrying!(async {
             let mut tx = pool.begin().await?;
@@ -638,9 +633,8 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Gives an invitation a new link; the old one stops working. Returns the new token.
-    pub async fn renew_invitation_link(&self, invitation_id: i64) -> Result<String> {
-        let token = new_token();
+    /// Gives an invitation the new link `token`; the old one stops working.
+    pub async fn renew_invitation_link(&self, invitation_id: i64, token: String) -> Result<String> {
         let n = on_pool!(self, write, |pool| {
             sqlx::query(
                 "UPDATE survey_invitations SET token = $1, version = version + 1 WHERE id = $2",

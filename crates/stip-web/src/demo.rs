@@ -137,7 +137,9 @@ pub async fn survey(store: &Store) -> Result<i64, StoreError> {
     let id = store
         .create_survey(&data, &template.questions, None)
         .await?;
-    store.open_survey(id).await?;
+    store
+        .open_survey(id, crate::auth::token::random_token)
+        .await?;
     let s = store.survey(id).await?;
     let themes: Vec<String> = store
         .themes()

@@ -1,6 +1,7 @@
-//! Every token Stip hands out and how it is kept: random, URL-safe, and stored only as its
-//! SHA-256. Personal API tokens start with `{API_TOKEN_PREFIX}`, workshop participants' with
-//! `{WORKSHOP_TOKEN_PREFIX}`, so a bearer token says which kind it is.
+//! Every token Stip hands out: random and URL-safe. Sessions, personal API tokens (`stip_…`)
+//! and workshop participants' tokens (`stipw_…`) are stored only as their SHA-256, so a copy
+//! of the database opens nothing; survey invitation links and calendar feeds are links, kept as
+//! they are, and the store takes them from here.
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -11,7 +12,8 @@ pub const API_TOKEN_PREFIX: &str = "stip_";
 /// How a workshop participant's token starts, so it is told apart from a personal API token.
 pub const WORKSHOP_TOKEN_PREFIX: &str = "stipw_";
 
-/// 32 random bytes, URL-safe base64: sessions, CSRF tokens, state and link secrets.
+/// 32 random bytes, URL-safe base64: sessions, CSRF tokens, state and link secrets, survey
+/// invitation links and calendar feeds.
 pub fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

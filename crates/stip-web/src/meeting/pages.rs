@@ -6,6 +6,7 @@
 use super::report::{Appendix, appendices, report_pdf};
 use super::{Shown, calendar, carried, checked, ics_response, shown};
 use crate::auth::Viewer;
+use crate::auth::token::random_token;
 use crate::http::extract::{Form, Id};
 use crate::ui::form::{Errors, param};
 use crate::ui::layout::{Chrome, render};
@@ -63,7 +64,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
     past.reverse();
     let feed = match viewer.actor.user_id() {
         Some(u) => {
-            let token = state.store.calendar_feed(u, false).await?;
+            let token = state.store.calendar_feed(u, false, random_token).await?;
             format!("{}/agenda/{token}.ics", viewer.origin)
         }
         None => String::new(),
@@ -81,7 +82,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
 async fn feed_link(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
     viewer.require(Action::ViewMeetings)?;
     if let Some(u) = viewer.actor.user_id() {
-        state.store.calendar_feed(u, true).await?;
+        state.store.calendar_feed(u, true, random_token).await?;
     }
     Ok(Redirect::to("/bijeenkomsten#agenda-link").into_response())
 }

@@ -2,6 +2,7 @@
 //! changed, deleted and opened.
 
 use crate::auth::Viewer;
+use crate::auth::token::random_token;
 use crate::http::extract::{Id, json_body};
 use crate::survey::{may_see, visible};
 use crate::{AppState, Error};
@@ -414,7 +415,7 @@ pub async fn open_survey(
             ErrorCode::Required,
         )));
     }
-    let Some(n) = state.store.open_survey(id).await? else {
+    let Some(n) = state.store.open_survey(id, random_token).await? else {
         return Err(Error::NotNow("survey_opened"));
     };
     let s = state.store.survey(id).await?;

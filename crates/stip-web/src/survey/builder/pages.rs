@@ -2,6 +2,7 @@
 //! questions (added, changed, moved and removed with plain form buttons), opening and deleting it.
 
 use crate::auth::Viewer;
+use crate::auth::token::random_token;
 use crate::http::extract::{Form, Id};
 use crate::survey::{
     dates, managed, may_read_results, may_see, own_invitation, pairs, stage_label,
@@ -496,7 +497,7 @@ async fn open(
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(res);
     }
-    state.store.open_survey(id).await?;
+    state.store.open_survey(id, random_token).await?;
     Ok(Redirect::to(&format!("/enquetes/{id}")).into_response())
 }
 

@@ -2,6 +2,7 @@
 //! a link renewed.
 
 use crate::auth::Viewer;
+use crate::auth::token::random_token;
 use crate::http::extract::Id;
 use crate::lists::Lists;
 use crate::{AppState, Error};
@@ -177,7 +178,10 @@ pub async fn renew_link(
     Path((id, inv)): Path<(String, String)>,
 ) -> Result<Json<InvitationJson>, Error> {
     let (s, i) = managed_invitation(&state, &viewer, &id, &inv).await?;
-    state.store.renew_invitation_link(i.id).await?;
+    state
+        .store
+        .renew_invitation_link(i.id, random_token())
+        .await?;
     let lists = state.lists().await?;
     let names = user_names(&state).await?;
     let i = state.store.invitation(i.id).await?;

@@ -2,6 +2,7 @@
 //! submitted only once an anonymous survey closes), reopening a response and renewing a link.
 
 use crate::auth::Viewer;
+use crate::auth::token::random_token;
 use crate::http::extract::Id;
 use crate::survey::{
     dates, may_read_results, may_see, own_invitation, pairs, reminder, stage_label,
@@ -212,6 +213,9 @@ async fn renew_link(
     Path((id, inv)): Path<(String, String)>,
 ) -> Result<Response, Error> {
     let (s, i) = invitation_of(&state, &viewer, &id, &inv).await?;
-    state.store.renew_invitation_link(i.id).await?;
+    state
+        .store
+        .renew_invitation_link(i.id, random_token())
+        .await?;
     Ok(Redirect::to(&format!("/enquetes/{}?gedaan=link#i{}", s.id, i.id)).into_response())
 }
