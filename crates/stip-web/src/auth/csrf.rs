@@ -31,11 +31,7 @@ pub async fn check_forms(
 ) -> Response {
     let (mut parts, mut body) = req.into_parts();
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let by_token = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("Bearer "));
+    let by_token = super::token::bearer(&parts.headers).is_some();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };

@@ -2,7 +2,7 @@
 //! database) or a personal API token, in the language the request asks for.
 
 use super::session::{CSRF_COOKIE, SESSION_COOKIE, is_https, private_cookie};
-use super::token::{WORKSHOP_TOKEN_PREFIX, random_token, token_hash};
+use super::token::{WORKSHOP_TOKEN_PREFIX, bearer, random_token, token_hash};
 use super::viewer::Viewer;
 use crate::AppState;
 use crate::http::error::{Error, finish};
@@ -30,12 +30,7 @@ pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -
     let is_api = parts.uri.path().starts_with("/api/");
     let mut new_csrf_cookie = None;
 
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let (user, csrf) = if let Some(token) = bearer {
+    let (user, csrf) = if let Some(token) = bearer(headers) {
         // A workshop participant's token is no account's: the workshop's handlers read it.
         if token.starts_with(WORKSHOP_TOKEN_PREFIX) {
             (None, String::new())

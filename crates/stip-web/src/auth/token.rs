@@ -3,6 +3,7 @@
 //! of the database opens nothing; survey invitation links and calendar feeds are links, kept as
 //! they are, and the store takes them from here.
 
+use axum::http::{HeaderMap, header};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -37,4 +38,13 @@ pub fn new_workshop_token() -> (String, String) {
     let token = format!("{WORKSHOP_TOKEN_PREFIX}{}", random_token());
     let hash = token_hash(&token);
     (token, hash)
+}
+
+/// The token a request carries as `Authorization: Bearer …`, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
 }

@@ -17,7 +17,7 @@ pub(crate) use results::pages::{MeetingWorkshop, meeting_workshops};
 use crate::auth::Viewer;
 use crate::auth::token::token_hash;
 use crate::{AppState, Error};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -44,11 +44,7 @@ pub struct Taking {
 /// The participant token of a request: `Authorization: Bearer stipw_…`, or (with `cookie`) the
 /// participant cookie.
 fn token_of(headers: &HeaderMap, cookie: bool) -> Option<String> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+    let bearer = crate::auth::token::bearer(headers)
         .filter(|t| t.starts_with(crate::auth::token::WORKSHOP_TOKEN_PREFIX));
     if let Some(t) = bearer {
         return Some(t.to_string());
