@@ -374,46 +374,40 @@ async fn admitted<T: Managed>(state: &AppState, viewer: &Viewer) -> Result<T::Co
     Ok(T::context(state).await?)
 }
 
-async fn new<T: Managed>(State(state): State<AppState>, viewer: Viewer) -> Response {
-    match admitted::<T>(&state, &viewer).await {
-        Ok(cx) => form::<T>(&viewer, None, &T::blank(), &cx).show(),
-        Err(e) => e.into_response(),
-    }
+async fn new<T: Managed>(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    let cx = admitted::<T>(&state, &viewer).await?;
+    Ok(form::<T>(&viewer, None, &T::blank(), &cx).show())
 }
 
 async fn create<T: Managed>(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(Submitted { input, .. }): Form<Submitted<T::Input>>,
-) -> Response {
-    let cx = match admitted::<T>(&state, &viewer).await {
-        Ok(cx) => cx,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, Error> {
+    let cx = admitted::<T>(&state, &viewer).await?;
     let refused =
         |invalid| form::<T>(&viewer, None, &input, &cx).refused(Errors::new(viewer.lang, invalid));
     let data = match T::parse(&input, &cx) {
         Ok(data) => data,
-        Err(invalid) => return refused(invalid),
+        Err(invalid) => return Ok(refused(invalid)),
     };
     match T::create(&state, &data).await {
-        Ok(_) => Redirect::to(T::BACK).into_response(),
-        Err(StoreError::Invalid(invalid)) => refused(invalid),
-        Err(e) => Error::from(e).into_response(),
+        Ok(_) => Ok(Redirect::to(T::BACK).into_response()),
+        Err(StoreError::Invalid(invalid)) => Ok(refused(invalid)),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn edit<T: Managed>(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    let cx = match admitted::<T>(&state, &viewer).await {
-        Ok(cx) => cx,
-        Err(e) => return e.into_response(),
-    };
-    match T::find(&state, id).await {
-        Ok((input, version)) => form::<T>(&viewer, Some(id), &input, &cx)
-            .version(version)
-            .show(),
-        Err(e) => Error::from(e).into_response(),
-    }
+async fn edit<T: Managed>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, Error> {
+    let cx = admitted::<T>(&state, &viewer).await?;
+    let (input, version) = T::find(&state, id).await?;
+    Ok(form::<T>(&viewer, Some(id), &input, &cx)
+        .version(version)
+        .show())
 }
 
 async fn update<T: Managed>(
@@ -421,26 +415,23 @@ async fn update<T: Managed>(
     viewer: Viewer,
     Id(id): Id,
     Form(Submitted { input, version }): Form<Submitted<T::Input>>,
-) -> Response {
-    let cx = match admitted::<T>(&state, &viewer).await {
-        Ok(cx) => cx,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, Error> {
+    let cx = admitted::<T>(&state, &viewer).await?;
     let version = Version::from_form(&version).get();
     let page = |version| form::<T>(&viewer, Some(id), &input, &cx).version(version);
     let data = match T::parse(&input, &cx) {
         Ok(data) => data,
-        Err(invalid) => return page(version).refused(Errors::new(viewer.lang, invalid)),
+        Err(invalid) => return Ok(page(version).refused(Errors::new(viewer.lang, invalid))),
     };
     match T::update(&state, id, Version(version), &data).await {
-        Ok(true) => Redirect::to(T::BACK).into_response(),
+        Ok(true) => Ok(Redirect::to(T::BACK).into_response()),
         Ok(false) => {
-            let current = T::find(&state, id).await.map_or(version, |(_, v)| v);
-            page(current).conflict()
+            let (_, current) = T::find(&state, id).await?;
+            Ok(page(current).conflict())
         }
         Err(StoreError::Invalid(invalid)) => {
-            page(version).refused(Errors::new(viewer.lang, invalid))
+            Ok(page(version).refused(Errors::new(viewer.lang, invalid)))
         }
-        Err(e) => Error::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::auth::Viewer;
 use crate::http::extract::Listing;
-use crate::insight::pages::{PageParams, overview_page};
+use crate::insight::{PageParams, overview_page};
 use crate::ui::layout::{Chrome, render};
 use crate::{AppState, Error};
 use askama::Template;

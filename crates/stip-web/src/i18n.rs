@@ -2,8 +2,62 @@
 //! `Accept-Language`). The locale is per request; the process-global one is never used.
 
 use axum::http::HeaderMap;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 use stip_core::number::Hundredths;
 use stip_core::{ErrorCode, FieldError};
+
+/// Every text of both languages by key (`nav.skip`), read once from `locales/*.yml`, which are
+/// part of the binary.
+static TEXTS: LazyLock<[HashMap<String, String>; 2]> = LazyLock::new(|| {
+    [
+        read_texts("nl.yml", include_str!("../locales/nl.yml")),
+        read_texts("en.yml", include_str!("../locales/en.yml")),
+    ]
+});
+
+/// The texts of a locale file: nested keys, each ending in a double-quoted text. The files use
+/// only this part of YAML (a key, a colon, and a quoted text or nothing, indented by level); a
+/// line that is anything else stops Stip with its file and line, and the tests read both files.
+fn read_texts(file: &str, yaml: &str) -> HashMap<String, String> {
+    let mut texts = HashMap::new();
+    let mut path: Vec<(usize, String)> = Vec::new();
+    for (n, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("_version:") {
+            continue;
+        }
+        let wrong = |what: &str| panic!("locales/{file}, line {}: {what}: {line}", n + 1);
+        let indent = line.len() - trimmed.len();
+        let Some((key, value)) = trimmed
+            .split_once(": ")
+            .or_else(|| trimmed.strip_suffix(':').map(|key| (key, "")))
+        else {
+            wrong("not `key:` or `key: \"text\"`")
+        };
+        let key = key.trim_matches('"');
+        while path.last().is_some_and(|(i, _)| *i >= indent) {
+            path.pop();
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            path.push((indent, key.to_string()));
+            continue;
+        }
+        // A YAML double-quoted text with the escapes these files use (\" and \n) reads as JSON.
+        let Ok(text) = serde_json::from_str::<String>(value) else {
+            wrong("the text is not in double quotes")
+        };
+        let full = path
+            .iter()
+            .map(|(_, k)| k.as_str())
+            .chain([key])
+            .collect::<Vec<_>>()
+            .join(".");
+        texts.insert(full, text);
+    }
+    texts
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -70,15 +124,27 @@ impl Lang {
         best.map(|(_, l)| l).unwrap_or(Lang::Nl)
     }
 
+    /// The text of `key` in this language, else in Dutch, else the key itself.
     pub fn t(self, key: &str) -> String {
-        rust_i18n::t!(key, locale = self.code()).into_owned()
+        let [nl, en] = &*TEXTS;
+        let texts = match self {
+            Lang::Nl => nl,
+            Lang::En => en,
+        };
+        texts
+            .get(key)
+            .or_else(|| nl.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// A text with arguments: `t_with("list.total", &[("n", "28")])` fills in `%{n}`.
     pub fn t_with(self, key: &str, args: &[(&str, &str)]) -> String {
-        let (names, values): (Vec<&str>, Vec<String>) =
-            args.iter().map(|(k, v)| (*k, v.to_string())).unzip();
-        rust_i18n::replace_patterns(&self.t(key), &names, &values)
+        let mut text = self.t(key);
+        for (name, value) in args {
+            text = text.replace(&format!("%{{{name}}}"), value);
+        }
+        text
     }
 
     /// "Probeer het over 3 minuten opnieuw.": when to try again after `seconds`, in whole
@@ -127,40 +193,35 @@ impl Lang {
     }
 
     fn message(self, key: &str, code: &ErrorCode) -> String {
-        let locale = self.code();
-        match *code {
-            ErrorCode::TooLong { max } => rust_i18n::t!(key, locale = locale, max = max),
-            ErrorCode::TooShort { min } => rust_i18n::t!(key, locale = locale, min = min),
+        let amount = |h: i64| match self {
+            Lang::Nl => Hundredths(h).to_dutch(),
+            Lang::En => Hundredths(h).to_english(),
+        };
+        let args: Vec<(&str, String)> = match *code {
+            ErrorCode::TooLong { max } => vec![("max", max.to_string())],
+            ErrorCode::TooShort { min } => vec![("min", min.to_string())],
             ErrorCode::OutOfRange { min, max } => {
-                rust_i18n::t!(key, locale = locale, min = min, max = max)
+                vec![("min", min.to_string()), ("max", max.to_string())]
             }
             ErrorCode::MalformedJson { line, column } => {
-                rust_i18n::t!(key, locale = locale, line = line, column = column)
+                vec![("line", line.to_string()), ("column", column.to_string())]
             }
             ErrorCode::NotACandidate { id } | ErrorCode::ForcedInAndOut { id } => {
-                rust_i18n::t!(key, locale = locale, id = id)
+                vec![("id", id.to_string())]
             }
             ErrorCode::RequiresExcluded { id, required } => {
-                rust_i18n::t!(key, locale = locale, id = id, required = required)
+                vec![("id", id.to_string()), ("required", required.to_string())]
             }
             ErrorCode::ForcedOverCap { needed, cap } => {
-                let amount = |h: i64| match self {
-                    Lang::Nl => Hundredths(h).to_dutch(),
-                    Lang::En => Hundredths(h).to_english(),
-                };
-                rust_i18n::t!(
-                    key,
-                    locale = locale,
-                    needed = amount(needed),
-                    cap = amount(cap)
-                )
+                vec![("needed", amount(needed)), ("cap", amount(cap))]
             }
             ErrorCode::LeavesProjectsWithoutTheme { projects } => {
-                rust_i18n::t!(key, locale = locale, projects = projects)
+                vec![("projects", projects.to_string())]
             }
-            _ => rust_i18n::t!(key, locale = locale),
-        }
-        .into_owned()
+            _ => Vec::new(),
+        };
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.t_with(key, &args)
     }
 
     /// A field error for a summary at the top of a form: the field's own sentence ("Vul een
@@ -299,47 +360,30 @@ mod tests {
         assert!(Lang::En.field_error(&e).starts_with("evil: "));
     }
 
-    /// Every key of the Dutch file exists in the English one and the other way round.
+    /// Every line of both locale files is read, and every key of the Dutch file exists in the
+    /// English one and the other way round.
     #[test]
     fn english_is_complete() {
-        fn keys(yaml: &str) -> Vec<String> {
-            let mut path: Vec<(usize, String)> = Vec::new();
-            let mut out = Vec::new();
-            for line in yaml.lines() {
-                let trimmed = line.trim_start();
-                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("_version")
-                {
-                    continue;
-                }
-                let indent = line.len() - trimmed.len();
-                let Some((key, value)) = trimmed.split_once(':') else {
-                    continue;
-                };
-                while path.last().is_some_and(|(i, _)| *i >= indent) {
-                    path.pop();
-                }
-                let full: Vec<&str> = path
-                    .iter()
-                    .map(|(_, k)| k.as_str())
-                    .chain([key.trim()])
-                    .collect();
-                if value.trim().is_empty() {
-                    path.push((indent, key.trim().to_string()));
-                } else {
-                    out.push(full.join("."));
-                }
-            }
-            out.sort();
-            out
-        }
-        let nl = keys(include_str!("../locales/nl.yml"));
-        let en = keys(include_str!("../locales/en.yml"));
+        let [nl, en] = &*TEXTS;
         assert!(nl.len() > 100, "the Dutch file has its keys");
-        let missing: Vec<_> = nl.iter().filter(|k| !en.contains(k)).collect();
-        let extra: Vec<_> = en.iter().filter(|k| !nl.contains(k)).collect();
+        assert_eq!(Lang::Nl.t("nav.skip"), "Naar de inhoud");
+        assert_eq!(Lang::En.t("nav.skip"), "Skip to content");
+        let mut missing: Vec<_> = nl.keys().filter(|k| !en.contains_key(*k)).collect();
+        let mut extra: Vec<_> = en.keys().filter(|k| !nl.contains_key(*k)).collect();
+        missing.sort();
+        extra.sort();
         assert!(
             missing.is_empty() && extra.is_empty(),
             "missing in en: {missing:?}; only in en: {extra:?}"
         );
+    }
+
+    #[test]
+    fn a_text_is_filled_in_and_a_missing_one_is_its_key() {
+        assert_eq!(
+            Lang::Nl.t_with("home.own_title", &[("name", "Da Vinci")]),
+            "Mijn instelling: Da Vinci"
+        );
+        assert_eq!(Lang::En.t("no.such.key"), "no.such.key");
     }
 }

@@ -1,10 +1,8 @@
 //! Stip on the web: the HTML pages and the JSON API, each area in its own module, plus what all
 //! of them share (auth, languages, errors, security headers, assets).
 
-rust_i18n::i18n!("locales", fallback = "nl");
-
 mod admin;
-pub mod agenda;
+mod agenda;
 mod assets;
 pub mod auth;
 pub mod demo;
@@ -12,23 +10,23 @@ pub mod exchange;
 mod home;
 mod http;
 pub mod i18n;
-pub mod insight;
-pub mod institution;
+mod insight;
+mod institution;
 mod linked;
 mod lists;
-pub mod meeting;
+mod meeting;
 mod metrics;
-pub mod mora;
-pub mod openapi;
-pub mod portfolio;
-pub mod positioning;
-pub mod prioritisation;
-pub mod survey;
+mod mora;
+mod openapi;
+mod portfolio;
+mod positioning;
+mod prioritisation;
+mod survey;
 mod time;
 mod ui;
-pub mod user;
-pub mod workgroup;
-pub mod workshop;
+mod user;
+mod workgroup;
+mod workshop;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -37,6 +35,8 @@ use stip_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use http::address::{TrustedProxies, parse_public_url};
 pub use http::error::{Error, Problem};
@@ -138,6 +138,29 @@ impl AppState {
     }
 }
 
+/// Every area's pages and API operations. An operation cannot exist without being documented:
+/// its route and its OpenAPI path come from the same `routes!`.
+fn areas() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(ui::layout::routes().into())
+        .merge(home::routes().into())
+        .merge(admin::routes().into())
+        .merge(user::routes().into())
+        .merge(auth::routes())
+        .merge(institution::routes())
+        .merge(agenda::routes())
+        .merge(mora::routes())
+        .merge(portfolio::routes())
+        .merge(exchange::routes())
+        .merge(insight::routes())
+        .merge(prioritisation::routes())
+        .merge(survey::routes())
+        .merge(meeting::routes())
+        .merge(workshop::routes())
+        .merge(workgroup::routes())
+        .merge(positioning::routes())
+}
+
 /// The whole application: pages, API, assets, with identity, CSRF and security headers.
 pub fn router(state: AppState) -> Router {
     // Logging out of a SURFconext session is a form whose answer sends the browser on to the
@@ -150,25 +173,10 @@ pub fn router(state: AppState) -> Router {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action {form_action}"
     );
+    let (areas, document) = areas().split_for_parts();
     Router::new()
-        .merge(ui::layout::routes())
-        .merge(home::routes())
-        .merge(insight::pages::routes())
-        .merge(prioritisation::pages::routes())
-        .merge(survey::pages::routes())
-        .merge(meeting::pages::routes())
-        .merge(workshop::pages::routes())
-        .merge(workgroup::pages::routes())
-        .merge(positioning::pages::routes())
-        .merge(admin::routes())
-        .merge(auth::routes())
-        .merge(portfolio::routes())
-        .merge(exchange::routes())
-        .merge(institution::routes())
-        .merge(agenda::routes())
-        .merge(mora::routes())
-        .merge(user::routes())
-        .merge(openapi::routes())
+        .merge(areas)
+        .merge(openapi::routes(document))
         .merge(assets::routes())
         .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback(http::error::not_found)

@@ -1,7 +1,8 @@
 //! A project another record links to (a meeting's case, a working group's exchange), as one
 //! reader may see it: every path that shows or makes such a link goes through [`linked`].
 
-use crate::AppState;
+use crate::auth::Viewer;
+use crate::{AppState, Error};
 use std::sync::Arc;
 use stip_core::access::{self, Action, Actor};
 use stip_core::portfolio::Project;
@@ -56,4 +57,22 @@ pub async fn visible(
         Linked::Shown(p) => Some(p),
         Linked::Hidden | Linked::Gone => None,
     })
+}
+
+/// Project `id` if `viewer` may see it; otherwise 404, the same answer as for a project that
+/// does not exist, so none tells it does.
+pub async fn visible_or_not_found(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Arc<Project>, Error> {
+    let p = state.store.project(id).await?;
+    if viewer.may(Action::ViewProject {
+        institution_id: p.institution_id,
+        visibility: p.data.visibility,
+    }) {
+        Ok(p)
+    } else {
+        Err(Error::NotFound)
+    }
 }

@@ -1,19 +1,18 @@
 //! The API's description: the OpenAPI 3 document at `/api/openapi.json`, and the human-readable
 //! API page at `/api`, rendered by Stip from that same document.
 
+use crate::AppState;
 use crate::auth::Viewer;
 use crate::http::error::{Problem, ProblemField};
 use crate::ui::layout::{Chrome, render};
-use crate::{AppState, agenda, institution, mora, portfolio};
 use askama::Template;
 use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use std::sync::LazyLock;
+use std::sync::Arc;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_axum::router::OpenApiRouter;
 
 struct Security;
 
@@ -170,48 +169,39 @@ impl Modify for Problems {
 )]
 pub struct ApiDoc;
 
-/// Every route under `/api/v1` with its OpenAPI path: a route cannot exist without being
-/// documented, because both come from the same `routes!`.
-fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(institution::api::routes())
-        .merge(agenda::api::routes())
-        .merge(mora::api::routes())
-        .merge(portfolio::api::routes())
-        .merge(crate::exchange::api::routes())
-        .merge(crate::insight::api::routes())
-        .merge(crate::prioritisation::api::routes())
-        .merge(crate::survey::api::routes())
-        .merge(crate::meeting::api::routes())
-        .merge(crate::workshop::api::routes())
-        .merge(crate::workgroup::api::routes())
-        .merge(crate::positioning::api::routes())
-        .merge(crate::agenda::versions_api::routes())
-        .merge(crate::auth::sso::settings::api_routes())
+/// What the API answers about itself, made once from the document the areas' routes made.
+struct Document {
+    json: axum::body::Bytes,
+    openapi: utoipa::openapi::OpenApi,
 }
 
-static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
-    let mut doc = api().split_for_parts().1;
-    Problems.modify(&mut doc);
-    doc
-});
-static JSON: LazyLock<String> = LazyLock::new(|| {
-    DOCUMENT
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises")
-});
-
-pub fn routes() -> Router<AppState> {
-    api()
-        .split_for_parts()
-        .0
+/// `/api/openapi.json` and the API page, for `document`: every operation the areas' routes
+/// documented (see `crate::areas`).
+pub fn routes(mut document: utoipa::openapi::OpenApi) -> Router<AppState> {
+    Problems.modify(&mut document);
+    let document = Arc::new(Document {
+        json: document
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises")
+            .into(),
+        openapi: document,
+    });
+    let json = document.clone();
+    Router::new()
         .route(
             "/api/openapi.json",
-            get(|| async {
-                ([(header::CONTENT_TYPE, "application/json")], JSON.as_str()).into_response()
+            get(move || async move {
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    json.json.clone(),
+                )
+                    .into_response()
             }),
         )
-        .route("/api", get(page))
+        .route(
+            "/api",
+            get(move |viewer: Viewer| async move { page(viewer, &document) }),
+        )
 }
 
 /// One operation on the API page.
@@ -267,8 +257,8 @@ fn describe_type(v: &serde_json::Value) -> String {
     }
 }
 
-async fn page(viewer: Viewer) -> Response {
-    let doc: serde_json::Value = serde_json::from_str(&JSON).unwrap_or_default();
+fn page(viewer: Viewer, document: &Document) -> Response {
+    let doc: serde_json::Value = serde_json::from_slice(&document.json).unwrap_or_default();
     let mut operations = Vec::new();
     if let Some(paths) = doc["paths"].as_object() {
         for (path, item) in paths {
@@ -329,7 +319,8 @@ async fn page(viewer: Viewer) -> Response {
             }
         }
     }
-    let schemas = DOCUMENT
+    let schemas = document
+        .openapi
         .components
         .as_ref()
         .map(|c| {

@@ -112,15 +112,12 @@ async fn hashed(password: String) -> Result<String, Error> {
         .map_err(|e| Error::Internal(format!("hashing a password: {e}")))
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(Action::ManageUsers) {
-        return e.into_response();
-    }
-    let (users, institutions) = match (state.store.users().await, state.store.institutions().await)
-    {
-        (Ok(u), Ok(i)) => (u, i),
-        (Err(e), _) | (_, Err(e)) => return Error::from(e).into_response(),
-    };
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManageUsers)?;
+    let (users, institutions) = (
+        state.store.users().await?,
+        state.store.institutions().await?,
+    );
     let c = viewer.chrome();
     let rows = users
         .into_iter()
@@ -147,7 +144,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
             )
         })
         .collect();
-    render(&admin::ListPage {
+    Ok(render(&admin::ListPage {
         title: c.t("admin.users"),
         intro: c.t("admin.users_text"),
         new_href: "/beheer/gebruikers/nieuw".into(),
@@ -161,7 +158,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
         ],
         rows,
         c,
-    })
+    }))
 }
 
 fn form(
@@ -183,44 +180,31 @@ fn form(
     admin::FormPage::new(c, title, action, back, fields)
 }
 
-async fn new(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(Action::ManageUsers) {
-        return e.into_response();
-    }
-    let institutions = match state.store.institutions().await {
-        Ok(list) => list,
-        Err(e) => return Error::from(e).into_response(),
-    };
+async fn new(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManageUsers)?;
+    let institutions = state.store.institutions().await?;
     let p = AccountForm {
         role: "lezer".into(),
         active: "1".into(),
         ..Default::default()
     };
-    form(&viewer, &p, &institutions, None).show()
+    Ok(form(&viewer, &p, &institutions, None).show())
 }
 
 async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(p): Form<AccountForm>,
-) -> Response {
-    if let Err(e) = viewer.require(Action::ManageUsers) {
-        return e.into_response();
-    }
-    let institutions = match state.store.institutions().await {
-        Ok(list) => list,
-        Err(e) => return Error::from(e).into_response(),
-    };
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageUsers)?;
+    let institutions = state.store.institutions().await?;
     let again =
         |invalid| form(&viewer, &p, &institutions, None).refused(Errors::new(viewer.lang, invalid));
     let account = match parse_account(&p, &institutions, true) {
         Ok(a) => a,
-        Err(invalid) => return again(invalid),
+        Err(invalid) => return Ok(again(invalid)),
     };
-    let hash = match hashed(account.password.clone().unwrap_or_default()).await {
-        Ok(hash) => hash,
-        Err(e) => return e.into_response(),
-    };
+    let hash = hashed(account.password.clone().unwrap_or_default()).await?;
     let data = UserData {
         email: &account.email,
         name: &account.name,
@@ -229,20 +213,22 @@ async fn create(
         active: account.active,
     };
     match state.store.create_user(&data, &hash).await {
-        Ok(_) => Redirect::to("/beheer/gebruikers").into_response(),
-        Err(StoreError::Invalid(invalid)) => again(invalid),
-        Err(e) => Error::from(e).into_response(),
+        Ok(_) => Ok(Redirect::to("/beheer/gebruikers").into_response()),
+        Err(StoreError::Invalid(invalid)) => Ok(again(invalid)),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn edit(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    if let Err(e) = viewer.require(Action::ManageUsers) {
-        return e.into_response();
-    }
-    let (u, institutions) = match (state.store.user(id).await, state.store.institutions().await) {
-        (Ok(u), Ok(i)) => (u, i),
-        (Err(e), _) | (_, Err(e)) => return Error::from(e).into_response(),
-    };
+async fn edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageUsers)?;
+    let (u, institutions) = (
+        state.store.user(id).await?,
+        state.store.institutions().await?,
+    );
     let brin = u
         .institution_id
         .and_then(|id| institutions.iter().find(|i| i.id == id))
@@ -257,9 +243,9 @@ async fn edit(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Resp
         revoke_tokens: "1".into(),
         ..Default::default()
     };
-    form(&viewer, &p, &institutions, Some(id))
+    Ok(form(&viewer, &p, &institutions, Some(id))
         .version(u.version)
-        .show()
+        .show())
 }
 
 async fn update(
@@ -267,27 +253,19 @@ async fn update(
     viewer: Viewer,
     Id(id): Id,
     Form(p): Form<AccountForm>,
-) -> Response {
-    if let Err(e) = viewer.require(Action::ManageUsers) {
-        return e.into_response();
-    }
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageUsers)?;
     let version: i64 = p.version.trim().parse().unwrap_or(0);
-    let institutions = match state.store.institutions().await {
-        Ok(list) => list,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let institutions = state.store.institutions().await?;
     let again = |version| form(&viewer, &p, &institutions, Some(id)).version(version);
     let account = match parse_account(&p, &institutions, false) {
         Ok(a) => a,
         Err(invalid) => {
-            return again(version).refused(Errors::new(viewer.lang, invalid));
+            return Ok(again(version).refused(Errors::new(viewer.lang, invalid)));
         }
     };
     let hash = match account.password {
-        Some(password) => match hashed(password).await {
-            Ok(hash) => Some(hash),
-            Err(e) => return e.into_response(),
-        },
+        Some(password) => Some(hashed(password).await?),
         None => None,
     };
     let data = UserData {
@@ -313,18 +291,13 @@ async fn update(
     {
         Ok(true) => {}
         Ok(false) => {
-            let current = state
-                .store
-                .user(id)
-                .await
-                .map(|u| u.version)
-                .unwrap_or(version);
-            return again(current).conflict();
+            let current = state.store.user(id).await?.version;
+            return Ok(again(current).conflict());
         }
         Err(StoreError::Invalid(invalid)) => {
-            return again(version).refused(Errors::new(viewer.lang, invalid));
+            return Ok(again(version).refused(Errors::new(viewer.lang, invalid)));
         }
-        Err(e) => return Error::from(e).into_response(),
+        Err(e) => return Err(e.into()),
     }
-    Redirect::to("/beheer/gebruikers").into_response()
+    Ok(Redirect::to("/beheer/gebruikers").into_response())
 }

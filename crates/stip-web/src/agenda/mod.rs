@@ -1,17 +1,18 @@
 //! The strategic agenda: theme pages (a theme's projects across institutions), the theme colours
 //! stylesheet, `/api/v1/themes`, and managing main lines, themes, policy drivers and criteria.
 
-pub mod api;
+mod api;
 mod pages;
 mod versions;
-pub mod versions_api;
 
 use crate::AppState;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
-pub fn routes() -> Router<AppState> {
-    pages::routes().merge(versions::routes())
+pub fn routes() -> OpenApiRouter<AppState> {
+    api::routes()
+        .merge(pages::routes().into())
+        .merge(versions::routes())
 }
 
 /// Every theme's name by code, over every version of the agenda (the active one's first), so a

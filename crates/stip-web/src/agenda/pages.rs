@@ -136,7 +136,7 @@ struct ShowPage {
     meetings: Vec<ThemeMeeting>,
     /// The theme's working group's name and its latest exchanges (for those logged in).
     workgroup: String,
-    exchanges: Vec<crate::workgroup::pages::ExchangeView>,
+    exchanges: Vec<crate::workgroup::ExchangeView>,
     /// The exchanges' list has no remove buttons here.
     remove_exchanges: bool,
     code: String,
@@ -333,7 +333,7 @@ async fn show(
         let latest = state.store.exchanges(&code, 3).await?;
         (
             name,
-            crate::workgroup::pages::exchange_views(&state, &viewer, &c, latest).await?,
+            crate::workgroup::exchange_views(&state, &viewer, &c, latest).await?,
         )
     } else {
         (String::new(), Vec::new())
@@ -355,19 +355,14 @@ async fn show(
 
 // ---- Beheer: main lines and themes (beheerder and regiegroep) ----
 
-async fn admin_agenda(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(Action::ManageAgenda) {
-        return e.into_response();
-    }
-    let (lines, themes) = match (state.store.main_lines().await, state.store.themes().await) {
-        (Ok(l), Ok(t)) => (l, t),
-        (Err(e), _) | (_, Err(e)) => return Error::from(e).into_response(),
-    };
-    render(&AdminAgendaPage {
+async fn admin_agenda(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManageAgenda)?;
+    let (lines, themes) = (state.store.main_lines().await?, state.store.themes().await?);
+    Ok(render(&AdminAgendaPage {
         c: viewer.chrome(),
         lines,
         themes,
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -554,20 +549,15 @@ impl Managed for MainLine {
 
 // ---- Beheer: policy drivers and criteria (beheerder) ----
 
-async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(Action::ManagePolicyDrivers) {
-        return e.into_response();
-    }
+async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManagePolicyDrivers)?;
     let c = viewer.chrome();
-    let list = match state.store.policy_drivers().await {
-        Ok(list) => list,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let list = state.store.policy_drivers().await?;
     let rows = list
         .into_iter()
         .map(|d| (format!("/beheer/drijfveren/{}", d.id), vec![d.name, d.code]))
         .collect();
-    render(&admin::ListPage {
+    Ok(render(&admin::ListPage {
         title: c.t("admin.drivers"),
         intro: c.t("admin.drivers_text"),
         new_href: "/beheer/drijfveren/nieuw".into(),
@@ -575,7 +565,7 @@ async fn driver_list(State(state): State<AppState>, viewer: Viewer) -> Response 
         columns: vec![c.t("field.name"), c.t("field.code")],
         rows,
         c,
-    })
+    }))
 }
 
 impl Managed for PolicyDriver {
@@ -626,15 +616,10 @@ impl Managed for PolicyDriver {
     }
 }
 
-async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(Action::ManageCriteria) {
-        return e.into_response();
-    }
+async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManageCriteria)?;
     let c = viewer.chrome();
-    let list = match state.store.criteria().await {
-        Ok(list) => list,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let list = state.store.criteria().await?;
     let rows = list
         .into_iter()
         .map(|k| {
@@ -648,7 +633,7 @@ async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Respon
             )
         })
         .collect();
-    render(&admin::ListPage {
+    Ok(render(&admin::ListPage {
         title: c.t("admin.criteria"),
         intro: c.t("admin.criteria_text"),
         new_href: "/beheer/criteria/nieuw".into(),
@@ -660,7 +645,7 @@ async fn criterion_list(State(state): State<AppState>, viewer: Viewer) -> Respon
         ],
         rows,
         c,
-    })
+    }))
 }
 
 impl Managed for Criterion {

@@ -68,15 +68,6 @@ impl AccountPage {
     }
 }
 
-/// Every page of this module is about the logged-in person; anyone else is sent to log in.
-fn to_login(viewer: &Viewer) -> Response {
-    Redirect::to(&format!(
-        "/inloggen?terug={}",
-        crate::http::redirect::urlencode(&viewer.path)
-    ))
-    .into_response()
-}
-
 async fn page(
     state: &AppState,
     viewer: &Viewer,
@@ -85,11 +76,8 @@ async fn page(
     revoke_tokens: bool,
     new_token: Option<String>,
     done: Option<&'static str>,
-) -> Response {
-    let tokens = match state.store.api_tokens(user.id).await {
-        Ok(t) => t,
-        Err(e) => return Error::from(e).into_response(),
-    };
+) -> Result<Response, Error> {
+    let tokens = state.store.api_tokens(user.id).await?;
     let found = async {
         let institution = match user.institution_id {
             Some(id) => Some(state.store.institution(id).await?.data.name),
@@ -99,10 +87,7 @@ async fn page(
         let has_password = !state.store.password_hash(user.id).await?.is_empty();
         Ok::<_, stip_store::StoreError>((institution, sso, has_password))
     };
-    let (institution, sso, has_password) = match found.await {
-        Ok(f) => f,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let (institution, sso, has_password) = found.await?;
     let c = viewer.chrome();
     let role = c.label("role", user.role.code());
     let role_line = match &institution {
@@ -132,7 +117,7 @@ async fn page(
         done,
     });
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -141,10 +126,12 @@ struct Done {
     gedaan: String,
 }
 
-async fn show(State(state): State<AppState>, viewer: Viewer, Query(q): Query<Done>) -> Response {
-    let Some(user) = viewer.user.as_ref() else {
-        return to_login(&viewer);
-    };
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<Done>,
+) -> Result<Response, Error> {
+    let user = viewer.logged_in()?;
     let done = match q.gedaan.as_str() {
         "wachtwoord" => Some("account.password_changed"),
         "ingetrokken" => Some("account.token_revoked"),
@@ -176,16 +163,11 @@ async fn change_password(
     viewer: Viewer,
     jar: CookieJar,
     Form(p): Form<PasswordForm>,
-) -> Response {
-    let Some(user) = viewer.user.as_ref() else {
-        return to_login(&viewer);
-    };
+) -> Result<Response, Error> {
+    let user = viewer.logged_in()?;
     let revoke_tokens = checked(&p.revoke_tokens);
     let current = p.current_password.clone();
-    let stored = match state.store.password_hash(user.id).await {
-        Ok(h) => h,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let stored = state.store.password_hash(user.id).await?;
     let (password, hash) = (current.clone(), stored);
     let valid =
         tokio::task::spawn_blocking(move || super::password::verify_password(&password, &hash))
@@ -200,10 +182,9 @@ async fn change_password(
         let errors = Errors::new(viewer.lang, invalid);
         return page(&state, &viewer, user, errors, revoke_tokens, None, None).await;
     };
-    let hash = match tokio::task::spawn_blocking(move || hash_password(&new)).await {
-        Ok(h) => h,
-        Err(e) => return Error::Internal(format!("hashing a password: {e}")).into_response(),
-    };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|e| Error::Internal(format!("hashing a password: {e}")))?;
     let session = jar
         .get(SESSION_COOKIE)
         .map(|c| token_hash(c.value()))
@@ -212,10 +193,8 @@ async fn change_password(
         hash: &hash,
         revoke_tokens,
     };
-    if let Err(e) = state.store.change_password(user.id, &new, &session).await {
-        return Error::from(e).into_response();
-    }
-    Redirect::to("/account?gedaan=wachtwoord").into_response()
+    state.store.change_password(user.id, &new, &session).await?;
+    Ok(Redirect::to("/account?gedaan=wachtwoord").into_response())
 }
 
 /// The most a token's name may be: it is a label, not a document.
@@ -232,10 +211,8 @@ async fn create_token(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(p): Form<TokenForm>,
-) -> Response {
-    let Some(user) = viewer.user.as_ref() else {
-        return to_login(&viewer);
-    };
+) -> Result<Response, Error> {
+    let user = viewer.logged_in()?;
     let name = match stip_core::error::optional_text(&p.token_name, MAX_TOKEN_NAME) {
         Ok(n) => n,
         Err(code) => {
@@ -244,13 +221,10 @@ async fn create_token(
         }
     };
     let (token, hash) = new_api_token();
-    if let Err(e) = state
+    state
         .store
         .create_named_api_token(&hash, user.id, &name)
-        .await
-    {
-        return Error::from(e).into_response();
-    }
+        .await?;
     let errors = Errors::none(viewer.lang);
     page(&state, &viewer, user, errors, true, Some(token), None).await
 }
@@ -259,14 +233,12 @@ async fn revoke_token(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-) -> Response {
-    let Some(user) = viewer.user.as_ref() else {
-        return to_login(&viewer);
-    };
-    match state.store.revoke_api_token(user.id, id).await {
-        Ok(true) => Redirect::to("/account?gedaan=ingetrokken").into_response(),
+) -> Result<Response, Error> {
+    let user = viewer.logged_in()?;
+    if state.store.revoke_api_token(user.id, id).await? {
+        Ok(Redirect::to("/account?gedaan=ingetrokken").into_response())
+    } else {
         // Someone else's token, or one already gone: nothing of yours by that id.
-        Ok(false) => Error::NotFound.into_response(),
-        Err(e) => Error::from(e).into_response(),
+        Err(Error::NotFound)
     }
 }

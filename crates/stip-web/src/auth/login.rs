@@ -93,7 +93,7 @@ async fn login(
     viewer: Viewer,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> Result<Response, Error> {
     let refuse = |email: String, wait: Option<u64>| {
         let mut res = render(&LoginPage {
             failed: wait.is_none(),
@@ -124,23 +124,18 @@ async fn login(
             ..LoginPage::new(&viewer, &state, email, &form.terug)
         });
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return res;
+        return Ok(res);
     }
     // No account has such an address: refused before it costs a database row or a query (a
     // control character is also what PostgreSQL cannot store in text).
     if email.len() > MAX_EMAIL || email.chars().any(char::is_control) {
-        return refuse(String::new(), None);
+        return Ok(refuse(String::new(), None));
     }
     let address = viewer.address.as_str();
-    match LoginThrottle::wait(&state.store, &email, address).await {
-        Ok(Some(wait)) => return refuse(email, Some(wait)),
-        Ok(None) => {}
-        Err(e) => return e.into_response(),
+    if let Some(wait) = LoginThrottle::wait(&state.store, &email, address).await? {
+        return Ok(refuse(email, Some(wait)));
     }
-    let found = match state.store.user_for_login(&email).await {
-        Ok(found) => found,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let found = state.store.user_for_login(&email).await?;
     let password = form.password.clone();
     // Without an account, verify against a fixed hash anyway, so timing does not tell.
     let hash = found
@@ -153,36 +148,27 @@ async fn login(
     let user = match found {
         Some((user, _)) if valid && user.active => user,
         _ => {
-            if let Err(e) = LoginThrottle::fail(&state.store, &email, address).await {
-                return e.into_response();
-            }
-            return refuse(email, None);
+            LoginThrottle::fail(&state.store, &email, address).await?;
+            return Ok(refuse(email, None));
         }
     };
-    if let Err(e) = LoginThrottle::succeed(&state.store, &email, address).await {
-        return e.into_response();
-    }
+    LoginThrottle::succeed(&state.store, &email, address).await?;
     // With SURFconext, the beheerder may keep passwords for beheerders only.
-    match state.store.login_settings().await {
-        Ok(rules) if !rules.allows_password(&user, state.oidc.is_some()) => {
-            let mut res = render(&LoginPage {
-                password_refused: true,
-                ..LoginPage::new(&viewer, &state, email, &form.terug)
-            });
-            *res.status_mut() = StatusCode::FORBIDDEN;
-            return res;
-        }
-        Ok(_) => {}
-        Err(e) => return Error::from(e).into_response(),
+    let rules = state.store.login_settings().await?;
+    if !rules.allows_password(&user, state.oidc.is_some()) {
+        let mut res = render(&LoginPage {
+            password_refused: true,
+            ..LoginPage::new(&viewer, &state, email, &form.terug)
+        });
+        *res.status_mut() = StatusCode::FORBIDDEN;
+        return Ok(res);
     }
-    match start_session(&state, user.id, None, is_https(&headers)).await {
-        Ok(cookie) => (
-            CookieJar::new().add(cookie),
-            Redirect::to(&local_path(&form.terug)),
-        )
-            .into_response(),
-        Err(e) => e.into_response(),
-    }
+    let cookie = start_session(&state, user.id, None, is_https(&headers)).await?;
+    Ok((
+        CookieJar::new().add(cookie),
+        Redirect::to(&local_path(&form.terug)),
+    )
+        .into_response())
 }
 
 /// Ends the session; one begun at SURFconext ends there too, where the provider offers that.

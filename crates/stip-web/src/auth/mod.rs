@@ -16,15 +16,17 @@ pub mod viewer;
 
 use crate::AppState;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use identify::identify;
 pub use viewer::Viewer;
 
-/// Logging in and out, the account page, SURFconext's way in and the login settings.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// Logging in and out, the account page, and SURFconext's login and settings (pages and API).
+pub fn routes() -> OpenApiRouter<AppState> {
+    let pages = Router::new()
         .merge(login::routes())
         .merge(account::routes())
         .merge(sso::flow::routes())
-        .merge(sso::settings::routes())
+        .merge(sso::settings::routes());
+    sso::settings::api_routes().merge(pages.into())
 }

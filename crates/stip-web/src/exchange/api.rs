@@ -111,9 +111,7 @@ async fn institution_for(
     viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<stip_core::institution::Institution, ImportRefusal> {
-    if viewer.user.is_none() {
-        return Err(Error::LoginRequired.into());
-    }
+    viewer.require_login()?;
     let lists = state.lists().await?;
     let found = match raw.map(str::trim).filter(|r| !r.is_empty()) {
         Some(raw) => {
@@ -388,9 +386,7 @@ pub async fn commit(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Response, Error> {
-    if viewer.user.is_none() {
-        return Err(Error::LoginRequired);
-    }
+    viewer.require_login()?;
     let Some((stored, institution)) = stored_for(&state, &viewer, id).await? else {
         return Err(Error::NotFound);
     };
@@ -465,7 +461,7 @@ pub struct ExportFormat {
 /// Every project of the list view (its filters and order, all pages) that the caller may see,
 /// as XLSX, CSV (`;`, UTF-8 with BOM) or JSON in the exchange format.
 #[utoipa::path(get, path = "/api/v1/projects/export", tag = "projects", operation_id = "export_projects",
-    params(ExportFormat, crate::portfolio::api::ListParams), security((), ("token" = []), ("session" = [])),
+    params(ExportFormat, crate::http::extract::ListParams), security((), ("token" = []), ("session" = [])),
     responses((status = 200, description = "The file", content(
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("text/csv"),

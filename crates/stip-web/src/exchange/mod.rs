@@ -1,7 +1,7 @@
 //! Import and export in the web layer (and the words the CLI prints): problems and file errors
 //! as sentences in the reader's language, naming the row and the column as the file has them.
 
-pub mod api;
+mod api;
 mod pages;
 
 use crate::AppState;
@@ -29,8 +29,8 @@ use stip_store::{Store, StoreError};
 pub const MAX_UPLOAD: usize = stip_core::exchange::sheet::DEFAULT_MAX_BYTES + 64 * 1024;
 
 /// The import pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
-pub fn routes() -> axum::Router<crate::AppState> {
-    pages::routes()
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::routes().merge(pages::routes().into())
 }
 
 /// "rij 14, kolom 'Startdatum': '31-02-2021' is geen datum; …"

@@ -98,9 +98,7 @@ async fn upload_form(
     viewer: Viewer,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Response, Error> {
-    if viewer.user.is_none() {
-        return Ok(Redirect::to("/inloggen?terug=/projecten/importeren").into_response());
-    }
+    viewer.require_login()?;
     let institutions = importable(&state, &viewer).await?;
     if institutions.is_empty() {
         return Err(Error::Forbidden);
@@ -123,10 +121,12 @@ async fn upload(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Error> {
-    if viewer.user.is_none() {
+    // Someone who may import for no institution (anyone not logged in) is refused before the
+    // upload is read.
+    let institutions = importable(&state, &viewer).await?;
+    if institutions.is_empty() {
         return Err(Error::Forbidden);
     }
-    let institutions = importable(&state, &viewer).await?;
     let upload = read_upload(&headers, body).await;
     let raw = upload
         .fields
@@ -144,9 +144,6 @@ async fn upload(
         Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
     };
     let Some(institution) = institution else {
-        if institutions.is_empty() {
-            return Err(Error::Forbidden);
-        }
         // An informatiemanager naming another institution is told which one is theirs.
         let own = institutions
             .iter()
@@ -483,11 +480,7 @@ async fn show(
     Id(id): Id,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, Error> {
-    if viewer.user.is_none() {
-        return Ok(
-            Redirect::to(&format!("/inloggen?terug=/projecten/importeren/{id}")).into_response(),
-        );
-    }
+    viewer.require_login()?;
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
     match preview_page(&state, &viewer, &stored, &institution, &q, None).await? {
         Ok(page) => Ok(render(&page)),

@@ -242,10 +242,12 @@ impl IntoResponse for Error {
 impl Viewer {
     /// `Ok` when logged in; otherwise [`Error::LoginRequired`].
     pub fn require_login(&self) -> Result<(), Error> {
-        match self.user {
-            Some(_) => Ok(()),
-            None => Err(Error::LoginRequired),
-        }
+        self.logged_in().map(|_| ())
+    }
+
+    /// The person logged in; otherwise [`Error::LoginRequired`].
+    pub fn logged_in(&self) -> Result<&stip_core::user::User, Error> {
+        self.user.as_ref().ok_or(Error::LoginRequired)
     }
 
     /// `Ok` when allowed; [`Error::LoginRequired`] for someone not logged in, else

@@ -2,14 +2,17 @@
 //! bodies and HTML forms — each refused with an answer that says what was wrong.
 
 use crate::Error;
+use crate::http::schema::*;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use stip_core::portfolio::ListQuery;
 use stip_core::{ErrorCode, Invalid};
+use utoipa::IntoParams;
 
 /// The `{id}` of a record's path. Anything that is not an id of a record (`abc`, `-1`, a number
 /// beyond 2^63) is answered as any id that does not exist: 404.
@@ -41,6 +44,63 @@ impl<S: Send + Sync> FromRequestParts<S> for Listing {
             url::form_urlencoded::parse(query.as_bytes()).into_owned(),
         )))
     }
+}
+
+/// What [`Listing`] reads, as the OpenAPI document describes it: the list's filters, with the
+/// same names as the list page's.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// BRIN code of an institution.
+    #[param(pattern = r"^\s*([0-9]{2}[A-Za-z0-9]{2})?\s*$")]
+    institution: String,
+    /// Theme code (any of the project's themes).
+    theme: String,
+    /// `1`: only projects whose main theme is `theme`.
+    #[param(schema_with = flag_filter)]
+    primary_only: String,
+    /// A second theme code the project must also have.
+    also_theme: String,
+    /// ISO date: running projects whose status was last set before it, or at an unknown date
+    /// (out of date when it is 90 days ago).
+    #[param(schema_with = optional_date)]
+    status_before: String,
+    /// `1`: only projects shareable as an example (a case).
+    #[param(schema_with = flag_filter)]
+    shareable: String,
+    /// Perspective quadrant: leaning this way on both axes (1–2 or 4–5 on each).
+    #[param(schema_with = quadrant_filter)]
+    quadrant: String,
+    #[param(schema_with = phase_filter)]
+    phase: String,
+    #[param(schema_with = status_filter)]
+    status: String,
+    /// Karakter.
+    #[param(schema_with = character_filter)]
+    character: String,
+    #[param(schema_with = horizon_filter)]
+    horizon: String,
+    /// `strategisch`, `operationeel`, `ict` or `business`.
+    #[param(schema_with = perspective_filter)]
+    perspective: String,
+    /// Policy driver code.
+    driver: String,
+    /// MORA process area code (`GET /api/v1/mora-areas`); a main area also finds the projects
+    /// mapped to its sub-areas.
+    mora: String,
+    /// Text the title, summary or description contains.
+    #[param(max_length = 200)]
+    q: String,
+    /// `-` first for descending.
+    #[param(schema_with = sorts)]
+    sort: String,
+    /// From 1; empty is the first page.
+    #[param(schema_with = page_numbers)]
+    page: String,
+    /// 1–200; empty is the default, 50.
+    #[param(schema_with = page_sizes)]
+    per_page: String,
 }
 
 /// Reads a JSON body. What is wrong is a 422 naming the field as it was sent: an unknown field,

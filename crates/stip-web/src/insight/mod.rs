@@ -3,15 +3,18 @@
 //! and under `/api/v1/insight`, `/api/v1/search` and `/api/v1/projects/{id}/similar`. The
 //! counts come from the store's tallies; every page counts only what the viewer may see.
 
-pub mod api;
-pub mod pages;
-
 mod balance;
 mod counting;
 mod crosslinks;
 mod overview;
 mod roadmap;
 mod search;
+
+// The home page of someone logged in is the network overview; a project's page shows as many
+// similar projects as `SIMILAR`.
+pub(crate) use counting::PageParams;
+pub(crate) use overview::overview_page;
+pub(crate) use search::SIMILAR;
 
 use crate::auth::Viewer;
 use crate::i18n::Lang;
@@ -25,6 +28,16 @@ use stip_core::number::Hundredths;
 use stip_core::portfolio::{Character, Horizon, ListQuery, ListRequest, Quadrant};
 use stip_store::insight::Snippet;
 use utoipa::ToSchema;
+
+/// The area's pages and API operations, each in its sub-feature.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .merge(overview::routes())
+        .merge(balance::routes())
+        .merge(crosslinks::routes())
+        .merge(roadmap::routes())
+        .merge(search::routes())
+}
 
 /// Whole euros, as the reader writes them: "€ 12.500" / "€12,500".
 pub fn euros(lang: Lang, cents: i64) -> String {

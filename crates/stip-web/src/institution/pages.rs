@@ -10,7 +10,7 @@ use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use std::sync::Arc;
 use stip_core::access::Action;
@@ -72,16 +72,11 @@ async fn show(
     }))
 }
 
-async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(Action::ManageInstitutions) {
-        return e.into_response();
-    }
-    let list = match state.store.institutions().await {
-        Ok(l) => l,
-        Err(e) => return Error::from(e).into_response(),
-    };
+async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManageInstitutions)?;
+    let list = state.store.institutions().await?;
     let c = viewer.chrome();
-    render(&admin::ListPage {
+    Ok(render(&admin::ListPage {
         title: c.t("admin.institutions"),
         intro: c.t("admin.institutions_text"),
         new_href: "/beheer/instellingen/nieuw".into(),
@@ -109,7 +104,7 @@ async fn admin_list(State(state): State<AppState>, viewer: Viewer) -> Response {
             })
             .collect(),
         c,
-    })
+    }))
 }
 
 impl Managed for Institution {

@@ -3,8 +3,8 @@
 //! and a calendar feed per person. Pages under `/bijeenkomsten`, the API under
 //! `/api/v1/meetings`.
 
-pub mod api;
-pub mod pages;
+mod api;
+mod pages;
 mod report;
 
 use crate::auth::Viewer;
@@ -18,6 +18,11 @@ use stip_core::meeting::{CalendarEntry, Meeting, MeetingData, MeetingInput};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use utoipa::ToSchema;
+
+/// The area's pages and API operations.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::routes().merge(pages::routes().into())
+}
 
 /// Checks a meeting as typed against the agenda and the portfolio: the case must be a project
 /// `actor` may see (or the case the meeting already had, `kept`, which they may leave as it is).

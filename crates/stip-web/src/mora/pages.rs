@@ -29,15 +29,10 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::manage::<MoraArea>())
 }
 
-async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if let Err(e) = viewer.require(Action::ManageMoraAreas) {
-        return e.into_response();
-    }
+async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
+    viewer.require(Action::ManageMoraAreas)?;
     let c = viewer.chrome();
-    let areas = match state.store.mora_areas().await {
-        Ok(list) => list,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let areas = state.store.mora_areas().await?;
     let name_of = |code: &str| {
         areas
             .iter()
@@ -57,7 +52,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
             )
         })
         .collect();
-    render(&admin::ListPage {
+    Ok(render(&admin::ListPage {
         title: c.t("mora.title"),
         intro: c.t("mora.intro"),
         new_href: format!("{PATH}/nieuw"),
@@ -65,7 +60,7 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
         columns: vec![c.t("field.name"), c.t("field.code"), c.t("field.parent")],
         rows,
         c,
-    })
+    }))
 }
 
 impl Managed for MoraArea {
@@ -153,37 +148,33 @@ fn why_kept(c: &Chrome, why: InUse) -> String {
 
 /// Asks before deleting, or says why the area stays: a page of its own, so it works without
 /// JavaScript.
-async fn delete_page(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    if let Err(e) = viewer.require(Action::ManageMoraAreas) {
-        return e.into_response();
-    }
+async fn delete_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageMoraAreas)?;
     let c = viewer.chrome();
-    let (area, in_use) = match tokio::try_join!(found(&state, id), state.store.mora_area_in_use(id))
-    {
-        Ok(pair) => pair,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let (area, in_use) = tokio::try_join!(found(&state, id), state.store.mora_area_in_use(id))?;
     let kept = in_use.map(|why| why_kept(&c, why));
-    render(&DeletePage { c, area, kept })
+    Ok(render(&DeletePage { c, area, kept }))
 }
 
-async fn delete(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    if let Err(e) = viewer.require(Action::ManageMoraAreas) {
-        return e.into_response();
-    }
-    let area = match found(&state, id).await {
-        Ok(area) => area,
-        Err(e) => return Error::from(e).into_response(),
-    };
-    match state.store.delete_mora_area(id).await {
-        Ok(Ok(())) => Redirect::to(PATH).into_response(),
-        Ok(Err(why)) => {
+async fn delete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, Error> {
+    viewer.require(Action::ManageMoraAreas)?;
+    let area = found(&state, id).await?;
+    Ok(match state.store.delete_mora_area(id).await? {
+        Ok(()) => Redirect::to(PATH).into_response(),
+        Err(why) => {
             let c = viewer.chrome();
             let kept = Some(why_kept(&c, why));
             let mut res = render(&DeletePage { c, area, kept });
             *res.status_mut() = StatusCode::CONFLICT;
             res
         }
-        Err(e) => Error::from(e).into_response(),
-    }
+    })
 }

@@ -2,7 +2,8 @@
 //! validation as the form, and 409 with what changed when a save starts from a stale version.
 
 use crate::auth::Viewer;
-use crate::http::extract::{Id, Listing, json_body};
+use crate::http::extract::{Id, ListParams, Listing, json_body};
+use crate::linked::visible_or_not_found;
 use crate::{AppState, Error};
 use axum::Json;
 use axum::body::Bytes;
@@ -17,12 +18,11 @@ use stip_core::merge::changed_since;
 use stip_core::portfolio::*;
 use stip_core::{ErrorCode, Invalid};
 use stip_store::portfolio::{Edit, Edited, Saved};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::json::*;
-pub use super::json::{ProjectJson, ProjectWrite};
+use super::json::{ProjectJson, ProjectWrite};
 
 /// The routes with their OpenAPI paths, declared once.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -30,62 +30,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(read, update, patch, delete))
         .routes(routes!(history))
-}
-
-/// Filters of the list; the same names as the list page's.
-#[derive(Deserialize, IntoParams, Default)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// BRIN code of an institution.
-    #[param(pattern = r"^\s*([0-9]{2}[A-Za-z0-9]{2})?\s*$")]
-    institution: String,
-    /// Theme code (any of the project's themes).
-    theme: String,
-    /// `1`: only projects whose main theme is `theme`.
-    #[param(schema_with = flag_filter)]
-    primary_only: String,
-    /// A second theme code the project must also have.
-    also_theme: String,
-    /// ISO date: running projects whose status was last set before it, or at an unknown date
-    /// (out of date when it is 90 days ago).
-    #[param(schema_with = optional_date)]
-    status_before: String,
-    /// `1`: only projects shareable as an example (a case).
-    #[param(schema_with = flag_filter)]
-    shareable: String,
-    /// Perspective quadrant: leaning this way on both axes (1–2 or 4–5 on each).
-    #[param(schema_with = quadrant_filter)]
-    quadrant: String,
-    #[param(schema_with = phase_filter)]
-    phase: String,
-    #[param(schema_with = status_filter)]
-    status: String,
-    /// Karakter.
-    #[param(schema_with = character_filter)]
-    character: String,
-    #[param(schema_with = horizon_filter)]
-    horizon: String,
-    /// `strategisch`, `operationeel`, `ict` or `business`.
-    #[param(schema_with = perspective_filter)]
-    perspective: String,
-    /// Policy driver code.
-    driver: String,
-    /// MORA process area code (`GET /api/v1/mora-areas`); a main area also finds the projects
-    /// mapped to its sub-areas.
-    mora: String,
-    /// Text the title, summary or description contains.
-    #[param(max_length = 200)]
-    q: String,
-    /// `-` first for descending.
-    #[param(schema_with = sorts)]
-    sort: String,
-    /// From 1; empty is the first page.
-    #[param(schema_with = page_numbers)]
-    page: String,
-    /// 1–200; empty is the default, 50.
-    #[param(schema_with = page_sizes)]
-    per_page: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -168,23 +112,6 @@ pub async fn list(
     }))
 }
 
-pub(crate) async fn visible(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-) -> Result<Arc<Project>, Error> {
-    let p = state.store.project(id).await?;
-    if viewer.may(Action::ViewProject {
-        institution_id: p.institution_id,
-        visibility: p.data.visibility,
-    }) {
-        Ok(p)
-    } else {
-        // The same answer as for a project that does not exist, so none tells it does.
-        Err(Error::NotFound)
-    }
-}
-
 /// One project.
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", operation_id = "read_project", params(("id" = i64, Path)), security((), ("token" = []), ("session" = [])),
     responses((status = 200, description = "The project", body = ProjectJson),
@@ -196,7 +123,7 @@ pub async fn read(
     Id(id): Id,
 ) -> Result<Json<ProjectJson>, Error> {
     Ok(Json(ProjectJson::from(
-        &*visible(&state, &viewer, id).await?,
+        &*visible_or_not_found(&state, &viewer, id).await?,
     )))
 }
 
@@ -210,7 +137,7 @@ pub async fn history(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<Vec<HistoryJson>>, Error> {
-    let p = visible(&state, &viewer, id).await?;
+    let p = visible_or_not_found(&state, &viewer, id).await?;
     let history = state.store.project_history(id).await?;
     Ok(Json(history_json(&viewer, p.institution_id, history)))
 }
@@ -227,9 +154,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Error> {
-    if viewer.user.is_none() {
-        return Err(Error::LoginRequired);
-    }
+    viewer.require_login()?;
     let write: ProjectWrite = json_body(&headers, &body)?;
     let lists = state.lists().await?;
     let mut invalid = Invalid::default();
@@ -505,10 +430,8 @@ pub async fn patch(
 /// writes learn nothing about which exist), 404 when the caller may not see it, 403 when they
 /// may only read it.
 async fn editable(state: &AppState, viewer: &Viewer, id: i64) -> Result<Arc<Project>, Error> {
-    if viewer.user.is_none() {
-        return Err(Error::LoginRequired);
-    }
-    let p = visible(state, viewer, id).await?;
+    viewer.require_login()?;
+    let p = visible_or_not_found(state, viewer, id).await?;
     if viewer.may(Action::EditProject {
         institution_id: p.institution_id,
     }) {
@@ -534,19 +457,11 @@ pub async fn delete(
     Id(id): Id,
 ) -> Result<StatusCode, Error> {
     // Writing needs a login whatever the id: anonymous writes learn nothing about which exist.
-    if viewer.user.is_none() {
-        return Err(Error::LoginRequired);
-    }
-    let p = visible(&state, &viewer, id).await?;
-    if !viewer.may(Action::DeleteProject {
+    viewer.require_login()?;
+    let p = visible_or_not_found(&state, &viewer, id).await?;
+    viewer.require(Action::DeleteProject {
         institution_id: p.institution_id,
-    }) {
-        return Err(if viewer.user.is_none() {
-            Error::LoginRequired
-        } else {
-            Error::Forbidden
-        });
-    }
+    })?;
     state.store.delete_project(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use stip_core::number::Hundredths;
 use stip_core::portfolio::*;
 
+use crate::http::schema::*;
 use utoipa::ToSchema;
-use utoipa::openapi::{Object, ObjectBuilder, Schema};
 
 /// A project as the API shows it.
 #[derive(Serialize, ToSchema)]
@@ -217,147 +217,6 @@ pub struct ProjectWrite {
     /// Read-only: ignored.
     #[schema(value_type = Option<String>, read_only)]
     pub updated_at: Option<serde_json::Value>,
-}
-
-/// Whether a code field may be left empty, and how.
-#[derive(Clone, Copy)]
-pub(super) enum Empty {
-    No,
-    /// `""` means "not set" (a query parameter).
-    Text,
-    /// `""` or `null` mean "not set" (a JSON field).
-    TextOrNull,
-}
-
-/// A string that is one of `codes`, or empty where `empty` allows it.
-pub(super) fn code_schema(codes: impl IntoIterator<Item = String>, empty: Empty) -> Object {
-    use utoipa::openapi::schema::{SchemaType, Type};
-    let codes: Vec<String> = codes.into_iter().collect();
-    if let Empty::Text = empty {
-        // A query parameter is read trimmed, so blanks around a code (or only blanks) are fine.
-        return ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some(format!(r"^\s*({})?\s*$", codes.join("|"))))
-            .build();
-    }
-    let mut values: Vec<serde_json::Value> = codes.into_iter().map(Into::into).collect();
-    let mut builder = ObjectBuilder::new().schema_type(Type::String);
-    match empty {
-        Empty::No | Empty::Text => {}
-        Empty::TextOrNull => {
-            values.extend([serde_json::Value::from(""), serde_json::Value::Null]);
-            builder = builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]));
-        }
-    }
-    builder.enum_values(Some(values)).build()
-}
-
-pub(super) fn codes<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-) -> impl Iterator<Item = String> {
-    all.iter().map(move |c| code(*c).to_string())
-}
-
-pub(super) fn phases() -> Object {
-    code_schema(codes(Phase::ALL, Phase::code), Empty::No)
-}
-pub(super) fn statuses() -> Object {
-    code_schema(codes(Status::ALL, Status::code), Empty::TextOrNull)
-}
-pub(super) fn effort_units() -> Object {
-    code_schema(codes(EffortUnit::ALL, EffortUnit::code), Empty::TextOrNull)
-}
-pub(super) fn horizons() -> Object {
-    code_schema(codes(Horizon::ALL, Horizon::code), Empty::TextOrNull)
-}
-pub(super) fn characters() -> Object {
-    code_schema(codes(Character::ALL, Character::code), Empty::TextOrNull)
-}
-pub(super) fn visibilities() -> Object {
-    code_schema(codes(Visibility::ALL, Visibility::code), Empty::TextOrNull)
-}
-pub(super) fn phase_filter() -> Object {
-    code_schema(codes(Phase::ALL, Phase::code), Empty::Text)
-}
-pub(super) fn status_filter() -> Object {
-    code_schema(codes(Status::ALL, Status::code), Empty::Text)
-}
-pub(super) fn horizon_filter() -> Object {
-    code_schema(codes(Horizon::ALL, Horizon::code), Empty::Text)
-}
-pub(super) fn character_filter() -> Object {
-    code_schema(codes(Character::ALL, Character::code), Empty::Text)
-}
-pub(super) fn perspective_filter() -> Object {
-    code_schema(
-        codes(PerspectivePole::ALL, PerspectivePole::code),
-        Empty::Text,
-    )
-}
-pub(super) fn quadrant_filter() -> Object {
-    code_schema(
-        codes(
-            stip_core::portfolio::Quadrant::ALL,
-            stip_core::portfolio::Quadrant::code,
-        ),
-        Empty::Text,
-    )
-}
-pub(super) fn flag_filter() -> Object {
-    code_schema(
-        ["1", "0", "true", "false", "on"].map(String::from),
-        Empty::Text,
-    )
-}
-pub(super) fn sorts() -> Object {
-    let keys: Vec<String> = codes(SortKey::ALL, SortKey::code).collect();
-    let descending = keys.iter().map(|k| format!("-{k}")).collect::<Vec<_>>();
-    code_schema(keys.into_iter().chain(descending), Empty::Text)
-}
-
-/// A whole number from 1 to `max`, or empty for the default.
-pub(super) fn whole_or_empty(max: u32) -> Schema {
-    use utoipa::openapi::schema::{AnyOfBuilder, Type};
-    AnyOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .minimum(Some(1))
-                .maximum(Some(max)),
-        )
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .max_length(Some(0)),
-        )
-        .build()
-        .into()
-}
-pub(super) fn page_numbers() -> Schema {
-    whole_or_empty(1_000_000)
-}
-pub(super) fn page_sizes() -> Schema {
-    whole_or_empty(MAX_PER_PAGE)
-}
-
-/// A date as ISO `YYYY-MM-DD`; empty or `null` when not set.
-pub(super) fn optional_date() -> Schema {
-    use utoipa::openapi::schema::{KnownFormat, OneOfBuilder, SchemaFormat, Type};
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
-        )
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .max_length(Some(0)),
-        )
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .build()
-        .into()
 }
 
 impl ProjectWrite {

@@ -1,19 +1,19 @@
 //! The project portfolio on the web: the list with filters, project pages, the project form
 //! with conflict handling, and the `/api/v1/projects` API.
 
-pub mod api;
+mod api;
 mod json;
-pub(crate) mod pages;
+mod pages;
 
 use crate::AppState;
-use axum::Router;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use stip_core::portfolio::ProjectInput;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
-pub fn routes() -> Router<AppState> {
-    pages::routes()
+pub fn routes() -> OpenApiRouter<AppState> {
+    api::routes().merge(pages::routes().into())
 }
 
 /// The project form as the browser sends it: checked checkboxes (`themes`, `drivers`,

@@ -5,6 +5,7 @@ use crate::auth::Viewer;
 use crate::http::extract::Form;
 use crate::http::extract::{Id, Listing};
 use crate::i18n::Lang;
+use crate::linked::visible_or_not_found;
 use crate::lists::Lists;
 use crate::ui::form::Errors;
 use crate::ui::layout::{Chrome, render};
@@ -181,75 +182,42 @@ struct Flash {
     samengevoegd: String,
 }
 
-/// The project if the viewer may see it. A project the viewer may not see is "not found", to
-/// everyone alike, so no answer tells that it exists (the 404 page offers an anonymous visitor
-/// the login).
-async fn visible_project(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-) -> Result<Arc<Project>, Response> {
-    let p = state
-        .store
-        .project(id)
-        .await
-        .map_err(|e| Error::from(e).into_response())?;
-    if viewer.may(Action::ViewProject {
-        institution_id: p.institution_id,
-        visibility: p.data.visibility,
-    }) {
-        Ok(p)
-    } else {
-        Err(Error::NotFound.into_response())
-    }
-}
-
 async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
     Query(flash): Query<Flash>,
-) -> Response {
-    let p = match visible_project(&state, &viewer, id).await {
-        Ok(p) => p,
-        Err(res) => return res,
-    };
+) -> Result<Response, Error> {
+    let p = visible_or_not_found(&state, &viewer, id).await?;
     let scope = stip_core::access::project_scope(&viewer.actor);
     let similar = state
         .store
-        .similar(id, scope, crate::insight::api::SIMILAR)
+        .similar(id, scope, crate::insight::SIMILAR)
         .await;
-    let (lists, history, similar) = match (
-        state.lists().await,
-        state.store.project_history(id).await,
-        similar,
-    ) {
-        (Ok(l), Ok(h), Ok(s)) => (
-            l,
-            visible_history(&viewer.actor, p.institution_id, h),
-            s.unwrap_or_default(),
-        ),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-            return Error::from(e).into_response();
-        }
-    };
+    let lists = state.lists().await?;
+    let history = visible_history(
+        &viewer.actor,
+        p.institution_id,
+        state.store.project_history(id).await?,
+    );
+    let similar = similar?.unwrap_or_default();
     let can_edit = viewer.may(Action::EditProject {
         institution_id: p.institution_id,
     });
     let c = viewer.chrome();
-    let review = if can_edit {
-        match state.store.open_review(id).await {
-            Ok(Some(r)) => match crate::agenda::theme_names(&state).await {
-                Ok(names) => Some(crate::agenda::review_text(&c, &r, &names)),
-                Err(e) => return Error::from(e).into_response(),
-            },
-            Ok(None) => None,
-            Err(e) => return Error::from(e).into_response(),
-        }
-    } else {
-        None
+    let review = match can_edit {
+        true => state.store.open_review(id).await?,
+        false => None,
     };
-    render(&ShowPage {
+    let review = match review {
+        Some(r) => Some(crate::agenda::review_text(
+            &c,
+            &r,
+            &crate::agenda::theme_names(&state).await?,
+        )),
+        None => None,
+    };
+    Ok(render(&ShowPage {
         c,
         p,
         lists,
@@ -259,7 +227,7 @@ async fn show(
         saved: !flash.opgeslagen.is_empty(),
         merged: !flash.samengevoegd.is_empty(),
         review,
-    })
+    }))
 }
 
 /// The conflict page's part of the form: what was saved since the edit's version, and the
@@ -410,9 +378,7 @@ fn new_input() -> ProjectInput {
 }
 
 async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
-    if viewer.user.is_none() {
-        return Ok(Redirect::to("/inloggen?terug=/projecten/nieuw").into_response());
-    }
+    viewer.require_login()?;
     if !can_create(&viewer) {
         return Err(Error::Forbidden);
     }
@@ -446,7 +412,7 @@ async fn create(
     viewer: Viewer,
     Form(form): Form<ProjectForm>,
 ) -> Result<Response, Error> {
-    if viewer.user.is_none() || !can_create(&viewer) {
+    if !can_create(&viewer) {
         return Err(Error::Forbidden);
     }
     let lists = state.lists().await?;
@@ -518,21 +484,17 @@ async fn create(
     Ok(Redirect::to(&format!("/projecten/{}?opgeslagen=1", p.id)).into_response())
 }
 
-async fn edit_form(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    let p = match visible_project(&state, &viewer, id).await {
-        Ok(p) => p,
-        Err(res) => return res,
-    };
-    if let Err(e) = viewer.require(Action::EditProject {
+async fn edit_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, Error> {
+    let p = visible_or_not_found(&state, &viewer, id).await?;
+    viewer.require(Action::EditProject {
         institution_id: p.institution_id,
-    }) {
-        return e.into_response();
-    }
-    let lists = match state.lists().await {
-        Ok(l) => l,
-        Err(e) => return Error::from(e).into_response(),
-    };
-    render(&FormPage {
+    })?;
+    let lists = state.lists().await?;
+    Ok(render(&FormPage {
         heading: edit_heading(&viewer.chrome(), &p.data.title),
         action: format!("/projecten/{id}"),
         cancel: format!("/projecten/{id}"),
@@ -552,7 +514,7 @@ async fn edit_form(State(state): State<AppState>, viewer: Viewer, Id(id): Id) ->
         conflict: None,
         me: viewer.user.as_ref().map(|u| u.id),
         c: viewer.chrome(),
-    })
+    }))
 }
 
 async fn update(
@@ -560,20 +522,14 @@ async fn update(
     viewer: Viewer,
     Id(id): Id,
     Form(form): Form<ProjectForm>,
-) -> Response {
-    let p = match visible_project(&state, &viewer, id).await {
-        Ok(p) => p,
-        Err(res) => return res,
-    };
+) -> Result<Response, Error> {
+    let p = visible_or_not_found(&state, &viewer, id).await?;
     if !viewer.may(Action::EditProject {
         institution_id: p.institution_id,
     }) {
-        return Error::Forbidden.into_response();
+        return Err(Error::Forbidden);
     }
-    let lists = match state.lists().await {
-        Ok(l) => l,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let lists = state.lists().await?;
     let input = form.input();
     let version = Version::from_form(&form.version);
     let page = |input: ProjectInput,
@@ -612,7 +568,7 @@ async fn update(
     };
     let mut data = match lists.with_references(|refs| ProjectData::parse(&input, refs)) {
         Ok(d) => d,
-        Err(invalid) => return invalid_page(input, invalid),
+        Err(invalid) => return Ok(invalid_page(input, invalid)),
     };
     // Back from the conflict page: each field both sides changed keeps the value chosen. A
     // field without a choice is shown again, merged once more with the version the edit
@@ -637,7 +593,7 @@ async fn update(
         .store
         .save_edit(id, base, Edit::Whole(&data), &viewer.editor())
         .await;
-    match saved {
+    Ok(match saved {
         Ok(Edited::Saved { merged, .. }) => {
             let also = if merged { "&samengevoegd=1" } else { "" };
             Redirect::to(&format!("/projecten/{id}?opgeslagen=1{also}")).into_response()
@@ -670,8 +626,8 @@ async fn update(
             res
         }
         Err(stip_store::StoreError::Invalid(invalid)) => invalid_page(input, invalid),
-        Err(e) => Error::from(e).into_response(),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 #[derive(Template)]
@@ -682,34 +638,32 @@ struct DeletePage {
 }
 
 /// Asks before deleting: a page of its own, so it works without JavaScript.
-async fn delete_page(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    let p = match visible_project(&state, &viewer, id).await {
-        Ok(p) => p,
-        Err(res) => return res,
-    };
-    if let Err(e) = viewer.require(Action::DeleteProject {
+async fn delete_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, Error> {
+    let p = visible_or_not_found(&state, &viewer, id).await?;
+    viewer.require(Action::DeleteProject {
         institution_id: p.institution_id,
-    }) {
-        return e.into_response();
-    }
-    render(&DeletePage {
+    })?;
+    Ok(render(&DeletePage {
         c: viewer.chrome(),
         p,
-    })
+    }))
 }
 
-async fn delete(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Response {
-    let p = match visible_project(&state, &viewer, id).await {
-        Ok(p) => p,
-        Err(res) => return res,
-    };
+async fn delete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Response, Error> {
+    let p = visible_or_not_found(&state, &viewer, id).await?;
     if !viewer.may(Action::DeleteProject {
         institution_id: p.institution_id,
     }) {
-        return Error::Forbidden.into_response();
+        return Err(Error::Forbidden);
     }
-    match state.store.delete_project(id).await {
-        Ok(()) => Redirect::to("/projecten").into_response(),
-        Err(e) => Error::from(e).into_response(),
-    }
+    state.store.delete_project(id).await?;
+    Ok(Redirect::to("/projecten").into_response())
 }

@@ -1,8 +1,8 @@
 //! Positionering (issue 16): an institution's own place on the quadrant, its aspects and its
 //! stakeholder map, mirrored against the network's anonymised distributions.
 
-pub mod api;
-pub mod pages;
+mod api;
+mod pages;
 
 use crate::auth::Viewer;
 use stip_core::access::Action;
@@ -11,6 +11,11 @@ use stip_store::StoreError;
 use stip_store::positioning::SavedPosition;
 
 use crate::AppState;
+
+/// The area's pages and API operations.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::routes().merge(pages::routes().into())
+}
 
 /// The viewer's institution, when they may read its positioning.
 pub(crate) fn own_institution(viewer: &Viewer) -> Option<i64> {

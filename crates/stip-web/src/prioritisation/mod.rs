@@ -8,9 +8,6 @@
 //! network chooses from the same set whoever looks). Each view may weigh the criteria its own
 //! way; a scenario may weigh them its own way again.
 
-pub mod api;
-pub mod pages;
-
 mod scenarios;
 mod scores;
 mod selection;
@@ -32,6 +29,15 @@ use stip_core::prioritisation::{Scored, Weight, score, weights};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use stip_store::prioritisation::Weighting;
+
+/// The area's pages and API operations, each in its sub-feature.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .merge(scores::routes())
+        .merge(selection::routes())
+        .merge(weighting::routes())
+        .merge(scenarios::routes())
+}
 
 /// Hours in a year's full-time job in the mbo (CAO mbo: 1.659), to count effort given in
 /// hours as FTE.

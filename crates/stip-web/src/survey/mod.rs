@@ -4,16 +4,13 @@
 //! and tables, exported, and printed as the meeting's appendix. Pages under `/enquetes` and
 //! `/enquete/{token}`, the API under `/api/v1/surveys`.
 
-pub mod api;
-pub mod pages;
-
 mod builder;
 mod invitations;
 mod respond;
 mod results;
 
-pub use respond::pages::{Waiting, keeps_stale_forms, waiting};
-pub(crate) use results::pages::{QuestionView, question_views};
+pub use respond::{Waiting, keeps_stale_forms, waiting};
+pub(crate) use results::{QuestionView, question_views};
 
 use crate::auth::Viewer;
 use crate::i18n::Lang;
@@ -32,6 +29,15 @@ use stip_core::survey::{
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use stip_store::survey::{Invitation, Submitted};
+
+/// The area's pages and API operations, each in its sub-feature.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .merge(builder::routes())
+        .merge(invitations::routes())
+        .merge(respond::routes())
+        .merge(results::routes())
+}
 
 /// Today, as surveys open and close by it.
 pub fn today() -> chrono::NaiveDate {

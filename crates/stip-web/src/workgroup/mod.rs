@@ -1,8 +1,10 @@
 //! The agenda's working groups (issue 16): a theme's SAD working group and the log of exchanges
 //! with it, read by everyone logged in and kept by the regiegroep.
 
-pub mod api;
-pub mod pages;
+mod api;
+mod pages;
+
+pub(crate) use pages::{ExchangeView, exchange_views};
 
 use crate::AppState;
 use crate::linked::linked;
@@ -10,6 +12,11 @@ use stip_core::Invalid;
 use stip_core::access::Actor;
 use stip_core::workgroup::{Exchange, ExchangeInput, WorkgroupData, WorkgroupInput};
 use stip_store::StoreError;
+
+/// The area's pages and API operations.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::routes().merge(pages::routes().into())
+}
 
 /// Checks a working group against the institutions.
 pub(crate) async fn checked_group(

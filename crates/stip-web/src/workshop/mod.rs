@@ -1,9 +1,6 @@
 //! The live workshop (issue 15): who takes part (by token, cookie or account), what each one may
 //! see, the results, and the stream of events every screen follows (server-sent events).
 
-pub mod api;
-pub mod pages;
-
 mod board;
 mod notes;
 mod participants;
@@ -12,7 +9,7 @@ mod setup;
 mod throttle;
 mod voting;
 
-pub(crate) use results::pages::{MeetingWorkshop, meeting_workshops};
+pub(crate) use results::{MeetingWorkshop, meeting_workshops};
 
 use crate::auth::Viewer;
 use crate::auth::token::token_hash;
@@ -27,6 +24,17 @@ use stip_core::access::Action;
 use stip_core::workshop::{Note, Participant, ThemeResult, Workshop, note_visible};
 use stip_store::StoreError;
 use stip_store::workshop::LiveEvent;
+
+/// The area's pages and API operations, each in its sub-feature.
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .merge(setup::routes())
+        .merge(participants::routes())
+        .merge(board::routes())
+        .merge(notes::routes())
+        .merge(voting::routes())
+        .merge(results::routes())
+}
 
 /// The cookie that keeps a participant without an account in their workshop.
 pub const PARTICIPANT_COOKIE: &str = "stip_deelname";
@@ -243,20 +251,21 @@ fn facilitator(viewer: &Viewer) -> Result<(), Error> {
     viewer.require(Action::RunWorkshops)
 }
 
-/// The workshop and the viewer's participant, or the answer for someone who is not one.
+/// The workshop and the viewer's participant; `None` for someone who does not take part (a
+/// page sends them to join), 403 for someone who only follows it.
 async fn participant_of(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
     id: i64,
-) -> Result<Result<(Workshop, stip_core::workshop::Participant), Response>, Error> {
+) -> Result<Option<(Workshop, stip_core::workshop::Participant)>, Error> {
     let w = state.store.workshop(id).await?;
     let t = taking(state, viewer, headers, &w, true).await?;
-    Ok(match t.participant {
-        Some(p) => Ok((w, p)),
-        None if t.follows => Err(Error::Forbidden.into_response()),
-        None => Err(to_join()),
-    })
+    match t.participant {
+        Some(p) => Ok(Some((w, p))),
+        None if t.follows => Err(Error::Forbidden),
+        None => Ok(None),
+    }
 }
 
 // ---- Shared by the API -------------------------------------------------------------------------
@@ -280,11 +289,8 @@ async fn following(
     let w = state.store.workshop(id).await?;
     let t = taking(state, viewer, headers, &w, cookie).await?;
     if !t.follows {
-        return Err(if viewer.user.is_none() {
-            Error::LoginRequired
-        } else {
-            Error::Forbidden
-        });
+        viewer.require_login()?;
+        return Err(Error::Forbidden);
     }
     Ok((w, t))
 }

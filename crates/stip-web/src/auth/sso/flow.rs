@@ -150,9 +150,11 @@ struct FailedPage {
     retry: String,
 }
 
-fn failed(viewer: &Viewer, failure: Failure, return_to: &str) -> Response {
+/// The page for a login that failed at or on the way back from the provider; a database that
+/// failed is the usual error.
+fn failed(viewer: &Viewer, failure: Failure, return_to: &str) -> Result<Response, Error> {
     if let Failure::Store(e) = failure {
-        return Error::from(e).into_response();
+        return Err(e.into());
     }
     failure.log();
     let c = viewer.chrome();
@@ -185,7 +187,7 @@ fn failed(viewer: &Viewer, failure: Failure, return_to: &str) -> Response {
         retry,
     });
     *res.status_mut() = failure.status();
-    res
+    Ok(res)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -201,10 +203,8 @@ async fn start(
     viewer: Viewer,
     headers: HeaderMap,
     Query(q): Query<StartQuery>,
-) -> Response {
-    let Some(oidc) = state.oidc.clone() else {
-        return Error::NotFound.into_response();
-    };
+) -> Result<Response, Error> {
+    let oidc = state.oidc.clone().ok_or(Error::NotFound)?;
     let return_to = local_path(&q.terug);
     // Read afresh for every login: a provider that is down gets Stip's page now, not a browser
     // error there; and its keys are the newest when the browser comes back.
@@ -231,25 +231,22 @@ async fn start(
             chrono::Utc::now() + chrono::Duration::minutes(LOGIN_MINUTES),
         ),
     };
-    if let Err(e) = state
+    state
         .store
         .start_oidc_login(&token_hash(csrf_state.secret()), &pending)
-        .await
-    {
-        return Error::from(e).into_response();
-    }
+        .await?;
     let cookie = private_cookie(
         STATE_COOKIE,
         csrf_state.secret().clone(),
         Some(LOGIN_MINUTES * 60),
         oidc.https() || is_https(&headers),
     );
-    (
+    Ok((
         StatusCode::FOUND,
         CookieJar::new().add(cookie),
         [(axum::http::header::LOCATION, url.to_string())],
     )
-        .into_response()
+        .into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -268,10 +265,8 @@ async fn back(
     headers: HeaderMap,
     jar: CookieJar,
     Query(q): Query<BackQuery>,
-) -> Response {
-    let Some(oidc) = state.oidc.clone() else {
-        return Error::NotFound.into_response();
-    };
+) -> Result<Response, Error> {
+    let oidc = state.oidc.clone().ok_or(Error::NotFound)?;
     let secure = oidc.https() || is_https(&headers);
     // The state cookie is spent whatever happens next.
     let jar = jar.add(private_cookie(STATE_COOKIE, String::new(), Some(0), secure));
@@ -282,38 +277,33 @@ async fn back(
             .as_deref()
             .is_some_and(|s| bool::from(s.as_bytes().ct_eq(q.state.as_bytes())));
     let pending = if same {
-        match state.store.take_oidc_login(&token_hash(&q.state)).await {
-            Ok(p) => p,
-            Err(e) => return Error::from(e).into_response(),
-        }
+        state.store.take_oidc_login(&token_hash(&q.state)).await?
     } else {
         None
     };
     let Some(pending) = pending else {
-        return (jar, failed(&viewer, Failure::UnknownState, "/")).into_response();
+        return Ok((jar, failed(&viewer, Failure::UnknownState, "/")?).into_response());
     };
     if !q.error.is_empty() {
         let why = format!("{}: {}", q.error, q.error_description);
-        return (
+        return Ok((
             jar,
-            failed(&viewer, Failure::Cancelled(why), &pending.return_to),
+            failed(&viewer, Failure::Cancelled(why), &pending.return_to)?,
         )
-            .into_response();
+            .into_response());
     }
     let return_to = pending.return_to.clone();
-    match finish(&state, &oidc, &q.code, pending).await {
+    Ok(match finish(&state, &oidc, &q.code, pending).await {
         Ok(Outcome::LoggedIn { user, id_token }) => {
-            match start_session(&state, user.id, Some(&id_token), secure).await {
-                Ok(cookie) => (jar.add(cookie), Redirect::to(&return_to)).into_response(),
-                Err(e) => e.into_response(),
-            }
+            let cookie = start_session(&state, user.id, Some(&id_token), secure).await?;
+            (jar.add(cookie), Redirect::to(&return_to)).into_response()
         }
         Ok(Outcome::Link { token, email }) => {
             let cookie = private_cookie(LINK_COOKIE, token, Some(LINK_MINUTES * 60), secure);
             (jar.add(cookie), link_form(&viewer, &email, false)).into_response()
         }
-        Err(f) => (jar, failed(&viewer, f, &return_to)).into_response(),
-    }
+        Err(f) => (jar, failed(&viewer, f, &return_to)?).into_response(),
+    })
 }
 
 fn jar_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -557,14 +547,17 @@ async fn waiting(
     Ok(state.store.oidc_link(&hash).await?.map(|l| (hash, l)))
 }
 
-async fn link_page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
-    match waiting(&state, &headers).await {
-        Ok(Some((_, link))) => match state.store.user(link.user_id).await {
-            Ok(user) => link_form(&viewer, &user.email, false),
-            Err(e) => Error::from(e).into_response(),
-        },
-        Ok(None) => failed(&viewer, Failure::UnknownState, "/"),
-        Err(e) => e.into_response(),
+async fn link_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, Error> {
+    match waiting(&state, &headers).await? {
+        Some((_, link)) => {
+            let user = state.store.user(link.user_id).await?;
+            Ok(link_form(&viewer, &user.email, false))
+        }
+        None => failed(&viewer, Failure::UnknownState, "/"),
     }
 }
 
@@ -582,43 +575,30 @@ async fn link(
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<LinkForm>,
-) -> Response {
-    let Some(oidc) = state.oidc.clone() else {
-        return Error::NotFound.into_response();
+) -> Result<Response, Error> {
+    let oidc = state.oidc.clone().ok_or(Error::NotFound)?;
+    let Some((hash, pending)) = waiting(&state, &headers).await? else {
+        return failed(&viewer, Failure::UnknownState, "/");
     };
-    let (hash, pending) = match waiting(&state, &headers).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return failed(&viewer, Failure::UnknownState, "/"),
-        Err(e) => return e.into_response(),
-    };
-    let found = match state.store.user(pending.user_id).await {
-        Ok(user) => user,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let found = state.store.user(pending.user_id).await?;
     let address = viewer.address.clone();
-    match LoginThrottle::wait(&state.store, &found.email, &address).await {
-        Ok(Some(_)) => return link_form(&viewer, &found.email, true),
-        Ok(None) => {}
-        Err(e) => return e.into_response(),
+    if LoginThrottle::wait(&state.store, &found.email, &address)
+        .await?
+        .is_some()
+    {
+        return Ok(link_form(&viewer, &found.email, true));
     }
-    let hash_of_password = match state.store.password_hash(found.id).await {
-        Ok(h) => h,
-        Err(e) => return Error::from(e).into_response(),
-    };
+    let hash_of_password = state.store.password_hash(found.id).await?;
     let password = form.password;
     let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash_of_password))
         .await
         .unwrap_or(false);
     if !valid || !found.active {
-        if let Err(e) = LoginThrottle::fail(&state.store, &found.email, &address).await {
-            return e.into_response();
-        }
-        return link_form(&viewer, &found.email, true);
+        LoginThrottle::fail(&state.store, &found.email, &address).await?;
+        return Ok(link_form(&viewer, &found.email, true));
     }
-    match state.store.complete_oidc_link(&hash, &pending).await {
-        Ok(true) => {}
-        Ok(false) => return failed(&viewer, Failure::UnknownState, "/"),
-        Err(e) => return Error::from(e).into_response(),
+    if !state.store.complete_oidc_link(&hash, &pending).await? {
+        return failed(&viewer, Failure::UnknownState, "/");
     }
     tracing::info!(
         user = found.id,
@@ -626,14 +606,12 @@ async fn link(
     );
     let secure = oidc.https() || is_https(&headers);
     let jar = jar.add(private_cookie(LINK_COOKIE, String::new(), Some(0), secure));
-    match start_session(&state, found.id, Some(&pending.id_token), secure).await {
-        Ok(cookie) => (
-            jar.add(cookie),
-            Redirect::to(&local_path(&pending.return_to)),
-        )
-            .into_response(),
-        Err(e) => e.into_response(),
-    }
+    let cookie = start_session(&state, found.id, Some(&pending.id_token), secure).await?;
+    Ok((
+        jar.add(cookie),
+        Redirect::to(&local_path(&pending.return_to)),
+    )
+        .into_response())
 }
 
 /// Where logging out sends the browser: the provider's end-session endpoint when the session

@@ -1,9 +1,9 @@
 //! `GET /api/v1/insight/crosslinks`: the theme pairs and how many projects each shares, as JSON.
 
 use crate::auth::Viewer;
+use crate::http::extract::ListParams;
 use crate::http::extract::Listing;
 use crate::insight::tally;
-use crate::portfolio::api::ListParams;
 use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;

@@ -1,9 +1,9 @@
 //! `GET /api/v1/insight/heatmap`: the network overview's counts as JSON.
 
 use crate::auth::Viewer;
+use crate::http::extract::ListParams;
 use crate::http::extract::Listing;
 use crate::insight::{CountJson, Names, institutions_page, tally};
-use crate::portfolio::api::ListParams;
 use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;

@@ -1,8 +1,8 @@
 //! `GET /api/v1/insight/roadmap`: a page of the roadmap as JSON.
 
 use crate::auth::Viewer;
+use crate::http::extract::ListParams;
 use crate::http::extract::Listing;
-use crate::portfolio::api::ListParams;
 use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;

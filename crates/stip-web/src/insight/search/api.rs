@@ -2,9 +2,9 @@
 //! similar projects with why, as JSON.
 
 use crate::auth::Viewer;
+use crate::http::extract::ListParams;
 use crate::http::extract::{Id, Listing};
 use crate::insight::snippet_html;
-use crate::portfolio::api::ListParams;
 use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
@@ -129,7 +129,7 @@ pub async fn similar(
     viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<SimilarJson>, Error> {
-    crate::portfolio::api::visible(&state, &viewer, id).await?;
+    crate::linked::visible_or_not_found(&state, &viewer, id).await?;
     let found = state
         .store
         .similar(id, project_scope(&viewer.actor), SIMILAR * 2)

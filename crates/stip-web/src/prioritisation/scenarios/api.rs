@@ -388,8 +388,7 @@ pub async fn delete_scenario(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Read from the query's pairs, as
-/// [`ViewParams`](crate::prioritisation::weighting::api::ViewParams).
+/// Read from the query's pairs, as the weighting's `ViewParams`.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // only documents the query, which is read from its pairs

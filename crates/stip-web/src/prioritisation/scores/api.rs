@@ -2,8 +2,8 @@
 //! its weighted score, best first.
 
 use crate::auth::Viewer;
+use crate::http::extract::ListParams;
 use crate::http::extract::Listing;
-use crate::portfolio::api::ListParams;
 use crate::prioritisation::{View, Weighing};
 use crate::{AppState, Error};
 use axum::Json;

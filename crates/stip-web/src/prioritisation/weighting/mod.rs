@@ -1,5 +1,13 @@
 //! The criteria's weights per view, typed or derived from pairwise comparison (AHP)
 //! (`/prioriteren/weging`, `/api/v1/prioritisation/weights` and `/ahp`).
 
-pub(super) mod api;
-pub(super) mod pages;
+mod api;
+mod pages;
+
+use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// This sub-feature's pages and API operations.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    api::routes().merge(pages::routes().into())
+}

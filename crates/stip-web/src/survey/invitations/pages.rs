@@ -86,7 +86,7 @@ async fn overview(
         if may_read_results(&viewer, &s) {
             return Ok(Redirect::to(&format!("/enquetes/{id}/resultaten")).into_response());
         }
-        return Ok(Error::Forbidden.into_response());
+        return Err(Error::Forbidden);
     }
     let c = viewer.chrome();
     let lists = state.lists().await?;

@@ -297,15 +297,10 @@ fn invited(viewer: &Viewer, i: &Invitation) -> bool {
 
 /// The answer to someone the invitation is not for: log in first, or (logged in as someone
 /// else) a page that says no more than a wrong link would.
-fn not_invited(viewer: &Viewer) -> Response {
-    if viewer.user.is_none() {
-        Redirect::to(&format!(
-            "/inloggen?terug={}",
-            crate::http::redirect::urlencode(&viewer.path)
-        ))
-        .into_response()
-    } else {
-        Error::NotFound.into_response()
+fn not_invited(viewer: &Viewer) -> Error {
+    match viewer.require_login() {
+        Err(login) => login,
+        Ok(()) => Error::NotFound,
     }
 }
 
@@ -317,7 +312,7 @@ async fn respond(
     let lists = state.lists().await?;
     let r = respondent(&state, &viewer, &lists, &token).await?;
     if !invited(&viewer, &r.i) {
-        return Ok(not_invited(&viewer));
+        return Err(not_invited(&viewer));
     }
     let sent = crate::survey::answers_value(&r.s, r.i.answers.as_deref());
     Ok(render(&r.page(&sent, Invalid::default(), String::new())))
@@ -370,7 +365,7 @@ async fn answer(
             )
                 .into_response());
         }
-        return Ok(not_invited(&viewer));
+        return Err(not_invited(&viewer));
     }
     if let Some(why) = closed_for_answers(&r.s, &r.i) {
         if autosave {

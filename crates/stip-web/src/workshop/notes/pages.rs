@@ -37,9 +37,8 @@ async fn add_note(
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
-    let (w, p) = match participant_of(&state, &viewer, &headers, id).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((w, p)) = participant_of(&state, &viewer, &headers, id).await? else {
+        return Ok(to_join());
     };
     if w.phase == Phase::Results {
         return Ok(back(id, ""));
@@ -87,26 +86,26 @@ async fn add_note(
     }
 }
 
-/// The note of a path, the participant's own, or the answer for someone else's.
+/// The note of a path, the participant's own (403 for someone else's); `None` for someone who
+/// does not take part.
 async fn own_note(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
     id: &str,
     note: &str,
-) -> Result<Result<(Workshop, Note), Response>, Error> {
+) -> Result<Option<(Workshop, Note)>, Error> {
     let (Ok(id), Ok(note)) = (id.parse::<i64>(), note.parse::<i64>()) else {
         return Err(Error::NotFound);
     };
-    let (w, p) = match participant_of(state, viewer, headers, id).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(Err(res)),
+    let Some((w, p)) = participant_of(state, viewer, headers, id).await? else {
+        return Ok(None);
     };
     let n = state.store.workshop_note(id, note).await?;
     if n.participant_id != p.id {
-        return Ok(Err(Error::Forbidden.into_response()));
+        return Err(Error::Forbidden);
     }
-    Ok(Ok((w, n)))
+    Ok(Some((w, n)))
 }
 
 async fn edit_note(
@@ -116,9 +115,8 @@ async fn edit_note(
     Path((id, note)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
-    let (w, n) = match own_note(&state, &viewer, &headers, &id, &note).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((w, n)) = own_note(&state, &viewer, &headers, &id, &note).await? else {
+        return Ok(to_join());
     };
     if w.phase != Phase::Results
         && let Ok(text) =
@@ -135,9 +133,8 @@ async fn remove_note(
     headers: HeaderMap,
     Path((id, note)): Path<(String, String)>,
 ) -> Result<Response, Error> {
-    let (w, n) = match own_note(&state, &viewer, &headers, &id, &note).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((w, n)) = own_note(&state, &viewer, &headers, &id, &note).await? else {
+        return Ok(to_join());
     };
     if w.phase != Phase::Results {
         state.store.delete_note(w.id, n.id).await?;

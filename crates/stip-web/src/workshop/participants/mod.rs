@@ -1,5 +1,13 @@
 //! Who takes part: joining by code (or QR code), with or without an account and within the limits
 //! on joining; changing group; the facilitator's list of participants and removing one.
 
-pub(super) mod api;
-pub(super) mod pages;
+mod api;
+mod pages;
+
+use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// This sub-feature's pages and API operations.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    api::routes().merge(pages::routes().into())
+}

@@ -6,7 +6,7 @@ use crate::http::extract::{Form, Id};
 use crate::ui::form::{Errors, param};
 use crate::ui::layout::{Chrome, render};
 use crate::workshop::throttle::{self, Throttled};
-use crate::workshop::{back, facilitator, participant_of};
+use crate::workshop::{back, facilitator, participant_of, to_join};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
@@ -225,9 +225,8 @@ async fn change_group(
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
-    let (w, p) = match participant_of(&state, &viewer, &headers, id).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((w, p)) = participant_of(&state, &viewer, &headers, id).await? else {
+        return Ok(to_join());
     };
     if let Some(g) = param(&form, "group")
         .parse::<usize>()

@@ -59,23 +59,23 @@ async fn priorities(
 
 // ---- Results as files --------------------------------------------------------------------------
 
-/// The workshop, its ranking as the viewer may see it, and the theme names; `Err` is the
-/// answer for someone who may not.
+/// The workshop, its ranking as everyone may see it, and the theme names; `None` for someone
+/// who does not follow it (a page sends them to join).
 async fn results_of(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
     id: i64,
-) -> Result<Result<(Workshop, Vec<ThemeResult>, std::sync::Arc<Lists>), Response>, Error> {
+) -> Result<Option<(Workshop, Vec<ThemeResult>, std::sync::Arc<Lists>)>, Error> {
     let w = state.store.workshop(id).await?;
     let t = taking(state, viewer, headers, &w, true).await?;
     if !t.follows {
-        return Ok(Err(to_join()));
+        return Ok(None);
     }
     // Files go around: they hold what everyone may see, as the projector shows it.
     let everyone = Taking::everyone();
     let ranked = ranked(state, &w, &everyone).await?;
-    Ok(Ok((w, ranked, state.lists().await?)))
+    Ok(Some((w, ranked, state.lists().await?)))
 }
 
 async fn results_md(
@@ -84,9 +84,8 @@ async fn results_md(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, Error> {
-    let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((w, ranked, lists)) = results_of(&state, &viewer, &headers, id).await? else {
+        return Ok(to_join());
     };
     let md = stip_core::workshop::results_markdown(&w, &ranked, |c| lists.theme_name(c));
     Ok(crate::http::download::attachment(
@@ -102,9 +101,8 @@ async fn results_csv(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, Error> {
-    let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((w, ranked, lists)) = results_of(&state, &viewer, &headers, id).await? else {
+        return Ok(to_join());
     };
     let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
     Ok(crate::http::download::attachment(
@@ -120,9 +118,8 @@ async fn results_xlsx(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, Error> {
-    let (w, ranked, lists) = match results_of(&state, &viewer, &headers, id).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((w, ranked, lists)) = results_of(&state, &viewer, &headers, id).await? else {
+        return Ok(to_join());
     };
     let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
     let bytes = table

@@ -3,7 +3,7 @@
 use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
 use crate::ui::form::param;
-use crate::workshop::{back, participant_of};
+use crate::workshop::{back, participant_of, to_join};
 use crate::{AppState, Error};
 use axum::Router;
 use axum::extract::State;
@@ -26,9 +26,8 @@ async fn place_dot(
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
-    let (w, p) = match participant_of(&state, &viewer, &headers, id).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((w, p)) = participant_of(&state, &viewer, &headers, id).await? else {
+        return Ok(to_join());
     };
     let client_id = param(&form, "client_id");
     let Some(theme) = stip_core::workshop::theme_code(&w.data.themes, param(&form, "theme"))
@@ -48,9 +47,8 @@ async fn take_back_dot(
     Id(id): Id,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
-    let (_, p) = match participant_of(&state, &viewer, &headers, id).await? {
-        Ok(ok) => ok,
-        Err(res) => return Ok(res),
+    let Some((_, p)) = participant_of(&state, &viewer, &headers, id).await? else {
+        return Ok(to_join());
     };
     let theme = param(&form, "theme");
     let mine = state

@@ -330,7 +330,7 @@ async fn page(
     };
     let mut reviews = Vec::new();
     if a.status == Status::Active {
-        let names = super::theme_names(state).await?;
+        let names = crate::agenda::theme_names(state).await?;
         for r in state.store.open_reviews(Some(a.id)).await? {
             if let Some(p) = crate::linked::visible(state, &viewer.actor, r.project_id).await? {
                 reviews.push(ReviewRow {
@@ -343,7 +343,7 @@ async fn page(
                         .map(|i| i.data.name.clone())
                         .unwrap_or_default(),
                     reason: c.t(&format!("agenda_version.review_short.{}", r.reason.code())),
-                    old_themes: super::named(&r.old_themes, &names),
+                    old_themes: crate::agenda::named(&r.old_themes, &names),
                 });
             }
         }
