@@ -61,7 +61,7 @@ test('a wrong password is refused with a message tied to the e-mail field', asyn
 
 test('logging in from a page that needs it returns to that page', async ({ stip, page }) => {
   await stip.visit('/projecten/nieuw');
-  expect(stip.path()).toBe('/inloggen?terug=/projecten/nieuw');
+  expect(stip.path()).toBe('/inloggen?terug=%2Fprojecten%2Fnieuw');
   await page.getByLabel('E-mailadres').fill(accounts.horizon.email);
   await page.getByLabel('Wachtwoord').fill(accounts.horizon.password);
   await stip.click(page.locator('main').getByRole('button', { name: 'Inloggen' }));
