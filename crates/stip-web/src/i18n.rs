@@ -138,13 +138,27 @@ impl Lang {
             .unwrap_or_else(|| key.to_string())
     }
 
-    /// A text with arguments: `t_with("list.total", &[("n", "28")])` fills in `%{n}`.
+    /// A text with arguments: `t_with("list.total", &[("n", "28")])` fills in `%{n}`, in one
+    /// pass, so a value that itself holds `%{…}` (a title someone typed) stays as it is.
     pub fn t_with(self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut text = self.t(key);
-        for (name, value) in args {
-            text = text.replace(&format!("%{{{name}}}"), value);
+        let text = self.t(key);
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("%{") {
+            out.push_str(&rest[..start]);
+            let Some(end) = rest[start..].find('}').map(|e| start + e) else {
+                rest = &rest[start..];
+                break;
+            };
+            let name = &rest[start + 2..end];
+            match args.iter().find(|(k, _)| *k == name) {
+                Some((_, value)) => out.push_str(value),
+                None => out.push_str(&rest[start..=end]),
+            }
+            rest = &rest[end + 1..];
         }
-        text
+        out.push_str(rest);
+        out
     }
 
     /// "Probeer het over 3 minuten opnieuw.": when to try again after `seconds`, in whole
@@ -383,6 +397,10 @@ mod tests {
         assert_eq!(
             Lang::Nl.t_with("home.own_title", &[("name", "Da Vinci")]),
             "Mijn instelling: Da Vinci"
+        );
+        assert_eq!(
+            Lang::En.t_with("home.own_title", &[("name", "%{name} & %{x}")]),
+            "My institution: %{name} & %{x}"
         );
         assert_eq!(Lang::En.t("no.such.key"), "no.such.key");
     }
