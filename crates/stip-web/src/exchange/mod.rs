@@ -24,12 +24,13 @@ use stip_core::portfolio::Project;
 use stip_core::portfolio::{Character, EffortUnit, Horizon, Phase, Status, Visibility};
 use stip_store::exchange::{Committed, ImportCounts, Outdated, OutdatedRow, RowPlan, StoredImport};
 use stip_store::{Store, StoreError};
+use utoipa_axum::router::OpenApiRouter;
 
 /// The most an upload may carry: the file (20 MB) and the form around it.
 pub const MAX_UPLOAD: usize = stip_core::exchange::sheet::DEFAULT_MAX_BYTES + 64 * 1024;
 
 /// The import pages; the API's routes are joined with their OpenAPI paths in `crate::openapi`.
-pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+pub fn routes() -> OpenApiRouter<AppState> {
     api::routes().merge(pages::routes().into())
 }
 

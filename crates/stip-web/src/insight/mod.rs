@@ -28,10 +28,11 @@ use stip_core::number::Hundredths;
 use stip_core::portfolio::{Character, Horizon, ListQuery, ListRequest, Quadrant};
 use stip_store::insight::Snippet;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The area's pages and API operations, each in its sub-feature.
-pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    utoipa_axum::router::OpenApiRouter::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(overview::routes())
         .merge(balance::routes())
         .merge(crosslinks::routes())

@@ -18,9 +18,10 @@ use stip_core::meeting::{CalendarEntry, Meeting, MeetingData, MeetingInput};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The area's pages and API operations.
-pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+pub fn routes() -> OpenApiRouter<AppState> {
     api::routes().merge(pages::routes().into())
 }
 

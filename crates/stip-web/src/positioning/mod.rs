@@ -9,11 +9,12 @@ use stip_core::access::Action;
 use stip_core::positioning::{Network, Settings, network};
 use stip_store::StoreError;
 use stip_store::positioning::SavedPosition;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
 /// The area's pages and API operations.
-pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+pub fn routes() -> OpenApiRouter<AppState> {
     api::routes().merge(pages::routes().into())
 }
 

@@ -29,10 +29,11 @@ use stip_core::prioritisation::{Scored, Weight, score, weights};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::StoreError;
 use stip_store::prioritisation::Weighting;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The area's pages and API operations, each in its sub-feature.
-pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    utoipa_axum::router::OpenApiRouter::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(scores::routes())
         .merge(selection::routes())
         .merge(weighting::routes())

@@ -12,9 +12,10 @@ use stip_core::Invalid;
 use stip_core::access::Actor;
 use stip_core::workgroup::{Exchange, ExchangeInput, WorkgroupData, WorkgroupInput};
 use stip_store::StoreError;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The area's pages and API operations.
-pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+pub fn routes() -> OpenApiRouter<AppState> {
     api::routes().merge(pages::routes().into())
 }
 

@@ -24,10 +24,11 @@ use stip_core::access::Action;
 use stip_core::workshop::{Note, Participant, ThemeResult, Workshop, note_visible};
 use stip_store::StoreError;
 use stip_store::workshop::LiveEvent;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The area's pages and API operations, each in its sub-feature.
-pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    utoipa_axum::router::OpenApiRouter::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(setup::routes())
         .merge(participants::routes())
         .merge(board::routes())
