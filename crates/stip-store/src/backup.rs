@@ -17,6 +17,7 @@
 //! Stip does not have is refused, naming it, rather than loaded without it.
 
 use crate::{Backend, Result, Store, StoreError};
+use crate::{Boxed, boxed};
 use serde_json::{Map, Value};
 
 /// The format's version, in the document as `stip_backup`.
@@ -117,119 +118,127 @@ fn quoted(name: &str) -> String {
 
 impl Store {
     /// Every table as one JSON document, read in one transaction.
-    pub async fn backup(&self) -> Result<Value> {
-        let mut tables = Map::new();
-        match &self.backend {
-            Backend::Sqlite { read, .. } => {
-                let mut tx = read.begin().await?;
-                for table in TABLES {
-                    let rows = dump(&mut AnyConn::Sqlite(&mut tx), table).await?;
-                    tables.insert(table.to_string(), Value::Array(rows));
+    #[inline(never)]
+    pub fn backup<'a>(&'a self) -> Boxed<'a, Result<Value>> {
+        boxed(async move {
+            let mut tables = Map::new();
+            match &self.backend {
+                Backend::Sqlite { read, .. } => {
+                    let mut tx = read.begin().await?;
+                    for table in TABLES {
+                        let rows = dump(&mut AnyConn::Sqlite(&mut tx), table).await?;
+                        tables.insert(table.to_string(), Value::Array(rows));
+                    }
+                    tx.commit().await?;
                 }
-                tx.commit().await?;
-            }
-            Backend::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .execute(&mut *tx)
-                    .await?;
-                for table in TABLES {
-                    let rows = dump(&mut AnyConn::Postgres(&mut tx), table).await?;
-                    tables.insert(table.to_string(), Value::Array(rows));
+                Backend::Postgres(pool) => {
+                    let mut tx = pool.begin().await?;
+                    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                        .execute(&mut *tx)
+                        .await?;
+                    for table in TABLES {
+                        let rows = dump(&mut AnyConn::Postgres(&mut tx), table).await?;
+                        tables.insert(table.to_string(), Value::Array(rows));
+                    }
+                    tx.commit().await?;
                 }
-                tx.commit().await?;
             }
-        }
-        let mut doc = Map::new();
-        doc.insert("stip_backup".into(), FORMAT.into());
-        doc.insert("created_at".into(), crate::now().into());
-        doc.insert("tables".into(), Value::Object(tables));
-        Ok(Value::Object(doc))
+            let mut doc = Map::new();
+            doc.insert("stip_backup".into(), FORMAT.into());
+            doc.insert("created_at".into(), crate::now().into());
+            doc.insert("tables".into(), Value::Object(tables));
+            Ok(Value::Object(doc))
+        })
     }
 
     /// Loads a backup into this database, which must be empty; all or nothing. Returns the
     /// number of rows loaded per table.
-    pub async fn restore(&self, backup: &Value) -> Result<Vec<(&'static str, usize)>> {
-        let invalid = |why: String| StoreError::Corrupt(format!("not a Stip backup: {why}"));
-        if backup.get("stip_backup").and_then(Value::as_i64) != Some(FORMAT) {
-            return Err(invalid(format!("no \"stip_backup\": {FORMAT}")));
-        }
-        let tables = backup
-            .get("tables")
-            .and_then(Value::as_object)
-            .ok_or_else(|| invalid("no \"tables\"".into()))?;
-        // A key, table or column this Stip does not know would be lost without a word.
-        if let Some(key) = backup
-            .as_object()
-            .into_iter()
-            .flat_map(|doc| doc.keys())
-            .find(|k| !DOCUMENT_KEYS.contains(&k.as_str()))
-        {
-            return Err(invalid(format!("unknown key \"{key}\"")));
-        }
-        if let Some(table) = tables.keys().find(|t| !TABLES.contains(&t.as_str())) {
-            return Err(invalid(format!(
-                "unknown table \"{table}\" (made by another version of Stip?)"
-            )));
-        }
-        let default_agenda = first_start_rows();
-        let mut loaded = Vec::new();
-        macro_rules! load_all {
-            ($tx:ident, $conn:expr) => {{
-                let mut first_start = true;
-                for table in FIRST_START {
-                    let rows: Vec<(String, String)> =
-                        sqlx::query_as(&format!("SELECT code, name FROM {table} ORDER BY code"))
-                            .fetch_all(&mut *$tx)
-                            .await?;
-                    first_start &= rows.is_empty() || default_agenda.get(table) == Some(&rows);
-                }
-                for table in TABLES
-                    .iter()
-                    .filter(|t| !SEEDED.contains(t) && !(first_start && FIRST_START.contains(t)))
-                {
-                    let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-                        .fetch_one(&mut *$tx)
+    #[inline(never)]
+    pub fn restore<'a>(
+        &'a self,
+        backup: &'a Value,
+    ) -> Boxed<'a, Result<Vec<(&'static str, usize)>>> {
+        boxed(async move {
+            let invalid = |why: String| StoreError::Corrupt(format!("not a Stip backup: {why}"));
+            if backup.get("stip_backup").and_then(Value::as_i64) != Some(FORMAT) {
+                return Err(invalid(format!("no \"stip_backup\": {FORMAT}")));
+            }
+            let tables = backup
+                .get("tables")
+                .and_then(Value::as_object)
+                .ok_or_else(|| invalid("no \"tables\"".into()))?;
+            // A key, table or column this Stip does not know would be lost without a word.
+            if let Some(key) = backup
+                .as_object()
+                .into_iter()
+                .flat_map(|doc| doc.keys())
+                .find(|k| !DOCUMENT_KEYS.contains(&k.as_str()))
+            {
+                return Err(invalid(format!("unknown key \"{key}\"")));
+            }
+            if let Some(table) = tables.keys().find(|t| !TABLES.contains(&t.as_str())) {
+                return Err(invalid(format!(
+                    "unknown table \"{table}\" (made by another version of Stip?)"
+                )));
+            }
+            let default_agenda = first_start_rows();
+            let mut loaded = Vec::new();
+            macro_rules! load_all {
+                ($tx:ident, $conn:expr) => {{
+                    let mut first_start = true;
+                    for table in FIRST_START {
+                        let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+                            "SELECT code, name FROM {table} ORDER BY code"
+                        ))
+                        .fetch_all(&mut *$tx)
                         .await?;
-                    if n > 0 {
-                        return Err(StoreError::NotEmpty(format!("{table} has {n} rows")));
+                        first_start &= rows.is_empty() || default_agenda.get(table) == Some(&rows);
                     }
-                }
-                // Nothing refers to the default agenda yet: the database is empty.
-                for table in FIRST_START.iter().rev() {
-                    sqlx::query(&format!("DELETE FROM {table}"))
-                        .execute(&mut *$tx)
-                        .await?;
-                }
-                for table in TABLES {
-                    let rows = match tables.get(*table) {
-                        Some(Value::Array(rows)) => rows.as_slice(),
-                        None => &[],
-                        Some(_) => return Err(invalid(format!("\"{table}\" is not a list"))),
-                    };
-                    if SEEDED.contains(table) && tables.contains_key(*table) {
-                        // No project refers to the shipped rows yet: the database is empty.
+                    for table in TABLES.iter().filter(|t| {
+                        !SEEDED.contains(t) && !(first_start && FIRST_START.contains(t))
+                    }) {
+                        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                            .fetch_one(&mut *$tx)
+                            .await?;
+                        if n > 0 {
+                            return Err(StoreError::NotEmpty(format!("{table} has {n} rows")));
+                        }
+                    }
+                    // Nothing refers to the default agenda yet: the database is empty.
+                    for table in FIRST_START.iter().rev() {
                         sqlx::query(&format!("DELETE FROM {table}"))
                             .execute(&mut *$tx)
                             .await?;
                     }
-                    load($conn(&mut $tx), table, rows).await?;
-                    loaded.push((*table, rows.len()));
-                }
-            }};
-        }
-        match &self.backend {
-            Backend::Sqlite { write, .. } => {
-                let mut tx = write.begin().await?;
-                load_all!(tx, AnyConn::Sqlite);
-                tx.commit().await?;
+                    for table in TABLES {
+                        let rows = match tables.get(*table) {
+                            Some(Value::Array(rows)) => rows.as_slice(),
+                            None => &[],
+                            Some(_) => return Err(invalid(format!("\"{table}\" is not a list"))),
+                        };
+                        if SEEDED.contains(table) && tables.contains_key(*table) {
+                            // No project refers to the shipped rows yet: the database is empty.
+                            sqlx::query(&format!("DELETE FROM {table}"))
+                                .execute(&mut *$tx)
+                                .await?;
+                        }
+                        load($conn(&mut $tx), table, rows).await?;
+                        loaded.push((*table, rows.len()));
+                    }
+                }};
             }
-            Backend::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                load_all!(tx, AnyConn::Postgres);
-                // Serial ids go on after the highest restored one.
-                for table in TABLES {
-                    let has_id: bool = sqlx::query_scalar(
+            match &self.backend {
+                Backend::Sqlite { write, .. } => {
+                    let mut tx = write.begin().await?;
+                    load_all!(tx, AnyConn::Sqlite);
+                    tx.commit().await?;
+                }
+                Backend::Postgres(pool) => {
+                    let mut tx = pool.begin().await?;
+                    load_all!(tx, AnyConn::Postgres);
+                    // Serial ids go on after the highest restored one.
+                    for table in TABLES {
+                        let has_id: bool = sqlx::query_scalar(
                         "SELECT pg_get_serial_sequence($1, 'id') IS NOT NULL
                          FROM information_schema.columns
                          WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id'",
@@ -238,19 +247,20 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?
                     .unwrap_or(false);
-                    if has_id {
-                        sqlx::query(&format!(
+                        if has_id {
+                            sqlx::query(&format!(
                             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table}"
                         ))
                         .execute(&mut *tx)
                         .await?;
+                        }
                     }
+                    tx.commit().await?;
                 }
-                tx.commit().await?;
             }
-        }
-        self.reload_everything().await?;
-        Ok(loaded)
+            self.reload_everything().await?;
+            Ok(loaded)
+        })
     }
 }
 

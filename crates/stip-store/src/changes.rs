@@ -39,6 +39,7 @@
 //! handles that kind in [`Store::follow_changes`].
 
 use crate::{Backend, Result, Store, on_pool};
+use crate::{Boxed, boxed};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -83,13 +84,16 @@ type Entry = (i64, String, Option<i64>, Option<i64>);
 
 impl Store {
     /// The newest entry of the change log; 0 when there is none.
-    pub async fn newest_change(&self) -> Result<i64> {
-        let newest: Option<i64> = on_pool!(self, read, |pool| {
-            sqlx::query_scalar("SELECT MAX(seq) FROM change_log")
-                .fetch_one(pool)
-                .await?
-        });
-        Ok(newest.unwrap_or(0))
+    #[inline(never)]
+    pub fn newest_change<'a>(&'a self) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            let newest: Option<i64> = on_pool!(self, read, |pool| {
+                sqlx::query_scalar("SELECT MAX(seq) FROM change_log")
+                    .fetch_one(pool)
+                    .await?
+            });
+            Ok(newest.unwrap_or(0))
+        })
     }
 
     /// The last change-log entry this process has applied.
@@ -110,31 +114,34 @@ impl Store {
     /// Figures for monitoring, read now: the read model's size, how far this process is behind
     /// the change log (seconds since it last read it to its end, entries not yet applied) and
     /// the database pool's connections.
-    pub async fn gauges(&self) -> Vec<(&'static str, f64)> {
-        let mut g = vec![(
-            "stip_read_model_projects",
-            self.loaded_index().map_or(0, |i| i.len()) as f64,
-        )];
-        if let Some(lag) = self.change_log_lag() {
-            g.push(("stip_change_log_lag_seconds", lag.as_secs_f64()));
-        }
-        if let Ok(newest) = self.newest_change().await {
-            let behind = newest.saturating_sub(self.applied_change()).max(0);
-            g.push(("stip_change_log_entries_behind", behind as f64));
-        }
-        let (size, idle) = match &self.backend {
-            crate::Backend::Sqlite { read, write } => (
-                read.size() + write.size(),
-                read.num_idle() + write.num_idle(),
-            ),
-            crate::Backend::Postgres(pool) => (pool.size(), pool.num_idle()),
-        };
-        g.push(("stip_db_pool_connections", f64::from(size)));
-        g.push((
-            "stip_db_pool_connections_in_use",
-            (size as f64) - (idle as f64),
-        ));
-        g
+    #[inline(never)]
+    pub fn gauges<'a>(&'a self) -> Boxed<'a, Vec<(&'static str, f64)>> {
+        boxed(async move {
+            let mut g = vec![(
+                "stip_read_model_projects",
+                self.loaded_index().map_or(0, |i| i.len()) as f64,
+            )];
+            if let Some(lag) = self.change_log_lag() {
+                g.push(("stip_change_log_lag_seconds", lag.as_secs_f64()));
+            }
+            if let Ok(newest) = self.newest_change().await {
+                let behind = newest.saturating_sub(self.applied_change()).max(0);
+                g.push(("stip_change_log_entries_behind", behind as f64));
+            }
+            let (size, idle) = match &self.backend {
+                crate::Backend::Sqlite { read, write } => (
+                    read.size() + write.size(),
+                    read.num_idle() + write.num_idle(),
+                ),
+                crate::Backend::Postgres(pool) => (pool.size(), pool.num_idle()),
+            };
+            g.push(("stip_db_pool_connections", f64::from(size)));
+            g.push((
+                "stip_db_pool_connections_in_use",
+                (size as f64) - (idle as f64),
+            ));
+            g
+        })
     }
 
     /// Starts following from the log's newest entry: what is in the database now is what this
@@ -204,70 +211,73 @@ impl Store {
 
     /// Applies every change-log entry after the last one applied, and those that filled a gap;
     /// returns how many.
-    pub async fn follow_changes(&self) -> Result<usize> {
-        let mut gaps = self.follower.running.lock().await;
-        let mut total = 0;
-        loop {
-            let last = self.applied_change();
-            let pruned = self.pruned_upto().await?;
-            if last < pruned {
-                // Entries this process never saw are gone: only a full reload is certain.
-                tracing::warn!(
-                    applied = last,
-                    pruned,
-                    "this process fell behind the pruned change log; reloading everything"
-                );
-                self.reload_from_now(&mut gaps).await?;
-                continue;
-            }
-            let mut entries: Vec<Entry> = on_pool!(self, read, |pool| {
-                sqlx::query_as(
-                    "SELECT seq, kind, entity_id, entity_version FROM change_log
-                     WHERE seq > $1 ORDER BY seq LIMIT 10000",
-                )
-                .bind(last)
-                .fetch_all(pool)
-                .await?
-            });
-            let now = Instant::now();
-            if !gaps.is_empty() {
-                let filled = self.entries_in(&gaps).await?;
-                for (seq, ..) in &filled {
-                    gaps.remove(seq);
-                }
-                let before = gaps.len();
-                gaps.retain(|&seq, noticed| seq > pruned && now - *noticed < GAP_WAIT);
-                if gaps.len() < before {
-                    tracing::info!(
-                        gaps = before - gaps.len(),
-                        "gaps in the change log taken for rolled-back transactions"
+    #[inline(never)]
+    pub fn follow_changes<'a>(&'a self) -> Boxed<'a, Result<usize>> {
+        boxed(async move {
+            let mut gaps = self.follower.running.lock().await;
+            let mut total = 0;
+            loop {
+                let last = self.applied_change();
+                let pruned = self.pruned_upto().await?;
+                if last < pruned {
+                    // Entries this process never saw are gone: only a full reload is certain.
+                    tracing::warn!(
+                        applied = last,
+                        pruned,
+                        "this process fell behind the pruned change log; reloading everything"
                     );
+                    self.reload_from_now(&mut gaps).await?;
+                    continue;
                 }
-                entries.extend(filled);
+                let mut entries: Vec<Entry> = on_pool!(self, read, |pool| {
+                    sqlx::query_as(
+                        "SELECT seq, kind, entity_id, entity_version FROM change_log
+                     WHERE seq > $1 ORDER BY seq LIMIT 10000",
+                    )
+                    .bind(last)
+                    .fetch_all(pool)
+                    .await?
+                });
+                let now = Instant::now();
+                if !gaps.is_empty() {
+                    let filled = self.entries_in(&gaps).await?;
+                    for (seq, ..) in &filled {
+                        gaps.remove(seq);
+                    }
+                    let before = gaps.len();
+                    gaps.retain(|&seq, noticed| seq > pruned && now - *noticed < GAP_WAIT);
+                    if gaps.len() < before {
+                        tracing::info!(
+                            gaps = before - gaps.len(),
+                            "gaps in the change log taken for rolled-back transactions"
+                        );
+                    }
+                    entries.extend(filled);
+                }
+                let Some(newest) = entries.iter().map(|e| e.0).max() else {
+                    self.follower
+                        .caught_up_at
+                        .store(chrono::Utc::now().timestamp_millis(), Ordering::Release);
+                    return Ok(total);
+                };
+                note_gaps(
+                    &mut gaps,
+                    last,
+                    entries.iter().map(|e| e.0).filter(|&seq| seq > last),
+                    now,
+                );
+                total += entries.len();
+                if entries.len() > BULK {
+                    // One reload covers the rest of the log too (a 15,000-row import is one
+                    // reload, not one per 10,000 entries): follow on from the log's end as it
+                    // is before the reload reads.
+                    self.reload_from_now(&mut gaps).await?;
+                    continue;
+                }
+                self.apply(&entries).await?;
+                self.follower.applied.fetch_max(newest, Ordering::AcqRel);
             }
-            let Some(newest) = entries.iter().map(|e| e.0).max() else {
-                self.follower
-                    .caught_up_at
-                    .store(chrono::Utc::now().timestamp_millis(), Ordering::Release);
-                return Ok(total);
-            };
-            note_gaps(
-                &mut gaps,
-                last,
-                entries.iter().map(|e| e.0).filter(|&seq| seq > last),
-                now,
-            );
-            total += entries.len();
-            if entries.len() > BULK {
-                // One reload covers the rest of the log too (a 15,000-row import is one
-                // reload, not one per 10,000 entries): follow on from the log's end as it
-                // is before the reload reads.
-                self.reload_from_now(&mut gaps).await?;
-                continue;
-            }
-            self.apply(&entries).await?;
-            self.follower.applied.fetch_max(newest, Ordering::AcqRel);
-        }
+        })
     }
 
     async fn apply(&self, entries: &[Entry]) -> Result<()> {
@@ -320,36 +330,39 @@ impl Store {
 
     /// Deletes the entries older than `retention` (the newest always stays, so the sequence
     /// goes on from it) and records up to where; returns how many went.
-    pub async fn prune_changes(&self, retention: Duration) -> Result<u64> {
-        let cutoff = chrono::Utc::now().timestamp() - retention.as_secs() as i64;
-        let n = on_pool!(self, write, |pool| crate::retrying!(async {
-            let mut tx = pool.begin().await?;
-            let upto: Option<i64> = sqlx::query_scalar(
-                "SELECT MAX(seq) FROM change_log
+    #[inline(never)]
+    pub fn prune_changes<'a>(&'a self, retention: Duration) -> Boxed<'a, Result<u64>> {
+        boxed(async move {
+            let cutoff = chrono::Utc::now().timestamp() - retention.as_secs() as i64;
+            let n = on_pool!(self, write, |pool| crate::retrying!(async {
+                let mut tx = pool.begin().await?;
+                let upto: Option<i64> = sqlx::query_scalar(
+                    "SELECT MAX(seq) FROM change_log
                  WHERE logged_at <= $1 AND seq < (SELECT MAX(seq) FROM change_log)",
-            )
-            .bind(cutoff)
-            .fetch_one(&mut *tx)
-            .await?;
-            let Some(upto) = upto else {
-                return Ok::<_, crate::StoreError>(0);
-            };
-            sqlx::query("UPDATE change_log_pruned SET upto = $1 WHERE id = 1 AND upto < $1")
-                .bind(upto)
-                .execute(&mut *tx)
+                )
+                .bind(cutoff)
+                .fetch_one(&mut *tx)
                 .await?;
-            let n = sqlx::query("DELETE FROM change_log WHERE seq <= $1")
-                .bind(upto)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await?;
+                let Some(upto) = upto else {
+                    return Ok::<_, crate::StoreError>(0);
+                };
+                sqlx::query("UPDATE change_log_pruned SET upto = $1 WHERE id = 1 AND upto < $1")
+                    .bind(upto)
+                    .execute(&mut *tx)
+                    .await?;
+                let n = sqlx::query("DELETE FROM change_log WHERE seq <= $1")
+                    .bind(upto)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(n)
+            }))?;
+            if n > 0 {
+                tracing::info!(entries = n, "pruned the change log");
+            }
             Ok(n)
-        }))?;
-        if n > 0 {
-            tracing::info!(entries = n, "pruned the change log");
-        }
-        Ok(n)
+        })
     }
 
     pub(crate) async fn reload_everything(&self) -> Result<()> {

@@ -4,6 +4,7 @@
 
 use crate::editor::Editor;
 use crate::portfolio::write::{NewProject, insert_new_projects, replace_links, update_row};
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, on_pool, retrying};
 use std::sync::Arc;
 use stip_core::access::ProjectScope;
@@ -217,122 +218,138 @@ fn existing(own: &[Arc<Project>]) -> Existing<'_> {
 impl Store {
     /// The reference lists as `(code, name)` pairs: what an import reads names against and
     /// an export explains (and names MORA areas by).
-    pub async fn reference_pairs(&self) -> Result<ReferencePairs> {
-        Ok(ReferencePairs {
-            themes: self
-                .themes()
-                .await?
-                .into_iter()
-                .map(|t| (t.data.code, t.data.name))
-                .collect(),
-            drivers: self
-                .policy_drivers()
-                .await?
-                .into_iter()
-                .map(|d| (d.code, d.name))
-                .collect(),
-            mora_areas: self
-                .mora_areas()
-                .await?
-                .into_iter()
-                .map(|a| (a.data.code, a.data.name))
-                .collect(),
-            criteria: self
-                .criteria()
-                .await?
-                .into_iter()
-                .map(|c| (c.data.code, c.data.name))
-                .collect(),
+    #[inline(never)]
+    pub fn reference_pairs<'a>(&'a self) -> Boxed<'a, Result<ReferencePairs>> {
+        boxed(async move {
+            Ok(ReferencePairs {
+                themes: self
+                    .themes()
+                    .await?
+                    .into_iter()
+                    .map(|t| (t.data.code, t.data.name))
+                    .collect(),
+                drivers: self
+                    .policy_drivers()
+                    .await?
+                    .into_iter()
+                    .map(|d| (d.code, d.name))
+                    .collect(),
+                mora_areas: self
+                    .mora_areas()
+                    .await?
+                    .into_iter()
+                    .map(|a| (a.data.code, a.data.name))
+                    .collect(),
+                criteria: self
+                    .criteria()
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.data.code, c.data.name))
+                    .collect(),
+            })
         })
     }
 
     /// The reference lists an import reads names against.
-    pub async fn import_lists(&self) -> Result<Lists> {
-        Ok(Lists::new(&self.reference_pairs().await?))
+    #[inline(never)]
+    pub fn import_lists<'a>(&'a self) -> Boxed<'a, Result<Lists>> {
+        boxed(async move { Ok(Lists::new(&self.reference_pairs().await?)) })
     }
 
     /// Reads a file's contents as projects of the institution (BRIN code `brin`), each row
     /// matched with the project it describes among the institution's stored projects.
-    pub async fn preview_import(
-        &self,
+    #[inline(never)]
+    pub fn preview_import<'a>(
+        &'a self,
         institution_id: i64,
-        brin: &str,
-        contents: &Contents,
-        mapping: &Mapping,
-    ) -> Result<Result<Preview, PreviewError>> {
-        let context = self.import_context(institution_id).await?;
-        Ok(context.preview(contents, brin, mapping))
+        brin: &'a str,
+        contents: &'a Contents,
+        mapping: &'a Mapping,
+    ) -> Boxed<'a, Result<Result<Preview, PreviewError>>> {
+        boxed(async move {
+            let context = self.import_context(institution_id).await?;
+            Ok(context.preview(contents, brin, mapping))
+        })
     }
 
     /// What a file of the institution is read against, to read it away from the store (on a
     /// thread of its own: a large file takes a while).
-    pub async fn import_context(&self, institution_id: i64) -> Result<ImportContext> {
-        Ok(ImportContext {
-            lists: self.import_lists().await?,
-            own: self.index().await?.of_institution(institution_id),
+    #[inline(never)]
+    pub fn import_context<'a>(&'a self, institution_id: i64) -> Boxed<'a, Result<ImportContext>> {
+        boxed(async move {
+            Ok(ImportContext {
+                lists: self.import_lists().await?,
+                own: self.index().await?.of_institution(institution_id),
+            })
         })
     }
 
     /// What importing each row of `preview` into the institution does, row by row, against
     /// the projects as they are now.
-    pub async fn plan_import(
-        &self,
+    #[inline(never)]
+    pub fn plan_import<'a>(
+        &'a self,
         institution_id: i64,
-        preview: &Preview,
-    ) -> Result<Vec<RowPlan>> {
-        let index = self.index().await?;
-        Ok(preview
-            .rows
-            .iter()
-            .map(|row| {
-                let Ok(imported) = &row.outcome else {
-                    return RowPlan::Problems;
-                };
-                // A project deleted since the file was read is made again, unless the plan a
-                // person saw says otherwise (see `commit_import`).
-                let Some(p) = row
-                    .matched
-                    .and_then(|id| index.get(id))
-                    .filter(|p| p.institution_id == institution_id)
-                else {
-                    return RowPlan::New;
-                };
-                let mut fields: Vec<String> = diff(&p.data, imported)
-                    .into_iter()
-                    .map(|c| c.field)
-                    .collect();
-                if row.external_id.is_some() && p.external_id != row.external_id {
-                    fields.push("external_id".into());
-                }
-                if fields.is_empty() {
-                    RowPlan::Unchanged { id: p.id }
-                } else {
-                    RowPlan::Changed {
-                        id: p.id,
-                        version: p.version,
-                        fields,
+        preview: &'a Preview,
+    ) -> Boxed<'a, Result<Vec<RowPlan>>> {
+        boxed(async move {
+            let index = self.index().await?;
+            Ok(preview
+                .rows
+                .iter()
+                .map(|row| {
+                    let Ok(imported) = &row.outcome else {
+                        return RowPlan::Problems;
+                    };
+                    // A project deleted since the file was read is made again, unless the plan a
+                    // person saw says otherwise (see `commit_import`).
+                    let Some(p) = row
+                        .matched
+                        .and_then(|id| index.get(id))
+                        .filter(|p| p.institution_id == institution_id)
+                    else {
+                        return RowPlan::New;
+                    };
+                    let mut fields: Vec<String> = diff(&p.data, imported)
+                        .into_iter()
+                        .map(|c| c.field)
+                        .collect();
+                    if row.external_id.is_some() && p.external_id != row.external_id {
+                        fields.push("external_id".into());
                     }
-                }
-            })
-            .collect())
+                    if fields.is_empty() {
+                        RowPlan::Unchanged { id: p.id }
+                    } else {
+                        RowPlan::Changed {
+                            id: p.id,
+                            version: p.version,
+                            fields,
+                        }
+                    }
+                })
+                .collect())
+        })
     }
 
     /// Imports `preview` into the institution in one transaction: new projects made, changed
     /// ones saved (each with its history), or, when any row has problems or a matched project
     /// was saved by someone since the plan, nothing at all.
-    pub async fn import_projects(
-        &self,
+    #[inline(never)]
+    pub fn import_projects<'a>(
+        &'a self,
         institution_id: i64,
-        preview: &Preview,
-        editor: &Editor,
-    ) -> Result<ImportCounts> {
-        match self
-            .write_import(institution_id, preview, editor, None, None)
-            .await?
-        {
-            Committed::Written(counts) => Ok(counts),
-            Committed::Outdated(_) => Err(StoreError::Busy),
-        }
+        preview: &'a Preview,
+        editor: &'a Editor,
+    ) -> Boxed<'a, Result<ImportCounts>> {
+        boxed(async move {
+            match self
+                .write_import(institution_id, preview, editor, None, None)
+                .await?
+            {
+                Committed::Written(counts) => Ok(counts),
+                Committed::Outdated(_) => Err(StoreError::Busy),
+            }
+        })
     }
 
     /// Imports an uploaded file (its preview read again from the stored file) and marks it
@@ -340,24 +357,27 @@ impl Store {
     /// confirmed before, by this request or another. `seen` is the plan the person confirming
     /// was shown: a row that would now do something else (its project deleted, made by another
     /// import, saved by someone) writes nothing and is reported.
-    pub async fn commit_import(
-        &self,
-        stored: &StoredImport,
-        preview: &Preview,
-        seen: &[RowPlan],
-        editor: &Editor,
-    ) -> Result<Committed> {
-        if stored.result.is_some() {
-            return Err(StoreError::ImportedAlready);
-        }
-        self.write_import(
-            stored.institution_id,
-            preview,
-            editor,
-            Some(stored.id),
-            Some(seen),
-        )
-        .await
+    #[inline(never)]
+    pub fn commit_import<'a>(
+        &'a self,
+        stored: &'a StoredImport,
+        preview: &'a Preview,
+        seen: &'a [RowPlan],
+        editor: &'a Editor,
+    ) -> Boxed<'a, Result<Committed>> {
+        boxed(async move {
+            if stored.result.is_some() {
+                return Err(StoreError::ImportedAlready);
+            }
+            self.write_import(
+                stored.institution_id,
+                preview,
+                editor,
+                Some(stored.id),
+                Some(seen),
+            )
+            .await
+        })
     }
 
     async fn write_import(
@@ -541,40 +561,53 @@ impl Store {
 
     /// Every project of a list view (its filters and order, all pages), as `scope` may see it:
     /// what an export writes.
-    pub async fn projects_for_export(
-        &self,
-        req: &ListRequest,
+    #[inline(never)]
+    pub fn projects_for_export<'a>(
+        &'a self,
+        req: &'a ListRequest,
         scope: ProjectScope,
-    ) -> Result<Vec<Arc<Project>>> {
-        let req = self.with_mora_sub_areas(req).await?;
-        let index = self.index().await?;
-        // One page that holds them all (the list reserves room for a page).
-        let all = ListRequest {
-            page: 1,
-            per_page: u32::try_from(index.len()).unwrap_or(u32::MAX).max(1),
-            ..req.into_owned()
-        };
-        Ok(index.list(&all, scope).items)
+    ) -> Boxed<'a, Result<Vec<Arc<Project>>>> {
+        boxed(async move {
+            let req = self.with_mora_sub_areas(req).await?;
+            let index = self.index().await?;
+            // One page that holds them all (the list reserves room for a page).
+            let all = ListRequest {
+                page: 1,
+                per_page: u32::try_from(index.len()).unwrap_or(u32::MAX).max(1),
+                ..req.into_owned()
+            };
+            Ok(index.list(&all, scope).items)
+        })
     }
 
     /// The mapping the institution chose at its last import; empty when it never chose one.
-    pub async fn import_mapping(&self, institution_id: i64) -> Result<Mapping> {
-        let raw: Option<String> = on_pool!(self, read, |pool| {
-            sqlx::query_scalar("SELECT mapping FROM import_mappings WHERE institution_id = $1")
-                .bind(institution_id)
-                .fetch_optional(pool)
-                .await?
-        });
-        Ok(raw
-            .and_then(|r| serde_json::from_str(&r).ok())
-            .unwrap_or_default())
+    #[inline(never)]
+    pub fn import_mapping<'a>(&'a self, institution_id: i64) -> Boxed<'a, Result<Mapping>> {
+        boxed(async move {
+            let raw: Option<String> = on_pool!(self, read, |pool| {
+                sqlx::query_scalar("SELECT mapping FROM import_mappings WHERE institution_id = $1")
+                    .bind(institution_id)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            Ok(raw
+                .and_then(|r| serde_json::from_str(&r).ok())
+                .unwrap_or_default())
+        })
     }
 
-    pub async fn save_import_mapping(&self, institution_id: i64, mapping: &Mapping) -> Result<()> {
-        let raw = serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let at = crate::now();
-        on_pool!(self, write, |pool| {
-            sqlx::query(
+    #[inline(never)]
+    pub fn save_import_mapping<'a>(
+        &'a self,
+        institution_id: i64,
+        mapping: &'a Mapping,
+    ) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let raw =
+                serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let at = crate::now();
+            on_pool!(self, write, |pool| {
+                sqlx::query(
                 "INSERT INTO import_mappings (institution_id, mapping, updated_at) VALUES ($1, $2, $3)
                  ON CONFLICT (institution_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
             )
@@ -583,32 +616,36 @@ impl Store {
             .bind(&at)
             .execute(pool)
             .await?;
-        });
-        Ok(())
+            });
+            Ok(())
+        })
     }
 
     /// Keeps an uploaded file until its import is confirmed (and a week at most); returns its id.
-    pub async fn create_import(
-        &self,
+    #[inline(never)]
+    pub fn create_import<'a>(
+        &'a self,
         institution_id: i64,
         user_id: Option<i64>,
-        file_name: &str,
-        file: &[u8],
-        mapping: &Mapping,
-        plan: &[RowPlan],
-    ) -> Result<i64> {
-        let raw = serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let plan = plan_code(plan);
-        let now = chrono::Utc::now();
-        let at = crate::timestamp(now);
-        let expired = crate::timestamp(now - chrono::Duration::days(KEEP_IMPORTS_DAYS));
-        Ok(on_pool!(self, write, |pool| {
-            // Files nobody came back to, and those imported long ago, are not kept.
-            sqlx::query("DELETE FROM imports WHERE created_at < $1")
-                .bind(&expired)
-                .execute(pool)
-                .await?;
-            sqlx::query_scalar(
+        file_name: &'a str,
+        file: &'a [u8],
+        mapping: &'a Mapping,
+        plan: &'a [RowPlan],
+    ) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            let raw =
+                serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let plan = plan_code(plan);
+            let now = chrono::Utc::now();
+            let at = crate::timestamp(now);
+            let expired = crate::timestamp(now - chrono::Duration::days(KEEP_IMPORTS_DAYS));
+            Ok(on_pool!(self, write, |pool| {
+                // Files nobody came back to, and those imported long ago, are not kept.
+                sqlx::query("DELETE FROM imports WHERE created_at < $1")
+                    .bind(&expired)
+                    .execute(pool)
+                    .await?;
+                sqlx::query_scalar(
                 "INSERT INTO imports (institution_id, user_id, file_name, file, mapping, created_at, plan)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -621,63 +658,79 @@ impl Store {
             .bind(&plan)
             .fetch_one(pool)
             .await?
-        }))
+            }))
+        })
     }
 
-    pub async fn stored_import(&self, id: i64) -> Result<StoredImport> {
-        type Row = (
-            i64,
-            i64,
-            Option<i64>,
-            String,
-            Vec<u8>,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-        );
-        let row: Option<Row> = on_pool!(self, read, |pool| {
-            sqlx::query_as(
+    #[inline(never)]
+    pub fn stored_import<'a>(&'a self, id: i64) -> Boxed<'a, Result<StoredImport>> {
+        boxed(async move {
+            type Row = (
+                i64,
+                i64,
+                Option<i64>,
+                String,
+                Vec<u8>,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+            );
+            let row: Option<Row> = on_pool!(self, read, |pool| {
+                sqlx::query_as(
                 "SELECT id, institution_id, user_id, file_name, file, mapping, created_at, result, plan
                  FROM imports WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(pool)
             .await?
-        });
-        let (id, institution_id, user_id, file_name, file, mapping, created_at, result, plan) =
-            row.ok_or(StoreError::NotFound)?;
-        let plan = plan.unwrap_or_default();
-        let json = |what: &str, raw: &str| crate::corrupt(what, raw);
-        Ok(StoredImport {
-            id,
-            institution_id,
-            user_id,
-            file_name,
-            file,
-            mapping: serde_json::from_str(&mapping)
-                .map_err(|_| json("import mapping", &mapping))?,
-            created_at,
-            result: match result {
-                Some(r) => Some(serde_json::from_str(&r).map_err(|_| json("import result", &r))?),
-                None => None,
-            },
-            plan: parse_plan_code(&plan).ok_or_else(|| json("import plan", &plan))?,
+            });
+            let (id, institution_id, user_id, file_name, file, mapping, created_at, result, plan) =
+                row.ok_or(StoreError::NotFound)?;
+            let plan = plan.unwrap_or_default();
+            let json = |what: &str, raw: &str| crate::corrupt(what, raw);
+            Ok(StoredImport {
+                id,
+                institution_id,
+                user_id,
+                file_name,
+                file,
+                mapping: serde_json::from_str(&mapping)
+                    .map_err(|_| json("import mapping", &mapping))?,
+                created_at,
+                result: match result {
+                    Some(r) => {
+                        Some(serde_json::from_str(&r).map_err(|_| json("import result", &r))?)
+                    }
+                    None => None,
+                },
+                plan: parse_plan_code(&plan).ok_or_else(|| json("import plan", &plan))?,
+            })
         })
     }
 
     /// Changes the column mapping of an uploaded file that is not imported yet; false when it
     /// was imported already.
-    pub async fn set_import_mapping(&self, id: i64, mapping: &Mapping) -> Result<bool> {
-        let raw = serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query("UPDATE imports SET mapping = $1 WHERE id = $2 AND committed_at IS NULL")
+    #[inline(never)]
+    pub fn set_import_mapping<'a>(
+        &'a self,
+        id: i64,
+        mapping: &'a Mapping,
+    ) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let raw =
+                serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query(
+                    "UPDATE imports SET mapping = $1 WHERE id = $2 AND committed_at IS NULL",
+                )
                 .bind(&raw)
                 .bind(id)
                 .execute(pool)
                 .await?
                 .rows_affected()
-        });
-        Ok(n == 1)
+            });
+            Ok(n == 1)
+        })
     }
 }

@@ -3,6 +3,7 @@
 //! as projects change ([`Slices`]), so an unfiltered overview adds up at most a few tallies; a
 //! filtered one is counted once and kept until the next write.
 
+use crate::{Boxed, boxed};
 use crate::{Result, Store};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -90,80 +91,93 @@ const WORDS: usize = 4;
 impl Store {
     /// The counts of the projects `scope` sees that pass `filter` (its text as the list's
     /// text filter).
-    pub async fn insight(&self, filter: &ProjectFilter, scope: ProjectScope) -> Result<Arc<Tally>> {
-        let req = ListRequest {
-            filter: filter.clone(),
-            sort: Default::default(),
-            page: 1,
-            per_page: 1,
-        };
-        let req = self.with_mora_sub_areas(&req).await?;
-        Ok(self.index().await?.tally(&req.filter, scope))
+    #[inline(never)]
+    pub fn insight<'a>(
+        &'a self,
+        filter: &'a ProjectFilter,
+        scope: ProjectScope,
+    ) -> Boxed<'a, Result<Arc<Tally>>> {
+        boxed(async move {
+            let req = ListRequest {
+                filter: filter.clone(),
+                sort: Default::default(),
+                page: 1,
+                per_page: 1,
+            };
+            let req = self.with_mora_sub_areas(&req).await?;
+            Ok(self.index().await?.tally(&req.filter, scope))
+        })
     }
 
     /// One page of the projects `scope` sees whose text matches `text` (stemmed, every word)
     /// and that pass the request's other filters, best match first, each with its snippet.
-    pub async fn search(
-        &self,
-        text: &str,
-        req: &ListRequest,
+    #[inline(never)]
+    pub fn search<'a>(
+        &'a self,
+        text: &'a str,
+        req: &'a ListRequest,
         scope: ProjectScope,
-    ) -> Result<Page<Found>> {
-        let req = self.with_mora_sub_areas(req).await?;
-        let index = self.index().await?;
-        let page = index.search(text, &req, scope);
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(|(project, score)| Found {
-                    snippet: index.snippet(text, &project),
-                    project,
-                    score,
-                })
-                .collect(),
-            total: page.total,
-            page: page.page,
-            per_page: page.per_page,
+    ) -> Boxed<'a, Result<Page<Found>>> {
+        boxed(async move {
+            let req = self.with_mora_sub_areas(req).await?;
+            let index = self.index().await?;
+            let page = index.search(text, &req, scope);
+            Ok(Page {
+                items: page
+                    .items
+                    .into_iter()
+                    .map(|(project, score)| Found {
+                        snippet: index.snippet(text, &project),
+                        project,
+                        score,
+                    })
+                    .collect(),
+                total: page.total,
+                page: page.page,
+                per_page: page.per_page,
+            })
         })
     }
 
     /// The projects of other institutions that `scope` sees most like project `id`, best
     /// first; `None` when there is no such project in the read model. Kept until the next
     /// write, as a project's page asks for them at every view.
-    pub async fn similar(
-        &self,
+    #[inline(never)]
+    pub fn similar<'a>(
+        &'a self,
         id: i64,
         scope: ProjectScope,
         at_most: usize,
-    ) -> Result<Option<Arc<Vec<Similar>>>> {
-        let index = self.index().await?;
-        let key = (id, scope, at_most);
-        if let Some(kept) = index.similar_kept(&key) {
-            return Ok(Some(kept));
-        }
-        let generation = index.generation();
-        let Some((project, like)) = index.similar(id, scope, at_most) else {
-            return Ok(None);
-        };
-        let found = Arc::new(
-            like.into_iter()
-                .map(|(other, score)| Similar {
-                    themes: other
-                        .data
-                        .themes
-                        .iter()
-                        .filter(|t| project.data.themes.contains(t))
-                        .cloned()
-                        .collect(),
-                    words: index.shared_words(&project, &other, WORDS),
-                    project: other,
-                    score,
-                })
-                .collect::<Vec<_>>(),
-        );
-        index.keep_similar(key, generation, found.clone());
-        Ok(Some(found))
+    ) -> Boxed<'a, Result<Option<Arc<Vec<Similar>>>>> {
+        boxed(async move {
+            let index = self.index().await?;
+            let key = (id, scope, at_most);
+            if let Some(kept) = index.similar_kept(&key) {
+                return Ok(Some(kept));
+            }
+            let generation = index.generation();
+            let Some((project, like)) = index.similar(id, scope, at_most) else {
+                return Ok(None);
+            };
+            let found = Arc::new(
+                like.into_iter()
+                    .map(|(other, score)| Similar {
+                        themes: other
+                            .data
+                            .themes
+                            .iter()
+                            .filter(|t| project.data.themes.contains(t))
+                            .cloned()
+                            .collect(),
+                        words: index.shared_words(&project, &other, WORDS),
+                        project: other,
+                        score,
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            index.keep_similar(key, generation, found.clone());
+            Ok(Some(found))
+        })
     }
 }
 

@@ -145,6 +145,21 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// What every public async method of the store returns: its future, made and boxed here.
+/// An `async fn` of a library is translated again in every crate that awaits it (its state
+/// machine counts as generic, and release builds share no generics between crates): stip-web
+/// and the `stip` library each carried their own copies of the store's methods and the sqlx
+/// code under them. Boxed here, each is translated once, in this crate.
+pub type Boxed<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// `future` as a [`Boxed`] one; its output is the method's, so `?` inside knows its error type.
+#[inline(never)]
+pub(crate) fn boxed<'a, T>(
+    future: impl std::future::Future<Output = T> + Send + 'a,
+) -> Boxed<'a, T> {
+    Box::pin(future)
+}
+
 impl StoreError {
     /// The database cannot answer now — unreachable, out of connections, locked by another
     /// writer, or a transaction that lost to another — and the same request may well succeed
@@ -464,11 +479,14 @@ impl Store {
 
     /// Loads the portfolio read model now; returns the number of projects.
     /// Changes written before are in what it reads; those after, the change log brings.
-    pub async fn warm(&self) -> Result<usize> {
-        if self.loaded_index().is_none() {
-            self.follow_from_now().await?;
-        }
-        Ok(self.index().await?.len())
+    #[inline(never)]
+    pub fn warm<'a>(&'a self) -> Boxed<'a, Result<usize>> {
+        boxed(async move {
+            if self.loaded_index().is_none() {
+                self.follow_from_now().await?;
+            }
+            Ok(self.index().await?.len())
+        })
     }
 
     /// Connects to `url` (`sqlite://file.db` or `postgres://…`), creating a SQLite file if needed,
@@ -517,13 +535,16 @@ impl Store {
         Ok(Store::with(Backend::Postgres(pool)))
     }
 
-    pub async fn migrate(&self) -> Result<()> {
-        match &self.backend {
-            Backend::Sqlite { write, .. } => migrations::migrator(false).run(write).await?,
-            Backend::Postgres(pool) => migrations::migrator(true).run(pool).await?,
-        }
-        self.migrate_history_to_values().await?;
-        self.follow_from_now().await
+    #[inline(never)]
+    pub fn migrate<'a>(&'a self) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            match &self.backend {
+                Backend::Sqlite { write, .. } => migrations::migrator(false).run(write).await?,
+                Backend::Postgres(pool) => migrations::migrator(true).run(pool).await?,
+            }
+            self.migrate_history_to_values().await?;
+            self.follow_from_now().await
+        })
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -534,21 +555,27 @@ impl Store {
     }
 
     /// True when the database answers.
-    pub async fn ping(&self) -> bool {
-        on_pool!(self, read, |pool| sqlx::query("SELECT 1")
-            .execute(pool)
-            .await
-            .is_ok())
+    #[inline(never)]
+    pub fn ping<'a>(&'a self) -> Boxed<'a, bool> {
+        boxed(async move {
+            on_pool!(self, read, |pool| sqlx::query("SELECT 1")
+                .execute(pool)
+                .await
+                .is_ok())
+        })
     }
 
     /// True when no institution exists yet: a fresh installation.
-    pub async fn is_empty(&self) -> Result<bool> {
-        let n: i64 = on_pool!(self, read, |pool| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
-                .fetch_one(pool)
-                .await?
-        });
-        Ok(n == 0)
+    #[inline(never)]
+    pub fn is_empty<'a>(&'a self) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let n: i64 = on_pool!(self, read, |pool| {
+                sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
+                    .fetch_one(pool)
+                    .await?
+            });
+            Ok(n == 0)
+        })
     }
 
     pub async fn close(&self) {

@@ -2,6 +2,7 @@
 //! each person's calendar feed address. Read per page (a handful a year), so not kept in memory
 //! and not in the change log.
 
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use stip_core::Version;
 use stip_core::meeting::{Meeting, MeetingData};
@@ -89,11 +90,17 @@ macro_rules! write_appendices {
 }
 
 impl Store {
-    pub async fn create_meeting(&self, d: &MeetingData, by: Option<i64>) -> Result<i64> {
-        let at = now();
-        let id: i64 = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(
+    #[inline(never)]
+    pub fn create_meeting<'a>(
+        &'a self,
+        d: &'a MeetingData,
+        by: Option<i64>,
+    ) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            let at = now();
+            let id: i64 = on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                let id: i64 = sqlx::query_scalar(
                 "INSERT INTO meetings (title, starts_at, ends_at, place, theme_code, case_project_id, presenter, agenda, minutes, decisions, actions, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12, $13, $10, $11, $11) RETURNING id",
             )
             .bind(&d.title)
@@ -111,18 +118,26 @@ impl Store {
             .bind(serde_json::to_string(&d.actions).expect("actions"))
             .fetch_one(&mut *tx)
             .await?;
-            write_appendices!(tx, id, d.appendices);
-            tx.commit().await?;
-            Ok::<_, StoreError>(id)
-        }))?;
-        Ok(id)
+                write_appendices!(tx, id, d.appendices);
+                tx.commit().await?;
+                Ok::<_, StoreError>(id)
+            }))?;
+            Ok(id)
+        })
     }
 
     /// Saves a meeting edited from `version`; `Ok(false)` when someone saved it in between.
-    pub async fn update_meeting(&self, id: i64, version: Version, d: &MeetingData) -> Result<bool> {
-        let n = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            let n = sqlx::query(
+    #[inline(never)]
+    pub fn update_meeting<'a>(
+        &'a self,
+        id: i64,
+        version: Version,
+        d: &'a MeetingData,
+    ) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                let n = sqlx::query(
                 "UPDATE meetings SET title = $1, starts_at = $2, ends_at = $3, place = $4, theme_code = $5, case_project_id = $6, presenter = $7, agenda = $8, minutes = $9, updated_at = $10, decisions = $13, actions = $14, version = version + 1 WHERE id = $11 AND version = $12",
             )
             .bind(&d.title)
@@ -142,32 +157,36 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+                if n > 0 {
+                    write_appendices!(tx, id, d.appendices);
+                }
+                tx.commit().await?;
+                Ok::<_, StoreError>(n)
+            }))?;
             if n > 0 {
-                write_appendices!(tx, id, d.appendices);
+                return Ok(true);
             }
-            tx.commit().await?;
-            Ok::<_, StoreError>(n)
-        }))?;
-        if n > 0 {
-            return Ok(true);
-        }
-        self.meeting(id).await.map(|_| false)
+            self.meeting(id).await.map(|_| false)
+        })
     }
 
-    pub async fn meeting(&self, id: i64) -> Result<Meeting> {
-        let row: Option<MeetingRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM meetings WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
+    #[inline(never)]
+    pub fn meeting<'a>(&'a self, id: i64) -> Boxed<'a, Result<Meeting>> {
+        boxed(async move {
+            let row: Option<MeetingRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM meetings WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            let mut m: Meeting = row.ok_or(StoreError::NotFound)?.try_into()?;
+            m.data.appendices = self
+                .appendices_of(&[m.id])
                 .await?
-        });
-        let mut m: Meeting = row.ok_or(StoreError::NotFound)?.try_into()?;
-        m.data.appendices = self
-            .appendices_of(&[m.id])
-            .await?
-            .remove(&m.id)
-            .unwrap_or_default();
-        Ok(m)
+                .remove(&m.id)
+                .unwrap_or_default();
+            Ok(m)
+        })
     }
 
     /// The surveys attached to each of `ids`, in order.
@@ -187,49 +206,57 @@ impl Store {
     }
 
     /// Every meeting, earliest first.
-    pub async fn meetings(&self) -> Result<Vec<Meeting>> {
-        let rows: Vec<MeetingRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT {COLUMNS} FROM meetings ORDER BY starts_at, id"
-            ))
-            .fetch_all(pool)
-            .await?
-        });
-        let mut meetings: Vec<Meeting> = rows
-            .into_iter()
-            .map(Meeting::try_from)
-            .collect::<Result<_>>()?;
-        let ids: Vec<i64> = meetings.iter().map(|m| m.id).collect();
-        let mut appendices = self.appendices_of(&ids).await?;
-        for m in &mut meetings {
-            m.data.appendices = appendices.remove(&m.id).unwrap_or_default();
-        }
-        Ok(meetings)
+    #[inline(never)]
+    pub fn meetings<'a>(&'a self) -> Boxed<'a, Result<Vec<Meeting>>> {
+        boxed(async move {
+            let rows: Vec<MeetingRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!(
+                    "SELECT {COLUMNS} FROM meetings ORDER BY starts_at, id"
+                ))
+                .fetch_all(pool)
+                .await?
+            });
+            let mut meetings: Vec<Meeting> = rows
+                .into_iter()
+                .map(Meeting::try_from)
+                .collect::<Result<_>>()?;
+            let ids: Vec<i64> = meetings.iter().map(|m| m.id).collect();
+            let mut appendices = self.appendices_of(&ids).await?;
+            for m in &mut meetings {
+                m.data.appendices = appendices.remove(&m.id).unwrap_or_default();
+            }
+            Ok(meetings)
+        })
     }
 
-    pub async fn delete_meeting(&self, id: i64) -> Result<()> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query("DELETE FROM meetings WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    #[inline(never)]
+    pub fn delete_meeting<'a>(&'a self, id: i64) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query("DELETE FROM meetings WHERE id = $1")
+                    .bind(id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            });
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
     }
 
     /// Records whether `user_id` comes to a meeting (again: the last answer counts).
-    pub async fn set_attendance(
-        &self,
+    #[inline(never)]
+    pub fn set_attendance<'a>(
+        &'a self,
         meeting_id: i64,
         user_id: i64,
         attending: bool,
-    ) -> Result<()> {
-        on_pool!(self, write, |pool| {
-            sqlx::query(
+    ) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            on_pool!(self, write, |pool| {
+                sqlx::query(
                 "INSERT INTO meeting_attendance (meeting_id, user_id, attending, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (meeting_id, user_id) DO UPDATE SET attending = excluded.attending, updated_at = excluded.updated_at",
             )
@@ -240,45 +267,51 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected()
-        });
-        Ok(())
+            });
+            Ok(())
+        })
     }
 
-    pub async fn attendance(&self, meeting_id: i64) -> Result<Vec<Attendance>> {
-        let rows: Vec<(i64, bool)> = on_pool!(self, read, |pool| {
-            sqlx::query_as(
+    #[inline(never)]
+    pub fn attendance<'a>(&'a self, meeting_id: i64) -> Boxed<'a, Result<Vec<Attendance>>> {
+        boxed(async move {
+            let rows: Vec<(i64, bool)> = on_pool!(self, read, |pool| {
+                sqlx::query_as(
                 "SELECT user_id, attending FROM meeting_attendance WHERE meeting_id = $1 ORDER BY user_id",
             )
             .bind(meeting_id)
             .fetch_all(pool)
             .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(user_id, attending)| Attendance { user_id, attending })
-            .collect())
+            });
+            Ok(rows
+                .into_iter()
+                .map(|(user_id, attending)| Attendance { user_id, attending })
+                .collect())
+        })
     }
 
     /// A person's calendar feed address, made the first time it is asked for (or made anew with
     /// `renew`, so an address that leaked stops working).
-    pub async fn calendar_feed(
-        &self,
+    #[inline(never)]
+    pub fn calendar_feed<'a>(
+        &'a self,
         user_id: i64,
         renew: bool,
         new_token: fn() -> String,
-    ) -> Result<String> {
-        let existing: Option<String> = on_pool!(self, read, |pool| {
-            sqlx::query_scalar("SELECT token FROM calendar_feeds WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_optional(pool)
-                .await?
-        });
-        if let Some(token) = existing.filter(|_| !renew) {
-            return Ok(token);
-        }
-        let token = new_token();
-        on_pool!(self, write, |pool| {
-            sqlx::query(
+    ) -> Boxed<'a, Result<String>> {
+        boxed(async move {
+            let existing: Option<String> = on_pool!(self, read, |pool| {
+                sqlx::query_scalar("SELECT token FROM calendar_feeds WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            if let Some(token) = existing.filter(|_| !renew) {
+                return Ok(token);
+            }
+            let token = new_token();
+            on_pool!(self, write, |pool| {
+                sqlx::query(
                 "INSERT INTO calendar_feeds (user_id, token, created_at) VALUES ($1, $2, $3)
                  ON CONFLICT (user_id) DO UPDATE SET token = excluded.token, created_at = excluded.created_at",
             )
@@ -288,17 +321,21 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected()
-        });
-        Ok(token)
+            });
+            Ok(token)
+        })
     }
 
     /// Whose calendar feed an address is, if anyone's.
-    pub async fn calendar_feed_user(&self, token: &str) -> Result<Option<i64>> {
-        Ok(on_pool!(self, read, |pool| {
-            sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token = $1")
-                .bind(token)
-                .fetch_optional(pool)
-                .await?
-        }))
+    #[inline(never)]
+    pub fn calendar_feed_user<'a>(&'a self, token: &'a str) -> Boxed<'a, Result<Option<i64>>> {
+        boxed(async move {
+            Ok(on_pool!(self, read, |pool| {
+                sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token = $1")
+                    .bind(token)
+                    .fetch_optional(pool)
+                    .await?
+            }))
+        })
     }
 }

@@ -1,6 +1,7 @@
 //! Positionering (issue 16): every save of an institution's positioning is kept (the newest is
 //! current), and the beheerder's settings. Read per page, so not kept in memory.
 
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use std::collections::BTreeMap;
 use stip_core::positioning::{DEFAULT_THRESHOLD, MIN_THRESHOLD, Position, Settings, seed_aspects};
@@ -127,34 +128,39 @@ const COLUMNS: &str = "axes, aspects, explanations, stakeholders, saved_by_name,
 
 impl Store {
     /// The aspects and threshold the beheerder set, or the seed's.
-    pub async fn positioning_settings(&self) -> Result<Settings> {
-        let row: Option<(i64, String)> = on_pool!(self, read, |pool| {
-            sqlx::query_as("SELECT threshold, aspects FROM positioning_settings WHERE id = 1")
-                .fetch_optional(pool)
-                .await?
-        });
-        Ok(match row {
-            Some((threshold, aspects)) => Settings {
-                threshold,
-                aspects: serde_json::from_str(&aspects)
-                    .map_err(|_| corrupt("aspects", &aspects))?,
-            },
-            None => Settings {
-                threshold: DEFAULT_THRESHOLD,
-                aspects: seed_aspects(),
-            },
+    #[inline(never)]
+    pub fn positioning_settings<'a>(&'a self) -> Boxed<'a, Result<Settings>> {
+        boxed(async move {
+            let row: Option<(i64, String)> = on_pool!(self, read, |pool| {
+                sqlx::query_as("SELECT threshold, aspects FROM positioning_settings WHERE id = 1")
+                    .fetch_optional(pool)
+                    .await?
+            });
+            Ok(match row {
+                Some((threshold, aspects)) => Settings {
+                    threshold,
+                    aspects: serde_json::from_str(&aspects)
+                        .map_err(|_| corrupt("aspects", &aspects))?,
+                },
+                None => Settings {
+                    threshold: DEFAULT_THRESHOLD,
+                    aspects: seed_aspects(),
+                },
+            })
         })
     }
 
     /// Saves the settings; a new threshold counts for the snapshot of the network at once.
-    pub async fn save_positioning_settings(&self, s: &Settings) -> Result<()> {
-        let lock = self.snapshot_lock();
-        on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            if !lock.is_empty() {
-                sqlx::query(lock).execute(&mut *tx).await?;
-            }
-            sqlx::query(
+    #[inline(never)]
+    pub fn save_positioning_settings<'a>(&'a self, s: &'a Settings) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let lock = self.snapshot_lock();
+            on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                if !lock.is_empty() {
+                    sqlx::query(lock).execute(&mut *tx).await?;
+                }
+                sqlx::query(
                 "INSERT INTO positioning_settings (id, threshold, aspects) VALUES (1, $1, $2)
                  ON CONFLICT (id) DO UPDATE SET threshold = excluded.threshold, aspects = excluded.aspects, version = positioning_settings.version + 1",
             )
@@ -162,10 +168,11 @@ impl Store {
             .bind(serde_json::to_string(&s.aspects).expect("aspects"))
             .execute(&mut *tx)
             .await?;
-            renew_snapshot!(tx);
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        }))
+                renew_snapshot!(tx);
+                tx.commit().await?;
+                Ok::<_, StoreError>(())
+            }))
+        })
     }
 
     /// On PostgreSQL: the statement that lets one positioning write at a time decide on the
@@ -180,21 +187,23 @@ impl Store {
     }
 
     /// Saves `institution`'s positioning as its current one; the previous stays as history.
-    pub async fn save_position(
-        &self,
+    #[inline(never)]
+    pub fn save_position<'a>(
+        &'a self,
         institution: i64,
-        p: &Position,
+        p: &'a Position,
         by: Option<i64>,
-        by_name: &str,
-    ) -> Result<()> {
-        let lock = self.snapshot_lock();
-        let at = now();
-        on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            if !lock.is_empty() {
-                sqlx::query(lock).execute(&mut *tx).await?;
-            }
-            sqlx::query(
+        by_name: &'a str,
+    ) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let lock = self.snapshot_lock();
+            let at = now();
+            on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                if !lock.is_empty() {
+                    sqlx::query(lock).execute(&mut *tx).await?;
+                }
+                sqlx::query(
                 "INSERT INTO positionings (institution_id, axes, aspects, explanations, stakeholders, saved_by, saved_by_name, saved_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
@@ -208,78 +217,91 @@ impl Store {
             .bind(&at)
             .execute(&mut *tx)
             .await?;
-            renew_snapshot!(tx);
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        }))
+                renew_snapshot!(tx);
+                tx.commit().await?;
+                Ok::<_, StoreError>(())
+            }))
+        })
     }
 
     /// `institution`'s positionings, newest (the current one) first; at most `limit`.
-    pub async fn positions_of(&self, institution: i64, limit: i64) -> Result<Vec<SavedPosition>> {
-        let rows: Vec<PositionRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
+    #[inline(never)]
+    pub fn positions_of<'a>(
+        &'a self,
+        institution: i64,
+        limit: i64,
+    ) -> Boxed<'a, Result<Vec<SavedPosition>>> {
+        boxed(async move {
+            let rows: Vec<PositionRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!(
                 "SELECT {COLUMNS} FROM positionings WHERE institution_id = $1 ORDER BY id DESC LIMIT $2"
             ))
             .bind(institution)
             .bind(limit)
             .fetch_all(pool)
             .await?
-        });
-        rows.into_iter().map(SavedPosition::try_from).collect()
+            });
+            rows.into_iter().map(SavedPosition::try_from).collect()
+        })
     }
 
     /// What the network sees of the positionings: the snapshot (scores only, no one's name)
     /// and when it was taken, renewed only once at least the threshold of institutions saved
     /// since the last one; before the first, nothing but how many have positioned themselves.
-    pub async fn network_positions(&self) -> Result<NetworkSnapshot> {
-        type Row = (String, Option<String>);
-        let (row, institutions): (Option<Row>, i64) = on_pool!(self, read, |pool| {
-            let row =
-                sqlx::query_as("SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1")
-                    .fetch_optional(pool)
-                    .await?;
-            let n = sqlx::query_scalar("SELECT COUNT(DISTINCT institution_id) FROM positionings")
-                .fetch_one(pool)
+    #[inline(never)]
+    pub fn network_positions<'a>(&'a self) -> Boxed<'a, Result<NetworkSnapshot>> {
+        boxed(async move {
+            type Row = (String, Option<String>);
+            let (row, institutions): (Option<Row>, i64) = on_pool!(self, read, |pool| {
+                let row = sqlx::query_as(
+                    "SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1",
+                )
+                .fetch_optional(pool)
                 .await?;
-            (row, n)
-        });
-        let (positions, taken_at) = match row {
-            Some(row) => row,
-            None => {
-                // Positionings from before snapshots: decide once, as a save would.
-                let lock = self.snapshot_lock();
-                on_pool!(self, write, |pool| retrying!(async {
-                    let mut tx = pool.begin().await?;
-                    if !lock.is_empty() {
-                        sqlx::query(lock).execute(&mut *tx).await?;
-                    }
-                    renew_snapshot!(tx);
-                    tx.commit().await?;
-                    Ok::<_, StoreError>(())
-                }))?;
-                let row: Option<Row> = on_pool!(self, read, |pool| {
-                    sqlx::query_as(
-                        "SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1",
-                    )
-                    .fetch_optional(pool)
-                    .await?
-                });
-                row.unwrap_or_else(|| ("[]".into(), None))
-            }
-        };
-        let scores: Vec<Scores> =
-            serde_json::from_str(&positions).map_err(|_| corrupt("snapshot", &positions))?;
-        Ok(NetworkSnapshot {
-            positions: scores
-                .into_iter()
-                .map(|s| Position {
-                    axes: s.axes,
-                    aspects: s.aspects,
-                    ..Default::default()
-                })
-                .collect(),
-            taken_at,
-            institutions,
+                let n =
+                    sqlx::query_scalar("SELECT COUNT(DISTINCT institution_id) FROM positionings")
+                        .fetch_one(pool)
+                        .await?;
+                (row, n)
+            });
+            let (positions, taken_at) = match row {
+                Some(row) => row,
+                None => {
+                    // Positionings from before snapshots: decide once, as a save would.
+                    let lock = self.snapshot_lock();
+                    on_pool!(self, write, |pool| retrying!(async {
+                        let mut tx = pool.begin().await?;
+                        if !lock.is_empty() {
+                            sqlx::query(lock).execute(&mut *tx).await?;
+                        }
+                        renew_snapshot!(tx);
+                        tx.commit().await?;
+                        Ok::<_, StoreError>(())
+                    }))?;
+                    let row: Option<Row> = on_pool!(self, read, |pool| {
+                        sqlx::query_as(
+                            "SELECT positions, taken_at FROM positioning_snapshot WHERE id = 1",
+                        )
+                        .fetch_optional(pool)
+                        .await?
+                    });
+                    row.unwrap_or_else(|| ("[]".into(), None))
+                }
+            };
+            let scores: Vec<Scores> =
+                serde_json::from_str(&positions).map_err(|_| corrupt("snapshot", &positions))?;
+            Ok(NetworkSnapshot {
+                positions: scores
+                    .into_iter()
+                    .map(|s| Position {
+                        axes: s.axes,
+                        aspects: s.aspects,
+                        ..Default::default()
+                    })
+                    .collect(),
+                taken_at,
+                institutions,
+            })
         })
     }
 }

@@ -4,6 +4,7 @@
 //! change log.
 
 pub use crate::index::Ranked;
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, corrupt, now, on_pool};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -101,96 +102,107 @@ impl Store {
     /// Every project `scope` sees that passes `filter`, with its score under `weights`, best
     /// first; those without a score last; then by title. Kept until the next write, so paging
     /// through a ranking of the whole network scores it once.
-    pub async fn ranked(
-        &self,
-        filter: &ProjectFilter,
+    #[inline(never)]
+    pub fn ranked<'a>(
+        &'a self,
+        filter: &'a ProjectFilter,
         scope: ProjectScope,
-        weights: &[Weight],
-    ) -> Result<Arc<Ranked>> {
-        let req = ListRequest {
-            filter: filter.clone(),
-            sort: Default::default(),
-            page: 1,
-            per_page: u32::MAX,
-        };
-        let req = self.with_mora_sub_areas(&req).await?;
-        let index = self.index().await?;
-        let generation = index.generation();
-        let key = (
-            scope,
-            req.filter.clone(),
-            weights
-                .iter()
-                .map(|w| {
-                    (
-                        w.code.clone(),
-                        w.weight.0,
-                        w.direction == Direction::Negative,
-                    )
+        weights: &'a [Weight],
+    ) -> Boxed<'a, Result<Arc<Ranked>>> {
+        boxed(async move {
+            let req = ListRequest {
+                filter: filter.clone(),
+                sort: Default::default(),
+                page: 1,
+                per_page: u32::MAX,
+            };
+            let req = self.with_mora_sub_areas(&req).await?;
+            let index = self.index().await?;
+            let generation = index.generation();
+            let key = (
+                scope,
+                req.filter.clone(),
+                weights
+                    .iter()
+                    .map(|w| {
+                        (
+                            w.code.clone(),
+                            w.weight.0,
+                            w.direction == Direction::Negative,
+                        )
+                    })
+                    .collect(),
+            );
+            if let Some(kept) = index.ranked_kept(&key, generation) {
+                return Ok(kept);
+            }
+            let mut ranked: Ranked = index
+                .first(&req, scope)
+                .into_iter()
+                .map(|p| {
+                    let s = score(&p.data.scores, weights).score;
+                    (p, s)
                 })
-                .collect(),
-        );
-        if let Some(kept) = index.ranked_kept(&key, generation) {
-            return Ok(kept);
-        }
-        let mut ranked: Ranked = index
-            .first(&req, scope)
-            .into_iter()
-            .map(|p| {
-                let s = score(&p.data.scores, weights).score;
-                (p, s)
-            })
-            .collect();
-        ranked.sort_by(|(a, sa), (b, sb)| {
-            sb.map(|s| s.0)
-                .unwrap_or(i64::MIN)
-                .cmp(&sa.map(|s| s.0).unwrap_or(i64::MIN))
-                .then_with(|| a.data.title.cmp(&b.data.title))
-                .then(a.id.cmp(&b.id))
-        });
-        let ranked = Arc::new(ranked);
-        index.keep_ranked(key, generation, ranked.clone());
-        Ok(ranked)
+                .collect();
+            ranked.sort_by(|(a, sa), (b, sb)| {
+                sb.map(|s| s.0)
+                    .unwrap_or(i64::MIN)
+                    .cmp(&sa.map(|s| s.0).unwrap_or(i64::MIN))
+                    .then_with(|| a.data.title.cmp(&b.data.title))
+                    .then(a.id.cmp(&b.id))
+            });
+            let ranked = Arc::new(ranked);
+            index.keep_ranked(key, generation, ranked.clone());
+            Ok(ranked)
+        })
     }
 
     /// The weighting of a view: an institution's (`Some(id)`) or the network's (`None`);
     /// `None` when the view weighs as the criteria list does.
-    pub async fn weighting(&self, institution_id: Option<i64>) -> Result<Option<Weighting>> {
-        let row: Option<WeightingRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(
+    #[inline(never)]
+    pub fn weighting<'a>(
+        &'a self,
+        institution_id: Option<i64>,
+    ) -> Boxed<'a, Result<Option<Weighting>>> {
+        boxed(async move {
+            let row: Option<WeightingRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(
                 "SELECT weights, consistency, updated_by, updated_at, version FROM weightings WHERE COALESCE(institution_id, 0) = $1",
             )
             .bind(institution_id.unwrap_or(0))
             .fetch_optional(pool)
             .await?
-        });
-        row.map(|r| {
-            Ok(Weighting {
-                weights: weights_from(&r.weights)?,
-                consistency: r.consistency.map(|c| c as f64 / 10_000.0),
-                updated_by: r.updated_by,
-                updated_at: r.updated_at,
-                version: r.version,
+            });
+            row.map(|r| {
+                Ok(Weighting {
+                    weights: weights_from(&r.weights)?,
+                    consistency: r.consistency.map(|c| c as f64 / 10_000.0),
+                    updated_by: r.updated_by,
+                    updated_at: r.updated_at,
+                    version: r.version,
+                })
             })
+            .transpose()
         })
-        .transpose()
     }
 
     /// Saves a view's weighting edited from `version` (`None`: the view had none yet);
     /// `Ok(false)` when someone saved it in between.
-    pub async fn save_weighting(
-        &self,
+    #[inline(never)]
+    pub fn save_weighting<'a>(
+        &'a self,
         institution_id: Option<i64>,
         version: Option<Version>,
-        weights: &BTreeMap<String, Hundredths>,
+        weights: &'a BTreeMap<String, Hundredths>,
         consistency: Option<f64>,
         by: i64,
-    ) -> Result<bool> {
-        let json = weights_json(weights);
-        let consistency = consistency.map(|c| (c * 10_000.0).round() as i64);
-        let at = now();
-        let rows = on_pool!(self, write, |pool| {
-            match version {
+    ) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let json = weights_json(weights);
+            let consistency = consistency.map(|c| (c * 10_000.0).round() as i64);
+            let at = now();
+            let rows = on_pool!(self, write, |pool| {
+                match version {
                 None => sqlx::query(
                     "INSERT INTO weightings (institution_id, weights, consistency, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                 )
@@ -215,14 +227,17 @@ impl Store {
                 .await?
                 .rows_affected(),
             }
-        });
-        Ok(rows > 0)
+            });
+            Ok(rows > 0)
+        })
     }
 
-    pub async fn create_scenario(&self, d: &ScenarioData, by: i64) -> Result<i64> {
-        let at = now();
-        let id: i64 = on_pool!(self, write, |pool| {
-            sqlx::query_scalar(
+    #[inline(never)]
+    pub fn create_scenario<'a>(&'a self, d: &'a ScenarioData, by: i64) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            let at = now();
+            let id: i64 = on_pool!(self, write, |pool| {
+                sqlx::query_scalar(
                 "INSERT INTO scenarios (name, institution_id, candidates, budget_cap, fte_cap, forced_in, forced_out, requires, weights, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
             )
             .bind(&d.name)
@@ -238,19 +253,22 @@ impl Store {
             .bind(&at)
             .fetch_one(pool)
             .await?
-        });
-        Ok(id)
+            });
+            Ok(id)
+        })
     }
 
     /// Saves a scenario edited from `version`; `Ok(false)` when someone saved it in between.
-    pub async fn update_scenario(
-        &self,
+    #[inline(never)]
+    pub fn update_scenario<'a>(
+        &'a self,
         id: i64,
         version: Version,
-        d: &ScenarioData,
-    ) -> Result<bool> {
-        let rows = on_pool!(self, write, |pool| {
-            sqlx::query(
+        d: &'a ScenarioData,
+    ) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let rows = on_pool!(self, write, |pool| {
+                sqlx::query(
                 "UPDATE scenarios SET name = $1, candidates = $2, budget_cap = $3, fte_cap = $4, forced_in = $5, forced_out = $6, requires = $7, weights = $8, updated_at = $9, version = version + 1 WHERE id = $10 AND version = $11",
             )
             .bind(&d.name)
@@ -267,49 +285,59 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected()
-        });
-        if rows > 0 {
-            return Ok(true);
-        }
-        self.scenario(id).await.map(|_| false)
+            });
+            if rows > 0 {
+                return Ok(true);
+            }
+            self.scenario(id).await.map(|_| false)
+        })
     }
 
-    pub async fn scenario(&self, id: i64) -> Result<Scenario> {
-        let row: Option<ScenarioRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = $1"
-            ))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.ok_or(StoreError::NotFound)?.try_into()
+    #[inline(never)]
+    pub fn scenario<'a>(&'a self, id: i64) -> Boxed<'a, Result<Scenario>> {
+        boxed(async move {
+            let row: Option<ScenarioRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!(
+                    "SELECT {SCENARIO_COLUMNS} FROM scenarios WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+            });
+            row.ok_or(StoreError::NotFound)?.try_into()
+        })
     }
 
     /// Every scenario, newest first (a handful per view; the web layer keeps those the
     /// viewer may read).
-    pub async fn scenarios(&self) -> Result<Vec<Scenario>> {
-        let rows: Vec<ScenarioRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT {SCENARIO_COLUMNS} FROM scenarios ORDER BY updated_at DESC, id DESC"
-            ))
-            .fetch_all(pool)
-            .await?
-        });
-        rows.into_iter().map(Scenario::try_from).collect()
+    #[inline(never)]
+    pub fn scenarios<'a>(&'a self) -> Boxed<'a, Result<Vec<Scenario>>> {
+        boxed(async move {
+            let rows: Vec<ScenarioRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!(
+                    "SELECT {SCENARIO_COLUMNS} FROM scenarios ORDER BY updated_at DESC, id DESC"
+                ))
+                .fetch_all(pool)
+                .await?
+            });
+            rows.into_iter().map(Scenario::try_from).collect()
+        })
     }
 
-    pub async fn delete_scenario(&self, id: i64) -> Result<()> {
-        let rows = on_pool!(self, write, |pool| {
-            sqlx::query("DELETE FROM scenarios WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if rows == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    #[inline(never)]
+    pub fn delete_scenario<'a>(&'a self, id: i64) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let rows = on_pool!(self, write, |pool| {
+                sqlx::query("DELETE FROM scenarios WHERE id = $1")
+                    .bind(id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            });
+            if rows == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
     }
 }

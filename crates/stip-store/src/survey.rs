@@ -3,6 +3,7 @@
 //! An anonymous survey's submitted answers live apart from every invitation (see the
 //! migration). Nothing here is kept in memory, so surveys are not in the change log.
 
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, corrupt, now, on_pool, retrying};
 use stip_core::Version;
 use stip_core::positioning::MIN_THRESHOLD;
@@ -259,18 +260,20 @@ macro_rules! publish_anonymous {
 
 impl Store {
     /// Creates a survey in concept with its questions; returns its id.
-    pub async fn create_survey(
-        &self,
-        d: &SurveyData,
-        questions: &[QuestionData],
+    #[inline(never)]
+    pub fn create_survey<'a>(
+        &'a self,
+        d: &'a SurveyData,
+        questions: &'a [QuestionData],
         by: Option<i64>,
-    ) -> Result<i64> {
-        let at = now();
-        let questions: Vec<(Option<i64>, &QuestionData)> =
-            questions.iter().map(|q| (None, q)).collect();
-        let id = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(
+    ) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            let at = now();
+            let questions: Vec<(Option<i64>, &QuestionData)> =
+                questions.iter().map(|q| (None, q)).collect();
+            let id = on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                let id: i64 = sqlx::query_scalar(
                 "INSERT INTO surveys (title, introduction, anonymous, respondent, opens_on, closes_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
             )
             .bind(&d.title)
@@ -283,36 +286,39 @@ impl Store {
             .bind(&at)
             .fetch_one(&mut *tx)
             .await?;
-            write_questions!(tx, id, questions);
-            tx.commit().await?;
-            Ok::<_, StoreError>(id)
-        }))?;
-        Ok(id)
+                write_questions!(tx, id, questions);
+                tx.commit().await?;
+                Ok::<_, StoreError>(id)
+            }))?;
+            Ok(id)
+        })
     }
 
     /// Saves a survey's settings, and its questions when given (`(id, question)`: an id keeps
     /// a question, none adds one), edited from `version`. `Ok(false)` when someone saved it in
     /// between. Questions cannot change once the survey is opened: `Invalid` on `questions`.
-    pub async fn update_survey(
-        &self,
+    #[inline(never)]
+    pub fn update_survey<'a>(
+        &'a self,
         id: i64,
         version: Version,
-        d: &SurveyData,
-        questions: Option<&[(Option<i64>, QuestionData)]>,
-    ) -> Result<bool> {
-        let at = now();
-        let n = on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            let opened: Option<Option<String>> =
-                sqlx::query_scalar("SELECT opened_at FROM surveys WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some(opened) = opened else {
-                return Err(StoreError::NotFound);
-            };
-            // The kind of respondent and anonymity decide the invitations: fixed once opened.
-            let n = sqlx::query(
+        d: &'a SurveyData,
+        questions: Option<&'a [(Option<i64>, QuestionData)]>,
+    ) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let at = now();
+            let n = on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                let opened: Option<Option<String>> =
+                    sqlx::query_scalar("SELECT opened_at FROM surveys WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some(opened) = opened else {
+                    return Err(StoreError::NotFound);
+                };
+                // The kind of respondent and anonymity decide the invitations: fixed once opened.
+                let n = sqlx::query(
                 "UPDATE surveys SET title = $1, introduction = $2, anonymous = CASE WHEN opened_at IS NULL THEN $3 ELSE anonymous END, respondent = CASE WHEN opened_at IS NULL THEN $4 ELSE respondent END, opens_on = $5, closes_on = $6, updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9",
             )
             .bind(&d.title)
@@ -327,89 +333,100 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if n > 0
-                && let Some(questions) = questions
-            {
-                if opened.is_some() {
-                    return Err(StoreError::Invalid(stip_core::Invalid::one(
-                        "questions",
-                        stip_core::ErrorCode::InvalidChoice,
-                    )));
+                if n > 0
+                    && let Some(questions) = questions
+                {
+                    if opened.is_some() {
+                        return Err(StoreError::Invalid(stip_core::Invalid::one(
+                            "questions",
+                            stip_core::ErrorCode::InvalidChoice,
+                        )));
+                    }
+                    write_questions!(tx, id, questions);
                 }
-                write_questions!(tx, id, questions);
-            }
-            tx.commit().await?;
-            Ok::<_, StoreError>(n)
-        }))?;
-        Ok(n > 0)
+                tx.commit().await?;
+                Ok::<_, StoreError>(n)
+            }))?;
+            Ok(n > 0)
+        })
     }
 
-    pub async fn survey(&self, id: i64) -> Result<Survey> {
-        let (row, questions): (Option<SurveyRow>, Vec<QuestionRow>) = on_pool!(
-            self,
-            read,
-            |pool| {
-                let row = sqlx::query_as(&format!(
-                    "SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?;
-                let questions = sqlx::query_as(&format!(
+    #[inline(never)]
+    pub fn survey<'a>(&'a self, id: i64) -> Boxed<'a, Result<Survey>> {
+        boxed(async move {
+            let (row, questions): (Option<SurveyRow>, Vec<QuestionRow>) = on_pool!(
+                self,
+                read,
+                |pool| {
+                    let row = sqlx::query_as(&format!(
+                        "SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1"
+                    ))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?;
+                    let questions = sqlx::query_as(&format!(
                     "SELECT {QUESTION_COLUMNS} FROM survey_questions WHERE survey_id = $1 ORDER BY position, id"
                 ))
                 .bind(id)
                 .fetch_all(pool)
                 .await?;
-                (row, questions)
-            }
-        );
-        let row = row.ok_or(StoreError::NotFound)?;
-        survey(
-            row,
-            questions.into_iter().map(question).collect::<Result<_>>()?,
-        )
+                    (row, questions)
+                }
+            );
+            let row = row.ok_or(StoreError::NotFound)?;
+            survey(
+                row,
+                questions.into_iter().map(question).collect::<Result<_>>()?,
+            )
+        })
     }
 
     /// Every survey with its questions, newest first.
-    pub async fn surveys(&self) -> Result<Vec<Survey>> {
-        let (rows, questions): (Vec<SurveyRow>, Vec<QuestionRow>) = on_pool!(self, read, |pool| {
-            let rows = sqlx::query_as(&format!(
-                "SELECT {SURVEY_COLUMNS} FROM surveys ORDER BY opens_on DESC, id DESC"
-            ))
-            .fetch_all(pool)
-            .await?;
-            let questions = sqlx::query_as(&format!(
+    #[inline(never)]
+    pub fn surveys<'a>(&'a self) -> Boxed<'a, Result<Vec<Survey>>> {
+        boxed(async move {
+            let (rows, questions): (Vec<SurveyRow>, Vec<QuestionRow>) =
+                on_pool!(self, read, |pool| {
+                    let rows = sqlx::query_as(&format!(
+                        "SELECT {SURVEY_COLUMNS} FROM surveys ORDER BY opens_on DESC, id DESC"
+                    ))
+                    .fetch_all(pool)
+                    .await?;
+                    let questions = sqlx::query_as(&format!(
                 "SELECT {QUESTION_COLUMNS} FROM survey_questions ORDER BY survey_id, position, id"
             ))
             .fetch_all(pool)
             .await?;
-            (rows, questions)
-        });
-        let mut by_survey: std::collections::HashMap<i64, Vec<Question>> = Default::default();
-        for q in questions {
-            by_survey.entry(q.survey_id).or_default().push(question(q)?);
-        }
-        rows.into_iter()
-            .map(|r| {
-                let qs = by_survey.remove(&r.id).unwrap_or_default();
-                survey(r, qs)
-            })
-            .collect()
+                    (rows, questions)
+                });
+            let mut by_survey: std::collections::HashMap<i64, Vec<Question>> = Default::default();
+            for q in questions {
+                by_survey.entry(q.survey_id).or_default().push(question(q)?);
+            }
+            rows.into_iter()
+                .map(|r| {
+                    let qs = by_survey.remove(&r.id).unwrap_or_default();
+                    survey(r, qs)
+                })
+                .collect()
+        })
     }
 
-    pub async fn delete_survey(&self, id: i64) -> Result<()> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query("DELETE FROM surveys WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    #[inline(never)]
+    pub fn delete_survey<'a>(&'a self, id: i64) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query("DELETE FROM surveys WHERE id = $1")
+                    .bind(id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            });
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
     }
 
     /// Opens a survey: fixes its questions and makes its invitations, one per institution or
@@ -417,17 +434,23 @@ impl Store {
     /// already; otherwise the number of invitations.
     /// Opens survey `id`: one invitation per institution (or informatiemanager) invited, each
     /// with a link from `new_token`.
-    pub async fn open_survey(&self, id: i64, new_token: fn() -> String) -> Result<Option<usize>> {
-        let at = now();
-        on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            let respondent: Option<String> =
-                sqlx::query_scalar("SELECT respondent FROM surveys WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let respondent = respondent.ok_or(StoreError::NotFound)?;
-            let n = sqlx::query(
+    #[inline(never)]
+    pub fn open_survey<'a>(
+        &'a self,
+        id: i64,
+        new_token: fn() -> String,
+    ) -> Boxed<'a, Result<Option<usize>>> {
+        boxed(async move {
+            let at = now();
+            on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                let respondent: Option<String> =
+                    sqlx::query_scalar("SELECT respondent FROM surveys WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let respondent = respondent.ok_or(StoreError::NotFound)?;
+                let n = sqlx::query(
                 "UPDATE surveys SET opened_at = $1, updated_at = $1, version = version + 1 WHERE id = $2 AND opened_at IS NULL",
             )
             .bind(&at)
@@ -435,23 +458,23 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if n == 0 {
-                return Ok(None);
-            }
-            let invited: Vec<(i64, Option<i64>)> = if respondent == Respondent::Person.code() {
-                sqlx::query_as(
+                if n == 0 {
+                    return Ok(None);
+                }
+                let invited: Vec<(i64, Option<i64>)> = if respondent == Respondent::Person.code() {
+                    sqlx::query_as(
                     "SELECT institution_id, id FROM users WHERE role = $1 AND institution_id IS NOT NULL AND active ORDER BY id",
                 )
                 .bind(Role::Informatiemanager.code())
                 .fetch_all(&mut *tx)
                 .await?
-            } else {
-                sqlx::query_as("SELECT id, NULL FROM institutions ORDER BY id")
-                    .fetch_all(&mut *tx)
-                    .await?
-            };
-            for (institution_id, user_id) in &invited {
-                sqlx::query(
+                } else {
+                    sqlx::query_as("SELECT id, NULL FROM institutions ORDER BY id")
+                        .fetch_all(&mut *tx)
+                        .await?
+                };
+                for (institution_id, user_id) in &invited {
+                    sqlx::query(
                     "INSERT INTO survey_invitations (survey_id, institution_id, user_id, token) VALUES ($1, $2, $3, $4)",
                 )
                 .bind(id)
@@ -460,72 +483,90 @@ impl Store {
                 .bind(new_token())
                 .execute(&mut *tx)
                 .await?;
-            }
-            tx.commit().await?;
-            Ok::<_, StoreError>(Some(invited.len()))
-        }))
+                }
+                tx.commit().await?;
+                Ok::<_, StoreError>(Some(invited.len()))
+            }))
+        })
     }
 
     /// A survey's invitations, by institution.
-    pub async fn invitations(&self, survey_id: i64) -> Result<Vec<Invitation>> {
-        let rows: Vec<InvitationRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
+    #[inline(never)]
+    pub fn invitations<'a>(&'a self, survey_id: i64) -> Boxed<'a, Result<Vec<Invitation>>> {
+        boxed(async move {
+            let rows: Vec<InvitationRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!(
                 "SELECT {INVITATION_COLUMNS} FROM survey_invitations WHERE survey_id = $1 ORDER BY institution_id, user_id, id"
             ))
             .bind(survey_id)
             .fetch_all(pool)
             .await?
-        });
-        rows.into_iter().map(Invitation::try_from).collect()
+            });
+            rows.into_iter().map(Invitation::try_from).collect()
+        })
     }
 
     /// The invitations of one institution (for itself and for its people) across surveys.
-    pub async fn invitations_of(&self, institution_id: i64) -> Result<Vec<Invitation>> {
-        let rows: Vec<InvitationRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
+    #[inline(never)]
+    pub fn invitations_of<'a>(&'a self, institution_id: i64) -> Boxed<'a, Result<Vec<Invitation>>> {
+        boxed(async move {
+            let rows: Vec<InvitationRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!(
                 "SELECT {INVITATION_COLUMNS} FROM survey_invitations WHERE institution_id = $1 ORDER BY survey_id DESC, id"
             ))
             .bind(institution_id)
             .fetch_all(pool)
             .await?
-        });
-        rows.into_iter().map(Invitation::try_from).collect()
+            });
+            rows.into_iter().map(Invitation::try_from).collect()
+        })
     }
 
-    pub async fn invitation(&self, id: i64) -> Result<Invitation> {
-        let row: Option<InvitationRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT {INVITATION_COLUMNS} FROM survey_invitations WHERE id = $1"
-            ))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.ok_or(StoreError::NotFound)?.try_into()
+    #[inline(never)]
+    pub fn invitation<'a>(&'a self, id: i64) -> Boxed<'a, Result<Invitation>> {
+        boxed(async move {
+            let row: Option<InvitationRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!(
+                    "SELECT {INVITATION_COLUMNS} FROM survey_invitations WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+            });
+            row.ok_or(StoreError::NotFound)?.try_into()
+        })
     }
 
     /// The invitation a link's token belongs to.
-    pub async fn invitation_by_token(&self, token: &str) -> Result<Option<Invitation>> {
-        let row: Option<InvitationRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT {INVITATION_COLUMNS} FROM survey_invitations WHERE token = $1"
-            ))
-            .bind(token)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.map(Invitation::try_from).transpose()
+    #[inline(never)]
+    pub fn invitation_by_token<'a>(
+        &'a self,
+        token: &'a str,
+    ) -> Boxed<'a, Result<Option<Invitation>>> {
+        boxed(async move {
+            let row: Option<InvitationRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!(
+                    "SELECT {INVITATION_COLUMNS} FROM survey_invitations WHERE token = $1"
+                ))
+                .bind(token)
+                .fetch_optional(pool)
+                .await?
+            });
+            row.map(Invitation::try_from).transpose()
+        })
     }
 
     /// Saves a draft of an invitation's response; `Ok(false)` when it was submitted already.
-    pub async fn save_draft(
-        &self,
+    #[inline(never)]
+    pub fn save_draft<'a>(
+        &'a self,
         invitation_id: i64,
-        answers: &str,
+        answers: &'a str,
         by: Option<i64>,
-    ) -> Result<bool> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query(
+    ) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query(
                 "UPDATE survey_invitations SET answers = $1, status = $2, saved_at = $3, saved_by = $4, version = version + 1 WHERE id = $5 AND status <> $6",
             )
             .bind(answers)
@@ -537,27 +578,30 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected()
-        });
-        Ok(n > 0)
+            });
+            Ok(n > 0)
+        })
     }
 
     /// Submits an invitation's response with `answers`, in one transaction; `Ok(false)` when it
     /// was submitted already (by someone else a moment before, say). For an anonymous survey
     /// the answers go where nothing links them to the invitation, and the invitation keeps
     /// only that it was submitted: no time, no person, no draft.
-    pub async fn submit_response(
-        &self,
+    #[inline(never)]
+    pub fn submit_response<'a>(
+        &'a self,
         invitation_id: i64,
-        answers: &str,
+        answers: &'a str,
         anonymous: bool,
         by: Option<i64>,
-    ) -> Result<bool> {
-        let at = now();
-        let postgres = matches!(self.backend, crate::Backend::Postgres(_));
-        let lock = if postgres { " FOR UPDATE" } else { "" };
-        on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            let survey_id: Option<i64> = sqlx::query_scalar(
+    ) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let at = now();
+            let postgres = matches!(self.backend, crate::Backend::Postgres(_));
+            let lock = if postgres { " FOR UPDATE" } else { "" };
+            on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                let survey_id: Option<i64> = sqlx::query_scalar(
                 "UPDATE survey_invitations SET status = $1, answers = $2, saved_at = $3, saved_by = $4, submitted_at = $3, version = version + 1 WHERE id = $5 AND status <> $1 RETURNING survey_id",
             )
             .bind(InvitationStatus::Submitted.code())
@@ -567,19 +611,19 @@ impl Store {
             .bind(invitation_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(survey_id) = survey_id else {
-                return Ok(false);
-            };
-            if anonymous {
-                // One submit at a time per survey: what is published is decided on every
-                // response before it, so no step of the results is smaller than the threshold.
-                sqlx::query(&format!("SELECT id FROM surveys WHERE id = $1{lock}"))
-                    .bind(survey_id)
-                    .execute(&mut *tx)
-                    .await?;
-                let id: [u8; 16] = rand::random();
-                let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
-                sqlx::query(
+                let Some(survey_id) = survey_id else {
+                    return Ok(false);
+                };
+                if anonymous {
+                    // One submit at a time per survey: what is published is decided on every
+                    // response before it, so no step of the results is smaller than the threshold.
+                    sqlx::query(&format!("SELECT id FROM surveys WHERE id = $1{lock}"))
+                        .bind(survey_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let id: [u8; 16] = rand::random();
+                    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+                    sqlx::query(
                     "INSERT INTO survey_anonymous_responses (id, survey_id, answers) VALUES ($1, $2, $3)",
                 )
                 .bind(&id)
@@ -587,19 +631,19 @@ impl Store {
                 .bind(answers)
                 .execute(&mut *tx)
                 .await?;
-                if postgres {
-                    // Every row of the survey rewritten by this transaction, in random-id
-                    // order: the new row's xmin and place are those of all the others.
-                    let all: Vec<(String, String)> = sqlx::query_as(
+                    if postgres {
+                        // Every row of the survey rewritten by this transaction, in random-id
+                        // order: the new row's xmin and place are those of all the others.
+                        let all: Vec<(String, String)> = sqlx::query_as(
                         "DELETE FROM survey_anonymous_responses WHERE survey_id = $1 RETURNING id, answers",
                     )
                     .bind(survey_id)
                     .fetch_all(&mut *tx)
                     .await?;
-                    let mut all = all;
-                    all.sort();
-                    for (id, answers) in all {
-                        sqlx::query(
+                        let mut all = all;
+                        all.sort();
+                        for (id, answers) in all {
+                            sqlx::query(
                             "INSERT INTO survey_anonymous_responses (id, survey_id, answers) VALUES ($1, $2, $3)",
                         )
                         .bind(id)
@@ -607,20 +651,23 @@ impl Store {
                         .bind(answers)
                         .execute(&mut *tx)
                         .await?;
+                        }
                     }
+                    publish_anonymous!(tx, survey_id);
                 }
-                publish_anonymous!(tx, survey_id);
-            }
-            tx.commit().await?;
-            Ok::<_, StoreError>(true)
-        }))
+                tx.commit().await?;
+                Ok::<_, StoreError>(true)
+            }))
+        })
     }
 
     /// Opens a submitted response for changes again (not for an anonymous survey, whose
     /// answers no longer know whose they are); `Ok(false)` when it was not submitted.
-    pub async fn reopen_response(&self, invitation_id: i64) -> Result<bool> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query(
+    #[inline(never)]
+    pub fn reopen_response<'a>(&'a self, invitation_id: i64) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query(
                 "UPDATE survey_invitations SET status = $1, submitted_at = NULL, version = version + 1 WHERE id = $2 AND status = $3 AND answers IS NOT NULL",
             )
             .bind(InvitationStatus::Concept.code())
@@ -629,42 +676,53 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected()
-        });
-        Ok(n > 0)
+            });
+            Ok(n > 0)
+        })
     }
 
     /// Gives an invitation the new link `token`; the old one stops working.
-    pub async fn renew_invitation_link(&self, invitation_id: i64, token: String) -> Result<String> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query(
-                "UPDATE survey_invitations SET token = $1, version = version + 1 WHERE id = $2",
-            )
-            .bind(&token)
-            .bind(invitation_id)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(token)
+    #[inline(never)]
+    pub fn renew_invitation_link<'a>(
+        &'a self,
+        invitation_id: i64,
+        token: String,
+    ) -> Boxed<'a, Result<String>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query(
+                    "UPDATE survey_invitations SET token = $1, version = version + 1 WHERE id = $2",
+                )
+                .bind(&token)
+                .bind(invitation_id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+            });
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(token)
+        })
     }
 
     /// What changes whenever a survey's responses do (a submit, a reopen, a draft): the number
     /// of its invitations' versions and of its anonymous responses. Cheap to read, so a cache
     /// of the results can check it on every request, whichever process wrote.
-    pub async fn responses_fingerprint(&self, survey_id: i64) -> Result<(i64, i64)> {
-        let fingerprint: (Option<i64>, i64) = on_pool!(self, read, |pool| {
-            sqlx::query_as(
+    #[inline(never)]
+    pub fn responses_fingerprint<'a>(&'a self, survey_id: i64) -> Boxed<'a, Result<(i64, i64)>> {
+        boxed(async move {
+            let fingerprint: (Option<i64>, i64) = on_pool!(self, read, |pool| {
+                sqlx::query_as(
                 "SELECT (SELECT CAST(SUM(version) AS BIGINT) FROM survey_invitations WHERE survey_id = $1),
                         (SELECT COUNT(*) FROM survey_anonymous_responses WHERE survey_id = $1)",
             )
             .bind(survey_id)
             .fetch_one(pool)
             .await?
-        });
-        Ok((fingerprint.0.unwrap_or(0), fingerprint.1))
+            });
+            Ok((fingerprint.0.unwrap_or(0), fingerprint.1))
+        })
     }
 
     /// The published answers of an anonymous survey (a JSON list), if ever decided.
@@ -700,76 +758,79 @@ impl Store {
     /// while it is open (`closed` false): nothing below the threshold, and then only in steps
     /// of at least the threshold, so no one response is the difference between two moments;
     /// once closed, every response, still only from the threshold on.
-    pub async fn submitted_responses(
-        &self,
-        survey: &Survey,
+    #[inline(never)]
+    pub fn submitted_responses<'a>(
+        &'a self,
+        survey: &'a Survey,
         closed: bool,
-    ) -> Result<Vec<Submitted>> {
-        if survey.data.anonymous {
-            let k = self
-                .positioning_settings()
-                .await?
-                .threshold
-                .max(MIN_THRESHOLD);
-            let rows: Vec<String> = if closed {
-                let rows: Vec<String> = on_pool!(self, read, |pool| {
-                    sqlx::query_scalar(
+    ) -> Boxed<'a, Result<Vec<Submitted>>> {
+        boxed(async move {
+            if survey.data.anonymous {
+                let k = self
+                    .positioning_settings()
+                    .await?
+                    .threshold
+                    .max(MIN_THRESHOLD);
+                let rows: Vec<String> = if closed {
+                    let rows: Vec<String> = on_pool!(self, read, |pool| {
+                        sqlx::query_scalar(
                         "SELECT answers FROM survey_anonymous_responses WHERE survey_id = $1 ORDER BY id",
                     )
                     .bind(survey.id)
                     .fetch_all(pool)
                     .await?
-                });
-                rows
-            } else {
-                let published = match self.published_results(survey.id).await? {
-                    Some(p) => p,
-                    None => {
-                        // Responses from before results were published: decide once.
-                        self.publish_results(survey.id).await?;
-                        self.published_results(survey.id)
-                            .await?
-                            .unwrap_or_else(|| "[]".into())
-                    }
+                    });
+                    rows
+                } else {
+                    let published = match self.published_results(survey.id).await? {
+                        Some(p) => p,
+                        None => {
+                            // Responses from before results were published: decide once.
+                            self.publish_results(survey.id).await?;
+                            self.published_results(survey.id)
+                                .await?
+                                .unwrap_or_else(|| "[]".into())
+                        }
+                    };
+                    serde_json::from_str(&published)
+                        .map_err(|_| corrupt("published results", &published))?
                 };
-                serde_json::from_str(&published)
-                    .map_err(|_| corrupt("published results", &published))?
-            };
-            let rows = if (rows.len() as i64) < k {
-                Vec::new()
-            } else {
-                rows
-            };
-            return Ok(rows
-                .into_iter()
-                .map(|answers| Submitted {
-                    institution_id: None,
-                    user_id: None,
-                    submitted_at: None,
-                    answers,
-                })
-                .collect());
-        }
-        type Row = (i64, Option<i64>, Option<String>, Option<String>);
-        let rows: Vec<Row> = on_pool!(self, read, |pool| {
-            sqlx::query_as(
+                let rows = if (rows.len() as i64) < k {
+                    Vec::new()
+                } else {
+                    rows
+                };
+                return Ok(rows
+                    .into_iter()
+                    .map(|answers| Submitted {
+                        institution_id: None,
+                        user_id: None,
+                        submitted_at: None,
+                        answers,
+                    })
+                    .collect());
+            }
+            type Row = (i64, Option<i64>, Option<String>, Option<String>);
+            let rows: Vec<Row> = on_pool!(self, read, |pool| {
+                sqlx::query_as(
                     "SELECT institution_id, user_id, submitted_at, answers FROM survey_invitations WHERE survey_id = $1 AND status = $2 ORDER BY institution_id, user_id",
                 )
                 .bind(survey.id)
                 .bind(InvitationStatus::Submitted.code())
                 .fetch_all(pool)
                 .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(institution_id, user_id, submitted_at, answers)| Submitted {
-                    institution_id: Some(institution_id),
-                    user_id,
-                    submitted_at,
-                    answers: answers.unwrap_or_else(|| "{}".into()),
-                },
-            )
-            .collect())
+            });
+            Ok(rows
+                .into_iter()
+                .map(
+                    |(institution_id, user_id, submitted_at, answers)| Submitted {
+                        institution_id: Some(institution_id),
+                        user_id,
+                        submitted_at,
+                        answers: answers.unwrap_or_else(|| "{}".into()),
+                    },
+                )
+                .collect())
+        })
     }
 }

@@ -1,5 +1,6 @@
 //! Accounts, server-side sessions and personal API tokens. Tokens are stored only as hashes.
 
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, corrupt, now, on_pool};
 use stip_core::Version;
 use stip_core::user::{Email, Role, User};
@@ -61,9 +62,15 @@ pub struct UserData<'a> {
 const COLUMNS: &str = "u.id, u.email, u.name, u.role, u.institution_id, u.active, u.version";
 
 impl Store {
-    pub async fn create_user(&self, d: &UserData<'_>, password_hash: &str) -> Result<i64> {
-        let id: i64 = on_pool!(self, write, |pool| {
-            sqlx::query_scalar(
+    #[inline(never)]
+    pub fn create_user<'a>(
+        &'a self,
+        d: &'a UserData<'a>,
+        password_hash: &'a str,
+    ) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            let id: i64 = on_pool!(self, write, |pool| {
+                sqlx::query_scalar(
                 "INSERT INTO users (email, name, role, institution_id, password_hash, active, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -76,24 +83,27 @@ impl Store {
             .bind(now())
             .fetch_one(pool)
             .await?
-        });
-        Ok(id)
+            });
+            Ok(id)
+        })
     }
 
     /// Saves an account edited from `version`; `Ok(false)` when someone saved it in between.
     /// With a new password the password changes in the same transaction, every open session of
     /// the account ends and, when asked, so do its personal API tokens.
-    pub async fn update_user(
-        &self,
+    #[inline(never)]
+    pub fn update_user<'a>(
+        &'a self,
         id: i64,
         version: Version,
-        d: &UserData<'_>,
-        new_password: Option<&NewPassword<'_>>,
-    ) -> Result<bool> {
-        let version = version.get();
-        let n = on_pool!(self, write, |pool| {
-            let mut tx = pool.begin().await?;
-            let n = sqlx::query(
+        d: &'a UserData<'a>,
+        new_password: Option<&'a NewPassword<'a>>,
+    ) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let version = version.get();
+            let n = on_pool!(self, write, |pool| {
+                let mut tx = pool.begin().await?;
+                let n = sqlx::query(
                 "UPDATE users SET email = $1, name = $2, role = $3, institution_id = $4, active = $5, version = version + 1
                  WHERE id = $6 AND version = $7",
             )
@@ -107,95 +117,118 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if let (1, Some(new)) = (n, new_password) {
-                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                    .bind(new.hash)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                if new.revoke_tokens {
-                    sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+                if let (1, Some(new)) = (n, new_password) {
+                    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                        .bind(new.hash)
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if new.revoke_tokens {
+                        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                 }
+                tx.commit().await?;
+                n
+            });
+            // After the change: a lookup that raced with it is dropped, not kept.
+            self.credentials.invalidate();
+            if n == 0 {
+                self.user(id).await?;
             }
-            tx.commit().await?;
-            n
-        });
-        // After the change: a lookup that raced with it is dropped, not kept.
-        self.credentials.invalidate();
-        if n == 0 {
-            self.user(id).await?;
-        }
-        Ok(n == 1)
+            Ok(n == 1)
+        })
     }
 
-    pub async fn users(&self) -> Result<Vec<User>> {
-        let sql = format!("SELECT {COLUMNS} FROM users u ORDER BY u.name");
-        let rows: Vec<UserRow> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
-            .fetch_all(pool)
-            .await?);
-        rows.into_iter().map(User::try_from).collect()
+    #[inline(never)]
+    pub fn users<'a>(&'a self) -> Boxed<'a, Result<Vec<User>>> {
+        boxed(async move {
+            let sql = format!("SELECT {COLUMNS} FROM users u ORDER BY u.name");
+            let rows: Vec<UserRow> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
+                .fetch_all(pool)
+                .await?);
+            rows.into_iter().map(User::try_from).collect()
+        })
     }
 
-    pub async fn user(&self, id: i64) -> Result<User> {
-        let sql = format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1");
-        let row: Option<UserRow> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(pool)
-            .await?);
-        row.ok_or(StoreError::NotFound)?.try_into()
+    #[inline(never)]
+    pub fn user<'a>(&'a self, id: i64) -> Boxed<'a, Result<User>> {
+        boxed(async move {
+            let sql = format!("SELECT {COLUMNS} FROM users u WHERE u.id = $1");
+            let row: Option<UserRow> = on_pool!(self, read, |pool| sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?);
+            row.ok_or(StoreError::NotFound)?.try_into()
+        })
     }
 
     /// The account and its password hash, for logging in.
-    pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>> {
-        // A login form or token command passes the address as typed; one with a control
-        // character belongs to no account, and PostgreSQL would refuse a NUL in the query.
-        if !Email::could_be(email) {
-            return Ok(None);
-        }
-        let sql = format!("SELECT {COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
-        let row = on_pool!(self, read, |pool| {
-            sqlx::query(&sql)
-                .bind(email.trim().to_lowercase())
-                .fetch_optional(pool)
-                .await?
-                .map(|row| {
-                    use sqlx::{FromRow, Row};
-                    let hash: String = row.try_get("password_hash")?;
-                    Ok::<_, sqlx::Error>((UserRow::from_row(&row)?, hash))
-                })
-        });
-        match row {
-            None => Ok(None),
-            Some(r) => {
-                let (u, hash) = r?;
-                Ok(Some((u.try_into()?, hash)))
+    #[inline(never)]
+    pub fn user_for_login<'a>(
+        &'a self,
+        email: &'a str,
+    ) -> Boxed<'a, Result<Option<(User, String)>>> {
+        boxed(async move {
+            // A login form or token command passes the address as typed; one with a control
+            // character belongs to no account, and PostgreSQL would refuse a NUL in the query.
+            if !Email::could_be(email) {
+                return Ok(None);
             }
-        }
+            let sql = format!("SELECT {COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
+            let row = on_pool!(self, read, |pool| {
+                sqlx::query(&sql)
+                    .bind(email.trim().to_lowercase())
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|row| {
+                        use sqlx::{FromRow, Row};
+                        let hash: String = row.try_get("password_hash")?;
+                        Ok::<_, sqlx::Error>((UserRow::from_row(&row)?, hash))
+                    })
+            });
+            match row {
+                None => Ok(None),
+                Some(r) => {
+                    let (u, hash) = r?;
+                    Ok(Some((u.try_into()?, hash)))
+                }
+            }
+        })
     }
 
-    pub async fn user_by_email(&self, email: &str) -> Result<User> {
-        self.user_for_login(email)
-            .await?
-            .map(|(u, _)| u)
-            .ok_or(StoreError::NotFound)
+    #[inline(never)]
+    pub fn user_by_email<'a>(&'a self, email: &'a str) -> Boxed<'a, Result<User>> {
+        boxed(async move {
+            self.user_for_login(email)
+                .await?
+                .map(|(u, _)| u)
+                .ok_or(StoreError::NotFound)
+        })
     }
 
-    pub async fn create_session(
-        &self,
-        token_hash: &str,
+    #[inline(never)]
+    pub fn create_session<'a>(
+        &'a self,
+
+        token_hash: &'a str,
+
         user_id: i64,
-        csrf: &str,
-        expires_at: &str,
-    ) -> Result<()> {
-        self.insert_session(token_hash, user_id, csrf, expires_at, None)
-            .await
+
+        csrf: &'a str,
+
+        expires_at: &'a str,
+    ) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            self.insert_session(token_hash, user_id, csrf, expires_at, None)
+                .await
+        })
     }
 
     /// A session; one begun at the provider keeps its ID token (for logging out there too).
@@ -223,32 +256,41 @@ impl Store {
 
     /// The active account of a session that has not expired, with the session's CSRF token.
     /// Answered from memory after the first time, until an account or session changes.
-    pub async fn session_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
-        let now = now();
-        if let Some(hit) = self.credentials.get(token_hash, &now) {
-            return Ok(Some((hit.user, hit.csrf)));
-        }
-        let generation = self.credentials.generation();
-        let found = self.fetch_session_user(token_hash, &now).await?;
-        if let Some((user, csrf, expires_at)) = &found {
-            self.credentials
-                .put(token_hash, generation, user, csrf, expires_at);
-        }
-        Ok(found.map(|(user, csrf, _)| (user, csrf)))
+    #[inline(never)]
+    pub fn session_user<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> Boxed<'a, Result<Option<(User, String)>>> {
+        boxed(async move {
+            let now = now();
+            if let Some(hit) = self.credentials.get(token_hash, &now) {
+                return Ok(Some((hit.user, hit.csrf)));
+            }
+            let generation = self.credentials.generation();
+            let found = self.fetch_session_user(token_hash, &now).await?;
+            if let Some((user, csrf, expires_at)) = &found {
+                self.credentials
+                    .put(token_hash, generation, user, csrf, expires_at);
+            }
+            Ok(found.map(|(user, csrf, _)| (user, csrf)))
+        })
     }
 
     /// The user of a personal API token; answered from memory like [`Store::session_user`].
-    pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
-        if let Some(hit) = self.credentials.get(token_hash, &now()) {
-            return Ok(Some(hit.user));
-        }
-        let generation = self.credentials.generation();
-        let found = self.fetch_api_token_user(token_hash).await?;
-        if let Some(user) = &found {
-            self.credentials
-                .put(token_hash, generation, user, "", "9999");
-        }
-        Ok(found)
+    #[inline(never)]
+    pub fn api_token_user<'a>(&'a self, token_hash: &'a str) -> Boxed<'a, Result<Option<User>>> {
+        boxed(async move {
+            if let Some(hit) = self.credentials.get(token_hash, &now()) {
+                return Ok(Some(hit.user));
+            }
+            let generation = self.credentials.generation();
+            let found = self.fetch_api_token_user(token_hash).await?;
+            if let Some(user) = &found {
+                self.credentials
+                    .put(token_hash, generation, user, "", "9999");
+            }
+            Ok(found)
+        })
     }
 
     async fn fetch_session_user(
@@ -282,33 +324,45 @@ impl Store {
         }
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        on_pool!(self, write, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at < $2")
-                .bind(token_hash)
-                .bind(now())
-                .execute(pool)
-                .await?;
-        });
-        self.credentials.invalidate();
-        Ok(())
+    #[inline(never)]
+    pub fn delete_session<'a>(&'a self, token_hash: &'a str) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            on_pool!(self, write, |pool| {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at < $2")
+                    .bind(token_hash)
+                    .bind(now())
+                    .execute(pool)
+                    .await?;
+            });
+            self.credentials.invalidate();
+            Ok(())
+        })
     }
 
-    pub async fn create_api_token(&self, token_hash: &str, user_id: i64) -> Result<()> {
-        self.create_named_api_token(token_hash, user_id, "")
-            .await
-            .map(|_| ())
+    #[inline(never)]
+    pub fn create_api_token<'a>(
+        &'a self,
+        token_hash: &'a str,
+        user_id: i64,
+    ) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            self.create_named_api_token(token_hash, user_id, "")
+                .await
+                .map(|_| ())
+        })
     }
 
     /// A personal API token with the name its owner gave it; returns its id.
-    pub async fn create_named_api_token(
-        &self,
-        token_hash: &str,
+    #[inline(never)]
+    pub fn create_named_api_token<'a>(
+        &'a self,
+        token_hash: &'a str,
         user_id: i64,
-        name: &str,
-    ) -> Result<i64> {
-        on_pool!(self, write, |pool| {
-            sqlx::query_scalar(
+        name: &'a str,
+    ) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            on_pool!(self, write, |pool| {
+                sqlx::query_scalar(
                 "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)
                  RETURNING id",
             )
@@ -319,75 +373,88 @@ impl Store {
             .fetch_one(pool)
             .await
             .map_err(StoreError::from)
+            })
         })
     }
 
     /// The personal API tokens of an account, newest first.
-    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
-        Ok(on_pool!(self, read, |pool| sqlx::query_as(
-            "SELECT id, name, created_at, last_used_at FROM api_tokens
+    #[inline(never)]
+    pub fn api_tokens<'a>(&'a self, user_id: i64) -> Boxed<'a, Result<Vec<ApiToken>>> {
+        boxed(async move {
+            Ok(on_pool!(self, read, |pool| sqlx::query_as(
+                "SELECT id, name, created_at, last_used_at FROM api_tokens
              WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
-        )
-        .bind(user_id)
-        .fetch_all(pool)
-        .await?))
+            )
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?))
+        })
     }
 
     /// Ends one personal API token of an account; `Ok(false)` when the account has no such token.
-    pub async fn revoke_api_token(&self, user_id: i64, id: i64) -> Result<bool> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
-                .bind(id)
-                .bind(user_id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        self.credentials.invalidate();
-        Ok(n == 1)
+    #[inline(never)]
+    pub fn revoke_api_token<'a>(&'a self, user_id: i64, id: i64) -> Boxed<'a, Result<bool>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(user_id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            });
+            self.credentials.invalidate();
+            Ok(n == 1)
+        })
     }
 
     /// The password hash of an account, to check the current password before changing it.
-    pub async fn password_hash(&self, user_id: i64) -> Result<String> {
-        let hash: Option<String> = on_pool!(self, read, |pool| sqlx::query_scalar(
-            "SELECT password_hash FROM users WHERE id = $1"
-        )
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await?);
-        hash.ok_or(StoreError::NotFound)
+    #[inline(never)]
+    pub fn password_hash<'a>(&'a self, user_id: i64) -> Boxed<'a, Result<String>> {
+        boxed(async move {
+            let hash: Option<String> = on_pool!(self, read, |pool| sqlx::query_scalar(
+                "SELECT password_hash FROM users WHERE id = $1"
+            )
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?);
+            hash.ok_or(StoreError::NotFound)
+        })
     }
 
     /// A person changes their own password: every other session of theirs ends, and when asked
     /// their personal API tokens too.
-    pub async fn change_password(
-        &self,
+    #[inline(never)]
+    pub fn change_password<'a>(
+        &'a self,
         user_id: i64,
-        new: &NewPassword<'_>,
-        keep_session: &str,
-    ) -> Result<()> {
-        on_pool!(self, write, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(new.hash)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-                .bind(user_id)
-                .bind(keep_session)
-                .execute(&mut *tx)
-                .await?;
-            if new.revoke_tokens {
-                sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+        new: &'a NewPassword<'a>,
+        keep_session: &'a str,
+    ) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            on_pool!(self, write, |pool| {
+                let mut tx = pool.begin().await?;
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(new.hash)
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
-            }
-            tx.commit().await?;
-        });
-        self.credentials.invalidate();
-        Ok(())
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                    .bind(user_id)
+                    .bind(keep_session)
+                    .execute(&mut *tx)
+                    .await?;
+                if new.revoke_tokens {
+                    sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+            });
+            self.credentials.invalidate();
+            Ok(())
+        })
     }
 
     async fn fetch_api_token_user(&self, token_hash: &str) -> Result<Option<User>> {

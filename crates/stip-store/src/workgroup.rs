@@ -1,6 +1,7 @@
 //! The agenda's working groups (issue 16): a theme's working group and the log of exchanges with
 //! it. Read per page (a handful per theme), so not kept in memory and not in the change log.
 
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, corrupt, now, on_pool};
 use stip_core::workgroup::{Direction, Exchange, Member, WorkgroupData};
 
@@ -50,32 +51,41 @@ impl TryFrom<ExchangeRow> for LoggedExchange {
 
 impl Store {
     /// Theme `code`'s working group, if it has been described.
-    pub async fn workgroup(&self, code: &str) -> Result<Option<WorkgroupData>> {
-        let row: Option<(String, String, String, String)> = on_pool!(self, read, |pool| {
-            sqlx::query_as(
-                "SELECT name, chair, contact, members FROM workgroups WHERE theme_code = $1",
-            )
-            .bind(code)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.map(|(name, chair, contact, members)| {
-            let members: Vec<Member> =
-                serde_json::from_str(&members).map_err(|_| corrupt("members", &members))?;
-            Ok(WorkgroupData {
-                name,
-                chair,
-                contact,
-                members,
+    #[inline(never)]
+    pub fn workgroup<'a>(&'a self, code: &'a str) -> Boxed<'a, Result<Option<WorkgroupData>>> {
+        boxed(async move {
+            let row: Option<(String, String, String, String)> = on_pool!(self, read, |pool| {
+                sqlx::query_as(
+                    "SELECT name, chair, contact, members FROM workgroups WHERE theme_code = $1",
+                )
+                .bind(code)
+                .fetch_optional(pool)
+                .await?
+            });
+            row.map(|(name, chair, contact, members)| {
+                let members: Vec<Member> =
+                    serde_json::from_str(&members).map_err(|_| corrupt("members", &members))?;
+                Ok(WorkgroupData {
+                    name,
+                    chair,
+                    contact,
+                    members,
+                })
             })
+            .transpose()
         })
-        .transpose()
     }
 
     /// Describes (or describes again) theme `code`'s working group.
-    pub async fn save_workgroup(&self, code: &str, d: &WorkgroupData) -> Result<()> {
-        on_pool!(self, write, |pool| {
-            sqlx::query(
+    #[inline(never)]
+    pub fn save_workgroup<'a>(
+        &'a self,
+        code: &'a str,
+        d: &'a WorkgroupData,
+    ) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            on_pool!(self, write, |pool| {
+                sqlx::query(
                 "INSERT INTO workgroups (theme_code, name, chair, contact, members, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (theme_code) DO UPDATE SET name = excluded.name, chair = excluded.chair, contact = excluded.contact, members = excluded.members, updated_at = excluded.updated_at, version = workgroups.version + 1",
             )
@@ -88,14 +98,22 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected()
-        });
-        Ok(())
+            });
+            Ok(())
+        })
     }
 
     /// Logs an exchange with theme `code`'s working group; its id.
-    pub async fn log_exchange(&self, code: &str, x: &Exchange, by: Option<i64>) -> Result<i64> {
-        Ok(on_pool!(self, write, |pool| {
-            sqlx::query_scalar(
+    #[inline(never)]
+    pub fn log_exchange<'a>(
+        &'a self,
+        code: &'a str,
+        x: &'a Exchange,
+        by: Option<i64>,
+    ) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            Ok(on_pool!(self, write, |pool| {
+                sqlx::query_scalar(
                 "INSERT INTO workgroup_log (theme_code, direction, happened_on, text, links, projects, meeting_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(code)
@@ -109,13 +127,20 @@ impl Store {
             .bind(now())
             .fetch_one(pool)
             .await?
-        }))
+            }))
+        })
     }
 
     /// Theme `code`'s exchanges, newest first (at most `limit`).
-    pub async fn exchanges(&self, code: &str, limit: i64) -> Result<Vec<LoggedExchange>> {
-        let rows: Vec<ExchangeRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(
+    #[inline(never)]
+    pub fn exchanges<'a>(
+        &'a self,
+        code: &'a str,
+        limit: i64,
+    ) -> Boxed<'a, Result<Vec<LoggedExchange>>> {
+        boxed(async move {
+            let rows: Vec<ExchangeRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(
                 "SELECT id, direction, happened_on, text, links, projects, meeting_id, created_at FROM workgroup_log
                  WHERE theme_code = $1 ORDER BY happened_on DESC, id DESC LIMIT $2",
             )
@@ -123,23 +148,27 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?
-        });
-        rows.into_iter().map(LoggedExchange::try_from).collect()
+            });
+            rows.into_iter().map(LoggedExchange::try_from).collect()
+        })
     }
 
     /// Removes an exchange logged by mistake.
-    pub async fn delete_exchange(&self, code: &str, id: i64) -> Result<()> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query("DELETE FROM workgroup_log WHERE id = $1 AND theme_code = $2")
-                .bind(id)
-                .bind(code)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    #[inline(never)]
+    pub fn delete_exchange<'a>(&'a self, code: &'a str, id: i64) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query("DELETE FROM workgroup_log WHERE id = $1 AND theme_code = $2")
+                    .bind(id)
+                    .bind(code)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            });
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
     }
 }

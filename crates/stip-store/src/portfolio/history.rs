@@ -3,6 +3,7 @@
 
 use super::read::parse_code;
 use crate::editor::Editor;
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, corrupt, now, on_pool};
 use sqlx::{Database, Encode, Type};
 use stip_core::Version;
@@ -10,22 +11,25 @@ use stip_core::portfolio::*;
 
 impl Store {
     /// The change history of a project, newest first.
-    pub async fn project_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
-        self.project_history_since(id, Version(0)).await
+    #[inline(never)]
+    pub fn project_history<'a>(&'a self, id: i64) -> Boxed<'a, Result<Vec<HistoryEntry>>> {
+        boxed(async move { self.project_history_since(id, Version(0)).await })
     }
 
     /// The changes saved after `version`, newest first.
-    pub async fn project_history_since(
-        &self,
+    #[inline(never)]
+    pub fn project_history_since<'a>(
+        &'a self,
         id: i64,
         version: Version,
-    ) -> Result<Vec<HistoryEntry>> {
-        let after_version = version.get();
-        let rows: Vec<(i64, String, Option<i64>, String, String, String)> = on_pool!(
-            self,
-            read,
-            |pool| {
-                sqlx::query_as(
+    ) -> Boxed<'a, Result<Vec<HistoryEntry>>> {
+        boxed(async move {
+            let after_version = version.get();
+            let rows: Vec<(i64, String, Option<i64>, String, String, String)> = on_pool!(
+                self,
+                read,
+                |pool| {
+                    sqlx::query_as(
                 "SELECT version, changed_at, user_id, user_name, visibility, changes FROM project_history
                  WHERE project_id = $1 AND version > $2 ORDER BY version DESC",
             )
@@ -33,23 +37,24 @@ impl Store {
             .bind(after_version)
             .fetch_all(pool)
             .await?
-            }
-        );
-        rows.into_iter()
-            .map(
-                |(version, changed_at, user_id, user_name, visibility, changes)| {
-                    Ok(HistoryEntry {
-                        version,
-                        changed_at,
-                        user_id,
-                        user_name,
-                        visibility: parse_code("visibility", &visibility, Visibility::parse)?,
-                        changes: serde_json::from_str(&changes)
-                            .map_err(|_| corrupt("history", &changes))?,
-                    })
-                },
-            )
-            .collect()
+                }
+            );
+            rows.into_iter()
+                .map(
+                    |(version, changed_at, user_id, user_name, visibility, changes)| {
+                        Ok(HistoryEntry {
+                            version,
+                            changed_at,
+                            user_id,
+                            user_name,
+                            visibility: parse_code("visibility", &visibility, Visibility::parse)?,
+                            changes: serde_json::from_str(&changes)
+                                .map_err(|_| corrupt("history", &changes))?,
+                        })
+                    },
+                )
+                .collect()
+        })
     }
 
     /// Once per database, right after the SQL migrations: history rows written before the

@@ -1,6 +1,7 @@
 //! Reading projects: from the database into the read model, and from the read model for the
 //! portfolio list and a project's page.
 
+use crate::{Boxed, boxed};
 use crate::{Result, Store, StoreError, corrupt, on_pool};
 use chrono::NaiveDate;
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -182,8 +183,9 @@ where
 
 impl Store {
     /// A project, from the read model.
-    pub async fn project(&self, id: i64) -> Result<Arc<Project>> {
-        self.index().await?.get(id).ok_or(StoreError::NotFound)
+    #[inline(never)]
+    pub fn project<'a>(&'a self, id: i64) -> Boxed<'a, Result<Arc<Project>>> {
+        boxed(async move { self.index().await?.get(id).ok_or(StoreError::NotFound) })
     }
 
     /// A project as the database has it now.
@@ -283,39 +285,48 @@ impl Store {
     }
 
     /// One page of the portfolio as `scope` may see it, filtered and sorted, from the read model.
-    pub async fn list_projects(
-        &self,
-        req: &ListRequest,
+    #[inline(never)]
+    pub fn list_projects<'a>(
+        &'a self,
+        req: &'a ListRequest,
         scope: ProjectScope,
-    ) -> Result<Page<Arc<Project>>> {
-        let req = self.with_mora_sub_areas(req).await?;
-        Ok(self.index().await?.list(&req, scope))
+    ) -> Boxed<'a, Result<Page<Arc<Project>>>> {
+        boxed(async move {
+            let req = self.with_mora_sub_areas(req).await?;
+            Ok(self.index().await?.list(&req, scope))
+        })
     }
 
     /// The first page of [`Store::list_projects`], without counting how many there are in all:
     /// for a page that shows a few (a theme's cases), not the whole list.
-    pub async fn first_projects(
-        &self,
-        req: &ListRequest,
+    #[inline(never)]
+    pub fn first_projects<'a>(
+        &'a self,
+        req: &'a ListRequest,
         scope: ProjectScope,
-    ) -> Result<Vec<Arc<Project>>> {
-        let req = self.with_mora_sub_areas(req).await?;
-        Ok(self.index().await?.first(&req, scope))
+    ) -> Boxed<'a, Result<Vec<Arc<Project>>>> {
+        boxed(async move {
+            let req = self.with_mora_sub_areas(req).await?;
+            Ok(self.index().await?.first(&req, scope))
+        })
     }
 
     /// Every project `scope` sees that passes `filter`, in the list's default order.
-    pub async fn all_projects(
-        &self,
-        filter: &ProjectFilter,
+    #[inline(never)]
+    pub fn all_projects<'a>(
+        &'a self,
+        filter: &'a ProjectFilter,
         scope: ProjectScope,
-    ) -> Result<Vec<Arc<Project>>> {
-        let req = ListRequest {
-            filter: filter.clone(),
-            sort: Default::default(),
-            page: 1,
-            per_page: u32::MAX,
-        };
-        self.first_projects(&req, scope).await
+    ) -> Boxed<'a, Result<Vec<Arc<Project>>>> {
+        boxed(async move {
+            let req = ListRequest {
+                filter: filter.clone(),
+                sort: Default::default(),
+                page: 1,
+                per_page: u32::MAX,
+            };
+            self.first_projects(&req, scope).await
+        })
     }
 
     /// The request with its MORA filter widened to the sub-areas of the areas it names: a

@@ -1,6 +1,7 @@
 //! A workshop's events as screens follow them: reading them after an id, and sending each new
 //! one once to this process's screens.
 
+use crate::{Boxed, boxed};
 use crate::{Result, Store, on_pool};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -41,14 +42,16 @@ pub(crate) struct Live {
 
 impl Store {
     /// A workshop's events after `after`, oldest first (at most `limit`).
-    pub async fn workshop_events_after(
-        &self,
+    #[inline(never)]
+    pub fn workshop_events_after<'a>(
+        &'a self,
         workshop_id: i64,
         after: i64,
         limit: i64,
-    ) -> Result<Vec<LiveEvent>> {
-        let rows: Vec<(i64, String)> = on_pool!(self, read, |pool| {
-            sqlx::query_as(
+    ) -> Boxed<'a, Result<Vec<LiveEvent>>> {
+        boxed(async move {
+            let rows: Vec<(i64, String)> = on_pool!(self, read, |pool| {
+                sqlx::query_as(
                 "SELECT id, data FROM workshop_events WHERE workshop_id = $1 AND id > $2 ORDER BY id LIMIT $3",
             )
             .bind(workshop_id)
@@ -56,46 +59,53 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(id, data)| LiveEvent::from_row(id, data))
-            .collect())
+            });
+            Ok(rows
+                .into_iter()
+                .map(|(id, data)| LiveEvent::from_row(id, data))
+                .collect())
+        })
     }
 
     /// The id of a workshop's newest event; 0 when it has none.
-    pub async fn newest_workshop_event(&self, workshop_id: i64) -> Result<i64> {
-        let newest: Option<i64> = on_pool!(self, read, |pool| {
-            sqlx::query_scalar("SELECT MAX(id) FROM workshop_events WHERE workshop_id = $1")
-                .bind(workshop_id)
-                .fetch_one(pool)
-                .await?
-        });
-        Ok(newest.unwrap_or(0))
+    #[inline(never)]
+    pub fn newest_workshop_event<'a>(&'a self, workshop_id: i64) -> Boxed<'a, Result<i64>> {
+        boxed(async move {
+            let newest: Option<i64> = on_pool!(self, read, |pool| {
+                sqlx::query_scalar("SELECT MAX(id) FROM workshop_events WHERE workshop_id = $1")
+                    .bind(workshop_id)
+                    .fetch_one(pool)
+                    .await?
+            });
+            Ok(newest.unwrap_or(0))
+        })
     }
 
     /// Follows a workshop's events as this process learns of them. The receiver gets every
     /// event after the newest one at the time of the call (a screen resuming from an older id
     /// reads those first with [`Store::workshop_events_after`]); one that falls behind by more
     /// than the channel holds is told it lagged and reads the rest from the database.
-    pub async fn follow_workshop(
-        &self,
+    #[inline(never)]
+    pub fn follow_workshop<'a>(
+        &'a self,
         workshop_id: i64,
-    ) -> Result<tokio::sync::broadcast::Receiver<Arc<LiveEvent>>> {
-        {
-            let channels = self.live.channels.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(c) = channels.get(&workshop_id) {
-                return Ok(c.sender.subscribe());
+    ) -> Boxed<'a, Result<tokio::sync::broadcast::Receiver<Arc<LiveEvent>>>> {
+        boxed(async move {
+            {
+                let channels = self.live.channels.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(c) = channels.get(&workshop_id) {
+                    return Ok(c.sender.subscribe());
+                }
             }
-        }
-        let newest = self.newest_workshop_event(workshop_id).await?;
-        let mut channels = self.live.channels.lock().unwrap_or_else(|e| e.into_inner());
-        let c = channels.entry(workshop_id).or_insert_with(|| Channel {
-            sender: tokio::sync::broadcast::channel(CHANNEL).0,
-            sent: Arc::new(tokio::sync::Mutex::new(newest)),
-            pending: Arc::default(),
-        });
-        Ok(c.sender.subscribe())
+            let newest = self.newest_workshop_event(workshop_id).await?;
+            let mut channels = self.live.channels.lock().unwrap_or_else(|e| e.into_inner());
+            let c = channels.entry(workshop_id).or_insert_with(|| Channel {
+                sender: tokio::sync::broadcast::channel(CHANNEL).0,
+                sent: Arc::new(tokio::sync::Mutex::new(newest)),
+                pending: Arc::default(),
+            });
+            Ok(c.sender.subscribe())
+        })
     }
 
     /// Sends every followed workshop's new events on (after a reload, which reads no entries).

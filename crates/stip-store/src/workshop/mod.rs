@@ -22,6 +22,7 @@ pub use participants::{ParticipantSummary, Removed};
 pub use priorities::NetworkPriorities;
 
 use crate::{Backend, Result, Store, StoreError, corrupt, now, on_pool, retrying};
+use crate::{Boxed, boxed};
 use stip_core::workshop::{Event, Phase, Workshop, WorkshopData};
 
 crate::row! {
@@ -127,21 +128,27 @@ impl Store {
     }
 
     /// Sets up a workshop with a fresh join code.
-    pub async fn create_workshop(&self, d: &WorkshopData, by: Option<i64>) -> Result<Workshop> {
-        for _ in 0..20 {
-            let code = stip_core::workshop::new_code();
-            let taken: Option<i64> = on_pool!(self, read, |pool| {
-                sqlx::query_scalar("SELECT id FROM workshops WHERE code = $1")
-                    .bind(&code)
-                    .fetch_optional(pool)
-                    .await?
-            });
-            if taken.is_some() {
-                continue;
-            }
-            let json = |l: &Vec<String>| serde_json::to_string(l).expect("texts");
-            let id: i64 = on_pool!(self, write, |pool| {
-                sqlx::query_scalar(
+    #[inline(never)]
+    pub fn create_workshop<'a>(
+        &'a self,
+        d: &'a WorkshopData,
+        by: Option<i64>,
+    ) -> Boxed<'a, Result<Workshop>> {
+        boxed(async move {
+            for _ in 0..20 {
+                let code = stip_core::workshop::new_code();
+                let taken: Option<i64> = on_pool!(self, read, |pool| {
+                    sqlx::query_scalar("SELECT id FROM workshops WHERE code = $1")
+                        .bind(&code)
+                        .fetch_optional(pool)
+                        .await?
+                });
+                if taken.is_some() {
+                    continue;
+                }
+                let json = |l: &Vec<String>| serde_json::to_string(l).expect("texts");
+                let id: i64 = on_pool!(self, write, |pool| {
+                    sqlx::query_scalar(
                     "INSERT INTO workshops (code, title, meeting_id, dots_per_participant, max_dots_per_theme, themes, group_names, questions, anonymous, hide_until_revealed, timer_minutes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
                 )
                 .bind(&code)
@@ -159,104 +166,123 @@ impl Store {
                 .bind(now())
                 .fetch_one(pool)
                 .await?
-            });
-            return self.workshop(id).await;
-        }
-        Err(StoreError::Corrupt("no free workshop code".into()))
+                });
+                return self.workshop(id).await;
+            }
+            Err(StoreError::Corrupt("no free workshop code".into()))
+        })
     }
 
-    pub async fn workshop(&self, id: i64) -> Result<Workshop> {
-        let row: Option<WorkshopRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM workshops WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        row.ok_or(StoreError::NotFound)?.try_into()
+    #[inline(never)]
+    pub fn workshop<'a>(&'a self, id: i64) -> Boxed<'a, Result<Workshop>> {
+        boxed(async move {
+            let row: Option<WorkshopRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM workshops WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            row.ok_or(StoreError::NotFound)?.try_into()
+        })
     }
 
     /// The workshop a join code opens, as typed (see `normalise_code`).
-    pub async fn workshop_by_code(&self, code: &str) -> Result<Option<Workshop>> {
-        let code = stip_core::workshop::normalise_code(code);
-        let row: Option<WorkshopRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM workshops WHERE code = $1"))
-                .bind(&code)
-                .fetch_optional(pool)
-                .await?
-        });
-        row.map(Workshop::try_from).transpose()
+    #[inline(never)]
+    pub fn workshop_by_code<'a>(&'a self, code: &'a str) -> Boxed<'a, Result<Option<Workshop>>> {
+        boxed(async move {
+            let code = stip_core::workshop::normalise_code(code);
+            let row: Option<WorkshopRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM workshops WHERE code = $1"))
+                    .bind(&code)
+                    .fetch_optional(pool)
+                    .await?
+            });
+            row.map(Workshop::try_from).transpose()
+        })
     }
 
     /// Every workshop, newest first.
-    pub async fn workshops(&self) -> Result<Vec<Workshop>> {
-        let rows: Vec<WorkshopRow> = on_pool!(self, read, |pool| {
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM workshops ORDER BY id DESC"))
-                .fetch_all(pool)
-                .await?
-        });
-        rows.into_iter().map(Workshop::try_from).collect()
+    #[inline(never)]
+    pub fn workshops<'a>(&'a self) -> Boxed<'a, Result<Vec<Workshop>>> {
+        boxed(async move {
+            let rows: Vec<WorkshopRow> = on_pool!(self, read, |pool| {
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM workshops ORDER BY id DESC"))
+                    .fetch_all(pool)
+                    .await?
+            });
+            rows.into_iter().map(Workshop::try_from).collect()
+        })
     }
 
-    pub async fn delete_workshop(&self, id: i64) -> Result<()> {
-        let n = on_pool!(self, write, |pool| {
-            sqlx::query("DELETE FROM workshops WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    #[inline(never)]
+    pub fn delete_workshop<'a>(&'a self, id: i64) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let n = on_pool!(self, write, |pool| {
+                sqlx::query("DELETE FROM workshops WHERE id = $1")
+                    .bind(id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            });
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
     }
 
     /// Moves a workshop to `phase`; the timer (if any) starts again from now.
-    pub async fn set_workshop_phase(&self, id: i64, phase: Phase) -> Result<Workshop> {
-        let w = self.workshop(id).await?;
-        let ends = stip_core::workshop::timer_end(w.data.timer_minutes, chrono::Utc::now())
-            .filter(|_| phase != Phase::Results)
-            .map(crate::timestamp);
-        let lock = self.for_update();
-        on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            lock_workshop!(tx, id, lock);
-            sqlx::query("UPDATE workshops SET phase = $1, timer_ends_at = $2 WHERE id = $3")
-                .bind(phase.code())
-                .bind(&ends)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            emit!(
-                tx,
-                id,
-                Event::Phase {
-                    phase: phase.code().to_string(),
-                    timer_ends_at: ends.clone()
-                }
-            );
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        }))?;
-        self.wake_soon(id);
-        self.workshop(id).await
+    #[inline(never)]
+    pub fn set_workshop_phase<'a>(&'a self, id: i64, phase: Phase) -> Boxed<'a, Result<Workshop>> {
+        boxed(async move {
+            let w = self.workshop(id).await?;
+            let ends = stip_core::workshop::timer_end(w.data.timer_minutes, chrono::Utc::now())
+                .filter(|_| phase != Phase::Results)
+                .map(crate::timestamp);
+            let lock = self.for_update();
+            on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                lock_workshop!(tx, id, lock);
+                sqlx::query("UPDATE workshops SET phase = $1, timer_ends_at = $2 WHERE id = $3")
+                    .bind(phase.code())
+                    .bind(&ends)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                emit!(
+                    tx,
+                    id,
+                    Event::Phase {
+                        phase: phase.code().to_string(),
+                        timer_ends_at: ends.clone()
+                    }
+                );
+                tx.commit().await?;
+                Ok::<_, StoreError>(())
+            }))?;
+            self.wake_soon(id);
+            self.workshop(id).await
+        })
     }
 
     /// Shows every note of phase 2 to everyone.
-    pub async fn reveal_workshop_notes(&self, id: i64) -> Result<()> {
-        let lock = self.for_update();
-        on_pool!(self, write, |pool| retrying!(async {
-            let mut tx = pool.begin().await?;
-            lock_workshop!(tx, id, lock);
-            sqlx::query("UPDATE workshops SET revealed = TRUE WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            emit!(tx, id, Event::Revealed);
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        }))?;
-        self.wake_soon(id);
-        Ok(())
+    #[inline(never)]
+    pub fn reveal_workshop_notes<'a>(&'a self, id: i64) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let lock = self.for_update();
+            on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                lock_workshop!(tx, id, lock);
+                sqlx::query("UPDATE workshops SET revealed = TRUE WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                emit!(tx, id, Event::Revealed);
+                tx.commit().await?;
+                Ok::<_, StoreError>(())
+            }))?;
+            self.wake_soon(id);
+            Ok(())
+        })
     }
 }
