@@ -66,13 +66,7 @@ pub async fn visible_or_not_found(
     viewer: &Viewer,
     id: i64,
 ) -> Result<Arc<Project>, Error> {
-    let p = state.store.project(id).await?;
-    if viewer.may(Action::ViewProject {
-        institution_id: p.institution_id,
-        visibility: p.data.visibility,
-    }) {
-        Ok(p)
-    } else {
-        Err(Error::NotFound)
-    }
+    visible(state, &viewer.actor, id)
+        .await?
+        .ok_or(Error::NotFound)
 }

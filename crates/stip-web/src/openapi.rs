@@ -172,19 +172,21 @@ pub struct ApiDoc;
 /// What the API answers about itself, made once from the document the areas' routes made.
 struct Document {
     json: axum::body::Bytes,
-    openapi: utoipa::openapi::OpenApi,
+    /// The same document as JSON values, which the API page reads.
+    value: serde_json::Value,
 }
 
 /// `/api/openapi.json` and the API page, for `document`: every operation the areas' routes
 /// documented (see `crate::areas`).
 pub fn routes(mut document: utoipa::openapi::OpenApi) -> Router<AppState> {
     Problems.modify(&mut document);
+    let value = serde_json::to_value(&document).expect("the OpenAPI document serialises");
     let document = Arc::new(Document {
+        value,
         json: document
             .to_pretty_json()
             .expect("the OpenAPI document serialises")
             .into(),
-        openapi: document,
     });
     let json = document.clone();
     Router::new()
@@ -258,7 +260,7 @@ fn describe_type(v: &serde_json::Value) -> String {
 }
 
 fn page(viewer: Viewer, document: &Document) -> Response {
-    let doc: serde_json::Value = serde_json::from_slice(&document.json).unwrap_or_default();
+    let doc = &document.value;
     let mut operations = Vec::new();
     if let Some(paths) = doc["paths"].as_object() {
         for (path, item) in paths {
@@ -319,15 +321,12 @@ fn page(viewer: Viewer, document: &Document) -> Response {
             }
         }
     }
-    let schemas = document
-        .openapi
-        .components
-        .as_ref()
-        .map(|c| {
-            c.schemas
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .map(|schemas| {
+            schemas
                 .iter()
-                .map(|(name, s)| {
-                    let v = serde_json::to_value(s).unwrap_or_default();
+                .map(|(name, v)| {
                     let required: Vec<&str> = v["required"]
                         .as_array()
                         .map(|r| r.iter().filter_map(|x| x.as_str()).collect())
