@@ -17,7 +17,7 @@ use crate::institution::BrinCode;
 use crate::number::{Hundredths, optional_amount, optional_date};
 use crate::{ErrorCode, Invalid, code_enum};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 code_enum!(
@@ -175,7 +175,11 @@ impl Project {
 }
 
 /// The project form as typed; the one path every input (form, API, import) goes through.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The web form deserialises straight into it: checkboxes (`themes`, `drivers`, `mora_areas`)
+/// repeat their name, once or more, and an unchecked `shareable` is not sent at all. Scores
+/// come as `score_<criterion>` fields, which the form reads itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct ProjectInput {
     pub title: String,
     pub summary: String,
@@ -198,16 +202,41 @@ pub struct ProjectInput {
     pub perspective_ict_business: String,
     pub primary_theme: String,
     /// Other themes, besides the primary one.
+    #[serde(deserialize_with = "one_or_more")]
     pub themes: Vec<String>,
+    #[serde(deserialize_with = "one_or_more")]
     pub drivers: Vec<String>,
+    #[serde(deserialize_with = "one_or_more")]
     pub mora_areas: Vec<String>,
     /// Criterion code → score as typed.
+    #[serde(skip)]
     pub scores: BTreeMap<String, String>,
     pub visibility: String,
+    #[serde(deserialize_with = "checkbox")]
     pub shareable: bool,
     pub case_summary: String,
     /// One link per line.
     pub links: String,
+}
+
+/// A list a form sends as its name repeated: once gives a single value, more give a sequence.
+fn one_or_more<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMore {
+        One(String),
+        More(Vec<String>),
+    }
+    Ok(match OneOrMore::deserialize(d)? {
+        OneOrMore::One(v) => vec![v],
+        OneOrMore::More(v) => v,
+    })
+}
+
+/// A checkbox: checked when sent with any value but `false`.
+fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let value = String::deserialize(d)?;
+    Ok(!value.is_empty() && value != "false")
 }
 
 /// The reference lists a project's codes must come from.

@@ -1,6 +1,5 @@
 //! Portfolio pages: the list, a project's page with its history, and the project form.
 
-use super::ProjectForm;
 use crate::auth::Viewer;
 use crate::http::extract::Form;
 use crate::http::extract::{Id, Listing};
@@ -18,6 +17,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::Version;
@@ -279,6 +279,51 @@ impl ConflictView {
     fn field_list(&self) -> String {
         let names: Vec<&str> = self.fields.iter().map(|f| f.field).collect();
         names.join(",")
+    }
+}
+
+/// The project form as the browser sends it: the project's fields as typed
+/// ([`ProjectInput`]), scores as `score_<criterion>` fields, and on the conflict page the
+/// choices made there.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ProjectForm {
+    /// Only a beheerder's new-project form has it.
+    institution: String,
+    /// The version the edit started from.
+    version: String,
+    /// On the conflict page: the fields to choose between (`keep_<field>` is `mine` or
+    /// `theirs`), comma-separated, and the version the edit first started from.
+    conflicts: String,
+    conflict_base: String,
+    #[serde(flatten)]
+    project: ProjectInput,
+    /// `score_<criterion>`, `keep_<field>` and the CSRF token.
+    #[serde(flatten)]
+    other: BTreeMap<String, String>,
+}
+
+impl ProjectForm {
+    /// The choice made on the conflict page for `field`: `Some(true)` to keep mine.
+    fn keeps_mine(&self, field: &str) -> Option<bool> {
+        match self.other.get(&format!("keep_{field}")).map(String::as_str) {
+            Some("mine") => Some(true),
+            Some("theirs") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The project as typed, with its scores.
+    fn input(&self) -> ProjectInput {
+        let scores = self
+            .other
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("score_").map(|c| (c.to_string(), v.clone())))
+            .collect();
+        ProjectInput {
+            scores,
+            ..self.project.clone()
+        }
     }
 }
 

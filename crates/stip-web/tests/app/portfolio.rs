@@ -6,6 +6,7 @@ use axum::http::{Method, StatusCode};
 
 on_both!(
     an_informatiemanager_adds_a_project_with_every_field,
+    one_ticked_box_of_a_list_and_an_unticked_checkbox_are_read_as_such,
     editing_records_who_changed_which_fields_from_what_to_what,
     the_list_filters_sorts_and_pages_with_the_filters_in_the_url,
     each_filter_shows_exactly_the_projects_that_match,
@@ -99,6 +100,30 @@ async fn an_informatiemanager_adds_a_project_with_every_field() {
     );
     assert_eq!(p.data.scores.get("strategische-bijdrage"), Some(&5));
     assert_eq!(p.data.budget.unwrap().0, 1_250_050);
+}
+
+async fn one_ticked_box_of_a_list_and_an_unticked_checkbox_are_read_as_such() {
+    let app = TestApp::demo().await;
+    let s = app.session_of(IM_HORIZON).await;
+    let mut fields = full_project_form();
+    // One other theme, one driver, one MORA area: the browser sends each name once; and
+    // "deelbaar als voorbeeld" left unticked is not sent at all.
+    fields.retain(|(k, v)| {
+        !matches!(*k, "shareable" | "case_summary")
+            && !matches!(
+                (*k, *v),
+                ("themes", "innovatie") | ("drivers", "diversiteit")
+            )
+            && !matches!((*k, *v), ("mora_areas", "student-begeleiden"))
+    });
+    let res = s.post_form("/projecten", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let p = app.store().project(id_from(res.location())).await.unwrap();
+    assert_eq!(p.data.themes, vec!["data-ondersteund-onderwijs", "llo"]);
+    assert_eq!(p.data.drivers, vec!["krimp"]);
+    assert_eq!(p.data.mora_areas, vec!["bedrijfsvoering-informatie-data"]);
+    assert!(!p.data.shareable);
+    assert_eq!(p.data.scores.get("risico"), Some(&2));
 }
 
 async fn editing_records_who_changed_which_fields_from_what_to_what() {
