@@ -114,6 +114,35 @@ fn every_overview_reads_into_the_projects_it_lists() {
             want["header_row"].as_u64(),
             "{name}: header row"
         );
+        for (column, field) in want["columns"].as_object().unwrap() {
+            let read = header
+                .columns
+                .iter()
+                .find(|c| &c.name == column)
+                .unwrap_or_else(|| panic!("{name}: no column {column}"));
+            assert_eq!(
+                read.field.as_ref().map(|f| f.code()).as_deref(),
+                field.as_str(),
+                "{name}: column {column} ({:?})",
+                read.reason
+            );
+            if let Some(by) = want.get("reasons").and_then(|r| r[column].as_str()) {
+                let reason = serde_json::to_value(&read.reason).unwrap();
+                assert_eq!(reason["by"], by, "{name}: why column {column} is read so");
+            }
+        }
+        let skipped: Vec<Value> = got
+            .skipped
+            .iter()
+            .map(|s| serde_json::json!({"row": s.row, "why": s.why}))
+            .collect();
+        assert_eq!(
+            Value::Array(skipped),
+            want.get("skipped")
+                .cloned()
+                .unwrap_or(Value::Array(Vec::new())),
+            "{name}: the rows that are no project"
+        );
         let good: Vec<&ImportRow> = got.rows.iter().filter(|r| r.outcome.is_ok()).collect();
         let rows = want["rows"].as_array().unwrap();
         assert_eq!(

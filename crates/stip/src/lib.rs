@@ -652,7 +652,7 @@ async fn import(
 ) -> Result<()> {
     use stip_core::exchange::{columns::Mapping, sheet};
     use stip_store::exchange::RowPlan;
-    use stip_web::exchange::{file_error, preview_error, problem_line};
+    use stip_web::exchange::{file_error, preview_error, problem_line, reason_text, skip_text};
     use stip_web::i18n::Lang;
     let nl = Lang::Nl;
     let code = stip_core::institution::BrinCode::parse(brin)
@@ -692,15 +692,18 @@ async fn import(
             format!(" van blad '{}'", preview.sheet)
         };
         println!("Kolomnamen in rij {}{sheet}:", header.row);
-        for (column, field) in &header.columns {
-            if column.is_empty() {
-                continue;
-            }
-            match field {
-                Some(f) => println!("  {column} → {}", f.code()),
-                None => println!("  {column} → (niet ingelezen)"),
-            }
+        for column in header.columns.iter().filter(|c| !c.name.is_empty()) {
+            let field = column.field.as_ref().map_or("-".into(), |f| f.code());
+            println!("  {} → {field} ({})", column.name, reason_text(nl, column));
         }
+    }
+    for skipped in &preview.skipped {
+        println!(
+            "rij {}: overgeslagen, {} — {}",
+            skipped.row,
+            skip_text(nl, skipped.why),
+            skipped.text
+        );
     }
     for (row, plan) in preview.rows.iter().zip(&plan) {
         let what = match plan {

@@ -56,21 +56,21 @@ pub const FIELDS: &[(Field, &str, &str, &str, &[&str])] = &[
     (Field::Title, "title", "Titel", "Title",
      &["projectnaam", "naamproject", "naam", "project", "projecttitel", "onderwerp", "name", "projectname"]),
     (Field::Summary, "summary", "Samenvatting", "Summary",
-     &["korteomschrijving", "kortebeschrijving", "summary"]),
+     &["korteomschrijving", "kortebeschrijving", "kortetoelichting", "samenvattingproject", "abstract"]),
     (Field::Description, "description", "Beschrijving", "Description",
-     &["omschrijving", "toelichtingproject", "langeomschrijving", "uitgebreideomschrijving"]),
+     &["omschrijving", "toelichting", "toelichtingproject", "projecttoelichting", "langeomschrijving", "uitgebreideomschrijving", "projectomschrijving", "projectbeschrijving", "inhoud", "details"]),
     (Field::IntendedResult, "intended_result", "Beoogd resultaat", "Intended result",
-     &["resultaat", "doel", "doelstelling", "beoogderesultaten", "result", "goal"]),
+     &["resultaat", "resultaten", "doel", "doelen", "doelstelling", "doelstellingen", "beoogderesultaten", "beoogddoel", "opbrengst", "result", "goal", "goals", "outcome"]),
     (Field::Owner, "owner", "Opdrachtgever", "Owner",
-     &["eigenaar", "sponsor", "bestuurder", "opdrachtgevers", "projectowner"]),
+     &["eigenaar", "projecteigenaar", "sponsor", "bestuurder", "opdrachtgevers", "portefeuillehouder", "projectowner"]),
     (Field::ProjectLead, "project_lead", "Projectleider", "Project lead",
-     &["trekker", "projectmanager", "leider", "projectleiding", "manager", "lead"]),
+     &["trekker", "projecttrekker", "projectmanager", "leider", "projectleiding", "manager", "lead", "verantwoordelijke", "uitvoerder"]),
     (Field::ContactPerson, "contact_person", "Contactpersoon", "Contact person",
-     &["contact", "aanspreekpunt"]),
+     &["contact", "aanspreekpunt", "contactpersonen"]),
     (Field::Phase, "phase", "Fase", "Phase",
-     &["projectfase", "stadium", "stage"]),
+     &["projectfase", "stadium", "stage", "levensfase"]),
     (Field::Status, "status", "Status", "Status",
-     &["rag", "ragstatus", "stoplicht", "statuskleur", "kleur"]),
+     &["rag", "ragstatus", "stoplicht", "stoplichtstatus", "statuskleur", "kleur", "projectstatus", "gezondheid", "health"]),
     (Field::StatusNote, "status_note", "Toelichting status", "Status note",
      &["statustoelichting", "toelichtingopstatus", "opmerkingen", "opmerking", "voortgang", "stand", "standvanzaken"]),
     (Field::StartDate, "start_date", "Startdatum", "Start date",
@@ -94,7 +94,7 @@ pub const FIELDS: &[(Field, &str, &str, &str, &[&str])] = &[
      "Perspectief ICT–business", "Perspective ICT–business",
      &["ictbusiness"]),
     (Field::Themes, "themes", "Thema's", "Themes",
-     &["thema", "themas", "theme", "strategischthema", "strategischethemas", "agendathema", "themasagenda"]),
+     &["thema", "themas", "theme", "strategischthema", "strategischethemas", "agendathema", "themasagenda", "sadthema", "ambitie", "speerpunt"]),
     (Field::PrimaryTheme, "primary_theme", "Hoofdthema", "Primary theme",
      &["primairthema", "primarytheme"]),
     (Field::MoraAreas, "mora_areas", "MORA-procesgebieden", "MORA process areas",
@@ -173,20 +173,79 @@ impl<'de> Deserialize<'de> for Field {
 /// What the criteria are called, for score columns ("Score Impact op onderwijs").
 pub struct Criteria(pub Names);
 
-/// The field a header names, if any.
+/// The field whose code, header or other name is `n` (normalised).
+fn named(n: &str) -> Option<Field> {
+    FIELDS
+        .iter()
+        .find(|(_, code, nl, en, others)| {
+            n == normalise(code) || n == normalise(nl) || n == normalise(en) || others.contains(&n)
+        })
+        .map(|(field, ..)| field.clone())
+}
+
+/// Names too general to count as a word inside a longer header: "Kleur van de gevel" is no
+/// status, "Code opleiding" no project number. Alone they still name their field.
+const ONLY_ALONE: &[&str] = &[
+    "kleur",
+    "code",
+    "nr",
+    "nummer",
+    "id",
+    "ref",
+    "naam",
+    "project",
+    "tot",
+    "stand",
+    "contact",
+    "lead",
+    "manager",
+    "leider",
+    "aard",
+    "eenheid",
+    "voorbeeld",
+    "casus",
+    "zichtbaar",
+    "aanleiding",
+    "link",
+    "url",
+    "inhoud",
+    "details",
+    "doel",
+    "begin",
+    "eind",
+    "einde",
+    "start",
+    "fte",
+    "bedrag",
+    "stage",
+    "theme",
+    "summary",
+    "result",
+];
+
+/// Words around a header's name that say nothing about the field: years, units, numbering.
+fn is_qualifier(word: &str) -> bool {
+    word.chars().all(|c| c.is_ascii_digit())
+        || matches!(
+            word,
+            "eur" | "euro" | "euros" | "k" | "incl" | "excl" | "btw" | "ca" | "nl" | "en"
+        )
+}
+
+/// The field a header names, if any: the header as a whole ("Startdatum", "Thema('s)"), the
+/// header without what is in brackets ("Status (RAG)"), or the longest run of its words that
+/// names a field, leaving out years and units ("Thema SAD", "Budget 2025 in euro",
+/// "Naam projectleider").
 pub fn recognise(header: &str, criteria: &Criteria) -> Option<Field> {
     let n = normalise(header);
     if n.is_empty() {
         return None;
     }
-    for (field, code, nl, en, others) in FIELDS {
-        if n == normalise(code)
-            || n == normalise(nl)
-            || n == normalise(en)
-            || others.contains(&n.as_str())
-        {
-            return Some(field.clone());
-        }
+    if let Some(field) = named(&n) {
+        return Some(field);
+    }
+    if let Some(field) = by_words(header) {
+        return Some(field);
     }
     // "Score Impact op onderwijs", "score: impact-onderwijs", or the criterion's name alone.
     let rest = header
@@ -198,64 +257,169 @@ pub fn recognise(header: &str, criteria: &Criteria) -> Option<Field> {
     criteria.0.code(rest).map(|c| Field::Score(c.to_string()))
 }
 
+/// The field the longest run of a header's words names (see [`recognise`]).
+fn by_words(header: &str) -> Option<Field> {
+    let outside_brackets: String = {
+        let mut depth = 0i32;
+        header
+            .chars()
+            .filter(|c| {
+                match c {
+                    '(' | '[' => depth += 1,
+                    ')' | ']' => depth -= 1,
+                    _ => return depth <= 0,
+                }
+                false
+            })
+            .collect()
+    };
+    for text in [outside_brackets.as_str(), header] {
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .map(normalise)
+            .filter(|w| !w.is_empty() && !is_qualifier(w))
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        if let Some(field) = named(&words.concat()) {
+            return Some(field);
+        }
+        for len in (1..words.len()).rev() {
+            for run in words.windows(len) {
+                let joined = run.concat();
+                if len == 1 && ONLY_ALONE.contains(&joined.as_str()) {
+                    continue;
+                }
+                if let Some(field) = named(&joined) {
+                    return Some(field);
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Column (header text) → field, or `None` to leave the column out. Saved per institution and
 /// given to the CLI as `--mapping FILE` (JSON), so it is keyed by what the user sees.
 pub type Mapping = BTreeMap<String, Option<Field>>;
+
+/// Why a column holds its field, or none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Reason {
+    /// Chosen by the person, at this import or the institution's last one.
+    Chosen,
+    /// Its header names the field.
+    Header,
+    /// Its values: `matching` of the `values` filled in below the header are of the field's
+    /// kind (theme names, phases, dates…), whatever the header says.
+    Content { matching: usize, values: usize },
+    /// Another column already holds the field.
+    Taken,
+    /// Neither its header nor its values say what it holds: it is not read.
+    Unknown,
+}
+
+/// A column of a sheet's header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The header as the file has it.
+    pub name: String,
+    pub field: Option<Field>,
+    pub reason: Reason,
+    /// The first values filled in below the header (at most three), to show what a column
+    /// holds.
+    pub examples: Vec<String>,
+}
 
 /// A sheet's header: where it is and which field each column holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
     /// The header's row number as the spreadsheet shows it.
     pub row: usize,
-    /// Per column: its header text and its field.
-    pub columns: Vec<(String, Option<Field>)>,
+    pub columns: Vec<Column>,
 }
 
 impl Header {
     pub fn column_of(&self, field: &Field) -> Option<usize> {
         self.columns
             .iter()
-            .position(|(_, f)| f.as_ref() == Some(field))
+            .position(|c| c.field.as_ref() == Some(field))
+    }
+
+    /// How many columns hold a field.
+    pub fn known(&self) -> usize {
+        self.columns.iter().filter(|c| c.field.is_some()).count()
+    }
+
+    /// Gives column `i` the field `field` for `reason`, unless another column holds it.
+    pub fn assign(&mut self, i: usize, field: Field, reason: Reason) {
+        let taken = self.column_of(&field).is_some_and(|at| at != i);
+        let column = &mut self.columns[i];
+        if taken {
+            column.field = None;
+            column.reason = Reason::Taken;
+        } else {
+            column.field = Some(field);
+            column.reason = reason;
+        }
     }
 }
 
 /// The header row among a sheet's first rows: the one that names the most known fields (a
 /// title row above it names none). `mapping` overrides the recognised fields per header.
 pub fn find_header(sheet: &Sheet, criteria: &Criteria, mapping: &Mapping) -> Option<Header> {
-    let mut best: Option<(usize, Header)> = None;
+    let mut best: Option<Header> = None;
     for row in sheet.rows.iter().filter(|r| !r.is_empty()).take(30) {
         let header = header_of(row, criteria, mapping);
-        let known = header.columns.iter().filter(|(_, f)| f.is_some()).count();
-        if known >= 2 && best.as_ref().is_none_or(|(n, _)| known > *n) {
-            best = Some((known, header));
+        let known = header.known();
+        if known >= 2 && best.as_ref().is_none_or(|b| known > b.known()) {
+            best = Some(header);
         }
     }
-    best.map(|(_, h)| h)
+    let mut header = best?;
+    // What each column holds, to show beside it.
+    for row in sheet.rows.iter().filter(|r| r.number > header.row) {
+        let mut full = true;
+        for (i, column) in header.columns.iter_mut().enumerate() {
+            let text = row.cell(i).text();
+            if column.examples.len() < 3 && !text.trim().is_empty() {
+                column.examples.push(text);
+            }
+            full &= column.examples.len() == 3;
+        }
+        if full {
+            break;
+        }
+    }
+    Some(header)
 }
 
 fn header_of(row: &Row, criteria: &Criteria, mapping: &Mapping) -> Header {
-    let mut seen = Vec::new();
-    let columns = row
-        .cells
-        .iter()
-        .map(|cell| {
-            let text = cell.text();
-            let field = match mapping.get(&text) {
-                Some(chosen) => chosen.clone(),
-                None => recognise(&text, criteria),
-            };
-            // A field taken by an earlier column is not taken twice.
-            let field = field.filter(|f| !seen.contains(f));
-            if let Some(f) = &field {
-                seen.push(f.clone());
-            }
-            (text, field)
-        })
-        .collect();
-    Header {
+    let mut header = Header {
         row: row.number,
-        columns,
+        columns: Vec::new(),
+    };
+    for (i, cell) in row.cells.iter().enumerate() {
+        let name = cell.text();
+        header.columns.push(Column {
+            name: name.clone(),
+            field: None,
+            reason: Reason::Unknown,
+            examples: Vec::new(),
+        });
+        match mapping.get(&name) {
+            Some(Some(chosen)) => header.assign(i, chosen.clone(), Reason::Chosen),
+            Some(None) => header.columns[i].reason = Reason::Chosen,
+            None => {
+                if let Some(field) = recognise(&name, criteria) {
+                    header.assign(i, field, Reason::Header);
+                }
+            }
+        }
     }
+    header
 }
 
 #[cfg(test)]
@@ -292,6 +456,37 @@ mod tests {
         }
         assert_eq!(recognise("Opmerkingen", &c), Some(Field::StatusNote));
         assert_eq!(recognise("Kleur van de gevel", &c), None);
+    }
+
+    #[test]
+    fn headers_are_read_as_a_person_reads_them_with_qualifiers_units_and_years() {
+        let c = criteria();
+        for (header, field) in [
+            ("Thema SAD", Field::Themes),
+            ("Status (RAG)", Field::Status),
+            ("Toelichting", Field::Description),
+            ("Toelichting status", Field::StatusNote),
+            ("Budget 2025 in euro", Field::Budget),
+            ("Naam projectleider", Field::ProjectLead),
+            ("Projecttrekker", Field::ProjectLead),
+            ("Korte omschrijving project", Field::Summary),
+            ("Startdatum (gepland)", Field::StartDate),
+            ("Stoplicht", Field::Status),
+            ("Doelstelling", Field::IntendedResult),
+            ("Eigenaar:", Field::Owner),
+            ("Datum gereed", Field::EndDate),
+            ("Fase project 2024-2025", Field::Phase),
+        ] {
+            assert_eq!(recognise(header, &c), Some(field), "{header}");
+        }
+        for header in [
+            "Kleur van de gevel",
+            "Code opleiding",
+            "Doelgroep",
+            "Aantal studenten",
+        ] {
+            assert_eq!(recognise(header, &c), None, "{header}");
+        }
     }
 
     #[test]

@@ -4,12 +4,15 @@
 //! - [`sheet`] reads a file's bytes (xlsx, ods, xls, csv, or the JSON format) into rows of cells.
 //! - [`columns`] knows every field a column can hold, by its Dutch and English names and the
 //!   synonyms institutions use, and finds the header row.
+//! - [`content`] recognises a column by its values when its header does not say, and the rows
+//!   that are no project (totals, a repeated header, a section's heading).
 //! - [`values`] reads a cell the way people fill them in: Dutch dates, euro amounts, phase and
 //!   status words, theme names.
 //! - [`preview`] turns rows into projects, each with its problems named by row and column.
 //! - [`write`] writes projects as XLSX, CSV or JSON in the exchange format.
 
 pub mod columns;
+pub mod content;
 pub mod preview;
 pub mod sheet;
 pub mod values;

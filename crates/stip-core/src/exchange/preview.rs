@@ -3,8 +3,9 @@
 //! sees ("rij 14, kolom 'Startdatum'"). Rows go through the same parser as the project form.
 
 use super::columns::{Criteria, Field, Header, Mapping, find_header};
+use super::content::{SkippedRow, recognise_by_content, skip};
 use super::sheet::{Cell, Contents, Row};
-use super::values::{self, Names};
+use super::values::{self, Edge, Names};
 use super::{Document, ExchangeProject, FORMAT, ReferencePairs, VERSION};
 use crate::ErrorCode;
 use crate::portfolio::{ProjectData, ProjectInput, References};
@@ -13,9 +14,9 @@ use std::collections::{BTreeMap, HashMap};
 
 /// The reference lists a file's names are read against.
 pub struct Lists {
-    themes: Names,
+    pub(super) themes: Names,
     drivers: Names,
-    mora_areas: Names,
+    pub(super) mora_areas: Names,
     criteria: Criteria,
     theme_codes: Vec<String>,
     driver_codes: Vec<String>,
@@ -124,6 +125,9 @@ pub struct Preview {
     /// Where the header is and what each column holds; `None` for JSON.
     pub header: Option<Header>,
     pub rows: Vec<ImportRow>,
+    /// Rows that are no project (totals, a repeated header, a section's heading): not read,
+    /// and not refused either.
+    pub skipped: Vec<SkippedRow>,
 }
 
 impl Preview {
@@ -170,22 +174,28 @@ pub fn preview(
                 .filter_map(|s| find_header(s, &lists.criteria, mapping).map(|h| (s, h)))
                 .max_by_key(|(_, h)| {
                     // Ties go to the first sheet.
-                    (
-                        h.columns.iter().filter(|(_, f)| f.is_some()).count(),
-                        usize::MAX - h.row,
-                    )
+                    (h.known(), usize::MAX - h.row)
                 })
                 .ok_or(PreviewError::NoHeader)?;
-            let rows = sheet
+            let mut header = header;
+            recognise_by_content(sheet, &mut header, lists);
+            let mut rows = Vec::new();
+            let mut skipped = Vec::new();
+            for r in sheet
                 .rows
                 .iter()
                 .filter(|r| r.number > header.row && !r.is_empty())
-                .map(|r| from_row(r, &header, institution, lists, existing))
-                .collect();
+            {
+                match skip(r, &header) {
+                    Some(s) => skipped.push(s),
+                    None => rows.push(from_row(r, &header, institution, lists, existing)),
+                }
+            }
             Preview {
                 sheet: sheet.name.clone(),
                 header: Some(header),
                 rows,
+                skipped,
             }
         }
     };
@@ -198,7 +208,7 @@ fn mark_duplicates(preview: &mut Preview, lists: &Lists) {
     let column = |field: &Field| match &preview.header {
         Some(h) => h
             .column_of(field)
-            .map_or_else(|| lists.header_of(field), |i| h.columns[i].0.clone()),
+            .map_or_else(|| lists.header_of(field), |i| h.columns[i].name.clone()),
         None => field.code(),
     };
     let (id_column, title_column) = (column(&Field::ExternalId), column(&Field::Title));
@@ -261,8 +271,10 @@ fn from_row(
     }
     let mut early = Vec::new();
     let mut explicit_unit = false;
-    for (i, (column, field)) in header.columns.iter().enumerate() {
-        let Some(field) = field else { continue };
+    for (i, c) in header.columns.iter().enumerate() {
+        let (column, Some(field)) = (&c.name, &c.field) else {
+            continue;
+        };
         let cell = row.cell(i);
         let text = cell.text();
         match field {
@@ -287,9 +299,9 @@ fn from_row(
             Field::Phase => input.phase = values::phase(&text),
             Field::Status => input.status = values::status(&text),
             Field::StatusNote => input.status_note = text,
-            Field::StartDate => input.start_date = values::date_text(cell),
-            Field::EndDate => input.end_date = values::date_text(cell),
-            Field::Budget => input.budget = values::number_text(cell),
+            Field::StartDate => input.start_date = values::date_text(cell, Edge::Start),
+            Field::EndDate => input.end_date = values::date_text(cell, Edge::End),
+            Field::Budget => input.budget = values::amount_text(cell),
             Field::Effort => {
                 let (amount, unit) = values::effort(cell);
                 input.effort = amount;
@@ -356,7 +368,7 @@ fn from_row(
         // The column a form field's error belongs to, and the value as typed there.
         let field = field_of(form_field, header)?;
         let (i, column) = match header.column_of(&field) {
-            Some(i) => (Some(i), header.columns[i].0.clone()),
+            Some(i) => (Some(i), header.columns[i].name.clone()),
             None => (None, lists.header_of(&field)),
         };
         let value = i.map(|i| row.cell(i).text()).unwrap_or_default();
@@ -482,6 +494,7 @@ fn from_document(
         sheet: String::new(),
         header: None,
         rows,
+        skipped: Vec::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! refuses it with the value in the message.
 
 use super::sheet::Cell;
+use crate::number::Hundredths;
 use crate::portfolio::{Character, EffortUnit, Horizon, Phase, Status, Visibility};
 use chrono::NaiveDate;
 
@@ -163,6 +164,61 @@ pub fn effort_unit(raw: &str) -> String {
     code_or_typed(raw, UNITS, EffortUnit::code)
 }
 
+/// Whether a text is a phase, by its code or a word people use for it.
+pub fn is_phase(raw: &str) -> bool {
+    word(raw, PHASES).is_some() || Phase::parse(raw.trim()).is_some()
+}
+
+/// Whether a text is a status (a RAG colour), by its code or a word people use for it.
+pub fn is_status(raw: &str) -> bool {
+    word(raw, STATUSES).is_some() || Status::parse(raw.trim()).is_some()
+}
+
+/// Whether a typed amount says it is money: `€ 45.000`, `45.000 euro`, `EUR 12.000`.
+pub fn says_euro(raw: &str) -> bool {
+    raw.contains('€') || raw.to_lowercase().contains("eur")
+}
+
+/// An amount as people type it: `€ 45.000,-`, `€45.000`, `45.000 euro`, `45k`, `ca. 10.000`,
+/// `45.000,00`, `1,2 mln`; `None` when it is none of these.
+pub fn amount(raw: &str) -> Option<Hundredths> {
+    let mut t = raw.trim().to_lowercase().replace('\u{a0}', " ");
+    for about in [
+        "circa", "ca.", "ca ", "ongeveer", "±", "~", "+/-", "max.", "maximaal",
+    ] {
+        if let Some(rest) = t.strip_prefix(about) {
+            t = rest.trim().to_string();
+        }
+    }
+    for money in ["euros", "euro", "eur", "€"] {
+        t = t.replace(money, "");
+    }
+    let mut t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    for dash in [",--", ",-", ".-", ",="] {
+        if let Some(rest) = t.strip_suffix(dash) {
+            t = rest.to_string();
+        }
+    }
+    let (number, factor) = if let Some(n) = t.strip_suffix("mln").or(t.strip_suffix("miljoen")) {
+        (n, 1_000_000)
+    } else if let Some(n) = t.strip_suffix('k') {
+        (n, 1_000)
+    } else {
+        (t.as_str(), 1)
+    };
+    let value = Hundredths::parse(number).ok()?;
+    value.0.checked_mul(factor).map(Hundredths)
+}
+
+/// A budget cell as the project's parser reads it: a number cell exactly, an amount as people
+/// type it in the form's notation, else the text as typed (so it is refused with it).
+pub fn amount_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => amount(t).map_or_else(|| t.trim().to_string(), Hundredths::to_dutch),
+        other => number_text(other),
+    }
+}
+
 /// An effort as typed, with its unit when the cell names one: `1,5 fte`, `200 uur`.
 pub fn effort(cell: &Cell) -> (String, Option<String>) {
     let typed = cell.text();
@@ -257,7 +313,11 @@ pub fn date(cell: &Cell) -> Option<NaiveDate> {
 }
 
 fn typed_date(t: &str) -> Option<NaiveDate> {
-    if let Ok(d) = NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d") {
+    // ISO, with its four-digit year first: "01-03-21" is a Dutch date, not the year 1.
+    if t.get(..4)
+        .is_some_and(|y| y.chars().all(|c| c.is_ascii_digit()))
+        && let Ok(d) = NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d")
+    {
         return Some(d);
     }
     let parts: Vec<&str> = t
@@ -284,9 +344,87 @@ fn typed_date(t: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
+/// Which end of a period a date stands for: "maart 2021" starts on 1 March as a start date
+/// and ends on 31 March as an end date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Start,
+    End,
+}
+
+/// A date, or a period people give instead of one: a month (`maart 2021`, `mrt-21`,
+/// `03-2021`), a quarter (`Q3 2021`, `2021-Q3`), a year (`2021`, also as a number cell), taken
+/// at its start or end.
+pub fn period_date(cell: &Cell, edge: Edge) -> Option<NaiveDate> {
+    if let Cell::Number(n) = cell
+        && n.fract() == 0.0
+        && (1990.0..=2100.0).contains(n)
+    {
+        return year_edge(*n as i32, 1, 12, edge);
+    }
+    if let Some(d) = date(cell) {
+        return Some(d);
+    }
+    let Cell::Text(t) = cell else { return None };
+    let parts: Vec<String> = t
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '.' | ','))
+        .filter(|p| !p.is_empty())
+        .map(normalise)
+        .collect();
+    let year = |p: &str| -> Option<i32> {
+        match p.len() {
+            4 => p.parse().ok().filter(|y| (1990..=2100).contains(y)),
+            2 => p.parse::<i32>().ok().map(|y| 2000 + y),
+            _ => None,
+        }
+    };
+    let quarter = |p: &str| -> Option<u32> {
+        p.strip_prefix('q')
+            .or_else(|| p.strip_prefix("kw"))
+            .and_then(|q| q.parse().ok())
+            .filter(|q| (1..=4).contains(q))
+    };
+    let month = |p: &str| -> Option<u32> {
+        MONTHS
+            .iter()
+            .find(|(name, _)| *name == p)
+            .map(|(_, m)| *m)
+            .or_else(|| p.parse().ok().filter(|m| (1..=12).contains(m)))
+    };
+    match &parts[..] {
+        [y] => year_edge(year(y).filter(|_| y.len() == 4)?, 1, 12, edge),
+        [a, b] => {
+            if let (Some(q), Some(y)) = (quarter(a), year(b)) {
+                year_edge(y, q * 3 - 2, q * 3, edge)
+            } else if let (Some(y), Some(q)) = (year(a), quarter(b)) {
+                year_edge(y, q * 3 - 2, q * 3, edge)
+            } else {
+                let (m, y) = (month(a)?, year(b)?);
+                year_edge(y, m, m, edge)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The first day of month `first` or the last of month `last` of `year`.
+fn year_edge(year: i32, first: u32, last: u32, edge: Edge) -> Option<NaiveDate> {
+    match edge {
+        Edge::Start => NaiveDate::from_ymd_opt(year, first, 1),
+        Edge::End => {
+            let (y, m) = if last == 12 {
+                (year + 1, 1)
+            } else {
+                (year, last + 1)
+            };
+            NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
+        }
+    }
+}
+
 /// The date as the project's parser reads it; the cell as typed when it is no date.
-pub fn date_text(cell: &Cell) -> String {
-    match date(cell) {
+pub fn date_text(cell: &Cell, edge: Edge) -> String {
+    match period_date(cell, edge) {
         Some(d) => d.to_string(),
         None => cell.text(),
     }
@@ -314,6 +452,15 @@ impl Names {
         }
         entries.retain(|(n, _)| !n.is_empty());
         Names { entries }
+    }
+
+    /// Whether a cell names one or more of the list's entries and nothing else.
+    pub fn knows_all(&self, raw: &str) -> bool {
+        let codes = self.codes(raw);
+        !codes.is_empty()
+            && codes
+                .iter()
+                .all(|c| self.entries.iter().any(|(_, code)| code == c))
     }
 
     pub fn code(&self, raw: &str) -> Option<&str> {
@@ -388,7 +535,56 @@ mod tests {
         }
         assert_eq!(date(&Cell::Number(44230.0)), d, "an Excel serial");
         assert_eq!(date(&Cell::Text("31-02-2021".into())), None);
-        assert_eq!(date_text(&Cell::Text("31-02-2021".into())), "31-02-2021");
+        assert_eq!(
+            date_text(&Cell::Text("31-02-2021".into()), Edge::Start),
+            "31-02-2021"
+        );
+    }
+
+    #[test]
+    fn months_quarters_and_years_stand_for_their_first_or_last_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let text = |t: &str| Cell::Text(t.into());
+        for (typed, start, end) in [
+            ("maart 2021", day(2021, 3, 1), day(2021, 3, 31)),
+            ("mrt-21", day(2021, 3, 1), day(2021, 3, 31)),
+            ("02-2024", day(2024, 2, 1), day(2024, 2, 29)),
+            ("Q3 2021", day(2021, 7, 1), day(2021, 9, 30)),
+            ("2021-Q4", day(2021, 10, 1), day(2021, 12, 31)),
+            ("2021", day(2021, 1, 1), day(2021, 12, 31)),
+            ("1-3-2021", day(2021, 3, 1), day(2021, 3, 1)),
+            ("01-03-21", day(2021, 3, 1), day(2021, 3, 1)),
+        ] {
+            assert_eq!(period_date(&text(typed), Edge::Start), start, "{typed}");
+            assert_eq!(period_date(&text(typed), Edge::End), end, "{typed}");
+        }
+        assert_eq!(
+            period_date(&Cell::Number(2022.0), Edge::End),
+            day(2022, 12, 31),
+            "a year typed as a number"
+        );
+        assert_eq!(period_date(&text("Q5 2021"), Edge::Start), None);
+        assert_eq!(period_date(&text("binnenkort"), Edge::Start), None);
+    }
+
+    #[test]
+    fn amounts_as_people_type_them() {
+        for (typed, cents) in [
+            ("€ 45.000,-", 4_500_000),
+            ("€45.000", 4_500_000),
+            ("45.000 euro", 4_500_000),
+            ("45k", 4_500_000),
+            ("ca. 10.000", 1_000_000),
+            ("45.000,00", 4_500_000),
+            ("EUR 12.500,50", 1_250_050),
+            ("1,2 mln", 120_000_000),
+            ("12,5k", 1_250_000),
+        ] {
+            assert_eq!(amount(typed), Some(Hundredths(cents)), "{typed}");
+        }
+        assert_eq!(amount("veel"), None);
+        assert_eq!(amount_text(&Cell::Text("€ 45.000,-".into())), "45.000");
+        assert_eq!(amount_text(&Cell::Text("n.t.b.".into())), "n.t.b.");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::{
     MAX_UPLOAD, Refused, Unread, confirm, content_type, export_bytes, problem_message,
-    read_preview, read_upload, status_code, stored_for,
+    read_preview, read_upload, reason_text, skip_text, status_code, stored_for,
 };
 use crate::auth::Viewer;
 use crate::http::error::{Problem, ProblemField};
@@ -17,6 +17,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use stip_core::access::{Action, project_scope};
+use stip_core::exchange::columns::Reason;
+use stip_core::exchange::content::Skip;
 use stip_core::exchange::preview::Preview;
 use stip_core::institution::BrinCode;
 use stip_core::{ErrorCode, Invalid};
@@ -55,8 +57,42 @@ pub struct ImportUpload {
 pub struct ColumnJson {
     /// The column's header as the file has it.
     pub column: String,
-    /// The field it is read into (`title`, `score:<criterion>`, …); `null`: left out.
+    /// The field it is read into (`title`, `score:<criterion>`, …); `null`: not read.
     pub field: Option<String>,
+    /// Why the column holds this field, or none.
+    pub reason: ColumnReasonJson,
+    /// The first values below the header (at most three).
+    pub examples: Vec<String>,
+}
+
+/// Why a column holds its field, or none.
+#[derive(Serialize, ToSchema)]
+pub struct ColumnReasonJson {
+    /// `chosen` (by a person, now or at the last import), `header` (its header names the
+    /// field), `content` (its values are of the field's kind), `taken` (an earlier column
+    /// holds the field) or `unknown` (not recognised: not read).
+    #[schema(example = "content")]
+    pub by: &'static str,
+    /// For `content`: how many of the values are of the field's kind …
+    pub matching: Option<usize>,
+    /// … of how many filled-in values read.
+    pub values: Option<usize>,
+    /// The reason in the request's language.
+    #[schema(example = "herkend aan de inhoud: 34 van 36 waarden zijn thema's")]
+    pub text: String,
+}
+
+/// A row that is no project: not read, and not refused either.
+#[derive(Serialize, ToSchema)]
+pub struct SkippedRowJson {
+    pub row: usize,
+    /// `total` (a total or subtotal), `repeated_header` or `section` (a section's heading).
+    #[schema(example = "total")]
+    pub why: &'static str,
+    /// The row's first filled-in cell.
+    pub text: String,
+    /// Why, in the request's language.
+    pub message: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -102,6 +138,8 @@ pub struct ImportPreviewJson {
     pub header_row: Option<usize>,
     pub columns: Vec<ColumnJson>,
     pub rows: Vec<ImportRowJson>,
+    /// Rows that are no project (totals, a repeated header, a section's heading).
+    pub skipped: Vec<SkippedRowJson>,
     pub counts: ImportCountsJson,
 }
 
@@ -294,13 +332,46 @@ fn preview_json(
             .header
             .iter()
             .flat_map(|h| &h.columns)
-            .filter(|(c, _)| !c.is_empty())
-            .map(|(c, f)| ColumnJson {
-                column: c.clone(),
-                field: f.as_ref().map(|f| f.code()),
+            .filter(|c| !c.name.is_empty())
+            .map(|c| ColumnJson {
+                column: c.name.clone(),
+                field: c.field.as_ref().map(|f| f.code()),
+                reason: ColumnReasonJson {
+                    by: match c.reason {
+                        Reason::Chosen => "chosen",
+                        Reason::Header => "header",
+                        Reason::Content { .. } => "content",
+                        Reason::Taken => "taken",
+                        Reason::Unknown => "unknown",
+                    },
+                    matching: match c.reason {
+                        Reason::Content { matching, .. } => Some(matching),
+                        _ => None,
+                    },
+                    values: match c.reason {
+                        Reason::Content { values, .. } => Some(values),
+                        _ => None,
+                    },
+                    text: reason_text(lang, c),
+                },
+                examples: c.examples.clone(),
             })
             .collect(),
         rows,
+        skipped: preview
+            .skipped
+            .iter()
+            .map(|s| SkippedRowJson {
+                row: s.row,
+                why: match s.why {
+                    Skip::Total => "total",
+                    Skip::RepeatedHeader => "repeated_header",
+                    Skip::Section => "section",
+                },
+                text: s.text.clone(),
+                message: skip_text(lang, s.why),
+            })
+            .collect(),
         counts: counts(plan),
     }
 }

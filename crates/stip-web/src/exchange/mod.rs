@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use stip_core::ErrorCode;
 use stip_core::access::Action;
-use stip_core::exchange::columns::Mapping;
+use stip_core::exchange::columns::{Column, Field, Mapping, Reason};
+use stip_core::exchange::content::Skip;
 use stip_core::exchange::preview::Preview;
 use stip_core::exchange::preview::{PreviewError, Problem};
 use stip_core::exchange::sheet::FileError;
@@ -47,6 +48,41 @@ pub fn problem_line(lang: Lang, row: usize, p: &Problem) -> String {
 }
 
 /// What is wrong with a value, quoting it as typed where that helps.
+/// Why a column holds its field or none, as the preview says it ("herkend aan de inhoud: 34
+/// van 36 waarden zijn thema's").
+pub fn reason_text(lang: Lang, column: &Column) -> String {
+    match &column.reason {
+        Reason::Chosen if column.field.is_some() => lang.t("import.reason.chosen"),
+        Reason::Chosen => lang.t("import.reason.left_out"),
+        Reason::Header => lang.t("import.reason.header"),
+        Reason::Content { matching, values } => lang.t_with(
+            "import.reason.content",
+            &[
+                ("matching", &matching.to_string()),
+                ("values", &values.to_string()),
+                (
+                    "kind",
+                    &lang.t(&format!(
+                        "import.kind.{}",
+                        column.field.as_ref().map(Field::code).unwrap_or_default()
+                    )),
+                ),
+            ],
+        ),
+        Reason::Taken => lang.t("import.reason.taken"),
+        Reason::Unknown => lang.t("import.reason.unknown"),
+    }
+}
+
+/// Why a row is not read, as the preview says it.
+pub fn skip_text(lang: Lang, skip: Skip) -> String {
+    lang.t(match skip {
+        Skip::Total => "import.skip.total",
+        Skip::RepeatedHeader => "import.skip.repeated_header",
+        Skip::Section => "import.skip.section",
+    })
+}
+
 pub fn problem_message(lang: Lang, p: &Problem) -> String {
     let value = p.value.as_str();
     match &p.code {

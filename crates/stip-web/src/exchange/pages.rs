@@ -5,7 +5,7 @@
 use super::api::{ImportCountsJson, counts};
 use super::{
     MAX_UPLOAD, Refused, Unread, content_type, export_bytes, problem_line, read_preview,
-    read_upload,
+    read_upload, reason_text, skip_text,
 };
 use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
@@ -232,6 +232,19 @@ struct ColumnChoice {
     index: usize,
     header: String,
     field: String,
+    /// Why Stip reads the column so ("herkend aan de inhoud: …").
+    reason: String,
+    /// Not read: shown apart, with what it holds.
+    unread: bool,
+    /// The first values below the header, quoted and joined.
+    examples: String,
+}
+
+/// A row that is no project, as the page lists it.
+struct SkippedView {
+    row: usize,
+    text: String,
+    why: String,
 }
 
 /// A row of the file as the page lists it.
@@ -256,6 +269,7 @@ struct PreviewPage {
     sheet: String,
     header_row: Option<usize>,
     columns: Vec<ColumnChoice>,
+    skipped: Vec<SkippedView>,
     /// (field code, name) for every column's choice.
     fields: Vec<(String, String)>,
     counts: ImportCountsJson,
@@ -277,6 +291,11 @@ struct PreviewPage {
 }
 
 impl PreviewPage {
+    /// Whether a column with values in it is not read.
+    fn has_unread(&self) -> bool {
+        self.columns.iter().any(|c| c.unread)
+    }
+
     fn filter_href(&self, rows: &str) -> String {
         format!("/projecten/importeren/{}?rijen={rows}#rijen", self.id)
     }
@@ -431,11 +450,28 @@ async fn preview_page(
             .header
             .iter()
             .flat_map(|h| h.columns.iter().enumerate())
-            .filter(|(_, (header, _))| !header.is_empty())
-            .map(|(index, (header, field))| ColumnChoice {
+            .filter(|(_, column)| !column.name.is_empty())
+            .map(|(index, column)| ColumnChoice {
                 index,
-                header: header.clone(),
-                field: field.as_ref().map(Field::code).unwrap_or_default(),
+                header: column.name.clone(),
+                field: column.field.as_ref().map(Field::code).unwrap_or_default(),
+                reason: reason_text(c.lang, column),
+                unread: column.field.is_none() && !column.examples.is_empty(),
+                examples: column
+                    .examples
+                    .iter()
+                    .map(|e| format!("‘{}’", shorten(e)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        skipped: preview
+            .skipped
+            .iter()
+            .map(|s| SkippedView {
+                row: s.row,
+                text: shorten(&s.text),
+                why: skip_text(c.lang, s.why),
             })
             .collect(),
         fields: field_choices(viewer, &criteria),
@@ -563,5 +599,15 @@ async fn confirm(
     match preview_page(&state, &viewer, &stored, &institution, &q, message).await? {
         Ok(page) => Ok((status, render(&page)).into_response()),
         Err(Busy) => Ok(busy_page()),
+    }
+}
+
+/// A cell's text cut to a length that fits beside a column's name.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &one_line[..at]),
+        None => one_line,
     }
 }
