@@ -9,25 +9,37 @@ use crate::{Result, Store, StoreError, on_pool, retrying};
 use std::sync::Arc;
 use stip_core::access::ProjectScope;
 use stip_core::exchange::columns::Mapping;
-use stip_core::exchange::preview::{Existing, Lists, Preview, PreviewError, preview, title_key};
+use stip_core::exchange::preview::{
+    Existing, Lists, Options, Preview, PreviewError, preview_with, title_key,
+};
 use stip_core::exchange::sheet::Contents;
-use stip_core::portfolio::{ListRequest, Project, diff};
+use stip_core::portfolio::{FieldChange, HistoryValue, ListRequest, Project, diff};
 
 /// What importing one row does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowPlan {
     New,
-    /// The project the row matched, at the version seen, and the fields that change.
+    /// The project the row matched, at the version seen, and what changes in it.
     Changed {
         id: i64,
         version: i64,
-        fields: Vec<String>,
+        changes: Vec<FieldChange>,
     },
     Unchanged {
         id: i64,
     },
     /// The row has problems; nothing is written while any row has.
     Problems,
+}
+
+impl RowPlan {
+    /// For a changed row: the names of the fields that change.
+    pub fn changed_fields(&self) -> Vec<&str> {
+        match self {
+            RowPlan::Changed { changes, .. } => changes.iter().map(|c| c.field.as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// How many projects an import made, changed and left as they were.
@@ -100,7 +112,7 @@ pub fn parse_plan_code(code: &str) -> Option<Vec<RowPlan>> {
                     RowPlan::Changed {
                         id: id.parse().ok()?,
                         version: version.parse().ok()?,
-                        fields: Vec::new(),
+                        changes: Vec::new(),
                     }
                 }
                 _ => return None,
@@ -181,8 +193,16 @@ impl ImportContext {
         contents: &Contents,
         brin: &str,
         mapping: &Mapping,
+        options: &Options,
     ) -> Result<Preview, PreviewError> {
-        preview(contents, brin, &self.lists, mapping, &existing(&self.own))
+        preview_with(
+            contents,
+            brin,
+            &self.lists,
+            mapping,
+            &existing(&self.own),
+            options,
+        )
     }
 }
 
@@ -265,10 +285,11 @@ impl Store {
         brin: &'a str,
         contents: &'a Contents,
         mapping: &'a Mapping,
+        options: &'a Options,
     ) -> Boxed<'a, Result<Result<Preview, PreviewError>>> {
         boxed(async move {
             let context = self.import_context(institution_id).await?;
-            Ok(context.preview(contents, brin, mapping))
+            Ok(context.preview(contents, brin, mapping, options))
         })
     }
 
@@ -310,20 +331,26 @@ impl Store {
                     else {
                         return RowPlan::New;
                     };
-                    let mut fields: Vec<String> = diff(&p.data, imported)
-                        .into_iter()
-                        .map(|c| c.field)
-                        .collect();
-                    if row.external_id.is_some() && p.external_id != row.external_id {
-                        fields.push("external_id".into());
+                    let mut changes = diff(&p.data, imported);
+                    if let Some(number) = &row.external_id
+                        && p.external_id.as_ref() != Some(number)
+                    {
+                        changes.push(FieldChange {
+                            field: "external_id".into(),
+                            old: p
+                                .external_id
+                                .clone()
+                                .map_or(HistoryValue::Empty, HistoryValue::Text),
+                            new: HistoryValue::Text(number.clone()),
+                        });
                     }
-                    if fields.is_empty() {
+                    if changes.is_empty() {
                         RowPlan::Unchanged { id: p.id }
                     } else {
                         RowPlan::Changed {
                             id: p.id,
                             version: p.version,
-                            fields,
+                            changes,
                         }
                     }
                 })

@@ -164,6 +164,11 @@ enum Command {
         /// mapping and Stip's own recognition of column names.
         #[arg(long)]
         mapping: Option<std::path::PathBuf>,
+        /// A value for every row that has none, e.g. `--set phase=uitvoering` for a file
+        /// without a phase column; repeat for more fields (phase, status, themes, horizon,
+        /// character, visibility, owner, project_lead, contact_person).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
         #[command(flatten)]
         database: Database,
     },
@@ -344,10 +349,20 @@ pub async fn main() -> Result<()> {
             institution,
             dry_run,
             mapping,
+            set,
             database,
         } => {
+            let options = import_options(&set)?;
             let store = connect(&database.url).await?;
-            import(&store, &file, &institution, dry_run, mapping.as_deref()).await
+            import(
+                &store,
+                &file,
+                &institution,
+                dry_run,
+                mapping.as_deref(),
+                &options,
+            )
+            .await
         }
         Command::Export {
             format,
@@ -642,6 +657,37 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
+/// `--set FIELD=VALUE`s as import options, each field checked.
+fn import_options(set: &[String]) -> Result<stip_core::exchange::preview::Options> {
+    use stip_core::exchange::columns::Field;
+    use stip_core::exchange::preview::{DEFAULTABLE, Options};
+    let mut options = Options::default();
+    let names = || {
+        DEFAULTABLE
+            .iter()
+            .map(Field::code)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for item in set {
+        let Some((field, value)) = item.split_once('=') else {
+            bail!("--set {item}: schrijf VELD=WAARDE, bijvoorbeeld --set phase=uitvoering");
+        };
+        let Some(field) = Field::parse(field.trim()).filter(|f| DEFAULTABLE.contains(f)) else {
+            bail!(
+                "--set {item}: '{}' kan niet voor alle rijen; kies uit {}",
+                field.trim(),
+                names()
+            );
+        };
+        if value.trim().is_empty() {
+            bail!("--set {item}: geef een waarde na het =-teken");
+        }
+        options.defaults.push((field, value.to_string()));
+    }
+    Ok(options)
+}
+
 /// `stip import`: the same preview as the import page, then everything or nothing.
 async fn import(
     store: &Store,
@@ -649,6 +695,7 @@ async fn import(
     brin: &str,
     dry_run: bool,
     mapping_file: Option<&std::path::Path>,
+    options: &stip_core::exchange::preview::Options,
 ) -> Result<()> {
     use stip_core::exchange::{columns::Mapping, sheet};
     use stip_store::exchange::RowPlan;
@@ -681,7 +728,7 @@ async fn import(
     let contents = sheet::read(&name, &bytes, &sheet::Limits::default())
         .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), file_error(nl, &e)))?;
     let preview = store
-        .preview_import(institution.id, code.as_str(), &contents, &mapping)
+        .preview_import(institution.id, code.as_str(), &contents, &mapping, options)
         .await?
         .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), preview_error(nl, &e)))?;
     let plan = store.plan_import(institution.id, &preview).await?;
@@ -693,7 +740,10 @@ async fn import(
         };
         println!("Kolomnamen in rij {}{sheet}:", header.row);
         for column in header.columns.iter().filter(|c| !c.name.is_empty()) {
-            let field = column.field.as_ref().map_or("-".into(), |f| f.code());
+            let field = column
+                .field
+                .as_ref()
+                .map_or_else(|| "niet ingelezen".into(), |f| f.code());
             println!("  {} → {field} ({})", column.name, reason_text(nl, column));
         }
     }
@@ -708,7 +758,9 @@ async fn import(
     for (row, plan) in preview.rows.iter().zip(&plan) {
         let what = match plan {
             RowPlan::New => "nieuw".to_string(),
-            RowPlan::Changed { fields, .. } => format!("gewijzigd: {}", fields.join(", ")),
+            changed @ RowPlan::Changed { .. } => {
+                format!("gewijzigd: {}", changed.changed_fields().join(", "))
+            }
             RowPlan::Unchanged { .. } => "ongewijzigd".to_string(),
             RowPlan::Problems => "fout".to_string(),
         };

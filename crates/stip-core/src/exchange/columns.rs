@@ -378,9 +378,12 @@ pub fn find_header(sheet: &Sheet, criteria: &Criteria, mapping: &Mapping) -> Opt
             best = Some(header);
         }
     }
-    let mut header = best?;
-    // What each column holds, to show beside it.
-    for row in sheet.rows.iter().filter(|r| r.number > header.row) {
+    best
+}
+
+/// Gives each column its first values (at most three) from `rows`, to show what it holds.
+pub fn fill_examples(header: &mut Header, rows: &[&Row]) {
+    for row in rows {
         let mut full = true;
         for (i, column) in header.columns.iter_mut().enumerate() {
             let text = row.cell(i).text();
@@ -393,7 +396,6 @@ pub fn find_header(sheet: &Sheet, criteria: &Criteria, mapping: &Mapping) -> Opt
             break;
         }
     }
-    Some(header)
 }
 
 fn header_of(row: &Row, criteria: &Criteria, mapping: &Mapping) -> Header {

@@ -5,7 +5,7 @@
 
 use super::columns::{Column, Field, Header, Reason};
 use super::preview::Lists;
-use super::sheet::{Cell, Row, Sheet};
+use super::sheet::{Cell, Row};
 use super::values;
 use serde::Serialize;
 
@@ -26,16 +26,14 @@ const KINDS: &[Field] = &[
 ];
 
 /// Gives each column that holds no field yet (and was not left out by the person) the field
-/// its values are of, when four in five of them are.
-pub(super) fn recognise_by_content(sheet: &Sheet, header: &mut Header, lists: &Lists) {
+/// its values in `rows` (the sheet's projects) are of, when four in five of them are.
+pub(super) fn recognise_by_content(rows: &[&Row], header: &mut Header, lists: &Lists) {
     for i in 0..header.columns.len() {
         if header.columns[i].field.is_some() || header.columns[i].reason == Reason::Chosen {
             continue;
         }
-        let cells: Vec<&Cell> = sheet
-            .rows
+        let cells: Vec<&Cell> = rows
             .iter()
-            .filter(|r| r.number > header.row)
             .map(|r| r.cell(i))
             .filter(|c| !c.is_empty())
             .take(SAMPLE)

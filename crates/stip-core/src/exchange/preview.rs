@@ -2,7 +2,7 @@
 //! that keep it from being one, each named by the row number and the column header the user
 //! sees ("rij 14, kolom 'Startdatum'"). Rows go through the same parser as the project form.
 
-use super::columns::{Criteria, Field, Header, Mapping, find_header};
+use super::columns::{Criteria, Field, Header, Mapping, fill_examples, find_header};
 use super::content::{SkippedRow, recognise_by_content, skip};
 use super::sheet::{Cell, Contents, Row};
 use super::values::{self, Edge, Names};
@@ -155,6 +155,71 @@ pub enum PreviewError {
     UnsupportedFormat { format: String, version: u32 },
 }
 
+/// How a spreadsheet's themes meet the themes a matched project has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemesMode {
+    /// The file's themes are added to the project's own: a spreadsheet with one theme per
+    /// project never drops the others silently.
+    #[default]
+    Add,
+    /// The file's themes are the project's themes, the first the primary one.
+    Replace,
+}
+
+/// What the person chose for reading a file, besides its columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub themes: ThemesMode,
+    /// A value for every row without one, per field: a file without a phase column is given
+    /// its phase once for the whole import (see [`DEFAULTABLE`]).
+    pub defaults: Vec<(Field, String)>,
+}
+
+/// The fields a value for every row can be given for.
+pub const DEFAULTABLE: &[Field] = &[
+    Field::Phase,
+    Field::Status,
+    Field::Themes,
+    Field::Horizon,
+    Field::Character,
+    Field::Visibility,
+    Field::Owner,
+    Field::ProjectLead,
+    Field::ContactPerson,
+];
+
+/// Gives `input` the value of `field` when it has none; `value` is read as a cell would be.
+fn fill_in(input: &mut ProjectInput, field: &Field, value: &str, lists: &Lists) {
+    let slot = match field {
+        Field::Phase => &mut input.phase,
+        Field::Status => &mut input.status,
+        Field::Themes | Field::PrimaryTheme => &mut input.primary_theme,
+        Field::Horizon => &mut input.horizon,
+        Field::Character => &mut input.character,
+        Field::Visibility => &mut input.visibility,
+        Field::Owner => &mut input.owner,
+        Field::ProjectLead => &mut input.project_lead,
+        Field::ContactPerson => &mut input.contact_person,
+        _ => return,
+    };
+    if !slot.trim().is_empty() {
+        return;
+    }
+    *slot = match field {
+        Field::Phase => values::phase(value),
+        Field::Status => values::status(value),
+        Field::Themes | Field::PrimaryTheme => lists
+            .themes
+            .code(value)
+            .map_or_else(|| value.trim().to_string(), str::to_string),
+        Field::Horizon => values::horizon(value),
+        Field::Character => values::character(value),
+        Field::Visibility => values::visibility(value),
+        _ => value.trim().to_string(),
+    };
+}
+
 /// Reads `contents` as projects of the institution with BRIN code `institution`, whose
 /// stored projects are `existing`.
 pub fn preview(
@@ -163,6 +228,25 @@ pub fn preview(
     lists: &Lists,
     mapping: &Mapping,
     existing: &Existing<'_>,
+) -> Result<Preview, PreviewError> {
+    preview_with(
+        contents,
+        institution,
+        lists,
+        mapping,
+        existing,
+        &Options::default(),
+    )
+}
+
+/// [`preview`] with the person's `options`.
+pub fn preview_with(
+    contents: &Contents,
+    institution: &str,
+    lists: &Lists,
+    mapping: &Mapping,
+    existing: &Existing<'_>,
+    options: &Options,
 ) -> Result<Preview, PreviewError> {
     let mut preview = match contents {
         Contents::Document(doc) => from_document(doc, institution, lists, existing)?,
@@ -178,8 +262,7 @@ pub fn preview(
                 })
                 .ok_or(PreviewError::NoHeader)?;
             let mut header = header;
-            recognise_by_content(sheet, &mut header, lists);
-            let mut rows = Vec::new();
+            let mut data = Vec::new();
             let mut skipped = Vec::new();
             for r in sheet
                 .rows
@@ -188,9 +271,15 @@ pub fn preview(
             {
                 match skip(r, &header) {
                     Some(s) => skipped.push(s),
-                    None => rows.push(from_row(r, &header, institution, lists, existing)),
+                    None => data.push(r),
                 }
             }
+            recognise_by_content(&data, &mut header, lists);
+            fill_examples(&mut header, &data);
+            let rows = data
+                .iter()
+                .map(|r| from_row(r, &header, institution, lists, existing, options))
+                .collect();
             Preview {
                 sheet: sheet.name.clone(),
                 header: Some(header),
@@ -253,6 +342,7 @@ fn from_row(
     institution: &str,
     lists: &Lists,
     existing: &Existing<'_>,
+    options: &Options,
 ) -> ImportRow {
     let cell_of = |field: &Field| header.column_of(field).map(|i| row.cell(i).text());
     let external_id = cell_of(&Field::ExternalId).filter(|t| !t.is_empty());
@@ -263,6 +353,14 @@ fn from_row(
     // A matched row starts from the stored project: the file's columns change what they hold,
     // and what only Stip knows stays.
     let mut input = matched.map_or_else(ProjectInput::default, |(_, d)| ProjectInput::from(d));
+    // The project's own themes, kept when the file's are added to them.
+    let own_themes: Vec<String> = match options.themes {
+        ThemesMode::Add => std::iter::once(input.primary_theme.clone())
+            .chain(input.themes.iter().cloned())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        ThemesMode::Replace => Vec::new(),
+    };
     if header.column_of(&Field::Themes).is_some() {
         input.themes.clear();
         if header.column_of(&Field::PrimaryTheme).is_none() {
@@ -360,6 +458,22 @@ fn from_row(
                     .filter(|l| !l.is_empty())
                     .collect::<Vec<_>>()
                     .join("\n")
+            }
+        }
+    }
+    for (field, value) in &options.defaults {
+        fill_in(&mut input, field, value, lists);
+    }
+    if !own_themes.is_empty() {
+        let read: Vec<String> = std::iter::once(input.primary_theme.clone())
+            .chain(input.themes.iter().cloned())
+            .filter(|t| !t.is_empty())
+            .collect();
+        input.primary_theme = own_themes[0].clone();
+        input.themes = own_themes[1..].to_vec();
+        for t in read {
+            if !own_themes.contains(&t) {
+                input.themes.push(t);
             }
         }
     }

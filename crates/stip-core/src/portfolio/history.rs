@@ -110,6 +110,19 @@ pub enum HistoryValue {
     Withheld,
 }
 
+impl HistoryValue {
+    /// Nothing filled in: no value, an empty text or list, no scores, or an unticked box.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            HistoryValue::Empty | HistoryValue::Withheld | HistoryValue::Flag(false) => true,
+            HistoryValue::Text(t) | HistoryValue::Code(t) => t.is_empty(),
+            HistoryValue::List(items) => items.is_empty(),
+            HistoryValue::Scores(scores) => scores.is_empty(),
+            _ => false,
+        }
+    }
+}
+
 /// What kind of value a history field holds, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ValueKind {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use stip_core::access::ProjectScope;
 use stip_core::agenda::default_agenda;
 use stip_core::exchange::columns::{Field, Mapping};
-use stip_core::exchange::preview::Preview;
+use stip_core::exchange::preview::{Options, Preview};
 use stip_core::exchange::sheet::{self, Limits};
 use stip_core::exchange::write::{ExportRow, json};
 use stip_core::institution::{BrinCode, InstitutionData};
@@ -61,7 +61,7 @@ async fn read_bytes(store: &Store, name: &str, bytes: &[u8], mapping: &Mapping) 
     let brin = BrinCode::parse("25LN").unwrap();
     let horizon = store.institution_by_brin(&brin).await.unwrap();
     store
-        .preview_import(horizon.id, "25LN", &contents, mapping)
+        .preview_import(horizon.id, "25LN", &contents, mapping, &Options::default())
         .await
         .unwrap()
         .unwrap()
@@ -163,9 +163,14 @@ async fn a_second_overview_changes_only_its_own_columns() {
     let plan = store.plan_import(inst, &second).await.unwrap();
     assert!(matches!(plan[0], RowPlan::Unchanged { .. }), "{plan:?}");
     match &plan[1] {
-        RowPlan::Changed { id, fields, .. } => {
+        changed @ RowPlan::Changed { id, changes, .. } => {
             assert_eq!(*id, roosteren.id);
-            assert_eq!(fields, &["status"]);
+            assert_eq!(changed.changed_fields(), ["status"]);
+            assert_eq!(
+                serde_json::to_value(&changes[0]).unwrap(),
+                serde_json::json!({"field": "status", "old": "rood", "new": "oranje"}),
+                "the old value and the new"
+            );
         }
         other => panic!("row 3 changes the status: {other:?}"),
     }
@@ -342,7 +347,7 @@ async fn a_partial_overview_is_checked_as_the_whole_project_it_makes() {
     .await;
     let plan = store.plan_import(inst, &share).await.unwrap();
     match &plan[0] {
-        RowPlan::Changed { fields, .. } => assert_eq!(fields, &["shareable"]),
+        changed @ RowPlan::Changed { .. } => assert_eq!(changed.changed_fields(), ["shareable"]),
         other => panic!("the row makes the project shareable: {other:?}"),
     }
     // A new project marked shareable without any case description is refused for it.

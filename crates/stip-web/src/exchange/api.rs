@@ -2,12 +2,12 @@
 //! and then committed in one transaction; any list view as XLSX, CSV or JSON.
 
 use super::{
-    MAX_UPLOAD, Refused, Unread, confirm, content_type, export_bytes, problem_message,
-    read_preview, read_upload, reason_text, skip_text, status_code, stored_for,
+    MAX_UPLOAD, Refused, Unread, confirm, content_type, export_bytes, is_poorer, problem_message,
+    read_preview, read_upload, reason_text, row_changes, skip_text, status_code, stored_for,
 };
 use crate::auth::Viewer;
 use crate::http::error::{Problem, ProblemField};
-use crate::http::extract::{Id, Listing};
+use crate::http::extract::{Id, Listing, json_body};
 use crate::i18n::Lang;
 use crate::{AppState, Error};
 use axum::Json;
@@ -20,7 +20,9 @@ use stip_core::access::{Action, project_scope};
 use stip_core::exchange::columns::Reason;
 use stip_core::exchange::content::Skip;
 use stip_core::exchange::preview::Preview;
+use stip_core::exchange::preview::{Options, ThemesMode};
 use stip_core::institution::BrinCode;
+use stip_core::portfolio::HistoryValue;
 use stip_core::{ErrorCode, Invalid};
 use stip_store::exchange::RowPlan;
 use utoipa::{IntoParams, ToSchema};
@@ -42,6 +44,33 @@ pub struct ImportParams {
     /// when left out.
     #[serde(default)]
     institution: Option<String>,
+    /// How the file's themes meet a matched project's own: `add` (the default: none of the
+    /// project's themes is dropped) or `replace`.
+    #[serde(default)]
+    #[param(value_type = Option<ThemesChoice>)]
+    themes: Option<ThemesMode>,
+}
+
+/// How to write a previewed import. Every field may be left out, and so may the body.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommitBody {
+    /// Accept the suggested main themes for rows whose theme could not be read.
+    pub accept_suggestions: bool,
+    /// `add` (the default): a spreadsheet's themes are added to a matched project's own;
+    /// `replace`: they replace them, the first the primary theme.
+    #[schema(value_type = Option<ThemesChoice>)]
+    pub themes: Option<ThemesMode>,
+}
+
+/// How a spreadsheet's themes meet a matched project's own: `add` keeps every theme the
+/// project has and adds the file's, `replace` puts the file's in their place.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ThemesChoice {
+    Add,
+    Replace,
 }
 
 /// The upload: a form with the file in the field `file`.
@@ -113,7 +142,24 @@ pub struct ImportRowJson {
     pub title: String,
     /// For `changed`: the fields that change.
     pub fields: Vec<String>,
+    /// What the row does to each field: for `new` every field as read (`old` is `null`), for
+    /// `changed` each field that changes, from `old` to `new`. Values as in a project's
+    /// history (`GET /api/v1/projects/{id}/history`).
+    pub changes: Vec<ImportChangeJson>,
     pub problems: Vec<RowProblemJson>,
+}
+
+/// One field an imported row sets or changes.
+#[derive(Serialize, ToSchema)]
+pub struct ImportChangeJson {
+    pub field: String,
+    #[schema(value_type = Value)]
+    pub old: HistoryValue,
+    #[schema(value_type = Value)]
+    pub new: HistoryValue,
+    /// The new value is poorer than the old: a shorter text, or themes, drivers or MORA
+    /// areas left out.
+    pub poorer: bool,
 }
 
 #[derive(Serialize, ToSchema, Default)]
@@ -306,10 +352,20 @@ fn preview_json(
             row: row.row,
             status: status_code(plan),
             title: row.title.clone(),
-            fields: match plan {
-                RowPlan::Changed { fields, .. } => fields.clone(),
-                _ => Vec::new(),
-            },
+            fields: plan
+                .changed_fields()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            changes: row_changes(row, plan)
+                .into_iter()
+                .map(|c| ImportChangeJson {
+                    poorer: is_poorer(&c),
+                    field: c.field,
+                    old: c.old,
+                    new: c.new,
+                })
+                .collect(),
             problems: match &row.outcome {
                 Ok(_) => Vec::new(),
                 Err(problems) => problems
@@ -418,12 +474,24 @@ pub async fn create(
     };
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
-    let preview =
-        match read_preview(&state, viewer.lang, (&name, &bytes), &institution, &mapping).await? {
-            Ok(p) => p,
-            Err(Unread::Busy) => return Ok(busy(viewer.lang)),
-            Err(Unread::Because(message)) => return Ok(refused_file(viewer.lang, message)),
-        };
+    let options = Options {
+        themes: params.themes.unwrap_or_default(),
+        ..Options::default()
+    };
+    let preview = match read_preview(
+        &state,
+        viewer.lang,
+        (&name, &bytes),
+        &institution,
+        &mapping,
+        &options,
+    )
+    .await?
+    {
+        Ok(p) => p,
+        Err(Unread::Busy) => return Ok(busy(viewer.lang)),
+        Err(Unread::Because(message)) => return Ok(refused_file(viewer.lang, message)),
+    };
     let plan = state.store.plan_import(institution.id, &preview).await?;
     let user_id = viewer.user.as_ref().map(|u| u.id);
     let id = state
@@ -445,6 +513,7 @@ pub async fn create(
 /// (its project deleted, made by another import, or saved by someone since; `errors` names
 /// the rows): preview the file again.
 #[utoipa::path(post, path = "/api/v1/imports/{id}/commit", tag = "imports", operation_id = "commit_import", params(("id" = i64, Path)),
+    request_body(content = Option<CommitBody>, content_type = "application/json"),
     responses((status = 200, description = "Written", body = ImportCountsJson),
         (status = 401, description = "Not logged in", body = crate::Problem),
         (status = 403, description = "The caller may not import into this institution", body = crate::Problem),
@@ -456,13 +525,24 @@ pub async fn commit(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Response, Error> {
     viewer.require_login()?;
+    let body: CommitBody = if body.iter().all(u8::is_ascii_whitespace) {
+        CommitBody::default()
+    } else {
+        json_body::<Option<CommitBody>>(&headers, &body)?.unwrap_or_default()
+    };
+    let options = Options {
+        themes: body.themes.unwrap_or_default(),
+        ..Options::default()
+    };
     let Some((stored, institution)) = stored_for(&state, &viewer, id).await? else {
         return Err(Error::NotFound);
     };
     let lang = viewer.lang;
-    let counts = match confirm(&state, &viewer, &stored, &institution, None).await? {
+    let counts = match confirm(&state, &viewer, &stored, &institution, None, &options).await? {
         Ok(counts) => counts,
         Err(Refused::Busy) => return Ok(busy(lang)),
         Err(Refused::Unreadable(message)) => return Ok(refused_file(lang, message)),

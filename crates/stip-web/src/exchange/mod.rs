@@ -15,14 +15,15 @@ use stip_core::ErrorCode;
 use stip_core::access::Action;
 use stip_core::exchange::columns::{Column, Field, Mapping, Reason};
 use stip_core::exchange::content::Skip;
-use stip_core::exchange::preview::Preview;
-use stip_core::exchange::preview::{PreviewError, Problem};
+use stip_core::exchange::preview::{ImportRow, PreviewError, Problem};
+use stip_core::exchange::preview::{Options, Preview};
 use stip_core::exchange::sheet::FileError;
 use stip_core::exchange::sheet::{self, Limits};
 use stip_core::exchange::write::{self, ExportRow};
 use stip_core::institution::Institution;
 use stip_core::portfolio::Project;
 use stip_core::portfolio::{Character, EffortUnit, Horizon, Phase, Status, Visibility};
+use stip_core::portfolio::{FieldChange, HistoryValue};
 use stip_store::exchange::{Committed, ImportCounts, Outdated, OutdatedRow, RowPlan, StoredImport};
 use stip_store::{Store, StoreError};
 use utoipa_axum::router::OpenApiRouter;
@@ -71,6 +72,50 @@ pub fn reason_text(lang: Lang, column: &Column) -> String {
         ),
         Reason::Taken => lang.t("import.reason.taken"),
         Reason::Unknown => lang.t("import.reason.unknown"),
+    }
+}
+
+/// What importing a row does to one field, as the preview shows it: every field as read for a
+/// new project (`old` empty), the fields that change for a changed one.
+pub fn row_changes(row: &ImportRow, plan: &RowPlan) -> Vec<FieldChange> {
+    match (plan, &row.outcome) {
+        (RowPlan::Changed { changes, .. }, _) => changes.clone(),
+        (RowPlan::New, Ok(data)) => {
+            let mut read: Vec<FieldChange> = row
+                .external_id
+                .iter()
+                .map(|n| FieldChange {
+                    field: "external_id".into(),
+                    old: HistoryValue::Empty,
+                    new: HistoryValue::Text(n.clone()),
+                })
+                .collect();
+            read.extend(
+                data.history_fields()
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(field, new)| FieldChange {
+                        field: field.into(),
+                        old: HistoryValue::Empty,
+                        new,
+                    }),
+            );
+            read
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a change puts a poorer value in place of a richer one: a shorter text, fewer
+/// themes, drivers or MORA areas. The preview marks it.
+pub fn is_poorer(change: &FieldChange) -> bool {
+    match (&change.old, &change.new) {
+        (HistoryValue::Text(old), HistoryValue::Text(new)) => {
+            new.chars().count() < old.chars().count()
+        }
+        (HistoryValue::Text(_) | HistoryValue::List(_), HistoryValue::Empty) => true,
+        (HistoryValue::List(old), HistoryValue::List(new)) => old.iter().any(|o| !new.contains(o)),
+        _ => false,
     }
 }
 
@@ -309,6 +354,7 @@ pub async fn read_preview(
     (name, bytes): (&str, &[u8]),
     institution: &Institution,
     mapping: &Mapping,
+    options: &Options,
 ) -> Result<Result<Preview, Unread>, stip_store::StoreError> {
     let Some(turn) = state.readers.turn().await else {
         return Ok(Err(Unread::Busy));
@@ -317,6 +363,7 @@ pub async fn read_preview(
     let (name, bytes) = (name.to_string(), bytes.to_vec());
     let brin = institution.data.brin.to_string();
     let mapping = mapping.clone();
+    let options = options.clone();
     let read = tokio::task::spawn_blocking(move || {
         let _turn = turn;
         let contents = match sheet::read(&name, &bytes, &Limits::default()) {
@@ -326,7 +373,7 @@ pub async fn read_preview(
         // The bytes are read: their memory is free before the rows are made.
         drop(bytes);
         context
-            .preview(&contents, &brin, &mapping)
+            .preview(&contents, &brin, &mapping, &options)
             .map_err(|e| preview_error(lang, &e))
     })
     .await
@@ -419,17 +466,19 @@ pub async fn confirm(
     stored: &StoredImport,
     institution: &Institution,
     seen: Option<Vec<RowPlan>>,
+    options: &Options,
 ) -> Result<Result<ImportCounts, Refused>, StoreError> {
     if stored.result.is_some() {
         return Ok(Err(Refused::Already));
     }
     let lang = viewer.lang;
     let file = (stored.file_name.as_str(), stored.file.as_slice());
-    let preview = match read_preview(state, lang, file, institution, &stored.mapping).await? {
-        Ok(p) => p,
-        Err(Unread::Busy) => return Ok(Err(Refused::Busy)),
-        Err(Unread::Because(message)) => return Ok(Err(Refused::Unreadable(message))),
-    };
+    let preview =
+        match read_preview(state, lang, file, institution, &stored.mapping, options).await? {
+            Ok(p) => p,
+            Err(Unread::Busy) => return Ok(Err(Refused::Busy)),
+            Err(Unread::Because(message)) => return Ok(Err(Refused::Unreadable(message))),
+        };
     if preview.has_problems() {
         let lines = preview
             .rows

@@ -4,12 +4,13 @@
 
 use super::api::{ImportCountsJson, counts};
 use super::{
-    MAX_UPLOAD, Refused, Unread, content_type, export_bytes, problem_line, read_preview,
-    read_upload, reason_text, skip_text,
+    MAX_UPLOAD, Refused, Unread, content_type, export_bytes, is_poorer, problem_line, read_preview,
+    read_upload, reason_text, row_changes, skip_text,
 };
 use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
 use crate::ui::layout::{Chrome, render};
+use crate::ui::value::change_value;
 use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
@@ -22,8 +23,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use stip_core::access::Action;
 use stip_core::exchange::columns::{FIELDS, Field, Mapping};
-use stip_core::exchange::preview::Preview;
+use stip_core::exchange::preview::{Options, Preview, ThemesMode};
 use stip_core::institution::{BrinCode, Institution};
+use stip_core::portfolio::Phase;
 use stip_store::exchange::{RowPlan, StoredImport, parse_plan_code, plan_code};
 
 pub fn routes() -> Router<AppState> {
@@ -163,31 +165,39 @@ async fn upload(
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
     // A file Stip cannot read is said at once, on the form it was chosen on.
-    let preview =
-        match read_preview(&state, viewer.lang, (&name, &bytes), institution, &mapping).await? {
-            Ok(preview) => preview,
-            Err(unread) => {
-                let (status, message) = match unread {
-                    Unread::Busy => (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        viewer.lang.t("import.busy"),
-                    ),
-                    Unread::Because(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
-                };
-                let page = upload_page(
-                    &viewer,
-                    &institutions,
-                    brin.as_str(),
-                    Some(("file", message)),
-                );
-                let mut res = (status, render(&page)).into_response();
-                if status == StatusCode::SERVICE_UNAVAILABLE {
-                    res.headers_mut()
-                        .insert(header::RETRY_AFTER, super::RETRY_AFTER_SECONDS.into());
-                }
-                return Ok(res);
+    let preview = match read_preview(
+        &state,
+        viewer.lang,
+        (&name, &bytes),
+        institution,
+        &mapping,
+        &Options::default(),
+    )
+    .await?
+    {
+        Ok(preview) => preview,
+        Err(unread) => {
+            let (status, message) = match unread {
+                Unread::Busy => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    viewer.lang.t("import.busy"),
+                ),
+                Unread::Because(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
+            };
+            let page = upload_page(
+                &viewer,
+                &institutions,
+                brin.as_str(),
+                Some(("file", message)),
+            );
+            let mut res = (status, render(&page)).into_response();
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, super::RETRY_AFTER_SECONDS.into());
             }
-        };
+            return Ok(res);
+        }
+    };
     let plan = state.store.plan_import(institution.id, &preview).await?;
     let user_id = viewer.user.as_ref().map(|u| u.id);
     let id = state
@@ -240,6 +250,16 @@ struct ColumnChoice {
     examples: String,
 }
 
+/// A field an imported row sets or changes, as the page shows it.
+struct ChangeView {
+    field: String,
+    /// Empty for a new project.
+    old: String,
+    new: String,
+    /// A shorter text or fewer themes than the project has now.
+    poorer: bool,
+}
+
 /// A row that is no project, as the page lists it.
 struct SkippedView {
     row: usize,
@@ -252,8 +272,8 @@ struct RowView {
     row: usize,
     title: String,
     status: &'static str,
-    /// For a changed row: the fields that change, by their names.
-    fields: String,
+    /// For a new project every field as read, for a changed one what changes.
+    changes: Vec<ChangeView>,
     problems: Vec<String>,
 }
 
@@ -288,6 +308,15 @@ struct PreviewPage {
     /// What a confirmed import wrote.
     result: Option<ImportCountsJson>,
     mapping_saved: bool,
+    /// `vervangen` when the file's themes replace a project's own; empty when they are added.
+    themas: String,
+    /// Whether the file has a column of themes, so there is something to choose.
+    reads_themes: bool,
+    /// The file has no phase column: the page asks one phase for every row (`fase`, a code,
+    /// empty until chosen), with the phases to choose from as (code, label).
+    asks_phase: bool,
+    fase: String,
+    phases: Vec<(String, String)>,
 }
 
 impl PreviewPage {
@@ -297,7 +326,21 @@ impl PreviewPage {
     }
 
     fn filter_href(&self, rows: &str) -> String {
-        format!("/projecten/importeren/{}?rijen={rows}#rijen", self.id)
+        let mut choices = String::new();
+        for (name, value) in [("themas", &self.themas), ("fase", &self.fase)] {
+            if !value.is_empty() {
+                choices.push_str(&format!("&{name}={value}"));
+            }
+        }
+        format!(
+            "/projecten/importeren/{}?rijen={rows}{choices}#rijen",
+            self.id
+        )
+    }
+
+    /// Whether the page offers a choice for the whole import.
+    fn has_choices(&self) -> bool {
+        self.reads_themes || self.asks_phase
     }
 
     fn status_label(&self, status: &str) -> String {
@@ -344,6 +387,36 @@ impl PreviewPage {
 struct ShowQuery {
     rijen: String,
     koppeling: String,
+    /// `vervangen`: the file's themes replace a project's own; else they are added.
+    themas: String,
+    /// The phase (code) of every row without one: asked when the file has no phase column.
+    fase: String,
+}
+
+impl ShowQuery {
+    fn options(&self) -> Options {
+        options(&self.themas, &self.fase)
+    }
+}
+
+/// The choices made on the preview page as options for reading the file.
+fn options(themas: &str, fase: &str) -> Options {
+    Options {
+        themes: themes_mode(themas),
+        defaults: Phase::parse(fase)
+            .map(|p| (Field::Phase, p.code().to_string()))
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// How the file's themes meet a project's own, as the page's choice says it.
+fn themes_mode(choice: &str) -> ThemesMode {
+    if choice == "vervangen" {
+        ThemesMode::Replace
+    } else {
+        ThemesMode::Add
+    }
 }
 
 /// The field choices of the mapping form, in the standard's order, scores last.
@@ -384,6 +457,7 @@ async fn preview_page(
         (&stored.file_name, &stored.file),
         institution,
         &stored.mapping,
+        &q.options(),
     )
     .await?;
     let (preview, file_error) = match read {
@@ -411,6 +485,8 @@ async fn preview_page(
         .zip(&plan)
         .filter(|(_, plan)| wanted(plan))
         .collect();
+    let c = viewer.chrome();
+    let lists = state.lists().await?;
     let rows = selected
         .iter()
         .take(SHOWN_ROWS)
@@ -418,14 +494,15 @@ async fn preview_page(
             row: row.row,
             title: row.title.clone(),
             status: super::status_code(plan),
-            fields: match plan {
-                RowPlan::Changed { fields, .. } => fields
-                    .iter()
-                    .map(|f| field_name(viewer, f))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                _ => String::new(),
-            },
+            changes: row_changes(row, plan)
+                .iter()
+                .map(|change| ChangeView {
+                    field: field_name(viewer, &change.field),
+                    old: change_value(&c, &lists, &change.field, &change.old),
+                    new: change_value(&c, &lists, &change.field, &change.new),
+                    poorer: is_poorer(change),
+                })
+                .collect(),
             problems: match &row.outcome {
                 Ok(_) => Vec::new(),
                 Err(problems) => problems
@@ -436,7 +513,6 @@ async fn preview_page(
         })
         .collect();
     let criteria = state.store.reference_pairs().await?.criteria;
-    let c = viewer.chrome();
     Ok(Ok(PreviewPage {
         plan: plan_code(&plan),
         id: stored.id,
@@ -488,6 +564,26 @@ async fn preview_page(
             error: 0,
         }),
         mapping_saved: q.koppeling == "bewaard",
+        themas: if q.options().themes == ThemesMode::Replace {
+            "vervangen".into()
+        } else {
+            String::new()
+        },
+        reads_themes: preview
+            .header
+            .as_ref()
+            .is_some_and(|h| h.column_of(&Field::Themes).is_some()),
+        asks_phase: preview
+            .header
+            .as_ref()
+            .is_some_and(|h| h.column_of(&Field::Phase).is_none()),
+        fase: Phase::parse(&q.fase)
+            .map(|p| p.code().to_string())
+            .unwrap_or_default(),
+        phases: Phase::ALL
+            .iter()
+            .map(|p| (p.code().to_string(), c.label("phase", p.code())))
+            .collect(),
         c,
     }))
 }
@@ -583,18 +679,26 @@ async fn confirm(
 ) -> Result<Response, Error> {
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
     let seen = form.get("plan").and_then(|p| parse_plan_code(p));
-    let refused = match super::confirm(&state, &viewer, &stored, &institution, seen).await? {
-        Ok(_) | Err(Refused::Already) => {
-            return Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response());
-        }
-        Err(Refused::Busy) => return Ok(busy_page()),
-        Err(refused) => refused,
-    };
+    let themas = form.get("themas").cloned().unwrap_or_default();
+    let fase = form.get("fase").cloned().unwrap_or_default();
+    let options = options(&themas, &fase);
+    let refused =
+        match super::confirm(&state, &viewer, &stored, &institution, seen, &options).await? {
+            Ok(_) | Err(Refused::Already) => {
+                return Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response());
+            }
+            Err(Refused::Busy) => return Ok(busy_page()),
+            Err(refused) => refused,
+        };
     let status = match refused {
         Refused::Outdated(_) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let q = ShowQuery::default();
+    let q = ShowQuery {
+        themas,
+        fase,
+        ..ShowQuery::default()
+    };
     let message = Some(refused.message(viewer.lang));
     match preview_page(&state, &viewer, &stored, &institution, &q, message).await? {
         Ok(page) => Ok((status, render(&page)).into_response()),

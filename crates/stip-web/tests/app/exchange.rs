@@ -8,6 +8,8 @@ use axum::http::{Method, StatusCode};
 on_both!(
     an_overview_is_previewed_then_committed_once,
     columns_are_read_by_their_words_or_values_and_rows_that_are_no_project_are_skipped,
+    the_preview_shows_every_value_before_and_after_and_never_drops_themes_silently,
+    a_phase_the_file_lacks_is_asked_once_for_all_rows_on_the_page,
     a_file_with_problems_is_previewed_with_them_and_never_committed,
     only_the_institutions_own_people_and_beheerders_import,
     an_unreadable_file_is_422_saying_why,
@@ -125,7 +127,7 @@ async fn columns_are_read_by_their_words_or_values_and_rows_that_are_no_project_
         assert_eq!(categorie["reason"]["by"], "content");
         assert_eq!(
             categorie["reason"]["text"],
-            "herkend aan de inhoud: 6 van 7 waarden zijn thema's"
+            "herkend aan de inhoud: 6 van 6 waarden zijn thema's"
         );
         assert_eq!(column("Status (RAG)")["field"], "status");
         assert_eq!(column("Toelichting")["field"], "description");
@@ -165,10 +167,172 @@ async fn columns_are_read_by_their_words_or_values_and_rows_that_are_no_project_
     let page = s.get(res.location()).await;
     assert!(page.shows("Kolommen die Stip niet leest"), "{}", page.body);
     assert!(page.shows("‘Apeldoorn’, ‘Deventer’, ‘Zutphen’"));
-    assert!(page.shows("herkend aan de inhoud: 6 van 7 waarden zijn thema's"));
+    assert!(page.shows("herkend aan de inhoud: 6 van 6 waarden zijn thema's"));
     assert!(page.shows("Overgeslagen rijen"));
     assert!(page.shows("Rij 14, ‘Totaal’: een totaalregel"));
     assert!(page.shows("Rij 11, ‘Nr’: de kolomnamen nog een keer"));
+}
+
+/// A later overview with one theme and a one-line summary per project: the preview shows
+/// each value as read for new projects and old → new for changed ones, marks what gets
+/// poorer, and adds the file's themes to a project's own unless the person says "replace".
+async fn the_preview_shows_every_value_before_and_after_and_never_drops_themes_silently() {
+    let app = TestApp::demo().await;
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let first = api
+        .upload(
+            "/api/v1/imports",
+            "horizon-overzicht.xlsx",
+            &fixture("horizon-overzicht.xlsx"),
+        )
+        .await
+        .json();
+    let new_row = &first["rows"][0];
+    assert_eq!(new_row["status"], "new");
+    let changes = new_row["changes"].as_array().unwrap();
+    for (field, value) in [
+        ("external_id", serde_json::json!("HC-2021-001")),
+        (
+            "title",
+            serde_json::json!("Studentdashboard studievoortgang"),
+        ),
+        ("start_date", serde_json::json!("2021-02-01")),
+        ("budget", serde_json::json!(45000.0)),
+        ("themes", serde_json::json!(["data-ondersteund-onderwijs"])),
+    ] {
+        let change = changes
+            .iter()
+            .find(|c| c["field"] == field)
+            .unwrap_or_else(|| panic!("a new row shows {field} as read: {new_row}"));
+        assert_eq!(change["old"], serde_json::Value::Null);
+        assert_eq!(change["new"], value, "{field}");
+    }
+    let id = first["id"].as_i64().unwrap();
+    let commit = api
+        .api(Method::POST, &format!("/api/v1/imports/{id}/commit"), None)
+        .await;
+    assert_eq!(commit.status, StatusCode::OK, "{}", commit.body);
+
+    // HC-2021-002 has two themes, leermiddelen and eigen-dossier.
+    let later = "Projectnr.;Projectnaam;Korte omschrijving;Thema('s)\r\n\
+                 HC-2021-002;Digitale leermiddelen Zorg & Welzijn;Digitaal;Leermiddelen\r\n";
+    let added = api
+        .upload("/api/v1/imports", "later.csv", later.as_bytes())
+        .await
+        .json();
+    let row = &added["rows"][0];
+    assert_eq!(row["status"], "changed", "{added}");
+    assert_eq!(
+        row["changes"],
+        serde_json::json!([{
+            "field": "summary",
+            "old": "Overstap van papieren methodes naar digitale leermiddelen",
+            "new": "Digitaal",
+            "poorer": true
+        }]),
+        "only the summary changes, shown old → new and marked poorer; the themes stay"
+    );
+
+    let replaced = api
+        .upload(
+            "/api/v1/imports?themes=replace",
+            "later.csv",
+            later.as_bytes(),
+        )
+        .await
+        .json();
+    let themes = replaced["rows"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "themes")
+        .cloned()
+        .unwrap_or_else(|| panic!("replacing changes the themes: {replaced}"));
+    assert_eq!(
+        themes["old"],
+        serde_json::json!(["leermiddelen", "eigen-dossier"])
+    );
+    assert_eq!(themes["new"], serde_json::json!(["leermiddelen"]));
+    assert_eq!(themes["poorer"], true);
+
+    let id = replaced["id"].as_i64().unwrap();
+    let wrong = api
+        .api(
+            Method::POST,
+            &format!("/api/v1/imports/{id}/commit"),
+            Some(serde_json::json!({"themes": "merge"})),
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.body
+    );
+    assert_eq!(wrong.json()["errors"][0]["field"], "themes");
+    let commit = api
+        .api(
+            Method::POST,
+            &format!("/api/v1/imports/{id}/commit"),
+            Some(serde_json::json!({"themes": "replace"})),
+        )
+        .await;
+    assert_eq!(commit.status, StatusCode::OK, "{}", commit.body);
+    let projects = app
+        .store()
+        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
+        .await
+        .unwrap();
+    let project = projects
+        .items
+        .iter()
+        .find(|p| p.external_id.as_deref() == Some("HC-2021-002"))
+        .unwrap();
+    assert_eq!(project.data.themes, ["leermiddelen"], "replaced, as chosen");
+    assert_eq!(project.data.summary, "Digitaal");
+}
+
+/// A file without a phase column is not refused row by row: the page asks one phase for
+/// every row, shows the rows with it, and imports them with it.
+async fn a_phase_the_file_lacks_is_asked_once_for_all_rows_on_the_page() {
+    let app = TestApp::demo().await;
+    let s = app.login(IM_HORIZON).await;
+    let csrf = s.csrf().await;
+    let file =
+        "Projectnaam;Thema\nChatbot studentzaken;Innovatie\nOpen leermateriaal;Leermiddelen\n";
+    let res = s
+        .upload_with(
+            "/projecten/importeren",
+            &[("csrf", &csrf), ("institution", "25LN")],
+            "zonder-fase.csv",
+            file.as_bytes(),
+        )
+        .await;
+    let href = res.location().to_string();
+    let page = s.get(&href).await;
+    assert!(page.shows("2 met een probleem"), "{}", page.body);
+    assert!(page.shows("<label for=\"f-fase\">Fase voor alle rijen</label>"));
+    let chosen = s.get(&format!("{href}?fase=uitvoering")).await;
+    assert!(chosen.shows("2 nieuw"), "{}", chosen.body);
+    assert!(chosen.shows("<option value=\"uitvoering\" selected>"));
+    assert!(chosen.shows("<input type=\"hidden\" name=\"fase\" value=\"uitvoering\">"));
+    let before = app.store().warm().await.unwrap();
+    let done = s
+        .post_form(&format!("{href}/bevestigen"), &[("fase", "uitvoering")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(app.store().warm().await.unwrap(), before + 2);
+    let projects = app
+        .store()
+        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
+        .await
+        .unwrap();
+    let chatbot = projects
+        .items
+        .iter()
+        .find(|p| p.data.title == "Chatbot studentzaken")
+        .unwrap();
+    assert_eq!(chatbot.data.phase.code(), "uitvoering");
 }
 
 async fn a_file_with_problems_is_previewed_with_them_and_never_committed() {

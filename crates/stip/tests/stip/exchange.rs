@@ -190,7 +190,10 @@ async fn a_mapping_file_chooses_the_columns_and_is_kept() {
         &db.url,
     ]);
     assert!(ok, "{err}");
-    assert!(out.contains("Opmerkingen → (niet ingelezen)"), "{out}");
+    assert!(
+        out.contains("Opmerkingen → niet ingelezen (niet importeren, zo gekozen)"),
+        "{out}"
+    );
     assert!(out.contains("Korte omschrijving → description"), "{out}");
     // The next import of the institution uses it without being told.
     let (ok, out, _) = run(&[
@@ -203,7 +206,10 @@ async fn a_mapping_file_chooses_the_columns_and_is_kept() {
         &db.url,
     ]);
     assert!(ok);
-    assert!(out.contains("Opmerkingen → (niet ingelezen)"), "{out}");
+    assert!(
+        out.contains("Opmerkingen → niet ingelezen (niet importeren, zo gekozen)"),
+        "{out}"
+    );
     assert!(out.contains("12 ongewijzigd"), "{out}");
 }
 
@@ -393,4 +399,44 @@ async fn a_csv_export_writes_no_title_as_a_formula_and_reads_back_as_typed() {
         "{said}"
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A file without a phase column: refused row by row, unless the phase is given once for the
+/// whole import; a field that cannot be given for all rows is named.
+#[tokio::test]
+async fn a_phase_the_file_lacks_is_given_once_for_every_row() {
+    let db = TestDb::sqlite().await;
+    demo(&db, 0);
+    let dir = tempdir();
+    let file = dir.join("zonder-fase.csv");
+    std::fs::write(
+        &file,
+        "Projectnaam;Thema\nChatbot studentzaken;Innovatie\nOpen leermateriaal;Leermiddelen\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let base = [
+        "import",
+        file,
+        "--institution",
+        "25LN",
+        "--dry-run",
+        "--database",
+        &db.url,
+    ];
+    let (ok, _, err) = run(&base);
+    assert!(!ok, "without a phase every row is refused");
+    assert!(err.contains("Fase"), "{err}");
+
+    let with_phase = [&base[..], &["--set", "phase=In uitvoering"]].concat();
+    let (ok, out, err) = run(&with_phase);
+    assert!(ok, "{err}");
+    assert!(out.contains("Proef: 2 nieuw"), "{out}");
+
+    let (ok, _, err) = run(&[&base[..], &["--set", "budget_eur=100"]].concat());
+    assert!(!ok);
+    assert!(
+        err.contains("'budget_eur' kan niet voor alle rijen; kies uit phase, status"),
+        "{err}"
+    );
 }
