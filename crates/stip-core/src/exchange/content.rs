@@ -4,7 +4,7 @@
 //! repeated further down, a section's heading.
 
 use super::columns::{Column, Field, Header, Reason};
-use super::preview::Lists;
+use super::lists::Lists;
 use super::sheet::{Cell, Row};
 use super::values;
 use serde::Serialize;

@@ -13,6 +13,7 @@
 
 pub mod columns;
 pub mod content;
+mod lists;
 pub mod preview;
 pub mod sheet;
 pub mod values;

@@ -2,57 +2,16 @@
 //! that keep it from being one, each named by the row number and the column header the user
 //! sees ("rij 14, kolom 'Startdatum'"). Rows go through the same parser as the project form.
 
-use super::columns::{Criteria, Field, Header, Mapping, fill_examples, find_header};
+use super::columns::{Field, Header, Mapping, fill_examples, find_header};
 use super::content::{SkippedRow, recognise_by_content, skip};
+pub use super::lists::Lists;
 use super::sheet::{Cell, Contents, Row};
-use super::values::{self, Edge, Names};
-use super::{Document, ExchangeProject, FORMAT, ReferencePairs, VERSION};
+use super::values::{self, Edge};
+use super::{Document, ExchangeProject, FORMAT, VERSION};
 use crate::ErrorCode;
 use crate::portfolio::{ProjectData, ProjectInput, References};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// The reference lists a file's names are read against.
-pub struct Lists {
-    pub(super) themes: Names,
-    drivers: Names,
-    pub(super) mora_areas: Names,
-    criteria: Criteria,
-    theme_codes: Vec<String>,
-    driver_codes: Vec<String>,
-    mora_codes: Vec<String>,
-    criterion_codes: Vec<String>,
-    criterion_names: BTreeMap<String, String>,
-}
-
-impl Lists {
-    pub fn new(r: &ReferencePairs) -> Self {
-        let names = |list: &[(String, String)]| {
-            Names::new(list.iter().map(|(c, n)| (c.as_str(), n.as_str())))
-        };
-        let codes = |list: &[(String, String)]| list.iter().map(|(c, _)| c.clone()).collect();
-        Lists {
-            themes: names(&r.themes),
-            drivers: names(&r.drivers),
-            mora_areas: names(&r.mora_areas),
-            criteria: Criteria(names(&r.criteria)),
-            theme_codes: codes(&r.themes),
-            driver_codes: codes(&r.drivers),
-            mora_codes: codes(&r.mora_areas),
-            criterion_codes: codes(&r.criteria),
-            criterion_names: r.criteria.iter().cloned().collect(),
-        }
-    }
-
-    fn header_of(&self, field: &Field) -> String {
-        match field {
-            Field::Score(code) => {
-                field.dutch(self.criterion_names.get(code).map_or(code, String::as_str))
-            }
-            f => f.dutch(""),
-        }
-    }
-}
 
 /// Why a value in a row was refused: the column as the file names it, what was wrong, and the
 /// value as typed.
