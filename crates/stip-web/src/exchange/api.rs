@@ -17,12 +17,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use stip_core::access::{Action, project_scope};
+use stip_core::exchange::columns::Field;
 use stip_core::exchange::columns::Reason;
 use stip_core::exchange::content::Skip;
 use stip_core::exchange::preview::Preview;
 use stip_core::exchange::preview::{Options, ThemesMode};
 use stip_core::institution::BrinCode;
-use stip_core::portfolio::HistoryValue;
+use stip_core::portfolio::{HistoryValue, Phase};
 use stip_core::{ErrorCode, Invalid};
 use stip_store::exchange::RowPlan;
 use utoipa::{IntoParams, ToSchema};
@@ -49,6 +50,26 @@ pub struct ImportParams {
     #[serde(default)]
     #[param(value_type = Option<ThemesChoice>)]
     themes: Option<ThemesMode>,
+    /// The phase of every row without one, for a file without a phase column.
+    #[serde(default)]
+    #[param(schema_with = crate::http::schema::phases)]
+    phase: Option<String>,
+}
+
+/// The options of an upload or a commit; an unknown phase is refused by name.
+fn import_options(themes: Option<ThemesMode>, phase: Option<&str>) -> Result<Options, Error> {
+    let mut options = Options {
+        themes: themes.unwrap_or_default(),
+        ..Options::default()
+    };
+    if let Some(raw) = phase.map(str::trim).filter(|p| !p.is_empty()) {
+        let phase = Phase::parse(raw)
+            .ok_or_else(|| Error::Invalid(Invalid::one("phase", ErrorCode::InvalidChoice)))?;
+        options
+            .defaults
+            .push((Field::Phase, phase.code().to_string()));
+    }
+    Ok(options)
 }
 
 /// How to write a previewed import. Every field may be left out, and so may the body.
@@ -61,6 +82,10 @@ pub struct CommitBody {
     /// `replace`: they replace them, the first the primary theme.
     #[schema(value_type = Option<ThemesChoice>)]
     pub themes: Option<ThemesMode>,
+    /// The phase of every row without one, for a file without a phase column (as the
+    /// upload's `phase`).
+    #[schema(schema_with = crate::http::schema::phases)]
+    pub phase: Option<String>,
 }
 
 /// How a spreadsheet's themes meet a matched project's own: `add` keeps every theme the
@@ -474,10 +499,7 @@ pub async fn create(
     };
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
-    let options = Options {
-        themes: params.themes.unwrap_or_default(),
-        ..Options::default()
-    };
+    let options = import_options(params.themes, params.phase.as_deref())?;
     let preview = match read_preview(
         &state,
         viewer.lang,
@@ -534,10 +556,7 @@ pub async fn commit(
     } else {
         json_body::<Option<CommitBody>>(&headers, &body)?.unwrap_or_default()
     };
-    let options = Options {
-        themes: body.themes.unwrap_or_default(),
-        ..Options::default()
-    };
+    let options = import_options(body.themes, body.phase.as_deref())?;
     let Some((stored, institution)) = stored_for(&state, &viewer, id).await? else {
         return Err(Error::NotFound);
     };

@@ -333,6 +333,44 @@ async fn a_phase_the_file_lacks_is_asked_once_for_all_rows_on_the_page() {
         .find(|p| p.data.title == "Chatbot studentzaken")
         .unwrap();
     assert_eq!(chatbot.data.phase.code(), "uitvoering");
+
+    // Through the API: the same choice as the upload's `phase` and the commit's.
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let other = file
+        .replace("Chatbot", "Spraakbot")
+        .replace("Open", "Gedeeld");
+    let refused = api
+        .upload("/api/v1/imports", "zonder-fase.csv", other.as_bytes())
+        .await
+        .json();
+    assert_eq!(refused["counts"]["error"], 2);
+    let res = api
+        .upload(
+            "/api/v1/imports?phase=idee",
+            "zonder-fase.csv",
+            other.as_bytes(),
+        )
+        .await;
+    assert_eq!(res.json()["counts"]["new"], 2, "{}", res.body);
+    let wrong = api
+        .upload(
+            "/api/v1/imports?phase=bijna",
+            "zonder-fase.csv",
+            other.as_bytes(),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json()["errors"][0]["field"], "phase");
+    let id = refused["id"].as_i64().unwrap();
+    let commit = api
+        .api(
+            Method::POST,
+            &format!("/api/v1/imports/{id}/commit"),
+            Some(serde_json::json!({"phase": "idee"})),
+        )
+        .await;
+    assert_eq!(commit.status, StatusCode::OK, "{}", commit.body);
+    assert_eq!(commit.json()["new"], 2);
 }
 
 async fn a_file_with_problems_is_previewed_with_them_and_never_committed() {
