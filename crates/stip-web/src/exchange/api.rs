@@ -49,7 +49,7 @@ pub struct ImportParams {
     /// project's themes is dropped) or `replace`.
     #[serde(default)]
     #[param(value_type = Option<ThemesChoice>)]
-    themes: Option<ThemesMode>,
+    themes: Option<String>,
     /// The phase of every row without one, for a file without a phase column.
     #[serde(default)]
     #[param(schema_with = crate::http::schema::phases)]
@@ -499,7 +499,18 @@ pub async fn create(
     };
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
-    let options = import_options(params.themes, params.phase.as_deref())?;
+    let themes = match params.themes.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("add") => Some(ThemesMode::Add),
+        Some("replace") => Some(ThemesMode::Replace),
+        Some(_) => {
+            return Err(Error::Invalid(Invalid::one(
+                "themes",
+                ErrorCode::InvalidChoice,
+            )));
+        }
+    };
+    let options = import_options(themes, params.phase.as_deref())?;
     let preview = match read_preview(
         &state,
         viewer.lang,

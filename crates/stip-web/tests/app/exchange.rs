@@ -352,15 +352,18 @@ async fn a_phase_the_file_lacks_is_asked_once_for_all_rows_on_the_page() {
         )
         .await;
     assert_eq!(res.json()["counts"]["new"], 2, "{}", res.body);
-    let wrong = api
-        .upload(
-            "/api/v1/imports?phase=bijna",
-            "zonder-fase.csv",
-            other.as_bytes(),
-        )
-        .await;
-    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(wrong.json()["errors"][0]["field"], "phase");
+    // A value that is no choice is refused by name (a bad `themes` was once a bare 400).
+    for (query, field) in [("phase=bijna", "phase"), ("themes=AAA", "themes")] {
+        let wrong = api
+            .upload(
+                &format!("/api/v1/imports?{query}"),
+                "zonder-fase.csv",
+                other.as_bytes(),
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(wrong.json()["errors"][0]["field"], field);
+    }
     let id = refused["id"].as_i64().unwrap();
     let commit = api
         .api(
