@@ -72,6 +72,32 @@ fn import_options(themes: Option<ThemesMode>, phase: Option<&str>) -> Result<Opt
     Ok(options)
 }
 
+impl ImportParams {
+    /// The parameters as sent; one sent twice is refused by name, as any other bad value.
+    fn from_query(query: Vec<(String, String)>) -> Result<ImportParams, Error> {
+        let mut params = ImportParams {
+            institution: None,
+            themes: None,
+            phase: None,
+        };
+        for (name, value) in query {
+            let slot = match name.as_str() {
+                "institution" => &mut params.institution,
+                "themes" => &mut params.themes,
+                "phase" => &mut params.phase,
+                _ => continue,
+            };
+            if slot.replace(value).is_some() {
+                return Err(Error::Invalid(Invalid::one(
+                    &name,
+                    ErrorCode::InvalidChoice,
+                )));
+            }
+        }
+        Ok(params)
+    }
+}
+
 /// How to write a previewed import. Every field may be left out, and so may the body.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -486,10 +512,11 @@ pub fn counts(plan: &[RowPlan]) -> ImportCountsJson {
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<ImportParams>,
+    Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Error> {
+    let params = ImportParams::from_query(query)?;
     let institution = match institution_for(&state, &viewer, params.institution.as_deref()).await {
         Ok(institution) => institution,
         Err(refusal) => return Ok(refusal.response(viewer.lang)),

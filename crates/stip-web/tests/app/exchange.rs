@@ -353,7 +353,11 @@ async fn a_phase_the_file_lacks_is_asked_once_for_all_rows_on_the_page() {
         .await;
     assert_eq!(res.json()["counts"]["new"], 2, "{}", res.body);
     // A value that is no choice is refused by name (a bad `themes` was once a bare 400).
-    for (query, field) in [("phase=bijna", "phase"), ("themes=AAA", "themes")] {
+    for (query, field) in [
+        ("phase=bijna", "phase"),
+        ("themes=AAA", "themes"),
+        ("themes=add&themes=add", "themes"),
+    ] {
         let wrong = api
             .upload(
                 &format!("/api/v1/imports?{query}"),
