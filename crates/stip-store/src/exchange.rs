@@ -13,7 +13,8 @@ use stip_core::exchange::preview::{
     Existing, Lists, Options, Preview, PreviewError, preview_with, title_key,
 };
 use stip_core::exchange::sheet::Contents;
-use stip_core::portfolio::{FieldChange, HistoryValue, ListRequest, Project, diff};
+use stip_core::exchange::suggestion::{Alike, Suggestion};
+use stip_core::portfolio::{FieldChange, HistoryValue, ListRequest, Project, ProjectInput, diff};
 
 /// What importing one row does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,10 +180,18 @@ fn made_since(
         .collect()
 }
 
-/// The reference lists and an institution's stored projects, as a file is read against them.
+/// How many of the projects most like a row vote for the main theme proposed for it.
+const SUGGESTION_VOTERS: usize = 10;
+/// How many of them a suggestion names as its reason.
+const SUGGESTION_NAMED: usize = 3;
+
+/// The reference lists and an institution's stored projects, as a file is read against them,
+/// and the network's projects that the person importing may see, which propose main themes.
 pub struct ImportContext {
     lists: Lists,
     own: Vec<Arc<Project>>,
+    store: Store,
+    scope: ProjectScope,
 }
 
 impl ImportContext {
@@ -202,7 +211,59 @@ impl ImportContext {
             mapping,
             &existing(&self.own),
             options,
+            &|input| self.suggest(input),
         )
+    }
+
+    /// The main theme of the projects most like a row's text (their scores added up per main
+    /// theme), named with the most alike of them.
+    fn suggest(&self, input: &ProjectInput) -> Option<Suggestion> {
+        let index = self.store.index.get()?;
+        let body = [
+            &input.summary,
+            &input.description,
+            &input.intended_result,
+            &input.case_summary,
+        ]
+        .map(String::as_str)
+        .join("\n");
+        let like = index.like_text(&input.title, &body, self.scope, SUGGESTION_VOTERS);
+        let main_theme = |p: &Project| {
+            p.data
+                .themes
+                .first()
+                .filter(|t| self.lists.has_theme(t))
+                .cloned()
+        };
+        let mut votes: Vec<(String, f32)> = Vec::new();
+        for (p, score) in &like {
+            let Some(theme) = main_theme(p) else {
+                continue;
+            };
+            match votes.iter_mut().find(|(t, _)| *t == theme) {
+                Some((_, sum)) => *sum += score,
+                None => votes.push((theme, *score)),
+            }
+        }
+        // The first of equal votes wins: it has the most alike project.
+        let (theme, _) = votes
+            .into_iter()
+            .reduce(|best, next| if next.1 > best.1 { next } else { best })?;
+        let like = like
+            .iter()
+            .filter(|(p, _)| main_theme(p).as_ref() == Some(&theme))
+            .take(SUGGESTION_NAMED)
+            .map(|(p, _)| Alike {
+                id: p.id,
+                title: p.data.title.clone(),
+                institution: p.institution_name.clone(),
+            })
+            .collect();
+        Some(Suggestion {
+            theme,
+            like,
+            accepted: false,
+        })
     }
 }
 
@@ -277,7 +338,8 @@ impl Store {
     }
 
     /// Reads a file's contents as projects of the institution (BRIN code `brin`), each row
-    /// matched with the project it describes among the institution's stored projects.
+    /// matched with the project it describes among the institution's stored projects; main
+    /// themes are proposed from the projects `scope` sees.
     #[inline(never)]
     pub fn preview_import<'a>(
         &'a self,
@@ -286,21 +348,29 @@ impl Store {
         contents: &'a Contents,
         mapping: &'a Mapping,
         options: &'a Options,
+        scope: ProjectScope,
     ) -> Boxed<'a, Result<Result<Preview, PreviewError>>> {
         boxed(async move {
-            let context = self.import_context(institution_id).await?;
+            let context = self.import_context(institution_id, scope).await?;
             Ok(context.preview(contents, brin, mapping, options))
         })
     }
 
     /// What a file of the institution is read against, to read it away from the store (on a
-    /// thread of its own: a large file takes a while).
+    /// thread of its own: a large file takes a while), by someone who sees the projects of
+    /// `scope`.
     #[inline(never)]
-    pub fn import_context<'a>(&'a self, institution_id: i64) -> Boxed<'a, Result<ImportContext>> {
+    pub fn import_context<'a>(
+        &'a self,
+        institution_id: i64,
+        scope: ProjectScope,
+    ) -> Boxed<'a, Result<ImportContext>> {
         boxed(async move {
             Ok(ImportContext {
                 lists: self.import_lists().await?,
                 own: self.index().await?.of_institution(institution_id),
+                store: self.clone(),
+                scope,
             })
         })
     }

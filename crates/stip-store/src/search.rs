@@ -234,6 +234,24 @@ impl Search {
     /// deleted documents (tantivy issue #2964: its document count leaves them out, the term
     /// counts do not), and every save here deletes a document.
     pub(crate) fn like(&self, p: &Project) -> Vec<(i64, f32)> {
+        self.like_words(&p.data.title, &body(p), &p.data.themes, 2)
+    }
+
+    /// The projects most like a text that is no project in the index, with this title and
+    /// body, best first; see [`Search::like`].
+    pub(crate) fn like_text(&self, title: &str, body: &str) -> Vec<(i64, f32)> {
+        self.like_words(title, body, &[], 1)
+    }
+
+    /// [`Search::like`] for a title, body and themes (codes), by the words that at least
+    /// `found_in` projects have (2 for a project in the index: itself and another).
+    fn like_words(
+        &self,
+        title: &str,
+        body: &str,
+        themes: &[String],
+        found_in: u64,
+    ) -> Vec<(i64, f32)> {
         let f = self.fields;
         let searcher = self.reader.searcher();
         // Counted as the term statistics are: deleted documents included.
@@ -244,8 +262,8 @@ impl Search {
             .sum();
         let mut counts: HashMap<Term, usize> = HashMap::new();
         let mut analyser = analyser();
-        for (field, text) in [(f.title, p.data.title.clone()), (f.body, body(p))] {
-            let mut stream = analyser.token_stream(&text);
+        for (field, text) in [(f.title, title), (f.body, body)] {
+            let mut stream = analyser.token_stream(text);
             while stream.advance() {
                 let word = &stream.token().text;
                 if word.chars().count() >= 3 {
@@ -255,7 +273,7 @@ impl Search {
                 }
             }
         }
-        for theme in &p.data.themes {
+        for theme in themes {
             *counts
                 .entry(Term::from_field_text(f.themes, theme))
                 .or_default() += 1;
@@ -265,7 +283,7 @@ impl Search {
             .filter_map(|(term, n)| {
                 let docs = searcher.doc_freq(&term).ok()?.min(total);
                 // A word only this project uses finds nothing else.
-                (docs > 1).then(|| {
+                (docs >= found_in).then(|| {
                     let idf = ((total - docs) as f32 + 0.5) / (docs as f32 + 0.5);
                     (n as f32 * idf.ln_1p(), term)
                 })

@@ -169,6 +169,10 @@ enum Command {
         /// character, visibility, owner, project_lead, contact_person).
         #[arg(long = "set", value_name = "FIELD=VALUE")]
         set: Vec<String>,
+        /// Give a row whose theme cannot be read the main theme Stip proposes for it (that of
+        /// the projects most like it); without this such rows are refused, with the proposal.
+        #[arg(long)]
+        accept_suggestions: bool,
         #[command(flatten)]
         database: Database,
     },
@@ -350,9 +354,11 @@ pub async fn main() -> Result<()> {
             dry_run,
             mapping,
             set,
+            accept_suggestions,
             database,
         } => {
-            let options = import_options(&set)?;
+            let mut options = import_options(&set)?;
+            options.accept_suggestions = accept_suggestions;
             let store = connect(&database.url).await?;
             import(
                 &store,
@@ -699,7 +705,9 @@ async fn import(
 ) -> Result<()> {
     use stip_core::exchange::{columns::Mapping, sheet};
     use stip_store::exchange::RowPlan;
-    use stip_web::exchange::{file_error, preview_error, problem_line, reason_text, skip_text};
+    use stip_web::exchange::{
+        file_error, preview_error, problem_line, reason_text, skip_text, suggestion_text,
+    };
     use stip_web::i18n::Lang;
     let nl = Lang::Nl;
     let code = stip_core::institution::BrinCode::parse(brin)
@@ -727,11 +735,23 @@ async fn import(
         .unwrap_or_default();
     let contents = sheet::read(&name, &bytes, &sheet::Limits::default())
         .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), file_error(nl, &e)))?;
+    // Themes are proposed from what the institution's informatiemanager sees.
+    let scope = stip_core::access::ProjectScope::Network {
+        own_institution: Some(institution.id),
+    };
     let preview = store
-        .preview_import(institution.id, code.as_str(), &contents, &mapping, options)
+        .preview_import(
+            institution.id,
+            code.as_str(),
+            &contents,
+            &mapping,
+            options,
+            scope,
+        )
         .await?
         .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), preview_error(nl, &e)))?;
     let plan = store.plan_import(institution.id, &preview).await?;
+    let themes = store.reference_pairs().await?.themes;
     if let Some(header) = &preview.header {
         let sheet = if preview.sheet.is_empty() {
             String::new()
@@ -765,6 +785,13 @@ async fn import(
             RowPlan::Problems => "fout".to_string(),
         };
         println!("rij {}: {what} — {}", row.row, row.title);
+        if let Some(s) = &row.suggestion {
+            let name = themes
+                .iter()
+                .find(|(code, _)| *code == s.theme)
+                .map_or(s.theme.as_str(), |(_, name)| name.as_str());
+            println!("  {}", suggestion_text(nl, name, s));
+        }
     }
     let problems: Vec<String> = preview
         .problems()

@@ -38,6 +38,11 @@ impl Lists {
         }
     }
 
+    /// Whether `code` is a theme of the agenda.
+    pub fn has_theme(&self, code: &str) -> bool {
+        self.theme_codes.iter().any(|c| c == code)
+    }
+
     /// The exchange standard's header of `field`, a score's with its criterion's name.
     pub(super) fn header_of(&self, field: &Field) -> String {
         match field {

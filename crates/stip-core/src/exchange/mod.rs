@@ -16,6 +16,7 @@ pub mod content;
 mod lists;
 pub mod preview;
 pub mod sheet;
+pub mod suggestion;
 pub mod values;
 pub mod write;
 

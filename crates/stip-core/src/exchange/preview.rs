@@ -6,6 +6,7 @@ use super::columns::{Field, Header, Mapping, fill_examples, find_header};
 use super::content::{SkippedRow, recognise_by_content, skip};
 pub use super::lists::Lists;
 use super::sheet::{Cell, Contents, Row};
+use super::suggestion::{Suggest, Suggestion, no_suggestions, suggest_theme};
 use super::values::{self, Edge};
 use super::{Document, ExchangeProject, FORMAT, VERSION};
 use crate::ErrorCode;
@@ -37,6 +38,8 @@ pub struct ImportRow {
     /// The project as it will be: for a matched row the stored project with the values of the
     /// file's columns, checked as a whole like a save of the form.
     pub outcome: Result<ProjectData, Vec<Problem>>,
+    /// A main theme proposed for a row whose theme could not be read.
+    pub suggestion: Option<Suggestion>,
 }
 
 /// The institution's projects as stored, which rows find theirs among: by the institution's
@@ -133,6 +136,10 @@ pub struct Options {
     /// A value for every row without one, per field: a file without a phase column is given
     /// its phase once for the whole import (see [`DEFAULTABLE`]).
     pub defaults: Vec<(Field, String)>,
+    /// Every row whose theme cannot be read takes its suggested main theme.
+    pub accept_suggestions: bool,
+    /// The main theme the person chose for a row (by its number) whose theme cannot be read.
+    pub row_themes: BTreeMap<usize, String>,
 }
 
 /// The fields a value for every row can be given for.
@@ -195,10 +202,12 @@ pub fn preview(
         mapping,
         existing,
         &Options::default(),
+        &no_suggestions,
     )
 }
 
-/// [`preview`] with the person's `options`.
+/// [`preview`] with the person's `options`, and main themes proposed by `suggest` for rows
+/// whose theme cannot be read.
 pub fn preview_with(
     contents: &Contents,
     institution: &str,
@@ -206,9 +215,12 @@ pub fn preview_with(
     mapping: &Mapping,
     existing: &Existing<'_>,
     options: &Options,
+    suggest: Suggest<'_>,
 ) -> Result<Preview, PreviewError> {
     let mut preview = match contents {
-        Contents::Document(doc) => from_document(doc, institution, lists, existing)?,
+        Contents::Document(doc) => {
+            from_document(doc, institution, lists, existing, options, suggest)?
+        }
         Contents::Sheets(sheets) => {
             // The sheet whose header names the most fields: a workbook's explanation sheet
             // has none.
@@ -237,7 +249,7 @@ pub fn preview_with(
             fill_examples(&mut header, &data);
             let rows = data
                 .iter()
-                .map(|r| from_row(r, &header, institution, lists, existing, options))
+                .map(|r| from_row(r, &header, institution, lists, existing, options, suggest))
                 .collect();
             Preview {
                 sheet: sheet.name.clone(),
@@ -302,6 +314,7 @@ fn from_row(
     lists: &Lists,
     existing: &Existing<'_>,
     options: &Options,
+    suggest: Suggest<'_>,
 ) -> ImportRow {
     let cell_of = |field: &Field| header.column_of(field).map(|i| row.cell(i).text());
     let external_id = cell_of(&Field::ExternalId).filter(|t| !t.is_empty());
@@ -436,6 +449,7 @@ fn from_row(
             }
         }
     }
+    let suggestion = suggest_theme(&mut input, row.number, lists, options, suggest);
     let title = input.title.clone();
     let outcome = parse(&input, lists, early, |form_field| {
         // The column a form field's error belongs to, and the value as typed there.
@@ -453,6 +467,7 @@ fn from_row(
         title,
         matched: matched.map(|(id, _)| id),
         outcome,
+        suggestion,
     }
 }
 
@@ -517,6 +532,8 @@ fn from_document(
     institution: &str,
     lists: &Lists,
     existing: &Existing<'_>,
+    options: &Options,
+    suggest: Suggest<'_>,
 ) -> Result<Preview, PreviewError> {
     if doc.format != FORMAT || doc.version != VERSION {
         return Err(PreviewError::UnsupportedFormat {
@@ -542,7 +559,8 @@ fn from_document(
                     value: p.institution.clone(),
                 });
             }
-            let input = input_of(p);
+            let mut input = input_of(p);
+            let suggestion = suggest_theme(&mut input, i + 1, lists, options, suggest);
             let outcome = parse(&input, lists, early, |form_field| {
                 let column = match form_field {
                     "budget" => "budget_eur".to_string(),
@@ -560,6 +578,7 @@ fn from_document(
                 title: p.title.clone(),
                 matched: matched.map(|(id, _)| id),
                 outcome,
+                suggestion,
             }
         })
         .collect();

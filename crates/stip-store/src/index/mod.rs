@@ -277,6 +277,24 @@ impl Index {
         Some((project, like))
     }
 
+    /// The projects `scope` sees most like a text with this title and body, best first.
+    pub(crate) fn like_text(
+        &self,
+        title: &str,
+        body: &str,
+        scope: ProjectScope,
+        at_most: usize,
+    ) -> Vec<(Arc<Project>, f32)> {
+        let hits = self.search.like_text(title, body);
+        let inner = self.read();
+        hits.into_iter()
+            .filter_map(|(id, score)| Some((inner.by_id.get(&id)?, score)))
+            .filter(|(slot, _)| scope.includes(slot.keys.institution_id, slot.keys.visibility))
+            .take(at_most)
+            .map(|(slot, score)| (slot.entry.project.clone(), score))
+            .collect()
+    }
+
     /// Changes with every write.
     pub(crate) fn generation(&self) -> u64 {
         self.read().generation

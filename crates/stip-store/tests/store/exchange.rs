@@ -61,7 +61,14 @@ async fn read_bytes(store: &Store, name: &str, bytes: &[u8], mapping: &Mapping) 
     let brin = BrinCode::parse("25LN").unwrap();
     let horizon = store.institution_by_brin(&brin).await.unwrap();
     store
-        .preview_import(horizon.id, "25LN", &contents, mapping, &Options::default())
+        .preview_import(
+            horizon.id,
+            "25LN",
+            &contents,
+            mapping,
+            &Options::default(),
+            ProjectScope::All,
+        )
         .await
         .unwrap()
         .unwrap()

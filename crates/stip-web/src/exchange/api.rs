@@ -4,6 +4,7 @@
 use super::{
     MAX_UPLOAD, Refused, Unread, confirm, content_type, export_bytes, is_poorer, problem_message,
     read_preview, read_upload, reason_text, row_changes, skip_text, status_code, stored_for,
+    suggestion_text,
 };
 use crate::auth::Viewer;
 use crate::http::error::{Problem, ProblemField};
@@ -57,9 +58,14 @@ pub struct ImportParams {
 }
 
 /// The options of an upload or a commit; an unknown phase is refused by name.
-fn import_options(themes: Option<ThemesMode>, phase: Option<&str>) -> Result<Options, Error> {
+fn import_options(
+    themes: Option<ThemesMode>,
+    phase: Option<&str>,
+    accept_suggestions: bool,
+) -> Result<Options, Error> {
     let mut options = Options {
         themes: themes.unwrap_or_default(),
+        accept_suggestions,
         ..Options::default()
     };
     if let Some(raw) = phase.map(str::trim).filter(|p| !p.is_empty()) {
@@ -198,6 +204,41 @@ pub struct ImportRowJson {
     /// history (`GET /api/v1/projects/{id}/history`).
     pub changes: Vec<ImportChangeJson>,
     pub problems: Vec<RowProblemJson>,
+    /// Values Stip proposes for the row: a main theme when the row's theme cannot be read.
+    /// Taken only when accepted (`accept_suggestions` on commit); a row that needs one and
+    /// has not accepted it keeps its problem.
+    pub suggestions: Vec<SuggestionJson>,
+}
+
+/// A value proposed for a row, from the projects in the network most like it.
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionJson {
+    /// The field it is for: `themes`.
+    #[schema(example = "themes")]
+    pub field: &'static str,
+    /// The proposed value: the main theme's code.
+    pub value: Vec<String>,
+    pub reason: SuggestionReasonJson,
+    /// Whether the row takes it (it was accepted).
+    pub accepted: bool,
+}
+
+/// Why a value is proposed.
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionReasonJson {
+    /// The projects most like the row that have this main theme, best first (only projects the
+    /// caller may see).
+    pub similar: Vec<SimilarProjectJson>,
+    /// The reason in the request's language.
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SimilarProjectJson {
+    pub id: i64,
+    pub title: String,
+    /// The institution's name.
+    pub institution: String,
 }
 
 /// One field an imported row sets or changes.
@@ -389,6 +430,7 @@ fn problem(
 
 fn preview_json(
     lang: Lang,
+    lists: &crate::lists::Lists,
     id: i64,
     brin: &BrinCode,
     file_name: &str,
@@ -427,6 +469,27 @@ fn preview_json(
                     })
                     .collect(),
             },
+            suggestions: row
+                .suggestion
+                .iter()
+                .map(|s| SuggestionJson {
+                    field: "themes",
+                    value: vec![s.theme.clone()],
+                    reason: SuggestionReasonJson {
+                        similar: s
+                            .like
+                            .iter()
+                            .map(|a| SimilarProjectJson {
+                                id: a.id,
+                                title: a.title.clone(),
+                                institution: a.institution.clone(),
+                            })
+                            .collect(),
+                        text: suggestion_text(lang, &lists.theme_name(&s.theme), s),
+                    },
+                    accepted: s.accepted,
+                })
+                .collect(),
         })
         .collect();
     ImportPreviewJson {
@@ -537,10 +600,10 @@ pub async fn create(
             )));
         }
     };
-    let options = import_options(themes, params.phase.as_deref())?;
+    let options = import_options(themes, params.phase.as_deref(), false)?;
     let preview = match read_preview(
         &state,
-        viewer.lang,
+        &viewer,
         (&name, &bytes),
         &institution,
         &mapping,
@@ -558,7 +621,8 @@ pub async fn create(
         .store
         .create_import(institution.id, user_id, &name, &bytes, &mapping, &plan)
         .await?;
-    let json = preview_json(viewer.lang, id, brin, &name, &preview, &plan);
+    let lists = state.lists().await?;
+    let json = preview_json(viewer.lang, &lists, id, brin, &name, &preview, &plan);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/imports/{id}"))],
@@ -594,7 +658,7 @@ pub async fn commit(
     } else {
         json_body::<Option<CommitBody>>(&headers, &body)?.unwrap_or_default()
     };
-    let options = import_options(body.themes, body.phase.as_deref())?;
+    let options = import_options(body.themes, body.phase.as_deref(), body.accept_suggestions)?;
     let Some((stored, institution)) = stored_for(&state, &viewer, id).await? else {
         return Err(Error::NotFound);
     };

@@ -19,6 +19,7 @@ use stip_core::exchange::preview::{ImportRow, PreviewError, Problem};
 use stip_core::exchange::preview::{Options, Preview};
 use stip_core::exchange::sheet::FileError;
 use stip_core::exchange::sheet::{self, Limits};
+use stip_core::exchange::suggestion::Suggestion;
 use stip_core::exchange::write::{self, ExportRow};
 use stip_core::institution::Institution;
 use stip_core::portfolio::Project;
@@ -117,6 +118,25 @@ pub fn is_poorer(change: &FieldChange) -> bool {
         (HistoryValue::List(old), HistoryValue::List(new)) => old.iter().any(|o| !new.contains(o)),
         _ => false,
     }
+}
+
+/// Why a main theme is proposed for a row, as the preview says it: "voorstel ‘Onderwijslogistiek’,
+/// het hoofdthema van vergelijkbare projecten: ‘Roosteren in de cloud’ (Horizon College), …".
+pub fn suggestion_text(lang: Lang, theme_name: &str, s: &Suggestion) -> String {
+    let like = s
+        .like
+        .iter()
+        .map(|a| format!("‘{}’ ({})", a.title, a.institution))
+        .collect::<Vec<_>>()
+        .join(", ");
+    lang.t_with(
+        if s.accepted {
+            "import.suggestion.taken"
+        } else {
+            "import.suggestion.open"
+        },
+        &[("theme", theme_name), ("like", &like)],
+    )
 }
 
 /// Why a row is not read, as the preview says it.
@@ -350,16 +370,18 @@ pub enum Unread {
 /// file the web reads goes through here: with a turn of [`Readers`], on a blocking thread.
 pub async fn read_preview(
     state: &AppState,
-    lang: Lang,
+    viewer: &Viewer,
     (name, bytes): (&str, &[u8]),
     institution: &Institution,
     mapping: &Mapping,
     options: &Options,
 ) -> Result<Result<Preview, Unread>, stip_store::StoreError> {
+    let lang = viewer.lang;
     let Some(turn) = state.readers.turn().await else {
         return Ok(Err(Unread::Busy));
     };
-    let context = state.store.import_context(institution.id).await?;
+    let scope = stip_core::access::project_scope(&viewer.actor);
+    let context = state.store.import_context(institution.id, scope).await?;
     let (name, bytes) = (name.to_string(), bytes.to_vec());
     let brin = institution.data.brin.to_string();
     let mapping = mapping.clone();
@@ -474,7 +496,7 @@ pub async fn confirm(
     let lang = viewer.lang;
     let file = (stored.file_name.as_str(), stored.file.as_slice());
     let preview =
-        match read_preview(state, lang, file, institution, &stored.mapping, options).await? {
+        match read_preview(state, viewer, file, institution, &stored.mapping, options).await? {
             Ok(p) => p,
             Err(Unread::Busy) => return Ok(Err(Refused::Busy)),
             Err(Unread::Because(message)) => return Ok(Err(Refused::Unreadable(message))),

@@ -5,7 +5,7 @@
 use super::api::{ImportCountsJson, counts};
 use super::{
     MAX_UPLOAD, Refused, Unread, content_type, export_bytes, is_poorer, problem_line, read_preview,
-    read_upload, reason_text, row_changes, skip_text,
+    read_upload, reason_text, row_changes, skip_text, suggestion_text,
 };
 use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
@@ -19,7 +19,6 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use stip_core::access::Action;
 use stip_core::exchange::columns::{FIELDS, Field, Mapping};
@@ -167,7 +166,7 @@ async fn upload(
     // A file Stip cannot read is said at once, on the form it was chosen on.
     let preview = match read_preview(
         &state,
-        viewer.lang,
+        &viewer,
         (&name, &bytes),
         institution,
         &mapping,
@@ -275,6 +274,17 @@ struct RowView {
     /// For a new project every field as read, for a changed one what changes.
     changes: Vec<ChangeView>,
     problems: Vec<String>,
+    suggestion: Option<SuggestionView>,
+}
+
+/// A main theme proposed for a row, with the choice to take it, another, or none.
+struct SuggestionView {
+    /// The proposed theme's code.
+    theme: String,
+    /// Why, naming the projects like the row.
+    text: String,
+    /// The theme the row takes now (a code; empty: none yet).
+    taken: String,
 }
 
 #[derive(Template)]
@@ -308,15 +318,21 @@ struct PreviewPage {
     /// What a confirmed import wrote.
     result: Option<ImportCountsJson>,
     mapping_saved: bool,
-    /// `vervangen` when the file's themes replace a project's own; empty when they are added.
-    themas: String,
+    /// What the person chose for reading the file, as it is read now.
+    choices: Choices,
     /// Whether the file has a column of themes, so there is something to choose.
     reads_themes: bool,
     /// The file has no phase column: the page asks one phase for every row (`fase`, a code,
     /// empty until chosen), with the phases to choose from as (code, label).
     asks_phase: bool,
-    fase: String,
     phases: Vec<(String, String)>,
+    /// How many rows have a proposed main theme, and how many of them take none yet.
+    suggested: usize,
+    suggestions_open: usize,
+    /// The agenda's themes as (code, name), for a row's choice.
+    themes: Vec<(String, String)>,
+    /// The rows' theme choices that no listed row carries (rows not listed), kept by the form.
+    kept_row_choices: Vec<(String, String)>,
 }
 
 impl PreviewPage {
@@ -326,21 +342,20 @@ impl PreviewPage {
     }
 
     fn filter_href(&self, rows: &str) -> String {
-        let mut choices = String::new();
-        for (name, value) in [("themas", &self.themas), ("fase", &self.fase)] {
-            if !value.is_empty() {
-                choices.push_str(&format!("&{name}={value}"));
-            }
-        }
-        format!(
-            "/projecten/importeren/{}?rijen={rows}{choices}#rijen",
-            self.id
-        )
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("rijen", rows);
+        query.extend_pairs(self.choices.pairs());
+        format!("/projecten/importeren/{}?{}#rijen", self.id, query.finish())
     }
 
     /// Whether the page offers a choice for the whole import.
     fn has_choices(&self) -> bool {
-        self.reads_themes || self.asks_phase
+        self.reads_themes || self.asks_phase || self.suggested > 0
+    }
+
+    /// The choices as the confirming form carries them.
+    fn choice_fields(&self) -> Vec<(String, String)> {
+        self.choices.pairs()
     }
 
     fn status_label(&self, status: &str) -> String {
@@ -382,40 +397,99 @@ impl PreviewPage {
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ShowQuery {
-    rijen: String,
-    koppeling: String,
+/// The choices made on the preview page for reading the file, carried by its links and forms:
+/// `themas`, `fase`, `voorstellen` and `thema_<row>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Choices {
     /// `vervangen`: the file's themes replace a project's own; else they are added.
     themas: String,
     /// The phase (code) of every row without one: asked when the file has no phase column.
     fase: String,
+    /// `voorstellen=overnemen`: every row with a proposed main theme and no choice of its own
+    /// takes the proposal. Used once: the page then carries each row's theme.
+    accept_all: bool,
+    /// The main theme chosen for a row whose theme cannot be read, by row number.
+    rows: BTreeMap<usize, String>,
 }
 
-impl ShowQuery {
+impl Choices {
+    fn read(fields: &BTreeMap<String, String>) -> Choices {
+        let get = |name: &str| fields.get(name).map(|v| v.trim().to_string());
+        Choices {
+            themas: get("themas")
+                .filter(|t| t == "vervangen")
+                .unwrap_or_default(),
+            fase: get("fase")
+                .and_then(|f| Phase::parse(&f))
+                .map(|p| p.code().to_string())
+                .unwrap_or_default(),
+            accept_all: get("voorstellen").as_deref() == Some("overnemen"),
+            rows: fields
+                .iter()
+                .filter_map(|(name, theme)| {
+                    let row = name.strip_prefix("thema_")?.parse().ok()?;
+                    let theme = theme.trim();
+                    (!theme.is_empty()).then(|| (row, theme.to_string()))
+                })
+                .collect(),
+        }
+    }
+
     fn options(&self) -> Options {
-        options(&self.themas, &self.fase)
+        Options {
+            themes: if self.themas == "vervangen" {
+                ThemesMode::Replace
+            } else {
+                ThemesMode::Add
+            },
+            defaults: Phase::parse(&self.fase)
+                .map(|p| (Field::Phase, p.code().to_string()))
+                .into_iter()
+                .collect(),
+            accept_suggestions: self.accept_all,
+            row_themes: self.rows.clone(),
+        }
     }
-}
 
-/// The choices made on the preview page as options for reading the file.
-fn options(themas: &str, fase: &str) -> Options {
-    Options {
-        themes: themes_mode(themas),
-        defaults: Phase::parse(fase)
-            .map(|p| (Field::Phase, p.code().to_string()))
+    /// What the choices are now the file is read with them: each proposed theme a row took
+    /// (by the person's choice or by accepting all) as that row's own choice.
+    fn as_read(&self, preview: &Preview) -> Choices {
+        Choices {
+            themas: self.themas.clone(),
+            fase: self.fase.clone(),
+            accept_all: false,
+            rows: preview
+                .rows
+                .iter()
+                .filter_map(|r| {
+                    let s = r.suggestion.as_ref()?;
+                    let taken = match self.rows.get(&r.row) {
+                        Some(chosen) => chosen.clone(),
+                        None if s.accepted => s.theme.clone(),
+                        None => return None,
+                    };
+                    Some((r.row, taken))
+                })
+                .collect(),
+        }
+    }
+
+    /// The choices as (name, value) pairs, for a link's query or a form's hidden fields.
+    fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = [("themas", &self.themas), ("fase", &self.fase)]
             .into_iter()
-            .collect(),
-    }
-}
-
-/// How the file's themes meet a project's own, as the page's choice says it.
-fn themes_mode(choice: &str) -> ThemesMode {
-    if choice == "vervangen" {
-        ThemesMode::Replace
-    } else {
-        ThemesMode::Add
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(n, v)| (n.to_string(), v.clone()))
+            .collect();
+        if self.accept_all {
+            pairs.push(("voorstellen".into(), "overnemen".into()));
+        }
+        pairs.extend(
+            self.rows
+                .iter()
+                .map(|(row, theme)| (format!("thema_{row}"), theme.clone())),
+        );
+        pairs
     }
 }
 
@@ -447,17 +521,18 @@ async fn preview_page(
     viewer: &Viewer,
     stored: &StoredImport,
     institution: &Institution,
-    q: &ShowQuery,
+    q: &BTreeMap<String, String>,
     error: Option<String>,
 ) -> Result<Result<PreviewPage, Busy>, Error> {
     let brin = &institution.data.brin;
+    let asked = Choices::read(q);
     let read = read_preview(
         state,
-        viewer.lang,
+        viewer,
         (&stored.file_name, &stored.file),
         institution,
         &stored.mapping,
-        &q.options(),
+        &asked.options(),
     )
     .await?;
     let (preview, file_error) = match read {
@@ -467,8 +542,10 @@ async fn preview_page(
     };
     let plan = state.store.plan_import(institution.id, &preview).await?;
     let counts = counts(&plan);
-    let shown = match q.rijen.as_str() {
-        "alle" | "fout" | "nieuw" | "gewijzigd" | "ongewijzigd" => q.rijen.clone(),
+    let choices = asked.as_read(&preview);
+    let rijen = q.get("rijen").map(String::as_str).unwrap_or_default();
+    let shown = match rijen {
+        "alle" | "fout" | "nieuw" | "gewijzigd" | "ongewijzigd" => rijen.to_string(),
         _ if counts.error > 0 => "fout".into(),
         _ => "alle".into(),
     };
@@ -487,10 +564,15 @@ async fn preview_page(
         .collect();
     let c = viewer.chrome();
     let lists = state.lists().await?;
-    let rows = selected
+    let rows: Vec<RowView> = selected
         .iter()
         .take(SHOWN_ROWS)
         .map(|(row, plan)| RowView {
+            suggestion: row.suggestion.as_ref().map(|s| SuggestionView {
+                theme: s.theme.clone(),
+                text: suggestion_text(viewer.lang, &lists.theme_name(&s.theme), s),
+                taken: choices.rows.get(&row.row).cloned().unwrap_or_default(),
+            }),
             row: row.row,
             title: row.title.clone(),
             status: super::status_code(plan),
@@ -513,7 +595,33 @@ async fn preview_page(
         })
         .collect();
     let criteria = state.store.reference_pairs().await?.criteria;
+    let listed: Vec<usize> = rows
+        .iter()
+        .filter(|r| r.suggestion.is_some())
+        .map(|r| r.row)
+        .collect();
+    let suggested: Vec<_> = preview
+        .rows
+        .iter()
+        .filter(|r| r.suggestion.is_some())
+        .collect();
     Ok(Ok(PreviewPage {
+        suggested: suggested.len(),
+        suggestions_open: suggested
+            .iter()
+            .filter(|r| !choices.rows.contains_key(&r.row))
+            .count(),
+        themes: lists
+            .themes
+            .iter()
+            .map(|t| (t.data.code.clone(), t.data.name.clone()))
+            .collect(),
+        kept_row_choices: choices
+            .rows
+            .iter()
+            .filter(|(row, _)| !listed.contains(row))
+            .map(|(row, theme)| (format!("thema_{row}"), theme.clone()))
+            .collect(),
         plan: plan_code(&plan),
         id: stored.id,
         institution_name: institution.data.name.clone(),
@@ -563,12 +671,7 @@ async fn preview_page(
             unchanged: r.unchanged,
             error: 0,
         }),
-        mapping_saved: q.koppeling == "bewaard",
-        themas: if q.options().themes == ThemesMode::Replace {
-            "vervangen".into()
-        } else {
-            String::new()
-        },
+        mapping_saved: q.get("koppeling").is_some_and(|k| k == "bewaard"),
         reads_themes: preview
             .header
             .as_ref()
@@ -577,9 +680,7 @@ async fn preview_page(
             .header
             .as_ref()
             .is_some_and(|h| h.column_of(&Field::Phase).is_none()),
-        fase: Phase::parse(&q.fase)
-            .map(|p| p.code().to_string())
-            .unwrap_or_default(),
+        choices,
         phases: Phase::ALL
             .iter()
             .map(|p| (p.code().to_string(), c.label("phase", p.code())))
@@ -610,7 +711,7 @@ async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Id(id): Id,
-    Query(q): Query<ShowQuery>,
+    Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Response, Error> {
     viewer.require_login()?;
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
@@ -679,9 +780,7 @@ async fn confirm(
 ) -> Result<Response, Error> {
     let (stored, institution) = stored_for(&state, &viewer, id).await?;
     let seen = form.get("plan").and_then(|p| parse_plan_code(p));
-    let themas = form.get("themas").cloned().unwrap_or_default();
-    let fase = form.get("fase").cloned().unwrap_or_default();
-    let options = options(&themas, &fase);
+    let options = Choices::read(&form).options();
     let refused =
         match super::confirm(&state, &viewer, &stored, &institution, seen, &options).await? {
             Ok(_) | Err(Refused::Already) => {
@@ -694,13 +793,8 @@ async fn confirm(
         Refused::Outdated(_) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let q = ShowQuery {
-        themas,
-        fase,
-        ..ShowQuery::default()
-    };
     let message = Some(refused.message(viewer.lang));
-    match preview_page(&state, &viewer, &stored, &institution, &q, message).await? {
+    match preview_page(&state, &viewer, &stored, &institution, &form, message).await? {
         Ok(page) => Ok((status, render(&page)).into_response()),
         Err(Busy) => Ok(busy_page()),
     }

@@ -10,6 +10,8 @@ on_both!(
     columns_are_read_by_their_words_or_values_and_rows_that_are_no_project_are_skipped,
     the_preview_shows_every_value_before_and_after_and_never_drops_themes_silently,
     a_phase_the_file_lacks_is_asked_once_for_all_rows_on_the_page,
+    a_row_without_a_theme_is_given_one_only_when_its_suggestion_is_accepted,
+    the_import_page_proposes_themes_to_take_row_by_row_or_all_at_once,
     a_file_with_problems_is_previewed_with_them_and_never_committed,
     only_the_institutions_own_people_and_beheerders_import,
     an_unreadable_file_is_422_saying_why,
@@ -378,6 +380,157 @@ async fn a_phase_the_file_lacks_is_asked_once_for_all_rows_on_the_page() {
         .await;
     assert_eq!(commit.status, StatusCode::OK, "{}", commit.body);
     assert_eq!(commit.json()["new"], 2);
+}
+
+/// A file without a theme column, as an institution keeps it: what each project is about, in
+/// words the network's own projects use.
+const WITHOUT_THEMES: &str = "Projectnaam;Omschrijving;Fase\n\
+    Vroegsignalering van uitval met learning analytics;Een dashboard studiesucces met data over uitval voor de teams;uitvoering\n\
+    Chatbots voor studentvragen;AI-toepassingen en een innovatielab voor slimme leeromgevingen;idee\n";
+
+async fn a_row_without_a_theme_is_given_one_only_when_its_suggestion_is_accepted() {
+    let app = TestApp::demo().await;
+    let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
+    let res = api
+        .upload(
+            "/api/v1/imports",
+            "zonder-thema.csv",
+            WITHOUT_THEMES.as_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let preview = res.json();
+    assert_eq!(preview["counts"]["error"], 2, "{preview:#}");
+    let mut proposed = Vec::new();
+    for row in preview["rows"].as_array().unwrap() {
+        let s = &row["suggestions"][0];
+        assert_eq!(s["field"], "themes", "{row:#}");
+        assert_eq!(s["accepted"], false);
+        assert!(
+            s["reason"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("het hoofdthema van projecten die erop lijken"),
+            "{s:#}"
+        );
+        // Only projects the importer may see are named as the reason.
+        for similar in s["reason"]["similar"].as_array().unwrap() {
+            let id = similar["id"].as_i64().unwrap();
+            let seen = api.get(&format!("/api/v1/projects/{id}")).await;
+            assert_eq!(seen.status, StatusCode::OK, "{similar}");
+            assert_eq!(seen.json()["title"], similar["title"]);
+        }
+        // Not applied silently: the row keeps its problem.
+        assert_eq!(row["status"], "error");
+        proposed.push(s["value"][0].as_str().unwrap().to_string());
+    }
+    assert_eq!(proposed, ["data-ondersteund-onderwijs", "innovatie"]);
+
+    let id = preview["id"].as_i64().unwrap();
+    let path = format!("/api/v1/imports/{id}/commit");
+    let commit = |body| api.api(Method::POST, &path, body);
+    let refused = commit(None).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = commit(Some(serde_json::json!({"accept_suggestions": false}))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = commit(Some(serde_json::json!({"accept_suggestions": true}))).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.json()["new"], 2);
+    let projects = app
+        .store()
+        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
+        .await
+        .unwrap();
+    let theme_of = |title: &str| {
+        projects
+            .items
+            .iter()
+            .find(|p| p.data.title.starts_with(title))
+            .map(|p| p.data.themes.clone())
+            .unwrap()
+    };
+    assert_eq!(theme_of("Vroegsignalering"), ["data-ondersteund-onderwijs"]);
+    assert_eq!(theme_of("Chatbots voor studentvragen"), ["innovatie"]);
+
+    // A row nothing in the network is like gets no suggestion and stays refused.
+    let nonsense = "Projectnaam;Fase\nXylofoonkwartet qwerty;idee\n";
+    let res = api
+        .upload("/api/v1/imports", "onzin.csv", nonsense.as_bytes())
+        .await
+        .json();
+    assert_eq!(res["rows"][0]["suggestions"], serde_json::json!([]));
+    let id = res["id"].as_i64().unwrap();
+    let refused = api
+        .api(
+            Method::POST,
+            &format!("/api/v1/imports/{id}/commit"),
+            Some(serde_json::json!({"accept_suggestions": true})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn the_import_page_proposes_themes_to_take_row_by_row_or_all_at_once() {
+    let app = TestApp::demo().await;
+    let s = app.login(IM_HORIZON).await;
+    let csrf = s.csrf().await;
+    let res = s
+        .upload_with(
+            "/projecten/importeren",
+            &[("csrf", &csrf), ("institution", "25LN")],
+            "zonder-thema.csv",
+            WITHOUT_THEMES.as_bytes(),
+        )
+        .await;
+    let href = res.location().to_string();
+    let page = s.get(&href).await;
+    assert!(page.shows("2 met een probleem"), "{}", page.body);
+    assert!(page.shows("Bij 2 rijen kan Stip het thema niet lezen"));
+    assert!(page.shows("Stip stelt ‘Data-ondersteund onderwijs’ voor"));
+    assert!(page.shows("<label for=\"f-thema_2\">Hoofdthema voor deze rij</label>"));
+    assert!(page.shows("<option value=\"innovatie\">Innovatie (voorstel)</option>"));
+    assert!(page.shows("Alle voorstellen overnemen"));
+    // Nothing is taken before the person chooses: no confirm button.
+    assert!(!page.shows(">Importeren</button>"));
+
+    // Row by row: row 2 gets another theme than proposed, row 3 nothing yet.
+    let one = s.get(&format!("{href}?thema_2=llo&rijen=alle")).await;
+    assert!(one.shows("1 nieuw"), "{}", one.body);
+    assert!(one.shows("1 met een probleem"));
+    assert!(one.shows("<option value=\"llo\" selected>"));
+
+    // All at once: the rest takes its proposal; the person's own choice stays.
+    let all = s
+        .get(&format!(
+            "{href}?thema_2=llo&voorstellen=overnemen&rijen=alle"
+        ))
+        .await;
+    assert!(all.shows("2 nieuw"), "{}", all.body);
+    assert!(all.shows("Thema ‘Innovatie’ overgenomen"));
+    assert!(all.shows("<input type=\"hidden\" name=\"thema_2\" value=\"llo\">"));
+    assert!(all.shows("<input type=\"hidden\" name=\"thema_3\" value=\"innovatie\">"));
+    let done = s
+        .post_form(
+            &format!("{href}/bevestigen"),
+            &[("thema_2", "llo"), ("thema_3", "innovatie")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let projects = app
+        .store()
+        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
+        .await
+        .unwrap();
+    let theme_of = |title: &str| {
+        projects
+            .items
+            .iter()
+            .find(|p| p.data.title.starts_with(title))
+            .map(|p| p.data.themes.clone())
+            .unwrap()
+    };
+    assert_eq!(theme_of("Vroegsignalering"), ["llo"]);
+    assert_eq!(theme_of("Chatbots voor studentvragen"), ["innovatie"]);
 }
 
 async fn a_file_with_problems_is_previewed_with_them_and_never_committed() {

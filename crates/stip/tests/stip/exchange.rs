@@ -440,3 +440,44 @@ async fn a_phase_the_file_lacks_is_given_once_for_every_row() {
         "{err}"
     );
 }
+
+/// A file without a theme column: each row is refused with the main theme Stip proposes from
+/// the projects like it, and `--accept-suggestions` takes those proposals.
+#[tokio::test]
+async fn rows_without_a_theme_take_the_proposed_one_only_when_asked() {
+    let db = TestDb::sqlite().await;
+    demo(&db, 30);
+    let dir = tempdir();
+    let file = dir.join("zonder-thema.csv");
+    std::fs::write(
+        &file,
+        "Projectnaam;Omschrijving;Fase\n\
+         Vroegsignalering van uitval met learning analytics;Een dashboard studiesucces met data over uitval;uitvoering\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let base = [
+        "import",
+        file,
+        "--institution",
+        "25LN",
+        "--database",
+        &db.url,
+    ];
+    let before = total(&db).await;
+    let (ok, out, err) = run(&[&base[..], &["--dry-run"]].concat());
+    assert!(!ok, "a row without a theme is refused: {out}");
+    assert!(
+        out.contains("Stip stelt ‘Data-ondersteund onderwijs’ voor"),
+        "{out}"
+    );
+    assert!(err.contains("rij 2"), "{err}");
+
+    let (ok, out, err) = run(&[&base[..], &["--accept-suggestions"]].concat());
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Thema ‘Data-ondersteund onderwijs’ overgenomen"),
+        "{out}"
+    );
+    assert_eq!(total(&db).await, before + 1);
+}
