@@ -10,7 +10,7 @@ use super::{
 use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
 use crate::ui::layout::{Chrome, render};
-use crate::ui::value::change_value;
+use crate::ui::value::{change_field, change_value};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
@@ -508,14 +508,6 @@ fn field_choices(viewer: &Viewer, criteria: &[(String, String)]) -> Vec<(String,
         .collect()
 }
 
-/// The name of a field that an import changes, as the project page names it.
-fn field_name(viewer: &Viewer, code: &str) -> String {
-    match code {
-        "external_id" => viewer.lang.t("import.page.external_id"),
-        other => viewer.lang.t(&format!("field.{other}")),
-    }
-}
-
 async fn preview_page(
     state: &AppState,
     viewer: &Viewer,
@@ -579,7 +571,7 @@ async fn preview_page(
             changes: row_changes(row, plan)
                 .iter()
                 .map(|change| ChangeView {
-                    field: field_name(viewer, &change.field),
+                    field: change_field(&c, &change.field),
                     old: change_value(&c, &lists, &change.field, &change.old),
                     new: change_value(&c, &lists, &change.field, &change.new),
                     poorer: is_poorer(change),

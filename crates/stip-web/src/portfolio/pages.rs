@@ -114,7 +114,7 @@ impl ShowPage {
     }
 
     fn field_name(&self, field: &str) -> String {
-        self.c.t(&format!("field.{field}"))
+        crate::ui::value::change_field(&self.c, field)
     }
 
     fn value(&self, field: &str, value: &HistoryValue) -> String {
@@ -334,7 +334,7 @@ impl FormPage {
         self.input.scores.get(code).cloned().unwrap_or_default()
     }
     fn field_name(&self, field: &str) -> String {
-        self.c.t(&format!("field.{field}"))
+        crate::ui::value::change_field(&self.c, field)
     }
 
     fn value(&self, field: &str, value: &HistoryValue) -> String {

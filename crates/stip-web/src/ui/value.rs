@@ -7,6 +7,16 @@ use crate::ui::layout::Chrome;
 use stip_core::number::Hundredths;
 use stip_core::portfolio::HistoryValue;
 
+/// The name of a field in the change history (and an import's changes), as the project page
+/// names it: the history's themes are all of them, the primary theme first.
+pub fn change_field(c: &Chrome, field: &str) -> String {
+    match field {
+        "themes" => c.t("field.all_themes"),
+        "external_id" => c.t("import.page.external_id"),
+        other => c.t(&format!("field.{other}")),
+    }
+}
+
 /// A value in the change history as the page shows it, in the reader's language: labels and
 /// names instead of codes, amounts and dates written as the reader writes them.
 pub fn change_value(c: &Chrome, lists: &Lists, field: &str, value: &HistoryValue) -> String {
