@@ -2,9 +2,9 @@
 //! and then committed in one transaction; any list view as XLSX, CSV or JSON.
 
 use super::{
-    MAX_UPLOAD, Refused, Unread, confirm, content_type, export_bytes, is_poorer, problem_message,
-    read_preview, read_upload, reason_text, row_changes, skip_text, status_code, stored_for,
-    suggestion_text,
+    FileToRead, MAX_UPLOAD, Refused, Unread, confirm, content_type, export_bytes, is_poorer,
+    problem_message, read_preview, read_upload, reason_text, row_changes, skip_text, status_code,
+    stored_for, suggestion_text,
 };
 use crate::auth::Viewer;
 use crate::http::error::{Problem, ProblemField};
@@ -601,28 +601,30 @@ pub async fn create(
         }
     };
     let options = import_options(themes, params.phase.as_deref(), false)?;
-    let preview = match read_preview(
+    let read = match read_preview(
         &state,
         &viewer,
-        (&name, &bytes),
+        FileToRead::uploaded(&name, &bytes),
         &institution,
         &mapping,
         &options,
     )
     .await?
     {
-        Ok(p) => p,
+        Ok(read) => read,
         Err(Unread::Busy) => return Ok(busy(viewer.lang)),
         Err(Unread::Because(message)) => return Ok(refused_file(viewer.lang, message)),
     };
-    let plan = state.store.plan_import(institution.id, &preview).await?;
+    let preview = &read.preview;
+    let plan = state.store.plan_import(institution.id, preview).await?;
     let user_id = viewer.user.as_ref().map(|u| u.id);
     let id = state
         .store
         .create_import(institution.id, user_id, &name, &bytes, &mapping, &plan)
         .await?;
+    state.readers.keep(id, read.contents.clone());
     let lists = state.lists().await?;
-    let json = preview_json(viewer.lang, &lists, id, brin, &name, &preview, &plan);
+    let json = preview_json(viewer.lang, &lists, id, brin, &name, preview, &plan);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/imports/{id}"))],

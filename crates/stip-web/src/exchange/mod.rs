@@ -18,7 +18,7 @@ use stip_core::exchange::content::Skip;
 use stip_core::exchange::preview::{ImportRow, PreviewError, Problem};
 use stip_core::exchange::preview::{Options, Preview};
 use stip_core::exchange::sheet::FileError;
-use stip_core::exchange::sheet::{self, Limits};
+use stip_core::exchange::sheet::{self, Contents, Limits};
 use stip_core::exchange::suggestion::Suggestion;
 use stip_core::exchange::write::{self, ExportRow};
 use stip_core::institution::Institution;
@@ -322,10 +322,17 @@ pub async fn read_upload(headers: &HeaderMap, body: Bytes) -> Upload {
 /// Reading uploaded files: a 19 MB workbook takes seconds and hundreds of MB to read, so each
 /// is read on a thread of its own (never on the threads that serve requests), and only a few
 /// at once; a request that gets no turn in time is answered 503 with `Retry-After`.
+///
+/// The last few files read are kept by their upload's id, as read: showing a preview again (a
+/// choice made, another filter, the confirmation) does not read the file again.
 pub struct Readers {
     turns: Arc<tokio::sync::Semaphore>,
     wait: std::time::Duration,
+    kept: std::sync::Mutex<std::collections::VecDeque<(i64, Arc<Contents>)>>,
 }
+
+/// How many read files are kept: a 15,000-row workbook is some 30 MB as read.
+const KEPT_FILES: usize = 2;
 
 /// How many files are read at once by default: memory stays within two files' worth.
 pub const READERS: usize = 2;
@@ -340,7 +347,24 @@ impl Readers {
         Readers {
             turns: Arc::new(tokio::sync::Semaphore::new(at_once)),
             wait,
+            kept: Default::default(),
         }
+    }
+
+    /// The contents of upload `id` as read before, if kept.
+    fn kept(&self, id: i64) -> Option<Arc<Contents>> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter().find(|(k, _)| *k == id).map(|(_, c)| c.clone())
+    }
+
+    /// Keeps the contents of upload `id`, dropping the oldest kept beyond [`KEPT_FILES`].
+    pub fn keep(&self, id: i64, contents: Arc<Contents>) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(k, _)| *k != id);
+        if kept.len() >= KEPT_FILES {
+            kept.pop_front();
+        }
+        kept.push_back((id, contents));
     }
 
     /// A turn to read a file, held until dropped; `None` when no turn came free in time.
@@ -371,37 +395,80 @@ pub enum Unread {
 pub async fn read_preview(
     state: &AppState,
     viewer: &Viewer,
-    (name, bytes): (&str, &[u8]),
+    file: FileToRead<'_>,
     institution: &Institution,
     mapping: &Mapping,
     options: &Options,
-) -> Result<Result<Preview, Unread>, stip_store::StoreError> {
+) -> Result<Result<Read, Unread>, stip_store::StoreError> {
     let lang = viewer.lang;
     let Some(turn) = state.readers.turn().await else {
         return Ok(Err(Unread::Busy));
     };
     let scope = stip_core::access::project_scope(&viewer.actor);
     let context = state.store.import_context(institution.id, scope).await?;
-    let (name, bytes) = (name.to_string(), bytes.to_vec());
+    let kept = file.id.and_then(|id| state.readers.kept(id));
+    // Only a file not read before is copied to be read.
+    let unread = match kept {
+        Some(_) => None,
+        None => Some((file.name.to_string(), file.bytes.to_vec())),
+    };
     let brin = institution.data.brin.to_string();
     let mapping = mapping.clone();
     let options = options.clone();
     let read = tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        let contents = match sheet::read(&name, &bytes, &Limits::default()) {
-            Ok(c) => c,
-            Err(e) => return Err(file_error(lang, &e)),
+        let contents = match (kept, unread) {
+            (Some(contents), _) => contents,
+            (None, Some((name, bytes))) => match sheet::read(&name, &bytes, &Limits::default()) {
+                Ok(c) => Arc::new(c),
+                Err(e) => return Err(file_error(lang, &e)),
+            },
+            (None, None) => unreachable!("a file not kept is read"),
         };
-        // The bytes are read: their memory is free before the rows are made.
-        drop(bytes);
-        context
+        let preview = context
             .preview(&contents, &brin, &mapping, &options)
-            .map_err(|e| preview_error(lang, &e))
+            .map_err(|e| preview_error(lang, &e))?;
+        Ok(Read { preview, contents })
     })
     .await
     // The reader guards itself against panics; a task that ends otherwise is a damaged file.
     .unwrap_or_else(|_| Err(file_error(lang, &FileError::Damaged)));
+    if let (Ok(read), Some(id)) = (&read, file.id) {
+        state.readers.keep(id, read.contents.clone());
+    }
     Ok(read.map_err(Unread::Because))
+}
+
+/// A file to read into a preview: its name and bytes, and the upload it is (once stored), by
+/// which it is kept as read.
+pub struct FileToRead<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+    pub id: Option<i64>,
+}
+
+impl<'a> FileToRead<'a> {
+    pub fn uploaded(name: &'a str, bytes: &'a [u8]) -> Self {
+        FileToRead {
+            name,
+            bytes,
+            id: None,
+        }
+    }
+
+    pub fn stored(stored: &'a StoredImport) -> Self {
+        FileToRead {
+            name: &stored.file_name,
+            bytes: &stored.file,
+            id: Some(stored.id),
+        }
+    }
+}
+
+/// A file read: its rows as projects, and its contents as read (to keep once it is stored).
+pub struct Read {
+    pub preview: Preview,
+    pub contents: Arc<Contents>,
 }
 
 /// An uploaded file and its institution, if `viewer` may import into it. One they may not is
@@ -494,10 +561,10 @@ pub async fn confirm(
         return Ok(Err(Refused::Already));
     }
     let lang = viewer.lang;
-    let file = (stored.file_name.as_str(), stored.file.as_slice());
+    let file = FileToRead::stored(stored);
     let preview =
         match read_preview(state, viewer, file, institution, &stored.mapping, options).await? {
-            Ok(p) => p,
+            Ok(read) => read.preview,
             Err(Unread::Busy) => return Ok(Err(Refused::Busy)),
             Err(Unread::Because(message)) => return Ok(Err(Refused::Unreadable(message))),
         };
@@ -535,4 +602,39 @@ pub fn content_type(format: &str) -> Option<&'static str> {
         "json" => "application/json",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stip_core::exchange::sheet::{Cell, Row, Sheet};
+
+    fn contents(title: &str) -> Arc<Contents> {
+        Arc::new(Contents::Sheets(vec![Sheet {
+            name: String::new(),
+            rows: vec![Row {
+                number: 1,
+                cells: vec![Cell::Text(title.into())],
+            }],
+        }]))
+    }
+
+    #[test]
+    fn the_last_files_read_are_kept_by_their_upload() {
+        let readers = Readers::default();
+        assert!(readers.kept(1).is_none());
+        readers.keep(1, contents("een"));
+        readers.keep(2, contents("twee"));
+        assert_eq!(readers.kept(1), Some(contents("een")));
+        // A third file makes room by dropping the oldest.
+        readers.keep(3, contents("drie"));
+        assert!(readers.kept(1).is_none());
+        assert_eq!(readers.kept(2), Some(contents("twee")));
+        assert_eq!(readers.kept(3), Some(contents("drie")));
+        // Kept again, a file is the newest.
+        readers.keep(2, contents("twee"));
+        readers.keep(4, contents("vier"));
+        assert!(readers.kept(3).is_none());
+        assert!(readers.kept(2).is_some());
+    }
 }

@@ -4,8 +4,8 @@
 
 use super::api::{ImportCountsJson, counts};
 use super::{
-    MAX_UPLOAD, Refused, Unread, content_type, export_bytes, is_poorer, problem_line, read_preview,
-    read_upload, reason_text, row_changes, skip_text, suggestion_text,
+    FileToRead, MAX_UPLOAD, Refused, Unread, content_type, export_bytes, is_poorer, problem_line,
+    read_preview, read_upload, reason_text, row_changes, skip_text, suggestion_text,
 };
 use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
@@ -164,17 +164,17 @@ async fn upload(
     let mapping = state.store.import_mapping(institution.id).await?;
     let brin = &institution.data.brin;
     // A file Stip cannot read is said at once, on the form it was chosen on.
-    let preview = match read_preview(
+    let read = match read_preview(
         &state,
         &viewer,
-        (&name, &bytes),
+        FileToRead::uploaded(&name, &bytes),
         institution,
         &mapping,
         &Options::default(),
     )
     .await?
     {
-        Ok(preview) => preview,
+        Ok(read) => read,
         Err(unread) => {
             let (status, message) = match unread {
                 Unread::Busy => (
@@ -197,12 +197,16 @@ async fn upload(
             return Ok(res);
         }
     };
-    let plan = state.store.plan_import(institution.id, &preview).await?;
+    let plan = state
+        .store
+        .plan_import(institution.id, &read.preview)
+        .await?;
     let user_id = viewer.user.as_ref().map(|u| u.id);
     let id = state
         .store
         .create_import(institution.id, user_id, &name, &bytes, &mapping, &plan)
         .await?;
+    state.readers.keep(id, read.contents);
     Ok(Redirect::to(&format!("/projecten/importeren/{id}")).into_response())
 }
 
@@ -521,14 +525,14 @@ async fn preview_page(
     let read = read_preview(
         state,
         viewer,
-        (&stored.file_name, &stored.file),
+        FileToRead::stored(stored),
         institution,
         &stored.mapping,
         &asked.options(),
     )
     .await?;
     let (preview, file_error) = match read {
-        Ok(p) => (p, None),
+        Ok(read) => (read.preview, None),
         Err(Unread::Busy) => return Ok(Err(Busy)),
         Err(Unread::Because(message)) => (Preview::default(), Some(message)),
     };
