@@ -454,3 +454,87 @@ fn a_mora_column_is_read_by_the_names_of_the_areas() {
         );
     }
 }
+
+/// An export names the codes of themes, drivers and MORA areas beside them: the codes go in the
+/// code columns, the names in their own, and an import reads the codes and leaves the names
+/// (or reads the names when a file kept only those).
+#[test]
+fn an_export_writes_codes_in_code_columns_and_names_beside_them() {
+    use stip_core::exchange::columns::Reason;
+    use stip_core::exchange::write::{ExportRow, csv};
+    let mut data = stip_core::demo::generate(1, 1, 1).projects.remove(0).data;
+    data.themes = vec!["llo".into(), "innovatie".into()];
+    data.mora_areas = vec!["bedrijfsvoering-hrm".into(), "uitstroom".into()];
+    data.drivers = Vec::new();
+    let row = ExportRow {
+        institution_brin: "25LN",
+        institution_name: "Horizon College",
+        external_id: None,
+        data: &data,
+    };
+    let bytes = csv(&[row], &pairs());
+    let contents = sheet::read("export.csv", &bytes, &Limits::default()).unwrap();
+    let Contents::Sheets(sheets) = &contents else {
+        panic!("a CSV is a sheet");
+    };
+    let cell = |header: &str| {
+        let at = sheets[0].rows[0]
+            .cells
+            .iter()
+            .position(|c| c.text() == header)
+            .unwrap_or_else(|| panic!("no column {header}"));
+        sheets[0].rows[1].cell(at).text()
+    };
+    assert_eq!(cell("Thema's"), "llo; innovatie");
+    assert_eq!(
+        cell("Thema's (namen)"),
+        "Leven lang ontwikkelen (LLO); Innovatie"
+    );
+    assert_eq!(
+        cell("MORA-procesgebieden"),
+        "bedrijfsvoering-hrm; uitstroom"
+    );
+    assert_eq!(cell("MORA-procesgebieden (namen)"), "HRM; Uitstroom");
+    assert_eq!(cell("Instelling"), "Horizon College");
+
+    let got = preview(
+        &contents,
+        "25LN",
+        &lists(),
+        &Mapping::new(),
+        &Existing::default(),
+    )
+    .unwrap();
+    let read = got.rows[0].outcome.as_ref().unwrap();
+    assert_eq!(read.themes, ["llo", "innovatie"]);
+    assert_eq!(read.mora_areas, ["bedrijfsvoering-hrm", "uitstroom"]);
+    let header = got.header.unwrap();
+    for names in [
+        "Instelling",
+        "Thema's (namen)",
+        "MORA-procesgebieden (namen)",
+    ] {
+        let column = header.columns.iter().find(|c| c.name == names).unwrap();
+        assert_eq!(
+            (&column.field, &column.reason),
+            (&None, &Reason::Names),
+            "{names}"
+        );
+    }
+
+    // A file that kept only the names is read by them.
+    let csv = "Titel;Fase;Thema's (namen)\nRoosters;idee;\"Innovatie; LLO\"\n";
+    let contents = sheet::read("namen.csv", csv.as_bytes(), &Limits::default()).unwrap();
+    let got = preview(
+        &contents,
+        "25LN",
+        &lists(),
+        &Mapping::new(),
+        &Existing::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        got.rows[0].outcome.as_ref().unwrap().themes,
+        ["innovatie", "llo"]
+    );
+}

@@ -317,6 +317,9 @@ pub enum Reason {
     Content { matching: usize, values: usize },
     /// Another column already holds the field.
     Taken,
+    /// The names beside a column of codes, as an export writes them ("Thema's (namen)",
+    /// "Instelling" beside "BRIN"): the codes are read.
+    Names,
     /// Neither its header nor its values say what it holds: it is not read.
     Unknown,
 }
@@ -398,6 +401,22 @@ pub fn fill_examples(header: &mut Header, rows: &[&Row]) {
     }
 }
 
+/// The column an export writes beside the column of `field` with the names of its codes.
+pub fn names_header(field: &Field) -> String {
+    match field {
+        Field::Institution => "Instelling".into(),
+        f => format!("{} (namen)", f.dutch("")),
+    }
+}
+
+/// The fields whose codes an export also writes as names, in a column of their own.
+pub const NAMED: &[Field] = &[
+    Field::Institution,
+    Field::Themes,
+    Field::Drivers,
+    Field::MoraAreas,
+];
+
 fn header_of(row: &Row, criteria: &Criteria, mapping: &Mapping) -> Header {
     let mut header = Header {
         row: row.number,
@@ -414,11 +433,27 @@ fn header_of(row: &Row, criteria: &Criteria, mapping: &Mapping) -> Header {
         match mapping.get(&name) {
             Some(Some(chosen)) => header.assign(i, chosen.clone(), Reason::Chosen),
             Some(None) => header.columns[i].reason = Reason::Chosen,
+            None if NAMED.iter().any(|f| names_header(f) == name.trim()) => {
+                header.columns[i].reason = Reason::Names;
+            }
             None => {
                 if let Some(field) = recognise(&name, criteria) {
                     header.assign(i, field, Reason::Header);
                 }
             }
+        }
+    }
+    // Names without their codes are read: a theme is read by its name as well as its code.
+    for i in 0..header.columns.len() {
+        let column = &header.columns[i];
+        let Some(field) = NAMED
+            .iter()
+            .find(|f| column.reason == Reason::Names && names_header(f) == column.name.trim())
+        else {
+            continue;
+        };
+        if *field != Field::Institution && header.column_of(field).is_none() {
+            header.assign(i, field.clone(), Reason::Header);
         }
     }
     header

@@ -2,7 +2,7 @@
 //! euros), CSV as Dutch Excel opens it (`;`, UTF-8 with BOM), and the JSON format. The columns
 //! are the standard's Dutch headers, so an export reads back in as it is.
 
-use super::columns::{FIELDS, Field};
+use super::columns::{FIELDS, Field, NAMED, names_header};
 use super::{Document, ExchangeProject, FORMAT, ReferencePairs, VERSION};
 use crate::number::Hundredths;
 use crate::portfolio::{Character, EffortUnit, Horizon, Phase, ProjectData, Status, Visibility};
@@ -29,24 +29,32 @@ impl<'a> From<&'a crate::portfolio::Project> for ExportRow<'a> {
     }
 }
 
+/// A column of an export: a field of the standard (codes for the reference lists), or the
+/// names of a field's codes, beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportColumn {
+    Field(Field),
+    Names(Field),
+}
+
 /// The columns of an export: BRIN and institution name, then every field in the standard's
-/// order, a score column per criterion after the drivers. `criteria` are `(code, name)`.
-pub fn columns(criteria: &[(String, String)]) -> Vec<(Option<Field>, String)> {
-    let mut columns = vec![
-        (Some(Field::Institution), "BRIN".to_string()),
-        (None, "Instelling".to_string()),
-    ];
+/// order, a score column per criterion after the drivers; the themes, drivers and MORA areas
+/// as codes, each followed by their names. `criteria` are `(code, name)`.
+pub fn columns(criteria: &[(String, String)]) -> Vec<(ExportColumn, String)> {
+    let mut columns = Vec::new();
     for (field, _, nl, ..) in FIELDS {
-        match field {
-            Field::Institution | Field::PrimaryTheme => {}
-            Field::Drivers => {
-                columns.push((Some(Field::Drivers), nl.to_string()));
-                for (code, name) in criteria {
-                    let f = Field::Score(code.clone());
-                    columns.push((Some(f.clone()), f.dutch(name)));
-                }
+        if *field == Field::PrimaryTheme {
+            continue;
+        }
+        columns.push((ExportColumn::Field(field.clone()), nl.to_string()));
+        if NAMED.contains(field) {
+            columns.push((ExportColumn::Names(field.clone()), names_header(field)));
+        }
+        if *field == Field::Drivers {
+            for (code, name) in criteria {
+                let f = Field::Score(code.clone());
+                columns.push((ExportColumn::Field(f.clone()), f.dutch(name)));
             }
-            f => columns.push((Some(f.clone()), nl.to_string())),
         }
     }
     columns
@@ -60,13 +68,29 @@ enum Value {
     Number(f64),
 }
 
-/// A value as one cell; MORA areas by name (`lists`), the architecture's own words, which an
-/// import reads back as readily as codes.
-fn value(row: &ExportRow<'_>, field: Option<&Field>, lists: &ReferencePairs) -> Value {
+/// A value as one cell: codes in a field's column, their names (`lists`) in a names column.
+fn value(row: &ExportRow<'_>, column: &ExportColumn, lists: &ReferencePairs) -> Value {
     let d = row.data;
     let text = |s: &str| Value::Text(s.to_string());
-    let Some(field) = field else {
-        return text(row.institution_name);
+    let names = |codes: &[String], list: &[(String, String)]| {
+        Value::Text(
+            codes
+                .iter()
+                .map(|code| {
+                    list.iter()
+                        .find(|(c, _)| c == code)
+                        .map_or(code.as_str(), |(_, name)| name.as_str())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    };
+    let field = match column {
+        ExportColumn::Field(field) => field,
+        ExportColumn::Names(Field::Themes) => return names(&d.themes, &lists.themes),
+        ExportColumn::Names(Field::Drivers) => return names(&d.drivers, &lists.drivers),
+        ExportColumn::Names(Field::MoraAreas) => return names(&d.mora_areas, &lists.mora_areas),
+        ExportColumn::Names(_) => return text(row.institution_name),
     };
     match field {
         Field::Institution => text(row.institution_brin),
@@ -101,19 +125,7 @@ fn value(row: &ExportRow<'_>, field: Option<&Field>, lists: &ReferencePairs) -> 
         Field::Themes => Value::Text(d.themes.join("; ")),
         Field::PrimaryTheme => text(d.primary_theme().unwrap_or_default()),
         Field::Drivers => Value::Text(d.drivers.join("; ")),
-        Field::MoraAreas => Value::Text(
-            d.mora_areas
-                .iter()
-                .map(|code| {
-                    lists
-                        .mora_areas
-                        .iter()
-                        .find(|(c, _)| c == code)
-                        .map_or(code.as_str(), |(_, name)| name.as_str())
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
+        Field::MoraAreas => Value::Text(d.mora_areas.join("; ")),
         Field::Score(code) => d
             .scores
             .get(code)
@@ -137,7 +149,7 @@ pub fn csv(rows: &[ExportRow<'_>], lists: &ReferencePairs) -> Vec<u8> {
             .map(|row| {
                 columns
                     .iter()
-                    .map(|(f, _)| match value(row, f.as_ref(), lists) {
+                    .map(|(column, _)| match value(row, column, lists) {
                         Value::Text(t) => Cell::Text(t),
                         Value::Date(d) => Cell::Text(d.to_string()),
                         Value::Euro(h) => Cell::Number(h.as_f64()),
@@ -184,15 +196,16 @@ pub fn xlsx(rows: &[ExportRow<'_>], lists: &ReferencePairs) -> Result<Vec<u8>, X
             "Titel" | "Samenvatting" | "Beschrijving" | "Beoogd resultaat"
             | "Toelichting status" | "Casusbeschrijving" => 40.0,
             "Thema's" | "MORA-procesgebieden" | "Beleidsdrijvers" | "Links" | "Instelling" => 30.0,
+            _ if h.ends_with("(namen)") => 40.0,
             _ => (h.chars().count() as f64 + 2.0).max(12.0),
         };
         sheet.set_column_width(c, width)?;
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
-        for (c, (f, _)) in columns.iter().enumerate() {
+        for (c, (column, _)) in columns.iter().enumerate() {
             let c = c as u16;
-            match value(row, f.as_ref(), lists) {
+            match value(row, column, lists) {
                 Value::Text(t) if t.is_empty() => {}
                 Value::Text(t) if t.contains('\n') => {
                     sheet.write_string_with_format(r, c, &t, &wrap)?;
@@ -224,7 +237,7 @@ pub fn xlsx(rows: &[ExportRow<'_>], lists: &ReferencePairs) -> Result<Vec<u8>, X
 /// The "Toelichting" sheet: what every column holds and which values it takes.
 fn explanation(
     sheet: &mut rust_xlsxwriter::Worksheet,
-    columns: &[(Option<Field>, String)],
+    columns: &[(ExportColumn, String)],
     lists: &ReferencePairs,
 ) -> Result<(), XlsxError> {
     sheet.set_name("Toelichting")?;
@@ -234,8 +247,15 @@ fn explanation(
     sheet.set_column_width(1, 90.0)?;
     sheet.write_string_with_format(0, 0, "Kolom", &bold)?;
     sheet.write_string_with_format(0, 1, "Wat erin staat en welke waarden", &bold)?;
-    for (r, (field, header)) in columns.iter().enumerate() {
-        let text = describe(field.as_ref(), lists);
+    for (r, (column, header)) in columns.iter().enumerate() {
+        let text = match column {
+            ExportColumn::Field(field) => describe(Some(field), lists),
+            ExportColumn::Names(Field::Institution) => describe(None, lists),
+            ExportColumn::Names(field) => format!(
+                "De namen bij de codes in de kolom {}; alleen ter informatie, wordt bij inlezen niet gebruikt.",
+                field.dutch("")
+            ),
+        };
         sheet.write_string(r as u32 + 1, 0, header)?;
         sheet.write_string_with_format(r as u32 + 1, 1, &text, &wrap)?;
     }
@@ -277,7 +297,7 @@ pub fn describe(field: Option<&Field>, lists: &ReferencePairs) -> String {
         Field::PerspectiveStrategicOperational => "Leeg of 1 tot en met 5: 1 = strategisch … 5 = operationeel.".into(),
         Field::PerspectiveIctBusiness => "Leeg of 1 tot en met 5: 1 = ICT … 5 = business.".into(),
         Field::Themes | Field::PrimaryTheme => format!("Verplicht. Eén of meer thema's, gescheiden door ';', het hoofdthema eerst; code of naam: {}.", listed(&lists.themes)),
-        Field::MoraAreas => format!("Nul of meer procesgebieden van de MORA (MBO Referentie Architectuur), gescheiden door ';'; naam of code: {}. Kies een hoofdgebied (zoals bedrijfsvoering) of een deelgebied ervan (zoals bedrijfsvoering-hrm).", listed(&lists.mora_areas)),
+        Field::MoraAreas => format!("Nul of meer procesgebieden van de MORA (MBO Referentie Architectuur), gescheiden door ';'; code of naam: {}. Kies een hoofdgebied (zoals bedrijfsvoering) of een deelgebied ervan (zoals bedrijfsvoering-hrm).", listed(&lists.mora_areas)),
         Field::Drivers => format!("Nul of meer beleidsdrijvers, gescheiden door ';'; code of naam: {}.", listed(&lists.drivers)),
         Field::Score(_) => "Leeg of een score van 1 tot en met 5 (5 is altijd het beste).".into(),
         Field::Visibility => format!("Een van: {} (standaard netwerk).", codes(Visibility::ALL.iter().map(|p| p.code()).collect())),

@@ -156,7 +156,8 @@ pub struct ColumnJson {
 pub struct ColumnReasonJson {
     /// `chosen` (by a person, now or at the last import), `header` (its header names the
     /// field), `content` (its values are of the field's kind), `taken` (an earlier column
-    /// holds the field) or `unknown` (not recognised: not read).
+    /// holds the field), `names` (the names beside a column of codes, as an export writes
+    /// them: the codes are read) or `unknown` (not recognised: not read).
     #[schema(example = "content")]
     pub by: &'static str,
     /// For `content`: how many of the values are of the field's kind …
@@ -512,6 +513,7 @@ fn preview_json(
                         Reason::Header => "header",
                         Reason::Content { .. } => "content",
                         Reason::Taken => "taken",
+                        Reason::Names => "names",
                         Reason::Unknown => "unknown",
                     },
                     matching: match c.reason {

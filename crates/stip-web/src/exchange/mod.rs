@@ -72,6 +72,7 @@ pub fn reason_text(lang: Lang, column: &Column) -> String {
             ],
         ),
         Reason::Taken => lang.t("import.reason.taken"),
+        Reason::Names => lang.t("import.reason.names"),
         Reason::Unknown => lang.t("import.reason.unknown"),
     }
 }

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use std::collections::BTreeMap;
 use stip_core::access::Action;
-use stip_core::exchange::columns::{FIELDS, Field, Mapping};
+use stip_core::exchange::columns::{FIELDS, Field, Mapping, Reason};
 use stip_core::exchange::preview::{Options, Preview, ThemesMode};
 use stip_core::institution::{BrinCode, Institution};
 use stip_core::portfolio::Phase;
@@ -636,7 +636,9 @@ async fn preview_page(
                 header: column.name.clone(),
                 field: column.field.as_ref().map(Field::code).unwrap_or_default(),
                 reason: reason_text(c.lang, column),
-                unread: column.field.is_none() && !column.examples.is_empty(),
+                unread: column.field.is_none()
+                    && column.reason != Reason::Names
+                    && !column.examples.is_empty(),
                 examples: column
                     .examples
                     .iter()
