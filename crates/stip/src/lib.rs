@@ -339,10 +339,16 @@ pub async fn main() -> Result<()> {
             let meeting = demo::meeting(&store, survey).await?;
             demo::workshop(&store, meeting).await?;
             demo::positions(&store).await?;
+            let projects = match projects_per_institution {
+                1 => "1 project".to_string(),
+                n => format!("{n} projecten"),
+            };
+            let loaded = match institutions {
+                1 => format!("1 instelling met {projects}"),
+                n => format!("{n} instellingen met elk {projects}"),
+            };
             println!(
-                "Demogegevens geladen: {} instellingen met elk {} projecten, in {:.1} s.",
-                institutions,
-                projects_per_institution,
+                "Demogegevens geladen: {loaded}, in {:.1} s.",
                 started.elapsed().as_secs_f64()
             );
             print_accounts();

@@ -35,6 +35,28 @@ async fn fresh_sqlite() -> TestDb {
     TestDb::sqlite().await
 }
 
+/// A demo of one institution (as the benchmark's import source is made) has no Horizon
+/// College for the demo meeting's case, and loads all the same.
+#[tokio::test]
+async fn a_demo_of_one_institution_loads() {
+    let db = fresh_sqlite().await;
+    let (ok, out, err) = run(
+        &[
+            "demo",
+            "--database",
+            &db.url,
+            "--institutions",
+            "1",
+            "--projects-per-institution",
+            "3",
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("1 instelling met 3 projecten"), "{out}");
+    assert_eq!(db.store.institutions().await.unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn demo_loads_the_seed_institutions_and_prints_the_accounts() {
     let db = fresh_sqlite().await;
