@@ -73,3 +73,38 @@ test('problems are named by row and column, a column can be left out, and the pa
   await stip.click(page.getByRole('button', { name: 'Importeren', exact: true }));
   await expect(page.getByRole('status').filter({ hasText: 'Geïmporteerd' })).toContainText('2 nieuw');
 });
+
+test('a row without a theme gets a proposal, taken for one row with the keyboard or for all, never by itself', async ({ stip, page }) => {
+  const analytics = uniqueTitle('Vroegsignalering van uitval met learning analytics');
+  const chatbot = uniqueTitle('Chatbots voor studentvragen en AI-toepassingen');
+  await stip.login('horizon');
+  await stip.visit('/projecten/importeren');
+  const lines = ['Projectnaam;Omschrijving;Fase',
+    `${analytics};Een dashboard studiesucces met data over uitval;uitvoering`,
+    `${chatbot};Een innovatielab voor slimme leeromgevingen;idee`];
+  await page.getByLabel('Bestand', { exact: true }).setInputFiles(
+    { name: 'zonder-thema.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n') + '\r\n', 'utf8') });
+  await stip.click(page.getByRole('button', { name: 'Bestand bekijken' }));
+  await expect(page.getByText('Bij 2 rijen kan Stip het thema niet lezen')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Importeren', exact: true })).toHaveCount(0);
+
+  // One row by keyboard: the select is named, its description is the proposal and why.
+  const first = page.getByRole('combobox', { name: 'Hoofdthema voor deze rij' }).first();
+  await expect(first).toHaveAccessibleDescription(/Stip stelt ‘Data-ondersteund onderwijs’ voor/);
+  await first.selectOption({ label: 'Data-ondersteund onderwijs (voorstel)' });
+  await first.focus();
+  await tabTo(page, page.getByRole('button', { name: 'Toepassen', exact: true }).first());
+  await stip.press('Enter');
+  await expect(page.getByRole('link', { name: '1 nieuw' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '1 met een probleem' })).toBeVisible();
+
+  // The rest all at once; the page fits a phone.
+  await stip.click(page.getByRole('button', { name: 'Alle voorstellen overnemen' }));
+  await expect(page.getByRole('link', { name: '2 nieuw' })).toBeVisible();
+  await expect(page.getByText('Thema ‘Innovatie’ overgenomen')).toBeVisible();
+  await page.setViewportSize({ width: 375, height: 740 });
+  await expectNoHorizontalScroll(page, 'the preview with proposals at 375px');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await stip.click(page.getByRole('button', { name: 'Importeren', exact: true }));
+  await expect(page.getByRole('status').filter({ hasText: 'Geïmporteerd' })).toContainText('2 nieuw');
+});
