@@ -23,6 +23,10 @@ pub struct Problem {
     pub field: String,
     pub code: ErrorCode,
     pub value: String,
+    /// Whether the file has the column: a required field without one is refused as missing
+    /// from the file, not as a cell left empty.
+    #[serde(skip)]
+    pub in_file: bool,
 }
 
 /// One row of the file and what it becomes.
@@ -296,6 +300,7 @@ fn mark_duplicates(preview: &mut Preview, lists: &Lists) {
                 .into(),
                 code: ErrorCode::DuplicateRow { first: *first },
                 value,
+                in_file: true,
             };
             match &mut row.outcome {
                 Ok(_) => row.outcome = Err(vec![problem]),
@@ -355,6 +360,7 @@ fn from_row(
                         field: "institution".into(),
                         code: ErrorCode::OtherInstitution,
                         value: text,
+                        in_file: true,
                     });
                 }
             }
@@ -421,6 +427,7 @@ fn from_row(
                     field: "shareable".into(),
                     code: ErrorCode::InvalidChoice,
                     value: text,
+                    in_file: true,
                 }),
             },
             Field::CaseSummary => input.case_summary = text,
@@ -459,7 +466,7 @@ fn from_row(
             None => (None, lists.header_of(&field)),
         };
         let value = i.map(|i| row.cell(i).text()).unwrap_or_default();
-        Some((column, value))
+        Some((column, value, i.is_some()))
     });
     ImportRow {
         row: row.number,
@@ -491,7 +498,7 @@ fn parse(
     input: &ProjectInput,
     lists: &Lists,
     mut problems: Vec<Problem>,
-    locate: impl Fn(&str) -> Option<(String, String)>,
+    locate: impl Fn(&str) -> Option<(String, String, bool)>,
 ) -> Result<ProjectData, Vec<Problem>> {
     fn strs(v: &[String]) -> Vec<&str> {
         v.iter().map(String::as_str).collect()
@@ -513,13 +520,14 @@ fn parse(
         Ok(_) => Err(problems),
         Err(invalid) => {
             for e in invalid.0 {
-                let (column, value) =
-                    locate(&e.field).unwrap_or_else(|| (e.field.clone(), String::new()));
+                let (column, value, in_file) =
+                    locate(&e.field).unwrap_or_else(|| (e.field.clone(), String::new(), true));
                 problems.push(Problem {
                     column,
                     field: e.field,
                     code: e.code,
                     value,
+                    in_file,
                 });
             }
             Err(problems)
@@ -557,6 +565,7 @@ fn from_document(
                     field: "institution".into(),
                     code: ErrorCode::OtherInstitution,
                     value: p.institution.clone(),
+                    in_file: true,
                 });
             }
             let mut input = input_of(p);
@@ -567,7 +576,7 @@ fn from_document(
                     "primary_theme" => "themes".to_string(),
                     f => f.replace("score_", "scores."),
                 };
-                Some((column, String::new()))
+                Some((column, String::new(), true))
             });
             // A document has every field: it replaces a matched project whole.
             let external_id = p.external_id.clone().filter(|x| !x.trim().is_empty());

@@ -37,10 +37,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
     api::routes().merge(pages::routes().into())
 }
 
-/// "rij 14, kolom 'Startdatum': '31-02-2021' is geen datum; …"
+/// "rij 14, kolom 'Startdatum': '31-02-2021' is geen datum; …", or for a field the file has
+/// no column for "rij 2 (je bestand heeft geen kolom 'Thema's'): Kies een hoofdthema."
 pub fn problem_line(lang: Lang, row: usize, p: &Problem) -> String {
     lang.t_with(
-        "import.line",
+        if p.in_file {
+            "import.line"
+        } else {
+            "import.line_without_column"
+        },
         &[
             ("row", &row.to_string()),
             ("column", &p.column),

@@ -486,6 +486,8 @@ async fn the_import_page_proposes_themes_to_take_row_by_row_or_all_at_once() {
     let page = s.get(&href).await;
     assert!(page.shows("2 met een probleem"), "{}", page.body);
     assert!(page.shows("Bij 2 rijen kan Stip het thema niet lezen"));
+    // A field the file has no column for is said so, not as an empty cell.
+    assert!(page.shows("rij 2 (je bestand heeft geen kolom 'Thema's'): Kies een hoofdthema."));
     assert!(page.shows("Stip stelt ‘Data-ondersteund onderwijs’ voor"));
     assert!(page.shows("<label for=\"f-thema_2\">Hoofdthema voor deze rij</label>"));
     assert!(page.shows("<option value=\"innovatie\">Innovatie (voorstel)</option>"));
