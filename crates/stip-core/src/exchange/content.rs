@@ -3,7 +3,7 @@
 //! MORA areas, dates and amounts. And which rows are no project at all: totals, a header
 //! repeated further down, a section's heading.
 
-use super::columns::{Column, Field, Header, Reason};
+use super::columns::{Field, Header, Reason};
 use super::lists::Lists;
 use super::sheet::{Cell, Row};
 use super::values;
@@ -29,7 +29,8 @@ const KINDS: &[Field] = &[
 /// its values in `rows` (the sheet's projects) are of, when four in five of them are.
 pub(super) fn recognise_by_content(rows: &[&Row], header: &mut Header, lists: &Lists) {
     for i in 0..header.columns.len() {
-        if header.columns[i].field.is_some() || header.columns[i].reason == Reason::Chosen {
+        let column = &header.columns[i];
+        if column.field.is_some() || matches!(column.reason, Reason::Chosen | Reason::Names) {
             continue;
         }
         let cells: Vec<&Cell> = rows
@@ -113,52 +114,70 @@ const TOTAL_WORDS: &[&str] = &[
     "som",
 ];
 
-/// Whether `row` is no project, and why.
-pub(super) fn skip(row: &Row, header: &Header) -> Option<SkippedRow> {
-    let filled: Vec<(usize, String)> = row
-        .cells
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.is_empty())
-        .map(|(i, c)| (i, c.text()))
-        .collect();
-    let (first_at, first) = filled.first()?.clone();
-    let title_at = header.column_of(&Field::Title);
-    let word = |t: &str| {
-        t.split(|c: char| !c.is_alphanumeric())
-            .find(|w| !w.is_empty())
-            .map(values::normalise)
-            .unwrap_or_default()
-    };
-    let title_text = title_at.map(|i| row.cell(i).text()).unwrap_or_default();
-    let why = if TOTAL_WORDS.contains(&word(&first).as_str())
-        && (title_at.is_none_or(|t| t == first_at) || title_text.trim().is_empty())
-        || TOTAL_WORDS.contains(&word(&title_text).as_str())
-    {
-        Skip::Total
-    } else if repeats_header(&filled, &header.columns) {
-        Skip::RepeatedHeader
-    } else if filled.len() == 1 && title_at.is_some_and(|t| t != first_at) {
-        Skip::Section
-    } else {
-        return None;
-    };
-    Some(SkippedRow {
-        row: row.number,
-        why,
-        text: first,
-    })
+/// Which rows are no project, judged against a sheet's header (its names normalised once: a
+/// long sheet asks for every row).
+pub(super) struct RowsToSkip {
+    title_at: Option<usize>,
+    /// Each column's header, normalised; empty for a column without one.
+    headers: Vec<String>,
 }
 
-/// Half or more of the filled cells are their column's header.
-fn repeats_header(filled: &[(usize, String)], columns: &[Column]) -> bool {
-    let same = filled
-        .iter()
-        .filter(|(i, t)| {
-            columns.get(*i).is_some_and(|c| {
-                !c.name.trim().is_empty() && values::normalise(&c.name) == values::normalise(t)
-            })
+impl RowsToSkip {
+    pub(super) fn new(header: &Header) -> RowsToSkip {
+        RowsToSkip {
+            title_at: header.column_of(&Field::Title),
+            headers: header
+                .columns
+                .iter()
+                .map(|c| values::normalise(&c.name))
+                .collect(),
+        }
+    }
+
+    /// Whether `row` is no project, and why.
+    pub(super) fn check(&self, row: &Row) -> Option<SkippedRow> {
+        let filled = || row.cells.iter().enumerate().filter(|(_, c)| !c.is_empty());
+        let (first_at, first_cell) = filled().next()?;
+        let first = first_cell.text();
+        let title_at = self.title_at;
+        let word = |t: &str| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+                .map(values::normalise)
+                .unwrap_or_default()
+        };
+        let title_text = title_at.map(|i| row.cell(i).text()).unwrap_or_default();
+        let count = filled().count();
+        let why = if TOTAL_WORDS.contains(&word(&first).as_str())
+            && (title_at.is_none_or(|t| t == first_at) || title_text.trim().is_empty())
+            || TOTAL_WORDS.contains(&word(&title_text).as_str())
+        {
+            Skip::Total
+        } else if count >= 2 && filled().filter(|(i, c)| self.is_header(*i, c)).count() * 2 >= count
+        {
+            // Half or more of the filled cells are their column's header.
+            Skip::RepeatedHeader
+        } else if count == 1 && title_at.is_some_and(|t| t != first_at) {
+            Skip::Section
+        } else {
+            return None;
+        };
+        Some(SkippedRow {
+            row: row.number,
+            why,
+            text: first,
         })
-        .count();
-    filled.len() >= 2 && same * 2 >= filled.len()
+    }
+
+    /// Whether cell `c` of column `i` says what the column's header says.
+    fn is_header(&self, i: usize, c: &Cell) -> bool {
+        let Some(header) = self.headers.get(i).filter(|h| !h.is_empty()) else {
+            return false;
+        };
+        match c {
+            // A text far longer than the header cannot say the same (a description).
+            Cell::Text(t) if t.len() > header.len() * 4 + 16 => false,
+            c => values::normalise(&c.text()) == *header,
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! sees ("rij 14, kolom 'Startdatum'"). Rows go through the same parser as the project form.
 
 use super::columns::{Field, Header, Mapping, fill_examples, find_header};
-use super::content::{SkippedRow, recognise_by_content, skip};
+use super::content::{RowsToSkip, SkippedRow, recognise_by_content};
 pub use super::lists::Lists;
 use super::sheet::{Cell, Contents, Row};
 use super::suggestion::{Suggest, Suggestion, no_suggestions, suggest_theme};
@@ -239,12 +239,13 @@ pub fn preview_with(
             let mut header = header;
             let mut data = Vec::new();
             let mut skipped = Vec::new();
+            let rows_to_skip = RowsToSkip::new(&header);
             for r in sheet
                 .rows
                 .iter()
                 .filter(|r| r.number > header.row && !r.is_empty())
             {
-                match skip(r, &header) {
+                match rows_to_skip.check(r) {
                     Some(s) => skipped.push(s),
                     None => data.push(r),
                 }
