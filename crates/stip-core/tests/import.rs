@@ -54,6 +54,19 @@ fn read(name: &str) -> Result<Contents, FileError> {
     sheet::read(name, &bytes, &Limits::default())
 }
 
+/// A file's bytes read as Horizon College's, against the default agenda, with no mapping.
+fn read_bytes(name: &str, bytes: &[u8]) -> Preview {
+    let contents = sheet::read(name, bytes, &Limits::default()).unwrap();
+    preview(
+        &contents,
+        "25LN",
+        &lists(),
+        &Mapping::new(),
+        &Existing::default(),
+    )
+    .unwrap()
+}
+
 fn previewed(name: &str) -> Preview {
     let contents = read(name).unwrap_or_else(|e| panic!("{name}: {e}"));
     preview(
@@ -249,15 +262,7 @@ fn files_that_are_no_overview_are_refused_with_the_reason() {
 #[test]
 fn a_project_listed_twice_in_one_file_is_refused_the_second_time() {
     let csv = "Projectnr.;Projectnaam;Fase;Thema\nA-1;Roosters;idee;Leermiddelen\nA-1;Roosters bis;idee;Leermiddelen\n;Dashboard;idee;LLO\n;dashboard;idee;LLO\n";
-    let contents = sheet::read("dubbel.csv", csv.as_bytes(), &Limits::default()).unwrap();
-    let got = preview(
-        &contents,
-        "25LN",
-        &lists(),
-        &Mapping::new(),
-        &Existing::default(),
-    )
-    .unwrap();
+    let got = read_bytes("dubbel.csv", csv.as_bytes());
     let problems: Vec<(usize, &str, &ErrorCode)> = got
         .problems()
         .map(|(row, p)| (row, p.column.as_str(), &p.code))
@@ -389,15 +394,7 @@ fn a_mora_column_is_read_by_the_names_of_the_areas() {
                Alles;idee;LLO;bedrijfsvoering\n\
                Leeg;idee;LLO;\n\
                Onbekend;idee;LLO;Ruimtevaart\n";
-    let contents = sheet::read("mora.csv", csv.as_bytes(), &Limits::default()).unwrap();
-    let got = preview(
-        &contents,
-        "25LN",
-        &lists(),
-        &Mapping::new(),
-        &Existing::default(),
-    )
-    .unwrap();
+    let got = read_bytes("mora.csv", csv.as_bytes());
     let areas = |row: usize| -> Vec<String> {
         got.rows[row - 2]
             .outcome
@@ -438,15 +435,7 @@ fn a_mora_column_is_read_by_the_names_of_the_areas() {
     // The standard's headers, Dutch and English, are the same column.
     for header in ["MORA-procesgebieden", "MORA process areas", "MORA"] {
         let csv = format!("Titel;Fase;Thema's;{header}\nRoosters;idee;LLO;Uitstroom\n");
-        let contents = sheet::read("mora.csv", csv.as_bytes(), &Limits::default()).unwrap();
-        let got = preview(
-            &contents,
-            "25LN",
-            &lists(),
-            &Mapping::new(),
-            &Existing::default(),
-        )
-        .unwrap();
+        let got = read_bytes("mora.csv", csv.as_bytes());
         assert_eq!(
             got.rows[0].outcome.as_ref().unwrap().mora_areas,
             ["uitstroom"],
@@ -524,15 +513,7 @@ fn an_export_writes_codes_in_code_columns_and_names_beside_them() {
 
     // A file that kept only the names is read by them.
     let csv = "Titel;Fase;Thema's (namen)\nRoosters;idee;\"Innovatie; LLO\"\n";
-    let contents = sheet::read("namen.csv", csv.as_bytes(), &Limits::default()).unwrap();
-    let got = preview(
-        &contents,
-        "25LN",
-        &lists(),
-        &Mapping::new(),
-        &Existing::default(),
-    )
-    .unwrap();
+    let got = read_bytes("namen.csv", csv.as_bytes());
     assert_eq!(
         got.rows[0].outcome.as_ref().unwrap().themes,
         ["innovatie", "llo"]

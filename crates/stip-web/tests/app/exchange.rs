@@ -388,6 +388,23 @@ const WITHOUT_THEMES: &str = "Projectnaam;Omschrijving;Fase\n\
     Vroegsignalering van uitval met learning analytics;Een dashboard studiesucces met data over uitval voor de teams;uitvoering\n\
     Chatbots voor studentvragen;AI-toepassingen en een innovatielab voor slimme leeromgevingen;idee\n";
 
+/// Horizon College's projects' themes, by the start of their title.
+async fn horizon_themes(app: &TestApp) -> impl Fn(&str) -> Vec<String> {
+    let projects = app
+        .store()
+        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
+        .await
+        .unwrap();
+    move |title| {
+        projects
+            .items
+            .iter()
+            .find(|p| p.data.title.starts_with(title))
+            .map(|p| p.data.themes.clone())
+            .unwrap()
+    }
+}
+
 async fn a_row_without_a_theme_is_given_one_only_when_its_suggestion_is_accepted() {
     let app = TestApp::demo().await;
     let api = app.anonymous().with_bearer(&app.token(IM_HORIZON).await);
@@ -436,19 +453,7 @@ async fn a_row_without_a_theme_is_given_one_only_when_its_suggestion_is_accepted
     let done = commit(Some(serde_json::json!({"accept_suggestions": true}))).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert_eq!(done.json()["new"], 2);
-    let projects = app
-        .store()
-        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
-        .await
-        .unwrap();
-    let theme_of = |title: &str| {
-        projects
-            .items
-            .iter()
-            .find(|p| p.data.title.starts_with(title))
-            .map(|p| p.data.themes.clone())
-            .unwrap()
-    };
+    let theme_of = horizon_themes(&app).await;
     assert_eq!(theme_of("Vroegsignalering"), ["data-ondersteund-onderwijs"]);
     assert_eq!(theme_of("Chatbots voor studentvragen"), ["innovatie"]);
 
@@ -518,19 +523,7 @@ async fn the_import_page_proposes_themes_to_take_row_by_row_or_all_at_once() {
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let projects = app
-        .store()
-        .list_projects(&horizon(), stip_core::access::ProjectScope::All)
-        .await
-        .unwrap();
-    let theme_of = |title: &str| {
-        projects
-            .items
-            .iter()
-            .find(|p| p.data.title.starts_with(title))
-            .map(|p| p.data.themes.clone())
-            .unwrap()
-    };
+    let theme_of = horizon_themes(&app).await;
     assert_eq!(theme_of("Vroegsignalering"), ["llo"]);
     assert_eq!(theme_of("Chatbots voor studentvragen"), ["innovatie"]);
 }
