@@ -175,13 +175,27 @@ pub struct Criteria(pub Names);
 
 /// The field whose code, header or other name is `n` (normalised).
 fn named(n: &str) -> Option<Field> {
-    FIELDS
-        .iter()
-        .find(|(_, code, nl, en, others)| {
-            n == normalise(code) || n == normalise(nl) || n == normalise(en) || others.contains(&n)
-        })
-        .map(|(field, ..)| field.clone())
+    NAMES.get(n).cloned()
 }
+
+/// Every field's names (code, Dutch, English and the others people use), normalised, to the
+/// field; a name two fields share is the first field's.
+static NAMES: std::sync::LazyLock<std::collections::HashMap<String, Field>> =
+    std::sync::LazyLock::new(|| {
+        let mut names = std::collections::HashMap::new();
+        for (field, code, nl, en, others) in FIELDS {
+            for name in [*code, *nl, *en].into_iter().chain(others.iter().copied()) {
+                names
+                    .entry(normalise(name))
+                    .or_insert_with(|| field.clone());
+            }
+        }
+        names
+    });
+
+/// The most words a field's name has ("perspectief strategisch operationeel"): a longer run
+/// of a header's words is never looked up.
+const MOST_WORDS: usize = 4;
 
 /// Names too general to count as a word inside a longer header: "Kleur van de gevel" is no
 /// status, "Code opleiding" no project number. Alone they still name their field.
@@ -285,7 +299,7 @@ fn by_words(header: &str) -> Option<Field> {
         if let Some(field) = named(&words.concat()) {
             return Some(field);
         }
-        for len in (1..words.len()).rev() {
+        for len in (1..words.len().min(MOST_WORDS + 1)).rev() {
             for run in words.windows(len) {
                 let joined = run.concat();
                 if len == 1 && ONLY_ALONE.contains(&joined.as_str()) {
