@@ -7,7 +7,10 @@
 
 mod results;
 
-pub use results::{ThemeResult, results, results_markdown, results_table};
+pub use results::{
+    GroupResult, QuestionResult, ThemeResult, perspectives, results, results_markdown,
+    results_table,
+};
 
 use crate::error::required_text;
 use crate::{ErrorCode, Invalid};

@@ -1,5 +1,5 @@
-//! A workshop's results: the themes ranked by dots with their notes, as Markdown for the
-//! meeting's report and as a table.
+//! A workshop's results: the themes ranked by dots with their notes, and what each perspective
+//! group wrote per question in phase 1; as Markdown for the meeting's report and as a table.
 
 use super::{Dot, Note, NoteKind, Workshop};
 use crate::table::{Cell, Table};
@@ -12,6 +12,54 @@ pub struct ThemeResult {
     pub dots: u32,
     /// Its notes, by kind in the order of [`NoteKind::ALL`].
     pub notes: Vec<(NoteKind, Vec<Note>)>,
+}
+
+/// What a perspective group wrote in phase 1, per question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupResult {
+    /// The group's name ("Strategisch").
+    pub name: String,
+    /// Every question of the workshop, in order, with the group's notes on it.
+    pub questions: Vec<QuestionResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionResult {
+    pub text: String,
+    pub notes: Vec<Note>,
+}
+
+impl GroupResult {
+    pub fn has_notes(&self) -> bool {
+        self.questions.iter().any(|q| !q.notes.is_empty())
+    }
+}
+
+/// Phase 1's output: every group of the workshop, in order, with its notes per question;
+/// `notes` are those the viewer may see.
+pub fn perspectives(w: &Workshop, notes: &[Note]) -> Vec<GroupResult> {
+    w.data
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, name)| GroupResult {
+            name: name.clone(),
+            questions: w
+                .data
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(q, text)| QuestionResult {
+                    text: text.clone(),
+                    notes: notes
+                        .iter()
+                        .filter(|n| n.group == g && n.question == Some(q))
+                        .cloned()
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The themes ranked by dots (ties in the workshop's order), each with its notes by kind;
@@ -47,6 +95,7 @@ pub fn results(w: &Workshop, notes: &[Note], dots: &[Dot]) -> Vec<ThemeResult> {
 pub fn results_markdown(
     w: &Workshop,
     ranked: &[ThemeResult],
+    groups: &[GroupResult],
     theme_name: impl Fn(&str) -> String,
 ) -> String {
     use std::fmt::Write;
@@ -76,20 +125,39 @@ pub fn results_markdown(
             }
         }
     }
+    if groups.iter().any(GroupResult::has_notes) {
+        md.push_str("\n### Groepswerk per perspectief\n");
+        for g in groups.iter().filter(|g| g.has_notes()) {
+            let _ = write!(md, "\n#### {}\n", esc(&g.name));
+            for (i, q) in g.questions.iter().enumerate() {
+                if q.notes.is_empty() {
+                    continue;
+                }
+                let _ = write!(md, "\n**{}. {}**\n\n", i + 1, esc(&q.text));
+                for n in &q.notes {
+                    let _ = writeln!(md, "- {}", esc(&n.text).replace('\n', " "));
+                }
+            }
+        }
+    }
     md
 }
 
 /// The results as a table: a row per note, and a row for each theme without notes, so the
-/// ranking reads from the first columns.
+/// ranking reads from the first columns; then a row per note of the groups' work in phase 1,
+/// with its question.
 pub fn results_table(
     w: &Workshop,
     ranked: &[ThemeResult],
+    groups: &[GroupResult],
     theme_name: impl Fn(&str) -> String,
 ) -> Table {
     let mut t = Table {
-        headers: ["Plaats", "Thema", "Stippen", "Soort", "Notitie", "Groep"]
-            .map(String::from)
-            .to_vec(),
+        headers: [
+            "Plaats", "Thema", "Stippen", "Soort", "Notitie", "Groep", "Vraag",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: Vec::new(),
     };
     for (i, r) in ranked.iter().enumerate() {
@@ -108,6 +176,7 @@ pub fn results_table(
                 row.push(Cell::Text(kind.label().into()));
                 row.push(Cell::Text(n.text.clone()));
                 row.push(Cell::Text(w.group_name(n.group).into()));
+                row.push(Cell::Text(String::new()));
                 t.rows.push(row);
             }
         }
@@ -117,8 +186,24 @@ pub fn results_table(
                 Cell::Text(String::new()),
                 Cell::Text(String::new()),
                 Cell::Text(String::new()),
+                Cell::Text(String::new()),
             ]);
             t.rows.push(row);
+        }
+    }
+    for g in groups {
+        for (i, q) in g.questions.iter().enumerate() {
+            for n in &q.notes {
+                t.rows.push(vec![
+                    Cell::Text(String::new()),
+                    Cell::Text(String::new()),
+                    Cell::Text(String::new()),
+                    Cell::Text("Groepswerk".into()),
+                    Cell::Text(n.text.clone()),
+                    Cell::Text(g.name.clone()),
+                    Cell::Text(format!("{}. {}", i + 1, q.text)),
+                ]);
+            }
         }
     }
     t
@@ -152,5 +237,62 @@ mod tests {
         let w2 = workshop();
         let tie = results(&w2, &[], &[]);
         assert_eq!(tie[0].theme, "LLO");
+    }
+
+    fn note(id: i64, group: usize, question: Option<usize>, text: &str) -> Note {
+        Note {
+            id,
+            participant_id: 7,
+            author: "Anouk".into(),
+            group,
+            question,
+            kind: None,
+            theme: None,
+            text: text.into(),
+            hidden: false,
+            created_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn phase_one_is_kept_per_group_and_question_in_every_output() {
+        let w = workshop();
+        let notes = [
+            note(1, 0, Some(0), "Het roosterproject van de teams"),
+            note(2, 2, Some(2), "Samen inkopen"),
+            note(3, 2, Some(0), "Een *eigen* datawarehouse"),
+        ];
+        let groups = perspectives(&w, &notes);
+        assert_eq!(groups.len(), 4);
+        assert_eq!(groups[0].name, "Strategisch");
+        assert_eq!(
+            groups[0].questions[0].notes[0].text,
+            "Het roosterproject van de teams"
+        );
+        assert!(groups[1].questions.iter().all(|q| q.notes.is_empty()));
+        assert_eq!(groups[2].questions[0].notes[0].id, 3);
+        assert_eq!(groups[2].questions[2].notes[0].id, 2);
+
+        let md = results_markdown(&w, &results(&w, &notes, &[]), &groups, str::to_string);
+        let part = &md[md.find("### Groepswerk per perspectief").unwrap()..];
+        assert!(
+            part.contains("#### Strategisch\n\n**1. Wat speelt er"),
+            "{md}"
+        );
+        assert!(part.contains("- Een \\*eigen\\* datawarehouse"), "{md}");
+        assert!(
+            !part.contains("#### Operationeel"),
+            "a group without notes is left out"
+        );
+
+        let table = results_table(&w, &results(&w, &notes, &[]), &groups, str::to_string);
+        let ict: Vec<_> = table
+            .rows
+            .iter()
+            .filter(|r| r[5] == Cell::Text("ICT".into()))
+            .collect();
+        assert_eq!(ict.len(), 2);
+        assert_eq!(ict[1][4], Cell::Text("Samen inkopen".into()));
+        assert!(matches!(&ict[1][6], Cell::Text(q) if q.starts_with("3. Wat moet het netwerk")));
     }
 }

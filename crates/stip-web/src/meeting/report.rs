@@ -216,6 +216,16 @@ pub(super) async fn report_bytes(
                 }
             }
         }
+        for (group, questions) in &w.groups {
+            blocks.push(Block::Heading(
+                2,
+                format!("{}: {group}", c.t("workshop.perspectives")),
+            ));
+            for (question, notes) in questions {
+                blocks.push(Block::Paragraph(question.clone()));
+                blocks.extend(notes.iter().cloned().map(Block::Bullet));
+            }
+        }
     }
     Ok(render(&m.data.title, &blocks))
 }

@@ -21,7 +21,7 @@ use axum_extra::extract::cookie::CookieJar;
 use std::sync::Arc;
 use std::time::Duration;
 use stip_core::access::Action;
-use stip_core::workshop::{Note, Participant, ThemeResult, Workshop, note_visible};
+use stip_core::workshop::{GroupResult, Note, Participant, ThemeResult, Workshop, note_visible};
 use stip_store::StoreError;
 use stip_store::workshop::LiveEvent;
 use utoipa_axum::router::OpenApiRouter;
@@ -115,15 +115,24 @@ impl Taking {
     }
 }
 
-/// The ranked themes with the notes `taking` may see.
-pub async fn ranked(
+/// A workshop's results with the notes `taking` may see: the themes ranked, and what each
+/// perspective group wrote per question in phase 1.
+pub struct Outcome {
+    pub themes: Vec<ThemeResult>,
+    pub groups: Vec<GroupResult>,
+}
+
+pub async fn outcome(
     state: &AppState,
     w: &Workshop,
     taking: &Taking,
-) -> Result<Vec<ThemeResult>, StoreError> {
+) -> Result<Outcome, StoreError> {
     let notes = taking.visible(w, state.store.workshop_notes(w.id).await?);
     let dots = state.store.workshop_dots(w.id).await?;
-    Ok(stip_core::workshop::results(w, &notes, &dots))
+    Ok(Outcome {
+        themes: stip_core::workshop::results(w, &notes, &dots),
+        groups: stip_core::workshop::perspectives(w, &notes),
+    })
 }
 
 /// The events of workshop `w` after `after` (the `Last-Event-ID` a screen sends when it

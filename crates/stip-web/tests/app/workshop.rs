@@ -745,8 +745,18 @@ async fn the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting(
     .await;
     let id = id_of(&w);
     let code = w["code"].as_str().unwrap();
-    let (anna, _) = join(&app, code, "Anna").await;
+    let (anna, anna_joined) = join(&app, code, "Anna").await;
     let (bram, _) = join(&app, code, "Bram").await;
+    // Phase 1: Anna's group answers the third question.
+    let answered = anna
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/notes"),
+            Some(json!({"question": 2, "text": "Samen één leermiddelenbank inkopen"})),
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.body);
+    let anna_group = anna_joined["group"].as_u64().unwrap() as usize;
     phase(&regie, id, "ordenen").await;
     note(
         &anna,
@@ -794,6 +804,24 @@ async fn the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting(
         .json();
     assert_eq!(full["themes"][0]["name"], "Leermiddelen");
     assert_eq!(full["themes"][0]["notes"].as_array().unwrap().len(), 2);
+    // Phase 1's output is kept: per group, per question, the notes.
+    let groups = full["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 4, "the seed's four perspectives");
+    let group = &groups[anna_group];
+    let group_name = group["name"].as_str().unwrap().to_string();
+    assert_eq!(group["questions"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        group["questions"][2]["text"],
+        "Wat moet het netwerk samen oppakken?"
+    );
+    assert_eq!(
+        group["questions"][2]["notes"][0]["text"],
+        "Samen één leermiddelenbank inkopen"
+    );
+    assert_eq!(group["questions"][0]["notes"], json!([]));
+    let page = anna.get(&format!("/werksessies/{id}")).await;
+    assert!(page.shows("Groepswerk per perspectief"), "{}", page.body);
+    assert!(page.shows("Samen één leermiddelenbank inkopen"));
     // Notes are closed once the results show.
     assert_eq!(
         note(&anna, id, "waarom", "llo", "Te laat").await.status,
@@ -809,6 +837,13 @@ async fn the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting(
         md.body
     );
     assert!(md.body.contains("- Open leermiddelen delen"));
+    assert!(
+        md.body.contains(&format!(
+            "#### {group_name}\n\n**3. Wat moet het netwerk samen oppakken?**\n\n- Samen één leermiddelenbank inkopen"
+        )),
+        "{}",
+        md.body
+    );
     let csv = anna.get(&format!("/werksessies/{id}/resultaat.csv")).await;
     assert!(
         csv.body
@@ -817,6 +852,13 @@ async fn the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting(
         csv.body
     );
     assert!(csv.body.contains("'=SOM(A1) als casus"));
+    assert!(
+        csv.body.contains(&format!(
+            ";;;Groepswerk;Samen één leermiddelenbank inkopen;{group_name};3. Wat moet het netwerk samen oppakken?"
+        )),
+        "{}",
+        csv.body
+    );
     let xlsx = regie
         .get(&format!("/werksessies/{id}/resultaat.xlsx"))
         .await;
@@ -889,11 +931,20 @@ async fn the_results_rank_the_themes_and_go_to_files_priorities_and_the_meeting(
         report.body
     );
     assert!(report.shows("Open leermiddelen delen"));
+    assert!(report.shows("Samen één leermiddelenbank inkopen"));
     let pdf = im.get(&format!("/api/v1/meetings/{mid}/report.pdf")).await;
     assert_eq!(pdf.status, StatusCode::OK);
     let text = pdf_text(&pdf.bytes);
     assert!(text.contains("Prioriteren met stippen"), "{text}");
     assert!(text.contains("Open leermiddelen delen"), "{text}");
+    assert!(
+        text.contains(&format!("Groepswerk per perspectief: {group_name}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Samen één leermiddelenbank inkopen"),
+        "{text}"
+    );
 }
 
 /// A PDF's text, as `pdftotext` reads it.

@@ -72,6 +72,12 @@ struct QuestionView {
     notes: Vec<NoteView>,
 }
 
+/// Phase 1's output as the results show it: a group with the questions it wrote notes on.
+struct PerspectiveView {
+    name: String,
+    questions: Vec<(String, Vec<NoteView>)>,
+}
+
 struct GroupView {
     index: usize,
     name: String,
@@ -139,6 +145,8 @@ pub(crate) struct ShowPage {
     questions: Vec<QuestionView>,
     /// Phases 2–3 in the workshop's order; phase 4 ranked.
     themes: Vec<ThemeView>,
+    /// Phase 4: what each group wrote per question in phase 1 (groups with notes only).
+    perspectives: Vec<PerspectiveView>,
     dots_left: u32,
     groups: Vec<GroupView>,
     participants: usize,
@@ -331,6 +339,26 @@ pub(crate) async fn show_page(
         // Before the results, themes keep the workshop's order: a ranking would sway the vote.
         results.sort_by_key(|r| w.data.themes.iter().position(|t| *t == r.theme));
     }
+    let perspectives = if w.phase == Phase::Results {
+        stip_core::workshop::perspectives(&w, &notes)
+            .into_iter()
+            .filter(|g| g.has_notes())
+            .map(|g| PerspectiveView {
+                name: g.name,
+                questions: g
+                    .questions
+                    .into_iter()
+                    .filter(|q| !q.notes.is_empty())
+                    .map(|q| {
+                        let notes = q.notes.iter().map(|n| note_view(&w, n, me)).collect();
+                        (q.text, notes)
+                    })
+                    .collect(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let may_vote = w.phase == Phase::Voting && me.is_some() && !projector;
     let themes = theme_views(&c, &lists, &w, results, &my_dots, me, may_vote);
     let groups = w
@@ -382,6 +410,7 @@ pub(crate) async fn show_page(
         questions,
         dots_left: w.dots_left(&my_dots),
         themes,
+        perspectives,
         groups,
         participants: participants.len(),
         people,

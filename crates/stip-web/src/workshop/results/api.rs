@@ -4,7 +4,7 @@
 use crate::auth::Viewer;
 use crate::http::extract::Id;
 use crate::workshop::notes::{WorkshopNoteJson, note_json};
-use crate::workshop::{facilitating, following, ranked};
+use crate::workshop::{facilitating, following, outcome};
 use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
@@ -27,6 +27,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct WorkshopResultsJson {
     /// Ranked by dots, most first (ties in the workshop's order).
     pub themes: Vec<ThemeResultJson>,
+    /// Phase 1: every perspective group, in the workshop's order, with its notes per question.
+    pub groups: Vec<GroupResultJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupResultJson {
+    /// The group's name ("Strategisch").
+    pub name: String,
+    /// Every question of the workshop, in order.
+    pub questions: Vec<QuestionResultJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionResultJson {
+    pub text: String,
+    /// The group's notes on it that the caller may see, oldest first.
+    pub notes: Vec<WorkshopNoteJson>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -39,7 +56,8 @@ pub struct ThemeResultJson {
     pub notes: Vec<WorkshopNoteJson>,
 }
 
-/// The themes ranked by dots, with their notes.
+/// The themes ranked by dots, with their notes, and what each group wrote per question in
+/// phase 1.
 #[utoipa::path(get, path = "/api/v1/workshops/{id}/results", tag = "workshops", operation_id = "workshop_results",
     params(("id" = i64, Path, description = "Workshop id")),
     security(("token" = []), ("session" = [])),
@@ -54,8 +72,24 @@ pub async fn workshop_results(
 ) -> Result<Json<WorkshopResultsJson>, Error> {
     let (w, t) = following(&state, &viewer, &headers, id, true).await?;
     let lists = state.lists().await?;
-    let themes = ranked(&state, &w, &t)
-        .await?
+    let outcome = outcome(&state, &w, &t).await?;
+    let groups = outcome
+        .groups
+        .iter()
+        .map(|g| GroupResultJson {
+            name: g.name.clone(),
+            questions: g
+                .questions
+                .iter()
+                .map(|q| QuestionResultJson {
+                    text: q.text.clone(),
+                    notes: q.notes.iter().map(|n| note_json(&w, n)).collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let themes = outcome
+        .themes
         .into_iter()
         .map(|r| ThemeResultJson {
             name: lists.theme_name(&r.theme),
@@ -68,7 +102,7 @@ pub async fn workshop_results(
                 .collect(),
         })
         .collect();
-    Ok(Json(WorkshopResultsJson { themes }))
+    Ok(Json(WorkshopResultsJson { themes, groups }))
 }
 
 #[derive(Serialize, ToSchema)]

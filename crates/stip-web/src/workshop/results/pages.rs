@@ -5,14 +5,14 @@ use crate::auth::Viewer;
 use crate::http::extract::Id;
 use crate::lists::Lists;
 use crate::ui::layout::Chrome;
-use crate::workshop::{Taking, back, facilitator, ranked, taking, to_join};
+use crate::workshop::{Outcome, Taking, back, facilitator, outcome, taking, to_join};
 use crate::{AppState, Error};
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
-use stip_core::workshop::{Phase, ThemeResult, Workshop};
+use stip_core::workshop::{Phase, Workshop};
 use stip_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
@@ -59,14 +59,14 @@ async fn priorities(
 
 // ---- Results as files --------------------------------------------------------------------------
 
-/// The workshop, its ranking as everyone may see it, and the theme names; `None` for someone
+/// The workshop, its results as everyone may see them, and the theme names; `None` for someone
 /// who does not follow it (a page sends them to join).
 async fn results_of(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
     id: i64,
-) -> Result<Option<(Workshop, Vec<ThemeResult>, std::sync::Arc<Lists>)>, Error> {
+) -> Result<Option<(Workshop, Outcome, std::sync::Arc<Lists>)>, Error> {
     let w = state.store.workshop(id).await?;
     let t = taking(state, viewer, headers, &w, true).await?;
     if !t.follows {
@@ -74,8 +74,8 @@ async fn results_of(
     }
     // Files go around: they hold what everyone may see, as the projector shows it.
     let everyone = Taking::everyone();
-    let ranked = ranked(state, &w, &everyone).await?;
-    Ok(Some((w, ranked, state.lists().await?)))
+    let outcome = outcome(state, &w, &everyone).await?;
+    Ok(Some((w, outcome, state.lists().await?)))
 }
 
 async fn results_md(
@@ -84,10 +84,11 @@ async fn results_md(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, Error> {
-    let Some((w, ranked, lists)) = results_of(&state, &viewer, &headers, id).await? else {
+    let Some((w, o, lists)) = results_of(&state, &viewer, &headers, id).await? else {
         return Ok(to_join());
     };
-    let md = stip_core::workshop::results_markdown(&w, &ranked, |c| lists.theme_name(c));
+    let md =
+        stip_core::workshop::results_markdown(&w, &o.themes, &o.groups, |c| lists.theme_name(c));
     Ok(crate::http::download::attachment(
         "text/markdown; charset=utf-8",
         &format!("werksessie-{id}.md"),
@@ -101,10 +102,11 @@ async fn results_csv(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, Error> {
-    let Some((w, ranked, lists)) = results_of(&state, &viewer, &headers, id).await? else {
+    let Some((w, o, lists)) = results_of(&state, &viewer, &headers, id).await? else {
         return Ok(to_join());
     };
-    let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
+    let table =
+        stip_core::workshop::results_table(&w, &o.themes, &o.groups, |c| lists.theme_name(c));
     Ok(crate::http::download::attachment(
         "text/csv; charset=utf-8",
         &format!("werksessie-{id}.csv"),
@@ -118,10 +120,11 @@ async fn results_xlsx(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response, Error> {
-    let Some((w, ranked, lists)) = results_of(&state, &viewer, &headers, id).await? else {
+    let Some((w, o, lists)) = results_of(&state, &viewer, &headers, id).await? else {
         return Ok(to_join());
     };
-    let table = stip_core::workshop::results_table(&w, &ranked, |c| lists.theme_name(c));
+    let table =
+        stip_core::workshop::results_table(&w, &o.themes, &o.groups, |c| lists.theme_name(c));
     let bytes = table
         .xlsx("Resultaat")
         .map_err(|e| Error::Internal(e.to_string()))?;
@@ -138,6 +141,9 @@ pub(crate) struct MeetingWorkshop {
     pub id: i64,
     pub title: String,
     pub themes: Vec<RankedTheme>,
+    /// Phase 1: per group with notes, its name and per question answered the question and
+    /// the notes' texts.
+    pub groups: Vec<(String, Vec<(String, Vec<String>)>)>,
 }
 
 pub(crate) struct RankedTheme {
@@ -160,34 +166,55 @@ pub(crate) async fn meeting_workshops(
         if w.data.meeting != Some(meeting) {
             continue;
         }
-        let themes = if w.phase == Phase::Results {
-            ranked(state, &w, &everyone)
-                .await?
-                .into_iter()
-                .map(|r| RankedTheme {
-                    name: lists.theme_name(&r.theme),
-                    dots: r.dots,
-                    kinds: r
-                        .notes
-                        .iter()
-                        .filter(|(_, n)| !n.is_empty())
-                        .map(|(k, n)| {
-                            (
-                                c.t(&format!("workshop.kind.{}", k.code())),
-                                k.icon(),
-                                n.iter().map(|n| n.text.clone()).collect(),
-                            )
-                        })
-                        .collect(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        if w.phase != Phase::Results {
+            out.push(MeetingWorkshop {
+                id: w.id,
+                title: w.data.title,
+                themes: Vec::new(),
+                groups: Vec::new(),
+            });
+            continue;
+        }
+        let o = outcome(state, &w, &everyone).await?;
+        let themes = o
+            .themes
+            .into_iter()
+            .map(|r| RankedTheme {
+                name: lists.theme_name(&r.theme),
+                dots: r.dots,
+                kinds: r
+                    .notes
+                    .iter()
+                    .filter(|(_, n)| !n.is_empty())
+                    .map(|(k, n)| {
+                        (
+                            c.t(&format!("workshop.kind.{}", k.code())),
+                            k.icon(),
+                            n.iter().map(|n| n.text.clone()).collect(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        let groups = o
+            .groups
+            .into_iter()
+            .filter(|g| g.has_notes())
+            .map(|g| {
+                let questions = g
+                    .questions
+                    .into_iter()
+                    .filter(|q| !q.notes.is_empty())
+                    .map(|q| (q.text, q.notes.into_iter().map(|n| n.text).collect()))
+                    .collect();
+                (g.name, questions)
+            })
+            .collect();
         out.push(MeetingWorkshop {
             id: w.id,
             title: w.data.title,
             themes,
+            groups,
         });
     }
     Ok(out)
