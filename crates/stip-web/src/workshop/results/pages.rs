@@ -141,10 +141,12 @@ pub(crate) struct MeetingWorkshop {
     pub id: i64,
     pub title: String,
     pub themes: Vec<RankedTheme>,
-    /// Phase 1: per group with notes, its name and per question answered the question and
-    /// the notes' texts.
-    pub groups: Vec<(String, Vec<(String, Vec<String>)>)>,
+    /// Phase 1: per group with notes, its name and the questions it answered.
+    pub groups: Vec<(String, Vec<Answered>)>,
 }
+
+/// A question of phase 1 and a group's notes on it (their texts).
+pub(crate) type Answered = (String, Vec<String>);
 
 pub(crate) struct RankedTheme {
     pub name: String,
