@@ -13,6 +13,7 @@ on_both!(
     the_filters_narrow_every_aggregate,
     balance_and_crosslinks_count_the_mix_and_the_pairs,
     the_roadmap_lists_by_start_date_what_the_viewer_may_see,
+    the_roadmap_pages_keep_the_page_and_the_filters,
     search_finds_dutch_word_forms_and_only_what_the_viewer_may_see,
     similar_projects_find_the_peer_at_another_institution,
     the_project_page_names_similar_projects_and_why,
@@ -298,6 +299,59 @@ async fn balance_and_crosslinks_count_the_mix_and_the_pairs() {
         list.text_of("result-count").as_deref(),
         Some("2 projecten gevonden")
     );
+}
+
+/// The `rel` link of a page's pager, as the browser follows it.
+fn pager_link(page: &TestResponse, rel: &str) -> Option<String> {
+    let body = html_decode(&page.body);
+    let at = body.find(&format!("rel=\"{rel}\""))?;
+    let start = body[..at].rfind("href=\"")? + 6;
+    let end = start + body[start..].find('"')?;
+    Some(body[start..end].to_string())
+}
+
+async fn the_roadmap_pages_keep_the_page_and_the_filters() {
+    let app = TestApp::new().await;
+    let demo = stip_core::demo::generate(3, 100, 5);
+    app.store().load_demo(&demo, "Demo").await.unwrap();
+    let im = app.session(Role::Beheerder).await;
+    let all = im.get("/api/v1/insight/roadmap?per_page=1").await.json();
+    let total = all["total"].as_u64().unwrap();
+    let pages = total.div_ceil(100);
+    assert!(pages >= 3, "the demo has pages enough: {total}");
+    let mut page = im.get("/inzicht/roadmap").await;
+    for n in 1..=pages {
+        assert!(
+            page.shows(&format!("Pagina {n} van {pages}")),
+            "{}",
+            page.body
+        );
+        if n > 1 {
+            let prev = pager_link(&page, "prev").unwrap();
+            assert!(prev.contains(&format!("page={}", n - 1)), "{prev}");
+        }
+        match pager_link(&page, "next") {
+            Some(next) => page = im.get(&next).await,
+            None => assert_eq!(n, pages, "every page is reached by clicking Volgende"),
+        }
+    }
+
+    // Filtered by status and grouped by institution: the links carry both.
+    let filtered = im
+        .get("/inzicht/roadmap?status=groen&groep=instelling")
+        .await;
+    let next = pager_link(&filtered, "next").expect("a second page of green projects");
+    assert!(next.contains("status=groen"), "{next}");
+    assert!(next.contains("groep=instelling"), "{next}");
+    let second = im.get(&next).await;
+    assert!(second.shows("Pagina 2 van"), "{}", second.body);
+
+    // The search's pages had the same fault.
+    let found = im.get("/zoeken?q=van").await;
+    if let Some(next) = pager_link(&found, "next") {
+        assert!(next.contains("page=2") && next.contains("q=van"), "{next}");
+        assert!(im.get(&next).await.shows("Pagina 2 van"));
+    }
 }
 
 async fn the_roadmap_lists_by_start_date_what_the_viewer_may_see() {

@@ -155,10 +155,11 @@ impl Filters {
     /// This page with the filter `name` set to `value` (or cleared).
     pub fn with(&self, name: &str, value: &str) -> String {
         let mut q = self.query.clone();
+        // Another choice starts at the first page; a page asked for is kept.
+        q.page.clear();
         if let Some(field) = q.field_mut(name) {
             *field = value.to_string();
         }
-        q.page.clear();
         self.href(&q)
     }
 
