@@ -457,7 +457,13 @@ fn from_row(
             }
         }
     }
-    let suggestion = suggest_theme(&mut input, row.number, lists, options, suggest);
+    let suggestion = suggest_theme(
+        &mut input,
+        options.row_themes.get(&row.number),
+        options.accept_suggestions,
+        lists,
+        suggest,
+    );
     let title = input.title.clone();
     let outcome = parse(&input, lists, early, |form_field| {
         // The column a form field's error belongs to, and the value as typed there.
@@ -570,7 +576,13 @@ fn from_document(
                 });
             }
             let mut input = input_of(p);
-            let suggestion = suggest_theme(&mut input, i + 1, lists, options, suggest);
+            let suggestion = suggest_theme(
+                &mut input,
+                options.row_themes.get(&(i + 1)),
+                options.accept_suggestions,
+                lists,
+                suggest,
+            );
             let outcome = parse(&input, lists, early, |form_field| {
                 let column = match form_field {
                     "budget" => "budget_eur".to_string(),

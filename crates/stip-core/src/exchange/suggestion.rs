@@ -3,7 +3,6 @@
 //! row or for all rows at once) — never silently.
 
 use super::lists::Lists;
-use super::preview::Options;
 use crate::portfolio::ProjectInput;
 
 /// A main theme proposed for a row, with the projects it was found from.
@@ -34,21 +33,21 @@ pub fn no_suggestions(_: &ProjectInput) -> Option<Suggestion> {
     None
 }
 
-/// For a row (numbered `row`) read into `input` whose main theme is missing or no theme of the
-/// agenda: the suggestion for it, and the theme the person chose for the row or, when they
-/// accept suggestions, the suggested one put in `input`.
+/// For a row read into `input` whose main theme is missing or no theme of the agenda: the
+/// suggestion for it, and the theme the person `chosen` for the row or, when they `accept`
+/// suggestions, the suggested one put in `input`.
 pub(super) fn suggest_theme(
     input: &mut ProjectInput,
-    row: usize,
+    chosen: Option<&String>,
+    accept: bool,
     lists: &Lists,
-    options: &Options,
     suggest: Suggest<'_>,
 ) -> Option<Suggestion> {
     if lists.has_theme(&input.primary_theme) {
         return None;
     }
     let mut suggestion = suggest(input);
-    match options.row_themes.get(&row) {
+    match chosen {
         Some(chosen) if lists.has_theme(chosen) => {
             if let Some(s) = &mut suggestion {
                 s.accepted = *chosen == s.theme;
@@ -56,7 +55,7 @@ pub(super) fn suggest_theme(
             input.primary_theme = chosen.clone();
         }
         _ => {
-            if let Some(s) = suggestion.as_mut().filter(|_| options.accept_suggestions) {
+            if let Some(s) = suggestion.as_mut().filter(|_| accept) {
                 s.accepted = true;
                 input.primary_theme = s.theme.clone();
             }
