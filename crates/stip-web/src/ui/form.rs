@@ -43,18 +43,31 @@ pub fn checked(value: &str) -> bool {
 pub struct Errors {
     lang: Lang,
     invalid: Invalid,
+    /// Messages the page words itself, per field: what a code alone cannot say (which line).
+    worded: Vec<(String, String)>,
 }
 
 impl Errors {
     pub fn none(lang: Lang) -> Errors {
-        Errors {
-            lang,
-            invalid: Invalid::default(),
-        }
+        Errors::new(lang, Invalid::default())
     }
 
     pub fn new(lang: Lang, invalid: Invalid) -> Errors {
-        Errors { lang, invalid }
+        Errors {
+            lang,
+            invalid,
+            worded: Vec::new(),
+        }
+    }
+
+    /// The message for a refused `field` as the page words it, instead of its code's.
+    pub fn worded(mut self, field: &str, message: String) -> Errors {
+        self.worded.push((field.to_string(), message));
+        self
+    }
+
+    fn worded_for(&self, field: &str) -> Option<&String> {
+        self.worded.iter().find(|(f, _)| f == field).map(|(_, m)| m)
     }
 
     pub fn any(&self) -> bool {
@@ -63,9 +76,11 @@ impl Errors {
 
     /// The message for `field`, if it was refused.
     pub fn get(&self, field: &str) -> Option<String> {
-        self.invalid
-            .for_field(field)
-            .map(|code| self.lang.error_for(field, code))
+        let code = self.invalid.for_field(field)?;
+        Some(match self.worded_for(field) {
+            Some(message) => message.clone(),
+            None => self.lang.error_for(field, code),
+        })
     }
 
     pub fn has(&self, field: &str) -> bool {
@@ -77,7 +92,13 @@ impl Errors {
         self.invalid
             .0
             .iter()
-            .map(|e| (e.field.clone(), self.lang.field_error(e)))
+            .map(|e| {
+                let message = match self.worded_for(&e.field) {
+                    Some(m) => format!("{}: {m}", self.lang.field_label(&e.field)),
+                    None => self.lang.field_error(e),
+                };
+                (e.field.clone(), message)
+            })
             .collect()
     }
 }

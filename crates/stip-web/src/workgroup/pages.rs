@@ -202,12 +202,20 @@ async fn show(
     .await
 }
 
+/// The members as typed, and the lines refused.
+type Members = (Vec<(String, Option<i64>)>, Vec<(usize, String)>);
+
 /// Members typed one per line, "Name" or "Name, BRIN"; a BRIN that is no institution's is
-/// refused at that line.
-fn members_of(raw: &str, lists: &crate::lists::Lists) -> (Vec<(String, Option<i64>)>, Invalid) {
-    let mut e = Invalid::default();
+/// refused with its line (numbered as the field shows it).
+fn members_of(raw: &str, lists: &crate::lists::Lists) -> Members {
+    let mut wrong = Vec::new();
     let mut out = Vec::new();
-    for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for (n, line) in raw
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+    {
         match line.rsplit_once(',') {
             Some((name, brin)) if !brin.trim().is_empty() => {
                 match lists
@@ -217,7 +225,7 @@ fn members_of(raw: &str, lists: &crate::lists::Lists) -> (Vec<(String, Option<i6
                 {
                     Some(i) => out.push((name.trim().to_string(), Some(i.id))),
                     None => {
-                        e.push("members", stip_core::ErrorCode::Unknown);
+                        wrong.push((n, line.to_string()));
                         out.push((name.trim().to_string(), None));
                     }
                 }
@@ -225,7 +233,7 @@ fn members_of(raw: &str, lists: &crate::lists::Lists) -> (Vec<(String, Option<i6
             _ => out.push((line.trim_end_matches(',').to_string(), None)),
         }
     }
-    (out, e)
+    (out, wrong)
 }
 
 async fn save(
@@ -245,7 +253,11 @@ async fn save(
         contact: param(&form, "contact").to_string(),
         members: param(&form, "members").to_string(),
     };
-    let (members, mut e) = members_of(&g.members, &lists);
+    let (members, wrong) = members_of(&g.members, &lists);
+    let mut e = Invalid::default();
+    if !wrong.is_empty() {
+        e.push("members", stip_core::ErrorCode::Unknown);
+    }
     let input = WorkgroupInput {
         name: g.name.clone(),
         chair: g.chair.clone(),
@@ -262,7 +274,25 @@ async fn save(
                 e.0.extend(more.0);
             }
             let none = Errors::none(viewer.lang);
-            let errors = Errors::new(viewer.lang, e);
+            let mut errors = Errors::new(viewer.lang, e);
+            if !wrong.is_empty() {
+                let lines = wrong
+                    .iter()
+                    .map(|(n, line)| {
+                        viewer.lang.t_with(
+                            "workgroup.member_line",
+                            &[("n", &n.to_string()), ("line", line)],
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                errors = errors.worded(
+                    "members",
+                    viewer
+                        .lang
+                        .t_with("workgroup.unknown_members", &[("lines", &lines)]),
+                );
+            }
             page(
                 &state,
                 &viewer,

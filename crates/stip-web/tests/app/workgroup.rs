@@ -240,11 +240,22 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
     let wrong_brin = regie
         .post_form(
             page,
-            &[("name", "SAD-werkgroep LLO"), ("members", "Anna, 99ZZ")],
+            &[
+                ("name", "SAD-werkgroep LLO"),
+                ("members", "Hanna Horizon, 25LN\n\nAnna, 99ZZ"),
+            ],
         )
         .await;
     assert_eq!(wrong_brin.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong_brin.body.contains("id=\"e-members\""));
+    // The field by its Dutch name and the line that is wrong, as the field numbers it.
+    assert!(
+        wrong_brin
+            .shows("Leden: Geen instelling in Stip heeft deze BRIN-code: regel 3 (‘Anna, 99ZZ’)."),
+        "{}",
+        wrong_brin.body
+    );
+    assert!(!wrong_brin.shows("members:"));
 
     let refused = regie
         .post_form(
