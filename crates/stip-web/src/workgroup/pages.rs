@@ -100,6 +100,8 @@ struct ExchangeForm {
     text: String,
     links: String,
     projects: String,
+    /// The meeting it was discussed at (its id), or empty.
+    meeting: String,
 }
 
 #[derive(Template)]
@@ -115,6 +117,8 @@ struct ShowPage {
     manage: bool,
     g: GroupForm,
     x: ExchangeForm,
+    /// The network's meetings to choose from, as (id, "title, date"), the latest first.
+    meetings: Vec<(String, String)>,
     group_errors: Errors,
     errors: Errors,
 }
@@ -163,12 +167,35 @@ async fn page(
     let logged = state.store.exchanges(code, 1000).await?;
     let exchanges = exchange_views(state, viewer, &c, logged).await?;
     let invalid = group_errors.any() || errors.any();
+    let manage = viewer.may(Action::ManageWorkgroups);
+    let meetings = if manage {
+        state
+            .store
+            .meetings()
+            .await?
+            .into_iter()
+            .rev()
+            .map(|m| {
+                let day = m
+                    .data
+                    .starts_at
+                    .with_timezone(&chrono_tz::Europe::Amsterdam);
+                (
+                    m.id.to_string(),
+                    format!("{}, {}", m.data.title, c.date(&day.date_naive())),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let res = render(&ShowPage {
+        meetings,
         code: code.to_string(),
         theme: theme.data.name.clone(),
         members,
         exchanges,
-        manage: viewer.may(Action::ManageWorkgroups),
+        manage,
         group,
         g,
         x,
@@ -323,6 +350,7 @@ async fn log(
         text: param(&form, "text").to_string(),
         links: param(&form, "links").to_string(),
         projects: param(&form, "projects").to_string(),
+        meeting: param(&form, "meeting").trim().to_string(),
     };
     let mut e = Invalid::default();
     let mut projects = Vec::new();
@@ -345,6 +373,13 @@ async fn log(
         projects,
         meeting: None,
     };
+    let mut input = input;
+    if !x.meeting.is_empty() {
+        match x.meeting.parse::<i64>() {
+            Ok(id) => input.meeting = Some(id),
+            Err(_) => e.push("meeting", stip_core::ErrorCode::InvalidChoice),
+        }
+    }
     match super::checked_exchange(&state, &viewer.actor, &input).await? {
         Ok(exchange) if e.is_empty() => {
             state

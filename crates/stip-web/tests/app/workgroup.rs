@@ -266,6 +266,28 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.shows("Kies een van de mogelijkheden.") || refused.shows("Vul dit veld in."));
     assert!(refused.body.contains("id=\"e-text\""));
+    // The meeting it was discussed at is chosen by its title and date.
+    let meeting = regie
+        .api(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(serde_json::json!({
+                "title": "Netwerkbijeenkomst november",
+                "starts_at": "2026-11-19T13:30:00+01:00",
+                "ends_at": "2026-11-19T17:00:00+01:00",
+            })),
+        )
+        .await
+        .json();
+    let mid = meeting["id"].as_i64().unwrap();
+    let form = regie.get(page).await;
+    assert!(
+        form.shows(&format!(
+            "<option value=\"{mid}\">Netwerkbijeenkomst november, 19 november 2026</option>"
+        )),
+        "{}",
+        form.body
+    );
     let logged = regie
         .post_form(
             &format!("{page}/uitwisseling"),
@@ -274,6 +296,7 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
                 ("date", "2026-11-20"),
                 ("text", "Advies over modulair onderwijs"),
                 ("links", "https://example.org/advies"),
+                ("meeting", &mid.to_string()),
             ],
         )
         .await;
@@ -281,6 +304,13 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
     let after = lezer.get(page).await;
     assert!(after.shows("Advies over modulair onderwijs"));
     assert!(after.shows("Output"));
+    assert!(
+        after.shows(&format!(
+            "Besproken op <a href=\"/bijeenkomsten/{mid}\">Netwerkbijeenkomst november</a>"
+        )),
+        "{}",
+        after.body
+    );
     assert!(
         lezer
             .get("/themas/llo")
