@@ -140,8 +140,14 @@ impl Lang {
 
     /// A text with arguments: `t_with("list.total", &[("n", "28")])` fills in `%{n}`, in one
     /// pass, so a value that itself holds `%{…}` (a title someone typed) stays as it is.
+    ///
+    /// A count of one reads in the singular: where `key` has a `key_one` text, `n` = 1 takes it
+    /// ("1 ingediend antwoord", not "1 ingediende antwoorden").
     pub fn t_with(self, key: &str, args: &[(&str, &str)]) -> String {
-        let text = self.t(key);
+        let one = format!("{key}_one");
+        let singular =
+            args.iter().any(|(k, v)| *k == "n" && *v == "1") && TEXTS[0].contains_key(&one);
+        let text = self.t(if singular { &one } else { key });
         let mut out = String::with_capacity(text.len());
         let mut rest = text.as_str();
         while let Some(start) = rest.find("%{") {
@@ -403,5 +409,28 @@ mod tests {
             "My institution: %{name} & %{x}"
         );
         assert_eq!(Lang::En.t("no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn a_count_of_one_reads_in_the_singular() {
+        let n = |lang: Lang, key: &str, n: &str| lang.t_with(key, &[("n", n)]);
+        assert_eq!(n(Lang::Nl, "survey.responses", "1"), "1 ingediend antwoord");
+        assert_eq!(
+            n(Lang::Nl, "survey.responses", "2"),
+            "2 ingediende antwoorden"
+        );
+        assert_eq!(
+            n(Lang::Nl, "survey.responses", "0"),
+            "0 ingediende antwoorden"
+        );
+        assert_eq!(n(Lang::En, "survey.responses", "1"), "1 submitted response");
+        assert_eq!(n(Lang::Nl, "workshop.n_dots", "1"), "1 stip");
+        assert_eq!(n(Lang::Nl, "list.total", "1"), "1 project gevonden");
+        assert_eq!(
+            n(Lang::Nl, "retry.minutes", "1"),
+            "Probeer het over 1 minuut opnieuw."
+        );
+        // A text without a singular keeps its one form.
+        assert_eq!(n(Lang::Nl, "survey.question_n", "1"), "Vraag 1");
     }
 }

@@ -146,3 +146,47 @@ async fn a_body_that_is_not_json_is_415_problem_json() {
     assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(res.header("content-type"), "application/problem+json");
 }
+
+/// utoipa names a schema by its type's name and keeps one of two types named alike: a
+/// workshop's `QuestionResultJson` once hid the survey's. Every type that derives `ToSchema`
+/// has a name of its own.
+#[test]
+fn no_two_api_schemas_share_a_name() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut derives = false;
+                for line in text.lines().map(str::trim) {
+                    if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                        derives = true;
+                    } else if derives && !line.starts_with("#[") && !line.starts_with("///") {
+                        let name = line
+                            .trim_start_matches("pub(crate) ")
+                            .trim_start_matches("pub ")
+                            .trim_start_matches("struct ")
+                            .trim_start_matches("enum ")
+                            .split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string();
+                        out.push((name, path.display().to_string()));
+                        derives = false;
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.len() > 50, "{found:?}");
+    found.sort();
+    let twice: Vec<_> = found.windows(2).filter(|w| w[0].0 == w[1].0).collect();
+    assert!(twice.is_empty(), "schemas named alike: {twice:?}");
+}

@@ -28,19 +28,19 @@ pub struct WorkshopResultsJson {
     /// Ranked by dots, most first (ties in the workshop's order).
     pub themes: Vec<ThemeResultJson>,
     /// Phase 1: every perspective group, in the workshop's order, with its notes per question.
-    pub groups: Vec<GroupResultJson>,
+    pub groups: Vec<WorkshopGroupJson>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct GroupResultJson {
+pub struct WorkshopGroupJson {
     /// The group's name ("Strategisch").
     pub name: String,
     /// Every question of the workshop, in order.
-    pub questions: Vec<QuestionResultJson>,
+    pub questions: Vec<WorkshopQuestionJson>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct QuestionResultJson {
+pub struct WorkshopQuestionJson {
     pub text: String,
     /// The group's notes on it that the caller may see, oldest first.
     pub notes: Vec<WorkshopNoteJson>,
@@ -76,12 +76,12 @@ pub async fn workshop_results(
     let groups = outcome
         .groups
         .iter()
-        .map(|g| GroupResultJson {
+        .map(|g| WorkshopGroupJson {
             name: g.name.clone(),
             questions: g
                 .questions
                 .iter()
-                .map(|q| QuestionResultJson {
+                .map(|q| WorkshopQuestionJson {
                     text: q.text.clone(),
                     notes: q.notes.iter().map(|n| note_json(&w, n)).collect(),
                 })
