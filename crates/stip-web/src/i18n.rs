@@ -236,7 +236,7 @@ impl Lang {
                 vec![("needed", amount(needed)), ("cap", amount(cap))]
             }
             ErrorCode::LeavesProjectsWithoutTheme { projects } => {
-                vec![("projects", projects.to_string())]
+                vec![("n", projects.to_string())]
             }
             _ => Vec::new(),
         };

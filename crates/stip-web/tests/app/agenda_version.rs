@@ -382,7 +382,10 @@ async fn a_mapping_that_leaves_projects_without_a_theme_changes_nothing() {
     assert_eq!(e["field"], "mapping.innovatie");
     assert_eq!(e["code"], "leaves_projects_without_theme");
     assert!(
-        e["message"].as_str().unwrap().contains("1 projecten"),
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("Zo houdt 1 project geen enkel thema over"),
         "{e}"
     );
     // Nothing changed: the concept is still a concept, the project as it was.

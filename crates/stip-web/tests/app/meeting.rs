@@ -501,7 +501,7 @@ async fn a_surveys_results_are_an_appendix_of_the_report() {
         "{}",
         report.body
     );
-    assert!(report.shows("1 ingediende antwoorden"));
+    assert!(report.shows("1 ingediend antwoord"));
     assert!(report.shows("Een dashboard voor studievoortgang"));
     assert!(report.shows("— Horizon College"));
     assert!(

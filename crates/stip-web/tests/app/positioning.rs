@@ -315,7 +315,7 @@ async fn the_pages_plot_an_institution_and_the_beheerder_sets_the_threshold() {
     assert!(saved.status.is_redirection(), "{}", saved.body);
     let page = im.get("/positionering").await;
     assert!(page.shows("Het CvB staat erachter"));
-    assert!(page.shows("Stakeholderkaart (1 stakeholders)"));
+    assert!(page.shows("Stakeholderkaart (1 stakeholder)"));
     assert_eq!(
         im.get(MINE).await.json()["aspects"],
         json!({"draagvlak": 4})

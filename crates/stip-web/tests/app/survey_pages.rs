@@ -884,7 +884,7 @@ async fn the_results_page_counts_charts_ranks_filters_and_prints_as_appendix() {
         .get(&format!("/enquetes/{id}/resultaten?regio=Noord-Holland"))
         .await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.shows("1 ingediende antwoorden"));
+    assert!(res.shows("1 ingediend antwoord"));
     assert!(res.shows("regio Noord-Holland"));
     assert!(res.shows(horizon_text));
     assert!(!res.shows(davinci_text), "DaVinci is in Zuid-Holland");
@@ -913,7 +913,7 @@ async fn the_results_page_counts_charts_ranks_filters_and_prints_as_appendix() {
     let res = rg
         .get(&format!("/enquetes/{id}/bijlage?regio=Zuid-Holland"))
         .await;
-    assert!(res.shows("1 ingediende antwoorden"));
+    assert!(res.shows("1 ingediend antwoord"));
     assert!(res.shows(davinci_text) && !res.shows(horizon_text));
 }
 
