@@ -257,7 +257,8 @@ pub async fn meeting(store: &Store, survey: i64) -> Result<i64, StoreError> {
 }
 
 /// A workshop for the demo meeting, played through to its results: eight participants in the
-/// four perspectives, notes of each kind on a few themes, and everyone's three dots.
+/// four perspectives, the groups' answers to the questions, notes of each kind on a few themes,
+/// and everyone's three dots.
 pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
     use stip_core::workshop::{NoteKind, NoteTarget, Phase, WorkshopInput};
     let themes: Vec<String> = store
@@ -287,6 +288,38 @@ pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
                 .join_workshop(w.id, name, Some(i % 4), None, &hash)
                 .await?,
         );
+    }
+    // Phase 1: the groups answer the seed's questions, each from its perspective.
+    let answers = [
+        (
+            0,
+            0,
+            "Het bestuur wil sturen op data, maar elke instelling beschrijft haar projecten anders",
+        ),
+        (
+            1,
+            0,
+            "Roosteren en de studentadministratie kosten het meeste handwerk",
+        ),
+        (
+            2,
+            1,
+            "Informatiemanagement bewaakt de samenhang tussen de systemen",
+        ),
+        (
+            3,
+            2,
+            "Samen eisen stellen aan leveranciers van leermiddelen",
+        ),
+        (
+            0,
+            2,
+            "Eén manier om projecten te beschrijven, zodat we ze kunnen vergelijken",
+        ),
+    ];
+    for (who, question, text) in answers {
+        let target = NoteTarget::Question(question);
+        store.add_note(&w, &people[who], &target, text).await?;
     }
     let w = store.set_workshop_phase(w.id, Phase::Ordering).await?;
     let notes = [

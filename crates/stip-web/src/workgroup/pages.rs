@@ -297,8 +297,9 @@ async fn save(
             Ok(Redirect::to(&format!("/themas/{code}/werkgroep")).into_response())
         }
         outcome => {
+            // In the form's order: the group's own fields, then its members.
             if let Err(more) = outcome {
-                e.0.extend(more.0);
+                e.0.splice(0..0, more.0);
             }
             let none = Errors::none(viewer.lang);
             let mut errors = Errors::new(viewer.lang, e);
