@@ -11,6 +11,7 @@ mod answers;
 mod api;
 mod auth;
 mod contract;
+mod crawl;
 mod exchange;
 mod insight;
 mod linked;
