@@ -56,19 +56,8 @@ fn read(name: &str) -> Result<Contents, FileError> {
 
 /// A file's bytes read as Horizon College's, against the default agenda, with no mapping.
 fn read_bytes(name: &str, bytes: &[u8]) -> Preview {
-    let contents = sheet::read(name, bytes, &Limits::default()).unwrap();
-    preview(
-        &contents,
-        "25LN",
-        &lists(),
-        &Mapping::new(),
-        &Existing::default(),
-    )
-    .unwrap()
-}
-
-fn previewed(name: &str) -> Preview {
-    let contents = read(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let contents =
+        sheet::read(name, bytes, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
     preview(
         &contents,
         "25LN",
@@ -77,6 +66,11 @@ fn previewed(name: &str) -> Preview {
         &Existing::default(),
     )
     .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A fixture read as [`read_bytes`] does.
+fn previewed(name: &str) -> Preview {
+    read_bytes(name, &std::fs::read(fixtures().join(name)).unwrap())
 }
 
 /// The project fields of a row as `expected.json` writes them.
