@@ -237,6 +237,23 @@ impl Store {
         })
     }
 
+    /// The name of the active version once the network activated one; `None` while it works
+    /// with the agenda Stip started with (whose title the pages give in the reader's language).
+    #[inline(never)]
+    pub fn active_agenda_name<'a>(&'a self) -> Boxed<'a, Result<Option<String>>> {
+        boxed(async move {
+            let name: Option<String> = on_pool!(self, read, |pool| {
+                sqlx::query_scalar(
+                    "SELECT name FROM agendas WHERE status = 'actief' \
+                     AND EXISTS (SELECT 1 FROM agendas WHERE status = 'vorig')",
+                )
+                .fetch_optional(pool)
+                .await?
+            });
+            Ok(name)
+        })
+    }
+
     /// A new concept version named `name`, copying the active version's main lines and themes.
     #[inline(never)]
     pub fn create_agenda<'a>(&'a self, name: &'a str) -> Boxed<'a, Result<i64>> {

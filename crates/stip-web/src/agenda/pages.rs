@@ -57,6 +57,8 @@ async fn theme_css(State(state): State<AppState>) -> Result<Response, Error> {
 #[template(path = "agenda/list.html")]
 struct ListPage {
     c: Chrome,
+    /// The active agenda version's name, or the agenda's own title.
+    title: String,
     /// (main line name, its themes); the last group holds the themes across all lines.
     groups: Vec<(String, Vec<Theme>)>,
     /// The network's priorities as a workshop saved them (for members).
@@ -116,8 +118,13 @@ async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
         }),
         None => None,
     };
+    let title = match state.store.active_agenda_name().await? {
+        Some(name) => name,
+        None => c.t("agenda.title"),
+    };
     Ok(render(&ListPage {
         c,
+        title,
         groups,
         priorities,
     }))

@@ -241,6 +241,13 @@ async fn activation_moves_every_project_by_the_mapping_and_keeps_the_old_version
         .await;
     assert_eq!(activated.status, StatusCode::OK, "{}", activated.body);
     let a = activated.json();
+    // Every page names the agenda now active: the themes page by its version's name.
+    let themes_page = app.anonymous().get("/themas").await;
+    assert!(
+        themes_page.shows("<h1>Strategische agenda 2023–2027</h1>"),
+        "{}",
+        themes_page.body
+    );
     assert_eq!(
         (
             a["projects"].as_i64(),
