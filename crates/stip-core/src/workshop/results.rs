@@ -30,8 +30,17 @@ pub struct QuestionResult {
 }
 
 impl GroupResult {
+    /// The questions the group wrote notes on, each with its number (1 for the first).
+    pub fn answered(&self) -> impl Iterator<Item = (usize, &QuestionResult)> {
+        self.questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| !q.notes.is_empty())
+            .map(|(i, q)| (i + 1, q))
+    }
+
     pub fn has_notes(&self) -> bool {
-        self.questions.iter().any(|q| !q.notes.is_empty())
+        self.answered().next().is_some()
     }
 }
 
@@ -129,11 +138,8 @@ pub fn results_markdown(
         md.push_str("\n### Groepswerk per perspectief\n");
         for g in groups.iter().filter(|g| g.has_notes()) {
             let _ = write!(md, "\n#### {}\n", esc(&g.name));
-            for (i, q) in g.questions.iter().enumerate() {
-                if q.notes.is_empty() {
-                    continue;
-                }
-                let _ = write!(md, "\n**{}. {}**\n\n", i + 1, esc(&q.text));
+            for (number, q) in g.answered() {
+                let _ = write!(md, "\n**{number}. {}**\n\n", esc(&q.text));
                 for n in &q.notes {
                     let _ = writeln!(md, "- {}", esc(&n.text).replace('\n', " "));
                 }
@@ -192,7 +198,7 @@ pub fn results_table(
         }
     }
     for g in groups {
-        for (i, q) in g.questions.iter().enumerate() {
+        for (number, q) in g.answered() {
             for n in &q.notes {
                 t.rows.push(vec![
                     Cell::Text(String::new()),
@@ -201,7 +207,7 @@ pub fn results_table(
                     Cell::Text("Groepswerk".into()),
                     Cell::Text(n.text.clone()),
                     Cell::Text(g.name.clone()),
-                    Cell::Text(format!("{}. {}", i + 1, q.text)),
+                    Cell::Text(format!("{number}. {}", q.text)),
                 ]);
             }
         }

@@ -263,17 +263,9 @@ impl Index {
     ) -> Option<(Arc<Project>, Vec<(Arc<Project>, f32)>)> {
         let project = self.get(id)?;
         let hits = self.search.like(&project);
-        let inner = self.read();
-        let like = hits
-            .into_iter()
-            .filter_map(|(id, score)| Some((inner.by_id.get(&id)?, score)))
-            .filter(|(slot, _)| {
-                slot.keys.institution_id != project.institution_id
-                    && scope.includes(slot.keys.institution_id, slot.keys.visibility)
-            })
-            .take(at_most)
-            .map(|(slot, score)| (slot.entry.project.clone(), score))
-            .collect();
+        let like = self.seen(hits, scope, at_most, |institution_id| {
+            institution_id != project.institution_id
+        });
         Some((project, like))
     }
 
@@ -285,11 +277,25 @@ impl Index {
         scope: ProjectScope,
         at_most: usize,
     ) -> Vec<(Arc<Project>, f32)> {
-        let hits = self.search.like_text(title, body);
+        self.seen(self.search.like_text(title, body), scope, at_most, |_| true)
+    }
+
+    /// The first `at_most` of the search's `hits` that `scope` sees, of an institution `of`
+    /// accepts, with their scores.
+    fn seen(
+        &self,
+        hits: Vec<(i64, f32)>,
+        scope: ProjectScope,
+        at_most: usize,
+        of: impl Fn(i64) -> bool,
+    ) -> Vec<(Arc<Project>, f32)> {
         let inner = self.read();
         hits.into_iter()
             .filter_map(|(id, score)| Some((inner.by_id.get(&id)?, score)))
-            .filter(|(slot, _)| scope.includes(slot.keys.institution_id, slot.keys.visibility))
+            .filter(|(slot, _)| {
+                of(slot.keys.institution_id)
+                    && scope.includes(slot.keys.institution_id, slot.keys.visibility)
+            })
             .take(at_most)
             .map(|(slot, score)| (slot.entry.project.clone(), score))
             .collect()

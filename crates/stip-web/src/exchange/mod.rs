@@ -412,24 +412,23 @@ pub async fn read_preview(
     };
     let scope = stip_core::access::project_scope(&viewer.actor);
     let context = state.store.import_context(institution.id, scope).await?;
-    let kept = file.id.and_then(|id| state.readers.kept(id));
-    // Only a file not read before is copied to be read.
-    let unread = match kept {
-        Some(_) => None,
-        None => Some((file.name.to_string(), file.bytes.to_vec())),
+    // The contents as read before, or the file to read (only then copied).
+    let source = match file.id.and_then(|id| state.readers.kept(id)) {
+        Some(contents) => Ok(contents),
+        None => Err((file.name.to_string(), file.bytes.to_vec())),
     };
     let brin = institution.data.brin.to_string();
     let mapping = mapping.clone();
     let options = options.clone();
     let read = tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        let contents = match (kept, unread) {
-            (Some(contents), _) => contents,
-            (None, Some((name, bytes))) => match sheet::read(&name, &bytes, &Limits::default()) {
+        let contents = match source {
+            Ok(contents) => contents,
+            // The bytes are dropped once read: their memory is free before the rows are made.
+            Err((name, bytes)) => match sheet::read(&name, &bytes, &Limits::default()) {
                 Ok(c) => Arc::new(c),
                 Err(e) => return Err(file_error(lang, &e)),
             },
-            (None, None) => unreachable!("a file not kept is read"),
         };
         let preview = context
             .preview(&contents, &brin, &mapping, &options)

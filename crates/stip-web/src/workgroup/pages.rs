@@ -366,21 +366,22 @@ async fn log(
             Err(_) => e.push("projects", stip_core::ErrorCode::NotANumber),
         }
     }
+    let meeting = match x.meeting.parse::<i64>() {
+        _ if x.meeting.is_empty() => None,
+        Ok(id) => Some(id),
+        Err(_) => {
+            e.push("meeting", stip_core::ErrorCode::InvalidChoice);
+            None
+        }
+    };
     let input = ExchangeInput {
         direction: x.direction.clone(),
         date: x.date.clone(),
         text: x.text.clone(),
         links: x.links.lines().map(str::to_string).collect(),
         projects,
-        meeting: None,
+        meeting,
     };
-    let mut input = input;
-    if !x.meeting.is_empty() {
-        match x.meeting.parse::<i64>() {
-            Ok(id) => input.meeting = Some(id),
-            Err(_) => e.push("meeting", stip_core::ErrorCode::InvalidChoice),
-        }
-    }
     match super::checked_exchange(&state, &viewer.actor, &input).await? {
         Ok(exchange) if e.is_empty() => {
             state

@@ -344,16 +344,14 @@ pub(crate) async fn show_page(
             .into_iter()
             .filter(|g| g.has_notes())
             .map(|g| PerspectiveView {
-                name: g.name,
                 questions: g
-                    .questions
-                    .into_iter()
-                    .filter(|q| !q.notes.is_empty())
-                    .map(|q| {
+                    .answered()
+                    .map(|(_, q)| {
                         let notes = q.notes.iter().map(|n| note_view(&w, n, me)).collect();
-                        (q.text, notes)
+                        (q.text.clone(), notes)
                     })
                     .collect(),
+                name: g.name,
             })
             .collect()
     } else {

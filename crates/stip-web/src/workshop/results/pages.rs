@@ -204,10 +204,13 @@ pub(crate) async fn meeting_workshops(
             .filter(|g| g.has_notes())
             .map(|g| {
                 let questions = g
-                    .questions
-                    .into_iter()
-                    .filter(|q| !q.notes.is_empty())
-                    .map(|q| (q.text, q.notes.into_iter().map(|n| n.text).collect()))
+                    .answered()
+                    .map(|(_, q)| {
+                        (
+                            q.text.clone(),
+                            q.notes.iter().map(|n| n.text.clone()).collect(),
+                        )
+                    })
                     .collect();
                 (g.name, questions)
             })
