@@ -229,33 +229,6 @@ code_enum!(
     }
 );
 
-/// A project's weighted score on the portfolio criteria, on the same 1–5 scale: each score counts
-/// with its criterion's weight, and where a higher score is less favourable (inspanning, risico)
-/// it counts as 6 − score, so 5 is always best. Criteria without a score do not count; `None`
-/// when none is scored. Also gives how many criteria were scored.
-pub fn weighted_score(
-    scores: &std::collections::BTreeMap<String, u8>,
-    criteria: &[Criterion],
-) -> Option<(f64, usize)> {
-    let mut total = 0.0;
-    let mut weights = 0.0;
-    let mut counted = 0;
-    for c in criteria {
-        let Some(&score) = scores.get(&c.data.code) else {
-            continue;
-        };
-        let value = match c.data.direction {
-            Direction::Positive => f64::from(score),
-            Direction::Negative => 6.0 - f64::from(score),
-        };
-        let weight = c.data.weight.as_f64();
-        total += weight * value;
-        weights += weight;
-        counted += 1;
-    }
-    (weights > 0.0).then(|| (total / weights, counted))
-}
-
 /// A weighted portfolio criterion, scored 1–5 per project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CriterionData {
@@ -491,34 +464,5 @@ mod tests {
         }
         assert!(colour_distance("#1d6fa5", "#1f78b4").unwrap() < TOO_ALIKE);
         assert_eq!(colour_distance("#fff", "#ffffff"), None);
-    }
-
-    #[test]
-    fn the_weighted_score_counts_unfavourable_criteria_the_other_way_round() {
-        let criteria: Vec<Criterion> = default_agenda()
-            .criteria
-            .into_iter()
-            .enumerate()
-            .map(|(i, data)| Criterion {
-                id: i as i64,
-                data,
-                version: 1,
-            })
-            .collect();
-        let scores = |pairs: &[(&str, u8)]| {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect::<std::collections::BTreeMap<_, _>>()
-        };
-        assert_eq!(weighted_score(&scores(&[]), &criteria), None);
-        // Weight 3 on strategische bijdrage (5), weight 1 on risico (5: as bad as it gets → 1).
-        let (score, counted) = weighted_score(
-            &scores(&[("strategische-bijdrage", 5), ("risico", 5)]),
-            &criteria,
-        )
-        .unwrap();
-        assert_eq!(counted, 2);
-        assert!((score - 4.0).abs() < 1e-9, "{score}");
     }
 }

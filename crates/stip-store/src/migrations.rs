@@ -36,6 +36,7 @@ migrations!(
     "0018_positioning_snapshot.sql",
     "0019_workshop_joining.sql",
     "0020_import_plan.sql",
+    "0021_survey_agenda.sql",
 );
 
 /// The migrator for SQLite (`postgres == false`) or PostgreSQL.

@@ -167,6 +167,18 @@ impl Lang {
         out
     }
 
+    /// Items as a sentence says them: "A, B en C" / "A, B and C".
+    pub fn and_list(self, items: impl IntoIterator<Item = String>) -> String {
+        let mut items: Vec<String> = items.into_iter().collect();
+        let Some(last) = items.pop() else {
+            return String::new();
+        };
+        if items.is_empty() {
+            return last;
+        }
+        format!("{} {} {last}", items.join(", "), self.t("common.and"))
+    }
+
     /// "Probeer het over 3 minuten opnieuw.": when to try again after `seconds`, in whole
     /// minutes rounded up (a 429's `Retry-After` in words).
     pub fn try_again_in(self, seconds: u64) -> String {

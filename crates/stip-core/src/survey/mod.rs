@@ -257,6 +257,9 @@ pub struct Survey {
     pub questions: Vec<Question>,
     /// When it was opened: invitations made, questions fixed.
     pub opened_at: Option<String>,
+    /// The agenda version it was opened with: its theme questions offer that version's themes
+    /// while it runs (`None`: not opened, or opened before Stip kept it).
+    pub agenda_id: Option<i64>,
     pub created_at: String,
     pub version: i64,
 }
@@ -305,6 +308,7 @@ pub(crate) mod tests {
                 })
                 .collect(),
             opened_at: Some("x".into()),
+            agenda_id: None,
             created_at: String::new(),
             version: 1,
         }

@@ -50,6 +50,7 @@ crate::row! {
         opens_on: String,
         closes_on: String,
         opened_at: Option<String>,
+        agenda_id: Option<i64>,
         created_at: String,
         version: i64,
     }
@@ -136,12 +137,13 @@ fn survey(r: SurveyRow, questions: Vec<Question>) -> Result<Survey> {
         },
         questions,
         opened_at: r.opened_at,
+        agenda_id: r.agenda_id,
         created_at: r.created_at,
         version: r.version,
     })
 }
 
-const SURVEY_COLUMNS: &str = "id, title, introduction, anonymous, respondent, opens_on, closes_on, opened_at, created_at, version";
+const SURVEY_COLUMNS: &str = "id, title, introduction, anonymous, respondent, opens_on, closes_on, opened_at, agenda_id, created_at, version";
 const QUESTION_COLUMNS: &str = "id, survey_id, section, kind, text, help, options, required";
 const INVITATION_COLUMNS: &str = "id, survey_id, institution_id, user_id, token, status, answers, saved_at, saved_by, submitted_at, version";
 
@@ -451,7 +453,7 @@ impl Store {
                         .await?;
                 let respondent = respondent.ok_or(StoreError::NotFound)?;
                 let n = sqlx::query(
-                "UPDATE surveys SET opened_at = $1, updated_at = $1, version = version + 1 WHERE id = $2 AND opened_at IS NULL",
+                "UPDATE surveys SET opened_at = $1, agenda_id = (SELECT id FROM agendas WHERE status = 'actief'), updated_at = $1, version = version + 1 WHERE id = $2 AND opened_at IS NULL",
             )
             .bind(&at)
             .bind(id)

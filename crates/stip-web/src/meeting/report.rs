@@ -40,7 +40,7 @@ pub(super) async fn appendices(
             let lead = c.t_with("survey.responses", &[("n", &r.responses.len().to_string())]);
             (
                 lead,
-                crate::survey::question_views(state, viewer, lists, &s, &r).await?,
+                crate::survey::question_views(state, viewer, &s, &r).await?,
             )
         } else {
             (c.t("meeting.appendix_later"), Vec::new())

@@ -89,24 +89,16 @@ struct ShowPage {
     merged: bool,
     /// For its editors: why to look at its themes again after a new agenda was activated.
     review: Option<String>,
+    /// Its score as `/prioriteren` ranks it (empty when no criterion is scored).
+    scores: Vec<crate::prioritisation::ScoreLine>,
+    /// Whether the score lines link to the ranking.
+    can_rank: bool,
 }
 
 impl ShowPage {
     /// The description, its headings below the page's own section headings (h2).
     fn description_html(&self) -> String {
         markdown(&self.p.data.description, 3)
-    }
-
-    fn weighted_score(&self) -> Option<(f64, usize)> {
-        stip_core::agenda::weighted_score(&self.p.data.scores, &self.lists.criteria)
-    }
-
-    fn one_decimal(&self, v: &f64) -> String {
-        let text = format!("{v:.1}");
-        match self.c.lang {
-            crate::i18n::Lang::Nl => text.replace('.', ","),
-            crate::i18n::Lang::En => text,
-        }
     }
 
     fn money(&self, v: &Hundredths) -> String {
@@ -165,6 +157,10 @@ async fn show(
         )),
         None => None,
     };
+    let scores = match p.data.scores.is_empty() {
+        true => Vec::new(),
+        false => crate::prioritisation::score_lines(&state, &lists, viewer.lang, &p).await?,
+    };
     Ok(render(&ShowPage {
         c,
         p,
@@ -175,6 +171,8 @@ async fn show(
         saved: !flash.opgeslagen.is_empty(),
         merged: !flash.samengevoegd.is_empty(),
         review,
+        scores,
+        can_rank: viewer.may(Action::Prioritise),
     }))
 }
 

@@ -150,6 +150,63 @@ impl Weighing {
     }
 }
 
+/// A project's score as `/prioriteren` ranks it in one view, said in one line with a link to
+/// that ranking: the one score Stip shows (0–100; none while a criterion that counts is not
+/// scored).
+pub struct ScoreLine {
+    pub text: String,
+    pub href: String,
+}
+
+/// The score lines of project `p`: as the network ranks it and, where its institution weighs
+/// the criteria its own way, as its institution does.
+pub async fn score_lines(
+    state: &AppState,
+    lists: &Lists,
+    lang: Lang,
+    p: &Project,
+) -> Result<Vec<ScoreLine>, StoreError> {
+    let mut views = vec![View::Network];
+    if state
+        .store
+        .weighting(Some(p.institution_id))
+        .await?
+        .is_some()
+    {
+        views.push(View::of_id(lists, Some(p.institution_id)));
+    }
+    let mut lines = Vec::new();
+    for view in views {
+        let name = match &view {
+            View::Network => lang.t("project.score_network"),
+            View::Institution { name, .. } => name.clone(),
+        };
+        let href = match &view {
+            View::Network => "/prioriteren".to_string(),
+            View::Institution { brin, .. } => format!("/prioriteren?institution={brin}"),
+        };
+        let scored = Weighing::of(state, lists, view, None).await?.score(p);
+        let text = match scored.score {
+            Some(s) => lang.t_with(
+                "project.score_line",
+                &[("view", &name), ("score", &score_text(lang, Some(s)))],
+            ),
+            None => lang.t_with(
+                "project.score_missing",
+                &[
+                    ("view", &name),
+                    (
+                        "missing",
+                        &lang.and_list(scored.missing().map(|c| lists.criterion_name(c))),
+                    ),
+                ],
+            ),
+        };
+        lines.push(ScoreLine { text, href });
+    }
+    Ok(lines)
+}
+
 /// Whether some criterion counts: refused otherwise, as every score would be missing.
 pub fn check_some_weight(weights: &[Weight]) -> Result<(), Invalid> {
     if weights.iter().any(|w| w.share > 0.0) {

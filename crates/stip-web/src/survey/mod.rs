@@ -109,15 +109,57 @@ pub async fn own_projects(
     Ok(projects)
 }
 
-/// Checks answers against the survey, the agenda and the respondent's projects.
+/// The themes a survey's theme questions offer, code and name in the agenda's order: those of
+/// the agenda version it was opened with, also after another version was activated (so a
+/// running survey does not change its choices), else the active agenda's.
+#[derive(Debug, Clone, Default)]
+pub struct SurveyThemes(pub Vec<(String, String)>);
+
+impl SurveyThemes {
+    pub async fn of(state: &AppState, lists: &Lists, s: &Survey) -> Result<Self, StoreError> {
+        if let Some(id) = s.agenda_id {
+            match state.store.agenda(id).await {
+                Ok(a) if a.status != stip_core::agenda_version::Status::Active => {
+                    let mut themes = a.content.themes;
+                    themes.sort_by_key(|t| t.position);
+                    return Ok(Self(themes.into_iter().map(|t| (t.code, t.name)).collect()));
+                }
+                Ok(_) | Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Self(
+            lists
+                .themes
+                .iter()
+                .map(|t| (t.data.code.clone(), t.data.name.clone()))
+                .collect(),
+        ))
+    }
+
+    /// A theme's name by code (the code itself for one the version does not have).
+    pub fn name(&self, code: &str) -> String {
+        self.0
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Checks answers against the survey, the agenda it offers and the respondent's projects.
 pub fn check(
-    lists: &Lists,
+    themes: &SurveyThemes,
     s: &Survey,
     projects: &[(i64, String)],
     sent: &BTreeMap<String, Value>,
     complete: bool,
 ) -> (Answers, Invalid) {
-    let themes: Vec<&str> = lists.themes.iter().map(|t| t.data.code.as_str()).collect();
+    let themes: Vec<&str> = themes.0.iter().map(|(code, _)| code.as_str()).collect();
     let ids: BTreeSet<i64> = projects.iter().map(|(id, _)| *id).collect();
     let ctx = AnswerContext {
         themes: &themes,
@@ -165,6 +207,8 @@ pub fn respondent_name(lists: &Lists, r: &Submitted) -> Option<String> {
 pub struct Results {
     pub responses: Vec<Submitted>,
     pub per_question: Vec<QuestionResult>,
+    /// The themes its theme questions offered.
+    pub themes: SurveyThemes,
     /// The regions respondents come from (empty for an anonymous survey).
     pub regions: Vec<String>,
 }
@@ -262,17 +306,20 @@ async fn count(
             answers,
         })
         .collect();
-    let per_question = survey::results(&s.questions, &counted, lists.themes.len());
+    let themes = SurveyThemes::of(state, lists, s).await?;
+    let per_question = survey::results(&s.questions, &counted, themes.len());
     Ok(Results {
         responses,
         per_question,
+        themes,
         regions,
     })
 }
 
 /// The responses as a table, a row per response: who (unless anonymous) and when, then an
 /// answer per question in the question's order.
-pub fn table(lang: Lang, lists: &Lists, s: &Survey, responses: &[Submitted]) -> Table {
+pub fn table(lang: Lang, lists: &Lists, s: &Survey, results: &Results) -> Table {
+    let responses = &results.responses;
     let mut headers = Vec::new();
     if !s.data.anonymous {
         for key in ["brin", "institution", "region", "submitted_at"] {
@@ -312,7 +359,7 @@ pub fn table(lang: Lang, lists: &Lists, s: &Survey, responses: &[Submitted]) -> 
                 row.push(match answers.get(&q.id) {
                     None => Cell::Text(String::new()),
                     Some(survey::Answer::Scale(n)) => Cell::Number(f64::from(*n)),
-                    Some(a) => Cell::Text(answer_text(lists, a)),
+                    Some(a) => Cell::Text(answer_text(&results.themes, a)),
                 });
             }
             row
@@ -322,14 +369,14 @@ pub fn table(lang: Lang, lists: &Lists, s: &Survey, responses: &[Submitted]) -> 
 }
 
 /// An answer in words: texts as they are, choices joined, themes by name in their order.
-pub fn answer_text(lists: &Lists, a: &survey::Answer) -> String {
+pub fn answer_text(themes: &SurveyThemes, a: &survey::Answer) -> String {
     match a {
         survey::Answer::Text(t) | survey::Answer::Choice(t) => t.clone(),
         survey::Answer::Choices(cs) => cs.join("; "),
         survey::Answer::Scale(n) => n.to_string(),
         survey::Answer::Themes(codes) => codes
             .iter()
-            .map(|c| lists.theme_name(c))
+            .map(|c| themes.name(c))
             .collect::<Vec<_>>()
             .join("; "),
         survey::Answer::Projects(ids) => ids

@@ -14,6 +14,7 @@ on_both!(
     a_mapping_that_leaves_projects_without_a_theme_changes_nothing,
     activating_fifteen_thousand_projects_is_all_or_nothing,
     the_pages_make_edit_and_activate_a_version,
+    an_open_survey_keeps_the_themes_of_the_version_it_was_opened_with,
 );
 
 async fn themes_of(s: &Session) -> Vec<String> {
@@ -587,4 +588,83 @@ async fn the_pages_make_edit_and_activate_a_version() {
     let read = lezer.get("/agenda/versies").await;
     assert!(read.shows("Agenda 2027"));
     assert!(!read.shows("Nieuwe versie"));
+}
+
+/// A survey that is running when another version is activated keeps offering the themes it
+/// was opened with, takes answers in them and names them in its results; a survey opened
+/// after the activation offers the new ones.
+async fn an_open_survey_keeps_the_themes_of_the_version_it_was_opened_with() {
+    let app = TestApp::new().await;
+    let regie = app.session(Role::Regiegroep).await;
+    // Horizon College's informatiemanager, there before the survey opens (so it is invited).
+    let im = app.session(Role::Informatiemanager).await;
+    let (running, q) = opened_template(&regie).await;
+
+    let beheerder = app.session(Role::Beheerder).await;
+    let concept = new_concept(&beheerder).await;
+    let activated = beheerder
+        .api(
+            Method::POST,
+            &format!("/api/v1/agendas/{concept}/activate"),
+            Some(json!({"mapping": {
+                "leermiddelen": ["digitale-leermiddelen", "open-leermateriaal"],
+                "llo": ["leven-lang-ontwikkelen"],
+                "innovatie": [],
+            }})),
+        )
+        .await;
+    assert_eq!(activated.status, StatusCode::OK, "{}", activated.body);
+
+    // The running survey: the old themes on its form, accepted in an answer, named in results.
+    let preview = regie.get(&format!("/enquetes/{running}/voorbeeld")).await;
+    assert!(preview.shows("Innovatie"), "{}", preview.body);
+    assert!(!preview.shows("Open leermateriaal"));
+    let answers = json!({"answers": {
+        q[0].to_string(): ["innovatie", "llo"],
+        q[1].to_string(): "Veel over data",
+        q[5].to_string(): "Informatiemanagement zit aan tafel.",
+        q[6].to_string(): 4,
+    }});
+    let res = im
+        .api(
+            Method::POST,
+            &format!("/api/v1/surveys/{running}/response/submit"),
+            Some(answers),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let results = regie.get(&format!("/enquetes/{running}/resultaten")).await;
+    assert!(results.shows("Innovatie"), "{}", results.body);
+    assert!(results.shows("Leven lang ontwikkelen (LLO)"));
+
+    // A survey opened now offers the new version's themes.
+    let (later, _) = opened_template(&regie).await;
+    let preview = regie.get(&format!("/enquetes/{later}/voorbeeld")).await;
+    assert!(preview.shows("Open leermateriaal"), "{}", preview.body);
+    assert!(!preview.shows(">Innovatie<"));
+}
+
+/// The seed's survey made and opened by `regie`: its id and question ids in order.
+async fn opened_template(regie: &Session) -> (i64, Vec<i64>) {
+    let res = regie
+        .api(
+            Method::POST,
+            "/api/v1/surveys",
+            Some(json!({"template": "netwerkenquete-2020"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let s = res.json();
+    let id = s["id"].as_i64().unwrap();
+    let res = regie
+        .api(Method::POST, &format!("/api/v1/surveys/{id}/open"), None)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let q = s["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_i64().unwrap())
+        .collect();
+    (id, q)
 }

@@ -516,10 +516,69 @@ async fn a_surveys_results_are_an_appendix_of_the_report() {
             .body
             .contains(&format!("/verslag#bijlage-{sid}"))
     );
+    // One rule for who reads the results: a lezer reads them nowhere while the survey is open
+    // (not on the results page, in the API, the report or its PDF), and everywhere once it has
+    // closed.
     let lezer = app.login(LEZER).await;
-    let report = lezer.get(&format!("/bijeenkomsten/{id}/verslag")).await;
-    assert!(report.shows("zodra de enquête gesloten is"));
-    assert!(!report.shows("Een dashboard voor studievoortgang"));
+    let reads = |closed: bool| {
+        let lezer = &lezer;
+        async move {
+            let report = lezer.get(&format!("/bijeenkomsten/{id}/verslag")).await;
+            assert_eq!(
+                report.shows("zodra de enquête gesloten is"),
+                !closed,
+                "{}",
+                report.body
+            );
+            let pdf = lezer.get(&format!("/bijeenkomsten/{id}/verslag.pdf")).await;
+            assert_eq!(pdf.status, StatusCode::OK);
+            let pdf = pdf_text(&pdf.bytes);
+            let api = lezer.get(&format!("/api/v1/surveys/{sid}/results")).await;
+            let page = lezer.get(&format!("/enquetes/{sid}/resultaten")).await;
+            let expected = if closed {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(api.status, expected);
+            assert_eq!(page.status, expected);
+            for (what, text) in [
+                ("page", report.body.as_str()),
+                ("pdf", pdf.as_str()),
+                ("api", api.body.as_str()),
+            ] {
+                assert_eq!(
+                    text.contains("Een dashboard voor studievoortgang"),
+                    closed,
+                    "{what}: {text}"
+                );
+            }
+        }
+    };
+    reads(false).await;
+    // The regiegroep closes it early (yesterday).
+    let mut closing = regie.get(&format!("/api/v1/surveys/{sid}")).await.json();
+    closing.as_object_mut().unwrap().retain(|k, _| {
+        [
+            "version",
+            "title",
+            "introduction",
+            "anonymous",
+            "respondent",
+        ]
+        .contains(&k.as_str())
+    });
+    closing["opens_on"] = json!((today - chrono::Days::new(2)).to_string());
+    closing["closes_on"] = json!((today - chrono::Days::new(1)).to_string());
+    let res = regie
+        .api(
+            Method::PUT,
+            &format!("/api/v1/surveys/{sid}"),
+            Some(closing),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    reads(true).await;
 }
 
 async fn the_theme_page_shows_the_meetings_held_on_it_and_their_cases() {

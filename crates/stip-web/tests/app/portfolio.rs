@@ -81,8 +81,13 @@ async fn an_informatiemanager_adds_a_project_with_every_field() {
     ] {
         assert!(page.shows(text), "the project page shows {text}");
     }
-    // Scores with their direction, and the weighted total: (3 × 5 + 1 × (6 − 2)) / 4 = 4,75.
-    assert!(page.shows("Gewogen totaal: 4,8 van 5"), "{}", page.body);
+    // Scores with their direction; no total while criteria that count are not scored, as on
+    // the ranking.
+    assert!(
+        page.shows("Score met de weging van het netwerk: nog geen, want niet gescoord op"),
+        "{}",
+        page.body
+    );
     assert!(page.shows("hoe hoger, hoe slechter"));
     assert!(
         !page.body.contains("/verwijderen"),

@@ -92,6 +92,24 @@ async fn scores_are_the_weighted_share_by_hand_and_a_missing_score_stays_missing
     assert_eq!(scores["items"][1]["id"], partial);
     assert_eq!(scores["weighting"], "network");
 
+    // One score: the project page says the number the ranking shows, and no total where the
+    // ranking has none.
+    let ranking = s.get("/prioriteren").await;
+    assert!(ranking.shows("67,9"), "{}", ranking.body);
+    let page = s.get(&format!("/projecten/{full}")).await;
+    assert!(
+        page.shows("Score met de weging van het netwerk: 67,9 van 100"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/prioriteren\""));
+    let page = s.get(&format!("/projecten/{partial}")).await;
+    assert!(
+        page.shows("Score met de weging van het netwerk: nog geen, want niet gescoord op Risico"),
+        "{}",
+        page.body
+    );
+
     let anonymous = app.anonymous().get("/api/v1/prioritisation/scores").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
@@ -123,6 +141,14 @@ async fn an_institution_weighs_its_own_portfolio_and_only_those_allowed_may() {
     assert_eq!(item(&own, id)["score"], json!(75.0));
     // The network still weighs all five.
     assert_eq!(item(&scores_of(&im, "").await, id)["score"], json!(67.86));
+    // The project page names both, each by whose weighting it is.
+    let page = im.get(&format!("/projecten/{id}")).await;
+    assert!(page.shows("Score met de weging van het netwerk: 67,9 van 100"));
+    assert!(
+        page.shows("Score met de weging van Horizon College: 75 van 100"),
+        "{}",
+        page.body
+    );
 
     // Not the network's weights, not another institution's; a reader weighs nothing.
     let network = im

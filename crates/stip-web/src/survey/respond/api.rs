@@ -139,7 +139,8 @@ async fn answers_now(
     }
     let lists = state.lists().await?;
     let projects = own_projects(state, &lists, i.institution_id).await?;
-    let (answers, e) = check(&lists, s, &projects, sent, complete);
+    let themes = crate::survey::SurveyThemes::of(state, &lists, s).await?;
+    let (answers, e) = check(&themes, s, &projects, sent, complete);
     if e.is_empty() {
         Ok(answers)
     } else {

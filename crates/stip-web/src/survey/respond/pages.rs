@@ -5,7 +5,8 @@ use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
 use crate::lists::Lists;
 use crate::survey::{
-    answer_text, answers_from_form, check, closed_for_answers, dates, managed, own_projects,
+    SurveyThemes, answer_text, answers_from_form, check, closed_for_answers, dates, managed,
+    own_projects,
 };
 use crate::ui::form::{Errors, param};
 use crate::ui::layout::{Chrome, render};
@@ -172,11 +173,11 @@ async fn by_token(state: &AppState, token: &str) -> Result<(Survey, Invitation),
 
 struct Respond<'a> {
     viewer: &'a Viewer,
-    lists: &'a Lists,
     s: Survey,
     i: Invitation,
     projects: Vec<(i64, String)>,
     for_whom: String,
+    themes: SurveyThemes,
 }
 
 impl Respond<'_> {
@@ -208,7 +209,7 @@ impl Respond<'_> {
                             })
                             .collect::<Vec<_>>()
                             .join("; "),
-                        Some(a) => answer_text(self.lists, a),
+                        Some(a) => answer_text(&self.themes, a),
                         None => c.t("survey.not_answered"),
                     };
                     (q.data.text.clone(), text)
@@ -226,20 +227,13 @@ impl Respond<'_> {
             closed,
             message,
             preview: false,
-            themes: self
-                .lists
-                .themes
-                .iter()
-                .map(|t| (t.data.code.clone(), t.data.name.clone()))
-                .collect(),
+            themes: self.themes.0.clone(),
             projects: self
                 .projects
                 .iter()
                 .map(|(id, t)| (id.to_string(), t.clone()))
                 .collect(),
-            places: (1..=self.lists.themes.len())
-                .map(|n| n.to_string())
-                .collect(),
+            places: (1..=self.themes.len()).map(|n| n.to_string()).collect(),
             dates: dates(&c, &self.s),
             given,
             login_again: false,
@@ -275,13 +269,14 @@ async fn respondent<'a>(
         }
         None => inst,
     };
+    let themes = SurveyThemes::of(state, lists, &s).await?;
     Ok(Respond {
         viewer,
-        lists,
         s,
         i,
         projects,
         for_whom,
+        themes,
     })
 }
 
@@ -384,7 +379,7 @@ async fn answer(
         return Ok(res);
     }
     let submit = action == "indienen";
-    let (mut answers, mut e) = check(&lists, &r.s, &r.projects, &sent, submit);
+    let (mut answers, mut e) = check(&r.themes, &r.s, &r.projects, &sent, submit);
     // A question the form got wrong is left out of the draft, and named.
     for fe in form_errors.0 {
         if let Some(id) = fe
@@ -463,6 +458,7 @@ async fn preview(
 ) -> Result<Response, Error> {
     let s = managed(&state, &viewer, id).await?;
     let lists = state.lists().await?;
+    let themes = SurveyThemes::of(&state, &lists, &s).await?;
     let c = viewer.chrome();
     let page = RespondPage {
         questions: shown(viewer.lang, &s, &BTreeMap::new(), &Invalid::default()),
@@ -473,13 +469,9 @@ async fn preview(
         status: String::new(),
         message: String::new(),
         preview: true,
-        themes: lists
-            .themes
-            .iter()
-            .map(|t| (t.data.code.clone(), t.data.name.clone()))
-            .collect(),
         projects: vec![("1".into(), c.t("survey.preview_project"))],
-        places: (1..=lists.themes.len()).map(|n| n.to_string()).collect(),
+        places: (1..=themes.len()).map(|n| n.to_string()).collect(),
+        themes: themes.0,
         dates: dates(&c, &s),
         given: Vec::new(),
         login_again: false,

@@ -3,7 +3,6 @@
 
 use crate::auth::Viewer;
 use crate::http::extract::Id;
-use crate::lists::Lists;
 use crate::survey::{may_read_results, may_see, pairs, results, stage_label};
 use crate::ui::chart::{Bar, Bars};
 use crate::ui::form::param;
@@ -41,7 +40,6 @@ pub(crate) struct QuestionView {
 pub(crate) async fn question_views(
     state: &AppState,
     viewer: &Viewer,
-    lists: &Lists,
     s: &Survey,
     r: &crate::survey::Results,
 ) -> Result<Vec<QuestionView>, Error> {
@@ -109,7 +107,7 @@ pub(crate) async fn question_views(
                     qr.ranking
                         .iter()
                         .map(|t| Bar {
-                            label: lists.theme_name(&t.code),
+                            label: r.themes.name(&t.code),
                             value: f64::from(t.points),
                             shown: count(t.points),
                             href: String::new(),
@@ -151,7 +149,7 @@ pub(crate) async fn question_views(
                     .map(|(i, t)| {
                         (
                             (i + 1).to_string(),
-                            lists.theme_name(&t.code),
+                            r.themes.name(&t.code),
                             t.points,
                             t.chosen,
                             t.first,
@@ -220,7 +218,7 @@ async fn results_view(
     let region = param(&pairs(raw), "regio").trim().to_string();
     let region = (!region.is_empty() && !s.data.anonymous).then_some(region);
     let r = results(state, &lists, &s, region.as_deref()).await?;
-    let questions = question_views(state, viewer, &lists, &s, &r).await?;
+    let questions = question_views(state, viewer, &s, &r).await?;
     let export_query = match &region {
         Some(r) => format!("&region={}", crate::http::redirect::urlencode(r)),
         None => String::new(),
