@@ -33,6 +33,23 @@ async function markDocument(screen) {
   });
 }
 
+/**
+ * The projector shows everything of the phase without scrolling, at 1280×720 and 1920×1080:
+ * the page does not scroll, nor does the board (its type is made to fit).
+ */
+async function expectFitsScreen(projector, what) {
+  const page = projector.page;
+  for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+    await page.setViewportSize(size);
+    await expect.poll(() => page.evaluate(() => {
+      const board = document.querySelector('[data-fit]');
+      const doc = document.documentElement;
+      return doc.scrollHeight <= innerHeight && doc.scrollWidth <= innerWidth && board.scrollHeight <= board.clientHeight + 1 && board.scrollWidth <= board.clientWidth + 1;
+    }), `the projector fits ${size.width}×${size.height} without scrolling (${what})`).toBe(true);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 async function expectSameDocument(screen, what) {
   const same = await screen.page.evaluate(() => window.stipE2eSameDocument === true);
   expect(same, `${what}: updated live, without loading the page again`).toBe(true);
@@ -151,7 +168,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
 
   // ---- Four people join, one per perspective -------------------------------------------------
   const anna = await joinByLink(stip, browser, code, 'Anna Strateeg', 'Strategisch');
-  await expect(screen.locator('.join-info'), 'the projector counts the first participant live').toContainText('Deelnemers: 1', LIVE);
+  await expect(screen.locator('.screen-join'), 'the projector counts the first participant live').toContainText('Deelnemers: 1', LIVE);
   const bram = await joinByLink(stip, browser, code, 'Bram Operatie', 'Operationeel');
   const chris = await joinByLink(stip, browser, code, 'Chris ICT', 'ICT');
   // The fourth joins on a phone and types the code (lower case) on /meedoen; forgetting the name
@@ -177,12 +194,13 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   for (const person of people) await markDocument(person);
 
   // Everyone is counted per group on the facilitator's page and the projector, live.
-  for (const [who, where] of [[stip, page.getByRole('region', { name: 'Begeleiden' })], [projector, screen.locator('.join-info')]]) {
+  for (const [who, where] of [[stip, page.getByRole('region', { name: 'Begeleiden' })], [projector, screen.locator('.screen-join')]]) {
     await expect(where).toContainText('Deelnemers: 4', LIVE);
     await expect(where.locator('ul.groups li')).toHaveText(['Strategisch: 1', 'Operationeel: 1', 'ICT: 1', 'Business: 1'], LIVE);
     await expectSameDocument(who, who === stip ? 'the facilitator\'s page' : 'the projector');
   }
   await projector.audit('projector phase 1, four joined');
+  await expectFitsScreen(projector, 'phase 1');
 
   // ---- Phase 1: group work -------------------------------------------------------------------
   await expect(anna.page.getByRole('heading', { name: '1. Wat gaat er goed?' })).toBeVisible();
@@ -220,6 +238,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   await expectNoHorizontalScroll(phone, `${workshop} at 375px, phase 1 with notes`);
   for (const person of people) await person.audit('phase 1 with notes');
   await projector.audit('projector phase 1 with notes');
+  await expectFitsScreen(projector, 'phase 1 with notes');
 
   /** The facilitator moves to `label`; every screen follows live and is audited there. */
   async function toPhase(label) {
@@ -242,7 +261,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   for (const kind of ['Conclusie', 'Waarom', 'Aanpak', 'Voorbeeld/casus']) {
     await expect(anna.page.getByRole('radio', { name: kind, exact: true })).toBeVisible();
   }
-  await expect(screen.locator('section.theme-board h3')).toContainText(Object.values(THEMES));
+  await expect(screen.locator('section.theme-board h2')).toContainText(Object.values(THEMES));
 
   const orderNote = 'Samen inkopen via het netwerk';
   await anna.page.getByLabel('Thema', { exact: true }).selectOption({ label: THEMES.leermiddelen });
@@ -270,6 +289,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   await expectNoHorizontalScroll(phone, `${workshop} at 375px, phase 2 with notes`);
   for (const person of people) await person.audit('phase 2 with notes');
   await projector.audit('projector phase 2 with notes');
+  await expectFitsScreen(projector, 'phase 2');
 
   // ---- Phase 3: dots -------------------------------------------------------------------------
   await toPhase('3. Stippen zetten');
@@ -355,11 +375,17 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   await expectNoHorizontalScroll(phone, `${workshop} at 375px, phase 3 with dots`);
   for (const person of people) await person.audit('phase 3 with dots');
   await projector.audit('projector phase 3 with dots');
+  await expectFitsScreen(projector, 'phase 3');
 
   // ---- Phase 4: the result -------------------------------------------------------------------
   await toPhase('4. Resultaat');
   const expected = ['llo', 'digitaal-burgerschap', 'leermiddelen', 'eigen-dossier'].map((t) => `${THEMES[t]} ${dotsText(tally[t])}`);
-  for (const [who, what] of [[stip, 'the facilitator'], [anna, 'a participant'], [dewi, 'a participant on a phone'], [projector, 'the projector']]) {
+  for (const [i, text] of expected.entries()) {
+    await expect(screen.locator('.screen-result > li').nth(i), `the projector: place ${i + 1}`).toHaveText(text);
+  }
+  await expectFitsScreen(projector, 'phase 4');
+  await expect(screen.locator('.screen-join'), 'the join panel goes with the result').toHaveCount(0);
+  for (const [who, what] of [[stip, 'the facilitator'], [anna, 'a participant'], [dewi, 'a participant on a phone']]) {
     const ranked = who.page.locator('ol.ranking > li');
     for (const [i, text] of expected.entries()) {
       await expect(ranked.nth(i).locator('h3'), `${what}: place ${i + 1}`).toHaveText(text);

@@ -83,6 +83,18 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("submit", () => { if (timer) clearTimeout(timer); timer = null; });
     window.addEventListener("pagehide", () => { if (timer) { clearTimeout(timer); save(); } });
   }
+  // The projector's board: its type made smaller, step by step, until everything on it fits
+  // the screen without scrolling (where the board scrolls at all: on a phone the page does).
+  const fit = () => {
+    for (const board of document.querySelectorAll("[data-fit]")) {
+      board.style.fontSize = "";
+      if (getComputedStyle(board).overflowY === "visible") continue;
+      const over = () => board.scrollHeight > board.clientHeight + 1 || board.scrollWidth > board.clientWidth + 1;
+      for (let size = 100; over() && size > 25; size -= 5) board.style.fontSize = `${size - 5}%`;
+    }
+  };
+  fit();
+  window.addEventListener("resize", fit);
   // A live workshop: the page follows the workshop's events and takes the changed part of
   // itself from the server again (the server's HTML stays the one truth; without this file
   // the page works by reloading). Typed text, focus and open notes survive the swap; what
@@ -111,6 +123,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const phaseBefore = document.getElementById("phase-now")?.textContent;
       live.replaceChildren(...fresh.childNodes);
       enhance();
+      fit();
       let target = activeId ? document.getElementById(activeId) : null;
       if (!target && activeAction) {
         const [action, theme] = activeAction.split("|");
