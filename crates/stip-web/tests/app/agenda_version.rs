@@ -57,6 +57,16 @@ async fn post_concept(s: &Session, name: &str) -> i64 {
         .unwrap()
 }
 
+/// The mapping from the active agenda to [`new_content`]: `leermiddelen` split, `llo` renamed,
+/// `innovatie` dropped.
+fn new_mapping() -> serde_json::Value {
+    json!({"mapping": {
+        "leermiddelen": ["digitale-leermiddelen", "open-leermateriaal"],
+        "llo": ["leven-lang-ontwikkelen"],
+        "innovatie": [],
+    }})
+}
+
 /// A concept made by `s` as the API allows and edited to [`new_content`]; its id.
 async fn new_concept(s: &Session) -> i64 {
     let id = post_concept(s, "Strategische agenda 2023–2027").await;
@@ -233,11 +243,7 @@ async fn activation_moves_every_project_by_the_mapping_and_keeps_the_old_version
         .api(
             Method::POST,
             &format!("/api/v1/agendas/{id}/activate"),
-            Some(json!({"mapping": {
-                "leermiddelen": ["digitale-leermiddelen", "open-leermateriaal"],
-                "llo": ["leven-lang-ontwikkelen"],
-                "innovatie": [],
-            }})),
+            Some(new_mapping()),
         )
         .await;
     assert_eq!(activated.status, StatusCode::OK, "{}", activated.body);
@@ -606,11 +612,7 @@ async fn an_open_survey_keeps_the_themes_of_the_version_it_was_opened_with() {
         .api(
             Method::POST,
             &format!("/api/v1/agendas/{concept}/activate"),
-            Some(json!({"mapping": {
-                "leermiddelen": ["digitale-leermiddelen", "open-leermateriaal"],
-                "llo": ["leven-lang-ontwikkelen"],
-                "innovatie": [],
-            }})),
+            Some(new_mapping()),
         )
         .await;
     assert_eq!(activated.status, StatusCode::OK, "{}", activated.body);
