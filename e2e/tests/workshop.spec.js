@@ -298,17 +298,27 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   const backButton = (p, theme) => p.page.getByRole('button', { name: `Stip terugnemen van ${THEMES[theme]}`, exact: true });
   const projectorCount = (theme) => screen.locator('.vote-list li').filter({ has: screen.locator('.theme-name', { hasText: THEMES[theme] }) }).locator('.dot-count');
 
+  // The running totals stay hidden while people vote (the first dots would steer the rest):
+  // participants and the projector see only how many dots were placed; the facilitator sees all.
+  const placed = () => Object.values(tally).reduce((a, b) => a + b, 0);
+  const progress = screen.locator('.screen-progress');
   for (const person of people) {
     await expect(person.page.locator('#dots-left')).toContainText('Je hebt nog 3 van je 3 stippen.');
-    await expect(person.page.locator('#stem-llo .dot-count')).toHaveText('0 stippen');
+    await expect(person.page.locator('#stem-llo .dot-count'), 'no running total for a participant').toHaveCount(0);
+    await expect(person.page.getByText('De tussenstand blijft verborgen tot de begeleider hem laat zien')).toBeVisible();
     await expect(backButton(person, 'llo')).toHaveCount(0);
   }
-  await expect(projectorCount('llo')).toHaveText('0 stippen');
+  await expect(projectorCount('llo'), 'no running total on the projector').toHaveCount(0);
+  await expect(progress).toHaveText('0 stippen gezet · de tussenstand volgt na het stemmen');
+  await expect(page.locator('#stem-llo .dot-count'), 'the facilitator sees the running totals').toHaveText('0 stippen');
+  // The phase-2 notes are at hand while voting.
+  const notesWhileVoting = chris.page.locator('#stem-leermiddelen details.theme-notes');
+  await notesWhileVoting.locator('summary').click();
+  await expect(notesWhileVoting.locator('li.note', { hasText: orderNote })).toBeVisible();
 
   /** Checks a participant's own page after their dot was placed or taken back. */
   async function expectOwnCount(person, theme, left) {
-    await expect(person.page.locator(`#stem-${theme} .dot-count`)).toHaveText(dotsText(tally[theme]), LIVE);
-    await expect(person.page.locator('#dots-left')).toContainText(`Je hebt nog ${left} van je 3 stippen.`);
+    await expect(person.page.locator('#dots-left')).toContainText(`Je hebt nog ${left} van je 3 stippen.`, LIVE);
     await expectSameDocument(person, 'the voter\'s page');
   }
   async function placeDot(person, theme, left) {
@@ -324,10 +334,11 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   tally.llo += 1;
   await expectOwnCount(anna, 'llo', 2);
   await expect(anna.page.locator('#live-status')).toContainText('De stippen zijn bijgewerkt.');
-  // Others see it without reloading: the projector and another participant.
-  await expect(projectorCount('llo'), 'the projector counts the dot live').toHaveText('1 stip', LIVE);
-  await expect(bram.page.locator('#stem-llo .dot-count'), 'another participant sees the dot live').toHaveText('1 stip', LIVE);
-  await expect(bram.page.locator('#live-status')).toContainText('De stippen zijn bijgewerkt.');
+  // Others see it without reloading: the projector counts the dots placed, the facilitator
+  // the theme's total; another participant hears of it.
+  await expect(progress, 'the projector counts the dot live').toHaveText(/^1 stip gezet/, LIVE);
+  await expect(page.locator('#stem-llo .dot-count'), 'the facilitator sees the dot live').toHaveText('1 stip', LIVE);
+  await expect(bram.page.locator('#live-status')).toContainText('De stippen zijn bijgewerkt.', LIVE);
   await expectSameDocument(projector, 'the projector');
   await expectSameDocument(bram, 'another participant');
   // A keyboard user keeps their place: the page swapped in live must give focus back to the
@@ -338,22 +349,28 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   tally.llo += 1;
   await expectOwnCount(anna, 'llo', 1);
   await expect(anna.page.locator('#stem-llo .mine')).toHaveText('(jij: 2)');
-  await expect(projectorCount('llo')).toHaveText('2 stippen', LIVE);
+  await expect(progress).toHaveText(/^2 stippen gezet/, LIVE);
 
   // The third dot; a fourth is impossible.
   await placeDot(anna, 'leermiddelen', 0);
   const annaPlaces = anna.page.getByRole('button', { name: /^Stip zetten op / });
   expect(await annaPlaces.count(), 'a place button per theme').toBeGreaterThanOrEqual(Object.keys(THEMES).length);
-  for (const button of await annaPlaces.all()) await expect(button).toBeDisabled();
+  for (const button of await annaPlaces.all()) await expect(button).toHaveAttribute('aria-disabled', 'true');
   await expect(anna.page.locator('#dots-left')).toContainText('Je hebt nog 0 van je 3 stippen.');
+  // A fourth dot is refused with why, said politely (the button stays where it was).
+  await placeButton(anna, 'eigen-dossier').focus();
+  await anna.page.keyboard.press('Enter');
+  await expect(anna.page.locator('#dot-refused')).toHaveText('Je stippen zijn op: neem er eerst een terug.', LIVE);
+  await expect(anna.page.locator('#live-status')).toContainText('Je stippen zijn op: neem er eerst een terug.');
+  await expectSameDocument(anna, 'a refused dot');
   await anna.audit('phase 3, no dots left');
   // Taking one back frees it again.
   await backButton(anna, 'leermiddelen').click();
   tally.leermiddelen -= 1;
   await expectOwnCount(anna, 'leermiddelen', 1);
   await expect(backButton(anna, 'leermiddelen')).toHaveCount(0);
-  await expect(placeButton(anna, 'leermiddelen')).toBeEnabled();
-  await expect(projectorCount('leermiddelen'), 'the projector follows a dot taken back').toHaveText('0 stippen', LIVE);
+  await expect(placeButton(anna, 'leermiddelen')).not.toHaveAttribute('aria-disabled', 'true');
+  await expect(progress, 'the projector follows a dot taken back').toHaveText(/^2 stippen gezet/, LIVE);
   await placeDot(anna, 'digitaal-burgerschap', 0);
 
   await placeDot(bram, 'llo', 2);
@@ -366,6 +383,10 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   await placeDot(dewi, 'digitaal-burgerschap', 1);
   await placeDot(dewi, 'eigen-dossier', 0);
   expect(tally).toEqual({ llo: 5, 'digitaal-burgerschap': 4, leermiddelen: 2, 'eigen-dossier': 1 });
+  await expect(progress).toHaveText(new RegExp(`^${placed()} stippen gezet`), LIVE);
+  // The facilitator shows the running totals: every screen counts per theme, live.
+  await stip.click(page.getByRole('button', { name: 'Tussenstand aan iedereen tonen' }));
+  await expect(page.getByRole('button', { name: 'Tussenstand weer verbergen' })).toBeVisible();
   for (const theme of Object.keys(THEMES)) {
     await expect(projectorCount(theme), `the projector's count for ${THEMES[theme]}`).toHaveText(dotsText(tally[theme]), LIVE);
     await expect(anna.page.locator(`#stem-${theme} .dot-count`), `another participant's count for ${THEMES[theme]}`).toHaveText(dotsText(tally[theme]), LIVE);

@@ -37,6 +37,7 @@ migrations!(
     "0019_workshop_joining.sql",
     "0020_import_plan.sql",
     "0021_survey_agenda.sql",
+    "0022_workshop_totals.sql",
 );
 
 /// The migrator for SQLite (`postgres == false`) or PostgreSQL.

@@ -124,6 +124,8 @@ document.addEventListener("DOMContentLoaded", () => {
       live.replaceChildren(...fresh.childNodes);
       enhance();
       fit();
+      // What the new part says of itself (a refused dot and why).
+      for (const el of live.querySelectorAll("[data-say]")) said.add(el.dataset.say);
       let target = activeId ? document.getElementById(activeId) : null;
       if (!target && activeAction) {
         const [action, theme] = activeAction.split("|");
@@ -156,7 +158,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!pending) pending = setTimeout(refresh, 120);
     };
     const stream = new EventSource(live.dataset.live);
-    for (const name of ["joined", "phase", "note", "note_removed", "dot", "revealed", "priorities", "left"]) {
+    for (const name of ["joined", "phase", "note", "note_removed", "dot", "revealed", "priorities", "left", "totals"]) {
       stream.addEventListener(name, () => later(name));
     }
     // A form in the live part is sent in the background; the answer is the page as it is now.

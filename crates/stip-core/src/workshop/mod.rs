@@ -272,6 +272,9 @@ pub struct Workshop {
     pub phase: Phase,
     /// Whether the facilitator has revealed the notes of phase 2 to everyone.
     pub revealed: bool,
+    /// Whether the facilitator shows the running totals while people vote (hidden by
+    /// default, so the first dots do not steer the rest).
+    pub totals_shown: bool,
     /// When the current phase's time is up, if a timer runs (stored form, UTC).
     pub timer_ends_at: Option<String>,
     /// The day the top themes were saved as the network's priorities, if they were.
@@ -280,6 +283,12 @@ pub struct Workshop {
 }
 
 impl Workshop {
+    /// Whether the dots per theme may be shown to someone: always once voting is over, and
+    /// while voting to the facilitator or when the facilitator shows them to everyone.
+    pub fn totals_visible(&self, facilitator: bool) -> bool {
+        self.phase != Phase::Voting || self.totals_shown || facilitator
+    }
+
     /// How many dots one participant may still place on `theme`, given their dots.
     pub fn dots_left(&self, mine: &[Dot]) -> u32 {
         self.data
@@ -497,10 +506,14 @@ pub enum Event {
         client_id: String,
         theme: String,
         placed: bool,
-        /// The theme's dots after this one.
-        dots: i64,
+        /// The theme's dots after this one; absent while the running totals are hidden.
+        dots: Option<i64>,
     },
     Revealed,
+    /// The facilitator showed or hid the running totals.
+    Totals {
+        shown: bool,
+    },
     Priorities {
         themes: Vec<String>,
     },
@@ -522,6 +535,7 @@ impl Event {
             Event::NoteRemoved { .. } => "note_removed",
             Event::Dot { .. } => "dot",
             Event::Revealed => "revealed",
+            Event::Totals { .. } => "totals",
             Event::Priorities { .. } => "priorities",
             Event::Left { .. } => "left",
         }
@@ -574,6 +588,7 @@ mod tests {
             .unwrap(),
             phase: Phase::Voting,
             revealed: false,
+            totals_shown: false,
             timer_ends_at: None,
             priorities_saved_on: None,
             created_at: String::new(),

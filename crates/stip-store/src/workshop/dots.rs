@@ -95,7 +95,7 @@ impl Store {
                         client_id: client_id.to_string(),
                         theme: theme.to_string(),
                         placed: true,
-                        dots
+                        dots: w.totals_shown.then_some(dots)
                     }
                 );
                 tx.commit().await?;
@@ -121,12 +121,14 @@ impl Store {
             let lock = self.for_update();
             let outcome = on_pool!(self, write, |pool| retrying!(async {
                 let mut tx = pool.begin().await?;
-                let phase: Option<String> =
-                    sqlx::query_scalar(&format!("SELECT phase FROM workshops WHERE id = $1{lock}"))
-                        .bind(p.workshop_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if phase.ok_or(StoreError::NotFound)? != Phase::Voting.code() {
+                let row: Option<(String, bool)> = sqlx::query_as(&format!(
+                    "SELECT phase, totals_shown FROM workshops WHERE id = $1{lock}"
+                ))
+                .bind(p.workshop_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (phase, totals_shown) = row.ok_or(StoreError::NotFound)?;
+                if phase != Phase::Voting.code() {
                     return Ok(Err(DotRefusal::NotVoting));
                 }
                 let dot: Option<(i64, String)> = sqlx::query_as(
@@ -159,7 +161,7 @@ impl Store {
                         client_id: client_id.to_string(),
                         theme,
                         placed: false,
-                        dots
+                        dots: totals_shown.then_some(dots)
                     }
                 );
                 tx.commit().await?;

@@ -39,6 +39,7 @@ crate::row! {
         anonymous: bool,
         hide_until_revealed: bool,
         revealed: bool,
+        totals_shown: bool,
         timer_minutes: Option<i64>,
         timer_ends_at: Option<String>,
         phase: String,
@@ -47,7 +48,7 @@ crate::row! {
     }
 }
 
-const COLUMNS: &str = "id, code, title, meeting_id, dots_per_participant, max_dots_per_theme, themes, group_names, questions, anonymous, hide_until_revealed, revealed, timer_minutes, timer_ends_at, phase, priorities_saved_on, created_at";
+const COLUMNS: &str = "id, code, title, meeting_id, dots_per_participant, max_dots_per_theme, themes, group_names, questions, anonymous, hide_until_revealed, revealed, totals_shown, timer_minutes, timer_ends_at, phase, priorities_saved_on, created_at";
 
 impl TryFrom<WorkshopRow> for Workshop {
     type Error = StoreError;
@@ -72,6 +73,7 @@ impl TryFrom<WorkshopRow> for Workshop {
             code: r.code,
             phase: Phase::parse(&r.phase).ok_or_else(|| corrupt("workshop phase", &r.phase))?,
             revealed: r.revealed,
+            totals_shown: r.totals_shown,
             timer_ends_at: r.timer_ends_at,
             priorities_saved_on: r.priorities_saved_on,
             created_at: r.created_at,
@@ -262,6 +264,28 @@ impl Store {
             }))?;
             self.wake_soon(id);
             self.workshop(id).await
+        })
+    }
+
+    /// Shows the running totals of the voting to everyone, or hides them again.
+    #[inline(never)]
+    pub fn show_workshop_totals<'a>(&'a self, id: i64, shown: bool) -> Boxed<'a, Result<()>> {
+        boxed(async move {
+            let lock = self.for_update();
+            on_pool!(self, write, |pool| retrying!(async {
+                let mut tx = pool.begin().await?;
+                lock_workshop!(tx, id, lock);
+                sqlx::query("UPDATE workshops SET totals_shown = $1 WHERE id = $2")
+                    .bind(shown)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                emit!(tx, id, Event::Totals { shown });
+                tx.commit().await?;
+                Ok::<_, StoreError>(())
+            }))?;
+            self.wake_soon(id);
+            Ok(())
         })
     }
 

@@ -341,7 +341,13 @@ impl Store {
                 for id in &notes {
                     emit!(tx, workshop_id, Event::NoteRemoved { id: *id });
                 }
-                // Each dot as taken back, with its theme's count after all of them went.
+                // Each dot as taken back, with its theme's count after all of them went (while
+                // the running totals are shown).
+                let totals_shown: bool =
+                    sqlx::query_scalar("SELECT totals_shown FROM workshops WHERE id = $1")
+                        .bind(workshop_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
                 let counts: Vec<(String, i64)> = sqlx::query_as(
                 "SELECT theme_code, COUNT(*) FROM workshop_dots WHERE workshop_id = $1 GROUP BY theme_code",
             )
@@ -360,7 +366,7 @@ impl Store {
                             client_id: client_id.clone(),
                             theme: theme.clone(),
                             placed: false,
-                            dots
+                            dots: totals_shown.then_some(dots)
                         }
                     );
                 }

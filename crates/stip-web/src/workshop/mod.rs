@@ -120,6 +120,9 @@ impl Taking {
 pub struct Outcome {
     pub themes: Vec<ThemeResult>,
     pub groups: Vec<GroupResult>,
+    /// Whether the dots are counted in `themes`: not while people vote and the facilitator
+    /// hides the running totals (then every theme has none, in the workshop's order).
+    pub totals: bool,
 }
 
 pub async fn outcome(
@@ -128,10 +131,15 @@ pub async fn outcome(
     taking: &Taking,
 ) -> Result<Outcome, StoreError> {
     let notes = taking.visible(w, state.store.workshop_notes(w.id).await?);
-    let dots = state.store.workshop_dots(w.id).await?;
+    let totals = w.totals_visible(taking.facilitator);
+    let dots = match totals {
+        true => state.store.workshop_dots(w.id).await?,
+        false => Vec::new(),
+    };
     Ok(Outcome {
         themes: stip_core::workshop::results(w, &notes, &dots),
         groups: stip_core::workshop::perspectives(w, &notes),
+        totals,
     })
 }
 

@@ -25,6 +25,7 @@ on_both!(
     the_facilitator_removes_a_participant_with_their_notes_and_dots,
     only_the_facilitator_sees_and_removes_participants,
     the_facilitators_page_lists_participants_and_removes_one_without_javascript,
+    running_totals_stay_hidden_while_voting_until_the_facilitator_shows_them,
     joins_at_once_from_one_address_on_two_instances_let_exactly_the_limit_in in "multi_thread",
 );
 
@@ -63,6 +64,18 @@ async fn phase(regie: &Session, id: i64, phase: &str) {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+}
+
+/// The facilitator shows (or hides) the running totals of the voting.
+async fn totals(regie: &Session, id: i64, shown: bool) {
+    let res = regie
+        .api(
+            Method::PUT,
+            &format!("/api/v1/workshops/{id}/totals"),
+            Some(json!({"shown": shown})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
 }
 
 async fn dot(p: &Session, id: i64, client_id: &str, theme: &str) -> TestResponse {
@@ -659,21 +672,25 @@ async fn a_screen_that_reconnects_misses_nothing() {
     assert!(seen[0].id < last);
     drop(screen);
 
-    // While the screen is away: two notes, a phase, three dots.
+    // While the screen is away: two notes, a phase, the totals shown, three dots.
     note(&anna, id, "waarom", "llo", "Tweede").await;
     note(&anna, id, "aanpak", "llo", "Derde").await;
     phase(&regie, id, "stemmen").await;
+    totals(&regie, id, true).await;
     for (c, t) in [("d1", "llo"), ("d2", "llo"), ("d3", "innovatie")] {
         assert_eq!(dot(&anna, id, c, t).await.status, StatusCode::CREATED);
     }
     let mut back = anna.events(&path, Some(last)).await;
-    let missed = back.take(6, WAIT).await;
+    let missed = back.take(7, WAIT).await;
     let names: Vec<&str> = missed.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, ["note", "note", "phase", "dot", "dot", "dot"]);
+    assert_eq!(
+        names,
+        ["note", "note", "phase", "totals", "dot", "dot", "dot"]
+    );
     assert_eq!(missed[0].data["text"], "Tweede");
     assert!(missed.windows(2).all(|p| p[0].id < p[1].id), "in order");
     assert_eq!(
-        missed[4].data["dots"], 2,
+        missed[5].data["dots"], 2,
         "the theme's dots after the second"
     );
     // Then it goes on live, and has no more old ones to give.
@@ -681,7 +698,7 @@ async fn a_screen_that_reconnects_misses_nothing() {
     note(&anna, id, "voorbeeld", "llo", "Vierde").await;
     let live = back.take(1, WAIT).await.remove(0);
     assert_eq!(live.data["text"], "Vierde");
-    assert_eq!(live.id, missed[5].id + 1);
+    assert_eq!(live.id, missed[6].id + 1);
 
     // A first connection may start from an id too (`?after=`), as a page does.
     let mut page = anna
@@ -1370,7 +1387,9 @@ async fn the_facilitator_removes_a_participant_with_their_notes_and_dots() {
     );
     assert!(s["group_name"].is_string() && s["joined_at"].is_string());
 
-    // Removed: every screen hears the notes and dots go, then the participant.
+    // Removed: every screen hears the notes and dots go, then the participant (with the
+    // theme's count, as the totals are shown).
+    totals(&regie, id, true).await;
     let mut screen = regie
         .events(&format!("/api/v1/workshops/{id}/events"), None)
         .await;
@@ -1588,4 +1607,70 @@ async fn the_facilitators_page_lists_participants_and_removes_one_without_javasc
         .await;
     assert_eq!(twice.status, StatusCode::SEE_OTHER);
     assert_eq!(twice.location(), format!("{page_path}#deelnemers"));
+}
+
+/// While people vote, the dots per theme are the facilitator's to see until they show them:
+/// not on a participant's page, the projector, the results or the live events; the voting's
+/// progress is. A refused dot says why.
+async fn running_totals_stay_hidden_while_voting_until_the_facilitator_shows_them() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = set_up(
+        &regie,
+        json!({"title": "Verborgen tussenstand", "dots_per_participant": 1}),
+    )
+    .await;
+    let id = id_of(&w);
+    let (anna, _) = join(&app, w["code"].as_str().unwrap(), "Anna").await;
+    phase(&regie, id, "stemmen").await;
+    assert_eq!(w["totals_shown"], false);
+    let mut screen = anna
+        .events(&format!("/api/v1/workshops/{id}/events"), None)
+        .await;
+    assert_eq!(
+        dot(&anna, id, "d1", "llo").await.status,
+        StatusCode::CREATED
+    );
+    let heard = screen.take(1, WAIT).await;
+    assert_eq!(heard[0].name, "dot");
+    assert!(heard[0].data["dots"].is_null(), "{}", heard[0].data);
+    let results = anna.get(&format!("/api/v1/workshops/{id}/results")).await;
+    assert_eq!(results.status, StatusCode::OK, "{}", results.body);
+    let themes = results.json()["themes"].as_array().unwrap().clone();
+    assert!(themes.iter().all(|t| t.get("dots").is_none()), "{themes:?}");
+    let facilitator = regie.get(&format!("/api/v1/workshops/{id}/results")).await;
+    assert_eq!(facilitator.json()["themes"][0]["dots"], 1);
+    let file = anna.get(&format!("/werksessies/{id}/resultaat.csv")).await;
+    assert_eq!(
+        file.status,
+        StatusCode::CONFLICT,
+        "no file counting every theme as none"
+    );
+    let projector = regie.get(&format!("/werksessies/{id}/scherm")).await;
+    assert!(projector.shows("1 stip gezet"), "{}", projector.body);
+    assert!(!projector.body.contains("class=\"dot-count\""));
+    let page = regie.get(&format!("/werksessies/{id}")).await;
+    assert!(page.shows("Alleen jij ziet nu de tussenstand"));
+    assert!(page.body.contains("class=\"dot-count\""));
+
+    // A second dot is refused, and the page says why.
+    let res = dot(&anna, id, "d2", "innovatie").await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+
+    totals(&regie, id, false).await;
+    totals(&regie, id, true).await;
+    let results = anna.get(&format!("/api/v1/workshops/{id}/results")).await;
+    assert_eq!(results.json()["themes"][0]["theme"], "llo");
+    assert_eq!(results.json()["themes"][0]["dots"], 1);
+    let projector = regie.get(&format!("/werksessies/{id}/scherm")).await;
+    assert!(projector.body.contains("class=\"dot-count\""));
+    let lezer = app.login(LEZER).await;
+    let res = lezer
+        .api(
+            Method::PUT,
+            &format!("/api/v1/workshops/{id}/totals"),
+            Some(json!({"shown": false})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
 }

@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(set_phase))
         .routes(routes!(reveal_notes))
+        .routes(routes!(show_totals))
         .routes(routes!(workshop_events))
 }
 
@@ -73,9 +74,41 @@ pub async fn reveal_notes(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotalsWrite {
+    /// Whether everyone sees the dots per theme while voting.
+    pub shown: bool,
+}
+
+/// Shows the running totals of the voting to everyone, or hides them again (the facilitator).
+/// They are hidden by default: until then participants and the projector see only how many
+/// dots were placed, and the results leave the dots out.
+#[utoipa::path(put, path = "/api/v1/workshops/{id}/totals", tag = "workshops", operation_id = "show_workshop_totals", request_body = TotalsWrite,
+    params(("id" = i64, Path, description = "Workshop id")),
+    responses((status = 204, description = "Shown or hidden"),
+        (status = 401, description = "Not logged in", body = crate::Problem),
+        (status = 403, description = "Only the facilitator shows the totals", body = crate::Problem),
+        (status = 404, description = "No such workshop", body = crate::Problem),
+        (status = 422, description = "`shown` missing or not true/false", body = crate::Problem)))]
+pub async fn show_totals(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Id(id): Id,
+    body: Bytes,
+) -> Result<StatusCode, Error> {
+    facilitating(&viewer)?;
+    let sent: TotalsWrite = json_body(&headers, &body)?;
+    state.store.workshop(id).await?;
+    state.store.show_workshop_totals(id, sent.shown).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Follows the workshop live: server-sent events (`joined`, `phase`, `note`, `note_removed`,
-/// `dot`, `revealed`, `priorities`), each with an `id`; a reconnect with `Last-Event-ID` gets
-/// every event after it first.
+/// `dot`, `revealed`, `totals`, `priorities`, `left`), each with an `id`; a reconnect with
+/// `Last-Event-ID` gets every event after it first. A `dot` carries its theme's count only while
+/// the running totals are shown.
 #[utoipa::path(get, path = "/api/v1/workshops/{id}/events", tag = "workshops", operation_id = "workshop_events",
     params(("id" = i64, Path, description = "Workshop id"),
         ("Last-Event-ID" = Option<i64>, Header, description = "The last event's id this screen received"),

@@ -14,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
-use stip_core::workshop::{Note, NoteKind, Phase, ThemeResult, Workshop};
+use stip_core::workshop::{DotRefusal, Note, NoteKind, Phase, ThemeResult, Workshop};
 use stip_store::workshop::ParticipantSummary;
 
 pub fn routes() -> Router<AppState> {
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/werksessies/{id}/scherm", get(projector))
         .route("/werksessies/{id}/fase", post(phase))
         .route("/werksessies/{id}/onthullen", post(reveal))
+        .route("/werksessies/{id}/tussenstand", post(totals))
 }
 
 // ---- The workshop's page ----------------------------------------------------------------------
@@ -56,6 +57,8 @@ struct ThemeView {
     kinds: Vec<KindView>,
     /// Whether the viewer may place one more dot here.
     can_place: bool,
+    /// Its notes of phase 2 the viewer may see.
+    note_count: usize,
     /// A fresh id for the "place a dot" form: sent twice, it is still one dot.
     client_id: String,
 }
@@ -166,6 +169,12 @@ pub(crate) struct ShowPage {
     /// The network's priorities as this workshop saved them.
     saved_on: String,
     meeting: Option<(i64, String)>,
+    /// Whether the dots per theme are shown on this screen (see `Workshop::totals_visible`).
+    totals: bool,
+    /// How many dots everyone has placed: the voting's progress, also while totals are hidden.
+    dots_placed: usize,
+    /// Why the viewer's last dot was refused, said politely.
+    refusal: String,
 }
 
 impl ShowPage {
@@ -252,6 +261,7 @@ fn theme_views(
                 name: lists.theme_name(&r.theme),
                 dots: r.dots,
                 mine,
+                note_count: r.notes.iter().map(|(_, n)| n.len()).sum(),
                 kinds: r
                     .notes
                     .iter()
@@ -334,7 +344,11 @@ pub(crate) async fn show_page(
                 .collect(),
         })
         .collect();
-    let mut results = stip_core::workshop::results(&w, &notes, &dots);
+    // While people vote, the dots per theme only where the facilitator shows them (the
+    // facilitator's own page always has them).
+    let totals = w.totals_visible(t.facilitator && !projector);
+    let counted: &[stip_core::workshop::Dot] = if totals { &dots } else { &[] };
+    let mut results = stip_core::workshop::results(&w, &notes, counted);
     if w.phase != Phase::Results {
         // Before the results, themes keep the workshop's order: a ranking would sway the vote.
         results.sort_by_key(|r| w.data.themes.iter().position(|t| *t == r.theme));
@@ -414,7 +428,7 @@ pub(crate) async fn show_page(
         people,
         removed: String::new(),
         // Drawn only where it is shown: the facilitator's page, the projector while joining.
-        qr: if (t.facilitator && !projector) || (projector && w.phase == Phase::Notes) {
+        qr: if (t.facilitator && !projector) || (projector && w.phase != Phase::Results) {
             crate::workshop::qr_svg(&join_url)
         } else {
             String::new()
@@ -432,6 +446,9 @@ pub(crate) async fn show_page(
             .map(|d| c.date(&d))
             .unwrap_or_default(),
         meeting,
+        totals,
+        dots_placed: dots.len(),
+        refusal: String::new(),
         c,
         w,
     }))
@@ -456,6 +473,19 @@ async fn show(
     let Some(mut page) = page.await? else {
         return Ok(to_join());
     };
+    // A refused dot: why, in words (known keys only).
+    let why = param(&q, "geweigerd");
+    if page.me.is_some()
+        && [
+            DotRefusal::NotVoting,
+            DotRefusal::NoDotsLeft,
+            DotRefusal::ThemeFull,
+        ]
+        .iter()
+        .any(|r| r.key() == why)
+    {
+        page.refusal = format!("{}.", page.c.t(&format!("problem.{why}")));
+    }
     // After a removal: which participant went, with how many notes and dots (numbers only, so
     // no one can put words on this page through its address).
     let number = |k: &str| param(&q, k).parse::<u64>().ok();
@@ -525,6 +555,19 @@ async fn phase(
     };
     state.store.set_workshop_phase(id, phase).await?;
     Ok(back(id, ""))
+}
+
+/// The facilitator shows the running totals to everyone while people vote, or hides them.
+async fn totals(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, Error> {
+    facilitator(&viewer)?;
+    let shown = param(&form, "shown") == "1";
+    state.store.show_workshop_totals(id, shown).await?;
+    Ok(back(id, "#stemmen"))
 }
 
 async fn reveal(

@@ -51,7 +51,10 @@ pub struct ThemeResultJson {
     /// The theme's code.
     pub theme: String,
     pub name: String,
-    pub dots: u32,
+    /// Absent while people vote and the facilitator hides the running totals (then the themes
+    /// come in the workshop's order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dots: Option<u32>,
     /// Its notes the caller may see, by kind (`conclusie`, `waarom`, `aanpak`, `voorbeeld`).
     pub notes: Vec<WorkshopNoteJson>,
 }
@@ -88,13 +91,14 @@ pub async fn workshop_results(
                 .collect(),
         })
         .collect();
+    let totals = outcome.totals;
     let themes = outcome
         .themes
         .into_iter()
         .map(|r| ThemeResultJson {
             name: lists.theme_name(&r.theme),
             theme: r.theme,
-            dots: r.dots,
+            dots: totals.then_some(r.dots),
             notes: r
                 .notes
                 .iter()

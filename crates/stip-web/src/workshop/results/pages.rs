@@ -75,6 +75,10 @@ async fn results_of(
     // Files go around: they hold what everyone may see, as the projector shows it.
     let everyone = Taking::everyone();
     let outcome = outcome(state, &w, &everyone).await?;
+    // While the running totals are hidden, a file would count every theme as none.
+    if !outcome.totals {
+        return Err(Error::NotNow("workshop_totals_hidden"));
+    }
     Ok(Some((w, outcome, state.lists().await?)))
 }
 

@@ -68,6 +68,8 @@ pub struct WorkshopJson {
     pub anonymous: bool,
     pub hide_until_revealed: bool,
     pub revealed: bool,
+    /// Whether everyone sees the dots per theme while voting (the facilitator shows them).
+    pub totals_shown: bool,
     pub timer_minutes: Option<u32>,
     /// When the current phase's time is up (RFC 3339), if a timer runs.
     pub timer_ends_at: Option<String>,
@@ -142,6 +144,7 @@ pub(crate) async fn workshop_json(
         anonymous: w.data.anonymous,
         hide_until_revealed: w.data.hide_until_revealed,
         revealed: w.revealed,
+        totals_shown: w.totals_shown,
         timer_minutes: w.data.timer_minutes,
         timer_ends_at: w.timer_ends_at.as_deref().and_then(rfc3339),
         priorities_saved_on: w.priorities_saved_on.clone(),

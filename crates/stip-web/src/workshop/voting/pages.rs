@@ -35,9 +35,14 @@ async fn place_dot(
     else {
         return Err(Error::NotFound);
     };
-    // A refused dot (none left, or voting closed meanwhile) shows the page as it is now.
-    let _: Result<Placed, DotRefusal> = state.store.place_dot(&p, client_id, theme).await?;
-    Ok(back(id, &format!("#stem-{theme}")))
+    // A refused dot (none left, or voting closed meanwhile) shows the page as it is now, with
+    // why (a known key only, so no one puts words on the page through its address).
+    let placed: Result<Placed, DotRefusal> = state.store.place_dot(&p, client_id, theme).await?;
+    let why = match placed {
+        Ok(_) => String::new(),
+        Err(r) => format!("?geweigerd={}", r.key()),
+    };
+    Ok(back(id, &format!("{why}#stem-{theme}")))
 }
 
 async fn take_back_dot(
