@@ -316,9 +316,48 @@ async fn count(
     })
 }
 
+/// The titles of the projects the answers point at, as far as `viewer` may see them: looked
+/// up one by one in the read model (a handful per survey, not the whole portfolio).
+pub async fn project_titles(
+    state: &AppState,
+    viewer: &Viewer,
+    s: &Survey,
+    r: &Results,
+) -> Result<BTreeMap<i64, String>, StoreError> {
+    let scope = stip_core::access::project_scope(&viewer.actor);
+    let mut titles = BTreeMap::new();
+    for (q, qr) in s.questions.iter().zip(&r.per_question) {
+        if q.data.kind != QuestionKind::Projects {
+            continue;
+        }
+        for id in qr
+            .counts
+            .iter()
+            .filter_map(|(id, _)| id.parse::<i64>().ok())
+        {
+            match state.store.project(id).await {
+                Ok(p) if scope.includes(p.institution_id, p.data.visibility) => {
+                    titles.insert(id, p.data.title.clone());
+                }
+                // Not for this reader, or deleted since: shown as a project they cannot see.
+                Ok(_) | Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(titles)
+}
+
 /// The responses as a table, a row per response: who (unless anonymous) and when, then an
-/// answer per question in the question's order.
-pub fn table(lang: Lang, lists: &Lists, s: &Survey, results: &Results) -> Table {
+/// answer per question in the question's order; themes and projects by name, with their codes
+/// and numbers in a column of their own beside them. `titles`: see [`project_titles`].
+pub fn table(
+    lang: Lang,
+    lists: &Lists,
+    s: &Survey,
+    results: &Results,
+    titles: &BTreeMap<i64, String>,
+) -> Table {
     let responses = &results.responses;
     let mut headers = Vec::new();
     if !s.data.anonymous {
@@ -327,7 +366,18 @@ pub fn table(lang: Lang, lists: &Lists, s: &Survey, results: &Results) -> Table 
         }
     }
     for (n, q) in s.questions.iter().enumerate() {
-        headers.push(format!("{}. {}", n + 1, q.data.text));
+        let header = format!("{}. {}", n + 1, q.data.text);
+        match q.data.kind {
+            QuestionKind::Themes => {
+                headers.push(header.clone());
+                headers.push(format!("{header} ({})", lang.t("survey.export.codes")));
+            }
+            QuestionKind::Projects => {
+                headers.push(header.clone());
+                headers.push(format!("{header} ({})", lang.t("survey.export.numbers")));
+            }
+            _ => headers.push(header),
+        }
     }
     let rows = responses
         .iter()
@@ -356,11 +406,40 @@ pub fn table(lang: Lang, lists: &Lists, s: &Survey, results: &Results) -> Table 
             }
             let answers = survey::answers_from_json(s, &r.answers).unwrap_or_default();
             for q in &s.questions {
-                row.push(match answers.get(&q.id) {
+                let answer = answers.get(&q.id);
+                row.push(match answer {
                     None => Cell::Text(String::new()),
                     Some(survey::Answer::Scale(n)) => Cell::Number(f64::from(*n)),
+                    Some(survey::Answer::Projects(ids)) => Cell::Text(
+                        ids.iter()
+                            .map(|id| {
+                                titles
+                                    .get(id)
+                                    .cloned()
+                                    .unwrap_or_else(|| lang.t("survey.export.hidden_project"))
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
                     Some(a) => Cell::Text(answer_text(&results.themes, a)),
                 });
+                match (q.data.kind, answer) {
+                    (QuestionKind::Themes, Some(survey::Answer::Themes(codes))) => {
+                        row.push(Cell::Text(codes.join("; ")))
+                    }
+                    (QuestionKind::Projects, Some(survey::Answer::Projects(ids))) => {
+                        row.push(Cell::Text(
+                            ids.iter()
+                                .map(i64::to_string)
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        ))
+                    }
+                    (QuestionKind::Themes | QuestionKind::Projects, _) => {
+                        row.push(Cell::Text(String::new()))
+                    }
+                    _ => {}
+                }
             }
             row
         })
@@ -401,12 +480,10 @@ pub fn reminder(lang: Lang, s: &Survey) -> String {
 /// Reads a form's answers (`a{id}` fields; a theme's place as `a{id}_{code}`) into what
 /// [`survey::check_answers`] takes, with what a form can get wrong that JSON cannot: two
 /// themes in the same place.
-pub fn answers_from_form(
-    s: &Survey,
-    form: &[(String, String)],
-) -> (BTreeMap<String, Value>, Invalid) {
+pub fn answers_from_form(s: &Survey, form: &[(String, String)]) -> FromForm {
     let mut sent = BTreeMap::new();
     let mut e = Invalid::default();
+    let mut places = BTreeMap::new();
     for q in &s.questions {
         let name = format!("a{}", q.id);
         let values: Vec<&str> = form
@@ -436,6 +513,16 @@ pub fn answers_from_form(
             ),
             QuestionKind::Themes => {
                 let prefix = format!("{name}_");
+                // As typed, to show again exactly so when the form comes back refused.
+                places.insert(
+                    q.id,
+                    form.iter()
+                        .filter_map(|(k, v)| {
+                            Some((k.strip_prefix(&prefix)?.to_string(), v.clone()))
+                        })
+                        .filter(|(_, v)| !v.trim().is_empty())
+                        .collect(),
+                );
                 let mut placed: Vec<(u32, usize, String)> = form
                     .iter()
                     .enumerate()
@@ -454,7 +541,19 @@ pub fn answers_from_form(
         };
         sent.insert(q.id.to_string(), value);
     }
-    (sent, e)
+    FromForm {
+        sent,
+        errors: e,
+        places,
+    }
+}
+
+/// A respondent's form as read: the answers as the API takes them, what the form itself got
+/// wrong, and the places given to the themes as typed (question id → theme code → place).
+pub struct FromForm {
+    pub sent: BTreeMap<String, Value>,
+    pub errors: Invalid,
+    pub places: BTreeMap<i64, BTreeMap<String, String>>,
 }
 
 /// A refusal in a respondent's words, under the question it belongs to.

@@ -1538,7 +1538,19 @@ async fn the_responses_export_as_csv_and_xlsx_one_row_each() {
     let horizon = app.session(Role::Informatiemanager).await;
     let davinci = app.session_of(IM_DAVINCI).await;
     let friese = im_of(&app, "25LM", "Friese Poort").await;
-    let res = submit(&horizon, id, Some(template_answers(&q, "Veel over LLO"))).await;
+    // Horizon points at one of its own projects too.
+    let project = app.project_of("25LN", "netwerk").await;
+    let title = app
+        .store()
+        .project(project)
+        .await
+        .unwrap()
+        .data
+        .title
+        .clone();
+    let mut horizons = template_answers(&q, "Veel over LLO");
+    horizons["answers"][q[3].to_string()] = json!([project]);
+    let res = submit(&horizon, id, Some(horizons)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let res = submit(&davinci, id, Some(template_answers(&q, "DaVinci deelt"))).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -1575,7 +1587,20 @@ async fn the_responses_export_as_csv_and_xlsx_one_row_each() {
         let text = format!("{}. {}", n + 1, question["text"].as_str().unwrap());
         assert!(header.contains(&text.as_str()), "{text} in {}", lines[0]);
     }
-    assert_eq!(header.len(), 4 + 8, "{}", lines[0]);
+    // The themes and projects questions have their codes and numbers in a column beside them.
+    let themes_question = format!("1. {}", template["questions"][0]["text"].as_str().unwrap());
+    assert!(
+        header.contains(&format!("{themes_question} (codes)").as_str()),
+        "{}",
+        lines[0]
+    );
+    let projects_question = format!("4. {}", template["questions"][3]["text"].as_str().unwrap());
+    assert!(
+        header.contains(&format!("{projects_question} (projectnummers)").as_str()),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(header.len(), 4 + 8 + 2, "{}", lines[0]);
     let rows = &lines[1..];
     let row_of = |brin: &str| {
         rows.iter()
@@ -1587,6 +1612,24 @@ async fn the_responses_export_as_csv_and_xlsx_one_row_each() {
     assert!(h.contains("Noord-Holland"), "{h}");
     assert!(h.contains("Veel over LLO"), "{h}");
     assert!(h.contains("Innovatie"), "themes by name: {h}");
+    assert!(h.contains("innovatie; llo"), "and by code: {h}");
+    assert!(h.contains(&title), "the project by title: {h}");
+    assert!(h.contains(&format!(";{project};")), "and by number: {h}");
+    let months = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    assert!(months.iter().any(|m| h.contains(m)), "a Dutch date: {h}");
     assert!(row_of("25LK").contains("DaVinci deelt"));
     assert!(!body.contains("Nog bezig"), "{body}");
 

@@ -1091,6 +1091,7 @@ async fn a_theme_given_the_same_place_twice_is_named_not_guessed() {
             &[
                 (&format!("a{}_llo", q[0]), "1"),
                 (&format!("a{}_leermiddelen", q[0]), "1"),
+                (&format!("a{}_innovatie", q[0]), "3"),
                 ("action", "opslaan"),
             ],
         )
@@ -1101,6 +1102,18 @@ async fn a_theme_given_the_same_place_twice_is_named_not_guessed() {
         "two themes on place 1 are accepted"
     );
     assert!(error_summary(&res.body).contains("Vraag 1"));
+    // The form comes back exactly as filled in: nothing renumbered (llo and leermiddelen both
+    // on 1, innovatie on 3), so the respondent sees what to change.
+    for (theme, place) in [("llo", "1"), ("leermiddelen", "1"), ("innovatie", "3")] {
+        let select = format!("name=\"a{}_{theme}\"", q[0]);
+        let at = res.body.find(&select).unwrap_or_else(|| panic!("{select}"));
+        let rest = &res.body[at..];
+        let rest = &rest[..rest.find("</select>").unwrap()];
+        assert!(
+            rest.contains(&format!("<option value=\"{place}\" selected>")),
+            "{theme} keeps place {place}: {rest}"
+        );
+    }
     let own = im
         .get(&format!("/api/v1/surveys/{id}/response"))
         .await

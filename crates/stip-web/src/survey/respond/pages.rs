@@ -76,10 +76,13 @@ impl Shown {
 }
 
 /// Fills each question with `sent` (question id → value, as the API takes them).
+/// The questions with what was sent for them; the themes' places as typed where a refused form
+/// comes back (`typed`), so nothing the respondent entered is renumbered.
 fn shown(
     lang: crate::i18n::Lang,
     s: &Survey,
     sent: &BTreeMap<String, Value>,
+    typed: &BTreeMap<i64, BTreeMap<String, String>>,
     e: &Invalid,
 ) -> Vec<Shown> {
     let mut section = String::new();
@@ -110,7 +113,9 @@ fn shown(
                     .for_field(&survey::answer_field(q.id))
                     .map(|code| crate::survey::answer_error(lang, code)),
                 text: value.map(as_text).unwrap_or_default(),
-                places: if q.data.kind == QuestionKind::Themes {
+                places: if let Some(typed) = typed.get(&q.id) {
+                    typed.clone()
+                } else if q.data.kind == QuestionKind::Themes {
                     list.iter()
                         .enumerate()
                         .map(|(i, c)| (c.clone(), (i + 1).to_string()))
@@ -178,6 +183,8 @@ struct Respond<'a> {
     projects: Vec<(i64, String)>,
     for_whom: String,
     themes: SurveyThemes,
+    /// The themes' places as the respondent typed them (see [`FromForm`]).
+    typed_places: BTreeMap<i64, BTreeMap<String, String>>,
 }
 
 impl Respond<'_> {
@@ -219,7 +226,7 @@ impl Respond<'_> {
             Vec::new()
         };
         RespondPage {
-            questions: shown(self.viewer.lang, &self.s, sent, &e),
+            questions: shown(self.viewer.lang, &self.s, sent, &self.typed_places, &e),
             errors: Errors::new(self.viewer.lang, e),
             for_whom: self.for_whom.clone(),
             action: format!("/enquete/{}", self.i.token),
@@ -277,6 +284,7 @@ async fn respondent<'a>(
         projects,
         for_whom,
         themes,
+        typed_places: BTreeMap::new(),
     })
 }
 
@@ -324,7 +332,10 @@ async fn answer(
     let r = respondent(&state, &viewer, &lists, &token).await?;
     let action = param(&form, "action");
     let autosave = action == "autosave";
-    let (sent, form_errors) = answers_from_form(&r.s, &form);
+    let read = answers_from_form(&r.s, &form);
+    let (sent, form_errors) = (read.sent, read.errors);
+    let mut r = r;
+    r.typed_places = read.places;
     let c = viewer.chrome();
     if stale.is_some() {
         if autosave {
@@ -336,7 +347,6 @@ async fn answer(
         }
         // What was typed comes back, and nothing else: someone no longer logged in sees
         // neither the saved draft nor the institution's projects.
-        let mut r = r;
         let message = if closed_for_answers(&r.s, &r.i) == Some("submitted") {
             c.t("survey.closed_because.submitted")
         } else if invited(&viewer, &r.i) {
@@ -461,7 +471,13 @@ async fn preview(
     let themes = SurveyThemes::of(&state, &lists, &s).await?;
     let c = viewer.chrome();
     let page = RespondPage {
-        questions: shown(viewer.lang, &s, &BTreeMap::new(), &Invalid::default()),
+        questions: shown(
+            viewer.lang,
+            &s,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &Invalid::default(),
+        ),
         errors: Errors::none(viewer.lang),
         for_whom: c.t("survey.preview_for"),
         action: String::new(),

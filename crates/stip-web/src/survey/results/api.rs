@@ -208,7 +208,8 @@ pub async fn export(
     let region = region_param(&raw)?.filter(|_| !s.data.anonymous);
     let lists = state.lists().await?;
     let r = results(&state, &lists, &s, region.as_deref()).await?;
-    let table = crate::survey::table(viewer.lang, &lists, &s, &r);
+    let titles = crate::survey::project_titles(&state, &viewer, &s, &r).await?;
+    let table = crate::survey::table(viewer.lang, &lists, &s, &r, &titles);
     let (bytes, media_type) = if format == "csv" {
         (table.csv(), "text/csv; charset=utf-8")
     } else {

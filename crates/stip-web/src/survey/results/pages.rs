@@ -13,7 +13,6 @@ use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use axum::routing::get;
-use std::collections::BTreeMap;
 use stip_core::access::Action;
 use stip_core::survey::{QuestionKind, Survey};
 
@@ -44,29 +43,7 @@ pub(crate) async fn question_views(
     r: &crate::survey::Results,
 ) -> Result<Vec<QuestionView>, Error> {
     let c = viewer.chrome();
-    // The titles of the projects pointed at, as far as the reader may see them: looked up
-    // one by one in the read model (a handful per survey, not the whole portfolio).
-    let scope = stip_core::access::project_scope(&viewer.actor);
-    let mut titles: BTreeMap<i64, String> = BTreeMap::new();
-    for (q, qr) in s.questions.iter().zip(&r.per_question) {
-        if q.data.kind != QuestionKind::Projects {
-            continue;
-        }
-        for id in qr
-            .counts
-            .iter()
-            .filter_map(|(id, _)| id.parse::<i64>().ok())
-        {
-            match state.store.project(id).await {
-                Ok(p) if scope.includes(p.institution_id, p.data.visibility) => {
-                    titles.insert(id, p.data.title.clone());
-                }
-                // Not for this reader, or deleted since: shown as a project they cannot see.
-                Ok(_) | Err(stip_store::StoreError::NotFound) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
+    let titles = crate::survey::project_titles(state, viewer, s, r).await?;
     Ok(s.questions
         .iter()
         .zip(&r.per_question)
