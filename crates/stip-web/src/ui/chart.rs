@@ -36,35 +36,69 @@ pub struct Bars {
 
 pub struct BarRow {
     pub bar: Bar,
+    /// The label's lines (it wraps between words, never inside one), each with its baseline.
+    pub lines: Vec<(f64, String)>,
+    /// Where its bar's top is.
     pub y: f64,
     pub width: f64,
 }
 
 pub const ROW: f64 = 42.0;
+/// The height of one more line of a wrapped label.
+const LINE: f64 = 18.0;
+/// About as many characters as fit a label's line (15 px type in 400 units).
+const LINE_CHARS: usize = 46;
+
+/// `text` in lines of at most about `most` characters, broken between words (a word longer
+/// than a line keeps a line of its own).
+fn wrap(text: &str, most: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= most => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
 
 impl Bars {
     pub fn new(id: &str, title: String, desc: String, bars: Vec<Bar>) -> Bars {
         let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
         // Room after the longest bar for its value.
         let room = WIDTH - 90.0;
+        let mut top = 0.0;
         let rows = bars
             .into_iter()
-            .enumerate()
-            .map(|(i, bar)| BarRow {
-                y: i as f64 * ROW,
-                width: if max > 0.0 {
-                    (bar.value / max * room).max(if bar.value > 0.0 { 2.0 } else { 0.0 })
-                } else {
-                    0.0
-                },
-                bar,
+            .map(|bar| {
+                let lines: Vec<(f64, String)> = wrap(&bar.label, LINE_CHARS)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, line)| (top + 15.0 + i as f64 * LINE, line))
+                    .collect();
+                let extra = lines.len().saturating_sub(1) as f64 * LINE;
+                let row = BarRow {
+                    y: top + 21.0 + extra,
+                    width: if max > 0.0 {
+                        (bar.value / max * room).max(if bar.value > 0.0 { 2.0 } else { 0.0 })
+                    } else {
+                        0.0
+                    },
+                    lines,
+                    bar,
+                };
+                top += ROW + extra;
+                row
             })
             .collect::<Vec<_>>();
         Bars {
             id: id.to_string(),
             title,
             desc,
-            height: rows.len() as f64 * ROW + 4.0,
+            height: top + 4.0,
             rows,
         }
     }
@@ -599,6 +633,31 @@ mod tests {
             "the longest bar fills the room"
         );
         assert_eq!(chart.rows[0].width, (WIDTH - 90.0) / 2.0);
+    }
+
+    #[test]
+    fn a_long_label_wraps_between_words_and_moves_the_rows_below() {
+        let bar = |label: &str| Bar {
+            label: label.into(),
+            value: 1.0,
+            shown: "1".into(),
+            href: String::new(),
+            class: String::new(),
+        };
+        let chart = Bars::new(
+            "paren",
+            "Paren".into(),
+            String::new(),
+            vec![
+                bar("Data-ondersteund onderwijs + Docentprofessionalisering"),
+                bar("Innovatie"),
+            ],
+        );
+        let lines: Vec<&str> = chart.rows[0].lines.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(lines, ["Data-ondersteund onderwijs +", "Docentprofessionalisering"]);
+        assert_eq!(chart.rows[1].lines[0].0, ROW + LINE + 15.0, "the next row moves down");
+        assert_eq!(chart.height, 2.0 * ROW + LINE + 4.0);
+        assert_eq!(wrap("Docentprofessionaliseringsbeleidsplannen", 10).len(), 1);
     }
 
     #[test]
