@@ -47,6 +47,29 @@ document.addEventListener("DOMContentLoaded", () => {
         .map((i) => { const o = document.createElement("option"); o.value = i.name; o.label = i.brin; return o; })));
     });
   }
+  // A project picked by name: in a large network the page brings no suggestions, so the
+  // projects whose title or text has what is typed are asked for as one types (only those the
+  // person may see come back).
+  for (const input of document.querySelectorAll("input[data-search]")) {
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list || list.options.length > 0) continue;
+    let timer = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const typed = input.value.trim();
+      if (typed.length < 2) { list.replaceChildren(); return; }
+      timer = setTimeout(() => {
+        fetch(input.dataset.search + encodeURIComponent(typed), { headers: { Accept: "application/json" } })
+          .then((r) => (r.ok ? r.json() : { items: [] }))
+          .then((page) => list.replaceChildren(...(page.items || []).map((p) => {
+            const o = document.createElement("option");
+            o.value = `${p.title} — ${p.institution_name}`;
+            return o;
+          })))
+          .catch(() => {});
+      }, 200);
+    });
+  }
   // A survey's answers are saved as a draft while they are typed: a moment after the last
   // change, and when the page is left. What the server said is announced politely.
   for (const form of document.querySelectorAll("form[data-autosave]")) {

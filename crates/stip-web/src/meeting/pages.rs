@@ -10,6 +10,7 @@ use crate::auth::token::random_token;
 use crate::http::extract::{Form, Id};
 use crate::ui::form::{Errors, param};
 use crate::ui::layout::{Chrome, render};
+use crate::ui::picker::Picked;
 use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
@@ -150,6 +151,9 @@ struct EditPage {
     themes: Vec<(String, String)>,
     /// Opened surveys that can be attached: (id, title).
     surveys: Vec<(i64, String)>,
+    /// The case's suggestions (see `ui::picker`), and what fitted a name that was not one.
+    project_options: Vec<String>,
+    case_matches: Vec<String>,
 }
 
 impl EditPage {
@@ -254,6 +258,18 @@ fn from_form(form: &[(String, String)]) -> MeetingForm {
     }
 }
 
+/// The projects `viewer` may see, to pick a case from.
+async fn pickable(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<std::sync::Arc<stip_core::portfolio::Project>>, Error> {
+    let scope = stip_core::access::project_scope(&viewer.actor);
+    Ok(state
+        .store
+        .all_projects(&stip_core::portfolio::ProjectFilter::default(), scope)
+        .await?)
+}
+
 fn edit_page(
     viewer: &Viewer,
     lists: &crate::lists::Lists,
@@ -261,6 +277,7 @@ fn edit_page(
     id: Option<i64>,
     mut f: MeetingForm,
     errors: Errors,
+    projects: &[std::sync::Arc<stip_core::portfolio::Project>],
 ) -> EditPage {
     let filled = f.agenda.iter().filter(|a| !a.title.is_empty()).count();
     f.agenda
@@ -287,6 +304,8 @@ fn edit_page(
             .map(|t| (t.data.code.clone(), t.data.name.clone()))
             .collect(),
         surveys,
+        project_options: crate::ui::picker::offered(projects),
+        case_matches: Vec::new(),
     }
 }
 
@@ -305,6 +324,7 @@ async fn attachable(state: &AppState) -> Result<Vec<(i64, String)>, Error> {
 async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
     viewer.require(Action::ManageMeetings)?;
     let lists = state.lists().await?;
+    let projects = pickable(&state, &viewer).await?;
     Ok(render(&edit_page(
         &viewer,
         &lists,
@@ -312,6 +332,7 @@ async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         None,
         MeetingForm::default(),
         Errors::none(viewer.lang),
+        &projects,
     )))
 }
 
@@ -323,27 +344,24 @@ async fn edit_form(
     viewer.require(Action::ManageMeetings)?;
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
+    let projects = pickable(&state, &viewer).await?;
+    let mut f = form_of(&m);
+    // The case by its name, as the picker suggests it (its number when it is not visible).
+    if let Some(p) = projects.iter().find(|p| Some(p.id) == m.data.case_project) {
+        f.case_project = crate::ui::picker::label(p);
+    }
     Ok(render(&edit_page(
         &viewer,
         &lists,
         attachable(&state).await?,
         Some(id),
-        form_of(&m),
+        f,
         Errors::none(viewer.lang),
+        &projects,
     )))
 }
 
-fn input_of(f: &MeetingForm, e: &mut Invalid) -> MeetingInput {
-    let case_project = match f.case_project.trim() {
-        "" => None,
-        raw => match raw.trim_start_matches('#').parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                e.push("case_project", ErrorCode::NotANumber);
-                None
-            }
-        },
-    };
+fn input_of(f: &MeetingForm, case_project: Option<i64>) -> MeetingInput {
     MeetingInput {
         title: f.title.clone(),
         starts_at: f.starts_at.clone(),
@@ -369,7 +387,18 @@ async fn store_form(
     let lists = state.lists().await?;
     let f = from_form(&form);
     let mut e = Invalid::default();
-    let input = input_of(&f, &mut e);
+    let projects = pickable(state, viewer).await?;
+    let mut case_matches = Vec::new();
+    let case = match crate::ui::picker::pick(&projects, &f.case_project) {
+        Picked::Nothing => None,
+        Picked::Project(id) => Some(id),
+        Picked::Refused(code, matches) => {
+            e.push("case_project", code);
+            case_matches = matches;
+            None
+        }
+    };
+    let input = input_of(&f, case);
     let kept = match id {
         Some(id) => state.store.meeting(id).await?.data.case_project,
         None => None,
@@ -377,14 +406,17 @@ async fn store_form(
     let checked = checked(state, &lists, &viewer.actor, kept, &input).await?;
     let surveys = attachable(state).await?;
     let again = |e: Invalid, status: StatusCode| {
-        let mut res = render(&edit_page(
+        let mut page = edit_page(
             viewer,
             &lists,
             surveys.clone(),
             id,
             f.clone(),
             Errors::new(viewer.lang, e),
-        ));
+            &projects,
+        );
+        page.case_matches = case_matches.clone();
+        let mut res = render(&page);
         *res.status_mut() = status;
         res
     };

@@ -653,11 +653,25 @@ mod tests {
                 bar("Innovatie"),
             ],
         );
-        let lines: Vec<&str> = chart.rows[0].lines.iter().map(|(_, l)| l.as_str()).collect();
-        assert_eq!(lines, ["Data-ondersteund onderwijs +", "Docentprofessionalisering"]);
-        assert_eq!(chart.rows[1].lines[0].0, ROW + LINE + 15.0, "the next row moves down");
+        let lines: Vec<&str> = chart.rows[0]
+            .lines
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect();
+        assert_eq!(
+            lines,
+            ["Data-ondersteund onderwijs +", "Docentprofessionalisering"]
+        );
+        assert_eq!(
+            chart.rows[1].lines[0].0,
+            ROW + LINE + 15.0,
+            "the next row moves down"
+        );
         assert_eq!(chart.height, 2.0 * ROW + LINE + 4.0);
-        assert_eq!(wrap("Docentprofessionaliseringsbeleidsplannen", 10).len(), 1);
+        assert_eq!(
+            wrap("Docentprofessionaliseringsbeleidsplannen", 10).len(),
+            1
+        );
     }
 
     #[test]

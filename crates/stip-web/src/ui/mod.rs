@@ -5,5 +5,6 @@ pub mod chart;
 pub mod form;
 pub mod layout;
 pub mod markdown;
+pub mod picker;
 pub mod project_list;
 pub mod value;

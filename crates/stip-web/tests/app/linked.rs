@@ -64,7 +64,27 @@ async fn a_private_project_cannot_be_made_a_case_by_someone_who_may_not_see_it()
         )
         .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(form.shows("Er is geen project met dit nummer dat je kunt zien."));
+    assert!(form.shows("Stip vindt geen project met deze naam of dit nummer dat je kunt zien."));
+    // Nor by its title: it is not among the suggestions, and its name finds nothing.
+    let title = title_of(&app, private).await;
+    let new = regie.get("/bijeenkomsten/nieuw").await;
+    assert!(
+        !new.shows(&title),
+        "a project the planner may not see is not suggested"
+    );
+    let by_name = regie
+        .post_form(
+            "/bijeenkomsten",
+            &[
+                ("title", "Netwerkbijeenkomst"),
+                ("starts_at", "2026-12-10T13:30"),
+                ("ends_at", "2026-12-10T17:00"),
+                ("case_project", &title),
+            ],
+        )
+        .await;
+    assert_eq!(by_name.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(by_name.shows("Stip vindt geen project met deze naam of dit nummer dat je kunt zien."));
     // A project the regiegroep sees is a case as before.
     let shared = app.project_of("25LK", "netwerk").await;
     let ok = regie

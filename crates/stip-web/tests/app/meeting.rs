@@ -8,6 +8,7 @@ use icalendar::{Calendar, Component, EventLike};
 use serde_json::{Value, json};
 
 on_both!(
+    a_case_is_picked_by_its_name,
     the_regiegroep_plans_a_meeting_on_a_theme_with_a_case_and_others_read_it,
     a_meeting_that_does_not_add_up_is_refused_naming_each_field,
     a_meeting_is_a_calendar_event_and_the_feed_holds_every_meeting,
@@ -781,4 +782,68 @@ async fn open_actions_carry_over_to_the_next_meetings_agenda() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["errors"][0]["field"], "actions[0].due_on");
+}
+
+/// The case is picked by name: the form suggests the projects the planner may see as "title —
+/// institution"; that label, the title or a part of it only one project has names the project;
+/// a part that fits several is refused with those that fit.
+async fn a_case_is_picked_by_its_name() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let case = app.project_of("25LN", "netwerk").await;
+    let p = app.store().project(case).await.unwrap();
+    let label = format!("{} — {}", p.data.title, p.institution_name);
+    let form = regie.get("/bijeenkomsten/nieuw").await;
+    assert!(
+        form.body
+            .contains(&format!("<option value=\"{}\">", html_escape(&label))),
+        "the project is suggested by name: {label}"
+    );
+    let plan = |case: String| {
+        let regie = &regie;
+        async move {
+            regie
+                .post_form(
+                    "/bijeenkomsten",
+                    &[
+                        ("title", "Netwerkbijeenkomst met casus"),
+                        ("starts_at", "2026-12-10T13:30"),
+                        ("ends_at", "2026-12-10T17:00"),
+                        ("case_project", &case),
+                    ],
+                )
+                .await
+        }
+    };
+    let res = plan(label.clone()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = regie.get(res.location()).await;
+    assert!(page.shows(&p.data.title), "{}", page.body);
+    // Editing shows the case by name again.
+    let edit = regie.get(&format!("{}/bewerken", res.location())).await;
+    assert!(
+        edit.body
+            .contains(&format!("value=\"{}\"", html_escape(&label)))
+    );
+    // A part of a title that several projects share: refused with those that fit.
+    let res = plan("e".into()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.shows("Meer dan één project past bij deze naam"),
+        "{}",
+        res.body
+    );
+    assert!(res.shows("Deze projecten passen bij wat je typte"));
+    // Nothing fits.
+    let res = plan("Een project dat niemand heeft".into()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.shows("Stip vindt geen project met deze naam"));
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('"', "&#34;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('\'', "&#39;")
 }
