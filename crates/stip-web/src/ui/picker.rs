@@ -1,7 +1,9 @@
-//! A project picked by name in a form (issue 32): a text field with the projects the person may
-//! see as suggestions (`<datalist>`; in a large network `stip.js` fills it from the list API as
-//! one types), and here what was typed turned into the project: its "title — institution" as
-//! suggested, its title, a part of its title only one project has, or its number.
+//! Things picked by name in a form (issue 32). A project: a text field with the projects the
+//! person may see as suggestions (`<datalist>`; in a large network `stip.js` fills it from the
+//! list API as one types), and here what was typed turned into the project: its "title —
+//! institution" as suggested, its title, a part of its title only one project has, or its
+//! number. An institution: its BRIN code, its name or short name, or a part of its name only
+//! one institution has.
 
 use std::sync::Arc;
 use stip_core::ErrorCode;
@@ -61,4 +63,32 @@ pub fn offered(visible: &[Arc<Project>]) -> Vec<String> {
     let mut labels: Vec<String> = visible.iter().map(|p| label(p)).collect();
     labels.sort_by_key(|l| l.to_lowercase());
     labels
+}
+
+/// The institution `typed` names among `lists`' (see the module); why not when none or more
+/// than one fits.
+pub fn institution<'a>(
+    lists: &'a crate::lists::Lists,
+    typed: &str,
+) -> Result<&'a stip_core::institution::Institution, ErrorCode> {
+    let text = typed.trim();
+    let wanted = text.to_lowercase();
+    let all = &lists.institutions;
+    let exact = all.iter().find(|i| {
+        i.data.brin.as_str().eq_ignore_ascii_case(text)
+            || i.data.name.to_lowercase() == wanted
+            || i.data.short_name.to_lowercase() == wanted
+    });
+    if let Some(i) = exact {
+        return Ok(i);
+    }
+    let named: Vec<_> = all
+        .iter()
+        .filter(|i| !wanted.is_empty() && i.data.name.to_lowercase().contains(&wanted))
+        .collect();
+    match named.as_slice() {
+        [i] => Ok(i),
+        [] => Err(ErrorCode::Unknown),
+        _ => Err(ErrorCode::InvalidChoice),
+    }
 }

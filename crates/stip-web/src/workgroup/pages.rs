@@ -7,6 +7,7 @@ use crate::http::extract::Form;
 use crate::linked::{Linked, linked};
 use crate::ui::form::{Errors, param};
 use crate::ui::layout::{Chrome, render};
+use crate::ui::picker::Picked;
 use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
@@ -232,8 +233,9 @@ async fn show(
 /// The members as typed, and the lines refused.
 type Members = (Vec<(String, Option<i64>)>, Vec<(usize, String)>);
 
-/// Members typed one per line, "Name" or "Name, BRIN"; a BRIN that is no institution's is
-/// refused with its line (numbered as the field shows it).
+/// Members typed one per line, "Name" or "Name, institution" (its name or BRIN code); an
+/// institution that is none in Stip, or more than one, is refused with its line (numbered as the
+/// field shows it).
 fn members_of(raw: &str, lists: &crate::lists::Lists) -> Members {
     let mut wrong = Vec::new();
     let mut out = Vec::new();
@@ -244,14 +246,10 @@ fn members_of(raw: &str, lists: &crate::lists::Lists) -> Members {
         .filter(|(_, l)| !l.is_empty())
     {
         match line.rsplit_once(',') {
-            Some((name, brin)) if !brin.trim().is_empty() => {
-                match lists
-                    .institutions
-                    .iter()
-                    .find(|i| i.data.brin.to_string().eq_ignore_ascii_case(brin.trim()))
-                {
-                    Some(i) => out.push((name.trim().to_string(), Some(i.id))),
-                    None => {
+            Some((name, institution)) if !institution.trim().is_empty() => {
+                match crate::ui::picker::institution(lists, institution) {
+                    Ok(i) => out.push((name.trim().to_string(), Some(i.id))),
+                    Err(_) => {
                         wrong.push((n, line.to_string()));
                         out.push((name.trim().to_string(), None));
                     }
@@ -355,15 +353,30 @@ async fn log(
     };
     let mut e = Invalid::default();
     let mut projects = Vec::new();
-    for raw in x
-        .projects
-        .split([',', ' ', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        match raw.trim_start_matches('#').parse::<i64>() {
-            Ok(id) => projects.push(id),
-            Err(_) => e.push("projects", stip_core::ErrorCode::NotANumber),
+    // One project per line, by name as the picker takes it (numbers, also several on a line
+    // apart by commas, as before).
+    let visible = state
+        .store
+        .all_projects(
+            &stip_core::portfolio::ProjectFilter::default(),
+            stip_core::access::project_scope(&viewer.actor),
+        )
+        .await?;
+    let numbers = |line: &str| {
+        line.chars()
+            .all(|c| c.is_ascii_digit() || "#, ".contains(c))
+    };
+    for line in x.projects.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let parts: Vec<&str> = match numbers(line) {
+            true => line.split([',', ' ']).filter(|p| !p.is_empty()).collect(),
+            false => vec![line],
+        };
+        for part in parts {
+            match crate::ui::picker::pick(&visible, part) {
+                Picked::Project(id) => projects.push(id),
+                Picked::Nothing => {}
+                Picked::Refused(code, _) => e.push("projects", code),
+            }
         }
     }
     let meeting = match x.meeting.parse::<i64>() {

@@ -225,7 +225,10 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
             &[
                 ("name", "SAD-werkgroep LLO"),
                 ("chair", "Bea"),
-                ("members", "Hanna Horizon, 25LN\nKees"),
+                (
+                    "members",
+                    "Hanna Horizon, 25LN\nKees\nDaan, davinci college",
+                ),
             ],
         )
         .await;
@@ -237,6 +240,8 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
         "{}",
         shown.body
     );
+    // An institution by its name (in any case) as well as by its BRIN code.
+    assert!(shown.shows("Daan (DaVinci College)"), "{}", shown.body);
     let wrong_brin = regie
         .post_form(
             page,
@@ -250,8 +255,9 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
     assert!(wrong_brin.body.contains("id=\"e-members\""));
     // The field by its Dutch name and the line that is wrong, as the field numbers it.
     assert!(
-        wrong_brin
-            .shows("Leden: Geen instelling in Stip heeft deze BRIN-code: regel 3 (‘Anna, 99ZZ’)."),
+        wrong_brin.shows(
+            "Leden: Stip kent deze instelling niet, of er passen er meer: regel 3 (‘Anna, 99ZZ’)."
+        ),
         "{}",
         wrong_brin.body
     );
@@ -280,6 +286,32 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
         .await
         .json();
     let mid = meeting["id"].as_i64().unwrap();
+    // Projects are named by title, one per line; a line no project fits is refused.
+    let linked = app.project_of("25LK", "netwerk").await;
+    let linked_title = app
+        .store()
+        .project(linked)
+        .await
+        .unwrap()
+        .data
+        .title
+        .clone();
+    let unknown = regie
+        .post_form(
+            &format!("{page}/uitwisseling"),
+            &[
+                ("direction", "output"),
+                ("date", "2026-11-20"),
+                ("text", "Advies"),
+                (
+                    "projects",
+                    &format!("{linked_title}\nEen project dat niemand heeft"),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.shows("Stip vindt niet bij elke regel een project dat je kunt zien"));
     let form = regie.get(page).await;
     assert!(
         form.shows(&format!(
@@ -297,10 +329,20 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
                 ("text", "Advies over modulair onderwijs"),
                 ("links", "https://example.org/advies"),
                 ("meeting", &mid.to_string()),
+                ("projects", &linked_title),
             ],
         )
         .await;
     assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
+    // The project came by its title, and shows by it.
+    assert!(
+        lezer
+            .get(page)
+            .await
+            .body
+            .contains(&format!("<a href=\"/projecten/{linked}\">")),
+        "the project linked by its title"
+    );
     let after = lezer.get(page).await;
     assert!(after.shows("Advies over modulair onderwijs"));
     assert!(after.shows("Output"));
