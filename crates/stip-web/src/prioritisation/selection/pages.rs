@@ -43,8 +43,10 @@ pub struct CandidateRow {
     pub effort: String,
     /// `mee`, `niet` or empty.
     pub forced: String,
-    /// The ids it requires, as typed.
+    /// The projects it requires, as typed (titles or numbers).
     pub requires: String,
+    /// The same as numbers, for the scenario form to carry.
+    pub requires_ids: String,
     /// What came of it: chosen, or why not; empty before a result.
     pub outcome: String,
     pub chosen: bool,
@@ -222,6 +224,26 @@ fn view_weight(lists: &Lists, weighing: &Weighing, code: &str) -> i64 {
 }
 
 /// Ids as typed: "12, 15" (spaces, commas or semicolons between).
+/// The candidates a project requires, as typed: their titles (as the picker takes them) apart by
+/// `;` or a line, or their numbers.
+fn required(raw: &str, candidates: &[Arc<Project>]) -> Result<Vec<i64>, ErrorCode> {
+    if raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || "#,; \n".contains(c))
+    {
+        return ids(raw);
+    }
+    raw.split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| match crate::ui::picker::pick(candidates, s) {
+            crate::ui::picker::Picked::Project(id) => Ok(id),
+            crate::ui::picker::Picked::Nothing => Err(ErrorCode::Required),
+            crate::ui::picker::Picked::Refused(code, _) => Err(code),
+        })
+        .collect()
+}
+
 pub(crate) fn ids(raw: &str) -> Result<Vec<i64>, ErrorCode> {
     raw.split([',', ';', ' '])
         .map(str::trim)
@@ -327,7 +349,7 @@ async fn selection_page(
             "niet" => conditions.forced_out.push(p.id),
             _ => {}
         }
-        match ids(param(&pairs, &format!("v{}", p.id))) {
+        match required(param(&pairs, &format!("v{}", p.id)), &projects) {
             Ok(required) => conditions
                 .requires
                 .extend(required.into_iter().map(|b| (p.id, b))),
@@ -447,6 +469,13 @@ async fn selection_page(
                     .unwrap_or_else(|| "–".into()),
                 forced: param(&pairs, &format!("k{}", p.id)).to_string(),
                 requires: param(&pairs, &format!("v{}", p.id)).to_string(),
+                requires_ids: conditions
+                    .requires
+                    .iter()
+                    .filter(|(a, _)| *a == p.id)
+                    .map(|(_, b)| b.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
                 outcome,
                 chosen,
             }
