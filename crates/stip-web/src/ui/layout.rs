@@ -143,18 +143,23 @@ struct Back {
     terug: String,
 }
 
+/// The cookie that keeps `lang` as the person's choice. Not HttpOnly: the choice of language is
+/// no secret. Kept for a year.
+pub fn lang_cookie(lang: Lang) -> Cookie<'static> {
+    Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .max_age(cookie::time::Duration::seconds(31_536_000))
+        .same_site(SameSite::Lax)
+        .build()
+}
+
 /// Remembers the chosen language in a cookie and goes back to the page the user was on.
 async fn switch_language(Path(lang): Path<String>, Query(back): Query<Back>) -> Response {
     let Some(lang) = Lang::parse(&lang) else {
         return crate::Error::NotFound.into_response();
     };
-    // Not HttpOnly: the choice of language is no secret. Kept for a year.
-    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
-        .path("/")
-        .max_age(cookie::time::Duration::seconds(31_536_000))
-        .same_site(SameSite::Lax);
     (
-        CookieJar::new().add(cookie),
+        CookieJar::new().add(lang_cookie(lang)),
         Redirect::to(&crate::http::redirect::local_path(&back.terug)),
     )
         .into_response()

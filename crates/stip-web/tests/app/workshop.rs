@@ -1029,10 +1029,28 @@ async fn the_pages_take_a_participant_from_code_to_dot_without_javascript() {
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.shows("Deze waarde bestaat niet"));
+    // Eva's browser asks for English, but she chooses Dutch on the form: her screen stays
+    // Dutch for the workshop.
+    let mut visitor = visitor;
+    visitor.headers.insert(
+        axum::http::header::ACCEPT_LANGUAGE,
+        axum::http::HeaderValue::from_static("en-GB,en;q=0.9"),
+    );
+    assert!(
+        visitor
+            .get(&format!("/meedoen?code={code}"))
+            .await
+            .shows("Language of your screen")
+    );
     let joined = visitor
         .post_form(
             "/meedoen",
-            &[("code", &code), ("name", "Eva"), ("group", "1")],
+            &[
+                ("code", &code),
+                ("name", "Eva"),
+                ("group", "1"),
+                ("taal", "nl"),
+            ],
         )
         .await;
     assert_eq!(joined.status, StatusCode::SEE_OTHER);

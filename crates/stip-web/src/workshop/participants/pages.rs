@@ -211,8 +211,13 @@ async fn join(
         .store
         .join_workshop(w.id, &name, group, viewer.actor.user_id(), &hash)
         .await?;
+    // The language chosen on the form stays the participant's for the workshop, whatever the
+    // browser asks for.
+    let lang = crate::i18n::Lang::parse(param(&form, "taal")).unwrap_or(viewer.lang);
     Ok((
-        CookieJar::new().add(participant_cookie(&headers, token)),
+        CookieJar::new()
+            .add(participant_cookie(&headers, token))
+            .add(crate::ui::layout::lang_cookie(lang)),
         Redirect::to(&format!("/werksessies/{}", w.id)),
     )
         .into_response())
