@@ -100,10 +100,14 @@ struct ExchangeForm {
     date: String,
     text: String,
     links: String,
-    projects: String,
+    /// The related projects as typed, one per field (see `ui::picker`); always a few fields.
+    projects: Vec<String>,
     /// The meeting it was discussed at (its id), or empty.
     meeting: String,
 }
+
+/// How many project fields the exchange form offers (more when more were sent).
+const PROJECT_FIELDS: usize = 3;
 
 #[derive(Template)]
 #[template(path = "workgroup/show.html")]
@@ -120,6 +124,8 @@ struct ShowPage {
     x: ExchangeForm,
     /// The network's meetings to choose from, as (id, "title, date"), the latest first.
     meetings: Vec<(String, String)>,
+    /// The projects suggested in the exchange's project fields.
+    project_options: Vec<String>,
     group_errors: Errors,
     errors: Errors,
 }
@@ -159,7 +165,7 @@ async fn page(
             .members
             .iter()
             .map(|m| match institution(m.institution) {
-                Some(i) => format!("{}, {}", m.name, i.data.brin),
+                Some(i) => format!("{}, {}", m.name, i.data.name),
                 None => m.name.clone(),
             })
             .collect::<Vec<_>>()
@@ -190,7 +196,24 @@ async fn page(
     } else {
         Vec::new()
     };
+    let project_options = if manage {
+        let visible = state
+            .store
+            .all_projects(
+                &stip_core::portfolio::ProjectFilter::default(),
+                stip_core::access::project_scope(&viewer.actor),
+            )
+            .await?;
+        crate::ui::picker::offered(&visible)
+    } else {
+        Vec::new()
+    };
+    let mut x = x;
+    if x.projects.len() < PROJECT_FIELDS {
+        x.projects.resize(PROJECT_FIELDS, String::new());
+    }
     let res = render(&ShowPage {
+        project_options,
         meetings,
         code: code.to_string(),
         theme: theme.data.name.clone(),
@@ -348,12 +371,16 @@ async fn log(
         date: param(&form, "date").to_string(),
         text: param(&form, "text").to_string(),
         links: param(&form, "links").to_string(),
-        projects: param(&form, "projects").to_string(),
+        projects: form
+            .iter()
+            .filter(|(k, _)| k == "projects")
+            .map(|(_, v)| v.clone())
+            .collect(),
         meeting: param(&form, "meeting").trim().to_string(),
     };
     let mut e = Invalid::default();
     let mut projects = Vec::new();
-    // One project per line, by name as the picker takes it (numbers, also several on a line
+    // One project per field (or line), by name as the picker takes it (numbers, also several
     // apart by commas, as before).
     let visible = state
         .store
@@ -366,7 +393,13 @@ async fn log(
         line.chars()
             .all(|c| c.is_ascii_digit() || "#, ".contains(c))
     };
-    for line in x.projects.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in x
+        .projects
+        .iter()
+        .flat_map(|p| p.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
         let parts: Vec<&str> = match numbers(line) {
             true => line.split([',', ' ']).filter(|p| !p.is_empty()).collect(),
             false => vec![line],

@@ -303,16 +303,22 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
                 ("direction", "output"),
                 ("date", "2026-11-20"),
                 ("text", "Advies"),
-                (
-                    "projects",
-                    &format!("{linked_title}\nEen project dat niemand heeft"),
-                ),
+                ("projects", &linked_title),
+                ("projects", "Een project dat niemand heeft"),
+                ("projects", ""),
             ],
         )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unknown.shows("Stip vindt niet bij elke regel een project dat je kunt zien"));
+    assert!(unknown.shows("Stip vindt niet bij elk veld een project dat je kunt zien"));
+    // What was typed stays in its field.
+    assert!(
+        unknown
+            .body
+            .contains("value=\"Een project dat niemand heeft\"")
+    );
     let form = regie.get(page).await;
+    assert!(form.shows("Project 3"), "three project fields");
     assert!(
         form.shows(&format!(
             "<option value=\"{mid}\">Netwerkbijeenkomst november, 19 november 2026</option>"
