@@ -114,6 +114,12 @@ document.addEventListener("DOMContentLoaded", () => {
       if (getComputedStyle(board).overflowY === "visible") continue;
       const over = () => board.scrollHeight > board.clientHeight + 1 || board.scrollWidth > board.clientWidth + 1;
       for (let size = 100; over() && size > 25; size -= 5) board.style.fontSize = `${size - 5}%`;
+      // A name too long for its column (names never break inside a word) gets smaller type of
+      // its own.
+      for (const name of board.querySelectorAll("h2, .theme-name")) {
+        name.style.fontSize = "";
+        for (let size = 100; name.scrollWidth > name.clientWidth + 1 && size > 40; size -= 5) name.style.fontSize = `${size - 5}%`;
+      }
     }
   };
   fit();
