@@ -10,7 +10,10 @@ test('the regiegroep keeps a working group and its exchanges, a member reads the
   const name = `SAD-werkgroep Onderwijslogistiek ${Date.now()}`;
   await page.getByLabel('Naam van de werkgroep').fill(name);
   await page.getByLabel('Voorzitter').fill('Rik Regie');
-  await page.getByLabel('Leden').fill('Hanna Horizon, 25LN\nKees Kennisnet');
+  // Members in rows, each institution by (part of) its name, as the list suggests it.
+  await page.getByLabel('Naam 1', { exact: true }).fill('Hanna Horizon');
+  await page.getByRole('combobox', { name: 'Instelling 1', exact: true }).fill('Horizon College');
+  await page.getByLabel('Naam 2', { exact: true }).fill('Kees Kennisnet');
   await stip.click(page.getByRole('button', { name: 'Opslaan' }));
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
   await expect(page.getByText('Hanna Horizon (Horizon College)')).toBeVisible();

@@ -89,9 +89,12 @@ struct GroupForm {
     name: String,
     chair: String,
     contact: String,
-    /// One member per line: "Name" or "Name, BRIN".
-    members: String,
+    /// A row per member: their name and their institution as typed (its name or BRIN code).
+    members: Vec<[String; 2]>,
 }
+
+/// Empty member rows the form offers beyond the members there are.
+const SPARE_MEMBERS: usize = 2;
 
 /// The exchange's form as typed.
 #[derive(Default)]
@@ -126,6 +129,8 @@ struct ShowPage {
     meetings: Vec<(String, String)>,
     /// The projects suggested in the exchange's project fields.
     project_options: Vec<String>,
+    /// The institutions suggested for a member: (name, "BRIN · region").
+    institution_options: Vec<(String, String)>,
     group_errors: Errors,
     errors: Errors,
 }
@@ -164,13 +169,17 @@ async fn page(
         members: group
             .members
             .iter()
-            .map(|m| match institution(m.institution) {
-                Some(i) => format!("{}, {}", m.name, i.data.name),
-                None => m.name.clone(),
+            .map(|m| {
+                let i = institution(m.institution).map_or(String::new(), |i| i.data.name.clone());
+                [m.name.clone(), i]
             })
-            .collect::<Vec<_>>()
-            .join("\n"),
+            .collect(),
     });
+    let mut g = g;
+    g.members
+        .retain(|[name, institution]| !name.trim().is_empty() || !institution.trim().is_empty());
+    g.members
+        .extend((0..SPARE_MEMBERS).map(|_| [String::new(), String::new()]));
     let logged = state.store.exchanges(code, 1000).await?;
     let exchanges = exchange_views(state, viewer, &c, logged).await?;
     let invalid = group_errors.any() || errors.any();
@@ -212,7 +221,18 @@ async fn page(
     if x.projects.len() < PROJECT_FIELDS {
         x.projects.resize(PROJECT_FIELDS, String::new());
     }
+    let institution_options = lists
+        .institutions
+        .iter()
+        .map(|i| {
+            (
+                i.data.name.clone(),
+                format!("{} · {}", i.data.brin, i.data.region),
+            )
+        })
+        .collect();
     let res = render(&ShowPage {
+        institution_options,
         project_options,
         meetings,
         code: code.to_string(),
@@ -256,29 +276,27 @@ async fn show(
 /// The members as typed, and the lines refused.
 type Members = (Vec<(String, Option<i64>)>, Vec<(usize, String)>);
 
-/// Members typed one per line, "Name" or "Name, institution" (its name or BRIN code); an
-/// institution that is none in Stip, or more than one, is refused with its line (numbered as the
-/// field shows it).
-fn members_of(raw: &str, lists: &crate::lists::Lists) -> Members {
+/// The member rows as typed: a name, and an institution by name or BRIN code (or none); an
+/// institution that is none in Stip, or more than one, is refused with its row (numbered as the
+/// form shows it).
+fn members_of(rows: &[[String; 2]], lists: &crate::lists::Lists) -> Members {
     let mut wrong = Vec::new();
     let mut out = Vec::new();
-    for (n, line) in raw
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty())
-    {
-        match line.rsplit_once(',') {
-            Some((name, institution)) if !institution.trim().is_empty() => {
-                match crate::ui::picker::institution(lists, institution) {
-                    Ok(i) => out.push((name.trim().to_string(), Some(i.id))),
-                    Err(_) => {
-                        wrong.push((n, line.to_string()));
-                        out.push((name.trim().to_string(), None));
-                    }
-                }
+    for (n, [name, institution]) in rows.iter().enumerate().map(|(i, r)| (i + 1, r)) {
+        let (name, institution) = (name.trim(), institution.trim());
+        if name.is_empty() && institution.is_empty() {
+            continue;
+        }
+        if institution.is_empty() {
+            out.push((name.to_string(), None));
+            continue;
+        }
+        match crate::ui::picker::institution(lists, institution) {
+            Ok(i) => out.push((name.to_string(), Some(i.id))),
+            Err(_) => {
+                wrong.push((n, format!("{name}, {institution}")));
+                out.push((name.to_string(), None));
             }
-            _ => out.push((line.trim_end_matches(',').to_string(), None)),
         }
     }
     (out, wrong)
@@ -299,7 +317,7 @@ async fn save(
         name: param(&form, "name").to_string(),
         chair: param(&form, "chair").to_string(),
         contact: param(&form, "contact").to_string(),
-        members: param(&form, "members").to_string(),
+        members: crate::ui::form::rows(&form, "members", ["name", "institution"]),
     };
     let (members, wrong) = members_of(&g.members, &lists);
     let mut e = Invalid::default();

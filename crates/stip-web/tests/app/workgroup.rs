@@ -225,10 +225,12 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
             &[
                 ("name", "SAD-werkgroep LLO"),
                 ("chair", "Bea"),
-                (
-                    "members",
-                    "Hanna Horizon, 25LN\nKees\nDaan, davinci college",
-                ),
+                ("members[0].name", "Hanna Horizon"),
+                ("members[0].institution", "25LN"),
+                ("members[1].name", "Kees"),
+                ("members[1].institution", ""),
+                ("members[2].name", "Daan"),
+                ("members[2].institution", "davinci college"),
             ],
         )
         .await;
@@ -247,7 +249,12 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
             page,
             &[
                 ("name", "SAD-werkgroep LLO"),
-                ("members", "Hanna Horizon, 25LN\n\nAnna, 99ZZ"),
+                ("members[0].name", "Hanna Horizon"),
+                ("members[0].institution", "Horizon"),
+                ("members[1].name", ""),
+                ("members[1].institution", ""),
+                ("members[2].name", "Anna"),
+                ("members[2].institution", "99ZZ"),
             ],
         )
         .await;
@@ -256,7 +263,7 @@ async fn the_pages_describe_the_group_and_log_an_exchange() {
     // The field by its Dutch name and the line that is wrong, as the field numbers it.
     assert!(
         wrong_brin.shows(
-            "Leden: Stip kent deze instelling niet, of er passen er meer: regel 3 (‘Anna, 99ZZ’)."
+            "Leden: Stip kent deze instelling niet, of er passen er meer: rij 3 (‘Anna, 99ZZ’)."
         ),
         "{}",
         wrong_brin.body
