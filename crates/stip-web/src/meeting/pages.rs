@@ -258,18 +258,6 @@ fn from_form(form: &[(String, String)]) -> MeetingForm {
     }
 }
 
-/// The projects `viewer` may see, to pick a case from.
-async fn pickable(
-    state: &AppState,
-    viewer: &Viewer,
-) -> Result<Vec<std::sync::Arc<stip_core::portfolio::Project>>, Error> {
-    let scope = stip_core::access::project_scope(&viewer.actor);
-    Ok(state
-        .store
-        .all_projects(&stip_core::portfolio::ProjectFilter::default(), scope)
-        .await?)
-}
-
 fn edit_page(
     viewer: &Viewer,
     lists: &crate::lists::Lists,
@@ -324,7 +312,7 @@ async fn attachable(state: &AppState) -> Result<Vec<(i64, String)>, Error> {
 async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, Error> {
     viewer.require(Action::ManageMeetings)?;
     let lists = state.lists().await?;
-    let projects = pickable(&state, &viewer).await?;
+    let projects = crate::ui::picker::visible(&state, &viewer).await?;
     Ok(render(&edit_page(
         &viewer,
         &lists,
@@ -344,7 +332,7 @@ async fn edit_form(
     viewer.require(Action::ManageMeetings)?;
     let m = state.store.meeting(id).await?;
     let lists = state.lists().await?;
-    let projects = pickable(&state, &viewer).await?;
+    let projects = crate::ui::picker::visible(&state, &viewer).await?;
     let mut f = form_of(&m);
     // The case by its name, as the picker suggests it (its number when it is not visible).
     if let Some(p) = projects.iter().find(|p| Some(p.id) == m.data.case_project) {
@@ -387,7 +375,7 @@ async fn store_form(
     let lists = state.lists().await?;
     let f = from_form(&form);
     let mut e = Invalid::default();
-    let projects = pickable(state, viewer).await?;
+    let projects = crate::ui::picker::visible(state, viewer).await?;
     let mut case_matches = Vec::new();
     let case = match crate::ui::picker::pick(&projects, &f.case_project) {
         Picked::Nothing => None,

@@ -9,6 +9,18 @@ use std::sync::Arc;
 use stip_core::ErrorCode;
 use stip_core::portfolio::Project;
 
+/// The projects `viewer` may see: what a project picker offers and takes.
+pub async fn visible(
+    state: &crate::AppState,
+    viewer: &crate::auth::Viewer,
+) -> Result<Vec<Arc<Project>>, stip_store::StoreError> {
+    let scope = stip_core::access::project_scope(&viewer.actor);
+    state
+        .store
+        .all_projects(&stip_core::portfolio::ProjectFilter::default(), scope)
+        .await
+}
+
 /// Up to this many projects are suggested with the page itself; more come as one types.
 pub const OFFERED: usize = 300;
 

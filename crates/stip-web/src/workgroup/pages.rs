@@ -206,14 +206,7 @@ async fn page(
         Vec::new()
     };
     let project_options = if manage {
-        let visible = state
-            .store
-            .all_projects(
-                &stip_core::portfolio::ProjectFilter::default(),
-                stip_core::access::project_scope(&viewer.actor),
-            )
-            .await?;
-        crate::ui::picker::offered(&visible)
+        crate::ui::picker::offered(&crate::ui::picker::visible(state, viewer).await?)
     } else {
         Vec::new()
     };
@@ -400,13 +393,7 @@ async fn log(
     let mut projects = Vec::new();
     // One project per field (or line), by name as the picker takes it (numbers, also several
     // apart by commas, as before).
-    let visible = state
-        .store
-        .all_projects(
-            &stip_core::portfolio::ProjectFilter::default(),
-            stip_core::access::project_scope(&viewer.actor),
-        )
-        .await?;
+    let visible = crate::ui::picker::visible(&state, &viewer).await?;
     let numbers = |line: &str| {
         line.chars()
             .all(|c| c.is_ascii_digit() || "#, ".contains(c))
