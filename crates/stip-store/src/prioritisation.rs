@@ -38,6 +38,18 @@ crate::row! {
 }
 
 crate::row! {
+    /// A weighting with the view it belongs to (0: the network).
+    struct WeightingKeyRow {
+        view: i64,
+        weights: String,
+        consistency: Option<i64>,
+        updated_by: Option<i64>,
+        updated_at: String,
+        version: i64,
+    }
+}
+
+crate::row! {
     struct ScenarioRow {
         id: i64,
         name: String,
@@ -183,6 +195,57 @@ impl Store {
                 })
             })
             .transpose()
+        })
+    }
+
+    /// The network's weighting and institution `institution_id`'s, in one read (a project's
+    /// page shows its score by both).
+    #[inline(never)]
+    pub fn weightings_of<'a>(
+        &'a self,
+        institution_id: i64,
+    ) -> Boxed<'a, Result<(Option<Weighting>, Option<Weighting>)>> {
+        boxed(async move {
+            let rows: Vec<(i64, WeightingRow)> = on_pool!(self, read, |pool| {
+                let rows: Vec<WeightingKeyRow> = sqlx::query_as(
+                "SELECT COALESCE(institution_id, 0) AS view, weights, consistency, updated_by, updated_at, version FROM weightings WHERE COALESCE(institution_id, 0) IN (0, $1)",
+            )
+            .bind(institution_id)
+            .fetch_all(pool)
+            .await?;
+                Ok::<_, StoreError>(
+                    rows.into_iter()
+                        .map(|r| {
+                            (
+                                r.view,
+                                WeightingRow {
+                                    weights: r.weights,
+                                    consistency: r.consistency,
+                                    updated_by: r.updated_by,
+                                    updated_at: r.updated_at,
+                                    version: r.version,
+                                },
+                            )
+                        })
+                        .collect(),
+                )
+            })?;
+            let mut network = None;
+            let mut own = None;
+            for (view, r) in rows {
+                let w = Weighting {
+                    weights: weights_from(&r.weights)?,
+                    consistency: r.consistency.map(|c| c as f64 / 10_000.0),
+                    updated_by: r.updated_by,
+                    updated_at: r.updated_at,
+                    version: r.version,
+                };
+                match view {
+                    0 => network = Some(w),
+                    _ => own = Some(w),
+                }
+            }
+            Ok((network, own))
         })
     }
 

@@ -131,6 +131,16 @@ impl Weighing {
         extra: Option<&BTreeMap<String, Hundredths>>,
     ) -> Result<Weighing, StoreError> {
         let weighting = state.store.weighting(view.institution_id()).await?;
+        Ok(Weighing::with(lists, view, weighting, extra))
+    }
+
+    /// The weights of `view` with its `weighting` (read already), and `extra` over both.
+    pub fn with(
+        lists: &Lists,
+        view: View,
+        weighting: Option<Weighting>,
+        extra: Option<&BTreeMap<String, Hundredths>>,
+    ) -> Weighing {
         let mut own = weighting
             .as_ref()
             .map(|w| w.weights.clone())
@@ -138,11 +148,11 @@ impl Weighing {
         if let Some(extra) = extra {
             own.extend(extra.iter().map(|(k, v)| (k.clone(), *v)));
         }
-        Ok(Weighing {
+        Weighing {
             weights: weights(&lists.criteria, &own),
             view,
             weighting,
-        })
+        }
     }
 
     pub fn score(&self, p: &Project) -> Scored {
@@ -166,17 +176,14 @@ pub async fn score_lines(
     lang: Lang,
     p: &Project,
 ) -> Result<Vec<ScoreLine>, StoreError> {
-    let mut views = vec![View::Network];
-    if state
-        .store
-        .weighting(Some(p.institution_id))
-        .await?
-        .is_some()
-    {
-        views.push(View::of_id(lists, Some(p.institution_id)));
+    // Both weightings in one read: this is on every project page.
+    let (network, own) = state.store.weightings_of(p.institution_id).await?;
+    let mut views = vec![(View::Network, network)];
+    if own.is_some() {
+        views.push((View::of_id(lists, Some(p.institution_id)), own));
     }
     let mut lines = Vec::new();
-    for view in views {
+    for (view, weighting) in views {
         let name = match &view {
             View::Network => lang.t("project.score_network"),
             View::Institution { name, .. } => name.clone(),
@@ -185,7 +192,7 @@ pub async fn score_lines(
             View::Network => "/prioriteren".to_string(),
             View::Institution { brin, .. } => format!("/prioriteren?institution={brin}"),
         };
-        let scored = Weighing::of(state, lists, view, None).await?.score(p);
+        let scored = Weighing::with(lists, view, weighting, None).score(p);
         let text = match scored.score {
             Some(s) => lang.t_with(
                 "project.score_line",

@@ -427,7 +427,7 @@ pub(crate) async fn show_page(
         participants: participants.len(),
         people,
         removed: String::new(),
-        // Drawn only where it is shown: the facilitator's page, the projector while joining.
+        // Drawn only where it is shown: the facilitator's page, the projector until the result.
         qr: if (t.facilitator && !projector) || (projector && w.phase != Phase::Results) {
             crate::workshop::qr_svg(&join_url)
         } else {
