@@ -14,6 +14,7 @@
 //! | `main_lines` | – | reloads the lists |
 //! | `user` | user id | forgets every looked-up session and token |
 //! | `workshop` | workshop id | sends the workshop's new events to the screens that follow it here |
+//! | `weightings` | – | forgets the weightings it keeps |
 //!
 //! [`Store::follow_changes`] applies the entries after the last one this process applied, in
 //! order; [`Store::follow`] runs it whenever the log may have grown: at once on PostgreSQL's
@@ -303,6 +304,7 @@ impl Store {
                 }
                 ("user", _) => credentials = true,
                 ("workshop", Some(id)) => workshops.push(*id),
+                ("weightings", _) => self.forget_weightings(),
                 (other, _) => {
                     tracing::warn!(kind = other, "unknown kind of change in the change log")
                 }

@@ -110,6 +110,10 @@ pub struct Store {
     /// Merged saves of one project in this process take turns (by project id, in stripes):
     /// each then merges with the one before it instead of racing it round after round.
     save_turns: Arc<[tokio::sync::Mutex<()>]>,
+    /// Every view's weighting (0: the network), read once and forgotten at every change (the
+    /// change log's `weightings`), as a project's page reads them on every view; with a count
+    /// of the changes, so a read that a change overtook is not kept.
+    pub(crate) weightings: Arc<std::sync::RwLock<prioritisation::KeptWeightings>>,
 }
 
 /// Stripes of [`Store::save_turns`].
@@ -368,6 +372,7 @@ impl Store {
             references: Arc::default(),
             credentials: Arc::default(),
             reference_ids: Arc::default(),
+            weightings: Arc::default(),
             follower: Arc::default(),
             live: Arc::default(),
             save_turns: (0..SAVE_TURNS)

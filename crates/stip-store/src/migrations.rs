@@ -38,6 +38,7 @@ migrations!(
     "0020_import_plan.sql",
     "0021_survey_agenda.sql",
     "0022_workshop_totals.sql",
+    "0023_weightings_logged.sql",
 );
 
 /// The migrator for SQLite (`postgres == false`) or PostgreSQL.

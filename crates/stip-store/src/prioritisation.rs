@@ -16,6 +16,14 @@ use stip_core::portfolio::{ListRequest, ProjectFilter};
 use stip_core::prioritisation::scenario::{Scenario, ScenarioData};
 use stip_core::prioritisation::{Weight, score};
 
+/// The weightings a process keeps: how many changes it has seen, and every view's weighting
+/// (0: the network) as read after the last one, if read.
+#[derive(Debug, Default)]
+pub struct KeptWeightings {
+    changes: u64,
+    all: Option<Arc<std::collections::HashMap<i64, Weighting>>>,
+}
+
 /// A view's own weights of the criteria.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weighting {
@@ -198,55 +206,59 @@ impl Store {
         })
     }
 
-    /// The network's weighting and institution `institution_id`'s, in one read (a project's
-    /// page shows its score by both).
+    /// The network's weighting and institution `institution_id`'s, from the copy this process
+    /// keeps (read once after every change to any weighting).
     #[inline(never)]
     pub fn weightings_of<'a>(
         &'a self,
         institution_id: i64,
     ) -> Boxed<'a, Result<(Option<Weighting>, Option<Weighting>)>> {
         boxed(async move {
-            let rows: Vec<(i64, WeightingRow)> = on_pool!(self, read, |pool| {
-                let rows: Vec<WeightingKeyRow> = sqlx::query_as(
-                "SELECT COALESCE(institution_id, 0) AS view, weights, consistency, updated_by, updated_at, version FROM weightings WHERE COALESCE(institution_id, 0) IN (0, $1)",
-            )
-            .bind(institution_id)
-            .fetch_all(pool)
-            .await?;
-                Ok::<_, StoreError>(
-                    rows.into_iter()
-                        .map(|r| {
-                            (
-                                r.view,
-                                WeightingRow {
-                                    weights: r.weights,
-                                    consistency: r.consistency,
-                                    updated_by: r.updated_by,
-                                    updated_at: r.updated_at,
-                                    version: r.version,
-                                },
-                            )
-                        })
-                        .collect(),
-                )
-            })?;
-            let mut network = None;
-            let mut own = None;
-            for (view, r) in rows {
-                let w = Weighting {
-                    weights: weights_from(&r.weights)?,
-                    consistency: r.consistency.map(|c| c as f64 / 10_000.0),
-                    updated_by: r.updated_by,
-                    updated_at: r.updated_at,
-                    version: r.version,
-                };
-                match view {
-                    0 => network = Some(w),
-                    _ => own = Some(w),
+            let (changes, kept) = {
+                let k = self.weightings.read().unwrap_or_else(|e| e.into_inner());
+                (k.changes, k.all.clone())
+            };
+            let all = match kept {
+                Some(all) => all,
+                None => {
+                    let rows: Vec<WeightingKeyRow> = on_pool!(self, read, |pool| {
+                        sqlx::query_as(
+                        "SELECT COALESCE(institution_id, 0) AS view, weights, consistency, updated_by, updated_at, version FROM weightings",
+                    )
+                    .fetch_all(pool)
+                    .await?
+                    });
+                    let mut all = std::collections::HashMap::new();
+                    for r in rows {
+                        all.insert(
+                            r.view,
+                            Weighting {
+                                weights: weights_from(&r.weights)?,
+                                consistency: r.consistency.map(|c| c as f64 / 10_000.0),
+                                updated_by: r.updated_by,
+                                updated_at: r.updated_at,
+                                version: r.version,
+                            },
+                        );
+                    }
+                    let all = Arc::new(all);
+                    let mut k = self.weightings.write().unwrap_or_else(|e| e.into_inner());
+                    // Kept only when no change came in while it was read.
+                    if k.changes == changes {
+                        k.all = Some(all.clone());
+                    }
+                    all
                 }
-            }
-            Ok((network, own))
+            };
+            Ok((all.get(&0).cloned(), all.get(&institution_id).cloned()))
         })
+    }
+
+    /// Forgets the weightings this process keeps (after a change, its own or another's).
+    pub(crate) fn forget_weightings(&self) {
+        let mut k = self.weightings.write().unwrap_or_else(|e| e.into_inner());
+        k.changes += 1;
+        k.all = None;
     }
 
     /// Saves a view's weighting edited from `version` (`None`: the view had none yet);
@@ -291,6 +303,8 @@ impl Store {
                 .rows_affected(),
             }
             });
+            // This process sees its own save at once (others through the change log).
+            self.forget_weightings();
             Ok(rows > 0)
         })
     }

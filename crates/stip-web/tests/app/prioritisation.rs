@@ -149,7 +149,6 @@ async fn an_institution_weighs_its_own_portfolio_and_only_those_allowed_may() {
         "{}",
         page.body
     );
-
     // Not the network's weights, not another institution's; a reader weighs nothing.
     let network = im
         .api(
@@ -215,6 +214,39 @@ async fn an_institution_weighs_its_own_portfolio_and_only_those_allowed_may() {
         )
         .await;
     assert_eq!(res.json()["errors"][0]["field"], "weights.snelheid");
+    // Another instance keeps the weightings in memory too, and forgets them at a change in the
+    // log: after Horizon weighs again, its page there says the new score.
+    let other = app.another_instance().await;
+    let there = other.session(Role::Informatiemanager).await;
+    assert!(
+        there
+            .get(&format!("/projecten/{id}"))
+            .await
+            .shows("Score met de weging van Horizon College: 75 van 100")
+    );
+    let current = im
+        .get("/api/v1/prioritisation/weights?view=25LN")
+        .await
+        .json()["version"]
+        .as_i64()
+        .unwrap();
+    let urgency_only = json!({"version": current, "weights": {"strategische-bijdrage": 0, "impact-onderwijs": 0, "urgentie": 1, "inspanning": 0, "risico": 0}});
+    let res = im
+        .api(
+            Method::PUT,
+            "/api/v1/prioritisation/weights?view=25LN",
+            Some(urgency_only),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    other.store().follow_changes().await.unwrap();
+    // Urgentie 2 alone → 25.
+    let page = there.get(&format!("/projecten/{id}")).await;
+    assert!(
+        page.shows("Score met de weging van Horizon College: 25 van 100"),
+        "{}",
+        page.body
+    );
 }
 
 /// Four ideas of Horizon College with budgets, every one scored, and one without a score.
