@@ -36,18 +36,8 @@ pub struct Weighting {
 }
 
 crate::row! {
-    struct WeightingRow {
-        weights: String,
-        consistency: Option<i64>,
-        updated_by: Option<i64>,
-        updated_at: String,
-        version: i64,
-    }
-}
-
-crate::row! {
     /// A weighting with the view it belongs to (0: the network).
-    struct WeightingKeyRow {
+    struct WeightingRow {
         view: i64,
         weights: String,
         consistency: Option<i64>,
@@ -178,80 +168,56 @@ impl Store {
     }
 
     /// The weighting of a view: an institution's (`Some(id)`) or the network's (`None`);
-    /// `None` when the view weighs as the criteria list does.
+    /// `None` when the view weighs as the criteria list does. From the copy this process keeps
+    /// of every view's weighting (read once after every change to any of them, see
+    /// [`KeptWeightings`]): the ranking and every project's page read it.
     #[inline(never)]
     pub fn weighting<'a>(
         &'a self,
         institution_id: Option<i64>,
     ) -> Boxed<'a, Result<Option<Weighting>>> {
         boxed(async move {
-            let row: Option<WeightingRow> = on_pool!(self, read, |pool| {
-                sqlx::query_as(
-                "SELECT weights, consistency, updated_by, updated_at, version FROM weightings WHERE COALESCE(institution_id, 0) = $1",
+            let all = self.kept_weightings().await?;
+            Ok(all.get(&institution_id.unwrap_or(0)).cloned())
+        })
+    }
+
+    /// Every view's weighting (0: the network), kept until the next change.
+    async fn kept_weightings(&self) -> Result<Arc<std::collections::HashMap<i64, Weighting>>> {
+        let changes = {
+            let k = self.weightings.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(all) = &k.all {
+                return Ok(all.clone());
+            }
+            k.changes
+        };
+        let rows: Vec<WeightingRow> = on_pool!(self, read, |pool| {
+            sqlx::query_as(
+                "SELECT COALESCE(institution_id, 0) AS view, weights, consistency, updated_by, updated_at, version FROM weightings",
             )
-            .bind(institution_id.unwrap_or(0))
-            .fetch_optional(pool)
+            .fetch_all(pool)
             .await?
-            });
-            row.map(|r| {
-                Ok(Weighting {
+        });
+        let mut all = std::collections::HashMap::new();
+        for r in rows {
+            all.insert(
+                r.view,
+                Weighting {
                     weights: weights_from(&r.weights)?,
                     consistency: r.consistency.map(|c| c as f64 / 10_000.0),
                     updated_by: r.updated_by,
                     updated_at: r.updated_at,
                     version: r.version,
-                })
-            })
-            .transpose()
-        })
-    }
-
-    /// The network's weighting and institution `institution_id`'s, from the copy this process
-    /// keeps (read once after every change to any weighting).
-    #[inline(never)]
-    pub fn weightings_of<'a>(
-        &'a self,
-        institution_id: i64,
-    ) -> Boxed<'a, Result<(Option<Weighting>, Option<Weighting>)>> {
-        boxed(async move {
-            let (changes, kept) = {
-                let k = self.weightings.read().unwrap_or_else(|e| e.into_inner());
-                (k.changes, k.all.clone())
-            };
-            let all = match kept {
-                Some(all) => all,
-                None => {
-                    let rows: Vec<WeightingKeyRow> = on_pool!(self, read, |pool| {
-                        sqlx::query_as(
-                        "SELECT COALESCE(institution_id, 0) AS view, weights, consistency, updated_by, updated_at, version FROM weightings",
-                    )
-                    .fetch_all(pool)
-                    .await?
-                    });
-                    let mut all = std::collections::HashMap::new();
-                    for r in rows {
-                        all.insert(
-                            r.view,
-                            Weighting {
-                                weights: weights_from(&r.weights)?,
-                                consistency: r.consistency.map(|c| c as f64 / 10_000.0),
-                                updated_by: r.updated_by,
-                                updated_at: r.updated_at,
-                                version: r.version,
-                            },
-                        );
-                    }
-                    let all = Arc::new(all);
-                    let mut k = self.weightings.write().unwrap_or_else(|e| e.into_inner());
-                    // Kept only when no change came in while it was read.
-                    if k.changes == changes {
-                        k.all = Some(all.clone());
-                    }
-                    all
-                }
-            };
-            Ok((all.get(&0).cloned(), all.get(&institution_id).cloned()))
-        })
+                },
+            );
+        }
+        let all = Arc::new(all);
+        let mut k = self.weightings.write().unwrap_or_else(|e| e.into_inner());
+        // Kept only when no change came in while it was read.
+        if k.changes == changes {
+            k.all = Some(all.clone());
+        }
+        Ok(all)
     }
 
     /// Forgets the weightings this process keeps (after a change, its own or another's).

@@ -176,8 +176,9 @@ pub async fn score_lines(
     lang: Lang,
     p: &Project,
 ) -> Result<Vec<ScoreLine>, StoreError> {
-    // Both weightings in one read: this is on every project page.
-    let (network, own) = state.store.weightings_of(p.institution_id).await?;
+    // From the weightings the store keeps: this is on every project page.
+    let network = state.store.weighting(None).await?;
+    let own = state.store.weighting(Some(p.institution_id)).await?;
     let mut views = vec![(View::Network, network)];
     if own.is_some() {
         views.push((View::of_id(lists, Some(p.institution_id)), own));
