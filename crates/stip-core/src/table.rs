@@ -71,8 +71,28 @@ impl Table {
 
     /// XLSX: numbers as numbers, long texts wrapped, the header frozen with filters.
     pub fn xlsx(&self, sheet_name: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        use rust_xlsxwriter::{Format, Workbook};
-        let mut book = Workbook::new();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        self.sheet(&mut book, sheet_name)?;
+        book.save_to_buffer()
+    }
+
+    /// Several tables as the sheets of one workbook, each as [`Table::xlsx`] writes it; a name
+    /// is cut to the 31 characters a sheet's name may have.
+    pub fn workbook(sheets: &[(String, Table)]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for (name, table) in sheets {
+            let name: String = name.chars().take(31).collect();
+            table.sheet(&mut book, &name)?;
+        }
+        book.save_to_buffer()
+    }
+
+    fn sheet(
+        &self,
+        book: &mut rust_xlsxwriter::Workbook,
+        sheet_name: &str,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::Format;
         let header = Format::new()
             .set_bold()
             .set_background_color("#DDE4EE")
@@ -107,7 +127,7 @@ impl Table {
             self.rows.len() as u32,
             self.headers.len().saturating_sub(1) as u16,
         )?;
-        book.save_to_buffer()
+        Ok(())
     }
 }
 

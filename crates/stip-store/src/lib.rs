@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod agenda_version;
 pub mod backup;
 pub mod changes;
+pub mod compare;
 pub mod demo;
 pub mod editor;
 pub mod exchange;

@@ -252,45 +252,9 @@ impl Search {
         themes: &[String],
         found_in: u64,
     ) -> Vec<(i64, f32)> {
-        let f = self.fields;
         let searcher = self.reader.searcher();
-        // Counted as the term statistics are: deleted documents included.
-        let total: u64 = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| u64::from(s.max_doc()))
-            .sum();
-        let mut counts: HashMap<Term, usize> = HashMap::new();
-        let mut analyser = analyser();
-        for (field, text) in [(f.title, title), (f.body, body)] {
-            let mut stream = analyser.token_stream(text);
-            while stream.advance() {
-                let word = &stream.token().text;
-                if word.chars().count() >= 3 {
-                    *counts
-                        .entry(Term::from_field_text(field, word))
-                        .or_default() += 1;
-                }
-            }
-        }
-        for theme in themes {
-            *counts
-                .entry(Term::from_field_text(f.themes, theme))
-                .or_default() += 1;
-        }
-        let mut weighed: Vec<(f32, Term)> = counts
-            .into_iter()
-            .filter_map(|(term, n)| {
-                let docs = searcher.doc_freq(&term).ok()?.min(total);
-                // A word only this project uses finds nothing else.
-                (docs >= found_in).then(|| {
-                    let idf = ((total - docs) as f32 + 0.5) / (docs as f32 + 0.5);
-                    (n as f32 * idf.ln_1p(), term)
-                })
-            })
-            .collect();
-        weighed.sort_by(|a, b| b.0.total_cmp(&a.0));
-        weighed.truncate(LIKE_TERMS);
+        let mut weigh = Weighing::new(&searcher);
+        let weighed = weigh.terms(self.fields, title, body, themes, found_in);
         let Some(best) = weighed.first().map(|(w, _)| *w).filter(|w| *w > 0.0) else {
             return Vec::new();
         };
@@ -307,6 +271,52 @@ impl Search {
                 .collect(),
         );
         self.run(&query)
+    }
+
+    /// How alike projects of different groups are, by the same words and themes that find
+    /// similar projects, each project's weighed as a vector and two projects' likeness the
+    /// cosine of theirs (0: nothing in common, 1: the same words in the same measure). Pairs
+    /// of at least `least`, each as ((group, index), (group, index), likeness), best first.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn pairs(
+        &self,
+        groups: &[&[std::sync::Arc<Project>]],
+        least: f32,
+    ) -> Vec<((usize, usize), (usize, usize), f32)> {
+        let searcher = self.reader.searcher();
+        let mut weigh = Weighing::new(&searcher);
+        // Which projects have each word, with its weight in the project's unit vector.
+        let mut by_term: HashMap<Term, Vec<((usize, usize), f32)>> = HashMap::new();
+        for (g, projects) in groups.iter().enumerate() {
+            for (i, p) in projects.iter().enumerate() {
+                let terms = weigh.terms(self.fields, &p.data.title, &body(p), &p.data.themes, 2);
+                let norm = terms.iter().map(|(w, _)| w * w).sum::<f32>().sqrt();
+                if norm <= 0.0 {
+                    continue;
+                }
+                for (w, term) in terms {
+                    by_term.entry(term).or_default().push(((g, i), w / norm));
+                }
+            }
+        }
+        let mut likeness: HashMap<((usize, usize), (usize, usize)), f32> = HashMap::new();
+        for having in by_term.values() {
+            for (n, (a, wa)) in having.iter().enumerate() {
+                for (b, wb) in &having[n + 1..] {
+                    if a.0 != b.0 {
+                        let key = if a < b { (*a, *b) } else { (*b, *a) };
+                        *likeness.entry(key).or_default() += wa * wb;
+                    }
+                }
+            }
+        }
+        let mut out: Vec<_> = likeness
+            .into_iter()
+            .filter(|(_, l)| *l >= least)
+            .map(|((a, b), l)| (a, b, l.min(1.0)))
+            .collect();
+        out.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+        out
     }
 
     /// The words of `p` that `other` has too (the same stem), as `other` writes them, the
@@ -351,6 +361,83 @@ impl Search {
         ranked.sort();
         ranked.dedup_by(|a, b| a.1 == b.1);
         ranked.into_iter().take(at_most).map(|(_, w)| w).collect()
+    }
+}
+
+/// Weighs a text's words by how much they say about it: often in the text, rare in the
+/// portfolio. Remembers how many projects have each word, as one comparison asks for the
+/// same words many times.
+struct Weighing<'s> {
+    searcher: &'s tantivy::Searcher,
+    /// Documents in the index, counted as the term statistics are: deleted ones included.
+    total: u64,
+    docs: HashMap<Term, u64>,
+}
+
+impl<'s> Weighing<'s> {
+    fn new(searcher: &'s tantivy::Searcher) -> Weighing<'s> {
+        let total = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum();
+        Weighing {
+            searcher,
+            total,
+            docs: HashMap::new(),
+        }
+    }
+
+    /// The [`LIKE_TERMS`] words (title and body) and themes that say most about a text, with
+    /// their weights, heaviest first; only words that at least `found_in` projects have.
+    fn terms(
+        &mut self,
+        f: Fields,
+        title: &str,
+        body: &str,
+        themes: &[String],
+        found_in: u64,
+    ) -> Vec<(f32, Term)> {
+        let mut counts: HashMap<Term, usize> = HashMap::new();
+        let mut analyser = analyser();
+        for (field, text) in [(f.title, title), (f.body, body)] {
+            let mut stream = analyser.token_stream(text);
+            while stream.advance() {
+                let word = &stream.token().text;
+                if word.chars().count() >= 3 {
+                    *counts
+                        .entry(Term::from_field_text(field, word))
+                        .or_default() += 1;
+                }
+            }
+        }
+        for theme in themes {
+            *counts
+                .entry(Term::from_field_text(f.themes, theme))
+                .or_default() += 1;
+        }
+        let total = self.total;
+        let mut weighed: Vec<(f32, Term)> = counts
+            .into_iter()
+            .filter_map(|(term, n)| {
+                let docs = match self.docs.get(&term) {
+                    Some(docs) => *docs,
+                    None => {
+                        let docs = self.searcher.doc_freq(&term).ok()?.min(total);
+                        self.docs.insert(term.clone(), docs);
+                        docs
+                    }
+                };
+                // A word only this project uses finds nothing else.
+                (docs >= found_in).then(|| {
+                    let idf = ((total - docs) as f32 + 0.5) / (docs as f32 + 0.5);
+                    (n as f32 * idf.ln_1p(), term)
+                })
+            })
+            .collect();
+        weighed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        weighed.truncate(LIKE_TERMS);
+        weighed
     }
 }
 

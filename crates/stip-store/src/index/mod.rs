@@ -7,6 +7,7 @@
 mod keys;
 mod lists;
 
+use crate::compare::Comparison;
 use crate::insight::{SIMILAR_KEPT, Similar, SimilarKept, Tallied};
 use crate::search::{Search, Snippet};
 use keys::Slot;
@@ -39,6 +40,8 @@ pub(crate) struct Index {
     similar: Mutex<SimilarKept>,
     /// Rankings by weighted score (issue 12), until the next write.
     ranked: Mutex<Vec<(u64, RankKey, Arc<Ranked>)>>,
+    /// Institutions compared (issue 33), until the next write.
+    compared: Mutex<Vec<(u64, CompareKey, Arc<Comparison>)>>,
     search: Search,
 }
 
@@ -51,6 +54,12 @@ pub(crate) type RankKey = (ProjectScope, ProjectFilter, Vec<(String, i64, bool)>
 
 /// How many rankings are kept.
 const RANKED_KEPT: usize = 16;
+
+/// The institutions compared, in order, and who looks.
+pub(crate) type CompareKey = (Vec<i64>, ProjectScope);
+
+/// How many comparisons are kept.
+const COMPARED_KEPT: usize = 64;
 
 impl Index {
     pub(crate) fn new(projects: Vec<Project>) -> Index {
@@ -69,6 +78,7 @@ impl Index {
             tallies: Mutex::new(Vec::new()),
             similar: Mutex::default(),
             ranked: Mutex::default(),
+            compared: Mutex::default(),
             search,
         }
     }
@@ -322,6 +332,39 @@ impl Index {
             kept.remove(0);
         }
         kept.push((generation, key, ranked));
+    }
+
+    /// A comparison made before, if nothing was written since.
+    pub(crate) fn compared_kept(
+        &self,
+        key: &CompareKey,
+        generation: u64,
+    ) -> Option<Arc<Comparison>> {
+        let kept = self.compared.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter()
+            .find(|(g, k, _)| *g == generation && k == key)
+            .map(|(_, _, c)| c.clone())
+    }
+
+    /// Keeps a comparison made at `generation`; older ones go, and the oldest when there are
+    /// many.
+    pub(crate) fn keep_compared(&self, key: CompareKey, generation: u64, c: Arc<Comparison>) {
+        let mut kept = self.compared.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(g, _, _)| *g == generation);
+        if kept.len() >= COMPARED_KEPT {
+            kept.remove(0);
+        }
+        kept.push((generation, key, c));
+    }
+
+    /// Alike projects across groups; see [`Search::pairs`].
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn pairs(
+        &self,
+        groups: &[&[Arc<Project>]],
+        least: f32,
+    ) -> Vec<((usize, usize), (usize, usize), f32)> {
+        self.search.pairs(groups, least)
     }
 
     /// Similar projects found before, if nothing was written since.

@@ -4,6 +4,7 @@
 //! counts come from the store's tallies; every page counts only what the viewer may see.
 
 mod balance;
+mod compare;
 mod counting;
 mod crosslinks;
 mod overview;
@@ -19,6 +20,7 @@ pub(crate) use search::SIMILAR;
 use crate::auth::Viewer;
 use crate::i18n::Lang;
 use crate::lists::Lists;
+use crate::ui::chart::Part;
 use crate::{AppState, Error};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -35,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(overview::routes())
         .merge(balance::routes())
+        .merge(compare::routes())
         .merge(crosslinks::routes())
         .merge(roadmap::routes())
         .merge(search::routes())
@@ -144,6 +147,30 @@ impl Dimension {
     }
 }
 
+/// A mix's values as the parts of a chart's bar.
+pub(crate) fn mix_parts(lang: Lang, dim: Dimension, mix: &Mix) -> Vec<Part> {
+    dim.counts(mix)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (code, n))| Part {
+            label: value_label(lang, dim, code),
+            count: n,
+            class: match code {
+                Some(_) => format!("mix-{}", i + 1),
+                None => "mix-none".into(),
+            },
+        })
+        .collect()
+}
+
+/// A value of a dimension as the reader calls it; `None`: not assessed.
+pub(crate) fn value_label(lang: Lang, dim: Dimension, code: Option<&str>) -> String {
+    match code {
+        Some(code) => lang.label(dim.code(), code),
+        None => lang.t("insight.not_assessed"),
+    }
+}
+
 /// A snippet as HTML: its text escaped, the words found in `<mark>`.
 pub fn snippet_html(s: &Snippet) -> String {
     let mut out = String::with_capacity(s.text.len() + 32);
@@ -182,6 +209,33 @@ fn escape_into(out: &mut String, text: &str) {
 pub struct CountJson {
     pub value: Option<String>,
     pub projects: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MixJson {
+    /// Karakter: `basis-op-orde`, `verbeteren`, `innoveren`, null (not given).
+    pub character: Vec<CountJson>,
+    pub horizon: Vec<CountJson>,
+    /// Perspective quadrant: `strategisch-ict`, `strategisch-business`, `operationeel-ict`,
+    /// `operationeel-business`, null (in the middle of an axis, or not assessed).
+    pub quadrant: Vec<CountJson>,
+}
+
+pub(crate) fn mix_json(mix: &Mix) -> MixJson {
+    let of = |dim: Dimension| {
+        dim.counts(mix)
+            .into_iter()
+            .map(|(value, projects)| CountJson {
+                value: value.map(str::to_string),
+                projects,
+            })
+            .collect()
+    };
+    MixJson {
+        character: of(Dimension::Character),
+        horizon: of(Dimension::Horizon),
+        quadrant: of(Dimension::Quadrant),
+    }
 }
 
 async fn tally(

@@ -48,6 +48,10 @@ struct ShowPage {
     institution: Institution,
     table: ProjectTable,
     lists: Arc<Lists>,
+    /// Where "vergelijk met …" goes: beside the viewer's own institution when it is another.
+    compare_href: String,
+    /// The viewer's own institution, when it is another.
+    own_name: Option<String>,
 }
 
 async fn show(
@@ -64,10 +68,25 @@ async fn show(
     // The institution is in the path; links need not repeat it.
     table.query.institution.clear();
     let lists = state.lists().await?;
+    let own = viewer
+        .actor
+        .institution_id()
+        .filter(|id| *id != institution.id)
+        .and_then(|id| lists.institutions.iter().find(|i| i.id == id));
+    let compare_href = match own {
+        Some(own) => format!(
+            "/vergelijken?instelling={}&instelling={}",
+            own.data.brin, institution.data.brin
+        ),
+        None => format!("/vergelijken?instelling={}", institution.data.brin),
+    };
+    let own_name = own.map(|i| i.data.name.clone());
     Ok(render(&ShowPage {
         c: viewer.chrome(),
         institution,
         table,
+        compare_href,
+        own_name,
         lists,
     }))
 }

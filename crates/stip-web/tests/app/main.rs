@@ -10,6 +10,7 @@ mod agenda_version;
 mod answers;
 mod api;
 mod auth;
+mod compare;
 mod contract;
 mod crawl;
 mod exchange;

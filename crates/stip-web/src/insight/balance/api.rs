@@ -3,7 +3,7 @@
 use crate::auth::Viewer;
 use crate::http::extract::ListParams;
 use crate::http::extract::Listing;
-use crate::insight::{CountJson, Dimension, Names, institutions_page, tally};
+use crate::insight::{MixJson, Names, institutions_page, mix_json, tally};
 use crate::{AppState, Error};
 use axum::Json;
 use axum::extract::State;
@@ -15,16 +15,6 @@ use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(balance))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MixJson {
-    /// Karakter: `basis-op-orde`, `verbeteren`, `innoveren`, null (not given).
-    pub character: Vec<CountJson>,
-    pub horizon: Vec<CountJson>,
-    /// Perspective quadrant: `strategisch-ict`, `strategisch-business`, `operationeel-ict`,
-    /// `operationeel-business`, null (in the middle of an axis, or not assessed).
-    pub quadrant: Vec<CountJson>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -46,23 +36,6 @@ pub struct BalanceJson {
     pub institutions_total: u64,
     pub page: u32,
     pub per_page: u32,
-}
-
-fn mix_json(mix: &Mix) -> MixJson {
-    let of = |dim: Dimension| {
-        dim.counts(mix)
-            .into_iter()
-            .map(|(value, projects)| CountJson {
-                value: value.map(str::to_string),
-                projects,
-            })
-            .collect()
-    };
-    MixJson {
-        character: of(Dimension::Character),
-        horizon: of(Dimension::Horizon),
-        quadrant: of(Dimension::Quadrant),
-    }
 }
 
 /// The balance: each institution's mix of karakter, horizon and perspective quadrant, and the

@@ -3,10 +3,9 @@
 
 use crate::auth::Viewer;
 use crate::http::extract::Listing;
-use crate::i18n::Lang;
 use crate::insight::counting::{PageParams, RowPages, based_on, counted};
-use crate::insight::{Dimension, Names, count, institutions_by_name};
-use crate::ui::chart::{Part, Stack, Stacks, percent};
+use crate::insight::{Dimension, Names, count, institutions_by_name, mix_parts, value_label};
+use crate::ui::chart::{Stack, Stacks, percent};
 use crate::ui::layout::{Chrome, render};
 use crate::ui::project_list::filters::{Filters, and_param};
 use crate::{AppState, Error};
@@ -52,28 +51,6 @@ struct BalancePage {
     compare_options: Vec<(String, String)>,
     sections: Vec<MixSection>,
     row_pages: RowPages,
-}
-
-fn mix_parts(lang: Lang, dim: Dimension, mix: &Mix) -> Vec<Part> {
-    dim.counts(mix)
-        .into_iter()
-        .enumerate()
-        .map(|(i, (code, n))| Part {
-            label: value_label(lang, dim, code),
-            count: n,
-            class: match code {
-                Some(_) => format!("mix-{}", i + 1),
-                None => "mix-none".into(),
-            },
-        })
-        .collect()
-}
-
-fn value_label(lang: Lang, dim: Dimension, code: Option<&str>) -> String {
-    match code {
-        Some(code) => lang.label(dim.code(), code),
-        None => lang.t("insight.not_assessed"),
-    }
 }
 
 async fn balance(

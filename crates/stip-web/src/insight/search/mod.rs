@@ -4,7 +4,7 @@
 mod api;
 mod pages;
 
-pub(crate) use api::SIMILAR;
+pub(crate) use api::{ReasonsJson, SIMILAR};
 
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;
