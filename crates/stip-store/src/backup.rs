@@ -58,6 +58,7 @@ pub const TABLES: &[&str] = &[
     "workshop_notes",
     "workshop_dots",
     "workshop_events",
+    "workshop_together",
     "network_priorities",
     "workgroups",
     "workgroup_log",

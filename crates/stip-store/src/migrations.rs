@@ -39,6 +39,7 @@ migrations!(
     "0021_survey_agenda.sql",
     "0022_workshop_totals.sql",
     "0023_weightings_logged.sql",
+    "0024_workshop_compare.sql",
 );
 
 /// The migrator for SQLite (`postgres == false`) or PostgreSQL.

@@ -187,7 +187,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!pending) pending = setTimeout(refresh, 120);
     };
     const stream = new EventSource(live.dataset.live);
-    for (const name of ["joined", "phase", "note", "note_removed", "dot", "revealed", "priorities", "left", "totals"]) {
+    for (const name of ["joined", "phase", "note", "note_removed", "dot", "revealed", "priorities", "left", "totals", "grouped", "together"]) {
       stream.addEventListener(name, () => later(name));
     }
     // A form in the live part is sent in the background; the answer is the page as it is now.

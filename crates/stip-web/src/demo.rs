@@ -275,6 +275,14 @@ pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
     .check(&themes, |_| true)
     .map_err(StoreError::Invalid)?;
     let w = store.create_workshop(&data, None).await?;
+    // Two participants from each of four institutions, so the comparing step has two duos.
+    let institutions: Vec<i64> = store
+        .institutions()
+        .await?
+        .into_iter()
+        .take(4)
+        .map(|i| i.id)
+        .collect();
     let mut people = Vec::new();
     for (i, name) in [
         "Anna", "Bram", "Cas", "Dewi", "Eva", "Fatima", "Gijs", "Hanna",
@@ -285,7 +293,14 @@ pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
         let (_, hash) = crate::auth::token::new_workshop_token();
         people.push(
             store
-                .join_workshop(w.id, name, Some(i % 4), None, &hash)
+                .join_workshop(
+                    w.id,
+                    name,
+                    Some(i % 4),
+                    None,
+                    institutions.get(i / 2).copied(),
+                    &hash,
+                )
                 .await?,
         );
     }
@@ -320,6 +335,19 @@ pub async fn workshop(store: &Store, meeting: i64) -> Result<i64, StoreError> {
     for (who, question, text) in answers {
         let target = NoteTarget::Question(question);
         store.add_note(&w, &people[who], &target, text).await?;
+    }
+    // The duos lay their portfolios side by side and say what they could do together.
+    let w = store.set_workshop_phase(w.id, Phase::Comparing).await?;
+    for (group, (who, text)) in w.compare_groups.clone().unwrap_or_default().iter().zip([
+        (0, "Samen één dashboard voor studievoortgang laten bouwen"),
+        (
+            4,
+            "Elkaars aanbesteding van leermiddelen als voorbeeld gebruiken",
+        ),
+    ]) {
+        store
+            .add_together_note(w.id, people[who].id, group, text)
+            .await?;
     }
     let w = store.set_workshop_phase(w.id, Phase::Ordering).await?;
     let notes = [

@@ -9,7 +9,7 @@ mod results;
 
 pub use results::{
     GroupResult, QuestionResult, ThemeResult, perspectives, results, results_markdown,
-    results_table,
+    results_table, together_markdown, together_rows,
 };
 
 use crate::error::required_text;
@@ -17,9 +17,11 @@ use crate::{ErrorCode, Invalid};
 use serde::Serialize;
 
 crate::code_enum!(
-    /// Where a workshop is; the facilitator moves it, every screen follows.
+    /// Where a workshop is; the facilitator moves it, every screen follows. `vergelijken` is
+    /// optional: duos and trios of institutions compare their portfolios (issue 33).
     Phase {
         Notes => "notities",
+        Comparing => "vergelijken",
         Ordering => "ordenen",
         Voting => "stemmen",
         Results => "resultaat",
@@ -279,6 +281,8 @@ pub struct Workshop {
     pub timer_ends_at: Option<String>,
     /// The day the top themes were saved as the network's priorities, if they were.
     pub priorities_saved_on: Option<String>,
+    /// The duos and trios of institutions (ids) comparing their portfolios, once formed.
+    pub compare_groups: Option<Vec<Vec<i64>>>,
     pub created_at: String,
 }
 
@@ -348,6 +352,38 @@ pub struct Participant {
     /// Index into the workshop's groups.
     pub group: usize,
     pub user_id: Option<i64>,
+    /// The institution they are from: their own when logged in, else as they chose.
+    pub institution_id: Option<i64>,
+}
+
+/// What a duo or trio of the comparing step wrote down they could do together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TogetherNote {
+    pub id: i64,
+    pub participant_id: i64,
+    /// The writer's display name (not shown in an anonymous workshop).
+    pub author: String,
+    /// The group's institutions (ids) when it was written.
+    pub institutions: Vec<i64>,
+    pub text: String,
+}
+
+/// Duos (and a trio where the number is odd) of the different institutions, in the order
+/// given: two institutions per group, the last three when one would be left alone. One
+/// institution alone is a group of one (there is no one to compare with).
+pub fn pair_up(institutions: &[i64]) -> Vec<Vec<i64>> {
+    let mut distinct: Vec<i64> = Vec::new();
+    for i in institutions {
+        if !distinct.contains(i) {
+            distinct.push(*i);
+        }
+    }
+    let mut groups: Vec<Vec<i64>> = distinct.chunks(2).map(<[i64]>::to_vec).collect();
+    if groups.len() > 1 && groups.last().is_some_and(|g| g.len() == 1) {
+        let alone = groups.pop().expect("a last group")[0];
+        groups.last_mut().expect("another group").push(alone);
+    }
+    groups
 }
 
 /// A note: in phase 1 an answer to a question (`question`), from phase 2 on a note of a kind
@@ -517,6 +553,15 @@ pub enum Event {
     Priorities {
         themes: Vec<String>,
     },
+    /// The duos and trios of the comparing step were formed (institution ids).
+    Grouped {
+        groups: Vec<Vec<i64>>,
+    },
+    /// A duo or trio wrote down what they could do together.
+    Together {
+        id: i64,
+        institutions: Vec<i64>,
+    },
     /// The facilitator removed a participant (their notes and dots went as `note_removed` and
     /// `dot` events just before).
     Left {
@@ -537,6 +582,8 @@ impl Event {
             Event::Revealed => "revealed",
             Event::Totals { .. } => "totals",
             Event::Priorities { .. } => "priorities",
+            Event::Grouped { .. } => "grouped",
+            Event::Together { .. } => "together",
             Event::Left { .. } => "left",
         }
     }
@@ -591,6 +638,7 @@ mod tests {
             totals_shown: false,
             timer_ends_at: None,
             priorities_saved_on: None,
+            compare_groups: None,
             created_at: String::new(),
         }
     }
@@ -683,5 +731,14 @@ mod tests {
         assert!(check_client_id("0b8f-44_x"));
         assert!(!check_client_id(""));
         assert!(!check_client_id("a b"));
+    }
+
+    #[test]
+    fn institutions_pair_up_in_duos_and_a_trio_when_one_is_left() {
+        assert_eq!(pair_up(&[1, 2, 2, 3, 4]), vec![vec![1, 2], vec![3, 4]]);
+        assert_eq!(pair_up(&[5, 1, 2]), vec![vec![5, 1, 2]]);
+        assert_eq!(pair_up(&[1, 2, 3, 4, 5]), vec![vec![1, 2], vec![3, 4, 5]]);
+        assert_eq!(pair_up(&[7]), vec![vec![7]]);
+        assert!(pair_up(&[]).is_empty());
     }
 }

@@ -217,6 +217,40 @@ pub fn results_table(
 
 /// Typed text as literal Markdown inside a line: every character Markdown (or HTML) could read
 /// as markup there is escaped.
+/// What the duos and trios of the comparing step wrote, per group (its institutions' names
+/// and the texts): appended to the results as Markdown, under its own heading.
+pub fn together_markdown(groups: &[(String, Vec<String>)]) -> String {
+    use std::fmt::Write;
+    if groups.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from("\n### Wat kunnen we samen?\n");
+    for (names, notes) in groups {
+        let _ = writeln!(md, "\n#### {}\n", esc(names));
+        for n in notes {
+            let _ = writeln!(md, "- {}", esc(n));
+        }
+    }
+    md
+}
+
+/// The same as rows of [`results_table`]: kind "Samen", the group in the group's column.
+pub fn together_rows(t: &mut Table, groups: &[(String, Vec<String>)]) {
+    for (names, notes) in groups {
+        for n in notes {
+            t.rows.push(vec![
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text("Samen".into()),
+                Cell::Text(n.clone()),
+                Cell::Text(names.clone()),
+                Cell::Text("Wat kunnen we samen?".into()),
+            ]);
+        }
+    }
+}
+
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {

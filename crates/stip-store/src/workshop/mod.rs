@@ -14,6 +14,7 @@ mod live;
 mod notes;
 mod participants;
 mod priorities;
+mod together;
 
 pub use dots::Placed;
 pub(crate) use live::Live;
@@ -44,11 +45,12 @@ crate::row! {
         timer_ends_at: Option<String>,
         phase: String,
         priorities_saved_on: Option<String>,
+        compare_groups: Option<String>,
         created_at: String,
     }
 }
 
-const COLUMNS: &str = "id, code, title, meeting_id, dots_per_participant, max_dots_per_theme, themes, group_names, questions, anonymous, hide_until_revealed, revealed, totals_shown, timer_minutes, timer_ends_at, phase, priorities_saved_on, created_at";
+const COLUMNS: &str = "id, code, title, meeting_id, dots_per_participant, max_dots_per_theme, themes, group_names, questions, anonymous, hide_until_revealed, revealed, totals_shown, timer_minutes, timer_ends_at, phase, priorities_saved_on, compare_groups, created_at";
 
 impl TryFrom<WorkshopRow> for Workshop {
     type Error = StoreError;
@@ -76,6 +78,13 @@ impl TryFrom<WorkshopRow> for Workshop {
             totals_shown: r.totals_shown,
             timer_ends_at: r.timer_ends_at,
             priorities_saved_on: r.priorities_saved_on,
+            compare_groups: r
+                .compare_groups
+                .map(|raw| {
+                    serde_json::from_str::<Vec<Vec<i64>>>(&raw)
+                        .map_err(|_| corrupt("workshop compare groups", &raw))
+                })
+                .transpose()?,
             created_at: r.created_at,
         })
     }
@@ -251,6 +260,10 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                // The duos and trios form when the comparing step starts the first time.
+                if phase == Phase::Comparing && w.compare_groups.is_none() {
+                    together::form_groups!(tx, id);
+                }
                 emit!(
                     tx,
                     id,

@@ -13,6 +13,7 @@ crate::row! {
         name: String,
         group_index: i64,
         user_id: Option<i64>,
+        institution_id: Option<i64>,
     }
 }
 
@@ -24,12 +25,13 @@ impl From<ParticipantRow> for Participant {
             name: r.name,
             group: r.group_index.max(0) as usize,
             user_id: r.user_id,
+            institution_id: r.institution_id,
         }
     }
 }
 
 const PARTICIPANT: &str =
-    "SELECT id, workshop_id, name, group_index, user_id FROM workshop_participants";
+    "SELECT id, workshop_id, name, group_index, user_id, institution_id FROM workshop_participants";
 
 /// A participant's row with their number, when they joined, and their notes and dots.
 type SummaryRow = (
@@ -37,6 +39,7 @@ type SummaryRow = (
     i64,
     String,
     i64,
+    Option<i64>,
     Option<i64>,
     Option<i64>,
     String,
@@ -88,6 +91,7 @@ impl Store {
         name: &'a str,
         group: Option<usize>,
         user_id: Option<i64>,
+        institution_id: Option<i64>,
         token_hash: &'a str,
     ) -> Boxed<'a, Result<Participant>> {
         boxed(async move {
@@ -147,7 +151,7 @@ impl Store {
                     .filter(|g| *g < groups.len())
                     .unwrap_or_else(|| least_filled_group(groups.len(), &per_group));
                 let id: i64 = sqlx::query_scalar(
-                "INSERT INTO workshop_participants (workshop_id, name, group_index, user_id, token_hash, created_at, number) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO workshop_participants (workshop_id, name, group_index, user_id, token_hash, created_at, number, institution_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(workshop_id)
             .bind(name)
@@ -156,6 +160,7 @@ impl Store {
             .bind(token_hash)
             .bind(now())
             .bind(number)
+            .bind(institution_id)
             .fetch_one(&mut *tx)
             .await?;
                 let participants = counts.iter().map(|(_, n)| n).sum::<i64>() + 1;
@@ -247,7 +252,7 @@ impl Store {
         boxed(async move {
             let rows: Vec<SummaryRow> = on_pool!(self, read, |pool| {
                 sqlx::query_as(
-                    "SELECT p.id, p.workshop_id, p.name, p.group_index, p.user_id, p.number, p.created_at,
+                    "SELECT p.id, p.workshop_id, p.name, p.group_index, p.user_id, p.institution_id, p.number, p.created_at,
                          (SELECT COUNT(*) FROM workshop_notes n WHERE n.participant_id = p.id),
                          (SELECT COUNT(*) FROM workshop_dots d WHERE d.participant_id = p.id)
                      FROM workshop_participants p WHERE p.workshop_id = $1 ORDER BY p.id",
@@ -265,6 +270,7 @@ impl Store {
                         name,
                         group_index,
                         user_id,
+                        institution_id,
                         number,
                         joined_at,
                         notes,
@@ -277,6 +283,7 @@ impl Store {
                                 name,
                                 group_index,
                                 user_id,
+                                institution_id,
                             }),
                             // A participant restored from a backup older than numbers: their id.
                             number: number.unwrap_or(id),

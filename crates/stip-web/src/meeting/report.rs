@@ -226,6 +226,13 @@ pub(super) async fn report_bytes(
                 blocks.extend(notes.iter().cloned().map(Block::Bullet));
             }
         }
+        if !w.together.is_empty() {
+            blocks.push(Block::Heading(2, c.t("workshop.compare.results")));
+            for (names, notes) in &w.together {
+                blocks.push(Block::Paragraph(names.clone()));
+                blocks.extend(notes.iter().cloned().map(Block::Bullet));
+            }
+        }
     }
     Ok(render(&m.data.title, &blocks))
 }

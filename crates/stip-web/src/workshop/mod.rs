@@ -2,6 +2,8 @@
 //! see, the results, and the stream of events every screen follows (server-sent events).
 
 mod board;
+mod compare;
+mod groups;
 mod notes;
 mod participants;
 mod results;
@@ -35,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(notes::routes())
         .merge(voting::routes())
         .merge(results::routes())
+        .merge(compare::routes())
 }
 
 /// The cookie that keeps a participant without an account in their workshop.
@@ -123,6 +126,30 @@ pub struct Outcome {
     /// Whether the dots are counted in `themes`: not while people vote and the facilitator
     /// hides the running totals (then every theme has none, in the workshop's order).
     pub totals: bool,
+    /// What the duos and trios of the comparing step could do together, per group.
+    pub together: Vec<Together>,
+}
+
+/// A duo or trio of the comparing step and what it wrote down.
+pub struct Together {
+    /// The institutions (ids), as when the group wrote.
+    pub institutions: Vec<i64>,
+    pub notes: Vec<stip_core::workshop::TogetherNote>,
+}
+
+/// The notes of the comparing step by group, the groups in the order of their first note.
+pub async fn together(state: &AppState, w: &Workshop) -> Result<Vec<Together>, StoreError> {
+    let mut out: Vec<Together> = Vec::new();
+    for n in state.store.together_notes(w.id).await? {
+        match out.iter_mut().find(|g| g.institutions == n.institutions) {
+            Some(g) => g.notes.push(n),
+            None => out.push(Together {
+                institutions: n.institutions.clone(),
+                notes: vec![n],
+            }),
+        }
+    }
+    Ok(out)
 }
 
 pub async fn outcome(
@@ -140,6 +167,7 @@ pub async fn outcome(
         themes: stip_core::workshop::results(w, &notes, &dots),
         groups: stip_core::workshop::perspectives(w, &notes),
         totals,
+        together: together(state, w).await?,
     })
 }
 

@@ -2,7 +2,7 @@
 //! viewer may see them, with the alike pairs across them and what only one of them does.
 
 use crate::support::*;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use stip_core::user::Role;
 
@@ -13,6 +13,7 @@ on_both!(
     the_choice_of_institutions_is_checked,
     the_comparison_is_a_page_a_pdf_and_a_workbook,
     the_institution_and_balance_pages_lead_to_the_comparison,
+    a_workshop_compares_in_duos_and_trios_and_keeps_what_they_wrote,
 );
 
 /// Horizon (25LN) with three projects, DaVinci (25LK) with two (one for its own eyes only) and
@@ -501,4 +502,178 @@ async fn the_institution_and_balance_pages_lead_to_the_comparison() {
     );
     // The insight pages link to it in their navigation.
     assert!(balance.body.contains("href=\"/vergelijken\""));
+}
+
+/// Joins workshop `code` as `name` from `institution` (empty: none); the participant's session.
+async fn join_from(app: &TestApp, code: &str, name: &str, institution: &str) -> Session {
+    let mut body = json!({"code": code, "name": name});
+    if !institution.is_empty() {
+        body["institution"] = json!(institution);
+    }
+    let res = app
+        .anonymous()
+        .api(Method::POST, "/api/v1/workshops/join", Some(body))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let token = res.json()["token"].as_str().unwrap().to_string();
+    app.anonymous().with_bearer(&token)
+}
+
+async fn a_workshop_compares_in_duos_and_trios_and_keeps_what_they_wrote() {
+    let app = TestApp::demo().await;
+    let regie = app.login(REGIEGROEP).await;
+    let w = regie
+        .api(
+            Method::POST,
+            "/api/v1/workshops",
+            Some(json!({"title": "Vergelijken in trio's"})),
+        )
+        .await
+        .json();
+    let id = w["id"].as_i64().unwrap();
+    let code = w["code"].as_str().unwrap();
+    let anna = join_from(&app, code, "Anna", "25LN").await;
+    let bram = join_from(&app, code, "Bram", "DaVinci College").await;
+    let cas = join_from(&app, code, "Cas", "25LJ").await;
+    let wrong = app
+        .anonymous()
+        .api(
+            Method::POST,
+            "/api/v1/workshops/join",
+            Some(json!({"code": code, "name": "Dewi", "institution": "Nergens"})),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json()["errors"][0]["field"], "institution");
+
+    // Not yet: writing together waits for the step.
+    let early = anna
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/together"),
+            Some(json!({"text": "Te vroeg"})),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    let moved = regie
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/phase"),
+            Some(json!({"phase": "vergelijken"})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    // Three institutions: one trio, and each one's screen opens its comparison.
+    let page = cas.get(&format!("/werksessies/{id}")).await;
+    assert!(
+        page.shows("Horizon College, DaVinci College en Graafschap College"),
+        "{}",
+        page.body
+    );
+    assert!(
+        html_decode(&page.body)
+            .contains("href=\"/vergelijken?instelling=25LN&instelling=25LK&instelling=25LJ\""),
+        "{}",
+        page.body
+    );
+    let written = bram
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/together"),
+            Some(json!({"text": "Samen één dashboard voor studievoortgang"})),
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::CREATED, "{}", written.body);
+    assert_eq!(
+        written.json()["institutions"],
+        json!(["25LN", "25LK", "25LJ"])
+    );
+    let empty = cas
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/together"),
+            Some(json!({"text": "  "})),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(empty.json()["errors"][0]["field"], "text");
+
+    // Someone who joined without an institution chooses one, and the groups form again: two
+    // duos now; what the trio wrote stays the trio's.
+    let dewi = join_from(&app, code, "Dewi", "").await;
+    let none = dewi
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/together"),
+            Some(json!({"text": "Zonder groep"})),
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::CONFLICT);
+    let chose = dewi
+        .api(
+            Method::PUT,
+            &format!("/api/v1/workshops/{id}/institution"),
+            Some(json!({"institution": "Friese Poort"})),
+        )
+        .await;
+    assert_eq!(chose.status, StatusCode::NO_CONTENT, "{}", chose.body);
+    let regrouped = regie
+        .api(
+            Method::POST,
+            &format!("/api/v1/workshops/{id}/regroup"),
+            None,
+        )
+        .await;
+    assert_eq!(regrouped.status, StatusCode::OK);
+    assert_eq!(
+        regrouped.json()["groups"],
+        json!([["25LN", "25LK"], ["25LJ", "25LM"]])
+    );
+    dewi.api(
+        Method::POST,
+        &format!("/api/v1/workshops/{id}/together"),
+        Some(json!({"text": "Elkaars roosterpakket bekijken"})),
+    )
+    .await;
+
+    // The results keep both, with where each group compared.
+    for p in ["ordenen", "stemmen", "resultaat"] {
+        regie
+            .api(
+                Method::POST,
+                &format!("/api/v1/workshops/{id}/phase"),
+                Some(json!({"phase": p})),
+            )
+            .await;
+    }
+    let results = anna
+        .get(&format!("/api/v1/workshops/{id}/results"))
+        .await
+        .json();
+    let together = results["together"].as_array().unwrap();
+    assert_eq!(together.len(), 2, "{results}");
+    assert_eq!(together[0]["institutions"], json!(["25LN", "25LK", "25LJ"]));
+    assert_eq!(
+        together[0]["notes"][0]["text"],
+        "Samen één dashboard voor studievoortgang"
+    );
+    assert_eq!(together[0]["notes"][0]["author"], "Bram");
+    assert_eq!(
+        together[1]["compare"],
+        "/vergelijken?instelling=25LJ&instelling=25LM"
+    );
+    let page = anna.get(&format!("/werksessies/{id}")).await;
+    assert!(
+        page.shows("Wat kunnen we samen? (duo's en trio's)"),
+        "{}",
+        page.body
+    );
+    assert!(page.shows("Elkaars roosterpakket bekijken"));
+    let csv = String::from_utf8(
+        anna.get(&format!("/werksessies/{id}/resultaat.csv"))
+            .await
+            .bytes,
+    )
+    .unwrap();
+    assert!(csv.contains("Samen;Samen één dashboard voor studievoortgang;Horizon College, DaVinci College en Graafschap College"), "{csv}");
 }

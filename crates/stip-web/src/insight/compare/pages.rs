@@ -5,7 +5,6 @@
 use super::{Compared, chosen};
 use crate::auth::Viewer;
 use crate::http::redirect::urlencode;
-use crate::i18n::Lang;
 use crate::insight::{Dimension, count, euros, mix_parts, value_label};
 use crate::lists::Lists;
 use crate::ui::chart::{Stack, Stacks, percent};
@@ -79,7 +78,9 @@ pub struct BalanceView {
     pub code: &'static str,
     pub title: String,
     pub chart: Stacks,
-    /// (value label, cells "n (p %)" per institution and the network)
+    /// The chart's legend: (code or empty, label) of each value.
+    pub values: Vec<(String, String)>,
+    /// (value label, cells "n (p%)" per institution and the network)
     pub rows: Vec<(String, Vec<String>)>,
 }
 
@@ -297,19 +298,6 @@ fn phases(c: &Chrome, projects: &[Arc<Project>]) -> String {
         .join(", ")
 }
 
-/// "A en B" / "A, B en C".
-fn and_list(lang: Lang, names: &[String]) -> String {
-    let and = match lang {
-        Lang::Nl => "en",
-        Lang::En => "and",
-    };
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
-    }
-}
-
 fn reasons(
     c: &Chrome,
     lists_names: &[(String, String)],
@@ -329,11 +317,14 @@ fn reasons(
             .collect();
         out.push(c.t_with(
             "compare.both_themes",
-            &[("themes", &and_list(c.lang, &names))],
+            &[("themes", &c.lang.and_list(names.iter().cloned()))],
         ));
     }
     if !words.is_empty() {
-        out.push(c.t_with("compare.both_words", &[("words", &and_list(c.lang, words))]));
+        out.push(c.t_with(
+            "compare.both_words",
+            &[("words", &c.lang.and_list(words.iter().cloned()))],
+        ));
     }
     out.join("; ")
 }
@@ -419,7 +410,7 @@ fn shown(c: &Chrome, x: &Compared, query: String) -> Shown {
         .zip(x.only.iter().zip(&x.only_themes))
         .map(|(ch, (projects, themes))| OnlyView {
             institution: ch.name.clone(),
-            themes: and_list(lang, themes),
+            themes: lang.and_list(themes.iter().cloned()),
             projects: projects.iter().map(|p| project_view(c, p)).collect(),
         })
         .collect();
@@ -466,9 +457,19 @@ fn shown(c: &Chrome, x: &Compared, query: String) -> Shown {
                             .map(|col| {
                                 let total: u64 = col.iter().map(|(_, n)| n).sum();
                                 let n = col[i].1;
-                                format!("{} ({} %)", count(lang, n), percent(n, total))
+                                format!("{} ({}%)", count(lang, n), percent(n, total))
                             })
                             .collect(),
+                    )
+                })
+                .collect();
+            let values = dim
+                .counts(&x.network)
+                .into_iter()
+                .map(|(code, _)| {
+                    (
+                        code.unwrap_or("").to_string(),
+                        value_label(lang, *dim, code),
                     )
                 })
                 .collect();
@@ -476,6 +477,7 @@ fn shown(c: &Chrome, x: &Compared, query: String) -> Shown {
                 code: dim.code(),
                 title,
                 chart,
+                values,
                 rows,
             }
         })
@@ -484,7 +486,7 @@ fn shown(c: &Chrome, x: &Compared, query: String) -> Shown {
         institutions,
         query,
         themes,
-        untouched: and_list(lang, &untouched),
+        untouched: lang.and_list(untouched.iter().cloned()),
         pairs,
         only,
         balance,
@@ -496,7 +498,10 @@ fn pdf(c: &Chrome, x: &Compared) -> (String, Vec<stip_core::pdf::Block>) {
     use stip_core::pdf::Block;
     let lang = c.lang;
     let names: Vec<String> = x.chosen.iter().map(|ch| ch.name.clone()).collect();
-    let title = c.t_with("compare.title_of", &[("names", &and_list(lang, &names))]);
+    let title = c.t_with(
+        "compare.title_of",
+        &[("names", &lang.and_list(names.iter().cloned()))],
+    );
     let shown = shown(c, x, String::new());
     let mut blocks = vec![Block::Title(title.clone())];
     for (name, based) in &shown.institutions {

@@ -29,7 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhaseWrite {
-    /// `notities`, `ordenen`, `stemmen` or `resultaat`.
+    /// `notities`, `vergelijken` (the optional comparing step), `ordenen`, `stemmen` or `resultaat`.
     #[schema(example = "stemmen")]
     pub phase: String,
 }
@@ -41,7 +41,7 @@ pub struct PhaseWrite {
         (status = 401, description = "Not logged in", body = crate::Problem),
         (status = 403, description = "Only the facilitator moves phases", body = crate::Problem),
         (status = 404, description = "No such workshop", body = crate::Problem),
-        (status = 422, description = "`phase` is none of the four", body = crate::Problem)))]
+        (status = 422, description = "`phase` is none of the five", body = crate::Problem)))]
 pub async fn set_phase(
     State(state): State<AppState>,
     viewer: Viewer,

@@ -175,6 +175,8 @@ pub(crate) struct ShowPage {
     dots_placed: usize,
     /// Why the viewer's last dot was refused, said politely.
     refusal: String,
+    /// The comparing step's duos and trios, and what they wrote (also in the results).
+    comparing: crate::workshop::groups::Comparing,
 }
 
 impl ShowPage {
@@ -328,6 +330,16 @@ pub(crate) async fn show_page(
         Vec::new()
     };
     let my_group = t.participant.as_ref().map(|p| p.group);
+    let comparing = if matches!(w.phase, Phase::Comparing | Phase::Results) {
+        let me = if projector {
+            None
+        } else {
+            t.participant.as_ref()
+        };
+        crate::workshop::groups::comparing(state, &c, &lists, &w, me, &participants).await?
+    } else {
+        Default::default()
+    };
     let questions = w
         .data
         .questions
@@ -449,6 +461,7 @@ pub(crate) async fn show_page(
         totals,
         dots_placed: dots.len(),
         refusal: String::new(),
+        comparing,
         c,
         w,
     }))

@@ -34,6 +34,9 @@ pub struct JoinWrite {
     pub name: String,
     /// The group to join (index into the workshop's `groups`); default the one with fewest.
     pub group: Option<i64>,
+    /// The institution (BRIN code or name) the participant is from, for the comparing step;
+    /// default a logged-in person's own.
+    pub institution: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -51,7 +54,7 @@ pub struct JoinedJson {
 #[utoipa::path(post, path = "/api/v1/workshops/join", tag = "workshops", operation_id = "join_workshop", request_body = JoinWrite,
     security((), ("session" = [])),
     responses((status = 201, description = "Joined", body = JoinedJson),
-        (status = 422, description = "`code` opens no workshop, or `name` or `group` is refused", body = crate::Problem),
+        (status = 422, description = "`code` opens no workshop, or `name`, `group` or `institution` is refused", body = crate::Problem),
         (status = 429, description = "Too many joins from this address (80 in 10 minutes) or of this workshop (300 in 10 minutes), or too many codes that open nothing from this address (10 in a minute): try again after `Retry-After` seconds", body = crate::Problem,
             headers(("Retry-After" = u64, description = "Seconds until a join is answered again")))))]
 pub async fn join_workshop(
@@ -68,10 +71,26 @@ pub async fn join_workshop(
         }
         g => g.map(|g| g as usize),
     };
+    let institution = match sent.institution.as_deref().map(str::trim) {
+        Some(typed) if !typed.is_empty() => {
+            let lists = state.lists().await?;
+            let found = crate::ui::picker::institution(&lists, typed)
+                .map_err(|code| Error::Invalid(Invalid::one("institution", code)))?;
+            Some(found.id)
+        }
+        _ => viewer.actor.institution_id(),
+    };
     let (token, hash) = crate::auth::token::new_workshop_token();
     let p = state
         .store
-        .join_workshop(w.id, &name, group, viewer.actor.user_id(), &hash)
+        .join_workshop(
+            w.id,
+            &name,
+            group,
+            viewer.actor.user_id(),
+            institution,
+            &hash,
+        )
         .await?;
     let cookie = super::pages::participant_cookie(&headers, token.clone());
     Ok((

@@ -209,7 +209,14 @@ async fn join(
     let (token, hash) = crate::auth::token::new_workshop_token();
     state
         .store
-        .join_workshop(w.id, &name, group, viewer.actor.user_id(), &hash)
+        .join_workshop(
+            w.id,
+            &name,
+            group,
+            viewer.actor.user_id(),
+            viewer.actor.institution_id(),
+            &hash,
+        )
         .await?;
     // The language chosen on the form stays the participant's for the workshop, whatever the
     // browser asks for.

@@ -29,6 +29,25 @@ pub struct WorkshopResultsJson {
     pub themes: Vec<ThemeResultJson>,
     /// Phase 1: every perspective group, in the workshop's order, with its notes per question.
     pub groups: Vec<WorkshopGroupJson>,
+    /// The comparing step: each duo or trio of institutions and what it could do together.
+    pub together: Vec<WorkshopTogetherJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkshopTogetherJson {
+    /// The group's institutions (BRIN codes).
+    pub institutions: Vec<String>,
+    /// Where the group compared its portfolios.
+    pub compare: String,
+    pub notes: Vec<WorkshopTogetherNoteJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkshopTogetherNoteJson {
+    pub id: i64,
+    /// The writer's name; absent in an anonymous workshop.
+    pub author: Option<String>,
+    pub text: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -106,7 +125,31 @@ pub async fn workshop_results(
                 .collect(),
         })
         .collect();
-    Ok(Json(WorkshopResultsJson { themes, groups }))
+    let together = outcome
+        .together
+        .iter()
+        .map(|g| {
+            let brins = crate::workshop::groups::brins(&lists, &g.institutions);
+            WorkshopTogetherJson {
+                compare: crate::workshop::groups::href(&brins),
+                institutions: brins,
+                notes: g
+                    .notes
+                    .iter()
+                    .map(|n| WorkshopTogetherNoteJson {
+                        id: n.id,
+                        author: (!w.data.anonymous).then(|| n.author.clone()),
+                        text: n.text.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Json(WorkshopResultsJson {
+        themes,
+        groups,
+        together,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]

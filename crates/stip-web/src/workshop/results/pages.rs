@@ -91,8 +91,13 @@ async fn results_md(
     let Some((w, o, lists)) = results_of(&state, &viewer, &headers, id).await? else {
         return Ok(to_join());
     };
-    let md =
+    let mut md =
         stip_core::workshop::results_markdown(&w, &o.themes, &o.groups, |c| lists.theme_name(c));
+    md.push_str(&stip_core::workshop::together_markdown(&together_texts(
+        &viewer.chrome(),
+        &lists,
+        &o,
+    )));
     Ok(crate::http::download::attachment(
         "text/markdown; charset=utf-8",
         &format!("werksessie-{id}.md"),
@@ -109,8 +114,9 @@ async fn results_csv(
     let Some((w, o, lists)) = results_of(&state, &viewer, &headers, id).await? else {
         return Ok(to_join());
     };
-    let table =
+    let mut table =
         stip_core::workshop::results_table(&w, &o.themes, &o.groups, |c| lists.theme_name(c));
+    stip_core::workshop::together_rows(&mut table, &together_texts(&viewer.chrome(), &lists, &o));
     Ok(crate::http::download::attachment(
         "text/csv; charset=utf-8",
         &format!("werksessie-{id}.csv"),
@@ -127,8 +133,9 @@ async fn results_xlsx(
     let Some((w, o, lists)) = results_of(&state, &viewer, &headers, id).await? else {
         return Ok(to_join());
     };
-    let table =
+    let mut table =
         stip_core::workshop::results_table(&w, &o.themes, &o.groups, |c| lists.theme_name(c));
+    stip_core::workshop::together_rows(&mut table, &together_texts(&viewer.chrome(), &lists, &o));
     let bytes = table
         .xlsx("Resultaat")
         .map_err(|e| Error::Internal(e.to_string()))?;
@@ -147,6 +154,8 @@ pub(crate) struct MeetingWorkshop {
     pub themes: Vec<RankedTheme>,
     /// Phase 1: per group with notes, its name and the questions it answered.
     pub groups: Vec<(String, Vec<Answered>)>,
+    /// The comparing step: per duo or trio ("A en B"), what it could do together.
+    pub together: Vec<(String, Vec<String>)>,
 }
 
 /// A question of phase 1 and a group's notes on it (their texts).
@@ -157,6 +166,24 @@ pub(crate) struct RankedTheme {
     pub dots: u32,
     /// Per kind with notes: its label, its sign and the notes' texts.
     pub kinds: Vec<(String, &'static str, Vec<String>)>,
+}
+
+/// What the duos and trios wrote: per group its institutions' names ("A en B") and the texts.
+fn together_texts(
+    c: &Chrome,
+    lists: &crate::lists::Lists,
+    o: &crate::workshop::Outcome,
+) -> Vec<(String, Vec<String>)> {
+    o.together
+        .iter()
+        .map(|g| {
+            let names = crate::workshop::groups::names(lists, &g.institutions);
+            (
+                c.lang.and_list(names),
+                g.notes.iter().map(|n| n.text.clone()).collect(),
+            )
+        })
+        .collect()
 }
 
 /// The workshops of `meeting`, oldest first.
@@ -178,10 +205,12 @@ pub(crate) async fn meeting_workshops(
                 title: w.data.title,
                 themes: Vec::new(),
                 groups: Vec::new(),
+                together: Vec::new(),
             });
             continue;
         }
         let o = outcome(state, &w, &everyone).await?;
+        let together = together_texts(c, &lists, &o);
         let themes = o
             .themes
             .into_iter()
@@ -224,6 +253,7 @@ pub(crate) async fn meeting_workshops(
             title: w.data.title,
             themes,
             groups,
+            together,
         });
     }
     Ok(out)
