@@ -60,3 +60,43 @@ test('on a phone the columns stack per theme and nothing scrolls sideways', asyn
   expect(new Set(xs).size).toBe(1);
   await expectNoHorizontalScroll(page, 'the comparison at 375 px');
 });
+
+test('in a workshop the duos compare: guests say their institution, write what they can do together, and see it live', async ({ stip, page, browser }) => {
+  test.setTimeout(120_000);
+  await stip.login('regiegroep');
+  await stip.visit('/werksessies/nieuw');
+  const title = `Vergelijken in duo's ${Date.now()}-${test.info().workerIndex}`;
+  await page.getByLabel('Titel', { exact: true }).fill(title);
+  await page.getByLabel('Bijeenkomst', { exact: true }).selectOption('');
+  await stip.click(page.getByRole('button', { name: 'Werksessie aanmaken' }));
+  const code = (await page.locator('strong.code').textContent()).trim();
+  // Two guests join by code, without an account.
+  const join = async (name) => {
+    const person = await stip.another(browser);
+    await person.visit(`/meedoen?code=${code}`);
+    await person.page.getByLabel('Je naam').fill(name);
+    await person.click(person.page.locator('main form').getByRole('button', { name: 'Meedoen', exact: true }));
+    return person;
+  };
+  const anna = await join('Anna');
+  const bram = await join('Bram');
+  await stip.click(page.getByRole('button', { name: "Tussenstap: portfolio's vergelijken" }));
+  await expect(page.locator('#phase-now')).toHaveText("Tussenstap: portfolio's vergelijken");
+  await expect(page.locator('#vergelijken')).toContainText('2 deelnemers hebben nog geen instelling gekozen');
+  // Each says where they are from, with the keyboard.
+  for (const [person, institution] of [[anna, 'Horizon College'], [bram, 'DaVinci College']]) {
+    await expect(person.page.locator('#phase-now')).toHaveText("Tussenstap: portfolio's vergelijken", { timeout: 5_000 });
+    await person.page.getByLabel('Voor welke instelling ben je hier?').fill(institution);
+    await person.press('Enter');
+  }
+  // Bram's screen has the duo and its comparison; Anna writes, Bram sees it without reloading.
+  const duo = bram.page.locator('li.together-group.mine');
+  await expect(duo).toContainText('Horizon College en DaVinci College', { timeout: 5_000 });
+  await expect(duo.getByRole('link', { name: 'Open jullie vergelijking' })).toHaveAttribute('href', '/vergelijken?instelling=25LN&instelling=25LK');
+  await anna.page.getByLabel('Wat kunnen we samen?').fill('Samen één leermiddelenbank inkopen');
+  await anna.page.getByRole('button', { name: 'Notitie toevoegen' }).click();
+  await expect(duo).toContainText('Samen één leermiddelenbank inkopen', { timeout: 5_000 });
+  await bram.audit('the duo\'s note, live');
+  await expect(page.locator('#vergelijken')).toContainText('Samen één leermiddelenbank inkopen', { timeout: 5_000 });
+  await stip.audit('the facilitator sees the duo');
+});

@@ -17,7 +17,7 @@ const THEMES = {
   'eigen-dossier': 'Eigen dossier',
 };
 
-const PHASES = ['1. Groepswerk', '2. Ordenen per thema', '3. Stippen zetten', '4. Resultaat'];
+const PHASES = ['1. Groepswerk', "Tussenstap: portfolio's vergelijken", '2. Ordenen per thema', '3. Stippen zetten', '4. Resultaat'];
 
 function dotsText(n) {
   return n === 1 ? '1 stip' : `${n} stippen`;
@@ -135,7 +135,7 @@ test('a live workshop: set up, join by code, notes, dots, ranking and priorities
   const phaseButtons = facilitate.getByRole('group', { name: 'Naar fase' }).getByRole('button');
   await expect(phaseButtons).toHaveText(PHASES);
   await expect(phaseButtons.nth(0)).toHaveAttribute('aria-pressed', 'true');
-  for (const i of [1, 2, 3]) await expect(phaseButtons.nth(i)).toHaveAttribute('aria-pressed', 'false');
+  for (const i of [1, 2, 3, 4]) await expect(phaseButtons.nth(i)).toHaveAttribute('aria-pressed', 'false');
   const code = (await facilitate.locator('strong.code').textContent()).trim();
   expect(code, 'the join code').toMatch(/^[A-Z0-9]{6}$/);
   await expect(facilitate).toContainText(`/meedoen?code=${code}`);
