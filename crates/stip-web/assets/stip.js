@@ -133,9 +133,19 @@ document.addEventListener("DOMContentLoaded", () => {
     const status = document.getElementById("live-status");
     let pending = null;
     let said = new Set();
-    const swap = (html) => {
+    // `kept`: a refresh after someone else's change keeps what this page last said to its
+    // reader (a refused dot and why) until they act again.
+    const swap = (html, kept = false) => {
       const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
       if (!fresh) return;
+      const notice = kept ? live.querySelector("#dot-refused") : null;
+      if (notice && !fresh.querySelector("#dot-refused")) {
+        const place = fresh.querySelector("#dots-left");
+        // Said once already: kept in view, not said again.
+        const copy = notice.cloneNode(true);
+        copy.removeAttribute("data-say");
+        if (place) place.after(copy);
+      }
       const active = document.activeElement && live.contains(document.activeElement) ? document.activeElement : null;
       const activeId = active && active.id;
       const activeAction = active && active.form && !active.id ? active.form.getAttribute("action") + "|" + (active.form.querySelector("[name=theme]")?.value || "") : null;
@@ -177,7 +187,7 @@ document.addEventListener("DOMContentLoaded", () => {
       pending = null;
       fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then((r) => (r.ok ? r.text() : null))
-        .then((html) => { if (html) swap(html); })
+        .then((html) => { if (html) swap(html, true); })
         .catch(() => {});
     };
     const later = (name) => {
