@@ -215,8 +215,6 @@ pub fn results_table(
     t
 }
 
-/// Typed text as literal Markdown inside a line: every character Markdown (or HTML) could read
-/// as markup there is escaped.
 /// What the duos and trios of the comparing step wrote, per group (its institutions' names
 /// and the texts): appended to the results as Markdown, under its own heading.
 pub fn together_markdown(groups: &[(String, Vec<String>)]) -> String {
@@ -251,6 +249,8 @@ pub fn together_rows(t: &mut Table, groups: &[(String, Vec<String>)]) {
     }
 }
 
+/// Typed text as literal Markdown inside a line: every character Markdown (or HTML) could read
+/// as markup there is escaped.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {

@@ -284,18 +284,35 @@ fn cell_summary(c: &Chrome, projects: usize, budget_cents: i64) -> String {
     }
 }
 
-/// "2 uitvoering, 1 idee": how many projects are in each phase, the most first.
+/// "2 uitvoering, 1 idee · 2 groen, 1 rood": how many projects are in each phase (the most
+/// first), then with each status (in the status's order).
 fn phases(c: &Chrome, projects: &[Arc<Project>]) -> String {
-    let mut by: std::collections::BTreeMap<stip_core::portfolio::Phase, usize> = Default::default();
+    use std::collections::BTreeMap;
+    let mut phases: BTreeMap<stip_core::portfolio::Phase, usize> = BTreeMap::new();
+    let mut statuses: BTreeMap<Status, usize> = BTreeMap::new();
     for p in projects {
-        *by.entry(p.data.phase).or_default() += 1;
+        *phases.entry(p.data.phase).or_default() += 1;
+        if let Some(s) = p.data.status {
+            *statuses.entry(s).or_default() += 1;
+        }
     }
-    let mut by: Vec<_> = by.into_iter().collect();
-    by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    by.into_iter()
-        .map(|(phase, n)| format!("{n} {}", c.label("phase", phase.code()).to_lowercase()))
+    let mut phases: Vec<_> = phases.into_iter().collect();
+    phases.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let said =
+        |kind: &str, code: &str, n: usize| format!("{n} {}", c.label(kind, code).to_lowercase());
+    let phases: Vec<String> = phases
+        .into_iter()
+        .map(|(phase, n)| said("phase", phase.code(), n))
+        .collect();
+    let statuses: Vec<String> = statuses
+        .into_iter()
+        .map(|(status, n)| said("status", status.code(), n))
+        .collect();
+    [phases.join(", "), statuses.join(", ")]
+        .into_iter()
+        .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" · ")
 }
 
 fn reasons(
