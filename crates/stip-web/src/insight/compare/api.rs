@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[allow(dead_code)]
 struct CompareParams {
     /// BRIN code (or name) of an institution; two or three times, in the order to show them.
+    #[param(min_items = 2, max_items = 3)]
     institution: Vec<String>,
 }
 
