@@ -1,7 +1,8 @@
 //! The main API answers as a program reads them, pinned as JSON snapshots (insta): a change to
 //! a field's name, type or meaning shows up here as a diff to review. The same snapshot serves
 //! SQLite and PostgreSQL, so both must answer alike; times of day are the only values that
-//! differ between runs, and they are replaced by `[time]`.
+//! differ between runs, and they are replaced by `[time]`, and so is the day the demo set a
+//! status (`status_date`, the day the test runs), by `[day]`.
 
 use crate::support::*;
 use axum::http::Method;
@@ -15,7 +16,8 @@ on_both!(
     a_refused_save_answers_as_documented,
 );
 
-/// `value` with every field that holds a moment (`…_at`, `updated`) replaced by `[time]`.
+/// `value` with every field that holds a moment (`…_at`, `updated`) replaced by `[time]`, and
+/// the day a status was set by `[day]`.
 fn redacted(mut value: Value) -> Value {
     fn walk(v: &mut Value) {
         match v {
@@ -23,6 +25,8 @@ fn redacted(mut value: Value) -> Value {
                 for (k, v) in map.iter_mut() {
                     if (k.ends_with("_at") || k == "updated") && !v.is_null() {
                         *v = Value::from("[time]");
+                    } else if k == "status_date" && !v.is_null() {
+                        *v = Value::from("[day]");
                     } else {
                         walk(v);
                     }
