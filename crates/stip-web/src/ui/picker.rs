@@ -104,3 +104,18 @@ pub fn institution<'a>(
         _ => Err(ErrorCode::InvalidChoice),
     }
 }
+
+/// Institutions as a datalist offers them, in the order given: (name, "BRIN · region").
+pub fn institution_options<'a>(
+    institutions: impl IntoIterator<Item = &'a stip_core::institution::Institution>,
+) -> Vec<(String, String)> {
+    institutions
+        .into_iter()
+        .map(|i| {
+            (
+                i.data.name.clone(),
+                format!("{} · {}", i.data.brin, i.data.region),
+            )
+        })
+        .collect()
+}

@@ -214,16 +214,7 @@ async fn page(
     if x.projects.len() < PROJECT_FIELDS {
         x.projects.resize(PROJECT_FIELDS, String::new());
     }
-    let institution_options = lists
-        .institutions
-        .iter()
-        .map(|i| {
-            (
-                i.data.name.clone(),
-                format!("{} · {}", i.data.brin, i.data.region),
-            )
-        })
-        .collect();
+    let institution_options = crate::ui::picker::institution_options(&lists.institutions);
     let res = render(&ShowPage {
         institution_options,
         project_options,

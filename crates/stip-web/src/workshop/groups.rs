@@ -119,16 +119,7 @@ pub(crate) async fn comparing(
         .and_then(|p| p.institution_id)
         .map(|id| names(lists, &[id]).join(""))
         .unwrap_or_default();
-    let mut options: Vec<(String, String)> = lists
-        .institutions
-        .iter()
-        .map(|i| {
-            (
-                i.data.name.clone(),
-                format!("{} · {}", i.data.brin, i.data.region),
-            )
-        })
-        .collect();
+    let mut options = crate::ui::picker::institution_options(&lists.institutions);
     options.sort_by_key(|(name, _)| name.to_lowercase());
     Ok(Comparing {
         groups,

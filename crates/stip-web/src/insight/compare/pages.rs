@@ -243,14 +243,7 @@ fn fields(mut typed: Vec<String>) -> Vec<String> {
 fn options(lists: &Lists, own: Option<i64>) -> Vec<(String, String)> {
     let mut all: Vec<_> = lists.institutions.iter().collect();
     all.sort_by_cached_key(|i| (Some(i.id) != own, i.data.name.to_lowercase()));
-    all.into_iter()
-        .map(|i| {
-            (
-                i.data.name.clone(),
-                format!("{} · {}", i.data.brin, i.data.region),
-            )
-        })
-        .collect()
+    crate::ui::picker::institution_options(all)
 }
 
 fn project_view(c: &Chrome, p: &Project) -> ProjectView {

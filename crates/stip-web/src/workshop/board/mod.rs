@@ -4,8 +4,8 @@
 mod api;
 mod pages;
 
-// The page shown again with a refused note.
-pub(super) use pages::show_page;
+// The page shown again with a refused form.
+pub(super) use pages::refused;
 
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;

@@ -11,9 +11,10 @@ use crate::{AppState, Error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use stip_core::Invalid;
 use stip_core::workshop::{DotRefusal, Note, NoteKind, Phase, ThemeResult, Workshop};
 use stip_store::workshop::ParticipantSummary;
 
@@ -278,6 +279,31 @@ fn theme_views(
             }
         })
         .collect()
+}
+
+/// The workshop's page again with `errors` at a form, 422.
+pub(crate) async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: i64,
+    errors: Invalid,
+    typed: String,
+) -> Result<Response, Error> {
+    match show_page(
+        state,
+        viewer,
+        headers,
+        id,
+        Errors::new(viewer.lang, errors),
+        typed,
+        false,
+    )
+    .await?
+    {
+        Some(page) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()),
+        None => Ok(to_join()),
+    }
 }
 
 /// The workshop's page for whoever asks: `None` when they may not see it (they are sent to

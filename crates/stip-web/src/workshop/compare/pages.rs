@@ -3,15 +3,14 @@
 
 use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
-use crate::ui::form::{Errors, param};
-use crate::ui::layout::render;
-use crate::workshop::board::show_page;
+use crate::ui::form::param;
+use crate::workshop::board::refused;
 use crate::workshop::{back, facilitator, participant_of, to_join};
 use crate::{AppState, Error};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::post;
 use stip_core::Invalid;
 use stip_core::workshop::{MAX_NOTE, Participant, Phase, Workshop};
@@ -38,31 +37,6 @@ pub(super) fn writable(
     let text = stip_core::error::required_text(text, MAX_NOTE)
         .map_err(|code| Error::Invalid(Invalid::one("text", code)))?;
     Ok((group.clone(), text))
-}
-
-/// The workshop's page again with `errors` at a form, 422.
-async fn refused(
-    state: &AppState,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-    id: i64,
-    errors: Invalid,
-    typed: String,
-) -> Result<Response, Error> {
-    match show_page(
-        state,
-        viewer,
-        headers,
-        id,
-        Errors::new(viewer.lang, errors),
-        typed,
-        false,
-    )
-    .await?
-    {
-        Some(page) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()),
-        None => Ok(to_join()),
-    }
 }
 
 async fn set_institution(

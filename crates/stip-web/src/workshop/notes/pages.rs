@@ -3,15 +3,14 @@
 
 use crate::auth::Viewer;
 use crate::http::extract::{Form, Id};
-use crate::ui::form::{Errors, param};
-use crate::ui::layout::render;
-use crate::workshop::board::show_page;
+use crate::ui::form::param;
+use crate::workshop::board::refused;
 use crate::workshop::{back, facilitator, participant_of, to_join};
 use crate::{AppState, Error};
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::post;
 use stip_core::Invalid;
 use stip_core::workshop::{Note, NoteInput, Phase, Workshop};
@@ -68,20 +67,7 @@ async fn add_note(
                     .collect(),
             );
             let typed = param(&form, "text").to_string();
-            match show_page(
-                &state,
-                &viewer,
-                &headers,
-                id,
-                Errors::new(viewer.lang, e),
-                typed,
-                false,
-            )
-            .await?
-            {
-                Some(page) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()),
-                None => Ok(to_join()),
-            }
+            refused(&state, &viewer, &headers, id, e, typed).await
         }
     }
 }
